@@ -1,0 +1,29 @@
+//! How a server function finds the services and the caller.
+
+use http::request::Parts;
+use leptos::prelude::use_context;
+
+use crate::{
+    backend::{Actor, Backend, web},
+    model::{AppError, Lang},
+};
+
+pub fn backend() -> Result<Backend, AppError> {
+    use_context::<Backend>().ok_or_else(AppError::internal)
+}
+
+pub fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(AppError::internal)
+}
+
+/// The signed-in caller, or 401.
+pub async fn actor() -> Result<Actor, AppError> {
+    let parts = parts()?;
+    let token = web::session_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
+    backend()?.authenticate(&token).await.map_err(AppError::from)
+}
+
+/// The language of the current request.
+pub fn lang() -> Lang {
+    use_context::<Parts>().map(|p| web::lang(&p.headers)).unwrap_or_default()
+}

@@ -1,0 +1,7 @@
+//! Server functions: what the web UI calls. Each is a thin shell that finds
+//! the caller and hands over to a service in `backend`, exactly as the REST
+//! handlers do, so the two can never disagree.
+
+#[cfg(feature = "ssr")]
+pub mod ctx;
+pub mod session;

@@ -1,0 +1,201 @@
+//! The SurrealDB store: connection, schema migrations and small helpers to
+//! run bound queries and decode their rows.
+//!
+//! One code path for every deployment: `mem://` in tests, an embedded
+//! on-disk `surrealkv://` by default, or a remote `ws://` server (and so a
+//! TiKV-backed cluster) by changing the URL.
+
+use serde::de::DeserializeOwned;
+use surrealdb::{
+    IndexedResults, Surreal,
+    engine::any::Any,
+    method::Query,
+    opt::auth::Root,
+    types::QueryError,
+};
+
+use super::error::{Error, Result};
+
+/// Namespace and database every deployment uses; communities are rows, not
+/// databases, so one property company's deployment holds all of them.
+const NAMESPACE: &str = "linli";
+const DATABASE: &str = "linli";
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sql: &'static str,
+}
+
+/// Numbered, idempotent schema migrations, applied in order at start-up.
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sql: include_str!("migrations/0001_foundation.surql"),
+}];
+
+/// A handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    inner: Surreal<Any>,
+}
+
+impl Db {
+    /// Connects, selects the namespace and applies pending migrations.
+    ///
+    /// For a remote server, `LINLI_DB_USER` / `LINLI_DB_PASS` sign in as a
+    /// root user when set.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let url = durable_url(url);
+        let inner = surrealdb::engine::any::connect(url.as_str()).await?;
+        if is_remote(&url)
+            && let (Ok(username), Ok(password)) =
+                (std::env::var("LINLI_DB_USER"), std::env::var("LINLI_DB_PASS"))
+        {
+            inner.signin(Root { username, password }).await?;
+        }
+        inner.use_ns(NAMESPACE).use_db(DATABASE).await?;
+        let db = Self { inner };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Starts a query; bind every value with `.bind(...)`, never format it in.
+    pub fn query(&self, sql: &'static str) -> Query<'_, Any> {
+        self.inner.query(sql)
+    }
+
+    /// The raw client, for the few places that need more than queries
+    /// (export, live queries).
+    pub fn client(&self) -> &Surreal<Any> {
+        &self.inner
+    }
+
+    /// Whether the database answers, for `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        run(self.inner.query("RETURN 1")).await.map(|_| ())
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        run(self.inner.query(
+            "DEFINE TABLE IF NOT EXISTS migration SCHEMAFULL;
+             DEFINE FIELD IF NOT EXISTS version ON migration TYPE int;
+             DEFINE FIELD IF NOT EXISTS name ON migration TYPE string;
+             DEFINE FIELD IF NOT EXISTS applied_at ON migration TYPE datetime;
+             DEFINE INDEX IF NOT EXISTS migration_version ON migration FIELDS version UNIQUE;",
+        ))
+        .await?;
+        let mut res = run(self.inner.query("SELECT VALUE version FROM migration")).await?;
+        let applied: Vec<i64> = res.take(0)?;
+        for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+            tracing::info!(version = m.version, name = m.name, "applying migration");
+            run(self.inner.query(m.sql)).await?;
+            let recorded = run(self
+                .inner
+                .query("CREATE migration SET version = $v, name = $n, applied_at = time::now()")
+                .bind(("v", m.version))
+                .bind(("n", m.name)))
+            .await;
+            match recorded {
+                // Another process applied it at the same moment: the
+                // statements are idempotent, so both outcomes are fine.
+                Err(e) if e.is_unique_violation() => {}
+                other => {
+                    other?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every commit of the embedded on-disk engine is synced to disk before it
+/// is acknowledged. This is SurrealKV's current default, but defaults have
+/// changed between versions, so it is stated explicitly.
+fn durable_url(url: &str) -> String {
+    if url.starts_with("surrealkv://") && !url.contains("sync=") {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}sync=every")
+    } else {
+        url.to_string()
+    }
+}
+
+fn is_remote(url: &str) -> bool {
+    ["ws://", "wss://", "http://", "https://"].iter().any(|p| url.starts_with(p))
+}
+
+/// Sends a query and turns the first failed statement into an error.
+///
+/// Inside a transaction every statement fails once one does; the root
+/// cause is the one that is not merely "not executed", so that one is
+/// reported (a `THROW` reason, a unique index, a conflict).
+pub async fn run(query: Query<'_, Any>) -> Result<IndexedResults> {
+    let mut res = query.await?;
+    let errors = res.take_errors();
+    if errors.is_empty() {
+        return Ok(res);
+    }
+    let mut errors: Vec<(usize, surrealdb::Error)> = errors.into_iter().collect();
+    errors.sort_by_key(|(i, _)| *i);
+    let root = errors
+        .iter()
+        .position(|(_, e)| !matches!(e.query_details(), Some(QueryError::NotExecuted)))
+        .unwrap_or(0);
+    Err(Error::Db(errors.swap_remove(root).1))
+}
+
+/// Decodes every row of statement `index`.
+pub fn rows<T: DeserializeOwned>(res: &mut IndexedResults, index: usize) -> Result<Vec<T>> {
+    let values: Vec<serde_json::Value> = res.take(index)?;
+    values
+        .into_iter()
+        .map(|v| serde_json::from_value(v).map_err(Error::from))
+        .collect()
+}
+
+/// Decodes the single row of statement `index`, if any.
+pub fn row<T: DeserializeOwned>(res: &mut IndexedResults, index: usize) -> Result<Option<T>> {
+    Ok(rows(res, index)?.into_iter().next())
+}
+
+/// The message of a `THROW` in a transaction, if that is what failed.
+pub fn thrown(err: &Error) -> Option<&str> {
+    match err {
+        Error::Db(e) if e.is_thrown() => Some(e.message()),
+        _ => None,
+    }
+}
+
+/// Runs `op` again when it lost a race with another transaction; the
+/// storage engine is optimistic, so conflicts are expected under load.
+pub async fn retrying<T, F, Fut>(mut op: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut attempt = 0u32;
+    loop {
+        match op().await {
+            Err(e) if e.is_retryable() && attempt < 8 => {
+                attempt += 1;
+                let jitter = u64::from(rand::random::<u8>() % 20);
+                tokio::time::sleep(std::time::Duration::from_millis(5 * u64::from(attempt) + jitter)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn on_disk_urls_get_synced_commits() {
+        assert_eq!(durable_url("surrealkv://data/linli"), "surrealkv://data/linli?sync=every");
+        assert_eq!(durable_url("surrealkv://x?versioned=true"), "surrealkv://x?versioned=true&sync=every");
+        assert_eq!(durable_url("surrealkv://x?sync=every"), "surrealkv://x?sync=every");
+        assert_eq!(durable_url("mem://"), "mem://");
+    }
+}

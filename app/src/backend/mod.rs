@@ -1,0 +1,19 @@
+//! Server-only code: the services that hold the product's behaviour and
+//! the SurrealDB store they use. Nothing outside this module talks to the
+//! database; REST handlers, form handlers and server functions all call
+//! these services, so each rule is enforced in one place.
+
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod ids;
+pub mod people;
+pub mod policy;
+pub mod ratelimit;
+pub mod state;
+pub mod web;
+
+pub use error::{Error, Result};
+pub use policy::Actor;
+pub use state::{Backend, BackendConfig};

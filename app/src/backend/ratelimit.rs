@@ -1,0 +1,86 @@
+//! A small fixed-window rate limiter, kept in memory.
+//!
+//! It guards against guessing (passwords, pass codes) from one process'
+//! point of view; behind a load balancer each process limits on its own,
+//! which multiplies the allowance by the number of processes but still
+//! keeps guessing impractical.
+
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+pub struct RateLimiter {
+    limit: u32,
+    period: Duration,
+    windows: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    /// At most `limit` hits per `period` for each key.
+    pub fn new(limit: u32, period: Duration) -> Self {
+        Self { limit, period, windows: Mutex::new(HashMap::new()) }
+    }
+
+    /// Whether `key` still has allowance, without spending it.
+    pub fn allows(&self, key: &str) -> bool {
+        let now = Instant::now();
+        let Ok(windows) = self.windows.lock() else { return true };
+        match windows.get(key) {
+            Some((start, count)) if now.duration_since(*start) < self.period => *count < self.limit,
+            _ => true,
+        }
+    }
+
+    /// Spends one unit of `key`'s allowance; `false` when it was already spent.
+    pub fn hit(&self, key: &str) -> bool {
+        let now = Instant::now();
+        let Ok(mut windows) = self.windows.lock() else { return true };
+        if windows.len() > 50_000 {
+            let period = self.period;
+            windows.retain(|_, (start, _)| now.duration_since(*start) < period);
+        }
+        let entry = windows.entry(key.to_string()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.period {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= self.limit
+    }
+
+    /// Forgets `key`, e.g. after a successful login.
+    pub fn reset(&self, key: &str) {
+        if let Ok(mut windows) = self.windows.lock() {
+            windows.remove(key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_after_the_limit_and_recovers_after_the_period() {
+        let rl = RateLimiter::new(3, Duration::from_millis(50));
+        assert!(rl.hit("a"));
+        assert!(rl.hit("a"));
+        assert!(rl.allows("a"));
+        assert!(rl.hit("a"));
+        assert!(!rl.allows("a"));
+        assert!(!rl.hit("a"));
+        assert!(rl.hit("b"), "keys are independent");
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(rl.hit("a"));
+    }
+
+    #[test]
+    fn reset_forgets_a_key() {
+        let rl = RateLimiter::new(1, Duration::from_secs(60));
+        assert!(rl.hit("a"));
+        assert!(!rl.hit("a"));
+        rl.reset("a");
+        assert!(rl.hit("a"));
+    }
+}

@@ -1,0 +1,59 @@
+//! The services' shared state: database, settings and in-memory limiters.
+
+use std::{ops::Deref, path::PathBuf, sync::Arc, time::Duration};
+
+use super::{db::Db, error::Result, ratelimit::RateLimiter};
+
+/// Settings the services need, filled from the server's configuration.
+#[derive(Clone, Debug)]
+pub struct BackendConfig {
+    /// A session unused for this long expires.
+    pub session_idle: Duration,
+    /// A session expires this long after login, however much it is used.
+    pub session_max: Duration,
+    /// Where uploaded photos are stored.
+    pub media_dir: PathBuf,
+}
+
+impl Default for BackendConfig {
+    fn default() -> Self {
+        Self {
+            session_idle: Duration::from_secs(14 * 24 * 3600),
+            session_max: Duration::from_secs(60 * 24 * 3600),
+            media_dir: PathBuf::from("data/media"),
+        }
+    }
+}
+
+/// Everything the services share. Cloning is cheap (one `Arc`).
+#[derive(Clone)]
+pub struct Backend(Arc<Inner>);
+
+pub struct Inner {
+    pub db: Db,
+    pub config: BackendConfig,
+    /// Failed logins per phone number.
+    pub login_by_phone: RateLimiter,
+    /// Failed logins per client address.
+    pub login_by_client: RateLimiter,
+}
+
+impl Deref for Backend {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl Backend {
+    /// Connects to the database at `db_url`, migrates it and builds the services.
+    pub async fn start(db_url: &str, config: BackendConfig) -> Result<Self> {
+        let db = Db::connect(db_url).await?;
+        Ok(Self(Arc::new(Inner {
+            db,
+            config,
+            login_by_phone: RateLimiter::new(5, Duration::from_secs(15 * 60)),
+            login_by_client: RateLimiter::new(50, Duration::from_secs(15 * 60)),
+        })))
+    }
+}

@@ -1,0 +1,16 @@
+//! Shared types and rules, compiled both to WASM (the browser) and natively
+//! (the server). Every rule that both sides must agree on lives here once:
+//! the client uses it to decide what to show, the server to decide what to
+//! allow.
+
+pub mod error;
+pub mod i18n;
+pub mod people;
+pub mod phone;
+pub mod time;
+
+pub use error::{AppError, ErrorCode};
+pub use i18n::{Lang, Msg};
+pub use people::{
+    BuildingInfo, BuildingRef, CommunityRef, Me, ResidentInfo, Role, StaffRef, Trade, UnitInfo, UnitRef,
+};

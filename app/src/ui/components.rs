@@ -1,0 +1,65 @@
+//! Small building blocks shared by the pages.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use super::{MeResource, t, use_lang};
+use crate::model::{AppError, Me, Msg};
+
+/// Renders `render(me)` for a signed-in person; sends anyone else to the
+/// sign-in page (a real 302 on the server, so it works without scripts).
+pub fn with_me<F, V>(render: F) -> impl IntoView
+where
+    F: Fn(Me) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let me = expect_context::<MeResource>();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(me)) => render(me).into_any(),
+                        Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                        Err(err) => view! { <ErrorNotice err/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// An error, said in the reader's language.
+#[component]
+pub fn ErrorNotice(err: AppError) -> impl IntoView {
+    let text = err.message(use_lang());
+    view! { <p class="notice error" role="alert">{text}</p> }
+}
+
+/// A message key carried in a query string (`?error=err_not_found`), as the
+/// plain-form handlers send them back; unknown keys are ignored.
+pub fn msg_from_query(value: &str) -> Option<Msg> {
+    serde_json::from_value(serde_json::Value::String(value.to_string())).ok()
+}
+
+/// A big tappable card on a home page.
+#[component]
+pub fn Card(
+    href: &'static str,
+    icon: &'static str,
+    title: Msg,
+    #[prop(optional)] hint: Option<Msg>,
+    #[prop(optional)] soon: bool,
+) -> impl IntoView {
+    view! {
+        <a class="card" class:soon=soon href=href>
+            <span class="card-icon" aria-hidden="true">{icon}</span>
+            <span class="card-text">
+                <span class="card-title">{t(title)}</span>
+                {hint.map(|h| view! { <span class="card-hint">{t(h)}</span> })}
+                {soon.then(|| view! { <span class="badge">{t(Msg::ComingSoon)}</span> })}
+            </span>
+        </a>
+    }
+}

@@ -1,0 +1,127 @@
+//! Each role's home page: the cards that lead to their day's work.
+
+use leptos::prelude::*;
+
+use super::{
+    components::{Card, with_me},
+    layout::Page,
+    t,
+};
+use crate::model::{Me, Msg, Role};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    with_me(|me: Me| {
+        let body = match me.role {
+            Role::Resident if me.elder_mode => view! { <ElderHome me=me.clone()/> }.into_any(),
+            Role::Resident => view! { <ResidentHome me=me.clone()/> }.into_any(),
+            Role::Butler => view! { <ButlerHome me=me.clone()/> }.into_any(),
+            Role::Worker => view! { <WorkerHome me=me.clone()/> }.into_any(),
+            Role::Guard => view! { <GuardHome me=me.clone()/> }.into_any(),
+            Role::Duty => view! { <DutyHome/> }.into_any(),
+            Role::Admin => view! { <AdminHome/> }.into_any(),
+        };
+        view! { <Page me=me.clone()>{body}</Page> }
+    })
+}
+
+#[component]
+fn Greeting(me: Me) -> impl IntoView {
+    view! {
+        <section class="greeting">
+            <h1>{t(Msg::Hello)}{me.name.clone()}</h1>
+            <p class="muted">{me.community.name.clone()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn ResidentHome(me: Me) -> impl IntoView {
+    let unit = me.unit.as_ref().map(|u| u.label.clone()).unwrap_or_default();
+    view! {
+        <Greeting me=me.clone()/>
+        <p class="place"><span class="muted">{t(Msg::YourUnit)}</span> " " <strong class="unit-label">{unit}</strong></p>
+        <nav class="cards" aria-label=t(Msg::Home)>
+            <Card href="/repairs/new" icon="🔧" title=Msg::CardRepairs hint=Msg::CardRepairsHint soon=true/>
+            <Card href="/repairs" icon="📋" title=Msg::CardMyJobs soon=true/>
+            <Card href="/passes" icon="🎫" title=Msg::CardVisitors hint=Msg::CardVisitorsHint soon=true/>
+            <Card href="/notices" icon="📢" title=Msg::CardNotices soon=true/>
+            <Card href="/events" icon="🎉" title=Msg::CardEvents soon=true/>
+            <Card href="/butler" icon="🧑‍💼" title=Msg::CardButler soon=true/>
+        </nav>
+    }
+}
+
+#[component]
+fn ElderHome(me: Me) -> impl IntoView {
+    view! {
+        <Greeting me=me.clone()/>
+        <nav class="cards">
+            <Card href="/" icon="🆘" title=Msg::CardHelpCalls soon=true/>
+        </nav>
+    }
+}
+
+#[component]
+fn ButlerHome(me: Me) -> impl IntoView {
+    let buildings = me.buildings.iter().map(|b| b.name.clone()).collect::<Vec<_>>().join("、");
+    view! {
+        <Greeting me=me.clone()/>
+        <p class="place"><span class="muted">{t(Msg::YourBuildings)}</span> " " <strong class="buildings">{buildings}</strong></p>
+        <nav class="cards">
+            <Card href="/board" icon="📋" title=Msg::CardJobBoard soon=true/>
+            <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls soon=true/>
+            <Card href="/elders" icon="🧓" title=Msg::CardElders soon=true/>
+            <Card href="/notices" icon="📢" title=Msg::CardNotices soon=true/>
+        </nav>
+    }
+}
+
+#[component]
+fn WorkerHome(me: Me) -> impl IntoView {
+    let trades = me.trades.iter().map(|tr| t(tr.label())).collect::<Vec<_>>().join("、");
+    view! {
+        <Greeting me=me.clone()/>
+        <p class="place"><span class="muted">{t(Msg::YourTrades)}</span> " " <strong>{trades}</strong></p>
+        <nav class="cards">
+            <Card href="/jobs" icon="🛠️" title=Msg::CardAssigned soon=true/>
+        </nav>
+    }
+}
+
+#[component]
+fn GuardHome(me: Me) -> impl IntoView {
+    view! {
+        <Greeting me=me.clone()/>
+        <p class="place"><span class="muted">{t(Msg::YourGate)}</span> " " <strong>{me.gate.clone().unwrap_or_default()}</strong></p>
+        <nav class="cards">
+            <Card href="/gate" icon="📷" title=Msg::CardScanner soon=true/>
+            <Card href="/gate/expected" icon="🗓️" title=Msg::CardExpected soon=true/>
+            <Card href="/gate/walk-in" icon="🚶" title=Msg::CardWalkIn soon=true/>
+        </nav>
+    }
+}
+
+#[component]
+fn DutyHome() -> impl IntoView {
+    view! {
+        <nav class="cards">
+            <Card href="/duty" icon="🆘" title=Msg::CardOpenCalls soon=true/>
+            <Card href="/duty/critical" icon="🚨" title=Msg::CardCritical soon=true/>
+        </nav>
+    }
+}
+
+#[component]
+fn AdminHome() -> impl IntoView {
+    view! {
+        <nav class="cards">
+            <Card href="/admin/jobs" icon="📋" title=Msg::CardJobBoard soon=true/>
+            <Card href="/admin/buildings" icon="🏢" title=Msg::CardBuildings soon=true/>
+            <Card href="/admin/staff" icon="👥" title=Msg::CardStaff soon=true/>
+            <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards soon=true/>
+            <Card href="/admin/settings" icon="⏱️" title=Msg::CardSettings soon=true/>
+            <Card href="/admin/audit" icon="🗒️" title=Msg::CardAudit soon=true/>
+        </nav>
+    }
+}

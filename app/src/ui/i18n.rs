@@ -1,0 +1,44 @@
+//! The reader's language in the UI. It is decided on the server (cookie,
+//! then `Accept-Language`) and written into `<html lang>`; the browser reads
+//! it back from there, so both renderings agree. Switching reloads the page.
+
+use leptos::prelude::*;
+
+use crate::model::{Lang, Msg};
+
+/// The language of this page.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// `msg` in the page's language.
+pub fn t(msg: Msg) -> &'static str {
+    msg.text(use_lang())
+}
+
+/// The language the page is rendered in, before the context exists.
+pub fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|p| crate::backend::web::lang(&p.headers))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document_lang().unwrap_or_default()
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn document_lang() -> Option<Lang> {
+    #[cfg(feature = "hydrate")]
+    {
+        let tag = web_sys::window()?.document()?.document_element()?.get_attribute("lang")?;
+        Lang::from_code(&tag)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}

@@ -1,0 +1,54 @@
+//! The frame around every signed-in page: who is signed in, the language
+//! switch and sign-out, all plain forms.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use super::{t, use_lang};
+use crate::model::{Me, Msg};
+
+#[component]
+pub fn Page(me: Me, children: Children) -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">{t(Msg::AppName)}</a>
+            <span class="who">
+                <span class="who-name">{me.name.clone()}</span>
+                <span class="who-role">{t(me.role_label())}</span>
+            </span>
+            <LangSwitch/>
+            <form method="post" action="/forms/logout" class="inline">
+                <button type="submit" class="link">{t(Msg::SignOut)}</button>
+            </form>
+        </header>
+        <main class="page">{children()}</main>
+    }
+}
+
+/// Switches between 中文 and English; remembered in a cookie.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let other = use_lang().other();
+    let back = use_location().pathname.get_untracked();
+    view! {
+        <form method="post" action="/forms/lang" class="inline lang-switch">
+            <input type="hidden" name="lang" value=other.code()/>
+            <input type="hidden" name="back" value=back/>
+            <button type="submit" class="link" lang=other.tag()>{t(Msg::SwitchLanguage)}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="page narrow">
+            <h1>{t(Msg::PageNotFound)}</h1>
+            <p><a href="/">{t(Msg::Home)}</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,86 @@
+//! The web UI: one Leptos app, rendered on the server and hydrated in the
+//! browser. Pages are grouped by who uses them; every core form is a plain
+//! HTML form that works before (or without) the WASM.
+
+mod components;
+mod home;
+mod i18n;
+mod layout;
+mod login;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub use i18n::{t, use_lang};
+
+use crate::{api::session::get_me, model::{AppError, Me, Msg}};
+
+/// The signed-in person, loaded once per page and shared by every component.
+pub type MeResource = Resource<Result<Option<Me>, AppError>>;
+
+/// The HTML document around the app (server side only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    provide_request_context();
+    let lang = i18n::initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#0f766e"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <link rel="stylesheet" href="/pkg/linli.css"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Makes the request's CSP nonce available to the hydration scripts.
+#[cfg(feature = "ssr")]
+fn provide_request_context() {
+    use leptos::nonce::Nonce;
+    if let Some(parts) = use_context::<http::request::Parts>()
+        && let Some(nonce) = parts.extensions.get::<crate::backend::web::CspNonce>()
+    {
+        provide_context(Nonce::from_value(nonce.0.clone()));
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(i18n::initial_lang());
+    let me: MeResource = Resource::new_blocking(|| (), |_| get_me());
+    provide_context(me);
+    // Tells tests (and curious developers) that the WASM has taken over.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Title text=t(Msg::AppName)/>
+        <Router>
+            <Routes fallback=|| view! { <layout::NotFound/> }>
+                <Route path=path!("/login") view=login::LoginPage/>
+                <Route path=path!("/") view=home::HomePage/>
+            </Routes>
+        </Router>
+    }
+}

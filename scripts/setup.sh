@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what building and testing Linli needs, each only when missing:
+# the wasm target, cargo-leptos, wasm-bindgen-cli (at the lock file's
+# version), npm packages (wasm-opt, Playwright) and Debian's Chromium.
+# Everything comes from crates.io, npm or Debian: nothing is downloaded
+# from elsewhere, because the build machines cannot reach it.
+#
+#   scripts/setup.sh            everything
+#   scripts/setup.sh --no-browser   skip Chromium (enough to run the app)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+want_browser=1
+[[ "${1:-}" == "--no-browser" ]] && want_browser=0
+
+step() { printf '\n==> %s\n' "$*"; }
+
+apt_install() {
+  local sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
+}
+
+
+if ! command -v cargo >/dev/null; then
+  echo "cargo is missing: install Rust with rustup first (https://rustup.rs)" >&2
+  exit 1
+fi
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  step "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 0.3.10 is the last cargo-leptos that builds with rustc 1.95 (0.3.11 needs 1.96).
+if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
+  step "installing cargo-leptos 0.3.10 (about 14 minutes, once)"
+  cargo install cargo-leptos --version 0.3.10 --locked
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen of Cargo.lock exactly.
+wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg_version"; then
+  step "installing wasm-bindgen-cli $wbg_version"
+  # Without --locked: its own lock file names a crate the registry lacks.
+  cargo install wasm-bindgen-cli --version "$wbg_version"
+fi
+
+if ! command -v npm >/dev/null; then
+  step "installing Node.js and npm (Debian)"
+  apt_install nodejs npm
+fi
+if [[ ! -x end2end/node_modules/.bin/wasm-opt || end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]]; then
+  step "installing npm packages (binaryen's wasm-opt, Playwright, axe-core)"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+if [[ $want_browser == 1 ]] && ! command -v chromium >/dev/null; then
+  step "installing Debian's Chromium for the browser tests"
+  apt_install chromium
+fi

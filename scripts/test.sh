@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every test of Linli (README: "Test it"); CI runs exactly this.
+#
+#   1. formatting and lints (cargo fmt, cargo clippy for server and WASM)
+#   2. unit tests of the model and services
+#   3. integration tests: the real server on an embedded database, over HTTP
+#   4. the debug build of the whole app (cargo leptos build)
+#   5. browser tests in Debian's Chromium (Playwright)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+scripts/setup.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+
+step "formatting"
+cargo fmt --all --check
+
+export RUSTFLAGS="$DEBUG_RUSTFLAGS"
+
+step "lints (server)"
+cargo clippy -p app -p linli-server --features app/ssr --all-targets -- -D warnings
+step "lints (browser)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and integration tests"
+cargo test -p app --features ssr
+cargo test -p linli-server
+
+step "building the app (debug)"
+cargo leptos build
+
+step "browser tests (Chromium)"
+port=${E2E_PORT:-3100}
+log=$(mktemp)
+LINLI_DB=mem:// LINLI_DEMO=1 LINLI_ADDR=127.0.0.1:$port LINLI_SITE_ROOT=target/site \
+  LINLI_MEDIA_DIR=$(mktemp -d) "$CARGO_TARGET_DIR/debug/linli-server" >"$log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  kill -0 $server 2>/dev/null || { cat "$log"; echo "server did not start" >&2; exit 1; }
+  sleep 0.5
+done
+if ! (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test); then
+  echo "--- server log (last 80 lines)"; tail -n 80 "$log"
+  exit 1
+fi
+
+step "all tests passed in $(( $(date +%s) - started )) s"

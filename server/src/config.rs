@@ -1,0 +1,62 @@
+//! Server configuration: every setting is a flag or an environment
+//! variable of the same name (`--db` / `LINLI_DB`), so the binary, the
+//! scripts and the tests configure it the same way.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Parser, builder::BoolishValueParser};
+
+#[derive(Parser, Debug, Clone)]
+#[command(name = "linli-server", version, about = "Linli 邻里 — the community app server")]
+pub struct Config {
+    /// Database URL: `surrealkv://<dir>` (embedded, on disk), `mem://`
+    /// (tests), or `ws://host:port` for a remote SurrealDB.
+    #[arg(long, env = "LINLI_DB", default_value = "surrealkv://data/linli")]
+    pub db: String,
+
+    /// Address to listen on.
+    #[arg(long, env = "LINLI_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Create the demo communities when they do not exist yet.
+    #[arg(long, env = "LINLI_DEMO", value_parser = BoolishValueParser::new(),
+          num_args = 0..=1, default_value = "false", default_missing_value = "true")]
+    pub demo: bool,
+
+    /// Where uploaded photos are stored.
+    #[arg(long, env = "LINLI_MEDIA_DIR", default_value = "data/media")]
+    pub media_dir: PathBuf,
+
+    /// The site built by cargo-leptos (JS, WASM, CSS, icons).
+    #[arg(long, env = "LINLI_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "LINLI_LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+
+    /// Seconds a session may stay unused before it expires.
+    #[arg(long, env = "LINLI_SESSION_IDLE_SECS", default_value_t = 14 * 24 * 3600)]
+    pub session_idle_secs: u64,
+
+    /// Seconds after login when a session expires regardless of use.
+    #[arg(long, env = "LINLI_SESSION_MAX_SECS", default_value_t = 60 * 24 * 3600)]
+    pub session_max_secs: u64,
+}
+
+impl Config {
+    /// The defaults, as if started with no flags and no environment;
+    /// tests start from here and change what they need.
+    pub fn for_tests() -> Self {
+        Self {
+            db: "mem://".into(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            demo: true,
+            media_dir: std::env::temp_dir().join("linli-test-media"),
+            site_root: PathBuf::from("target/site"),
+            log_format: "text".into(),
+            session_idle_secs: 14 * 24 * 3600,
+            session_max_secs: 60 * 24 * 3600,
+        }
+    }
+}

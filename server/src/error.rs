@@ -1,0 +1,76 @@
+//! The JSON error envelope of the API.
+//!
+//! Handlers return [`ApiError`]; it carries the status and the
+//! [`AppError`], and the [`localize`] middleware writes the body in the
+//! caller's language (`Accept-Language`, or the web's language cookie):
+//! `{"error": {"code": "...", "message": "...", "detail": "..."}}`.
+
+use app::{
+    backend::{self, web},
+    model::{AppError, ErrorCode, Lang, Msg},
+};
+use axum::{
+    Json,
+    extract::Request,
+    http::StatusCode,
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+impl From<backend::Error> for ApiError {
+    fn from(e: backend::Error) -> Self {
+        Self(e.into())
+    }
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, msg: Msg) -> Self {
+        Self(AppError::new(code, msg))
+    }
+}
+
+/// The envelope in `lang`.
+pub fn envelope(err: &AppError, lang: Lang) -> Response {
+    let status = StatusCode::from_u16(err.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut body = json!({ "code": err.code.as_str(), "message": err.message(lang) });
+    if let Some(detail) = &err.detail {
+        body["detail"] = json!(detail);
+    }
+    let mut res = (status, Json(json!({ "error": body }))).into_response();
+    if err.code == ErrorCode::Unauthenticated || err.code == ErrorCode::SessionExpired {
+        res.headers_mut()
+            .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+    }
+    res
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        // Chinese by default; `localize` re-renders it in the caller's language.
+        let mut res = envelope(&self.0, Lang::Zh);
+        res.extensions_mut().insert(self.0);
+        res
+    }
+}
+
+/// Re-renders error envelopes in the language the request asked for.
+pub async fn localize(req: Request, next: Next) -> Response {
+    let lang = web::lang(req.headers());
+    let mut res = next.run(req).await;
+    match res.extensions_mut().remove::<AppError>() {
+        Some(err) if lang != Lang::Zh => envelope(&err, lang),
+        _ => res,
+    }
+}

@@ -1,0 +1,73 @@
+//! Extractors: authentication and input parsing are parameters of a
+//! handler, never lines inside it, and their failures use the API's
+//! error envelope rather than axum's plain-text rejections.
+
+use std::net::SocketAddr;
+
+use app::{
+    backend::{Actor, web},
+    model::{AppError, ErrorCode, Msg},
+};
+use axum::{
+    extract::{ConnectInfo, FromRequest, FromRequestParts, Request, rejection::JsonRejection},
+    http::request::Parts,
+};
+use serde::de::DeserializeOwned;
+
+use crate::{error::ApiError, state::AppState};
+
+/// The signed-in caller; 401 otherwise.
+pub struct AuthUser(pub Actor);
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = web::session_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
+        Ok(Self(state.backend.authenticate(&token).await?))
+    }
+}
+
+/// The caller's address, for rate limiting.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(a)| a.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(Self(addr))
+    }
+}
+
+/// `axum::Json`, with malformed bodies answered in the API's envelope:
+/// 400 for broken JSON, 415 without a JSON content type, 422 for JSON of
+/// the wrong shape, 413 when too large.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Self(v)),
+            Err(rejection) => Err(json_rejection(&rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: &JsonRejection) -> ApiError {
+    let err = match rejection {
+        JsonRejection::JsonDataError(e) => {
+            AppError::new(ErrorCode::Invalid, Msg::ErrBadRequest).with_detail(e.body_text())
+        }
+        JsonRejection::MissingJsonContentType(_) => AppError::new(ErrorCode::UnsupportedMedia, Msg::ErrBadRequest),
+        JsonRejection::BytesRejection(_) => AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge),
+        _ => AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest),
+    };
+    ApiError(err)
+}

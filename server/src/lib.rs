@@ -1,0 +1,15 @@
+//! The Linli server: configuration, start-up and the HTTP surface (Leptos
+//! pages, the `/api/v1` JSON API, plain-form posts, static files).
+//! The behaviour itself lives in `app::backend`.
+
+pub mod config;
+mod error;
+mod extract;
+mod forms;
+mod rest;
+mod security;
+mod state;
+pub mod startup;
+
+pub use config::Config;
+pub use startup::{Server, shutdown_signal};

@@ -1,0 +1,43 @@
+use clap::Parser;
+use linli_server::{Config, Server, shutdown_signal};
+use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let config = Config::parse();
+    init_logging(&config.log_format);
+
+    let addr = config.addr;
+    let server = match Server::build(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, %addr, "cannot listen");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    tracing::info!("listening on http://{addr}");
+    if let Err(e) = server.serve(listener, shutdown_signal()).await {
+        tracing::error!(error = %e, "server stopped with an error");
+        return std::process::ExitCode::FAILURE;
+    }
+    tracing::info!("stopped");
+    std::process::ExitCode::SUCCESS
+}
+
+fn init_logging(format: &str) {
+    let filter = EnvFilter::try_from_env("LINLI_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn"));
+    let registry = tracing_subscriber::registry().with(filter);
+    if format == "json" {
+        registry.with(fmt::layer().json().with_current_span(true)).init();
+    } else {
+        registry.with(fmt::layer().compact()).init();
+    }
+}

@@ -1,0 +1,53 @@
+//! Sessions: `/auth/login`, `/auth/logout`, `/me`.
+
+use app::{
+    backend::auth::SessionKind,
+    model::Me,
+};
+use axum::{Router, extract::State, http::StatusCode, routing::{get, post}};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    error::ApiResult,
+    extract::{AuthUser, ClientAddr, Json},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/me", get(me))
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    phone: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct LoginAnswer {
+    token: String,
+    expires_at: DateTime<Utc>,
+    user: Me,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    Json(body): Json<LoginBody>,
+) -> ApiResult<axum::Json<LoginAnswer>> {
+    let login = state.backend.login(&body.phone, &body.password, SessionKind::Api, &client).await?;
+    Ok(axum::Json(LoginAnswer { token: login.token, expires_at: login.expires_at, user: login.me }))
+}
+
+async fn logout(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<StatusCode> {
+    state.backend.logout(&actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(AuthUser(actor): AuthUser) -> axum::Json<Me> {
+    axum::Json(actor.me())
+}

@@ -1,0 +1,203 @@
+//! Start-up: configuration → services → router → listener. Reads like a
+//! table of contents; each step lives in its own module.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use app::{
+    App,
+    backend::{Backend, BackendConfig},
+    shell,
+};
+use axum::{
+    Router,
+    extract::{MatchedPath, Request, State},
+    http::StatusCode,
+    middleware,
+    response::IntoResponse,
+    routing::get,
+};
+use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::{
+    compression::{CompressionLayer, CompressionLevel},
+    request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    services::ServeDir,
+    trace::TraceLayer,
+};
+
+use crate::{config::Config, error, forms, rest, security, state::AppState};
+
+/// A running server, as the binary and the tests use it.
+pub struct Server {
+    pub router: Router,
+    pub backend: Backend,
+    pub config: Arc<Config>,
+}
+
+impl Server {
+    /// Connects the database, seeds demo data when asked, builds the router.
+    pub async fn build(config: Config) -> Result<Self, app::backend::Error> {
+        let backend = Backend::start(
+            &config.db,
+            BackendConfig {
+                session_idle: Duration::from_secs(config.session_idle_secs),
+                session_max: Duration::from_secs(config.session_max_secs),
+                media_dir: config.media_dir.clone(),
+            },
+        )
+        .await?;
+        if config.demo {
+            let created = backend.seed_demo().await?;
+            tracing::info!(created, "demo data checked");
+        }
+        let config = Arc::new(config);
+        let router = router(backend.clone(), config.clone());
+        Ok(Self { router, backend, config })
+    }
+
+    /// Serves on `listener` until `shutdown` resolves, then lets in-flight
+    /// requests finish.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("linli")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build()
+}
+
+/// The whole HTTP surface.
+pub fn router(backend: Backend, config: Arc<Config>) -> Router {
+    let leptos_options = leptos_options(&config);
+    let state = AppState { backend: backend.clone(), leptos_options: leptos_options.clone(), config: config.clone() };
+    let routes = generate_route_list(App);
+    let context = {
+        let backend = backend.clone();
+        move || provide_context(backend.clone())
+    };
+    let static_files = ServeDir::new(&config.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(get(not_found).with_state(state.clone()));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", rest::router())
+        .merge(forms::router())
+        .leptos_routes_with_context(&state, routes, context, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback_service(static_files)
+        .with_state(state)
+        // Layers run bottom-up for a request: the request id is set first,
+        // then the trace span (which logs it), then security checks, so
+        // every refusal is traced with its id.
+        .layer(middleware::from_fn(error::localize))
+        .layer(middleware::from_fn(security::csrf_guard))
+        .layer(middleware::from_fn(security::headers))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(span_for))
+        .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
+}
+
+/// One span per request with its id, method and route. The route is the
+/// matched pattern (`/v/{token}`), never the raw path, so secrets carried
+/// in paths do not reach the logs.
+fn span_for(req: &Request) -> tracing::Span {
+    let id = req
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-")
+        .to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| static_path(req.uri().path()));
+    tracing::info_span!("request", id = %id, method = %req.method(), route = %route)
+}
+
+fn static_path(path: &str) -> String {
+    if path.starts_with("/pkg/") || path.starts_with("/icons/") || !path.contains("/v/") {
+        path.chars().take(80).collect()
+    } else {
+        "-".into()
+    }
+}
+
+#[derive(Clone, Copy)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _: &http::Request<B>) -> Option<RequestId> {
+        let id: u64 = rand::random();
+        http::HeaderValue::from_str(&format!("{id:016x}")).ok().map(RequestId::new)
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.backend.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Unknown paths render the app's own "not found" page.
+async fn not_found(State(state): State<AppState>, req: Request) -> impl IntoResponse {
+    let options = state.leptos_options.clone();
+    let backend = state.backend.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || provide_context(backend.clone()),
+        move || shell(options.clone()),
+    );
+    let mut res = handler(req).await.into_response();
+    *res.status_mut() = StatusCode::NOT_FOUND;
+    res
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
