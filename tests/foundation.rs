@@ -289,8 +289,10 @@ async fn the_web_login_form_reports_errors_and_signed_out_visitors_are_sent_to_i
     assert!(html.contains("手机号或密码不正确"));
 
     let res = s.req(Method::GET, "/", None).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND);
+    assert!(res.status().is_redirection(), "a real redirect, before any rendering");
     assert_eq!(res.headers()[header::LOCATION], "/login");
+    let res = s.req(Method::GET, "/repairs/new", None).send().await.unwrap();
+    assert_eq!(res.headers()[header::LOCATION], "/login?next=/repairs/new", "and back after signing in");
 
     let res = s.req(Method::GET, "/login", None).header(header::COOKIE, "linli_lang=en").send().await.unwrap();
     let html = res.text().await.unwrap();

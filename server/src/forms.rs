@@ -5,12 +5,16 @@
 //! the JSON API.
 
 use app::{
-    backend::{auth::SessionKind, web},
-    model::{AppError, Lang},
+    backend::{Actor, auth::SessionKind, ids, web},
+    model::{
+        AppError, Lang, Msg,
+        job::{ActionInput, NewRepair, RatingInput},
+        repair::MAX_PHOTOS,
+    },
 };
 use axum::{
     Form, Router,
-    extract::State,
+    extract::{DefaultBodyLimit, Multipart, Path, State},
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
     routing::post,
@@ -24,6 +28,133 @@ pub fn router() -> Router<AppState> {
         .route("/forms/login", post(login))
         .route("/forms/logout", post(logout))
         .route("/forms/lang", post(lang))
+        .route(
+            "/forms/repairs",
+            post(report_repair).layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)),
+        )
+        .route("/forms/repairs/{id}/action", post(repair_action))
+        .route("/forms/repairs/{id}/rating", post(rate_repair))
+}
+
+/// A report with six full-size photos, plus the form's own fields.
+const MAX_REPORT_BYTES: usize = MAX_PHOTOS * app::backend::media::MAX_BYTES + 64 * 1024;
+
+/// The signed-in web user, or a redirect to the sign-in page.
+async fn web_actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
+    let token = web::session_token(headers).ok_or_else(|| Redirect::to("/login").into_response())?;
+    state.backend.authenticate(&token).await.map_err(|_| Redirect::to("/login").into_response())
+}
+
+/// The fields of a `application/x-www-form-urlencoded` body, repeated
+/// keys included (checkbox groups).
+fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+}
+
+/// The repair report without scripts: category, text, urgency and up to six
+/// photos in one multipart post. Photos are processed one by one with the
+/// same checks as the API; the first refusal sends the form back with its
+/// message and nothing is reported.
+async fn report_repair(State(state): State<AppState>, headers: HeaderMap, mut multipart: Multipart) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(redirect) => return redirect,
+    };
+    let mut input = NewRepair::default();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return back_with_error("/repairs/new", &crate::rest::multipart_error(&e), &[]),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let has_file = field.file_name().is_some_and(|f| !f.is_empty());
+        let data = match field.bytes().await {
+            Ok(d) => d,
+            Err(e) => return back_with_error("/repairs/new", &crate::rest::multipart_error(&e), &[]),
+        };
+        match name.as_str() {
+            "category" => input.category = String::from_utf8_lossy(&data).into_owned(),
+            "description" => input.description = Some(String::from_utf8_lossy(&data).into_owned()),
+            "urgency" => input.urgency = Some(String::from_utf8_lossy(&data).into_owned()),
+            "photo_ids" => input.photo_ids.push(String::from_utf8_lossy(&data).into_owned()),
+            "photos" if has_file && !data.is_empty() => {
+                if input.photo_ids.len() >= MAX_PHOTOS {
+                    return back_with_error("/repairs/new", &AppError::invalid("photos", Msg::ErrTooManyPhotos), &[]);
+                }
+                match state.backend.upload_photo(&actor, data.to_vec()).await {
+                    Ok(photo) => input.photo_ids.push(photo.id),
+                    Err(e) => return back_with_error("/repairs/new", &e.into(), &[]),
+                }
+            }
+            _ => {}
+        }
+    }
+    match state.backend.create_repair(&actor, input).await {
+        Ok(job) => Redirect::to(&format!("/repairs/{}", job.id)).into_response(),
+        Err(e) => back_with_error("/repairs/new", &e.into(), &[]),
+    }
+}
+
+/// A job action without scripts (the buttons on the job page).
+async fn repair_action(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(redirect) => return redirect,
+    };
+    let fields = form_fields(&body);
+    let page = format!("/repairs/{}", if ids::is_plausible_key(&id) { id.as_str() } else { "" });
+    let input = ActionInput {
+        action: field(&fields, "action").unwrap_or_default().to_string(),
+        note: field(&fields, "note").map(str::to_string),
+        assignee_id: field(&fields, "assignee_id").map(str::to_string),
+        eta: field(&fields, "eta").and_then(crate::forms::parse_local_datetime),
+        photo_ids: fields.iter().filter(|(k, _)| k == "photo_ids").map(|(_, v)| v.clone()).collect(),
+    };
+    match state.backend.act(&actor, &id, input).await {
+        Ok(_) => Redirect::to(&safe_back(field(&fields, "back").or(Some(page.as_str())))).into_response(),
+        Err(e) => back_with_error(&page, &e.into(), &[]),
+    }
+}
+
+/// The rating without scripts.
+async fn rate_repair(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(redirect) => return redirect,
+    };
+    let fields = form_fields(&body);
+    let page = format!("/repairs/{}", if ids::is_plausible_key(&id) { id.as_str() } else { "" });
+    let input = RatingInput {
+        stars: field(&fields, "stars").and_then(|s| s.parse().ok()).unwrap_or(0),
+        tags: fields.iter().filter(|(k, _)| k == "tags").map(|(_, v)| v.clone()).collect(),
+        comment: field(&fields, "comment").map(str::to_string),
+    };
+    match state.backend.rate_job(&actor, &id, input).await {
+        Ok(_) => Redirect::to(&page).into_response(),
+        Err(e) => back_with_error(&page, &e.into(), &[]),
+    }
+}
+
+/// `2026-11-27T14:30` from an `<input type="datetime-local">`, read as
+/// Shanghai time.
+pub fn parse_local_datetime(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
+    Some(app::model::time::local_instant(naive.date(), naive.time()))
 }
 
 /// A local path to go back to; anything else (another site, `//evil`)
@@ -83,7 +214,11 @@ async fn login(
             let cookie = web::session_cookie(&login.token, max_age, web::is_https(&headers));
             with_cookie(Redirect::to(&safe_back(form.next.as_deref())).into_response(), &cookie)
         }
-        Err(e) => back_with_error("/login", &e.into(), &[("phone", form.phone.as_str())]),
+        Err(e) => back_with_error(
+            "/login",
+            &e.into(),
+            &[("phone", form.phone.as_str()), ("next", &safe_back(form.next.as_deref()))],
+        ),
     }
 }
 

@@ -6,9 +6,11 @@ pub mod config;
 mod error;
 mod extract;
 mod forms;
+mod media;
 mod rest;
 mod security;
 mod state;
+mod stream;
 pub mod startup;
 
 pub use config::Config;

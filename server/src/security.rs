@@ -117,3 +117,50 @@ mod tests {
         assert!(!is_cross_site_write(&Method::POST, &h(&[evil])));
     }
 }
+
+/// Pages that need a session send visitors without one to the sign-in
+/// page with a real redirect, before anything is rendered (so it works
+/// without scripts). The caller found here is handed to the renderer.
+pub async fn page_session(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let is_page = req.method() == Method::GET && !is_public_path(path);
+    if !is_page {
+        return next.run(req).await;
+    }
+    let actor = match web::session_token(req.headers()) {
+        Some(token) => state.backend.authenticate(&token).await.ok(),
+        None => None,
+    };
+    match actor {
+        Some(actor) => {
+            req.extensions_mut().insert(actor);
+            next.run(req).await
+        }
+        None => {
+            let back = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let target = if back == "/" { "/login".to_string() } else { format!("/login?next={}", urlencode(back)) };
+            axum::response::Redirect::to(&target).into_response()
+        }
+    }
+}
+
+/// Paths served without a session: sign-in, the visitor's pass page,
+/// APIs (which answer 401 themselves), assets.
+fn is_public_path(path: &str) -> bool {
+    const PREFIXES: [&str; 8] = ["/login", "/v/", "/api/", "/forms/", "/media/", "/pkg/", "/icons/", "/sounds/"];
+    const FILES: [&str; 4] = ["/healthz", "/manifest.webmanifest", "/favicon.ico", "/robots.txt"];
+    PREFIXES.iter().any(|p| path.starts_with(p)) || FILES.contains(&path) || path.contains('.')
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -26,13 +26,14 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{config::Config, error, forms, rest, security, state::AppState};
+use crate::{config::Config, error, forms, media, rest, security, state::AppState};
 
 /// A running server, as the binary and the tests use it.
 pub struct Server {
     pub router: Router,
     pub backend: Backend,
     pub config: Arc<Config>,
+    shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 impl Server {
@@ -52,8 +53,9 @@ impl Server {
             tracing::info!(created, "demo data checked");
         }
         let config = Arc::new(config);
-        let router = router(backend.clone(), config.clone());
-        Ok(Self { router, backend, config })
+        let (shutdown, watch) = tokio::sync::watch::channel(false);
+        let router = router(backend.clone(), config.clone(), watch);
+        Ok(Self { router, backend, config, shutdown })
     }
 
     /// Serves on `listener` until `shutdown` resolves, then lets in-flight
@@ -63,9 +65,37 @@ impl Server {
         listener: TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
+        let sweeper = tokio::spawn(sweep(self.backend.clone(), self.shutdown.subscribe()));
+        let notify = self.shutdown;
+        let result = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                // End live streams so that in-flight requests can finish.
+                let _ = notify.send(true);
+            })
+            .await;
+        sweeper.abort();
+        result
+    }
+}
+
+/// How often background duties run (SLA alerts, auto-confirmation...).
+const SWEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// Runs the services' background duties until shutdown. They are driven
+/// by stored state, so a restart simply picks up where this left off.
+async fn sweep(backend: Backend, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            _ = tick.tick() => {
+                if let Err(e) = backend.sweep_repairs(chrono::Utc::now()).await {
+                    tracing::error!(error = %e, "repair sweep failed");
+                }
+            }
+        }
     }
 }
 
@@ -79,9 +109,14 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// The whole HTTP surface.
-pub fn router(backend: Backend, config: Arc<Config>) -> Router {
+pub fn router(backend: Backend, config: Arc<Config>, shutdown: tokio::sync::watch::Receiver<bool>) -> Router {
     let leptos_options = leptos_options(&config);
-    let state = AppState { backend: backend.clone(), leptos_options: leptos_options.clone(), config: config.clone() };
+    let state = AppState {
+        backend: backend.clone(),
+        leptos_options: leptos_options.clone(),
+        config: config.clone(),
+        shutdown,
+    };
     let routes = generate_route_list(App);
     let context = {
         let backend = backend.clone();
@@ -96,11 +131,13 @@ pub fn router(backend: Backend, config: Arc<Config>) -> Router {
         .route("/healthz", get(healthz))
         .nest("/api/v1", rest::router())
         .merge(forms::router())
+        .merge(media::router())
         .leptos_routes_with_context(&state, routes, context, {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback_service(static_files)
+        .layer(middleware::from_fn_with_state(state.clone(), security::page_session))
         .with_state(state)
         // Layers run bottom-up for a request: the request id is set first,
         // then the trace span (which logs it), then security checks, so

@@ -13,4 +13,7 @@ pub struct AppState {
     pub backend: Backend,
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
+    /// Flips to `true` when the server shuts down; long-lived responses
+    /// (the live stream) end then.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
 }

@@ -145,3 +145,201 @@ pub fn error_code(body: &Value) -> &str {
     assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()), "error has a message: {body}");
     err["code"].as_str().unwrap_or_else(|| panic!("error envelope expected, got {body}"))
 }
+
+// ------------------------------------------------------------ photos
+
+/// A JPEG of `w`×`h` whose left half is red and right half blue, so a test
+/// can tell which way up it is served.
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, _| if x < w / 2 { image::Rgb([220, 20, 20]) } else { image::Rgb([20, 20, 220]) });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+/// `jpeg` with an EXIF block carrying Orientation 6 (the camera was turned:
+/// rotate 90° clockwise to view) and a GPS position, as phones write them.
+pub fn jpeg_with_exif_gps(w: u32, h: u32) -> Vec<u8> {
+    let plain = jpeg(w, h);
+    // TIFF, little endian: IFD0 { Orientation = 6, GPSInfo -> GPS IFD },
+    // GPS IFD { LatitudeRef = "N", Latitude = 31/1, 14/1, 0/1 }.
+    let mut t: Vec<u8> = Vec::new();
+    t.extend_from_slice(b"II*\0");
+    t.extend_from_slice(&8u32.to_le_bytes());
+    // IFD0 at 8: 2 entries
+    t.extend_from_slice(&2u16.to_le_bytes());
+    t.extend_from_slice(&0x0112u16.to_le_bytes()); // Orientation
+    t.extend_from_slice(&3u16.to_le_bytes()); // SHORT
+    t.extend_from_slice(&1u32.to_le_bytes());
+    t.extend_from_slice(&6u16.to_le_bytes());
+    t.extend_from_slice(&0u16.to_le_bytes());
+    let gps_ifd_offset: u32 = 8 + 2 + 12 * 2 + 4;
+    t.extend_from_slice(&0x8825u16.to_le_bytes()); // GPSInfo
+    t.extend_from_slice(&4u16.to_le_bytes()); // LONG
+    t.extend_from_slice(&1u32.to_le_bytes());
+    t.extend_from_slice(&gps_ifd_offset.to_le_bytes());
+    t.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
+    // GPS IFD: 2 entries
+    let rationals_offset: u32 = gps_ifd_offset + 2 + 12 * 2 + 4;
+    t.extend_from_slice(&2u16.to_le_bytes());
+    t.extend_from_slice(&0x0001u16.to_le_bytes()); // GPSLatitudeRef
+    t.extend_from_slice(&2u16.to_le_bytes()); // ASCII
+    t.extend_from_slice(&2u32.to_le_bytes());
+    t.extend_from_slice(b"N\0\0\0");
+    t.extend_from_slice(&0x0002u16.to_le_bytes()); // GPSLatitude
+    t.extend_from_slice(&5u16.to_le_bytes()); // RATIONAL
+    t.extend_from_slice(&3u32.to_le_bytes());
+    t.extend_from_slice(&rationals_offset.to_le_bytes());
+    t.extend_from_slice(&0u32.to_le_bytes());
+    for (n, d) in [(31u32, 1u32), (14, 1), (0, 1)] {
+        t.extend_from_slice(&n.to_le_bytes());
+        t.extend_from_slice(&d.to_le_bytes());
+    }
+    let mut app1 = Vec::new();
+    app1.extend_from_slice(b"Exif\0\0");
+    app1.extend_from_slice(&t);
+    let len = (app1.len() + 2) as u16;
+    let mut out = Vec::new();
+    out.extend_from_slice(&plain[..2]); // SOI
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// A PNG that claims `w`×`h` pixels but carries almost no data: a
+/// decompression bomb as far as any decoder that trusts it is concerned.
+pub fn png_header_only(w: u32, h: u32) -> Vec<u8> {
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut c = Vec::new();
+        c.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        c.extend_from_slice(&body);
+        c.extend_from_slice(&crc32(&body).to_be_bytes());
+        c
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    out.extend(chunk(b"IHDR", &ihdr));
+    out.extend(chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
+    out.extend(chunk(b"IEND", &[]));
+    out
+}
+
+impl TestServer {
+    /// Uploads a photo as `wx.uploadFile` would: multipart field `file`.
+    pub async fn upload(&self, token: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()).mime_str("image/jpeg").unwrap();
+        let form = reqwest::multipart::Form::new().text("purpose", "repair").part("file", part);
+        let res = self.req(Method::POST, "/api/v1/uploads", Some(token)).multipart(form).send().await.unwrap();
+        split(res).await
+    }
+
+    /// Files in the media folder (photos actually stored).
+    pub fn media_files(&self) -> usize {
+        std::fs::read_dir(&self.media_dir).map(|d| d.count()).unwrap_or(0)
+    }
+
+    /// Opens the live stream as `token`'s owner.
+    pub async fn stream(&self, token: &str, last_event_id: Option<&str>) -> SseClient {
+        let mut req = self.req(Method::GET, "/api/v1/stream", Some(token)).header("accept", "text/event-stream");
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        SseClient::new(res)
+    }
+}
+
+// ------------------------------------------------------------ live stream
+
+#[derive(Debug, Clone)]
+pub struct SseEvent {
+    pub id: Option<String>,
+    pub event: String,
+    pub data: Value,
+    pub received: std::time::Instant,
+}
+
+/// A minimal server-sent-events client over a reqwest response.
+pub struct SseClient {
+    rx: tokio::sync::mpsc::UnboundedReceiver<SseEvent>,
+    task: JoinHandle<()>,
+}
+
+impl SseClient {
+    fn new(res: reqwest::Response) -> Self {
+        use futures::StreamExt;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let task = tokio::spawn(async move {
+            let mut body = res.bytes_stream();
+            let mut buf = String::new();
+            while let Some(Ok(chunk)) = body.next().await {
+                buf.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buf.find("\n\n") {
+                    let block: String = buf.drain(..end + 2).collect();
+                    let (mut id, mut event, mut data) = (None, String::from("message"), String::new());
+                    for line in block.lines() {
+                        if let Some(v) = line.strip_prefix("id:") {
+                            id = Some(v.trim().to_string());
+                        } else if let Some(v) = line.strip_prefix("event:") {
+                            event = v.trim().to_string();
+                        } else if let Some(v) = line.strip_prefix("data:") {
+                            data.push_str(v.trim_start());
+                        }
+                    }
+                    if data.is_empty() && id.is_none() {
+                        continue; // heartbeat comment
+                    }
+                    let data = serde_json::from_str(&data).unwrap_or(Value::Null);
+                    if tx.send(SseEvent { id, event, data, received: std::time::Instant::now() }).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Self { rx, task }
+    }
+
+    /// The next event, or `None` after `within`.
+    pub async fn next(&mut self, within: std::time::Duration) -> Option<SseEvent> {
+        tokio::time::timeout(within, self.rx.recv()).await.ok().flatten()
+    }
+
+    /// The next event of `kind` (skipping others), or `None` after `within`.
+    pub async fn next_of(&mut self, kind: &str, within: std::time::Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let e = self.next(left).await?;
+            if e.event == kind {
+                return Some(e);
+            }
+        }
+    }
+}
+
+impl Drop for SseClient {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

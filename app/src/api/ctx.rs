@@ -16,9 +16,13 @@ pub fn parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or_else(AppError::internal)
 }
 
-/// The signed-in caller, or 401.
+/// The signed-in caller, or 401. Pages were already checked by the
+/// server's session guard, which left the caller in the request.
 pub async fn actor() -> Result<Actor, AppError> {
     let parts = parts()?;
+    if let Some(actor) = parts.extensions.get::<Actor>() {
+        return Ok(actor.clone());
+    }
     let token = web::session_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
     backend()?.authenticate(&token).await.map_err(AppError::from)
 }

@@ -4,4 +4,5 @@
 
 #[cfg(feature = "ssr")]
 pub mod ctx;
+pub mod repairs;
 pub mod session;

@@ -28,11 +28,10 @@ struct Migration {
 }
 
 /// Numbered, idempotent schema migrations, applied in order at start-up.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("migrations/0001_foundation.surql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "foundation", sql: include_str!("migrations/0001_foundation.surql") },
+    Migration { version: 2, name: "repairs", sql: include_str!("migrations/0002_repairs.surql") },
+];
 
 /// A handle to the database; cheap to clone.
 #[derive(Clone)]
@@ -47,7 +46,7 @@ impl Db {
     /// root user when set.
     pub async fn connect(url: &str) -> Result<Self> {
         let url = durable_url(url);
-        let inner = surrealdb::engine::any::connect(url.as_str()).await?;
+        let inner = open(&url).await?;
         if is_remote(&url)
             && let (Ok(username), Ok(password)) =
                 (std::env::var("LINLI_DB_USER"), std::env::var("LINLI_DB_PASS"))
@@ -109,6 +108,23 @@ impl Db {
     }
 }
 
+/// Opens the database. An on-disk database is locked by one process; when
+/// the previous process (or server in a test) is still closing it, the
+/// lock is released moments later, so opening is retried for a few seconds
+/// before giving up with the lock error.
+async fn open(url: &str) -> Result<Surreal<Any>> {
+    let mut waited = std::time::Duration::ZERO;
+    loop {
+        match surrealdb::engine::any::connect(url).await {
+            Err(e) if e.message().contains("already locked") && waited < std::time::Duration::from_secs(10) => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                waited += std::time::Duration::from_millis(100);
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 /// Every commit of the embedded on-disk engine is synced to disk before it
 /// is acknowledged. This is SurrealKV's current default, but defaults have
 /// changed between versions, so it is stated explicitly.
@@ -123,6 +139,16 @@ fn durable_url(url: &str) -> String {
 
 fn is_remote(url: &str) -> bool {
     ["ws://", "wss://", "http://", "https://"].iter().any(|p| url.starts_with(p))
+}
+
+/// A record id from a table name and one of our keys, for binding.
+pub fn rid(table: &'static str, key: &str) -> surrealdb::types::RecordId {
+    surrealdb::types::RecordId::new(table, key.to_string())
+}
+
+/// Record ids of many keys of one table, for binding as an array.
+pub fn rids(table: &'static str, keys: &[String]) -> Vec<surrealdb::types::RecordId> {
+    keys.iter().map(|k| rid(table, k)).collect()
 }
 
 /// Sends a query and turns the first failed statement into an error.
@@ -159,12 +185,9 @@ pub fn row<T: DeserializeOwned>(res: &mut IndexedResults, index: usize) -> Resul
     Ok(rows(res, index)?.into_iter().next())
 }
 
-/// The message of a `THROW` in a transaction, if that is what failed.
-pub fn thrown(err: &Error) -> Option<&str> {
-    match err {
-        Error::Db(e) if e.is_thrown() => Some(e.message()),
-        _ => None,
-    }
+/// Whether a transaction failed because of `THROW reason`.
+pub fn thrown(err: &Error, reason: &str) -> bool {
+    matches!(err, Error::Db(e) if e.is_thrown() && e.message().contains(reason))
 }
 
 /// Runs `op` again when it lost a race with another transaction; the

@@ -3,14 +3,19 @@
 //! database; REST handlers, form handlers and server functions all call
 //! these services, so each rule is enforced in one place.
 
+pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
+pub mod follow_ups;
 pub mod ids;
+pub mod media;
 pub mod people;
 pub mod policy;
 pub mod ratelimit;
+pub mod repairs;
 pub mod state;
 pub mod web;
 

@@ -32,6 +32,10 @@ pub mod key {
     pub fn de_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         Ok(Option::<String>::deserialize(d)?.map(|s| strip(&s)))
     }
+
+    pub fn de_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default().iter().map(|s| strip(s)).collect())
+    }
 }
 
 #[derive(Deserialize)]
@@ -196,6 +200,53 @@ impl Backend {
             building: BuildingRef { id: unit.building, number: unit.building_number, name: unit.building_name },
             residents,
         })
+    }
+
+    /// Gives a building to another butler (manager only). Its open jobs
+    /// move with it: the new butler owns them from now on. Audited.
+    pub async fn assign_butler(&self, actor: &Actor, building_id: &str, butler_id: &str) -> Result<BuildingInfo> {
+        actor.require(&[Role::Admin])?;
+        if !ids::is_plausible_key(building_id) {
+            return Err(AppError::not_found().into());
+        }
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, name FROM building WHERE id = type::record('building', $b) AND community = $c;
+                 SELECT id, name FROM user WHERE id = type::record('user', $u) AND community = $c
+                     AND role = 'butler' AND active = true;",
+            )
+            .bind(("b", building_id.to_string()))
+            .bind(("u", if ids::is_plausible_key(butler_id) { butler_id.to_string() } else { "-".to_string() }))
+            .bind(("c", db::rid("community", actor.community_id()))))
+        .await?;
+        let building: Option<serde_json::Value> = db::row(&mut res, 0)?;
+        let butler: Option<serde_json::Value> = db::row(&mut res, 1)?;
+        let building = building.ok_or_else(AppError::not_found)?;
+        let butler = butler.ok_or_else(|| AppError::invalid("butler_id", Msg::ErrButlerInvalid))?;
+        run(self
+            .db
+            .query(
+                "BEGIN TRANSACTION;
+                 UPDATE $building SET butler = $butler;
+                 UPDATE repair SET owner = $butler WHERE building = $building AND open = true;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("building", db::rid("building", building_id)))
+            .bind(("butler", db::rid("user", butler_id))))
+        .await?;
+        let detail = format!(
+            "{} → {}",
+            building["name"].as_str().unwrap_or_default(),
+            butler["name"].as_str().unwrap_or_default()
+        );
+        self.audit(actor, "building.assign_butler", building_id, &detail).await?;
+        tracing::info!(building = building_id, butler = butler_id, "building reassigned");
+        self.buildings(actor)
+            .await?
+            .into_iter()
+            .find(|b| b.id == building_id)
+            .ok_or_else(|| AppError::not_found().into())
     }
 
     /// Builds the [`Actor`] for a user: who they are and where they belong.

@@ -2,7 +2,7 @@
 
 use std::{ops::Deref, path::PathBuf, sync::Arc, time::Duration};
 
-use super::{db::Db, error::Result, ratelimit::RateLimiter};
+use super::{db::Db, error::Result, events::EventHub, ratelimit::RateLimiter};
 
 /// Settings the services need, filled from the server's configuration.
 #[derive(Clone, Debug)]
@@ -36,6 +36,8 @@ pub struct Inner {
     pub login_by_phone: RateLimiter,
     /// Failed logins per client address.
     pub login_by_client: RateLimiter,
+    /// Live events for the SSE stream.
+    pub events: EventHub,
 }
 
 impl Deref for Backend {
@@ -54,6 +56,7 @@ impl Backend {
             config,
             login_by_phone: RateLimiter::new(5, Duration::from_secs(15 * 60)),
             login_by_client: RateLimiter::new(50, Duration::from_secs(15 * 60)),
+            events: EventHub::new(),
         })))
     }
 }

@@ -115,6 +115,30 @@ messages! {
     ErrTooLarge => "内容太大", "That is too large.";
     ErrRequired => "此项必填", "This field is required.";
     ErrTooLong => "内容过长", "That is too long.";
+    ErrPhotoEmpty => "没有收到照片", "No photo was received.";
+    ErrPhotoTooBig => "照片不能超过 15 MB", "A photo may be at most 15 MB.";
+    ErrPhotoTooManyPixels => "照片像素过多（最多 5000 万像素）", "The photo has too many pixels (at most 50 megapixels).";
+    ErrPhotoType => "只支持 JPG、PNG、WebP 格式的照片", "Only JPG, PNG and WebP photos are accepted.";
+    ErrPhotoHeic => "暂不支持 HEIC 格式。请在相机设置中选择“兼容性最佳”，或截图后再上传", "HEIC photos are not supported yet. Set the camera to “Most Compatible”, or upload a screenshot.";
+    ErrPhotoBroken => "照片已损坏，无法读取", "The photo is damaged and cannot be read.";
+    ErrTooManyPhotos => "最多上传 6 张照片", "At most 6 photos.";
+    ErrPhotoNotYours => "照片不存在或不属于您", "That photo does not exist or is not yours.";
+    ErrCategory => "请选择报修类别", "Choose what needs repairing.";
+    ErrUrgency => "紧急程度无效", "Unknown urgency.";
+    ErrUrgencyLower => "紧急程度只能调高，不能调低", "Urgency can only be raised, not lowered.";
+    ErrIllegalTransition => "工单当前状态不允许此操作", "The job's current state does not allow this.";
+    ErrJobChanged => "工单刚被其他人更新，请刷新后重试", "Someone else just updated this job. Reload and try again.";
+    ErrUnknownAction => "未知操作", "Unknown action.";
+    ErrAssigneeRequired => "请选择维修人员", "Choose who will do the work.";
+    ErrAssigneeInvalid => "该人员不能接此工单", "That person cannot take this job.";
+    ErrHoldReason => "请说明暂停原因", "Say why the job is on hold.";
+    ErrEtaPast => "预计时间不能早于现在", "The expected time cannot be in the past.";
+    ErrCancelReason => "请说明取消原因", "Say why the job is cancelled.";
+    ErrStars => "请选择 1 到 5 颗星", "Choose 1 to 5 stars.";
+    ErrTags => "评价标签无效", "Unknown rating tag.";
+    ErrAlreadyRated => "您已经评价过了", "You have already rated this.";
+    ErrNotYetRatable => "修好后才能评价", "You can rate once the job is resolved.";
+    ErrButlerInvalid => "请选择本小区在职的管家", "Choose an active butler of this community.";
     ErrUnavailable => "服务暂时不可用，请稍后再试", "The service is unavailable right now. Please try again later.";
 
     // --- app shell
@@ -177,6 +201,105 @@ messages! {
     YourGate => "岗位", "Your gate";
     YourTrades => "工种", "Your trades";
     Community => "小区", "Community";
+
+    // --- help calls
+    OutcomeResolved => "已处理", "Resolved";
+    OutcomeAmbulance => "已叫救护车", "Ambulance called";
+    OutcomeFalseAlarm => "误按", "False alarm";
+    HelpActAcknowledge => "我来处理", "I'm on it";
+    HelpActArrive => "已到达", "Arrived";
+    HelpActResolve => "结束求助", "Close the call";
+    HelpActFalseAlarm => "误按", "Pressed by mistake";
+    HelpSent => "求助已发出，正在通知管家", "Help is called. We are alerting your butler.";
+    HelpComing => "{name} 已收到，正在赶来", "{name} has it and is on the way";
+    HelpArrived => "{name} 已到达", "{name} has arrived";
+    HelpClosed => "求助已结束", "The call is closed";
+
+    // --- repair screens
+    WhatIsBroken => "哪里需要维修？", "What needs fixing?";
+    DescribeOptional => "补充说明（可不填）", "Anything to add? (optional)";
+    DescribePlaceholder => "例如：厨房水龙头一直滴水", "e.g. the kitchen tap keeps dripping";
+    AddPhotos => "拍照或选照片（最多 6 张）", "Take or choose photos (up to 6)";
+    PhotosHint => "照片会自动去除位置等信息", "Location and other hidden data are removed from photos.";
+    Urgency => "紧急程度", "Urgency";
+    UrgencySuggested => "按类别建议", "As suggested";
+    Sending => "正在提交…", "Sending…";
+    SendReport => "提交报修", "Send report";
+    TimeLeft => "剩余", "left";
+    Overdue => "已超时", "overdue by";
+    NoJobs => "暂无工单", "No jobs.";
+    InProgressJobs => "处理中", "In progress";
+    PastJobs => "已完成", "Finished";
+    OpenJobs => "未完成", "Open";
+    Building => "楼栋", "Building";
+    All => "全部", "All";
+    Status => "状态", "Status";
+    Filter => "筛选", "Filter";
+    OnHoldBecause => "暂停原因：", "On hold:";
+    ExpectedAt => "预计", "expected";
+    YourRating => "评价", "Rating";
+    RespondBy => "响应时限", "Respond by";
+    ResolveBy => "完成时限", "Resolve by";
+    Call => "打电话", "Call";
+    Assignee => "维修人员", "Technician";
+    Actions => "操作", "Actions";
+    HoldReason => "暂停原因（必填）", "Reason for the hold (required)";
+    NoteOptional => "备注（可不填）", "Note (optional)";
+    RateThisJob => "给这次维修打分", "Rate this repair";
+    Stars => "星级", "Stars";
+    CommentOptional => "说点什么（可不填）", "Comments (optional)";
+    SubmitRating => "提交评价", "Submit rating";
+    Timeline => "处理记录", "Timeline";
+
+    // --- repairs
+    UrgencyNormal => "普通", "Normal";
+    UrgencyUrgent => "紧急", "Urgent";
+    UrgencyCritical => "特急", "Critical";
+    CatElevatorEntrapment => "电梯困人", "Trapped in elevator";
+    CatGasLeak => "燃气泄漏", "Gas leak";
+    CatFire => "火情", "Fire";
+    CatFlooding => "水浸", "Flooding";
+    CatNoWater => "停水", "No water";
+    CatNoPower => "停电", "No power";
+    CatDoorLock => "门锁故障", "Door lock broken";
+    CatElevator => "电梯故障", "Elevator fault";
+    CatLeak => "漏水滴水", "Leak or drip";
+    CatDrain => "下水堵塞", "Blocked drain";
+    CatLight => "灯不亮", "Light out";
+    CatOther => "其他", "Other";
+    StSubmitted => "已提交", "Submitted";
+    StAcknowledged => "管家已受理", "Acknowledged";
+    StAssigned => "已派工", "Assigned";
+    StEnRoute => "师傅在路上", "On the way";
+    StInProgress => "维修中", "In progress";
+    StOnHold => "暂停", "On hold";
+    StResolved => "已修好，待确认", "Resolved, please confirm";
+    StConfirmed => "已确认", "Confirmed";
+    StRated => "已评价", "Rated";
+    StCancelled => "已取消", "Cancelled";
+    StReopened => "未修好，重新处理", "Reopened";
+    ActAcknowledge => "受理", "Acknowledge";
+    ActAssign => "派工", "Assign";
+    ActStartTravel => "出发", "On my way";
+    ActStartWork => "开始维修", "Start work";
+    ActHold => "暂停", "Put on hold";
+    ActResume => "继续", "Resume";
+    ActResolve => "完成维修", "Mark resolved";
+    ActConfirm => "确认修好", "Confirm it's fixed";
+    ActReopen => "没修好", "Not fixed";
+    ActCancel => "取消报修", "Cancel";
+    TagFast => "响应快", "Quick";
+    TagPolite => "态度好", "Polite";
+    TagTidy => "干净整洁", "Tidy";
+    TagFixedFirstTime => "一次修好", "Fixed first time";
+    TagSlow => "太慢", "Too slow";
+    TagNotFixed => "没修好", "Not really fixed";
+    SlaOnTrack => "按时进行", "On track";
+    SlaWarning => "即将超时", "Nearly due";
+    SlaBreached => "已超时", "Overdue";
+    SlaPaused => "计时暂停", "Clock paused";
+    SlaMet => "按时完成", "Met";
+    SlaMissed => "超时完成", "Late";
 }
 
 #[cfg(test)]

@@ -4,9 +4,14 @@
 //! allow.
 
 pub mod error;
+pub mod help;
 pub mod i18n;
+pub mod job;
+pub mod live;
 pub mod people;
 pub mod phone;
+pub mod repair;
+pub mod sla;
 pub mod time;
 
 pub use error::{AppError, ErrorCode};

@@ -42,8 +42,8 @@ fn ResidentHome(me: Me) -> impl IntoView {
         <Greeting me=me.clone()/>
         <p class="place"><span class="muted">{t(Msg::YourUnit)}</span> " " <strong class="unit-label">{unit}</strong></p>
         <nav class="cards" aria-label=t(Msg::Home)>
-            <Card href="/repairs/new" icon="🔧" title=Msg::CardRepairs hint=Msg::CardRepairsHint soon=true/>
-            <Card href="/repairs" icon="📋" title=Msg::CardMyJobs soon=true/>
+            <Card href="/repairs/new" icon="🔧" title=Msg::CardRepairs hint=Msg::CardRepairsHint/>
+            <Card href="/repairs" icon="📋" title=Msg::CardMyJobs/>
             <Card href="/passes" icon="🎫" title=Msg::CardVisitors hint=Msg::CardVisitorsHint soon=true/>
             <Card href="/notices" icon="📢" title=Msg::CardNotices soon=true/>
             <Card href="/events" icon="🎉" title=Msg::CardEvents soon=true/>
@@ -69,7 +69,7 @@ fn ButlerHome(me: Me) -> impl IntoView {
         <Greeting me=me.clone()/>
         <p class="place"><span class="muted">{t(Msg::YourBuildings)}</span> " " <strong class="buildings">{buildings}</strong></p>
         <nav class="cards">
-            <Card href="/board" icon="📋" title=Msg::CardJobBoard soon=true/>
+            <Card href="/board" icon="📋" title=Msg::CardJobBoard/>
             <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls soon=true/>
             <Card href="/elders" icon="🧓" title=Msg::CardElders soon=true/>
             <Card href="/notices" icon="📢" title=Msg::CardNotices soon=true/>
@@ -84,7 +84,7 @@ fn WorkerHome(me: Me) -> impl IntoView {
         <Greeting me=me.clone()/>
         <p class="place"><span class="muted">{t(Msg::YourTrades)}</span> " " <strong>{trades}</strong></p>
         <nav class="cards">
-            <Card href="/jobs" icon="🛠️" title=Msg::CardAssigned soon=true/>
+            <Card href="/jobs" icon="🛠️" title=Msg::CardAssigned/>
         </nav>
     }
 }
@@ -107,7 +107,7 @@ fn DutyHome() -> impl IntoView {
     view! {
         <nav class="cards">
             <Card href="/duty" icon="🆘" title=Msg::CardOpenCalls soon=true/>
-            <Card href="/duty/critical" icon="🚨" title=Msg::CardCritical soon=true/>
+            <Card href="/duty/critical" icon="🚨" title=Msg::CardCritical/>
         </nav>
     }
 }
@@ -116,7 +116,7 @@ fn DutyHome() -> impl IntoView {
 fn AdminHome() -> impl IntoView {
     view! {
         <nav class="cards">
-            <Card href="/admin/jobs" icon="📋" title=Msg::CardJobBoard soon=true/>
+            <Card href="/admin/jobs" icon="📋" title=Msg::CardJobBoard/>
             <Card href="/admin/buildings" icon="🏢" title=Msg::CardBuildings soon=true/>
             <Card href="/admin/staff" icon="👥" title=Msg::CardStaff soon=true/>
             <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards soon=true/>

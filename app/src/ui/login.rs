@@ -12,6 +12,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let error = query.with_untracked(|q| q.get("error")).and_then(|e| msg_from_query(&e));
     let phone = query.with_untracked(|q| q.get("phone")).unwrap_or_default();
+    let next = query.with_untracked(|q| q.get("next")).unwrap_or_else(|| "/".to_string());
     let me = expect_context::<MeResource>();
     view! {
         <main class="page narrow login">
@@ -28,6 +29,7 @@ pub fn LoginPage() -> impl IntoView {
             </Suspense>
             <form method="post" action="/forms/login" class="stack" id="login-form">
                 <h2>{t(Msg::SignInTitle)}</h2>
+                <input type="hidden" name="next" value=next/>
                 {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
                 <label for="phone">{t(Msg::Phone)}</label>
                 <input id="phone" name="phone" type="tel" inputmode="numeric" autocomplete="username"

@@ -2,11 +2,15 @@
 //! browser. Pages are grouped by who uses them; every core form is a plain
 //! HTML form that works before (or without) the WASM.
 
+mod clock;
 mod components;
 mod home;
 mod i18n;
 mod layout;
+mod live;
 mod login;
+mod repairs;
+mod upload;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -67,6 +71,19 @@ pub fn App() -> impl IntoView {
     provide_context(i18n::initial_lang());
     let me: MeResource = Resource::new_blocking(|| (), |_| get_me());
     provide_context(me);
+    clock::provide_now();
+    let live = live::provide_live();
+    // Open the live stream once we know someone is signed in.
+    Effect::new(move |connected: Option<bool>| {
+        if connected == Some(true) {
+            return true;
+        }
+        let signed_in = matches!(me.get(), Some(Ok(Some(_))));
+        if signed_in {
+            live::connect(live);
+        }
+        signed_in
+    });
     // Tells tests (and curious developers) that the WASM has taken over.
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -80,6 +97,13 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <layout::NotFound/> }>
                 <Route path=path!("/login") view=login::LoginPage/>
                 <Route path=path!("/") view=home::HomePage/>
+                <Route path=path!("/repairs/new") view=repairs::ReportPage/>
+                <Route path=path!("/repairs") view=repairs::MyJobsPage/>
+                <Route path=path!("/repairs/:id") view=repairs::JobPage/>
+                <Route path=path!("/board") view=repairs::BoardPage/>
+                <Route path=path!("/admin/jobs") view=repairs::BoardPage/>
+                <Route path=path!("/duty/critical") view=repairs::BoardPage/>
+                <Route path=path!("/jobs") view=repairs::WorkerJobsPage/>
             </Routes>
         </Router>
     }

@@ -3,9 +3,13 @@
 
 mod auth;
 mod community;
+mod repairs;
+mod uploads;
 
 use app::model::{AppError, ErrorCode, Msg};
 use axum::Router;
+
+pub use uploads::multipart_error;
 
 use crate::{error::ApiError, state::AppState};
 
@@ -13,5 +17,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(auth::router())
         .merge(community::router())
+        .merge(repairs::router())
+        .merge(uploads::router())
+        .route("/stream", axum::routing::get(crate::stream::stream))
         .fallback(|| async { ApiError(AppError::new(ErrorCode::NotFound, Msg::ErrNotFound)) })
 }

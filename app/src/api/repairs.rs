@@ -1,0 +1,58 @@
+//! Repairs, for the web UI.
+
+use leptos::prelude::*;
+
+use crate::model::{
+    AppError,
+    job::{Assignable, Job, JobSummary, NewRepair, Rating},
+};
+
+/// Jobs the caller may see: `scope` and `status` as in the JSON API.
+#[server]
+pub async fn list_jobs(scope: Option<String>, status: Option<String>) -> Result<Vec<JobSummary>, AppError> {
+    let actor = super::ctx::actor().await?;
+    let (items, _) = super::ctx::backend()?
+        .list_jobs(&actor, scope.as_deref(), status.as_deref(), 100, None)
+        .await?;
+    Ok(items)
+}
+
+#[server]
+pub async fn get_job(id: String) -> Result<Job, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.job(&actor, &id).await?)
+}
+
+/// Reports a repair whose photos were already uploaded (with progress) to
+/// `/api/v1/uploads`.
+#[server]
+pub async fn report_repair(input: NewRepair) -> Result<Job, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.create_repair(&actor, input).await?)
+}
+
+#[server]
+pub async fn job_action(
+    id: String,
+    action: String,
+    note: Option<String>,
+    assignee_id: Option<String>,
+    photo_ids: Vec<String>,
+) -> Result<Job, AppError> {
+    let actor = super::ctx::actor().await?;
+    let input = crate::model::job::ActionInput { action, note, assignee_id, eta: None, photo_ids };
+    Ok(super::ctx::backend()?.act(&actor, &id, input).await?)
+}
+
+#[server]
+pub async fn rate_job(id: String, stars: i64, tags: Vec<String>, comment: Option<String>) -> Result<Rating, AppError> {
+    let actor = super::ctx::actor().await?;
+    let input = crate::model::job::RatingInput { stars, tags, comment };
+    Ok(super::ctx::backend()?.rate_job(&actor, &id, input).await?)
+}
+
+#[server]
+pub async fn list_assignable(id: String) -> Result<Vec<Assignable>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.assignable(&actor, &id).await?)
+}

@@ -1,0 +1,29 @@
+//! The audit log of staff actions: append-only, one row per action that
+//! changes how the community is run (assignments, settings, elder mode...).
+//! Job transitions are audited by their own immutable timeline.
+
+use super::{
+    Backend,
+    db::{rid, run},
+    error::Result,
+    policy::Actor,
+};
+
+impl Backend {
+    /// Records `action` on `target` by `actor`; `detail` is free text.
+    pub async fn audit(&self, actor: &Actor, action: &str, target: &str, detail: &str) -> Result<()> {
+        run(self
+            .db
+            .query(
+                "CREATE audit SET community = $community, actor = $actor, action = $action,
+                     target = $target, detail = $detail, at = time::now()",
+            )
+            .bind(("community", rid("community", actor.community_id())))
+            .bind(("actor", rid("user", &actor.user_id)))
+            .bind(("action", action.to_string()))
+            .bind(("target", target.to_string()))
+            .bind(("detail", detail.to_string())))
+        .await?;
+        Ok(())
+    }
+}

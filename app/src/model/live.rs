@@ -1,0 +1,43 @@
+//! Live events as clients receive them on `GET /api/v1/stream`.
+
+use serde::{Deserialize, Serialize};
+
+/// The kinds of live event (the SSE `event:` field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EventKind {
+    #[serde(rename = "repair.updated")]
+    RepairUpdated,
+    #[serde(rename = "help_call.updated")]
+    HelpCallUpdated,
+    #[serde(rename = "pass.admitted")]
+    PassAdmitted,
+    #[serde(rename = "walk_in.requested")]
+    WalkInRequested,
+    #[serde(rename = "walk_in.decided")]
+    WalkInDecided,
+    #[serde(rename = "announcement.published")]
+    AnnouncementPublished,
+    #[serde(rename = "event.updated")]
+    EventUpdated,
+    #[serde(rename = "check_in.updated")]
+    CheckInUpdated,
+}
+
+impl EventKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::RepairUpdated => "repair.updated",
+            Self::HelpCallUpdated => "help_call.updated",
+            Self::PassAdmitted => "pass.admitted",
+            Self::WalkInRequested => "walk_in.requested",
+            Self::WalkInDecided => "walk_in.decided",
+            Self::AnnouncementPublished => "announcement.published",
+            Self::EventUpdated => "event.updated",
+            Self::CheckInUpdated => "check_in.updated",
+        }
+    }
+}
+
+/// Sent instead of missed events when they can no longer be replayed (the
+/// client was away too long, or the server restarted): reload state.
+pub const RESYNC: &str = "resync";

@@ -1,0 +1,591 @@
+//! Repairs for every role: the resident's report and job pages, the
+//! butler's board, the worker's list, the manager's overview.
+
+use chrono::{DateTime, Utc};
+use leptos::{ev::SubmitEvent, html, prelude::*};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{
+    clock::use_now,
+    components::{ErrorNotice, msg_from_query, with_me},
+    layout::Page,
+    live::use_live,
+    t,
+};
+#[cfg(feature = "hydrate")]
+use super::use_lang;
+use crate::{
+    api::repairs::{get_job, list_assignable, list_jobs},
+    model::{
+        Me, Msg, Role,
+        job::{ClockFacts, Job, JobSummary, TimelineEntry},
+        repair::{Category, JobAction, JobStatus, RATING_TAGS, Urgency},
+        sla::{ClockState, format_duration},
+        time::{format_local, format_local_hm},
+    },
+};
+
+fn status_class(s: JobStatus) -> &'static str {
+    match s {
+        JobStatus::Submitted | JobStatus::Reopened => "st st-new",
+        JobStatus::Acknowledged | JobStatus::Assigned | JobStatus::EnRoute | JobStatus::InProgress => "st st-work",
+        JobStatus::OnHold => "st st-hold",
+        JobStatus::Resolved => "st st-resolved",
+        JobStatus::Confirmed | JobStatus::Rated => "st st-done",
+        JobStatus::Cancelled => "st st-cancel",
+    }
+}
+
+fn urgency_class(u: Urgency) -> &'static str {
+    match u {
+        Urgency::Critical => "urg urg-critical",
+        Urgency::Urgent => "urg urg-urgent",
+        Urgency::Normal => "urg urg-normal",
+    }
+}
+
+/// The error a plain-form handler sent back in `?error=`.
+fn query_error() -> Option<Msg> {
+    use_query_map().with_untracked(|q| q.get("error")).and_then(|e| msg_from_query(&e))
+}
+
+// ---------------------------------------------------------------- report
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    with_me(|me: Me| {
+        let unit = me.unit.as_ref().map(|u| u.label.clone()).unwrap_or_default();
+        view! { <Page me=me.clone()><ReportForm unit/></Page> }
+    })
+}
+
+/// Category (one tap), optional text and photos, send (one tap). Without
+/// scripts it is a multipart form posted to `/forms/repairs`; with them,
+/// photos upload one by one with a progress bar first.
+#[component]
+fn ReportForm(unit: String) -> impl IntoView {
+    let error = RwSignal::new(query_error().map(|m| t(m).to_string()));
+    let category = RwSignal::new(None::<Category>);
+    let busy = RwSignal::new(false);
+    let progress = RwSignal::new(Vec::<(String, f64)>::new());
+    let description = NodeRef::<html::Textarea>::new();
+    let urgency = NodeRef::<html::Select>::new();
+    let files = NodeRef::<html::Input>::new();
+    #[cfg(feature = "hydrate")]
+    let (lang, navigate) = (use_lang(), leptos_router::hooks::use_navigate());
+
+    let on_submit = move |ev: SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            let Some(cat) = category.get_untracked() else {
+                error.set(Some(Msg::ErrCategory.text(lang).to_string()));
+                return;
+            };
+            let chosen: Vec<web_sys::File> = files
+                .get_untracked()
+                .and_then(|input| input.files())
+                .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+                .unwrap_or_default();
+            if chosen.len() > crate::model::repair::MAX_PHOTOS {
+                error.set(Some(Msg::ErrTooManyPhotos.text(lang).to_string()));
+                return;
+            }
+            let text = description.get_untracked().map(|d| d.value()).unwrap_or_default();
+            let level = urgency.get_untracked().map(|u| u.value()).unwrap_or_default();
+            busy.set(true);
+            error.set(None);
+            progress.set(chosen.iter().map(|f| (f.name(), 0.0)).collect());
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                let mut photo_ids = Vec::new();
+                for (i, file) in chosen.into_iter().enumerate() {
+                    let on_progress = move |p: f64| progress.update(|v| if let Some(e) = v.get_mut(i) { e.1 = p });
+                    match super::upload::upload(file, lang, on_progress).await {
+                        Ok(photo) => {
+                            progress.update(|v| if let Some(e) = v.get_mut(i) { e.1 = 1.0 });
+                            photo_ids.push(photo.id);
+                        }
+                        Err(message) => {
+                            error.set(Some(message));
+                            busy.set(false);
+                            return;
+                        }
+                    }
+                }
+                let input = crate::model::job::NewRepair {
+                    category: cat.as_str().to_string(),
+                    description: Some(text),
+                    urgency: Some(level),
+                    photo_ids,
+                };
+                match crate::api::repairs::report_repair(input).await {
+                    Ok(job) => navigate(&format!("/repairs/{}", job.id), Default::default()),
+                    Err(e) => {
+                        error.set(Some(e.message(lang)));
+                        busy.set(false);
+                    }
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+
+    // Only urgencies at or above the category's suggestion are offered.
+    let suggested = move || category.get().map(|c| c.default_urgency()).unwrap_or(Urgency::Normal);
+
+    view! {
+        <h1>{t(Msg::CardRepairs)}</h1>
+        <p class="place"><span class="muted">{t(Msg::YourUnit)}</span> " " <strong>{unit}</strong></p>
+        <form method="post" action="/forms/repairs" enctype="multipart/form-data" class="stack report"
+            id="report-form" on:submit=on_submit>
+            {move || error.get().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+            <fieldset class="categories">
+                <legend>{t(Msg::WhatIsBroken)}</legend>
+                {Category::ALL.into_iter().map(|c| view! {
+                    <label class="cat" class:critical=c.default_urgency() == Urgency::Critical>
+                        <input type="radio" name="category" value=c.as_str() required
+                            on:change=move |_| category.set(Some(c))/>
+                        <span class="cat-icon" aria-hidden="true">{c.icon()}</span>
+                        <span class="cat-name">{t(c.label())}</span>
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <label for="description">{t(Msg::DescribeOptional)}</label>
+            <textarea id="description" name="description" rows="3" maxlength="1000" node_ref=description
+                placeholder=t(Msg::DescribePlaceholder)></textarea>
+            <label for="photos">{t(Msg::AddPhotos)}</label>
+            <input id="photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp,image/*" multiple node_ref=files/>
+            <p class="hint">{t(Msg::PhotosHint)}</p>
+            <ul class="progress-list">
+                {move || progress.get().into_iter().map(|(name, p)| view! {
+                    <li><span class="file-name">{name}</span>
+                        <progress max="100" value=format!("{:.0}", p * 100.0)></progress></li>
+                }).collect_view()}
+            </ul>
+            <label for="urgency">{t(Msg::Urgency)}</label>
+            <select id="urgency" name="urgency" node_ref=urgency>
+                <option value="">{t(Msg::UrgencySuggested)}</option>
+                {Urgency::ALL.into_iter().map(|u| view! {
+                    <option value=u.as_str() disabled=move || u < suggested()>{t(u.label())}</option>
+                }).collect_view()}
+            </select>
+            <button type="submit" class="primary big" disabled=move || busy.get()>
+                {move || if busy.get() { t(Msg::Sending) } else { t(Msg::SendReport) }}
+            </button>
+        </form>
+    }
+}
+
+// ---------------------------------------------------------------- lists
+
+/// A live countdown chip for a list row.
+#[component]
+fn SlaChip(clock: ClockFacts) -> impl IntoView {
+    let now = use_now();
+    let sla = move || clock.facts().compute(now.get());
+    let text = move || {
+        let s = sla();
+        let (state, deadline) = if clock.responded_at.is_none() && !clock.cancelled {
+            (s.respond, s.respond_by)
+        } else {
+            (s.resolve, s.resolve_by)
+        };
+        match state {
+            ClockState::OnTrack | ClockState::Warning => format!("{} {}", t(Msg::TimeLeft), format_duration(deadline - now.get())),
+            ClockState::Breached => format!("{} {}", t(Msg::Overdue), format_duration(now.get() - deadline)),
+            other => t(other.label()).to_string(),
+        }
+    };
+    view! {
+        <span class="sla-chip" class:bad=move || sla().state.is_bad() class:warn=move || sla().state == ClockState::Warning>
+            {text}
+        </span>
+    }
+}
+
+#[component]
+fn JobCard(job: JobSummary) -> impl IntoView {
+    let href = format!("/repairs/{}", job.id);
+    let open = job.status.is_open();
+    view! {
+        <li class="job-card" class:bad=job.sla.state.is_bad() data-job=job.id.clone()>
+            <a href=href>
+                <span class="job-icon" aria-hidden="true">{job.category.icon()}</span>
+                <span class="job-main">
+                    <span class="job-title">{t(job.category.label())}
+                        " " <span class=urgency_class(job.urgency)>{t(job.urgency.label())}</span></span>
+                    <span class="job-sub">{job.unit.label.clone()} " · " {format_local(job.created_at)}
+                        {job.assignee.as_ref().map(|a| format!(" · {}", a.name))}</span>
+                    {(!job.description.is_empty()).then(|| view! { <span class="job-desc">{job.description.clone()}</span> })}
+                </span>
+                <span class="job-side">
+                    <span class=status_class(job.status) data-status=job.status.as_str()>{t(job.status.label())}</span>
+                    {open.then(|| view! { <SlaChip clock=job.clock/> })}
+                </span>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+fn JobList(jobs: Vec<JobSummary>) -> impl IntoView {
+    if jobs.is_empty() {
+        return view! { <p class="muted empty">{t(Msg::NoJobs)}</p> }.into_any();
+    }
+    view! { <ul class="jobs">{jobs.into_iter().map(|job| view! { <JobCard job/> }).collect_view()}</ul> }.into_any()
+}
+
+/// A list of jobs that refreshes whenever a `repair.updated` event arrives.
+#[component]
+fn LiveJobs(scope: Option<&'static str>, status: Option<String>, #[prop(optional)] filter: Option<Callback<JobSummary, bool>>) -> impl IntoView {
+    let live = use_live();
+    let jobs = Resource::new(
+        move || (status.clone(), live.repairs.get()),
+        move |(status, _)| list_jobs(scope.map(str::to_string), status),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match jobs.await {
+                    Ok(mut list) => {
+                        if let Some(keep) = filter {
+                            list.retain(|j| keep.run(j.clone()));
+                        }
+                        view! { <JobList jobs=list/> }.into_any()
+                    }
+                    Err(err) => view! { <ErrorNotice err/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn MyJobsPage() -> impl IntoView {
+    with_me(|me: Me| view! {
+        <Page me=me.clone()>
+            <div class="row-between">
+                <h1>{t(Msg::CardMyJobs)}</h1>
+                <a class="button primary" href="/repairs/new">{t(Msg::CardRepairs)}</a>
+            </div>
+            <h2>{t(Msg::InProgressJobs)}</h2>
+            <LiveJobs scope=Some("mine") status=Some("open".to_string())/>
+            <h2>{t(Msg::PastJobs)}</h2>
+            <LiveJobs scope=Some("mine") status=Some("closed".to_string())/>
+        </Page>
+    })
+}
+
+/// The butler's board, the manager's overview and the duty room's list of
+/// critical jobs: open jobs, most urgent clock first, with filters that
+/// work as a plain GET form.
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    with_me(|me: Me| {
+        let query = use_query_map();
+        let building = query.with_untracked(|q| q.get("building")).filter(|b| !b.is_empty());
+        let default_urgency = (me.role == Role::Duty).then(|| "critical".to_string());
+        let urgency = query.with_untracked(|q| q.get("urgency")).or(default_urgency).filter(|u| !u.is_empty());
+        let closed = query.with_untracked(|q| q.get("status")).as_deref() == Some("closed");
+        let scope = if me.role == Role::Butler { "buildings" } else { "all" };
+        let (b, u) = (building.clone(), urgency.clone());
+        let filter = Callback::new(move |j: JobSummary| {
+            b.as_ref().is_none_or(|b| j.unit.building.id == *b) && u.as_ref().is_none_or(|u| j.urgency.as_str() == u)
+        });
+        let buildings = me.buildings.clone();
+        view! {
+            <Page me=me.clone()>
+                <h1>{t(Msg::CardJobBoard)}</h1>
+                <form method="get" class="filters">
+                    {(!buildings.is_empty()).then(|| view! {
+                        <label>{t(Msg::Building)}
+                            <select name="building">
+                                <option value="">{t(Msg::All)}</option>
+                                {buildings.iter().map(|bd| view! {
+                                    <option value=bd.id.clone() selected=building.as_deref() == Some(bd.id.as_str())>{bd.name.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    })}
+                    <label>{t(Msg::Urgency)}
+                        <select name="urgency">
+                            <option value="">{t(Msg::All)}</option>
+                            {Urgency::ALL.into_iter().rev().map(|x| view! {
+                                <option value=x.as_str() selected=urgency.as_deref() == Some(x.as_str())>{t(x.label())}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{t(Msg::Status)}
+                        <select name="status">
+                            <option value="open" selected=!closed>{t(Msg::OpenJobs)}</option>
+                            <option value="closed" selected=closed>{t(Msg::PastJobs)}</option>
+                        </select>
+                    </label>
+                    <button type="submit">{t(Msg::Filter)}</button>
+                </form>
+                <LiveJobs scope=Some(scope) status=Some(if closed { "closed" } else { "open" }.to_string()) filter/>
+            </Page>
+        }
+    })
+}
+
+/// A worker's jobs: what is assigned to them, with one-tap state changes.
+#[component]
+pub fn WorkerJobsPage() -> impl IntoView {
+    with_me(|me: Me| view! {
+        <Page me=me.clone()>
+            <h1>{t(Msg::CardAssigned)}</h1>
+            <LiveJobs scope=Some("assigned") status=Some("open".to_string())/>
+            <h2>{t(Msg::PastJobs)}</h2>
+            <LiveJobs scope=Some("assigned") status=Some("closed".to_string())/>
+        </Page>
+    })
+}
+
+// ---------------------------------------------------------------- detail
+
+#[component]
+pub fn JobPage() -> impl IntoView {
+    let params = use_params_map();
+    let live = use_live();
+    let job = Resource::new(
+        move || (params.read().get("id").unwrap_or_default(), live.repairs.get()),
+        |(id, _)| get_job(id),
+    );
+    let error = query_error();
+    with_me(move |me: Me| view! {
+        <Page me=me.clone()>
+            {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
+            <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match job.await {
+                        Ok(job) => view! { <JobDetail job/> }.into_any(),
+                        Err(err) => view! { <ErrorNotice err/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Page>
+    })
+}
+
+#[component]
+fn JobDetail(job: Job) -> impl IntoView {
+    let open = !job.status.is_closed();
+    view! {
+        <article class="job-detail" data-job=job.id.clone()>
+            <header class="job-head">
+                <span class="job-icon big" aria-hidden="true">{job.category.icon()}</span>
+                <div>
+                    <h1>{t(job.category.label())}</h1>
+                    <p class="job-sub">{job.unit.label.clone()} " · " {format_local(job.created_at)}</p>
+                </div>
+                <div class="job-badges">
+                    <span class=status_class(job.status) id="job-status" data-status=job.status.as_str()>{t(job.status.label())}</span>
+                    <span class=urgency_class(job.urgency)>{t(job.urgency.label())}</span>
+                </div>
+            </header>
+            {open.then(|| view! { <SlaPanel clock=job.clock/> })}
+            {(!job.description.is_empty()).then(|| view! { <p class="job-text">{job.description.clone()}</p> })}
+            <PhotoGrid photos=job.photos.clone()/>
+            <People job=job.clone()/>
+            {job.hold_reason.clone().map(|r| view! {
+                <p class="notice warn">{t(Msg::OnHoldBecause)} " " {r}
+                    {job.eta.map(|e| format!(" · {} {}", t(Msg::ExpectedAt), format_local(e)))}</p>
+            })}
+            <Actions job=job.clone()/>
+            {job.can_rate.then(|| view! { <RatingForm id=job.id.clone()/> })}
+            {job.rating.clone().map(|r| view! {
+                <section class="rating-done">
+                    <h2>{t(Msg::YourRating)}</h2>
+                    <p class="stars" aria-label=format!("{} / 5", r.stars)>{"★".repeat(r.stars as usize)}{"☆".repeat(5 - r.stars as usize)}</p>
+                    {(!r.comment.is_empty()).then(|| view! { <p>{r.comment.clone()}</p> })}
+                </section>
+            })}
+            <Timeline entries=job.timeline.clone()/>
+        </article>
+    }
+}
+
+#[component]
+fn SlaPanel(clock: ClockFacts) -> impl IntoView {
+    let now = use_now();
+    let sla = move || clock.facts().compute(now.get());
+    let line = move |label: Msg, deadline: DateTime<Utc>, state: ClockState| {
+        let detail = match state {
+            ClockState::OnTrack | ClockState::Warning => format!("{} {}", t(Msg::TimeLeft), format_duration(deadline - now.get())),
+            ClockState::Breached => format!("{} {}", t(Msg::Overdue), format_duration(now.get() - deadline)),
+            other => t(other.label()).to_string(),
+        };
+        view! {
+            <div class="sla-line" class:bad=state.is_bad() class:warn=state == ClockState::Warning>
+                <span class="sla-label">{t(label)}</span>
+                <span class="sla-deadline">{format_local_hm(deadline)}</span>
+                <span class="sla-state">{detail}</span>
+            </div>
+        }
+    };
+    view! {
+        <section class="sla-panel" aria-live="polite">
+            {move || { let s = sla(); line(Msg::RespondBy, s.respond_by, s.respond) }}
+            {move || { let s = sla(); line(Msg::ResolveBy, s.resolve_by, s.resolve) }}
+        </section>
+    }
+}
+
+#[component]
+fn PhotoGrid(photos: Vec<crate::model::job::Photo>) -> impl IntoView {
+    (!photos.is_empty()).then(|| view! {
+        <ul class="photos">
+            {photos.into_iter().map(|p| view! {
+                <li><a href=p.url.clone() target="_blank" rel="noopener">
+                    <img src=p.thumb_url.clone() alt="" loading="lazy" width="160" height="120"/>
+                </a></li>
+            }).collect_view()}
+        </ul>
+    })
+}
+
+#[component]
+fn People(job: Job) -> impl IntoView {
+    let person = |label: Msg, who: Option<crate::model::StaffRef>| {
+        who.map(|p| {
+            let tel = p.phone_full.clone().map(|n| format!("tel:{n}"));
+            view! {
+                <div class="person">
+                    <span class="muted">{t(label)}</span>
+                    <strong>{p.name.clone()}</strong>
+                    {match tel {
+                        Some(href) => view! { <a class="button" href=href>{"📞 "}{t(Msg::Call)}</a> }.into_any(),
+                        None => view! { <span class="muted">{p.phone.clone()}</span> }.into_any(),
+                    }}
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="people">
+            {person(Msg::RoleButler, job.butler.clone())}
+            {person(Msg::Assignee, job.assignee.clone())}
+        </section>
+    }
+}
+
+/// One plain form per allowed action, so every button works without scripts.
+#[component]
+fn Actions(job: Job) -> impl IntoView {
+    if job.allowed_actions.is_empty() {
+        return ().into_any();
+    }
+    let action_url = format!("/forms/repairs/{}/action", job.id);
+    let id = job.id.clone();
+    view! {
+        <section class="actions" aria-label=t(Msg::Actions)>
+            {job.allowed_actions.iter().map(|a| {
+                let a = *a;
+                let url = action_url.clone();
+                match a {
+                    JobAction::Assign => view! { <AssignForm id=id.clone() url/> }.into_any(),
+                    JobAction::Hold => view! {
+                        <form method="post" action=url class="action-form">
+                            <input type="hidden" name="action" value=a.as_str()/>
+                            <input name="note" required maxlength="200" placeholder=t(Msg::HoldReason) aria-label=t(Msg::HoldReason)/>
+                            <button type="submit">{t(a.label())}</button>
+                        </form>
+                    }.into_any(),
+                    JobAction::Cancel | JobAction::Reopen | JobAction::Resolve => view! {
+                        <form method="post" action=url class="action-form">
+                            <input type="hidden" name="action" value=a.as_str()/>
+                            <input name="note" maxlength="500" placeholder=t(Msg::NoteOptional) aria-label=t(Msg::NoteOptional)/>
+                            <button type="submit" class:danger=a == JobAction::Cancel>{t(a.label())}</button>
+                        </form>
+                    }.into_any(),
+                    _ => view! {
+                        <form method="post" action=url class="action-form">
+                            <input type="hidden" name="action" value=a.as_str()/>
+                            <button type="submit" class="primary" data-action=a.as_str()>{t(a.label())}</button>
+                        </form>
+                    }.into_any(),
+                }
+            }).collect_view()}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn AssignForm(id: String, url: String) -> impl IntoView {
+    let people = Resource::new(move || id.clone(), list_assignable);
+    view! {
+        <form method="post" action=url class="action-form">
+            <input type="hidden" name="action" value="assign"/>
+            <select name="assignee_id" required aria-label=t(Msg::Assignee)>
+                <Suspense fallback=|| view! { <option value="">{t(Msg::Loading)}</option> }>
+                    {move || Suspend::new(async move {
+                        people.await.unwrap_or_default().into_iter().map(|p| {
+                            let label = format!("{}（{}）· {} {}", p.name, p.trades.join("/"), t(Msg::OpenJobs), p.open_jobs);
+                            view! { <option value=p.id.clone()>{label}</option> }
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </select>
+            <button type="submit" class="primary" data-action="assign">{t(Msg::ActAssign)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn RatingForm(id: String) -> impl IntoView {
+    view! {
+        <form method="post" action=format!("/forms/repairs/{id}/rating") class="stack rating-form">
+            <h2>{t(Msg::RateThisJob)}</h2>
+            <fieldset class="stars-input">
+                <legend>{t(Msg::Stars)}</legend>
+                {(1..=5).rev().map(|n| view! {
+                    <input type="radio" id=format!("star{n}") name="stars" value=n.to_string() required/>
+                    <label for=format!("star{n}") title=format!("{n}")>"★"</label>
+                }).collect_view()}
+            </fieldset>
+            <fieldset class="tags">
+                {RATING_TAGS.iter().map(|(key, label)| view! {
+                    <label class="tag"><input type="checkbox" name="tags" value=*key/>{t(*label)}</label>
+                }).collect_view()}
+            </fieldset>
+            <textarea name="comment" rows="2" maxlength="500" placeholder=t(Msg::CommentOptional) aria-label=t(Msg::CommentOptional)></textarea>
+            <button type="submit" class="primary">{t(Msg::SubmitRating)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
+    view! {
+        <section class="timeline">
+            <h2>{t(Msg::Timeline)}</h2>
+            <ol>
+                {entries.into_iter().rev().map(|e| {
+                    let what = JobAction::parse(&e.action).map(|a| t(a.label()).to_string()).unwrap_or_else(|| {
+                        match e.action.as_str() {
+                            "submitted" => t(Msg::StSubmitted).to_string(),
+                            "rated" => t(Msg::StRated).to_string(),
+                            other => other.to_string(),
+                        }
+                    });
+                    view! {
+                        <li>
+                            <span class="tl-time">{format_local(e.at)}</span>
+                            <span class="tl-what"><strong>{e.actor_name.clone()}</strong> " · " {what}
+                                {e.assignee.as_ref().map(|a| format!(" → {}", a.name))}</span>
+                            {(!e.note.is_empty() && e.note != "auto_confirm").then(|| view! { <span class="tl-note">{e.note.clone()}</span> })}
+                            <PhotoGrid photos=e.photos.clone()/>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,114 @@
+//! Repairs: categories, report, list, detail, actions, rating.
+
+use app::{
+    backend::web,
+    model::{
+        AppError, Msg,
+        job::{ActionInput, Assignable, CategoryInfo, Job, JobSummary, NewRepair, Rating, RatingInput},
+    },
+};
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode},
+    routing::{get, post},
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    error::ApiResult,
+    extract::{AuthUser, Json},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/repair-categories", get(categories))
+        .route("/repairs", post(create).get(list))
+        .route("/repairs/{id}", get(detail))
+        .route("/repairs/{id}/actions", post(act))
+        .route("/repairs/{id}/rating", post(rate))
+        .route("/repairs/{id}/assignable", get(assignable))
+}
+
+/// A page of a list: `{"items": [...], "next_cursor": ...}`.
+#[derive(Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+async fn categories(State(state): State<AppState>, headers: HeaderMap) -> axum::Json<Vec<CategoryInfo>> {
+    axum::Json(state.backend.repair_categories(web::lang(&headers)))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Json(body): Json<NewRepair>,
+) -> ApiResult<(StatusCode, axum::Json<Job>)> {
+    Ok((StatusCode::CREATED, axum::Json(state.backend.create_repair(&actor, body).await?)))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    scope: Option<String>,
+    status: Option<String>,
+    limit: Option<usize>,
+    cursor: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<axum::Json<Page<JobSummary>>> {
+    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            DateTime::parse_from_rfc3339(c)
+                .map(|d| d.with_timezone(&Utc))
+                .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
+        ),
+    };
+    let (items, next) = state
+        .backend
+        .list_jobs(&actor, q.scope.as_deref(), q.status.as_deref(), q.limit.unwrap_or(50), before)
+        .await?;
+    Ok(axum::Json(Page { items, next_cursor: next.map(|t| t.to_rfc3339()) }))
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Job>> {
+    Ok(axum::Json(state.backend.job(&actor, &id).await?))
+}
+
+async fn act(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<ActionInput>,
+) -> ApiResult<axum::Json<Job>> {
+    Ok(axum::Json(state.backend.act(&actor, &id, body).await?))
+}
+
+async fn rate(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<RatingInput>,
+) -> ApiResult<(StatusCode, axum::Json<Rating>)> {
+    Ok((StatusCode::CREATED, axum::Json(state.backend.rate_job(&actor, &id, body).await?)))
+}
+
+async fn assignable(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Vec<Assignable>>> {
+    Ok(axum::Json(state.backend.assignable(&actor, &id).await?))
+}

@@ -1,0 +1,43 @@
+//! `POST /uploads`: one photo per request, multipart field `file`, as
+//! `wx.uploadFile` sends it (other form fields are allowed and ignored).
+
+use app::model::{AppError, ErrorCode, Msg, job::Photo};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Multipart, State, multipart::MultipartError},
+    http::StatusCode,
+    routing::post,
+};
+
+use crate::{error::ApiResult, extract::AuthUser, state::AppState};
+
+/// The body may be a little larger than the photo itself (multipart framing).
+pub const BODY_LIMIT: usize = app::backend::media::MAX_BYTES + 64 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/uploads", post(upload).layer(DefaultBodyLimit::max(BODY_LIMIT)))
+}
+
+/// A multipart failure: too large is 413, anything else malformed is 400.
+pub fn multipart_error(e: &MultipartError) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrPhotoTooBig).with_detail("file")
+    } else {
+        AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest)
+    }
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    mut multipart: Multipart,
+) -> ApiResult<(StatusCode, axum::Json<Photo>)> {
+    while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(&e))? {
+        if field.name() == Some("file") {
+            let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
+            let photo = state.backend.upload_photo(&actor, bytes.to_vec()).await?;
+            return Ok((StatusCode::CREATED, axum::Json(photo)));
+        }
+    }
+    Err(AppError::invalid("file", Msg::ErrPhotoEmpty).into())
+}
