@@ -42,6 +42,23 @@ pub struct Config {
     /// Seconds after login when a session expires regardless of use.
     #[arg(long, env = "LINLI_SESSION_MAX_SECS", default_value_t = 60 * 24 * 3600)]
     pub session_max_secs: u64,
+
+    /// Unacknowledged help calls alert every on-duty staff member after
+    /// this many seconds, in every community (drills, tests). Unset: each
+    /// community's setting (default 60).
+    #[arg(long, env = "LINLI_HELP_ESCALATE_SECS")]
+    pub help_escalate_secs: Option<i64>,
+
+    /// Unacknowledged help calls notify the elder's emergency contacts
+    /// after this many seconds, in every community. Unset: each
+    /// community's setting (default 180).
+    #[arg(long, env = "LINLI_HELP_CONTACTS_SECS")]
+    pub help_contacts_secs: Option<i64>,
+
+    /// SMS gateway for emergency contacts (`POST {to, template, params}`).
+    /// Unset: messages are written to the log.
+    #[arg(long, env = "LINLI_SMS_URL")]
+    pub sms_url: Option<String>,
 }
 
 impl Config {
@@ -57,6 +74,9 @@ impl Config {
             log_format: "text".into(),
             session_idle_secs: 14 * 24 * 3600,
             session_max_secs: 60 * 24 * 3600,
+            help_escalate_secs: None,
+            help_contacts_secs: None,
+            sms_url: None,
         }
     }
 }

@@ -34,6 +34,59 @@ pub fn router() -> Router<AppState> {
         )
         .route("/forms/repairs/{id}/action", post(repair_action))
         .route("/forms/repairs/{id}/rating", post(rate_repair))
+        .route("/forms/help", post(press_help))
+        .route("/forms/help/{id}/action", post(help_action))
+        .route("/forms/check-in", post(check_in))
+}
+
+/// The help button without scripts. The page embeds a fresh `client_key`
+/// in the form, so pressing twice (or the browser re-posting) is one call.
+/// The call is stored before the redirect answers.
+async fn press_help(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(redirect) => return redirect,
+    };
+    let fields = form_fields(&body);
+    match state.backend.press_help(&actor, field(&fields, "client_key").unwrap_or_default()).await {
+        Ok((call, _)) => Redirect::to(&format!("/?call={}", call.id)).into_response(),
+        Err(e) => back_with_error("/", &e.into(), &[]),
+    }
+}
+
+/// Handling a call without scripts (staff; or the elder's "pressed by mistake").
+async fn help_action(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(redirect) => return redirect,
+    };
+    let fields = form_fields(&body);
+    let back = safe_back(field(&fields, "back"));
+    let input = app::model::help::HelpActionInput {
+        action: field(&fields, "action").unwrap_or_default().to_string(),
+        outcome: field(&fields, "outcome").map(str::to_string),
+        note: field(&fields, "note").map(str::to_string),
+    };
+    match state.backend.help_action(&actor, &id, input).await {
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(e) => back_with_error(&back, &e.into(), &[]),
+    }
+}
+
+async fn check_in(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(redirect) => return redirect,
+    };
+    match state.backend.check_in(&actor).await {
+        Ok(_) => Redirect::to("/?checked_in=1").into_response(),
+        Err(e) => back_with_error("/", &e.into(), &[]),
+    }
 }
 
 /// A report with six full-size photos, plus the form's own fields.

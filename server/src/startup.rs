@@ -45,6 +45,9 @@ impl Server {
                 session_idle: Duration::from_secs(config.session_idle_secs),
                 session_max: Duration::from_secs(config.session_max_secs),
                 media_dir: config.media_dir.clone(),
+                help_staff_secs: config.help_escalate_secs,
+                help_contacts_secs: config.help_contacts_secs,
+                sms_url: config.sms_url.clone(),
             },
         )
         .await?;
@@ -79,22 +82,33 @@ impl Server {
     }
 }
 
-/// How often background duties run (SLA alerts, auto-confirmation...).
-const SWEEP_EVERY: Duration = Duration::from_secs(5);
+/// Help-call escalation is checked four times a second, so each step
+/// fires well within a second of its deadline.
+const HELP_EVERY: Duration = Duration::from_millis(250);
+/// The notification outbox is drained every second.
+const NOTIFY_EVERY: Duration = Duration::from_secs(1);
+/// SLA alerts and auto-confirmation of repairs.
+const REPAIRS_EVERY: Duration = Duration::from_secs(5);
 
 /// Runs the services' background duties until shutdown. They are driven
 /// by stored state, so a restart simply picks up where this left off.
 async fn sweep(backend: Backend, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(SWEEP_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let every = |d| {
+        let mut t = tokio::time::interval(d);
+        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        t
+    };
+    let (mut help, mut notify, mut repairs) = (every(HELP_EVERY), every(NOTIFY_EVERY), every(REPAIRS_EVERY));
     loop {
-        tokio::select! {
+        let now = chrono::Utc::now();
+        let outcome = tokio::select! {
             _ = shutdown.changed() => return,
-            _ = tick.tick() => {
-                if let Err(e) = backend.sweep_repairs(chrono::Utc::now()).await {
-                    tracing::error!(error = %e, "repair sweep failed");
-                }
-            }
+            _ = help.tick() => backend.sweep_help(now).await.map(|_| ()),
+            _ = notify.tick() => backend.deliver_notifications(now).await.map(|_| ()),
+            _ = repairs.tick() => backend.sweep_repairs(now).await,
+        };
+        if let Err(e) = outcome {
+            tracing::error!(error = %e, "background duty failed");
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::{ops::Deref, path::PathBuf, sync::Arc, time::Duration};
 
-use super::{db::Db, error::Result, events::EventHub, ratelimit::RateLimiter};
+use super::{db::Db, error::Result, events::EventHub, notify::Sender, ratelimit::RateLimiter};
 
 /// Settings the services need, filled from the server's configuration.
 #[derive(Clone, Debug)]
@@ -13,6 +13,13 @@ pub struct BackendConfig {
     pub session_max: Duration,
     /// Where uploaded photos are stored.
     pub media_dir: PathBuf,
+    /// Help-call escalation timings that override every community's
+    /// settings (drills and tests: `LINLI_HELP_ESCALATE_SECS`,
+    /// `LINLI_HELP_CONTACTS_SECS`).
+    pub help_staff_secs: Option<i64>,
+    pub help_contacts_secs: Option<i64>,
+    /// The SMS gateway for emergency contacts; `None` logs instead.
+    pub sms_url: Option<String>,
 }
 
 impl Default for BackendConfig {
@@ -21,6 +28,9 @@ impl Default for BackendConfig {
             session_idle: Duration::from_secs(14 * 24 * 3600),
             session_max: Duration::from_secs(60 * 24 * 3600),
             media_dir: PathBuf::from("data/media"),
+            help_staff_secs: None,
+            help_contacts_secs: None,
+            sms_url: None,
         }
     }
 }
@@ -38,6 +48,8 @@ pub struct Inner {
     pub login_by_client: RateLimiter,
     /// Live events for the SSE stream.
     pub events: EventHub,
+    /// Delivers the notification outbox.
+    pub notifier: Sender,
 }
 
 impl Deref for Backend {
@@ -53,10 +65,11 @@ impl Backend {
         let db = Db::connect(db_url).await?;
         Ok(Self(Arc::new(Inner {
             db,
-            config,
             login_by_phone: RateLimiter::new(5, Duration::from_secs(15 * 60)),
             login_by_client: RateLimiter::new(50, Duration::from_secs(15 * 60)),
             events: EventHub::new(),
+            notifier: Sender::from_url(config.sms_url.as_deref()),
+            config,
         })))
     }
 }

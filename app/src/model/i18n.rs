@@ -139,6 +139,9 @@ messages! {
     ErrAlreadyRated => "您已经评价过了", "You have already rated this.";
     ErrNotYetRatable => "修好后才能评价", "You can rate once the job is resolved.";
     ErrButlerInvalid => "请选择本小区在职的管家", "Choose an active butler of this community.";
+    ErrClientKey => "请求标识无效", "Invalid request key.";
+    ErrOutcomeRequired => "请选择处理结果", "Choose how the call ended.";
+    ErrCallChanged => "求助刚被其他人更新，请刷新后重试", "Someone else just updated this call. Reload and try again.";
     ErrUnavailable => "服务暂时不可用，请稍后再试", "The service is unavailable right now. Please try again later.";
 
     // --- app shell

@@ -15,6 +15,7 @@ mod upload;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -22,6 +23,10 @@ use leptos_router::{
 pub use i18n::{t, use_lang};
 
 use crate::{api::session::get_me, model::{AppError, Me, Msg}};
+
+// Every route renders in order: the HTML is complete when it arrives, so
+// pages work before the WASM loads and with scripts off (out-of-order
+// streaming would need inline scripts to put resolved content in place).
 
 /// The signed-in person, loaded once per page and shared by every component.
 pub type MeResource = Resource<Result<Option<Me>, AppError>>;
@@ -95,15 +100,15 @@ pub fn App() -> impl IntoView {
         <Title text=t(Msg::AppName)/>
         <Router>
             <Routes fallback=|| view! { <layout::NotFound/> }>
-                <Route path=path!("/login") view=login::LoginPage/>
-                <Route path=path!("/") view=home::HomePage/>
-                <Route path=path!("/repairs/new") view=repairs::ReportPage/>
-                <Route path=path!("/repairs") view=repairs::MyJobsPage/>
-                <Route path=path!("/repairs/:id") view=repairs::JobPage/>
-                <Route path=path!("/board") view=repairs::BoardPage/>
-                <Route path=path!("/admin/jobs") view=repairs::BoardPage/>
-                <Route path=path!("/duty/critical") view=repairs::BoardPage/>
-                <Route path=path!("/jobs") view=repairs::WorkerJobsPage/>
+                <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/") view=home::HomePage ssr=SsrMode::InOrder/>
+                <Route path=path!("/repairs/new") view=repairs::ReportPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/repairs") view=repairs::MyJobsPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/repairs/:id") view=repairs::JobPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/board") view=repairs::BoardPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/jobs") view=repairs::BoardPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/duty/critical") view=repairs::BoardPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/jobs") view=repairs::WorkerJobsPage ssr=SsrMode::InOrder/>
             </Routes>
         </Router>
     }

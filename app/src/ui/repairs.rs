@@ -581,7 +581,8 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                             <span class="tl-what"><strong>{e.actor_name.clone()}</strong> " · " {what}
                                 {e.assignee.as_ref().map(|a| format!(" → {}", a.name))}</span>
                             {(!e.note.is_empty() && e.note != "auto_confirm").then(|| view! { <span class="tl-note">{e.note.clone()}</span> })}
-                            <PhotoGrid photos=e.photos.clone()/>
+                            // The report's own photos are shown above the timeline.
+                            {(e.action != "submitted").then(|| view! { <PhotoGrid photos=e.photos.clone()/> })}
                         </li>
                     }
                 }).collect_view()}

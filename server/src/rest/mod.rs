@@ -3,6 +3,7 @@
 
 mod auth;
 mod community;
+mod help;
 mod repairs;
 mod uploads;
 
@@ -17,6 +18,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(auth::router())
         .merge(community::router())
+        .merge(help::router())
         .merge(repairs::router())
         .merge(uploads::router())
         .route("/stream", axum::routing::get(crate::stream::stream))
