@@ -1,5 +1,6 @@
 //! Foundation: sign-in under every role, sessions, errors, isolation
 //! between communities and units, demo seeding, the web shell's security.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -10,7 +11,8 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn every_demo_account_signs_in_and_sees_its_role_and_place() {
     let s = TestServer::start().await;
-    let expect: &[(&str, &str, &dyn Fn(&Value))] = &[
+    type Check<'a> = (&'a str, &'a str, &'a dyn Fn(&Value));
+    let expect: &[Check] = &[
         (RESIDENT, "resident", &|me| {
             assert_eq!(me["unit"]["number"], "101");
             assert_eq!(me["unit"]["building"]["number"], "1");
@@ -25,7 +27,8 @@ async fn every_demo_account_signs_in_and_sees_its_role_and_place() {
             assert_eq!(me["elder_mode"], true);
         }),
         (BUTLER, "butler", &|me| {
-            let numbers: Vec<&str> = me["buildings"].as_array().unwrap().iter().map(|b| b["number"].as_str().unwrap()).collect();
+            let numbers: Vec<&str> =
+                me["buildings"].as_array().unwrap().iter().map(|b| b["number"].as_str().unwrap()).collect();
             assert_eq!(numbers, vec!["1", "2"]);
         }),
         (BUTLER_B3, "butler", &|me| {
@@ -82,7 +85,8 @@ async fn malformed_input_gets_400_415_or_422_never_500() {
     let s = TestServer::start().await;
     let login = || s.req(Method::POST, "/api/v1/auth/login", None);
 
-    let (status, body) = split(login().header(header::CONTENT_TYPE, "application/json").body("{not json").send().await.unwrap()).await;
+    let (status, body) =
+        split(login().header(header::CONTENT_TYPE, "application/json").body("{not json").send().await.unwrap()).await;
     assert_eq!((status, error_code(&body)), (StatusCode::BAD_REQUEST, "bad_request"));
 
     let (status, body) = split(login().body(r#"{"phone":"1","password":"x"}"#).send().await.unwrap()).await;
@@ -114,7 +118,11 @@ async fn missing_forged_and_revoked_tokens_get_401() {
     let (status, _) = s.post("/api/v1/auth/logout", &token, json!({})).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, body) = s.get("/api/v1/me", &token).await;
-    assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "session_expired"), "a token is dead after logout");
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::UNAUTHORIZED, "session_expired"),
+        "a token is dead after logout"
+    );
     let (status, _) = s.get("/api/v1/me", &other).await;
     assert_eq!(status, StatusCode::OK, "logging out one session leaves the others");
 }
@@ -177,11 +185,20 @@ async fn residents_see_their_own_unit_and_nothing_of_other_units_or_communities(
     assert_eq!(unit["residents"][0]["name"], "张伟");
     assert_eq!(unit["residents"][0]["phone"], "138****0001", "phones are masked in lists");
 
-    for (token, who) in [(&resident, "another unit's resident"), (&other_community, "another community's resident"), (&butler_b3, "another building's butler"), (&other_admin, "another community's admin")] {
+    for (token, who) in [
+        (&resident, "another unit's resident"),
+        (&other_community, "another community's resident"),
+        (&butler_b3, "another building's butler"),
+        (&other_admin, "another community's admin"),
+    ] {
         let (status, body) = s.get(&format!("/api/v1/units/{neighbour_unit}"), token).await;
         assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "not_found"), "{who}");
     }
-    assert_eq!(s.get(&format!("/api/v1/units/{neighbour_unit}"), &butler).await.0, StatusCode::OK, "its butler sees it");
+    assert_eq!(
+        s.get(&format!("/api/v1/units/{neighbour_unit}"), &butler).await.0,
+        StatusCode::OK,
+        "its butler sees it"
+    );
     assert_eq!(s.get(&format!("/api/v1/units/{neighbour_unit}"), &admin).await.0, StatusCode::OK, "the admin sees it");
     let (status, _) = s.get("/api/v1/units/does-not-exist", &admin).await;
     assert_eq!(status, StatusCode::NOT_FOUND);

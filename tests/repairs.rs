@@ -2,6 +2,7 @@
 //! refusals that change nothing, access between units and buildings,
 //! photos (EXIF, bombs, fakes), SLA alerts, auto-confirmation and the
 //! live stream.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -37,9 +38,14 @@ async fn the_whole_life_of_a_job_from_report_with_a_photo_to_rating() {
     assert_eq!(status, StatusCode::CREATED, "{photo}");
     assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(800), Some(600)));
 
-    let job = report(&s, &resident, json!({
-        "category": "leak", "description": "厨房水龙头一直滴水", "photo_ids": [photo["id"]],
-    })).await;
+    let job = report(
+        &s,
+        &resident,
+        json!({
+            "category": "leak", "description": "厨房水龙头一直滴水", "photo_ids": [photo["id"]],
+        }),
+    )
+    .await;
     let id = job["id"].as_str().unwrap().to_string();
     assert_eq!(job["status"], "submitted");
     assert_eq!(job["urgency"], "normal", "suggested by the category");
@@ -72,7 +78,8 @@ async fn the_whole_life_of_a_job_from_report_with_a_photo_to_rating() {
         assert_eq!((status, job["status"].as_str()), (StatusCode::OK, Some(expect)));
     }
     let (_, after) = s.upload(&worker, "fixed.jpg", jpeg(400, 300)).await;
-    let (status, job) = act(&s, &worker, &id, json!({ "action": "resolve", "note": "换了阀芯", "photo_ids": [after["id"]] })).await;
+    let (status, job) =
+        act(&s, &worker, &id, json!({ "action": "resolve", "note": "换了阀芯", "photo_ids": [after["id"]] })).await;
     assert_eq!((status, job["status"].as_str()), (StatusCode::OK, Some("resolved")));
     let last = job["timeline"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["photos"][0]["id"], after["id"], "after-photos are on the timeline entry");
@@ -81,7 +88,11 @@ async fn the_whole_life_of_a_job_from_report_with_a_photo_to_rating() {
     assert_eq!(actions(&job), vec!["confirm", "reopen"]);
     assert_eq!(job["can_rate"], true);
     let (status, rating) = s
-        .post(&format!("/api/v1/repairs/{id}/rating"), &resident, json!({ "stars": 5, "tags": ["fast", "tidy"], "comment": "很及时" }))
+        .post(
+            &format!("/api/v1/repairs/{id}/rating"),
+            &resident,
+            json!({ "stars": 5, "tags": ["fast", "tidy"], "comment": "很及时" }),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{rating}");
     assert_eq!(rating["stars"], 5);
@@ -91,7 +102,9 @@ async fn the_whole_life_of_a_job_from_report_with_a_photo_to_rating() {
     assert_eq!(job["rating"]["stars"], 5);
     let steps: Vec<&str> = job["timeline"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(steps, vec!["submitted", "acknowledge", "assign", "start_travel", "start_work", "resolve", "rated"]);
-    assert!(job["timeline"].as_array().unwrap().iter().all(|e| e["actor_name"].as_str().is_some_and(|n| !n.is_empty())));
+    assert!(
+        job["timeline"].as_array().unwrap().iter().all(|e| e["actor_name"].as_str().is_some_and(|n| !n.is_empty()))
+    );
 
     let (status, body) = s.post(&format!("/api/v1/repairs/{id}/rating"), &resident, json!({ "stars": 1 })).await;
     assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "conflict"), "rated once");
@@ -152,7 +165,8 @@ async fn bad_reports_are_refused_with_the_field_named() {
     // Someone else's photo cannot be attached.
     let neighbour = s.login(RESIDENT_B2).await;
     let (_, photo) = s.upload(&neighbour, "p.jpg", jpeg(100, 100)).await;
-    let (status, _) = s.post("/api/v1/repairs", &resident, json!({ "category": "leak", "photo_ids": [photo["id"]] })).await;
+    let (status, _) =
+        s.post("/api/v1/repairs", &resident, json!({ "category": "leak", "photo_ids": [photo["id"]] })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, urgent) = s.post("/api/v1/repairs", &resident, json!({ "category": "leak", "urgency": "critical" })).await;
     assert_eq!(urgent["urgency"], "critical", "a resident may raise the urgency");
@@ -237,7 +251,12 @@ async fn fake_broken_and_oversized_uploads_are_refused_and_nothing_is_stored() {
         b
     };
     let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
-        ("notes.jpg", b"this is a text file, not a photo".to_vec(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media"),
+        (
+            "notes.jpg",
+            b"this is a text file, not a photo".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media",
+        ),
         ("broken.jpg", truncated, StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
         ("bomb.png", png_header_only(20_000, 20_000), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
         ("IMG_1.heic", heic, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media"),
@@ -250,12 +269,14 @@ async fn fake_broken_and_oversized_uploads_are_refused_and_nothing_is_stored() {
         assert_eq!(error_code(&body), code, "{name}");
         assert!(!body["error"]["message"].as_str().unwrap().is_empty());
     }
-    let (_, body) = s.upload(&resident, "IMG_1.heic", {
-        let mut b = vec![0, 0, 0, 0x18];
-        b.extend_from_slice(b"ftypheic");
-        b.extend_from_slice(&[0; 32]);
-        b
-    }).await;
+    let (_, body) = s
+        .upload(&resident, "IMG_1.heic", {
+            let mut b = vec![0, 0, 0, 0x18];
+            b.extend_from_slice(b"ftypheic");
+            b.extend_from_slice(&[0; 32]);
+            b
+        })
+        .await;
     assert!(body["error"]["message"].as_str().unwrap().contains("HEIC"), "HEIC gets its own explanation");
     assert_eq!(s.media_files(), 0, "no file was written");
     let mut res = s.backend.db.query("SELECT count() AS n FROM photo GROUP ALL").await.unwrap();
@@ -288,7 +309,10 @@ async fn the_live_stream_delivers_updates_and_replays_what_a_reconnecting_client
     println!("SSE delivery: butler action answered → resident event in {:?}", update.received - sent);
     let last_id = update.id.clone().expect("events carry ids");
 
-    assert!(neighbour_stream.next_of("repair.updated", Duration::from_millis(300)).await.is_none(), "another unit hears nothing");
+    assert!(
+        neighbour_stream.next_of("repair.updated", Duration::from_millis(300)).await.is_none(),
+        "another unit hears nothing"
+    );
     drop(resident_stream);
 
     // While the resident is away, two more changes happen.
@@ -337,7 +361,11 @@ async fn silence_for_72_hours_confirms_a_resolved_job() {
     let job = report(&s, &resident, json!({ "category": "light" })).await;
     let id = job["id"].as_str().unwrap();
     let (_, me) = s.get("/api/v1/me", &butler).await;
-    for body in [json!({ "action": "assign", "assignee_id": me["id"] }), json!({ "action": "start_work" }), json!({ "action": "resolve" })] {
+    for body in [
+        json!({ "action": "assign", "assignee_id": me["id"] }),
+        json!({ "action": "start_work" }),
+        json!({ "action": "resolve" }),
+    ] {
         let (status, res) = act(&s, &butler, id, body).await;
         assert_eq!(status, StatusCode::OK, "{res}");
     }
@@ -363,7 +391,10 @@ async fn a_rejected_fix_reopens_and_a_low_rating_opens_a_follow_up() {
     act(&s, &butler, id, json!({ "action": "start_work" })).await;
     act(&s, &butler, id, json!({ "action": "resolve" })).await;
     let (status, job) = act(&s, &resident, id, json!({ "action": "reopen", "note": "还是打不开" })).await;
-    assert_eq!((status, job["status"].as_str(), job["reopen_count"].as_u64()), (StatusCode::OK, Some("reopened"), Some(1)));
+    assert_eq!(
+        (status, job["status"].as_str(), job["reopen_count"].as_u64()),
+        (StatusCode::OK, Some("reopened"), Some(1))
+    );
     act(&s, &butler, id, json!({ "action": "assign", "assignee_id": me["id"] })).await;
     act(&s, &butler, id, json!({ "action": "hold", "note": "等配件" })).await;
     let (_, held) = s.get(&format!("/api/v1/repairs/{id}"), &resident).await;
@@ -372,13 +403,17 @@ async fn a_rejected_fix_reopens_and_a_low_rating_opens_a_follow_up() {
     act(&s, &butler, id, json!({ "action": "resume" })).await;
     act(&s, &butler, id, json!({ "action": "start_work" })).await;
     act(&s, &butler, id, json!({ "action": "resolve" })).await;
-    let (status, _) = s.post(&format!("/api/v1/repairs/{id}/rating"), &resident, json!({ "stars": 2, "tags": ["slow"] })).await;
+    let (status, _) =
+        s.post(&format!("/api/v1/repairs/{id}/rating"), &resident, json!({ "stars": 2, "tags": ["slow"] })).await;
     assert_eq!(status, StatusCode::CREATED);
 
     let (status, follow_ups) = s.get("/api/v1/follow-ups", &admin).await;
     assert_eq!(status, StatusCode::OK, "{follow_ups}");
     let item = &follow_ups["items"][0];
-    assert_eq!((item["reason"].as_str(), item["repair_id"].as_str(), item["stars"].as_u64()), (Some("low_rating"), Some(id), Some(2)));
+    assert_eq!(
+        (item["reason"].as_str(), item["repair_id"].as_str(), item["stars"].as_u64()),
+        (Some("low_rating"), Some(id), Some(2))
+    );
     let (status, _) = s.get("/api/v1/follow-ups", &butler).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "follow-ups are the manager's");
 }
@@ -392,10 +427,16 @@ async fn moving_a_building_to_another_butler_moves_its_open_jobs() {
     let job = report(&s, &resident, json!({ "category": "no_water" })).await;
     let id = job["id"].as_str().unwrap();
     let (_, buildings) = s.get("/api/v1/buildings", &admin).await;
-    let b2 = buildings.as_array().unwrap().iter().find(|b| b["number"] == "2").unwrap()["id"].as_str().unwrap().to_string();
+    let b2 =
+        buildings.as_array().unwrap().iter().find(|b| b["number"] == "2").unwrap()["id"].as_str().unwrap().to_string();
     let (_, me) = s.get("/api/v1/me", &other_butler).await;
 
-    let res = s.req(reqwest::Method::PUT, &format!("/api/v1/buildings/{b2}/butler"), Some(&admin)).json(&json!({ "butler_id": me["id"] })).send().await.unwrap();
+    let res = s
+        .req(reqwest::Method::PUT, &format!("/api/v1/buildings/{b2}/butler"), Some(&admin))
+        .json(&json!({ "butler_id": me["id"] }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let (status, seen) = s.get(&format!("/api/v1/repairs/{id}"), &other_butler).await;
     assert_eq!(status, StatusCode::OK);
@@ -404,6 +445,11 @@ async fn moving_a_building_to_another_butler_moves_its_open_jobs() {
     let (status, _) = s.get(&format!("/api/v1/repairs/{id}"), &s.login(BUTLER).await).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "the previous butler no longer sees it");
 
-    let res = s.req(reqwest::Method::PUT, &format!("/api/v1/buildings/{b2}/butler"), Some(&other_butler)).json(&json!({ "butler_id": me["id"] })).send().await.unwrap();
+    let res = s
+        .req(reqwest::Method::PUT, &format!("/api/v1/buildings/{b2}/butler"), Some(&other_butler))
+        .json(&json!({ "butler_id": me["id"] }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "only the manager reassigns");
 }

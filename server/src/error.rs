@@ -50,8 +50,7 @@ pub fn envelope(err: &AppError, lang: Lang) -> Response {
     }
     let mut res = (status, Json(json!({ "error": body }))).into_response();
     if err.code == ErrorCode::Unauthenticated || err.code == ErrorCode::SessionExpired {
-        res.headers_mut()
-            .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        res.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
     }
     res
 }

@@ -28,15 +28,63 @@ pub fn router() -> Router<AppState> {
         .route("/forms/login", post(login))
         .route("/forms/logout", post(logout))
         .route("/forms/lang", post(lang))
-        .route(
-            "/forms/repairs",
-            post(report_repair).layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)),
-        )
+        .route("/forms/repairs", post(report_repair).layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)))
         .route("/forms/repairs/{id}/action", post(repair_action))
         .route("/forms/repairs/{id}/rating", post(rate_repair))
         .route("/forms/help", post(press_help))
         .route("/forms/help/{id}/action", post(help_action))
         .route("/forms/check-in", post(check_in))
+        .route("/forms/residents/{id}/elder", post(set_elder))
+        .route("/forms/elders/{id}/follow-up", post(elder_follow_up))
+}
+
+/// Elder mode and one emergency contact, from the butler's elders page.
+async fn set_elder(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(redirect) => return redirect,
+    };
+    let fields = form_fields(&body);
+    let contacts = match (field(&fields, "contact_name"), field(&fields, "contact_phone")) {
+        (Some(name), Some(phone)) => vec![app::model::help::EmergencyContact {
+            name: name.to_string(),
+            phone: phone.to_string(),
+            relation: field(&fields, "contact_relation").unwrap_or_default().to_string(),
+        }],
+        _ => Vec::new(),
+    };
+    let settings = app::model::help::ElderSettings {
+        elder_mode: field(&fields, "elder_mode") == Some("true"),
+        emergency_contacts: contacts,
+    };
+    match state.backend.set_elder(&actor, &id, settings).await {
+        Ok(_) => Redirect::to("/elders").into_response(),
+        Err(e) => back_with_error("/elders", &e.into(), &[]),
+    }
+}
+
+async fn elder_follow_up(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(redirect) => return redirect,
+    };
+    let fields = form_fields(&body);
+    let result = field(&fields, "result").unwrap_or_default();
+    match state.backend.record_check_in_follow_up(&actor, &id, result, field(&fields, "note").unwrap_or_default()).await
+    {
+        Ok(()) => Redirect::to("/elders").into_response(),
+        Err(e) => back_with_error("/elders", &e.into(), &[]),
+    }
 }
 
 /// The help button without scripts. The page embeds a fresh `client_key`

@@ -9,9 +9,9 @@ mod forms;
 mod media;
 mod rest;
 mod security;
+pub mod startup;
 mod state;
 mod stream;
-pub mod startup;
 
 pub use config::Config;
 pub use startup::{Server, shutdown_signal};

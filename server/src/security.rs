@@ -23,10 +23,8 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    let is_html = h
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("text/html"));
+    let is_html =
+        h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("text/html"));
     if is_html && !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         let csp = format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
@@ -88,36 +86,6 @@ fn origin_host(origin: &str) -> Option<&str> {
     origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/'))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn h(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut m = HeaderMap::new();
-        for (k, v) in pairs {
-            m.insert(*k, HeaderValue::from_static(v));
-        }
-        m
-    }
-
-    #[test]
-    fn cookie_writes_from_other_sites_are_refused() {
-        let cookie = ("cookie", "linli_session=abc");
-        assert!(is_cross_site_write(&Method::POST, &h(&[cookie, ("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_site_write(&Method::POST, &h(&[cookie, ("origin", "https://evil.example"), ("host", "linli.example")])));
-        assert!(!is_cross_site_write(&Method::POST, &h(&[cookie, ("origin", "https://linli.example"), ("host", "linli.example")])));
-        assert!(!is_cross_site_write(&Method::POST, &h(&[cookie, ("sec-fetch-site", "same-origin")])));
-    }
-
-    #[test]
-    fn reads_bearer_calls_and_cookieless_calls_pass() {
-        let evil = ("sec-fetch-site", "cross-site");
-        assert!(!is_cross_site_write(&Method::GET, &h(&[("cookie", "linli_session=abc"), evil])));
-        assert!(!is_cross_site_write(&Method::POST, &h(&[("authorization", "Bearer x"), ("cookie", "linli_session=abc"), evil])));
-        assert!(!is_cross_site_write(&Method::POST, &h(&[evil])));
-    }
-}
-
 /// Pages that need a session send visitors without one to the sign-in
 /// page with a real redirect, before anything is rendered (so it works
 /// without scripts). The caller found here is handed to the renderer.
@@ -163,4 +131,43 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        for (k, v) in pairs {
+            m.insert(*k, HeaderValue::from_static(v));
+        }
+        m
+    }
+
+    #[test]
+    fn cookie_writes_from_other_sites_are_refused() {
+        let cookie = ("cookie", "linli_session=abc");
+        assert!(is_cross_site_write(&Method::POST, &h(&[cookie, ("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site_write(
+            &Method::POST,
+            &h(&[cookie, ("origin", "https://evil.example"), ("host", "linli.example")])
+        ));
+        assert!(!is_cross_site_write(
+            &Method::POST,
+            &h(&[cookie, ("origin", "https://linli.example"), ("host", "linli.example")])
+        ));
+        assert!(!is_cross_site_write(&Method::POST, &h(&[cookie, ("sec-fetch-site", "same-origin")])));
+    }
+
+    #[test]
+    fn reads_bearer_calls_and_cookieless_calls_pass() {
+        let evil = ("sec-fetch-site", "cross-site");
+        assert!(!is_cross_site_write(&Method::GET, &h(&[("cookie", "linli_session=abc"), evil])));
+        assert!(!is_cross_site_write(
+            &Method::POST,
+            &h(&[("authorization", "Bearer x"), ("cookie", "linli_session=abc"), evil])
+        ));
+        assert!(!is_cross_site_write(&Method::POST, &h(&[evil])));
+    }
 }

@@ -125,12 +125,8 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 /// The whole HTTP surface.
 pub fn router(backend: Backend, config: Arc<Config>, shutdown: tokio::sync::watch::Receiver<bool>) -> Router {
     let leptos_options = leptos_options(&config);
-    let state = AppState {
-        backend: backend.clone(),
-        leptos_options: leptos_options.clone(),
-        config: config.clone(),
-        shutdown,
-    };
+    let state =
+        AppState { backend: backend.clone(), leptos_options: leptos_options.clone(), config: config.clone(), shutdown };
     let routes = generate_route_list(App);
     let context = {
         let backend = backend.clone();
@@ -169,12 +165,8 @@ pub fn router(backend: Backend, config: Arc<Config>, shutdown: tokio::sync::watc
 /// matched pattern (`/v/{token}`), never the raw path, so secrets carried
 /// in paths do not reach the logs.
 fn span_for(req: &Request) -> tracing::Span {
-    let id = req
-        .extensions()
-        .get::<RequestId>()
-        .and_then(|id| id.header_value().to_str().ok())
-        .unwrap_or("-")
-        .to_string();
+    let id =
+        req.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-").to_string();
     let route = req
         .extensions()
         .get::<MatchedPath>()

@@ -7,7 +7,10 @@
 use std::{convert::Infallible, sync::Arc, time::Duration};
 
 use app::{
-    backend::{Actor, events::{LiveEvent, Replay}},
+    backend::{
+        Actor,
+        events::{LiveEvent, Replay},
+    },
     model::live::RESYNC,
 };
 use axum::{

@@ -151,7 +151,12 @@ pub fn error_code(body: &Value) -> &str {
 /// A JPEG of `w`×`h` whose left half is red and right half blue, so a test
 /// can tell which way up it is served.
 pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, _| if x < w / 2 { image::Rgb([220, 20, 20]) } else { image::Rgb([20, 20, 220]) });
+    let img =
+        image::RgbImage::from_fn(
+            w,
+            h,
+            |x, _| if x < w / 2 { image::Rgb([220, 20, 20]) } else { image::Rgb([20, 20, 220]) },
+        );
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
         .encode(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
@@ -341,5 +346,41 @@ impl SseClient {
 impl Drop for SseClient {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+// ------------------------------------------------------------ fakes
+
+/// A fake SMS gateway on loopback: records every JSON body posted to it.
+pub struct FakeGateway {
+    pub url: String,
+    pub received: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+    _task: JoinHandle<()>,
+}
+
+impl FakeGateway {
+    pub async fn start() -> Self {
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = received.clone();
+        let app = axum::Router::new().route(
+            "/send",
+            axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+                let store = store.clone();
+                async move {
+                    store.lock().unwrap().push(body);
+                    axum::http::StatusCode::OK
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/send", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Self { url, received, _task: task }
+    }
+
+    pub fn messages(&self) -> Vec<Value> {
+        self.received.lock().unwrap().clone()
     }
 }

@@ -4,5 +4,6 @@
 
 #[cfg(feature = "ssr")]
 pub mod ctx;
+pub mod help;
 pub mod repairs;
 pub mod session;

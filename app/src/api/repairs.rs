@@ -11,9 +11,7 @@ use crate::model::{
 #[server]
 pub async fn list_jobs(scope: Option<String>, status: Option<String>) -> Result<Vec<JobSummary>, AppError> {
     let actor = super::ctx::actor().await?;
-    let (items, _) = super::ctx::backend()?
-        .list_jobs(&actor, scope.as_deref(), status.as_deref(), 100, None)
-        .await?;
+    let (items, _) = super::ctx::backend()?.list_jobs(&actor, scope.as_deref(), status.as_deref(), 100, None).await?;
     Ok(items)
 }
 

@@ -6,13 +6,7 @@
 //! TiKV-backed cluster) by changing the URL.
 
 use serde::de::DeserializeOwned;
-use surrealdb::{
-    IndexedResults, Surreal,
-    engine::any::Any,
-    method::Query,
-    opt::auth::Root,
-    types::QueryError,
-};
+use surrealdb::{IndexedResults, Surreal, engine::any::Any, method::Query, opt::auth::Root, types::QueryError};
 
 use super::error::{Error, Result};
 
@@ -49,8 +43,7 @@ impl Db {
         let url = durable_url(url);
         let inner = open(&url).await?;
         if is_remote(&url)
-            && let (Ok(username), Ok(password)) =
-                (std::env::var("LINLI_DB_USER"), std::env::var("LINLI_DB_PASS"))
+            && let (Ok(username), Ok(password)) = (std::env::var("LINLI_DB_USER"), std::env::var("LINLI_DB_PASS"))
         {
             inner.signin(Root { username, password }).await?;
         }
@@ -165,20 +158,15 @@ pub async fn run(query: Query<'_, Any>) -> Result<IndexedResults> {
     }
     let mut errors: Vec<(usize, surrealdb::Error)> = errors.into_iter().collect();
     errors.sort_by_key(|(i, _)| *i);
-    let root = errors
-        .iter()
-        .position(|(_, e)| !matches!(e.query_details(), Some(QueryError::NotExecuted)))
-        .unwrap_or(0);
+    let root =
+        errors.iter().position(|(_, e)| !matches!(e.query_details(), Some(QueryError::NotExecuted))).unwrap_or(0);
     Err(Error::Db(errors.swap_remove(root).1))
 }
 
 /// Decodes every row of statement `index`.
 pub fn rows<T: DeserializeOwned>(res: &mut IndexedResults, index: usize) -> Result<Vec<T>> {
     let values: Vec<serde_json::Value> = res.take(index)?;
-    values
-        .into_iter()
-        .map(|v| serde_json::from_value(v).map_err(Error::from))
-        .collect()
+    values.into_iter().map(|v| serde_json::from_value(v).map_err(Error::from)).collect()
 }
 
 /// Decodes the single row of statement `index`, if any.

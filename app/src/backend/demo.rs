@@ -149,7 +149,11 @@ impl Backend {
             for u in *unit_numbers {
                 units.push(UnitIn { id: ids::new_key(), building: building_id.clone(), number: (*u).to_string() });
             }
-            buildings.push(BuildingIn { id: building_id, number: (*number).to_string(), name: format!("{number}号楼") });
+            buildings.push(BuildingIn {
+                id: building_id,
+                number: (*number).to_string(),
+                name: format!("{number}号楼"),
+            });
         }
         let building_id = |number: &str| buildings.iter().find(|b| b.number == number).map(|b| b.id.clone());
         let unit_id = |(b, u): (&str, &str)| {
@@ -207,9 +211,12 @@ impl Backend {
                  };
                  COMMIT TRANSACTION;",
             )
-            .bind(("community", serde_json::json!({
-                "id": community_id, "code": c.code, "name": c.name, "name_en": c.name_en, "address": c.address,
-            })))
+            .bind((
+                "community",
+                serde_json::json!({
+                    "id": community_id, "code": c.code, "name": c.name, "name_en": c.name_en, "address": c.address,
+                }),
+            ))
             .bind(("buildings", serde_json::to_value(&buildings)?))
             .bind(("units", serde_json::to_value(&units)?))
             .bind(("people", serde_json::to_value(&people)?))

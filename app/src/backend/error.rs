@@ -31,10 +31,8 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Db(e) => {
-                matches!(
-                    e.query_details(),
-                    Some(surrealdb::types::QueryError::TransactionConflict)
-                ) || e.message().contains("conflict")
+                matches!(e.query_details(), Some(surrealdb::types::QueryError::TransactionConflict))
+                    || e.message().contains("conflict")
             }
             _ => false,
         }

@@ -40,7 +40,7 @@ pub struct Audience {
 
 impl Audience {
     pub fn includes(&self, actor: &Actor) -> bool {
-        self.users.iter().any(|u| *u == actor.user_id)
+        self.users.contains(&actor.user_id)
             || actor.unit_id().is_some_and(|u| self.units.iter().any(|x| x == u))
             || (actor.role == Role::Butler && self.buildings.iter().any(|b| actor.owns_building(b)))
             || self.roles.contains(&actor.role)
@@ -195,7 +195,10 @@ mod tests {
         assert!(Audience { users: vec!["u1".into()], ..Default::default() }.includes(&a));
         assert!(Audience { residents_of: vec!["b1".into()], ..Default::default() }.includes(&a));
         assert!(!Audience { units: vec!["unit2".into()], ..Default::default() }.includes(&a));
-        assert!(!Audience { buildings: vec!["b1".into()], ..Default::default() }.includes(&a), "building audience is its butler");
+        assert!(
+            !Audience { buildings: vec!["b1".into()], ..Default::default() }.includes(&a),
+            "building audience is its butler"
+        );
         assert!(!Audience { roles: vec![Role::Admin], ..Default::default() }.includes(&a));
     }
 
@@ -203,7 +206,12 @@ mod tests {
     fn events_of_other_communities_are_never_visible() {
         let hub = EventHub::new();
         let mut rx = hub.subscribe();
-        hub.publish(EventKind::RepairUpdated, "c2", Audience { units: vec!["unit1".into()], ..Default::default() }, serde_json::json!({}));
+        hub.publish(
+            EventKind::RepairUpdated,
+            "c2",
+            Audience { units: vec!["unit1".into()], ..Default::default() },
+            serde_json::json!({}),
+        );
         let e = rx.try_recv().ok();
         assert!(e.is_some_and(|e| !e.visible_to(&resident())));
     }

@@ -27,8 +27,8 @@ use super::{
 use crate::model::{
     AppError, BuildingRef, ErrorCode, Msg, Role, StaffRef, UnitRef,
     help::{
-        EmergencyContact, EscalationSettings, HelpAction, HelpActionInput, HelpCall, HelpEntry, HelpParty,
-        HelpStatus, Outcome, allowed_actions, due_level, transition,
+        EmergencyContact, EscalationSettings, HelpAction, HelpActionInput, HelpCall, HelpEntry, HelpParty, HelpStatus,
+        Outcome, allowed_actions, due_level, transition,
     },
     job::PersonRef,
     live::EventKind,
@@ -183,11 +183,9 @@ impl Backend {
     /// The escalation timings of a community: start-up overrides first,
     /// then the community's settings, then the defaults (60 s, 180 s).
     pub async fn escalation_settings(&self, community: &str) -> Result<EscalationSettings> {
-        let mut res = run(self
-            .db
-            .query("SELECT help FROM type::record('community', $c)")
-            .bind(("c", community.to_string())))
-        .await?;
+        let mut res =
+            run(self.db.query("SELECT help FROM type::record('community', $c)").bind(("c", community.to_string())))
+                .await?;
         let stored = row::<HelpSettingsRow>(&mut res, 0)?.and_then(|r| r.help);
         let d = EscalationSettings::default();
         Ok(EscalationSettings {
@@ -313,7 +311,13 @@ impl Backend {
         .await?;
         let timeline = rows::<EntryRow>(&mut res, 0)?
             .into_iter()
-            .map(|e| HelpEntry { seq: e.seq as u32, action: e.action, actor_name: e.actor_name, note: e.note, at: e.at })
+            .map(|e| HelpEntry {
+                seq: e.seq as u32,
+                action: e.action,
+                actor_name: e.actor_name,
+                note: e.note,
+                at: e.at,
+            })
             .collect();
         let party = call.party(actor);
         let staff_view = party.responder || party.escalated_staff;
@@ -327,7 +331,12 @@ impl Backend {
             elder_phone: if staff_view { call.elder_phone.clone() } else { phone::mask(&call.elder_phone) },
             butler: call.butler.clone().map(|id| {
                 let full = call.butler_phone.clone().unwrap_or_default();
-                StaffRef { id, name: call.butler_name.clone().unwrap_or_default(), phone: phone::mask(&full), phone_full: Some(full) }
+                StaffRef {
+                    id,
+                    name: call.butler_name.clone().unwrap_or_default(),
+                    phone: phone::mask(&full),
+                    phone_full: Some(full),
+                }
             }),
             responder: call
                 .acknowledged_by
@@ -447,12 +456,10 @@ impl Backend {
     /// Called four times a second; each step is taken once, by whichever
     /// process wins the conditional update.
     pub async fn sweep_help(&self, now: DateTime<Utc>) -> Result<()> {
-        let mut res = run(self
-            .db
-            .query(concat!(
-                call_select!(),
-                " FROM help_call WHERE open = true AND status = 'sent' AND escalation_level < 2"
-            )))
+        let mut res = run(self.db.query(concat!(
+            call_select!(),
+            " FROM help_call WHERE open = true AND status = 'sent' AND escalation_level < 2"
+        )))
         .await?;
         let calls: Vec<CallRow> = rows(&mut res, 0)?;
         for call in calls {
@@ -522,9 +529,7 @@ impl Backend {
         let day = crate::model::time::local_date(now).to_string();
         let stored = run(self
             .db
-            .query(
-                "CREATE check_in SET community = $community, elder = $elder, day = $day, at = $now;",
-            )
+            .query("CREATE check_in SET community = $community, elder = $elder, day = $day, at = $now;")
             .bind(("community", rid("community", actor.community_id())))
             .bind(("elder", rid("user", &actor.user_id)))
             .bind(("day", day.clone()))
@@ -536,7 +541,11 @@ impl Backend {
                     self.events.publish(
                         EventKind::CheckInUpdated,
                         actor.community_id(),
-                        Audience { buildings: vec![unit.building.id.clone()], users: vec![actor.user_id.clone()], ..Audience::default() },
+                        Audience {
+                            buildings: vec![unit.building.id.clone()],
+                            users: vec![actor.user_id.clone()],
+                            ..Audience::default()
+                        },
                         json!({ "elder": actor.user_id, "day": day }),
                     );
                 }

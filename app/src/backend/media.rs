@@ -264,7 +264,9 @@ mod tests {
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
         let mut out = Vec::new();
-        JpegEncoder::new_with_quality(&mut out, 90).encode(img.as_raw(), w, h, image::ExtendedColorType::Rgb8).unwrap_or_default();
+        JpegEncoder::new_with_quality(&mut out, 90)
+            .encode(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+            .unwrap_or_default();
         out
     }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod elders;
 pub mod error;
 pub mod events;
 pub mod follow_ups;

@@ -37,10 +37,7 @@ impl Sender {
             None => Self::Log,
             Some(url) => Self::Http {
                 url: url.to_string(),
-                client: reqwest::Client::builder()
-                    .timeout(Duration::from_secs(5))
-                    .build()
-                    .unwrap_or_default(),
+                client: reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap_or_default(),
             },
         }
     }

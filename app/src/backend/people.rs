@@ -10,8 +10,8 @@ use super::{
 };
 use super::{ids, policy::Scope};
 use crate::model::{
-    AppError, BuildingInfo, BuildingRef, CommunityRef, ErrorCode, Msg, ResidentInfo, Role, StaffRef, Trade,
-    UnitInfo, UnitRef, phone,
+    AppError, BuildingInfo, BuildingRef, CommunityRef, ErrorCode, Msg, ResidentInfo, Role, StaffRef, Trade, UnitInfo,
+    UnitRef, phone,
 };
 
 /// Deserializers for record ids: the database answers `table:key`, clients
@@ -151,12 +151,9 @@ impl Backend {
             .map(|b| {
                 let callable = actor.role.is_staff() || actor.home_building_id() == Some(b.id.as_str());
                 let butler = match (b.butler, b.butler_name, b.butler_phone) {
-                    (Some(id), Some(name), Some(full)) => Some(StaffRef {
-                        id,
-                        name,
-                        phone: phone::mask(&full),
-                        phone_full: callable.then_some(full),
-                    }),
+                    (Some(id), Some(name), Some(full)) => {
+                        Some(StaffRef { id, name, phone: phone::mask(&full), phone_full: callable.then_some(full) })
+                    }
                     _ => None,
                 };
                 BuildingInfo { id: b.id, number: b.number, name: b.name, butler, unit_count: b.unit_count }
@@ -267,13 +264,12 @@ impl Backend {
             )
             .bind(("id", user_id.to_string())))
         .await?;
-        let row: ActorRow = db::row(&mut res, 0)?
-            .ok_or_else(|| AppError::new(ErrorCode::SessionExpired, Msg::ErrSessionExpired))?;
+        let row: ActorRow =
+            db::row(&mut res, 0)?.ok_or_else(|| AppError::new(ErrorCode::SessionExpired, Msg::ErrSessionExpired))?;
         if !row.active {
             return Err(AppError::new(ErrorCode::SessionExpired, Msg::ErrAccountDisabled).into());
         }
-        let mut buildings: Vec<BuildingRef> =
-            rows::<BuildingRow>(&mut res, 1)?.into_iter().map(Into::into).collect();
+        let mut buildings: Vec<BuildingRef> = rows::<BuildingRow>(&mut res, 1)?.into_iter().map(Into::into).collect();
         buildings.sort_by(|a, b| natural_cmp(&a.number, &b.number));
         let role = Role::parse(&row.role).ok_or_else(|| super::Error::internal("unknown role stored"))?;
         let unit = match (row.unit, row.unit_number, row.building, row.building_number, row.building_name) {

@@ -8,9 +8,7 @@
 //! unit's object exists); an object they see but may not *change* in this
 //! way is 403.
 
-use crate::model::{
-    AppError, BuildingRef, CommunityRef, Me, Role, Trade, UnitRef, phone,
-};
+use crate::model::{AppError, BuildingRef, CommunityRef, Me, Role, Trade, UnitRef, phone};
 
 /// Who is making a request, as established from their session.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,7 +175,10 @@ mod tests {
     #[test]
     fn unseen_is_not_found_and_wrong_role_is_forbidden() {
         let a = actor(Role::Resident);
-        assert_eq!(a.check_sees(scope("c1", "b1", "unit2")).err().map(|e| e.code), Some(crate::model::ErrorCode::NotFound));
+        assert_eq!(
+            a.check_sees(scope("c1", "b1", "unit2")).err().map(|e| e.code),
+            Some(crate::model::ErrorCode::NotFound)
+        );
         assert_eq!(a.require(&[Role::Admin]).err().map(|e| e.code), Some(crate::model::ErrorCode::Forbidden));
         assert!(a.require(&[Role::Resident, Role::Admin]).is_ok());
     }

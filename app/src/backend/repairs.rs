@@ -281,7 +281,12 @@ fn party(actor: &Actor, job: &JobRow) -> Party {
     }
 }
 
-fn staff_ref(id: &Option<String>, name: &Option<String>, phone_full: &Option<String>, callable: bool) -> Option<StaffRef> {
+fn staff_ref(
+    id: &Option<String>,
+    name: &Option<String>,
+    phone_full: &Option<String>,
+    callable: bool,
+) -> Option<StaffRef> {
     let id = id.clone()?;
     let full = phone_full.clone().unwrap_or_default();
     Some(StaffRef {
@@ -323,7 +328,9 @@ fn audience(job: &JobRow) -> Audience {
 
 fn refusal(r: Refusal, status: JobStatus) -> Error {
     match r {
-        Refusal::NotNow => AppError::new(ErrorCode::Conflict, Msg::ErrIllegalTransition).with_detail(status.as_str()).into(),
+        Refusal::NotNow => {
+            AppError::new(ErrorCode::Conflict, Msg::ErrIllegalTransition).with_detail(status.as_str()).into()
+        }
         Refusal::NotYou => AppError::forbidden().into(),
     }
 }
@@ -437,11 +444,9 @@ impl Backend {
 
     /// The SLA targets of a community (the defaults when never set).
     pub async fn sla_settings(&self, community: &str) -> Result<SlaSettings> {
-        let mut res = run(self
-            .db
-            .query("SELECT sla FROM type::record('community', $c)")
-            .bind(("c", community.to_string())))
-        .await?;
+        let mut res =
+            run(self.db.query("SELECT sla FROM type::record('community', $c)").bind(("c", community.to_string())))
+                .await?;
         Ok(row::<SettingsRow>(&mut res, 0)?.and_then(|r| r.sla).unwrap_or_default())
     }
 
@@ -470,11 +475,9 @@ impl Backend {
         let photos = photo_keys(&input.photo_ids)?;
         let target = self.sla_settings(actor.community_id()).await?.target(urgency);
 
-        let mut res = run(self
-            .db
-            .query("SELECT butler FROM type::record('building', $b)")
-            .bind(("b", unit.building.id.clone())))
-        .await?;
+        let mut res =
+            run(self.db.query("SELECT butler FROM type::record('building', $b)").bind(("b", unit.building.id.clone())))
+                .await?;
         let owner = row::<UnitPlace>(&mut res, 0)?.and_then(|p| p.butler);
 
         let id = ids::new_key();
@@ -530,10 +533,7 @@ impl Backend {
         }
         let mut res = run(self
             .db
-            .query(concat!(
-                job_select!(),
-                " FROM type::record('repair', $id)"
-            ))
+            .query(concat!(job_select!(), " FROM type::record('repair', $id)"))
             .bind(("id", id.to_string())))
         .await?;
         row(&mut res, 0)
@@ -593,7 +593,11 @@ impl Backend {
             })
             .collect();
         let photos = photo_refs(
-            all_photos.iter().filter(|p| job.photos.contains(&p.id)).map(|p| PhotoRow { id: p.id.clone(), width: p.width, height: p.height }).collect(),
+            all_photos
+                .iter()
+                .filter(|p| job.photos.contains(&p.id))
+                .map(|p| PhotoRow { id: p.id.clone(), width: p.width, height: p.height })
+                .collect(),
             &job.photos,
         );
         let party = party(actor, &job);
@@ -727,7 +731,8 @@ impl Backend {
         for attempt in 0..RETRIES {
             let job = self.load_job(id).await?.ok_or_else(AppError::not_found)?;
             actor.check_sees(job.scope().as_scope())?;
-            let next = repair::transition(job.state(), party(actor, &job), action).map_err(|r| refusal(r, job.status()))?;
+            let next =
+                repair::transition(job.state(), party(actor, &job), action).map_err(|r| refusal(r, job.status()))?;
             self.check_action_input(actor, &job, action, &input, &note).await?;
             let now = Utc::now();
             let p = patch(&job, action, next, &input, now);
@@ -766,11 +771,7 @@ impl Backend {
                     .as_deref()
                     .filter(|a| ids::is_plausible_key(a))
                     .ok_or_else(|| AppError::invalid("assignee_id", Msg::ErrAssigneeRequired))?;
-                let ok = self
-                    .assignable(actor, &job.id)
-                    .await?
-                    .iter()
-                    .any(|a| a.id == assignee);
+                let ok = self.assignable(actor, &job.id).await?.iter().any(|a| a.id == assignee);
                 if !ok {
                     return Err(AppError::invalid("assignee_id", Msg::ErrAssigneeInvalid).into());
                 }
@@ -778,10 +779,10 @@ impl Backend {
             JobAction::Hold if note.is_empty() => {
                 return Err(AppError::invalid("note", Msg::ErrHoldReason).into());
             }
-            JobAction::Hold | JobAction::StartTravel => {
-                if input.eta.is_some_and(|eta| eta < Utc::now() - Duration::minutes(1)) {
-                    return Err(AppError::invalid("eta", Msg::ErrEtaPast).into());
-                }
+            JobAction::Hold | JobAction::StartTravel
+                if input.eta.is_some_and(|eta| eta < Utc::now() - Duration::minutes(1)) =>
+            {
+                return Err(AppError::invalid("eta", Msg::ErrEtaPast).into());
             }
             JobAction::Cancel if !actor.role.is_staff() || !note.is_empty() => {}
             JobAction::Cancel => return Err(AppError::invalid("note", Msg::ErrCancelReason).into()),
@@ -896,13 +897,16 @@ impl Backend {
         if comment.chars().count() > 500 {
             return Err(AppError::invalid("comment", Msg::ErrTooLong).into());
         }
-        let mut res = run(self.db.query("SELECT id FROM rating WHERE repair = $job").bind(("job", rid("repair", id)))).await?;
+        let mut res =
+            run(self.db.query("SELECT id FROM rating WHERE repair = $job").bind(("job", rid("repair", id)))).await?;
         let rated = !rows::<serde_json::Value>(&mut res, 0)?.is_empty();
         if rated {
             return Err(AppError::conflict(Msg::ErrAlreadyRated).into());
         }
         if !repair::may_rate(job.status(), party, false) {
-            return Err(AppError::new(ErrorCode::Conflict, Msg::ErrNotYetRatable).with_detail(job.status.clone()).into());
+            return Err(AppError::new(ErrorCode::Conflict, Msg::ErrNotYetRatable)
+                .with_detail(job.status.clone())
+                .into());
         }
         let rating_id = ids::new_key();
         let now = Utc::now();
@@ -969,13 +973,8 @@ impl Backend {
     /// butler, escalation to the manager at breach, and confirmation of
     /// jobs resolved more than 72 hours ago without an answer.
     pub async fn sweep_repairs(&self, now: DateTime<Utc>) -> Result<()> {
-        let mut res = run(self
-            .db
-            .query(concat!(
-                job_select!(),
-                " FROM repair WHERE open = true OR status = 'resolved'"
-            )))
-        .await?;
+        let mut res =
+            run(self.db.query(concat!(job_select!(), " FROM repair WHERE open = true OR status = 'resolved'"))).await?;
         let jobs: Vec<JobRow> = rows(&mut res, 0)?;
         for job in jobs {
             if job.status() == JobStatus::Resolved

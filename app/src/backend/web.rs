@@ -45,12 +45,7 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
 pub fn lang(headers: &HeaderMap) -> Lang {
     cookie(headers, Lang::COOKIE)
         .and_then(|c| Lang::from_code(&c))
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(Lang::from_accept_language)
-        })
+        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language))
         .unwrap_or_default()
 }
 
@@ -75,10 +70,7 @@ pub fn lang_cookie(lang: Lang, secure: bool) -> String {
 /// Whether the request reached us over HTTPS (directly or via a proxy that
 /// says so), which decides the cookies' `Secure` flag.
 pub fn is_https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
 #[cfg(test)]

@@ -89,11 +89,7 @@ pub struct AppError {
 
 impl AppError {
     pub const fn new(code: ErrorCode, msg: Msg) -> Self {
-        Self {
-            code,
-            msg,
-            detail: None,
-        }
+        Self { code, msg, detail: None }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {

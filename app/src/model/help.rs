@@ -5,7 +5,11 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{i18n::Msg, people::{Role, StaffRef, UnitRef}, job::PersonRef};
+use super::{
+    i18n::Msg,
+    job::PersonRef,
+    people::{Role, StaffRef, UnitRef},
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -257,6 +261,65 @@ pub struct EmergencyContact {
     pub relation: String,
 }
 
+/// What the butler recorded after an elder missed the daily check-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInFollowUp {
+    /// `reached_ok`, `visited_ok`, `not_reached`, `needs_help`.
+    pub result: String,
+    #[serde(default)]
+    pub note: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+pub const FOLLOW_UP_RESULTS: [(&str, Msg); 4] = [
+    ("reached_ok", Msg::FuReachedOk),
+    ("visited_ok", Msg::FuVisitedOk),
+    ("not_reached", Msg::FuNotReached),
+    ("needs_help", Msg::FuNeedsHelp),
+];
+
+/// A resident as the butler's elder list shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElderInfo {
+    pub id: String,
+    pub name: String,
+    pub unit: UnitRef,
+    /// Whole: staff call elders.
+    pub phone: String,
+    pub elder_mode: bool,
+    pub emergency_contacts: Vec<EmergencyContact>,
+    /// Today's "I'm OK", if pressed.
+    #[serde(default)]
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// Not checked in and the community's check-in time has passed.
+    pub overdue: bool,
+    #[serde(default)]
+    pub follow_up: Option<CheckInFollowUp>,
+}
+
+/// `PUT /api/v1/residents/{id}/elder`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElderSettings {
+    pub elder_mode: bool,
+    #[serde(default)]
+    pub emergency_contacts: Vec<EmergencyContact>,
+}
+
+/// The elder's own screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElderHome {
+    #[serde(default)]
+    pub butler: Option<StaffRef>,
+    #[serde(default)]
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// The call to follow: open, or closed within the last half hour.
+    #[serde(default)]
+    pub call: Option<HelpCall>,
+    /// A fresh key for the no-script help form.
+    pub client_key: String,
+}
+
 /// What the elder's screen says about a call.
 pub fn elder_status_text(call: &HelpCall, lang: super::Lang) -> String {
     let who = call.responder.as_ref().map(|r| r.name.clone()).unwrap_or_default();
@@ -283,11 +346,17 @@ mod tests {
     fn every_status_action_party_combination() {
         for status in HelpStatus::ALL {
             for action in HelpAction::ALL {
-                for (name, party) in [("caller", CALLER), ("responder", RESPONDER), ("escalated", ESCALATED), ("nobody", NOBODY)] {
+                for (name, party) in
+                    [("caller", CALLER), ("responder", RESPONDER), ("escalated", ESCALATED), ("nobody", NOBODY)]
+                {
                     let expected = match (action, status) {
                         (_, S::Closed) => None,
-                        (A::Acknowledge, S::Sent) if name == "responder" || name == "escalated" => Some(S::Acknowledged),
-                        (A::Arrive, S::Sent | S::Acknowledged) if name == "responder" || name == "escalated" => Some(S::Arrived),
+                        (A::Acknowledge, S::Sent) if name == "responder" || name == "escalated" => {
+                            Some(S::Acknowledged)
+                        }
+                        (A::Arrive, S::Sent | S::Acknowledged) if name == "responder" || name == "escalated" => {
+                            Some(S::Arrived)
+                        }
                         (A::Resolve, _) if name == "responder" || name == "escalated" => Some(S::Closed),
                         (A::FalseAlarm, _) if name != "nobody" => Some(S::Closed),
                         _ => None,
@@ -313,7 +382,8 @@ mod tests {
 
     #[test]
     fn escalation_levels_follow_the_clock_until_acknowledged() {
-        let t0 = DateTime::parse_from_rfc3339("2026-11-27T02:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+        let t0 =
+            DateTime::parse_from_rfc3339("2026-11-27T02:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default();
         let s = EscalationSettings::default();
         assert_eq!(due_level(t0, false, t0 + Duration::seconds(59), s), 0);
         assert_eq!(due_level(t0, false, t0 + Duration::seconds(60), s), 1);

@@ -50,9 +50,7 @@ impl Lang {
         for part in header.split(',') {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
-                .unwrap_or(1.0);
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
             let lang = if tag.starts_with("zh") {
                 Some(Self::Zh)
             } else if tag.starts_with("en") {
@@ -217,6 +215,53 @@ messages! {
     HelpComing => "{name} 已收到，正在赶来", "{name} has it and is on the way";
     HelpArrived => "{name} 已到达", "{name} has arrived";
     HelpClosed => "求助已结束", "The call is closed";
+    FuReachedOk => "电话联系上，平安", "Reached by phone: fine";
+    FuVisitedOk => "上门查看，平安", "Visited: fine";
+    FuNotReached => "联系不上", "Could not reach";
+    FuNeedsHelp => "需要帮助", "Needs help";
+    HelpButton => "一键呼叫", "CALL FOR HELP";
+    HelpButtonHint => "按一下，管家马上知道", "One press and your butler knows";
+    HelpSending => "正在发送求助…", "Sending your call…";
+    HelpOffline => "网络不通，正在重试（第 {n} 次）。请稍候，或直接打电话给管家。", "No network, retrying (attempt {n}). Please wait, or phone your butler.";
+    HelpPressedAt => "呼叫时间", "Called at";
+    HelpWaited => "已等待", "waiting";
+    HelpMistake => "按错了", "Pressed by mistake";
+    ImOkToday => "我今天很好", "I'm OK today";
+    CheckedInToday => "今天已报平安", "Checked in today at";
+    YourButler => "您的管家", "Your butler";
+    CallButler => "打电话给管家", "Call my butler";
+    HelpAlertTitle => "紧急求助", "HELP CALL";
+    Escalated => "已升级", "Escalated";
+    NoOpenCalls => "目前没有求助", "No open help calls.";
+    RecentCalls => "最近的求助", "Recent calls";
+    CallElder => "打电话给老人", "Call the elder";
+    Outcome => "处理结果", "Outcome";
+    HelpStSent => "待响应", "Waiting";
+    HelpStAcknowledged => "已响应，赶往中", "On the way";
+    HelpStArrived => "已到达", "Arrived";
+    HelpStClosed => "已结束", "Closed";
+    HelpEvPressed => "按下求助", "Pressed help";
+    HelpEvEscalated => "60 秒无人响应，已通知所有值班人员", "Unanswered: all staff on duty alerted";
+    HelpEvContacts => "无人响应，已通知紧急联系人", "Unanswered: emergency contacts notified";
+    OtherResidents => "其他住户", "Other residents";
+    NotCheckedIn => "今天还没报平安，请打电话或上门", "Has not checked in today: call or visit";
+    NotYetCheckedIn => "今天还没报平安", "Not checked in yet today";
+    Record => "记录", "Record";
+    ElderSettings => "长者模式与紧急联系人", "Elder mode and emergency contact";
+    EmergencyContact => "紧急联系人", "Emergency contact";
+    ContactName => "姓名", "Name";
+    ContactRelation => "关系（如：儿子）", "Relation (e.g. son)";
+    Save => "保存", "Save";
+    ReasonUnknown => "无效的通行码", "Unknown pass";
+    ReasonNotYetValid => "还未到有效时间", "Not valid yet";
+    ReasonExpired => "已过期", "Expired";
+    ReasonUsedUp => "次数已用完", "Already used";
+    ReasonRevoked => "已被业主取消", "Revoked by the resident";
+    GateNorth => "北门", "North Gate";
+    GateSouth => "南门", "South Gate";
+    GateEast => "东门", "East Gate";
+    GateWest => "西门", "West Gate";
+    GateOther => "大门", "Gate";
 
     // --- repair screens
     WhatIsBroken => "哪里需要维修？", "What needs fixing?";

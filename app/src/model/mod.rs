@@ -8,6 +8,7 @@ pub mod help;
 pub mod i18n;
 pub mod job;
 pub mod live;
+pub mod pass;
 pub mod people;
 pub mod phone;
 pub mod repair;
@@ -16,6 +17,4 @@ pub mod time;
 
 pub use error::{AppError, ErrorCode};
 pub use i18n::{Lang, Msg};
-pub use people::{
-    BuildingInfo, BuildingRef, CommunityRef, Me, ResidentInfo, Role, StaffRef, Trade, UnitInfo, UnitRef,
-};
+pub use people::{BuildingInfo, BuildingRef, CommunityRef, Me, ResidentInfo, Role, StaffRef, Trade, UnitInfo, UnitRef};

@@ -20,14 +20,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Resident,
-        Role::Butler,
-        Role::Worker,
-        Role::Guard,
-        Role::Duty,
-        Role::Admin,
-    ];
+    pub const ALL: [Role; 6] = [Role::Resident, Role::Butler, Role::Worker, Role::Guard, Role::Duty, Role::Admin];
 
     pub const fn as_str(self) -> &'static str {
         match self {

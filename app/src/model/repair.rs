@@ -347,10 +347,8 @@ pub fn next_status(state: JobState, action: JobAction) -> Option<JobStatus> {
     let s = state.status;
     match action {
         A::Acknowledge => matches!(s, S::Submitted | S::Reopened).then_some(S::Acknowledged),
-        A::Assign => {
-            matches!(s, S::Submitted | S::Acknowledged | S::Reopened | S::Assigned | S::EnRoute | S::OnHold)
-                .then_some(S::Assigned)
-        }
+        A::Assign => matches!(s, S::Submitted | S::Acknowledged | S::Reopened | S::Assigned | S::EnRoute | S::OnHold)
+            .then_some(S::Assigned),
         A::StartTravel => (s == S::Assigned).then_some(S::EnRoute),
         A::StartWork => matches!(s, S::Assigned | S::EnRoute).then_some(S::InProgress),
         A::Hold => matches!(s, S::Assigned | S::EnRoute | S::InProgress).then_some(S::OnHold),
@@ -433,20 +431,28 @@ mod tests {
         JobState { status, held_from: None, has_assignee: true }
     }
 
-    const REPORTER: Party = Party { reporter: true, owner: false, assignee: false, admin: false, duty: false, system: false };
-    const OWNER: Party = Party { reporter: false, owner: true, assignee: false, admin: false, duty: false, system: false };
-    const ASSIGNEE: Party = Party { reporter: false, owner: false, assignee: true, admin: false, duty: false, system: false };
-    const ADMIN: Party = Party { reporter: false, owner: false, assignee: false, admin: true, duty: false, system: false };
-    const DUTY: Party = Party { reporter: false, owner: false, assignee: false, admin: false, duty: true, system: false };
-    const SYSTEM: Party = Party { reporter: false, owner: false, assignee: false, admin: false, duty: false, system: true };
-    const STRANGER: Party = Party { reporter: false, owner: false, assignee: false, admin: false, duty: false, system: false };
+    const REPORTER: Party =
+        Party { reporter: true, owner: false, assignee: false, admin: false, duty: false, system: false };
+    const OWNER: Party =
+        Party { reporter: false, owner: true, assignee: false, admin: false, duty: false, system: false };
+    const ASSIGNEE: Party =
+        Party { reporter: false, owner: false, assignee: true, admin: false, duty: false, system: false };
+    const ADMIN: Party =
+        Party { reporter: false, owner: false, assignee: false, admin: true, duty: false, system: false };
+    const DUTY: Party =
+        Party { reporter: false, owner: false, assignee: false, admin: false, duty: true, system: false };
+    const SYSTEM: Party =
+        Party { reporter: false, owner: false, assignee: false, admin: false, duty: false, system: true };
+    const STRANGER: Party =
+        Party { reporter: false, owner: false, assignee: false, admin: false, duty: false, system: false };
 
     /// The whole table: for every (state, action, party), the expected
     /// outcome. `Ok(next)` rows are listed; everything else must be refused,
     /// with `NotNow` when no party at all could do it in that state.
     #[test]
     fn every_state_action_party_combination() {
-        let allowed: &[(JobStatus, JobAction, &[(&str, Party)], JobStatus)] = &[
+        type Row = (JobStatus, JobAction, &'static [(&'static str, Party)], JobStatus);
+        let allowed: &[Row] = &[
             (S::Submitted, A::Acknowledge, &[("owner", OWNER), ("admin", ADMIN), ("duty", DUTY)], S::Acknowledged),
             (S::Reopened, A::Acknowledge, &[("owner", OWNER), ("admin", ADMIN), ("duty", DUTY)], S::Acknowledged),
             (S::Submitted, A::Assign, &[("owner", OWNER), ("admin", ADMIN)], S::Assigned),

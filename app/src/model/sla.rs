@@ -124,7 +124,12 @@ pub struct Sla {
 
 const WARN_PERCENT: i64 = 80;
 
-fn clock(start: DateTime<Utc>, deadline: DateTime<Utc>, stopped: Option<DateTime<Utc>>, now: DateTime<Utc>) -> ClockState {
+fn clock(
+    start: DateTime<Utc>,
+    deadline: DateTime<Utc>,
+    stopped: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> ClockState {
     if let Some(at) = stopped {
         return if at <= deadline { ClockState::Met } else { ClockState::Missed };
     }
@@ -148,7 +153,13 @@ impl SlaFacts {
         let paused = self.paused(now);
         let resolve_by = self.created_at + Duration::seconds(self.target.resolve_secs) + paused;
         if self.cancelled {
-            return Sla { respond_by, resolve_by, respond: ClockState::Met, resolve: ClockState::Met, state: ClockState::Met };
+            return Sla {
+                respond_by,
+                resolve_by,
+                respond: ClockState::Met,
+                resolve: ClockState::Met,
+                state: ClockState::Met,
+            };
         }
         let respond = clock(self.created_at, respond_by, self.responded_at, now);
         // While on hold the resolve clock is stopped: compare against the

@@ -12,8 +12,11 @@ use crate::model::{Me, Msg, Role};
 #[component]
 pub fn HomePage() -> impl IntoView {
     with_me(|me: Me| {
+        // The elder's screen has its own, simpler frame.
+        if me.is_elder() {
+            return view! { <super::elder::ElderPage me=me.clone()/> }.into_any();
+        }
         let body = match me.role {
-            Role::Resident if me.elder_mode => view! { <ElderHome me=me.clone()/> }.into_any(),
             Role::Resident => view! { <ResidentHome me=me.clone()/> }.into_any(),
             Role::Butler => view! { <ButlerHome me=me.clone()/> }.into_any(),
             Role::Worker => view! { <WorkerHome me=me.clone()/> }.into_any(),
@@ -21,7 +24,7 @@ pub fn HomePage() -> impl IntoView {
             Role::Duty => view! { <DutyHome/> }.into_any(),
             Role::Admin => view! { <AdminHome/> }.into_any(),
         };
-        view! { <Page me=me.clone()>{body}</Page> }
+        view! { <Page me=me.clone()>{body}</Page> }.into_any()
     })
 }
 
@@ -53,16 +56,6 @@ fn ResidentHome(me: Me) -> impl IntoView {
 }
 
 #[component]
-fn ElderHome(me: Me) -> impl IntoView {
-    view! {
-        <Greeting me=me.clone()/>
-        <nav class="cards">
-            <Card href="/" icon="🆘" title=Msg::CardHelpCalls soon=true/>
-        </nav>
-    }
-}
-
-#[component]
 fn ButlerHome(me: Me) -> impl IntoView {
     let buildings = me.buildings.iter().map(|b| b.name.clone()).collect::<Vec<_>>().join("、");
     view! {
@@ -70,8 +63,8 @@ fn ButlerHome(me: Me) -> impl IntoView {
         <p class="place"><span class="muted">{t(Msg::YourBuildings)}</span> " " <strong class="buildings">{buildings}</strong></p>
         <nav class="cards">
             <Card href="/board" icon="📋" title=Msg::CardJobBoard/>
-            <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls soon=true/>
-            <Card href="/elders" icon="🧓" title=Msg::CardElders soon=true/>
+            <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls/>
+            <Card href="/elders" icon="🧓" title=Msg::CardElders/>
             <Card href="/notices" icon="📢" title=Msg::CardNotices soon=true/>
         </nav>
     }
@@ -106,7 +99,8 @@ fn GuardHome(me: Me) -> impl IntoView {
 fn DutyHome() -> impl IntoView {
     view! {
         <nav class="cards">
-            <Card href="/duty" icon="🆘" title=Msg::CardOpenCalls soon=true/>
+            <Card href="/duty" icon="🆘" title=Msg::CardOpenCalls/>
+            <Card href="/elders" icon="🧓" title=Msg::CardElders/>
             <Card href="/duty/critical" icon="🚨" title=Msg::CardCritical/>
         </nav>
     }
@@ -117,6 +111,8 @@ fn AdminHome() -> impl IntoView {
     view! {
         <nav class="cards">
             <Card href="/admin/jobs" icon="📋" title=Msg::CardJobBoard/>
+            <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls/>
+            <Card href="/elders" icon="🧓" title=Msg::CardElders/>
             <Card href="/admin/buildings" icon="🏢" title=Msg::CardBuildings soon=true/>
             <Card href="/admin/staff" icon="👥" title=Msg::CardStaff soon=true/>
             <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards soon=true/>

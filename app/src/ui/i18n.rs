@@ -20,9 +20,7 @@ pub fn t(msg: Msg) -> &'static str {
 pub fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .map(|p| crate::backend::web::lang(&p.headers))
-            .unwrap_or_default()
+        use_context::<http::request::Parts>().map(|p| crate::backend::web::lang(&p.headers)).unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {

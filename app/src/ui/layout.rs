@@ -13,7 +13,7 @@ pub fn Page(me: Me, children: Children) -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/">{t(Msg::AppName)}</a>
             <span class="who">
-                <span class="who-name">{me.name.clone()}</span>
+                <span class="who-name" data-role=me.role.as_str()>{me.name.clone()}</span>
                 <span class="who-role">{t(me.role_label())}</span>
             </span>
             <LangSwitch/>
@@ -21,7 +21,8 @@ pub fn Page(me: Me, children: Children) -> impl IntoView {
                 <button type="submit" class="link">{t(Msg::SignOut)}</button>
             </form>
         </header>
-        <main class="page">{children()}</main>
+        {me.role.is_staff().then(|| view! { <super::help::HelpAlert/> })}
+        <main class="page" id="main">{children()}</main>
     }
 }
 

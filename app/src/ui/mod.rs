@@ -4,6 +4,8 @@
 
 mod clock;
 mod components;
+mod elder;
+mod help;
 mod home;
 mod i18n;
 mod layout;
@@ -22,7 +24,10 @@ use leptos_router::{
 
 pub use i18n::{t, use_lang};
 
-use crate::{api::session::get_me, model::{AppError, Me, Msg}};
+use crate::{
+    api::session::get_me,
+    model::{AppError, Me, Msg},
+};
 
 // Every route renders in order: the HTML is complete when it arrives, so
 // pages work before the WASM loads and with scripts off (out-of-order
@@ -109,6 +114,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/jobs") view=repairs::BoardPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/duty/critical") view=repairs::BoardPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/jobs") view=repairs::WorkerJobsPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/duty") view=help::HelpCallsPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/help-calls") view=help::HelpCallsPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/help/:id") view=help::HelpCallPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/elders") view=help::EldersPage ssr=SsrMode::InOrder/>
             </Routes>
         </Router>
     }

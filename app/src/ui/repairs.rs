@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use leptos::{ev::SubmitEvent, html, prelude::*};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+#[cfg(feature = "hydrate")]
+use super::use_lang;
 use super::{
     clock::use_now,
     components::{ErrorNotice, msg_from_query, with_me},
@@ -12,8 +14,6 @@ use super::{
     live::use_live,
     t,
 };
-#[cfg(feature = "hydrate")]
-use super::use_lang;
 use crate::{
     api::repairs::{get_job, list_assignable, list_jobs},
     model::{
@@ -103,10 +103,20 @@ fn ReportForm(unit: String) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let mut photo_ids = Vec::new();
                 for (i, file) in chosen.into_iter().enumerate() {
-                    let on_progress = move |p: f64| progress.update(|v| if let Some(e) = v.get_mut(i) { e.1 = p });
+                    let on_progress = move |p: f64| {
+                        progress.update(|v| {
+                            if let Some(e) = v.get_mut(i) {
+                                e.1 = p
+                            }
+                        })
+                    };
                     match super::upload::upload(file, lang, on_progress).await {
                         Ok(photo) => {
-                            progress.update(|v| if let Some(e) = v.get_mut(i) { e.1 = 1.0 });
+                            progress.update(|v| {
+                                if let Some(e) = v.get_mut(i) {
+                                    e.1 = 1.0
+                                }
+                            });
                             photo_ids.push(photo.id);
                         }
                         Err(message) => {
@@ -196,7 +206,9 @@ fn SlaChip(clock: ClockFacts) -> impl IntoView {
             (s.resolve, s.resolve_by)
         };
         match state {
-            ClockState::OnTrack | ClockState::Warning => format!("{} {}", t(Msg::TimeLeft), format_duration(deadline - now.get())),
+            ClockState::OnTrack | ClockState::Warning => {
+                format!("{} {}", t(Msg::TimeLeft), format_duration(deadline - now.get()))
+            }
             ClockState::Breached => format!("{} {}", t(Msg::Overdue), format_duration(now.get() - deadline)),
             other => t(other.label()).to_string(),
         }
@@ -242,7 +254,11 @@ fn JobList(jobs: Vec<JobSummary>) -> impl IntoView {
 
 /// A list of jobs that refreshes whenever a `repair.updated` event arrives.
 #[component]
-fn LiveJobs(scope: Option<&'static str>, status: Option<String>, #[prop(optional)] filter: Option<Callback<JobSummary, bool>>) -> impl IntoView {
+fn LiveJobs(
+    scope: Option<&'static str>,
+    status: Option<String>,
+    #[prop(optional)] filter: Option<Callback<JobSummary, bool>>,
+) -> impl IntoView {
     let live = use_live();
     let jobs = Resource::new(
         move || (status.clone(), live.repairs.get()),
@@ -267,17 +283,19 @@ fn LiveJobs(scope: Option<&'static str>, status: Option<String>, #[prop(optional
 
 #[component]
 pub fn MyJobsPage() -> impl IntoView {
-    with_me(|me: Me| view! {
-        <Page me=me.clone()>
-            <div class="row-between">
-                <h1>{t(Msg::CardMyJobs)}</h1>
-                <a class="button primary" href="/repairs/new">{t(Msg::CardRepairs)}</a>
-            </div>
-            <h2>{t(Msg::InProgressJobs)}</h2>
-            <LiveJobs scope=Some("mine") status=Some("open".to_string())/>
-            <h2>{t(Msg::PastJobs)}</h2>
-            <LiveJobs scope=Some("mine") status=Some("closed".to_string())/>
-        </Page>
+    with_me(|me: Me| {
+        view! {
+            <Page me=me.clone()>
+                <div class="row-between">
+                    <h1>{t(Msg::CardMyJobs)}</h1>
+                    <a class="button primary" href="/repairs/new">{t(Msg::CardRepairs)}</a>
+                </div>
+                <h2>{t(Msg::InProgressJobs)}</h2>
+                <LiveJobs scope=Some("mine") status=Some("open".to_string())/>
+                <h2>{t(Msg::PastJobs)}</h2>
+                <LiveJobs scope=Some("mine") status=Some("closed".to_string())/>
+            </Page>
+        }
     })
 }
 
@@ -337,13 +355,15 @@ pub fn BoardPage() -> impl IntoView {
 /// A worker's jobs: what is assigned to them, with one-tap state changes.
 #[component]
 pub fn WorkerJobsPage() -> impl IntoView {
-    with_me(|me: Me| view! {
-        <Page me=me.clone()>
-            <h1>{t(Msg::CardAssigned)}</h1>
-            <LiveJobs scope=Some("assigned") status=Some("open".to_string())/>
-            <h2>{t(Msg::PastJobs)}</h2>
-            <LiveJobs scope=Some("assigned") status=Some("closed".to_string())/>
-        </Page>
+    with_me(|me: Me| {
+        view! {
+            <Page me=me.clone()>
+                <h1>{t(Msg::CardAssigned)}</h1>
+                <LiveJobs scope=Some("assigned") status=Some("open".to_string())/>
+                <h2>{t(Msg::PastJobs)}</h2>
+                <LiveJobs scope=Some("assigned") status=Some("closed".to_string())/>
+            </Page>
+        }
     })
 }
 
@@ -353,23 +373,23 @@ pub fn WorkerJobsPage() -> impl IntoView {
 pub fn JobPage() -> impl IntoView {
     let params = use_params_map();
     let live = use_live();
-    let job = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), live.repairs.get()),
-        |(id, _)| get_job(id),
-    );
+    let job =
+        Resource::new(move || (params.read().get("id").unwrap_or_default(), live.repairs.get()), |(id, _)| get_job(id));
     let error = query_error();
-    with_me(move |me: Me| view! {
-        <Page me=me.clone()>
-            {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
-            <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match job.await {
-                        Ok(job) => view! { <JobDetail job/> }.into_any(),
-                        Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Page>
+    with_me(move |me: Me| {
+        view! {
+            <Page me=me.clone()>
+                {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
+                <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match job.await {
+                            Ok(job) => view! { <JobDetail job/> }.into_any(),
+                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </Page>
+        }
     })
 }
 
@@ -417,7 +437,9 @@ fn SlaPanel(clock: ClockFacts) -> impl IntoView {
     let sla = move || clock.facts().compute(now.get());
     let line = move |label: Msg, deadline: DateTime<Utc>, state: ClockState| {
         let detail = match state {
-            ClockState::OnTrack | ClockState::Warning => format!("{} {}", t(Msg::TimeLeft), format_duration(deadline - now.get())),
+            ClockState::OnTrack | ClockState::Warning => {
+                format!("{} {}", t(Msg::TimeLeft), format_duration(deadline - now.get()))
+            }
             ClockState::Breached => format!("{} {}", t(Msg::Overdue), format_duration(now.get() - deadline)),
             other => t(other.label()).to_string(),
         };
@@ -439,14 +461,16 @@ fn SlaPanel(clock: ClockFacts) -> impl IntoView {
 
 #[component]
 fn PhotoGrid(photos: Vec<crate::model::job::Photo>) -> impl IntoView {
-    (!photos.is_empty()).then(|| view! {
-        <ul class="photos">
-            {photos.into_iter().map(|p| view! {
-                <li><a href=p.url.clone() target="_blank" rel="noopener">
-                    <img src=p.thumb_url.clone() alt="" loading="lazy" width="160" height="120"/>
-                </a></li>
-            }).collect_view()}
-        </ul>
+    (!photos.is_empty()).then(|| {
+        view! {
+            <ul class="photos">
+                {photos.into_iter().map(|p| view! {
+                    <li><a href=p.url.clone() target="_blank" rel="noopener">
+                        <img src=p.thumb_url.clone() alt="" loading="lazy" width="160" height="120"/>
+                    </a></li>
+                }).collect_view()}
+            </ul>
+        }
     })
 }
 

@@ -1,10 +1,12 @@
 //! Sessions: `/auth/login`, `/auth/logout`, `/me`.
 
-use app::{
-    backend::auth::SessionKind,
-    model::Me,
+use app::{backend::auth::SessionKind, model::Me};
+use axum::{
+    Router,
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
 };
-use axum::{Router, extract::State, http::StatusCode, routing::{get, post}};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -15,10 +17,7 @@ use crate::{
 };
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/me", get(me))
+    Router::new().route("/auth/login", post(login)).route("/auth/logout", post(logout)).route("/me", get(me))
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 
 mod auth;
 mod community;
+mod elders;
 mod help;
 mod repairs;
 mod uploads;
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(auth::router())
         .merge(community::router())
+        .merge(elders::router())
         .merge(help::router())
         .merge(repairs::router())
         .merge(uploads::router())

@@ -72,10 +72,8 @@ async fn list(
                 .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
         ),
     };
-    let (items, next) = state
-        .backend
-        .list_jobs(&actor, q.scope.as_deref(), q.status.as_deref(), q.limit.unwrap_or(50), before)
-        .await?;
+    let (items, next) =
+        state.backend.list_jobs(&actor, q.scope.as_deref(), q.status.as_deref(), q.limit.unwrap_or(50), before).await?;
     Ok(axum::Json(Page { items, next_cursor: next.map(|t| t.to_rfc3339()) }))
 }
 
