@@ -30,7 +30,9 @@ cargo test -p app --features ssr
 cargo test -p linli-server
 
 step "building the app (debug)"
-cargo leptos build
+# cargo-leptos adds `--cfg erase_components` itself; passing it in as well
+# would change the flags and rebuild everything.
+env -u RUSTFLAGS cargo leptos build
 
 step "browser tests (Chromium)"
 port=${E2E_PORT:-3100}

@@ -59,6 +59,17 @@ pub struct Config {
     /// Unset: messages are written to the log.
     #[arg(long, env = "LINLI_SMS_URL")]
     pub sms_url: Option<String>,
+
+    /// The address people reach the site at, for links in QR codes and
+    /// messages (e.g. `https://linli.example.com`). Unset: the address the
+    /// request came in on.
+    #[arg(long, env = "LINLI_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Days after a visitor pass ends when the visitor's name, phone and
+    /// plate are erased.
+    #[arg(long, env = "LINLI_VISITOR_RETENTION_DAYS", default_value_t = 90)]
+    pub visitor_retention_days: u64,
 }
 
 impl Config {
@@ -77,6 +88,8 @@ impl Config {
             help_escalate_secs: None,
             help_contacts_secs: None,
             sms_url: None,
+            public_url: None,
+            visitor_retention_days: 90,
         }
     }
 }

@@ -12,6 +12,7 @@ mod security;
 pub mod startup;
 mod state;
 mod stream;
+mod visitor;
 
 pub use config::Config;
 pub use startup::{Server, shutdown_signal};

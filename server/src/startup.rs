@@ -26,7 +26,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{config::Config, error, forms, media, rest, security, state::AppState};
+use crate::{config::Config, error, forms, media, rest, security, state::AppState, visitor};
 
 /// A running server, as the binary and the tests use it.
 pub struct Server {
@@ -48,6 +48,7 @@ impl Server {
                 help_staff_secs: config.help_escalate_secs,
                 help_contacts_secs: config.help_contacts_secs,
                 sms_url: config.sms_url.clone(),
+                visitor_retention: Duration::from_secs(config.visitor_retention_days * 24 * 3600),
             },
         )
         .await?;
@@ -89,6 +90,8 @@ const HELP_EVERY: Duration = Duration::from_millis(250);
 const NOTIFY_EVERY: Duration = Duration::from_secs(1);
 /// SLA alerts and auto-confirmation of repairs.
 const REPAIRS_EVERY: Duration = Duration::from_secs(5);
+/// Erasing visitors' personal data after the retention period.
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Runs the services' background duties until shutdown. They are driven
 /// by stored state, so a restart simply picks up where this left off.
@@ -99,6 +102,8 @@ async fn sweep(backend: Backend, mut shutdown: tokio::sync::watch::Receiver<bool
         t
     };
     let (mut help, mut notify, mut repairs) = (every(HELP_EVERY), every(NOTIFY_EVERY), every(REPAIRS_EVERY));
+    let mut purge = every(PURGE_EVERY);
+    let retention = chrono::Duration::from_std(backend.config.visitor_retention).unwrap_or(chrono::Duration::days(90));
     loop {
         let now = chrono::Utc::now();
         let outcome = tokio::select! {
@@ -106,6 +111,7 @@ async fn sweep(backend: Backend, mut shutdown: tokio::sync::watch::Receiver<bool
             _ = help.tick() => backend.sweep_help(now).await.map(|_| ()),
             _ = notify.tick() => backend.deliver_notifications(now).await.map(|_| ()),
             _ = repairs.tick() => backend.sweep_repairs(now).await,
+            _ = purge.tick() => backend.purge_visitors(retention).await,
         };
         if let Err(e) = outcome {
             tracing::error!(error = %e, "background duty failed");
@@ -142,6 +148,7 @@ pub fn router(backend: Backend, config: Arc<Config>, shutdown: tokio::sync::watc
         .nest("/api/v1", rest::router())
         .merge(forms::router())
         .merge(media::router())
+        .merge(visitor::router())
         .leptos_routes_with_context(&state, routes, context, {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -31,3 +31,12 @@ pub async fn actor() -> Result<Actor, AppError> {
 pub fn lang() -> Lang {
     use_context::<Parts>().map(|p| web::lang(&p.headers)).unwrap_or_default()
 }
+
+/// The client's address, for rate limiting (as the REST handlers see it).
+pub fn client_addr() -> String {
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}

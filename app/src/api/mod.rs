@@ -5,5 +5,6 @@
 #[cfg(feature = "ssr")]
 pub mod ctx;
 pub mod help;
+pub mod passes;
 pub mod repairs;
 pub mod session;

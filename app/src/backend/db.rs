@@ -26,6 +26,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "foundation", sql: include_str!("migrations/0001_foundation.surql") },
     Migration { version: 2, name: "repairs", sql: include_str!("migrations/0002_repairs.surql") },
     Migration { version: 3, name: "help", sql: include_str!("migrations/0003_help.surql") },
+    Migration { version: 4, name: "passes", sql: include_str!("migrations/0004_passes.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

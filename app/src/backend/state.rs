@@ -20,6 +20,8 @@ pub struct BackendConfig {
     pub help_contacts_secs: Option<i64>,
     /// The SMS gateway for emergency contacts; `None` logs instead.
     pub sms_url: Option<String>,
+    /// Visitors' personal data is erased this long after their pass ends.
+    pub visitor_retention: Duration,
 }
 
 impl Default for BackendConfig {
@@ -31,6 +33,7 @@ impl Default for BackendConfig {
             help_staff_secs: None,
             help_contacts_secs: None,
             sms_url: None,
+            visitor_retention: Duration::from_secs(90 * 24 * 3600),
         }
     }
 }
@@ -46,6 +49,9 @@ pub struct Inner {
     pub login_by_phone: RateLimiter,
     /// Failed logins per client address.
     pub login_by_client: RateLimiter,
+    /// Gate verifications per guard and per address (guessing codes).
+    pub gate_by_guard: RateLimiter,
+    pub gate_by_client: RateLimiter,
     /// Live events for the SSE stream.
     pub events: EventHub,
     /// Delivers the notification outbox.
@@ -67,6 +73,8 @@ impl Backend {
             db,
             login_by_phone: RateLimiter::new(5, Duration::from_secs(15 * 60)),
             login_by_client: RateLimiter::new(50, Duration::from_secs(15 * 60)),
+            gate_by_guard: RateLimiter::new(60, Duration::from_secs(60)),
+            gate_by_client: RateLimiter::new(120, Duration::from_secs(60)),
             events: EventHub::new(),
             notifier: Sender::from_url(config.sms_url.as_deref()),
             config,

@@ -143,6 +143,8 @@ pub struct Entry {
     pub visitor_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plate: Option<String>,
 }
 
 /// What creating a pass returns: the only time the link and code are

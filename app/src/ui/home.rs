@@ -42,12 +42,13 @@ fn Greeting(me: Me) -> impl IntoView {
 fn ResidentHome(me: Me) -> impl IntoView {
     let unit = me.unit.as_ref().map(|u| u.label.clone()).unwrap_or_default();
     view! {
+        <super::passes::ResidentPrompts/>
         <Greeting me=me.clone()/>
         <p class="place"><span class="muted">{t(Msg::YourUnit)}</span> " " <strong class="unit-label">{unit}</strong></p>
         <nav class="cards" aria-label=t(Msg::Home)>
             <Card href="/repairs/new" icon="🔧" title=Msg::CardRepairs hint=Msg::CardRepairsHint/>
             <Card href="/repairs" icon="📋" title=Msg::CardMyJobs/>
-            <Card href="/passes" icon="🎫" title=Msg::CardVisitors hint=Msg::CardVisitorsHint soon=true/>
+            <Card href="/passes" icon="🎫" title=Msg::CardVisitors hint=Msg::CardVisitorsHint/>
             <Card href="/notices" icon="📢" title=Msg::CardNotices soon=true/>
             <Card href="/events" icon="🎉" title=Msg::CardEvents soon=true/>
             <Card href="/butler" icon="🧑‍💼" title=Msg::CardButler soon=true/>
@@ -88,9 +89,9 @@ fn GuardHome(me: Me) -> impl IntoView {
         <Greeting me=me.clone()/>
         <p class="place"><span class="muted">{t(Msg::YourGate)}</span> " " <strong>{me.gate.clone().unwrap_or_default()}</strong></p>
         <nav class="cards">
-            <Card href="/gate" icon="📷" title=Msg::CardScanner soon=true/>
-            <Card href="/gate/expected" icon="🗓️" title=Msg::CardExpected soon=true/>
-            <Card href="/gate/walk-in" icon="🚶" title=Msg::CardWalkIn soon=true/>
+            <Card href="/gate" icon="📷" title=Msg::CardScanner/>
+            <Card href="/gate/expected" icon="🗓️" title=Msg::CardExpected/>
+            <Card href="/gate/walk-in" icon="🚶" title=Msg::CardWalkIn/>
         </nav>
     }
 }
@@ -113,6 +114,7 @@ fn AdminHome() -> impl IntoView {
             <Card href="/admin/jobs" icon="📋" title=Msg::CardJobBoard/>
             <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls/>
             <Card href="/elders" icon="🧓" title=Msg::CardElders/>
+            <Card href="/admin/entries" icon="🚪" title=Msg::EntryLog/>
             <Card href="/admin/buildings" icon="🏢" title=Msg::CardBuildings soon=true/>
             <Card href="/admin/staff" icon="👥" title=Msg::CardStaff soon=true/>
             <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards soon=true/>

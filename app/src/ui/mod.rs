@@ -5,13 +5,17 @@
 mod clock;
 mod components;
 mod elder;
+mod gate;
 mod help;
 mod home;
 mod i18n;
 mod layout;
 mod live;
 mod login;
+mod passes;
 mod repairs;
+#[cfg(feature = "hydrate")]
+mod scan;
 mod upload;
 
 use leptos::prelude::*;
@@ -118,6 +122,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/help-calls") view=help::HelpCallsPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/help/:id") view=help::HelpCallPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/elders") view=help::EldersPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/passes") view=passes::PassesPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/passes/new") view=passes::NewPassPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/v/:token") view=passes::VisitorPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/gate") view=gate::GatePage ssr=SsrMode::InOrder/>
+                <Route path=path!("/gate/expected") view=gate::ExpectedPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/gate/walk-in") view=gate::WalkInPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/entries") view=gate::EntriesPage ssr=SsrMode::InOrder/>
             </Routes>
         </Router>
     }

@@ -5,12 +5,14 @@ mod auth;
 mod community;
 mod elders;
 mod help;
+mod passes;
 mod repairs;
 mod uploads;
 
 use app::model::{AppError, ErrorCode, Msg};
 use axum::Router;
 
+pub use passes::base_url;
 pub use uploads::multipart_error;
 
 use crate::{error::ApiError, state::AppState};
@@ -21,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(community::router())
         .merge(elders::router())
         .merge(help::router())
+        .merge(passes::router())
         .merge(repairs::router())
         .merge(uploads::router())
         .route("/stream", axum::routing::get(crate::stream::stream))

@@ -1,0 +1,52 @@
+//! Visitor passes and the gate, for the web UI.
+
+use leptos::prelude::*;
+
+use crate::model::{
+    AppError, UnitRef,
+    pass::{Entry, Pass, Verdict, VisitorView, WalkIn},
+};
+
+#[server]
+pub async fn list_my_passes() -> Result<Vec<Pass>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.my_passes(&actor).await?)
+}
+
+/// The visitor's page (no login: the token is the credential).
+#[server]
+pub async fn get_visitor_pass(token: String) -> Result<Option<VisitorView>, AppError> {
+    Ok(super::ctx::backend()?.visitor_view(&token).await?)
+}
+
+/// The guard checks what was scanned or typed; changes nothing.
+#[server]
+pub async fn check_pass(input: String) -> Result<Verdict, AppError> {
+    let actor = super::ctx::actor().await?;
+    let client = super::ctx::client_addr();
+    Ok(super::ctx::backend()?.verify_pass(&actor, &input, &client).await?)
+}
+
+#[server]
+pub async fn list_expected() -> Result<Vec<Pass>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.expected_today(&actor).await?)
+}
+
+#[server]
+pub async fn list_walk_ins() -> Result<Vec<WalkIn>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.walk_ins(&actor).await?)
+}
+
+#[server]
+pub async fn list_gate_units() -> Result<Vec<UnitRef>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.gate_units(&actor).await?)
+}
+
+#[server]
+pub async fn list_entries(gate: Option<String>) -> Result<Vec<Entry>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.entry_log(&actor, gate.as_deref(), None, None).await?)
+}

@@ -1,0 +1,184 @@
+//! Visitor passes and the gate: `/passes`, `/gate/*`, `/walk-ins/*`.
+
+use app::{
+    backend::{Backend, web},
+    model::{
+        AppError, Msg, UnitRef,
+        pass::{CreatedPass, Entry, NewPass, Pass, Verdict, WalkIn},
+    },
+};
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{delete, get, post},
+};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::repairs::Page;
+use crate::{
+    error::ApiResult,
+    extract::{AuthUser, ClientAddr, Json},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/passes", post(create).get(list))
+        .route("/passes/{id}", delete(revoke))
+        .route("/gate/verify", post(verify))
+        .route("/gate/admit", post(admit))
+        .route("/gate/expected", get(expected))
+        .route("/gate/entries", get(entries))
+        .route("/gate/units", get(units))
+        .route("/gate/walk-ins", post(walk_in).get(walk_ins))
+        .route("/walk-ins", get(walk_ins))
+        .route("/walk-ins/{id}/decision", post(decide))
+}
+
+/// Where links point: the configured public address, else the address the
+/// client used to reach us (behind a proxy, its forwarded host and scheme).
+pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.clone();
+    }
+    let host = headers
+        .get("x-forwarded-host")
+        .or_else(|| headers.get(header::HOST))
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1:3000");
+    let scheme = if web::is_https(headers) { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+async fn create(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    headers: HeaderMap,
+    Json(body): Json<NewPass>,
+) -> ApiResult<(StatusCode, axum::Json<CreatedPass>)> {
+    let base = base_url(&state, &headers);
+    Ok((StatusCode::CREATED, axum::Json(state.backend.create_pass(&actor, body, &base).await?)))
+}
+
+async fn list(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Page<Pass>>> {
+    Ok(axum::Json(Page { items: state.backend.my_passes(&actor).await?, next_cursor: None }))
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Pass>> {
+    Ok(axum::Json(state.backend.revoke_pass(&actor, &id).await?))
+}
+
+/// `{token | code, gate?}`: the scanned link (or bare token) or the typed code.
+#[derive(Deserialize)]
+struct GateBody {
+    token: Option<String>,
+    code: Option<String>,
+    gate: Option<String>,
+}
+
+impl GateBody {
+    fn credential(&self) -> Result<&str, AppError> {
+        self.token
+            .as_deref()
+            .or(self.code.as_deref())
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| AppError::invalid("code", Msg::ErrRequired))
+    }
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    ClientAddr(client): ClientAddr,
+    Json(body): Json<GateBody>,
+) -> ApiResult<axum::Json<Verdict>> {
+    Ok(axum::Json(state.backend.verify_pass(&actor, body.credential()?, &client).await?))
+}
+
+async fn admit(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    ClientAddr(client): ClientAddr,
+    Json(body): Json<GateBody>,
+) -> ApiResult<axum::Json<Entry>> {
+    Ok(axum::Json(state.backend.admit(&actor, body.credential()?, body.gate.as_deref(), &client).await?))
+}
+
+async fn expected(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Page<Pass>>> {
+    Ok(axum::Json(Page { items: state.backend.expected_today(&actor).await?, next_cursor: None }))
+}
+
+#[derive(Deserialize)]
+struct EntriesQuery {
+    gate: Option<String>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    format: Option<String>,
+}
+
+async fn entries(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    headers: HeaderMap,
+    Query(q): Query<EntriesQuery>,
+) -> ApiResult<Response> {
+    let list = state.backend.entry_log(&actor, q.gate.as_deref(), q.from, q.to).await?;
+    if q.format.as_deref() == Some("csv") {
+        let csv = Backend::entries_csv(&list, web::lang(&headers));
+        let mut res = csv.into_response();
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+        res.headers_mut()
+            .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"entries.csv\""));
+        return Ok(res);
+    }
+    Ok(axum::Json(Page { items: list, next_cursor: None }).into_response())
+}
+
+async fn units(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Vec<UnitRef>>> {
+    Ok(axum::Json(state.backend.gate_units(&actor).await?))
+}
+
+#[derive(Deserialize)]
+struct WalkInBody {
+    visitor_name: String,
+    visitor_phone: Option<String>,
+    unit: String,
+    purpose: Option<String>,
+}
+
+async fn walk_in(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Json(b): Json<WalkInBody>,
+) -> ApiResult<(StatusCode, axum::Json<WalkIn>)> {
+    let w = state
+        .backend
+        .register_walk_in(&actor, &b.visitor_name, b.visitor_phone.as_deref(), &b.unit, b.purpose.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(w)))
+}
+
+async fn walk_ins(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Page<WalkIn>>> {
+    Ok(axum::Json(Page { items: state.backend.walk_ins(&actor).await?, next_cursor: None }))
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    approve: bool,
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+    Json(d): Json<Decision>,
+) -> ApiResult<axum::Json<WalkIn>> {
+    Ok(axum::Json(state.backend.decide_walk_in(&actor, &id, d.approve).await?))
+}
