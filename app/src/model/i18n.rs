@@ -319,6 +319,16 @@ messages! {
     ExportCsv => "导出 CSV", "Export CSV";
     Gate => "门岗", "Gate";
     Time => "时间", "Time";
+    NcNotice => "通知", "Notice";
+    NcOutage => "停水停电", "Outage";
+    NcSafety => "安全提示", "Safety";
+    NcActivity => "活动", "Activity";
+    ErrRsvpClosed => "报名已截止", "RSVPs for this event are closed.";
+    ErrHeadcount => "人数为 1 到 10 人", "Head count must be 1 to 10.";
+    ErrEventTimes => "结束时间必须晚于开始时间", "The event must end after it starts.";
+    ErrCapacity => "名额为 1 到 10000", "Capacity must be 1 to 10000.";
+    ErrCategoryNotice => "请选择公告类别", "Choose a category.";
+    ErrBuildingsNotYours => "只能发给您负责的楼栋", "You can only address your own buildings.";
 
     // --- repair screens
     WhatIsBroken => "哪里需要维修？", "What needs fixing?";

@@ -8,6 +8,7 @@ pub mod help;
 pub mod i18n;
 pub mod job;
 pub mod live;
+pub mod notice;
 pub mod pass;
 pub mod people;
 pub mod phone;

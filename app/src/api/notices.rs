@@ -1,0 +1,52 @@
+//! Announcements and events, for the web UI.
+
+use leptos::prelude::*;
+
+use crate::model::{
+    AppError,
+    notice::{Activity, Announcement, Attendee, UnreadHousehold},
+};
+
+#[server]
+pub async fn list_notices() -> Result<Vec<Announcement>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.notices(&actor).await?)
+}
+
+/// Opening a notice on the web marks it read.
+#[server]
+pub async fn open_notice(id: String) -> Result<Announcement, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.notice(&actor, &id, true).await?)
+}
+
+#[server]
+pub async fn list_unread_households(id: String) -> Result<Vec<UnreadHousehold>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.unread_households(&actor, &id).await?)
+}
+
+#[server]
+pub async fn list_activities() -> Result<Vec<Activity>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.activities(&actor).await?)
+}
+
+#[server]
+pub async fn get_activity(id: String) -> Result<Activity, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.activity(&actor, &id).await?)
+}
+
+#[server]
+pub async fn list_attendees(id: String) -> Result<Vec<Attendee>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.attendees(&actor, &id).await?)
+}
+
+/// The community's buildings, for addressing a notice.
+#[server]
+pub async fn list_buildings_for_notice() -> Result<Vec<crate::model::BuildingInfo>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.buildings(&actor).await?)
+}

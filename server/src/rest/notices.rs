@@ -1,0 +1,134 @@
+//! Announcements and events: `/announcements`, `/events`.
+
+use app::{
+    backend::{Backend, web},
+    model::notice::{Activity, Announcement, Attendee, NewActivity, NewAnnouncement, RsvpStatus, UnreadHousehold},
+};
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+
+use super::repairs::Page;
+use crate::{
+    error::ApiResult,
+    extract::{AuthUser, Json},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/announcements", get(list).post(publish))
+        .route("/announcements/{id}", get(detail))
+        .route("/announcements/{id}/read", post(read))
+        .route("/announcements/{id}/unread", get(unread))
+        .route("/events", get(events).post(create_event))
+        .route("/events/{id}", get(event))
+        .route("/events/{id}/rsvp", post(rsvp).delete(cancel_rsvp))
+        .route("/events/{id}/attendees", get(attendees))
+}
+
+async fn list(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Page<Announcement>>> {
+    Ok(axum::Json(Page { items: state.backend.notices(&actor).await?, next_cursor: None }))
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Json(body): Json<NewAnnouncement>,
+) -> ApiResult<(StatusCode, axum::Json<Announcement>)> {
+    Ok((StatusCode::CREATED, axum::Json(state.backend.publish_notice(&actor, body).await?)))
+}
+
+/// One notice; reading it over the API does not mark it read (that is
+/// `POST .../read`, so a list preview never counts as reading).
+async fn detail(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Announcement>> {
+    Ok(axum::Json(state.backend.notice(&actor, &id, false).await?))
+}
+
+async fn read(State(state): State<AppState>, AuthUser(actor): AuthUser, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    state.backend.mark_read(&actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn unread(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Page<UnreadHousehold>>> {
+    Ok(axum::Json(Page { items: state.backend.unread_households(&actor, &id).await?, next_cursor: None }))
+}
+
+async fn events(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Page<Activity>>> {
+    Ok(axum::Json(Page { items: state.backend.activities(&actor).await?, next_cursor: None }))
+}
+
+async fn create_event(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Json(body): Json<NewActivity>,
+) -> ApiResult<(StatusCode, axum::Json<Activity>)> {
+    Ok((StatusCode::CREATED, axum::Json(state.backend.create_activity(&actor, body).await?)))
+}
+
+async fn event(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Activity>> {
+    Ok(axum::Json(state.backend.activity(&actor, &id).await?))
+}
+
+#[derive(Deserialize)]
+struct RsvpBody {
+    headcount: Option<u32>,
+}
+
+async fn rsvp(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<RsvpBody>,
+) -> ApiResult<axum::Json<RsvpStatus>> {
+    Ok(axum::Json(state.backend.rsvp(&actor, &id, body.headcount.unwrap_or(1)).await?))
+}
+
+async fn cancel_rsvp(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.backend.cancel_rsvp(&actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct Format {
+    format: Option<String>,
+}
+
+async fn attendees(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(f): Query<Format>,
+) -> ApiResult<Response> {
+    let list: Vec<Attendee> = state.backend.attendees(&actor, &id).await?;
+    if f.format.as_deref() == Some("csv") {
+        let mut res = Backend::attendees_csv(&list, web::lang(&headers)).into_response();
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+        res.headers_mut()
+            .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"attendees.csv\""));
+        return Ok(res);
+    }
+    Ok(axum::Json(Page { items: list, next_cursor: None }).into_response())
+}
