@@ -56,7 +56,8 @@ async fn read_receipts_list_households_that_have_not_read_elders_first() {
     let id = notice["id"].as_str().unwrap();
     let (status, unread) = s.get(&format!("/api/v1/announcements/{id}/unread"), &butler).await;
     assert_eq!(status, StatusCode::OK);
-    let labels: Vec<&str> = unread["items"].as_array().unwrap().iter().map(|h| h["unit"]["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> =
+        unread["items"].as_array().unwrap().iter().map(|h| h["unit"]["label"].as_str().unwrap()).collect();
     assert_eq!(labels, vec!["1号楼 102", "1号楼 101"], "the elder's household first; only households with residents");
     assert_eq!(unread["items"][0]["has_elder"], true);
     assert_eq!(unread["items"][0]["residents"][0]["phone"], "13800000003", "a number to call");
@@ -68,7 +69,8 @@ async fn read_receipts_list_households_that_have_not_read_elders_first() {
     s.post(&format!("/api/v1/announcements/{id}/read"), &resident, json!({})).await;
     butler_stream.next_of("announcement.read", Duration::from_secs(1)).await.expect("the butler sees it live");
     let (_, unread) = s.get(&format!("/api/v1/announcements/{id}/unread"), &butler).await;
-    let labels: Vec<&str> = unread["items"].as_array().unwrap().iter().map(|h| h["unit"]["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> =
+        unread["items"].as_array().unwrap().iter().map(|h| h["unit"]["label"].as_str().unwrap()).collect();
     assert_eq!(labels, vec!["1号楼 102"]);
     let (_, detail) = s.get(&format!("/api/v1/announcements/{id}"), &butler).await;
     assert_eq!((detail["households"].as_u64(), detail["households_read"].as_u64()), (Some(2), Some(1)));
@@ -81,16 +83,28 @@ async fn read_receipts_list_households_that_have_not_read_elders_first() {
 async fn who_may_publish_and_to_whom() {
     let s = TestServer::start().await;
     let resident = s.login(RESIDENT).await;
-    let (status, _) = s.post("/api/v1/announcements", &resident, json!({ "title": "我也要发", "body": "", "category": "notice" })).await;
+    let (status, _) = s
+        .post("/api/v1/announcements", &resident, json!({ "title": "我也要发", "body": "", "category": "notice" }))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a resident cannot publish");
     let butler_b3 = s.login(BUTLER_B3).await;
     let b1 = building_id(&s, &butler_b3, "1").await;
-    let (status, err) = s.post("/api/v1/announcements", &butler_b3, json!({ "title": "越权", "body": "", "category": "notice", "building_ids": [b1] })).await;
+    let (status, err) = s
+        .post(
+            "/api/v1/announcements",
+            &butler_b3,
+            json!({ "title": "越权", "body": "", "category": "notice", "building_ids": [b1] }),
+        )
+        .await;
     assert_eq!((status, err["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("building_ids")));
-    let (status, notice) = s.post("/api/v1/announcements", &butler_b3, json!({ "title": "3号楼通知", "body": "", "category": "notice" })).await;
+    let (status, notice) = s
+        .post("/api/v1/announcements", &butler_b3, json!({ "title": "3号楼通知", "body": "", "category": "notice" }))
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(notice["building_ids"].as_array().unwrap().len(), 1, "a butler's notice goes to their buildings");
-    let (status, err) = s.post("/api/v1/announcements", &s.login(ADMIN).await, json!({ "title": "", "body": "", "category": "notice" })).await;
+    let (status, err) = s
+        .post("/api/v1/announcements", &s.login(ADMIN).await, json!({ "title": "", "body": "", "category": "notice" }))
+        .await;
     assert_eq!((status, err["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("title")));
 }
 
@@ -115,12 +129,21 @@ async fn eight_concurrent_rsvps_for_five_places_give_five_going_and_three_waitli
     for i in 0..5 {
         let phone = format!("1880000000{i}");
         let hash = app::backend::auth::hash_password(PASSWORD.to_string()).await.unwrap();
-        s.backend.db.query(
-            "LET $unit = (SELECT VALUE id FROM unit WHERE building = type::record('building', $b) LIMIT 1)[0];
+        s.backend
+            .db
+            .query(
+                "LET $unit = (SELECT VALUE id FROM unit WHERE building = type::record('building', $b) LIMIT 1)[0];
              CREATE user SET community = $unit.community, name = $name, phone = $phone, password_hash = $hash,
-                 role = 'resident', unit = $unit;")
-            .bind(("b", b3.as_str().unwrap().to_string())).bind(("name", format!("住户{i}"))).bind(("phone", phone.clone())).bind(("hash", hash))
-            .await.unwrap().check().unwrap();
+                 role = 'resident', unit = $unit;",
+            )
+            .bind(("b", b3.as_str().unwrap().to_string()))
+            .bind(("name", format!("住户{i}")))
+            .bind(("phone", phone.clone()))
+            .bind(("hash", hash))
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
         tokens.push(s.login(&phone).await);
     }
     let url = format!("/api/v1/events/{id}/rsvp");
@@ -141,7 +164,8 @@ async fn eight_concurrent_rsvps_for_five_places_give_five_going_and_three_waitli
 
     // A cancellation promotes the first on the waitlist.
     let (_, attendees) = s.get(&format!("/api/v1/events/{id}/attendees"), &admin).await;
-    let first_waiting = attendees["items"].as_array().unwrap().iter().find(|a| a["status"] == "waitlisted").unwrap()["name"].clone();
+    let first_waiting =
+        attendees["items"].as_array().unwrap().iter().find(|a| a["status"] == "waitlisted").unwrap()["name"].clone();
     let goer = answers.iter().position(|(_, b)| b["status"] == "going").unwrap();
     let res = s.req(Method::DELETE, &url, Some(&tokens[goer])).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
@@ -173,14 +197,21 @@ async fn rsvp_rules_deadlines_roles_and_the_csv_export() {
     let (_, e) = s.get(&format!("/api/v1/events/{id}"), &resident).await;
     assert_eq!((e["going"].as_u64(), e["my_status"].as_str()), (Some(2), Some("going")));
 
-    let (status, _) = s.post("/api/v1/events", &resident, json!({ "title": "x", "starts_at": Utc::now(), "ends_at": Utc::now() + Span::hours(1), "capacity": 5 })).await;
+    let (status, _) = s
+        .post(
+            "/api/v1/events",
+            &resident,
+            json!({ "title": "x", "starts_at": Utc::now(), "ends_at": Utc::now() + Span::hours(1), "capacity": 5 }),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "residents do not create events");
     let (status, _) = s.get(&format!("/api/v1/events/{id}/attendees"), &resident).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = s.get(&format!("/api/v1/events/{id}"), &s.login(OTHER_RESIDENT).await).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another community's event");
 
-    let res = s.req(Method::GET, &format!("/api/v1/events/{id}/attendees?format=csv"), Some(&admin)).send().await.unwrap();
+    let res =
+        s.req(Method::GET, &format!("/api/v1/events/{id}/attendees?format=csv"), Some(&admin)).send().await.unwrap();
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let bytes = res.bytes().await.unwrap();
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with BOM for Excel");

@@ -51,6 +51,13 @@ impl TestServer {
     }
 
     pub async fn start_with(config: Config, tmp: tempfile::TempDir) -> Self {
+        // Server logs in test output: `LINLI_TEST_LOG=debug cargo test ...`.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                std::env::var("LINLI_TEST_LOG").unwrap_or_else(|_| "error".into()),
+            ))
+            .with_test_writer()
+            .try_init();
         let media_dir = config.media_dir.clone();
         let server = Server::build(config).await.expect("server builds");
         let backend = server.backend.clone();

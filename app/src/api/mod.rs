@@ -5,6 +5,7 @@
 #[cfg(feature = "ssr")]
 pub mod ctx;
 pub mod help;
+pub mod notices;
 pub mod passes;
 pub mod repairs;
 pub mod session;

@@ -105,7 +105,9 @@ impl Backend {
         actor.require(&[Role::Butler, Role::Admin])?;
         let title = input.title.trim().to_string();
         if title.is_empty() || title.chars().count() > 100 {
-            return Err(AppError::invalid("title", if title.is_empty() { Msg::ErrRequired } else { Msg::ErrTooLong }).into());
+            return Err(
+                AppError::invalid("title", if title.is_empty() { Msg::ErrRequired } else { Msg::ErrTooLong }).into()
+            );
         }
         if input.description.chars().count() > 5000 {
             return Err(AppError::invalid("description", Msg::ErrTooLong).into());
@@ -156,7 +158,10 @@ impl Backend {
         let now = Utc::now();
         let mut res = run(self
             .db
-            .query(concat!(activity_select!(), " WHERE community = $c AND ends_at > $since ORDER BY starts_at LIMIT 100"))
+            .query(concat!(
+                activity_select!(),
+                " WHERE community = $c AND ends_at > $since ORDER BY starts_at LIMIT 100"
+            ))
             .bind(("c", rid("community", actor.community_id())))
             .bind(("me", rid("user", &actor.user_id)))
             .bind(("since", now - chrono::Duration::days(7))))
@@ -174,7 +179,9 @@ impl Backend {
             .bind(("id", id.to_string()))
             .bind(("me", rid("user", &actor.user_id))))
         .await?;
-        row::<ActivityRow>(&mut res, 0)?.filter(|a| a.community == actor.community.id).ok_or_else(|| AppError::not_found().into())
+        row::<ActivityRow>(&mut res, 0)?
+            .filter(|a| a.community == actor.community.id)
+            .ok_or_else(|| AppError::not_found().into())
     }
 
     pub async fn activity(&self, actor: &Actor, id: &str) -> Result<Activity> {
@@ -192,8 +199,8 @@ impl Backend {
         if Utc::now() >= a.rsvp_deadline.unwrap_or(a.starts_at) {
             return Err(AppError::new(ErrorCode::Conflict, Msg::ErrRsvpClosed).with_detail("rsvp_closed").into());
         }
-        let status: String = retrying(|| async {
-            let mut res = run(self
+        retrying(|| async {
+            run(self
                 .db
                 .query(
                     "BEGIN TRANSACTION;
@@ -206,18 +213,24 @@ impl Backend {
                          queued_at = IF $prev.status = 'waitlisted' AND $status = 'waitlisted' { $prev.queued_at } ELSE { time::now() },
                          updated_at = time::now()
                          WHERE activity = $a AND user = $me;
-                     RETURN $status;
                      COMMIT TRANSACTION;",
                 )
                 .bind(("a", rid("activity", id)))
                 .bind(("me", rid("user", &actor.user_id)))
                 .bind(("unit", actor.unit_id().map(|u| rid("unit", u))))
                 .bind(("n", i64::from(headcount))))
-            .await?;
-            let status: Option<String> = res.take(res.num_statements() - 1)?;
-            status.ok_or_else(|| Error::internal("rsvp status missing"))
+            .await
+            .map(|_| ())
         })
         .await?;
+        let mut res = run(self
+            .db
+            .query("SELECT VALUE status FROM rsvp WHERE activity = $a AND user = $me")
+            .bind(("a", rid("activity", id)))
+            .bind(("me", rid("user", &actor.user_id))))
+        .await?;
+        let status: String =
+            rows::<String>(&mut res, 0)?.into_iter().next().ok_or_else(|| Error::internal("rsvp status missing"))?;
         self.after_rsvp_change(actor, id).await?;
         Ok(RsvpStatus { status, headcount })
     }
@@ -227,40 +240,44 @@ impl Backend {
     pub async fn cancel_rsvp(&self, actor: &Actor, id: &str) -> Result<()> {
         actor.require(&[Role::Resident])?;
         self.load_activity(actor, id).await?;
-        let promoted: Vec<Promoted> = retrying(|| async {
-            let mut res = run(self
+        // Promotions are stamped with this instant, to tell who moved up.
+        let now = Utc::now();
+        retrying(|| async {
+            let outcome = run(self
                 .db
                 .query(
                     "BEGIN TRANSACTION;
                      LET $prev = (SELECT * FROM rsvp WHERE activity = $a AND user = $me AND status != 'cancelled')[0];
                      IF $prev = NONE { THROW 'none' };
-                     UPDATE $prev.id SET status = 'cancelled', updated_at = time::now();
+                     UPDATE $prev.id SET status = 'cancelled', updated_at = $now;
                      IF $prev.status = 'going' { UPDATE $a SET going = going - $prev.headcount };
-                     LET $promoted = [];
                      FOR $w IN (SELECT * FROM rsvp WHERE activity = $a AND status = 'waitlisted' ORDER BY queued_at) {
                          LET $act = (SELECT capacity, going FROM ONLY $a);
                          IF $act.going + $w.headcount <= $act.capacity {
-                             UPDATE $w.id SET status = 'going', updated_at = time::now();
+                             UPDATE $w.id SET status = 'going', updated_at = $now;
                              UPDATE $a SET going = going + $w.headcount;
-                             LET $promoted = array::append($promoted, { user: $w.user });
                          };
                      };
-                     RETURN $promoted;
                      COMMIT TRANSACTION;",
                 )
                 .bind(("a", rid("activity", id)))
-                .bind(("me", rid("user", &actor.user_id))))
+                .bind(("me", rid("user", &actor.user_id)))
+                .bind(("now", now)))
             .await;
-            match res {
-                Ok(mut res) => {
-                    let list: Vec<serde_json::Value> = res.take(res.num_statements() - 1)?;
-                    list.into_iter().map(|v| serde_json::from_value(v).map_err(Error::from)).collect()
-                }
+            match outcome {
+                Ok(_) => Ok(()),
                 Err(e) if thrown(&e, "none") => Err(AppError::not_found().into()),
                 Err(e) => Err(e),
             }
         })
         .await?;
+        let mut res = run(self
+            .db
+            .query("SELECT user FROM rsvp WHERE activity = $a AND status = 'going' AND updated_at = $now")
+            .bind(("a", rid("activity", id)))
+            .bind(("now", now)))
+        .await?;
+        let promoted: Vec<Promoted> = rows(&mut res, 0)?;
         if !promoted.is_empty() {
             self.events.publish(
                 EventKind::EventUpdated,
@@ -276,7 +293,11 @@ impl Backend {
         self.events.publish(
             EventKind::EventUpdated,
             actor.community_id(),
-            Audience { users: vec![actor.user_id.clone()], roles: vec![Role::Butler, Role::Admin], ..Audience::default() },
+            Audience {
+                users: vec![actor.user_id.clone()],
+                roles: vec![Role::Butler, Role::Admin],
+                ..Audience::default()
+            },
             json!({ "id": id, "action": "rsvp" }),
         );
         Ok(())

@@ -27,6 +27,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "repairs", sql: include_str!("migrations/0002_repairs.surql") },
     Migration { version: 3, name: "help", sql: include_str!("migrations/0003_help.surql") },
     Migration { version: 4, name: "passes", sql: include_str!("migrations/0004_passes.surql") },
+    Migration { version: 5, name: "notices", sql: include_str!("migrations/0005_notices.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

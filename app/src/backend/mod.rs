@@ -3,6 +3,7 @@
 //! database; REST handlers, form handlers and server functions all call
 //! these services, so each rule is enforced in one place.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod db;
@@ -14,6 +15,7 @@ pub mod follow_ups;
 pub mod help;
 pub mod ids;
 pub mod media;
+pub mod notices;
 pub mod notify;
 pub mod passes;
 pub mod people;

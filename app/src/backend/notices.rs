@@ -114,14 +114,16 @@ impl Backend {
         actor.require(&[Role::Butler, Role::Admin])?;
         let title = input.title.trim().to_string();
         if title.is_empty() || title.chars().count() > 100 {
-            return Err(AppError::invalid("title", if title.is_empty() { Msg::ErrRequired } else { Msg::ErrTooLong }).into());
+            return Err(
+                AppError::invalid("title", if title.is_empty() { Msg::ErrRequired } else { Msg::ErrTooLong }).into()
+            );
         }
         let body = input.body.trim().to_string();
         if body.chars().count() > 5000 {
             return Err(AppError::invalid("body", Msg::ErrTooLong).into());
         }
-        let category =
-            NoticeCategory::parse(&input.category).ok_or_else(|| AppError::invalid("category", Msg::ErrCategoryNotice))?;
+        let category = NoticeCategory::parse(&input.category)
+            .ok_or_else(|| AppError::invalid("category", Msg::ErrCategoryNotice))?;
         let mut buildings: Vec<String> = input.building_ids.iter().filter(|b| !b.is_empty()).cloned().collect();
         buildings.dedup();
         if actor.role == Role::Butler {
@@ -163,7 +165,12 @@ impl Backend {
         let audience = if buildings.is_empty() {
             Audience { roles: Role::ALL.to_vec(), ..Audience::default() }
         } else {
-            Audience { residents_of: buildings.clone(), buildings, roles: vec![Role::Admin, Role::Duty], ..Audience::default() }
+            Audience {
+                residents_of: buildings.clone(),
+                buildings,
+                roles: vec![Role::Admin, Role::Duty],
+                ..Audience::default()
+            }
         };
         self.events.publish(
             EventKind::AnnouncementPublished,
@@ -302,7 +309,12 @@ impl Backend {
         let read = self.read_units(id).await?;
         let mut households: Vec<UnreadHousehold> = Vec::new();
         for r in residents.into_iter().filter(|r| !read.contains(&r.unit)) {
-            let member = HouseholdMember { id: r.id.clone(), name: r.name.clone(), phone: r.phone.clone(), elder_mode: r.elder_mode };
+            let member = HouseholdMember {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                phone: r.phone.clone(),
+                elder_mode: r.elder_mode,
+            };
             match households.iter_mut().find(|h| h.unit.id == r.unit) {
                 Some(h) => {
                     h.has_elder |= r.elder_mode;
@@ -313,7 +325,11 @@ impl Backend {
                         label: unit_label(&r.building_name, &r.unit_number),
                         id: r.unit.clone(),
                         number: r.unit_number.clone(),
-                        building: BuildingRef { id: r.building.clone(), number: r.building_number.clone(), name: r.building_name.clone() },
+                        building: BuildingRef {
+                            id: r.building.clone(),
+                            number: r.building_number.clone(),
+                            name: r.building_name.clone(),
+                        },
                     },
                     has_elder: r.elder_mode,
                     residents: vec![member],

@@ -17,6 +17,8 @@ pub enum EventKind {
     WalkInDecided,
     #[serde(rename = "announcement.published")]
     AnnouncementPublished,
+    #[serde(rename = "announcement.read")]
+    AnnouncementRead,
     #[serde(rename = "event.updated")]
     EventUpdated,
     #[serde(rename = "check_in.updated")]
@@ -32,6 +34,7 @@ impl EventKind {
             Self::WalkInRequested => "walk_in.requested",
             Self::WalkInDecided => "walk_in.decided",
             Self::AnnouncementPublished => "announcement.published",
+            Self::AnnouncementRead => "announcement.read",
             Self::EventUpdated => "event.updated",
             Self::CheckInUpdated => "check_in.updated",
         }

@@ -160,12 +160,7 @@ pub enum Span {
 /// `http(s)://` addresses become links; everything else stays text, so
 /// nothing a person typed is ever treated as markup.
 pub fn paragraphs(body: &str) -> Vec<Vec<Span>> {
-    body.replace("\r\n", "\n")
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(linkify)
-        .collect()
+    body.replace("\r\n", "\n").split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(linkify).collect()
 }
 
 fn linkify(text: &str) -> Vec<Span> {
@@ -176,9 +171,7 @@ fn linkify(text: &str) -> Vec<Span> {
             spans.push(Span::Text(rest[..start].to_string()));
         }
         let tail = &rest[start..];
-        let end = tail
-            .find(|c: char| c.is_whitespace() || "<>\"'（）()，。、；！？".contains(c))
-            .unwrap_or(tail.len());
+        let end = tail.find(|c: char| c.is_whitespace() || "<>\"'（）()，。、；！？".contains(c)).unwrap_or(tail.len());
         spans.push(Span::Link(tail[..end].to_string()));
         rest = &tail[end..];
     }
@@ -199,7 +192,11 @@ mod tests {
         assert_eq!(p[0], vec![Span::Text("停水通知".into())]);
         assert_eq!(
             p[1],
-            vec![Span::Text("详情见 ".into()), Span::Link("https://example.com/a?b=1".into()), Span::Text("，谢谢。".into())]
+            vec![
+                Span::Text("详情见 ".into()),
+                Span::Link("https://example.com/a?b=1".into()),
+                Span::Text("，谢谢。".into())
+            ]
         );
         assert_eq!(p[2], vec![Span::Text("<script>alert(1)</script>".into())]);
         assert!(paragraphs("javascript:alert(1)").iter().flatten().all(|s| matches!(s, Span::Text(_))));

@@ -42,6 +42,7 @@ fn Greeting(me: Me) -> impl IntoView {
 fn ResidentHome(me: Me) -> impl IntoView {
     let unit = me.unit.as_ref().map(|u| u.label.clone()).unwrap_or_default();
     view! {
+        <super::notices::UrgentBanner/>
         <super::passes::ResidentPrompts/>
         <Greeting me=me.clone()/>
         <p class="place"><span class="muted">{t(Msg::YourUnit)}</span> " " <strong class="unit-label">{unit}</strong></p>
@@ -49,8 +50,8 @@ fn ResidentHome(me: Me) -> impl IntoView {
             <Card href="/repairs/new" icon="🔧" title=Msg::CardRepairs hint=Msg::CardRepairsHint/>
             <Card href="/repairs" icon="📋" title=Msg::CardMyJobs/>
             <Card href="/passes" icon="🎫" title=Msg::CardVisitors hint=Msg::CardVisitorsHint/>
-            <Card href="/notices" icon="📢" title=Msg::CardNotices soon=true/>
-            <Card href="/events" icon="🎉" title=Msg::CardEvents soon=true/>
+            <Card href="/notices" icon="📢" title=Msg::CardNotices/>
+            <Card href="/events" icon="🎉" title=Msg::CardEvents/>
             <Card href="/butler" icon="🧑‍💼" title=Msg::CardButler soon=true/>
         </nav>
     }
@@ -66,7 +67,7 @@ fn ButlerHome(me: Me) -> impl IntoView {
             <Card href="/board" icon="📋" title=Msg::CardJobBoard/>
             <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls/>
             <Card href="/elders" icon="🧓" title=Msg::CardElders/>
-            <Card href="/notices" icon="📢" title=Msg::CardNotices soon=true/>
+            <Card href="/notices" icon="📢" title=Msg::CardNotices/>
         </nav>
     }
 }
@@ -115,6 +116,7 @@ fn AdminHome() -> impl IntoView {
             <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls/>
             <Card href="/elders" icon="🧓" title=Msg::CardElders/>
             <Card href="/admin/entries" icon="🚪" title=Msg::EntryLog/>
+            <Card href="/notices" icon="📢" title=Msg::CardNotices/>
             <Card href="/admin/buildings" icon="🏢" title=Msg::CardBuildings soon=true/>
             <Card href="/admin/staff" icon="👥" title=Msg::CardStaff soon=true/>
             <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards soon=true/>

@@ -42,7 +42,7 @@ impl Live {
             EventKind::RepairUpdated => self.repairs,
             EventKind::HelpCallUpdated | EventKind::CheckInUpdated => self.help,
             EventKind::PassAdmitted | EventKind::WalkInRequested | EventKind::WalkInDecided => self.passes,
-            EventKind::AnnouncementPublished => self.notices,
+            EventKind::AnnouncementPublished | EventKind::AnnouncementRead => self.notices,
             EventKind::EventUpdated => self.events,
         }
     }
@@ -62,13 +62,14 @@ impl Live {
 }
 
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub const KINDS: [EventKind; 8] = [
+pub const KINDS: [EventKind; 9] = [
     EventKind::RepairUpdated,
     EventKind::HelpCallUpdated,
     EventKind::PassAdmitted,
     EventKind::WalkInRequested,
     EventKind::WalkInDecided,
     EventKind::AnnouncementPublished,
+    EventKind::AnnouncementRead,
     EventKind::EventUpdated,
     EventKind::CheckInUpdated,
 ];

@@ -12,6 +12,7 @@ mod i18n;
 mod layout;
 mod live;
 mod login;
+mod notices;
 mod passes;
 mod repairs;
 #[cfg(feature = "hydrate")]
@@ -129,6 +130,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/gate/expected") view=gate::ExpectedPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/gate/walk-in") view=gate::WalkInPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/admin/entries") view=gate::EntriesPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/notices") view=notices::NoticesPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/notices/new") view=notices::NewNoticePage ssr=SsrMode::InOrder/>
+                <Route path=path!("/notices/:id") view=notices::NoticePage ssr=SsrMode::InOrder/>
+                <Route path=path!("/events") view=notices::NoticesPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/events/new") view=notices::NewEventPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/events/:id") view=notices::EventPage ssr=SsrMode::InOrder/>
             </Routes>
         </Router>
     }

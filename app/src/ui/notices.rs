@@ -33,7 +33,10 @@ fn Body(text: String) -> impl IntoView {
             view! {
                 <p>{spans.into_iter().map(|s| match s {
                     Span::Text(t) => t.into_any(),
-                    Span::Link(href) => view! { <a href=href.clone() rel="noopener noreferrer nofollow" target="_blank">{href}</a> }.into_any(),
+                    Span::Link(href) => {
+                        let label = href.clone();
+                        view! { <a href=href rel="noopener noreferrer nofollow" target="_blank">{label}</a> }.into_any()
+                    }
                 }).collect_view()}</p>
             }
         })
@@ -45,7 +48,7 @@ fn NoticeRow(n: Announcement) -> impl IntoView {
     view! {
         <li class="notice-row" class:unread=!n.read class:urgent=n.urgent data-notice=n.id.clone()>
             <a href=format!("/notices/{}", n.id)>
-                {n.pinned.then(|| "📌 ")}{n.urgent.then(|| view! { <span class="urg urg-critical">{t(Msg::Urgent)}</span> })}
+                {n.pinned.then_some("📌 ")}{n.urgent.then(|| view! { <span class="urg urg-critical">{t(Msg::Urgent)}</span> })}
                 " " <span class="st">{t(n.category.label())}</span> " " <strong>{n.title.clone()}</strong>
                 <span class="job-sub">" " {format_local(n.created_at)}</span>
                 {(!n.read).then(|| view! { <span class="dot" aria-label=t(Msg::Unread)>"●"</span> })}
@@ -121,10 +124,13 @@ pub fn NoticePage() -> impl IntoView {
         let notice = Resource::new(|| (), move |_| open_notice(nid.clone()));
         let staff = me.role.is_staff();
         let uid = id.clone();
-        let unread = Resource::new(move || live.notices.get(), move |_| {
-            let id = uid.clone();
-            async move { if staff { list_unread_households(id).await } else { Ok(Vec::new()) } }
-        });
+        let unread = Resource::new(
+            move || live.notices.get(),
+            move |_| {
+                let id = uid.clone();
+                async move { if staff { list_unread_households(id).await } else { Ok(Vec::new()) } }
+            },
+        );
         view! {
             <Page me=me.clone()>
                 <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
@@ -157,7 +163,7 @@ pub fn NoticePage() -> impl IntoView {
                                         <li class="elder-row" class:overdue=h.has_elder data-unit=h.unit.label.clone()>
                                             <strong>{h.unit.label.clone()}</strong>
                                             {h.residents.into_iter().map(|r| view! {
-                                                <span class="person">{r.elder_mode.then(|| "🧓 ")}{r.name.clone()}
+                                                <span class="person">{r.elder_mode.then_some("🧓 ")}{r.name.clone()}
                                                     <a class="button" href=format!("tel:{}", r.phone)>{"📞 "}{t(Msg::Call)}</a></span>
                                             }).collect_view()}
                                         </li>
@@ -236,28 +242,30 @@ fn BuildingChoices(own: Vec<crate::model::BuildingRef>) -> impl IntoView {
 #[component]
 pub fn NewEventPage() -> impl IntoView {
     let error = query_error();
-    with_me(move |me: Me| view! {
-        <Page me=me.clone()>
-            <h1>{t(Msg::NewEvent)}</h1>
-            <form method="post" action="/forms/events" class="stack" id="event-form">
-                {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
-                <label for="title">{t(Msg::Title)}</label>
-                <input id="title" name="title" required maxlength="100"/>
-                <label for="description">{t(Msg::Body)}</label>
-                <textarea id="description" name="description" rows="4" maxlength="5000"></textarea>
-                <label for="place">{t(Msg::Place)}</label>
-                <input id="place" name="place" maxlength="100"/>
-                <label for="starts_at">{t(Msg::StartsAt)}</label>
-                <input id="starts_at" name="starts_at" type="datetime-local" required/>
-                <label for="ends_at">{t(Msg::EndsAt)}</label>
-                <input id="ends_at" name="ends_at" type="datetime-local" required/>
-                <label for="capacity">{t(Msg::Capacity)}</label>
-                <input id="capacity" name="capacity" type="number" min="1" max="10000" value="30" required/>
-                <label for="rsvp_deadline">{t(Msg::RsvpDeadline)}</label>
-                <input id="rsvp_deadline" name="rsvp_deadline" type="datetime-local"/>
-                <button type="submit" class="primary big">{t(Msg::Publish)}</button>
-            </form>
-        </Page>
+    with_me(move |me: Me| {
+        view! {
+            <Page me=me.clone()>
+                <h1>{t(Msg::NewEvent)}</h1>
+                <form method="post" action="/forms/events" class="stack" id="event-form">
+                    {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
+                    <label for="title">{t(Msg::Title)}</label>
+                    <input id="title" name="title" required maxlength="100"/>
+                    <label for="description">{t(Msg::Body)}</label>
+                    <textarea id="description" name="description" rows="4" maxlength="5000"></textarea>
+                    <label for="place">{t(Msg::Place)}</label>
+                    <input id="place" name="place" maxlength="100"/>
+                    <label for="starts_at">{t(Msg::StartsAt)}</label>
+                    <input id="starts_at" name="starts_at" type="datetime-local" required/>
+                    <label for="ends_at">{t(Msg::EndsAt)}</label>
+                    <input id="ends_at" name="ends_at" type="datetime-local" required/>
+                    <label for="capacity">{t(Msg::Capacity)}</label>
+                    <input id="capacity" name="capacity" type="number" min="1" max="10000" value="30" required/>
+                    <label for="rsvp_deadline">{t(Msg::RsvpDeadline)}</label>
+                    <input id="rsvp_deadline" name="rsvp_deadline" type="datetime-local"/>
+                    <button type="submit" class="primary big">{t(Msg::Publish)}</button>
+                </form>
+            </Page>
+        }
     })
 }
 
@@ -272,10 +280,13 @@ pub fn EventPage() -> impl IntoView {
         let activity = Resource::new(move || live.events.get(), move |_| get_activity(eid.clone()));
         let staff = me.role.is_staff();
         let aid = id.clone();
-        let attendees = Resource::new(move || live.events.get(), move |_| {
-            let id = aid.clone();
-            async move { if staff { list_attendees(id).await } else { Ok(Vec::new()) } }
-        });
+        let attendees = Resource::new(
+            move || live.events.get(),
+            move |_| {
+                let id = aid.clone();
+                async move { if staff { list_attendees(id).await } else { Ok(Vec::new()) } }
+            },
+        );
         let resident = me.role == Role::Resident;
         let csv = format!("/api/v1/events/{id}/attendees?format=csv");
         view! {

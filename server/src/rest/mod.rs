@@ -5,6 +5,7 @@ mod auth;
 mod community;
 mod elders;
 mod help;
+mod notices;
 mod passes;
 mod repairs;
 mod uploads;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(community::router())
         .merge(elders::router())
         .merge(help::router())
+        .merge(notices::router())
         .merge(passes::router())
         .merge(repairs::router())
         .merge(uploads::router())

@@ -54,7 +54,11 @@ async fn detail(
     Ok(axum::Json(state.backend.notice(&actor, &id, false).await?))
 }
 
-async fn read(State(state): State<AppState>, AuthUser(actor): AuthUser, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn read(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     state.backend.mark_read(&actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
