@@ -1,0 +1,99 @@
+//! The help button, handling calls, check-ins, and elders' settings.
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+    routing::post,
+};
+
+use super::{WebUser, back_with_error, field, form_fields, safe_back};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/forms/help", post(press_help))
+        .route("/forms/help/{id}/action", post(help_action))
+        .route("/forms/check-in", post(check_in))
+        .route("/forms/residents/{id}/elder", post(set_elder))
+        .route("/forms/elders/{id}/follow-up", post(elder_follow_up))
+}
+
+/// The help button without scripts. The page embeds a fresh `client_key`
+/// in the form, so pressing twice (or the browser re-posting) is one call.
+/// The call is stored before the redirect answers.
+async fn press_help(State(state): State<AppState>, WebUser(actor): WebUser, body: axum::body::Bytes) -> Response {
+    let fields = form_fields(&body);
+    match state.backend.press_help(&actor, field(&fields, "client_key").unwrap_or_default()).await {
+        Ok((call, _)) => Redirect::to(&format!("/?call={}", call.id)).into_response(),
+        Err(e) => back_with_error("/", &e.into(), &[]),
+    }
+}
+
+/// Handling a call without scripts (staff; or the elder's "pressed by mistake").
+async fn help_action(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let fields = form_fields(&body);
+    let back = safe_back(field(&fields, "back"));
+    let input = app::model::help::HelpActionInput {
+        action: field(&fields, "action").unwrap_or_default().to_string(),
+        outcome: field(&fields, "outcome").map(str::to_string),
+        note: field(&fields, "note").map(str::to_string),
+    };
+    match state.backend.help_action(&actor, &id, input).await {
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(e) => back_with_error(&back, &e.into(), &[]),
+    }
+}
+
+async fn check_in(State(state): State<AppState>, WebUser(actor): WebUser) -> Response {
+    match state.backend.check_in(&actor).await {
+        Ok(_) => Redirect::to("/?checked_in=1").into_response(),
+        Err(e) => back_with_error("/", &e.into(), &[]),
+    }
+}
+
+/// Elder mode and one emergency contact, from the butler's elders page.
+async fn set_elder(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let fields = form_fields(&body);
+    let contacts = match (field(&fields, "contact_name"), field(&fields, "contact_phone")) {
+        (Some(name), Some(phone)) => vec![app::model::help::EmergencyContact {
+            name: name.to_string(),
+            phone: phone.to_string(),
+            relation: field(&fields, "contact_relation").unwrap_or_default().to_string(),
+        }],
+        _ => Vec::new(),
+    };
+    let settings = app::model::help::ElderSettings {
+        elder_mode: field(&fields, "elder_mode") == Some("true"),
+        emergency_contacts: contacts,
+    };
+    match state.backend.set_elder(&actor, &id, settings).await {
+        Ok(_) => Redirect::to("/elders").into_response(),
+        Err(e) => back_with_error("/elders", &e.into(), &[]),
+    }
+}
+
+async fn elder_follow_up(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let fields = form_fields(&body);
+    let result = field(&fields, "result").unwrap_or_default();
+    match state.backend.record_check_in_follow_up(&actor, &id, result, field(&fields, "note").unwrap_or_default()).await
+    {
+        Ok(()) => Redirect::to("/elders").into_response(),
+        Err(e) => back_with_error("/elders", &e.into(), &[]),
+    }
+}

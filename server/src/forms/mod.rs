@@ -1,0 +1,124 @@
+//! Plain HTML form posts, for the core forms to work before the WASM has
+//! loaded or with JavaScript off. Each answers with a 303 redirect (the
+//! post/redirect/get pattern): to the result on success, back to the form
+//! with `?error=<message key>` otherwise. They call the same services as
+//! the JSON API.
+
+mod auth;
+mod help;
+mod notices;
+mod passes;
+mod repairs;
+
+use app::{
+    backend::{Actor, ids, web},
+    model::AppError,
+};
+use axum::{
+    Router,
+    extract::FromRequestParts,
+    http::{HeaderValue, header, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+};
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(auth::router())
+        .merge(repairs::router())
+        .merge(help::router())
+        .merge(passes::router())
+        .merge(notices::router())
+}
+
+/// The signed-in web user; anyone else is sent to the sign-in page.
+pub struct WebUser(pub Actor);
+
+impl FromRequestParts<AppState> for WebUser {
+    type Rejection = Redirect;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Redirect> {
+        let token = web::session_token(&parts.headers).ok_or_else(|| Redirect::to("/login"))?;
+        state.backend.authenticate(&token).await.map(Self).map_err(|_| Redirect::to("/login"))
+    }
+}
+
+/// The page of an object (`/repairs/<id>`), with the id only if it is one of ours.
+pub(super) fn page_of(base: &str, id: &str) -> String {
+    format!("{base}/{}", if ids::is_plausible_key(id) { id } else { "" })
+}
+
+/// The fields of a `application/x-www-form-urlencoded` body, repeated
+/// keys included (checkbox groups).
+pub(super) fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+}
+
+/// A local path to go back to; anything else (another site, `//evil`)
+/// becomes `/`, so a form cannot be abused as an open redirect.
+pub fn safe_back(back: Option<&str>) -> String {
+    match back {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// `path?error=<key>`: the page shows the message in the reader's language.
+pub fn back_with_error(path: &str, err: &AppError, extra: &[(&str, &str)]) -> Response {
+    let key = serde_json::to_value(err.msg).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let mut url = format!("{path}?error={key}");
+    for (k, v) in extra {
+        url.push('&');
+        url.push_str(k);
+        url.push('=');
+        url.push_str(&urlencode(v));
+    }
+    Redirect::to(&url).into_response()
+}
+
+pub(super) fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub(super) fn with_cookie(mut res: Response, cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// `2026-11-27T14:30` from an `<input type="datetime-local">`, read as
+/// Shanghai time.
+pub fn parse_local_datetime(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
+    Some(app::model::time::local_instant(naive.date(), naive.time()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_paths_stay_on_this_site() {
+        assert_eq!(safe_back(Some("/repairs/1")), "/repairs/1");
+        assert_eq!(safe_back(Some("//evil.example")), "/");
+        assert_eq!(safe_back(Some("https://evil.example")), "/");
+        assert_eq!(safe_back(Some("/\\evil")), "/");
+        assert_eq!(safe_back(None), "/");
+    }
+
+    #[test]
+    fn urlencodes_non_ascii() {
+        assert_eq!(urlencode("a b&张"), "a%20b%26%E5%BC%A0");
+    }
+}
