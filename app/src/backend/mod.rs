@@ -4,6 +4,7 @@
 //! these services, so each rule is enforced in one place.
 
 pub mod activities;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod db;
@@ -23,6 +24,7 @@ pub mod policy;
 pub mod qr;
 pub mod ratelimit;
 pub mod repairs;
+pub mod scorecards;
 pub mod state;
 pub mod web;
 

@@ -147,6 +147,11 @@ messages! {
     ErrEntries => "进出次数为 1 到 20 次", "Entries must be between 1 and 20.";
     ErrUnitUnknown => "请选择本小区的房屋", "Choose a home in this community.";
     ErrAlreadyDecided => "这位访客已经处理过了", "This visitor has already been answered.";
+    ErrDuplicate => "已经存在", "That already exists.";
+    ErrCsvLine => "CSV 格式应为：楼号,房号", "Each CSV line must be: building number,unit number.";
+    ErrCsvBuilding => "CSV 中有不存在的楼号", "The CSV names a building that does not exist.";
+    ErrPasswordWeak => "初始密码至少 8 位", "The initial password needs at least 8 characters.";
+    ErrSettings => "设置的数值不合理", "Those settings are not valid.";
     ErrUnavailable => "服务暂时不可用，请稍后再试", "The service is unavailable right now. Please try again later.";
 
     // --- app shell

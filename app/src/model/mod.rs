@@ -3,6 +3,7 @@
 //! the client uses it to decide what to show, the server to decide what to
 //! allow.
 
+pub mod admin;
 pub mod error;
 pub mod help;
 pub mod i18n;
@@ -13,6 +14,7 @@ pub mod pass;
 pub mod people;
 pub mod phone;
 pub mod repair;
+pub mod scorecard;
 pub mod sla;
 pub mod time;
 

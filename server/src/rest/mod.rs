@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per resource. Handlers are
 //! thin: extract, call one service, answer.
 
+mod admin;
 mod auth;
 mod community;
 mod elders;
@@ -20,6 +21,7 @@ use crate::{error::ApiError, state::AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(admin::router())
         .merge(auth::router())
         .merge(community::router())
         .merge(elders::router())

@@ -1,0 +1,78 @@
+//! What the manager's console reads and writes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::sla::SlaSettings;
+
+/// A community's adjustable rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub sla: SlaSettings,
+    /// Unacknowledged help calls alert all staff after this many seconds.
+    pub help_staff_secs: i64,
+    /// ... and the emergency contacts after this many.
+    pub help_contacts_secs: i64,
+    /// Local time (`HH:MM`) by which elders should have checked in.
+    pub check_in_by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: String,
+    pub name: String,
+    /// Masked in the list.
+    pub phone: String,
+    pub role: String,
+    #[serde(default)]
+    pub trades: Vec<String>,
+    #[serde(default)]
+    pub gate: Option<String>,
+    pub on_duty: bool,
+    pub active: bool,
+}
+
+/// `POST /api/v1/staff` (also creates residents, with a unit).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPerson {
+    pub name: String,
+    pub phone: String,
+    pub role: String,
+    /// Initial password; the person changes it later.
+    pub password: String,
+    #[serde(default)]
+    pub trades: Vec<String>,
+    #[serde(default)]
+    pub gate: Option<String>,
+    #[serde(default)]
+    pub unit_id: Option<String>,
+}
+
+/// `PATCH /api/v1/staff/{id}`: any of these.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffChange {
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub on_duty: Option<bool>,
+    #[serde(default)]
+    pub trades: Option<Vec<String>>,
+    #[serde(default)]
+    pub gate: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Result of a CSV import of units.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportResult {
+    pub created: u32,
+    pub skipped: u32,
+}
