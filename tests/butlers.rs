@@ -12,11 +12,22 @@ use serde_json::{Value, json};
 /// Reports and drives a job through the API, then pins its timestamps so
 /// the figures are exact: reported at `t0`, responded `respond` minutes
 /// later, resolved `resolve` minutes later.
-async fn scripted_job(s: &TestServer, resident: &str, butler: &str, t0: DateTime<Utc>, respond: i64, resolve: i64) -> String {
+async fn scripted_job(
+    s: &TestServer,
+    resident: &str,
+    butler: &str,
+    t0: DateTime<Utc>,
+    respond: i64,
+    resolve: i64,
+) -> String {
     let (_, job) = s.post("/api/v1/repairs", resident, json!({ "category": "leak" })).await;
     let id = job["id"].as_str().unwrap().to_string();
     let (_, me) = s.get("/api/v1/me", butler).await;
-    for body in [json!({ "action": "assign", "assignee_id": me["id"] }), json!({ "action": "start_work" }), json!({ "action": "resolve" })] {
+    for body in [
+        json!({ "action": "assign", "assignee_id": me["id"] }),
+        json!({ "action": "start_work" }),
+        json!({ "action": "resolve" }),
+    ] {
         let (status, res) = s.post(&format!("/api/v1/repairs/{id}/actions"), butler, body).await;
         assert_eq!(status, StatusCode::OK, "{res}");
     }
@@ -47,11 +58,17 @@ async fn scorecards_give_exactly_the_expected_figures() {
     s.post(&format!("/api/v1/repairs/{a}/rating"), &resident, json!({ "stars": 5 })).await;
     // B: answered after 3 h, fixed after 30 h, reopened once, 2 stars (a follow-up).
     let b = scripted_job(&s, &resident, &butler, t0, 180, 1800).await;
-    s.backend.db.query("UPDATE type::record('repair', $id) SET reopen_count = 1").bind(("id", b.clone())).await.unwrap();
+    s.backend
+        .db
+        .query("UPDATE type::record('repair', $id) SET reopen_count = 1")
+        .bind(("id", b.clone()))
+        .await
+        .unwrap();
     s.post(&format!("/api/v1/repairs/{b}/rating"), &resident, json!({ "stars": 2 })).await;
     // C: cancelled: counts nowhere.
     let (_, c) = s.post("/api/v1/repairs", &resident, json!({ "category": "light" })).await;
-    s.post(&format!("/api/v1/repairs/{}/actions", c["id"].as_str().unwrap()), &resident, json!({ "action": "cancel" })).await;
+    s.post(&format!("/api/v1/repairs/{}/actions", c["id"].as_str().unwrap()), &resident, json!({ "action": "cancel" }))
+        .await;
     // D: building 3's butler's job: not 李明's.
     let other = s.login(BUTLER_B3).await;
     let (_, me3) = s.get("/api/v1/me", &other).await;
@@ -61,7 +78,12 @@ async fn scorecards_give_exactly_the_expected_figures() {
         let unit = units.as_array().unwrap().iter().find(|u| u["building"]["number"] == "3").unwrap()["id"].clone();
         let (status, p) = s.post("/api/v1/staff", &admin, json!({ "name": "三号楼住户", "phone": "13811110003", "role": "resident", "password": "password-3", "unit_id": unit })).await;
         assert_eq!(status, StatusCode::CREATED, "{p}");
-        let res = s.req(Method::POST, "/api/v1/auth/login", None).json(&json!({ "phone": "13811110003", "password": "password-3" })).send().await.unwrap();
+        let res = s
+            .req(Method::POST, "/api/v1/auth/login", None)
+            .json(&json!({ "phone": "13811110003", "password": "password-3" }))
+            .send()
+            .await
+            .unwrap();
         split(res).await.1["token"].as_str().unwrap().to_string()
     };
     let _ = me3;
@@ -93,14 +115,18 @@ async fn scorecards_give_exactly_the_expected_figures() {
     // A butler sees only their own.
     let (_, mine) = s.get("/api/v1/scorecards", &butler).await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
-    let (status, _) = s.get(&format!("/api/v1/butlers/{}/scorecard", chen["butler_id"].as_str().unwrap()), &butler).await;
+    let (status, _) =
+        s.get(&format!("/api/v1/butlers/{}/scorecard", chen["butler_id"].as_str().unwrap()), &butler).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = s.get("/api/v1/scorecards", &resident).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // The resident's butler card.
     let (_, card) = s.get("/api/v1/my-butler", &resident).await;
-    assert_eq!((card["name"].as_str(), card["rating_avg"].as_f64(), card["rating_count"].as_u64()), (Some("李明"), Some(3.5), Some(2)));
+    assert_eq!(
+        (card["name"].as_str(), card["rating_avg"].as_f64(), card["rating_count"].as_u64()),
+        (Some("李明"), Some(3.5), Some(2))
+    );
 }
 
 #[tokio::test]
@@ -108,9 +134,15 @@ async fn reassigning_a_building_is_audited() {
     let s = TestServer::start().await;
     let admin = s.login(ADMIN).await;
     let (_, buildings) = s.get("/api/v1/buildings", &admin).await;
-    let b2 = buildings.as_array().unwrap().iter().find(|b| b["number"] == "2").unwrap()["id"].as_str().unwrap().to_string();
+    let b2 =
+        buildings.as_array().unwrap().iter().find(|b| b["number"] == "2").unwrap()["id"].as_str().unwrap().to_string();
     let (_, chen) = s.get("/api/v1/me", &s.login(BUTLER_B3).await).await;
-    let res = s.req(Method::PUT, &format!("/api/v1/buildings/{b2}/butler"), Some(&admin)).json(&json!({ "butler_id": chen["id"] })).send().await.unwrap();
+    let res = s
+        .req(Method::PUT, &format!("/api/v1/buildings/{b2}/butler"), Some(&admin))
+        .json(&json!({ "butler_id": chen["id"] }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let (_, log) = s.get("/api/v1/audit?action=building", &admin).await;
     let entry = &log["items"][0];
@@ -133,16 +165,27 @@ async fn the_console_manages_buildings_units_staff_and_settings() {
     assert_eq!((status, err["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("line 3")));
     let (_, units) = s.get("/api/v1/gate/units", &admin).await;
     assert!(units.as_array().unwrap().iter().all(|u| u["building"]["number"] != "4"), "a bad file changes nothing");
-    let (status, res) = s.post("/api/v1/units/import", &admin, json!({ "csv": "楼号,房号\n4,101\n4,102\n1,101\n" })).await;
+    let (status, res) =
+        s.post("/api/v1/units/import", &admin, json!({ "csv": "楼号,房号\n4,101\n4,102\n1,101\n" })).await;
     assert_eq!(status, StatusCode::OK, "{res}");
     assert_eq!((res["created"].as_u64(), res["skipped"].as_u64()), (Some(2), Some(1)), "1-101 exists already");
 
     let (status, guard) = s.post("/api/v1/staff", &admin, json!({ "name": "钱门卫", "phone": "13622223333", "role": "guard", "password": "gatekeeper1", "gate": "south" })).await;
     assert_eq!(status, StatusCode::CREATED, "{guard}");
-    let res = s.req(Method::POST, "/api/v1/auth/login", None).json(&json!({ "phone": "13622223333", "password": "gatekeeper1" })).send().await.unwrap();
+    let res = s
+        .req(Method::POST, "/api/v1/auth/login", None)
+        .json(&json!({ "phone": "13622223333", "password": "gatekeeper1" }))
+        .send()
+        .await
+        .unwrap();
     let token = split(res).await.1["token"].as_str().unwrap().to_string();
     assert_eq!(s.get("/api/v1/me", &token).await.1["gate"], "south");
-    let res = s.req(Method::PATCH, &format!("/api/v1/staff/{}", guard["id"].as_str().unwrap()), Some(&admin)).json(&json!({ "active": false })).send().await.unwrap();
+    let res = s
+        .req(Method::PATCH, &format!("/api/v1/staff/{}", guard["id"].as_str().unwrap()), Some(&admin))
+        .json(&json!({ "active": false }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(s.get("/api/v1/me", &token).await.0, StatusCode::UNAUTHORIZED, "a deactivated account is out at once");
 

@@ -414,8 +414,12 @@ async fn a_rejected_fix_reopens_and_a_low_rating_opens_a_follow_up() {
         (item["reason"].as_str(), item["repair_id"].as_str(), item["stars"].as_u64()),
         (Some("low_rating"), Some(id), Some(2))
     );
-    let (status, _) = s.get("/api/v1/follow-ups", &butler).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "follow-ups are the manager's");
+    let (_, own) = s.get("/api/v1/follow-ups", &butler).await;
+    assert_eq!(own["items"].as_array().unwrap().len(), 1, "the butler sees the follow-up on their own work");
+    let (_, other) = s.get("/api/v1/follow-ups", &s.login(BUTLER_B3).await).await;
+    assert!(other["items"].as_array().unwrap().is_empty(), "another butler does not");
+    let (status, _) = s.get("/api/v1/follow-ups", &resident).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! the caller and hands over to a service in `backend`, exactly as the REST
 //! handlers do, so the two can never disagree.
 
+pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod ctx;
 pub mod help;

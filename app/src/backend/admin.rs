@@ -87,11 +87,17 @@ impl Backend {
         .await;
         match created {
             Ok(_) => {}
-            Err(e) if e.is_unique_violation() => return Err(AppError::conflict(Msg::ErrDuplicate).with_detail("number").into()),
+            Err(e) if e.is_unique_violation() => {
+                return Err(AppError::conflict(Msg::ErrDuplicate).with_detail("number").into());
+            }
             Err(e) => return Err(e),
         }
         self.audit(actor, "building.create", &id, &name).await?;
-        self.buildings(actor).await?.into_iter().find(|b| b.id == id).ok_or_else(|| Error::internal("building vanished"))
+        self.buildings(actor)
+            .await?
+            .into_iter()
+            .find(|b| b.id == id)
+            .ok_or_else(|| Error::internal("building vanished"))
     }
 
     /// Imports units from CSV lines `building number,unit number` (a header
@@ -116,9 +122,10 @@ impl Backend {
             let (Some(b), Some(u)) = (cells.next(), cells.next()) else {
                 return Err(AppError::invalid("csv", Msg::ErrCsvLine).with_detail(format!("line {}", n + 1)).into());
             };
-            let building = buildings.iter().find(|x| x.number == b).ok_or_else(|| {
-                AppError::invalid("csv", Msg::ErrCsvBuilding).with_detail(format!("line {}", n + 1))
-            })?;
+            let building = buildings
+                .iter()
+                .find(|x| x.number == b)
+                .ok_or_else(|| AppError::invalid("csv", Msg::ErrCsvBuilding).with_detail(format!("line {}", n + 1)))?;
             if u.is_empty() || u.chars().count() > 20 {
                 return Err(AppError::invalid("csv", Msg::ErrCsvLine).with_detail(format!("line {}", n + 1)).into());
             }
@@ -207,13 +214,15 @@ impl Backend {
                     .bind(("u", u.to_string()))
                     .bind(("c", rid("community", actor.community_id()))))
                 .await?;
-                row::<serde_json::Value>(&mut res, 0)?.ok_or_else(|| AppError::invalid("unit_id", Msg::ErrUnitUnknown))?;
+                row::<serde_json::Value>(&mut res, 0)?
+                    .ok_or_else(|| AppError::invalid("unit_id", Msg::ErrUnitUnknown))?;
                 Some(u.to_string())
             }
             (Role::Resident, _) => return Err(AppError::invalid("unit_id", Msg::ErrUnitUnknown).into()),
             _ => None,
         };
-        let gate = p.gate.as_deref().map(str::trim).filter(|g| !g.is_empty()).map(|g| g.chars().take(20).collect::<String>());
+        let gate =
+            p.gate.as_deref().map(str::trim).filter(|g| !g.is_empty()).map(|g| g.chars().take(20).collect::<String>());
         let hash = hash_password(p.password.clone()).await?;
         let id = ids::new_key();
         let created = run(self
@@ -234,7 +243,9 @@ impl Backend {
         .await;
         match created {
             Ok(_) => {}
-            Err(e) if e.is_unique_violation() => return Err(AppError::conflict(Msg::ErrDuplicate).with_detail("phone").into()),
+            Err(e) if e.is_unique_violation() => {
+                return Err(AppError::conflict(Msg::ErrDuplicate).with_detail("phone").into());
+            }
             Err(e) => return Err(e),
         }
         self.audit(actor, "person.create", &id, &format!("{name} ({})", role.as_str())).await?;
@@ -244,7 +255,16 @@ impl Backend {
             .bind(("id", id.clone())))
         .await?;
         let s: StaffRow = row(&mut res, 0)?.ok_or_else(|| Error::internal("person vanished"))?;
-        Ok(StaffMember { id: s.id, name: s.name, phone: phone::mask(&s.phone), role: s.role, trades: s.trades, gate: s.gate, on_duty: s.on_duty, active: s.active })
+        Ok(StaffMember {
+            id: s.id,
+            name: s.name,
+            phone: phone::mask(&s.phone),
+            role: s.role,
+            trades: s.trades,
+            gate: s.gate,
+            on_duty: s.on_duty,
+            active: s.active,
+        })
     }
 
     /// Changes a staff member: deactivate (their sessions stop working at
@@ -275,7 +295,16 @@ impl Backend {
         .await?;
         let s: StaffRow = row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         self.audit(actor, "staff.change", id, &serde_json::to_string(&change)?).await?;
-        Ok(StaffMember { id: s.id, name: s.name, phone: phone::mask(&s.phone), role: s.role, trades: s.trades, gate: s.gate, on_duty: s.on_duty, active: s.active })
+        Ok(StaffMember {
+            id: s.id,
+            name: s.name,
+            phone: phone::mask(&s.phone),
+            role: s.role,
+            trades: s.trades,
+            gate: s.gate,
+            on_duty: s.on_duty,
+            active: s.active,
+        })
     }
 
     /// The community's settings (defaults where never set).
@@ -342,7 +371,13 @@ impl Backend {
         .await?;
         Ok(rows::<AuditRow>(&mut res, 0)?
             .into_iter()
-            .map(|a| AuditEntry { actor: a.actor_name.unwrap_or_default(), action: a.action, target: a.target, detail: a.detail, at: a.at })
+            .map(|a| AuditEntry {
+                actor: a.actor_name.unwrap_or_default(),
+                action: a.action,
+                target: a.target,
+                detail: a.detail,
+                at: a.at,
+            })
             .collect())
     }
 }

@@ -48,18 +48,21 @@ struct Row {
 }
 
 impl Backend {
-    /// The community's follow-ups, open ones first (manager only).
+    /// The community's follow-ups, open ones first: the manager's, and a
+    /// butler's own (the low ratings of their work).
     pub async fn follow_ups(&self, actor: &Actor) -> Result<Vec<FollowUp>> {
-        actor.require(&[Role::Admin])?;
+        actor.require(&[Role::Admin, Role::Butler])?;
         let mut res = run(self
             .db
             .query(
                 "SELECT id, reason, status, repair, repair.unit.number AS unit_number,
                         building.name AS building_name, butler.name AS butler_name,
                         rating.stars AS stars, rating.comment AS comment, created_at
-                 FROM follow_up WHERE community = $community ORDER BY created_at DESC LIMIT 200",
+                 FROM follow_up WHERE community = $community AND ($butler = NONE OR butler = $butler)
+                 ORDER BY created_at DESC LIMIT 200",
             )
-            .bind(("community", rid("community", actor.community_id()))))
+            .bind(("community", rid("community", actor.community_id())))
+            .bind(("butler", (actor.role == Role::Butler).then(|| rid("user", &actor.user_id)))))
         .await?;
         let mut list: Vec<FollowUp> = rows::<Row>(&mut res, 0)?
             .into_iter()

@@ -118,7 +118,10 @@ impl JobRow {
 }
 
 /// A period: `[from, to)`. Defaults to the last 30 days.
-pub fn period(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> std::result::Result<(DateTime<Utc>, DateTime<Utc>), AppError> {
+pub fn period(
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> std::result::Result<(DateTime<Utc>, DateTime<Utc>), AppError> {
     let to = to.unwrap_or_else(Utc::now);
     let from = from.unwrap_or(to - Duration::days(30));
     if from >= to || to - from > Duration::days(400) {
@@ -164,7 +167,8 @@ impl Backend {
     }
 
     fn card_for(facts: &Facts, butler: &ButlerRow, from: DateTime<Utc>, to: DateTime<Utc>) -> Scorecard {
-        let mut card = Scorecard { butler_id: butler.id.clone(), butler_name: butler.name.clone(), ..Scorecard::default() };
+        let mut card =
+            Scorecard { butler_id: butler.id.clone(), butler_name: butler.name.clone(), ..Scorecard::default() };
         let mine = |b: &Option<String>| b.as_deref() == Some(butler.id.as_str());
         let jobs: Vec<JobFacts> = facts.jobs.iter().filter(|j| mine(&j.owner)).map(JobRow::facts).collect();
         scorecard::job_metrics(&mut card, &jobs);
@@ -178,10 +182,12 @@ impl Backend {
             .map(|h| HelpFacts { created_at: h.created_at, acknowledged_at: h.acknowledged_at })
             .collect();
         scorecard::help_metrics(&mut card, &calls);
-        let elders: Vec<&String> = facts.elders.iter().filter(|e| buildings.contains(&&e.building)).map(|e| &e.id).collect();
+        let elders: Vec<&String> =
+            facts.elders.iter().filter(|e| buildings.contains(&&e.building)).map(|e| &e.id).collect();
         // Only days that have begun count: a month in progress is judged so far.
         let end = to.min(Utc::now());
-        let days = ((start_of_local_day(local_date(end)) - start_of_local_day(local_date(from))).num_days() + 1).max(0) as usize;
+        let days = ((start_of_local_day(local_date(end)) - start_of_local_day(local_date(from))).num_days() + 1).max(0)
+            as usize;
         let checked_in = facts.check_ins.iter().filter(|c| elders.contains(&&c.elder)).count();
         scorecard::check_in_metrics(&mut card, elders.len() * days, checked_in);
         card.follow_ups_opened = facts.follow_ups.iter().filter(|f| mine(&f.butler)).count() as u32;

@@ -129,7 +129,8 @@ pub fn rating_metrics(card: &mut Scorecard, stars: &[u8]) {
 
 pub fn help_metrics(card: &mut Scorecard, calls: &[HelpFacts]) {
     card.help_calls = calls.len() as u32;
-    let quick = calls.iter().filter(|c| c.acknowledged_at.is_some_and(|a| a - c.created_at <= Duration::seconds(60))).count();
+    let quick =
+        calls.iter().filter(|c| c.acknowledged_at.is_some_and(|a| a - c.created_at <= Duration::seconds(60))).count();
     card.help_acked_60s_pct = pct(quick, calls.len());
 }
 
@@ -149,7 +150,12 @@ pub fn daily(jobs: &[JobFacts], ratings: &[(DateTime<Utc>, u8)], from: NaiveDate
         job_metrics(&mut card, &today);
         let stars: Vec<u8> = ratings.iter().filter(|(at, _)| local_date(*at) == day).map(|(_, s)| *s).collect();
         rating_metrics(&mut card, &stars);
-        out.push(DayPoint { day, jobs: card.jobs, resolved_in_sla_pct: card.resolved_in_sla_pct, rating_avg: card.rating_avg });
+        out.push(DayPoint {
+            day,
+            jobs: card.jobs,
+            resolved_in_sla_pct: card.resolved_in_sla_pct,
+            rating_avg: card.rating_avg,
+        });
         day = day.succ_opt().unwrap_or(to);
     }
     out
@@ -221,7 +227,12 @@ mod tests {
 
     #[test]
     fn reopened_twice_counts_against_first_time_fix_once() {
-        let jobs = [job(Some(5), Some(100), 2), job(Some(5), Some(100), 0), job(Some(5), Some(100), 0), job(Some(5), Some(100), 0)];
+        let jobs = [
+            job(Some(5), Some(100), 2),
+            job(Some(5), Some(100), 0),
+            job(Some(5), Some(100), 0),
+            job(Some(5), Some(100), 0),
+        ];
         let mut c = Scorecard::default();
         job_metrics(&mut c, &jobs);
         assert_eq!(c.first_time_fix_pct, Some(75.0));

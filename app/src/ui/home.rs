@@ -52,22 +52,22 @@ fn ResidentHome(me: Me) -> impl IntoView {
             <Card href="/passes" icon="🎫" title=Msg::CardVisitors hint=Msg::CardVisitorsHint/>
             <Card href="/notices" icon="📢" title=Msg::CardNotices/>
             <Card href="/events" icon="🎉" title=Msg::CardEvents/>
-            <Card href="/butler" icon="🧑‍💼" title=Msg::CardButler soon=true/>
+            <Card href="/butler" icon="🧑‍💼" title=Msg::CardButler/>
         </nav>
     }
 }
 
 #[component]
 fn ButlerHome(me: Me) -> impl IntoView {
-    let buildings = me.buildings.iter().map(|b| b.name.clone()).collect::<Vec<_>>().join("、");
     view! {
         <Greeting me=me.clone()/>
-        <p class="place"><span class="muted">{t(Msg::YourBuildings)}</span> " " <strong class="buildings">{buildings}</strong></p>
+        <super::workspace::Workspace me=me.clone()/>
         <nav class="cards">
             <Card href="/board" icon="📋" title=Msg::CardJobBoard/>
             <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls/>
             <Card href="/elders" icon="🧓" title=Msg::CardElders/>
             <Card href="/notices" icon="📢" title=Msg::CardNotices/>
+            <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards/>
         </nav>
     }
 }
@@ -117,11 +117,11 @@ fn AdminHome() -> impl IntoView {
             <Card href="/elders" icon="🧓" title=Msg::CardElders/>
             <Card href="/admin/entries" icon="🚪" title=Msg::EntryLog/>
             <Card href="/notices" icon="📢" title=Msg::CardNotices/>
-            <Card href="/admin/buildings" icon="🏢" title=Msg::CardBuildings soon=true/>
-            <Card href="/admin/staff" icon="👥" title=Msg::CardStaff soon=true/>
-            <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards soon=true/>
-            <Card href="/admin/settings" icon="⏱️" title=Msg::CardSettings soon=true/>
-            <Card href="/admin/audit" icon="🗒️" title=Msg::CardAudit soon=true/>
+            <Card href="/admin/buildings" icon="🏢" title=Msg::CardBuildings/>
+            <Card href="/admin/staff" icon="👥" title=Msg::CardStaff/>
+            <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards/>
+            <Card href="/admin/settings" icon="⏱️" title=Msg::CardSettings/>
+            <Card href="/admin/audit" icon="🗒️" title=Msg::CardAudit/>
         </nav>
     }
 }

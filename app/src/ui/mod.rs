@@ -2,6 +2,8 @@
 //! browser. Pages are grouped by who uses them; every core form is a plain
 //! HTML form that works before (or without) the WASM.
 
+mod admin;
+mod chart;
 mod clock;
 mod components;
 mod elder;
@@ -18,6 +20,7 @@ mod repairs;
 #[cfg(feature = "hydrate")]
 mod scan;
 mod upload;
+mod workspace;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -131,6 +134,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/gate/walk-in") view=gate::WalkInPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/admin/entries") view=gate::EntriesPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/notices") view=notices::NoticesPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/buildings") view=admin::BuildingsPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/staff") view=admin::StaffPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/settings") view=admin::SettingsPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/audit") view=admin::AuditPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/scorecards") view=admin::ScorecardsPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/butler") view=admin::ButlerCardPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/notices/new") view=notices::NewNoticePage ssr=SsrMode::InOrder/>
                 <Route path=path!("/notices/:id") view=notices::NoticePage ssr=SsrMode::InOrder/>
                 <Route path=path!("/events") view=notices::NoticesPage ssr=SsrMode::InOrder/>

@@ -4,6 +4,7 @@
 //! with `?error=<message key>` otherwise. They call the same services as
 //! the JSON API.
 
+mod admin;
 mod auth;
 mod help;
 mod notices;
@@ -25,6 +26,7 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(admin::router())
         .merge(auth::router())
         .merge(repairs::router())
         .merge(help::router())

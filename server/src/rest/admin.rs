@@ -155,6 +155,9 @@ async fn butler_scorecard(
     Ok(axum::Json(OneScorecard { from, to, scorecard, daily }))
 }
 
-async fn my_butler(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Option<ButlerCard>>> {
+async fn my_butler(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<axum::Json<Option<ButlerCard>>> {
     Ok(axum::Json(state.backend.my_butler(&actor).await?))
 }

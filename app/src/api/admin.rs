@@ -1,0 +1,89 @@
+//! The butler's workspace, the manager's console and scorecards, for the web UI.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+use crate::model::{
+    AppError, BuildingInfo,
+    admin::{AuditEntry, Settings, StaffMember},
+    pass::Pass,
+    scorecard::{ButlerCard, DayPoint, Scorecard},
+};
+
+#[cfg(feature = "ssr")]
+use crate::backend::follow_ups::FollowUp;
+
+/// A low rating to follow up, as the workspace lists it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FollowUpItem {
+    pub repair_id: Option<String>,
+    pub unit: Option<String>,
+    pub stars: Option<u8>,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<FollowUp> for FollowUpItem {
+    fn from(f: FollowUp) -> Self {
+        Self { repair_id: f.repair_id, unit: f.unit, stars: f.stars, comment: f.comment, created_at: f.created_at }
+    }
+}
+
+#[server]
+pub async fn list_follow_ups() -> Result<Vec<FollowUpItem>, AppError> {
+    let actor = super::ctx::actor().await?;
+    let list = super::ctx::backend()?.follow_ups(&actor).await?;
+    Ok(list.into_iter().filter(|f| f.status == "open").map(Into::into).collect())
+}
+
+#[server]
+pub async fn list_expected_visitors() -> Result<Vec<Pass>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.expected_today(&actor).await?)
+}
+
+#[server]
+pub async fn list_buildings() -> Result<Vec<BuildingInfo>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.buildings(&actor).await?)
+}
+
+#[server]
+pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.staff(&actor).await?)
+}
+
+#[server]
+pub async fn get_settings() -> Result<Settings, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.settings(&actor).await?)
+}
+
+#[server]
+pub async fn list_audit(action: Option<String>) -> Result<Vec<AuditEntry>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.audit_log(&actor, action.as_deref(), None, None).await?)
+}
+
+/// Scorecards of the last `days` days.
+#[server]
+pub async fn list_scorecards(days: i64) -> Result<Vec<(Scorecard, Vec<DayPoint>)>, AppError> {
+    let actor = super::ctx::actor().await?;
+    let backend = super::ctx::backend()?;
+    let to = Utc::now();
+    let from = to - chrono::Duration::days(days.clamp(1, 366));
+    let mut out = Vec::new();
+    for card in backend.scorecards(&actor, from, to).await? {
+        let (card, series) = backend.butler_scorecard(&actor, &card.butler_id, from, to).await?;
+        out.push((card, series));
+    }
+    Ok(out)
+}
+
+#[server]
+pub async fn get_my_butler() -> Result<Option<ButlerCard>, AppError> {
+    let actor = super::ctx::actor().await?;
+    Ok(super::ctx::backend()?.my_butler(&actor).await?)
+}

@@ -1,0 +1,109 @@
+//! The butler's workspace: their day on one page, for their buildings
+//! only, refreshed live: open jobs by SLA urgency, open help calls, elders
+//! who have not checked in, urgent notices not yet read everywhere,
+//! today's visitors and follow-ups.
+
+use leptos::prelude::*;
+
+use super::{live::use_live, t};
+use crate::{
+    api::{
+        admin::{list_expected_visitors, list_follow_ups},
+        help::{elder_list, help_calls},
+        notices::list_notices,
+        repairs::list_jobs,
+    },
+    model::{Me, Msg, time::format_local_hm},
+};
+
+#[component]
+fn Section(title: Msg, href: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <section class="ws-section">
+            <div class="row-between"><h2>{t(title)}</h2><a href=href>{t(Msg::SeeAll)}</a></div>
+            {children()}
+        </section>
+    }
+}
+
+#[component]
+pub fn Workspace(me: Me) -> impl IntoView {
+    let live = use_live();
+    let jobs = Resource::new(move || live.repairs.get(), |_| list_jobs(Some("buildings".into()), Some("open".into())));
+    let calls = Resource::new(move || live.help.get(), |_| help_calls(true));
+    let elders = Resource::new(move || live.help.get(), |_| elder_list(false));
+    let notices = Resource::new(move || live.notices.get(), |_| list_notices());
+    let visitors = Resource::new(move || live.passes.get(), |_| list_expected_visitors());
+    let follow_ups = Resource::new(move || live.repairs.get(), |_| list_follow_ups());
+    let buildings = me.buildings.iter().map(|b| b.name.clone()).collect::<Vec<_>>().join("、");
+    view! {
+        <p class="place"><span class="muted">{t(Msg::YourBuildings)}</span> " " <strong class="buildings">{buildings}</strong></p>
+        <div class="workspace">
+            <Section title=Msg::CardOpenCalls href="/help-calls">
+                <Transition>{move || Suspend::new(async move {
+                    let list = calls.await.unwrap_or_default();
+                    if list.is_empty() { return view! { <p class="muted">{t(Msg::NoOpenCalls)}</p> }.into_any(); }
+                    view! { <ul class="list">{list.into_iter().map(|c| view! {
+                        <li class:overdue=c.status == crate::model::help::HelpStatus::Sent>
+                            <a href=format!("/help/{}", c.id)>"🆘 " {c.unit.label.clone()} " " {c.elder.name.clone()} " · " {format_local_hm(c.created_at)}</a>
+                        </li>
+                    }).collect_view()}</ul> }.into_any()
+                })}</Transition>
+            </Section>
+            <Section title=Msg::CardJobBoard href="/board">
+                <Transition>{move || Suspend::new(async move {
+                    let list = jobs.await.unwrap_or_default();
+                    if list.is_empty() { return view! { <p class="muted">{t(Msg::NoJobs)}</p> }.into_any(); }
+                    view! { <ul class="jobs">{list.into_iter().take(8).map(|j| view! {
+                        <li class="job-card" class:bad=j.sla.state.is_bad() data-job=j.id.clone()>
+                            <a href=format!("/repairs/{}", j.id)>
+                                <span class="job-icon">{j.category.icon()}</span>
+                                <span class="job-main"><span class="job-title">{t(j.category.label())}</span>
+                                    <span class="job-sub">{j.unit.label.clone()}</span></span>
+                                <span class="st">{t(j.status.label())}</span>
+                            </a>
+                        </li>
+                    }).collect_view()}</ul> }.into_any()
+                })}</Transition>
+            </Section>
+            <Section title=Msg::EldersToCall href="/elders">
+                <Transition>{move || Suspend::new(async move {
+                    let list: Vec<_> = elders.await.unwrap_or_default().into_iter().filter(|e| e.overdue && e.follow_up.is_none()).collect();
+                    if list.is_empty() { return view! { <p class="muted">{t(Msg::AllCheckedIn)}</p> }.into_any(); }
+                    view! { <ul class="list">{list.into_iter().map(|e| view! {
+                        <li class="overdue">{e.unit.label.clone()} " " {e.name.clone()} " "
+                            <a class="button" href=format!("tel:{}", e.phone)>{"📞 "}{t(Msg::Call)}</a></li>
+                    }).collect_view()}</ul> }.into_any()
+                })}</Transition>
+            </Section>
+            <Section title=Msg::UrgentNotices href="/notices">
+                <Transition>{move || Suspend::new(async move {
+                    let list: Vec<_> = notices.await.unwrap_or_default().into_iter().filter(|n| n.urgent).take(5).collect();
+                    if list.is_empty() { return view! { <p class="muted">{t(Msg::NoNotices)}</p> }.into_any(); }
+                    view! { <ul class="list">{list.into_iter().map(|n| view! {
+                        <li><a href=format!("/notices/{}", n.id)>"📢 " {n.title.clone()}</a></li>
+                    }).collect_view()}</ul> }.into_any()
+                })}</Transition>
+            </Section>
+            <Section title=Msg::CardExpected href="/gate/expected">
+                <Transition>{move || Suspend::new(async move {
+                    let list = visitors.await.unwrap_or_default();
+                    if list.is_empty() { return view! { <p class="muted">{t(Msg::NoPasses)}</p> }.into_any(); }
+                    view! { <ul class="list">{list.into_iter().map(|p| view! {
+                        <li>{p.visitor_name.clone()} " → " {p.unit.label.clone()} " · " {format_local_hm(p.valid_from)}</li>
+                    }).collect_view()}</ul> }.into_any()
+                })}</Transition>
+            </Section>
+            <Section title=Msg::FollowUps href="/board">
+                <Transition>{move || Suspend::new(async move {
+                    let list = follow_ups.await.unwrap_or_default();
+                    if list.is_empty() { return view! { <p class="muted">{t(Msg::NoFollowUps)}</p> }.into_any(); }
+                    view! { <ul class="list">{list.into_iter().map(|f| view! {
+                        <li><a href=format!("/repairs/{}", f.repair_id.clone().unwrap_or_default())>
+                            {"★".repeat(usize::from(f.stars.unwrap_or(0)))} " " {f.unit.clone().unwrap_or_default()} " " {f.comment.clone().unwrap_or_default()}</a></li>
+                    }).collect_view()}</ul> }.into_any()
+                })}</Transition>
+            </Section>
+        </div>
+    }
+}
