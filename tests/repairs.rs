@@ -457,3 +457,38 @@ async fn moving_a_building_to_another_butler_moves_its_open_jobs() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "only the manager reassigns");
 }
+
+/// Not a pass/fail check on time: prints how long one 12-megapixel phone
+/// photo takes to check, decode, orient, strip and resize (display size and
+/// thumbnail), the way an upload is processed.
+#[tokio::test]
+async fn measure_processing_a_12_megapixel_photo() {
+    // A 4000 × 3000 photo with real detail (not a flat colour that would
+    // compress to nothing), as a phone camera makes.
+    let img = image::RgbImage::from_fn(4000, 3000, |x, y| {
+        let texture = (((x / 3) ^ (y / 3)) & 0x1f) as u8;
+        image::Rgb([
+            ((x * 200 / 4000) as u8).saturating_add(texture),
+            (y * 255 / 3000) as u8,
+            (((x / 40) ^ (y / 40)) & 0xff) as u8,
+        ])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode(img.as_raw(), 4000, 3000, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let out = linli_media::process(&jpeg).unwrap_or_else(|e| panic!("{e:?} ({} bytes)", jpeg.len()));
+        times.push(started.elapsed());
+        assert_eq!((out.width, out.height), (1600, 1200));
+    }
+    times.sort();
+    println!(
+        "12-megapixel JPEG ({:.1} MB) → 1600 px display + 320 px thumbnail: median {:?}, best {:?}",
+        jpeg.len() as f64 / 1e6,
+        times[1],
+        times[0]
+    );
+}

@@ -8,11 +8,10 @@
 //! the header, and only then the decode, with an allocation limit, so a
 //! decompression bomb is refused before it costs memory.
 
-use std::{io::Cursor, path::PathBuf};
+use std::path::PathBuf;
 
 use chrono::Utc;
-use fast_image_resize::{PixelType, ResizeAlg, ResizeOptions, Resizer, images::Image};
-use image::{DynamicImage, ImageDecoder, ImageReader, Limits, codecs::jpeg::JpegEncoder};
+pub use linli_media::{MAX_BYTES, MediaError, Processed, process};
 use serde::Deserialize;
 
 use super::{
@@ -25,146 +24,6 @@ use super::{
 };
 use crate::model::{AppError, ErrorCode, Msg, job::Photo};
 
-/// Largest upload accepted.
-pub const MAX_BYTES: usize = 15 * 1024 * 1024;
-/// Largest picture accepted: 50 megapixels (phones take 12–48).
-pub const MAX_PIXELS: u64 = 50_000_000;
-/// Longest side of the display copy.
-pub const DISPLAY_SIDE: u32 = 1600;
-/// Longest side of the thumbnail.
-pub const THUMB_SIDE: u32 = 320;
-
-/// The two JPEGs made from one upload.
-pub struct Processed {
-    pub display: Vec<u8>,
-    pub thumb: Vec<u8>,
-    pub width: u32,
-    pub height: u32,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Jpeg,
-    Png,
-    Webp,
-    Heic,
-}
-
-/// The format from the content's first bytes.
-fn sniff(bytes: &[u8]) -> Option<Kind> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(Kind::Jpeg)
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(Kind::Png)
-    } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some(Kind::Webp)
-    } else if bytes.len() >= 12
-        && &bytes[4..8] == b"ftyp"
-        && [b"heic", b"heix", b"mif1", b"msf1", b"hevc", b"heim", b"heis"].iter().any(|b| &bytes[8..12] == *b)
-    {
-        Some(Kind::Heic)
-    } else {
-        None
-    }
-}
-
-fn refuse(code: ErrorCode, msg: Msg) -> AppError {
-    AppError::new(code, msg).with_detail("file")
-}
-
-/// Checks, decodes, orients, strips and resizes one upload. CPU-bound:
-/// call it on a blocking thread.
-pub fn process(bytes: &[u8]) -> std::result::Result<Processed, AppError> {
-    if bytes.is_empty() {
-        return Err(refuse(ErrorCode::Invalid, Msg::ErrPhotoEmpty));
-    }
-    if bytes.len() > MAX_BYTES {
-        return Err(refuse(ErrorCode::PayloadTooLarge, Msg::ErrPhotoTooBig));
-    }
-    let format = match sniff(bytes) {
-        Some(Kind::Jpeg) => image::ImageFormat::Jpeg,
-        Some(Kind::Png) => image::ImageFormat::Png,
-        Some(Kind::Webp) => image::ImageFormat::WebP,
-        Some(Kind::Heic) => return Err(refuse(ErrorCode::UnsupportedMedia, Msg::ErrPhotoHeic)),
-        None => return Err(refuse(ErrorCode::UnsupportedMedia, Msg::ErrPhotoType)),
-    };
-    let broken = || refuse(ErrorCode::Invalid, Msg::ErrPhotoBroken);
-    // The JPEG decoder pads a truncated file with grey rather than failing;
-    // a photo cut off in transit must be refused, not stored half grey.
-    if format == image::ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
-        return Err(broken());
-    }
-
-    let (w, h) = ImageReader::with_format(Cursor::new(bytes), format).into_dimensions().map_err(|_| broken())?;
-    if w == 0 || h == 0 {
-        return Err(broken());
-    }
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(refuse(ErrorCode::PayloadTooLarge, Msg::ErrPhotoTooManyPixels));
-    }
-
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(w);
-    limits.max_image_height = Some(h);
-    // RGBA at 16 bits per channel plus working space.
-    limits.max_alloc = Some(u64::from(w) * u64::from(h) * 8 + 64 * 1024 * 1024);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| broken())?;
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| broken())?;
-    img.apply_orientation(orientation);
-    let rgb = img.into_rgb8();
-    let (width, height) = rgb.dimensions();
-
-    let display = resize_jpeg(rgb.as_raw(), width, height, DISPLAY_SIDE, 82).map_err(|_| broken())?;
-    let thumb = resize_jpeg(rgb.as_raw(), width, height, THUMB_SIDE, 75).map_err(|_| broken())?;
-    let (dw, dh) = fit(width, height, DISPLAY_SIDE);
-    Ok(Processed { display, thumb, width: dw, height: dh })
-}
-
-/// Whether a JPEG ends its last scan with an end-of-image marker. `FF D9`
-/// cannot occur inside entropy-coded data (0xFF is byte-stuffed there),
-/// so the last EOI must come after the last start-of-scan. Data appended
-/// after the EOI by some cameras is fine.
-fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    let last = |marker: u8| bytes.windows(2).rposition(|w| w[0] == 0xFF && w[1] == marker);
-    match (last(0xDA), last(0xD9)) {
-        (Some(sos), Some(eoi)) => eoi > sos,
-        _ => false,
-    }
-}
-
-/// The size that fits `side` on the longest edge, never enlarging.
-fn fit(w: u32, h: u32, side: u32) -> (u32, u32) {
-    if w <= side && h <= side {
-        return (w, h);
-    }
-    if w >= h {
-        (side, ((u64::from(h) * u64::from(side)) / u64::from(w)).max(1) as u32)
-    } else {
-        (((u64::from(w) * u64::from(side)) / u64::from(h)).max(1) as u32, side)
-    }
-}
-
-fn resize_jpeg(rgb: &[u8], w: u32, h: u32, side: u32, quality: u8) -> std::result::Result<Vec<u8>, String> {
-    let (tw, th) = fit(w, h, side);
-    let pixels = if (tw, th) == (w, h) {
-        rgb.to_vec()
-    } else {
-        let src = Image::from_vec_u8(w, h, rgb.to_vec(), PixelType::U8x3).map_err(|e| e.to_string())?;
-        let mut dst = Image::new(tw, th, PixelType::U8x3);
-        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(fast_image_resize::FilterType::Lanczos3));
-        Resizer::new().resize(&src, &mut dst, &options).map_err(|e| e.to_string())?;
-        dst.into_vec()
-    };
-    let mut out = Vec::with_capacity(pixels.len() / 8);
-    JpegEncoder::new_with_quality(&mut out, quality)
-        .encode(&pixels, tw, th, image::ExtendedColorType::Rgb8)
-        .map_err(|e| e.to_string())?;
-    Ok(out)
-}
-
 #[derive(Deserialize)]
 struct PhotoRow {
     #[serde(deserialize_with = "key::de")]
@@ -173,6 +32,19 @@ struct PhotoRow {
     uploader: String,
     #[serde(default, deserialize_with = "key::de_opt")]
     repair: Option<String>,
+}
+
+/// What the user is told about a refused upload.
+pub fn refusal(e: MediaError) -> AppError {
+    let (code, msg) = match e {
+        MediaError::Empty => (ErrorCode::Invalid, Msg::ErrPhotoEmpty),
+        MediaError::TooBig => (ErrorCode::PayloadTooLarge, Msg::ErrPhotoTooBig),
+        MediaError::TooManyPixels => (ErrorCode::PayloadTooLarge, Msg::ErrPhotoTooManyPixels),
+        MediaError::Heic => (ErrorCode::UnsupportedMedia, Msg::ErrPhotoHeic),
+        MediaError::UnsupportedType => (ErrorCode::UnsupportedMedia, Msg::ErrPhotoType),
+        MediaError::Broken => (ErrorCode::Invalid, Msg::ErrPhotoBroken),
+    };
+    AppError::new(code, msg).with_detail("file")
 }
 
 impl Backend {
@@ -185,7 +57,8 @@ impl Backend {
     /// stored unless every check passes.
     pub async fn upload_photo(&self, actor: &Actor, bytes: Vec<u8>) -> Result<Photo> {
         let started = std::time::Instant::now();
-        let processed = tokio::task::spawn_blocking(move || process(&bytes)).await.map_err(Error::internal)??;
+        let processed =
+            tokio::task::spawn_blocking(move || process(&bytes)).await.map_err(Error::internal)?.map_err(refusal)?;
         let id = ids::new_key();
         tokio::fs::create_dir_all(&self.config.media_dir).await.map_err(Error::internal)?;
         let (display_path, thumb_path) = (self.photo_path(&id, false), self.photo_path(&id, true));
@@ -255,66 +128,4 @@ async fn write_synced(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
 /// Removes photo files whose upload was never attached to anything, after a day.
 pub fn orphan_cutoff() -> chrono::DateTime<Utc> {
     Utc::now() - chrono::Duration::days(1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn jpeg(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
-        let mut out = Vec::new();
-        JpegEncoder::new_with_quality(&mut out, 90)
-            .encode(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
-            .unwrap_or_default();
-        out
-    }
-
-    #[test]
-    fn sniffs_types_by_content() {
-        assert_eq!(sniff(&jpeg(4, 4)), Some(Kind::Jpeg));
-        assert_eq!(sniff(b"\x00\x00\x00\x18ftypheic\x00\x00"), Some(Kind::Heic));
-        assert_eq!(sniff(b"hello, I am text"), None);
-    }
-
-    #[test]
-    fn resizes_to_display_and_thumbnail_sizes() {
-        let p = process(&jpeg(2000, 1000)).map_err(|e| e.code);
-        let p = p.unwrap_or_else(|c| panic!("{c:?}"));
-        assert_eq!((p.width, p.height), (1600, 800));
-        let thumb = image::load_from_memory(&p.thumb).map(|i| (i.width(), i.height()));
-        assert_eq!(thumb.ok(), Some((320, 160)));
-    }
-
-    #[test]
-    fn small_photos_are_not_enlarged() {
-        let p = process(&jpeg(300, 200)).map_err(|e| e.code);
-        assert!(matches!(p, Ok(ref p) if (p.width, p.height) == (300, 200)));
-    }
-
-    #[test]
-    fn refusals_have_the_right_codes() {
-        assert_eq!(process(b"not an image at all").err().map(|e| e.code), Some(ErrorCode::UnsupportedMedia));
-        let mut truncated = jpeg(200, 200);
-        truncated.truncate(100);
-        assert_eq!(process(&truncated).err().map(|e| e.code), Some(ErrorCode::Invalid));
-        assert_eq!(process(&[]).err().map(|e| e.code), Some(ErrorCode::Invalid));
-    }
-
-    #[test]
-    fn truncated_jpegs_are_incomplete() {
-        let whole = jpeg(64, 64);
-        assert!(jpeg_is_complete(&whole));
-        assert!(!jpeg_is_complete(&whole[..whole.len() - 10]));
-        let mut trailer = whole.clone();
-        trailer.extend_from_slice(b"camera trailer");
-        assert!(jpeg_is_complete(&trailer));
-    }
-
-    #[test]
-    fn fit_keeps_the_aspect_ratio() {
-        assert_eq!(fit(4000, 3000, 1600), (1600, 1200));
-        assert_eq!(fit(3000, 4000, 320), (240, 320));
-        assert_eq!(fit(100, 50, 320), (100, 50));
-    }
 }
