@@ -70,6 +70,23 @@ pub struct Config {
     /// plate are erased.
     #[arg(long, env = "LINLI_VISITOR_RETENTION_DAYS", default_value_t = 90)]
     pub visitor_retention_days: u64,
+
+    /// The WeChat API (code-to-session, access token, subscribe messages).
+    #[arg(long, env = "LINLI_WECHAT_API_BASE", default_value = "https://api.weixin.qq.com")]
+    pub wechat_api_base: String,
+
+    /// The mini-program's app id. Unset: WeChat sign-in is off.
+    #[arg(long, env = "LINLI_WECHAT_APPID")]
+    pub wechat_appid: Option<String>,
+
+    /// The mini-program's app secret.
+    #[arg(long, env = "LINLI_WECHAT_SECRET")]
+    pub wechat_secret: Option<String>,
+
+    /// Subscribe-message templates: `job_assigned=ID,job_resolved=ID,
+    /// visitor_arrived=ID,help_acknowledged=ID`.
+    #[arg(long, env = "LINLI_WECHAT_TEMPLATES")]
+    pub wechat_templates: Option<String>,
 }
 
 impl Config {
@@ -90,6 +107,10 @@ impl Config {
             sms_url: None,
             public_url: None,
             visitor_retention_days: 90,
+            wechat_api_base: "https://api.weixin.qq.com".into(),
+            wechat_appid: None,
+            wechat_secret: None,
+            wechat_templates: None,
         }
     }
 }

@@ -49,6 +49,14 @@ impl Server {
                 help_contacts_secs: config.help_contacts_secs,
                 sms_url: config.sms_url.clone(),
                 visitor_retention: Duration::from_secs(config.visitor_retention_days * 24 * 3600),
+                wechat: app::backend::wechat::WeChatConfig {
+                    api_base: config.wechat_api_base.clone(),
+                    appid: config.wechat_appid.clone().unwrap_or_default(),
+                    secret: config.wechat_secret.clone().unwrap_or_default(),
+                    templates: app::backend::wechat::WeChatConfig::parse_templates(
+                        config.wechat_templates.as_deref().unwrap_or_default(),
+                    ),
+                },
             },
         )
         .await?;

@@ -149,6 +149,12 @@ impl Backend {
         };
         self.login_by_phone.reset(&phone);
 
+        self.session_for(&creds.id, kind).await
+    }
+
+    /// Opens a fresh session for a user whose identity was established
+    /// (password, or an identity provider).
+    pub async fn session_for(&self, user_id: &str, kind: SessionKind) -> Result<Login> {
         let token = ids::new_token();
         let session_id = ids::new_key();
         let now = Utc::now();
@@ -162,13 +168,13 @@ impl Backend {
                     created_at = $now, last_seen_at = $now, expires_at = $expires",
             )
             .bind(("id", session_id.clone()))
-            .bind(("user", creds.id.clone()))
+            .bind(("user", user_id.to_string()))
             .bind(("hash", ids::token_hash(&token)))
             .bind(("kind", kind.as_str()))
             .bind(("now", now))
             .bind(("expires", expires_at)))
         .await?;
-        let actor = self.load_actor(&creds.id, &session_id).await?;
+        let actor = self.load_actor(user_id, &session_id).await?;
         tracing::info!(user = %actor.user_id, role = actor.role.as_str(), kind = kind.as_str(), "signed in");
         Ok(Login { token, me: actor.me(), expires_at })
     }

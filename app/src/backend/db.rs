@@ -28,6 +28,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "help", sql: include_str!("migrations/0003_help.surql") },
     Migration { version: 4, name: "passes", sql: include_str!("migrations/0004_passes.surql") },
     Migration { version: 5, name: "notices", sql: include_str!("migrations/0005_notices.surql") },
+    Migration { version: 6, name: "wechat", sql: include_str!("migrations/0006_wechat.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

@@ -420,6 +420,10 @@ impl Backend {
         let call = self.load_call(id).await?.ok_or_else(|| Error::internal("call vanished"))?;
         tracing::info!(call = %id, action = action.as_str(), by = %actor.user_id, "help call handled");
         self.announce_call(&call, action.as_str()).await?;
+        if action == HelpAction::Acknowledge {
+            let data = json!({ "thing1": actor.name, "time2": crate::model::time::format_local_hm(now) });
+            self.subscribe_message(&call.community, &call.elder, "help_acknowledged", data).await;
+        }
         self.call_view(actor, call).await
     }
 
@@ -506,7 +510,7 @@ impl Backend {
                 .filter(|c| phone::is_valid_mobile(&c.phone))
                 .map(|c| Outgoing {
                     recipient: c.phone.clone(),
-                    template: "help_call_contact",
+                    template: "help_call_contact".to_string(),
                     params: json!({
                         "contact": c.name, "elder": call.elder_name,
                         "address": unit_label(&call.building_name, &call.unit_number),

@@ -27,6 +27,7 @@ pub mod repairs;
 pub mod scorecards;
 pub mod state;
 pub mod web;
+pub mod wechat;
 
 pub use error::{Error, Result};
 pub use policy::Actor;

@@ -42,7 +42,7 @@ impl Sender {
         }
     }
 
-    fn channel(&self) -> &'static str {
+    pub fn channel(&self) -> &'static str {
         match self {
             Self::Log => "log",
             Self::Http { .. } => "sms",
@@ -72,7 +72,7 @@ impl Sender {
 #[derive(Clone, Debug, Serialize)]
 pub struct Outgoing {
     pub recipient: String,
-    pub template: &'static str,
+    pub template: String,
     pub params: serde_json::Value,
     /// What it is about, e.g. `help_call:<id>`.
     pub subject: String,
@@ -82,6 +82,7 @@ pub struct Outgoing {
 struct Pending {
     #[serde(deserialize_with = "key::de")]
     id: String,
+    channel: String,
     recipient: String,
     template: String,
     params: String,
@@ -92,8 +93,13 @@ struct Pending {
 const MAX_ATTEMPTS: i64 = 6;
 
 impl Backend {
-    /// Queues messages; they are delivered by [`Backend::deliver_notifications`].
+    /// Queues text messages (SMS); delivered by [`Backend::deliver_notifications`].
     pub async fn enqueue(&self, community: &str, messages: Vec<Outgoing>) -> Result<()> {
+        self.enqueue_on(self.notifier.channel(), community, messages).await
+    }
+
+    /// Queues messages for a channel (`sms`, `log`, `wechat`).
+    pub async fn enqueue_on(&self, channel: &str, community: &str, messages: Vec<Outgoing>) -> Result<()> {
         if messages.is_empty() {
             return Ok(());
         }
@@ -114,7 +120,7 @@ impl Backend {
                  };",
             )
             .bind(("community", rid("community", community)))
-            .bind(("channel", self.notifier.channel()))
+            .bind(("channel", channel.to_string()))
             .bind(("messages", rows)))
         .await?;
         Ok(())
@@ -126,7 +132,7 @@ impl Backend {
         let mut res = run(self
             .db
             .query(
-                "SELECT id, recipient, template, params, attempts FROM notification
+                "SELECT id, channel, recipient, template, params, attempts FROM notification
                  WHERE status = 'pending' AND next_at <= $now LIMIT 100",
             )
             .bind(("now", now)))
@@ -135,7 +141,12 @@ impl Backend {
         let mut sent = 0;
         for n in due {
             let params: serde_json::Value = serde_json::from_str(&n.params).unwrap_or_default();
-            let outcome = self.notifier.send(&n.recipient, &n.template, &params).await;
+            let outcome = if n.channel == "wechat" {
+                let template_id = params["template_id"].as_str().unwrap_or_default().to_string();
+                self.wechat.send(&n.recipient, &template_id, &params["data"]).await
+            } else {
+                self.notifier.send(&n.recipient, &n.template, &params).await
+            };
             let attempts = n.attempts + 1;
             let (status, error, next_at) = match &outcome {
                 Ok(()) => ("sent", String::new(), now),

@@ -51,6 +51,8 @@ struct PassRow {
     building: String,
     #[serde(deserialize_with = "key::de")]
     unit: String,
+    #[serde(deserialize_with = "key::de")]
+    host: String,
     visitor_name: String,
     #[serde(default)]
     visitor_phone: Option<String>,
@@ -500,6 +502,8 @@ impl Backend {
             Err(e) => return Err(e),
         }
         tracing::info!(pass = %pass.id, gate = %gate, "visitor admitted");
+        let data = json!({ "thing1": pass.visitor_name, "thing2": gate_label(&gate).text(crate::model::Lang::Zh), "time3": format_local_hm(now) });
+        self.subscribe_message(&pass.community, &pass.host, "visitor_arrived", data).await;
         self.events.publish(
             EventKind::PassAdmitted,
             &pass.community,

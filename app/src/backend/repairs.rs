@@ -740,6 +740,7 @@ impl Backend {
                 Ok(()) => {
                     let updated = self.load_job(id).await?.ok_or_else(|| Error::internal("job vanished"))?;
                     self.announce_job(&updated, action.as_str());
+                    self.tell_reporter(&updated, action).await;
                     tracing::info!(job = %id, action = action.as_str(), to = next.as_str(), "repair transition");
                     return self.job_view(actor, updated).await;
                 }
@@ -959,6 +960,20 @@ impl Backend {
         Ok(Rating { id: rating_id, stars: stars as u8, tags: input.tags, comment, at: now })
     }
 
+    /// The stages worth a WeChat message to the reporter (one consent each).
+    async fn tell_reporter(&self, job: &JobRow, action: JobAction) {
+        let key = match action {
+            JobAction::Assign => "job_assigned",
+            JobAction::Resolve => "job_resolved",
+            _ => return,
+        };
+        let data = json!({
+            "thing1": t_category(&job.category), "thing2": job.assignee_name.clone().unwrap_or_default(),
+            "time3": crate::model::time::format_local(Utc::now()),
+        });
+        self.subscribe_message(&job.community, &job.reporter, key, data).await;
+    }
+
     /// Tells everyone concerned that a job changed.
     fn announce_job(&self, job: &JobRow, action: &str) {
         self.events.publish(
@@ -1047,6 +1062,10 @@ impl Backend {
         }
         Ok(())
     }
+}
+
+fn t_category(category: &str) -> String {
+    Category::parse(category).map(|c| c.label().text(crate::model::Lang::Zh).to_string()).unwrap_or_default()
 }
 
 fn actor_stamp(actor: &Actor) -> (String, String, String) {

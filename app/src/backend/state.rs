@@ -22,6 +22,8 @@ pub struct BackendConfig {
     pub sms_url: Option<String>,
     /// Visitors' personal data is erased this long after their pass ends.
     pub visitor_retention: Duration,
+    /// The WeChat-style identity provider and message API.
+    pub wechat: super::wechat::WeChatConfig,
 }
 
 impl Default for BackendConfig {
@@ -34,6 +36,7 @@ impl Default for BackendConfig {
             help_contacts_secs: None,
             sms_url: None,
             visitor_retention: Duration::from_secs(90 * 24 * 3600),
+            wechat: super::wechat::WeChatConfig::default(),
         }
     }
 }
@@ -54,8 +57,10 @@ pub struct Inner {
     pub gate_by_client: RateLimiter,
     /// Live events for the SSE stream.
     pub events: EventHub,
-    /// Delivers the notification outbox.
+    /// Delivers the notification outbox (text messages).
     pub notifier: Sender,
+    /// Sign-in with mini-program codes, and subscribe messages.
+    pub wechat: super::wechat::WeChat,
 }
 
 impl Deref for Backend {
@@ -77,6 +82,7 @@ impl Backend {
             gate_by_client: RateLimiter::new(120, Duration::from_secs(60)),
             events: EventHub::new(),
             notifier: Sender::from_url(config.sms_url.as_deref()),
+            wechat: super::wechat::WeChat::new(config.wechat.clone()),
             config,
         })))
     }

@@ -152,6 +152,11 @@ messages! {
     ErrCsvBuilding => "CSV 中有不存在的楼号", "The CSV names a building that does not exist.";
     ErrPasswordWeak => "初始密码至少 8 位", "The initial password needs at least 8 characters.";
     ErrSettings => "设置的数值不合理", "Those settings are not valid.";
+    ErrProvider => "微信服务暂时无法连接，请稍后再试", "WeChat cannot be reached right now. Please try again later.";
+    ErrWeChatOff => "本系统未开通微信登录", "WeChat sign-in is not set up here.";
+    ErrWeChatCode => "微信登录凭证无效或已过期，请重试", "The WeChat login code is invalid or expired. Please try again.";
+    ErrBindingExpired => "绑定已过期，请重新用微信登录", "The binding has expired. Sign in with WeChat again.";
+    ErrWeChatTaken => "这个微信号已绑定其他账号", "This WeChat account is bound to another account.";
     ErrUnavailable => "服务暂时不可用，请稍后再试", "The service is unavailable right now. Please try again later.";
 
     // --- app shell

@@ -10,6 +10,7 @@ mod notices;
 mod passes;
 mod repairs;
 mod uploads;
+mod wechat;
 
 use app::model::{AppError, ErrorCode, Msg};
 use axum::Router;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(passes::router())
         .merge(repairs::router())
         .merge(uploads::router())
+        .merge(wechat::router())
         .route("/stream", axum::routing::get(crate::stream::stream))
         .fallback(|| async { ApiError(AppError::new(ErrorCode::NotFound, Msg::ErrNotFound)) })
 }
