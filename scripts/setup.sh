@@ -16,6 +16,8 @@ want_browser=1
 
 step() { printf '\n==> %s\n' "$*"; }
 
+venv="$HOME/.cache/linli/venv"
+
 apt_install() {
   local sudo=""
   [[ $(id -u) -ne 0 ]] && sudo="sudo"
@@ -55,6 +57,13 @@ fi
 if [[ ! -x end2end/node_modules/.bin/wasm-opt || end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]]; then
   step "installing npm packages (binaryen's wasm-opt, Playwright, axe-core)"
   (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+if [[ $want_browser == 1 ]] && ! "$venv/bin/schemathesis" --version >/dev/null 2>&1; then
+  step "installing schemathesis (PyPI) for the API fuzzing"
+  command -v python3 >/dev/null || apt_install python3 python3-venv
+  python3 -m venv "$venv" || { apt_install python3-venv && python3 -m venv "$venv"; }
+  "$venv/bin/pip" install --quiet "schemathesis==4.32.5"
 fi
 
 if [[ $want_browser == 1 ]] && ! command -v chromium >/dev/null; then

@@ -16,7 +16,8 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use serde_json::json;
+
+use crate::openapi::{ErrorBody, ErrorDetail};
 
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
@@ -44,11 +45,14 @@ impl ApiError {
 /// The envelope in `lang`.
 pub fn envelope(err: &AppError, lang: Lang) -> Response {
     let status = StatusCode::from_u16(err.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut body = json!({ "code": err.code.as_str(), "message": err.message(lang) });
-    if let Some(detail) = &err.detail {
-        body["detail"] = json!(detail);
-    }
-    let mut res = (status, Json(json!({ "error": body }))).into_response();
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: err.code.as_str().to_string(),
+            message: err.message(lang),
+            detail: err.detail.clone(),
+        },
+    };
+    let mut res = (status, Json(body)).into_response();
     if err.code == ErrorCode::Unauthenticated || err.code == ErrorCode::SessionExpired {
         res.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
     }

@@ -60,6 +60,36 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
+/// `axum::extract::Query`, answering a malformed query string with 400 in
+/// the API's envelope.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| Self(v))
+            .map_err(|e| ApiError(AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest).with_detail(e.body_text())))
+    }
+}
+
+/// `axum::extract::Multipart`; a request that is not multipart gets 415 in
+/// the API's envelope.
+pub struct Multipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for Multipart {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(|_| ApiError(AppError::new(ErrorCode::UnsupportedMedia, Msg::ErrMultipart)))
+    }
+}
+
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
     let err = match rejection {
         JsonRejection::JsonDataError(e) => {

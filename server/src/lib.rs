@@ -7,6 +7,7 @@ mod error;
 mod extract;
 mod forms;
 mod media;
+mod openapi;
 mod rest;
 mod security;
 pub mod startup;

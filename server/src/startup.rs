@@ -26,7 +26,10 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{config::Config, error, forms, media, rest, security, state::AppState, visitor};
+use utoipa::OpenApi as _;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{config::Config, error, forms, media, openapi, rest, security, state::AppState, visitor};
 
 /// A running server, as the binary and the tests use it.
 pub struct Server {
@@ -157,6 +160,7 @@ pub fn router(backend: Backend, config: Arc<Config>, shutdown: tokio::sync::watc
         .merge(forms::router())
         .merge(media::router())
         .merge(visitor::router())
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi::ApiDoc::openapi()))
         .leptos_routes_with_context(&state, routes, context, {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -14,7 +14,7 @@ use app::{
     model::live::RESYNC,
 };
 use axum::{
-    extract::{Query, State},
+    extract::State,
     http::HeaderMap,
     response::sse::{Event, KeepAlive, Sse},
 };
@@ -22,9 +22,12 @@ use futures::{Stream, StreamExt as _};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::{extract::AuthUser, state::AppState};
+use crate::{
+    extract::{AuthUser, Query},
+    state::AppState,
+};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct StreamQuery {
     /// For clients that cannot set the header (mini-programs): the same
     /// as `Last-Event-ID`.
@@ -39,6 +42,13 @@ fn resync(last_id: String) -> Event {
     Event::default().id(last_id).event(RESYNC).data("{}")
 }
 
+#[utoipa::path(get, path = "/api/v1/stream", tag = "live", params(StreamQuery,
+    ("Last-Event-ID" = Option<String>, Header, description = "The last event id received, to get what was missed")),
+    responses((status = 200, content_type = "text/event-stream",
+        description = "Server-sent events: repair.updated, help_call.updated, pass.admitted, walk_in.requested, \
+            walk_in.decided, announcement.published, announcement.read, event.updated, check_in.updated; \
+            `ready` on connect, `resync` when missed events cannot be replayed. A comment every 15 s."),
+        crate::openapi::Errors))]
 pub async fn stream(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,

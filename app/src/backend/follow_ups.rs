@@ -13,7 +13,7 @@ use super::{
 use crate::model::Role;
 
 /// A follow-up as the manager's list shows it.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FollowUp {
     pub id: String,
     pub reason: String,

@@ -107,7 +107,7 @@ impl WeChat {
     /// The open id behind a login code.
     async fn code_to_openid(&self, code: &str) -> Result<String> {
         if !self.config.is_configured() {
-            return Err(AppError::new(ErrorCode::Unavailable, Msg::ErrWeChatOff).into());
+            return Err(AppError::new(ErrorCode::NotFound, Msg::ErrWeChatOff).into());
         }
         let url = format!("{}/sns/jscode2session", self.config.api_base.trim_end_matches('/'));
         let res = self

@@ -7,6 +7,7 @@ use super::sla::SlaSettings;
 
 /// A community's adjustable rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Settings {
     pub sla: SlaSettings,
     /// Unacknowledged help calls alert all staff after this many seconds.
@@ -18,6 +19,7 @@ pub struct Settings {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StaffMember {
     pub id: String,
     pub name: String,
@@ -34,6 +36,7 @@ pub struct StaffMember {
 
 /// `POST /api/v1/staff` (also creates residents, with a unit).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewPerson {
     pub name: String,
     pub phone: String,
@@ -50,6 +53,7 @@ pub struct NewPerson {
 
 /// `PATCH /api/v1/staff/{id}`: any of these.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StaffChange {
     #[serde(default)]
     pub active: Option<bool>,
@@ -62,6 +66,7 @@ pub struct StaffChange {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub actor: String,
     pub action: String,
@@ -72,6 +77,7 @@ pub struct AuditEntry {
 
 /// Result of a CSV import of units.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportResult {
     pub created: u32,
     pub skipped: u32,

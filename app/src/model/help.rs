@@ -12,6 +12,7 @@ use super::{
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HelpStatus {
     /// Stored; staff are being alerted.
@@ -47,6 +48,7 @@ impl HelpStatus {
 
 /// How a call ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Resolved,
@@ -79,6 +81,7 @@ impl Outcome {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HelpAction {
     Acknowledge,
@@ -163,6 +166,7 @@ pub fn allowed_actions(status: HelpStatus, party: HelpParty) -> Vec<HelpAction> 
 
 /// When a call escalates, per community (SPEC §5 defaults: 60 s, 3 min).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EscalationSettings {
     /// Unacknowledged this long: alert every on-duty staff member.
     pub staff_secs: i64,
@@ -205,6 +209,7 @@ pub fn next_deadline(created_at: DateTime<Utc>, level: u8, s: EscalationSettings
 
 /// A help call as clients see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HelpCall {
     pub id: String,
     pub status: HelpStatus,
@@ -232,6 +237,7 @@ pub struct HelpCall {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HelpEntry {
     pub seq: u32,
     /// `pressed`, an action name, `escalated_staff`, `notified_contacts`.
@@ -244,6 +250,7 @@ pub struct HelpEntry {
 
 /// `POST /api/v1/help-calls/{id}/actions`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HelpActionInput {
     pub action: String,
     #[serde(default)]
@@ -254,6 +261,7 @@ pub struct HelpActionInput {
 
 /// Who to call when the butler does not answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EmergencyContact {
     pub name: String,
     pub phone: String,
@@ -263,6 +271,7 @@ pub struct EmergencyContact {
 
 /// What the butler recorded after an elder missed the daily check-in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CheckInFollowUp {
     /// `reached_ok`, `visited_ok`, `not_reached`, `needs_help`.
     pub result: String,
@@ -281,6 +290,7 @@ pub const FOLLOW_UP_RESULTS: [(&str, Msg); 4] = [
 
 /// A resident as the butler's elder list shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ElderInfo {
     pub id: String,
     pub name: String,
@@ -300,6 +310,7 @@ pub struct ElderInfo {
 
 /// `PUT /api/v1/residents/{id}/elder`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ElderSettings {
     pub elder_mode: bool,
     #[serde(default)]
@@ -308,6 +319,7 @@ pub struct ElderSettings {
 
 /// The elder's own screen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ElderHome {
     #[serde(default)]
     pub butler: Option<StaffRef>,

@@ -157,6 +157,7 @@ messages! {
     ErrWeChatCode => "微信登录凭证无效或已过期，请重试", "The WeChat login code is invalid or expired. Please try again.";
     ErrBindingExpired => "绑定已过期，请重新用微信登录", "The binding has expired. Sign in with WeChat again.";
     ErrWeChatTaken => "这个微信号已绑定其他账号", "This WeChat account is bound to another account.";
+    ErrMultipart => "请以 multipart/form-data 上传，文件放在 file 字段", "Upload as multipart/form-data with the photo in the field `file`.";
     ErrUnavailable => "服务暂时不可用，请稍后再试", "The service is unavailable right now. Please try again later.";
 
     // --- app shell

@@ -11,6 +11,7 @@ use super::{
 
 /// An uploaded photo, as `POST /api/v1/uploads` answers and jobs list them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Photo {
     pub id: String,
     pub url: String,
@@ -27,6 +28,7 @@ impl Photo {
 
 /// A person named on a job.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PersonRef {
     pub id: String,
     pub name: String,
@@ -34,6 +36,7 @@ pub struct PersonRef {
 
 /// One immutable timeline entry: who did what, when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     pub seq: u32,
     /// `submitted` for the report itself, else a [`JobAction`] name,
@@ -57,6 +60,7 @@ pub struct TimelineEntry {
 
 /// A rating of a job (or of a help call).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Rating {
     pub id: String,
     pub stars: u8,
@@ -70,6 +74,7 @@ pub struct Rating {
 /// The stored facts of the SLA clock, so a client can tick it locally with
 /// the same rules as the server ([`SlaFacts::compute`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ClockFacts {
     pub created_at: DateTime<Utc>,
     pub respond_secs: i64,
@@ -101,6 +106,7 @@ impl ClockFacts {
 
 /// A job in a list: enough for a board row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobSummary {
     pub id: String,
     pub category: Category,
@@ -119,6 +125,7 @@ pub struct JobSummary {
 
 /// A job in full (`GET /api/v1/repairs/{id}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Job {
     pub id: String,
     pub category: Category,
@@ -153,6 +160,7 @@ pub struct Job {
 
 /// A repair report (`POST /api/v1/repairs`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewRepair {
     pub category: String,
     #[serde(default)]
@@ -166,6 +174,7 @@ pub struct NewRepair {
 
 /// `POST /api/v1/repairs/{id}/actions`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ActionInput {
     pub action: String,
     #[serde(default)]
@@ -180,6 +189,7 @@ pub struct ActionInput {
 
 /// `POST /api/v1/repairs/{id}/rating`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RatingInput {
     pub stars: i64,
     #[serde(default)]
@@ -190,6 +200,7 @@ pub struct RatingInput {
 
 /// `GET /api/v1/repair-categories`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryInfo {
     pub key: Category,
     pub name: String,
@@ -199,6 +210,7 @@ pub struct CategoryInfo {
 
 /// A worker the butler can assign, with their open load.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Assignable {
     pub id: String,
     pub name: String,

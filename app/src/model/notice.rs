@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{i18n::Msg, people::UnitRef};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeCategory {
     Notice,
@@ -41,6 +42,7 @@ impl NoticeCategory {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Announcement {
     pub id: String,
     pub title: String,
@@ -65,6 +67,7 @@ pub struct Announcement {
 
 /// `POST /api/v1/announcements`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewAnnouncement {
     pub title: String,
     pub body: String,
@@ -81,6 +84,7 @@ pub struct NewAnnouncement {
 
 /// A household that has not read a notice, with whom to call.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UnreadHousehold {
     pub unit: UnitRef,
     pub has_elder: bool,
@@ -88,6 +92,7 @@ pub struct UnreadHousehold {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HouseholdMember {
     pub id: String,
     pub name: String,
@@ -97,6 +102,7 @@ pub struct HouseholdMember {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Activity {
     pub id: String,
     pub title: String,
@@ -119,6 +125,7 @@ pub struct Activity {
 
 /// `POST /api/v1/events`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewActivity {
     pub title: String,
     #[serde(default)]
@@ -134,12 +141,14 @@ pub struct NewActivity {
 
 /// `POST /api/v1/events/{id}/rsvp` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RsvpStatus {
     pub status: String,
     pub headcount: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Attendee {
     pub name: String,
     pub unit: String,

@@ -8,6 +8,7 @@ use super::{i18n::Msg, people::UnitRef};
 
 /// Why a pass does not open the gate (the API's `reason`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     Unknown,
@@ -108,6 +109,7 @@ pub fn is_plate(plate: &str) -> bool {
 
 /// A pass as the resident's list and the guard see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Pass {
     pub id: String,
     pub visitor_name: String,
@@ -134,6 +136,7 @@ pub struct Pass {
 
 /// One admission through a gate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Entry {
     pub id: String,
     pub gate: String,
@@ -150,6 +153,7 @@ pub struct Entry {
 /// What creating a pass returns: the only time the link and code are
 /// shown to the resident (only their hashes are stored).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CreatedPass {
     #[serde(flatten)]
     pub pass: Pass,
@@ -161,6 +165,7 @@ pub struct CreatedPass {
 
 /// `POST /api/v1/passes`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewPass {
     pub visitor_name: String,
     #[serde(default)]
@@ -179,6 +184,7 @@ pub struct NewPass {
 
 /// The guard's answer (`/gate/verify`, and inside `/gate/admit`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Verdict {
     pub valid: bool,
     #[serde(default)]
@@ -189,6 +195,7 @@ pub struct Verdict {
 
 /// What the visitor's page shows: no resident name, phone or unit number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VisitorView {
     pub visitor_name: String,
     pub community: String,
@@ -204,6 +211,7 @@ pub struct VisitorView {
 
 /// A walk-in visitor waiting for the unit's answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WalkIn {
     pub id: String,
     pub visitor_name: String,

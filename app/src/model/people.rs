@@ -9,6 +9,7 @@ use super::i18n::Msg;
 /// What a person does in the community. An elder is a resident with the
 /// simplified screen switched on (`Me::elder_mode`), not a separate role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Resident,
@@ -56,6 +57,7 @@ impl Role {
 
 /// A worker's trade decides which jobs they can be assigned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Trade {
     Plumbing,
@@ -91,12 +93,14 @@ impl Trade {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommunityRef {
     pub id: String,
     pub name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BuildingRef {
     pub id: String,
     /// The number painted on the building, e.g. `1`.
@@ -106,6 +110,7 @@ pub struct BuildingRef {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UnitRef {
     pub id: String,
     /// Door number within the building, e.g. `101`.
@@ -117,6 +122,7 @@ pub struct UnitRef {
 
 /// The signed-in person, as `GET /api/v1/me` returns it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Me {
     pub id: String,
     pub name: String,
@@ -152,6 +158,7 @@ impl Me {
 
 /// A staff member as others see them: name and a masked phone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StaffRef {
     pub id: String,
     pub name: String,
@@ -164,6 +171,7 @@ pub struct StaffRef {
 
 /// A building with its butler, as `GET /api/v1/buildings` lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BuildingInfo {
     pub id: String,
     pub number: String,
@@ -175,6 +183,7 @@ pub struct BuildingInfo {
 
 /// A person living in a unit, as staff and housemates see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResidentInfo {
     pub id: String,
     pub name: String,
@@ -184,6 +193,7 @@ pub struct ResidentInfo {
 
 /// A unit with its residents (`GET /api/v1/units/{id}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UnitInfo {
     pub id: String,
     pub number: String,

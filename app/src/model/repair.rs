@@ -14,6 +14,7 @@ use super::{i18n::Msg, people::Trade};
 /// How fast a job must be handled (SPEC §2). Ordered: a resident may raise
 /// the suggested urgency, never lower it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     Normal,
@@ -48,6 +49,7 @@ impl Urgency {
 /// What is broken. Each category suggests an urgency and the trade that
 /// fixes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     ElevatorEntrapment,
@@ -157,6 +159,7 @@ impl Category {
 
 /// Where a job is in its life (SPEC §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     Submitted,
@@ -241,6 +244,7 @@ impl JobStatus {
 
 /// What someone can do to a job (`POST /repairs/{id}/actions`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum JobAction {
     Acknowledge,

@@ -53,6 +53,7 @@ pub struct HelpFacts {
 
 /// The figures of one butler for one period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Scorecard {
     pub butler_id: String,
     pub butler_name: String,
@@ -73,6 +74,7 @@ pub struct Scorecard {
 
 /// One day of a butler's trend chart.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DayPoint {
     pub day: NaiveDate,
     pub jobs: u32,
@@ -163,6 +165,7 @@ pub fn daily(jobs: &[JobFacts], ratings: &[(DateTime<Utc>, u8)], from: NaiveDate
 
 /// A resident's view of their building's butler.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ButlerCard {
     pub id: String,
     pub name: String,

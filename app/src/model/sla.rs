@@ -21,6 +21,7 @@ use super::{i18n::Msg, repair::Urgency};
 
 /// Targets for one urgency, in seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SlaTarget {
     pub respond_secs: i64,
     pub resolve_secs: i64,
@@ -28,6 +29,7 @@ pub struct SlaTarget {
 
 /// Per-community settings; the defaults are SPEC §2's table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SlaSettings {
     pub critical: SlaTarget,
     pub urgent: SlaTarget,
@@ -63,6 +65,7 @@ impl SlaSettings {
 
 /// Where one clock (or the job overall) stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClockState {
     OnTrack,
@@ -113,6 +116,7 @@ pub struct SlaFacts {
 
 /// The clock as the API returns it (`sla` in a job).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Sla {
     pub respond_by: DateTime<Utc>,
     pub resolve_by: DateTime<Utc>,

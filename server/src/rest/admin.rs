@@ -11,7 +11,7 @@ use app::{
 };
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
     routing::{get, patch, post},
 };
@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::repairs::Page;
 use crate::{
     error::ApiResult,
-    extract::{AuthUser, Json},
+    extract::{AuthUser, Json, Query},
     state::AppState,
 };
 
@@ -38,13 +38,14 @@ pub fn router() -> Router<AppState> {
         .route("/my-butler", get(my_butler))
 }
 
-#[derive(Deserialize)]
-struct NewBuilding {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewBuilding {
     number: String,
     name: Option<String>,
 }
 
-async fn create_building(
+#[utoipa::path(post, path = "/api/v1/buildings", tag = "admin", request_body = NewBuilding, responses((status = 201, body = BuildingInfo), crate::openapi::Errors))]
+pub(crate) async fn create_building(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Json(b): Json<NewBuilding>,
@@ -52,12 +53,13 @@ async fn create_building(
     Ok((StatusCode::CREATED, axum::Json(state.backend.create_building(&actor, &b.number, b.name.as_deref()).await?)))
 }
 
-#[derive(Deserialize)]
-struct CsvBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct CsvBody {
     csv: String,
 }
 
-async fn import_units(
+#[utoipa::path(post, path = "/api/v1/units/import", tag = "admin", request_body = CsvBody, responses((status = 200, body = ImportResult), crate::openapi::Errors))]
+pub(crate) async fn import_units(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Json(b): Json<CsvBody>,
@@ -65,11 +67,16 @@ async fn import_units(
     Ok(axum::Json(state.backend.import_units(&actor, &b.csv).await?))
 }
 
-async fn staff(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Page<StaffMember>>> {
+#[utoipa::path(get, path = "/api/v1/staff", tag = "admin", responses((status = 200, body = Page<StaffMember>), crate::openapi::Errors))]
+pub(crate) async fn staff(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<axum::Json<Page<StaffMember>>> {
     Ok(axum::Json(Page { items: state.backend.staff(&actor).await?, next_cursor: None }))
 }
 
-async fn create_person(
+#[utoipa::path(post, path = "/api/v1/staff", tag = "admin", request_body = NewPerson, responses((status = 201, body = StaffMember), crate::openapi::Errors))]
+pub(crate) async fn create_person(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Json(p): Json<NewPerson>,
@@ -77,7 +84,8 @@ async fn create_person(
     Ok((StatusCode::CREATED, axum::Json(state.backend.create_person(&actor, p).await?)))
 }
 
-async fn change_staff(
+#[utoipa::path(patch, path = "/api/v1/staff/{id}", tag = "admin", request_body = StaffChange, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = StaffMember), crate::openapi::Errors))]
+pub(crate) async fn change_staff(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -86,11 +94,16 @@ async fn change_staff(
     Ok(axum::Json(state.backend.change_staff(&actor, &id, c).await?))
 }
 
-async fn settings(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Settings>> {
+#[utoipa::path(get, path = "/api/v1/settings", tag = "admin", responses((status = 200, body = Settings), crate::openapi::Errors))]
+pub(crate) async fn settings(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<axum::Json<Settings>> {
     Ok(axum::Json(state.backend.settings(&actor).await?))
 }
 
-async fn update_settings(
+#[utoipa::path(put, path = "/api/v1/settings", tag = "admin", request_body = Settings, responses((status = 200, body = Settings), crate::openapi::Errors))]
+pub(crate) async fn update_settings(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Json(s): Json<Settings>,
@@ -98,14 +111,15 @@ async fn update_settings(
     Ok(axum::Json(state.backend.update_settings(&actor, s).await?))
 }
 
-#[derive(Deserialize)]
-struct AuditQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct AuditQuery {
     action: Option<String>,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
 }
 
-async fn audit(
+#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery), responses((status = 200, body = Page<AuditEntry>), crate::openapi::Errors))]
+pub(crate) async fn audit(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Query(q): Query<AuditQuery>,
@@ -114,20 +128,21 @@ async fn audit(
     Ok(axum::Json(Page { items, next_cursor: None }))
 }
 
-#[derive(Deserialize)]
-struct Period {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct Period {
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
 }
 
-#[derive(Serialize)]
-struct PeriodPage<T> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct PeriodPage<T> {
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     items: Vec<T>,
 }
 
-async fn scorecards(
+#[utoipa::path(get, path = "/api/v1/scorecards", tag = "admin", params(Period), responses((status = 200, body = PeriodPage<Scorecard>), crate::openapi::Errors))]
+pub(crate) async fn scorecards(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Query(p): Query<Period>,
@@ -136,15 +151,16 @@ async fn scorecards(
     Ok(axum::Json(PeriodPage { from, to, items: state.backend.scorecards(&actor, from, to).await? }))
 }
 
-#[derive(Serialize)]
-struct OneScorecard {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct OneScorecard {
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     scorecard: Scorecard,
     daily: Vec<DayPoint>,
 }
 
-async fn butler_scorecard(
+#[utoipa::path(get, path = "/api/v1/butlers/{id}/scorecard", tag = "admin", params(("id" = String, Path, description = "The opaque id"), Period), responses((status = 200, body = OneScorecard), crate::openapi::Errors))]
+pub(crate) async fn butler_scorecard(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -155,7 +171,8 @@ async fn butler_scorecard(
     Ok(axum::Json(OneScorecard { from, to, scorecard, daily }))
 }
 
-async fn my_butler(
+#[utoipa::path(get, path = "/api/v1/my-butler", tag = "community", responses((status = 200, body = Option<ButlerCard>), crate::openapi::Errors))]
+pub(crate) async fn my_butler(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
 ) -> ApiResult<axum::Json<Option<ButlerCard>>> {

@@ -20,20 +20,21 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/auth/login", post(login)).route("/auth/logout", post(logout)).route("/me", get(me))
 }
 
-#[derive(Deserialize)]
-struct LoginBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct LoginBody {
     phone: String,
     password: String,
 }
 
-#[derive(Serialize)]
-struct LoginAnswer {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct LoginAnswer {
     token: String,
     expires_at: DateTime<Utc>,
     user: Me,
 }
 
-async fn login(
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "sessions", request_body = LoginBody, responses((status = 200, body = LoginAnswer), crate::openapi::Errors), security(()))]
+pub(crate) async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     Json(body): Json<LoginBody>,
@@ -42,11 +43,13 @@ async fn login(
     Ok(axum::Json(LoginAnswer { token: login.token, expires_at: login.expires_at, user: login.me }))
 }
 
-async fn logout(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<StatusCode> {
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "sessions", responses((status = 204, description = "Signed out"), crate::openapi::Errors))]
+pub(crate) async fn logout(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<StatusCode> {
     state.backend.logout(&actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(AuthUser(actor): AuthUser) -> axum::Json<Me> {
+#[utoipa::path(get, path = "/api/v1/me", tag = "sessions", responses((status = 200, body = app::model::Me), crate::openapi::Errors))]
+pub(crate) async fn me(AuthUser(actor): AuthUser) -> axum::Json<Me> {
     axum::Json(actor.me())
 }

@@ -21,12 +21,13 @@ pub fn router() -> Router<AppState> {
         .route("/follow-ups", get(follow_ups))
 }
 
-#[derive(Deserialize)]
-struct ButlerBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct ButlerBody {
     butler_id: String,
 }
 
-async fn assign_butler(
+#[utoipa::path(put, path = "/api/v1/buildings/{id}/butler", tag = "community", request_body = ButlerBody, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = BuildingInfo), crate::openapi::Errors))]
+pub(crate) async fn assign_butler(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -35,7 +36,8 @@ async fn assign_butler(
     Ok(Json(state.backend.assign_butler(&actor, &id, &body.butler_id).await?))
 }
 
-async fn follow_ups(
+#[utoipa::path(get, path = "/api/v1/follow-ups", tag = "community", responses((status = 200, body = super::repairs::Page<FollowUp>), crate::openapi::Errors))]
+pub(crate) async fn follow_ups(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
 ) -> ApiResult<Json<super::repairs::Page<FollowUp>>> {
@@ -43,11 +45,16 @@ async fn follow_ups(
     Ok(Json(super::repairs::Page { items, next_cursor: None }))
 }
 
-async fn buildings(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<Json<Vec<BuildingInfo>>> {
+#[utoipa::path(get, path = "/api/v1/buildings", tag = "community", responses((status = 200, body = Vec<BuildingInfo>), crate::openapi::Errors))]
+pub(crate) async fn buildings(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<Json<Vec<BuildingInfo>>> {
     Ok(Json(state.backend.buildings(&actor).await?))
 }
 
-async fn unit(
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "community", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = UnitInfo), crate::openapi::Errors))]
+pub(crate) async fn unit(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,

@@ -4,15 +4,16 @@
 use app::model::help::{ElderInfo, ElderSettings};
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
     routing::{get, post, put},
 };
 use serde::Deserialize;
 
+use super::repairs::Page;
 use crate::{
     error::ApiResult,
-    extract::{AuthUser, Json},
+    extract::{AuthUser, Json, Query},
     state::AppState,
 };
 
@@ -23,13 +24,14 @@ pub fn router() -> Router<AppState> {
         .route("/residents/{id}/elder", put(set_elder))
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct ListQuery {
     /// `true`: every resident in reach, not only those in elder mode.
     all: Option<bool>,
 }
 
-async fn list(
+#[utoipa::path(get, path = "/api/v1/elders", tag = "help", params(ListQuery), responses((status = 200, body = Page<ElderInfo>), crate::openapi::Errors))]
+pub(crate) async fn list(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Query(q): Query<ListQuery>,
@@ -38,7 +40,8 @@ async fn list(
     Ok(axum::Json(super::repairs::Page { items, next_cursor: None }))
 }
 
-async fn set_elder(
+#[utoipa::path(put, path = "/api/v1/residents/{id}/elder", tag = "help", request_body = ElderSettings, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = ElderInfo), crate::openapi::Errors))]
+pub(crate) async fn set_elder(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -47,13 +50,14 @@ async fn set_elder(
     Ok(axum::Json(state.backend.set_elder(&actor, &id, body).await?))
 }
 
-#[derive(Deserialize)]
-struct FollowUpBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct FollowUpBody {
     result: String,
     note: Option<String>,
 }
 
-async fn follow_up(
+#[utoipa::path(post, path = "/api/v1/elders/{id}/check-in-follow-up", tag = "help", request_body = FollowUpBody, params(("id" = String, Path, description = "The opaque id")), responses((status = 204, description = "Recorded"), crate::openapi::Errors))]
+pub(crate) async fn follow_up(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,

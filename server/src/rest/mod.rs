@@ -1,16 +1,16 @@
 //! The JSON API under `/api/v1`, one module per resource. Handlers are
 //! thin: extract, call one service, answer.
 
-mod admin;
-mod auth;
-mod community;
-mod elders;
-mod help;
-mod notices;
-mod passes;
-mod repairs;
-mod uploads;
-mod wechat;
+pub(crate) mod admin;
+pub(crate) mod auth;
+pub(crate) mod community;
+pub(crate) mod elders;
+pub(crate) mod help;
+pub(crate) mod notices;
+pub(crate) mod passes;
+pub(crate) mod repairs;
+pub(crate) mod uploads;
+pub(crate) mod wechat;
 
 use app::model::{AppError, ErrorCode, Msg};
 use axum::Router;

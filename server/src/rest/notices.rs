@@ -6,7 +6,7 @@ use app::{
 };
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::repairs::Page;
 use crate::{
     error::ApiResult,
-    extract::{AuthUser, Json},
+    extract::{AuthUser, Json, Query},
     state::AppState,
 };
 
@@ -32,11 +32,16 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/attendees", get(attendees))
 }
 
-async fn list(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Page<Announcement>>> {
+#[utoipa::path(get, path = "/api/v1/announcements", tag = "notices", responses((status = 200, body = Page<Announcement>), crate::openapi::Errors))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<axum::Json<Page<Announcement>>> {
     Ok(axum::Json(Page { items: state.backend.notices(&actor).await?, next_cursor: None }))
 }
 
-async fn publish(
+#[utoipa::path(post, path = "/api/v1/announcements", tag = "notices", request_body = NewAnnouncement, responses((status = 201, body = Announcement), crate::openapi::Errors))]
+pub(crate) async fn publish(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Json(body): Json<NewAnnouncement>,
@@ -46,7 +51,8 @@ async fn publish(
 
 /// One notice; reading it over the API does not mark it read (that is
 /// `POST .../read`, so a list preview never counts as reading).
-async fn detail(
+#[utoipa::path(get, path = "/api/v1/announcements/{id}", tag = "notices", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Announcement), crate::openapi::Errors))]
+pub(crate) async fn detail(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -54,7 +60,8 @@ async fn detail(
     Ok(axum::Json(state.backend.notice(&actor, &id, false).await?))
 }
 
-async fn read(
+#[utoipa::path(post, path = "/api/v1/announcements/{id}/read", tag = "notices", params(("id" = String, Path, description = "The opaque id")), responses((status = 204, description = "Marked read"), crate::openapi::Errors))]
+pub(crate) async fn read(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -63,7 +70,8 @@ async fn read(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn unread(
+#[utoipa::path(get, path = "/api/v1/announcements/{id}/unread", tag = "notices", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Page<UnreadHousehold>), crate::openapi::Errors))]
+pub(crate) async fn unread(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -71,11 +79,16 @@ async fn unread(
     Ok(axum::Json(Page { items: state.backend.unread_households(&actor, &id).await?, next_cursor: None }))
 }
 
-async fn events(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Page<Activity>>> {
+#[utoipa::path(get, path = "/api/v1/events", tag = "notices", responses((status = 200, body = Page<Activity>), crate::openapi::Errors))]
+pub(crate) async fn events(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<axum::Json<Page<Activity>>> {
     Ok(axum::Json(Page { items: state.backend.activities(&actor).await?, next_cursor: None }))
 }
 
-async fn create_event(
+#[utoipa::path(post, path = "/api/v1/events", tag = "notices", request_body = NewActivity, responses((status = 201, body = Activity), crate::openapi::Errors))]
+pub(crate) async fn create_event(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Json(body): Json<NewActivity>,
@@ -83,7 +96,8 @@ async fn create_event(
     Ok((StatusCode::CREATED, axum::Json(state.backend.create_activity(&actor, body).await?)))
 }
 
-async fn event(
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "notices", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Activity), crate::openapi::Errors))]
+pub(crate) async fn event(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -91,12 +105,13 @@ async fn event(
     Ok(axum::Json(state.backend.activity(&actor, &id).await?))
 }
 
-#[derive(Deserialize)]
-struct RsvpBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct RsvpBody {
     headcount: Option<u32>,
 }
 
-async fn rsvp(
+#[utoipa::path(post, path = "/api/v1/events/{id}/rsvp", tag = "notices", request_body = RsvpBody, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = RsvpStatus), crate::openapi::Errors))]
+pub(crate) async fn rsvp(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -105,7 +120,8 @@ async fn rsvp(
     Ok(axum::Json(state.backend.rsvp(&actor, &id, body.headcount.unwrap_or(1)).await?))
 }
 
-async fn cancel_rsvp(
+#[utoipa::path(delete, path = "/api/v1/events/{id}/rsvp", tag = "notices", params(("id" = String, Path, description = "The opaque id")), responses((status = 204, description = "Cancelled"), crate::openapi::Errors))]
+pub(crate) async fn cancel_rsvp(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -114,12 +130,13 @@ async fn cancel_rsvp(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-struct Format {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct Format {
     format: Option<String>,
 }
 
-async fn attendees(
+#[utoipa::path(get, path = "/api/v1/events/{id}/attendees", tag = "notices", params(("id" = String, Path, description = "The opaque id"), Format), responses((status = 200, description = "JSON, or CSV (UTF-8 with BOM) with format=csv", content((Page<Attendee> = "application/json"), (String = "text/csv"))), crate::openapi::Errors))]
+pub(crate) async fn attendees(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     headers: HeaderMap,

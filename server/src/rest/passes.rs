@@ -9,7 +9,7 @@ use app::{
 };
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{delete, get, post},
@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::repairs::Page;
 use crate::{
     error::ApiResult,
-    extract::{AuthUser, ClientAddr, Json},
+    extract::{AuthUser, ClientAddr, Json, Query},
     state::AppState,
 };
 
@@ -33,7 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/gate/expected", get(expected))
         .route("/gate/entries", get(entries))
         .route("/gate/units", get(units))
-        .route("/gate/walk-ins", post(walk_in).get(walk_ins))
+        .route("/gate/walk-ins", post(walk_in))
         .route("/walk-ins", get(walk_ins))
         .route("/walk-ins/{id}/decision", post(decide))
 }
@@ -53,7 +53,8 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-async fn create(
+#[utoipa::path(post, path = "/api/v1/passes", tag = "passes", request_body = NewPass, responses((status = 201, body = CreatedPass), crate::openapi::Errors))]
+pub(crate) async fn create(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     headers: HeaderMap,
@@ -63,11 +64,16 @@ async fn create(
     Ok((StatusCode::CREATED, axum::Json(state.backend.create_pass(&actor, body, &base).await?)))
 }
 
-async fn list(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Page<Pass>>> {
+#[utoipa::path(get, path = "/api/v1/passes", tag = "passes", responses((status = 200, body = Page<Pass>), crate::openapi::Errors))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<axum::Json<Page<Pass>>> {
     Ok(axum::Json(Page { items: state.backend.my_passes(&actor).await?, next_cursor: None }))
 }
 
-async fn revoke(
+#[utoipa::path(delete, path = "/api/v1/passes/{id}", tag = "passes", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Pass), crate::openapi::Errors))]
+pub(crate) async fn revoke(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -76,8 +82,8 @@ async fn revoke(
 }
 
 /// `{token | code, gate?}`: the scanned link (or bare token) or the typed code.
-#[derive(Deserialize)]
-struct GateBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct GateBody {
     token: Option<String>,
     code: Option<String>,
     gate: Option<String>,
@@ -93,7 +99,8 @@ impl GateBody {
     }
 }
 
-async fn verify(
+#[utoipa::path(post, path = "/api/v1/gate/verify", tag = "passes", request_body = GateBody, responses((status = 200, body = Verdict), crate::openapi::Errors))]
+pub(crate) async fn verify(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     ClientAddr(client): ClientAddr,
@@ -102,7 +109,8 @@ async fn verify(
     Ok(axum::Json(state.backend.verify_pass(&actor, body.credential()?, &client).await?))
 }
 
-async fn admit(
+#[utoipa::path(post, path = "/api/v1/gate/admit", tag = "passes", request_body = GateBody, responses((status = 200, body = Entry), crate::openapi::Errors))]
+pub(crate) async fn admit(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     ClientAddr(client): ClientAddr,
@@ -111,19 +119,24 @@ async fn admit(
     Ok(axum::Json(state.backend.admit(&actor, body.credential()?, body.gate.as_deref(), &client).await?))
 }
 
-async fn expected(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Page<Pass>>> {
+#[utoipa::path(get, path = "/api/v1/gate/expected", tag = "passes", responses((status = 200, body = Page<Pass>), crate::openapi::Errors))]
+pub(crate) async fn expected(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<axum::Json<Page<Pass>>> {
     Ok(axum::Json(Page { items: state.backend.expected_today(&actor).await?, next_cursor: None }))
 }
 
-#[derive(Deserialize)]
-struct EntriesQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct EntriesQuery {
     gate: Option<String>,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
     format: Option<String>,
 }
 
-async fn entries(
+#[utoipa::path(get, path = "/api/v1/gate/entries", tag = "passes", params(EntriesQuery), responses((status = 200, description = "JSON, or CSV (UTF-8 with BOM) with format=csv", content((Page<Entry> = "application/json"), (String = "text/csv"))), crate::openapi::Errors))]
+pub(crate) async fn entries(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     headers: HeaderMap,
@@ -141,19 +154,24 @@ async fn entries(
     Ok(axum::Json(Page { items: list, next_cursor: None }).into_response())
 }
 
-async fn units(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Vec<UnitRef>>> {
+#[utoipa::path(get, path = "/api/v1/gate/units", tag = "passes", responses((status = 200, body = Vec<UnitRef>), crate::openapi::Errors))]
+pub(crate) async fn units(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<axum::Json<Vec<UnitRef>>> {
     Ok(axum::Json(state.backend.gate_units(&actor).await?))
 }
 
-#[derive(Deserialize)]
-struct WalkInBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct WalkInBody {
     visitor_name: String,
     visitor_phone: Option<String>,
     unit: String,
     purpose: Option<String>,
 }
 
-async fn walk_in(
+#[utoipa::path(post, path = "/api/v1/gate/walk-ins", tag = "passes", request_body = WalkInBody, responses((status = 201, body = WalkIn), crate::openapi::Errors))]
+pub(crate) async fn walk_in(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Json(b): Json<WalkInBody>,
@@ -165,16 +183,21 @@ async fn walk_in(
     Ok((StatusCode::CREATED, axum::Json(w)))
 }
 
-async fn walk_ins(State(state): State<AppState>, AuthUser(actor): AuthUser) -> ApiResult<axum::Json<Page<WalkIn>>> {
+#[utoipa::path(get, path = "/api/v1/walk-ins", tag = "passes", responses((status = 200, body = Page<WalkIn>), crate::openapi::Errors))]
+pub(crate) async fn walk_ins(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<axum::Json<Page<WalkIn>>> {
     Ok(axum::Json(Page { items: state.backend.walk_ins(&actor).await?, next_cursor: None }))
 }
 
-#[derive(Deserialize)]
-struct Decision {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct Decision {
     approve: bool,
 }
 
-async fn decide(
+#[utoipa::path(post, path = "/api/v1/walk-ins/{id}/decision", tag = "passes", request_body = Decision, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = WalkIn), crate::openapi::Errors))]
+pub(crate) async fn decide(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,

@@ -9,7 +9,7 @@ use app::{
 };
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{HeaderMap, StatusCode},
     routing::{get, post},
 };
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     error::ApiResult,
-    extract::{AuthUser, Json},
+    extract::{AuthUser, Json, Query},
     state::AppState,
 };
 
@@ -33,17 +33,19 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A page of a list: `{"items": [...], "next_cursor": ...}`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
 }
 
-async fn categories(State(state): State<AppState>, headers: HeaderMap) -> axum::Json<Vec<CategoryInfo>> {
+#[utoipa::path(get, path = "/api/v1/repair-categories", tag = "repairs", responses((status = 200, body = Vec<CategoryInfo>), crate::openapi::Errors), security(()))]
+pub(crate) async fn categories(State(state): State<AppState>, headers: HeaderMap) -> axum::Json<Vec<CategoryInfo>> {
     axum::Json(state.backend.repair_categories(web::lang(&headers)))
 }
 
-async fn create(
+#[utoipa::path(post, path = "/api/v1/repairs", tag = "repairs", request_body = NewRepair, responses((status = 201, body = Job), crate::openapi::Errors))]
+pub(crate) async fn create(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Json(body): Json<NewRepair>,
@@ -51,15 +53,16 @@ async fn create(
     Ok((StatusCode::CREATED, axum::Json(state.backend.create_repair(&actor, body).await?)))
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct ListQuery {
     scope: Option<String>,
     status: Option<String>,
     limit: Option<usize>,
     cursor: Option<String>,
 }
 
-async fn list(
+#[utoipa::path(get, path = "/api/v1/repairs", tag = "repairs", params(ListQuery), responses((status = 200, body = Page<JobSummary>), crate::openapi::Errors))]
+pub(crate) async fn list(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Query(q): Query<ListQuery>,
@@ -77,7 +80,8 @@ async fn list(
     Ok(axum::Json(Page { items, next_cursor: next.map(|t| t.to_rfc3339()) }))
 }
 
-async fn detail(
+#[utoipa::path(get, path = "/api/v1/repairs/{id}", tag = "repairs", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Job), crate::openapi::Errors))]
+pub(crate) async fn detail(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -85,7 +89,8 @@ async fn detail(
     Ok(axum::Json(state.backend.job(&actor, &id).await?))
 }
 
-async fn act(
+#[utoipa::path(post, path = "/api/v1/repairs/{id}/actions", tag = "repairs", request_body = ActionInput, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Job), crate::openapi::Errors))]
+pub(crate) async fn act(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -94,7 +99,8 @@ async fn act(
     Ok(axum::Json(state.backend.act(&actor, &id, body).await?))
 }
 
-async fn rate(
+#[utoipa::path(post, path = "/api/v1/repairs/{id}/rating", tag = "repairs", request_body = RatingInput, params(("id" = String, Path, description = "The opaque id")), responses((status = 201, body = Rating), crate::openapi::Errors))]
+pub(crate) async fn rate(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
@@ -103,7 +109,8 @@ async fn rate(
     Ok((StatusCode::CREATED, axum::Json(state.backend.rate_job(&actor, &id, body).await?)))
 }
 
-async fn assignable(
+#[utoipa::path(get, path = "/api/v1/repairs/{id}/assignable", tag = "repairs", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Vec<Assignable>), crate::openapi::Errors))]
+pub(crate) async fn assignable(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,

@@ -4,15 +4,29 @@
 use app::model::{AppError, ErrorCode, Msg, job::Photo};
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Multipart, State, multipart::MultipartError},
+    extract::{DefaultBodyLimit, State, multipart::MultipartError},
     http::StatusCode,
     routing::post,
 };
 
-use crate::{error::ApiResult, extract::AuthUser, state::AppState};
+use crate::{
+    error::ApiResult,
+    extract::{AuthUser, Multipart},
+    state::AppState,
+};
 
 /// The body may be a little larger than the photo itself (multipart framing).
 pub const BODY_LIMIT: usize = app::backend::media::MAX_BYTES + 64 * 1024;
+
+/// The multipart form `wx.uploadFile` sends: the photo in `file`; other
+/// fields are allowed and ignored.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct UploadForm {
+    /// JPEG, PNG or WebP, at most 15 MB and 50 megapixels.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/uploads", post(upload).layer(DefaultBodyLimit::max(BODY_LIMIT)))
@@ -27,10 +41,11 @@ pub fn multipart_error(e: &MultipartError) -> AppError {
     }
 }
 
-async fn upload(
+#[utoipa::path(post, path = "/api/v1/uploads", tag = "repairs", request_body(content = UploadForm, content_type = "multipart/form-data"), responses((status = 201, body = Photo), crate::openapi::Errors))]
+pub(crate) async fn upload(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
-    mut multipart: Multipart,
+    Multipart(mut multipart): Multipart,
 ) -> ApiResult<(StatusCode, axum::Json<Photo>)> {
     while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(&e))? {
         if field.name() == Some("file") {

@@ -24,14 +24,14 @@ pub fn router() -> Router<AppState> {
         .route("/subscriptions", post(add_consents).get(consents))
 }
 
-#[derive(Deserialize)]
-struct CodeBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct CodeBody {
     code: String,
 }
 
 /// A session (`token`, `user`), or `binding_required` with a ticket.
-#[derive(Serialize, Default)]
-struct WeChatAnswer {
+#[derive(Serialize, Default, utoipa::ToSchema)]
+pub(crate) struct WeChatAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,7 +43,11 @@ struct WeChatAnswer {
     binding_token: Option<String>,
 }
 
-async fn login(State(state): State<AppState>, Json(body): Json<CodeBody>) -> ApiResult<axum::Json<WeChatAnswer>> {
+#[utoipa::path(post, path = "/api/v1/auth/wechat", tag = "sessions", request_body = CodeBody, responses((status = 200, body = WeChatAnswer), crate::openapi::Errors), security(()))]
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    Json(body): Json<CodeBody>,
+) -> ApiResult<axum::Json<WeChatAnswer>> {
     Ok(axum::Json(match state.backend.wechat_login(&body.code).await? {
         WeChatLogin::Session(l) => WeChatAnswer {
             token: Some(l.token),
@@ -57,14 +61,15 @@ async fn login(State(state): State<AppState>, Json(body): Json<CodeBody>) -> Api
     }))
 }
 
-#[derive(Deserialize)]
-struct BindBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct BindBody {
     binding_token: String,
     phone: String,
     password: String,
 }
 
-async fn bind(
+#[utoipa::path(post, path = "/api/v1/auth/wechat/bind", tag = "sessions", request_body = BindBody, responses((status = 200, body = WeChatAnswer), crate::openapi::Errors), security(()))]
+pub(crate) async fn bind(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     Json(b): Json<BindBody>,
@@ -78,8 +83,8 @@ async fn bind(
     }))
 }
 
-#[derive(Deserialize)]
-struct ConsentBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct ConsentBody {
     templates: Vec<String>,
 }
 
@@ -90,7 +95,8 @@ fn by_template(list: Vec<(String, i64)>) -> BTreeMap<String, i64> {
     map
 }
 
-async fn add_consents(
+#[utoipa::path(post, path = "/api/v1/subscriptions", tag = "sessions", request_body = ConsentBody, responses((status = 200, body = BTreeMap<String, i64>, description = "Consents left per template"), crate::openapi::Errors))]
+pub(crate) async fn add_consents(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Json(b): Json<ConsentBody>,
@@ -98,7 +104,8 @@ async fn add_consents(
     Ok(axum::Json(by_template(state.backend.add_consents(&actor, &b.templates).await?)))
 }
 
-async fn consents(
+#[utoipa::path(get, path = "/api/v1/subscriptions", tag = "sessions", responses((status = 200, body = BTreeMap<String, i64>, description = "Consents left per template"), crate::openapi::Errors))]
+pub(crate) async fn consents(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
 ) -> ApiResult<axum::Json<BTreeMap<String, i64>>> {
