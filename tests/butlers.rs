@@ -2,10 +2,8 @@
 //! sees which scorecard, reassignment (audited), and the manager's console.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use chrono::{DateTime, Duration, Utc};
-use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -4,9 +4,7 @@
 //! `scripts/test.sh` then checks every answer against its schema.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -2,9 +2,7 @@
 //! between communities and units, demo seeding, the web shell's security.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 

@@ -4,11 +4,9 @@
 //! gateway, handled to the end, and pressable without JavaScript.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 

@@ -2,12 +2,10 @@
 //! under concurrent RSVPs, the waitlist, deadlines, roles, CSV.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use chrono::{Duration as Span, Utc};
-use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -4,12 +4,10 @@
 //! log as CSV, and the rate limit on guessing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use chrono::{Duration as Days, Utc};
-use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -4,12 +4,10 @@
 //! live stream.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use chrono::Utc;
-use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -4,19 +4,17 @@
 //! consent.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::{
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
+use crate::common::*;
 use axum::{
     Json, Router,
     extract::Query,
     routing::{get, post},
 };
-use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
