@@ -5,8 +5,10 @@
 #   2. unit tests of the model and services
 #   3. integration tests: the real server on an embedded database, over HTTP
 #   4. the debug build of the whole app (cargo leptos build)
-#   5. browser tests in Debian's Chromium (Playwright)
-#   6. the API fuzzed from its own OpenAPI document (schemathesis)
+#   5. the durability loop, short form: SIGKILL the server 5 times while
+#      it takes writes; every acknowledged write must survive
+#   6. browser tests in Debian's Chromium (Playwright)
+#   7. the API fuzzed from its own OpenAPI document (schemathesis)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -22,7 +24,7 @@ cargo fmt --all --check
 export RUSTFLAGS="$DEBUG_RUSTFLAGS"
 
 step "lints (server)"
-cargo clippy -p app -p linli-media -p linli-server --features app/ssr --all-targets -- -D warnings
+cargo clippy -p app -p linli-media -p linli-server -p linli-bench --features app/ssr --all-targets -- -D warnings
 step "lints (browser)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
@@ -35,6 +37,10 @@ step "building the app (debug)"
 # cargo-leptos adds `--cfg erase_components` itself; passing it in as well
 # would change the flags and rebuild everything.
 env -u RUSTFLAGS cargo leptos build
+
+step "durability: SIGKILL loop, short form (the full run is scripts/bench.sh)"
+cargo build -p linli-bench --bin killloop
+"$CARGO_TARGET_DIR/debug/killloop" --cycles "${KILL_CYCLES:-5}" --server "$CARGO_TARGET_DIR/debug/linli-server"
 
 step "browser tests (Chromium)"
 port=${E2E_PORT:-3100}

@@ -2,14 +2,19 @@
 //! SurrealDB) on a real socket, driven over HTTP as a client would. One
 //! test binary holding every suite: each would otherwise link the whole
 //! server and database again.
+// Tests and their helpers may panic: that is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
+mod backup;
 mod butlers;
+mod cluster;
 mod contract;
 mod foundation;
 mod help;
 mod notices;
 mod passes;
 mod repairs;
+mod security;
 mod wechat;

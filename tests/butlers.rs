@@ -1,6 +1,5 @@
 //! The butler-per-building model: exact scorecards from scripted jobs, who
 //! sees which scorecard, reassignment (audited), and the manager's console.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common::*;
 use chrono::{DateTime, Duration, Utc};

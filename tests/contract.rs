@@ -2,7 +2,6 @@
 //! `../shared/API.md`, and every documented operation answers without a
 //! server error, for a resident and for the manager. (The fuzzer run by
 //! `scripts/test.sh` then checks every answer against its schema.)
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common::*;
 use reqwest::{Method, StatusCode};

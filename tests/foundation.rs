@@ -1,6 +1,5 @@
 //! Foundation: sign-in under every role, sessions, errors, isolation
 //! between communities and units, demo seeding, the web shell's security.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common::*;
 use reqwest::{Method, StatusCode, header};

@@ -2,7 +2,6 @@
 //! answer, idempotent, visible to the right people only, escalated on time
 //! (also across a restart), contacts notified through a (fake) SMS
 //! gateway, handled to the end, and pressable without JavaScript.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

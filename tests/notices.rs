@@ -1,6 +1,5 @@
 //! Announcements and events over HTTP: audiences, read receipts, capacity
 //! under concurrent RSVPs, the waitlist, deadlines, roles, CSV.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -2,7 +2,6 @@
 //! reason, a race between two guards, privacy between units and
 //! communities, the visitor's page and its QR code, walk-ins, the entry
 //! log as CSV, and the rate limit on guessing.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

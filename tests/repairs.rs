@@ -2,7 +2,6 @@
 //! refusals that change nothing, access between units and buildings,
 //! photos (EXIF, bombs, fakes), SLA alerts, auto-confirmation and the
 //! live stream.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,6 @@
 //! API on loopback: first login → bind → login again; a bad code; a
 //! provider that does not answer; subscribe messages sent only with a
 //! consent.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
     sync::{Arc, Mutex},

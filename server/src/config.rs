@@ -14,6 +14,11 @@ pub struct Config {
     #[arg(long, env = "LINLI_DB", default_value = "surrealkv://data/linli")]
     pub db: String,
 
+    /// The database inside SurrealDB's `linli` namespace. Deployments (or
+    /// test runs) sharing one SurrealDB server use different names.
+    #[arg(long, env = "LINLI_DB_NAME", default_value = "linli")]
+    pub db_name: String,
+
     /// Address to listen on.
     #[arg(long, env = "LINLI_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
@@ -71,6 +76,23 @@ pub struct Config {
     #[arg(long, env = "LINLI_VISITOR_RETENTION_DAYS", default_value_t = 90)]
     pub visitor_retention_days: u64,
 
+    /// Pass verifications and admissions one guard may make per minute;
+    /// one client address may make twice as many. Raised only for load
+    /// tests.
+    #[arg(long, env = "LINLI_GATE_LIMIT_PER_MINUTE", default_value_t = 60)]
+    pub gate_limit_per_minute: u32,
+
+    /// A secret that lets an operator download a consistent backup of the
+    /// whole database from the running server (`GET /api/v1/backup` with
+    /// `Authorization: Bearer <token>`). Unset: backups over HTTP are off.
+    #[arg(long, env = "LINLI_BACKUP_TOKEN")]
+    pub backup_token: Option<String>,
+
+    /// Restore the backup in this file (from `GET /api/v1/backup`) into
+    /// the database given by `--db`, which must be empty, then exit.
+    #[arg(long, value_name = "FILE")]
+    pub restore: Option<PathBuf>,
+
     /// The WeChat API (code-to-session, access token, subscribe messages).
     #[arg(long, env = "LINLI_WECHAT_API_BASE", default_value = "https://api.weixin.qq.com")]
     pub wechat_api_base: String,
@@ -95,6 +117,7 @@ impl Config {
     pub fn for_tests() -> Self {
         Self {
             db: "mem://".into(),
+            db_name: "linli".into(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             demo: true,
             media_dir: std::env::temp_dir().join("linli-test-media"),
@@ -107,6 +130,9 @@ impl Config {
             sms_url: None,
             public_url: None,
             visitor_retention_days: 90,
+            gate_limit_per_minute: 60,
+            backup_token: None,
+            restore: None,
             wechat_api_base: "https://api.weixin.qq.com".into(),
             wechat_appid: None,
             wechat_secret: None,

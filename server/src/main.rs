@@ -7,6 +7,19 @@ async fn main() -> std::process::ExitCode {
     let config = Config::parse();
     init_logging(&config.log_format);
 
+    if let Some(file) = &config.restore {
+        return match app::backend::backup::restore(&config.db, &config.db_name, file).await {
+            Ok(()) => {
+                tracing::info!(file = %file.display(), db = %config.db, "restored");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot restore");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
+
     let addr = config.addr;
     let server = match Server::build(config).await {
         Ok(s) => s,

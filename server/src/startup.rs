@@ -45,6 +45,7 @@ impl Server {
         let backend = Backend::start(
             &config.db,
             BackendConfig {
+                database: config.db_name.clone(),
                 session_idle: Duration::from_secs(config.session_idle_secs),
                 session_max: Duration::from_secs(config.session_max_secs),
                 media_dir: config.media_dir.clone(),
@@ -60,6 +61,7 @@ impl Server {
                         config.wechat_templates.as_deref().unwrap_or_default(),
                     ),
                 },
+                gate_limit_per_minute: config.gate_limit_per_minute.max(1),
             },
         )
         .await?;
@@ -81,6 +83,10 @@ impl Server {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let sweeper = tokio::spawn(sweep(self.backend.clone(), self.shutdown.subscribe()));
+        let relay = {
+            let (backend, shutdown) = (self.backend.clone(), self.shutdown.subscribe());
+            tokio::spawn(async move { backend.run_relay(shutdown).await })
+        };
         let notify = self.shutdown;
         let result = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
@@ -90,6 +96,7 @@ impl Server {
             })
             .await;
         sweeper.abort();
+        relay.abort();
         result
     }
 }

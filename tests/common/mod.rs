@@ -37,10 +37,17 @@ pub struct TestServer {
 }
 
 /// A test configuration: in-memory database, demo data, own media folder.
+///
+/// With `LINLI_TEST_DB=ws://host:port` every test runs against that remote
+/// SurrealDB instead (`scripts/remote-db.sh`), each in a database of its own.
 pub fn config() -> (Config, tempfile::TempDir) {
     let tmp = tempfile::tempdir().expect("temp dir");
     let mut c = Config::for_tests();
     c.media_dir = tmp.path().join("media");
+    if let Ok(url) = std::env::var("LINLI_TEST_DB") {
+        c.db = url;
+        c.db_name = format!("test_{}", rand::random::<u64>());
+    }
     (c, tmp)
 }
 
@@ -390,4 +397,19 @@ impl FakeGateway {
     pub fn messages(&self) -> Vec<Value> {
         self.received.lock().unwrap().clone()
     }
+}
+
+/// Every row of every table, by table, in id order: the whole content.
+pub async fn dump(db: &app::backend::db::Db) -> Vec<(String, Vec<Value>)> {
+    let mut res = db.query("INFO FOR DB").await.unwrap();
+    let info: Option<Value> = res.take(0).unwrap();
+    let mut tables: Vec<String> = info.unwrap()["tables"].as_object().unwrap().keys().cloned().collect();
+    tables.sort();
+    let mut out = Vec::new();
+    for t in tables {
+        let mut res = db.query("SELECT * FROM type::table($t) ORDER BY id").bind(("t", t.clone())).await.unwrap();
+        let rows: Vec<Value> = res.take(0).unwrap();
+        out.push((t, rows));
+    }
+    out
 }

@@ -10,10 +10,10 @@ use surrealdb::{IndexedResults, Surreal, engine::any::Any, method::Query, opt::a
 
 use super::error::{Error, Result};
 
-/// Namespace and database every deployment uses; communities are rows, not
-/// databases, so one property company's deployment holds all of them.
+/// The namespace every deployment uses; communities are rows, not
+/// databases, so one property company's deployment holds all of them in
+/// one database (named by `LINLI_DB_NAME`, `linli` by default).
 const NAMESPACE: &str = "linli";
-const DATABASE: &str = "linli";
 
 struct Migration {
     version: i64,
@@ -29,12 +29,14 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "passes", sql: include_str!("migrations/0004_passes.surql") },
     Migration { version: 5, name: "notices", sql: include_str!("migrations/0005_notices.surql") },
     Migration { version: 6, name: "wechat", sql: include_str!("migrations/0006_wechat.surql") },
+    Migration { version: 7, name: "relay", sql: include_str!("migrations/0007_relay.surql") },
 ];
 
 /// A handle to the database; cheap to clone.
 #[derive(Clone)]
 pub struct Db {
     inner: Surreal<Any>,
+    shared: bool,
 }
 
 impl Db {
@@ -42,7 +44,15 @@ impl Db {
     ///
     /// For a remote server, `LINLI_DB_USER` / `LINLI_DB_PASS` sign in as a
     /// root user when set.
-    pub async fn connect(url: &str) -> Result<Self> {
+    pub async fn connect(url: &str, database: &str) -> Result<Self> {
+        let db = Self::open_unmigrated(url, database).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Connects and selects the namespace without touching the schema: a
+    /// restore must find the database exactly as it is.
+    pub async fn open_unmigrated(url: &str, database: &str) -> Result<Self> {
         let url = durable_url(url);
         let inner = open(&url).await?;
         if is_remote(&url)
@@ -50,10 +60,8 @@ impl Db {
         {
             inner.signin(Root { username, password }).await?;
         }
-        inner.use_ns(NAMESPACE).use_db(DATABASE).await?;
-        let db = Self { inner };
-        db.migrate().await?;
-        Ok(db)
+        inner.use_ns(NAMESPACE).use_db(database).await?;
+        Ok(Self { inner, shared: is_remote(&url) })
     }
 
     /// Starts a query; bind every value with `.bind(...)`, never format it in.
@@ -67,12 +75,26 @@ impl Db {
         &self.inner
     }
 
+    /// Whether other server processes may share this database (a remote
+    /// server), so live events must be relayed between processes.
+    pub fn is_shared(&self) -> bool {
+        self.shared
+    }
+
     /// Whether the database answers, for `/healthz`.
     pub async fn ping(&self) -> Result<()> {
         run(self.inner.query("RETURN 1")).await.map(|_| ())
     }
 
-    async fn migrate(&self) -> Result<()> {
+    /// How many tables the database defines; zero for a new database.
+    pub async fn table_count(&self) -> Result<usize> {
+        let mut res = run(self.inner.query("INFO FOR DB")).await?;
+        let info: Option<serde_json::Value> = res.take(0)?;
+        Ok(info.as_ref().and_then(|i| i.get("tables")).and_then(|t| t.as_object()).map_or(0, |t| t.len()))
+    }
+
+    /// Applies the migrations this database has not seen yet.
+    pub async fn migrate(&self) -> Result<()> {
         run(self.inner.query(
             "DEFINE TABLE IF NOT EXISTS migration SCHEMAFULL;
              DEFINE FIELD IF NOT EXISTS version ON migration TYPE int;

@@ -9,6 +9,10 @@
 //!
 //! Event ids are `<boot>-<seq>`: `boot` changes at every start, so an id
 //! from before a restart is recognised and answered with `resync`.
+//!
+//! When several server processes share one database, each hub also hands
+//! its own events to the relay (`relay.rs`), which passes them to the
+//! other processes' hubs; an event is numbered by the hub that delivers it.
 
 use std::{
     collections::VecDeque,
@@ -16,15 +20,15 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use tokio::sync::broadcast;
+use serde::{Deserialize, Serialize};
+use tokio::sync::{broadcast, mpsc};
 
 use super::{ids, policy::Actor};
 use crate::model::{Role, live::EventKind};
 
 /// Who may receive an event. Everyone matching any part receives it, and
 /// only within the event's community.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Audience {
     /// These people.
     pub users: Vec<String>,
@@ -85,6 +89,8 @@ pub struct EventHub {
     boot: String,
     inner: Mutex<Ring>,
     sender: broadcast::Sender<Arc<LiveEvent>>,
+    /// This process's own events, for the relay to other processes.
+    relay: Mutex<Option<mpsc::UnboundedSender<Arc<LiveEvent>>>>,
 }
 
 struct Ring {
@@ -110,13 +116,54 @@ impl EventHub {
     pub fn new() -> Self {
         let (sender, _) = broadcast::channel(RING);
         let boot: String = ids::new_key().chars().take(8).collect();
-        Self { boot, inner: Mutex::new(Ring { next: 1, events: VecDeque::with_capacity(RING) }), sender }
+        Self {
+            boot,
+            inner: Mutex::new(Ring { next: 1, events: VecDeque::with_capacity(RING) }),
+            sender,
+            relay: Mutex::new(None),
+        }
+    }
+
+    /// Who published an event, among the processes sharing a database.
+    pub fn origin(&self) -> &str {
+        &self.boot
+    }
+
+    /// From now on, this process's own events are also handed to `relay`.
+    pub fn relay_to(&self, relay: mpsc::UnboundedSender<Arc<LiveEvent>>) {
+        if let Ok(mut slot) = self.relay.lock() {
+            *slot = Some(relay);
+        }
+    }
+
+    /// Publishes an event of this process: to its streams and, when
+    /// processes share the database, to the others.
+    pub fn publish(&self, kind: EventKind, community: &str, audience: Audience, data: serde_json::Value) {
+        let Some(event) = self.deliver(kind, community, audience, data) else { return };
+        if let Ok(relay) = self.relay.lock()
+            && let Some(relay) = relay.as_ref()
+        {
+            // A closed relay means shutdown; local delivery has happened.
+            let _ = relay.send(event);
+        }
+    }
+
+    /// Publishes an event that another process published first: to this
+    /// process's streams only.
+    pub fn publish_relayed(&self, kind: EventKind, community: &str, audience: Audience, data: serde_json::Value) {
+        self.deliver(kind, community, audience, data);
     }
 
     /// Numbers, remembers and broadcasts an event. Numbering and sending
     /// happen under one lock, so every stream sees events in order.
-    pub fn publish(&self, kind: EventKind, community: &str, audience: Audience, data: serde_json::Value) {
-        let Ok(mut ring) = self.inner.lock() else { return };
+    fn deliver(
+        &self,
+        kind: EventKind,
+        community: &str,
+        audience: Audience,
+        data: serde_json::Value,
+    ) -> Option<Arc<LiveEvent>> {
+        let Ok(mut ring) = self.inner.lock() else { return None };
         let seq = ring.next;
         ring.next += 1;
         let event = Arc::new(LiveEvent {
@@ -133,7 +180,8 @@ impl EventHub {
         }
         ring.events.push_back(event.clone());
         // No subscriber is not an error: nobody is watching right now.
-        let _ = self.sender.send(event);
+        let _ = self.sender.send(event.clone());
+        Some(event)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<LiveEvent>> {

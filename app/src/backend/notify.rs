@@ -91,6 +91,8 @@ struct Pending {
 
 /// Delivery attempts before a message is marked failed.
 const MAX_ATTEMPTS: i64 = 6;
+/// How long a process holds a message it is sending before another may retry it.
+const CLAIM_LEASE: chrono::Duration = chrono::Duration::seconds(30);
 
 impl Backend {
     /// Queues text messages (SMS); delivered by [`Backend::deliver_notifications`].
@@ -128,6 +130,29 @@ impl Backend {
 
     /// Sends what is due in the outbox. Failures are retried with growing
     /// pauses (2 s, 4 s, 8 s...) and given up after a few attempts.
+    /// Takes a due message for this process: its next attempt moves past
+    /// the lease, so another process draining the same outbox skips it and
+    /// a message is sent once. A process that dies holding it leaves it to
+    /// be retried when the lease runs out.
+    async fn claim_notification(&self, id: &str, now: DateTime<Utc>) -> Result<bool> {
+        let claimed = run(self
+            .db
+            .query(
+                "UPDATE type::record('notification', $id) SET next_at = $lease
+                     WHERE status = 'pending' AND next_at <= $now RETURN VALUE id",
+            )
+            .bind(("id", id.to_string()))
+            .bind(("now", now))
+            .bind(("lease", now + CLAIM_LEASE)))
+        .await;
+        match claimed {
+            Ok(mut res) => Ok(!res.take::<Vec<surrealdb::types::RecordId>>(0)?.is_empty()),
+            // Another process claimed it in the same instant.
+            Err(e) if e.is_retryable() => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     pub async fn deliver_notifications(&self, now: DateTime<Utc>) -> Result<usize> {
         let mut res = run(self
             .db
@@ -140,6 +165,9 @@ impl Backend {
         let due: Vec<Pending> = rows(&mut res, 0)?;
         let mut sent = 0;
         for n in due {
+            if !self.claim_notification(&n.id, now).await? {
+                continue;
+            }
             let params: serde_json::Value = serde_json::from_str(&n.params).unwrap_or_default();
             let outcome = if n.channel == "wechat" {
                 let template_id = params["template_id"].as_str().unwrap_or_default().to_string();

@@ -7,6 +7,9 @@ use super::{db::Db, error::Result, events::EventHub, notify::Sender, ratelimit::
 /// Settings the services need, filled from the server's configuration.
 #[derive(Clone, Debug)]
 pub struct BackendConfig {
+    /// The database inside the `linli` namespace; several deployments, or
+    /// test runs, can share one SurrealDB server under different names.
+    pub database: String,
     /// A session unused for this long expires.
     pub session_idle: Duration,
     /// A session expires this long after login, however much it is used.
@@ -24,11 +27,16 @@ pub struct BackendConfig {
     pub visitor_retention: Duration,
     /// The WeChat-style identity provider and message API.
     pub wechat: super::wechat::WeChatConfig,
+    /// Pass verifications and admissions a guard may make per minute
+    /// (twice as many per client address). Guessing an 8-character code
+    /// at this pace takes far longer than a pass lives.
+    pub gate_limit_per_minute: u32,
 }
 
 impl Default for BackendConfig {
     fn default() -> Self {
         Self {
+            database: "linli".into(),
             session_idle: Duration::from_secs(14 * 24 * 3600),
             session_max: Duration::from_secs(60 * 24 * 3600),
             media_dir: PathBuf::from("data/media"),
@@ -37,6 +45,7 @@ impl Default for BackendConfig {
             sms_url: None,
             visitor_retention: Duration::from_secs(90 * 24 * 3600),
             wechat: super::wechat::WeChatConfig::default(),
+            gate_limit_per_minute: 60,
         }
     }
 }
@@ -73,13 +82,13 @@ impl Deref for Backend {
 impl Backend {
     /// Connects to the database at `db_url`, migrates it and builds the services.
     pub async fn start(db_url: &str, config: BackendConfig) -> Result<Self> {
-        let db = Db::connect(db_url).await?;
+        let db = Db::connect(db_url, &config.database).await?;
         Ok(Self(Arc::new(Inner {
             db,
             login_by_phone: RateLimiter::new(5, Duration::from_secs(15 * 60)),
             login_by_client: RateLimiter::new(50, Duration::from_secs(15 * 60)),
-            gate_by_guard: RateLimiter::new(60, Duration::from_secs(60)),
-            gate_by_client: RateLimiter::new(120, Duration::from_secs(60)),
+            gate_by_guard: RateLimiter::new(config.gate_limit_per_minute, Duration::from_secs(60)),
+            gate_by_client: RateLimiter::new(config.gate_limit_per_minute.saturating_mul(2), Duration::from_secs(60)),
             events: EventHub::new(),
             notifier: Sender::from_url(config.sms_url.as_deref()),
             wechat: super::wechat::WeChat::new(config.wechat.clone()),

@@ -3,6 +3,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod auth;
+pub(crate) mod backup;
 pub(crate) mod community;
 pub(crate) mod elders;
 pub(crate) mod help;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(admin::router())
         .merge(auth::router())
+        .merge(backup::router())
         .merge(community::router())
         .merge(elders::router())
         .merge(help::router())

@@ -1,0 +1,86 @@
+//! Shared pieces of the benchmarks: starting the real server binary as a
+//! child process and talking to it over HTTP.
+
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "linli-demo";
+
+/// The server binary: `--server <path>`, else the debug build.
+pub fn server_binary(args: &[String]) -> PathBuf {
+    if let Some(i) = args.iter().position(|a| a == "--server")
+        && let Some(p) = args.get(i + 1)
+    {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+    PathBuf::from(target).join("debug/linli-server")
+}
+
+/// The value after `--name` on the command line.
+pub fn arg<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// A free port on loopback.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(3999)
+}
+
+/// A running server process.
+pub struct ServerProcess {
+    pub child: Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Starts the binary on `db` and waits until it answers `/healthz`.
+    pub async fn start(binary: &Path, db: &str, port: u16, media: &Path) -> Result<Self, String> {
+        let child = Command::new(binary)
+            .env("LINLI_DB", db)
+            .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
+            .env("LINLI_DEMO", "1")
+            .env("LINLI_MEDIA_DIR", media)
+            .env("LINLI_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let server = Self { child, base: format!("http://127.0.0.1:{port}") };
+        let client = reqwest::Client::new();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            if let Ok(res) = client.get(format!("{}/healthz", server.base)).send().await
+                && res.status().is_success()
+            {
+                return Ok(server);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err("the server did not become healthy within 60 s".into())
+    }
+
+    /// SIGKILL: no shutdown, no flush, as a power cut would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Signs in over the API.
+pub async fn login(client: &reqwest::Client, base: &str, phone: &str) -> Result<String, String> {
+    let res = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({ "phone": phone, "password": PASSWORD }))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let body: Value = res.json().await.map_err(|e| e.to_string())?;
+    body["token"].as_str().map(str::to_string).ok_or_else(|| format!("no token: {body}"))
+}

@@ -1,0 +1,308 @@
+//! The security suite: every endpoint that takes an object id, tried by
+//! every role of another community and by same-community people who do not
+//! own the object, is refused with 403/404 and changes nothing stored;
+//! session fixation; injection strings stored as text; markup rendered as
+//! text; polyglot uploads re-encoded.
+
+use reqwest::{Method, StatusCode, header};
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+/// The objects of the first community that the attackers aim at.
+struct Targets {
+    job: String,
+    call: String,
+    pass: String,
+    notice: String,
+    event: String,
+    walk_in: String,
+    unit: String,
+    building: String,
+    butler: String,
+    worker: String,
+    elder: String,
+}
+
+impl Targets {
+    async fn create(s: &TestServer) -> Self {
+        let resident = s.login(RESIDENT).await;
+        let admin = s.login(ADMIN).await;
+        let guard = s.login(GUARD).await;
+        let id_of = |v: &Value| v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_string();
+        let me = |phone: &'static str| async move { id_of(&s.get("/api/v1/me", &s.login(phone).await).await.1) };
+
+        let (_, job) = s.post("/api/v1/repairs", &resident, json!({ "category": "leak" })).await;
+        let (_, call) =
+            s.post("/api/v1/help-calls", &s.login(ELDER).await, json!({ "client_key": "security-0001" })).await;
+        let (_, pass) = s.post("/api/v1/passes", &resident, json!({ "visitor_name": "王五" })).await;
+        let (_, buildings) = s.get("/api/v1/buildings", &admin).await;
+        let building = buildings.as_array().unwrap().iter().find(|b| b["number"] == "1").map(id_of).unwrap();
+        let (_, notice) = s
+            .post(
+                "/api/v1/announcements",
+                &admin,
+                json!({ "title": "1号楼停水", "body": "停水", "category": "outage", "building_ids": [building], "urgent": true }),
+            )
+            .await;
+        let starts = chrono::Utc::now() + chrono::Duration::days(2);
+        let (_, event) = s
+            .post(
+                "/api/v1/events",
+                &admin,
+                json!({ "title": "晚会", "description": "", "place": "会所", "starts_at": starts, "ends_at": starts + chrono::Duration::hours(2), "capacity": 10 }),
+            )
+            .await;
+        let (_, me_resident) = s.get("/api/v1/me", &resident).await;
+        let unit = me_resident["unit"]["id"].as_str().unwrap().to_string();
+        let (_, walk_in) = s
+            .post(
+                "/api/v1/gate/walk-ins",
+                &guard,
+                json!({ "visitor_name": "快递员", "unit": unit, "purpose": "送快递" }),
+            )
+            .await;
+        Self {
+            job: id_of(&job),
+            call: id_of(&call),
+            pass: id_of(&pass),
+            notice: id_of(&notice),
+            event: id_of(&event),
+            walk_in: id_of(&walk_in),
+            unit,
+            building,
+            butler: me(BUTLER).await,
+            worker: me(WORKER).await,
+            elder: me(ELDER).await,
+        }
+    }
+}
+
+/// Every operation of the API that names an object in its path, with a
+/// body that would be valid for the object's owner.
+fn operations(t: &Targets) -> Vec<(Method, String, Option<Value>)> {
+    let op = |m: Method, path: &str, id: &str, body: Option<Value>| (m, path.replace("{id}", id), body);
+    vec![
+        op(Method::GET, "/api/v1/repairs/{id}", &t.job, None),
+        op(Method::POST, "/api/v1/repairs/{id}/actions", &t.job, Some(json!({ "action": "cancel" }))),
+        op(Method::GET, "/api/v1/repairs/{id}/assignable", &t.job, None),
+        op(Method::POST, "/api/v1/repairs/{id}/rating", &t.job, Some(json!({ "stars": 1 }))),
+        op(Method::GET, "/api/v1/help-calls/{id}", &t.call, None),
+        op(Method::POST, "/api/v1/help-calls/{id}/actions", &t.call, Some(json!({ "action": "acknowledge" }))),
+        op(Method::DELETE, "/api/v1/passes/{id}", &t.pass, None),
+        op(Method::GET, "/api/v1/announcements/{id}", &t.notice, None),
+        op(Method::POST, "/api/v1/announcements/{id}/read", &t.notice, Some(json!({}))),
+        op(Method::GET, "/api/v1/announcements/{id}/unread", &t.notice, None),
+        op(Method::GET, "/api/v1/events/{id}", &t.event, None),
+        op(Method::GET, "/api/v1/events/{id}/attendees", &t.event, None),
+        op(Method::POST, "/api/v1/events/{id}/rsvp", &t.event, Some(json!({ "headcount": 1 }))),
+        op(Method::DELETE, "/api/v1/events/{id}/rsvp", &t.event, None),
+        op(Method::POST, "/api/v1/walk-ins/{id}/decision", &t.walk_in, Some(json!({ "approve": true }))),
+        op(Method::GET, "/api/v1/units/{id}", &t.unit, None),
+        op(Method::PUT, "/api/v1/buildings/{id}/butler", &t.building, Some(json!({ "butler_id": t.butler }))),
+        op(Method::GET, "/api/v1/butlers/{id}/scorecard", &t.butler, None),
+        op(Method::PATCH, "/api/v1/staff/{id}", &t.worker, Some(json!({ "active": false }))),
+        op(Method::PUT, "/api/v1/residents/{id}/elder", &t.elder, Some(json!({ "elder_mode": false }))),
+        op(Method::POST, "/api/v1/elders/{id}/check-in-follow-up", &t.elder, Some(json!({ "result": "reached_ok" }))),
+    ]
+}
+
+/// What may legitimately be reached inside the community by someone who
+/// does not own the object: events are for the whole community (their
+/// attendee lists for its staff), every notice may be read by the staff
+/// who work across buildings, and a guard looks units up at the gate.
+fn allowed_in_community(phone: &str, method: &Method, path: &str) -> bool {
+    let events = path.contains("/events/") && (!path.ends_with("/attendees") || phone != RESIDENT_B2);
+    let cross_building_staff = phone == WORKER || phone == GUARD;
+    let notices = cross_building_staff && path.contains("/announcements/") && !path.ends_with("/unread");
+    events || notices || phone == GUARD && path.contains("/units/") && method == Method::GET
+}
+
+async fn stored(s: &TestServer) -> Vec<(String, Vec<Value>)> {
+    // Sessions change with every request (last use); they are not data.
+    dump(&s.backend.db).await.into_iter().filter(|(t, _)| t != "session").collect()
+}
+
+#[tokio::test]
+async fn no_one_reaches_another_units_or_communitys_objects_and_nothing_changes() {
+    let s = TestServer::start().await;
+    let t = Targets::create(&s).await;
+    let ops = operations(&t);
+
+    // Every documented path with an id is in the matrix.
+    let doc: Value = s.req(Method::GET, "/api/v1/openapi.json", None).send().await.unwrap().json().await.unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if path.contains("{id}") {
+                let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                let covered = ops.iter().any(|(om, p, _)| {
+                    *om == m && path.split('/').zip(p.split('/')).all(|(a, b)| a == "{id}" || a == b)
+                });
+                assert!(covered, "{method} {path} is in the authorisation matrix");
+            }
+        }
+    }
+
+    let mut attackers = Vec::new();
+    for phone in [OTHER_RESIDENT, OTHER_BUTLER, OTHER_GUARD, OTHER_ADMIN, RESIDENT_B2, BUTLER_B3, WORKER, GUARD] {
+        attackers.push((phone, s.login(phone).await));
+    }
+    let before = stored(&s).await;
+    let mut tried = 0;
+    for (phone, token) in &attackers {
+        let foreign = phone.ends_with("11"); // the second community's accounts
+        for (method, path, body) in &ops {
+            if !foreign && allowed_in_community(phone, method, path) {
+                continue;
+            }
+            let mut req = s.req(method.clone(), path, Some(token));
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let (status, err) = split(req.send().await.unwrap()).await;
+            assert!(
+                status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+                "{phone} {method} {path}: {status} {err}"
+            );
+            assert!(matches!(error_code(&err), "forbidden" | "not_found"), "{phone} {method} {path}: {err}");
+            tried += 1;
+        }
+    }
+    assert!(tried > 120, "{tried} attempts");
+    assert_eq!(stored(&s).await, before, "no refused attempt changed anything");
+}
+
+#[tokio::test]
+async fn a_session_id_planted_before_login_is_never_adopted() {
+    let s = TestServer::start().await;
+    let planted = "linli_session=attacker-chosen-value";
+    let res = s
+        .req(Method::POST, "/forms/login", None)
+        .header(header::COOKIE, planted)
+        .form(&[("phone", RESIDENT), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let issued = res.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    assert_ne!(issued, planted, "a fresh session id is issued at login");
+    let page = s.req(Method::GET, "/", None).header(header::COOKIE, planted).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::SEE_OTHER, "the planted id signs no one in");
+
+    // Two logins give two different sessions; logging one out leaves the other.
+    let (a, b) = (s.login(RESIDENT).await, s.login(RESIDENT).await);
+    assert_ne!(a, b);
+    s.post("/api/v1/auth/logout", &a, json!({})).await;
+    assert_eq!(s.get("/api/v1/me", &a).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(s.get("/api/v1/me", &b).await.0, StatusCode::OK);
+}
+
+/// Strings that would change a query if it were built by formatting.
+const INJECTIONS: [&str; 5] = [
+    "'; DELETE repair; --",
+    "\"; REMOVE TABLE user; \"",
+    "$session.id } RETURN 1; {",
+    "⟨user⟩:⟨1⟩ OR 1=1",
+    "1;UPDATE user SET role='admin'",
+];
+
+#[tokio::test]
+async fn injection_strings_in_text_fields_are_stored_as_text() {
+    let s = TestServer::start().await;
+    let resident = s.login(RESIDENT).await;
+    let admin = s.login(ADMIN).await;
+    for text in INJECTIONS {
+        let (status, job) =
+            s.post("/api/v1/repairs", &resident, json!({ "category": "leak", "description": text })).await;
+        assert_eq!(status, StatusCode::CREATED, "{text}: {job}");
+        let (_, back) = s.get(&format!("/api/v1/repairs/{}", job["id"].as_str().unwrap()), &resident).await;
+        assert_eq!(back["description"], text);
+
+        let (status, pass) = s.post("/api/v1/passes", &resident, json!({ "visitor_name": text })).await;
+        assert_eq!(status, StatusCode::CREATED, "{text}: {pass}");
+        assert_eq!(pass["visitor_name"], text);
+
+        let (status, notice) =
+            s.post("/api/v1/announcements", &admin, json!({ "title": text, "body": text, "category": "notice" })).await;
+        assert_eq!(status, StatusCode::CREATED, "{text}: {notice}");
+        let (_, back) = s.get(&format!("/api/v1/announcements/{}", notice["id"].as_str().unwrap()), &resident).await;
+        assert_eq!((back["title"].as_str(), back["body"].as_str()), (Some(text), Some(text)));
+
+        // The login form's phone field is a text field too.
+        let res = s
+            .req(Method::POST, "/api/v1/auth/login", None)
+            .json(&json!({ "phone": text, "password": text }))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_client_error(), "{text}: {}", res.status());
+    }
+    let (_, list) = s.get("/api/v1/repairs", &resident).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), INJECTIONS.len(), "every job is there, none deleted");
+    let (_, me) = s.get("/api/v1/me", &resident).await;
+    assert_eq!(me["role"], "resident", "no statement ran");
+}
+
+async fn web_session(s: &TestServer, phone: &str) -> String {
+    let res = s
+        .req(Method::POST, "/forms/login", None)
+        .form(&[("phone", phone), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    res.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn markup_in_names_notices_and_comments_is_rendered_as_text() {
+    let s = TestServer::start().await;
+    let payload = r#"<script>alert("x")</script><img src=x onerror=alert(1)>"#;
+    let admin = s.login(ADMIN).await;
+    let (_, notice) = s
+        .post("/api/v1/announcements", &admin, json!({ "title": payload, "body": payload, "category": "notice" }))
+        .await;
+    let resident = s.login(RESIDENT).await;
+    let (_, job) = s.post("/api/v1/repairs", &resident, json!({ "category": "leak", "description": payload })).await;
+
+    let cookie = web_session(&s, RESIDENT).await;
+    for page in
+        [format!("/notices/{}", notice["id"].as_str().unwrap()), format!("/repairs/{}", job["id"].as_str().unwrap())]
+    {
+        let html =
+            s.req(Method::GET, &page, None).header(header::COOKIE, &cookie).send().await.unwrap().text().await.unwrap();
+        assert!(!html.contains("<script>alert"), "{page} renders the payload as markup");
+        assert!(!html.contains("<img src=x"), "{page} renders the payload as markup");
+        assert!(html.contains("&lt;script&gt;alert") || html.contains("&lt;script>alert"), "{page} shows it as text");
+    }
+}
+
+#[tokio::test]
+async fn polyglot_uploads_are_re_encoded_and_carry_no_payload() {
+    let s = TestServer::start().await;
+    let resident = s.login(RESIDENT).await;
+    // A valid JPEG with an HTML page appended: browsers sniffing it would
+    // find a script; the stored photo must not contain it.
+    let before = s.media_files();
+    let mut polyglot = jpeg(64, 48);
+    polyglot.extend_from_slice(b"<html><script>alert(1)</script></html>");
+    let (status, photo) = s.upload(&resident, "x.jpg", polyglot).await;
+    assert_eq!(status, StatusCode::CREATED, "{photo}");
+    for key in ["url", "thumb_url"] {
+        let res = s.req(Method::GET, photo[key].as_str().unwrap(), Some(&resident)).send().await.unwrap();
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "image/jpeg");
+        assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        let bytes = res.bytes().await.unwrap();
+        assert!(!bytes.windows(7).any(|w| w == b"<script"), "{key} still carries the payload");
+    }
+
+    // HTML, SVG (script-capable) and a PNG header on a text body are refused.
+    for (name, body) in [
+        ("a.html", b"<html><script>alert(1)</script></html>".to_vec()),
+        ("a.svg", br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#.to_vec()),
+        ("a.png", [b"\x89PNG\r\n\x1a\n".as_slice(), b"<script>alert(1)</script>"].concat()),
+    ] {
+        let (status, _) = s.upload(&resident, name, body).await;
+        assert!(status.is_client_error(), "{name}: {status}");
+    }
+    assert_eq!(s.media_files(), before + 2, "only the polyglot's display and thumbnail were stored");
+}
