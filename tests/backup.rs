@@ -41,8 +41,8 @@ async fn a_backup_of_the_running_server_restores_to_equal_data() {
     std::fs::write(&file, &copy).unwrap();
 
     let restored_url = format!("surrealkv://{}", dir.path().join("restored").display());
-    backup::restore(&restored_url, "linli", &file).await.unwrap();
-    let restored = Db::connect(&restored_url, "linli").await.unwrap();
+    backup::restore(&restored_url, &c.db_name, &file).await.unwrap();
+    let restored = Db::connect(&restored_url, &c.db_name).await.unwrap();
     let original = dump(&s.backend.db).await;
     assert!(original.iter().any(|(t, rows)| t == "repair" && rows.len() == 1));
     assert!(original.iter().any(|(t, rows)| t == "help_call" && rows.len() == 1));
@@ -50,9 +50,9 @@ async fn a_backup_of_the_running_server_restores_to_equal_data() {
     drop(restored);
 
     // Restoring over data is refused and changes nothing.
-    let err = backup::restore(&restored_url, "linli", &file).await.unwrap_err();
+    let err = backup::restore(&restored_url, &c.db_name, &file).await.unwrap_err();
     assert!(err.to_string().contains("not empty"), "{err}");
-    let restored = Db::connect(&restored_url, "linli").await.unwrap();
+    let restored = Db::connect(&restored_url, &c.db_name).await.unwrap();
     assert_eq!(dump(&restored).await, original);
     drop(restored);
 
@@ -60,6 +60,7 @@ async fn a_backup_of_the_running_server_restores_to_equal_data() {
     s.stop().await;
     let (mut c2, tmp2) = config();
     c2.db = restored_url;
+    c2.db_name = c.db_name.clone();
     let s2 = TestServer::start_with(c2, tmp2).await;
     let (status, list) = s2.get("/api/v1/repairs", &s2.login(RESIDENT).await).await;
     assert_eq!(status, StatusCode::OK);

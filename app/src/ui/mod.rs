@@ -128,7 +128,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/elders") view=help::EldersPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/passes") view=passes::PassesPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/passes/new") view=passes::NewPassPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/v/:token") view=passes::VisitorPage ssr=SsrMode::InOrder/>
+                // Async: the page is sent once the pass is looked up, so an
+                // unknown link is a real 404 however slow the database is.
+                <Route path=path!("/v/:token") view=passes::VisitorPage ssr=SsrMode::Async/>
                 <Route path=path!("/gate") view=gate::GatePage ssr=SsrMode::InOrder/>
                 <Route path=path!("/gate/expected") view=gate::ExpectedPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/gate/walk-in") view=gate::WalkInPage ssr=SsrMode::InOrder/>
