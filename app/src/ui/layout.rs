@@ -2,7 +2,6 @@
 //! switch and sign-out, all plain forms.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use super::{t, use_lang};
 use crate::model::{Me, Msg};
@@ -30,13 +29,30 @@ pub fn Page(me: Me, children: Children) -> impl IntoView {
 #[component]
 pub fn LangSwitch() -> impl IntoView {
     let other = use_lang().other();
-    let back = use_location().pathname.get_untracked();
+    let back = current_path();
     view! {
         <form method="post" action="/forms/lang" class="inline lang-switch">
             <input type="hidden" name="lang" value=other.code()/>
             <input type="hidden" name="back" value=back/>
             <button type="submit" class="link" lang=other.tag()>{t(Msg::SwitchLanguage)}</button>
         </form>
+    }
+}
+
+/// The page's path, to come back to after a form post. On the server it
+/// is read from the request, which never panics: a page whose client went
+/// away mid-render (the router's context already gone) still finishes
+/// cleanly.
+fn current_path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<leptos_router::location::RequestUrl>()
+            .and_then(|url| url.parse().ok())
+            .map_or_else(|| "/".to_string(), |url| url.path().to_string())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos_router::hooks::use_location().pathname.get_untracked()
     }
 }
 
