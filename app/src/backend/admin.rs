@@ -35,6 +35,22 @@ struct StaffRow {
     active: bool,
 }
 
+impl From<StaffRow> for StaffMember {
+    /// What the console shows: the phone number masked, as everywhere.
+    fn from(s: StaffRow) -> Self {
+        StaffMember {
+            id: s.id,
+            name: s.name,
+            phone: phone::mask(&s.phone),
+            role: s.role,
+            trades: s.trades,
+            gate: s.gate,
+            on_duty: s.on_duty,
+            active: s.active,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct AuditRow {
     #[serde(default)]
@@ -175,19 +191,7 @@ impl Backend {
             )
             .bind(("c", rid("community", actor.community_id()))))
         .await?;
-        Ok(rows::<StaffRow>(&mut res, 0)?
-            .into_iter()
-            .map(|s| StaffMember {
-                id: s.id,
-                name: s.name,
-                phone: phone::mask(&s.phone),
-                role: s.role,
-                trades: s.trades,
-                gate: s.gate,
-                on_duty: s.on_duty,
-                active: s.active,
-            })
-            .collect())
+        Ok(rows::<StaffRow>(&mut res, 0)?.into_iter().map(StaffMember::from).collect())
     }
 
     /// Creates an account: staff with their role, trades and gate, or a
@@ -255,16 +259,7 @@ impl Backend {
             .bind(("id", id.clone())))
         .await?;
         let s: StaffRow = row(&mut res, 0)?.ok_or_else(|| Error::internal("person vanished"))?;
-        Ok(StaffMember {
-            id: s.id,
-            name: s.name,
-            phone: phone::mask(&s.phone),
-            role: s.role,
-            trades: s.trades,
-            gate: s.gate,
-            on_duty: s.on_duty,
-            active: s.active,
-        })
+        Ok(s.into())
     }
 
     /// Changes a staff member: deactivate (their sessions stop working at
@@ -295,16 +290,7 @@ impl Backend {
         .await?;
         let s: StaffRow = row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         self.audit(actor, "staff.change", id, &serde_json::to_string(&change)?).await?;
-        Ok(StaffMember {
-            id: s.id,
-            name: s.name,
-            phone: phone::mask(&s.phone),
-            role: s.role,
-            trades: s.trades,
-            gate: s.gate,
-            on_duty: s.on_duty,
-            active: s.active,
-        })
+        Ok(s.into())
     }
 
     /// The community's settings (defaults where never set).
