@@ -17,7 +17,7 @@ command -v wrk >/dev/null && command -v vipsthumbnail >/dev/null && [[ -x /usr/b
 # 10,000 streams need as many sockets on each side.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 cargo build --release -p linli-bench
 bin="$CARGO_TARGET_DIR/release"
 out=bench/results

@@ -18,9 +18,9 @@ if [[ "${1:-}" == "--dev" ]]; then profile=debug; shift; fi
 scripts/setup.sh --no-browser
 
 if [[ $profile == release ]]; then
-  cargo leptos build --release --precompress
+  cargo leptos build --release --precompress --split
 else
-  RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo leptos build
+  RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo leptos build --split
 fi
 
 mkdir -p data

@@ -36,7 +36,7 @@ cargo test -p linli-server
 step "building the app (debug)"
 # cargo-leptos adds `--cfg erase_components` itself; passing it in as well
 # would change the flags and rebuild everything.
-env -u RUSTFLAGS cargo leptos build
+env -u RUSTFLAGS cargo leptos build --split
 
 step "durability: SIGKILL loop, short form (the full run is scripts/bench.sh)"
 cargo build -p linli-bench --bin killloop

@@ -3,5 +3,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // `hydrate_lazy`, not `hydrate_body`: a staff screen's view sits in its
+    // own WASM chunk, which must be fetched before that route can hydrate.
+    leptos::mount::hydrate_lazy(app::App);
 }

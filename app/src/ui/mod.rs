@@ -19,13 +19,14 @@ mod passes;
 mod repairs;
 #[cfg(feature = "hydrate")]
 mod scan;
+mod screens;
 mod upload;
 mod workspace;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -118,34 +119,34 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/repairs/new") view=repairs::ReportPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/repairs") view=repairs::MyJobsPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/repairs/:id") view=repairs::JobPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/board") view=repairs::BoardPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/jobs") view=repairs::BoardPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/duty/critical") view=repairs::BoardPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/jobs") view=repairs::WorkerJobsPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/duty") view=help::HelpCallsPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/help-calls") view=help::HelpCallsPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/help/:id") view=help::HelpCallPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/elders") view=help::EldersPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/board") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/jobs") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/duty/critical") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/jobs") view={Lazy::<screens::WorkerJobsScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/duty") view={Lazy::<screens::HelpCallsScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/help-calls") view={Lazy::<screens::HelpCallsScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/help/:id") view={Lazy::<screens::HelpCallScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/elders") view={Lazy::<screens::EldersScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/passes") view=passes::PassesPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/passes/new") view=passes::NewPassPage ssr=SsrMode::InOrder/>
                 // Async: the page is sent once the pass is looked up, so an
                 // unknown link is a real 404 however slow the database is.
                 <Route path=path!("/v/:token") view=passes::VisitorPage ssr=SsrMode::Async/>
-                <Route path=path!("/gate") view=gate::GatePage ssr=SsrMode::InOrder/>
-                <Route path=path!("/gate/expected") view=gate::ExpectedPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/gate/walk-in") view=gate::WalkInPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/entries") view=gate::EntriesPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/gate") view={Lazy::<screens::GateScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/gate/expected") view={Lazy::<screens::ExpectedScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/gate/walk-in") view={Lazy::<screens::WalkInScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/entries") view={Lazy::<screens::EntriesScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/notices") view=notices::NoticesPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/buildings") view=admin::BuildingsPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/staff") view=admin::StaffPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/settings") view=admin::SettingsPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/audit") view=admin::AuditPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/scorecards") view=admin::ScorecardsPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/buildings") view={Lazy::<screens::BuildingsScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/staff") view={Lazy::<screens::StaffScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/settings") view={Lazy::<screens::SettingsScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/audit") view={Lazy::<screens::AuditScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/admin/scorecards") view={Lazy::<screens::ScorecardsScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/butler") view=admin::ButlerCardPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/notices/new") view=notices::NewNoticePage ssr=SsrMode::InOrder/>
+                <Route path=path!("/notices/new") view={Lazy::<screens::NewNoticeScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/notices/:id") view=notices::NoticePage ssr=SsrMode::InOrder/>
                 <Route path=path!("/events") view=notices::NoticesPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/events/new") view=notices::NewEventPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/events/new") view={Lazy::<screens::NewEventScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/events/:id") view=notices::EventPage ssr=SsrMode::InOrder/>
             </Routes>
         </Router>

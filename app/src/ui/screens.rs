@@ -1,0 +1,233 @@
+//! Staff screens, each compiled into its own lazily loaded WASM chunk.
+//!
+//! A resident's phone should not download the job board, the gate scanner
+//! or the admin console to see its home page. Every route here is a
+//! [`LazyRoute`]: with `cargo leptos build --split` its view code goes into a
+//! separate `.wasm` file that the browser fetches only when the route is
+//! opened (the server-rendered page names the chunk it needs in a
+//! `<link rel="preload">`, so a cold load of a staff screen does not wait for
+//! hydration to discover it). Routes that residents, elders or visitors open
+//! stay in the main bundle.
+//!
+//! The pages themselves live with their role's module; these wrappers only
+//! mark the split points. They load no data of their own (`data()` is
+//! empty): each page starts its resources when it renders, which on the
+//! server happens in the same pass, so hydration sees them in the same order.
+//!
+//! Each `#[lazy_route]` expands into a small FFI shim (an `extern "C"`
+//! import/export pair that `wasm-split` later rewires); that generated glue
+//! is the only `unsafe` in the crate, hence the allowance for this module.
+#![allow(unsafe_code)]
+
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+use super::{admin, gate, help, notices, repairs};
+
+/// The job board (butler, duty room, admin): `/board`, `/admin/jobs`, `/duty/critical`.
+pub struct BoardScreen;
+
+#[lazy_route]
+impl LazyRoute for BoardScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <repairs::BoardPage/> }.into_any()
+    }
+}
+
+/// A worker's own jobs: `/jobs`.
+pub struct WorkerJobsScreen;
+
+#[lazy_route]
+impl LazyRoute for WorkerJobsScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <repairs::WorkerJobsPage/> }.into_any()
+    }
+}
+
+/// Open help calls (duty room, butler): `/duty`, `/help-calls`.
+pub struct HelpCallsScreen;
+
+#[lazy_route]
+impl LazyRoute for HelpCallsScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <help::HelpCallsPage/> }.into_any()
+    }
+}
+
+/// One help call with its actions: `/help/:id`.
+pub struct HelpCallScreen;
+
+#[lazy_route]
+impl LazyRoute for HelpCallScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <help::HelpCallPage/> }.into_any()
+    }
+}
+
+/// The elders a butler looks after: `/elders`.
+pub struct EldersScreen;
+
+#[lazy_route]
+impl LazyRoute for EldersScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <help::EldersPage/> }.into_any()
+    }
+}
+
+/// The gate guard's scanner (with the QR decoder): `/gate`.
+pub struct GateScreen;
+
+#[lazy_route]
+impl LazyRoute for GateScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <gate::GatePage/> }.into_any()
+    }
+}
+
+/// Visitors expected today: `/gate/expected`.
+pub struct ExpectedScreen;
+
+#[lazy_route]
+impl LazyRoute for ExpectedScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <gate::ExpectedPage/> }.into_any()
+    }
+}
+
+/// Registering a visitor without a pass: `/gate/walk-in`.
+pub struct WalkInScreen;
+
+#[lazy_route]
+impl LazyRoute for WalkInScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <gate::WalkInPage/> }.into_any()
+    }
+}
+
+/// The gate log: `/admin/entries`.
+pub struct EntriesScreen;
+
+#[lazy_route]
+impl LazyRoute for EntriesScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <gate::EntriesPage/> }.into_any()
+    }
+}
+
+/// Buildings and their butlers: `/admin/buildings`.
+pub struct BuildingsScreen;
+
+#[lazy_route]
+impl LazyRoute for BuildingsScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <admin::BuildingsPage/> }.into_any()
+    }
+}
+
+/// Staff accounts: `/admin/staff`.
+pub struct StaffScreen;
+
+#[lazy_route]
+impl LazyRoute for StaffScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <admin::StaffPage/> }.into_any()
+    }
+}
+
+/// Community settings: `/admin/settings`.
+pub struct SettingsScreen;
+
+#[lazy_route]
+impl LazyRoute for SettingsScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <admin::SettingsPage/> }.into_any()
+    }
+}
+
+/// The audit log: `/admin/audit`.
+pub struct AuditScreen;
+
+#[lazy_route]
+impl LazyRoute for AuditScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <admin::AuditPage/> }.into_any()
+    }
+}
+
+/// Butler scorecards with charts: `/admin/scorecards`.
+pub struct ScorecardsScreen;
+
+#[lazy_route]
+impl LazyRoute for ScorecardsScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <admin::ScorecardsPage/> }.into_any()
+    }
+}
+
+/// Writing a notice: `/notices/new`.
+pub struct NewNoticeScreen;
+
+#[lazy_route]
+impl LazyRoute for NewNoticeScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <notices::NewNoticePage/> }.into_any()
+    }
+}
+
+/// Creating an event: `/events/new`.
+pub struct NewEventScreen;
+
+#[lazy_route]
+impl LazyRoute for NewEventScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <notices::NewEventPage/> }.into_any()
+    }
+}

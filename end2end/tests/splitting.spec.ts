@@ -1,0 +1,65 @@
+import { test, expect, Page } from '@playwright/test';
+import { ACCOUNTS, login, hydrated } from './helpers';
+
+// Staff screens are split into their own WASM chunks (app/src/ui/screens.rs,
+// `cargo leptos build --split`). These tests watch what the browser really
+// downloads.
+
+/** Names of the .wasm files the page requests from now on. */
+function watchWasm(page: Page): Set<string> {
+  const names = new Set<string>();
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith('.wasm')) names.add(path.split('/').pop() ?? path);
+  });
+  return names;
+}
+
+/** Uncaught errors and Rust panics the page reports. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().includes('panicked')) errors.push(m.text());
+  });
+  return errors;
+}
+
+test('a resident’s pages download no staff screen code', async ({ page }) => {
+  const wasm = watchWasm(page);
+  const errors = watchErrors(page);
+  await login(page, ACCOUNTS.resident);
+  await hydrated(page);
+  await page.goto('/repairs');
+  await hydrated(page);
+  await page.goto('/passes');
+  await hydrated(page);
+  expect([...wasm]).toEqual(['linli.wasm']);
+  expect(errors).toEqual([]);
+});
+
+test('a staff screen loads its own chunk, hydrates, and the next one loads on navigation', async ({ page }) => {
+  const errors = watchErrors(page);
+  await login(page, ACCOUNTS.admin);
+
+  // Cold load: the server names the chunk in the page, the browser fetches it
+  // and the screen hydrates.
+  const wasm = watchWasm(page);
+  await page.goto('/admin/staff');
+  await expect(page.locator('link[rel=preload][href*="split___staff_screen"]')).toHaveCount(1);
+  await hydrated(page);
+  expect([...wasm].some((n) => n.startsWith('split___staff_screen'))).toBe(true);
+  expect([...wasm].some((n) => n.startsWith('split___buildings_screen'))).toBe(false);
+
+  // In-app navigation (no page load): home, then another staff screen whose
+  // chunk is fetched only now.
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  await page.locator('a.brand').click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.locator('a[href="/admin/buildings"]').click();
+  await expect(page).toHaveURL(/\/admin\/buildings$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('楼栋与管家');
+  await expect.poll(() => [...wasm].some((n) => n.startsWith('split___buildings_screen'))).toBe(true);
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  expect(errors).toEqual([]);
+});
