@@ -14,6 +14,22 @@ def fetch(path, cookie):
         return len(body), body, res.headers.get("Content-Encoding", "identity")
 
 
+def scripts(roots):
+    """The JS modules a page loads: its own, and what they import statically
+    (with --split, the main module imports the chunk loader)."""
+    seen, todo = set(), list(roots)
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        source = urllib.request.urlopen(base + path).read().decode("utf-8", "replace")
+        folder = path.rsplit("/", 1)[0]
+        for rel in re.findall(r'from\s*["\']\./([^"\']+\.js)["\']', source):
+            todo.append(f"{folder}/{rel}")
+    return seen
+
+
 def page(name, path, cookie):
     html_len, html, enc = fetch(path, cookie)
     text = html.decode("utf-8", "replace") if enc == "identity" else None
@@ -22,7 +38,7 @@ def page(name, path, cookie):
         req = urllib.request.Request(base + path, headers={"Cookie": cookie})
         text = urllib.request.urlopen(req).read().decode("utf-8", "replace")
     css = sum(fetch(h, "")[0] for h in set(re.findall(r'href="(/pkg/[^"]+\.css)"', text)))
-    js = sum(fetch(h, "")[0] for h in set(re.findall(r'(/pkg/[^"\']+\.js)', text)))
+    js = sum(fetch(h, "")[0] for h in scripts(set(re.findall(r'(/pkg/[^"\']+\.js)', text))))
     wasm = sum(fetch(h, "")[0] for h in set(re.findall(r'(/pkg/[^"\']+\.wasm)', text)))
     without = html_len + css
     total = without + js + wasm

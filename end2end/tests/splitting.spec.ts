@@ -25,16 +25,26 @@ function watchErrors(page: Page): string[] {
   return errors;
 }
 
-test('a resident’s pages download no staff screen code', async ({ page }) => {
+/** Chunks of screens only staff open (app/src/ui/screens.rs). */
+const STAFF_CHUNK = new RegExp(
+  '^split___(board|worker_jobs|help_calls|help_call|elders|gate|expected|walk_in|entries|' +
+    'buildings|staff|settings|audit|scorecards|new_notice|new_event)_screen_view_',
+);
+
+test('a resident’s home needs only the main bundle, and no resident screen loads staff code', async ({ page }) => {
   const wasm = watchWasm(page);
   const errors = watchErrors(page);
   await login(page, ACCOUNTS.resident);
   await hydrated(page);
-  await page.goto('/repairs');
-  await hydrated(page);
-  await page.goto('/passes');
-  await hydrated(page);
   expect([...wasm]).toEqual(['linli.wasm']);
+
+  for (const path of ['/repairs', '/repairs/new', '/passes', '/notices', '/butler']) {
+    await page.goto(path);
+    await hydrated(page);
+  }
+  const names = [...wasm];
+  expect(names.some((n) => n.startsWith('split___my_jobs_screen_view_'))).toBe(true);
+  expect(names.filter((n) => STAFF_CHUNK.test(n))).toEqual([]);
   expect(errors).toEqual([]);
 });
 

@@ -289,6 +289,8 @@ impl Backend {
             .bind(("gate", change.gate.clone())))
         .await?;
         let s: StaffRow = row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
+        // A deactivated account's sessions must stop at once.
+        self.sessions.forget_all();
         self.audit(actor, "staff.change", id, &serde_json::to_string(&change)?).await?;
         Ok(s.into())
     }

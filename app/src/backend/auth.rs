@@ -184,10 +184,15 @@ impl Backend {
         if token.is_empty() || token.len() > 128 {
             return Err(expired());
         }
+        let hash = ids::token_hash(token);
+        let ticket = match self.sessions.get(&hash) {
+            Ok(actor) => return Ok(actor),
+            Err(ticket) => ticket,
+        };
         let mut res = run(self
             .db
             .query("SELECT id, user, last_seen_at, expires_at, revoked_at FROM session WHERE token_hash = $hash")
-            .bind(("hash", ids::token_hash(token))))
+            .bind(("hash", hash.clone())))
         .await?;
         let session: SessionRow = db::row(&mut res, 0)?.ok_or_else(expired)?;
         let now = Utc::now();
@@ -197,6 +202,7 @@ impl Backend {
         }
         // Refresh the idle clock at most once a minute: a write per request
         // would cost a synced commit on every page view.
+        let mut last_seen = session.last_seen_at;
         if now - session.last_seen_at > Duration::seconds(60) {
             run(self
                 .db
@@ -204,8 +210,12 @@ impl Backend {
                 .bind(("id", session.id.clone()))
                 .bind(("now", now)))
             .await?;
+            last_seen = now;
         }
-        self.load_actor(&session.user, &session.id).await
+        let actor = self.load_actor(&session.user, &session.id).await?;
+        let valid_until = session.expires_at.min(last_seen + idle);
+        self.sessions.put(ticket, hash, actor.clone(), valid_until);
+        Ok(actor)
     }
 
     /// Revokes the caller's session; the token stops working at once.
@@ -215,6 +225,7 @@ impl Backend {
             .query("UPDATE type::record('session', $id) SET revoked_at = time::now()")
             .bind(("id", actor.session_id.clone())))
         .await?;
+        self.sessions.forget_all();
         tracing::info!(user = %actor.user_id, "signed out");
         Ok(())
     }

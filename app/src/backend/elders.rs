@@ -225,6 +225,8 @@ impl Backend {
             .bind(("on", settings.elder_mode))
             .bind(("contacts", serde_json::to_value(&contacts)?)))
         .await?;
+        // The resident's next page is the elder screen (or no longer is).
+        self.sessions.forget_all();
         let detail = format!("{} elder_mode={} contacts={}", person.name, settings.elder_mode, contacts.len());
         self.audit(actor, "resident.set_elder", user_id, &detail).await?;
         self.elders(actor, true)

@@ -27,6 +27,7 @@ pub mod ratelimit;
 pub mod relay;
 pub mod repairs;
 pub mod scorecards;
+pub mod sessions;
 pub mod state;
 pub mod web;
 pub mod wechat;

@@ -232,6 +232,8 @@ impl Backend {
             .bind(("building", db::rid("building", building_id)))
             .bind(("butler", db::rid("user", butler_id))))
         .await?;
+        // Both butlers' reach changes now, not when their sessions refresh.
+        self.sessions.forget_all();
         let detail = format!(
             "{} → {}",
             building["name"].as_str().unwrap_or_default(),

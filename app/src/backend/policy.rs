@@ -102,14 +102,15 @@ impl Actor {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn building(id: &str) -> BuildingRef {
         BuildingRef { id: id.into(), number: id.into(), name: id.into() }
     }
 
-    fn actor(role: Role) -> Actor {
+    /// A made-up caller of each role, for tests here and elsewhere.
+    pub(crate) fn actor(role: Role) -> Actor {
         Actor {
             user_id: "u1".into(),
             session_id: "s1".into(),

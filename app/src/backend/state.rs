@@ -2,7 +2,7 @@
 
 use std::{ops::Deref, path::PathBuf, sync::Arc, time::Duration};
 
-use super::{db::Db, error::Result, events::EventHub, notify::Sender, ratelimit::RateLimiter};
+use super::{db::Db, error::Result, events::EventHub, notify::Sender, ratelimit::RateLimiter, sessions::SessionCache};
 
 /// Settings the services need, filled from the server's configuration.
 #[derive(Clone, Debug)]
@@ -64,6 +64,8 @@ pub struct Inner {
     /// Gate verifications per guard and per address (guessing codes).
     pub gate_by_guard: RateLimiter,
     pub gate_by_client: RateLimiter,
+    /// Resolved sessions, trusted for two seconds (`sessions.rs`).
+    pub sessions: SessionCache,
     /// Live events for the SSE stream.
     pub events: EventHub,
     /// Delivers the notification outbox (text messages).
@@ -89,6 +91,7 @@ impl Backend {
             login_by_client: RateLimiter::new(50, Duration::from_secs(15 * 60)),
             gate_by_guard: RateLimiter::new(config.gate_limit_per_minute, Duration::from_secs(60)),
             gate_by_client: RateLimiter::new(config.gate_limit_per_minute.saturating_mul(2), Duration::from_secs(60)),
+            sessions: SessionCache::default(),
             events: EventHub::new(),
             notifier: Sender::from_url(config.sms_url.as_deref()),
             wechat: super::wechat::WeChat::new(config.wechat.clone()),

@@ -116,9 +116,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <layout::NotFound/> }>
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::InOrder/>
-                <Route path=path!("/repairs/new") view=repairs::ReportPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/repairs") view=repairs::MyJobsPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/repairs/:id") view=repairs::JobPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/repairs/new") view={Lazy::<screens::ReportScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/repairs") view={Lazy::<screens::MyJobsScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/repairs/:id") view={Lazy::<screens::JobScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/board") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/admin/jobs") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/duty/critical") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder/>
@@ -127,27 +127,27 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/help-calls") view={Lazy::<screens::HelpCallsScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/help/:id") view={Lazy::<screens::HelpCallScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/elders") view={Lazy::<screens::EldersScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/passes") view=passes::PassesPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/passes/new") view=passes::NewPassPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/passes") view={Lazy::<screens::PassesScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/passes/new") view={Lazy::<screens::NewPassScreen>::new()} ssr=SsrMode::InOrder/>
                 // Async: the page is sent once the pass is looked up, so an
                 // unknown link is a real 404 however slow the database is.
-                <Route path=path!("/v/:token") view=passes::VisitorPage ssr=SsrMode::Async/>
+                <Route path=path!("/v/:token") view={Lazy::<screens::VisitorScreen>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/gate") view={Lazy::<screens::GateScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/gate/expected") view={Lazy::<screens::ExpectedScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/gate/walk-in") view={Lazy::<screens::WalkInScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/admin/entries") view={Lazy::<screens::EntriesScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/notices") view=notices::NoticesPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/notices") view={Lazy::<screens::NoticesScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/admin/buildings") view={Lazy::<screens::BuildingsScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/admin/staff") view={Lazy::<screens::StaffScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/admin/settings") view={Lazy::<screens::SettingsScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/admin/audit") view={Lazy::<screens::AuditScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/admin/scorecards") view={Lazy::<screens::ScorecardsScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/butler") view=admin::ButlerCardPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/butler") view={Lazy::<screens::ButlerCardScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/notices/new") view={Lazy::<screens::NewNoticeScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/notices/:id") view=notices::NoticePage ssr=SsrMode::InOrder/>
-                <Route path=path!("/events") view=notices::NoticesPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/notices/:id") view={Lazy::<screens::NoticeScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/events") view={Lazy::<screens::NoticesScreen>::new()} ssr=SsrMode::InOrder/>
                 <Route path=path!("/events/new") view={Lazy::<screens::NewEventScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/events/:id") view=notices::EventPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/events/:id") view={Lazy::<screens::EventScreen>::new()} ssr=SsrMode::InOrder/>
             </Routes>
         </Router>
     }

@@ -1,13 +1,14 @@
-//! Staff screens, each compiled into its own lazily loaded WASM chunk.
+//! Every screen but home and sign-in, each in its own lazily loaded WASM chunk.
 //!
-//! A resident's phone should not download the job board, the gate scanner
-//! or the admin console to see its home page. Every route here is a
+//! A phone opening the app downloads the shell, the sign-in form and the
+//! home screens (the elder's one button among them); every other route is a
 //! [`LazyRoute`]: with `cargo leptos build --split` its view code goes into a
 //! separate `.wasm` file that the browser fetches only when the route is
-//! opened (the server-rendered page names the chunk it needs in a
-//! `<link rel="preload">`, so a cold load of a staff screen does not wait for
-//! hydration to discover it). Routes that residents, elders or visitors open
-//! stay in the main bundle.
+//! opened. A resident never downloads the job board, the gate scanner or the
+//! admin console at all. The server-rendered page names the chunks it needs
+//! in `<link rel="preload">`, so a cold load of any screen fetches its chunk
+//! alongside the main bundle instead of after it; and every screen's forms
+//! are plain HTML that work before (or without) any WASM.
 //!
 //! The pages themselves live with their role's module; these wrappers only
 //! mark the split points. They load no data of their own (`data()` is
@@ -22,7 +23,141 @@
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
-use super::{admin, gate, help, notices, repairs};
+use super::{admin, gate, help, notices, passes, repairs};
+
+// Residents' and visitors' screens.
+
+/// A resident's repairs: `/repairs`.
+pub struct MyJobsScreen;
+
+#[lazy_route]
+impl LazyRoute for MyJobsScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <repairs::MyJobsPage/> }.into_any()
+    }
+}
+
+/// Reporting a repair with photos: `/repairs/new`.
+pub struct ReportScreen;
+
+#[lazy_route]
+impl LazyRoute for ReportScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <repairs::ReportPage/> }.into_any()
+    }
+}
+
+/// One repair with its timeline and actions: `/repairs/:id`.
+pub struct JobScreen;
+
+#[lazy_route]
+impl LazyRoute for JobScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <repairs::JobPage/> }.into_any()
+    }
+}
+
+/// A resident's visitor passes: `/passes`.
+pub struct PassesScreen;
+
+#[lazy_route]
+impl LazyRoute for PassesScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <passes::PassesPage/> }.into_any()
+    }
+}
+
+/// Inviting a visitor: `/passes/new`.
+pub struct NewPassScreen;
+
+#[lazy_route]
+impl LazyRoute for NewPassScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <passes::NewPassPage/> }.into_any()
+    }
+}
+
+/// The visitor's own pass, opened from the shared link: `/v/:token`.
+pub struct VisitorScreen;
+
+#[lazy_route]
+impl LazyRoute for VisitorScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <passes::VisitorPage/> }.into_any()
+    }
+}
+
+/// Notices and events: `/notices`, `/events`.
+pub struct NoticesScreen;
+
+#[lazy_route]
+impl LazyRoute for NoticesScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <notices::NoticesPage/> }.into_any()
+    }
+}
+
+/// One notice: `/notices/:id`.
+pub struct NoticeScreen;
+
+#[lazy_route]
+impl LazyRoute for NoticeScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <notices::NoticePage/> }.into_any()
+    }
+}
+
+/// One event with its sign-up: `/events/:id`.
+pub struct EventScreen;
+
+#[lazy_route]
+impl LazyRoute for EventScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <notices::EventPage/> }.into_any()
+    }
+}
+
+/// The resident's butler and the rating form: `/butler`.
+pub struct ButlerCardScreen;
+
+#[lazy_route]
+impl LazyRoute for ButlerCardScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <admin::ButlerCardPage/> }.into_any()
+    }
+}
+
+// Staff screens.
 
 /// The job board (butler, duty room, admin): `/board`, `/admin/jobs`, `/duty/critical`.
 pub struct BoardScreen;
