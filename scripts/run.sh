@@ -20,7 +20,9 @@ scripts/setup.sh --no-browser
 if [[ $profile == release ]]; then
   cargo leptos build --release --precompress --split
 else
-  RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo leptos build --split
+  # As in scripts/test.sh: cargo-leptos adds `--cfg erase_components` to
+  # debug builds itself, so the test command's build is reused as is.
+  env -u RUSTFLAGS cargo leptos build --split
 fi
 
 mkdir -p data
