@@ -48,14 +48,26 @@ log=$(mktemp)
 LINLI_DB=mem:// LINLI_DEMO=1 LINLI_ADDR=127.0.0.1:$port LINLI_SITE_ROOT=target/site \
   LINLI_MEDIA_DIR=$(mktemp -d) "$CARGO_TARGET_DIR/debug/linli-server" >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  kill -0 $server 2>/dev/null || { cat "$log"; echo "server did not start" >&2; exit 1; }
-  sleep 0.5
+# A second server whose sessions last seconds: an elder's screen left open
+# past its session (end2end/tests/help_device.spec.ts).
+short_port=$((port + 1)) short_secs=10
+short_log=$(mktemp)
+LINLI_DB=mem:// LINLI_DEMO=1 LINLI_ADDR=127.0.0.1:$short_port LINLI_SITE_ROOT=target/site \
+  LINLI_SESSION_MAX_SECS=$short_secs LINLI_MEDIA_DIR=$(mktemp -d) "$CARGO_TARGET_DIR/debug/linli-server" >"$short_log" 2>&1 &
+short_server=$!
+trap 'kill $server $short_server 2>/dev/null || true' EXIT
+for p in $port $short_port; do
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && break
+    kill -0 $server 2>/dev/null && kill -0 $short_server 2>/dev/null \
+      || { cat "$log" "$short_log"; echo "server did not start" >&2; exit 1; }
+    sleep 0.5
+  done
 done
-if ! (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test); then
+if ! (cd end2end && BASE_URL="http://127.0.0.1:$port" SHORT_SESSION_URL="http://127.0.0.1:$short_port" \
+  SHORT_SESSION_SECS=$short_secs npx playwright test); then
   echo "--- server log (last 80 lines)"; tail -n 80 "$log"
+  echo "--- short-session server log (last 40 lines)"; tail -n 40 "$short_log"
   exit 1
 fi
 

@@ -13,6 +13,7 @@ mod cluster;
 mod contract;
 mod foundation;
 mod help;
+mod help_chain;
 mod notices;
 mod passes;
 mod repairs;

@@ -44,7 +44,7 @@ async fn fake_wechat() -> FakeWeChat {
                 }
             }),
         )
-        .route("/cgi-bin/token", get(|| async { Json(json!({ "access_token": "AT", "expires_in": 7200 })) }))
+        .route("/cgi-bin/stable_token", post(|| async { Json(json!({ "access_token": "AT", "expires_in": 7200 })) }))
         .route(
             "/cgi-bin/message/subscribe/send",
             post(move |Json(body): Json<Value>| {

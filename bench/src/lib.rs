@@ -1,5 +1,8 @@
 //! Shared pieces of the benchmarks: starting the real server binary as a
-//! child process and talking to it over HTTP.
+//! child process and talking to it over HTTP; fake outside services
+//! ([`fakes`]) for drills.
+
+pub mod fakes;
 
 use std::{
     net::TcpListener,
@@ -42,18 +45,37 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts the binary on `db` and waits until it answers `/healthz`.
     pub async fn start(binary: &Path, db: &str, port: u16, media: &Path) -> Result<Self, String> {
-        let child = Command::new(binary)
+        Self::start_with(binary, db, port, media, &[]).await
+    }
+
+    /// Like [`ServerProcess::start`], with extra environment variables
+    /// (set after the defaults, so they may override them, e.g. `LINLI_LOG`).
+    /// A process that exits or does not become healthy within 60 s is
+    /// reported (and killed), not left behind.
+    pub async fn start_with(
+        binary: &Path,
+        db: &str,
+        port: u16,
+        media: &Path,
+        env: &[(String, String)],
+    ) -> Result<Self, String> {
+        let mut command = Command::new(binary);
+        command
             .env("LINLI_DB", db)
             .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
             .env("LINLI_DEMO", "1")
             .env("LINLI_MEDIA_DIR", media)
-            .env("LINLI_LOG", "warn")
+            .env("LINLI_LOG", "warn");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let child = command
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-        let server = Self { child, base: format!("http://127.0.0.1:{port}") };
-        let client = reqwest::Client::new();
+        let mut server = Self { child, base: format!("http://127.0.0.1:{port}") };
+        let client = reqwest::Client::builder().no_proxy().build().map_err(|e| e.to_string())?;
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(60) {
             if let Ok(res) = client.get(format!("{}/healthz", server.base)).send().await
@@ -61,8 +83,12 @@ impl ServerProcess {
             {
                 return Ok(server);
             }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                return Err(format!("the server exited before becoming healthy ({status})"));
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        server.kill();
         Err("the server did not become healthy within 60 s".into())
     }
 

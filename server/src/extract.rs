@@ -28,6 +28,25 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
+/// The caller of a help press or check-in: a session (bearer or cookie),
+/// or else a help device credential (bearer `Authorization` or the device
+/// cookie) of an elder's screen. Only those two endpoints take it.
+pub struct HelpCaller(pub Actor);
+
+impl FromRequestParts<AppState> for HelpCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = web::session_token(&parts.headers);
+        let device = web::device_token(&parts.headers).or_else(|| web::bearer(&parts.headers));
+        if session.is_none() && device.is_none() {
+            return Err(AppError::unauthenticated().into());
+        }
+        let (actor, _) = state.backend.help_caller(session.as_deref(), device.as_deref()).await?;
+        Ok(Self(actor))
+    }
+}
+
 /// The caller's address, for rate limiting.
 pub struct ClientAddr(pub String);
 

@@ -3,6 +3,7 @@
 //! The behaviour itself lives in `app::backend`.
 
 pub mod config;
+mod duties;
 mod error;
 mod extract;
 mod forms;

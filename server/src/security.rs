@@ -103,6 +103,22 @@ pub async fn page_session(
         Some(token) => state.backend.authenticate(&token).await.ok(),
         None => None,
     };
+    // Without a session, an elder's paired tablet still opens the help
+    // screen (the home page, and nothing else), and its pairing is renewed.
+    let device = match (&actor, path, web::device_token(req.headers())) {
+        (None, "/", Some(token)) => state.backend.help_device_elder(&token).await.ok().map(|d| (token, d)),
+        _ => None,
+    };
+    if let Some((token, (actor, until))) = device {
+        req.extensions_mut().insert(actor);
+        let secure = web::is_https(req.headers());
+        let mut res = next.run(req).await;
+        let max_age = (until - chrono::Utc::now()).num_seconds().max(0);
+        if let Ok(v) = HeaderValue::from_str(&web::device_cookie(&token, max_age, secure)) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+        return res;
+    }
     match actor {
         Some(actor) => {
             req.extensions_mut().insert(actor);

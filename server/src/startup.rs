@@ -29,13 +29,20 @@ use tower_http::{
 use utoipa::OpenApi as _;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{config::Config, error, forms, media, openapi, rest, security, state::AppState, visitor};
+use crate::{
+    config::Config,
+    duties::{self, DutyHealth},
+    error, forms, media, openapi, rest, security,
+    state::AppState,
+    visitor,
+};
 
 /// A running server, as the binary and the tests use it.
 pub struct Server {
     pub router: Router,
     pub backend: Backend,
     pub config: Arc<Config>,
+    duties: Arc<DutyHealth>,
     shutdown: tokio::sync::watch::Sender<bool>,
 }
 
@@ -71,8 +78,9 @@ impl Server {
         }
         let config = Arc::new(config);
         let (shutdown, watch) = tokio::sync::watch::channel(false);
-        let router = router(backend.clone(), config.clone(), watch);
-        Ok(Self { router, backend, config, shutdown })
+        let duties = Arc::new(DutyHealth::default());
+        let router = router(backend.clone(), config.clone(), duties.clone(), watch);
+        Ok(Self { router, backend, config, duties, shutdown })
     }
 
     /// Serves on `listener` until `shutdown` resolves, then lets in-flight
@@ -82,11 +90,7 @@ impl Server {
         listener: TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let sweeper = tokio::spawn(sweep(self.backend.clone(), self.shutdown.subscribe()));
-        let relay = {
-            let (backend, shutdown) = (self.backend.clone(), self.shutdown.subscribe());
-            tokio::spawn(async move { backend.run_relay(shutdown).await })
-        };
+        let duties = duties::spawn_all(&self.backend, &self.duties, &self.shutdown.subscribe());
         let notify = self.shutdown;
         let result = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
@@ -95,45 +99,10 @@ impl Server {
                 let _ = notify.send(true);
             })
             .await;
-        sweeper.abort();
-        relay.abort();
-        result
-    }
-}
-
-/// Help-call escalation is checked four times a second, so each step
-/// fires well within a second of its deadline.
-const HELP_EVERY: Duration = Duration::from_millis(250);
-/// The notification outbox is drained every second.
-const NOTIFY_EVERY: Duration = Duration::from_secs(1);
-/// SLA alerts and auto-confirmation of repairs.
-const REPAIRS_EVERY: Duration = Duration::from_secs(5);
-/// Erasing visitors' personal data after the retention period.
-const PURGE_EVERY: Duration = Duration::from_secs(3600);
-
-/// Runs the services' background duties until shutdown. They are driven
-/// by stored state, so a restart simply picks up where this left off.
-async fn sweep(backend: Backend, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    let every = |d| {
-        let mut t = tokio::time::interval(d);
-        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        t
-    };
-    let (mut help, mut notify, mut repairs) = (every(HELP_EVERY), every(NOTIFY_EVERY), every(REPAIRS_EVERY));
-    let mut purge = every(PURGE_EVERY);
-    let retention = chrono::Duration::from_std(backend.config.visitor_retention).unwrap_or(chrono::Duration::days(90));
-    loop {
-        let now = chrono::Utc::now();
-        let outcome = tokio::select! {
-            _ = shutdown.changed() => return,
-            _ = help.tick() => backend.sweep_help(now).await.map(|_| ()),
-            _ = notify.tick() => backend.deliver_notifications(now).await.map(|_| ()),
-            _ = repairs.tick() => backend.sweep_repairs(now).await,
-            _ = purge.tick() => backend.purge_visitors(retention).await,
-        };
-        if let Err(e) = outcome {
-            tracing::error!(error = %e, "background duty failed");
+        for duty in duties {
+            duty.abort();
         }
+        result
     }
 }
 
@@ -147,10 +116,20 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// The whole HTTP surface.
-pub fn router(backend: Backend, config: Arc<Config>, shutdown: tokio::sync::watch::Receiver<bool>) -> Router {
+pub fn router(
+    backend: Backend,
+    config: Arc<Config>,
+    duties: Arc<DutyHealth>,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> Router {
     let leptos_options = leptos_options(&config);
-    let state =
-        AppState { backend: backend.clone(), leptos_options: leptos_options.clone(), config: config.clone(), shutdown };
+    let state = AppState {
+        backend: backend.clone(),
+        leptos_options: leptos_options.clone(),
+        config: config.clone(),
+        duties,
+        shutdown,
+    };
     let routes = generate_route_list(App);
     let context = {
         let backend = backend.clone();
@@ -219,14 +198,46 @@ impl MakeRequestId for RandomRequestId {
     }
 }
 
+/// What `/healthz` answers: 200 when the database answers and every
+/// background duty completed a round within its bound, else 503. A
+/// delivery channel that is failing makes the status `degraded` but not
+/// 503: the app still works, and messages wait in the outbox.
+#[derive(serde::Serialize)]
+struct Health {
+    /// `ok`, `degraded` (a channel failing) or `unavailable`.
+    status: &'static str,
+    database: &'static str,
+    duties: Vec<duties::DutyReport>,
+    channels: Vec<ChannelReport>,
+}
+
+#[derive(serde::Serialize)]
+struct ChannelReport {
+    name: String,
+    #[serde(flatten)]
+    state: app::backend::notify::ChannelState,
+}
+
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.backend.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    let database = match tokio::time::timeout(Duration::from_secs(5), state.backend.db.ping()).await {
+        Ok(Ok(())) => "ok",
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "health check: database failed");
+            "unavailable"
         }
-    }
+        Err(_) => "no answer within 5 s",
+    };
+    let duties = state.duties.report();
+    let channels: Vec<ChannelReport> =
+        state.backend.delivery.snapshot().into_iter().map(|(name, state)| ChannelReport { name, state }).collect();
+    let healthy = database == "ok" && duties.iter().all(|d| d.healthy);
+    let status = match (healthy, channels.iter().any(|c| c.state.failing_in_a_row > 0)) {
+        (false, _) => "unavailable",
+        (true, true) => "degraded",
+        (true, false) => "ok",
+    };
+    let code = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (code, axum::Json(Health { status, database, duties, channels }))
 }
 
 /// Unknown paths render the app's own "not found" page.

@@ -13,6 +13,8 @@ pub struct AppState {
     pub backend: Backend,
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
+    /// When each background duty last completed a round (`/healthz`).
+    pub duties: Arc<crate::duties::DutyHealth>,
     /// Flips to `true` when the server shuts down; long-lived responses
     /// (the live stream) end then.
     pub shutdown: tokio::sync::watch::Receiver<bool>,

@@ -3,6 +3,14 @@
 //! or `resync` when that is no longer possible; a comment line every 15 s
 //! keeps proxies from closing an idle stream. Streams end when the server
 //! shuts down, so a graceful shutdown is not held up by them.
+//!
+//! A stream is authorised for as long as it is open, not once: its caller
+//! is resolved again whenever anything in this process changes a session,
+//! a person or a building's butler (at once, before the next event is
+//! filtered), and every [`RECHECK`] in any case (changes made by another
+//! process, sessions that expire). A caller signed out, expired or
+//! deactivated loses the stream; a butler given a building receives its
+//! events from then on, and the former butler stops receiving them.
 
 use std::{convert::Infallible, sync::Arc, time::Duration};
 
@@ -11,21 +19,26 @@ use app::{
         Actor,
         events::{LiveEvent, Replay},
     },
-    model::live::RESYNC,
+    model::live::{EventKind, RESYNC},
 };
 use axum::{
     extract::State,
     http::HeaderMap,
-    response::sse::{Event, KeepAlive, Sse},
+    response::{
+        IntoResponse,
+        sse::{Event, KeepAlive, Sse},
+    },
 };
-use futures::{Stream, StreamExt as _};
+use futures::StreamExt as _;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::{
-    extract::{AuthUser, Query},
-    state::AppState,
-};
+use crate::{error::ApiResult, extract::Query, state::AppState};
+
+/// How often an open stream checks its caller even when nothing in this
+/// process changed: with the 2 s session cache, a sign-out or a change made
+/// by another process ends or narrows the stream within about 4 s.
+const RECHECK: Duration = Duration::from_secs(2);
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct StreamQuery {
@@ -51,10 +64,15 @@ fn resync(last_id: String) -> Event {
         crate::openapi::Errors))]
 pub async fn stream(
     State(state): State<AppState>,
-    AuthUser(actor): AuthUser,
     headers: HeaderMap,
     Query(q): Query<StreamQuery>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> ApiResult<impl IntoResponse> {
+    let mut credential = Credential {
+        session: app::backend::web::session_token(&headers),
+        device: app::backend::web::device_token(&headers),
+        via_device: false,
+    };
+    let actor = credential.resolve(&state.backend).await?;
     let hub = &state.backend.events;
     // Subscribe before reading the ring, so nothing falls between the two.
     let rx = hub.subscribe();
@@ -70,15 +88,55 @@ pub async fn stream(
         None => first.push(Event::default().id(hub.last_id()).event("ready").data("{}")),
         Some(Replay::Resync) => first.push(resync(hub.last_id())),
         Some(Replay::Events(missed)) => {
-            for e in missed.iter().filter(|e| e.visible_to(&actor)) {
+            for e in missed.iter().filter(|e| credential.admits(e) && e.visible_to(&actor)) {
                 first.push(to_sse(e));
             }
             sent_up_to = missed.last().map_or(0, |e| e.seq);
         }
     }
-    let live = Live { rx, shutdown: state.shutdown.clone(), actor, sent_up_to, backend: state.backend.clone() };
-    let stream = futures::stream::iter(first).chain(futures::stream::unfold(live, Live::next)).map(Ok);
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text(""))
+    let mut changes = state.backend.sessions.changes();
+    changes.mark_unchanged();
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let live = Live {
+        rx,
+        shutdown: state.shutdown.clone(),
+        actor,
+        credential,
+        changes,
+        recheck,
+        sent_up_to,
+        backend: state.backend.clone(),
+    };
+    let stream = futures::stream::iter(first).chain(futures::stream::unfold(live, Live::next)).map(Ok::<_, Infallible>);
+    let sse = Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text(""));
+    // nginx and similar proxies buffer responses by default, which would
+    // hold events back until a buffer fills; this asks them not to.
+    Ok(([("x-accel-buffering", "no")], sse))
+}
+
+/// What the stream was opened with, to check it again while it is open.
+struct Credential {
+    session: Option<String>,
+    /// An elder's help device: enough for the help screen's events only.
+    device: Option<String>,
+    via_device: bool,
+}
+
+impl Credential {
+    async fn resolve(&mut self, backend: &app::backend::Backend) -> Result<Actor, app::backend::Error> {
+        if self.session.is_none() && self.device.is_none() {
+            return Err(app::model::AppError::unauthenticated().into());
+        }
+        let (actor, device_expiry) = backend.help_caller(self.session.as_deref(), self.device.as_deref()).await?;
+        self.via_device = device_expiry.is_some();
+        Ok(actor)
+    }
+
+    /// A help device sees only what its help screen shows.
+    fn admits(&self, e: &LiveEvent) -> bool {
+        !self.via_device || matches!(e.kind, EventKind::HelpCallUpdated | EventKind::CheckInUpdated)
+    }
 }
 
 /// One open stream's state between events.
@@ -86,6 +144,11 @@ struct Live {
     rx: tokio::sync::broadcast::Receiver<Arc<LiveEvent>>,
     shutdown: tokio::sync::watch::Receiver<bool>,
     actor: Actor,
+    /// What the stream was opened with, to check it again.
+    credential: Credential,
+    /// Sessions, people or butlers changed in this process.
+    changes: tokio::sync::watch::Receiver<u64>,
+    recheck: tokio::time::Interval,
     /// The last event already sent (replayed ones included).
     sent_up_to: u64,
     backend: app::backend::Backend,
@@ -96,10 +159,22 @@ impl Live {
     async fn next(mut self) -> Option<(Event, Self)> {
         loop {
             tokio::select! {
+                // A change is handled before any event that follows it.
+                biased;
                 _ = self.shutdown.changed() => return None,
+                changed = self.changes.changed() => {
+                    if changed.is_err() || !self.still_allowed().await {
+                        return None;
+                    }
+                }
+                _ = self.recheck.tick() => {
+                    if !self.still_allowed().await {
+                        return None;
+                    }
+                }
                 got = self.rx.recv() => match got {
                     Ok(e) if e.seq <= self.sent_up_to => continue,
-                    Ok(e) if e.visible_to(&self.actor) => {
+                    Ok(e) if self.credential.admits(&e) && e.visible_to(&self.actor) => {
                         self.sent_up_to = e.seq;
                         let event = to_sse(&e);
                         return Some((event, self));
@@ -112,6 +187,23 @@ impl Live {
                     }
                     Err(RecvError::Closed) => return None,
                 }
+            }
+        }
+    }
+
+    /// Resolves the caller again: `false` when the session is over (signed
+    /// out, expired, the account deactivated). A database fault keeps the
+    /// stream as it is; the next check tries again.
+    async fn still_allowed(&mut self) -> bool {
+        match self.credential.resolve(&self.backend).await {
+            Ok(actor) => {
+                self.actor = actor;
+                true
+            }
+            Err(app::backend::Error::App(_)) => false,
+            Err(e) => {
+                tracing::warn!(error = %e, "live stream: caller not checked again");
+                true
             }
         }
     }

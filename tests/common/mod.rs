@@ -36,6 +36,44 @@ pub struct TestServer {
     _tmp: tempfile::TempDir,
 }
 
+/// Every log line of every server in this test binary, at `info` and above
+/// (what an operator's default `LINLI_LOG=info` keeps), so a test can
+/// check that nothing secret was ever logged. Shown in the test output
+/// too when `LINLI_TEST_LOG` is set (`LINLI_TEST_LOG=debug cargo test ...`).
+static LOGS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut logs) = LOGS.lock() {
+            logs.extend_from_slice(buf);
+        }
+        if std::env::var_os("LINLI_TEST_LOG").is_some() {
+            eprint!("{}", String::from_utf8_lossy(buf));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn init_logs() {
+    let filter = std::env::var("LINLI_TEST_LOG").unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_ansi(false)
+        .with_writer(|| LogWriter)
+        .try_init();
+}
+
+/// Everything logged so far by any server of this test binary.
+pub fn logged() -> String {
+    LOGS.lock().map(|l| String::from_utf8_lossy(&l).into_owned()).unwrap_or_default()
+}
+
 /// A test configuration: in-memory database, demo data, own media folder.
 ///
 /// With `LINLI_TEST_DB=ws://host:port` every test runs against that remote
@@ -58,13 +96,7 @@ impl TestServer {
     }
 
     pub async fn start_with(config: Config, tmp: tempfile::TempDir) -> Self {
-        // Server logs in test output: `LINLI_TEST_LOG=debug cargo test ...`.
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(
-                std::env::var("LINLI_TEST_LOG").unwrap_or_else(|_| "error".into()),
-            ))
-            .with_test_writer()
-            .try_init();
+        init_logs();
         let media_dir = config.media_dir.clone();
         let server = Server::build(config).await.expect("server builds");
         let backend = server.backend.clone();
@@ -342,6 +374,19 @@ impl SseClient {
     /// The next event, or `None` after `within`.
     pub async fn next(&mut self, within: std::time::Duration) -> Option<SseEvent> {
         tokio::time::timeout(within, self.rx.recv()).await.ok().flatten()
+    }
+
+    /// Whether the server ends the stream within `within` (events that
+    /// arrive meanwhile are skipped).
+    pub async fn ends_within(&mut self, within: std::time::Duration) -> bool {
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if self.task.is_finished() {
+                return true;
+            }
+            let _ = tokio::time::timeout(std::time::Duration::from_millis(50), self.rx.recv()).await;
+        }
+        self.task.is_finished()
     }
 
     /// The next event of `kind` (skipping others), or `None` after `within`.

@@ -27,6 +27,23 @@ pub async fn actor() -> Result<Actor, AppError> {
     backend()?.authenticate(&token).await.map_err(AppError::from)
 }
 
+/// The caller of the elder's help screen: a session, or else the help
+/// device credential of an elder's tablet (`backend/devices.rs`). Only the
+/// help press, the check-in and the elder's home may use it.
+pub async fn help_actor() -> Result<Actor, AppError> {
+    let parts = parts()?;
+    if let Some(actor) = parts.extensions.get::<Actor>() {
+        return Ok(actor.clone());
+    }
+    let session = web::session_token(&parts.headers);
+    let device = web::device_token(&parts.headers);
+    if session.is_none() && device.is_none() {
+        return Err(AppError::unauthenticated());
+    }
+    let (actor, _) = backend()?.help_caller(session.as_deref(), device.as_deref()).await.map_err(AppError::from)?;
+    Ok(actor)
+}
+
 /// The language of the current request.
 pub fn lang() -> Lang {
     use_context::<Parts>().map(|p| web::lang(&p.headers)).unwrap_or_default()

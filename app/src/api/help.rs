@@ -10,14 +10,14 @@ use crate::model::{
 /// The elder's screen: butler, today's check-in, the call to follow.
 #[server]
 pub async fn get_elder_home() -> Result<ElderHome, AppError> {
-    let actor = super::ctx::actor().await?;
+    let actor = super::ctx::help_actor().await?;
     Ok(super::ctx::backend()?.elder_home(&actor).await?)
 }
 
 /// Presses help. The same `client_key` always gives the same call.
 #[server]
 pub async fn press_help(client_key: String) -> Result<HelpCall, AppError> {
-    let actor = super::ctx::actor().await?;
+    let actor = super::ctx::help_actor().await?;
     Ok(super::ctx::backend()?.press_help(&actor, &client_key).await?.0)
 }
 

@@ -30,6 +30,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "notices", sql: include_str!("migrations/0005_notices.surql") },
     Migration { version: 6, name: "wechat", sql: include_str!("migrations/0006_wechat.surql") },
     Migration { version: 7, name: "relay", sql: include_str!("migrations/0007_relay.surql") },
+    Migration { version: 8, name: "help_chain", sql: include_str!("migrations/0008_help_chain.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

@@ -21,7 +21,7 @@ use crate::model::{
 };
 
 #[derive(Deserialize)]
-struct ResidentRow {
+pub(super) struct ResidentRow {
     #[serde(deserialize_with = "key::de")]
     id: String,
     name: String,
@@ -158,17 +158,22 @@ impl Backend {
             .query(
                 "SELECT elder, at FROM check_in WHERE elder IN $ids AND day = $day;
                  SELECT elder, result, note, by.name AS by_name, at FROM check_in_follow_up
-                     WHERE elder IN $ids AND day = $day;",
+                     WHERE elder IN $ids AND day = $day;
+                 SELECT * FROM help_device WHERE elder IN $ids AND revoked_at = NONE AND expires_at > $now
+                     ORDER BY last_used_at DESC;",
             )
             .bind(("ids", rids("user", &ids)))
-            .bind(("day", today.to_string())))
+            .bind(("day", today.to_string()))
+            .bind(("now", now)))
         .await?;
         let check_ins: Vec<CheckInRow> = rows(&mut res, 0)?;
         let follow_ups: Vec<FollowUpRow> = rows(&mut res, 1)?;
+        let devices: Vec<super::devices::DeviceRow> = rows(&mut res, 2)?;
         let mut list: Vec<ElderInfo> = people
             .into_iter()
             .map(|p| {
                 let checked_in_at = check_ins.iter().find(|c| c.elder == p.id).map(|c| c.at);
+                let paired = devices.iter().filter(|d| d.elder == p.id).map(super::devices::DeviceRow::view).collect();
                 let follow_up = follow_ups.iter().find(|f| f.elder == p.id).map(|f| CheckInFollowUp {
                     result: f.result.clone(),
                     note: f.note.clone(),
@@ -185,6 +190,7 @@ impl Backend {
                     emergency_contacts: p.emergency_contacts,
                     checked_in_at,
                     follow_up,
+                    devices: paired,
                 }
             })
             .collect();
@@ -193,7 +199,7 @@ impl Backend {
         Ok(list)
     }
 
-    async fn resident_in_reach(&self, actor: &Actor, user_id: &str) -> Result<ResidentRow> {
+    pub(super) async fn resident_in_reach(&self, actor: &Actor, user_id: &str) -> Result<ResidentRow> {
         if !ids::is_plausible_key(user_id) {
             return Err(AppError::not_found().into());
         }

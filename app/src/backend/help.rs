@@ -10,6 +10,8 @@
 //!   with several server processes (a conditional update decides who);
 //! - emergency contacts are notified through the durable outbox.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
@@ -20,9 +22,10 @@ use super::{
     error::{Error, Result},
     events::Audience,
     ids,
-    notify::Outgoing,
+    notify::{Lane, Outgoing, outbox_create, outbox_rows, subscribe_message_create},
     people::{key, unit_label},
     policy::Actor,
+    wechat::SubscribeMessage,
 };
 use crate::model::{
     AppError, BuildingRef, ErrorCode, Msg, Role, StaffRef, UnitRef,
@@ -175,6 +178,35 @@ impl CallRow {
     }
 }
 
+/// Whether a view of a call shows staff the elder's whole number.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PhoneView {
+    /// The call's own page: staff call back from it (and it is audited).
+    Whole,
+    /// Lists and answers to actions.
+    Masked,
+}
+
+/// One urgent text message per emergency contact with a valid number.
+fn contact_messages(call: &CallRow) -> Vec<Outgoing> {
+    call.contacts
+        .iter()
+        .filter(|c| phone::is_valid_mobile(&c.phone))
+        .map(|c| Outgoing {
+            recipient: c.phone.clone(),
+            template: "help_call_contact".to_string(),
+            params: json!({
+                "contact": c.name, "elder": call.elder_name,
+                "address": unit_label(&call.building_name, &call.unit_number),
+                "pressed_at": crate::model::time::format_local(call.created_at),
+                "butler_phone": call.butler_phone,
+            }),
+            subject: format!("help_call:{}", call.id),
+            lane: Lane::Urgent,
+        })
+        .collect()
+}
+
 fn valid_client_key(key: &str) -> bool {
     (8..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
@@ -211,7 +243,7 @@ impl Backend {
             return Err(AppError::invalid("client_key", Msg::ErrClientKey).into());
         }
         if let Some(existing) = self.call_by_key(&actor.user_id, client_key).await? {
-            return Ok((self.call_view(actor, existing).await?, false));
+            return Ok((self.call_view(actor, existing, PhoneView::Masked).await?, false));
         }
         let id = ids::new_key();
         let now = Utc::now();
@@ -242,14 +274,14 @@ impl Backend {
             Err(e) if e.is_unique_violation() => {
                 let existing =
                     self.call_by_key(&actor.user_id, client_key).await?.ok_or_else(|| Error::internal("lost call"))?;
-                return Ok((self.call_view(actor, existing).await?, false));
+                return Ok((self.call_view(actor, existing, PhoneView::Masked).await?, false));
             }
             Err(e) => return Err(e),
         }
         let call = self.load_call(&id).await?.ok_or_else(|| Error::internal("call vanished after create"))?;
         tracing::warn!(call = %id, unit = %unit.label, "HELP CALL pressed");
         self.announce_call(&call, "pressed").await?;
-        Ok((self.call_view(actor, call).await?, true))
+        Ok((self.call_view(actor, call, PhoneView::Masked).await?, true))
     }
 
     async fn call_by_key(&self, elder: &str, client_key: &str) -> Result<Option<CallRow>> {
@@ -274,10 +306,16 @@ impl Backend {
         row(&mut res, 0)
     }
 
-    /// One call, if the caller may see it (404 otherwise).
+    /// One call, if the caller may see it (404 otherwise). Staff see the
+    /// elder's whole phone number here, to call back, and each such view
+    /// is an audit entry; lists show it masked.
     pub async fn help_call(&self, actor: &Actor, id: &str) -> Result<HelpCall> {
         let call = self.load_call(id).await?.filter(|c| c.visible_to(actor)).ok_or_else(AppError::not_found)?;
-        self.call_view(actor, call).await
+        let party = call.party(actor);
+        if party.responder || party.escalated_staff {
+            self.audit(actor, "help_call.view_phone", &call.id, &call.elder).await?;
+        }
+        self.call_view(actor, call, PhoneView::Whole).await
     }
 
     /// Calls the caller may see, oldest first; `open_only` for the duty
@@ -295,7 +333,7 @@ impl Backend {
         .await?;
         let mut calls = Vec::new();
         for c in rows::<CallRow>(&mut res, 0)?.into_iter().filter(|c| c.visible_to(actor)) {
-            calls.push(self.call_view(actor, c).await?);
+            calls.push(self.call_view(actor, c, PhoneView::Masked).await?);
         }
         if open_only {
             calls.reverse();
@@ -303,7 +341,7 @@ impl Backend {
         Ok(calls)
     }
 
-    async fn call_view(&self, actor: &Actor, call: CallRow) -> Result<HelpCall> {
+    async fn call_view(&self, actor: &Actor, call: CallRow, phone_view: PhoneView) -> Result<HelpCall> {
         let mut res = run(self
             .db
             .query("SELECT * FROM help_event WHERE call = type::record('help_call', $id) ORDER BY seq")
@@ -328,7 +366,11 @@ impl Backend {
             escalation_level: call.level(),
             elder: PersonRef { id: call.elder.clone(), name: call.elder_name.clone() },
             unit: call.unit_ref(),
-            elder_phone: if staff_view { call.elder_phone.clone() } else { phone::mask(&call.elder_phone) },
+            elder_phone: if staff_view && phone_view == PhoneView::Whole {
+                call.elder_phone.clone()
+            } else {
+                phone::mask(&call.elder_phone)
+            },
             butler: call.butler.clone().map(|id| {
                 let full = call.butler_phone.clone().unwrap_or_default();
                 StaffRef {
@@ -382,23 +424,32 @@ impl Backend {
             });
         };
         let now = Utc::now();
+        // "Help is coming" to the elder's WeChat, queued with the change.
+        let message = (action == HelpAction::Acknowledge).then(|| SubscribeMessage {
+            community: &call.community,
+            user: &call.elder,
+            key: "help_acknowledged",
+            data: json!({ "thing1": actor.name, "time2": crate::model::time::format_local_hm(now) }),
+            lane: Lane::Urgent,
+        });
+        let query = self.db.query(concat!(
+            "BEGIN TRANSACTION;
+             IF (SELECT VALUE version FROM ONLY $call) != $version { THROW 'stale' };
+             LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+             UPDATE $call SET status = $status, open = $open, version = $version + 1,
+                 outcome = $outcome ?? outcome,
+                 acknowledged_at = acknowledged_at ?? (IF $action IN ['acknowledge', 'arrive'] { $now } ELSE { NONE }),
+                 acknowledged_by = acknowledged_by ?? (IF $action IN ['acknowledge', 'arrive'] { $actor } ELSE { NONE }),
+                 arrived_at = IF $action = 'arrive' { $now } ELSE { arrived_at },
+                 arrived_by = IF $action = 'arrive' { $actor } ELSE { arrived_by },
+                 closed_at = IF $open { NONE } ELSE { $now };
+             CREATE help_event SET call = $call, seq = $seq + 1, action = $action, actor = $actor,
+                 actor_name = $name, note = $note, at = $now;",
+            subscribe_message_create!(),
+            "COMMIT TRANSACTION;"
+        ));
         let stored = run(self
-            .db
-            .query(
-                "BEGIN TRANSACTION;
-                 IF (SELECT VALUE version FROM ONLY $call) != $version { THROW 'stale' };
-                 LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
-                 UPDATE $call SET status = $status, open = $open, version = $version + 1,
-                     outcome = $outcome ?? outcome,
-                     acknowledged_at = acknowledged_at ?? (IF $action IN ['acknowledge', 'arrive'] { $now } ELSE { NONE }),
-                     acknowledged_by = acknowledged_by ?? (IF $action IN ['acknowledge', 'arrive'] { $actor } ELSE { NONE }),
-                     arrived_at = IF $action = 'arrive' { $now } ELSE { arrived_at },
-                     arrived_by = IF $action = 'arrive' { $actor } ELSE { arrived_by },
-                     closed_at = IF $open { NONE } ELSE { $now };
-                 CREATE help_event SET call = $call, seq = $seq + 1, action = $action, actor = $actor,
-                     actor_name = $name, note = $note, at = $now;
-                 COMMIT TRANSACTION;",
-            )
+            .bind_subscribe_message(query, message)
             .bind(("call", rid("help_call", id)))
             .bind(("version", call.version))
             .bind(("status", next.as_str()))
@@ -420,11 +471,7 @@ impl Backend {
         let call = self.load_call(id).await?.ok_or_else(|| Error::internal("call vanished"))?;
         tracing::info!(call = %id, action = action.as_str(), by = %actor.user_id, "help call handled");
         self.announce_call(&call, action.as_str()).await?;
-        if action == HelpAction::Acknowledge {
-            let data = json!({ "thing1": actor.name, "time2": crate::model::time::format_local_hm(now) });
-            self.subscribe_message(&call.community, &call.elder, "help_acknowledged", data).await;
-        }
-        self.call_view(actor, call).await
+        self.call_view(actor, call, PhoneView::Masked).await
     }
 
     /// The staff members to alert: first responders always; everyone on
@@ -457,29 +504,52 @@ impl Backend {
     }
 
     /// Raises the escalation of unacknowledged calls whose deadline passed.
-    /// Called four times a second; each step is taken once, by whichever
-    /// process wins the conditional update.
-    pub async fn sweep_help(&self, now: DateTime<Utc>) -> Result<()> {
+    /// Called four times a second by its own duty; each step is taken
+    /// once, by whichever process wins the conditional update. A call
+    /// that cannot be escalated (a fault) is logged and does not hold up
+    /// the others. Answers how many steps this process took.
+    pub async fn sweep_help(&self, now: DateTime<Utc>) -> Result<usize> {
         let mut res = run(self.db.query(concat!(
             call_select!(),
             " FROM help_call WHERE open = true AND status = 'sent' AND escalation_level < 2"
         )))
         .await?;
         let calls: Vec<CallRow> = rows(&mut res, 0)?;
+        let mut settings: HashMap<String, EscalationSettings> = HashMap::new();
+        let mut taken = 0;
         for call in calls {
-            let settings = self.escalation_settings(&call.community).await?;
-            let due = due_level(call.created_at, false, now, settings);
+            let timing = match settings.get(&call.community) {
+                Some(t) => *t,
+                None => {
+                    let t = self.escalation_settings(&call.community).await?;
+                    settings.insert(call.community.clone(), t);
+                    t
+                }
+            };
+            let due = due_level(call.created_at, false, now, timing);
             for step in (call.level() + 1)..=due {
-                self.escalate(&call, step, now).await?;
+                match self.escalate(&call, step, now).await {
+                    Ok(true) => taken += 1,
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::error!(call = %call.id, level = step, error = %e, "help call not escalated");
+                        break;
+                    }
+                }
             }
         }
-        Ok(())
+        Ok(taken)
     }
 
-    async fn escalate(&self, call: &CallRow, step: u8, now: DateTime<Utc>) -> Result<()> {
+    /// Takes escalation step `step` of `call`: the new level, its timeline
+    /// entry and, at level 2, the emergency contacts' messages, all in one
+    /// transaction. `false` when another process or an acknowledgement got
+    /// there first.
+    async fn escalate(&self, call: &CallRow, step: u8, now: DateTime<Utc>) -> Result<bool> {
+        let messages = if step == 2 { contact_messages(call) } else { Vec::new() };
         let taken = run(self
             .db
-            .query(
+            .query(concat!(
                 "BEGIN TRANSACTION;
                  LET $won = (UPDATE $call SET escalation_level = $step, version = version + 1,
                      escalated_staff_at = IF $step = 1 { $now } ELSE { escalated_staff_at },
@@ -488,42 +558,27 @@ impl Backend {
                  IF array::len($won) = 0 { THROW 'lost' };
                  LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
                  CREATE help_event SET call = $call, seq = $seq + 1, actor_name = '系统',
-                     action = IF $step = 1 { 'escalated_staff' } ELSE { 'notified_contacts' }, at = $now;
-                 COMMIT TRANSACTION;",
-            )
+                     action = IF $step = 1 { 'escalated_staff' } ELSE { 'notified_contacts' }, at = $now;",
+                outbox_create!(),
+                "COMMIT TRANSACTION;"
+            ))
             .bind(("call", rid("help_call", &call.id)))
             .bind(("step", i64::from(step)))
-            .bind(("now", now)))
+            .bind(("now", now))
+            .bind(("community", rid("community", &call.community)))
+            .bind(("messages", outbox_rows(self.notifier.channel(), messages))))
         .await;
         match taken {
             Ok(_) => {}
             // Another process, or an acknowledgement, got there first.
-            Err(e) if thrown(&e, "lost") || e.is_retryable() || e.is_unique_violation() => return Ok(()),
+            Err(e) if thrown(&e, "lost") || e.is_retryable() || e.is_unique_violation() => return Ok(false),
             Err(e) => return Err(e),
         }
         let mut escalated = call.clone();
         escalated.escalation_level = i64::from(step);
-        if step == 2 {
-            let messages = call
-                .contacts
-                .iter()
-                .filter(|c| phone::is_valid_mobile(&c.phone))
-                .map(|c| Outgoing {
-                    recipient: c.phone.clone(),
-                    template: "help_call_contact".to_string(),
-                    params: json!({
-                        "contact": c.name, "elder": call.elder_name,
-                        "address": unit_label(&call.building_name, &call.unit_number),
-                        "pressed_at": crate::model::time::format_local(call.created_at),
-                        "butler_phone": call.butler_phone,
-                    }),
-                    subject: format!("help_call:{}", call.id),
-                })
-                .collect();
-            self.enqueue(&call.community, messages).await?;
-        }
         tracing::warn!(call = %call.id, level = step, "help call escalated");
-        self.announce_call(&escalated, if step == 1 { "escalated_staff" } else { "notified_contacts" }).await
+        self.announce_call(&escalated, if step == 1 { "escalated_staff" } else { "notified_contacts" }).await?;
+        Ok(true)
     }
 
     /// "I'm OK today": once per elder and local day; pressing again is fine.

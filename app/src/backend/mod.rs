@@ -10,6 +10,7 @@ pub mod auth;
 pub mod backup;
 pub mod db;
 pub mod demo;
+pub mod devices;
 pub mod elders;
 pub mod error;
 pub mod events;

@@ -19,8 +19,10 @@ use super::{
     error::{Error, Result},
     events::Audience,
     ids,
+    notify::{Lane, subscribe_message_create},
     people::{key, unit_label},
     policy::Actor,
+    wechat::SubscribeMessage,
 };
 use crate::model::{
     AppError, BuildingRef, ErrorCode, Msg, Role, UnitRef,
@@ -470,18 +472,26 @@ impl Backend {
             return Err(refused(r));
         }
         let entry_id = ids::new_key();
+        let message = SubscribeMessage {
+            community: &pass.community,
+            user: &pass.host,
+            key: "visitor_arrived",
+            data: json!({ "thing1": pass.visitor_name, "thing2": gate_label(&gate).text(crate::model::Lang::Zh), "time3": format_local_hm(now) }),
+            lane: Lane::Normal,
+        };
+        let query = self.db.query(concat!(
+            "BEGIN TRANSACTION;
+             LET $won = (UPDATE $pass SET entries_used = entries_used + 1
+                 WHERE entries_used < max_entries AND revoked_at = NONE
+                   AND valid_from <= $now AND valid_until > $now RETURN AFTER);
+             IF array::len($won) = 0 { THROW 'refused' };
+             CREATE $entry SET community = $community, pass = $pass, unit = $unit, gate = $gate,
+                 guard = $guard, at = $now;",
+            subscribe_message_create!(),
+            "COMMIT TRANSACTION;"
+        ));
         let taken = run(self
-            .db
-            .query(
-                "BEGIN TRANSACTION;
-                 LET $won = (UPDATE $pass SET entries_used = entries_used + 1
-                     WHERE entries_used < max_entries AND revoked_at = NONE
-                       AND valid_from <= $now AND valid_until > $now RETURN AFTER);
-                 IF array::len($won) = 0 { THROW 'refused' };
-                 CREATE $entry SET community = $community, pass = $pass, unit = $unit, gate = $gate,
-                     guard = $guard, at = $now;
-                 COMMIT TRANSACTION;",
-            )
+            .bind_subscribe_message(query, Some(message))
             .bind(("pass", rid("pass", &pass.id)))
             .bind(("entry", rid("pass_entry", &entry_id)))
             .bind(("community", rid("community", &pass.community)))
@@ -502,8 +512,6 @@ impl Backend {
             Err(e) => return Err(e),
         }
         tracing::info!(pass = %pass.id, gate = %gate, "visitor admitted");
-        let data = json!({ "thing1": pass.visitor_name, "thing2": gate_label(&gate).text(crate::model::Lang::Zh), "time3": format_local_hm(now) });
-        self.subscribe_message(&pass.community, &pass.host, "visitor_arrived", data).await;
         self.events.publish(
             EventKind::PassAdmitted,
             &pass.community,

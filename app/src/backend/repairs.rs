@@ -16,8 +16,10 @@ use super::{
     error::{Error, Result},
     events::Audience,
     ids,
+    notify::{Lane, subscribe_message_create},
     people::{key, unit_label},
     policy::{Actor, Scope},
+    wechat::SubscribeMessage,
 };
 use crate::model::{
     AppError, BuildingRef, ErrorCode, Msg, Role, StaffRef, UnitRef,
@@ -733,14 +735,15 @@ impl Backend {
             actor.check_sees(job.scope().as_scope())?;
             let next =
                 repair::transition(job.state(), party(actor, &job), action).map_err(|r| refusal(r, job.status()))?;
-            self.check_action_input(actor, &job, action, &input, &note).await?;
+            let assignee_name = self.check_action_input(actor, &job, action, &input, &note).await?;
             let now = Utc::now();
             let p = patch(&job, action, next, &input, now);
-            match self.store_transition(&job, action, &p, actor_stamp(actor), &note, &after_photos, now).await {
+            let message = reporter_message(&job, action, assignee_name, now);
+            match self.store_transition(&job, action, &p, actor_stamp(actor), &note, &after_photos, message, now).await
+            {
                 Ok(()) => {
                     let updated = self.load_job(id).await?.ok_or_else(|| Error::internal("job vanished"))?;
                     self.announce_job(&updated, action.as_str());
-                    self.tell_reporter(&updated, action).await;
                     tracing::info!(job = %id, action = action.as_str(), to = next.as_str(), "repair transition");
                     return self.job_view(actor, updated).await;
                 }
@@ -757,6 +760,8 @@ impl Backend {
         Err(AppError::conflict(Msg::ErrJobChanged).into())
     }
 
+    /// Checks what an action needs beyond the state machine; for an
+    /// assignment, answers the assignee's name.
     async fn check_action_input(
         &self,
         actor: &Actor,
@@ -764,7 +769,7 @@ impl Backend {
         action: JobAction,
         input: &ActionInput,
         note: &str,
-    ) -> Result<()> {
+    ) -> Result<Option<String>> {
         match action {
             JobAction::Assign => {
                 let assignee = input
@@ -772,10 +777,11 @@ impl Backend {
                     .as_deref()
                     .filter(|a| ids::is_plausible_key(a))
                     .ok_or_else(|| AppError::invalid("assignee_id", Msg::ErrAssigneeRequired))?;
-                let ok = self.assignable(actor, &job.id).await?.iter().any(|a| a.id == assignee);
-                if !ok {
+                let found = self.assignable(actor, &job.id).await?.into_iter().find(|a| a.id == assignee);
+                let Some(found) = found else {
                     return Err(AppError::invalid("assignee_id", Msg::ErrAssigneeInvalid).into());
-                }
+                };
+                return Ok(Some(found.name));
             }
             JobAction::Hold if note.is_empty() => {
                 return Err(AppError::invalid("note", Msg::ErrHoldReason).into());
@@ -789,7 +795,7 @@ impl Backend {
             JobAction::Cancel => return Err(AppError::invalid("note", Msg::ErrCancelReason).into()),
             _ => {}
         }
-        Ok(())
+        Ok(None)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -801,13 +807,12 @@ impl Backend {
         who: (String, String, String),
         note: &str,
         photos: &[String],
+        message: Option<SubscribeMessage<'_>>,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let (actor_id, actor_name, actor_role) = who;
-        run(self
-            .db
-            .query(
-                "BEGIN TRANSACTION;
+        let query = self.db.query(concat!(
+            "BEGIN TRANSACTION;
                  IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
                  LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $actor AND repair = NONE);
                  IF array::len($mine) != array::len($photos) { THROW 'photo_not_yours' };
@@ -822,9 +827,12 @@ impl Backend {
                      from_status = $from, to_status = $status, actor = $actor, actor_name = $actor_name,
                      actor_role = $actor_role, note = $note, photos = $photos,
                      assignee = IF $action = 'assign' { $assignee } ELSE { NONE },
-                     eta = IF $action IN ['hold', 'start_travel'] { $eta } ELSE { NONE }, at = $now;
-                 COMMIT TRANSACTION;",
-            )
+                     eta = IF $action IN ['hold', 'start_travel'] { $eta } ELSE { NONE }, at = $now;",
+            subscribe_message_create!(),
+            "COMMIT TRANSACTION;"
+        ));
+        run(self
+            .bind_subscribe_message(query, message)
             .bind(("job", rid("repair", &job.id)))
             .bind(("version", job.version))
             .bind(("status", p.status.as_str()))
@@ -960,20 +968,6 @@ impl Backend {
         Ok(Rating { id: rating_id, stars: stars as u8, tags: input.tags, comment, at: now })
     }
 
-    /// The stages worth a WeChat message to the reporter (one consent each).
-    async fn tell_reporter(&self, job: &JobRow, action: JobAction) {
-        let key = match action {
-            JobAction::Assign => "job_assigned",
-            JobAction::Resolve => "job_resolved",
-            _ => return,
-        };
-        let data = json!({
-            "thing1": t_category(&job.category), "thing2": job.assignee_name.clone().unwrap_or_default(),
-            "time3": crate::model::time::format_local(Utc::now()),
-        });
-        self.subscribe_message(&job.community, &job.reporter, key, data).await;
-    }
-
     /// Tells everyone concerned that a job changed.
     fn announce_job(&self, job: &JobRow, action: &str) {
         self.events.publish(
@@ -1008,7 +1002,7 @@ impl Backend {
         let Ok(next) = repair::transition(job.state(), system, JobAction::Confirm) else { return Ok(()) };
         let p = patch(job, JobAction::Confirm, next, &ActionInput::default(), now);
         let who = (String::new(), "系统".to_string(), "system".to_string());
-        match self.store_transition(job, JobAction::Confirm, &p, who, "auto_confirm", &[], now).await {
+        match self.store_transition(job, JobAction::Confirm, &p, who, "auto_confirm", &[], None, now).await {
             Ok(()) => {
                 if let Some(updated) = self.load_job(&job.id).await? {
                     self.announce_job(&updated, "auto_confirm");
@@ -1062,6 +1056,32 @@ impl Backend {
         }
         Ok(())
     }
+}
+
+/// The stages worth a WeChat message to the reporter (one consent each):
+/// assigned (with the assignee's name) and resolved.
+fn reporter_message(
+    job: &JobRow,
+    action: JobAction,
+    assignee_name: Option<String>,
+    now: DateTime<Utc>,
+) -> Option<SubscribeMessage<'_>> {
+    let key = match action {
+        JobAction::Assign => "job_assigned",
+        JobAction::Resolve => "job_resolved",
+        _ => return None,
+    };
+    let who = assignee_name.or_else(|| job.assignee_name.clone()).unwrap_or_default();
+    Some(SubscribeMessage {
+        community: &job.community,
+        user: &job.reporter,
+        key,
+        data: json!({
+            "thing1": t_category(&job.category), "thing2": who,
+            "time3": crate::model::time::format_local(now),
+        }),
+        lane: Lane::Normal,
+    })
 }
 
 fn t_category(category: &str) -> String {

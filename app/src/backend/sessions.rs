@@ -47,9 +47,17 @@ struct State {
 }
 
 /// Resolved sessions by token hash. See the module docs.
-#[derive(Default)]
 pub struct SessionCache {
     state: Mutex<State>,
+    /// Counts every `forget_all`: open live streams watch it and check
+    /// their caller again at once (`server/src/stream.rs`).
+    changes: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        Self { state: Mutex::default(), changes: tokio::sync::watch::Sender::new(0) }
+    }
 }
 
 /// Where a lookup started: handed back to [`SessionCache::put`].
@@ -88,9 +96,18 @@ impl SessionCache {
     /// Drops everything: called by every write that changes a session, a
     /// person or a building's butler.
     pub fn forget_all(&self) {
-        let mut state = self.lock();
-        state.entries.clear();
-        state.generation = state.generation.wrapping_add(1);
+        {
+            let mut state = self.lock();
+            state.entries.clear();
+            state.generation = state.generation.wrapping_add(1);
+        }
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Notified after every `forget_all` in this process: whoever holds an
+    /// actor for long (a live stream) must resolve it again.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 }
 
@@ -122,6 +139,18 @@ mod tests {
         cache.forget_all();
         cache.put(ticket, "h".into(), actor(Role::Resident), later());
         assert!(cache.get("h").is_err());
+    }
+
+    #[test]
+    fn watchers_are_told_of_every_change() {
+        let cache = SessionCache::default();
+        let mut changes = cache.changes();
+        assert!(!changes.has_changed().unwrap_or(true));
+        cache.forget_all();
+        assert!(changes.has_changed().unwrap_or(false));
+        changes.mark_unchanged();
+        cache.forget_all();
+        assert!(changes.has_changed().unwrap_or(false));
     }
 
     #[test]

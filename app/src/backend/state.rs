@@ -72,6 +72,8 @@ pub struct Inner {
     pub notifier: Sender,
     /// Sign-in with mini-program codes, and subscribe messages.
     pub wechat: super::wechat::WeChat,
+    /// How each delivery channel is doing, for operators (`/healthz`).
+    pub delivery: super::notify::DeliveryHealth,
 }
 
 impl Deref for Backend {
@@ -95,6 +97,7 @@ impl Backend {
             events: EventHub::new(),
             notifier: Sender::from_url(config.sms_url.as_deref()),
             wechat: super::wechat::WeChat::new(config.wechat.clone()),
+            delivery: super::notify::DeliveryHealth::default(),
             config,
         })))
     }

@@ -55,6 +55,21 @@ pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
+/// The help device cookie of an elder's screen (`backend/devices.rs`):
+/// HttpOnly, SameSite=Lax, long-lived, renewed while in use.
+pub const DEVICE_COOKIE: &str = "linli_device";
+
+/// The help device credential the request carries, if any.
+pub fn device_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, DEVICE_COOKIE).filter(|t| !t.is_empty())
+}
+
+/// `Set-Cookie` for a help device credential valid `max_age_secs`.
+pub fn device_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
 /// `Set-Cookie` that removes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> String {
     session_cookie("", 0, secure)

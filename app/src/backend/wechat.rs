@@ -20,6 +20,7 @@ use std::{
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
+use surrealdb::{engine::any::Any, method::Query};
 
 use super::{
     Backend,
@@ -27,7 +28,7 @@ use super::{
     db::{rid, row, rows, run, thrown},
     error::{Error, Result},
     ids,
-    notify::Outgoing,
+    notify::{Attempt, Lane},
     people::key,
     policy::Actor,
 };
@@ -86,8 +87,59 @@ struct AccessToken {
     errcode: Option<i64>,
 }
 
+#[derive(Deserialize)]
+struct SendAnswer {
+    #[serde(default)]
+    errcode: i64,
+}
+
 fn provider_down() -> Error {
     AppError::new(ErrorCode::Unavailable, Msg::ErrProvider).into()
+}
+
+/// What a subscribe-message error code means for delivery (WeChat's
+/// documentation of `subscribeMessage.send`, "错误码").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendError {
+    /// 40001, 40014, 42001: the access token is invalid or expired; fetch
+    /// one again and retry at once.
+    TokenRejected,
+    /// The message can never be delivered as it is: 40003 bad open id,
+    /// 40037 bad template id, 41030 bad page, 43101 the user refused
+    /// (no consent), 43104 open id of another app, 43107 the app may not
+    /// send subscribe messages, 45168 blocked words, 47003 bad parameter.
+    Permanent,
+    /// Anything else (-1 busy, 45009 quota, unknown): try again later.
+    Temporary,
+}
+
+impl SendError {
+    pub fn of(errcode: i64) -> Self {
+        match errcode {
+            40001 | 40014 | 42001 => Self::TokenRejected,
+            40003 | 40037 | 41030 | 43101 | 43104 | 43107 | 45168 | 47003 => Self::Permanent,
+            _ => Self::Temporary,
+        }
+    }
+}
+
+/// A readable reason for a send error code, for the stored error.
+fn describe(errcode: i64) -> String {
+    let what = match errcode {
+        40003 => "invalid open id",
+        40037 => "invalid template id",
+        41030 => "invalid page",
+        43101 => "user refused the message",
+        43104 => "open id of another app",
+        43107 => "subscribe messages blocked for this app",
+        45168 => "blocked words",
+        47003 => "template parameter not accepted",
+        40001 | 40014 | 42001 => "access token rejected",
+        -1 => "provider busy",
+        45009 => "daily quota used up",
+        _ => "provider error",
+    };
+    format!("errcode {errcode} ({what})")
 }
 
 impl WeChat {
@@ -104,15 +156,18 @@ impl WeChat {
         &self.config
     }
 
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.config.api_base.trim_end_matches('/'))
+    }
+
     /// The open id behind a login code.
     async fn code_to_openid(&self, code: &str) -> Result<String> {
         if !self.config.is_configured() {
             return Err(AppError::new(ErrorCode::NotFound, Msg::ErrWeChatOff).into());
         }
-        let url = format!("{}/sns/jscode2session", self.config.api_base.trim_end_matches('/'));
         let res = self
             .http
-            .get(url)
+            .get(self.url("/sns/jscode2session"))
             .query(&[
                 ("appid", self.config.appid.as_str()),
                 ("secret", self.config.secret.as_str()),
@@ -122,7 +177,8 @@ impl WeChat {
             .send()
             .await
             .map_err(|e| {
-                tracing::warn!(error = %e, "identity provider unreachable");
+                // The URL holds the app secret and the code: never logged.
+                tracing::warn!(reason = super::notify::http_failure(&e), "identity provider unreachable");
                 provider_down()
             })?;
         if res.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
@@ -141,7 +197,14 @@ impl WeChat {
         }
     }
 
-    /// The message API's access token, fetched when missing or stale.
+    /// The message API's access token, from the cache or fetched.
+    ///
+    /// Fetched from the stable-token endpoint (`POST /cgi-bin/stable_token`,
+    /// WeChat's "getStableAccessToken"): in its normal mode every process
+    /// of a deployment gets the same token, and fetching one does not
+    /// invalidate the token another process holds, as the older
+    /// `/cgi-bin/token` does. `force_refresh` is used only after the
+    /// provider rejected the very token the normal mode returns.
     async fn access_token(&self) -> std::result::Result<String, String> {
         if let Ok(cached) = self.token.lock()
             && let Some((token, until)) = cached.as_ref()
@@ -149,22 +212,27 @@ impl WeChat {
         {
             return Ok(token.clone());
         }
-        let url = format!("{}/cgi-bin/token", self.config.api_base.trim_end_matches('/'));
+        self.fetch_token(false).await
+    }
+
+    async fn fetch_token(&self, force_refresh: bool) -> std::result::Result<String, String> {
         let body: AccessToken = self
             .http
-            .get(url)
-            .query(&[
-                ("grant_type", "client_credential"),
-                ("appid", self.config.appid.as_str()),
-                ("secret", self.config.secret.as_str()),
-            ])
+            .post(self.url("/cgi-bin/stable_token"))
+            .json(&json!({
+                "grant_type": "client_credential", "appid": self.config.appid,
+                "secret": self.config.secret, "force_refresh": force_refresh,
+            }))
             .send()
             .await
-            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("token: {}", super::notify::http_failure(&e)))?
             .json()
             .await
-            .map_err(|e| e.to_string())?;
-        let token = body.access_token.filter(|_| body.errcode.unwrap_or(0) == 0).ok_or("no access token")?;
+            .map_err(|e| format!("token: {}", super::notify::http_failure(&e)))?;
+        let token = match (body.errcode.unwrap_or(0), body.access_token) {
+            (0, Some(token)) if !token.is_empty() => token,
+            (code, _) => return Err(format!("token refused: {}", describe(code))),
+        };
         // Renew a few minutes before the provider's expiry.
         let ttl = Duration::from_secs(body.expires_in.unwrap_or(7200).saturating_sub(300).max(60));
         if let Ok(mut cached) = self.token.lock() {
@@ -173,15 +241,40 @@ impl WeChat {
         Ok(token)
     }
 
-    /// Sends one subscribe message.
-    pub async fn send(
+    /// A token to use after `rejected` was refused: the current stable
+    /// token if another process already renewed it, else a forced one.
+    async fn renew_token(&self, rejected: &str) -> std::result::Result<String, String> {
+        if let Ok(mut cached) = self.token.lock() {
+            *cached = None;
+        }
+        let token = self.fetch_token(false).await?;
+        if token == rejected { self.fetch_token(true).await } else { Ok(token) }
+    }
+
+    async fn post_message(
         &self,
+        token: &str,
         openid: &str,
         template_id: &str,
-        data: &serde_json::Value,
-    ) -> std::result::Result<(), String> {
-        let token = self.access_token().await?;
-        let url = format!("{}/cgi-bin/message/subscribe/send", self.config.api_base.trim_end_matches('/'));
+        fields: &serde_json::Value,
+    ) -> std::result::Result<i64, String> {
+        let res = self
+            .http
+            .post(self.url("/cgi-bin/message/subscribe/send"))
+            .query(&[("access_token", token)])
+            .json(&json!({ "touser": openid, "template_id": template_id, "data": fields }))
+            .send()
+            .await
+            .map_err(|e| super::notify::http_failure(&e).to_string())?;
+        if !res.status().is_success() {
+            return Err(format!("provider answered {}", res.status().as_u16()));
+        }
+        let answer: SendAnswer = res.json().await.map_err(|e| super::notify::http_failure(&e).to_string())?;
+        Ok(answer.errcode)
+    }
+
+    /// Sends one subscribe message (WeChat's `subscribeMessage.send`).
+    pub async fn send(&self, openid: &str, template_id: &str, data: &serde_json::Value) -> Attempt {
         let fields: serde_json::Map<String, serde_json::Value> = data
             .as_object()
             .map(|o| {
@@ -192,21 +285,35 @@ impl WeChat {
                     .collect()
             })
             .unwrap_or_default();
-        let res: serde_json::Value = self
-            .http
-            .post(url)
-            .query(&[("access_token", token.as_str())])
-            .json(&json!({ "touser": openid, "template_id": template_id, "data": fields }))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
-        match res["errcode"].as_i64().unwrap_or(0) {
-            0 => Ok(()),
-            code => Err(format!("provider answered errcode {code}")),
+        let fields = serde_json::Value::Object(fields);
+        let mut token = match self.access_token().await {
+            Ok(t) => t,
+            Err(reason) => return Attempt::Retry(reason),
+        };
+        // At most one renewal per attempt: a token rejected twice in a row
+        // is the provider's problem, retried later.
+        for renewed in [false, true] {
+            let code = match self.post_message(&token, openid, template_id, &fields).await {
+                Ok(code) => code,
+                Err(reason) => return Attempt::Retry(reason),
+            };
+            if code == 0 {
+                return Attempt::Sent;
+            }
+            match SendError::of(code) {
+                SendError::Permanent => return Attempt::Refused(describe(code)),
+                SendError::Temporary => return Attempt::Retry(describe(code)),
+                SendError::TokenRejected if renewed => return Attempt::Retry(describe(code)),
+                SendError::TokenRejected => {
+                    tracing::info!(errcode = code, "access token rejected: fetching another");
+                    token = match self.renew_token(&token).await {
+                        Ok(t) => t,
+                        Err(reason) => return Attempt::Retry(reason),
+                    };
+                }
+            }
         }
+        Attempt::Retry("access token rejected".into())
     }
 }
 
@@ -228,11 +335,6 @@ struct Identity {
 struct Binding {
     #[serde(deserialize_with = "key::de")]
     id: String,
-    openid: String,
-}
-
-#[derive(Deserialize)]
-struct Recipient {
     openid: String,
 }
 
@@ -336,56 +438,61 @@ impl Backend {
             .collect())
     }
 
-    /// Queues a subscribe message to `user` when they use the mini-program,
-    /// the template is configured and a consent is left (spending it).
-    /// Never fails the caller's action: problems are logged.
-    pub async fn subscribe_message(&self, community: &str, user: &str, key: &str, data: serde_json::Value) {
-        if let Err(e) = self.try_subscribe_message(community, user, key, data).await {
-            tracing::warn!(error = %e, key, "subscribe message not queued");
-        }
-    }
-
-    async fn try_subscribe_message(
+    /// Binds the parameters of [`subscribe_message_create!`] to `query`, a
+    /// transaction that changes state and should also queue `message`
+    /// (when the template is configured; the consent check happens in the
+    /// transaction). `None` binds nothing to send.
+    pub(crate) fn bind_subscribe_message<'q>(
         &self,
-        community: &str,
-        user: &str,
-        key: &str,
-        data: serde_json::Value,
-    ) -> Result<()> {
-        let Some((_, template_id)) = self.wechat.config().templates.iter().find(|(k, _)| k == key).cloned() else {
-            return Ok(());
+        query: Query<'q, Any>,
+        message: Option<SubscribeMessage<'_>>,
+    ) -> Query<'q, Any> {
+        let template_id = message
+            .as_ref()
+            .and_then(|m| self.wechat.config().templates.iter().find(|(k, _)| k == m.key).map(|(_, id)| id.clone()));
+        let (Some(m), Some(template_id)) = (message, template_id) else {
+            return query.bind(("sm_template", Option::<String>::None));
         };
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT openid FROM wechat_identity WHERE user = $u;
-                 UPDATE subscription SET remaining = remaining - 1, updated_at = time::now()
-                     WHERE user = $u AND template = $t AND remaining > 0 RETURN AFTER;",
-            )
-            .bind(("u", rid("user", user)))
-            .bind(("t", key.to_string())))
-        .await?;
-        let Some(recipient) = row::<Recipient>(&mut res, 0)? else { return Ok(()) };
-        if rows::<serde_json::Value>(&mut res, 1)?.is_empty() {
-            return Ok(()); // no consent left: nothing is sent
-        }
-        self.enqueue_on(
-            "wechat",
-            community,
-            vec![Outgoing {
-                recipient: recipient.openid,
-                template: key.to_string(),
-                params: json!({ "template_id": template_id, "data": data }),
-                subject: format!("user:{user}"),
-            }],
-        )
-        .await
+        query
+            .bind(("sm_template", Some(template_id.clone())))
+            .bind(("sm_key", m.key))
+            .bind(("sm_user", rid("user", m.user)))
+            .bind(("sm_community", rid("community", m.community)))
+            .bind(("sm_params", json!({ "template_id": template_id, "data": m.data }).to_string()))
+            .bind(("sm_subject", format!("user:{}", m.user)))
+            .bind(("sm_priority", m.lane.priority()))
     }
+}
+
+/// A WeChat subscribe message that goes with a change of state.
+pub struct SubscribeMessage<'a> {
+    pub community: &'a str,
+    /// Who receives it (when they bound WeChat and gave a consent).
+    pub user: &'a str,
+    /// One of [`TEMPLATE_KEYS`].
+    pub key: &'static str,
+    /// The template's fields, e.g. `{"thing1": "...", "time2": "..."}`.
+    pub data: serde_json::Value,
+    pub lane: Lane,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn send_errors_are_classified_as_wechat_documents_them() {
+        for code in [40001, 40014, 42001] {
+            assert_eq!(SendError::of(code), SendError::TokenRejected, "{code}");
+        }
+        for code in [43101, 47003, 40003, 40037] {
+            assert_eq!(SendError::of(code), SendError::Permanent, "{code}");
+        }
+        for code in [-1, 45009, 99999] {
+            assert_eq!(SendError::of(code), SendError::Temporary, "{code}");
+        }
+        assert!(describe(43101).contains("refused"));
+    }
 
     #[test]
     fn templates_are_parsed_and_unknown_keys_dropped() {

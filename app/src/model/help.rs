@@ -164,6 +164,23 @@ pub fn allowed_actions(status: HelpStatus, party: HelpParty) -> Vec<HelpAction> 
     HelpAction::ALL.into_iter().filter(|a| transition(status, party, *a).is_some()).collect()
 }
 
+/// One of an elder's help devices (a tablet or phone left on the help
+/// screen), as the butler sees it. Times are UTC.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HelpDevice {
+    pub id: String,
+    /// What kind of device, e.g. "平板 tablet".
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    /// Last press, check-in or screen view (recorded at most hourly).
+    pub last_used_at: DateTime<Utc>,
+    /// Stops working then unless used before (each use moves it ahead).
+    pub expires_at: DateTime<Utc>,
+    /// Set once revoked: refused from then on.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
 /// When a call escalates, per community (SPEC §5 defaults: 60 s, 3 min).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -306,6 +323,9 @@ pub struct ElderInfo {
     pub overdue: bool,
     #[serde(default)]
     pub follow_up: Option<CheckInFollowUp>,
+    /// Paired help devices still in force (tablets left on the help screen).
+    #[serde(default)]
+    pub devices: Vec<HelpDevice>,
 }
 
 /// `PUT /api/v1/residents/{id}/elder`.

@@ -265,6 +265,9 @@ messages! {
     NotCheckedIn => "今天还没报平安，请打电话或上门", "Has not checked in today: call or visit";
     NotYetCheckedIn => "今天还没报平安", "Not checked in yet today";
     Record => "记录", "Record";
+    HelpDevices => "求助设备", "Help devices";
+    LastUsed => "最近使用", "last used";
+    RevokeDevice => "停用", "Revoke";
     ElderSettings => "长者模式与紧急联系人", "Elder mode and emergency contact";
     EmergencyContact => "紧急联系人", "Emergency contact";
     ContactName => "姓名", "Name";

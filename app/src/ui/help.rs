@@ -283,6 +283,21 @@ fn ElderRow(e: ElderInfo) -> impl IntoView {
                     <button type="submit" class="primary">{t(Msg::Record)}</button>
                 </form>
             })}
+            {(!e.devices.is_empty()).then(|| view! {
+                <details class="devices">
+                    <summary>{t(Msg::HelpDevices)} " (" {e.devices.len()} ")"</summary>
+                    <ul class="list">
+                        {e.devices.iter().map(|d| view! {
+                            <li class="row-between" data-device=d.id.clone()>
+                                <span>{d.label.clone()} " · " {t(Msg::LastUsed)} " " {format_local(d.last_used_at)}</span>
+                                <form method="post" action=format!("/forms/elders/{}/devices/{}/revoke", e.id, d.id)>
+                                    <button type="submit">{t(Msg::RevokeDevice)}</button>
+                                </form>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
             <details>
                 <summary>{t(Msg::ElderSettings)}</summary>
                 <form method="post" action=format!("/forms/residents/{}/elder", e.id) class="stack">

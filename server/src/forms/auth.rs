@@ -1,7 +1,7 @@
 //! Sign-in, sign-out and the language switch.
 
 use app::{
-    backend::{auth::SessionKind, web},
+    backend::{auth::SessionKind, devices, web},
     model::Lang,
 };
 use axum::{
@@ -44,15 +44,39 @@ async fn login(
 ) -> Response {
     match state.backend.login(&form.phone, &form.password, SessionKind::Web, &client).await {
         Ok(login) => {
+            let secure = web::is_https(&headers);
             let max_age = (login.expires_at - chrono::Utc::now()).num_seconds().max(0);
-            let cookie = web::session_cookie(&login.token, max_age, web::is_https(&headers));
-            with_cookie(Redirect::to(&safe_back(form.next.as_deref())).into_response(), &cookie)
+            let cookie = web::session_cookie(&login.token, max_age, secure);
+            let res = with_cookie(Redirect::to(&safe_back(form.next.as_deref())).into_response(), &cookie);
+            // An elder's screen becomes a help device that outlives the session.
+            match pair_help_device(&state, &login.token, &headers).await {
+                Some(device) => with_cookie(res, &device),
+                None => res,
+            }
         }
         Err(e) => back_with_error(
             "/login",
             &e.into(),
             &[("phone", form.phone.as_str()), ("next", &safe_back(form.next.as_deref()))],
         ),
+    }
+}
+
+/// The `Set-Cookie` of a new help device when the person who just signed
+/// in is an elder; `None` for everyone else.
+async fn pair_help_device(state: &AppState, token: &str, headers: &HeaderMap) -> Option<String> {
+    let actor = state.backend.authenticate(token).await.ok()?;
+    let agent = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    match state.backend.issue_help_device(&actor, &devices::device_label(agent)).await {
+        Ok(Some(device)) => {
+            let max_age = (device.expires_at - chrono::Utc::now()).num_seconds().max(0);
+            Some(web::device_cookie(&device.token, max_age, web::is_https(headers)))
+        }
+        Ok(None) => None,
+        Err(e) => {
+            tracing::error!(error = %e, "help device not paired");
+            None
+        }
     }
 }
 
@@ -64,7 +88,14 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     {
         tracing::warn!(error = %e, "logout failed");
     }
-    with_cookie(Redirect::to("/login").into_response(), &web::clear_session_cookie(web::is_https(&headers)))
+    let secure = web::is_https(&headers);
+    let res = with_cookie(Redirect::to("/login").into_response(), &web::clear_session_cookie(secure));
+    // Signing out on an elder's tablet also unpairs it as a help device.
+    let Some(device) = web::device_token(&headers) else { return res };
+    if let Err(e) = state.backend.unpair_help_device(&device).await {
+        tracing::warn!(error = %e, "help device not unpaired");
+    }
+    with_cookie(res, &web::device_cookie("", 0, secure))
 }
 
 async fn lang(headers: HeaderMap, Form(form): Form<LangForm>) -> Response {

@@ -7,7 +7,7 @@ use axum::{
     routing::post,
 };
 
-use super::{WebUser, back_with_error, field, form_fields, safe_back};
+use super::{HelpUser, WebUser, back_with_error, field, form_fields, safe_back};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -17,12 +17,26 @@ pub fn router() -> Router<AppState> {
         .route("/forms/check-in", post(check_in))
         .route("/forms/residents/{id}/elder", post(set_elder))
         .route("/forms/elders/{id}/follow-up", post(elder_follow_up))
+        .route("/forms/elders/{id}/devices/{device}/revoke", post(revoke_device))
+}
+
+/// The butler revokes one of an elder's help devices.
+async fn revoke_device(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Path((id, device)): Path<(String, String)>,
+) -> Response {
+    match state.backend.revoke_help_device(&actor, &id, &device).await {
+        Ok(()) => Redirect::to("/elders").into_response(),
+        Err(e) => back_with_error("/elders", &e.into(), &[]),
+    }
 }
 
 /// The help button without scripts. The page embeds a fresh `client_key`
 /// in the form, so pressing twice (or the browser re-posting) is one call.
-/// The call is stored before the redirect answers.
-async fn press_help(State(state): State<AppState>, WebUser(actor): WebUser, body: axum::body::Bytes) -> Response {
+/// The call is stored before the redirect answers. An elder's paired
+/// tablet may press it after its session has expired.
+async fn press_help(State(state): State<AppState>, HelpUser(actor): HelpUser, body: axum::body::Bytes) -> Response {
     let fields = form_fields(&body);
     match state.backend.press_help(&actor, field(&fields, "client_key").unwrap_or_default()).await {
         Ok((call, _)) => Redirect::to(&format!("/?call={}", call.id)).into_response(),
@@ -50,7 +64,7 @@ async fn help_action(
     }
 }
 
-async fn check_in(State(state): State<AppState>, WebUser(actor): WebUser) -> Response {
+async fn check_in(State(state): State<AppState>, HelpUser(actor): HelpUser) -> Response {
     match state.backend.check_in(&actor).await {
         Ok(_) => Redirect::to("/?checked_in=1").into_response(),
         Err(e) => back_with_error("/", &e.into(), &[]),

@@ -46,6 +46,27 @@ impl FromRequestParts<AppState> for WebUser {
     }
 }
 
+/// The caller of the help button and the check-in: the web session, or
+/// else the help device cookie of an elder's tablet; anyone else is sent
+/// to the sign-in page.
+pub struct HelpUser(pub Actor);
+
+impl FromRequestParts<AppState> for HelpUser {
+    type Rejection = Redirect;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Redirect> {
+        let session = web::session_token(&parts.headers);
+        let device = web::device_token(&parts.headers);
+        if session.is_none() && device.is_none() {
+            return Err(Redirect::to("/login"));
+        }
+        match state.backend.help_caller(session.as_deref(), device.as_deref()).await {
+            Ok((actor, _)) => Ok(Self(actor)),
+            Err(_) => Err(Redirect::to("/login")),
+        }
+    }
+}
+
 /// The page of an object (`/repairs/<id>`), with the id only if it is one of ours.
 pub(super) fn page_of(base: &str, id: &str) -> String {
     format!("{base}/{}", if ids::is_plausible_key(id) { id } else { "" })

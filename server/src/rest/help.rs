@@ -1,11 +1,11 @@
 //! Elderly help: `/help-calls`, `/check-ins`.
 
-use app::model::help::{HelpActionInput, HelpCall};
+use app::model::help::{HelpActionInput, HelpCall, HelpDevice};
 use axum::{
     Router,
     extract::{Path, State},
     http::StatusCode,
-    routing::{get, post},
+    routing::{delete, get, post},
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::repairs::Page;
 use crate::{
     error::ApiResult,
-    extract::{AuthUser, Json, Query},
+    extract::{AuthUser, HelpCaller, Json, Query},
     state::AppState,
 };
 
@@ -23,6 +23,65 @@ pub fn router() -> Router<AppState> {
         .route("/help-calls/{id}", get(detail))
         .route("/help-calls/{id}/actions", post(act))
         .route("/check-ins", post(check_in))
+        .route("/help-devices", post(pair_device))
+        .route("/elders/{id}/devices", get(devices))
+        .route("/elders/{id}/devices/{device}", delete(revoke_device))
+}
+
+/// A new help device credential, shown once.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct PairedDevice {
+    id: String,
+    /// Send as `Authorization: Bearer <token>` to `POST /help-calls` and
+    /// `POST /check-ins` only; it works after the session has expired.
+    token: String,
+    /// Moves ahead with every use (180 days).
+    expires_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct PairBody {
+    /// What the device is, e.g. "卧室平板" (at most 40 characters).
+    #[serde(default)]
+    label: Option<String>,
+}
+
+/// The signed-in elder pairs this device as a help device (a tablet left
+/// on the help screen): 201 with its credential; 403 for anyone but a
+/// resident in elder mode.
+#[utoipa::path(post, path = "/api/v1/help-devices", tag = "help", request_body = PairBody, responses((status = 201, body = PairedDevice), crate::openapi::Errors))]
+pub(crate) async fn pair_device(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Json(body): Json<PairBody>,
+) -> ApiResult<(StatusCode, axum::Json<PairedDevice>)> {
+    let label = body.label.unwrap_or_else(|| "小程序 mini-program".into());
+    let device = state.backend.issue_help_device(&actor, &label).await?.ok_or_else(app::model::AppError::forbidden)?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(PairedDevice { id: device.id, token: device.token, expires_at: device.expires_at }),
+    ))
+}
+
+/// An elder's help devices (butler of the building, duty room, manager).
+#[utoipa::path(get, path = "/api/v1/elders/{id}/devices", tag = "help", params(("id" = String, Path, description = "The elder's opaque id")), responses((status = 200, body = Page<HelpDevice>), crate::openapi::Errors))]
+pub(crate) async fn devices(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Page<HelpDevice>>> {
+    Ok(axum::Json(Page { items: state.backend.help_devices(&actor, &id).await?, next_cursor: None }))
+}
+
+/// Revokes one of an elder's help devices at once (butler, manager): 204.
+#[utoipa::path(delete, path = "/api/v1/elders/{id}/devices/{device}", tag = "help", params(("id" = String, Path, description = "The elder's opaque id"), ("device" = String, Path, description = "The device's id")), responses((status = 204, description = "Revoked"), crate::openapi::Errors))]
+pub(crate) async fn revoke_device(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path((id, device)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    state.backend.revoke_help_device(&actor, &id, &device).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -34,7 +93,7 @@ pub(crate) struct PressBody {
 #[utoipa::path(post, path = "/api/v1/help-calls", tag = "help", request_body = PressBody, responses((status = 201, body = HelpCall, description = "A new call"), (status = 200, body = HelpCall, description = "This client_key was pressed before: the same call"), crate::openapi::Errors))]
 pub(crate) async fn press(
     State(state): State<AppState>,
-    AuthUser(actor): AuthUser,
+    HelpCaller(actor): HelpCaller,
     Json(body): Json<PressBody>,
 ) -> ApiResult<(StatusCode, axum::Json<HelpCall>)> {
     let (call, created) = state.backend.press_help(&actor, &body.client_key).await?;
@@ -84,7 +143,7 @@ pub(crate) struct CheckIn {
 #[utoipa::path(post, path = "/api/v1/check-ins", tag = "help", responses((status = 200, body = CheckIn), crate::openapi::Errors))]
 pub(crate) async fn check_in(
     State(state): State<AppState>,
-    AuthUser(actor): AuthUser,
+    HelpCaller(actor): HelpCaller,
 ) -> ApiResult<axum::Json<CheckIn>> {
     let at = state.backend.check_in(&actor).await?;
     Ok(axum::Json(CheckIn { day: app::model::time::local_date(at).to_string(), at }))

@@ -1,0 +1,627 @@
+//! Fake outside services on loopback that misbehave on demand: the SMS
+//! gateway ([`FakeSms`]) and WeChat's server API ([`FakeWeChat`]).
+//!
+//! Each is a small axum server on `127.0.0.1:<port>`. Its behaviour is
+//! switched at runtime (`set_mode`), and it records everything it
+//! receives, with the time and the mode the request met, so that a drill
+//! can compare what Linli promised with what the outside world got.
+
+use std::{
+    collections::{BTreeMap, BTreeSet, HashMap},
+    net::SocketAddr,
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
+    time::{Duration, Instant},
+};
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde_json::{Value, json};
+use tokio::{
+    net::{TcpListener, TcpSocket},
+    sync::oneshot,
+    task::JoinHandle,
+};
+
+/// A lock that survives a panicked holder (the data is only records).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Listens on `127.0.0.1:port` (0: any free port). `SO_REUSEADDR` lets a
+/// closed fake re-open on its old port at once.
+fn listen(port: u16) -> Result<TcpListener, String> {
+    let socket = TcpSocket::new_v4().map_err(|e| format!("socket: {e}"))?;
+    socket.set_reuseaddr(true).map_err(|e| format!("SO_REUSEADDR: {e}"))?;
+    socket.bind(SocketAddr::from(([127, 0, 0, 1], port))).map_err(|e| format!("bind 127.0.0.1:{port}: {e}"))?;
+    socket.listen(1024).map_err(|e| format!("listen on 127.0.0.1:{port}: {e}"))
+}
+
+/// An axum server on loopback that can be closed (new connections are
+/// refused, idle kept-alive ones are closed) and re-opened on its port.
+struct Endpoint {
+    port: u16,
+    router: Router,
+    running: Mutex<Option<(oneshot::Sender<()>, JoinHandle<()>)>>,
+}
+
+impl Endpoint {
+    /// Binds a free port and starts serving. Call from within the runtime.
+    fn open(router: Router) -> Result<Self, String> {
+        let listener = listen(0)?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let endpoint = Self { port, router, running: Mutex::new(None) };
+        endpoint.serve(listener);
+        Ok(endpoint)
+    }
+
+    fn serve(&self, listener: TcpListener) {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = self.router.clone();
+        let task = tokio::spawn(async move {
+            let signal = async move {
+                let _ = stopped.await;
+            };
+            let _ = axum::serve(listener, router).with_graceful_shutdown(signal).await;
+        });
+        *lock(&self.running) = Some((stop, task));
+    }
+
+    fn is_open(&self) -> bool {
+        lock(&self.running).is_some()
+    }
+
+    /// Stops accepting; returns once a connection to the port is refused
+    /// (or after 2 s). Requests in flight are left to finish (or hang).
+    async fn close(&self) {
+        let Some((stop, _task)) = lock(&self.running).take() else { return };
+        let _ = stop.send(());
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(2) {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Serves again on the same port (retrying for up to 2 s while the
+    /// old socket is released).
+    async fn reopen(&self) -> Result<(), String> {
+        if self.is_open() {
+            return Ok(());
+        }
+        let started = Instant::now();
+        loop {
+            match listen(self.port) {
+                Ok(listener) => {
+                    self.serve(listener);
+                    return Ok(());
+                }
+                Err(e) if started.elapsed() > Duration::from_secs(2) => return Err(e),
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    }
+}
+
+impl Drop for Endpoint {
+    fn drop(&mut self) {
+        if let Some((stop, task)) = lock(&self.running).take() {
+            let _ = stop.send(());
+            task.abort();
+        }
+    }
+}
+
+// ------------------------------------------------------------------ SMS
+
+/// How the fake SMS gateway behaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmsMode {
+    /// 200 at once.
+    Ok,
+    /// Accepts the message (it is recorded as accepted: a real gateway
+    /// would send it) but answers 200 only after this delay, so a client
+    /// with a shorter timeout sees a failure for a message that went out.
+    Slow(Duration),
+    /// 503 Service Unavailable: a temporary failure, to be retried.
+    Down,
+    /// 400 Bad Request: a permanent refusal, not worth retrying.
+    Reject,
+    /// Takes the connection and the request, never answers.
+    Blackhole,
+    /// Connection refused: the port is closed until another mode is set.
+    Closed,
+}
+
+impl SmsMode {
+    /// Short text for tables.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Ok => "ok".into(),
+            Self::Slow(d) => format!("slow {} s", d.as_secs_f64()),
+            Self::Down => "down (503)".into(),
+            Self::Reject => "reject (400)".into(),
+            Self::Blackhole => "blackhole".into(),
+            Self::Closed => "closed".into(),
+        }
+    }
+}
+
+/// One request the gateway received.
+#[derive(Clone, Debug)]
+pub struct SmsRequest {
+    /// When it arrived.
+    pub at: Instant,
+    /// The mode it met.
+    pub mode: SmsMode,
+    /// The status answered (or about to be, when slow); `None`: never
+    /// answered (blackhole).
+    pub status: Option<u16>,
+    /// The JSON body; `Null` when it was not JSON.
+    pub body: Value,
+}
+
+impl SmsRequest {
+    /// The notification id: the idempotency key, stable across retries.
+    pub fn id(&self) -> Option<&str> {
+        self.body["id"].as_str()
+    }
+
+    pub fn to(&self) -> Option<&str> {
+        self.body["to"].as_str()
+    }
+
+    /// What the message is about, e.g. `help_call:<id>`.
+    pub fn reference(&self) -> Option<&str> {
+        self.body["ref"].as_str()
+    }
+
+    /// The gateway took it (a 2xx answer).
+    pub fn accepted(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+struct SmsState {
+    mode: Mutex<SmsMode>,
+    log: Mutex<Vec<SmsRequest>>,
+}
+
+/// The SMS gateway Linli delivers emergency-contact messages through:
+/// `POST /send` with JSON `{id, to, template, params, ref}`.
+pub struct FakeSms {
+    state: Arc<SmsState>,
+    endpoint: Endpoint,
+}
+
+impl FakeSms {
+    /// Starts in [`SmsMode::Ok`] on a free loopback port.
+    pub async fn start() -> Result<Self, String> {
+        let state = Arc::new(SmsState { mode: Mutex::new(SmsMode::Ok), log: Mutex::new(Vec::new()) });
+        let router = Router::new().route("/send", post(sms_send)).with_state(state.clone());
+        Ok(Self { state, endpoint: Endpoint::open(router)? })
+    }
+
+    /// What Linli's `LINLI_SMS_URL` should be.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/send", self.endpoint.port)
+    }
+
+    pub fn mode(&self) -> SmsMode {
+        *lock(&self.state.mode)
+    }
+
+    /// Switches behaviour; `Closed` closes the port, any other mode
+    /// re-opens it on the same port.
+    pub async fn set_mode(&self, mode: SmsMode) -> Result<(), String> {
+        *lock(&self.state.mode) = mode;
+        if mode == SmsMode::Closed {
+            self.endpoint.close().await;
+            return Ok(());
+        }
+        self.endpoint.reopen().await
+    }
+
+    /// Every request received, in order.
+    pub fn received(&self) -> Vec<SmsRequest> {
+        lock(&self.state.log).clone()
+    }
+
+    /// The requests that got a 2xx answer.
+    pub fn accepted(&self) -> Vec<SmsRequest> {
+        lock(&self.state.log).iter().filter(|r| r.accepted()).cloned().collect()
+    }
+
+    /// The ids of accepted messages, each once.
+    pub fn distinct_accepted_ids(&self) -> BTreeSet<String> {
+        lock(&self.state.log).iter().filter(|r| r.accepted()).filter_map(|r| r.id().map(str::to_string)).collect()
+    }
+
+    /// Ids accepted more than once, with how many times: retries of a
+    /// message that had gone out (a gateway drops them by the key).
+    pub fn resent_ids(&self) -> BTreeMap<String, usize> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for r in lock(&self.state.log).iter().filter(|r| r.accepted()) {
+            if let Some(id) = r.id() {
+                *counts.entry(id.to_string()).or_default() += 1;
+            }
+        }
+        counts.retain(|_, n| *n > 1);
+        counts
+    }
+}
+
+async fn sms_send(State(state): State<Arc<SmsState>>, body: Bytes) -> Response {
+    let mode = *lock(&state.mode);
+    let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let well_formed = parsed["to"].is_string();
+    let status = match mode {
+        SmsMode::Ok | SmsMode::Slow(_) if well_formed => Some(200),
+        SmsMode::Ok | SmsMode::Slow(_) | SmsMode::Reject => Some(400),
+        // Closed: a request on a connection opened before the port closed.
+        SmsMode::Down | SmsMode::Closed => Some(503),
+        SmsMode::Blackhole => None,
+    };
+    lock(&state.log).push(SmsRequest { at: Instant::now(), mode, status, body: parsed });
+    match (mode, status) {
+        (SmsMode::Blackhole, _) | (_, None) => std::future::pending::<Response>().await,
+        (SmsMode::Slow(delay), Some(200)) => {
+            tokio::time::sleep(delay).await;
+            (StatusCode::OK, axum::Json(json!({ "ok": true }))).into_response()
+        }
+        (_, Some(200)) => (StatusCode::OK, axum::Json(json!({ "ok": true }))).into_response(),
+        (_, Some(400)) => (StatusCode::BAD_REQUEST, axum::Json(json!({ "error": "rejected" }))).into_response(),
+        (_, Some(_)) => (StatusCode::SERVICE_UNAVAILABLE, "gateway unavailable").into_response(),
+    }
+}
+
+// --------------------------------------------------------------- WeChat
+
+/// How the fake WeChat subscribe-message endpoint behaves (sign-in and
+/// access-token endpoints always answer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WeChatMode {
+    /// `{"errcode":0,"errmsg":"ok"}`.
+    Ok,
+    /// This errcode, e.g. 43101 (the user refused), 40001 (invalid
+    /// token), -1 (system busy).
+    Errcode(i64),
+    /// The next send answers 40001 and the current token becomes invalid:
+    /// only a freshly fetched token works afterwards. Then back to `Ok`.
+    InvalidateTokenOnce,
+    /// Delivered (recorded as such) but answered after this delay.
+    Slow(Duration),
+    /// HTTP 503.
+    Down,
+}
+
+impl WeChatMode {
+    /// Short text for tables.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Ok => "ok".into(),
+            Self::Errcode(c) => format!("errcode {c}"),
+            Self::InvalidateTokenOnce => "invalidate token once".into(),
+            Self::Slow(d) => format!("slow {} s", d.as_secs_f64()),
+            Self::Down => "down (503)".into(),
+        }
+    }
+}
+
+/// One subscribe-message send received.
+#[derive(Clone, Debug)]
+pub struct WeChatSend {
+    pub at: Instant,
+    pub mode: WeChatMode,
+    /// The `access_token` query parameter.
+    pub token: String,
+    /// Whether it was the current valid token.
+    pub token_valid: bool,
+    /// `{touser, template_id, data, ...}`; `Null` when not JSON.
+    pub body: Value,
+    pub http_status: u16,
+    /// The errcode answered; `None` with a non-200 status.
+    pub errcode: Option<i64>,
+}
+
+impl WeChatSend {
+    pub fn touser(&self) -> Option<&str> {
+        self.body["touser"].as_str()
+    }
+
+    /// WeChat took the message (HTTP 200, errcode 0).
+    pub fn delivered(&self) -> bool {
+        self.http_status == 200 && self.errcode == Some(0)
+    }
+}
+
+/// One access-token request.
+#[derive(Clone, Debug)]
+pub struct TokenFetch {
+    pub at: Instant,
+    /// `stable_token` or `token`.
+    pub endpoint: &'static str,
+    pub force_refresh: bool,
+    /// The token answered; `None`: refused (wrong app id or secret).
+    pub token: Option<String>,
+    /// A new token was issued (not the current one handed out again).
+    pub fresh: bool,
+}
+
+struct WeChatInner {
+    mode: WeChatMode,
+    /// The one valid access token; `None` after an invalidation.
+    token: Option<String>,
+    issued: u64,
+    sends: Vec<WeChatSend>,
+    fetches: Vec<TokenFetch>,
+    /// Login codes exchanged, in order (each may be used once).
+    codes: Vec<String>,
+}
+
+struct WeChatState {
+    appid: String,
+    secret: String,
+    inner: Mutex<WeChatInner>,
+}
+
+impl WeChatState {
+    /// The current token, or a new one when asked or when none is valid.
+    fn token(&self, endpoint: &'static str, force_refresh: bool) -> String {
+        let mut inner = lock(&self.inner);
+        let (token, fresh) = match (&inner.token, force_refresh) {
+            (Some(t), false) => (t.clone(), false),
+            _ => {
+                inner.issued += 1;
+                let t = format!("drill-token-{}-{:08x}", inner.issued, rand::random::<u32>());
+                inner.token = Some(t.clone());
+                (t, true)
+            }
+        };
+        inner.fetches.push(TokenFetch {
+            at: Instant::now(),
+            endpoint,
+            force_refresh,
+            token: Some(token.clone()),
+            fresh,
+        });
+        token
+    }
+
+    /// The errcode for wrong credentials, if any: 40013 invalid appid,
+    /// 40125 invalid secret, 40002 invalid grant_type.
+    fn credentials_error(&self, appid: &str, secret: &str, grant_type: &str, wanted_grant: &str) -> Option<i64> {
+        if appid != self.appid {
+            Some(40013)
+        } else if secret != self.secret {
+            Some(40125)
+        } else if grant_type != wanted_grant {
+            Some(40002)
+        } else {
+            None
+        }
+    }
+
+    fn refused(&self, endpoint: &'static str, force_refresh: bool, errcode: i64) -> Response {
+        lock(&self.inner).fetches.push(TokenFetch {
+            at: Instant::now(),
+            endpoint,
+            force_refresh,
+            token: None,
+            fresh: false,
+        });
+        wechat_error(errcode)
+    }
+}
+
+fn errmsg(errcode: i64) -> &'static str {
+    match errcode {
+        0 => "ok",
+        -1 => "system error",
+        40001 => "invalid credential, access_token is invalid or not latest",
+        40002 => "invalid grant_type",
+        40003 => "invalid openid",
+        40013 => "invalid appid",
+        40029 => "invalid code",
+        40037 => "invalid template_id",
+        40125 => "invalid appsecret",
+        40163 => "code been used",
+        43101 => "user refuse to accept the msg",
+        47001 => "data format error",
+        _ => "error",
+    }
+}
+
+fn wechat_error(errcode: i64) -> Response {
+    (StatusCode::OK, axum::Json(json!({ "errcode": errcode, "errmsg": errmsg(errcode) }))).into_response()
+}
+
+/// WeChat's server API as Linli uses it (`LINLI_WECHAT_API_BASE`):
+/// code-to-session for sign-in, the access token, subscribe messages.
+pub struct FakeWeChat {
+    state: Arc<WeChatState>,
+    endpoint: Endpoint,
+}
+
+impl FakeWeChat {
+    /// Starts in [`WeChatMode::Ok`], accepting only this app id and secret.
+    pub async fn start(appid: &str, secret: &str) -> Result<Self, String> {
+        let state = Arc::new(WeChatState {
+            appid: appid.to_string(),
+            secret: secret.to_string(),
+            inner: Mutex::new(WeChatInner {
+                mode: WeChatMode::Ok,
+                token: None,
+                issued: 0,
+                sends: Vec::new(),
+                fetches: Vec::new(),
+                codes: Vec::new(),
+            }),
+        });
+        let router = Router::new()
+            .route("/sns/jscode2session", get(code_to_session))
+            .route("/cgi-bin/stable_token", post(stable_token))
+            .route("/cgi-bin/token", get(plain_token))
+            .route("/cgi-bin/message/subscribe/send", post(subscribe_send))
+            .with_state(state.clone());
+        Ok(Self { state, endpoint: Endpoint::open(router)? })
+    }
+
+    /// What Linli's `LINLI_WECHAT_API_BASE` should be.
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.endpoint.port)
+    }
+
+    /// The open id this fake gives a login code.
+    pub fn openid_for(code: &str) -> String {
+        format!("oid-{code}")
+    }
+
+    pub fn mode(&self) -> WeChatMode {
+        lock(&self.state.inner).mode
+    }
+
+    pub fn set_mode(&self, mode: WeChatMode) {
+        lock(&self.state.inner).mode = mode;
+    }
+
+    /// Every subscribe-message send received, in order.
+    pub fn sends(&self) -> Vec<WeChatSend> {
+        lock(&self.state.inner).sends.clone()
+    }
+
+    /// The sends WeChat took (errcode 0).
+    pub fn delivered(&self) -> Vec<WeChatSend> {
+        lock(&self.state.inner).sends.iter().filter(|s| s.delivered()).cloned().collect()
+    }
+
+    /// Every access-token request, in order.
+    pub fn token_fetches(&self) -> Vec<TokenFetch> {
+        lock(&self.state.inner).fetches.clone()
+    }
+
+    /// Login codes exchanged for an open id.
+    pub fn codes(&self) -> Vec<String> {
+        lock(&self.state.inner).codes.clone()
+    }
+}
+
+/// `GET /sns/jscode2session?appid&secret&js_code&grant_type=authorization_code`
+/// → `{openid, session_key}` (WeChat's code2Session:
+/// <https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-login/code2Session.html>).
+/// The open id is `oid-<js_code>`; a code works once (40163 after).
+async fn code_to_session(State(state): State<Arc<WeChatState>>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or_default();
+    if let Some(code) = state.credentials_error(get("appid"), get("secret"), get("grant_type"), "authorization_code") {
+        return wechat_error(code);
+    }
+    let code = get("js_code");
+    if code.is_empty() {
+        return wechat_error(40029);
+    }
+    {
+        let mut inner = lock(&state.inner);
+        if inner.codes.iter().any(|c| c == code) {
+            return wechat_error(40163);
+        }
+        inner.codes.push(code.to_string());
+    }
+    let session_key = format!("sk-{:016x}", rand::random::<u64>());
+    (StatusCode::OK, axum::Json(json!({ "openid": FakeWeChat::openid_for(code), "session_key": session_key })))
+        .into_response()
+}
+
+/// `POST /cgi-bin/stable_token` with JSON `{grant_type: "client_credential",
+/// appid, secret, force_refresh}` → `{access_token, expires_in: 7200}`
+/// (getStableAccessToken:
+/// <https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getStableAccessToken.html>).
+/// A new token with `force_refresh` or when none is valid; otherwise the
+/// current one.
+async fn stable_token(State(state): State<Arc<WeChatState>>, body: Bytes) -> Response {
+    let Ok(b) = serde_json::from_slice::<Value>(&body) else { return wechat_error(47001) };
+    let force = b["force_refresh"].as_bool().unwrap_or(false);
+    let s = |k: &str| b[k].as_str().unwrap_or_default().to_string();
+    if let Some(code) = state.credentials_error(&s("appid"), &s("secret"), &s("grant_type"), "client_credential") {
+        return state.refused("stable_token", force, code);
+    }
+    let token = state.token("stable_token", force);
+    (StatusCode::OK, axum::Json(json!({ "access_token": token, "expires_in": 7200 }))).into_response()
+}
+
+/// `GET /cgi-bin/token?grant_type=client_credential&appid&secret` →
+/// `{access_token, expires_in: 7200}` (getAccessToken:
+/// <https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getAccessToken.html>).
+/// Served like `stable_token` without `force_refresh`: the current token,
+/// or a new one when none is valid.
+async fn plain_token(State(state): State<Arc<WeChatState>>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or_default();
+    if let Some(code) = state.credentials_error(get("appid"), get("secret"), get("grant_type"), "client_credential") {
+        return state.refused("token", false, code);
+    }
+    let token = state.token("token", false);
+    (StatusCode::OK, axum::Json(json!({ "access_token": token, "expires_in": 7200 }))).into_response()
+}
+
+/// `POST /cgi-bin/message/subscribe/send?access_token=TOKEN` with JSON
+/// `{touser, template_id, data, ...}` → `{errcode, errmsg}` (sendMessage:
+/// <https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html>).
+/// A token other than the current valid one answers 40001.
+async fn subscribe_send(
+    State(state): State<Arc<WeChatState>>,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let token = q.get("access_token").cloned().unwrap_or_default();
+    let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let (mode, http_status, errcode) = {
+        let mut inner = lock(&state.inner);
+        let mode = inner.mode;
+        let token_valid = inner.token.as_deref() == Some(token.as_str());
+        let (status, errcode) = if mode == WeChatMode::Down {
+            (503, None)
+        } else if !token_valid {
+            (200, Some(40001))
+        } else if parsed.is_null() {
+            (200, Some(47001))
+        } else if !parsed["touser"].is_string() {
+            (200, Some(40003))
+        } else if !parsed["template_id"].is_string() {
+            (200, Some(40037))
+        } else {
+            match mode {
+                WeChatMode::InvalidateTokenOnce => {
+                    inner.token = None;
+                    inner.mode = WeChatMode::Ok;
+                    (200, Some(40001))
+                }
+                WeChatMode::Errcode(c) => (200, Some(c)),
+                WeChatMode::Ok | WeChatMode::Slow(_) | WeChatMode::Down => (200, Some(0)),
+            }
+        };
+        inner.sends.push(WeChatSend {
+            at: Instant::now(),
+            mode,
+            token,
+            token_valid,
+            body: parsed,
+            http_status: status,
+            errcode,
+        });
+        (mode, status, errcode)
+    };
+    if let WeChatMode::Slow(delay) = mode {
+        tokio::time::sleep(delay).await;
+    }
+    match errcode {
+        Some(code) => wechat_error(code),
+        None => (StatusCode::from_u16(http_status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE), "unavailable")
+            .into_response(),
+    }
+}

@@ -1,0 +1,452 @@
+//! The help chain under the faults a deployment meets: a slow SMS gateway
+//! does not hold up anyone's escalation; an escalation step and its
+//! messages are one; WeChat's refusals and token rejections are handled
+//! as WeChat documents them; no secret is logged or stored; live streams
+//! follow sign-outs, deactivations and butler changes while open; and an
+//! elder's tablet presses help long after its session has expired.
+
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+use chrono::{DateTime, Utc};
+use linli_bench::fakes::{FakeSms, FakeWeChat, SmsMode, WeChatMode};
+use reqwest::{Method, StatusCode, header};
+use serde_json::{Value, json};
+
+const APPID: &str = "wx-chain-test";
+const SECRET: &str = "chain-test-app-secret-5f0c2e";
+
+async fn press(s: &TestServer, token: &str, key: &str) -> Value {
+    let (status, call) = s.post("/api/v1/help-calls", token, json!({ "client_key": key })).await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    call
+}
+
+/// Gives the demo elder (李秀英, building 1) `n` emergency contacts.
+async fn give_contacts(s: &TestServer, n: usize) -> String {
+    let butler = s.login(BUTLER).await;
+    let (_, elders) = s.get("/api/v1/elders", &butler).await;
+    let id = elders["items"].as_array().unwrap().iter().find(|e| e["name"] == "李秀英").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let contacts: Vec<Value> = (0..n)
+        .map(|i| json!({ "name": format!("家属{i}"), "phone": format!("1391234500{i}"), "relation": "子女" }))
+        .collect();
+    let res = s
+        .req(Method::PUT, &format!("/api/v1/residents/{id}/elder"), Some(&butler))
+        .json(&json!({ "elder_mode": true, "emergency_contacts": contacts }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    id
+}
+
+/// When step `action` of a call's timeline happened, if it did.
+fn step_at(call: &Value, action: &str) -> Option<DateTime<Utc>> {
+    call["timeline"].as_array()?.iter().find(|e| e["action"] == action)?["at"].as_str()?.parse().ok()
+}
+
+/// Waits (at most `within`) until the call reaches `level`; returns it.
+async fn until_level(s: &TestServer, token: &str, id: &str, level: u64, within: Duration) -> Value {
+    let started = Instant::now();
+    loop {
+        let (_, call) = s.get(&format!("/api/v1/help-calls/{id}"), token).await;
+        if call["escalation_level"].as_u64() >= Some(level) {
+            return call;
+        }
+        assert!(started.elapsed() < within, "level {level} not reached within {within:?}: {call}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Lateness of a step against its deadline, `secs` after the press.
+fn lateness(call: &Value, action: &str, secs: i64) -> chrono::Duration {
+    let created: DateTime<Utc> = call["created_at"].as_str().unwrap().parse().unwrap();
+    step_at(call, action).unwrap() - (created + chrono::Duration::seconds(secs))
+}
+
+async fn notifications(s: &TestServer, subject: &str) -> Vec<Value> {
+    let mut res = s
+        .backend
+        .db
+        .query("SELECT channel, recipient, status, attempts, error FROM notification WHERE subject = $s")
+        .bind(("s", subject.to_string()))
+        .await
+        .unwrap();
+    res.take(0).unwrap()
+}
+
+#[tokio::test]
+async fn a_slow_gateway_does_not_delay_another_calls_escalation() {
+    let sms = FakeSms::start().await.unwrap();
+    sms.set_mode(SmsMode::Slow(Duration::from_secs(30))).await.unwrap();
+    let (mut c, tmp) = config();
+    c.help_escalate_secs = Some(1);
+    c.help_contacts_secs = Some(2);
+    c.sms_url = Some(sms.url());
+    let s = TestServer::start_with(c, tmp).await;
+    give_contacts(&s, 5).await;
+    let elder = s.login(ELDER).await;
+    let duty = s.login(DUTY).await;
+
+    // Four calls reach their contacts: twenty messages that each hang.
+    for i in 0..4 {
+        press(&s, &elder, &format!("slow-gateway-{i:04}")).await;
+    }
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    assert!(!sms.received().is_empty(), "the gateway is being waited on");
+
+    let call = press(&s, &elder, "slow-gateway-late").await;
+    let id = call["id"].as_str().unwrap();
+    let call = until_level(&s, &duty, id, 2, Duration::from_secs(6)).await;
+    for (action, secs) in [("escalated_staff", 1), ("notified_contacts", 2)] {
+        let late = lateness(&call, action, secs);
+        assert!(
+            late >= chrono::Duration::zero() && late < chrono::Duration::seconds(2),
+            "{action} {late:?} after its deadline while the gateway hangs"
+        );
+    }
+    assert_eq!(notifications(&s, &format!("help_call:{id}")).await.len(), 5, "one message per contact, queued");
+}
+
+#[tokio::test]
+async fn an_escalation_step_and_its_messages_are_stored_together_and_survive_a_restart() {
+    let sms = FakeSms::start().await.unwrap();
+    sms.set_mode(SmsMode::Down).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut c, tmp) = config();
+    c.db = format!("surrealkv://{}", dir.path().join("db").display());
+    c.help_escalate_secs = Some(1);
+    c.help_contacts_secs = Some(2);
+    c.sms_url = Some(sms.url());
+    let s = TestServer::start_with(c.clone(), tmp).await;
+    give_contacts(&s, 3).await;
+    let elder = s.login(ELDER).await;
+    let call = press(&s, &elder, "atomic-step-0001").await;
+    let id = call["id"].as_str().unwrap().to_string();
+    let subject = format!("help_call:{id}");
+
+    // Whenever level 2 can be seen, its messages are there too.
+    let duty = s.login(DUTY).await;
+    until_level(&s, &duty, &id, 2, Duration::from_secs(5)).await;
+    let queued = notifications(&s, &subject).await;
+    assert_eq!(queued.len(), 3, "{queued:?}");
+    s.stop().await;
+
+    // The gateway comes back while the server is down; the restarted
+    // server delivers each message once.
+    sms.set_mode(SmsMode::Ok).await.unwrap();
+    let s = TestServer::start_with(c, tempfile::tempdir().unwrap()).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while sms.distinct_accepted_ids().len() < 3 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(sms.distinct_accepted_ids().len(), 3, "every contact message delivered");
+    assert!(sms.resent_ids().is_empty(), "none accepted twice: {:?}", sms.resent_ids());
+    assert!(sms.accepted().iter().all(|r| r.reference() == Some(subject.as_str())));
+    let stored = notifications(&s, &subject).await;
+    assert!(stored.iter().all(|n| n["status"] == "sent"), "{stored:?}");
+}
+
+#[tokio::test]
+async fn a_refused_text_message_is_recorded_and_not_retried() {
+    let sms = FakeSms::start().await.unwrap();
+    sms.set_mode(SmsMode::Reject).await.unwrap();
+    let (mut c, tmp) = config();
+    c.help_escalate_secs = Some(1);
+    c.help_contacts_secs = Some(1);
+    c.sms_url = Some(sms.url());
+    let s = TestServer::start_with(c, tmp).await;
+    give_contacts(&s, 1).await;
+    let call = press(&s, &s.login(ELDER).await, "rejected-sms-0001").await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(sms.received().len(), 1, "a 400 is final");
+    let stored = notifications(&s, &format!("help_call:{}", call["id"].as_str().unwrap())).await;
+    assert_eq!(stored[0]["status"], "failed");
+    assert!(stored[0]["error"].as_str().unwrap().contains("400"), "{stored:?}");
+}
+
+/// A server talking to `wechat`, with the demo elder bound to WeChat and
+/// holding one consent for "help is coming".
+async fn wechat_server(wechat: &FakeWeChat) -> (TestServer, String) {
+    let (mut c, tmp) = config();
+    c.wechat_api_base = wechat.base();
+    c.wechat_appid = Some(APPID.into());
+    c.wechat_secret = Some(SECRET.into());
+    c.wechat_templates = Some("help_acknowledged=TPL-HELP".into());
+    let s = TestServer::start_with(c, tmp).await;
+    let res = s.req(Method::POST, "/api/v1/auth/wechat", None).json(&json!({ "code": "elder-code-1" })).send().await;
+    let (status, body) = split(res.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ticket = body["binding_token"].as_str().expect("binding needed").to_string();
+    let res = s
+        .req(Method::POST, "/api/v1/auth/wechat/bind", None)
+        .json(&json!({ "binding_token": ticket, "phone": ELDER, "password": PASSWORD }))
+        .send()
+        .await;
+    let (status, body) = split(res.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let elder = body["token"].as_str().unwrap().to_string();
+    let (status, _) = s.post("/api/v1/subscriptions", &elder, json!({ "templates": ["help_acknowledged"] })).await;
+    assert_eq!(status, StatusCode::OK);
+    (s, elder)
+}
+
+/// The elder presses, the butler acknowledges: a "help is coming" message.
+async fn acknowledged_call(s: &TestServer, elder: &str, key: &str) {
+    let call = press(s, elder, key).await;
+    let butler = s.login(BUTLER).await;
+    let (status, _) = s
+        .post(
+            &format!("/api/v1/help-calls/{}/actions", call["id"].as_str().unwrap()),
+            &butler,
+            json!({ "action": "acknowledge" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn wechat_rows(s: &TestServer) -> Vec<Value> {
+    let mut res =
+        s.backend.db.query("SELECT status, attempts, error FROM notification WHERE channel = 'wechat'").await.unwrap();
+    res.take(0).unwrap()
+}
+
+#[tokio::test]
+async fn a_message_the_user_refused_is_not_retried() {
+    let wechat = FakeWeChat::start(APPID, SECRET).await.unwrap();
+    wechat.set_mode(WeChatMode::Errcode(43101));
+    let (s, elder) = wechat_server(&wechat).await;
+    acknowledged_call(&s, &elder, "refused-wechat-01").await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(wechat.sends().len(), 1, "43101 is final: no retry");
+    let rows = wechat_rows(&s).await;
+    assert_eq!((rows[0]["status"].as_str(), rows[0]["attempts"].as_i64()), (Some("failed"), Some(1)));
+    assert!(rows[0]["error"].as_str().unwrap().contains("43101"), "{rows:?}");
+}
+
+#[tokio::test]
+async fn a_rejected_access_token_is_replaced_at_once() {
+    let wechat = FakeWeChat::start(APPID, SECRET).await.unwrap();
+    let (s, elder) = wechat_server(&wechat).await;
+    wechat.set_mode(WeChatMode::InvalidateTokenOnce);
+    acknowledged_call(&s, &elder, "token-rejected-01").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while wechat.delivered().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let sends = wechat.sends();
+    assert_eq!(sends.len(), 2, "one rejected send, one retried at once: {sends:?}");
+    assert_eq!(sends[0].errcode, Some(40001));
+    assert!(sends[1].delivered() && sends[1].token != sends[0].token, "the retry used a new token");
+    assert!(wechat.token_fetches().iter().all(|f| f.endpoint == "stable_token"), "the stable-token endpoint");
+    assert_eq!(wechat_rows(&s).await[0]["status"], "sent");
+}
+
+#[tokio::test]
+async fn no_secret_reaches_a_log_line_or_a_stored_row_after_failed_wechat_calls() {
+    let wechat = FakeWeChat::start(APPID, SECRET).await.unwrap();
+    let (s, elder) = wechat_server(&wechat).await;
+    // Sends time out (the client gives up after 5 s): the error carries
+    // the URL, and with it the access token.
+    wechat.set_mode(WeChatMode::Slow(Duration::from_secs(20)));
+    acknowledged_call(&s, &elder, "secret-check-0001").await;
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert!(!wechat.sends().is_empty());
+    // The identity provider unreachable: the login URL carries the secret
+    // and the code.
+    let (mut c, tmp) = config();
+    c.wechat_api_base = "http://127.0.0.1:9".into();
+    c.wechat_appid = Some(APPID.into());
+    c.wechat_secret = Some(SECRET.into());
+    let down = TestServer::start_with(c, tmp).await;
+    let res =
+        down.req(Method::POST, "/api/v1/auth/wechat", None).json(&json!({ "code": "login-code-7f3a" })).send().await;
+    assert_eq!(res.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
+
+    let mut secrets = vec![SECRET.to_string(), "login-code-7f3a".to_string()];
+    secrets.extend(wechat.token_fetches().into_iter().filter_map(|f| f.token));
+    let logs = logged();
+    let rows = serde_json::to_string(&dump(&s.backend.db).await).unwrap();
+    for secret in &secrets {
+        assert!(!logs.contains(secret.as_str()), "a log line holds a secret");
+        assert!(!rows.contains(secret.as_str()), "a stored row holds a secret");
+    }
+    assert!(wechat_rows(&s).await.iter().any(|r| r["error"].as_str().is_some_and(|e| !e.is_empty())));
+}
+
+#[tokio::test]
+async fn a_stream_ends_after_sign_out_and_after_deactivation() {
+    let s = TestServer::start().await;
+    let resident = s.login(RESIDENT).await;
+    let mut stream = s.stream(&resident, None).await;
+    let (status, _) = s.post("/api/v1/auth/logout", &resident, json!({})).await;
+    assert!(status.is_success());
+    assert!(stream.ends_within(Duration::from_secs(5)).await, "the stream ends after sign-out");
+
+    let worker = s.login(WORKER).await;
+    let mut stream = s.stream(&worker, None).await;
+    let admin = s.login(ADMIN).await;
+    let (_, staff) = s.get("/api/v1/staff", &admin).await;
+    let id = staff["items"].as_array().unwrap().iter().find(|p| p["name"] == "刘强").unwrap()["id"].clone();
+    let res = s
+        .req(Method::PATCH, &format!("/api/v1/staff/{}", id.as_str().unwrap()), Some(&admin))
+        .json(&json!({ "active": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(stream.ends_within(Duration::from_secs(5)).await, "the stream ends after deactivation");
+}
+
+#[tokio::test]
+async fn a_reassigned_building_reaches_the_new_butlers_open_stream_only() {
+    let s = TestServer::start().await;
+    let admin = s.login(ADMIN).await;
+    let mut old = s.stream(&s.login(BUTLER).await, None).await;
+    let mut new = s.stream(&s.login(BUTLER_B3).await, None).await;
+    let (_, buildings) = s.get("/api/v1/buildings", &admin).await;
+    let b1 = buildings.as_array().unwrap().iter().find(|b| b["number"] == "1").unwrap().clone();
+    let (_, staff) = s.get("/api/v1/staff", &admin).await;
+    let chen = staff["items"].as_array().unwrap().iter().find(|p| p["name"] == "陈静").unwrap()["id"].clone();
+    let res = s
+        .req(Method::PUT, &format!("/api/v1/buildings/{}/butler", b1["id"].as_str().unwrap()), Some(&admin))
+        .json(&json!({ "butler_id": chen }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let call = press(&s, &s.login(ELDER).await, "reassigned-0001").await;
+    let got = new.next_of("help_call.updated", Duration::from_secs(1)).await.expect("the new butler is alerted");
+    assert_eq!(got.data["id"], call["id"]);
+    assert!(old.next_of("help_call.updated", Duration::from_millis(800)).await.is_none(), "not the former butler");
+}
+
+/// The cookies a response sets, as one `Cookie` header value.
+fn cookies_of(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_string))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[tokio::test]
+async fn an_elders_tablet_presses_help_after_its_session_has_expired() {
+    let (mut c, tmp) = config();
+    c.session_max_secs = 2;
+    let s = TestServer::start_with(c, tmp).await;
+    let res = s
+        .req(Method::POST, "/forms/login", None)
+        .header(header::USER_AGENT, "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)")
+        .form(&[("phone", ELDER), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookies = cookies_of(&res);
+    assert!(cookies.contains("linli_device="), "the elder's screen is paired: {cookies}");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+
+    // The session is over; the screen still opens and the button works,
+    // without scripts.
+    let res = s.req(Method::GET, "/", None).header(header::COOKIE, &cookies).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "no redirect to the sign-in page");
+    let html = res.text().await.unwrap();
+    let key = html
+        .split(r#"name="client_key" value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the help form")
+        .to_string();
+    let res = s
+        .req(Method::POST, "/forms/help", None)
+        .header(header::COOKIE, &cookies)
+        .form(&[("client_key", key.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(res.headers()[header::LOCATION].to_str().unwrap().starts_with("/?call="), "stored, not sent to sign in");
+    let (_, calls) = s.get("/api/v1/help-calls?open=true", &s.login(DUTY).await).await;
+    assert_eq!(calls["items"].as_array().unwrap().len(), 1);
+
+    // The device can do nothing else.
+    let res = s.req(Method::GET, "/repairs", None).header(header::COOKIE, &cookies).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "other pages need a session");
+    let res = s.req(Method::GET, "/api/v1/repairs", None).header(header::COOKIE, &cookies).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // The butler sees the tablet and revokes it; it is refused at once.
+    let butler = s.login(BUTLER).await;
+    let (_, elders) = s.get("/api/v1/elders", &butler).await;
+    let elder = elders["items"].as_array().unwrap().iter().find(|e| e["name"] == "李秀英").unwrap().clone();
+    let elder_id = elder["id"].as_str().unwrap();
+    assert_eq!(elder["devices"][0]["label"], "平板 tablet");
+    let (_, devices) = s.get(&format!("/api/v1/elders/{elder_id}/devices"), &butler).await;
+    let device = devices["items"][0]["id"].as_str().unwrap().to_string();
+    let (status, _) = s.get(&format!("/api/v1/elders/{elder_id}/devices"), &s.login(BUTLER_B3).await).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another building's butler");
+    let (status, _) = s.delete(&format!("/api/v1/elders/{elder_id}/devices/{device}"), &butler).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let res = s
+        .req(Method::POST, "/forms/help", None)
+        .header(header::COOKIE, &cookies)
+        .form(&[("client_key", "after-revoke-0001")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()[header::LOCATION], "/login", "a revoked device is refused");
+}
+
+#[tokio::test]
+async fn a_mini_program_pairs_a_help_device_that_only_presses_help() {
+    let (mut c, tmp) = config();
+    c.session_max_secs = 2;
+    let s = TestServer::start_with(c, tmp).await;
+    let elder = s.login(ELDER).await;
+    let (status, device) = s.post("/api/v1/help-devices", &elder, json!({ "label": "卧室平板" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{device}");
+    let token = device["token"].as_str().unwrap().to_string();
+    let (status, _) = s.post("/api/v1/help-devices", &s.login(RESIDENT).await, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only elders pair help devices");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+
+    let (status, call) = s.post("/api/v1/help-calls", &token, json!({ "client_key": "device-press-0001" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let (status, _) = s.post("/api/v1/check-ins", &token, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    for path in ["/api/v1/me", "/api/v1/repairs", "/api/v1/help-calls", "/api/v1/passes"] {
+        assert_eq!(s.get(path, &token).await.0, StatusCode::UNAUTHORIZED, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn health_shows_every_duty_and_a_failing_channel() {
+    let sms = FakeSms::start().await.unwrap();
+    sms.set_mode(SmsMode::Down).await.unwrap();
+    let (mut c, tmp) = config();
+    c.help_escalate_secs = Some(1);
+    c.help_contacts_secs = Some(1);
+    c.sms_url = Some(sms.url());
+    let s = TestServer::start_with(c, tmp).await;
+    give_contacts(&s, 1).await;
+    press(&s, &s.login(ELDER).await, "health-press-0001").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let res = s.req(Method::GET, "/healthz", None).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "a failing channel does not take the server out");
+    let health: Value = res.json().await.unwrap();
+    assert_eq!(health["status"], "degraded");
+    let names: Vec<&str> = health["duties"].as_array().unwrap().iter().filter_map(|d| d["name"].as_str()).collect();
+    for duty in ["help", "repairs", "purge", "delivery:sms:urgent", "delivery:wechat:normal"] {
+        assert!(names.contains(&duty), "{duty} in {names:?}");
+    }
+    assert!(health["duties"].as_array().unwrap().iter().all(|d| d["healthy"] == true));
+    let sms_state = health["channels"].as_array().unwrap().iter().find(|c| c["name"] == "sms").unwrap().clone();
+    assert!(sms_state["failing_in_a_row"].as_u64() >= Some(1), "{sms_state}");
+    assert_eq!(sms_state["last_failure"], "gateway answered 503");
+}
