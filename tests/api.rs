@@ -14,6 +14,7 @@ mod contract;
 mod foundation;
 mod help;
 mod help_chain;
+mod hostile;
 mod notices;
 mod passes;
 mod repairs;

@@ -49,9 +49,11 @@ impl ServerProcess {
     }
 
     /// Like [`ServerProcess::start`], with extra environment variables
-    /// (set after the defaults, so they may override them, e.g. `LINLI_LOG`).
-    /// A process that exits or does not become healthy within 60 s is
-    /// reported (and killed), not left behind.
+    /// (set after the defaults, so they may override them). The server's
+    /// log (its standard output) is discarded, unless `env` sets
+    /// `LINLI_LOG`: then it goes to our standard error. A process that
+    /// exits or does not become healthy within 60 s is reported (and
+    /// killed), not left behind.
     pub async fn start_with(
         binary: &Path,
         db: &str,
@@ -69,8 +71,10 @@ impl ServerProcess {
         for (k, v) in env {
             command.env(k, v);
         }
+        let log =
+            if env.iter().any(|(k, _)| k == "LINLI_LOG") { Stdio::from(std::io::stderr()) } else { Stdio::null() };
         let child = command
-            .stdout(Stdio::null())
+            .stdout(log)
             .stderr(Stdio::inherit())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;

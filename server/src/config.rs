@@ -109,6 +109,19 @@ pub struct Config {
     /// visitor_arrived=ID,help_acknowledged=ID`.
     #[arg(long, env = "LINLI_WECHAT_TEMPLATES")]
     pub wechat_templates: Option<String>,
+
+    /// Connections open at once; more are closed as they arrive. Each live
+    /// stream is one, so this bounds streams too.
+    #[arg(long, env = "LINLI_MAX_CONNECTIONS", default_value_t = 20_000)]
+    pub max_connections: usize,
+
+    /// Seconds a client has to send a request's headers (slow clients).
+    #[arg(long, env = "LINLI_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a client has to send a request's body (uploads included).
+    #[arg(long, env = "LINLI_BODY_TIMEOUT_SECS", default_value_t = 60)]
+    pub body_timeout_secs: u64,
 }
 
 impl Config {
@@ -137,6 +150,9 @@ impl Config {
             wechat_appid: None,
             wechat_secret: None,
             wechat_templates: None,
+            max_connections: 20_000,
+            header_timeout_secs: 10,
+            body_timeout_secs: 60,
         }
     }
 }

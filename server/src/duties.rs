@@ -9,7 +9,8 @@
 //!   waiting for a batch to finish; a slow or dead channel ties up only
 //!   its own lane's slots.
 //! - **repairs**: SLA alerts and auto-confirmation, every 5 s.
-//! - **purge**: visitors' personal data past retention, hourly.
+//! - **purge**: visitors' personal data past retention, and uploads never
+//!   attached to a report after a day, hourly.
 //! - **relay**: live events between processes sharing a remote database.
 //!
 //! Every duty runs in a task of its own under a supervisor: a panic is
@@ -138,7 +139,8 @@ pub fn spawn_all(backend: &Backend, health: &Arc<DutyHealth>, shutdown: &watch::
             |b| async move {
                 let retention =
                     chrono::Duration::from_std(b.config.visitor_retention).unwrap_or(chrono::Duration::days(90));
-                b.purge_visitors(retention).await
+                b.purge_visitors(retention).await?;
+                b.sweep_orphan_photos(chrono::Utc::now()).await.map(|_| ())
             },
         ),
     ];

@@ -68,6 +68,19 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// What a request that panicked answers: 500 in the envelope. The panic
+/// is logged here, inside the request's span (so with its request id);
+/// its message is not shown to the client.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = %what, "request handler panicked");
+    ApiError(AppError::internal()).into_response()
+}
+
 /// Re-renders error envelopes in the language the request asked for.
 pub async fn localize(req: Request, next: Next) -> Response {
     let lang = web::lang(req.headers());

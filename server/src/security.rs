@@ -53,11 +53,17 @@ fn new_nonce() -> String {
     base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)
 }
 
-/// Refuses state-changing requests that ride on the session cookie from
-/// another site (CSRF). Bearer-token requests cannot be forged by a page
-/// and pass. Browsers say where a request comes from in `Sec-Fetch-Site`
-/// and `Origin`; when present, they must say "this site". Together with
-/// `SameSite=Lax` cookies this is the OWASP "verify origin" defence.
+/// Refuses state-changing requests from another site (CSRF), whatever
+/// cookies they carry: a page elsewhere must not sign someone in with its
+/// own account (login CSRF) nor sign an elder's tablet out. Bearer-token
+/// requests cannot be forged by a page (a cross-origin `Authorization`
+/// header needs a CORS preflight, which is never granted) and pass.
+/// Browsers say where a request comes from in `Sec-Fetch-Site` and
+/// `Origin`; when present, they must say "this site" (a sibling subdomain,
+/// `same-site`, is another site here). Clients that send neither (the
+/// mini-program, curl) are not browsers acting for someone and pass.
+/// Together with `SameSite=Lax` cookies this is the OWASP "verify origin"
+/// defence.
 pub async fn csrf_guard(req: Request, next: Next) -> Response {
     if is_cross_site_write(req.method(), req.headers()) {
         tracing::warn!(method = %req.method(), "cross-site write refused");
@@ -68,7 +74,7 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
 
 fn is_cross_site_write(method: &Method, headers: &HeaderMap) -> bool {
     let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe || web::bearer(headers).is_some() || web::cookie(headers, web::SESSION_COOKIE).is_none() {
+    if safe || web::bearer(headers).is_some() {
         return false;
     }
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
@@ -177,13 +183,24 @@ mod tests {
     }
 
     #[test]
-    fn reads_bearer_calls_and_cookieless_calls_pass() {
+    fn reads_and_bearer_calls_pass() {
         let evil = ("sec-fetch-site", "cross-site");
         assert!(!is_cross_site_write(&Method::GET, &h(&[("cookie", "linli_session=abc"), evil])));
         assert!(!is_cross_site_write(
             &Method::POST,
             &h(&[("authorization", "Bearer x"), ("cookie", "linli_session=abc"), evil])
         ));
-        assert!(!is_cross_site_write(&Method::POST, &h(&[evil])));
+        assert!(!is_cross_site_write(&Method::POST, &h(&[])), "no browser: nothing to forge");
+    }
+
+    #[test]
+    fn cross_site_writes_are_refused_without_cookies_too() {
+        assert!(is_cross_site_write(&Method::POST, &h(&[("sec-fetch-site", "cross-site")])), "login CSRF");
+        assert!(is_cross_site_write(&Method::POST, &h(&[("sec-fetch-site", "same-site")])), "a sibling subdomain");
+        assert!(is_cross_site_write(
+            &Method::POST,
+            &h(&[("origin", "https://evil.example"), ("host", "linli.example")])
+        ));
+        assert!(is_cross_site_write(&Method::POST, &h(&[("origin", "null")])));
     }
 }

@@ -1,7 +1,7 @@
 //! Start-up: configuration → services → router → listener. Reads like a
 //! table of contents; each step lives in its own module.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use app::{
     App,
@@ -20,9 +20,11 @@ use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     compression::{CompressionLayer, CompressionLevel},
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     services::ServeDir,
+    timeout::RequestBodyTimeoutLayer,
     trace::TraceLayer,
 };
 
@@ -32,7 +34,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     config::Config,
     duties::{self, DutyHealth},
-    error, forms, media, openapi, rest, security,
+    error, forms, listener, media, openapi, rest, security,
     state::AppState,
     visitor,
 };
@@ -92,13 +94,15 @@ impl Server {
     ) -> std::io::Result<()> {
         let duties = duties::spawn_all(&self.backend, &self.duties, &self.shutdown.subscribe());
         let notify = self.shutdown;
-        let result = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                // End live streams so that in-flight requests can finish.
-                let _ = notify.send(true);
-            })
-            .await;
+        let limits = listener::Limits {
+            max_connections: self.config.max_connections,
+            header_timeout: Duration::from_secs(self.config.header_timeout_secs.max(1)),
+        };
+        // End live streams so that in-flight requests can finish.
+        let result = listener::serve(listener, self.router, limits, shutdown, move || {
+            let _ = notify.send(true);
+        })
+        .await;
         for duty in duties {
             duty.abort();
         }
@@ -157,6 +161,11 @@ pub fn router(
         // Layers run bottom-up for a request: the request id is set first,
         // then the trace span (which logs it), then security checks, so
         // every refusal is traced with its id.
+        // A panic anywhere in a handler becomes a 500 in the error envelope
+        // (logged with the request id by the span around it), never a
+        // dropped connection.
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(config.body_timeout_secs.max(1))))
         .layer(middleware::from_fn(error::localize))
         .layer(middleware::from_fn(security::csrf_guard))
         .layer(middleware::from_fn(security::headers))

@@ -115,6 +115,16 @@ impl Backend {
         if input.place.chars().count() > 100 {
             return Err(AppError::invalid("place", Msg::ErrTooLong).into());
         }
+        let now = Utc::now();
+        for (field, at) in [
+            ("starts_at", Some(input.starts_at)),
+            ("ends_at", Some(input.ends_at)),
+            ("rsvp_deadline", input.rsvp_deadline),
+        ] {
+            if at.is_some_and(|at| !crate::model::time::is_plausible_client_date(at, now)) {
+                return Err(AppError::invalid(field, Msg::ErrDateOutOfRange).into());
+            }
+        }
         if input.ends_at <= input.starts_at {
             return Err(AppError::invalid("ends_at", Msg::ErrEventTimes).into());
         }

@@ -78,16 +78,12 @@ pub async fn hash_password(password: String) -> Result<String> {
     .map_err(Error::internal)?
 }
 
-/// Verifies on a blocking thread: Argon2 takes tens of milliseconds of CPU
-/// on purpose, which must not stall the async workers.
-async fn verify_password(password: String, stored: String) -> Result<bool> {
-    tokio::task::spawn_blocking(move || {
-        let Ok(parsed) = PasswordHash::new(&stored) else { return false };
-        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
-    })
-    .await
-    .map_err(Error::internal)
-}
+/// Failed logins of one account (from anywhere, 15 minutes) before its
+/// answers slow down.
+const SLOW_DOWN_AFTER: u32 = 10;
+/// The longest pause added to an answer: one second per failure past
+/// [`SLOW_DOWN_AFTER`], at most this.
+const MAX_PAUSE_SECS: u64 = 5;
 
 /// A hash to verify against when the phone is unknown, so that an unknown
 /// number takes as long to refuse as a wrong password.
@@ -122,9 +118,20 @@ impl Backend {
         if password.len() > 256 {
             return Err(invalid_credentials());
         }
+        // Each attempt is counted before the password is checked (one
+        // atomic step per limiter), so concurrent guesses cannot slip past
+        // a limit that is only updated afterwards.
         let client_key = format!("ip:{client}");
-        if !self.login_by_phone.allows(&phone) || !self.login_by_client.allows(&client_key) {
+        let pair_key = format!("{phone}|{client}");
+        if !self.login_by_client.hit(&client_key) || !self.login_by_pair.hit(&pair_key) {
             return Err(AppError::new(ErrorCode::RateLimited, Msg::ErrRateLimited).into());
+        }
+        // Guessing one account from many addresses is slowed down, never
+        // locked out: the rightful user still gets in, just later.
+        let failures = self.login_failures.count(&phone);
+        if failures > SLOW_DOWN_AFTER {
+            let pause = u64::from(failures - SLOW_DOWN_AFTER).min(MAX_PAUSE_SECS);
+            tokio::time::sleep(std::time::Duration::from_secs(pause)).await;
         }
 
         let mut res = run(self
@@ -137,17 +144,24 @@ impl Backend {
             Some(c) => c.password_hash.clone(),
             None => decoy_hash().await?,
         };
-        let ok = verify_password(password.to_string(), stored).await?;
+        let password = password.to_string();
+        let ok = self
+            .hashing
+            .run(move || {
+                let Ok(parsed) = PasswordHash::new(&stored) else { return false };
+                Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+            })
+            .await?;
         let creds = match creds {
             Some(c) if ok && c.active => c,
             _ => {
-                self.login_by_phone.hit(&phone);
-                self.login_by_client.hit(&client_key);
-                tracing::info!(phone = %phone::mask(&phone), "login refused");
+                self.login_failures.hit(&phone);
+                tracing::info!(phone = %phone::mask(&phone), client = %client, "login refused");
                 return Err(invalid_credentials());
             }
         };
-        self.login_by_phone.reset(&phone);
+        self.login_by_pair.reset(&pair_key);
+        self.login_by_client.refund(&client_key);
 
         self.session_for(&creds.id, kind).await
     }

@@ -47,6 +47,22 @@ pub fn refusal(e: MediaError) -> AppError {
     AppError::new(code, msg).with_detail("file")
 }
 
+/// Photos one person may upload per [`UPLOAD_WINDOW`]: ten full reports.
+pub const UPLOADS_PER_WINDOW: u32 = 60;
+pub const UPLOAD_WINDOW: std::time::Duration = std::time::Duration::from_secs(600);
+/// How long an upload waits for a decoding slot before it is told to
+/// try again (503).
+const DECODE_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+/// Unattached uploads are deleted in each round at most this many at a time.
+const ORPHANS_PER_ROUND: i64 = 500;
+
+/// Decodes that may run at once: one per core. Each holds at most
+/// `linli_media`'s pixel limit in memory, so this bounds the memory all
+/// uploads together can take, whatever arrives at the same moment.
+pub fn parallel_decodes() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
 impl Backend {
     fn photo_path(&self, id: &str, thumb: bool) -> PathBuf {
         let name = if thumb { format!("{id}_t.jpg") } else { format!("{id}.jpg") };
@@ -55,10 +71,21 @@ impl Backend {
 
     /// Processes and stores one uploaded photo for the caller. Nothing is
     /// stored unless every check passes.
+    ///
+    /// Refused with 429 past [`UPLOADS_PER_WINDOW`] uploads a person, and
+    /// 503 when every decoding slot stays busy for [`DECODE_WAIT`].
     pub async fn upload_photo(&self, actor: &Actor, bytes: Vec<u8>) -> Result<Photo> {
         let started = std::time::Instant::now();
+        if !self.uploads_by_user.hit(&actor.user_id) {
+            return Err(AppError::new(ErrorCode::RateLimited, Msg::ErrRateLimited).into());
+        }
+        let slot = tokio::time::timeout(DECODE_WAIT, self.decodes.acquire())
+            .await
+            .map_err(|_| AppError::new(ErrorCode::Unavailable, Msg::ErrUnavailable))?
+            .map_err(Error::internal)?;
         let processed =
             tokio::task::spawn_blocking(move || process(&bytes)).await.map_err(Error::internal)?.map_err(refusal)?;
+        drop(slot);
         let id = ids::new_key();
         tokio::fs::create_dir_all(&self.config.media_dir).await.map_err(Error::internal)?;
         let (display_path, thumb_path) = (self.photo_path(&id, false), self.photo_path(&id, true));
@@ -125,7 +152,48 @@ async fn write_synced(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Removes photo files whose upload was never attached to anything, after a day.
-pub fn orphan_cutoff() -> chrono::DateTime<Utc> {
-    Utc::now() - chrono::Duration::days(1)
+/// Uploads never attached to a report are deleted this long after upload.
+pub const ORPHAN_AFTER_HOURS: i64 = 24;
+
+impl Backend {
+    /// Deletes uploads that were never attached to a report within
+    /// [`ORPHAN_AFTER_HOURS`]: the row first, then its files. Answers how
+    /// many; run hourly by the `purge` duty.
+    pub async fn sweep_orphan_photos(&self, now: chrono::DateTime<Utc>) -> Result<usize> {
+        let cutoff = now - chrono::Duration::hours(ORPHAN_AFTER_HOURS);
+        // Selected, then deleted only if still unattached: a report that
+        // takes one of them in between keeps it.
+        let mut res = run(self
+            .db
+            .query("SELECT VALUE id FROM photo WHERE repair = NONE AND created_at < $cutoff LIMIT $max")
+            .bind(("cutoff", cutoff))
+            .bind(("max", ORPHANS_PER_ROUND)))
+        .await?;
+        let candidates: Vec<surrealdb::types::RecordId> = res.take(0)?;
+        if candidates.is_empty() {
+            return Ok(0);
+        }
+        let mut res =
+            run(self.db.query("DELETE $ids WHERE repair = NONE RETURN BEFORE").bind(("ids", candidates))).await?;
+        let gone: Vec<OrphanRow> = db::rows(&mut res, 0)?;
+        for photo in &gone {
+            for thumb in [false, true] {
+                if let Err(e) = tokio::fs::remove_file(self.photo_path(&photo.id, thumb)).await
+                    && e.kind() != std::io::ErrorKind::NotFound
+                {
+                    tracing::warn!(photo = %photo.id, error = %e, "orphan photo file not removed");
+                }
+            }
+        }
+        if !gone.is_empty() {
+            tracing::info!(count = gone.len(), "unattached uploads removed");
+        }
+        Ok(gone.len())
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct OrphanRow {
+    #[serde(deserialize_with = "super::people::key::de")]
+    id: String,
 }

@@ -15,6 +15,7 @@ pub mod elders;
 pub mod error;
 pub mod events;
 pub mod follow_ups;
+pub mod hashing;
 pub mod help;
 pub mod ids;
 pub mod media;

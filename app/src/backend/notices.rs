@@ -139,6 +139,9 @@ impl Backend {
                 return Err(AppError::invalid("building_ids", Msg::ErrBuildingsNotYours).into());
             }
         }
+        if input.expires_at.is_some_and(|e| !crate::model::time::is_plausible_client_date(e, Utc::now())) {
+            return Err(AppError::invalid("expires_at", Msg::ErrDateOutOfRange).into());
+        }
         if input.expires_at.is_some_and(|e| e <= Utc::now()) {
             return Err(AppError::invalid("expires_at", Msg::ErrWindowPast).into());
         }

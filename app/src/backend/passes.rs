@@ -282,6 +282,11 @@ impl Backend {
             Some(_) => return Err(bad("plate", Msg::ErrPlate)),
         };
         let now = Utc::now();
+        for (field, at) in [("valid_from", input.valid_from), ("valid_until", input.valid_until)] {
+            if at.is_some_and(|at| !crate::model::time::is_plausible_client_date(at, now)) {
+                return Err(bad(field, Msg::ErrDateOutOfRange));
+            }
+        }
         let valid_from = input.valid_from.unwrap_or(now);
         let valid_until = input.valid_until.unwrap_or_else(|| end_of_local_day(valid_from) + Duration::seconds(1));
         if valid_until <= valid_from {

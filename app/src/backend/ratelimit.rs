@@ -49,6 +49,25 @@ impl RateLimiter {
         entry.1 <= self.limit
     }
 
+    /// Hits of `key` in its current window (0 when none).
+    pub fn count(&self, key: &str) -> u32 {
+        let now = Instant::now();
+        let Ok(windows) = self.windows.lock() else { return 0 };
+        match windows.get(key) {
+            Some((start, count)) if now.duration_since(*start) < self.period => *count,
+            _ => 0,
+        }
+    }
+
+    /// Gives back one hit of `key` (an attempt that turned out fine).
+    pub fn refund(&self, key: &str) {
+        if let Ok(mut windows) = self.windows.lock()
+            && let Some(entry) = windows.get_mut(key)
+        {
+            entry.1 = entry.1.saturating_sub(1);
+        }
+    }
+
     /// Forgets `key`, e.g. after a successful login.
     pub fn reset(&self, key: &str) {
         if let Ok(mut windows) = self.windows.lock() {

@@ -345,13 +345,16 @@ fn clean_note(note: Option<&str>) -> Result<String> {
     Ok(note)
 }
 
+/// The distinct photo keys of a request, in order; linear in the input,
+/// which parsing already capped (`model::bounded`).
 fn photo_keys(ids_in: &[String]) -> Result<Vec<String>> {
+    let mut seen = std::collections::HashSet::with_capacity(ids_in.len());
     let mut keys: Vec<String> = Vec::new();
     for id in ids_in {
         if !ids::is_plausible_key(id) {
             return Err(AppError::invalid("photo_ids", Msg::ErrPhotoNotYours).into());
         }
-        if !keys.contains(id) {
+        if seen.insert(id.as_str()) {
             keys.push(id.clone());
         }
     }
@@ -785,6 +788,9 @@ impl Backend {
             }
             JobAction::Hold if note.is_empty() => {
                 return Err(AppError::invalid("note", Msg::ErrHoldReason).into());
+            }
+            _ if input.eta.is_some_and(|eta| !crate::model::time::is_plausible_client_date(eta, Utc::now())) => {
+                return Err(AppError::invalid("eta", Msg::ErrDateOutOfRange).into());
             }
             JobAction::Hold | JobAction::StartTravel
                 if input.eta.is_some_and(|eta| eta < Utc::now() - Duration::minutes(1)) =>

@@ -57,13 +57,22 @@ pub struct Backend(Arc<Inner>);
 pub struct Inner {
     pub db: Db,
     pub config: BackendConfig,
-    /// Failed logins per phone number.
-    pub login_by_phone: RateLimiter,
-    /// Failed logins per client address.
+    /// Login attempts per account and client address (`auth.rs`).
+    pub login_by_pair: RateLimiter,
+    /// Login attempts per client address, every account.
     pub login_by_client: RateLimiter,
+    /// Failed logins per account from anywhere: slows answers down, never
+    /// refuses (`auth.rs`).
+    pub login_failures: RateLimiter,
+    /// Password hashes running and waiting (`hashing.rs`).
+    pub hashing: super::hashing::HashGate,
     /// Gate verifications per guard and per address (guessing codes).
     pub gate_by_guard: RateLimiter,
     pub gate_by_client: RateLimiter,
+    /// Photo uploads per person (`media.rs`).
+    pub uploads_by_user: RateLimiter,
+    /// Photo decodes running at once, across all uploads (`media.rs`).
+    pub decodes: tokio::sync::Semaphore,
     /// Resolved sessions, trusted for two seconds (`sessions.rs`).
     pub sessions: SessionCache,
     /// Live events for the SSE stream.
@@ -89,10 +98,14 @@ impl Backend {
         let db = Db::connect(db_url, &config.database).await?;
         Ok(Self(Arc::new(Inner {
             db,
-            login_by_phone: RateLimiter::new(5, Duration::from_secs(15 * 60)),
+            login_by_pair: RateLimiter::new(5, Duration::from_secs(15 * 60)),
             login_by_client: RateLimiter::new(50, Duration::from_secs(15 * 60)),
+            login_failures: RateLimiter::new(u32::MAX, Duration::from_secs(15 * 60)),
+            hashing: super::hashing::HashGate::default(),
             gate_by_guard: RateLimiter::new(config.gate_limit_per_minute, Duration::from_secs(60)),
             gate_by_client: RateLimiter::new(config.gate_limit_per_minute.saturating_mul(2), Duration::from_secs(60)),
+            uploads_by_user: RateLimiter::new(super::media::UPLOADS_PER_WINDOW, super::media::UPLOAD_WINDOW),
+            decodes: tokio::sync::Semaphore::new(super::media::parallel_decodes()),
             sessions: SessionCache::default(),
             events: EventHub::new(),
             notifier: Sender::from_url(config.sms_url.as_deref()),

@@ -43,7 +43,8 @@ pub struct NewPerson {
     pub role: String,
     /// Initial password; the person changes it later.
     pub password: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_TRADES }>")]
+    #[cfg_attr(feature = "ssr", schema(max_items = 10))]
     pub trades: Vec<String>,
     #[serde(default)]
     pub gate: Option<String>,
@@ -59,7 +60,8 @@ pub struct StaffChange {
     pub active: Option<bool>,
     #[serde(default)]
     pub on_duty: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::bounded::opt_at_most::<_, _, { super::bounded::MAX_TRADES }>")]
+    #[cfg_attr(feature = "ssr", schema(max_items = 10))]
     pub trades: Option<Vec<String>>,
     #[serde(default)]
     pub gate: Option<String>,

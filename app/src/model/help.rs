@@ -333,7 +333,8 @@ pub struct ElderInfo {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ElderSettings {
     pub elder_mode: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_CONTACTS }>")]
+    #[cfg_attr(feature = "ssr", schema(max_items = 10))]
     pub emergency_contacts: Vec<EmergencyContact>,
 }
 

@@ -143,6 +143,7 @@ messages! {
     ErrPlate => "车牌格式不正确，例如：粤B12345", "That is not a valid plate, e.g. 粤B12345.";
     ErrWindowOrder => "结束时间必须晚于开始时间", "The end must be after the start.";
     ErrWindowPast => "结束时间已经过去", "The end time has already passed.";
+    ErrDateOutOfRange => "日期超出范围：只能在一年前到两年后之间", "The date is out of range: from a year ago to two years ahead.";
     ErrWindowTooLong => "有效期最长 7 天", "A pass can be valid for at most 7 days.";
     ErrEntries => "进出次数为 1 到 20 次", "Entries must be between 1 and 20.";
     ErrUnitUnknown => "请选择本小区的房屋", "Choose a home in this community.";

@@ -168,7 +168,8 @@ pub struct NewRepair {
     /// May only raise the category's suggested urgency.
     #[serde(default)]
     pub urgency: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_PHOTO_IDS }>")]
+    #[cfg_attr(feature = "ssr", schema(max_items = 12))]
     pub photo_ids: Vec<String>,
 }
 
@@ -183,7 +184,8 @@ pub struct ActionInput {
     pub assignee_id: Option<String>,
     #[serde(default)]
     pub eta: Option<DateTime<Utc>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_PHOTO_IDS }>")]
+    #[cfg_attr(feature = "ssr", schema(max_items = 12))]
     pub photo_ids: Vec<String>,
 }
 
@@ -192,7 +194,8 @@ pub struct ActionInput {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RatingInput {
     pub stars: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_TAGS }>")]
+    #[cfg_attr(feature = "ssr", schema(max_items = 10))]
     pub tags: Vec<String>,
     #[serde(default)]
     pub comment: Option<String>,

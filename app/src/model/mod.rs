@@ -4,6 +4,7 @@
 //! allow.
 
 pub mod admin;
+pub mod bounded;
 pub mod error;
 pub mod help;
 pub mod i18n;

@@ -72,7 +72,8 @@ pub struct NewAnnouncement {
     pub title: String,
     pub body: String,
     pub category: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_BUILDINGS }>")]
+    #[cfg_attr(feature = "ssr", schema(max_items = 200))]
     pub building_ids: Vec<String>,
     #[serde(default)]
     pub pinned: bool,

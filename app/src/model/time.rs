@@ -16,9 +16,17 @@ pub const fn shanghai() -> FixedOffset {
     SHANGHAI
 }
 
+/// The local wall-clock time of an instant. Total: at the very end of the
+/// calendar chrono can represent (a corrupt or hostile date) it answers
+/// the UTC time rather than panicking as `with_timezone` would.
+fn local_naive(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    let utc = at.naive_utc();
+    utc.checked_add_signed(Duration::seconds(i64::from(SHANGHAI.local_minus_utc()))).unwrap_or(utc)
+}
+
 /// The local calendar date of an instant.
 pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&shanghai()).date_naive()
+    local_naive(at).date()
 }
 
 /// The instant a local date starts (00:00 Shanghai time).
@@ -26,9 +34,26 @@ pub fn start_of_local_day(date: NaiveDate) -> DateTime<Utc> {
     local_instant(date, NaiveTime::MIN)
 }
 
-/// The last instant of the local day containing `at` (23:59:59 Shanghai).
+/// The last instant of the local day containing `at` (23:59:59 Shanghai);
+/// `at` itself at the very end of the calendar chrono can represent.
 pub fn end_of_local_day(at: DateTime<Utc>) -> DateTime<Utc> {
-    start_of_local_day(local_date(at)) + Duration::days(1) - Duration::seconds(1)
+    start_of_local_day(local_date(at)).checked_add_signed(Duration::days(1) - Duration::seconds(1)).unwrap_or(at)
+}
+
+/// How far back a date sent by a client may lie: the product plans
+/// nothing in the past beyond a year.
+pub const CLIENT_DATE_PAST_DAYS: i64 = 366;
+/// How far ahead: passes, events and notices are planned at most two
+/// years ahead.
+pub const CLIENT_DATE_FUTURE_DAYS: i64 = 2 * 366;
+
+/// Whether a date sent by a client lies within the window the product
+/// has a use for (a year back, two years ahead of `now`). Every date from
+/// a client is checked with this before any arithmetic is done on it.
+pub fn is_plausible_client_date(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let earliest = now.checked_sub_signed(Duration::days(CLIENT_DATE_PAST_DAYS));
+    let latest = now.checked_add_signed(Duration::days(CLIENT_DATE_FUTURE_DAYS));
+    matches!((earliest, latest), (Some(e), Some(l)) if e <= at && at <= l)
 }
 
 /// A local wall-clock time on a local date, as UTC.
@@ -43,17 +68,33 @@ pub fn local_instant(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
 
 /// `14:02` in Shanghai time.
 pub fn format_local_hm(at: DateTime<Utc>) -> String {
-    at.with_timezone(&shanghai()).format("%H:%M").to_string()
+    local_naive(at).format("%H:%M").to_string()
 }
 
 /// `2026-11-27 14:02` in Shanghai time.
 pub fn format_local(at: DateTime<Utc>) -> String {
-    at.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
+    local_naive(at).format("%Y-%m-%d %H:%M").to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_dates_are_bounded_and_extremes_do_not_panic() {
+        let now = utc("2026-11-30T08:00:00Z");
+        assert!(is_plausible_client_date(now, now));
+        assert!(is_plausible_client_date(utc("2028-11-01T00:00:00Z"), now));
+        assert!(!is_plausible_client_date(utc("2029-01-01T00:00:00Z"), now));
+        assert!(!is_plausible_client_date(utc("2025-11-01T00:00:00Z"), now));
+        assert!(!is_plausible_client_date(DateTime::<Utc>::MAX_UTC, now));
+        assert!(!is_plausible_client_date(DateTime::<Utc>::MIN_UTC, now));
+        let end = end_of_local_day(DateTime::<Utc>::MAX_UTC);
+        assert!(DateTime::<Utc>::MAX_UTC - end < Duration::days(1), "no panic, and close to the end: {end}");
+        // Stored extremes still render.
+        assert!(!format_local(DateTime::<Utc>::MAX_UTC).is_empty());
+        assert!(!format_local_hm(DateTime::<Utc>::MIN_UTC).is_empty());
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)).unwrap_or_default()

@@ -54,11 +54,8 @@ async fn login(
                 None => res,
             }
         }
-        Err(e) => back_with_error(
-            "/login",
-            &e.into(),
-            &[("phone", form.phone.as_str()), ("next", &safe_back(form.next.as_deref()))],
-        ),
+        // The phone number stays out of the URL (history, logs, referrers).
+        Err(e) => back_with_error("/login", &e.into(), &[("next", &safe_back(form.next.as_deref()))]),
     }
 }
 

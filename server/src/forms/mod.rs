@@ -75,20 +75,56 @@ pub(super) fn page_of(base: &str, id: &str) -> String {
 /// The fields of a `application/x-www-form-urlencoded` body, repeated
 /// keys included (checkbox groups).
 pub(super) fn form_fields(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    form_urlencoded::parse(body).take(MAX_FORM_FIELDS).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// The most fields a plain form post may carry (the largest form has a
+/// dozen); the rest are not read.
+const MAX_FORM_FIELDS: usize = 64;
+/// The most bytes one text field of a multipart form may hold.
+pub(super) const MAX_TEXT_PART: usize = 16 * 1024;
+/// The most parts a multipart form may have (six photos and the fields).
+pub(super) const MAX_PARTS: usize = 32;
+
+/// Reads a text part of a multipart form chunk by chunk, refusing it
+/// (413) as soon as it passes [`MAX_TEXT_PART`]: a "description" of 90 MB
+/// is never held in memory.
+pub(super) async fn text_part(field: &mut axum::extract::multipart::Field<'_>) -> Result<String, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| crate::rest::multipart_error(&e))? {
+        if bytes.len() + chunk.len() > MAX_TEXT_PART {
+            return Err(AppError::new(app::model::ErrorCode::PayloadTooLarge, app::model::Msg::ErrTooLong)
+                .with_detail(field.name().unwrap_or_default().to_string()));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
     fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
 }
 
-/// A local path to go back to; anything else (another site, `//evil`)
-/// becomes `/`, so a form cannot be abused as an open redirect.
+/// A local path to go back to; anything else becomes `/`, so a form
+/// cannot be abused as an open redirect. Strict: one `/` then a path of
+/// visible ASCII without `\` or a second leading `/`. Browsers drop tabs
+/// and newlines from URLs and read `\` as `/`, so `/\t/evil.example` or
+/// `/\evil` would lead to another host; control characters, spaces and
+/// non-ASCII (which a browser may normalise in ways of its own) are refused
+/// outright rather than cleaned.
 pub fn safe_back(back: Option<&str>) -> String {
     match back {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p) if is_local_path(p) => p.to_string(),
         _ => "/".to_string(),
     }
+}
+
+fn is_local_path(p: &str) -> bool {
+    let mut bytes = p.bytes();
+    bytes.next() == Some(b'/')
+        && !matches!(p.as_bytes().get(1), Some(b'/' | b'\\'))
+        && p.len() <= 512
+        && p.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
 }
 
 /// `path?error=<key>`: the page shows the message in the reader's language.
@@ -138,6 +174,11 @@ mod tests {
         assert_eq!(safe_back(Some("https://evil.example")), "/");
         assert_eq!(safe_back(Some("/\\evil")), "/");
         assert_eq!(safe_back(None), "/");
+        assert_eq!(safe_back(Some("/\t/evil.example/")), "/", "browsers drop the tab: //evil.example/");
+        assert_eq!(safe_back(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_back(Some("/ /evil.example")), "/");
+        assert_eq!(safe_back(Some("/%09/evil.example")), "/%09/evil.example", "encoded stays a local path");
+        assert_eq!(safe_back(Some("/repairs?status=open&x=1")), "/repairs?status=open&x=1");
     }
 
     #[test]

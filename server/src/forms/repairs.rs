@@ -1,7 +1,7 @@
 //! Reporting, moving and rating repairs.
 
 use app::model::{
-    AppError, Msg,
+    AppError, ErrorCode, Msg,
     job::{ActionInput, NewRepair, RatingInput},
     repair::MAX_PHOTOS,
 };
@@ -12,7 +12,7 @@ use axum::{
     routing::post,
 };
 
-use super::{WebUser, back_with_error, field, form_fields, page_of, safe_back};
+use super::{MAX_PARTS, WebUser, back_with_error, field, form_fields, page_of, safe_back, text_part};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -31,24 +31,37 @@ const MAX_REPORT_BYTES: usize = MAX_PHOTOS * app::backend::media::MAX_BYTES + 64
 /// message and nothing is reported.
 async fn report_repair(State(state): State<AppState>, WebUser(actor): WebUser, mut multipart: Multipart) -> Response {
     let mut input = NewRepair::default();
-    loop {
-        let field = match multipart.next_field().await {
+    for part in 0.. {
+        let mut field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => return back_with_error("/repairs/new", &crate::rest::multipart_error(&e), &[]),
         };
+        if part >= MAX_PARTS || input.photo_ids.len() > app::model::bounded::MAX_PHOTO_IDS {
+            return back_with_error("/repairs/new", &AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge), &[]);
+        }
         let name = field.name().unwrap_or_default().to_string();
         let has_file = field.file_name().is_some_and(|f| !f.is_empty());
+        if !has_file {
+            let text = match text_part(&mut field).await {
+                Ok(t) => t,
+                Err(e) => return back_with_error("/repairs/new", &e, &[]),
+            };
+            match name.as_str() {
+                "category" => input.category = text,
+                "description" => input.description = Some(text),
+                "urgency" => input.urgency = Some(text),
+                "photo_ids" => input.photo_ids.push(text),
+                _ => {}
+            }
+            continue;
+        }
         let data = match field.bytes().await {
             Ok(d) => d,
             Err(e) => return back_with_error("/repairs/new", &crate::rest::multipart_error(&e), &[]),
         };
         match name.as_str() {
-            "category" => input.category = String::from_utf8_lossy(&data).into_owned(),
-            "description" => input.description = Some(String::from_utf8_lossy(&data).into_owned()),
-            "urgency" => input.urgency = Some(String::from_utf8_lossy(&data).into_owned()),
-            "photo_ids" => input.photo_ids.push(String::from_utf8_lossy(&data).into_owned()),
-            "photos" if has_file && !data.is_empty() => {
+            "photos" if !data.is_empty() => {
                 if input.photo_ids.len() >= MAX_PHOTOS {
                     return back_with_error("/repairs/new", &AppError::invalid("photos", Msg::ErrTooManyPhotos), &[]);
                 }

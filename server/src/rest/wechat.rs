@@ -85,6 +85,8 @@ pub(crate) async fn bind(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct ConsentBody {
+    #[serde(deserialize_with = "app::model::bounded::at_most::<_, _, { app::model::bounded::MAX_TEMPLATES }>")]
+    #[schema(max_items = 10)]
     templates: Vec<String>,
 }
 
