@@ -6,7 +6,8 @@
 #   3. integration tests: the real server on an embedded database, over HTTP
 #   4. the debug build of the whole app (cargo leptos build)
 #   5. the durability loop, short form: SIGKILL the server 5 times while
-#      it takes writes; every acknowledged write must survive
+#      it takes writes; every acknowledged write must survive; and the
+#      help-call drill's short form (escalation on time under faults)
 #   6. browser tests in Debian's Chromium (Playwright)
 #   7. the API fuzzed from its own OpenAPI document (schemathesis)
 set -euo pipefail
@@ -41,6 +42,13 @@ env -u RUSTFLAGS cargo leptos build --split
 step "durability: SIGKILL loop, short form (the full run is scripts/bench.sh)"
 cargo build -p linli-bench --bin killloop
 "$CARGO_TARGET_DIR/debug/killloop" --cycles "${KILL_CYCLES:-5}" --server "$CARGO_TARGET_DIR/debug/linli-server"
+
+step "help-call drill, short form (the full run: cargo run -p linli-bench --bin drill)"
+# Elders press while the SMS gateway is slow, down, blackholed, WeChat
+# errs, the server is SIGKILLed near a deadline and a butler is reassigned;
+# fails unless every level is on time and nothing is lost or duplicated.
+cargo build -p linli-bench --bin drill
+"$CARGO_TARGET_DIR/debug/drill" --short --server "$CARGO_TARGET_DIR/debug/linli-server"
 
 step "browser tests (Chromium)"
 port=${E2E_PORT:-3100}

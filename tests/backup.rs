@@ -13,7 +13,7 @@ async fn a_backup_of_the_running_server_restores_to_equal_data() {
     let dir = tempfile::tempdir().unwrap();
     let (mut c, tmp) = config();
     c.db = format!("surrealkv://{}", dir.path().join("original").display());
-    c.backup_token = Some("operator-secret".into());
+    c.backup_token = Some("operator-secret-0123456789abcdef-42".into());
     let s = TestServer::start_with(c.clone(), tmp).await;
 
     // Some of everything: a repair with a timeline, a help call, a pass.
@@ -33,7 +33,7 @@ async fn a_backup_of_the_running_server_restores_to_equal_data() {
     let no = s.req(Method::GET, "/api/v1/backup", Some(&admin)).send().await.unwrap();
     assert_eq!(no.status(), StatusCode::UNAUTHORIZED, "a community admin's session is not the operator's secret");
 
-    let res = s.req(Method::GET, "/api/v1/backup", Some("operator-secret")).send().await.unwrap();
+    let res = s.req(Method::GET, "/api/v1/backup", Some("operator-secret-0123456789abcdef-42")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains(".surql"));
     let copy = res.bytes().await.unwrap();

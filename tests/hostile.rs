@@ -288,3 +288,98 @@ async fn a_form_field_cannot_be_megabytes() {
     let (_, jobs) = s.get("/api/v1/repairs", &s.login(RESIDENT).await).await;
     assert!(jobs["items"].as_array().unwrap().is_empty(), "nothing reported");
 }
+
+async fn wrong_logins_from(s: &TestServer, forwarded_for: &str, n: usize) -> Vec<StatusCode> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let res = s
+            .req(Method::POST, "/api/v1/auth/login", None)
+            .header("x-forwarded-for", forwarded_for)
+            .json(&json!({ "phone": RESIDENT, "password": "wrong-password" }))
+            .send()
+            .await
+            .unwrap();
+        out.push(res.status());
+    }
+    out
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
+    // No trusted proxy: a client cannot pick a fresh bucket with a header.
+    let s = TestServer::start().await;
+    for i in 0..5 {
+        wrong_logins_from(&s, &format!("203.0.113.{i}"), 1).await;
+    }
+    assert_eq!(wrong_logins_from(&s, "203.0.113.99", 1).await, vec![StatusCode::TOO_MANY_REQUESTS]);
+
+    // Behind a trusted proxy (here: loopback), each forwarded client has its own.
+    let (mut c, tmp) = config();
+    c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    let s = TestServer::start_with(c, tmp).await;
+    let first = wrong_logins_from(&s, "203.0.113.1", 6).await;
+    assert_eq!(first.last(), Some(&StatusCode::TOO_MANY_REQUESTS));
+    assert_eq!(wrong_logins_from(&s, "198.51.100.1, 203.0.113.2", 1).await, vec![StatusCode::UNAUTHORIZED]);
+}
+
+#[tokio::test]
+async fn over_https_cookies_are_secure_host_only_and_hsts_is_sent() {
+    let (mut c, tmp) = config();
+    c.public_url = Some("https://linli.example".into());
+    let s = TestServer::start_with(c, tmp).await;
+    let res = s
+        .req(Method::POST, "/forms/login", None)
+        .form(&[("phone", ELDER), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookies: Vec<String> =
+        res.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-linli_session=") && c.contains("; Secure")), "{cookies:?}");
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-linli_device=") && c.contains("; Secure")), "{cookies:?}");
+    assert!(res.headers()[header::STRICT_TRANSPORT_SECURITY].to_str().unwrap().contains("max-age=31536000"));
+    let session = cookies.iter().find(|c| c.starts_with("__Host-linli_session=")).unwrap();
+    let cookie = session.split(';').next().unwrap();
+    let (status, me) =
+        split(s.req(Method::GET, "/api/v1/me", None).header(header::COOKIE, cookie).send().await.unwrap()).await;
+    assert_eq!((status, me["name"].as_str()), (StatusCode::OK, Some("李秀英")), "the prefixed cookie signs in");
+}
+
+#[tokio::test]
+async fn backups_need_a_long_token_and_guessing_it_is_throttled_and_logged() {
+    let (mut c, tmp) = config();
+    c.backup_token = Some("short".into());
+    let s = TestServer::start_with(c, tmp).await;
+    assert_eq!(
+        s.req(Method::GET, "/api/v1/backup", Some("short")).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let token = "0123456789abcdef0123456789abcdef";
+    let (mut c, tmp) = config();
+    c.backup_token = Some(token.into());
+    let s = TestServer::start_with(c, tmp).await;
+    for _ in 0..5 {
+        let status = s
+            .req(Method::GET, "/api/v1/backup", Some("0123456789abcdef0123456789abcdeX"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let status = s.req(Method::GET, "/api/v1/backup", Some(token)).send().await.unwrap().status();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "throttled after five failures, even with the right token");
+    assert!(logged().contains("backup refused: wrong token"));
+
+    let (mut c, tmp) = config();
+    c.backup_token = Some(token.into());
+    let s = TestServer::start_with(c, tmp).await;
+    let res = s.req(Method::GET, "/api/v1/backup", Some(token)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("operator_audit"), "the backup holds the record of its taking");
+    let mut rows = s.backend.db.query("SELECT action, client FROM operator_audit").await.unwrap();
+    let rows: Vec<Value> = rows.take(0).unwrap();
+    assert_eq!((rows[0]["action"].as_str(), rows[0]["client"].as_str()), (Some("backup"), Some("127.0.0.1")));
+}

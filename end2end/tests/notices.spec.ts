@@ -35,6 +35,11 @@ test('an urgent outage notice for building 1: the resident sees the banner live;
 
   await banner.click();
   await expect(resident.getByRole('heading', { name: title })).toBeVisible();
+  // Opening it changes nothing; the resident's own "read" does.
+  await butler.waitForTimeout(500);
+  await expect(butler.locator('#unread [data-unit="1号楼 101"]')).toHaveCount(1);
+  await resident.locator('#mark-read').click();
+  await expect(resident.locator('#read-done')).toBeVisible();
 
   await expect(butler.locator('#unread [data-unit="1号楼 101"]')).toHaveCount(0);
   await expect(butler.locator('#unread [data-unit="1号楼 102"]')).toHaveCount(1);

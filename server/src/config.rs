@@ -122,6 +122,13 @@ pub struct Config {
     /// Seconds a client has to send a request's body (uploads included).
     #[arg(long, env = "LINLI_BODY_TIMEOUT_SECS", default_value_t = 60)]
     pub body_timeout_secs: u64,
+
+    /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are
+    /// believed: addresses or networks, comma-separated (e.g.
+    /// `127.0.0.1,10.0.0.0/8`). Unset: the TCP peer is the client and those
+    /// headers are dropped.
+    #[arg(long, env = "LINLI_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::forwarded::parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -153,6 +160,7 @@ impl Config {
             max_connections: 20_000,
             header_timeout_secs: 10,
             body_timeout_secs: 60,
+            trusted_proxies: Vec::new(),
         }
     }
 }

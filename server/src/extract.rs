@@ -2,14 +2,12 @@
 //! handler, never lines inside it, and their failures use the API's
 //! error envelope rather than axum's plain-text rejections.
 
-use std::net::SocketAddr;
-
 use app::{
     backend::{Actor, web},
     model::{AppError, ErrorCode, Msg},
 };
 use axum::{
-    extract::{ConnectInfo, FromRequest, FromRequestParts, Request, rejection::JsonRejection},
+    extract::{FromRequest, FromRequestParts, Request, rejection::JsonRejection},
     http::request::Parts,
 };
 use serde::de::DeserializeOwned;
@@ -54,11 +52,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(a)| a.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
+        let addr = parts.extensions.get::<web::ClientIp>().map(|c| c.0.clone()).unwrap_or_else(|| "unknown".into());
         Ok(Self(addr))
     }
 }

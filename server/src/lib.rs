@@ -7,6 +7,7 @@ mod duties;
 mod error;
 mod extract;
 mod forms;
+mod forwarded;
 mod listener;
 mod media;
 mod openapi;

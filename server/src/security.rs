@@ -19,6 +19,7 @@ use crate::error::ApiError;
 /// Content-Security-Policy whose script nonce is handed to the renderer
 /// through the request's extensions; nothing else may run scripts.
 pub async fn headers(mut req: Request, next: Next) -> Response {
+    let https = web::is_https(req.headers());
     let nonce = new_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
@@ -45,6 +46,10 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
         HeaderValue::from_static("camera=(self), microphone=(), geolocation=(), payment=()"),
     );
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if https {
+        // A year, as browsers' preload lists require (RFC 6797).
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     res
 }
 

@@ -34,7 +34,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     config::Config,
     duties::{self, DutyHealth},
-    error, forms, listener, media, openapi, rest, security,
+    error, forms, forwarded, listener, media, openapi, rest, security,
     state::AppState,
     visitor,
 };
@@ -74,6 +74,12 @@ impl Server {
             },
         )
         .await?;
+        if config.backup_token.as_deref().is_some_and(|t| t.len() < crate::rest::backup::MIN_TOKEN_LEN) {
+            tracing::warn!(
+                min = crate::rest::backup::MIN_TOKEN_LEN,
+                "LINLI_BACKUP_TOKEN is too short: backups over HTTP stay off"
+            );
+        }
         if config.demo {
             let created = backend.seed_demo().await?;
             tracing::info!(created, "demo data checked");
@@ -157,7 +163,7 @@ pub fn router(
         })
         .fallback_service(static_files)
         .layer(middleware::from_fn_with_state(state.clone(), security::page_session))
-        .with_state(state)
+        .with_state(state.clone())
         // Layers run bottom-up for a request: the request id is set first,
         // then the trace span (which logs it), then security checks, so
         // every refusal is traced with its id.
@@ -173,6 +179,9 @@ pub fn router(
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(span_for))
         .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
+        // First of all: who the client is, and forwarding headers only from
+        // trusted proxies.
+        .layer(middleware::from_fn_with_state(state, forwarded::normalize))
 }
 
 /// One span per request with its id, method and route. The route is the

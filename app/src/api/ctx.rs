@@ -49,11 +49,10 @@ pub fn lang() -> Lang {
     use_context::<Parts>().map(|p| web::lang(&p.headers)).unwrap_or_default()
 }
 
-/// The client's address, for rate limiting (as the REST handlers see it).
+/// The client's address, for rate limiting (as the REST handlers see it:
+/// the edge middleware's [`web::ClientIp`]).
 pub fn client_addr() -> String {
     use_context::<Parts>()
-        .and_then(|p| {
-            p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
-        })
+        .and_then(|p| p.extensions.get::<web::ClientIp>().map(|c| c.0.clone()))
         .unwrap_or_else(|| "unknown".into())
 }

@@ -13,11 +13,13 @@ pub async fn list_notices() -> Result<Vec<Announcement>, AppError> {
     Ok(super::ctx::backend()?.notices(&actor).await?)
 }
 
-/// Opening a notice on the web marks it read.
+/// One notice. Reading it changes nothing: a link opened by a crawler or
+/// a preview must not take a household off the door-knock list; the
+/// reader says "read" with the page's button (`/forms/notices/{id}/read`).
 #[server]
 pub async fn open_notice(id: String) -> Result<Announcement, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.notice(&actor, &id, true).await?)
+    Ok(super::ctx::backend()?.notice(&actor, &id, false).await?)
 }
 
 #[server]

@@ -26,4 +26,16 @@ impl Backend {
         .await?;
         Ok(())
     }
+
+    /// Records an operator's action (a backup) that belongs to no
+    /// community, with the client address it came from.
+    pub async fn audit_operator(&self, action: &str, client: &str) -> Result<()> {
+        run(self
+            .db
+            .query("CREATE operator_audit SET action = $action, client = $client, at = time::now()")
+            .bind(("action", action.to_string()))
+            .bind(("client", client.to_string())))
+        .await?;
+        Ok(())
+    }
 }

@@ -218,8 +218,8 @@ impl Backend {
         Ok(list)
     }
 
-    /// One notice (404 outside its audience). `mark_read`: opening it
-    /// counts as reading it.
+    /// One notice (404 outside its audience). `mark_read`: the caller's
+    /// explicit "read" comes with the request (never a plain GET).
     pub async fn notice(&self, actor: &Actor, id: &str, mark_read: bool) -> Result<Announcement> {
         let n = self.load_notice(actor, id).await?.filter(|n| n.reaches(actor)).ok_or_else(AppError::not_found)?;
         if mark_read && !n.read_by_me && actor.role == Role::Resident {

@@ -850,7 +850,8 @@ impl Backend {
     }
 
     /// Erases visitors' personal data (name, phone, plate) from passes and
-    /// walk-ins that ended more than `retention` ago. Entries keep their
+    /// walk-ins that ended more than `retention` ago, and the "visitor
+    /// arrived" messages that carried a visitor's name. Entries keep their
     /// time and gate, so the counts stay true.
     pub async fn purge_visitors(&self, retention: Duration) -> Result<()> {
         let cutoff = Utc::now() - retention;
@@ -860,7 +861,8 @@ impl Backend {
                 "UPDATE pass SET visitor_name = '（已清除）', visitor_phone = NONE, plate = NONE, purpose = '',
                      purged = true WHERE purged = false AND valid_until < $cutoff;
                  UPDATE walk_in SET visitor_name = '（已清除）', visitor_phone = NONE, purpose = '', purged = true
-                     WHERE purged = false AND created_at < $cutoff;",
+                     WHERE purged = false AND created_at < $cutoff;
+                 DELETE notification WHERE template = 'visitor_arrived' AND created_at < $cutoff;",
             )
             .bind(("cutoff", cutoff)))
         .await?;

@@ -69,6 +69,9 @@ pub struct Inner {
     /// Gate verifications per guard and per address (guessing codes).
     pub gate_by_guard: RateLimiter,
     pub gate_by_client: RateLimiter,
+    /// Failed backup-token attempts per client address: five per ten
+    /// minutes, then refused (`server/src/rest/backup.rs`).
+    pub backup_failures: RateLimiter,
     /// Photo uploads per person (`media.rs`).
     pub uploads_by_user: RateLimiter,
     /// Photo decodes running at once, across all uploads (`media.rs`).
@@ -104,6 +107,7 @@ impl Backend {
             hashing: super::hashing::HashGate::default(),
             gate_by_guard: RateLimiter::new(config.gate_limit_per_minute, Duration::from_secs(60)),
             gate_by_client: RateLimiter::new(config.gate_limit_per_minute.saturating_mul(2), Duration::from_secs(60)),
+            backup_failures: RateLimiter::new(5, Duration::from_secs(600)),
             uploads_by_user: RateLimiter::new(super::media::UPLOADS_PER_WINDOW, super::media::UPLOAD_WINDOW),
             decodes: tokio::sync::Semaphore::new(super::media::parallel_decodes()),
             sessions: SessionCache::default(),

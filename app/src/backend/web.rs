@@ -12,8 +12,18 @@ use crate::model::Lang;
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
 
-/// The web session cookie (HttpOnly, SameSite=Lax).
+/// The web session cookie (HttpOnly, SameSite=Lax). Over HTTPS it is
+/// named with the `__Host-` prefix ([`SECURE_SESSION_COOKIE`]), which
+/// browsers accept only with `Secure`, `Path=/` and no `Domain`, so no
+/// other host or plain-HTTP page can set or shadow it (RFC 6265bis §4.1.3.2).
 pub const SESSION_COOKIE: &str = "linli_session";
+pub const SECURE_SESSION_COOKIE: &str = "__Host-linli_session";
+
+/// The client's address as the server established it (the TCP peer, or
+/// the address a trusted proxy forwarded), put into the request's
+/// extensions by the server's edge middleware; used for rate limits.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
 
 /// The value of cookie `name`, if the request has one.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -29,7 +39,10 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// The bearer token, or else the session cookie.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    bearer(headers).or_else(|| cookie(headers, SESSION_COOKIE)).filter(|t| !t.is_empty())
+    bearer(headers)
+        .or_else(|| cookie(headers, SECURE_SESSION_COOKIE))
+        .or_else(|| cookie(headers, SESSION_COOKIE))
+        .filter(|t| !t.is_empty())
 }
 
 /// The `Authorization: Bearer` token, if any.
@@ -51,23 +64,31 @@ pub fn lang(headers: &HeaderMap) -> Lang {
 
 /// `Set-Cookie` for a new session. `secure` when served over HTTPS.
 pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    if secure {
+        format!("{SECURE_SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}; Secure")
+    } else {
+        format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}")
+    }
 }
 
 /// The help device cookie of an elder's screen (`backend/devices.rs`):
 /// HttpOnly, SameSite=Lax, long-lived, renewed while in use.
 pub const DEVICE_COOKIE: &str = "linli_device";
+/// Its name over HTTPS (see [`SECURE_SESSION_COOKIE`]).
+pub const SECURE_DEVICE_COOKIE: &str = "__Host-linli_device";
 
 /// The help device credential the request carries, if any.
 pub fn device_token(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, DEVICE_COOKIE).filter(|t| !t.is_empty())
+    cookie(headers, SECURE_DEVICE_COOKIE).or_else(|| cookie(headers, DEVICE_COOKIE)).filter(|t| !t.is_empty())
 }
 
 /// `Set-Cookie` for a help device credential valid `max_age_secs`.
 pub fn device_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    if secure {
+        format!("{SECURE_DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}; Secure")
+    } else {
+        format!("{DEVICE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}")
+    }
 }
 
 /// `Set-Cookie` that removes the session cookie.
@@ -82,8 +103,10 @@ pub fn lang_cookie(lang: Lang, secure: bool) -> String {
     format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", Lang::COOKIE, lang.code())
 }
 
-/// Whether the request reached us over HTTPS (directly or via a proxy that
-/// says so), which decides the cookies' `Secure` flag.
+/// Whether the request reached us over HTTPS, which decides the cookies'
+/// `Secure` flag and HSTS. The server's edge middleware removes
+/// `X-Forwarded-Proto` from anyone but a trusted proxy and sets it when the
+/// public URL is `https`, so by the time this is asked the header is true.
 pub fn is_https(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }

@@ -267,6 +267,8 @@ messages! {
     NotYetCheckedIn => "今天还没报平安", "Not checked in yet today";
     Record => "记录", "Record";
     HelpDevices => "求助设备", "Help devices";
+    MarkRead => "我已阅读", "I have read this";
+    ReadDone => "已阅读", "Read";
     LastUsed => "最近使用", "last used";
     RevokeDevice => "停用", "Revoke";
     ElderSettings => "长者模式与紧急联系人", "Elder mode and emergency contact";

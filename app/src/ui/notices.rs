@@ -112,7 +112,8 @@ pub fn NoticesPage() -> impl IntoView {
     })
 }
 
-/// One notice. Opening it marks it read; staff see who has not read it.
+/// One notice. The resident marks it read with its button (opening it
+/// changes nothing); staff see who has not read it.
 #[component]
 pub fn NoticePage() -> impl IntoView {
     let params = use_params_map();
@@ -123,6 +124,7 @@ pub fn NoticePage() -> impl IntoView {
         let nid = id.clone();
         let notice = Resource::new(|| (), move |_| open_notice(nid.clone()));
         let staff = me.role.is_staff();
+        let resident = me.role == crate::model::Role::Resident;
         let uid = id.clone();
         let unread = Resource::new(
             move || live.notices.get(),
@@ -143,6 +145,14 @@ pub fn NoticePage() -> impl IntoView {
                                     <h1>{n.title.clone()}</h1>
                                     <p class="job-sub">{n.author.clone()} " · " {format_local(n.created_at)}</p>
                                     <Body text=n.body.clone()/>
+                                    {(resident && !n.read).then(|| view! {
+                                        <form method="post" action=format!("/forms/notices/{}/read", n.id) class="action-form">
+                                            <button type="submit" class="primary" id="mark-read">{t(Msg::MarkRead)}</button>
+                                        </form>
+                                    })}
+                                    {(resident && n.read).then(|| view! {
+                                        <p class="ok-line" id="read-done">"✓ " {t(Msg::ReadDone)}</p>
+                                    })}
                                     {n.households.map(|h| view! {
                                         <p class="notice">{t(Msg::ReadBy)} " " {n.households_read.unwrap_or(0)} " / " {h}</p>
                                     })}

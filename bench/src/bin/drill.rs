@@ -283,8 +283,12 @@ async fn bind_wechat(api: &Api, phone: &str, i: usize) -> Result<String, String>
         )
         .await?;
     let token = text(&bound, "token")?;
-    let consents = json!({ "templates": vec!["help_acknowledged"; CONSENTS] });
-    api.must(Method::POST, "/subscriptions", Some(&token), Some(&consents)).await?;
+    // The API takes at most ten templates a call, as a mini-program reports
+    // what one `wx.requestSubscribeMessage` accepted.
+    for _ in 0..CONSENTS.div_ceil(10) {
+        let consents = json!({ "templates": vec!["help_acknowledged"; 10] });
+        api.must(Method::POST, "/subscriptions", Some(&token), Some(&consents)).await?;
+    }
     Ok(FakeWeChat::openid_for(&code))
 }
 

@@ -16,6 +16,7 @@ pub fn router() -> Router<AppState> {
         .route("/forms/notices", post(publish_notice))
         .route("/forms/events", post(create_event))
         .route("/forms/events/{id}/rsvp", post(rsvp))
+        .route("/forms/notices/{id}/read", post(mark_read))
 }
 
 /// Publishing a notice from the compose page.
@@ -59,6 +60,16 @@ async fn create_event(State(state): State<AppState>, WebUser(actor): WebUser, bo
     match state.backend.create_activity(&actor, input).await {
         Ok(a) => Redirect::to(&format!("/events/{}", a.id)).into_response(),
         Err(e) => back_with_error("/events/new", &e.into(), &[]),
+    }
+}
+
+/// "I have read it", from the notice's own page (a POST: opening the page
+/// changes nothing).
+async fn mark_read(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
+    let page = page_of("/notices", &id);
+    match state.backend.mark_read(&actor, &id).await {
+        Ok(()) => Redirect::to(&page).into_response(),
+        Err(e) => back_with_error(&page, &e.into(), &[]),
     }
 }
 

@@ -15,26 +15,42 @@ use axum::{
 };
 use futures::StreamExt;
 
-use crate::{error::ApiResult, state::AppState};
+use crate::{error::ApiResult, extract::ClientAddr, state::AppState};
+
+/// The shortest backup token accepted: 32 characters (e.g. `openssl rand
+/// -hex 16`). A shorter one leaves backups off, with a warning at start.
+pub const MIN_TOKEN_LEN: usize = 32;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/backup", get(backup))
 }
 
-async fn backup(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    let Some(expected) = state.config.backup_token.as_deref().filter(|t| !t.is_empty()) else {
+async fn backup(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let Some(expected) = state.config.backup_token.as_deref().filter(|t| t.len() >= MIN_TOKEN_LEN) else {
         return Err(AppError::new(ErrorCode::NotFound, Msg::ErrNotFound).into());
     };
+    if !state.backend.backup_failures.allows(&client) {
+        tracing::warn!(client = %client, "backup refused: too many failed attempts");
+        return Err(AppError::new(ErrorCode::RateLimited, Msg::ErrRateLimited).into());
+    }
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
     if !same_secret(presented.as_bytes(), expected.as_bytes()) {
+        state.backend.backup_failures.hit(&client);
+        tracing::warn!(client = %client, "backup refused: wrong token");
         return Err(AppError::new(ErrorCode::Unauthenticated, Msg::ErrUnauthenticated).into());
     }
+    // Recorded first, so the backup itself holds the record of its taking.
+    state.backend.audit_operator("backup", &client).await?;
     let stream = state.backend.backup().await?;
-    tracing::info!("backup started");
+    tracing::info!(client = %client, "backup started");
     let name = format!("attachment; filename=\"linli-{}.surql\"", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
     let body = Body::from_stream(stream.map(|chunk| chunk.map_err(std::io::Error::other)));
     Ok((
