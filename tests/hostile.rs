@@ -383,3 +383,30 @@ async fn backups_need_a_long_token_and_guessing_it_is_throttled_and_logged() {
     let rows: Vec<Value> = rows.take(0).unwrap();
     assert_eq!((rows[0]["action"].as_str(), rows[0]["client"].as_str()), (Some("backup"), Some("127.0.0.1")));
 }
+
+#[tokio::test]
+async fn lists_mask_phone_numbers_and_each_whole_number_is_audited() {
+    let s = TestServer::start().await;
+    let butler = s.login(BUTLER).await;
+    let (_, elders) = s.get("/api/v1/elders?all=true", &butler).await;
+    let items = elders["items"].as_array().unwrap();
+    assert!(items.iter().all(|e| e["phone"].as_str().unwrap().contains("****")), "{elders}");
+    let elder = items.iter().find(|e| e["name"] == "李秀英").unwrap()["id"].as_str().unwrap().to_string();
+    let (status, phone) = s.get(&format!("/api/v1/residents/{elder}/phone"), &butler).await;
+    assert_eq!((status, phone["phone"].as_str()), (StatusCode::OK, Some(ELDER)));
+    let (status, _) = s.get(&format!("/api/v1/residents/{elder}/phone"), &s.login(BUTLER_B3).await).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another building's butler");
+    let (_, audit) = s.get("/api/v1/audit?action=resident.view_phone", &s.login(ADMIN).await).await;
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1, "{audit}");
+
+    // The web's "call" button: the whole number as a tel: link.
+    let res = s
+        .req(Method::POST, "/forms/login", None)
+        .form(&[("phone", BUTLER), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let res = s.req(Method::GET, &format!("/call/{elder}"), None).header(header::COOKIE, &cookie).send().await.unwrap();
+    assert_eq!(res.headers()[header::LOCATION], format!("tel:{ELDER}").as_str());
+}

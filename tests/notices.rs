@@ -57,7 +57,7 @@ async fn read_receipts_list_households_that_have_not_read_elders_first() {
         unread["items"].as_array().unwrap().iter().map(|h| h["unit"]["label"].as_str().unwrap()).collect();
     assert_eq!(labels, vec!["1号楼 102", "1号楼 101"], "the elder's household first; only households with residents");
     assert_eq!(unread["items"][0]["has_elder"], true);
-    assert_eq!(unread["items"][0]["residents"][0]["phone"], "13800000003", "a number to call");
+    assert_eq!(unread["items"][0]["residents"][0]["phone"], "138****0003", "masked in the list");
 
     let resident = s.login(RESIDENT).await;
     let mut butler_stream = s.stream(&butler, None).await;

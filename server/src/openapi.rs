@@ -105,7 +105,7 @@ impl Modify for BearerAuth {
         rest::repairs::act, rest::repairs::rate, rest::repairs::assignable,
         rest::help::press, rest::help::list, rest::help::detail, rest::help::act, rest::help::check_in,
         rest::help::pair_device, rest::help::devices, rest::help::revoke_device,
-        rest::elders::list, rest::elders::set_elder, rest::elders::follow_up,
+        rest::elders::list, rest::elders::set_elder, rest::elders::phone, rest::elders::follow_up,
         rest::passes::create, rest::passes::list, rest::passes::revoke, rest::passes::verify, rest::passes::admit,
         rest::passes::expected, rest::passes::entries, rest::passes::units, rest::passes::walk_in,
         rest::passes::walk_ins, rest::passes::decide,

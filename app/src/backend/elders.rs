@@ -185,7 +185,7 @@ impl Backend {
                     overdue: p.elder_mode && checked_in_at.is_none() && now >= deadline,
                     id: p.id,
                     name: p.name,
-                    phone: p.phone,
+                    phone: phone::mask(&p.phone),
                     elder_mode: p.elder_mode,
                     emergency_contacts: p.emergency_contacts,
                     checked_in_at,
@@ -216,6 +216,16 @@ impl Backend {
         let person: ResidentRow = row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         actor.check_sees(person.scope())?;
         Ok(person)
+    }
+
+    /// A resident's whole phone number, for a staff member who looks after
+    /// them to call (butler of the building, duty room, manager). Lists
+    /// show numbers masked; each number handed out here is an audit entry.
+    pub async fn phone_to_call(&self, actor: &Actor, user_id: &str) -> Result<String> {
+        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        let person = self.resident_in_reach(actor, user_id).await?;
+        self.audit(actor, "resident.view_phone", user_id, &person.name).await?;
+        Ok(person.phone)
     }
 
     /// Turns the simplified screen on or off for a resident and records

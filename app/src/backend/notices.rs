@@ -315,7 +315,7 @@ impl Backend {
             let member = HouseholdMember {
                 id: r.id.clone(),
                 name: r.name.clone(),
-                phone: r.phone.clone(),
+                phone: crate::model::phone::mask(&r.phone),
                 elder_mode: r.elder_mode,
             };
             match households.iter_mut().find(|h| h.unit.id == r.unit) {

@@ -312,7 +312,8 @@ pub struct ElderInfo {
     pub id: String,
     pub name: String,
     pub unit: UnitRef,
-    /// Whole: staff call elders.
+    /// Masked, as in every list; staff call through
+    /// `GET /api/v1/residents/{id}/phone` (audited) or the web's `/call/{id}`.
     pub phone: String,
     pub elder_mode: bool,
     pub emergency_contacts: Vec<EmergencyContact>,

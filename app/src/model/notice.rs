@@ -97,7 +97,8 @@ pub struct UnreadHousehold {
 pub struct HouseholdMember {
     pub id: String,
     pub name: String,
-    /// Whole: staff call them.
+    /// Masked, as in every list; staff call through
+    /// `GET /api/v1/residents/{id}/phone` (audited) or the web's `/call/{id}`.
     pub phone: String,
     pub elder_mode: bool,
 }

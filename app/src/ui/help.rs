@@ -263,7 +263,7 @@ fn ElderRow(e: ElderInfo) -> impl IntoView {
         <li class="elder-row" class:overdue=e.overdue && e.follow_up.is_none() data-elder=e.id.clone()>
             <div class="row-between">
                 <strong>{e.unit.label.clone()} " " {e.name.clone()}</strong>
-                <a class="button" href=format!("tel:{}", e.phone)>{"📞 "}{t(Msg::Call)}</a>
+                <a class="button" href=format!("/call/{}", e.id)>{"📞 "}{t(Msg::Call)}</a>
             </div>
             {e.elder_mode.then(|| match (e.checked_in_at, e.overdue) {
                 (Some(at), _) => view! { <p class="ok-line">"✓ " {t(Msg::CheckedInToday)} " " {format_local_hm(at)}</p> }.into_any(),

@@ -174,7 +174,7 @@ pub fn NoticePage() -> impl IntoView {
                                             <strong>{h.unit.label.clone()}</strong>
                                             {h.residents.into_iter().map(|r| view! {
                                                 <span class="person">{r.elder_mode.then_some("🧓 ")}{r.name.clone()}
-                                                    <a class="button" href=format!("tel:{}", r.phone)>{"📞 "}{t(Msg::Call)}</a></span>
+                                                    <a class="button" href=format!("/call/{}", r.id)>{"📞 "}{t(Msg::Call)}</a></span>
                                             }).collect_view()}
                                         </li>
                                     }).collect_view()}

@@ -72,7 +72,7 @@ pub fn Workspace(me: Me) -> impl IntoView {
                     if list.is_empty() { return view! { <p class="muted">{t(Msg::AllCheckedIn)}</p> }.into_any(); }
                     view! { <ul class="list">{list.into_iter().map(|e| view! {
                         <li class="overdue">{e.unit.label.clone()} " " {e.name.clone()} " "
-                            <a class="button" href=format!("tel:{}", e.phone)>{"📞 "}{t(Msg::Call)}</a></li>
+                            <a class="button" href=format!("/call/{}", e.id)>{"📞 "}{t(Msg::Call)}</a></li>
                     }).collect_view()}</ul> }.into_any()
                 })}</Transition>
             </Section>

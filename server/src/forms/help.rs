@@ -4,7 +4,7 @@ use axum::{
     Router,
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
-    routing::post,
+    routing::{get, post},
 };
 
 use super::{HelpUser, WebUser, back_with_error, field, form_fields, safe_back};
@@ -18,6 +18,16 @@ pub fn router() -> Router<AppState> {
         .route("/forms/residents/{id}/elder", post(set_elder))
         .route("/forms/elders/{id}/follow-up", post(elder_follow_up))
         .route("/forms/elders/{id}/devices/{device}/revoke", post(revoke_device))
+        .route("/call/{id}", get(call_resident))
+}
+
+/// "Call" on the web's lists: the whole number (audited) as a `tel:` link
+/// the phone dials; lists themselves show numbers masked.
+async fn call_resident(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
+    match state.backend.phone_to_call(&actor, &id).await {
+        Ok(phone) => Redirect::to(&format!("tel:{phone}")).into_response(),
+        Err(e) => back_with_error("/elders", &e.into(), &[]),
+    }
 }
 
 /// The butler revokes one of an elder's help devices.

@@ -22,6 +22,24 @@ pub fn router() -> Router<AppState> {
         .route("/elders", get(list))
         .route("/elders/{id}/check-in-follow-up", post(follow_up))
         .route("/residents/{id}/elder", put(set_elder))
+        .route("/residents/{id}/phone", get(phone))
+}
+
+/// A resident's whole number, to call.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct PhoneToCall {
+    phone: String,
+}
+
+/// A resident's whole phone number, for the staff who look after them to
+/// call (lists show numbers masked). Every answer is an audit entry.
+#[utoipa::path(get, path = "/api/v1/residents/{id}/phone", tag = "help", params(("id" = String, Path, description = "The resident's opaque id")), responses((status = 200, body = PhoneToCall), crate::openapi::Errors))]
+pub(crate) async fn phone(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<PhoneToCall>> {
+    Ok(axum::Json(PhoneToCall { phone: state.backend.phone_to_call(&actor, &id).await? }))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
