@@ -129,6 +129,19 @@ pub struct Config {
     /// headers are dropped.
     #[arg(long, env = "LINLI_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::forwarded::parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// The secret pass codes are hashed with (32+ characters), kept out of
+    /// the database and its backups. Every process sharing a database needs
+    /// the same one. Unset: read from `--code-key-file`, created there
+    /// with a random key on first start.
+    #[arg(long, env = "LINLI_CODE_KEY", hide_env_values = true)]
+    pub code_key: Option<String>,
+
+    /// Where the code key is kept when `LINLI_CODE_KEY` is unset. Back it up
+    /// apart from the database: without it, visitors' codes (not their
+    /// links) stop working.
+    #[arg(long, env = "LINLI_CODE_KEY_FILE", default_value = "data/code.key")]
+    pub code_key_file: PathBuf,
 }
 
 impl Config {
@@ -161,6 +174,8 @@ impl Config {
             header_timeout_secs: 10,
             body_timeout_secs: 60,
             trusted_proxies: Vec::new(),
+            code_key: Some("linli-tests-code-key-0123456789abcdef".into()),
+            code_key_file: PathBuf::from("data/code.key"),
         }
     }
 }

@@ -71,6 +71,7 @@ impl Server {
                     ),
                 },
                 gate_limit_per_minute: config.gate_limit_per_minute.max(1),
+                code_key: code_key(&config)?,
             },
         )
         .await?;
@@ -113,6 +114,45 @@ impl Server {
             duty.abort();
         }
         result
+    }
+}
+
+/// The pass-code key: `LINLI_CODE_KEY`, else the key file, created with
+/// 32 random bytes (hex, mode 0600) when missing.
+fn code_key(config: &Config) -> Result<Vec<u8>, app::backend::Error> {
+    const MIN_LEN: usize = 32;
+    if let Some(key) = config.code_key.as_deref() {
+        if key.len() < MIN_LEN {
+            return Err(app::backend::Error::internal(format!("LINLI_CODE_KEY needs {MIN_LEN}+ characters")));
+        }
+        return Ok(key.as_bytes().to_vec());
+    }
+    let path = &config.code_key_file;
+    match std::fs::read_to_string(path) {
+        Ok(key) if key.trim().len() >= MIN_LEN => return Ok(key.trim().as_bytes().to_vec()),
+        Ok(_) => return Err(app::backend::Error::internal(format!("{} holds too short a key", path.display()))),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(app::backend::Error::internal(format!("cannot read {}: {e}", path.display())));
+        }
+        Err(_) => {}
+    }
+    let key: String = (0..32).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(app::backend::Error::internal)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(path).and_then(|mut f| std::io::Write::write_all(&mut f, key.as_bytes()));
+    match written {
+        Ok(()) => {
+            tracing::warn!(file = %path.display(), "created a new pass-code key: back it up apart from the database");
+            Ok(key.into_bytes())
+        }
+        // Another process created it at the same moment: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => code_key(config),
+        Err(e) => Err(app::backend::Error::internal(format!("cannot write {}: {e}", path.display()))),
     }
 }
 

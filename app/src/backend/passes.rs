@@ -142,6 +142,24 @@ fn sha256_hex(s: &str) -> String {
     Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The stored form of a pass code: HMAC-SHA256 under the deployment's
+/// code key (RFC 2104). A code has only ~40 bits, so an unkeyed hash in a
+/// stolen backup could be reversed by trying every code; without the key,
+/// which is never stored in the database, it cannot.
+fn code_hash(key: &[u8], code: &str) -> String {
+    use hmac::{Hmac, Mac as _};
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else { return sha256_hex(code) };
+    mac.update(code.as_bytes());
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The hashes a code may be stored under: keyed, and (for passes made
+/// before codes were keyed, all expired within [`MAX_WINDOW_DAYS`] of the
+/// change) the plain SHA-256 they were stored with then.
+fn code_hashes(key: &[u8], code: &str) -> Vec<String> {
+    vec![code_hash(key, code), sha256_hex(code)]
+}
+
 /// The short code of a token: deterministic, so the visitor's page can show
 /// it without it being stored, and as unpredictable as the token itself.
 pub fn code_for(token: &str) -> String {
@@ -310,9 +328,9 @@ impl Backend {
             let code = code_for(&token);
             let mut res = run(self
                 .db
-                .query("SELECT id FROM pass WHERE community = $c AND code_hash = $h AND valid_until > $now")
+                .query("SELECT id FROM pass WHERE community = $c AND code_hash IN $h AND valid_until > $now")
                 .bind(("c", rid("community", actor.community_id())))
-                .bind(("h", sha256_hex(&code)))
+                .bind(("h", code_hashes(&self.config.code_key, &code)))
                 .bind(("now", now)))
             .await?;
             if rows::<serde_json::Value>(&mut res, 0)?.is_empty() {
@@ -341,7 +359,7 @@ impl Backend {
             .bind(("until", valid_until))
             .bind(("max", i64::from(max_entries)))
             .bind(("token_hash", sha256_hex(&token)))
-            .bind(("code_hash", sha256_hex(&code)))
+            .bind(("code_hash", code_hash(&self.config.code_key, &code)))
             .bind(("now", now)))
         .await?;
         let row = self.load_pass(&id).await?.ok_or_else(|| Error::internal("pass vanished"))?;
@@ -422,14 +440,14 @@ impl Backend {
         let (query, hash) = match credential(input) {
             None => return Ok(None),
             Some(Credential::Token(t)) => {
-                (concat!(pass_select!(), " FROM pass WHERE token_hash = $h AND community = $c"), sha256_hex(&t))
+                (concat!(pass_select!(), " FROM pass WHERE token_hash IN $h AND community = $c"), vec![sha256_hex(&t)])
             }
             Some(Credential::Code(c)) => (
                 concat!(
                     pass_select!(),
-                    " FROM pass WHERE community = $c AND code_hash = $h ORDER BY valid_until DESC LIMIT 1"
+                    " FROM pass WHERE community = $c AND code_hash IN $h ORDER BY valid_until DESC LIMIT 1"
                 ),
-                sha256_hex(&c),
+                code_hashes(&self.config.code_key, &c),
             ),
         };
         let mut res = run(self.db.query(query).bind(("h", hash)).bind(("c", rid("community", community)))).await?;
@@ -873,6 +891,15 @@ impl Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_stored_under_a_keyed_hash() {
+        let code = "AB3D5F7H";
+        assert_ne!(code_hash(b"key-one-0123456789abcdef0123456", code), sha256_hex(code));
+        assert_ne!(code_hash(b"key-one-0123456789abcdef0123456", code), code_hash(b"key-two", code));
+        assert_eq!(code_hash(b"k", code), code_hash(b"k", code));
+        assert_eq!(code_hashes(b"k", code)[1], sha256_hex(code), "passes from before keep working");
+    }
 
     #[test]
     fn codes_are_derived_from_tokens_and_well_formed() {

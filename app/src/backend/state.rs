@@ -31,6 +31,10 @@ pub struct BackendConfig {
     /// (twice as many per client address). Guessing an 8-character code
     /// at this pace takes far longer than a pass lives.
     pub gate_limit_per_minute: u32,
+    /// The key pass codes are hashed with (HMAC-SHA256), kept outside the
+    /// database and its backups, so a copy of the database cannot be used
+    /// to recover the short codes by trying them all.
+    pub code_key: Vec<u8>,
 }
 
 impl Default for BackendConfig {
@@ -46,6 +50,7 @@ impl Default for BackendConfig {
             visitor_retention: Duration::from_secs(90 * 24 * 3600),
             wechat: super::wechat::WeChatConfig::default(),
             gate_limit_per_minute: 60,
+            code_key: Vec::new(),
         }
     }
 }
