@@ -410,3 +410,71 @@ async fn lists_mask_phone_numbers_and_each_whole_number_is_audited() {
     let res = s.req(Method::GET, &format!("/call/{elder}"), None).header(header::COOKIE, &cookie).send().await.unwrap();
     assert_eq!(res.headers()[header::LOCATION], format!("tel:{ELDER}").as_str());
 }
+
+#[tokio::test]
+async fn people_acting_at_the_same_instant_get_409_not_500() {
+    let s = TestServer::start().await;
+    let elder = s.login(ELDER).await;
+    let (_, call) = s.post("/api/v1/help-calls", &elder, json!({ "client_key": "race-ack-00000001" })).await;
+    let id = call["id"].as_str().unwrap().to_string();
+    let mut tokens = Vec::new();
+    for phone in [BUTLER, DUTY, ADMIN, BUTLER, DUTY, ADMIN] {
+        tokens.push(s.login(phone).await);
+    }
+    let path = format!("/api/v1/help-calls/{id}/actions");
+    let acks =
+        futures::future::join_all(tokens.iter().map(|t| s.post(&path, t, json!({ "action": "acknowledge" })))).await;
+    let codes: Vec<StatusCode> = acks.iter().map(|(c, _)| *c).collect();
+    assert_eq!(codes.iter().filter(|c| **c == StatusCode::OK).count(), 1, "{codes:?}");
+    assert!(codes.iter().all(|c| [StatusCode::OK, StatusCode::CONFLICT].contains(c)), "{codes:?}");
+    for (code, body) in &acks {
+        if *code == StatusCode::CONFLICT {
+            assert_eq!(error_code(body), "conflict");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_flood_of_presses_elsewhere_cannot_hide_an_elders_call() {
+    let s = TestServer::start().await;
+    let elder = s.login(ELDER).await;
+    let (_, call) = s.post("/api/v1/help-calls", &elder, json!({ "client_key": "the-real-call-0001" })).await;
+    let id = call["id"].clone();
+    // Another household (building 2) presses 250 times.
+    let other = s.login(RESIDENT_B2).await;
+    for i in 0..250 {
+        s.post("/api/v1/help-calls", &other, json!({ "client_key": format!("flood-{i:05}-aaaaaaaa") })).await;
+    }
+    for phone in [DUTY, BUTLER, ELDER] {
+        let (_, list) = s.get("/api/v1/help-calls?open=true", &s.login(phone).await).await;
+        assert!(list["items"].as_array().unwrap().iter().any(|c| c["id"] == id), "{phone} still sees the call");
+    }
+    let (_, mine) = s.get("/api/v1/help-calls", &elder).await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1, "the elder's own history is theirs");
+}
+
+#[tokio::test]
+async fn one_person_cannot_hold_unlimited_live_streams() {
+    let s = TestServer::start().await;
+    let resident = s.login(RESIDENT).await;
+    let mut open = Vec::new();
+    for _ in 0..16 {
+        open.push(s.stream(&resident, None).await);
+    }
+    let res = s.req(Method::GET, "/api/v1/stream", Some(&resident)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let (_, body) = split(res).await;
+    assert_eq!(error_code(&body), "rate_limited");
+    let other = s.req(Method::GET, "/api/v1/stream", Some(&s.login(ELDER).await)).send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::OK, "another person is not affected");
+}
+
+#[tokio::test]
+async fn a_wrong_method_gets_the_envelope() {
+    let s = TestServer::start().await;
+    let token = s.login(RESIDENT).await;
+    for (method, path) in [(Method::PUT, "/api/v1/repairs"), (Method::DELETE, "/api/v1/me")] {
+        let (status, body) = split(s.req(method, path, Some(&token)).send().await.unwrap()).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"), "{path}");
+    }
+}

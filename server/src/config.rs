@@ -115,6 +115,10 @@ pub struct Config {
     #[arg(long, env = "LINLI_MAX_CONNECTIONS", default_value_t = 20_000)]
     pub max_connections: usize,
 
+    /// Live streams one person may hold open at once; more get 429.
+    #[arg(long, env = "LINLI_STREAMS_PER_PERSON", default_value_t = 16)]
+    pub streams_per_person: usize,
+
     /// Seconds a client has to send a request's headers (slow clients).
     #[arg(long, env = "LINLI_HEADER_TIMEOUT_SECS", default_value_t = 10)]
     pub header_timeout_secs: u64,
@@ -171,6 +175,7 @@ impl Config {
             wechat_secret: None,
             wechat_templates: None,
             max_connections: 20_000,
+            streams_per_person: 16,
             header_timeout_secs: 10,
             body_timeout_secs: 60,
             trusted_proxies: Vec::new(),

@@ -178,6 +178,7 @@ pub fn router(
         leptos_options: leptos_options.clone(),
         config: config.clone(),
         duties,
+        streams: Arc::new(crate::stream::StreamSlots::new(config.streams_per_person)),
         shutdown,
     };
     let routes = generate_route_list(App);

@@ -35,6 +35,53 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::{error::ApiResult, extract::Query, state::AppState};
 
+/// Open streams per person, in this process: at most `--streams-per-person`
+/// (16: a phone, a tablet, browser tabs, and streams of a flaky network
+/// that the server has not yet noticed are gone, which it does at the next
+/// keep-alive, 15 s); more are refused with 429, so one token cannot use
+/// up the server's connections.
+pub struct StreamSlots {
+    per_person: usize,
+    open: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+}
+
+impl StreamSlots {
+    pub fn new(per_person: usize) -> Self {
+        Self { per_person: per_person.max(1), open: std::sync::Mutex::default() }
+    }
+}
+
+/// One open stream's place; given back when the stream ends.
+struct StreamSlot {
+    slots: std::sync::Arc<StreamSlots>,
+    user: String,
+}
+
+impl StreamSlots {
+    fn take(self: &std::sync::Arc<Self>, user: &str) -> Option<StreamSlot> {
+        let mut open = self.open.lock().ok()?;
+        let n = open.entry(user.to_string()).or_insert(0);
+        if *n >= self.per_person {
+            return None;
+        }
+        *n += 1;
+        Some(StreamSlot { slots: self.clone(), user: user.to_string() })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.slots.open.lock()
+            && let Some(n) = open.get_mut(&self.user)
+        {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.user);
+            }
+        }
+    }
+}
+
 /// How often an open stream checks its caller even when nothing in this
 /// process changed: with the 2 s session cache, a sign-out or a change made
 /// by another process ends or narrows the stream within about 4 s.
@@ -73,6 +120,9 @@ pub async fn stream(
         via_device: false,
     };
     let actor = credential.resolve(&state.backend).await?;
+    let slot = state.streams.take(&actor.user_id).ok_or_else(|| {
+        app::model::AppError::new(app::model::ErrorCode::RateLimited, app::model::Msg::ErrRateLimited)
+    })?;
     let hub = &state.backend.events;
     // Subscribe before reading the ring, so nothing falls between the two.
     let rx = hub.subscribe();
@@ -107,6 +157,7 @@ pub async fn stream(
         recheck,
         sent_up_to,
         backend: state.backend.clone(),
+        _slot: slot,
     };
     let stream = futures::stream::iter(first).chain(futures::stream::unfold(live, Live::next)).map(Ok::<_, Infallible>);
     let sse = Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text(""));
@@ -152,6 +203,8 @@ struct Live {
     /// The last event already sent (replayed ones included).
     sent_up_to: u64,
     backend: app::backend::Backend,
+    /// This stream's place among the person's open streams.
+    _slot: StreamSlot,
 }
 
 impl Live {

@@ -1,7 +1,7 @@
 //! The service layer's error: either a refusal the user should read
 //! (`App`), or a fault that is logged and shown as a generic 500.
 
-use crate::model::AppError;
+use crate::model::{AppError, Msg};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -50,6 +50,13 @@ impl From<Error> for AppError {
     fn from(err: Error) -> Self {
         match err {
             Error::App(app) => app,
+            // Two people changed the same thing at the same instant and the
+            // storage engine refused the second: nothing was stored, and
+            // trying again is the answer (409), not a fault (500).
+            other if other.is_retryable() => {
+                tracing::info!(error = %other, "write conflict answered 409");
+                AppError::conflict(Msg::ErrChangedMeanwhile)
+            }
             other => {
                 tracing::error!(error = %other, "service fault");
                 AppError::internal()

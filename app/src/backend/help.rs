@@ -321,22 +321,38 @@ impl Backend {
     /// Calls the caller may see, oldest first; `open_only` for the duty
     /// room's and butlers' live lists.
     pub async fn help_calls(&self, actor: &Actor, open_only: bool) -> Result<Vec<HelpCall>> {
+        // The query already keeps to what the caller may see, so no one
+        // else's calls (a flood of presses elsewhere) can push a call the
+        // caller must see out of the page; the rule is checked again below.
+        let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
+        let query = if open_only {
+            // Every open call, oldest (longest waiting) first.
+            concat!(
+                call_select!(),
+                " FROM help_call WHERE community = $community AND open = true
+                    AND ($everyone OR unit = $unit OR ($staff AND (building IN $buildings OR escalation_level >= 1)))
+                  ORDER BY created_at ASC LIMIT 1000"
+            )
+        } else {
+            concat!(
+                call_select!(),
+                " FROM help_call WHERE community = $community
+                    AND ($everyone OR unit = $unit OR ($staff AND (building IN $buildings OR escalation_level >= 1)))
+                  ORDER BY created_at DESC LIMIT 200"
+            )
+        };
         let mut res = run(self
             .db
-            .query(concat!(
-                call_select!(),
-                " FROM help_call WHERE community = $community AND ($open = NONE OR open = $open)
-                  ORDER BY created_at DESC LIMIT 200"
-            ))
+            .query(query)
             .bind(("community", rid("community", actor.community_id())))
-            .bind(("open", open_only.then_some(true))))
+            .bind(("everyone", matches!(actor.role, Role::Duty | Role::Admin)))
+            .bind(("unit", actor.unit_id().map(|u| rid("unit", u))))
+            .bind(("staff", actor.role.is_staff()))
+            .bind(("buildings", db::rids("building", &buildings))))
         .await?;
         let mut calls = Vec::new();
         for c in rows::<CallRow>(&mut res, 0)?.into_iter().filter(|c| c.visible_to(actor)) {
             calls.push(self.call_view(actor, c, PhoneView::Masked).await?);
-        }
-        if open_only {
-            calls.reverse();
         }
         Ok(calls)
     }

@@ -22,6 +22,8 @@ pub enum ErrorCode {
     Forbidden,
     /// 404: the object does not exist *or is not the caller's*.
     NotFound,
+    /// 405: the path exists but not with this method.
+    MethodNotAllowed,
     /// 409: a duplicate or a state that no longer allows the action.
     Conflict,
     /// 413: upload or body too large, or too many pixels.
@@ -46,6 +48,7 @@ impl ErrorCode {
             Self::Unauthenticated | Self::SessionExpired | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMedia => 415,
@@ -67,6 +70,7 @@ impl ErrorCode {
             Self::Conflict => "conflict",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMedia => "unsupported_media",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::Invalid => "invalid",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
@@ -171,6 +175,7 @@ mod tests {
             ErrorCode::InvalidCredentials,
             ErrorCode::UnsupportedMedia,
             ErrorCode::PayloadTooLarge,
+            ErrorCode::MethodNotAllowed,
         ] {
             let json = serde_json::to_string(&code).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -103,6 +103,7 @@ messages! {
     ErrInvalidCredentials => "手机号或密码不正确", "Wrong phone number or password.";
     ErrForbidden => "您没有权限执行此操作", "You are not allowed to do this.";
     ErrNotFound => "找不到该内容", "Not found.";
+    ErrMethodNotAllowed => "不支持这种请求方式", "This method is not allowed here.";
     ErrInternal => "系统出现问题，请稍后再试", "Something went wrong on our side. Please try again.";
     ErrNetwork => "网络连接失败，请检查网络后重试", "Network error. Please check your connection and retry.";
     ErrRateLimited => "尝试次数过多，请稍后再试", "Too many attempts. Please wait and try again.";
@@ -268,6 +269,7 @@ messages! {
     Record => "记录", "Record";
     HelpDevices => "求助设备", "Help devices";
     MarkRead => "我已阅读", "I have read this";
+    ErrChangedMeanwhile => "刚才有人同时做了修改，请刷新后再试", "Someone changed this at the same moment. Please reload and try again.";
     ReadDone => "已阅读", "Read";
     LastUsed => "最近使用", "last used";
     RevokeDevice => "停用", "Revoke";

@@ -90,7 +90,9 @@ async fn wait_for_event(mut s: TcpStream, start: Arc<tokio::sync::OnceCell<Insta
 async fn run(binary: &Path, n: usize) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let port = free_port();
-    let server = ServerProcess::start(binary, "mem://", port, &dir.path().join("media")).await?;
+    // All streams are opened with one resident's token: lift the per-person cap.
+    let env = [("LINLI_STREAMS_PER_PERSON".to_string(), "100000".to_string())];
+    let server = ServerProcess::start_with(binary, "mem://", port, &dir.path().join("media"), &env).await?;
     let pid = server.child.id();
     let client = reqwest::Client::new();
     let token = login(&client, &server.base, RESIDENT).await?;

@@ -36,4 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(wechat::router())
         .route("/stream", axum::routing::get(crate::stream::stream))
         .fallback(|| async { ApiError(AppError::new(ErrorCode::NotFound, Msg::ErrNotFound)) })
+        .method_not_allowed_fallback(|| async {
+            ApiError(AppError::new(ErrorCode::MethodNotAllowed, Msg::ErrMethodNotAllowed))
+        })
 }
