@@ -450,3 +450,23 @@ async fn health_shows_every_duty_and_a_failing_channel() {
     assert!(sms_state["failing_in_a_row"].as_u64() >= Some(1), "{sms_state}");
     assert_eq!(sms_state["last_failure"], "gateway answered 503");
 }
+
+#[tokio::test]
+async fn the_check_in_deadline_is_announced_to_the_butler_once() {
+    let s = TestServer::start().await;
+    let mut butler = s.stream(&s.login(BUTLER).await, None).await;
+    let mut other = s.stream(&s.login(BUTLER_B3).await, None).await;
+    // Tomorrow at 23:00 (Shanghai), well past the default 10:00: a day the
+    // duty running in the background has not announced yet.
+    let tomorrow = app::model::time::local_date(chrono::Utc::now()).succ_opt().unwrap();
+    let late = app::model::time::local_instant(tomorrow, chrono::NaiveTime::from_hms_opt(23, 0, 0).unwrap());
+    let announced = s.backend.sweep_check_ins(late).await.unwrap();
+    assert_eq!(announced, 1, "the demo elder of 阳光花园 has not checked in");
+    let e = butler.next_of("check_in.updated", Duration::from_secs(2)).await.expect("the butler is told");
+    assert_eq!(e.data["overdue"], 1);
+    assert!(other.next_of("check_in.updated", Duration::from_millis(500)).await.is_none(), "not building 3's butler");
+    assert_eq!(s.backend.sweep_check_ins(late).await.unwrap(), 0, "once a day");
+    let early = app::model::time::local_instant(tomorrow, chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap());
+    let (_, fresh) = (s.stop().await, TestServer::start().await);
+    assert_eq!(fresh.backend.sweep_check_ins(early).await.unwrap(), 0, "not before the check-in time");
+}

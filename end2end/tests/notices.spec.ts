@@ -55,8 +55,10 @@ test('RSVP works with JavaScript off', async ({ browser }) => {
   const title = `邻里茶话会 ${Date.now() % 100000}`;
   await admin.locator('#title').fill(title);
   await admin.locator('#place').fill('会所');
-  await admin.locator('#starts_at').fill('2030-01-01T15:00');
-  await admin.locator('#ends_at').fill('2030-01-01T17:00');
+  // A month ahead: events are planned at most two years ahead.
+  const day = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  await admin.locator('#starts_at').fill(`${day}T15:00`);
+  await admin.locator('#ends_at').fill(`${day}T17:00`);
   await admin.locator('#capacity').fill('20');
   await admin.locator('#event-form button[type=submit]').click();
   await expect(admin).toHaveURL(/\/events\/[a-z0-9]{20}$/);

@@ -8,6 +8,8 @@
 //!   sends it with a bounded number of requests in flight, without
 //!   waiting for a batch to finish; a slow or dead channel ties up only
 //!   its own lane's slots.
+//! - **check_ins**: at each community's check-in time, the elders who have
+//!   not checked in are announced to their butlers, every 15 s.
 //! - **repairs**: SLA alerts and auto-confirmation, every 5 s.
 //! - **purge**: visitors' personal data past retention, and uploads never
 //!   attached to a report after a day, hourly.
@@ -39,6 +41,8 @@ use tokio::{
 
 /// How often unacknowledged help calls are checked.
 const HELP_EVERY: Duration = Duration::from_millis(250);
+/// The daily check-in deadline of each community.
+const CHECK_INS_EVERY: Duration = Duration::from_secs(15);
 /// SLA alerts and auto-confirmation of repairs.
 const REPAIRS_EVERY: Duration = Duration::from_secs(5);
 /// Erasing visitors' personal data after the retention period.
@@ -125,6 +129,9 @@ pub fn spawn_all(backend: &Backend, health: &Arc<DutyHealth>, shutdown: &watch::
     let mut tasks = vec![
         periodic(backend, health, shutdown, "help", HELP_EVERY, Duration::from_secs(5), |b| async move {
             b.sweep_help(chrono::Utc::now()).await.map(|_| ())
+        }),
+        periodic(backend, health, shutdown, "check_ins", CHECK_INS_EVERY, Duration::from_secs(60), |b| async move {
+            b.sweep_check_ins(chrono::Utc::now()).await.map(|_| ())
         }),
         periodic(backend, health, shutdown, "repairs", REPAIRS_EVERY, Duration::from_secs(60), |b| async move {
             b.sweep_repairs(chrono::Utc::now()).await

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod check_ins;
 pub mod db;
 pub mod demo;
 pub mod devices;
