@@ -43,6 +43,18 @@ async fn give_contacts(s: &TestServer, n: usize) -> String {
     id
 }
 
+/// A server with drill timings (`staff`, `contacts` seconds), its SMS
+/// gateway `sms`, and the demo elder given `contacts` emergency contacts.
+async fn sms_server(sms: &FakeSms, timings: (i64, i64), contacts: usize) -> TestServer {
+    let (mut c, tmp) = config();
+    c.help_escalate_secs = Some(timings.0);
+    c.help_contacts_secs = Some(timings.1);
+    c.sms_url = Some(sms.url());
+    let s = TestServer::start_with(c, tmp).await;
+    give_contacts(&s, contacts).await;
+    s
+}
+
 /// When step `action` of a call's timeline happened, if it did.
 fn step_at(call: &Value, action: &str) -> Option<DateTime<Utc>> {
     call["timeline"].as_array()?.iter().find(|e| e["action"] == action)?["at"].as_str()?.parse().ok()
@@ -82,12 +94,7 @@ async fn notifications(s: &TestServer, subject: &str) -> Vec<Value> {
 async fn a_slow_gateway_does_not_delay_another_calls_escalation() {
     let sms = FakeSms::start().await.unwrap();
     sms.set_mode(SmsMode::Slow(Duration::from_secs(30))).await.unwrap();
-    let (mut c, tmp) = config();
-    c.help_escalate_secs = Some(1);
-    c.help_contacts_secs = Some(2);
-    c.sms_url = Some(sms.url());
-    let s = TestServer::start_with(c, tmp).await;
-    give_contacts(&s, 5).await;
+    let s = sms_server(&sms, (1, 2), 5).await;
     let elder = s.login(ELDER).await;
     let duty = s.login(DUTY).await;
 
@@ -155,12 +162,7 @@ async fn an_escalation_step_and_its_messages_are_stored_together_and_survive_a_r
 async fn a_refused_text_message_is_recorded_and_not_retried() {
     let sms = FakeSms::start().await.unwrap();
     sms.set_mode(SmsMode::Reject).await.unwrap();
-    let (mut c, tmp) = config();
-    c.help_escalate_secs = Some(1);
-    c.help_contacts_secs = Some(1);
-    c.sms_url = Some(sms.url());
-    let s = TestServer::start_with(c, tmp).await;
-    give_contacts(&s, 1).await;
+    let s = sms_server(&sms, (1, 1), 1).await;
     let call = press(&s, &s.login(ELDER).await, "rejected-sms-0001").await;
     tokio::time::sleep(Duration::from_secs(6)).await;
     assert_eq!(sms.received().len(), 1, "a 400 is final");
@@ -429,12 +431,7 @@ async fn a_mini_program_pairs_a_help_device_that_only_presses_help() {
 async fn health_shows_every_duty_and_a_failing_channel() {
     let sms = FakeSms::start().await.unwrap();
     sms.set_mode(SmsMode::Down).await.unwrap();
-    let (mut c, tmp) = config();
-    c.help_escalate_secs = Some(1);
-    c.help_contacts_secs = Some(1);
-    c.sms_url = Some(sms.url());
-    let s = TestServer::start_with(c, tmp).await;
-    give_contacts(&s, 1).await;
+    let s = sms_server(&sms, (1, 1), 1).await;
     press(&s, &s.login(ELDER).await, "health-press-0001").await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let res = s.req(Method::GET, "/healthz", None).send().await.unwrap();

@@ -272,13 +272,7 @@ async fn uploads_are_limited_per_person_and_unattached_ones_are_swept() {
 #[tokio::test]
 async fn a_form_field_cannot_be_megabytes() {
     let s = TestServer::start().await;
-    let res = s
-        .req(Method::POST, "/forms/login", None)
-        .form(&[("phone", RESIDENT), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = s.web_login(RESIDENT).await;
     let form =
         reqwest::multipart::Form::new().text("category", "leak").text("description", "漏".repeat(3 * 1024 * 1024));
     let res = s.req(Method::POST, "/forms/repairs", None).header(header::COOKIE, &cookie).multipart(form).send().await;
@@ -400,13 +394,7 @@ async fn lists_mask_phone_numbers_and_each_whole_number_is_audited() {
     assert_eq!(audit["items"].as_array().unwrap().len(), 1, "{audit}");
 
     // The web's "call" button: the whole number as a tel: link.
-    let res = s
-        .req(Method::POST, "/forms/login", None)
-        .form(&[("phone", BUTLER), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = s.web_login(BUTLER).await;
     let res = s.req(Method::GET, &format!("/call/{elder}"), None).header(header::COOKIE, &cookie).send().await.unwrap();
     assert_eq!(res.headers()[header::LOCATION], format!("tel:{ELDER}").as_str());
 }

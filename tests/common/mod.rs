@@ -154,6 +154,25 @@ impl TestServer {
         body["token"].as_str().expect("token").to_string()
     }
 
+    /// Signs in through the web form and returns the session cookie as a
+    /// `Cookie` header value.
+    pub async fn web_login(&self, phone: &str) -> String {
+        let res = self
+            .req(Method::POST, "/forms/login", None)
+            .form(&[("phone", phone), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("web login");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "web login of {phone}");
+        res.headers()[reqwest::header::SET_COOKIE]
+            .to_str()
+            .expect("cookie")
+            .split(';')
+            .next()
+            .expect("cookie pair")
+            .to_string()
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
         let res = self.req(Method::GET, path, Some(token)).send().await.expect("request");
         split(res).await
