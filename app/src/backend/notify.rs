@@ -30,7 +30,7 @@ use serde_json::json;
 
 use super::{
     Backend,
-    db::{rid, rows, run},
+    db::{rows, run},
     error::{Error, Result},
     people::key,
 };
@@ -309,20 +309,6 @@ impl Backend {
         [self.notifier.channel(), "wechat"]
     }
 
-    /// Queues text messages (SMS) on their own, outside any other change.
-    pub async fn enqueue(&self, community: &str, messages: Vec<Outgoing>) -> Result<()> {
-        if messages.is_empty() {
-            return Ok(());
-        }
-        run(self
-            .db
-            .query(outbox_create!())
-            .bind(("community", rid("community", community)))
-            .bind(("messages", outbox_rows(self.notifier.channel(), messages))))
-        .await?;
-        Ok(())
-    }
-
     /// Claims up to `max` due messages of one lane for this process.
     pub async fn claim_due(&self, channel: &str, lane: Lane, now: DateTime<Utc>, max: usize) -> Result<Vec<Pending>> {
         if max == 0 {
@@ -416,22 +402,6 @@ impl Backend {
         .await
         .map_err(|e| Error::internal(format!("cannot record delivery: {e}")))?;
         Ok(attempt)
-    }
-
-    /// Sends everything due now on every lane, one message at a time: for
-    /// tests and tools that want the outbox drained before they look.
-    pub async fn deliver_notifications(&self, now: DateTime<Utc>) -> Result<usize> {
-        let mut sent = 0;
-        for channel in self.delivery_channels() {
-            for lane in Lane::ALL {
-                for n in self.claim_due(channel, lane, now, 100).await? {
-                    if self.deliver(n).await? == Attempt::Sent {
-                        sent += 1;
-                    }
-                }
-            }
-        }
-        Ok(sent)
     }
 }
 
