@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Backend,
+    Backend, clean,
     db::{retrying, rid, row, rows, run, thrown},
     error::{Error, Result},
     events::Audience,
@@ -103,18 +103,9 @@ impl Backend {
     /// Staff create an event for the community.
     pub async fn create_activity(&self, actor: &Actor, input: NewActivity) -> Result<Activity> {
         actor.require(&[Role::Butler, Role::Admin])?;
-        let title = input.title.trim().to_string();
-        if title.is_empty() || title.chars().count() > 100 {
-            return Err(
-                AppError::invalid("title", if title.is_empty() { Msg::ErrRequired } else { Msg::ErrTooLong }).into()
-            );
-        }
-        if input.description.chars().count() > 5000 {
-            return Err(AppError::invalid("description", Msg::ErrTooLong).into());
-        }
-        if input.place.chars().count() > 100 {
-            return Err(AppError::invalid("place", Msg::ErrTooLong).into());
-        }
+        let title = clean::required_line("title", &input.title, 100)?;
+        let description = clean::optional_block("description", Some(&input.description), 5000)?;
+        let place = clean::optional_line("place", Some(&input.place), 100)?;
         let now = Utc::now();
         for (field, at) in [
             ("starts_at", Some(input.starts_at)),
@@ -146,8 +137,8 @@ impl Backend {
             .bind(("c", rid("community", actor.community_id())))
             .bind(("me", rid("user", &actor.user_id)))
             .bind(("title", title.clone()))
-            .bind(("description", input.description.trim().to_string()))
-            .bind(("place", input.place.trim().to_string()))
+            .bind(("description", description))
+            .bind(("place", place))
             .bind(("starts", input.starts_at))
             .bind(("ends", input.ends_at))
             .bind(("capacity", i64::from(input.capacity)))

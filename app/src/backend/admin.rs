@@ -8,15 +8,17 @@ use serde_json::json;
 use super::{
     Backend,
     auth::hash_password,
+    clean,
     db::{rid, row, rows, run},
     error::{Error, Result},
     ids,
     people::key,
     policy::Actor,
+    unit_import,
 };
 use crate::model::{
     AppError, BuildingInfo, Msg, Role, Trade,
-    admin::{AuditEntry, ImportResult, NewPerson, Settings, StaffChange, StaffMember},
+    admin::{AuditEntry, ImportResult, ImportSkip, NewPerson, Settings, SkippedLine, StaffChange, StaffMember},
     phone,
 };
 
@@ -66,6 +68,28 @@ struct BuildingKey {
     #[serde(deserialize_with = "key::de")]
     id: String,
     number: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// The 422 for a file with bad lines: the first problem's message, every
+/// bad line in `detail` (at most 20 named).
+fn import_refusal(bad: &[unit_import::BadLine]) -> Error {
+    use unit_import::Problem;
+    let msg = match bad.first().map(|b| b.problem) {
+        Some(Problem::UnknownBuilding) => Msg::ErrCsvBuilding,
+        Some(Problem::BadUnit) => Msg::ErrCsvUnit,
+        Some(Problem::HeaderIncomplete) => Msg::ErrCsvHeader,
+        Some(Problem::TooManyRows) => Msg::ErrTooLong,
+        Some(Problem::Unreadable) => Msg::ErrCsvUnreadable,
+        Some(Problem::Shape) | None => Msg::ErrCsvLine,
+    };
+    let lines: Vec<String> = bad.iter().take(20).map(|b| b.line.to_string()).collect();
+    let detail = match lines.as_slice() {
+        [one] => format!("line {one}"),
+        more => format!("lines {}", more.join(", ")),
+    };
+    AppError::invalid("csv", msg).with_detail(detail).into()
 }
 
 fn admin(actor: &Actor) -> Result<()> {
@@ -73,14 +97,7 @@ fn admin(actor: &Actor) -> Result<()> {
 }
 
 fn short_text(field: &str, value: &str, max: usize) -> Result<String> {
-    let v = value.trim().to_string();
-    if v.is_empty() {
-        return Err(AppError::invalid(field, Msg::ErrRequired).into());
-    }
-    if v.chars().count() > max {
-        return Err(AppError::invalid(field, Msg::ErrTooLong).into());
-    }
-    Ok(v)
+    clean::required_line(field, value, max)
 }
 
 impl Backend {
@@ -88,9 +105,9 @@ impl Backend {
     pub async fn create_building(&self, actor: &Actor, number: &str, name: Option<&str>) -> Result<BuildingInfo> {
         admin(actor)?;
         let number = short_text("number", number, 20)?;
-        let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
-            Some(n) => short_text("name", n, 50)?,
-            None => format!("{number}号楼"),
+        let name = match clean::optional_line("name", name, 50)? {
+            n if n.is_empty() => format!("{number}号楼"),
+            n => n,
         };
         let id = ids::new_key();
         let created = run(self
@@ -116,41 +133,35 @@ impl Backend {
             .ok_or_else(|| Error::internal("building vanished"))
     }
 
-    /// Imports units from CSV lines `building number,unit number` (a header
-    /// line is allowed). All or nothing: an unknown building or a bad line
-    /// refuses the whole file, naming the line; units that already exist
-    /// are skipped.
+    /// Imports units from a CSV file (see [`unit_import`] for what is
+    /// read). A bad line (unknown building, blank or too long unit, no
+    /// second cell) refuses the whole file and changes nothing: 422 with
+    /// `detail` naming every bad line (`line 3` or `lines 3, 7`). Units
+    /// that exist already and lines repeating an earlier one are skipped
+    /// and listed in the result with why.
     pub async fn import_units(&self, actor: &Actor, csv: &str) -> Result<ImportResult> {
         admin(actor)?;
         let mut res = run(self
             .db
-            .query("SELECT id, number FROM building WHERE community = $c")
+            .query("SELECT id, number, name FROM building WHERE community = $c")
             .bind(("c", rid("community", actor.community_id()))))
         .await?;
-        let buildings: Vec<BuildingKey> = rows(&mut res, 0)?;
-        let mut wanted: Vec<serde_json::Value> = Vec::new();
-        for (n, line) in csv.lines().enumerate() {
-            let line = line.trim().trim_start_matches('\u{feff}');
-            if line.is_empty() || (n == 0 && !line.chars().next().is_some_and(|c| c.is_ascii_digit())) {
-                continue;
-            }
-            let mut cells = line.split([',', '\t']).map(str::trim);
-            let (Some(b), Some(u)) = (cells.next(), cells.next()) else {
-                return Err(AppError::invalid("csv", Msg::ErrCsvLine).with_detail(format!("line {}", n + 1)).into());
-            };
-            let building = buildings
-                .iter()
-                .find(|x| x.number == b)
-                .ok_or_else(|| AppError::invalid("csv", Msg::ErrCsvBuilding).with_detail(format!("line {}", n + 1)))?;
-            if u.is_empty() || u.chars().count() > 20 {
-                return Err(AppError::invalid("csv", Msg::ErrCsvLine).with_detail(format!("line {}", n + 1)).into());
-            }
-            wanted.push(json!({ "building": building.id, "number": u }));
-        }
-        if wanted.len() > 5000 {
-            return Err(AppError::invalid("csv", Msg::ErrTooLong).into());
-        }
-        let before = self.unit_count(actor.community_id()).await?;
+        let stored: Vec<BuildingKey> = rows(&mut res, 0)?;
+        let known: Vec<unit_import::KnownBuilding<'_>> =
+            stored.iter().map(|b| unit_import::KnownBuilding { id: &b.id, number: &b.number, name: &b.name }).collect();
+        let parsed = unit_import::parse(csv, &known).map_err(|bad| import_refusal(&bad))?;
+        let mut res = run(self
+            .db
+            .query("SELECT VALUE [record::id(building), number] FROM unit WHERE community = $c")
+            .bind(("c", rid("community", actor.community_id()))))
+        .await?;
+        let existing: Vec<(String, String)> = res.take(0)?;
+        let (new, exist): (Vec<_>, Vec<_>) =
+            parsed.units.into_iter().partition(|(_, b, u)| !existing.iter().any(|(eb, eu)| eb == b && eu == u));
+        let wanted: Vec<serde_json::Value> =
+            new.iter().map(|(_, b, u)| json!({ "building": b, "number": u })).collect();
+        // The check inside the transaction keeps a unit imported twice at
+        // the same moment from being created twice.
         run(self
             .db
             .query(
@@ -163,21 +174,23 @@ impl Backend {
                  };
                  COMMIT TRANSACTION;",
             )
-            .bind(("units", wanted.clone()))
+            .bind(("units", wanted))
             .bind(("c", rid("community", actor.community_id()))))
         .await?;
-        let created = (self.unit_count(actor.community_id()).await? - before).clamp(0, wanted.len() as i64) as u32;
-        self.audit(actor, "units.import", "", &format!("{} lines, {created} new", wanted.len())).await?;
-        Ok(ImportResult { created, skipped: wanted.len() as u32 - created })
-    }
-
-    async fn unit_count(&self, community: &str) -> Result<i64> {
-        let mut res = run(self
-            .db
-            .query("SELECT count() AS n FROM unit WHERE community = $c GROUP ALL")
-            .bind(("c", rid("community", community))))
-        .await?;
-        Ok(rows::<serde_json::Value>(&mut res, 0)?.first().and_then(|v| v["n"].as_i64()).unwrap_or(0))
+        let mut skipped_lines: Vec<SkippedLine> = exist
+            .iter()
+            .map(|(line, b, u)| SkippedLine {
+                line: *line,
+                reason: ImportSkip::Exists,
+                text: format!("{},{u}", stored.iter().find(|x| x.id == *b).map_or("", |x| x.number.as_str())),
+            })
+            .chain(parsed.skipped)
+            .collect();
+        skipped_lines.sort_by_key(|s| s.line);
+        let created = u32::try_from(new.len()).unwrap_or(u32::MAX);
+        let skipped = u32::try_from(skipped_lines.len()).unwrap_or(u32::MAX);
+        self.audit(actor, "units.import", "", &format!("{created} new, {skipped} skipped")).await?;
+        Ok(ImportResult { created, skipped, header_line: parsed.header_line, skipped_lines })
     }
 
     /// Staff of the community (and, for the manager's lists, all roles but residents).
@@ -199,10 +212,7 @@ impl Backend {
     pub async fn create_person(&self, actor: &Actor, p: NewPerson) -> Result<StaffMember> {
         admin(actor)?;
         let name = short_text("name", &p.name, 50)?;
-        let phone = phone::normalize(&p.phone);
-        if !phone::is_valid_mobile(&phone) {
-            return Err(AppError::invalid("phone", Msg::ErrPhoneInvalid).into());
-        }
+        let phone = clean::mobile("phone", &p.phone)?;
         let role = Role::parse(&p.role).ok_or_else(|| AppError::invalid("role", Msg::ErrBadRequest))?;
         if p.password.chars().count() < 8 || p.password.len() > 256 {
             return Err(AppError::invalid("password", Msg::ErrPasswordWeak).into());
@@ -225,8 +235,7 @@ impl Backend {
             (Role::Resident, _) => return Err(AppError::invalid("unit_id", Msg::ErrUnitUnknown).into()),
             _ => None,
         };
-        let gate =
-            p.gate.as_deref().map(str::trim).filter(|g| !g.is_empty()).map(|g| g.chars().take(20).collect::<String>());
+        let gate = Some(clean::optional_line("gate", p.gate.as_deref(), 20)?).filter(|g| !g.is_empty());
         let hash = hash_password(p.password.clone()).await?;
         let id = ids::new_key();
         let created = run(self

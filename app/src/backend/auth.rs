@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
 use super::{
-    Backend,
+    Backend, clean,
     db::{self, run},
     error::{Error, Result},
     ids,
@@ -108,10 +108,7 @@ impl Backend {
     /// Signs in with phone and password. `client` identifies the caller's
     /// address for rate limiting. Failures never say whether the phone exists.
     pub async fn login(&self, phone_input: &str, password: &str, kind: SessionKind, client: &str) -> Result<Login> {
-        let phone = phone::normalize(phone_input);
-        if !phone::is_valid_mobile(&phone) {
-            return Err(AppError::invalid("phone", Msg::ErrPhoneInvalid).into());
-        }
+        let phone = clean::mobile("phone", phone_input)?;
         if password.is_empty() {
             return Err(AppError::invalid("password", Msg::ErrPasswordRequired).into());
         }

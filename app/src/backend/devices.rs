@@ -103,7 +103,7 @@ impl Backend {
         let id = ids::new_key();
         let now = Utc::now();
         let expires_at = now + Duration::days(DEVICE_LIFETIME_DAYS);
-        let label: String = label.chars().take(40).collect();
+        let label: String = crate::model::text::line(label).chars().take(40).collect();
         let mut res = run(self
             .db
             .query(

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Backend,
+    Backend, clean,
     db::{rid, rids, row, rows, run},
     error::Result,
     ids,
@@ -100,15 +100,10 @@ fn validate_contacts(contacts: &[EmergencyContact]) -> Result<Vec<EmergencyConta
     contacts
         .iter()
         .map(|c| {
-            let phone = phone::normalize(&c.phone);
-            let name = c.name.trim().to_string();
-            if name.is_empty() || name.chars().count() > 50 {
-                return Err(AppError::invalid("emergency_contacts", Msg::ErrRequired).into());
-            }
-            if !phone::is_valid_mobile(&phone) {
-                return Err(AppError::invalid("emergency_contacts", Msg::ErrPhoneInvalid).into());
-            }
-            Ok(EmergencyContact { name, phone, relation: c.relation.trim().chars().take(20).collect() })
+            let name = clean::required_line("emergency_contacts", &c.name, 50)?;
+            let phone = clean::mobile("emergency_contacts", &c.phone)?;
+            let relation = clean::optional_line("emergency_contacts", Some(&c.relation), 20)?;
+            Ok(EmergencyContact { name, phone, relation })
         })
         .collect()
 }
@@ -266,9 +261,7 @@ impl Backend {
         if !FOLLOW_UP_RESULTS.iter().any(|(k, _)| *k == result) {
             return Err(AppError::invalid("result", Msg::ErrBadRequest).into());
         }
-        if note.chars().count() > 500 {
-            return Err(AppError::invalid("note", Msg::ErrTooLong).into());
-        }
+        let note = clean::optional_block("note", Some(note), 500)?;
         run(self
             .db
             .query(
@@ -280,7 +273,7 @@ impl Backend {
             .bind(("elder", rid("user", user_id)))
             .bind(("day", local_date(Utc::now()).to_string()))
             .bind(("result", result.to_string()))
-            .bind(("note", note.trim().to_string()))
+            .bind(("note", note))
             .bind(("by", rid("user", &actor.user_id))))
         .await?;
         self.events.publish(

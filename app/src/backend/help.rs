@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Backend,
+    Backend, clean,
     db::{self, rid, row, rows, run, thrown},
     error::{Error, Result},
     events::Audience,
@@ -414,10 +414,7 @@ impl Backend {
     pub async fn help_action(&self, actor: &Actor, id: &str, input: HelpActionInput) -> Result<HelpCall> {
         let action =
             HelpAction::parse(&input.action).ok_or_else(|| AppError::invalid("action", Msg::ErrUnknownAction))?;
-        let note = input.note.as_deref().unwrap_or("").trim().to_string();
-        if note.chars().count() > 1000 {
-            return Err(AppError::invalid("note", Msg::ErrTooLong).into());
-        }
+        let note = clean::optional_block("note", input.note.as_deref(), 1000)?;
         let outcome = match action {
             HelpAction::Resolve => Some(
                 input

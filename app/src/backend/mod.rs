@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod check_ins;
+pub mod clean;
 pub mod db;
 pub mod demo;
 pub mod devices;
@@ -32,6 +33,7 @@ pub mod repairs;
 pub mod scorecards;
 pub mod sessions;
 pub mod state;
+pub mod unit_import;
 pub mod web;
 pub mod wechat;
 

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Backend,
+    Backend, clean,
     db::{rid, rids, row, rows, run},
     error::{Error, Result},
     events::Audience,
@@ -112,16 +112,8 @@ impl Backend {
     /// buildings only (never the whole community).
     pub async fn publish_notice(&self, actor: &Actor, input: NewAnnouncement) -> Result<Announcement> {
         actor.require(&[Role::Butler, Role::Admin])?;
-        let title = input.title.trim().to_string();
-        if title.is_empty() || title.chars().count() > 100 {
-            return Err(
-                AppError::invalid("title", if title.is_empty() { Msg::ErrRequired } else { Msg::ErrTooLong }).into()
-            );
-        }
-        let body = input.body.trim().to_string();
-        if body.chars().count() > 5000 {
-            return Err(AppError::invalid("body", Msg::ErrTooLong).into());
-        }
+        let title = clean::required_line("title", &input.title, 100)?;
+        let body = clean::optional_block("body", Some(&input.body), 5000)?;
         let category = NoticeCategory::parse(&input.category)
             .ok_or_else(|| AppError::invalid("category", Msg::ErrCategoryNotice))?;
         let mut buildings: Vec<String> = input.building_ids.iter().filter(|b| !b.is_empty()).cloned().collect();

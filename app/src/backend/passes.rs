@@ -14,7 +14,7 @@ use serde_json::json;
 use sha2::{Digest as _, Sha256};
 
 use super::{
-    Backend,
+    Backend, clean,
     db::{rid, row, rows, run, thrown},
     error::{Error, Result},
     events::Audience,
@@ -251,31 +251,17 @@ fn bad(field: &str, msg: Msg) -> Error {
     AppError::invalid(field, msg).into()
 }
 
-/// A visitor's name: trimmed, 1–30 characters, no control characters.
+/// A visitor's name: 1–30 visible characters.
 fn clean_name(name: &str) -> Result<String> {
-    let name: String = name.trim().chars().filter(|c| !c.is_control()).collect();
-    if name.is_empty() {
-        return Err(bad("visitor_name", Msg::ErrRequired));
-    }
-    if name.chars().count() > 30 {
-        return Err(bad("visitor_name", Msg::ErrTooLong));
-    }
-    Ok(name)
+    clean::required_line("visitor_name", name, 30)
 }
 
-fn clean_phone(input: Option<&str>) -> Result<Option<String>> {
-    match input.map(str::trim).filter(|p| !p.is_empty()) {
-        None => Ok(None),
-        Some(p) => {
-            let p = phone::normalize(p);
-            if phone::is_valid_mobile(&p) { Ok(Some(p)) } else { Err(bad("visitor_phone", Msg::ErrPhoneInvalid)) }
-        }
-    }
+fn clean_phone(phone: Option<&str>) -> Result<Option<String>> {
+    clean::optional_mobile("visitor_phone", phone)
 }
 
-fn clean_purpose(input: Option<&str>) -> Result<String> {
-    let p = input.unwrap_or("").trim().to_string();
-    if p.chars().count() > 100 { Err(bad("purpose", Msg::ErrTooLong)) } else { Ok(p) }
+fn clean_purpose(purpose: Option<&str>) -> Result<String> {
+    clean::optional_line("purpose", purpose, 100)
 }
 
 /// CSV cell: quoted when it holds a separator, quote or line break, and
@@ -294,11 +280,7 @@ impl Backend {
         let visitor_name = clean_name(&input.visitor_name)?;
         let visitor_phone = clean_phone(input.visitor_phone.as_deref())?;
         let purpose = clean_purpose(input.purpose.as_deref())?;
-        let plate = match input.plate.as_deref().map(pass::normalize_plate).filter(|p| !p.is_empty()) {
-            None => None,
-            Some(p) if pass::is_plate(&p) => Some(p),
-            Some(_) => return Err(bad("plate", Msg::ErrPlate)),
-        };
+        let plate = clean::optional_plate("plate", input.plate.as_deref())?;
         let now = Utc::now();
         for (field, at) in [("valid_from", input.valid_from), ("valid_until", input.valid_until)] {
             if at.is_some_and(|at| !crate::model::time::is_plausible_client_date(at, now)) {

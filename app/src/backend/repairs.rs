@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Backend,
+    Backend, clean,
     db::{rid, rids, row, rows, run, thrown},
     error::{Error, Result},
     events::Audience,
@@ -338,11 +338,7 @@ fn refusal(r: Refusal, status: JobStatus) -> Error {
 }
 
 fn clean_note(note: Option<&str>) -> Result<String> {
-    let note = note.unwrap_or("").trim().to_string();
-    if note.chars().count() > MAX_DESCRIPTION {
-        return Err(AppError::invalid("note", Msg::ErrTooLong).into());
-    }
-    Ok(note)
+    clean::optional_block("note", note, MAX_DESCRIPTION)
 }
 
 /// The distinct photo keys of a request, in order; linear in the input,
@@ -415,7 +411,8 @@ fn patch(job: &JobRow, action: JobAction, next: JobStatus, input: &ActionInput, 
         JobAction::Hold => {
             p.held_from = Some(was.as_str().to_string());
             p.held_since = Some(now);
-            p.hold_reason = input.note.as_ref().map(|n| n.trim().to_string());
+            p.hold_reason =
+                clean::optional_block("note", input.note.as_deref(), MAX_DESCRIPTION).ok().filter(|n| !n.is_empty());
             p.eta = input.eta;
         }
         JobAction::StartTravel => p.eta = input.eta.or(p.eta),
@@ -462,10 +459,7 @@ impl Backend {
         let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
         let category =
             Category::parse(&input.category).ok_or_else(|| AppError::invalid("category", Msg::ErrCategory))?;
-        let description = input.description.as_deref().unwrap_or("").trim().to_string();
-        if description.chars().count() > MAX_DESCRIPTION {
-            return Err(AppError::invalid("description", Msg::ErrTooLong).into());
-        }
+        let description = clean::optional_block("description", input.description.as_deref(), MAX_DESCRIPTION)?;
         let suggested = category.default_urgency();
         let urgency = match input.urgency.as_deref().filter(|u| !u.is_empty()) {
             None => suggested,
@@ -908,10 +902,7 @@ impl Backend {
         if input.tags.len() > RATING_TAGS.len() || input.tags.iter().any(|t| !RATING_TAGS.iter().any(|(k, _)| k == t)) {
             return Err(AppError::invalid("tags", Msg::ErrTags).into());
         }
-        let comment = input.comment.as_deref().unwrap_or("").trim().to_string();
-        if comment.chars().count() > 500 {
-            return Err(AppError::invalid("comment", Msg::ErrTooLong).into());
-        }
+        let comment = clean::optional_block("comment", input.comment.as_deref(), 500)?;
         let mut res =
             run(self.db.query("SELECT id FROM rating WHERE repair = $job").bind(("job", rid("repair", id)))).await?;
         let rated = !rows::<serde_json::Value>(&mut res, 0)?.is_empty();

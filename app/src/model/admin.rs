@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::sla::SlaSettings;
+use super::{i18n::Msg, sla::SlaSettings};
 
 /// A community's adjustable rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +81,45 @@ pub struct AuditEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportResult {
+    /// Units created.
     pub created: u32,
+    /// Data lines not imported (each listed in `skipped_lines`).
     pub skipped: u32,
+    /// The line taken for a header (its cells were column names), if any.
+    #[serde(default)]
+    pub header_line: Option<u32>,
+    /// Every data line not imported, with why.
+    #[serde(default)]
+    pub skipped_lines: Vec<SkippedLine>,
+}
+
+/// A line of an import that created nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SkippedLine {
+    /// 1-based line of the file.
+    pub line: u32,
+    pub reason: ImportSkip,
+    /// The line's cells as read, joined with commas.
+    pub text: String,
+}
+
+/// Why a line of an import created nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ImportSkip {
+    /// The unit already exists.
+    Exists,
+    /// The same unit appears on an earlier line of the file.
+    Duplicate,
+}
+
+impl ImportSkip {
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Exists => Msg::ImportSkipExists,
+            Self::Duplicate => Msg::ImportSkipDuplicate,
+        }
+    }
 }

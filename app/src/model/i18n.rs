@@ -152,6 +152,15 @@ messages! {
     ErrDuplicate => "已经存在", "That already exists.";
     ErrCsvLine => "CSV 格式应为：楼号,房号", "Each CSV line must be: building number,unit number.";
     ErrCsvBuilding => "CSV 中有不存在的楼号", "The CSV names a building that does not exist.";
+    ErrCsvUnit => "CSV 中有空的或过长的房号（最多 20 个字）", "The CSV has a blank or too long unit number (at most 20 characters).";
+    ErrCsvHeader => "表头需同时有“楼号”和“房号”两列", "The header needs both a building and a unit column.";
+    ErrCsvUnreadable => "无法读取此 CSV（引号不成对？）", "This CSV cannot be read (an unmatched quote?).";
+    ImportSkipExists => "房屋已存在", "the unit exists already";
+    ImportSkipDuplicate => "与前面的行重复", "repeats an earlier line";
+    ImportDone => "已导入", "Imported";
+    ImportSkippedLines => "跳过的行", "Skipped lines";
+    ImportLine => "行号", "Line";
+    ImportReason => "原因", "Reason";
     ErrPasswordWeak => "初始密码至少 8 位", "The initial password needs at least 8 characters.";
     ErrSettings => "设置的数值不合理", "Those settings are not valid.";
     ErrProvider => "微信服务暂时无法连接，请稍后再试", "WeChat cannot be reached right now. Please try again later.";

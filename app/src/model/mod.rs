@@ -14,9 +14,11 @@ pub mod notice;
 pub mod pass;
 pub mod people;
 pub mod phone;
+pub mod plate;
 pub mod repair;
 pub mod scorecard;
 pub mod sla;
+pub mod text;
 pub mod time;
 
 pub use error::{AppError, ErrorCode};

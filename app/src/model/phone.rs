@@ -7,13 +7,34 @@ pub fn is_valid_mobile(phone: &str) -> bool {
     b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit)
 }
 
-/// Strips spaces, dashes and a leading +86 that people type or paste.
+/// Prefixes a mainland mobile number is written or dialled with, longest
+/// first: the country code (ITU-T E.164: `+86`, `0086`, `86`) and the IP
+/// long-distance prefixes that phones put in front of numbers in call logs
+/// and contact cards (17951 China Mobile, 17911 and 17909 China Unicom and
+/// China Telecom, 12593 China Mobile, 10193 China Unicom).
+const PREFIXES: [&str; 8] = ["+86", "0086", "86", "17951", "17911", "17909", "12593", "10193"];
+
+/// The canonical 11-digit form of a mainland mobile number as people type
+/// or paste it, or the folded input when it is not one (so that
+/// [`is_valid_mobile`] refuses it and the user sees what was read).
+///
+/// Folds full-width digits and other compatibility forms (NFKC), drops
+/// spaces, dashes, dots, brackets and the invisible direction marks a
+/// copied contact carries, then removes one [`PREFIXES`] prefix when what
+/// is left is a valid number: `１３８００１３８０００`, `+86 138-0013-8000`,
+/// `(+86)13800138000`, `0086 138 0013 8000`, `1795113800138000` all give
+/// `13800138000`. Letters are kept, so `138abc` stays invalid rather than
+/// turning into someone else's number.
 pub fn normalize(input: &str) -> String {
-    let digits: String = input.chars().filter(|c| c.is_ascii_digit()).collect();
-    match digits.strip_prefix("86") {
-        Some(rest) if digits.len() == 13 => rest.to_string(),
-        _ => digits,
+    let folded = super::text::fold_compact(input);
+    if is_valid_mobile(&folded) {
+        return folded;
     }
+    PREFIXES
+        .iter()
+        .filter_map(|p| folded.strip_prefix(p))
+        .find(|rest| is_valid_mobile(rest))
+        .map_or(folded.clone(), str::to_string)
 }
 
 /// `13812341234` → `138****1234`. Anything shorter keeps only its last two
@@ -48,8 +69,38 @@ mod tests {
 
     #[test]
     fn normalizes_what_people_type() {
-        assert_eq!(normalize("+86 138-0000-0001"), "13800000001");
-        assert_eq!(normalize("138 0000 0001"), "13800000001");
+        for typed in [
+            "13800138000",
+            "１３８００１３８０００",
+            "+86 138-0013-8000",
+            "+86-138-0013-8000",
+            "＋８６　１３８　００１３　８０００",
+            "(+86)13800138000",
+            "（+86）138 0013 8000",
+            "0086 138 0013 8000",
+            "86 13800138000",
+            "138.0013.8000",
+            "138·0013·8000",
+            "138\u{2013}0013\u{2013}8000",
+            "\u{202A}+86 138 0013 8000\u{202C}",
+            "\u{200E}13800138000\u{200F}",
+            "\u{2066}138 0013 8000\u{2069}",
+            "1795113800138000",
+            "12593 13800138000",
+            " 13800138000\u{3000}",
+        ] {
+            assert_eq!(normalize(typed), "13800138000", "{typed:?}");
+            assert!(is_valid_mobile(&normalize(typed)), "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_mobile() {
+        for typed in
+            ["138abc00138000", "+1 415 555 0100", "010-12345678", "8613800138", "+86 12800138000", "1380013800O"]
+        {
+            assert!(!is_valid_mobile(&normalize(typed)), "{typed:?}");
+        }
     }
 
     #[test]
