@@ -66,6 +66,15 @@ if [[ $want_browser == 1 ]] && ! "$venv/bin/schemathesis" --version >/dev/null 2
   "$venv/bin/pip" install --quiet "schemathesis==4.32.5"
 fi
 
+# The integration tests run the server behind a real nginx (tests/proxy.rs).
+if [[ $want_browser == 1 ]] && [[ ! -x /usr/sbin/nginx ]]; then
+  step "installing Debian's nginx-light for the reverse-proxy test"
+  apt_install nginx-light
+  # The package starts the system's own nginx on port 80; the test runs its
+  # own instance on loopback ports, so stop that one.
+  if command -v service >/dev/null; then service nginx stop >/dev/null 2>&1 || true; fi
+fi
+
 if [[ $want_browser == 1 ]] && ! command -v chromium >/dev/null; then
   step "installing Debian's Chromium for the browser tests"
   apt_install chromium

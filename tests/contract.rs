@@ -118,3 +118,93 @@ async fn every_documented_operation_answers_without_a_server_error() {
     }
     assert!(calls >= 100, "{calls} calls");
 }
+
+/// Names of properties and parameters that hold a value from a closed set
+/// (a key the API defines), wherever they occur in the document.
+const CLOSED_SETS: &[&str] = &[
+    "status",
+    "from_status",
+    "to_status",
+    "category",
+    "urgency",
+    "action",
+    "reason",
+    "role",
+    "actor_role",
+    "tags",
+    "trades",
+    "outcome",
+    "templates",
+    "template",
+    "kind",
+    "state",
+    "result",
+    "lang",
+    "channel",
+    "priority",
+    "audience",
+    "my_status",
+    "default_urgency",
+    "key",
+    "scope",
+];
+
+/// Whether `schema` (after `$ref`, `allOf`/`oneOf`/`anyOf`, array items and
+/// map values) lists its values.
+fn lists_values(doc: &Value, schema: &Value) -> bool {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return lists_values(doc, &doc["components"]["schemas"][name]);
+    }
+    if schema["enum"].is_array() || schema["const"].is_string() {
+        return true;
+    }
+    for combo in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = schema[combo].as_array() {
+            let typed: Vec<&Value> = parts.iter().filter(|p| p["type"] != "null").collect();
+            return !typed.is_empty() && typed.iter().all(|p| lists_values(doc, p));
+        }
+    }
+    if schema["items"].is_object() {
+        return lists_values(doc, &schema["items"]);
+    }
+    if schema["additionalProperties"].is_object() {
+        return lists_values(doc, &schema["additionalProperties"]);
+    }
+    false
+}
+
+#[tokio::test]
+async fn every_closed_set_is_listed_as_an_enum() {
+    let s = TestServer::start().await;
+    let doc = document(&s).await;
+    let mut missing = Vec::new();
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        for (prop, p) in schema["properties"].as_object().into_iter().flatten() {
+            if CLOSED_SETS.contains(&prop.as_str()) && !lists_values(&doc, p) {
+                missing.push(format!("{name}.{prop}"));
+            }
+        }
+    }
+    for (method, path, op) in operations(&doc) {
+        for param in op["parameters"].as_array().into_iter().flatten() {
+            let name = param["name"].as_str().unwrap_or("");
+            if CLOSED_SETS.contains(&name) && !lists_values(&doc, &param["schema"]) {
+                missing.push(format!("{method} {path} ?{name}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "closed sets without an enum: {missing:#?}");
+    // The accepted rating tags are listed, with their labels, by the API.
+    let (status, tags) = s.get("/api/v1/rating-tags", &s.login(RESIDENT).await).await;
+    assert_eq!(status, StatusCode::OK, "{tags}");
+    let keys: Vec<&str> = tags.as_array().unwrap().iter().filter_map(|t| t["key"].as_str()).collect();
+    assert!(keys.contains(&"on_time") || !keys.is_empty(), "{tags}");
+    assert!(tags.as_array().unwrap().iter().all(|t| t["name"].is_string()), "{tags}");
+    let listed = &doc["components"]["schemas"]["RatingTag"]["enum"];
+    assert_eq!(
+        listed.as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>()),
+        Some(keys),
+        "the document and the endpoint list the same tags"
+    );
+}

@@ -50,8 +50,14 @@ async fn fake_wechat() -> FakeWeChat {
             post(move |Json(body): Json<Value>| {
                 let store = store.clone();
                 async move {
+                    // Values are checked as WeChat documents them: a value
+                    // that breaks its field's rule is refused with 47003.
+                    let refused = linli_bench::fakes::invalid_subscribe_value(&body["data"]);
+                    let errcode = if refused.is_some() { 47003 } else { 0 };
+                    let mut body = body;
+                    body["answered_errcode"] = json!(errcode);
                     store.lock().unwrap().push(body);
-                    Json(json!({ "errcode": 0, "errmsg": "ok" }))
+                    Json(json!({ "errcode": errcode, "errmsg": refused.map_or("ok".to_string(), |k| format!("argument invalid! data.{k}.value invalid")) }))
                 }
             }),
         );
@@ -66,7 +72,7 @@ async fn server(fake: &FakeWeChat) -> TestServer {
     c.wechat_api_base = fake.base.clone();
     c.wechat_appid = Some("wx-test-app".into());
     c.wechat_secret = Some("test-secret".into());
-    c.wechat_templates = Some("job_assigned=TPL-ASSIGNED,job_resolved=TPL-RESOLVED".into());
+    c.wechat_templates = Some("job_assigned=TPL-ASSIGNED,job_resolved=TPL-RESOLVED,visitor_arrived=TPL-ARRIVED".into());
     TestServer::start_with(c, tmp).await
 }
 
@@ -175,4 +181,48 @@ async fn a_subscribe_message_goes_out_on_assignment_only_with_a_consent() {
 
     let (status, _) = s.post("/api/v1/subscriptions", &resident, json!({ "templates": ["spam"] })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Binds the demo resident's WeChat and returns their token.
+async fn bound_resident(s: &TestServer) -> String {
+    let (_, first) = wechat(s, "code-resident").await;
+    let (_, bound) = split(
+        s.req(Method::POST, "/api/v1/auth/wechat/bind", None)
+            .json(&json!({ "binding_token": first["binding_token"], "phone": RESIDENT, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    bound["token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_visitor_with_a_long_name_still_gets_the_arrival_message_through() {
+    let fake = fake_wechat().await;
+    let s = server(&fake).await;
+    let resident = bound_resident(&s).await;
+    let (status, _) = s.post("/api/v1/subscriptions", &resident, json!({ "templates": ["visitor_arrived"] })).await;
+    assert_eq!(status, StatusCode::OK);
+    // 22 characters: over the 20 a `thing` value may hold.
+    let name = "阿卜杜热合曼·买买提江·艾合买提江·阿不都拉";
+    assert_eq!(name.chars().count(), 22);
+    let (status, pass) = s.post("/api/v1/passes", &resident, json!({ "visitor_name": name })).await;
+    assert_eq!(status, StatusCode::CREATED, "{pass}");
+    assert_eq!(pass["visitor_name"], name, "the name is stored whole");
+    let guard = s.login(GUARD).await;
+    let (status, _) = s.post("/api/v1/gate/admit", &guard, json!({ "code": pass["code"] })).await;
+    assert_eq!(status, StatusCode::OK);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while fake.sent.lock().unwrap().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let sent = fake.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1, "sent once, not retried: {sent:?}");
+    assert_eq!(sent[0]["answered_errcode"], 0, "WeChat took it: {}", sent[0]);
+    let thing = sent[0]["data"]["thing1"]["value"].as_str().unwrap();
+    assert_eq!(thing.chars().count(), 20, "{thing}");
+    assert!(thing.starts_with("阿卜杜热合曼") && thing.ends_with('…'), "{thing}");
+    let time = sent[0]["data"]["time3"]["value"].as_str().unwrap();
+    assert_eq!(time.len(), 5, "a time of day: {time}");
 }

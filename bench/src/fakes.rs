@@ -569,6 +569,53 @@ async fn plain_token(State(state): State<Arc<WeChatState>>, Query(q): Query<Hash
     (StatusCode::OK, axum::Json(json!({ "access_token": token, "expires_in": 7200 }))).into_response()
 }
 
+/// The first field of a subscribe message's `data` (`{key: {value}}`)
+/// whose value WeChat would refuse with 47003, by the documented rules
+/// ("参数值内容限制说明" of `subscribeMessage.send`): the type is the key
+/// without its digits; values may not be empty; `thing` ≤ 20 characters,
+/// `short_thing` and `phrase` ≤ 5 (`phrase` Chinese only), `name` ≤ 10
+/// Chinese characters or ≤ 20 Latin letters and symbols (no digits),
+/// `character_string` ≤ 32 ASCII, `car_number` ≤ 8 with Chinese only first
+/// or last, `phone_number` ≤ 17 digits and symbols, `time`/`date` in the
+/// `15:01` / `2019年10月1日 15:01` forms. A checker, not a shaper: Linli's
+/// own shaping is what the tests hold against it.
+pub fn invalid_subscribe_value(data: &Value) -> Option<String> {
+    let han = |c: char| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{20000}'..='\u{3134F}');
+    let fields = data.as_object()?;
+    fields.iter().find_map(|(key, v)| {
+        let value = v["value"].as_str().unwrap_or("");
+        let n = value.chars().count();
+        let chars: Vec<char> = value.chars().collect();
+        let ok = n > 0
+            && match key.trim_end_matches(|c: char| c.is_ascii_digit()) {
+                "thing" => n <= 20,
+                "short_thing" => n <= 5,
+                "phrase" => n <= 5 && chars.iter().all(|c| han(*c)),
+                "name" if chars.iter().any(|c| han(*c)) => n <= 10 && chars.iter().all(|c| !c.is_ascii_digit()),
+                "name" => n <= 20 && chars.iter().all(|c| c.is_ascii() && !c.is_ascii_digit()),
+                "character_string" => n <= 32 && chars.iter().all(char::is_ascii_graphic),
+                "car_number" => {
+                    n <= 8
+                        && chars
+                            .iter()
+                            .enumerate()
+                            .all(|(i, c)| c.is_ascii_alphanumeric() || (han(*c) && (i == 0 || i + 1 == n)))
+                }
+                "phone_number" => n <= 17 && chars.iter().all(|c| c.is_ascii_digit() || c.is_ascii_punctuation()),
+                "time" | "date" => {
+                    let hm = |s: &str| chrono::NaiveTime::parse_from_str(s, "%H:%M").is_ok();
+                    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y年%m月%d日").is_ok();
+                    match value.split_once(' ') {
+                        Some((d, t)) => day(d) && hm(t),
+                        None => hm(value) || day(value),
+                    }
+                }
+                _ => n <= 20,
+            };
+        (!ok).then(|| key.clone())
+    })
+}
+
 /// `POST /cgi-bin/message/subscribe/send?access_token=TOKEN` with JSON
 /// `{touser, template_id, data, ...}` → `{errcode, errmsg}` (sendMessage:
 /// <https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html>).
@@ -594,6 +641,8 @@ async fn subscribe_send(
             (200, Some(40003))
         } else if !parsed["template_id"].is_string() {
             (200, Some(40037))
+        } else if invalid_subscribe_value(&parsed["data"]).is_some() {
+            (200, Some(47003))
         } else {
             match mode {
                 WeChatMode::InvalidateTokenOnce => {

@@ -13,7 +13,10 @@
 
 use std::io::Cursor;
 
-use fast_image_resize::{PixelType, ResizeAlg, ResizeOptions, Resizer, images::Image};
+use fast_image_resize::{
+    PixelType, ResizeAlg, ResizeOptions, Resizer,
+    images::{Image, ImageRef},
+};
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits, codecs::jpeg::JpegEncoder};
 
 /// Why an upload is refused.
@@ -33,10 +36,15 @@ pub enum MediaError {
     Broken,
 }
 
-/// Largest upload accepted.
-pub const MAX_BYTES: usize = 15 * 1024 * 1024;
-/// Largest picture accepted: 50 megapixels (phones take 12–48).
-pub const MAX_PIXELS: u64 = 50_000_000;
+/// Largest upload accepted: 25 MiB. A 50-megapixel phone photo is
+/// 10–20 MB, and a motion photo carries a few MB of video after it.
+pub const MAX_BYTES: usize = 25 * 1024 * 1024;
+/// Largest picture accepted: 64 megapixels, so the 50-megapixel modes of
+/// today's phones (8192×6144, 8768×6144 = 53.9 MP) pass. Decoded as RGB
+/// that is at most 192 MB per upload, and uploads decode one per core
+/// (the caller's semaphore), which bounds the memory of all of them.
+/// The 108/200 MP modes are refused with a message saying so.
+pub const MAX_PIXELS: u64 = 64_000_000;
 /// Longest side of the display copy.
 pub const DISPLAY_SIDE: u32 = 1600;
 /// Longest side of the thumbnail.
@@ -95,9 +103,9 @@ pub fn process(bytes: &[u8]) -> Result<Processed, MediaError> {
     let broken = || MediaError::Broken;
     // The JPEG decoder pads a truncated file with grey rather than failing;
     // a photo cut off in transit must be refused, not stored half grey.
-    if format == image::ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
-        return Err(broken());
-    }
+    // Only the image's own bytes are decoded: a motion photo's video or a
+    // gain map after the image's end is not ours to read.
+    let bytes = if format == image::ImageFormat::Jpeg { jpeg_image_end(bytes).ok_or_else(broken)? } else { bytes };
 
     let (w, h) = ImageReader::with_format(Cursor::new(bytes), format).into_dimensions().map_err(|_| broken())?;
     if w == 0 || h == 0 {
@@ -118,24 +126,87 @@ pub fn process(bytes: &[u8]) -> Result<Processed, MediaError> {
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|_| broken())?;
     img.apply_orientation(orientation);
-    let rgb = img.into_rgb8();
+    let rgb = flatten_on_white(img);
     let (width, height) = rgb.dimensions();
 
-    let display = resize_jpeg(rgb.as_raw(), width, height, DISPLAY_SIDE, 82).map_err(|_| broken())?;
-    let thumb = resize_jpeg(rgb.as_raw(), width, height, THUMB_SIDE, 75).map_err(|_| broken())?;
+    // The thumbnail is made from the display copy: the same look, and the
+    // full-size pixels are read once.
     let (dw, dh) = fit(width, height, DISPLAY_SIDE);
+    let display_pixels = resize(rgb.as_raw(), width, height, (dw, dh)).map_err(|_| broken())?;
+    drop(rgb);
+    let display = encode_jpeg(&display_pixels, dw, dh, 82).map_err(|_| broken())?;
+    let (tw, th) = fit(dw, dh, THUMB_SIDE);
+    let thumb_pixels = resize(&display_pixels, dw, dh, (tw, th)).map_err(|_| broken())?;
+    let thumb = encode_jpeg(&thumb_pixels, tw, th, 75).map_err(|_| broken())?;
     Ok(Processed { display, thumb, width: dw, height: dh })
 }
 
-/// Whether a JPEG ends its last scan with an end-of-image marker. `FF D9`
-/// cannot occur inside entropy-coded data (0xFF is byte-stuffed there),
-/// so the last EOI must come after the last start-of-scan. Data appended
-/// after the EOI by some cameras is fine.
-fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    let last = |marker: u8| bytes.windows(2).rposition(|w| w[0] == 0xFF && w[1] == marker);
-    match (last(0xDA), last(0xD9)) {
-        (Some(sos), Some(eoi)) => eoi > sos,
-        _ => false,
+/// RGB pixels of the image; transparent parts (a screenshot's rounded
+/// corners, a sticker) are composited on white instead of turning black.
+fn flatten_on_white(img: DynamicImage) -> image::RgbImage {
+    if !img.color().has_alpha() {
+        return img.into_rgb8();
+    }
+    let rgba = img.into_rgba8();
+    let (w, h) = rgba.dimensions();
+    let mut rgb = Vec::with_capacity(rgba.as_raw().len() / 4 * 3);
+    for px in rgba.as_raw().chunks_exact(4) {
+        let [r, g, b, a] = [px[0], px[1], px[2], px[3]].map(u32::from);
+        // c·a + 255·(1 − a), rounded, in integers.
+        let over_white = |c: u32| ((c * a + 255 * (255 - a) + 127) / 255) as u8;
+        rgb.extend_from_slice(&[over_white(r), over_white(g), over_white(b)]);
+    }
+    image::RgbImage::from_raw(w, h, rgb).unwrap_or_default()
+}
+
+/// The bytes of a JPEG up to and including its own end-of-image marker,
+/// or `None` when the image stops before it (cut off in transit).
+///
+/// Walks the marker segments from the start (ITU-T T.81 Annex B): each
+/// segment's length is skipped, so bytes inside metadata (an EXIF
+/// thumbnail is a whole JPEG) are never taken for markers; after each
+/// start-of-scan the entropy-coded data is read until the next marker
+/// (`FF` followed by neither `00` stuffing nor a restart marker). A
+/// progressive JPEG has several scans; the first `FF D9` found between
+/// segments is the image's end. Whatever follows (the video of a motion
+/// photo, an MPF gain map, a camera trailer) is left out, whatever bytes
+/// it holds.
+fn jpeg_image_end(bytes: &[u8]) -> Option<&[u8]> {
+    let mut pos = 2; // after SOI (FF D8), checked by `sniff`
+    loop {
+        // A marker: FF, optional FF fill bytes, the code.
+        if *bytes.get(pos)? != 0xFF {
+            return None;
+        }
+        while *bytes.get(pos)? == 0xFF {
+            pos += 1;
+        }
+        let code = *bytes.get(pos)?;
+        pos += 1;
+        match code {
+            0xD9 => return bytes.get(..pos),
+            // Standalone markers without a length.
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {}
+        }
+        let len = usize::from(u16::from_be_bytes([*bytes.get(pos)?, *bytes.get(pos + 1)?]));
+        if len < 2 {
+            return None;
+        }
+        pos = pos.checked_add(len)?;
+        if code == 0xDA {
+            // Entropy-coded data up to the next real marker.
+            loop {
+                let ff = pos + bytes.get(pos..)?.iter().position(|b| *b == 0xFF)?;
+                match *bytes.get(ff + 1)? {
+                    0x00 | 0xD0..=0xD7 | 0xFF => pos = ff + 1,
+                    _ => {
+                        pos = ff;
+                        break;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -151,20 +222,23 @@ fn fit(w: u32, h: u32, side: u32) -> (u32, u32) {
     }
 }
 
-fn resize_jpeg(rgb: &[u8], w: u32, h: u32, side: u32, quality: u8) -> std::result::Result<Vec<u8>, String> {
-    let (tw, th) = fit(w, h, side);
-    let pixels = if (tw, th) == (w, h) {
-        rgb.to_vec()
-    } else {
-        let src = Image::from_vec_u8(w, h, rgb.to_vec(), PixelType::U8x3).map_err(|e| e.to_string())?;
-        let mut dst = Image::new(tw, th, PixelType::U8x3);
-        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(fast_image_resize::FilterType::Lanczos3));
-        Resizer::new().resize(&src, &mut dst, &options).map_err(|e| e.to_string())?;
-        dst.into_vec()
-    };
-    let mut out = Vec::with_capacity(pixels.len() / 8);
+/// `rgb` (`w`×`h`, 3 bytes a pixel) resized to `to` with Lanczos3, or
+/// copied when the size stays.
+fn resize(rgb: &[u8], w: u32, h: u32, to: (u32, u32)) -> std::result::Result<Vec<u8>, String> {
+    if to == (w, h) {
+        return Ok(rgb.to_vec());
+    }
+    let src = ImageRef::new(w, h, rgb, PixelType::U8x3).map_err(|e| e.to_string())?;
+    let mut dst = Image::new(to.0, to.1, PixelType::U8x3);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(fast_image_resize::FilterType::Lanczos3));
+    Resizer::new().resize(&src, &mut dst, &options).map_err(|e| e.to_string())?;
+    Ok(dst.into_vec())
+}
+
+fn encode_jpeg(rgb: &[u8], w: u32, h: u32, quality: u8) -> std::result::Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(rgb.len() / 8);
     JpegEncoder::new_with_quality(&mut out, quality)
-        .encode(&pixels, tw, th, image::ExtendedColorType::Rgb8)
+        .encode(rgb, w, h, image::ExtendedColorType::Rgb8)
         .map_err(|e| e.to_string())?;
     Ok(out)
 }
@@ -215,11 +289,39 @@ mod tests {
     #[test]
     fn truncated_jpegs_are_incomplete() {
         let whole = jpeg(64, 64);
-        assert!(jpeg_is_complete(&whole));
-        assert!(!jpeg_is_complete(&whole[..whole.len() - 10]));
-        let mut trailer = whole.clone();
-        trailer.extend_from_slice(b"camera trailer");
-        assert!(jpeg_is_complete(&trailer));
+        assert_eq!(jpeg_image_end(&whole), Some(&whole[..]));
+        for cut in [whole.len() - 10, whole.len() - 1, 20, 3] {
+            assert_eq!(jpeg_image_end(&whole[..cut]), None, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn the_image_ends_at_its_own_end_whatever_follows() {
+        let whole = jpeg(64, 64);
+        // A motion photo's video holding a start-of-scan marker and no
+        // end-of-image: the old whole-file check refused this.
+        let mut motion = whole.clone();
+        motion.extend_from_slice(b"\x00\x00\x00\x18ftypmp42\xFF\xDA\x00\x08video data\xFF\xDAmore");
+        assert_eq!(jpeg_image_end(&motion), Some(&whole[..]));
+        assert!(process(&motion).is_ok());
+        // Another JPEG appended (a gain map) ends nothing early.
+        let mut two = whole.clone();
+        two.extend_from_slice(&jpeg(8, 8));
+        assert_eq!(jpeg_image_end(&two), Some(&whole[..]));
+    }
+
+    #[test]
+    fn transparency_is_composited_on_white() {
+        // Half transparent red, fully transparent, opaque black.
+        let img = image::RgbaImage::from_fn(3, 1, |x, _| match x {
+            0 => image::Rgba([255, 0, 0, 128]),
+            1 => image::Rgba([0, 0, 0, 0]),
+            _ => image::Rgba([0, 0, 0, 255]),
+        });
+        let rgb = flatten_on_white(DynamicImage::ImageRgba8(img));
+        assert_eq!(rgb.get_pixel(0, 0).0, [255, 127, 127]);
+        assert_eq!(rgb.get_pixel(1, 0).0, [255, 255, 255], "transparent is white, not black");
+        assert_eq!(rgb.get_pixel(2, 0).0, [0, 0, 0]);
     }
 
     #[test]

@@ -101,7 +101,7 @@ impl Modify for BearerAuth {
         rest::admin::change_staff, rest::admin::settings, rest::admin::update_settings, rest::admin::audit,
         rest::admin::scorecards, rest::admin::butler_scorecard, rest::admin::my_butler,
         rest::uploads::upload,
-        rest::repairs::categories, rest::repairs::create, rest::repairs::list, rest::repairs::detail,
+        rest::repairs::categories, rest::repairs::rating_tags, rest::repairs::create, rest::repairs::list, rest::repairs::detail,
         rest::repairs::act, rest::repairs::rate, rest::repairs::assignable,
         rest::help::press, rest::help::list, rest::help::detail, rest::help::act, rest::help::check_in,
         rest::help::pair_device, rest::help::devices, rest::help::revoke_device,
@@ -114,7 +114,7 @@ impl Modify for BearerAuth {
         rest::notices::cancel_rsvp, rest::notices::attendees,
         crate::stream::stream,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, app::model::keys::JobListScope, app::model::keys::JobListStatus)),
     tags(
         (name = "sessions", description = "Sign-in, WeChat-style login, the caller"),
         (name = "community", description = "Buildings, units, butlers"),

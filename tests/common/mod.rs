@@ -357,7 +357,7 @@ pub struct SseClient {
 }
 
 impl SseClient {
-    fn new(res: reqwest::Response) -> Self {
+    pub fn new(res: reqwest::Response) -> Self {
         use futures::StreamExt;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let task = tokio::spawn(async move {

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::model::{
     AppError, BuildingRef, Msg, Role, StaffRef, UnitRef,
-    help::{CheckInFollowUp, ElderHome, ElderInfo, ElderSettings, EmergencyContact, FOLLOW_UP_RESULTS},
+    help::{CheckInFollowUp, ElderHome, ElderInfo, ElderSettings, EmergencyContact},
     phone,
     time::{local_date, local_instant},
 };
@@ -258,7 +258,7 @@ impl Backend {
     ) -> Result<()> {
         actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
         let person = self.resident_in_reach(actor, user_id).await?;
-        if !FOLLOW_UP_RESULTS.iter().any(|(k, _)| *k == result) {
+        if crate::model::keys::CheckInResult::parse(result).is_none() {
             return Err(AppError::invalid("result", Msg::ErrBadRequest).into());
         }
         let note = clean::optional_block("note", Some(note), 500)?;

@@ -16,7 +16,9 @@ use crate::model::Role;
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FollowUp {
     pub id: String,
+    #[schema(value_type = crate::model::keys::FollowUpReason)]
     pub reason: String,
+    #[schema(value_type = crate::model::keys::FollowUpStatus)]
     pub status: String,
     pub repair_id: Option<String>,
     pub unit: Option<String>,

@@ -36,6 +36,7 @@ pub mod state;
 pub mod unit_import;
 pub mod web;
 pub mod wechat;
+pub mod wechat_fields;
 
 pub use error::{Error, Result};
 pub use policy::Actor;

@@ -25,13 +25,13 @@ use crate::model::{
     AppError, BuildingRef, ErrorCode, Msg, Role, StaffRef, UnitRef,
     job::{
         ActionInput, Assignable, CategoryInfo, ClockFacts, Job, JobSummary, NewRepair, PersonRef, Photo, Rating,
-        RatingInput, TimelineEntry,
+        RatingInput, RatingTagInfo, TimelineEntry,
     },
     live::EventKind,
     phone,
     repair::{
         self, AUTO_CONFIRM_HOURS, Category, JobAction, JobState, JobStatus, MAX_DESCRIPTION, MAX_PHOTOS, Party,
-        RATING_TAGS, Refusal, Urgency,
+        RatingTag, Refusal, Urgency,
     },
     sla::{ClockState, SlaSettings},
 };
@@ -442,6 +442,11 @@ impl Backend {
                 default_urgency: c.default_urgency(),
             })
             .collect()
+    }
+
+    /// The tags a rating may carry, with their labels in `lang`.
+    pub fn rating_tags(&self, lang: crate::model::Lang) -> Vec<RatingTagInfo> {
+        RatingTag::ALL.into_iter().map(|t| RatingTagInfo { key: t, name: t.label().text(lang).to_string() }).collect()
     }
 
     /// The SLA targets of a community (the defaults when never set).
@@ -899,8 +904,12 @@ impl Backend {
         if !(1..=5).contains(&input.stars) {
             return Err(AppError::invalid("stars", Msg::ErrStars).into());
         }
-        if input.tags.len() > RATING_TAGS.len() || input.tags.iter().any(|t| !RATING_TAGS.iter().any(|(k, _)| k == t)) {
-            return Err(AppError::invalid("tags", Msg::ErrTags).into());
+        let mut tags: Vec<String> = Vec::new();
+        for t in &input.tags {
+            let tag = RatingTag::from_input(t).ok_or_else(|| AppError::invalid("tags", Msg::ErrTags))?;
+            if !tags.iter().any(|k| k == tag.as_str()) {
+                tags.push(tag.as_str().to_string());
+            }
         }
         let comment = clean::optional_block("comment", input.comment.as_deref(), 500)?;
         let mut res =
@@ -947,7 +956,7 @@ impl Backend {
             .bind(("rater", rid("user", &actor.user_id)))
             .bind(("rater_name", actor.name.clone()))
             .bind(("stars", stars))
-            .bind(("tags", input.tags.clone()))
+            .bind(("tags", tags.clone()))
             .bind(("comment", comment.clone()))
             .bind(("from", job.status.clone()))
             .bind(("now", now)))
@@ -962,7 +971,7 @@ impl Backend {
         if let Some(updated) = self.load_job(id).await? {
             self.announce_job(&updated, "rated");
         }
-        Ok(Rating { id: rating_id, stars: stars as u8, tags: input.tags, comment, at: now })
+        Ok(Rating { id: rating_id, stars: stars as u8, tags, comment, at: now })
     }
 
     /// Tells everyone concerned that a job changed.

@@ -32,10 +32,7 @@ use super::{
     people::key,
     policy::Actor,
 };
-use crate::model::{AppError, ErrorCode, Msg};
-
-/// The messages worth a consent, with the template each is sent with.
-pub const TEMPLATE_KEYS: [&str; 4] = ["job_assigned", "job_resolved", "visitor_arrived", "help_acknowledged"];
+use crate::model::{AppError, ErrorCode, Msg, keys::TemplateKey};
 
 /// Where and how to reach the identity provider and message API.
 #[derive(Clone, Debug, Default)]
@@ -43,7 +40,7 @@ pub struct WeChatConfig {
     pub api_base: String,
     pub appid: String,
     pub secret: String,
-    /// `key → template id` (keys from [`TEMPLATE_KEYS`]).
+    /// `key → template id` (keys from [`TemplateKey`]).
     pub templates: Vec<(String, String)>,
 }
 
@@ -53,7 +50,7 @@ impl WeChatConfig {
         spec.split(',')
             .filter_map(|pair| pair.split_once('='))
             .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-            .filter(|(k, v)| TEMPLATE_KEYS.contains(&k.as_str()) && !v.is_empty())
+            .filter(|(k, v)| TemplateKey::parse(k).is_some() && !v.is_empty())
             .collect()
     }
 
@@ -275,17 +272,9 @@ impl WeChat {
 
     /// Sends one subscribe message (WeChat's `subscribeMessage.send`).
     pub async fn send(&self, openid: &str, template_id: &str, data: &serde_json::Value) -> Attempt {
-        let fields: serde_json::Map<String, serde_json::Value> = data
-            .as_object()
-            .map(|o| {
-                o.iter()
-                    .map(|(k, v)| {
-                        (k.clone(), json!({ "value": v.as_str().map_or_else(|| v.to_string(), str::to_string) }))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let fields = serde_json::Value::Object(fields);
+        // Shaped here, at sending, so that messages queued by an older
+        // version are shaped too.
+        let fields = super::wechat_fields::shape_data(data);
         let mut token = match self.access_token().await {
             Ok(t) => t,
             Err(reason) => return Attempt::Retry(reason),
@@ -408,7 +397,7 @@ impl Backend {
     /// reports what the person accepted in `wx.requestSubscribeMessage`).
     pub async fn add_consents(&self, actor: &Actor, templates: &[String]) -> Result<Vec<(String, i64)>> {
         for t in templates {
-            if !TEMPLATE_KEYS.contains(&t.as_str()) {
+            if TemplateKey::parse(t).is_none() {
                 return Err(AppError::invalid("templates", Msg::ErrBadRequest).into());
             }
         }
@@ -469,7 +458,7 @@ pub struct SubscribeMessage<'a> {
     pub community: &'a str,
     /// Who receives it (when they bound WeChat and gave a consent).
     pub user: &'a str,
-    /// One of [`TEMPLATE_KEYS`].
+    /// One of [`TemplateKey`]'s keys.
     pub key: &'static str,
     /// The template's fields, e.g. `{"thing1": "...", "time2": "..."}`.
     pub data: serde_json::Value,

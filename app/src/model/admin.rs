@@ -25,8 +25,10 @@ pub struct StaffMember {
     pub name: String,
     /// Masked in the list.
     pub phone: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::Role))]
     pub role: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<crate::model::Trade>))]
     pub trades: Vec<String>,
     #[serde(default)]
     pub gate: Option<String>,
@@ -40,11 +42,12 @@ pub struct StaffMember {
 pub struct NewPerson {
     pub name: String,
     pub phone: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::Role))]
     pub role: String,
     /// Initial password; the person changes it later.
     pub password: String,
     #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_TRADES }>")]
-    #[cfg_attr(feature = "ssr", schema(max_items = 10))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<crate::model::Trade>, max_items = 10))]
     pub trades: Vec<String>,
     #[serde(default)]
     pub gate: Option<String>,
@@ -62,6 +65,7 @@ pub struct StaffChange {
     pub on_duty: Option<bool>,
     #[serde(default, deserialize_with = "super::bounded::opt_at_most::<_, _, { super::bounded::MAX_TRADES }>")]
     #[cfg_attr(feature = "ssr", schema(max_items = 10))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Vec<crate::model::Trade>>))]
     pub trades: Option<Vec<String>>,
     #[serde(default)]
     pub gate: Option<String>,
@@ -71,6 +75,7 @@ pub struct StaffChange {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub actor: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::keys::AuditAction))]
     pub action: String,
     pub target: String,
     pub detail: String,
@@ -104,15 +109,14 @@ pub struct SkippedLine {
     pub text: String,
 }
 
-/// Why a line of an import created nothing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ImportSkip {
-    /// The unit already exists.
-    Exists,
-    /// The same unit appears on an earlier line of the file.
-    Duplicate,
+crate::closed_set! {
+    /// Why a line of an import created nothing.
+    pub enum ImportSkip {
+        /// The unit already exists.
+        Exists = "exists",
+        /// The same unit appears on an earlier line of the file.
+        Duplicate = "duplicate",
+    }
 }
 
 impl ImportSkip {

@@ -258,6 +258,7 @@ pub struct HelpCall {
 pub struct HelpEntry {
     pub seq: u32,
     /// `pressed`, an action name, `escalated_staff`, `notified_contacts`.
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::keys::HelpEntryAction))]
     pub action: String,
     pub actor_name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -269,8 +270,10 @@ pub struct HelpEntry {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HelpActionInput {
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::help::HelpAction))]
     pub action: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<crate::model::help::Outcome>))]
     pub outcome: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
@@ -291,6 +294,7 @@ pub struct EmergencyContact {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CheckInFollowUp {
     /// `reached_ok`, `visited_ok`, `not_reached`, `needs_help`.
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::keys::CheckInResult))]
     pub result: String,
     #[serde(default)]
     pub note: String,
@@ -298,12 +302,16 @@ pub struct CheckInFollowUp {
     pub at: DateTime<Utc>,
 }
 
-pub const FOLLOW_UP_RESULTS: [(&str, Msg); 4] = [
-    ("reached_ok", Msg::FuReachedOk),
-    ("visited_ok", Msg::FuVisitedOk),
-    ("not_reached", Msg::FuNotReached),
-    ("needs_help", Msg::FuNeedsHelp),
-];
+impl super::keys::CheckInResult {
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::ReachedOk => Msg::FuReachedOk,
+            Self::VisitedOk => Msg::FuVisitedOk,
+            Self::NotReached => Msg::FuNotReached,
+            Self::NeedsHelp => Msg::FuNeedsHelp,
+        }
+    }
+}
 
 /// A resident as the butler's elder list shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -115,8 +115,8 @@ messages! {
     ErrRequired => "此项必填", "This field is required.";
     ErrTooLong => "内容过长", "That is too long.";
     ErrPhotoEmpty => "没有收到照片", "No photo was received.";
-    ErrPhotoTooBig => "照片不能超过 15 MB", "A photo may be at most 15 MB.";
-    ErrPhotoTooManyPixels => "照片像素过多（最多 5000 万像素）", "The photo has too many pixels (at most 50 megapixels).";
+    ErrPhotoTooBig => "照片不能超过 25 MB", "A photo may be at most 25 MB.";
+    ErrPhotoTooManyPixels => "照片像素过多（最多 6400 万像素）：请在相机里关闭 1 亿/2 亿像素模式后再拍", "The photo has too many pixels (at most 64 megapixels): switch off the 108/200-megapixel mode and take it again.";
     ErrPhotoType => "只支持 JPG、PNG、WebP 格式的照片", "Only JPG, PNG and WebP photos are accepted.";
     ErrPhotoHeic => "暂不支持 HEIC 格式。请在相机设置中选择“兼容性最佳”，或截图后再上传", "HEIC photos are not supported yet. Set the camera to “Most Compatible”, or upload a screenshot.";
     ErrPhotoBroken => "照片已损坏，无法读取", "The photo is damaged and cannot be read.";

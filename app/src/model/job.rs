@@ -41,11 +41,13 @@ pub struct TimelineEntry {
     pub seq: u32,
     /// `submitted` for the report itself, else a [`JobAction`] name,
     /// `rated` or `auto_confirm`.
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::keys::TimelineAction))]
     pub action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_status: Option<JobStatus>,
     pub to_status: JobStatus,
     pub actor_name: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::keys::ActorRole))]
     pub actor_role: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
@@ -65,6 +67,7 @@ pub struct Rating {
     pub id: String,
     pub stars: u8,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<crate::model::repair::RatingTag>))]
     pub tags: Vec<String>,
     #[serde(default)]
     pub comment: String,
@@ -162,11 +165,13 @@ pub struct Job {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewRepair {
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::repair::Category))]
     pub category: String,
     #[serde(default)]
     pub description: Option<String>,
     /// May only raise the category's suggested urgency.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<crate::model::repair::Urgency>))]
     pub urgency: Option<String>,
     #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_PHOTO_IDS }>")]
     #[cfg_attr(feature = "ssr", schema(max_items = 12))]
@@ -177,6 +182,7 @@ pub struct NewRepair {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ActionInput {
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::repair::JobAction))]
     pub action: String,
     #[serde(default)]
     pub note: Option<String>,
@@ -195,7 +201,7 @@ pub struct ActionInput {
 pub struct RatingInput {
     pub stars: i64,
     #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_TAGS }>")]
-    #[cfg_attr(feature = "ssr", schema(max_items = 10))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<crate::model::repair::RatingTag>, max_items = 10))]
     pub tags: Vec<String>,
     #[serde(default)]
     pub comment: Option<String>,
@@ -211,13 +217,24 @@ pub struct CategoryInfo {
     pub default_urgency: Urgency,
 }
 
+/// `GET /api/v1/rating-tags`: a tag a rating may carry, with its label in
+/// the caller's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RatingTagInfo {
+    pub key: super::repair::RatingTag,
+    pub name: String,
+}
+
 /// A worker the butler can assign, with their open load.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Assignable {
     pub id: String,
     pub name: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::Role))]
     pub role: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<crate::model::Trade>))]
     pub trades: Vec<String>,
     pub open_jobs: u32,
 }

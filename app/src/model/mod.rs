@@ -9,6 +9,7 @@ pub mod error;
 pub mod help;
 pub mod i18n;
 pub mod job;
+pub mod keys;
 pub mod live;
 pub mod notice;
 pub mod pass;

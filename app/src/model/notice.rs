@@ -71,6 +71,7 @@ pub struct Announcement {
 pub struct NewAnnouncement {
     pub title: String,
     pub body: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::notice::NoticeCategory))]
     pub category: String,
     #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_BUILDINGS }>")]
     #[cfg_attr(feature = "ssr", schema(max_items = 200))]
@@ -119,6 +120,7 @@ pub struct Activity {
     pub rsvp_deadline: Option<DateTime<Utc>>,
     /// The caller's RSVP: `going`, `waitlisted`, or none.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<crate::model::keys::RsvpState>))]
     pub my_status: Option<String>,
     #[serde(default)]
     pub my_headcount: Option<u32>,
@@ -145,6 +147,7 @@ pub struct NewActivity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RsvpStatus {
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::keys::RsvpState))]
     pub status: String,
     pub headcount: u32,
 }
@@ -156,6 +159,7 @@ pub struct Attendee {
     pub unit: String,
     pub phone: String,
     pub headcount: u32,
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::keys::RsvpState))]
     pub status: String,
     pub at: DateTime<Utc>,
 }

@@ -207,6 +207,7 @@ pub struct WalkIn {
     pub unit: UnitRef,
     pub gate: String,
     /// `pending`, `approved`, `denied`.
+    #[cfg_attr(feature = "ssr", schema(value_type = crate::model::keys::WalkInStatus))]
     pub status: String,
     #[serde(default)]
     pub decided_by: Option<String>,

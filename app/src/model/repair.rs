@@ -415,15 +415,62 @@ pub const MAX_PHOTOS: usize = 6;
 /// Longest description accepted.
 pub const MAX_DESCRIPTION: usize = 1000;
 
-/// Quick tags a resident can add to a rating.
-pub const RATING_TAGS: [(&str, Msg); 6] = [
-    ("fast", Msg::TagFast),
-    ("polite", Msg::TagPolite),
-    ("tidy", Msg::TagTidy),
-    ("fixed_first_time", Msg::TagFixedFirstTime),
-    ("slow", Msg::TagSlow),
-    ("not_fixed", Msg::TagNotFixed),
-];
+/// Quick tags a resident can add to a rating (`GET /api/v1/rating-tags`
+/// lists them with their labels).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RatingTag {
+    Fast,
+    Polite,
+    Tidy,
+    FixedFirstTime,
+    Slow,
+    NotFixed,
+}
+
+impl RatingTag {
+    pub const ALL: [RatingTag; 6] =
+        [Self::Fast, Self::Polite, Self::Tidy, Self::FixedFirstTime, Self::Slow, Self::NotFixed];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Fast => "fast",
+            Self::Polite => "polite",
+            Self::Tidy => "tidy",
+            Self::FixedFirstTime => "fixed_first_time",
+            Self::Slow => "slow",
+            Self::NotFixed => "not_fixed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// A tag as a client may send it: its key, or its label in either
+    /// language (`响应快`, `Quick`), as a mini-program showing the labels
+    /// would.
+    pub fn from_input(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::parse(s).or_else(|| {
+            Self::ALL.into_iter().find(|t| {
+                [super::Lang::Zh, super::Lang::En].into_iter().any(|l| t.label().text(l).eq_ignore_ascii_case(s))
+            })
+        })
+    }
+
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Fast => Msg::TagFast,
+            Self::Polite => Msg::TagPolite,
+            Self::Tidy => Msg::TagTidy,
+            Self::FixedFirstTime => Msg::TagFixedFirstTime,
+            Self::Slow => Msg::TagSlow,
+            Self::NotFixed => Msg::TagNotFixed,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

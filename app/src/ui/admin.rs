@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     api::admin::{get_my_butler, get_settings, list_audit, list_buildings, list_scorecards, list_staff},
-    model::{Me, Msg, Role, Trade, time::format_local},
+    model::{Me, Msg, Role, Trade, admin::ImportSkip, time::format_local},
 };
 
 fn query(name: &str) -> Option<String> {
@@ -21,7 +21,37 @@ fn query(name: &str) -> Option<String> {
 }
 
 fn error_notice() -> impl IntoView {
-    query("error").and_then(|e| msg_from_query(&e)).map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })
+    let detail = query("detail").filter(|d| d.starts_with("line"));
+    query("error").and_then(|e| msg_from_query(&e)).map(|m| {
+        view! { <p class="notice error" role="alert">{t(m)}{detail.map(|d| format!(" ({d})"))}</p> }
+    })
+}
+
+/// The result of the last unit import, from the redirect's query:
+/// `imported=2&skipped=1&skip=3:exists,4:duplicate` (at most 100 lines
+/// named; the API's answer lists them all).
+fn import_report() -> impl IntoView {
+    let created = query("imported")?;
+    let skipped = query("skipped").unwrap_or_default();
+    let lines: Vec<(String, Option<ImportSkip>)> = query("skip")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|p| p.split_once(':'))
+        .map(|(line, why)| (line.to_string(), ImportSkip::parse(why)))
+        .collect();
+    Some(view! {
+        <section class="notice ok" role="status" id="import-report">
+            <p>{t(Msg::ImportDone)}{format!(": {created}")}" · "{t(Msg::ImportSkippedLines)}{format!(": {skipped}")}</p>
+            {(!lines.is_empty()).then(|| view! {
+                <table>
+                    <thead><tr><th>{t(Msg::ImportLine)}</th><th>{t(Msg::ImportReason)}</th></tr></thead>
+                    <tbody>{lines.into_iter().map(|(line, why)| view! {
+                        <tr><td>{line}</td><td>{why.map(|w| t(w.label())).unwrap_or_default()}</td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+            })}
+        </section>
+    })
 }
 
 #[component]
@@ -33,6 +63,7 @@ pub fn BuildingsPage() -> impl IntoView {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardBuildings)}</h1>
                 {error_notice()}
+                {import_report()}
                 <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
                     {move || Suspend::new(async move {
                         let (list, people) = (buildings.await, staff.await.unwrap_or_default());
@@ -116,7 +147,7 @@ pub fn StaffPage() -> impl IntoView {
                 <h2>{t(Msg::AddPerson)}</h2>
                 <form method="post" action="/forms/staff" class="stack">
                     <input name="name" required maxlength="50" placeholder=t(Msg::ContactName) aria-label=t(Msg::ContactName)/>
-                    <input name="phone" type="tel" required maxlength="20" placeholder=t(Msg::Phone) aria-label=t(Msg::Phone)/>
+                    <input name="phone" type="tel" required maxlength="32" placeholder=t(Msg::Phone) aria-label=t(Msg::Phone)/>
                     <select name="role" aria-label=t(Msg::Role)>
                         {Role::ALL.into_iter().filter(|r| *r != Role::Resident).map(|r| view! { <option value=r.as_str()>{t(r.label())}</option> }).collect_view()}
                     </select>

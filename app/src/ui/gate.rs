@@ -184,7 +184,7 @@ pub fn WalkInPage() -> impl IntoView {
                     <label for="visitor_name">{t(Msg::VisitorName)}</label>
                     <input id="visitor_name" name="visitor_name" required maxlength="30"/>
                     <label for="visitor_phone">{t(Msg::VisitorPhoneOptional)}</label>
-                    <input id="visitor_phone" name="visitor_phone" type="tel" maxlength="20"/>
+                    <input id="visitor_phone" name="visitor_phone" type="tel" maxlength="32"/>
                     <label for="unit">{t(Msg::VisitingUnit)}</label>
                     <select id="unit" name="unit" required>
                         <Suspense fallback=|| view! { <option value="">{t(Msg::Loading)}</option> }>

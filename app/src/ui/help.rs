@@ -16,7 +16,8 @@ use crate::{
     api::help::{elder_list, get_help_call, help_calls},
     model::{
         Me, Msg,
-        help::{ElderInfo, FOLLOW_UP_RESULTS, HelpAction, HelpCall, HelpStatus, Outcome},
+        help::{ElderInfo, HelpAction, HelpCall, HelpStatus, Outcome},
+        keys::CheckInResult,
         time::{format_local, format_local_hm},
     },
 };
@@ -271,13 +272,13 @@ fn ElderRow(e: ElderInfo) -> impl IntoView {
                 (None, false) => view! { <p class="muted">{t(Msg::NotYetCheckedIn)}</p> }.into_any(),
             })}
             {e.follow_up.clone().map(|f| {
-                let label = FOLLOW_UP_RESULTS.iter().find(|(k, _)| *k == f.result).map(|(_, m)| t(*m)).unwrap_or_default();
+                let label = CheckInResult::parse(&f.result).map(|r| t(r.label())).unwrap_or_default();
                 view! { <p class="muted">{label} " · " {f.by.clone()} " " {format_local_hm(f.at)} " " {f.note.clone()}</p> }
             })}
             {(e.overdue && e.follow_up.is_none()).then(|| view! {
                 <form method="post" action=format!("/forms/elders/{}/follow-up", e.id) class="action-form">
                     <select name="result" aria-label=t(Msg::Outcome)>
-                        {FOLLOW_UP_RESULTS.iter().map(|(k, m)| view! { <option value=*k>{t(*m)}</option> }).collect_view()}
+                        {CheckInResult::ALL.iter().map(|r| view! { <option value=r.as_str()>{t(r.label())}</option> }).collect_view()}
                     </select>
                     <input name="note" maxlength="200" placeholder=t(Msg::NoteOptional) aria-label=t(Msg::NoteOptional)/>
                     <button type="submit" class="primary">{t(Msg::Record)}</button>
@@ -305,7 +306,7 @@ fn ElderRow(e: ElderInfo) -> impl IntoView {
                     <label>{t(Msg::EmergencyContact)}</label>
                     <input name="contact_name" maxlength="50" placeholder=t(Msg::ContactName) aria-label=t(Msg::ContactName)
                         value=contact.as_ref().map(|c| c.name.clone()).unwrap_or_default()/>
-                    <input name="contact_phone" type="tel" maxlength="20" placeholder=t(Msg::Phone) aria-label=t(Msg::Phone)
+                    <input name="contact_phone" type="tel" maxlength="32" placeholder=t(Msg::Phone) aria-label=t(Msg::Phone)
                         value=contact.as_ref().map(|c| c.phone.clone()).unwrap_or_default()/>
                     <input name="contact_relation" maxlength="20" placeholder=t(Msg::ContactRelation) aria-label=t(Msg::ContactRelation)
                         value=contact.as_ref().map(|c| c.relation.clone()).unwrap_or_default()/>

@@ -32,8 +32,8 @@ pub fn LoginPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next/>
                 {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
                 <label for="phone">{t(Msg::Phone)}</label>
-                <input id="phone" name="phone" type="tel" inputmode="numeric" autocomplete="username"
-                    required maxlength="20" value=phone/>
+                <input id="phone" name="phone" type="tel" autocomplete="username"
+                    required maxlength="32" value=phone/>
                 <label for="password">{t(Msg::Password)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password"
                     required maxlength="256"/>

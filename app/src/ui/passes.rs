@@ -91,7 +91,7 @@ pub fn NewPassPage() -> impl IntoView {
                     <label for="visitor_name">{t(Msg::VisitorName)}</label>
                     <input id="visitor_name" name="visitor_name" required maxlength="30" autocomplete="off"/>
                     <label for="visitor_phone">{t(Msg::VisitorPhoneOptional)}</label>
-                    <input id="visitor_phone" name="visitor_phone" type="tel" inputmode="numeric" maxlength="20"/>
+                    <input id="visitor_phone" name="visitor_phone" type="tel" maxlength="32" autocomplete="off"/>
                     <label for="purpose">{t(Msg::PurposeOptional)}</label>
                     <input id="purpose" name="purpose" maxlength="100"/>
                     <label for="days">{t(Msg::ValidFor)}</label>
@@ -107,7 +107,7 @@ pub fn NewPassPage() -> impl IntoView {
                         {[2u32, 5, 10, MAX_ENTRIES].into_iter().map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
                     </select>
                     <label for="plate">{t(Msg::PlateOptional)}</label>
-                    <input id="plate" name="plate" maxlength="10" placeholder="粤B12345" autocomplete="off"/>
+                    <input id="plate" name="plate" maxlength="16" placeholder="粤B12345" autocomplete="off" autocapitalize="characters"/>
                     <button type="submit" class="primary big">{t(Msg::CreatePass)}</button>
                 </form>
             </Page>

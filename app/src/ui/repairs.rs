@@ -19,7 +19,7 @@ use crate::{
     model::{
         Me, Msg, Role,
         job::{ClockFacts, Job, JobSummary, TimelineEntry},
-        repair::{Category, JobAction, JobStatus, RATING_TAGS, Urgency},
+        repair::{Category, JobAction, JobStatus, RatingTag, Urgency},
         sla::{ClockState, format_duration},
         time::{format_local, format_local_hm},
     },
@@ -575,8 +575,8 @@ fn RatingForm(id: String) -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <fieldset class="tags">
-                {RATING_TAGS.iter().map(|(key, label)| view! {
-                    <label class="tag"><input type="checkbox" name="tags" value=*key/>{t(*label)}</label>
+                {RatingTag::ALL.iter().map(|tag| view! {
+                    <label class="tag"><input type="checkbox" name="tags" value=tag.as_str()/>{t(tag.label())}</label>
                 }).collect_view()}
             </fieldset>
             <textarea name="comment" rows="2" maxlength="500" placeholder=t(Msg::CommentOptional) aria-label=t(Msg::CommentOptional)></textarea>

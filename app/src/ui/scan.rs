@@ -1,7 +1,11 @@
 //! QR scanning in the browser (hydrate only): camera frames or a chosen
 //! photo are drawn to a canvas and read by the browser's `BarcodeDetector`
-//! when it has one, else by `rqrr` compiled into the WASM. A code read
-//! sends the guard to `/gate?q=<what it says>`.
+//! when it has one and it finds a code, else by `rqrr` compiled into the
+//! WASM. Some in-app browsers have a `BarcodeDetector` that finds nothing
+//! (an empty list, no formats, or an error), so its silence is never
+//! trusted. A code shown light-on-dark (a phone in a forced dark mode) is
+//! read by trying the inverted image too. A code read sends the guard to
+//! `/gate?q=<what it says>`.
 
 use leptos::{html, prelude::*};
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,8 +39,8 @@ fn canvas(width: u32, height: u32) -> Option<(web_sys::HtmlCanvasElement, web_sy
     Some((canvas, ctx))
 }
 
-/// The browser's own detector, when it has one.
-async fn native_detect(canvas: &web_sys::HtmlCanvasElement) -> Option<Option<String>> {
+/// The browser's own detector's reading, when it has one that finds a code.
+async fn native_detect(canvas: &web_sys::HtmlCanvasElement) -> Option<String> {
     let window = web_sys::window()?;
     let ctor = js_sys::Reflect::get(&window, &JsValue::from_str("BarcodeDetector")).ok()?;
     let ctor: js_sys::Function = ctor.dyn_into().ok()?;
@@ -50,24 +54,48 @@ async fn native_detect(canvas: &web_sys::HtmlCanvasElement) -> Option<Option<Str
     let found = JsFuture::from(promise).await.ok()?;
     let first = js_sys::Array::from(&found).get(0);
     if first.is_undefined() {
-        return Some(None);
+        return None;
     }
-    Some(js_sys::Reflect::get(&first, &JsValue::from_str("rawValue")).ok()?.as_string())
+    js_sys::Reflect::get(&first, &JsValue::from_str("rawValue")).ok()?.as_string().filter(|t| !t.is_empty())
 }
 
-/// The WASM decoder, for browsers without `BarcodeDetector`.
-fn rqrr_detect(ctx: &web_sys::CanvasRenderingContext2d, width: u32, height: u32) -> Option<String> {
+/// Which shades the WASM decoder tries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shades {
+    /// Dark modules on a light ground, as printed.
+    AsShown,
+    /// Light on dark: the image inverted first.
+    Inverted,
+    Both,
+}
+
+/// The WASM decoder, for browsers whose `BarcodeDetector` is missing or
+/// silent.
+fn rqrr_detect(ctx: &web_sys::CanvasRenderingContext2d, width: u32, height: u32, shades: Shades) -> Option<String> {
     let data = ctx.get_image_data(0.0, 0.0, f64::from(width), f64::from(height)).ok()?.data();
     let (w, h) = (width as usize, height as usize);
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+    let luma = |x: usize, y: usize| -> u8 {
         let i = (y * w + x) * 4;
-        let (r, g, b) = (u32::from(data[i]), u32::from(data[i + 1]), u32::from(data[i + 2]));
-        ((r * 299 + g * 587 + b * 114) / 1000) as u8
-    });
-    img.detect_grids().into_iter().find_map(|g| g.decode().ok().map(|(_, text)| text))
+        let px = |k: usize| u32::from(data.get(i + k).copied().unwrap_or(0));
+        u8::try_from((px(0) * 299 + px(1) * 587 + px(2) * 114) / 1000).unwrap_or(u8::MAX)
+    };
+    let read = |invert: bool| {
+        let mut img =
+            rqrr::PreparedImage::prepare_from_greyscale(
+                w,
+                h,
+                |x, y| if invert { 255 - luma(x, y) } else { luma(x, y) },
+            );
+        img.detect_grids().into_iter().find_map(|g| g.decode().ok().map(|(_, text)| text))
+    };
+    match shades {
+        Shades::AsShown => read(false),
+        Shades::Inverted => read(true),
+        Shades::Both => read(false).or_else(|| read(true)),
+    }
 }
 
-async fn detect(source: &web_sys::HtmlElement, width: u32, height: u32) -> Option<String> {
+async fn detect(source: &web_sys::HtmlElement, width: u32, height: u32, shades: Shades) -> Option<String> {
     let (canvas, ctx) = canvas(width, height)?;
     if let Ok(video) = source.clone().dyn_into::<web_sys::HtmlVideoElement>() {
         ctx.draw_image_with_html_video_element(&video, 0.0, 0.0).ok()?;
@@ -75,8 +103,8 @@ async fn detect(source: &web_sys::HtmlElement, width: u32, height: u32) -> Optio
         ctx.draw_image_with_html_image_element(&image, 0.0, 0.0).ok()?;
     }
     match native_detect(&canvas).await {
-        Some(found) => found,
-        None => rqrr_detect(&ctx, width, height),
+        Some(text) => Some(text),
+        None => rqrr_detect(&ctx, width, height, shades),
     }
 }
 
@@ -105,13 +133,16 @@ pub fn start_camera(video: NodeRef<html::Video>, status: RwSignal<String>) {
         el.set_src_object(Some(&stream));
         let _ = el.play();
         status.set(Msg::Scanning.text(lang).to_string());
-        loop {
+        // Frames alternate between the two shades, so a slow phone spends
+        // one decode per frame rather than two.
+        for frame in 0_u64.. {
             sleep(300).await;
             let (w, h) = (el.video_width(), el.video_height());
             if w == 0 || h == 0 {
                 continue;
             }
-            if let Some(text) = detect(&el, w, h).await {
+            let shades = if frame % 2 == 0 { Shades::AsShown } else { Shades::Inverted };
+            if let Some(text) = detect(&el, w, h, shades).await {
                 for track in stream.get_tracks().iter() {
                     if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
                         track.stop();
@@ -142,7 +173,7 @@ pub fn decode_file(input: NodeRef<html::Input>, status: RwSignal<String>) {
         });
         img.set_src(&url);
         let _ = JsFuture::from(loaded).await;
-        let found = detect(&img, img.natural_width(), img.natural_height()).await;
+        let found = detect(&img, img.natural_width(), img.natural_height(), Shades::Both).await;
         let _ = web_sys::Url::revoke_object_url(&url);
         match found {
             Some(text) => go_check(&text),

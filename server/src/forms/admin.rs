@@ -53,8 +53,22 @@ async fn assign_butler(
 async fn import_units(State(state): State<AppState>, WebUser(actor): WebUser, body: axum::body::Bytes) -> Response {
     let fields = form_fields(&body);
     match state.backend.import_units(&actor, field(&fields, "csv").unwrap_or_default()).await {
-        Ok(_) => Redirect::to("/admin/buildings").into_response(),
-        Err(e) => back_with_error("/admin/buildings", &e.into(), &[]),
+        Ok(report) => {
+            let skip: Vec<String> =
+                report.skipped_lines.iter().take(100).map(|l| format!("{}:{}", l.line, l.reason.as_str())).collect();
+            let to = format!(
+                "/admin/buildings?imported={}&skipped={}&skip={}",
+                report.created,
+                report.skipped,
+                super::urlencode(&skip.join(","))
+            );
+            Redirect::to(&to).into_response()
+        }
+        Err(e) => {
+            let err: AppError = e.into();
+            let detail = err.detail.clone().unwrap_or_default();
+            back_with_error("/admin/buildings", &err, &[("detail", &detail)])
+        }
     }
 }
 

@@ -101,6 +101,23 @@ pub(super) async fn text_part(field: &mut axum::extract::multipart::Field<'_>) -
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// A file part read whole, refused with 413 as soon as it passes `max`
+/// bytes (so one part can never take the whole form's allowance).
+pub(super) async fn file_part(
+    field: &mut axum::extract::multipart::Field<'_>,
+    max: usize,
+) -> Result<Vec<u8>, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| crate::rest::multipart_error(&e))? {
+        if bytes.len() + chunk.len() > max {
+            return Err(AppError::new(app::model::ErrorCode::PayloadTooLarge, app::model::Msg::ErrPhotoTooBig)
+                .with_detail(field.name().unwrap_or_default().to_string()));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
 pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
     fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
 }

@@ -56,16 +56,16 @@ async fn report_repair(State(state): State<AppState>, WebUser(actor): WebUser, m
             }
             continue;
         }
-        let data = match field.bytes().await {
+        let data = match super::file_part(&mut field, app::backend::media::MAX_BYTES).await {
             Ok(d) => d,
-            Err(e) => return back_with_error("/repairs/new", &crate::rest::multipart_error(&e), &[]),
+            Err(e) => return back_with_error("/repairs/new", &e, &[]),
         };
         match name.as_str() {
             "photos" if !data.is_empty() => {
                 if input.photo_ids.len() >= MAX_PHOTOS {
                     return back_with_error("/repairs/new", &AppError::invalid("photos", Msg::ErrTooManyPhotos), &[]);
                 }
-                match state.backend.upload_photo(&actor, data.to_vec()).await {
+                match state.backend.upload_photo(&actor, data).await {
                     Ok(photo) => input.photo_ids.push(photo.id),
                     Err(e) => return back_with_error("/repairs/new", &e.into(), &[]),
                 }

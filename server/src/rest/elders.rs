@@ -70,6 +70,7 @@ pub(crate) async fn set_elder(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct FollowUpBody {
+    #[schema(value_type = app::model::keys::CheckInResult)]
     result: String,
     note: Option<String>,
 }

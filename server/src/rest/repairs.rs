@@ -4,7 +4,7 @@ use app::{
     backend::web,
     model::{
         AppError, Msg,
-        job::{ActionInput, Assignable, CategoryInfo, Job, JobSummary, NewRepair, Rating, RatingInput},
+        job::{ActionInput, Assignable, CategoryInfo, Job, JobSummary, NewRepair, Rating, RatingInput, RatingTagInfo},
     },
 };
 use axum::{
@@ -25,6 +25,7 @@ use crate::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/repair-categories", get(categories))
+        .route("/rating-tags", get(rating_tags))
         .route("/repairs", post(create).get(list))
         .route("/repairs/{id}", get(detail))
         .route("/repairs/{id}/actions", post(act))
@@ -44,6 +45,13 @@ pub(crate) async fn categories(State(state): State<AppState>, headers: HeaderMap
     axum::Json(state.backend.repair_categories(web::lang(&headers)))
 }
 
+/// The tags `POST /repairs/{id}/rating` accepts (`key`), labelled in the
+/// caller's language (`Accept-Language`).
+#[utoipa::path(get, path = "/api/v1/rating-tags", tag = "repairs", responses((status = 200, body = Vec<RatingTagInfo>), crate::openapi::Errors), security(()))]
+pub(crate) async fn rating_tags(State(state): State<AppState>, headers: HeaderMap) -> axum::Json<Vec<RatingTagInfo>> {
+    axum::Json(state.backend.rating_tags(web::lang(&headers)))
+}
+
 #[utoipa::path(post, path = "/api/v1/repairs", tag = "repairs", request_body = NewRepair, responses((status = 201, body = Job), crate::openapi::Errors))]
 pub(crate) async fn create(
     State(state): State<AppState>,
@@ -55,7 +63,9 @@ pub(crate) async fn create(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub(crate) struct ListQuery {
+    #[param(value_type = Option<app::model::keys::JobListScope>)]
     scope: Option<String>,
+    #[param(value_type = Option<app::model::keys::JobListStatus>)]
     status: Option<String>,
     limit: Option<usize>,
     cursor: Option<String>,

@@ -23,7 +23,7 @@ pub const BODY_LIMIT: usize = app::backend::media::MAX_BYTES + 64 * 1024;
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct UploadForm {
-    /// JPEG, PNG or WebP, at most 15 MB and 50 megapixels.
+    /// JPEG, PNG or WebP, at most 25 MB and 64 megapixels.
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
 }

@@ -3,10 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use app::{
-    backend::wechat::{TEMPLATE_KEYS, WeChatLogin},
-    model::Me,
-};
+use app::{backend::wechat::WeChatLogin, model::Me};
 use axum::{Router, extract::State, routing::post};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -86,13 +83,14 @@ pub(crate) async fn bind(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct ConsentBody {
     #[serde(deserialize_with = "app::model::bounded::at_most::<_, _, { app::model::bounded::MAX_TEMPLATES }>")]
-    #[schema(max_items = 10)]
+    #[schema(max_items = 10, value_type = Vec<app::model::keys::TemplateKey>)]
     templates: Vec<String>,
 }
 
 /// Consents left per template (every known template, zero when none).
 fn by_template(list: Vec<(String, i64)>) -> BTreeMap<String, i64> {
-    let mut map: BTreeMap<String, i64> = TEMPLATE_KEYS.iter().map(|k| ((*k).to_string(), 0)).collect();
+    let mut map: BTreeMap<String, i64> =
+        app::model::keys::TemplateKey::ALL.iter().map(|k| (k.as_str().to_string(), 0)).collect();
     map.extend(list);
     map
 }
