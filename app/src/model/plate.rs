@@ -114,7 +114,7 @@ fn civil(rest: &[char]) -> Option<PlateKind> {
     let all_serial = |s: &[char]| s.iter().all(|x| serial(*x));
     let digits = |s: &[char]| s.iter().all(char::is_ascii_digit);
     match rest {
-        [s @ ..] if s.len() == 5 && all_serial(s) => Some(PlateKind::Ordinary),
+        s if s.len() == 5 && all_serial(s) => Some(PlateKind::Ordinary),
         // Small new-energy: a letter A–K (not I), a serial character, four digits.
         [first, second, tail @ ..]
             if tail.len() == 4 && ('A'..='K').contains(first) && *first != 'I' && serial(*second) && digits(tail) =>
