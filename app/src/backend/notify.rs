@@ -175,6 +175,7 @@ impl Sender {
                 Attempt::Sent
             }
             Self::Http { url, client } => {
+                let params = sms_params(params);
                 let body = json!({ "id": m.id, "to": m.recipient, "template": m.template, "params": params, "ref": m.subject });
                 match client.post(url).json(&body).send().await {
                     Err(e) => Attempt::Retry(http_failure(&e).into()),
@@ -182,6 +183,38 @@ impl Sender {
                 }
             }
         }
+    }
+}
+
+/// Longest value of one SMS template variable: Alibaba Cloud's SMS service
+/// takes at most 35 characters per variable (短信服务 › 短信模板规范 ›
+/// 变量规范); a longer one (a long name) refuses the whole message.
+pub const SMS_PARAM_MAX_CHARS: usize = 35;
+
+/// Template variables as a gateway takes them: one line each, at most
+/// [`SMS_PARAM_MAX_CHARS`] characters (shortened with an ellipsis).
+pub fn sms_params(params: &serde_json::Value) -> serde_json::Value {
+    match params {
+        serde_json::Value::Object(o) => serde_json::Value::Object(
+            o.iter()
+                .map(|(k, v)| {
+                    let v = match v.as_str() {
+                        Some(s) => {
+                            let line = crate::model::text::line(s);
+                            let shaped: String = if line.chars().count() > SMS_PARAM_MAX_CHARS {
+                                line.chars().take(SMS_PARAM_MAX_CHARS - 1).chain(['…']).collect()
+                            } else {
+                                line
+                            };
+                            serde_json::Value::String(shaped)
+                        }
+                        None => v.clone(),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -408,6 +441,16 @@ impl Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sms_variables_fit_the_gateway() {
+        let long = "阿".repeat(40);
+        let shaped = sms_params(&json!({ "name": long, "place": "1号楼\n102", "n": 3 }));
+        assert_eq!(shaped["name"].as_str().map(|s| s.chars().count()), Some(SMS_PARAM_MAX_CHARS));
+        assert!(shaped["name"].as_str().is_some_and(|s| s.ends_with('…')));
+        assert_eq!(shaped["place"], "1号楼 102");
+        assert_eq!(shaped["n"], 3);
+    }
 
     #[test]
     fn gateway_answers_are_classified() {

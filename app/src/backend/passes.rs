@@ -178,7 +178,9 @@ enum Credential {
 }
 
 fn credential(input: &str) -> Option<Credential> {
-    let input = input.trim();
+    // What a scanner or a paste hands over may carry invisible characters.
+    let input = crate::model::text::line(input);
+    let input = input.as_str();
     let token = input.rsplit_once("/v/").map_or(input, |(_, t)| t);
     let token = token.split(['?', '#', '/']).next().unwrap_or("");
     if token.len() >= 40 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
