@@ -258,7 +258,12 @@ async fn fake_broken_and_oversized_uploads_are_refused_and_nothing_is_stored() {
         ("bomb.png", png_header_only(20_000, 20_000), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
         ("IMG_1.heic", heic, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media"),
         ("empty.jpg", Vec::new(), StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-        ("huge.jpg", vec![0xFF; linli_media::MAX_BYTES + 1024 * 1024], StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        (
+            "huge.jpg",
+            vec![0xFF; linli_media::MAX_BYTES + 1024 * 1024],
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+        ),
     ];
     for (name, bytes, status, code) in cases {
         let (got, body) = s.upload(&resident, name, bytes).await;
