@@ -195,6 +195,13 @@ async fn every_closed_set_is_listed_as_an_enum() {
         }
     }
     assert!(missing.is_empty(), "closed sets without an enum: {missing:#?}");
+    // The listed values are the wire values (lower-case keys), not the
+    // Rust variant names.
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        for v in schema["enum"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            assert!(!v.chars().any(|c| c.is_ascii_uppercase()), "{name} lists {v:?}, not a wire value");
+        }
+    }
     // The accepted rating tags are listed, with their labels, by the API.
     let (status, tags) = s.get("/api/v1/rating-tags", &s.login(RESIDENT).await).await;
     assert_eq!(status, StatusCode::OK, "{tags}");
