@@ -25,13 +25,13 @@ cargo fmt --all --check
 export RUSTFLAGS="$DEBUG_RUSTFLAGS"
 
 step "lints (server)"
-cargo clippy -p app -p linli-media -p linli-server -p linli-bench --features app/ssr --all-targets -- -D warnings
+cargo clippy -p app -p linli-model -p linli-backend -p linli-media -p linli-server -p linli-bench --features app/ssr --all-targets -- -D warnings
 step "lints (browser)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests"
+cargo test -p linli-model -p linli-backend -p linli-media
 cargo test -p app --features ssr
-cargo test -p linli-media
 cargo test -p linli-server
 
 step "building the app (debug)"

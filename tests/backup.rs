@@ -2,7 +2,7 @@
 //! restored into a fresh database, holds exactly the original data, and a
 //! server started on it carries on where the original was.
 
-use app::backend::{backup, db::Db};
+use linli_backend::{backup, db::Db};
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 
@@ -43,7 +43,7 @@ async fn a_backup_of_the_running_server_restores_to_equal_data() {
     let restored_url = format!("surrealkv://{}", dir.path().join("restored").display());
     backup::restore(&restored_url, &c.db_name, &file).await.unwrap();
     let restored = Db::connect(&restored_url, &c.db_name).await.unwrap();
-    let original = dump(&s.backend.db).await;
+    let original = dump(s.backend.db()).await;
     assert!(original.iter().any(|(t, rows)| t == "repair" && rows.len() == 1));
     assert!(original.iter().any(|(t, rows)| t == "help_call" && rows.len() == 1));
     assert_eq!(dump(&restored).await, original, "every table and row came back");

@@ -29,7 +29,7 @@ async fn scripted_job(
         assert_eq!(status, StatusCode::OK, "{res}");
     }
     s.backend
-        .db
+        .db()
         .query("UPDATE type::record('repair', $id) SET created_at = $c, responded_at = $r, resolved_at = $z")
         .bind(("id", id.clone()))
         .bind(("c", t0))
@@ -56,7 +56,7 @@ async fn scorecards_give_exactly_the_expected_figures() {
     // B: answered after 3 h, fixed after 30 h, reopened once, 2 stars (a follow-up).
     let b = scripted_job(&s, &resident, &butler, t0, 180, 1800).await;
     s.backend
-        .db
+        .db()
         .query("UPDATE type::record('repair', $id) SET reopen_count = 1")
         .bind(("id", b.clone()))
         .await

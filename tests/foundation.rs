@@ -213,8 +213,8 @@ async fn residents_see_their_own_unit_and_nothing_of_other_units_or_communities(
 #[tokio::test]
 async fn seeding_the_demo_twice_changes_nothing() {
     let s = TestServer::start().await;
-    let count = |b: app::backend::Backend| async move {
-        let mut res = b.db.query("SELECT count() AS n FROM user GROUP ALL").await.unwrap();
+    let count = |b: linli_backend::Backend| async move {
+        let mut res = b.db().query("SELECT count() AS n FROM user GROUP ALL").await.unwrap();
         let n: Option<i64> = res.take((0, "n")).unwrap();
         n.unwrap_or(0)
     };

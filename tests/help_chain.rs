@@ -82,7 +82,7 @@ fn lateness(call: &Value, action: &str, secs: i64) -> chrono::Duration {
 async fn notifications(s: &TestServer, subject: &str) -> Vec<Value> {
     let mut res = s
         .backend
-        .db
+        .db()
         .query("SELECT channel, recipient, status, attempts, error FROM notification WHERE subject = $s")
         .bind(("s", subject.to_string()))
         .await
@@ -212,8 +212,12 @@ async fn acknowledged_call(s: &TestServer, elder: &str, key: &str) {
 }
 
 async fn wechat_rows(s: &TestServer) -> Vec<Value> {
-    let mut res =
-        s.backend.db.query("SELECT status, attempts, error FROM notification WHERE channel = 'wechat'").await.unwrap();
+    let mut res = s
+        .backend
+        .db()
+        .query("SELECT status, attempts, error FROM notification WHERE channel = 'wechat'")
+        .await
+        .unwrap();
     res.take(0).unwrap()
 }
 
@@ -272,7 +276,7 @@ async fn no_secret_reaches_a_log_line_or_a_stored_row_after_failed_wechat_calls(
     let mut secrets = vec![SECRET.to_string(), "login-code-7f3a".to_string()];
     secrets.extend(wechat.token_fetches().into_iter().filter_map(|f| f.token));
     let logs = logged();
-    let rows = serde_json::to_string(&dump(&s.backend.db).await).unwrap();
+    let rows = serde_json::to_string(&dump(s.backend.db()).await).unwrap();
     for secret in &secrets {
         assert!(!logs.contains(secret.as_str()), "a log line holds a secret");
         assert!(!rows.contains(secret.as_str()), "a stored row holds a secret");
@@ -455,15 +459,15 @@ async fn the_check_in_deadline_is_announced_to_the_butler_once() {
     let mut other = s.stream(&s.login(BUTLER_B3).await, None).await;
     // Tomorrow at 23:00 (Shanghai), well past the default 10:00: a day the
     // duty running in the background has not announced yet.
-    let tomorrow = app::model::time::local_date(chrono::Utc::now()).succ_opt().unwrap();
-    let late = app::model::time::local_instant(tomorrow, chrono::NaiveTime::from_hms_opt(23, 0, 0).unwrap());
+    let tomorrow = linli_model::time::local_date(chrono::Utc::now()).succ_opt().unwrap();
+    let late = linli_model::time::local_instant(tomorrow, chrono::NaiveTime::from_hms_opt(23, 0, 0).unwrap());
     let announced = s.backend.sweep_check_ins(late).await.unwrap();
     assert_eq!(announced, 1, "the demo elder of 阳光花园 has not checked in");
     let e = butler.next_of("check_in.updated", Duration::from_secs(2)).await.expect("the butler is told");
     assert_eq!(e.data["overdue"], 1);
     assert!(other.next_of("check_in.updated", Duration::from_millis(500)).await.is_none(), "not building 3's butler");
     assert_eq!(s.backend.sweep_check_ins(late).await.unwrap(), 0, "once a day");
-    let early = app::model::time::local_instant(tomorrow, chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap());
+    let early = linli_model::time::local_instant(tomorrow, chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap());
     let (_, fresh) = (s.stop().await, TestServer::start().await);
     assert_eq!(fresh.backend.sweep_check_ins(early).await.unwrap(), 0, "not before the check-in time");
 }

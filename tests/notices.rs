@@ -125,9 +125,9 @@ async fn eight_concurrent_rsvps_for_five_places_give_five_going_and_three_waitli
     let b3 = buildings.as_array().unwrap().iter().find(|b| b["number"] == "3").unwrap()["id"].clone();
     for i in 0..5 {
         let phone = format!("1880000000{i}");
-        let hash = app::backend::auth::hash_password(PASSWORD.to_string()).await.unwrap();
+        let hash = linli_backend::auth::hash_password(PASSWORD.to_string()).await.unwrap();
         s.backend
-            .db
+            .db()
             .query(
                 "LET $unit = (SELECT VALUE id FROM unit WHERE building = type::record('building', $b) LIMIT 1)[0];
              CREATE user SET community = $unit.community, name = $name, phone = $phone, password_hash = $hash,

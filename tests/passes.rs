@@ -42,7 +42,7 @@ async fn invite_verify_admit_and_a_single_entry_pass_is_then_used_up() {
     let until = chrono::DateTime::parse_from_rfc3339(pass["valid_until"].as_str().unwrap()).unwrap();
     assert_eq!(
         until.with_timezone(&Utc),
-        app::model::time::end_of_local_day(Utc::now()) + Days::seconds(1),
+        linli_model::time::end_of_local_day(Utc::now()) + Days::seconds(1),
         "default: until the end of today"
     );
 
@@ -86,7 +86,7 @@ async fn every_refusal_has_its_reason() {
     // An expired pass, made by moving a real one's window into the past.
     let expired = invite(&s, &resident, json!({ "visitor_name": "来晚了" })).await;
     s.backend
-        .db
+        .db()
         .query("UPDATE type::record('pass', $id) SET valid_from = $f, valid_until = $u")
         .bind(("id", expired["id"].as_str().unwrap().to_string()))
         .bind(("f", now - Days::hours(5)))
@@ -273,7 +273,7 @@ async fn the_entry_log_exports_as_utf8_csv_and_personal_data_is_purged() {
     assert_eq!(status, StatusCode::FORBIDDEN, "the log is the manager's");
 
     // After the retention period the visitor's name and phone are gone.
-    s.backend.db.query("UPDATE pass SET valid_until = $t").bind(("t", Utc::now() - Days::days(91))).await.unwrap();
+    s.backend.db().query("UPDATE pass SET valid_until = $t").bind(("t", Utc::now() - Days::days(91))).await.unwrap();
     s.backend.purge_visitors(Days::days(90)).await.unwrap();
     let (_, mine) = s.get("/api/v1/passes", &resident).await;
     assert_eq!(mine["items"][0]["visitor_name"], "（已清除）");

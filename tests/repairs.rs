@@ -281,7 +281,7 @@ async fn fake_broken_and_oversized_uploads_are_refused_and_nothing_is_stored() {
         .await;
     assert!(body["error"]["message"].as_str().unwrap().contains("HEIC"), "HEIC gets its own explanation");
     assert_eq!(s.media_files(), 0, "no file was written");
-    let mut res = s.backend.db.query("SELECT count() AS n FROM photo GROUP ALL").await.unwrap();
+    let mut res = s.backend.db().query("SELECT count() AS n FROM photo GROUP ALL").await.unwrap();
     let n: Option<i64> = res.take((0, "n")).unwrap();
     assert_eq!(n.unwrap_or(0), 0, "no photo row was stored");
 }

@@ -126,7 +126,7 @@ fn allowed_in_community(phone: &str, method: &Method, path: &str) -> bool {
 
 async fn stored(s: &TestServer) -> Vec<(String, Vec<Value>)> {
     // Sessions change with every request (last use); they are not data.
-    dump(&s.backend.db).await.into_iter().filter(|(t, _)| t != "session").collect()
+    dump(s.backend.db()).await.into_iter().filter(|(t, _)| t != "session").collect()
 }
 
 #[tokio::test]

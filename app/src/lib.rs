@@ -3,15 +3,20 @@
 //! This crate is compiled twice: with `ssr` for the server (everything) and
 //! with `hydrate` for the browser (model, UI and server-function stubs).
 //!
-//! - [`model`]: shared types and rules, one truth for client and server;
+//! - [`model`] (the `linli-model` crate): shared types and rules, one
+//!   truth for client and server;
 //! - [`ui`]: the pages and components;
 //! - [`api`]: server functions the UI calls;
-//! - `backend` (server only): services and the SurrealDB store.
+//! - `backend` (the `linli-backend` crate, server only): services and the
+//!   SurrealDB store.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod backend;
-pub mod model;
 pub mod ui;
+
+/// The services (server only): the `linli-backend` crate.
+#[cfg(feature = "ssr")]
+pub use linli_backend as backend;
+/// Shared types and rules: the `linli-model` crate.
+pub use linli_model as model;
 
 pub use ui::{App, shell};

@@ -29,7 +29,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use app::backend::{
+use linli_backend::{
     Backend,
     notify::{Attempt, Lane, SMS_TIMEOUT},
 };
@@ -143,12 +143,7 @@ pub fn spawn_all(backend: &Backend, health: &Arc<DutyHealth>, shutdown: &watch::
             "purge",
             PURGE_EVERY,
             PURGE_EVERY * 2 + Duration::from_secs(60),
-            |b| async move {
-                let retention =
-                    chrono::Duration::from_std(b.config.visitor_retention).unwrap_or(chrono::Duration::days(90));
-                b.purge_visitors(retention).await?;
-                b.sweep_orphan_photos(chrono::Utc::now()).await.map(|_| ())
-            },
+            |b| async move { b.purge_round().await },
         ),
     ];
     for channel in backend.delivery_channels() {
@@ -200,7 +195,7 @@ fn periodic<F, Fut>(
 ) -> JoinHandle<()>
 where
     F: Fn(Backend) -> Fut + Send + Sync + Clone + 'static,
-    Fut: Future<Output = app::backend::Result<()>> + Send + 'static,
+    Fut: Future<Output = linli_backend::Result<()>> + Send + 'static,
 {
     health.register(name, stale_after);
     let (backend, health2, shutdown) = (backend.clone(), health.clone(), shutdown.clone());

@@ -13,7 +13,6 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use app::backend::web::ClientIp;
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{HeaderMap, HeaderValue},
@@ -21,6 +20,7 @@ use axum::{
     response::Response,
 };
 use ipnet::IpNet;
+use linli_backend::web::ClientIp;
 
 use crate::state::AppState;
 

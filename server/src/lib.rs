@@ -1,6 +1,6 @@
 //! The Linli server: configuration, start-up and the HTTP surface (Leptos
 //! pages, the `/api/v1` JSON API, plain-form posts, static files).
-//! The behaviour itself lives in `app::backend`.
+//! The behaviour itself lives in `linli_backend`.
 
 pub mod config;
 mod duties;

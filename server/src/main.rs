@@ -8,7 +8,7 @@ async fn main() -> std::process::ExitCode {
     init_logging(&config.log_format);
 
     if let Some(file) = &config.restore {
-        return match app::backend::backup::restore(&config.db, &config.db_name, file).await {
+        return match linli_backend::backup::restore(&config.db, &config.db_name, file).await {
             Ok(()) => {
                 tracing::info!(file = %file.display(), db = %config.db, "restored");
                 std::process::ExitCode::SUCCESS

@@ -27,7 +27,7 @@ async fn serve(State(state): State<AppState>, AuthUser(actor): AuthUser, id: &st
     let path = state.backend.photo_file(&actor, id, thumb).await?;
     let bytes = tokio::fs::read(&path).await.map_err(|e| {
         tracing::error!(error = %e, "stored photo file missing");
-        app::model::AppError::not_found()
+        linli_model::AppError::not_found()
     })?;
     let mut res = Body::from(bytes).into_response();
     let h = res.headers_mut();

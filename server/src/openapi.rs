@@ -114,7 +114,7 @@ impl Modify for BearerAuth {
         rest::notices::cancel_rsvp, rest::notices::attendees,
         crate::stream::stream,
     ),
-    components(schemas(ErrorBody, ErrorDetail, app::model::keys::JobListScope, app::model::keys::JobListStatus)),
+    components(schemas(ErrorBody, ErrorDetail, linli_model::keys::JobListScope, linli_model::keys::JobListStatus)),
     tags(
         (name = "sessions", description = "Sign-in, WeChat-style login, the caller"),
         (name = "community", description = "Buildings, units, butlers"),

@@ -50,7 +50,7 @@ pub struct Server {
 
 impl Server {
     /// Connects the database, seeds demo data when asked, builds the router.
-    pub async fn build(config: Config) -> Result<Self, app::backend::Error> {
+    pub async fn build(config: Config) -> Result<Self, linli_backend::Error> {
         let backend = Backend::start(
             &config.db,
             BackendConfig {
@@ -62,11 +62,11 @@ impl Server {
                 help_contacts_secs: config.help_contacts_secs,
                 sms_url: config.sms_url.clone(),
                 visitor_retention: Duration::from_secs(config.visitor_retention_days * 24 * 3600),
-                wechat: app::backend::wechat::WeChatConfig {
+                wechat: linli_backend::wechat::WeChatConfig {
                     api_base: config.wechat_api_base.clone(),
                     appid: config.wechat_appid.clone().unwrap_or_default(),
                     secret: config.wechat_secret.clone().unwrap_or_default(),
-                    templates: app::backend::wechat::WeChatConfig::parse_templates(
+                    templates: linli_backend::wechat::WeChatConfig::parse_templates(
                         config.wechat_templates.as_deref().unwrap_or_default(),
                     ),
                 },
@@ -119,26 +119,26 @@ impl Server {
 
 /// The pass-code key: `LINLI_CODE_KEY`, else the key file, created with
 /// 32 random bytes (hex, mode 0600) when missing.
-fn code_key(config: &Config) -> Result<Vec<u8>, app::backend::Error> {
+fn code_key(config: &Config) -> Result<Vec<u8>, linli_backend::Error> {
     const MIN_LEN: usize = 32;
     if let Some(key) = config.code_key.as_deref() {
         if key.len() < MIN_LEN {
-            return Err(app::backend::Error::internal(format!("LINLI_CODE_KEY needs {MIN_LEN}+ characters")));
+            return Err(linli_backend::Error::internal(format!("LINLI_CODE_KEY needs {MIN_LEN}+ characters")));
         }
         return Ok(key.as_bytes().to_vec());
     }
     let path = &config.code_key_file;
     match std::fs::read_to_string(path) {
         Ok(key) if key.trim().len() >= MIN_LEN => return Ok(key.trim().as_bytes().to_vec()),
-        Ok(_) => return Err(app::backend::Error::internal(format!("{} holds too short a key", path.display()))),
+        Ok(_) => return Err(linli_backend::Error::internal(format!("{} holds too short a key", path.display()))),
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(app::backend::Error::internal(format!("cannot read {}: {e}", path.display())));
+            return Err(linli_backend::Error::internal(format!("cannot read {}: {e}", path.display())));
         }
         Err(_) => {}
     }
     let key: String = (0..32).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(app::backend::Error::internal)?;
+        std::fs::create_dir_all(dir).map_err(linli_backend::Error::internal)?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -152,7 +152,7 @@ fn code_key(config: &Config) -> Result<Vec<u8>, app::backend::Error> {
         }
         // Another process created it at the same moment: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => code_key(config),
-        Err(e) => Err(app::backend::Error::internal(format!("cannot write {}: {e}", path.display()))),
+        Err(e) => Err(linli_backend::Error::internal(format!("cannot write {}: {e}", path.display()))),
     }
 }
 
@@ -274,11 +274,11 @@ struct Health {
 struct ChannelReport {
     name: String,
     #[serde(flatten)]
-    state: app::backend::notify::ChannelState,
+    state: linli_backend::notify::ChannelState,
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    let database = match tokio::time::timeout(Duration::from_secs(5), state.backend.db.ping()).await {
+    let database = match tokio::time::timeout(Duration::from_secs(5), state.backend.ping_database()).await {
         Ok(Ok(())) => "ok",
         Ok(Err(e)) => {
             tracing::error!(error = %e, "health check: database failed");
@@ -288,7 +288,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     };
     let duties = state.duties.report();
     let channels: Vec<ChannelReport> =
-        state.backend.delivery.snapshot().into_iter().map(|(name, state)| ChannelReport { name, state }).collect();
+        state.backend.delivery_snapshot().into_iter().map(|(name, state)| ChannelReport { name, state }).collect();
     let healthy = database == "ok" && duties.iter().all(|d| d.healthy);
     let status = match (healthy, channels.iter().any(|c| c.state.failing_in_a_row > 0)) {
         (false, _) => "unavailable",

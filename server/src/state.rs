@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use app::backend::Backend;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
+use linli_backend::Backend;
 
 use crate::config::Config;
 

@@ -115,15 +115,15 @@ pub async fn stream(
     Query(q): Query<StreamQuery>,
 ) -> ApiResult<impl IntoResponse> {
     let mut credential = Credential {
-        session: app::backend::web::session_token(&headers),
-        device: app::backend::web::device_token(&headers),
+        session: linli_backend::web::session_token(&headers),
+        device: linli_backend::web::device_token(&headers),
         via_device: false,
     };
     let actor = credential.resolve(&state.backend).await?;
     let slot = state.streams.take(&actor.user_id).ok_or_else(|| {
-        app::model::AppError::new(app::model::ErrorCode::RateLimited, app::model::Msg::ErrRateLimited)
+        linli_model::AppError::new(linli_model::ErrorCode::RateLimited, linli_model::Msg::ErrRateLimited)
     })?;
-    let hub = &state.backend.events;
+    let hub = state.backend.events();
     // Subscribe before reading the ring, so nothing falls between the two.
     let rx = hub.subscribe();
     let last = headers
@@ -144,7 +144,7 @@ pub async fn stream(
             sent_up_to = missed.last().map_or(0, |e| e.seq);
         }
     }
-    let mut changes = state.backend.sessions.changes();
+    let mut changes = state.backend.session_changes();
     changes.mark_unchanged();
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
     recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -175,9 +175,9 @@ struct Credential {
 }
 
 impl Credential {
-    async fn resolve(&mut self, backend: &app::backend::Backend) -> Result<Actor, app::backend::Error> {
+    async fn resolve(&mut self, backend: &linli_backend::Backend) -> Result<Actor, linli_backend::Error> {
         if self.session.is_none() && self.device.is_none() {
-            return Err(app::model::AppError::unauthenticated().into());
+            return Err(linli_model::AppError::unauthenticated().into());
         }
         let (actor, device_expiry) = backend.help_caller(self.session.as_deref(), self.device.as_deref()).await?;
         self.via_device = device_expiry.is_some();
@@ -202,7 +202,7 @@ struct Live {
     recheck: tokio::time::Interval,
     /// The last event already sent (replayed ones included).
     sent_up_to: u64,
-    backend: app::backend::Backend,
+    backend: linli_backend::Backend,
     /// This stream's place among the person's open streams.
     _slot: StreamSlot,
 }
@@ -235,7 +235,7 @@ impl Live {
                     Ok(_) => continue,
                     // Too slow to keep up: say so rather than skip silently.
                     Err(RecvError::Lagged(_)) => {
-                        let event = resync(self.backend.events.last_id());
+                        let event = resync(self.backend.events().last_id());
                         return Some((event, self));
                     }
                     Err(RecvError::Closed) => return None,
@@ -253,7 +253,7 @@ impl Live {
                 self.actor = actor;
                 true
             }
-            Err(app::backend::Error::App(_)) => false,
+            Err(linli_backend::Error::App(_)) => false,
             Err(e) => {
                 tracing::warn!(error = %e, "live stream: caller not checked again");
                 true

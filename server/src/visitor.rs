@@ -1,7 +1,6 @@
 //! The QR images of the visitor's page (`/v/{token}/qr.svg|png`). The
 //! token is the credential, so no login; an unknown token is a 404.
 
-use app::model::AppError;
 use axum::{
     Router,
     extract::{Path, State},
@@ -9,6 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
+use linli_model::AppError;
 
 use crate::{error::ApiResult, rest::base_url, state::AppState};
 
@@ -32,10 +32,10 @@ fn image(body: impl IntoResponse, content_type: &'static str) -> Response {
 
 async fn svg(State(state): State<AppState>, headers: HeaderMap, Path(token): Path<String>) -> ApiResult<Response> {
     let url = link(&state, &headers, &token).await?;
-    Ok(image(app::backend::qr::svg(&url)?, "image/svg+xml; charset=utf-8"))
+    Ok(image(linli_backend::qr::svg(&url)?, "image/svg+xml; charset=utf-8"))
 }
 
 async fn png(State(state): State<AppState>, headers: HeaderMap, Path(token): Path<String>) -> ApiResult<Response> {
     let url = link(&state, &headers, &token).await?;
-    Ok(image(app::backend::qr::png(&url)?, "image/png"))
+    Ok(image(linli_backend::qr::png(&url)?, "image/png"))
 }

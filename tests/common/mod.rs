@@ -29,7 +29,7 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub base: String,
     pub client: Client,
-    pub backend: app::backend::Backend,
+    pub backend: linli_backend::Backend,
     pub media_dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
@@ -464,7 +464,7 @@ impl FakeGateway {
 }
 
 /// Every row of every table, by table, in id order: the whole content.
-pub async fn dump(db: &app::backend::db::Db) -> Vec<(String, Vec<Value>)> {
+pub async fn dump(db: &linli_backend::db::Db) -> Vec<(String, Vec<Value>)> {
     let mut res = db.query("INFO FOR DB").await.unwrap();
     let info: Option<Value> = res.take(0).unwrap();
     let mut tables: Vec<String> = info.unwrap()["tables"].as_object().unwrap().keys().cloned().collect();

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::model::{
     AppError,
-    job::{Assignable, Job, JobSummary, NewRepair, Rating},
+    job::{Assignable, Job, JobSummary, NewRepair},
 };
 
 /// Jobs the caller may see: `scope` and `status` as in the JSON API.
@@ -27,26 +27,6 @@ pub async fn get_job(id: String) -> Result<Job, AppError> {
 pub async fn report_repair(input: NewRepair) -> Result<Job, AppError> {
     let actor = super::ctx::actor().await?;
     Ok(super::ctx::backend()?.create_repair(&actor, input).await?)
-}
-
-#[server]
-pub async fn job_action(
-    id: String,
-    action: String,
-    note: Option<String>,
-    assignee_id: Option<String>,
-    photo_ids: Vec<String>,
-) -> Result<Job, AppError> {
-    let actor = super::ctx::actor().await?;
-    let input = crate::model::job::ActionInput { action, note, assignee_id, eta: None, photo_ids };
-    Ok(super::ctx::backend()?.act(&actor, &id, input).await?)
-}
-
-#[server]
-pub async fn rate_job(id: String, stars: i64, tags: Vec<String>, comment: Option<String>) -> Result<Rating, AppError> {
-    let actor = super::ctx::actor().await?;
-    let input = crate::model::job::RatingInput { stars, tags, comment };
-    Ok(super::ctx::backend()?.rate_job(&actor, &id, input).await?)
 }
 
 #[server]

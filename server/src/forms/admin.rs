@@ -1,15 +1,15 @@
 //! The manager's console: buildings, butlers, units, staff, settings.
 
-use app::model::{
-    AppError, Msg,
-    admin::{NewPerson, Settings, StaffChange},
-    sla::{SlaSettings, SlaTarget},
-};
 use axum::{
     Router,
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::post,
+};
+use linli_model::{
+    AppError, Msg,
+    admin::{NewPerson, Settings, StaffChange},
+    sla::{SlaSettings, SlaTarget},
 };
 
 use super::{WebUser, back_with_error, field, form_fields};

@@ -63,7 +63,7 @@ async fn help_action(
 ) -> Response {
     let fields = form_fields(&body);
     let back = safe_back(field(&fields, "back"));
-    let input = app::model::help::HelpActionInput {
+    let input = linli_model::help::HelpActionInput {
         action: field(&fields, "action").unwrap_or_default().to_string(),
         outcome: field(&fields, "outcome").map(str::to_string),
         note: field(&fields, "note").map(str::to_string),
@@ -90,14 +90,14 @@ async fn set_elder(
 ) -> Response {
     let fields = form_fields(&body);
     let contacts = match (field(&fields, "contact_name"), field(&fields, "contact_phone")) {
-        (Some(name), Some(phone)) => vec![app::model::help::EmergencyContact {
+        (Some(name), Some(phone)) => vec![linli_model::help::EmergencyContact {
             name: name.to_string(),
             phone: phone.to_string(),
             relation: field(&fields, "contact_relation").unwrap_or_default().to_string(),
         }],
         _ => Vec::new(),
     };
-    let settings = app::model::help::ElderSettings {
+    let settings = linli_model::help::ElderSettings {
         elder_mode: field(&fields, "elder_mode") == Some("true"),
         emergency_contacts: contacts,
     };

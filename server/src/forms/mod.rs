@@ -93,7 +93,7 @@ pub(super) async fn text_part(field: &mut axum::extract::multipart::Field<'_>) -
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| crate::rest::multipart_error(&e))? {
         if bytes.len() + chunk.len() > MAX_TEXT_PART {
-            return Err(AppError::new(app::model::ErrorCode::PayloadTooLarge, app::model::Msg::ErrTooLong)
+            return Err(AppError::new(linli_model::ErrorCode::PayloadTooLarge, linli_model::Msg::ErrTooLong)
                 .with_detail(field.name().unwrap_or_default().to_string()));
         }
         bytes.extend_from_slice(&chunk);
@@ -110,7 +110,7 @@ pub(super) async fn file_part(
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| crate::rest::multipart_error(&e))? {
         if bytes.len() + chunk.len() > max {
-            return Err(AppError::new(app::model::ErrorCode::PayloadTooLarge, app::model::Msg::ErrPhotoTooBig)
+            return Err(AppError::new(linli_model::ErrorCode::PayloadTooLarge, linli_model::Msg::ErrPhotoTooBig)
                 .with_detail(field.name().unwrap_or_default().to_string()));
         }
         bytes.extend_from_slice(&chunk);
@@ -177,7 +177,7 @@ pub(super) fn with_cookie(mut res: Response, cookie: &str) -> Response {
 /// Shanghai time.
 pub fn parse_local_datetime(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
-    Some(app::model::time::local_instant(naive.date(), naive.time()))
+    Some(linli_model::time::local_instant(naive.date(), naive.time()))
 }
 
 #[cfg(test)]

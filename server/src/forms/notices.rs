@@ -1,12 +1,12 @@
 //! Publishing notices, creating events, RSVPs.
 
-use app::model::{AppError, Msg};
 use axum::{
     Router,
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::post,
 };
+use linli_model::{AppError, Msg};
 
 use super::{WebUser, back_with_error, field, form_fields, page_of, parse_local_datetime};
 use crate::state::AppState;
@@ -24,8 +24,8 @@ async fn publish_notice(State(state): State<AppState>, WebUser(actor): WebUser, 
     let fields = form_fields(&body);
     let expires_at = field(&fields, "days")
         .and_then(|d| d.parse::<i64>().ok())
-        .map(|d| app::model::time::end_of_local_day(chrono::Utc::now() + chrono::Duration::days(d)));
-    let input = app::model::notice::NewAnnouncement {
+        .map(|d| linli_model::time::end_of_local_day(chrono::Utc::now() + chrono::Duration::days(d)));
+    let input = linli_model::notice::NewAnnouncement {
         title: field(&fields, "title").unwrap_or_default().to_string(),
         body: field(&fields, "body").unwrap_or_default().to_string(),
         category: field(&fields, "category").unwrap_or_default().to_string(),
@@ -48,7 +48,7 @@ async fn create_event(State(state): State<AppState>, WebUser(actor): WebUser, bo
     ) else {
         return back_with_error("/events/new", &AppError::invalid("starts_at", Msg::ErrEventTimes), &[]);
     };
-    let input = app::model::notice::NewActivity {
+    let input = linli_model::notice::NewActivity {
         title: field(&fields, "title").unwrap_or_default().to_string(),
         description: field(&fields, "description").unwrap_or_default().to_string(),
         place: field(&fields, "place").unwrap_or_default().to_string(),

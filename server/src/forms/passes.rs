@@ -31,8 +31,8 @@ async fn create_pass(
     let fields = form_fields(&body);
     let now = chrono::Utc::now();
     let days: i64 = field(&fields, "days").and_then(|d| d.parse().ok()).unwrap_or(0).clamp(0, 7);
-    let until = app::model::time::end_of_local_day(now + chrono::Duration::days(days)) + chrono::Duration::seconds(1);
-    let input = app::model::pass::NewPass {
+    let until = linli_model::time::end_of_local_day(now + chrono::Duration::days(days)) + chrono::Duration::seconds(1);
+    let input = linli_model::pass::NewPass {
         visitor_name: field(&fields, "visitor_name").unwrap_or_default().to_string(),
         visitor_phone: field(&fields, "visitor_phone").map(str::to_string),
         purpose: field(&fields, "purpose").map(str::to_string),

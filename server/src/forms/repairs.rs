@@ -1,15 +1,15 @@
 //! Reporting, moving and rating repairs.
 
-use app::model::{
-    AppError, ErrorCode, Msg,
-    job::{ActionInput, NewRepair, RatingInput},
-    repair::MAX_PHOTOS,
-};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Multipart, Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::post,
+};
+use linli_model::{
+    AppError, ErrorCode, Msg,
+    job::{ActionInput, NewRepair, RatingInput},
+    repair::MAX_PHOTOS,
 };
 
 use super::{MAX_PARTS, WebUser, back_with_error, field, form_fields, page_of, safe_back, text_part};
@@ -23,7 +23,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A report with six full-size photos, plus the form's own fields.
-const MAX_REPORT_BYTES: usize = MAX_PHOTOS * app::backend::media::MAX_BYTES + 64 * 1024;
+const MAX_REPORT_BYTES: usize = MAX_PHOTOS * linli_backend::media::MAX_BYTES + 64 * 1024;
 
 /// The repair report without scripts: category, text, urgency and up to six
 /// photos in one multipart post. Photos are processed one by one with the
@@ -37,7 +37,7 @@ async fn report_repair(State(state): State<AppState>, WebUser(actor): WebUser, m
             Ok(None) => break,
             Err(e) => return back_with_error("/repairs/new", &crate::rest::multipart_error(&e), &[]),
         };
-        if part >= MAX_PARTS || input.photo_ids.len() > app::model::bounded::MAX_PHOTO_IDS {
+        if part >= MAX_PARTS || input.photo_ids.len() > linli_model::bounded::MAX_PHOTO_IDS {
             return back_with_error("/repairs/new", &AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge), &[]);
         }
         let name = field.name().unwrap_or_default().to_string();
@@ -56,7 +56,7 @@ async fn report_repair(State(state): State<AppState>, WebUser(actor): WebUser, m
             }
             continue;
         }
-        let data = match super::file_part(&mut field, app::backend::media::MAX_BYTES).await {
+        let data = match super::file_part(&mut field, linli_backend::media::MAX_BYTES).await {
             Ok(d) => d,
             Err(e) => return back_with_error("/repairs/new", &e, &[]),
         };

@@ -113,7 +113,7 @@ pub(crate) async fn update_settings(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub(crate) struct AuditQuery {
-    #[param(value_type = Option<app::model::keys::AuditAction>)]
+    #[param(value_type = Option<linli_model::keys::AuditAction>)]
     action: Option<String>,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,

@@ -49,7 +49,7 @@ pub(crate) async fn logout(State(state): State<AppState>, AuthUser(actor): AuthU
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "sessions", responses((status = 200, body = app::model::Me), crate::openapi::Errors))]
+#[utoipa::path(get, path = "/api/v1/me", tag = "sessions", responses((status = 200, body = linli_model::Me), crate::openapi::Errors))]
 pub(crate) async fn me(AuthUser(actor): AuthUser) -> axum::Json<Me> {
     axum::Json(actor.me())
 }

@@ -4,7 +4,6 @@
 //! (`LINLI_BACKUP_TOKEN`) rather than by a user's role, and it is off
 //! unless that secret is set.
 
-use app::model::{AppError, ErrorCode, Msg};
 use axum::{
     Router,
     body::Body,
@@ -14,6 +13,7 @@ use axum::{
     routing::get,
 };
 use futures::StreamExt;
+use linli_model::{AppError, ErrorCode, Msg};
 
 use crate::{error::ApiResult, extract::ClientAddr, state::AppState};
 
@@ -33,7 +33,7 @@ async fn backup(
     let Some(expected) = state.config.backup_token.as_deref().filter(|t| t.len() >= MIN_TOKEN_LEN) else {
         return Err(AppError::new(ErrorCode::NotFound, Msg::ErrNotFound).into());
     };
-    if !state.backend.backup_failures.allows(&client) {
+    if !state.backend.backup_attempt_allowed(&client) {
         tracing::warn!(client = %client, "backup refused: too many failed attempts");
         return Err(AppError::new(ErrorCode::RateLimited, Msg::ErrRateLimited).into());
     }
@@ -43,7 +43,7 @@ async fn backup(
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
     if !same_secret(presented.as_bytes(), expected.as_bytes()) {
-        state.backend.backup_failures.hit(&client);
+        state.backend.backup_attempt_failed(&client);
         tracing::warn!(client = %client, "backup refused: wrong token");
         return Err(AppError::new(ErrorCode::Unauthenticated, Msg::ErrUnauthenticated).into());
     }

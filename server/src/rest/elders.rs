@@ -1,13 +1,13 @@
 //! Elders as the butler sees them: `/elders`, elder mode and contacts,
 //! check-in follow-ups.
 
-use app::model::help::{ElderInfo, ElderSettings};
 use axum::{
     Router,
     extract::{Path, State},
     http::StatusCode,
     routing::{get, post, put},
 };
+use linli_model::help::{ElderInfo, ElderSettings};
 use serde::Deserialize;
 
 use super::repairs::Page;
@@ -70,7 +70,7 @@ pub(crate) async fn set_elder(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct FollowUpBody {
-    #[schema(value_type = app::model::keys::CheckInResult)]
+    #[schema(value_type = linli_model::keys::CheckInResult)]
     result: String,
     note: Option<String>,
 }

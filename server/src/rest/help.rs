@@ -1,6 +1,5 @@
 //! Elderly help: `/help-calls`, `/check-ins`.
 
-use app::model::help::{HelpActionInput, HelpCall, HelpDevice};
 use axum::{
     Router,
     extract::{Path, State},
@@ -8,6 +7,7 @@ use axum::{
     routing::{delete, get, post},
 };
 use chrono::{DateTime, Utc};
+use linli_model::help::{HelpActionInput, HelpCall, HelpDevice};
 use serde::{Deserialize, Serialize};
 
 use super::repairs::Page;
@@ -56,7 +56,7 @@ pub(crate) async fn pair_device(
     Json(body): Json<PairBody>,
 ) -> ApiResult<(StatusCode, axum::Json<PairedDevice>)> {
     let label = body.label.unwrap_or_else(|| "小程序 mini-program".into());
-    let device = state.backend.issue_help_device(&actor, &label).await?.ok_or_else(app::model::AppError::forbidden)?;
+    let device = state.backend.issue_help_device(&actor, &label).await?.ok_or_else(linli_model::AppError::forbidden)?;
     Ok((
         StatusCode::CREATED,
         axum::Json(PairedDevice { id: device.id, token: device.token, expires_at: device.expires_at }),
@@ -146,5 +146,5 @@ pub(crate) async fn check_in(
     HelpCaller(actor): HelpCaller,
 ) -> ApiResult<axum::Json<CheckIn>> {
     let at = state.backend.check_in(&actor).await?;
-    Ok(axum::Json(CheckIn { day: app::model::time::local_date(at).to_string(), at }))
+    Ok(axum::Json(CheckIn { day: linli_model::time::local_date(at).to_string(), at }))
 }

@@ -13,8 +13,8 @@ pub(crate) mod repairs;
 pub(crate) mod uploads;
 pub(crate) mod wechat;
 
-use app::model::{AppError, ErrorCode, Msg};
 use axum::Router;
+use linli_model::{AppError, ErrorCode, Msg};
 
 pub use passes::base_url;
 pub use uploads::multipart_error;

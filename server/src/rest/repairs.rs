@@ -63,9 +63,9 @@ pub(crate) async fn create(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub(crate) struct ListQuery {
-    #[param(value_type = Option<app::model::keys::JobListScope>)]
+    #[param(value_type = Option<linli_model::keys::JobListScope>)]
     scope: Option<String>,
-    #[param(value_type = Option<app::model::keys::JobListStatus>)]
+    #[param(value_type = Option<linli_model::keys::JobListStatus>)]
     status: Option<String>,
     limit: Option<usize>,
     cursor: Option<String>,

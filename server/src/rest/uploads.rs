@@ -1,13 +1,13 @@
 //! `POST /uploads`: one photo per request, multipart field `file`, as
 //! `wx.uploadFile` sends it (other form fields are allowed and ignored).
 
-use app::model::{AppError, ErrorCode, Msg, job::Photo};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, State, multipart::MultipartError},
     http::StatusCode,
     routing::post,
 };
+use linli_model::{AppError, ErrorCode, Msg, job::Photo};
 
 use crate::{
     error::ApiResult,
@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// The body may be a little larger than the photo itself (multipart framing).
-pub const BODY_LIMIT: usize = app::backend::media::MAX_BYTES + 64 * 1024;
+pub const BODY_LIMIT: usize = linli_backend::media::MAX_BYTES + 64 * 1024;
 
 /// The multipart form `wx.uploadFile` sends: the photo in `file`; other
 /// fields are allowed and ignored.

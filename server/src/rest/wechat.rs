@@ -82,15 +82,15 @@ pub(crate) async fn bind(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct ConsentBody {
-    #[serde(deserialize_with = "app::model::bounded::at_most::<_, _, { app::model::bounded::MAX_TEMPLATES }>")]
-    #[schema(max_items = 10, value_type = Vec<app::model::keys::TemplateKey>)]
+    #[serde(deserialize_with = "linli_model::bounded::at_most::<_, _, { linli_model::bounded::MAX_TEMPLATES }>")]
+    #[schema(max_items = 10, value_type = Vec<linli_model::keys::TemplateKey>)]
     templates: Vec<String>,
 }
 
 /// Consents left per template (every known template, zero when none).
 fn by_template(list: Vec<(String, i64)>) -> BTreeMap<String, i64> {
     let mut map: BTreeMap<String, i64> =
-        app::model::keys::TemplateKey::ALL.iter().map(|k| (k.as_str().to_string(), 0)).collect();
+        linli_model::keys::TemplateKey::ALL.iter().map(|k| (k.as_str().to_string(), 0)).collect();
     map.extend(list);
     map
 }

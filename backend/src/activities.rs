@@ -1,0 +1,364 @@
+//! Community events: RSVPs with head counts, capacity, a waitlist promoted
+//! in order, and the attendee list for staff.
+//!
+//! Every RSVP change writes the event's `going` total in the same
+//! transaction. Two RSVPs at the same moment therefore conflict on that
+//! record; the loser is retried and sees the new total, so capacity is
+//! never exceeded however many people press at once.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{
+    Backend, clean,
+    db::{retrying, rid, row, rows, run, thrown},
+    error::{Error, Result},
+    events::Audience,
+    ids,
+    people::{key, unit_label},
+    policy::Actor,
+};
+use linli_model::{
+    AppError, ErrorCode, Msg, Role,
+    live::EventKind,
+    notice::{Activity, Attendee, NewActivity, RsvpStatus},
+    phone,
+};
+
+#[derive(Deserialize)]
+struct ActivityRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    #[serde(deserialize_with = "key::de")]
+    community: String,
+    title: String,
+    description: String,
+    place: String,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    capacity: u32,
+    going: u32,
+    #[serde(default)]
+    rsvp_deadline: Option<DateTime<Utc>>,
+    #[serde(default)]
+    waitlisted: u32,
+    #[serde(default)]
+    my_status: Option<String>,
+    #[serde(default)]
+    my_headcount: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct AttendeeRow {
+    name: String,
+    phone: String,
+    #[serde(default)]
+    unit_number: Option<String>,
+    #[serde(default)]
+    building_name: Option<String>,
+    headcount: u32,
+    status: String,
+    queued_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+struct Promoted {
+    #[serde(deserialize_with = "key::de")]
+    user: String,
+}
+
+macro_rules! activity_select {
+    () => {
+        "SELECT *,
+                count((SELECT id FROM rsvp WHERE activity = $parent.id AND status = 'waitlisted')) AS waitlisted,
+                (SELECT VALUE status FROM rsvp WHERE activity = $parent.id AND user = $me AND status != 'cancelled')[0] AS my_status,
+                (SELECT VALUE headcount FROM rsvp WHERE activity = $parent.id AND user = $me AND status != 'cancelled')[0] AS my_headcount
+         FROM activity"
+    };
+}
+
+impl ActivityRow {
+    fn view(self, now: DateTime<Utc>) -> Activity {
+        let rsvp_open = now < self.rsvp_deadline.unwrap_or(self.starts_at);
+        Activity {
+            id: self.id,
+            title: self.title,
+            description: self.description,
+            place: self.place,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            capacity: self.capacity,
+            going: self.going,
+            waitlisted: self.waitlisted,
+            rsvp_deadline: self.rsvp_deadline,
+            my_status: self.my_status,
+            my_headcount: self.my_headcount,
+            rsvp_open,
+        }
+    }
+}
+
+impl Backend {
+    /// Staff create an event for the community.
+    pub async fn create_activity(&self, actor: &Actor, input: NewActivity) -> Result<Activity> {
+        actor.require(&[Role::Butler, Role::Admin])?;
+        let title = clean::required_line("title", &input.title, 100)?;
+        let description = clean::optional_block("description", Some(&input.description), 5000)?;
+        let place = clean::optional_line("place", Some(&input.place), 100)?;
+        let now = Utc::now();
+        for (field, at) in [
+            ("starts_at", Some(input.starts_at)),
+            ("ends_at", Some(input.ends_at)),
+            ("rsvp_deadline", input.rsvp_deadline),
+        ] {
+            if at.is_some_and(|at| !linli_model::time::is_plausible_client_date(at, now)) {
+                return Err(AppError::invalid(field, Msg::ErrDateOutOfRange).into());
+            }
+        }
+        if input.ends_at <= input.starts_at {
+            return Err(AppError::invalid("ends_at", Msg::ErrEventTimes).into());
+        }
+        if !(1..=10_000).contains(&input.capacity) {
+            return Err(AppError::invalid("capacity", Msg::ErrCapacity).into());
+        }
+        if input.rsvp_deadline.is_some_and(|d| d > input.starts_at) {
+            return Err(AppError::invalid("rsvp_deadline", Msg::ErrWindowOrder).into());
+        }
+        let id = ids::new_key();
+        run(self
+            .db
+            .query(
+                "CREATE $a SET community = $c, author = $me, title = $title, description = $description,
+                     place = $place, starts_at = $starts, ends_at = $ends, capacity = $capacity,
+                     rsvp_deadline = $deadline, going = 0, created_at = time::now()",
+            )
+            .bind(("a", rid("activity", &id)))
+            .bind(("c", rid("community", actor.community_id())))
+            .bind(("me", rid("user", &actor.user_id)))
+            .bind(("title", title.clone()))
+            .bind(("description", description))
+            .bind(("place", place))
+            .bind(("starts", input.starts_at))
+            .bind(("ends", input.ends_at))
+            .bind(("capacity", i64::from(input.capacity)))
+            .bind(("deadline", input.rsvp_deadline)))
+        .await?;
+        self.audit(actor, "event.create", &id, &title).await?;
+        self.events.publish(
+            EventKind::EventUpdated,
+            actor.community_id(),
+            Audience { roles: Role::ALL.to_vec(), ..Audience::default() },
+            json!({ "id": id, "action": "created" }),
+        );
+        self.activity(actor, &id).await
+    }
+
+    /// Upcoming events (and those of the last week), soonest first.
+    pub async fn activities(&self, actor: &Actor) -> Result<Vec<Activity>> {
+        let now = Utc::now();
+        let mut res = run(self
+            .db
+            .query(concat!(
+                activity_select!(),
+                " WHERE community = $c AND ends_at > $since ORDER BY starts_at LIMIT 100"
+            ))
+            .bind(("c", rid("community", actor.community_id())))
+            .bind(("me", rid("user", &actor.user_id)))
+            .bind(("since", now - chrono::Duration::days(7))))
+        .await?;
+        Ok(rows::<ActivityRow>(&mut res, 0)?.into_iter().map(|a| a.view(now)).collect())
+    }
+
+    async fn load_activity(&self, actor: &Actor, id: &str) -> Result<ActivityRow> {
+        if !ids::is_plausible_key(id) {
+            return Err(AppError::not_found().into());
+        }
+        let mut res = run(self
+            .db
+            .query(concat!(activity_select!(), " WHERE id = type::record('activity', $id)"))
+            .bind(("id", id.to_string()))
+            .bind(("me", rid("user", &actor.user_id))))
+        .await?;
+        row::<ActivityRow>(&mut res, 0)?
+            .filter(|a| a.community == actor.community.id)
+            .ok_or_else(|| AppError::not_found().into())
+    }
+
+    pub async fn activity(&self, actor: &Actor, id: &str) -> Result<Activity> {
+        Ok(self.load_activity(actor, id).await?.view(Utc::now()))
+    }
+
+    /// RSVPs (or changes the head count of) the caller: going when the
+    /// people fit, else waitlisted.
+    pub async fn rsvp(&self, actor: &Actor, id: &str, headcount: u32) -> Result<RsvpStatus> {
+        actor.require(&[Role::Resident])?;
+        if !(1..=10).contains(&headcount) {
+            return Err(AppError::invalid("headcount", Msg::ErrHeadcount).into());
+        }
+        let a = self.load_activity(actor, id).await?;
+        if Utc::now() >= a.rsvp_deadline.unwrap_or(a.starts_at) {
+            return Err(AppError::new(ErrorCode::Conflict, Msg::ErrRsvpClosed).with_detail("rsvp_closed").into());
+        }
+        retrying(|| async {
+            run(self
+                .db
+                .query(
+                    "BEGIN TRANSACTION;
+                     LET $act = (SELECT capacity, going FROM ONLY $a);
+                     LET $prev = (SELECT * FROM rsvp WHERE activity = $a AND user = $me)[0];
+                     LET $freed = IF $prev.status = 'going' { $prev.headcount } ELSE { 0 };
+                     LET $status = IF $act.going - $freed + $n <= $act.capacity { 'going' } ELSE { 'waitlisted' };
+                     UPDATE $a SET going = going - $freed + (IF $status = 'going' { $n } ELSE { 0 });
+                     UPSERT rsvp SET activity = $a, user = $me, unit = $unit, headcount = $n, status = $status,
+                         queued_at = IF $prev.status = 'waitlisted' AND $status = 'waitlisted' { $prev.queued_at } ELSE { time::now() },
+                         updated_at = time::now()
+                         WHERE activity = $a AND user = $me;
+                     COMMIT TRANSACTION;",
+                )
+                .bind(("a", rid("activity", id)))
+                .bind(("me", rid("user", &actor.user_id)))
+                .bind(("unit", actor.unit_id().map(|u| rid("unit", u))))
+                .bind(("n", i64::from(headcount))))
+            .await
+            .map(|_| ())
+        })
+        .await?;
+        let mut res = run(self
+            .db
+            .query("SELECT VALUE status FROM rsvp WHERE activity = $a AND user = $me")
+            .bind(("a", rid("activity", id)))
+            .bind(("me", rid("user", &actor.user_id))))
+        .await?;
+        let status: String =
+            rows::<String>(&mut res, 0)?.into_iter().next().ok_or_else(|| Error::internal("rsvp status missing"))?;
+        self.after_rsvp_change(actor, id).await?;
+        Ok(RsvpStatus { status, headcount })
+    }
+
+    /// Cancels the caller's RSVP; the waitlist moves up, in order, as far
+    /// as the freed places allow, and those promoted are told live.
+    pub async fn cancel_rsvp(&self, actor: &Actor, id: &str) -> Result<()> {
+        actor.require(&[Role::Resident])?;
+        self.load_activity(actor, id).await?;
+        // Promotions are stamped with this instant, to tell who moved up.
+        let now = Utc::now();
+        retrying(|| async {
+            let outcome = run(self
+                .db
+                .query(
+                    "BEGIN TRANSACTION;
+                     LET $prev = (SELECT * FROM rsvp WHERE activity = $a AND user = $me AND status != 'cancelled')[0];
+                     IF $prev = NONE { THROW 'none' };
+                     UPDATE $prev.id SET status = 'cancelled', updated_at = $now;
+                     IF $prev.status = 'going' { UPDATE $a SET going = going - $prev.headcount };
+                     FOR $w IN (SELECT * FROM rsvp WHERE activity = $a AND status = 'waitlisted' ORDER BY queued_at) {
+                         LET $act = (SELECT capacity, going FROM ONLY $a);
+                         IF $act.going + $w.headcount <= $act.capacity {
+                             UPDATE $w.id SET status = 'going', updated_at = $now;
+                             UPDATE $a SET going = going + $w.headcount;
+                         };
+                     };
+                     COMMIT TRANSACTION;",
+                )
+                .bind(("a", rid("activity", id)))
+                .bind(("me", rid("user", &actor.user_id)))
+                .bind(("now", now)))
+            .await;
+            match outcome {
+                Ok(_) => Ok(()),
+                Err(e) if thrown(&e, "none") => Err(AppError::not_found().into()),
+                Err(e) => Err(e),
+            }
+        })
+        .await?;
+        let mut res = run(self
+            .db
+            .query("SELECT user FROM rsvp WHERE activity = $a AND status = 'going' AND updated_at = $now")
+            .bind(("a", rid("activity", id)))
+            .bind(("now", now)))
+        .await?;
+        let promoted: Vec<Promoted> = rows(&mut res, 0)?;
+        if !promoted.is_empty() {
+            self.events.publish(
+                EventKind::EventUpdated,
+                actor.community_id(),
+                Audience { users: promoted.iter().map(|p| p.user.clone()).collect(), ..Audience::default() },
+                json!({ "id": id, "action": "promoted" }),
+            );
+        }
+        self.after_rsvp_change(actor, id).await
+    }
+
+    async fn after_rsvp_change(&self, actor: &Actor, id: &str) -> Result<()> {
+        self.events.publish(
+            EventKind::EventUpdated,
+            actor.community_id(),
+            Audience {
+                users: vec![actor.user_id.clone()],
+                roles: vec![Role::Butler, Role::Admin],
+                ..Audience::default()
+            },
+            json!({ "id": id, "action": "rsvp" }),
+        );
+        Ok(())
+    }
+
+    /// Who is coming (staff): going first in RSVP order, then the waitlist.
+    pub async fn attendees(&self, actor: &Actor, id: &str) -> Result<Vec<Attendee>> {
+        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        self.load_activity(actor, id).await?;
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT user.name AS name, user.phone AS phone, unit.number AS unit_number,
+                        unit.building.name AS building_name, headcount, status, queued_at
+                 FROM rsvp WHERE activity = $a AND status != 'cancelled' ORDER BY queued_at",
+            )
+            .bind(("a", rid("activity", id))))
+        .await?;
+        let mut list: Vec<Attendee> = rows::<AttendeeRow>(&mut res, 0)?
+            .into_iter()
+            .map(|r| Attendee {
+                name: r.name,
+                phone: phone::mask(&r.phone),
+                unit: match (r.building_name, r.unit_number) {
+                    (Some(b), Some(u)) => unit_label(&b, &u),
+                    _ => String::new(),
+                },
+                headcount: r.headcount,
+                status: r.status,
+                at: r.queued_at,
+            })
+            .collect();
+        list.sort_by_key(|a| a.status != "going");
+        Ok(list)
+    }
+
+    /// The attendee list as CSV (UTF-8 with BOM, for Excel).
+    pub fn attendees_csv(list: &[Attendee], lang: linli_model::Lang) -> String {
+        let mut out = String::from("\u{feff}");
+        out.push_str(match lang {
+            linli_model::Lang::Zh => "姓名,房号,电话,人数,状态,报名时间\r\n",
+            linli_model::Lang::En => "name,unit,phone,headcount,status,registered\r\n",
+        });
+        for a in list {
+            let status = match (a.status.as_str(), lang) {
+                ("going", linli_model::Lang::Zh) => "已报名",
+                ("waitlisted", linli_model::Lang::Zh) => "候补",
+                (s, _) => s,
+            };
+            let cells = [
+                a.name.clone(),
+                a.unit.clone(),
+                a.phone.clone(),
+                a.headcount.to_string(),
+                status.to_string(),
+                linli_model::time::format_local(a.at),
+            ];
+            out.push_str(&cells.iter().map(|c| super::passes::csv_cell(c)).collect::<Vec<_>>().join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+}

@@ -1,0 +1,243 @@
+//! Sign-in, sessions and sign-out.
+//!
+//! A session is a random 256-bit token handed to the client once (cookie
+//! for the web, bearer token for the JSON API); the database keeps only its
+//! SHA-256. Sessions expire when idle and at an absolute age, and each
+//! login creates a fresh one, so a token planted before login is useless.
+
+use std::sync::OnceLock;
+
+use argon2::{Argon2, PasswordHash, PasswordHasher as _, PasswordVerifier as _, password_hash::SaltString};
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+
+use super::{
+    Backend, clean,
+    db::{self, run},
+    error::{Error, Result},
+    ids,
+    people::key,
+    policy::Actor,
+};
+use linli_model::{AppError, ErrorCode, Me, Msg, phone};
+
+/// Where a session is used; recorded for the audit trail and listings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionKind {
+    /// Browser, cookie-borne.
+    Web,
+    /// Mini-program or other API client, bearer token.
+    Api,
+}
+
+impl SessionKind {
+    const fn as_str(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Api => "api",
+        }
+    }
+}
+
+/// What a successful sign-in hands back.
+#[derive(Clone, Debug)]
+pub struct Login {
+    /// The secret; shown to the client once and never stored.
+    pub token: String,
+    pub me: Me,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    password_hash: String,
+    active: bool,
+}
+
+#[derive(Deserialize)]
+struct SessionRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    #[serde(deserialize_with = "key::de")]
+    user: String,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    #[serde(default)]
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Hashes a password with Argon2id (default parameters) on a blocking thread.
+pub async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(Error::internal)
+    })
+    .await
+    .map_err(Error::internal)?
+}
+
+/// Failed logins of one account (from anywhere, 15 minutes) before its
+/// answers slow down.
+const SLOW_DOWN_AFTER: u32 = 10;
+/// The longest pause added to an answer: one second per failure past
+/// [`SLOW_DOWN_AFTER`], at most this.
+const MAX_PAUSE_SECS: u64 = 5;
+
+/// A hash to verify against when the phone is unknown, so that an unknown
+/// number takes as long to refuse as a wrong password.
+async fn decoy_hash() -> Result<String> {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    if let Some(h) = DECOY.get() {
+        return Ok(h.clone());
+    }
+    let h = hash_password(ids::new_token()).await?;
+    Ok(DECOY.get_or_init(|| h).clone())
+}
+
+fn invalid_credentials() -> Error {
+    AppError::new(ErrorCode::InvalidCredentials, Msg::ErrInvalidCredentials).into()
+}
+
+fn expired() -> Error {
+    AppError::new(ErrorCode::SessionExpired, Msg::ErrSessionExpired).into()
+}
+
+impl Backend {
+    /// Signs in with phone and password. `client` identifies the caller's
+    /// address for rate limiting. Failures never say whether the phone exists.
+    pub async fn login(&self, phone_input: &str, password: &str, kind: SessionKind, client: &str) -> Result<Login> {
+        let phone = clean::mobile("phone", phone_input)?;
+        if password.is_empty() {
+            return Err(AppError::invalid("password", Msg::ErrPasswordRequired).into());
+        }
+        if password.len() > 256 {
+            return Err(invalid_credentials());
+        }
+        // Each attempt is counted before the password is checked (one
+        // atomic step per limiter), so concurrent guesses cannot slip past
+        // a limit that is only updated afterwards.
+        let client_key = format!("ip:{client}");
+        let pair_key = format!("{phone}|{client}");
+        if !self.login_by_client.hit(&client_key) || !self.login_by_pair.hit(&pair_key) {
+            return Err(AppError::new(ErrorCode::RateLimited, Msg::ErrRateLimited).into());
+        }
+        // Guessing one account from many addresses is slowed down, never
+        // locked out: the rightful user still gets in, just later.
+        let failures = self.login_failures.count(&phone);
+        if failures > SLOW_DOWN_AFTER {
+            let pause = u64::from(failures - SLOW_DOWN_AFTER).min(MAX_PAUSE_SECS);
+            tokio::time::sleep(std::time::Duration::from_secs(pause)).await;
+        }
+
+        let mut res = run(self
+            .db
+            .query("SELECT id, password_hash, active FROM user WHERE phone = $phone")
+            .bind(("phone", phone.clone())))
+        .await?;
+        let creds: Option<Credentials> = db::row(&mut res, 0)?;
+        let stored = match &creds {
+            Some(c) => c.password_hash.clone(),
+            None => decoy_hash().await?,
+        };
+        let password = password.to_string();
+        let ok = self
+            .hashing
+            .run(move || {
+                let Ok(parsed) = PasswordHash::new(&stored) else { return false };
+                Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+            })
+            .await?;
+        let creds = match creds {
+            Some(c) if ok && c.active => c,
+            _ => {
+                self.login_failures.hit(&phone);
+                tracing::info!(phone = %phone::mask(&phone), client = %client, "login refused");
+                return Err(invalid_credentials());
+            }
+        };
+        self.login_by_pair.reset(&pair_key);
+        self.login_by_client.refund(&client_key);
+
+        self.session_for(&creds.id, kind).await
+    }
+
+    /// Opens a fresh session for a user whose identity was established
+    /// (password, or an identity provider).
+    pub async fn session_for(&self, user_id: &str, kind: SessionKind) -> Result<Login> {
+        let token = ids::new_token();
+        let session_id = ids::new_key();
+        let now = Utc::now();
+        let max = Duration::from_std(self.config.session_max).map_err(Error::internal)?;
+        let expires_at = now + max;
+        run(self
+            .db
+            .query(
+                "CREATE type::record('session', $id) SET
+                    user = type::record('user', $user), token_hash = $hash, kind = $kind,
+                    created_at = $now, last_seen_at = $now, expires_at = $expires",
+            )
+            .bind(("id", session_id.clone()))
+            .bind(("user", user_id.to_string()))
+            .bind(("hash", ids::token_hash(&token)))
+            .bind(("kind", kind.as_str()))
+            .bind(("now", now))
+            .bind(("expires", expires_at)))
+        .await?;
+        let actor = self.load_actor(user_id, &session_id).await?;
+        tracing::info!(user = %actor.user_id, role = actor.role.as_str(), kind = kind.as_str(), "signed in");
+        Ok(Login { token, me: actor.me(), expires_at })
+    }
+
+    /// Resolves a session token to the person behind it, or 401.
+    pub async fn authenticate(&self, token: &str) -> Result<Actor> {
+        if token.is_empty() || token.len() > 128 {
+            return Err(expired());
+        }
+        let hash = ids::token_hash(token);
+        let ticket = match self.sessions.get(&hash) {
+            Ok(actor) => return Ok(actor),
+            Err(ticket) => ticket,
+        };
+        let mut res = run(self
+            .db
+            .query("SELECT id, user, last_seen_at, expires_at, revoked_at FROM session WHERE token_hash = $hash")
+            .bind(("hash", hash.clone())))
+        .await?;
+        let session: SessionRow = db::row(&mut res, 0)?.ok_or_else(expired)?;
+        let now = Utc::now();
+        let idle = Duration::from_std(self.config.session_idle).map_err(Error::internal)?;
+        if session.revoked_at.is_some() || now >= session.expires_at || now - session.last_seen_at >= idle {
+            return Err(expired());
+        }
+        // Refresh the idle clock at most once a minute: a write per request
+        // would cost a synced commit on every page view.
+        let mut last_seen = session.last_seen_at;
+        if now - session.last_seen_at > Duration::seconds(60) {
+            run(self
+                .db
+                .query("UPDATE type::record('session', $id) SET last_seen_at = $now")
+                .bind(("id", session.id.clone()))
+                .bind(("now", now)))
+            .await?;
+            last_seen = now;
+        }
+        let actor = self.load_actor(&session.user, &session.id).await?;
+        let valid_until = session.expires_at.min(last_seen + idle);
+        self.sessions.put(ticket, hash, actor.clone(), valid_until);
+        Ok(actor)
+    }
+
+    /// Revokes the caller's session; the token stops working at once.
+    pub async fn logout(&self, actor: &Actor) -> Result<()> {
+        run(self
+            .db
+            .query("UPDATE type::record('session', $id) SET revoked_at = time::now()")
+            .bind(("id", actor.session_id.clone())))
+        .await?;
+        self.sessions.forget_all();
+        tracing::info!(user = %actor.user_id, "signed out");
+        Ok(())
+    }
+}

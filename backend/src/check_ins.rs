@@ -1,0 +1,108 @@
+//! The daily check-in deadline (SPEC §5: "an elder who has not checked in
+//! by a set time becomes a task for the butler: call or visit").
+//!
+//! Once a day per community, when its check-in time has passed, the
+//! elders who have not said "I'm OK" are announced live to their
+//! buildings' butlers and the duty room, whose boards then list them to
+//! call. Run by its own duty (`server/src/duties.rs`), apart from
+//! deliveries and sweeps; the announcement is claimed with a unique row
+//! per community and day, so it is made once however many processes run.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{
+    Backend,
+    db::{rid, rows, run},
+    error::Result,
+    events::Audience,
+    people::key,
+};
+use linli_model::{
+    Role,
+    live::EventKind,
+    time::{local_date, local_instant},
+};
+
+#[derive(Deserialize)]
+struct CommunityRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    #[serde(default)]
+    check_in_by: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct OverdueRow {
+    #[serde(deserialize_with = "key::de")]
+    building: String,
+}
+
+/// The check-in time when a community has not set one.
+fn default_deadline() -> NaiveTime {
+    NaiveTime::from_hms_opt(10, 0, 0).unwrap_or(NaiveTime::MIN)
+}
+
+impl Backend {
+    /// Announces, once per community and local day, the elders who had not
+    /// checked in by the community's time. Answers how many communities
+    /// this process announced.
+    pub async fn sweep_check_ins(&self, now: DateTime<Utc>) -> Result<usize> {
+        let mut res = run(self.db.query("SELECT id, help.check_in_by AS check_in_by FROM community")).await?;
+        let communities: Vec<CommunityRow> = rows(&mut res, 0)?;
+        let today = local_date(now);
+        let day = today.to_string();
+        let mut announced = 0;
+        for c in communities {
+            let by = c
+                .check_in_by
+                .as_deref()
+                .and_then(|s| NaiveTime::parse_from_str(s, "%H:%M").ok())
+                .unwrap_or_else(default_deadline);
+            if now < local_instant(today, by) {
+                continue;
+            }
+            let claimed = run(self
+                .db
+                .query("CREATE check_in_alert SET community = $c, day = $day, at = $now")
+                .bind(("c", rid("community", &c.id)))
+                .bind(("day", day.clone()))
+                .bind(("now", now)))
+            .await;
+            match claimed {
+                Ok(_) => {}
+                // Announced already today (here or by another process).
+                Err(e) if e.is_unique_violation() || e.is_retryable() => continue,
+                Err(e) => return Err(e),
+            }
+            let mut res = run(self
+                .db
+                .query(
+                    "SELECT unit.building AS building FROM user
+                     WHERE community = $c AND role = 'resident' AND active = true AND elder_mode = true
+                       AND unit != NONE
+                       AND id NOTINSIDE (SELECT VALUE elder FROM check_in WHERE community = $c AND day = $day)",
+                )
+                .bind(("c", rid("community", &c.id)))
+                .bind(("day", day.clone())))
+            .await?;
+            let overdue: Vec<OverdueRow> = rows(&mut res, 0)?;
+            if overdue.is_empty() {
+                continue;
+            }
+            let buildings: BTreeSet<String> = overdue.iter().map(|o| o.building.clone()).collect();
+            tracing::info!(community = %c.id, overdue = overdue.len(), "check-in time passed: elders to call");
+            self.events.publish(
+                EventKind::CheckInUpdated,
+                &c.id,
+                Audience { buildings: buildings.into_iter().collect(), roles: vec![Role::Duty], ..Audience::default() },
+                json!({ "day": day, "overdue": overdue.len() }),
+            );
+            announced += 1;
+        }
+        Ok(announced)
+    }
+}

@@ -1,0 +1,343 @@
+//! Elders: switching the simplified screen on, emergency contacts, and the
+//! daily check-in as the butler sees it.
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{
+    Backend, clean,
+    db::{rid, rids, row, rows, run},
+    error::Result,
+    ids,
+    people::{key, unit_label},
+    policy::{Actor, Scope},
+};
+use linli_model::{
+    AppError, BuildingRef, Msg, Role, StaffRef, UnitRef,
+    help::{CheckInFollowUp, ElderHome, ElderInfo, ElderSettings, EmergencyContact},
+    phone,
+    time::{local_date, local_instant},
+};
+
+#[derive(Deserialize)]
+pub(super) struct ResidentRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    name: String,
+    phone: String,
+    elder_mode: bool,
+    #[serde(default)]
+    emergency_contacts: Vec<EmergencyContact>,
+    #[serde(deserialize_with = "key::de")]
+    community: String,
+    #[serde(deserialize_with = "key::de")]
+    unit: String,
+    unit_number: String,
+    #[serde(deserialize_with = "key::de")]
+    building: String,
+    building_number: String,
+    building_name: String,
+}
+
+#[derive(Deserialize)]
+struct CheckInRow {
+    #[serde(deserialize_with = "key::de")]
+    elder: String,
+    at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+struct FollowUpRow {
+    #[serde(deserialize_with = "key::de")]
+    elder: String,
+    result: String,
+    #[serde(default)]
+    note: String,
+    by_name: String,
+    at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+struct DeadlineRow {
+    #[serde(default)]
+    check_in_by: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ButlerRow {
+    #[serde(default, deserialize_with = "key::de_opt")]
+    id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+}
+
+impl ResidentRow {
+    fn unit_ref(&self) -> UnitRef {
+        UnitRef {
+            id: self.unit.clone(),
+            number: self.unit_number.clone(),
+            label: unit_label(&self.building_name, &self.unit_number),
+            building: BuildingRef {
+                id: self.building.clone(),
+                number: self.building_number.clone(),
+                name: self.building_name.clone(),
+            },
+        }
+    }
+
+    fn scope(&self) -> Scope<'_> {
+        Scope { community: &self.community, building: Some(&self.building), unit: Some(&self.unit), assignee: None }
+    }
+}
+
+fn validate_contacts(contacts: &[EmergencyContact]) -> Result<Vec<EmergencyContact>> {
+    if contacts.len() > 5 {
+        return Err(AppError::invalid("emergency_contacts", Msg::ErrTooLong).into());
+    }
+    contacts
+        .iter()
+        .map(|c| {
+            let name = clean::required_line("emergency_contacts", &c.name, 50)?;
+            let phone = clean::mobile("emergency_contacts", &c.phone)?;
+            let relation = clean::optional_line("emergency_contacts", Some(&c.relation), 20)?;
+            Ok(EmergencyContact { name, phone, relation })
+        })
+        .collect()
+}
+
+impl Backend {
+    /// The local time by which elders should have checked in (default 10:00).
+    pub async fn check_in_deadline(&self, community: &str) -> Result<NaiveTime> {
+        let mut res = run(self
+            .db
+            .query("SELECT help.check_in_by AS check_in_by FROM type::record('community', $c)")
+            .bind(("c", community.to_string())))
+        .await?;
+        let stored = row::<DeadlineRow>(&mut res, 0)?.and_then(|r| r.check_in_by);
+        Ok(stored
+            .and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok())
+            .unwrap_or(NaiveTime::from_hms_opt(10, 0, 0).unwrap_or(NaiveTime::MIN)))
+    }
+
+    /// The elders the caller looks after, with today's check-in: a butler's
+    /// buildings; the whole community for the duty room and the manager.
+    /// `all_residents` lists everyone (to switch elder mode on).
+    pub async fn elders(&self, actor: &Actor, all_residents: bool) -> Result<Vec<ElderInfo>> {
+        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
+        let mut res = run(self
+            .db
+            .query(concat!(
+                "SELECT id, name, phone, elder_mode, emergency_contacts, community, unit,
+                        unit.number AS unit_number, unit.building AS building, unit.building.number AS building_number,
+                        unit.building.name AS building_name FROM user",
+                " WHERE community = $community AND role = 'resident' AND active = true
+                   AND ($all OR elder_mode = true)
+                   AND ($butler = false OR unit.building IN $buildings)"
+            ))
+            .bind(("community", rid("community", actor.community_id())))
+            .bind(("all", all_residents))
+            .bind(("butler", actor.role == Role::Butler))
+            .bind(("buildings", rids("building", &buildings))))
+        .await?;
+        let people: Vec<ResidentRow> = rows(&mut res, 0)?;
+        let now = Utc::now();
+        let today = local_date(now);
+        let deadline = local_instant(today, self.check_in_deadline(actor.community_id()).await?);
+        let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT elder, at FROM check_in WHERE elder IN $ids AND day = $day;
+                 SELECT elder, result, note, by.name AS by_name, at FROM check_in_follow_up
+                     WHERE elder IN $ids AND day = $day;
+                 SELECT * FROM help_device WHERE elder IN $ids AND revoked_at = NONE AND expires_at > $now
+                     ORDER BY last_used_at DESC;",
+            )
+            .bind(("ids", rids("user", &ids)))
+            .bind(("day", today.to_string()))
+            .bind(("now", now)))
+        .await?;
+        let check_ins: Vec<CheckInRow> = rows(&mut res, 0)?;
+        let follow_ups: Vec<FollowUpRow> = rows(&mut res, 1)?;
+        let devices: Vec<super::devices::DeviceRow> = rows(&mut res, 2)?;
+        let mut list: Vec<ElderInfo> = people
+            .into_iter()
+            .map(|p| {
+                let checked_in_at = check_ins.iter().find(|c| c.elder == p.id).map(|c| c.at);
+                let paired = devices.iter().filter(|d| d.elder == p.id).map(super::devices::DeviceRow::view).collect();
+                let follow_up = follow_ups.iter().find(|f| f.elder == p.id).map(|f| CheckInFollowUp {
+                    result: f.result.clone(),
+                    note: f.note.clone(),
+                    by: f.by_name.clone(),
+                    at: f.at,
+                });
+                ElderInfo {
+                    unit: p.unit_ref(),
+                    overdue: p.elder_mode && checked_in_at.is_none() && now >= deadline,
+                    id: p.id,
+                    name: p.name,
+                    phone: phone::mask(&p.phone),
+                    elder_mode: p.elder_mode,
+                    emergency_contacts: p.emergency_contacts,
+                    checked_in_at,
+                    follow_up,
+                    devices: paired,
+                }
+            })
+            .collect();
+        // Those to call first: overdue without a follow-up, then the rest.
+        list.sort_by_key(|e| (!(e.overdue && e.follow_up.is_none()), !e.elder_mode, e.unit.label.clone()));
+        Ok(list)
+    }
+
+    pub(super) async fn resident_in_reach(&self, actor: &Actor, user_id: &str) -> Result<ResidentRow> {
+        if !ids::is_plausible_key(user_id) {
+            return Err(AppError::not_found().into());
+        }
+        let mut res = run(self
+            .db
+            .query(concat!(
+                "SELECT id, name, phone, elder_mode, emergency_contacts, community, unit,
+                        unit.number AS unit_number, unit.building AS building, unit.building.number AS building_number,
+                        unit.building.name AS building_name FROM user",
+                " WHERE id = type::record('user', $id) AND role = 'resident' AND unit != NONE"
+            ))
+            .bind(("id", user_id.to_string())))
+        .await?;
+        let person: ResidentRow = row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
+        actor.check_sees(person.scope())?;
+        Ok(person)
+    }
+
+    /// A resident's whole phone number, for a staff member who looks after
+    /// them to call (butler of the building, duty room, manager). Lists
+    /// show numbers masked; each number handed out here is an audit entry.
+    pub async fn phone_to_call(&self, actor: &Actor, user_id: &str) -> Result<String> {
+        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        let person = self.resident_in_reach(actor, user_id).await?;
+        self.audit(actor, "resident.view_phone", user_id, &person.name).await?;
+        Ok(person.phone)
+    }
+
+    /// Turns the simplified screen on or off for a resident and records
+    /// their emergency contacts (butler of their building, or manager).
+    pub async fn set_elder(&self, actor: &Actor, user_id: &str, settings: ElderSettings) -> Result<ElderInfo> {
+        actor.require(&[Role::Butler, Role::Admin])?;
+        let person = self.resident_in_reach(actor, user_id).await?;
+        let contacts = validate_contacts(&settings.emergency_contacts)?;
+        run(self
+            .db
+            .query("UPDATE type::record('user', $id) SET elder_mode = $on, emergency_contacts = $contacts")
+            .bind(("id", user_id.to_string()))
+            .bind(("on", settings.elder_mode))
+            .bind(("contacts", serde_json::to_value(&contacts)?)))
+        .await?;
+        // The resident's next page is the elder screen (or no longer is).
+        self.sessions.forget_all();
+        let detail = format!("{} elder_mode={} contacts={}", person.name, settings.elder_mode, contacts.len());
+        self.audit(actor, "resident.set_elder", user_id, &detail).await?;
+        self.elders(actor, true)
+            .await?
+            .into_iter()
+            .find(|e| e.id == user_id)
+            .ok_or_else(|| AppError::not_found().into())
+    }
+
+    /// Records what the butler found when calling or visiting an elder
+    /// who had not checked in today.
+    pub async fn record_check_in_follow_up(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        result: &str,
+        note: &str,
+    ) -> Result<()> {
+        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        let person = self.resident_in_reach(actor, user_id).await?;
+        if linli_model::keys::CheckInResult::parse(result).is_none() {
+            return Err(AppError::invalid("result", Msg::ErrBadRequest).into());
+        }
+        let note = clean::optional_block("note", Some(note), 500)?;
+        run(self
+            .db
+            .query(
+                "UPSERT check_in_follow_up SET community = $community, elder = $elder, day = $day, result = $result,
+                     note = $note, by = $by, at = time::now()
+                 WHERE elder = $elder AND day = $day",
+            )
+            .bind(("community", rid("community", &person.community)))
+            .bind(("elder", rid("user", user_id)))
+            .bind(("day", local_date(Utc::now()).to_string()))
+            .bind(("result", result.to_string()))
+            .bind(("note", note))
+            .bind(("by", rid("user", &actor.user_id))))
+        .await?;
+        self.events.publish(
+            linli_model::live::EventKind::CheckInUpdated,
+            &person.community,
+            super::events::Audience { buildings: vec![person.building.clone()], ..Default::default() },
+            json!({ "elder": user_id, "follow_up": result }),
+        );
+        Ok(())
+    }
+
+    /// Everything the elder's one-button screen shows.
+    pub async fn elder_home(&self, actor: &Actor) -> Result<ElderHome> {
+        actor.require(&[Role::Resident])?;
+        let building = actor.home_building_id().unwrap_or("-").to_string();
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT butler AS id, butler.name AS name, butler.phone AS phone FROM type::record('building', $b);
+                 SELECT VALUE at FROM check_in WHERE elder = $me AND day = $day;",
+            )
+            .bind(("b", building))
+            .bind(("me", rid("user", &actor.user_id)))
+            .bind(("day", local_date(Utc::now()).to_string())))
+        .await?;
+        let butler = row::<ButlerRow>(&mut res, 0)?.and_then(|b| match (b.id, b.name, b.phone) {
+            (Some(id), Some(name), Some(full)) => {
+                Some(StaffRef { id, name, phone: phone::mask(&full), phone_full: Some(full) })
+            }
+            _ => None,
+        });
+        let checked_in_at: Option<DateTime<Utc>> = rows::<DateTime<Utc>>(&mut res, 1)?.into_iter().next();
+        let recent = Utc::now() - Duration::minutes(30);
+        let call =
+            self.help_calls(actor, false).await?.into_iter().find(|c| {
+                c.elder.id == actor.user_id && (c.status.is_open() || c.closed_at.is_some_and(|t| t > recent))
+            });
+        Ok(ElderHome { butler, checked_in_at, call, client_key: ids::new_token() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_are_normalised_and_checked() {
+        let ok = validate_contacts(&[EmergencyContact {
+            name: " 李华 ".into(),
+            phone: "+86 138-0000-0099".into(),
+            relation: "儿子".into(),
+        }]);
+        assert!(matches!(ok.as_deref(), Ok([c]) if c.phone == "13800000099" && c.name == "李华"));
+        assert!(
+            validate_contacts(&[EmergencyContact { name: "x".into(), phone: "123".into(), relation: String::new() }])
+                .is_err()
+        );
+        assert!(
+            validate_contacts(&[EmergencyContact {
+                name: "".into(),
+                phone: "13800000099".into(),
+                relation: String::new()
+            }])
+            .is_err()
+        );
+    }
+}

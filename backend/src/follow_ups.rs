@@ -1,0 +1,89 @@
+//! Follow-up visits (回访) for the manager, opened by low ratings.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Backend,
+    db::{rid, rows, run},
+    error::Result,
+    people::{key, unit_label},
+    policy::Actor,
+};
+use linli_model::Role;
+
+/// A follow-up as the manager's list shows it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct FollowUp {
+    pub id: String,
+    #[schema(value_type = linli_model::keys::FollowUpReason)]
+    pub reason: String,
+    #[schema(value_type = linli_model::keys::FollowUpStatus)]
+    pub status: String,
+    pub repair_id: Option<String>,
+    pub unit: Option<String>,
+    pub butler: Option<String>,
+    pub stars: Option<u8>,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+struct Row {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    reason: String,
+    status: String,
+    #[serde(default, deserialize_with = "key::de_opt")]
+    repair: Option<String>,
+    #[serde(default)]
+    unit_number: Option<String>,
+    #[serde(default)]
+    building_name: Option<String>,
+    #[serde(default)]
+    butler_name: Option<String>,
+    #[serde(default)]
+    stars: Option<u8>,
+    #[serde(default)]
+    comment: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl Backend {
+    /// The community's follow-ups, open ones first: the manager's, and a
+    /// butler's own (the low ratings of their work).
+    pub async fn follow_ups(&self, actor: &Actor) -> Result<Vec<FollowUp>> {
+        actor.require(&[Role::Admin, Role::Butler])?;
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, reason, status, repair, repair.unit.number AS unit_number,
+                        building.name AS building_name, butler.name AS butler_name,
+                        rating.stars AS stars, rating.comment AS comment, created_at
+                 FROM follow_up WHERE community = $community AND ($butler = NONE OR butler = $butler)
+                 ORDER BY created_at DESC LIMIT 200",
+            )
+            .bind(("community", rid("community", actor.community_id())))
+            .bind(("butler", (actor.role == Role::Butler).then(|| rid("user", &actor.user_id)))))
+        .await?;
+        let mut list: Vec<FollowUp> = rows::<Row>(&mut res, 0)?
+            .into_iter()
+            .map(|r| FollowUp {
+                id: r.id,
+                reason: r.reason,
+                status: r.status,
+                repair_id: r.repair,
+                unit: match (r.building_name, r.unit_number) {
+                    (Some(b), Some(u)) => Some(unit_label(&b, &u)),
+                    _ => None,
+                },
+                butler: r.butler_name,
+                stars: r.stars,
+                comment: r.comment,
+                created_at: r.created_at,
+            })
+            .collect();
+        list.sort_by_key(|f| f.status != "open");
+        Ok(list)
+    }
+}

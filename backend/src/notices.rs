@@ -1,0 +1,342 @@
+//! Announcements: targeted notices with read receipts.
+//!
+//! A household (unit) has read a notice when any of its residents opened
+//! it. For an urgent notice the butler sees the households of their
+//! buildings that have not, elders first, so someone can knock on the door.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{
+    Backend, clean,
+    db::{rid, rids, row, rows, run},
+    error::{Error, Result},
+    events::Audience,
+    ids,
+    people::{key, unit_label},
+    policy::Actor,
+};
+use linli_model::{
+    AppError, BuildingRef, Msg, Role, UnitRef,
+    live::EventKind,
+    notice::{Announcement, HouseholdMember, NewAnnouncement, NoticeCategory, UnreadHousehold},
+};
+
+#[derive(Deserialize)]
+struct NoticeRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    #[serde(deserialize_with = "key::de")]
+    community: String,
+    title: String,
+    body: String,
+    category: String,
+    #[serde(default, deserialize_with = "key::de_vec")]
+    buildings: Vec<String>,
+    pinned: bool,
+    urgent: bool,
+    #[serde(default)]
+    expires_at: Option<DateTime<Utc>>,
+    author_name: String,
+    created_at: DateTime<Utc>,
+    #[serde(default)]
+    read_by_me: bool,
+}
+
+#[derive(Deserialize)]
+struct ResidentRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    name: String,
+    phone: String,
+    elder_mode: bool,
+    #[serde(deserialize_with = "key::de")]
+    unit: String,
+    unit_number: String,
+    #[serde(deserialize_with = "key::de")]
+    building: String,
+    building_number: String,
+    building_name: String,
+}
+
+#[derive(Deserialize)]
+struct ReadUnit {
+    #[serde(default, deserialize_with = "key::de_opt")]
+    unit: Option<String>,
+}
+
+macro_rules! notice_select {
+    () => {
+        "SELECT *, author.name AS author_name,
+                count((SELECT id FROM announcement_read WHERE announcement = $parent.id AND user = $me)) > 0 AS read_by_me
+         FROM announcement"
+    };
+}
+
+impl NoticeRow {
+    /// Whether `actor` is in the audience.
+    fn reaches(&self, actor: &Actor) -> bool {
+        if self.community != actor.community.id {
+            return false;
+        }
+        if actor.role.is_staff() {
+            return actor.role != Role::Butler
+                || self.buildings.is_empty()
+                || self.buildings.iter().any(|b| actor.owns_building(b));
+        }
+        self.buildings.is_empty() || actor.home_building_id().is_some_and(|b| self.buildings.iter().any(|x| x == b))
+    }
+
+    fn view(&self) -> Announcement {
+        Announcement {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            body: self.body.clone(),
+            category: NoticeCategory::parse(&self.category).unwrap_or(NoticeCategory::Notice),
+            building_ids: self.buildings.clone(),
+            pinned: self.pinned,
+            urgent: self.urgent,
+            expires_at: self.expires_at,
+            author: self.author_name.clone(),
+            created_at: self.created_at,
+            read: self.read_by_me,
+            households: None,
+            households_read: None,
+        }
+    }
+}
+
+impl Backend {
+    /// Publishes a notice: the manager to anyone, a butler to their own
+    /// buildings only (never the whole community).
+    pub async fn publish_notice(&self, actor: &Actor, input: NewAnnouncement) -> Result<Announcement> {
+        actor.require(&[Role::Butler, Role::Admin])?;
+        let title = clean::required_line("title", &input.title, 100)?;
+        let body = clean::optional_block("body", Some(&input.body), 5000)?;
+        let category = NoticeCategory::parse(&input.category)
+            .ok_or_else(|| AppError::invalid("category", Msg::ErrCategoryNotice))?;
+        let mut buildings: Vec<String> = input.building_ids.iter().filter(|b| !b.is_empty()).cloned().collect();
+        buildings.dedup();
+        if actor.role == Role::Butler {
+            if buildings.is_empty() {
+                buildings = actor.buildings.iter().map(|b| b.id.clone()).collect();
+            }
+            if buildings.iter().any(|b| !actor.owns_building(b)) {
+                return Err(AppError::invalid("building_ids", Msg::ErrBuildingsNotYours).into());
+            }
+        } else {
+            let known: Vec<String> = self.buildings(actor).await?.into_iter().map(|b| b.id).collect();
+            if buildings.iter().any(|b| !known.contains(b)) {
+                return Err(AppError::invalid("building_ids", Msg::ErrBuildingsNotYours).into());
+            }
+        }
+        if input.expires_at.is_some_and(|e| !linli_model::time::is_plausible_client_date(e, Utc::now())) {
+            return Err(AppError::invalid("expires_at", Msg::ErrDateOutOfRange).into());
+        }
+        if input.expires_at.is_some_and(|e| e <= Utc::now()) {
+            return Err(AppError::invalid("expires_at", Msg::ErrWindowPast).into());
+        }
+        let id = ids::new_key();
+        run(self
+            .db
+            .query(
+                "CREATE $n SET community = $c, author = $me, title = $title, body = $body, category = $category,
+                     buildings = $buildings, pinned = $pinned, urgent = $urgent, expires_at = $expires,
+                     created_at = time::now()",
+            )
+            .bind(("n", rid("announcement", &id)))
+            .bind(("c", rid("community", actor.community_id())))
+            .bind(("me", rid("user", &actor.user_id)))
+            .bind(("title", title))
+            .bind(("body", body))
+            .bind(("category", category.as_str()))
+            .bind(("buildings", rids("building", &buildings)))
+            .bind(("pinned", input.pinned))
+            .bind(("urgent", input.urgent))
+            .bind(("expires", input.expires_at)))
+        .await?;
+        let notice = self.load_notice(actor, &id).await?.ok_or_else(|| Error::internal("notice vanished"))?;
+        let audience = if buildings.is_empty() {
+            Audience { roles: Role::ALL.to_vec(), ..Audience::default() }
+        } else {
+            Audience {
+                residents_of: buildings.clone(),
+                buildings,
+                roles: vec![Role::Admin, Role::Duty],
+                ..Audience::default()
+            }
+        };
+        self.events.publish(
+            EventKind::AnnouncementPublished,
+            actor.community_id(),
+            audience,
+            json!({ "id": id, "title": notice.title, "urgent": notice.urgent, "category": notice.category }),
+        );
+        self.audit(actor, "announcement.publish", &id, &notice.title).await?;
+        Ok(notice.view())
+    }
+
+    async fn load_notice(&self, actor: &Actor, id: &str) -> Result<Option<NoticeRow>> {
+        if !ids::is_plausible_key(id) {
+            return Ok(None);
+        }
+        let mut res = run(self
+            .db
+            .query(concat!(notice_select!(), " WHERE id = type::record('announcement', $id)"))
+            .bind(("id", id.to_string()))
+            .bind(("me", rid("user", &actor.user_id))))
+        .await?;
+        row(&mut res, 0)
+    }
+
+    /// Notices for the caller, pinned and urgent first, then newest;
+    /// expired ones drop off (staff still see them).
+    pub async fn notices(&self, actor: &Actor) -> Result<Vec<Announcement>> {
+        let mut res = run(self
+            .db
+            .query(concat!(notice_select!(), " WHERE community = $c ORDER BY created_at DESC LIMIT 200"))
+            .bind(("c", rid("community", actor.community_id())))
+            .bind(("me", rid("user", &actor.user_id))))
+        .await?;
+        let now = Utc::now();
+        let mut list: Vec<Announcement> = rows::<NoticeRow>(&mut res, 0)?
+            .into_iter()
+            .filter(|n| n.reaches(actor))
+            .filter(|n| actor.role.is_staff() || n.expires_at.is_none_or(|e| e > now))
+            .map(|n| n.view())
+            .collect();
+        list.sort_by_key(|n| (!n.pinned, !n.urgent, std::cmp::Reverse(n.created_at)));
+        Ok(list)
+    }
+
+    /// One notice (404 outside its audience). `mark_read`: the caller's
+    /// explicit "read" comes with the request (never a plain GET).
+    pub async fn notice(&self, actor: &Actor, id: &str, mark_read: bool) -> Result<Announcement> {
+        let n = self.load_notice(actor, id).await?.filter(|n| n.reaches(actor)).ok_or_else(AppError::not_found)?;
+        if mark_read && !n.read_by_me && actor.role == Role::Resident {
+            self.mark_read(actor, id).await?;
+        }
+        let mut view = n.view();
+        view.read = view.read || (mark_read && actor.role == Role::Resident);
+        if actor.role.is_staff() {
+            let (households, unread) = self.household_counts(actor, &n).await?;
+            view.households = Some(households);
+            view.households_read = Some(households.saturating_sub(unread));
+        }
+        Ok(view)
+    }
+
+    /// Marks a notice read by the caller (idempotent).
+    pub async fn mark_read(&self, actor: &Actor, id: &str) -> Result<()> {
+        let n = self.load_notice(actor, id).await?.filter(|n| n.reaches(actor)).ok_or_else(AppError::not_found)?;
+        let stored = run(self
+            .db
+            .query("CREATE announcement_read SET announcement = $n, user = $me, unit = $unit, at = time::now()")
+            .bind(("n", rid("announcement", id)))
+            .bind(("me", rid("user", &actor.user_id)))
+            .bind(("unit", actor.unit_id().map(|u| rid("unit", u)))))
+        .await;
+        match stored {
+            Ok(_) => {
+                // Staff watching the receipts see the household move live.
+                self.events.publish(
+                    EventKind::AnnouncementRead,
+                    &n.community,
+                    Audience {
+                        buildings: actor.home_building_id().map(str::to_string).into_iter().collect(),
+                        roles: vec![Role::Admin],
+                        ..Audience::default()
+                    },
+                    json!({ "id": id, "unit": actor.unit_id() }),
+                );
+                Ok(())
+            }
+            Err(e) if e.is_unique_violation() => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The residents a notice reaches that the caller looks after: a
+    /// butler's buildings, or all for the manager and duty room.
+    async fn reached_residents(&self, actor: &Actor, n: &NoticeRow) -> Result<Vec<ResidentRow>> {
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, name, phone, elder_mode, unit, unit.number AS unit_number, unit.building AS building,
+                        unit.building.number AS building_number, unit.building.name AS building_name
+                 FROM user WHERE community = $c AND role = 'resident' AND active = true AND unit != NONE",
+            )
+            .bind(("c", rid("community", &n.community))))
+        .await?;
+        Ok(rows::<ResidentRow>(&mut res, 0)?
+            .into_iter()
+            .filter(|r| n.buildings.is_empty() || n.buildings.contains(&r.building))
+            .filter(|r| actor.role != Role::Butler || actor.owns_building(&r.building))
+            .collect())
+    }
+
+    async fn read_units(&self, id: &str) -> Result<Vec<String>> {
+        let mut res = run(self
+            .db
+            .query("SELECT unit FROM announcement_read WHERE announcement = $n")
+            .bind(("n", rid("announcement", id))))
+        .await?;
+        Ok(rows::<ReadUnit>(&mut res, 0)?.into_iter().filter_map(|r| r.unit).collect())
+    }
+
+    async fn household_counts(&self, actor: &Actor, n: &NoticeRow) -> Result<(u32, u32)> {
+        let residents = self.reached_residents(actor, n).await?;
+        let read = self.read_units(&n.id).await?;
+        let mut units: Vec<&String> = residents.iter().map(|r| &r.unit).collect();
+        units.sort();
+        units.dedup();
+        let unread = units.iter().filter(|u| !read.contains(u)).count() as u32;
+        Ok((units.len() as u32, unread))
+    }
+
+    /// Households that have not read a notice, elders first (staff only;
+    /// a butler sees their own buildings).
+    pub async fn unread_households(&self, actor: &Actor, id: &str) -> Result<Vec<UnreadHousehold>> {
+        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        let n = self.load_notice(actor, id).await?.filter(|n| n.reaches(actor)).ok_or_else(AppError::not_found)?;
+        let residents = self.reached_residents(actor, &n).await?;
+        let read = self.read_units(id).await?;
+        let mut households: Vec<UnreadHousehold> = Vec::new();
+        for r in residents.into_iter().filter(|r| !read.contains(&r.unit)) {
+            let member = HouseholdMember {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                phone: linli_model::phone::mask(&r.phone),
+                elder_mode: r.elder_mode,
+            };
+            match households.iter_mut().find(|h| h.unit.id == r.unit) {
+                Some(h) => {
+                    h.has_elder |= r.elder_mode;
+                    h.residents.push(member);
+                }
+                None => households.push(UnreadHousehold {
+                    unit: UnitRef {
+                        label: unit_label(&r.building_name, &r.unit_number),
+                        id: r.unit.clone(),
+                        number: r.unit_number.clone(),
+                        building: BuildingRef {
+                            id: r.building.clone(),
+                            number: r.building_number.clone(),
+                            name: r.building_name.clone(),
+                        },
+                    },
+                    has_elder: r.elder_mode,
+                    residents: vec![member],
+                }),
+            }
+        }
+        households.sort_by(|a, b| {
+            b.has_elder.cmp(&a.has_elder).then_with(|| {
+                super::people::natural_cmp(&a.unit.building.number, &b.unit.building.number)
+                    .then(super::people::natural_cmp(&a.unit.number, &b.unit.number))
+            })
+        });
+        Ok(households)
+    }
+}

@@ -1,0 +1,319 @@
+//! Communities, buildings, units and the people in them.
+
+use serde::Deserialize;
+
+use super::{
+    Backend,
+    db::{self, rows, run},
+    error::Result,
+    policy::Actor,
+};
+use super::{ids, policy::Scope};
+use linli_model::{
+    AppError, BuildingInfo, BuildingRef, CommunityRef, ErrorCode, Msg, ResidentInfo, Role, StaffRef, Trade, UnitInfo,
+    UnitRef, phone,
+};
+
+/// Deserializers for record ids: the database answers `table:key`, clients
+/// only ever see the opaque `key`.
+pub mod key {
+    use serde::{Deserialize, Deserializer};
+
+    /// `unit:abc` → `abc` (also accepts a bare key).
+    pub fn strip(raw: &str) -> String {
+        let key = raw.split_once(':').map_or(raw, |(_, k)| k);
+        key.trim_matches(|c| c == '⟨' || c == '⟩' || c == '`').to_string()
+    }
+
+    pub fn de<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        String::deserialize(d).map(|s| strip(&s))
+    }
+
+    pub fn de_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.map(|s| strip(&s)))
+    }
+
+    pub fn de_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default().iter().map(|s| strip(s)).collect())
+    }
+}
+
+#[derive(Deserialize)]
+struct ActorRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    name: String,
+    phone: String,
+    role: String,
+    elder_mode: bool,
+    #[serde(default)]
+    trades: Vec<String>,
+    #[serde(default)]
+    gate: Option<String>,
+    active: bool,
+    #[serde(deserialize_with = "key::de")]
+    community: String,
+    community_name: String,
+    #[serde(default, deserialize_with = "key::de_opt")]
+    unit: Option<String>,
+    #[serde(default)]
+    unit_number: Option<String>,
+    #[serde(default, deserialize_with = "key::de_opt")]
+    building: Option<String>,
+    #[serde(default)]
+    building_number: Option<String>,
+    #[serde(default)]
+    building_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct BuildingRow {
+    #[serde(deserialize_with = "key::de")]
+    pub id: String,
+    pub number: String,
+    pub name: String,
+}
+
+impl From<BuildingRow> for BuildingRef {
+    fn from(b: BuildingRow) -> Self {
+        BuildingRef { id: b.id, number: b.number, name: b.name }
+    }
+}
+
+/// `1号楼 101`: the label printed on letters and work orders.
+pub fn unit_label(building_name: &str, unit_number: &str) -> String {
+    format!("{building_name} {unit_number}")
+}
+
+/// Sorts building or unit numbers as people expect: 2 before 10.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        _ => a.cmp(b),
+    }
+}
+
+#[derive(Deserialize)]
+struct BuildingListRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    number: String,
+    name: String,
+    #[serde(default, deserialize_with = "key::de_opt")]
+    butler: Option<String>,
+    #[serde(default)]
+    butler_name: Option<String>,
+    #[serde(default)]
+    butler_phone: Option<String>,
+    #[serde(default)]
+    unit_count: u32,
+}
+
+#[derive(Deserialize)]
+struct UnitRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    number: String,
+    #[serde(deserialize_with = "key::de")]
+    community: String,
+    #[serde(deserialize_with = "key::de")]
+    building: String,
+    building_number: String,
+    building_name: String,
+}
+
+#[derive(Deserialize)]
+struct ResidentRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    name: String,
+    phone: String,
+    elder_mode: bool,
+}
+
+impl Backend {
+    /// The buildings of the caller's community, each with its butler.
+    /// Everyone in the community may see this (residents see who their
+    /// butler is); the full phone number is given only to staff and to the
+    /// residents of that butler's buildings, who may need to call.
+    pub async fn buildings(&self, actor: &Actor) -> Result<Vec<BuildingInfo>> {
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, number, name, butler, butler.name AS butler_name, butler.phone AS butler_phone,
+                        count((SELECT id FROM unit WHERE building = $parent.id)) AS unit_count
+                 FROM building WHERE community = type::record('community', $community)",
+            )
+            .bind(("community", actor.community_id().to_string())))
+        .await?;
+        let mut list: Vec<BuildingInfo> = rows::<BuildingListRow>(&mut res, 0)?
+            .into_iter()
+            .map(|b| {
+                let callable = actor.role.is_staff() || actor.home_building_id() == Some(b.id.as_str());
+                let butler = match (b.butler, b.butler_name, b.butler_phone) {
+                    (Some(id), Some(name), Some(full)) => {
+                        Some(StaffRef { id, name, phone: phone::mask(&full), phone_full: callable.then_some(full) })
+                    }
+                    _ => None,
+                };
+                BuildingInfo { id: b.id, number: b.number, name: b.name, butler, unit_count: b.unit_count }
+            })
+            .collect();
+        list.sort_by(|a, b| natural_cmp(&a.number, &b.number));
+        Ok(list)
+    }
+
+    /// One unit with its residents; 404 unless the caller may see that unit.
+    pub async fn unit(&self, actor: &Actor, unit_id: &str) -> Result<UnitInfo> {
+        if !ids::is_plausible_key(unit_id) {
+            return Err(AppError::not_found().into());
+        }
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, number, community, building, building.number AS building_number,
+                        building.name AS building_name
+                 FROM type::record('unit', $id);
+                 SELECT id, name, phone, elder_mode FROM user
+                 WHERE unit = type::record('unit', $id) AND active = true ORDER BY name;",
+            )
+            .bind(("id", unit_id.to_string())))
+        .await?;
+        let unit: UnitRow = db::row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
+        actor.check_sees(Scope {
+            community: &unit.community,
+            building: Some(&unit.building),
+            unit: Some(&unit.id),
+            assignee: None,
+        })?;
+        let residents = rows::<ResidentRow>(&mut res, 1)?
+            .into_iter()
+            .map(|r| ResidentInfo { id: r.id, name: r.name, phone: phone::mask(&r.phone), elder_mode: r.elder_mode })
+            .collect();
+        Ok(UnitInfo {
+            label: unit_label(&unit.building_name, &unit.number),
+            id: unit.id,
+            number: unit.number,
+            building: BuildingRef { id: unit.building, number: unit.building_number, name: unit.building_name },
+            residents,
+        })
+    }
+
+    /// Gives a building to another butler (manager only). Its open jobs
+    /// move with it: the new butler owns them from now on. Audited.
+    pub async fn assign_butler(&self, actor: &Actor, building_id: &str, butler_id: &str) -> Result<BuildingInfo> {
+        actor.require(&[Role::Admin])?;
+        if !ids::is_plausible_key(building_id) {
+            return Err(AppError::not_found().into());
+        }
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, name FROM building WHERE id = type::record('building', $b) AND community = $c;
+                 SELECT id, name FROM user WHERE id = type::record('user', $u) AND community = $c
+                     AND role = 'butler' AND active = true;",
+            )
+            .bind(("b", building_id.to_string()))
+            .bind(("u", if ids::is_plausible_key(butler_id) { butler_id.to_string() } else { "-".to_string() }))
+            .bind(("c", db::rid("community", actor.community_id()))))
+        .await?;
+        let building: Option<serde_json::Value> = db::row(&mut res, 0)?;
+        let butler: Option<serde_json::Value> = db::row(&mut res, 1)?;
+        let building = building.ok_or_else(AppError::not_found)?;
+        let butler = butler.ok_or_else(|| AppError::invalid("butler_id", Msg::ErrButlerInvalid))?;
+        run(self
+            .db
+            .query(
+                "BEGIN TRANSACTION;
+                 UPDATE $building SET butler = $butler;
+                 UPDATE repair SET owner = $butler WHERE building = $building AND open = true;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("building", db::rid("building", building_id)))
+            .bind(("butler", db::rid("user", butler_id))))
+        .await?;
+        // Both butlers' reach changes now, not when their sessions refresh.
+        self.sessions.forget_all();
+        let detail = format!(
+            "{} → {}",
+            building["name"].as_str().unwrap_or_default(),
+            butler["name"].as_str().unwrap_or_default()
+        );
+        self.audit(actor, "building.assign_butler", building_id, &detail).await?;
+        tracing::info!(building = building_id, butler = butler_id, "building reassigned");
+        self.buildings(actor)
+            .await?
+            .into_iter()
+            .find(|b| b.id == building_id)
+            .ok_or_else(|| AppError::not_found().into())
+    }
+
+    /// Builds the [`Actor`] for a user: who they are and where they belong.
+    /// A deactivated account gets no actor (its sessions stop working).
+    pub async fn load_actor(&self, user_id: &str, session_id: &str) -> Result<Actor> {
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, name, phone, role, elder_mode, trades, gate, active,
+                        community, community.name AS community_name,
+                        unit, unit.number AS unit_number,
+                        unit.building AS building,
+                        unit.building.number AS building_number,
+                        unit.building.name AS building_name
+                 FROM type::record('user', $id);
+                 SELECT id, number, name FROM building
+                 WHERE butler = type::record('user', $id);",
+            )
+            .bind(("id", user_id.to_string())))
+        .await?;
+        let row: ActorRow =
+            db::row(&mut res, 0)?.ok_or_else(|| AppError::new(ErrorCode::SessionExpired, Msg::ErrSessionExpired))?;
+        if !row.active {
+            return Err(AppError::new(ErrorCode::SessionExpired, Msg::ErrAccountDisabled).into());
+        }
+        let mut buildings: Vec<BuildingRef> = rows::<BuildingRow>(&mut res, 1)?.into_iter().map(Into::into).collect();
+        buildings.sort_by(|a, b| natural_cmp(&a.number, &b.number));
+        let role = Role::parse(&row.role).ok_or_else(|| super::Error::internal("unknown role stored"))?;
+        let unit = match (row.unit, row.unit_number, row.building, row.building_number, row.building_name) {
+            (Some(id), Some(number), Some(bid), Some(bnum), Some(bname)) => Some(UnitRef {
+                label: unit_label(&bname, &number),
+                id,
+                number,
+                building: BuildingRef { id: bid, number: bnum, name: bname },
+            }),
+            _ => None,
+        };
+        Ok(Actor {
+            user_id: row.id,
+            session_id: session_id.to_string(),
+            name: row.name,
+            phone: row.phone,
+            role,
+            community: CommunityRef { id: row.community, name: row.community_name },
+            unit,
+            buildings: if role == Role::Butler { buildings } else { Vec::new() },
+            elder_mode: row.elder_mode,
+            trades: row.trades.iter().filter_map(|t| Trade::parse(t)).collect(),
+            gate: row.gate,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_ids_lose_their_table() {
+        assert_eq!(key::strip("unit:abc123"), "abc123");
+        assert_eq!(key::strip("unit:⟨a-b⟩"), "a-b");
+        assert_eq!(key::strip("abc"), "abc");
+    }
+
+    #[test]
+    fn numbers_sort_naturally() {
+        let mut v = vec!["10", "2", "1", "B"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, vec!["1", "2", "10", "B"]);
+    }
+}

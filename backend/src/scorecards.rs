@@ -1,0 +1,284 @@
+//! Butler scorecards, computed from stored jobs, ratings, help calls and
+//! check-ins for any period (see `model::scorecard` for the definitions).
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::{
+    Backend,
+    db::{rid, rows, run},
+    error::Result,
+    ids,
+    people::key,
+    policy::Actor,
+};
+use linli_model::{
+    AppError, Msg, Role,
+    scorecard::{self, ButlerCard, DayPoint, HelpFacts, JobFacts, Scorecard},
+    time::{local_date, start_of_local_day},
+};
+
+#[derive(Deserialize)]
+struct ButlerRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    name: String,
+    #[serde(default)]
+    phone: String,
+}
+
+#[derive(Deserialize)]
+struct JobRow {
+    #[serde(default, deserialize_with = "key::de_opt")]
+    owner: Option<String>,
+    created_at: DateTime<Utc>,
+    respond_secs: i64,
+    resolve_secs: i64,
+    #[serde(default)]
+    responded_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    resolved_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    held_secs: i64,
+    #[serde(default)]
+    reopen_count: i64,
+    status: String,
+}
+
+#[derive(Deserialize)]
+struct RatingRow {
+    #[serde(default, deserialize_with = "key::de_opt")]
+    butler: Option<String>,
+    stars: u8,
+    at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+struct BuildingRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    #[serde(default, deserialize_with = "key::de_opt")]
+    butler: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct HelpRow {
+    #[serde(deserialize_with = "key::de")]
+    building: String,
+    created_at: DateTime<Utc>,
+    #[serde(default)]
+    acknowledged_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+struct ElderRow {
+    #[serde(deserialize_with = "key::de")]
+    id: String,
+    #[serde(deserialize_with = "key::de")]
+    building: String,
+}
+
+#[derive(Deserialize)]
+struct CheckInRow {
+    #[serde(deserialize_with = "key::de")]
+    elder: String,
+}
+
+#[derive(Deserialize)]
+struct FollowUpRow {
+    #[serde(default, deserialize_with = "key::de_opt")]
+    butler: Option<String>,
+}
+
+/// Everything a period's scorecards are computed from.
+struct Facts {
+    butlers: Vec<ButlerRow>,
+    jobs: Vec<JobRow>,
+    ratings: Vec<RatingRow>,
+    buildings: Vec<BuildingRow>,
+    help: Vec<HelpRow>,
+    elders: Vec<ElderRow>,
+    check_ins: Vec<CheckInRow>,
+    follow_ups: Vec<FollowUpRow>,
+}
+
+impl JobRow {
+    fn facts(&self) -> JobFacts {
+        JobFacts {
+            created_at: self.created_at,
+            respond_secs: self.respond_secs,
+            resolve_secs: self.resolve_secs,
+            responded_at: self.responded_at,
+            resolved_at: self.resolved_at,
+            held_secs: self.held_secs,
+            reopen_count: self.reopen_count.max(0) as u32,
+            cancelled: self.status == "cancelled",
+        }
+    }
+}
+
+/// A period: `[from, to)`. Defaults to the last 30 days.
+pub fn period(
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> std::result::Result<(DateTime<Utc>, DateTime<Utc>), AppError> {
+    let to = to.unwrap_or_else(Utc::now);
+    let from = from.unwrap_or(to - Duration::days(30));
+    if from >= to || to - from > Duration::days(400) {
+        return Err(AppError::invalid("from", Msg::ErrWindowOrder));
+    }
+    Ok((from, to))
+}
+
+impl Backend {
+    async fn scorecard_facts(&self, community: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Facts> {
+        let (from_day, to_day) = (local_date(from).to_string(), local_date(to).to_string());
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, name, phone FROM user WHERE community = $c AND role = 'butler' AND active = true ORDER BY name;
+                 SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status
+                     FROM repair WHERE community = $c AND created_at >= $from AND created_at < $to;
+                 SELECT butler, stars, at FROM rating WHERE community = $c AND at >= $from AND at < $to;
+                 SELECT id, butler FROM building WHERE community = $c;
+                 SELECT building, created_at, acknowledged_at FROM help_call
+                     WHERE community = $c AND created_at >= $from AND created_at < $to;
+                 SELECT id, unit.building AS building FROM user
+                     WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE;
+                 SELECT elder FROM check_in WHERE community = $c AND day >= $from_day AND day < $to_day;
+                 SELECT butler FROM follow_up WHERE community = $c AND created_at >= $from AND created_at < $to;",
+            )
+            .bind(("c", rid("community", community)))
+            .bind(("from", from))
+            .bind(("to", to))
+            .bind(("from_day", from_day))
+            .bind(("to_day", to_day)))
+        .await?;
+        Ok(Facts {
+            butlers: rows(&mut res, 0)?,
+            jobs: rows(&mut res, 1)?,
+            ratings: rows(&mut res, 2)?,
+            buildings: rows(&mut res, 3)?,
+            help: rows(&mut res, 4)?,
+            elders: rows(&mut res, 5)?,
+            check_ins: rows(&mut res, 6)?,
+            follow_ups: rows(&mut res, 7)?,
+        })
+    }
+
+    fn card_for(facts: &Facts, butler: &ButlerRow, from: DateTime<Utc>, to: DateTime<Utc>) -> Scorecard {
+        let mut card =
+            Scorecard { butler_id: butler.id.clone(), butler_name: butler.name.clone(), ..Scorecard::default() };
+        let mine = |b: &Option<String>| b.as_deref() == Some(butler.id.as_str());
+        let jobs: Vec<JobFacts> = facts.jobs.iter().filter(|j| mine(&j.owner)).map(JobRow::facts).collect();
+        scorecard::job_metrics(&mut card, &jobs);
+        let stars: Vec<u8> = facts.ratings.iter().filter(|r| mine(&r.butler)).map(|r| r.stars).collect();
+        scorecard::rating_metrics(&mut card, &stars);
+        let buildings: Vec<&String> = facts.buildings.iter().filter(|b| mine(&b.butler)).map(|b| &b.id).collect();
+        let calls: Vec<HelpFacts> = facts
+            .help
+            .iter()
+            .filter(|h| buildings.contains(&&h.building))
+            .map(|h| HelpFacts { created_at: h.created_at, acknowledged_at: h.acknowledged_at })
+            .collect();
+        scorecard::help_metrics(&mut card, &calls);
+        let elders: Vec<&String> =
+            facts.elders.iter().filter(|e| buildings.contains(&&e.building)).map(|e| &e.id).collect();
+        // Only days that have begun count: a month in progress is judged so far.
+        let end = to.min(Utc::now());
+        let days = ((start_of_local_day(local_date(end)) - start_of_local_day(local_date(from))).num_days() + 1).max(0)
+            as usize;
+        let checked_in = facts.check_ins.iter().filter(|c| elders.contains(&&c.elder)).count();
+        scorecard::check_in_metrics(&mut card, elders.len() * days, checked_in);
+        card.follow_ups_opened = facts.follow_ups.iter().filter(|f| mine(&f.butler)).count() as u32;
+        card
+    }
+
+    /// All butlers side by side (manager), or the caller's own (butler).
+    pub async fn scorecards(&self, actor: &Actor, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Scorecard>> {
+        actor.require(&[Role::Butler, Role::Admin])?;
+        let facts = self.scorecard_facts(actor.community_id(), from, to).await?;
+        Ok(facts
+            .butlers
+            .iter()
+            .filter(|b| actor.role == Role::Admin || b.id == actor.user_id)
+            .map(|b| Self::card_for(&facts, b, from, to))
+            .collect())
+    }
+
+    /// One butler's scorecard with a day-by-day series for the charts. A
+    /// butler may see only their own; anyone else's is "not found".
+    pub async fn butler_scorecard(
+        &self,
+        actor: &Actor,
+        butler_id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<(Scorecard, Vec<DayPoint>)> {
+        actor.require(&[Role::Butler, Role::Admin])?;
+        if !ids::is_plausible_key(butler_id) || (actor.role == Role::Butler && butler_id != actor.user_id) {
+            return Err(AppError::not_found().into());
+        }
+        let facts = self.scorecard_facts(actor.community_id(), from, to).await?;
+        let butler = facts.butlers.iter().find(|b| b.id == butler_id).ok_or_else(AppError::not_found)?;
+        let card = Self::card_for(&facts, butler, from, to);
+        let mine = |b: &Option<String>| b.as_deref() == Some(butler_id);
+        let jobs: Vec<JobFacts> = facts.jobs.iter().filter(|j| mine(&j.owner)).map(JobRow::facts).collect();
+        let ratings: Vec<(DateTime<Utc>, u8)> =
+            facts.ratings.iter().filter(|r| mine(&r.butler)).map(|r| (r.at, r.stars)).collect();
+        let (d0, d1): (NaiveDate, NaiveDate) = (local_date(from), local_date(to));
+        let series = scorecard::daily(&jobs, &ratings, d0, if d1 > d0 { d1 } else { d0 + Duration::days(1) });
+        Ok((card, series))
+    }
+
+    /// A resident's butler card: who looks after their building, with their
+    /// rating over the last 90 days and jobs finished this month.
+    pub async fn my_butler(&self, actor: &Actor) -> Result<Option<ButlerCard>> {
+        actor.require(&[Role::Resident])?;
+        let Some(building) = actor.home_building_id() else { return Ok(None) };
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT butler.id AS id, butler.name AS name, butler.phone AS phone FROM type::record('building', $b);",
+            )
+            .bind(("b", building.to_string())))
+        .await?;
+        let Some(butler) = rows::<serde_json::Value>(&mut res, 0)?
+            .into_iter()
+            .next()
+            .and_then(|v| serde_json::from_value::<ButlerRow>(v).ok())
+        else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        let month_start = {
+            let today = local_date(now);
+            start_of_local_day(today - Duration::days(i64::from(chrono::Datelike::day(&today)) - 1))
+        };
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT VALUE stars FROM rating WHERE butler = $butler AND at >= $since;
+                 SELECT count() AS n FROM repair WHERE owner = $butler AND resolved_at >= $month GROUP ALL;
+                 SELECT VALUE name FROM building WHERE butler = $butler ORDER BY number;",
+            )
+            .bind(("butler", rid("user", &butler.id)))
+            .bind(("since", now - Duration::days(90)))
+            .bind(("month", month_start)))
+        .await?;
+        let stars: Vec<u8> = rows(&mut res, 0)?;
+        let done: Option<i64> = rows::<serde_json::Value>(&mut res, 1)?.first().and_then(|v| v["n"].as_i64());
+        let buildings: Vec<String> = rows(&mut res, 2)?;
+        let mut card = Scorecard::default();
+        scorecard::rating_metrics(&mut card, &stars);
+        Ok(Some(ButlerCard {
+            id: butler.id,
+            name: butler.name,
+            phone: butler.phone,
+            rating_avg: card.rating_avg,
+            rating_count: card.rating_count,
+            jobs_done_this_month: done.unwrap_or(0).max(0) as u32,
+            buildings,
+        }))
+    }
+}

@@ -1,0 +1,129 @@
+//! What the manager's console reads and writes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{i18n::Msg, sla::SlaSettings};
+
+/// A community's adjustable rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Settings {
+    pub sla: SlaSettings,
+    /// Unacknowledged help calls alert all staff after this many seconds.
+    pub help_staff_secs: i64,
+    /// ... and the emergency contacts after this many.
+    pub help_contacts_secs: i64,
+    /// Local time (`HH:MM`) by which elders should have checked in.
+    pub check_in_by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMember {
+    pub id: String,
+    pub name: String,
+    /// Masked in the list.
+    pub phone: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::Role))]
+    pub role: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::Trade>))]
+    pub trades: Vec<String>,
+    #[serde(default)]
+    pub gate: Option<String>,
+    pub on_duty: bool,
+    pub active: bool,
+}
+
+/// `POST /api/v1/staff` (also creates residents, with a unit).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewPerson {
+    pub name: String,
+    pub phone: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::Role))]
+    pub role: String,
+    /// Initial password; the person changes it later.
+    pub password: String,
+    #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_TRADES }>")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::Trade>, max_items = 10))]
+    pub trades: Vec<String>,
+    #[serde(default)]
+    pub gate: Option<String>,
+    #[serde(default)]
+    pub unit_id: Option<String>,
+}
+
+/// `PATCH /api/v1/staff/{id}`: any of these.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffChange {
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub on_duty: Option<bool>,
+    #[serde(default, deserialize_with = "super::bounded::opt_at_most::<_, _, { super::bounded::MAX_TRADES }>")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::Trade>>))]
+    pub trades: Option<Vec<String>>,
+    #[serde(default)]
+    pub gate: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub actor: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::AuditAction))]
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Result of a CSV import of units.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportResult {
+    /// Units created.
+    pub created: u32,
+    /// Data lines not imported (each listed in `skipped_lines`).
+    pub skipped: u32,
+    /// The line taken for a header (its cells were column names), if any.
+    #[serde(default)]
+    pub header_line: Option<u32>,
+    /// Every data line not imported, with why.
+    #[serde(default)]
+    pub skipped_lines: Vec<SkippedLine>,
+}
+
+/// A line of an import that created nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkippedLine {
+    /// 1-based line of the file.
+    pub line: u32,
+    pub reason: ImportSkip,
+    /// The line's cells as read, joined with commas.
+    pub text: String,
+}
+
+crate::closed_set! {
+    /// Why a line of an import created nothing.
+    pub enum ImportSkip {
+        /// The unit already exists.
+        Exists = "exists",
+        /// The same unit appears on an earlier line of the file.
+        Duplicate = "duplicate",
+    }
+}
+
+impl ImportSkip {
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Exists => Msg::ImportSkipExists,
+            Self::Duplicate => Msg::ImportSkipDuplicate,
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! The elderly one-button help call: its states, who may move it, and the
+//! escalation clock. The most important path in the product, so its rules
+//! are small, total and tested on every combination.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    i18n::Msg,
+    job::PersonRef,
+    people::{Role, StaffRef, UnitRef},
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HelpStatus {
+    /// Stored; staff are being alerted.
+    Sent,
+    /// Someone has it and is coming.
+    Acknowledged,
+    /// Someone is with the elder.
+    Arrived,
+    /// Over (see the outcome).
+    Closed,
+}
+
+impl HelpStatus {
+    pub const ALL: [HelpStatus; 4] = [Self::Sent, Self::Acknowledged, Self::Arrived, Self::Closed];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Sent => "sent",
+            Self::Acknowledged => "acknowledged",
+            Self::Arrived => "arrived",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub const fn is_open(self) -> bool {
+        !matches!(self, Self::Closed)
+    }
+}
+
+/// How a call ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Resolved,
+    Ambulance,
+    FalseAlarm,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Self::Resolved, Self::Ambulance, Self::FalseAlarm];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Resolved => "resolved",
+            Self::Ambulance => "ambulance",
+            Self::FalseAlarm => "false_alarm",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Resolved => Msg::OutcomeResolved,
+            Self::Ambulance => Msg::OutcomeAmbulance,
+            Self::FalseAlarm => Msg::OutcomeFalseAlarm,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HelpAction {
+    Acknowledge,
+    Arrive,
+    Resolve,
+    /// "Pressed by mistake" (the elder), or staff closing it as such.
+    FalseAlarm,
+}
+
+impl HelpAction {
+    pub const ALL: [HelpAction; 4] = [Self::Acknowledge, Self::Arrive, Self::Resolve, Self::FalseAlarm];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Acknowledge => "acknowledge",
+            Self::Arrive => "arrive",
+            Self::Resolve => "resolve",
+            Self::FalseAlarm => "false_alarm",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Acknowledge => Msg::HelpActAcknowledge,
+            Self::Arrive => Msg::HelpActArrive,
+            Self::Resolve => Msg::HelpActResolve,
+            Self::FalseAlarm => Msg::HelpActFalseAlarm,
+        }
+    }
+}
+
+/// The caller's relation to one call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HelpParty {
+    /// The elder who pressed (or a housemate in the same unit).
+    pub caller: bool,
+    /// The butler of the elder's building, the duty room or the manager:
+    /// first responders for every call.
+    pub responder: bool,
+    /// Any other on-duty staff member, once the call has escalated to them.
+    pub escalated_staff: bool,
+}
+
+impl HelpParty {
+    pub fn for_role(role: Role, owns_building: bool, same_unit: bool, level: u8) -> Self {
+        Self {
+            caller: role == Role::Resident && same_unit,
+            responder: (role == Role::Butler && owns_building) || matches!(role, Role::Duty | Role::Admin),
+            escalated_staff: role.is_staff() && level >= 1,
+        }
+    }
+
+    const fn staff(self) -> bool {
+        self.responder || self.escalated_staff
+    }
+}
+
+/// The status `action` leads to, or `None` when it is not allowed.
+pub fn transition(status: HelpStatus, party: HelpParty, action: HelpAction) -> Option<HelpStatus> {
+    use HelpAction as A;
+    use HelpStatus as S;
+    let next = match (action, status) {
+        (A::Acknowledge, S::Sent) => S::Acknowledged,
+        (A::Arrive, S::Sent | S::Acknowledged) => S::Arrived,
+        (A::Resolve | A::FalseAlarm, S::Sent | S::Acknowledged | S::Arrived) => S::Closed,
+        _ => return None,
+    };
+    let allowed = match action {
+        A::FalseAlarm => party.caller || party.staff(),
+        _ => party.staff(),
+    };
+    allowed.then_some(next)
+}
+
+pub fn allowed_actions(status: HelpStatus, party: HelpParty) -> Vec<HelpAction> {
+    HelpAction::ALL.into_iter().filter(|a| transition(status, party, *a).is_some()).collect()
+}
+
+/// One of an elder's help devices (a tablet or phone left on the help
+/// screen), as the butler sees it. Times are UTC.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelpDevice {
+    pub id: String,
+    /// What kind of device, e.g. "平板 tablet".
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    /// Last press, check-in or screen view (recorded at most hourly).
+    pub last_used_at: DateTime<Utc>,
+    /// Stops working then unless used before (each use moves it ahead).
+    pub expires_at: DateTime<Utc>,
+    /// Set once revoked: refused from then on.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// When a call escalates, per community (SPEC §5 defaults: 60 s, 3 min).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EscalationSettings {
+    /// Unacknowledged this long: alert every on-duty staff member.
+    pub staff_secs: i64,
+    /// Unacknowledged this long: notify the elder's emergency contacts.
+    pub contacts_secs: i64,
+}
+
+impl Default for EscalationSettings {
+    fn default() -> Self {
+        Self { staff_secs: 60, contacts_secs: 180 }
+    }
+}
+
+/// The escalation level a call should have reached at `now`: 0 when
+/// pressed, 1 once every on-duty staff member must be alerted, 2 once the
+/// emergency contacts must be notified. Acknowledging stops the clock (the
+/// level reached stays).
+pub fn due_level(created_at: DateTime<Utc>, acknowledged: bool, now: DateTime<Utc>, s: EscalationSettings) -> u8 {
+    if acknowledged {
+        return 0;
+    }
+    let waited = now - created_at;
+    if waited >= Duration::seconds(s.contacts_secs) {
+        2
+    } else if waited >= Duration::seconds(s.staff_secs) {
+        1
+    } else {
+        0
+    }
+}
+
+/// The moment the next escalation step is due, if any.
+pub fn next_deadline(created_at: DateTime<Utc>, level: u8, s: EscalationSettings) -> Option<DateTime<Utc>> {
+    match level {
+        0 => Some(created_at + Duration::seconds(s.staff_secs)),
+        1 => Some(created_at + Duration::seconds(s.contacts_secs)),
+        _ => None,
+    }
+}
+
+/// A help call as clients see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelpCall {
+    pub id: String,
+    pub status: HelpStatus,
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    pub escalation_level: u8,
+    pub elder: PersonRef,
+    pub unit: UnitRef,
+    /// The elder's phone, for staff to call back (masked for others).
+    pub elder_phone: String,
+    #[serde(default)]
+    pub butler: Option<StaffRef>,
+    /// Who acknowledged ("李明 has it, coming").
+    #[serde(default)]
+    pub responder: Option<PersonRef>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub arrived_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub closed_at: Option<DateTime<Utc>>,
+    pub timeline: Vec<HelpEntry>,
+    pub allowed_actions: Vec<HelpAction>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelpEntry {
+    pub seq: u32,
+    /// `pressed`, an action name, `escalated_staff`, `notified_contacts`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::HelpEntryAction))]
+    pub action: String,
+    pub actor_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/help-calls/{id}/actions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelpActionInput {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::help::HelpAction))]
+    pub action: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::help::Outcome>))]
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Who to call when the butler does not answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmergencyContact {
+    pub name: String,
+    pub phone: String,
+    #[serde(default)]
+    pub relation: String,
+}
+
+/// What the butler recorded after an elder missed the daily check-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckInFollowUp {
+    /// `reached_ok`, `visited_ok`, `not_reached`, `needs_help`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::CheckInResult))]
+    pub result: String,
+    #[serde(default)]
+    pub note: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+impl super::keys::CheckInResult {
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::ReachedOk => Msg::FuReachedOk,
+            Self::VisitedOk => Msg::FuVisitedOk,
+            Self::NotReached => Msg::FuNotReached,
+            Self::NeedsHelp => Msg::FuNeedsHelp,
+        }
+    }
+}
+
+/// A resident as the butler's elder list shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ElderInfo {
+    pub id: String,
+    pub name: String,
+    pub unit: UnitRef,
+    /// Masked, as in every list; staff call through
+    /// `GET /api/v1/residents/{id}/phone` (audited) or the web's `/call/{id}`.
+    pub phone: String,
+    pub elder_mode: bool,
+    pub emergency_contacts: Vec<EmergencyContact>,
+    /// Today's "I'm OK", if pressed.
+    #[serde(default)]
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// Not checked in and the community's check-in time has passed.
+    pub overdue: bool,
+    #[serde(default)]
+    pub follow_up: Option<CheckInFollowUp>,
+    /// Paired help devices still in force (tablets left on the help screen).
+    #[serde(default)]
+    pub devices: Vec<HelpDevice>,
+}
+
+/// `PUT /api/v1/residents/{id}/elder`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ElderSettings {
+    pub elder_mode: bool,
+    #[serde(default, deserialize_with = "super::bounded::at_most::<_, _, { super::bounded::MAX_CONTACTS }>")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    pub emergency_contacts: Vec<EmergencyContact>,
+}
+
+/// The elder's own screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ElderHome {
+    #[serde(default)]
+    pub butler: Option<StaffRef>,
+    #[serde(default)]
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// The call to follow: open, or closed within the last half hour.
+    #[serde(default)]
+    pub call: Option<HelpCall>,
+    /// A fresh key for the no-script help form.
+    pub client_key: String,
+}
+
+/// What the elder's screen says about a call.
+pub fn elder_status_text(call: &HelpCall, lang: super::Lang) -> String {
+    let who = call.responder.as_ref().map(|r| r.name.clone()).unwrap_or_default();
+    match call.status {
+        HelpStatus::Sent => Msg::HelpSent.text(lang).to_string(),
+        HelpStatus::Acknowledged => Msg::HelpComing.text(lang).replace("{name}", &who),
+        HelpStatus::Arrived => Msg::HelpArrived.text(lang).replace("{name}", &who),
+        HelpStatus::Closed => Msg::HelpClosed.text(lang).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use HelpAction as A;
+    use HelpStatus as S;
+
+    const CALLER: HelpParty = HelpParty { caller: true, responder: false, escalated_staff: false };
+    const RESPONDER: HelpParty = HelpParty { caller: false, responder: true, escalated_staff: false };
+    const ESCALATED: HelpParty = HelpParty { caller: false, responder: false, escalated_staff: true };
+    const NOBODY: HelpParty = HelpParty { caller: false, responder: false, escalated_staff: false };
+
+    #[test]
+    fn every_status_action_party_combination() {
+        for status in HelpStatus::ALL {
+            for action in HelpAction::ALL {
+                for (name, party) in
+                    [("caller", CALLER), ("responder", RESPONDER), ("escalated", ESCALATED), ("nobody", NOBODY)]
+                {
+                    let expected = match (action, status) {
+                        (_, S::Closed) => None,
+                        (A::Acknowledge, S::Sent) if name == "responder" || name == "escalated" => {
+                            Some(S::Acknowledged)
+                        }
+                        (A::Arrive, S::Sent | S::Acknowledged) if name == "responder" || name == "escalated" => {
+                            Some(S::Arrived)
+                        }
+                        (A::Resolve, _) if name == "responder" || name == "escalated" => Some(S::Closed),
+                        (A::FalseAlarm, _) if name != "nobody" => Some(S::Closed),
+                        _ => None,
+                    };
+                    assert_eq!(transition(status, party, action), expected, "{status:?} {action:?} by {name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parties_follow_role_building_unit_and_escalation() {
+        assert!(HelpParty::for_role(Role::Resident, false, true, 0).caller);
+        assert!(!HelpParty::for_role(Role::Resident, false, false, 2).caller);
+        assert!(HelpParty::for_role(Role::Butler, true, false, 0).responder);
+        assert!(!HelpParty::for_role(Role::Butler, false, false, 0).responder);
+        assert!(HelpParty::for_role(Role::Butler, false, false, 1).escalated_staff);
+        assert!(HelpParty::for_role(Role::Duty, false, false, 0).responder);
+        assert!(!HelpParty::for_role(Role::Guard, false, false, 0).escalated_staff);
+        assert!(HelpParty::for_role(Role::Guard, false, false, 1).escalated_staff);
+        assert!(!HelpParty::for_role(Role::Resident, false, false, 2).escalated_staff);
+    }
+
+    #[test]
+    fn escalation_levels_follow_the_clock_until_acknowledged() {
+        let t0 =
+            DateTime::parse_from_rfc3339("2026-11-27T02:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+        let s = EscalationSettings::default();
+        assert_eq!(due_level(t0, false, t0 + Duration::seconds(59), s), 0);
+        assert_eq!(due_level(t0, false, t0 + Duration::seconds(60), s), 1);
+        assert_eq!(due_level(t0, false, t0 + Duration::seconds(179), s), 1);
+        assert_eq!(due_level(t0, false, t0 + Duration::seconds(180), s), 2);
+        assert_eq!(due_level(t0, true, t0 + Duration::seconds(600), s), 0);
+        assert_eq!(next_deadline(t0, 0, s), Some(t0 + Duration::seconds(60)));
+        assert_eq!(next_deadline(t0, 2, s), None);
+    }
+}

@@ -1,0 +1,30 @@
+//! `linli-model`: shared types and rules, compiled both to WASM (the
+//! browser) and natively (the server). Features: `openapi` (schemas for
+//! the server's OpenAPI document), `server-fn` (`AppError` as the error
+//! type of Leptos server functions).
+//!
+//! Every rule that both sides must agree on lives here once: the client
+//! uses it to decide what to show, the server to decide what to allow.
+
+pub mod admin;
+pub mod bounded;
+pub mod error;
+pub mod help;
+pub mod i18n;
+pub mod job;
+pub mod keys;
+pub mod live;
+pub mod notice;
+pub mod pass;
+pub mod people;
+pub mod phone;
+pub mod plate;
+pub mod repair;
+pub mod scorecard;
+pub mod sla;
+pub mod text;
+pub mod time;
+
+pub use error::{AppError, ErrorCode};
+pub use i18n::{Lang, Msg};
+pub use people::{BuildingInfo, BuildingRef, CommunityRef, Me, ResidentInfo, Role, StaffRef, Trade, UnitInfo, UnitRef};

@@ -1,0 +1,289 @@
+//! Visitor passes: when a pass lets someone in, and the formats of what a
+//! resident types (car plates) and a guard types (short codes).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{i18n::Msg, people::UnitRef};
+
+/// Why a pass does not open the gate (the API's `reason`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Unknown,
+    NotYetValid,
+    Expired,
+    UsedUp,
+    Revoked,
+}
+
+impl Reason {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::NotYetValid => "not_yet_valid",
+            Self::Expired => "expired",
+            Self::UsedUp => "used_up",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Unknown => Msg::ReasonUnknown,
+            Self::NotYetValid => Msg::ReasonNotYetValid,
+            Self::Expired => Msg::ReasonExpired,
+            Self::UsedUp => Msg::ReasonUsedUp,
+            Self::Revoked => Msg::ReasonRevoked,
+        }
+    }
+}
+
+/// The stored facts that decide validity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PassFacts {
+    pub valid_from: DateTime<Utc>,
+    /// Exclusive: valid strictly before this instant.
+    pub valid_until: DateTime<Utc>,
+    pub max_entries: u32,
+    pub entries_used: u32,
+    pub revoked: bool,
+}
+
+/// Whether the pass opens the gate at `now`. Revocation is reported first
+/// (it is final), then the window, then the entry count.
+pub fn check(p: PassFacts, now: DateTime<Utc>) -> Result<(), Reason> {
+    if p.revoked {
+        Err(Reason::Revoked)
+    } else if now < p.valid_from {
+        Err(Reason::NotYetValid)
+    } else if now >= p.valid_until {
+        Err(Reason::Expired)
+    } else if p.entries_used >= p.max_entries {
+        Err(Reason::UsedUp)
+    } else {
+        Ok(())
+    }
+}
+
+/// Most entries one pass may allow.
+pub const MAX_ENTRIES: u32 = 20;
+/// Longest window a resident may open: 7 days.
+pub const MAX_WINDOW_DAYS: i64 = 7;
+
+/// Characters of short codes: no 0/O, 1/I/L, so a code read aloud or typed
+/// from a phone screen cannot be mistaken.
+pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+pub const CODE_LEN: usize = 8;
+
+/// A guard's typing made canonical: full-width letters and digits folded
+/// (NFKC), upper case, spaces, dashes and everything else that is not a
+/// Latin letter or digit dropped.
+pub fn normalize_code(input: &str) -> String {
+    super::text::fold_compact(input)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+pub fn is_code(s: &str) -> bool {
+    s.len() == CODE_LEN && s.bytes().all(|b| CODE_ALPHABET.contains(&b))
+}
+
+/// A pass as the resident's list and the guard see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Pass {
+    pub id: String,
+    pub visitor_name: String,
+    /// Masked (`138****1234`).
+    #[serde(default)]
+    pub visitor_phone: Option<String>,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub plate: Option<String>,
+    pub unit: UnitRef,
+    pub valid_from: DateTime<Utc>,
+    pub valid_until: DateTime<Utc>,
+    pub max_entries: u32,
+    pub entries_used: u32,
+    pub revoked: bool,
+    /// Where it stands now (`None`: valid).
+    #[serde(default)]
+    pub reason: Option<Reason>,
+    #[serde(default)]
+    pub entries: Vec<Entry>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One admission through a gate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Entry {
+    pub id: String,
+    pub gate: String,
+    pub guard: String,
+    pub at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plate: Option<String>,
+}
+
+/// What creating a pass returns: the only time the link and code are
+/// shown to the resident (only their hashes are stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedPass {
+    #[serde(flatten)]
+    pub pass: Pass,
+    pub url: String,
+    pub code: String,
+    pub qr_svg_url: String,
+    pub qr_png_url: String,
+}
+
+/// `POST /api/v1/passes`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewPass {
+    pub visitor_name: String,
+    #[serde(default)]
+    pub visitor_phone: Option<String>,
+    #[serde(default)]
+    pub purpose: Option<String>,
+    #[serde(default)]
+    pub valid_from: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub valid_until: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub max_entries: Option<u32>,
+    #[serde(default)]
+    pub plate: Option<String>,
+}
+
+/// The guard's answer (`/gate/verify`, and inside `/gate/admit`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Verdict {
+    pub valid: bool,
+    #[serde(default)]
+    pub reason: Option<Reason>,
+    #[serde(default)]
+    pub pass: Option<Pass>,
+}
+
+/// What the visitor's page shows: no resident name, phone or unit number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitorView {
+    pub visitor_name: String,
+    pub community: String,
+    pub address: String,
+    pub building: String,
+    pub code: String,
+    pub valid_from: DateTime<Utc>,
+    pub valid_until: DateTime<Utc>,
+    pub entries_left: u32,
+    #[serde(default)]
+    pub reason: Option<Reason>,
+}
+
+/// A walk-in visitor waiting for the unit's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WalkIn {
+    pub id: String,
+    pub visitor_name: String,
+    #[serde(default)]
+    pub visitor_phone: Option<String>,
+    #[serde(default)]
+    pub purpose: String,
+    pub unit: UnitRef,
+    pub gate: String,
+    /// `pending`, `approved`, `denied`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::WalkInStatus))]
+    pub status: String,
+    #[serde(default)]
+    pub decided_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A gate's name in the reader's language (`north` → 北门 / North Gate).
+pub fn gate_label(gate: &str) -> Msg {
+    match gate {
+        "north" => Msg::GateNorth,
+        "south" => Msg::GateSouth,
+        "east" => Msg::GateEast,
+        "west" => Msg::GateWest,
+        _ => Msg::GateOther,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{end_of_local_day, local_instant};
+    use chrono::{Duration, NaiveDate, NaiveTime};
+
+    fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default();
+        local_instant(d, NaiveTime::from_hms_opt(h, m, s).unwrap_or_default())
+    }
+
+    fn facts() -> PassFacts {
+        // Created at 09:00 Shanghai "for today": valid until the end of the day.
+        PassFacts {
+            valid_from: at(9, 0, 0),
+            valid_until: end_of_local_day(at(9, 0, 0)) + Duration::seconds(1),
+            max_entries: 1,
+            entries_used: 0,
+            revoked: false,
+        }
+    }
+
+    #[test]
+    fn the_window_edges_in_shanghai_time() {
+        let p = facts();
+        assert_eq!(check(p, at(8, 59, 59)), Err(Reason::NotYetValid));
+        assert_eq!(check(p, at(9, 0, 0)), Ok(()));
+        assert_eq!(check(p, at(23, 59, 59)), Ok(()), "good until the last second of the local day");
+        assert_eq!(check(p, at(23, 59, 59) + Duration::seconds(1)), Err(Reason::Expired));
+        // Midnight in Shanghai is 16:00 UTC.
+        assert_eq!(p.valid_until.to_rfc3339(), "2026-11-27T16:00:00+00:00");
+    }
+
+    #[test]
+    fn entries_are_counted() {
+        let mut p = facts();
+        p.max_entries = 2;
+        p.entries_used = 1;
+        assert_eq!(check(p, at(12, 0, 0)), Ok(()));
+        p.entries_used = 2;
+        assert_eq!(check(p, at(12, 0, 0)), Err(Reason::UsedUp));
+    }
+
+    #[test]
+    fn revocation_wins_over_everything() {
+        let mut p = facts();
+        p.revoked = true;
+        assert_eq!(check(p, at(12, 0, 0)), Err(Reason::Revoked));
+        assert_eq!(check(p, at(8, 0, 0)), Err(Reason::Revoked));
+    }
+
+    #[test]
+    fn codes_avoid_look_alikes() {
+        for c in [b'0', b'O', b'1', b'I', b'L'] {
+            assert!(!CODE_ALPHABET.contains(&c));
+        }
+        assert_eq!(normalize_code(" ab3d-7k9m "), "AB3D7K9M");
+        assert_eq!(normalize_code("ＡＢ３Ｄ　７Ｋ９Ｍ"), "AB3D7K9M");
+        assert!(is_code("AB3D7K9M"));
+        assert!(!is_code("AB3D7K9O"));
+    }
+}

@@ -1,0 +1,606 @@
+//! Repair jobs: categories, urgency and the job state machine.
+//!
+//! The same transition table decides which buttons the browser shows
+//! (`allowed_actions`) and what the server accepts (`transition`), so the
+//! two can never disagree. Who may act is expressed as the caller's
+//! *relation* to the job ([`Party`]) rather than a bare role: the butler
+//! of *this* building, the worker assigned to *this* job, the resident who
+//! reported *this* job.
+
+use serde::{Deserialize, Serialize};
+
+use super::{i18n::Msg, people::Trade};
+
+/// How fast a job must be handled (SPEC §2). Ordered: a resident may raise
+/// the suggested urgency, never lower it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Normal,
+    Urgent,
+    Critical,
+}
+
+impl Urgency {
+    pub const ALL: [Urgency; 3] = [Urgency::Normal, Urgency::Urgent, Urgency::Critical];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Normal => "normal",
+            Self::Urgent => "urgent",
+            Self::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|u| u.as_str() == s)
+    }
+
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Normal => Msg::UrgencyNormal,
+            Self::Urgent => Msg::UrgencyUrgent,
+            Self::Critical => Msg::UrgencyCritical,
+        }
+    }
+}
+
+/// What is broken. Each category suggests an urgency and the trade that
+/// fixes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    ElevatorEntrapment,
+    GasLeak,
+    Fire,
+    Flooding,
+    NoWater,
+    NoPower,
+    DoorLock,
+    Elevator,
+    Leak,
+    Drain,
+    Light,
+    Other,
+}
+
+impl Category {
+    /// In the order shown on the report screen: the most common first,
+    /// emergencies grouped at the end where they are not tapped by mistake.
+    pub const ALL: [Category; 12] = [
+        Category::Leak,
+        Category::Drain,
+        Category::Light,
+        Category::NoWater,
+        Category::NoPower,
+        Category::DoorLock,
+        Category::Elevator,
+        Category::Other,
+        Category::Flooding,
+        Category::ElevatorEntrapment,
+        Category::GasLeak,
+        Category::Fire,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ElevatorEntrapment => "elevator_entrapment",
+            Self::GasLeak => "gas_leak",
+            Self::Fire => "fire",
+            Self::Flooding => "flooding",
+            Self::NoWater => "no_water",
+            Self::NoPower => "no_power",
+            Self::DoorLock => "door_lock",
+            Self::Elevator => "elevator",
+            Self::Leak => "leak",
+            Self::Drain => "drain",
+            Self::Light => "light",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub const fn default_urgency(self) -> Urgency {
+        match self {
+            Self::ElevatorEntrapment | Self::GasLeak | Self::Fire | Self::Flooding => Urgency::Critical,
+            Self::NoWater | Self::NoPower | Self::DoorLock | Self::Elevator => Urgency::Urgent,
+            Self::Leak | Self::Drain | Self::Light | Self::Other => Urgency::Normal,
+        }
+    }
+
+    pub const fn trade(self) -> Trade {
+        match self {
+            Self::ElevatorEntrapment | Self::Elevator => Trade::Elevator,
+            Self::Flooding | Self::NoWater | Self::Leak | Self::Drain => Trade::Plumbing,
+            Self::NoPower | Self::Light => Trade::Electric,
+            Self::GasLeak | Self::Fire | Self::DoorLock | Self::Other => Trade::General,
+        }
+    }
+
+    pub const fn icon(self) -> &'static str {
+        match self {
+            Self::ElevatorEntrapment => "🆘",
+            Self::GasLeak => "⚠️",
+            Self::Fire => "🔥",
+            Self::Flooding => "🌊",
+            Self::NoWater => "🚱",
+            Self::NoPower => "⚡",
+            Self::DoorLock => "🔒",
+            Self::Elevator => "🛗",
+            Self::Leak => "💧",
+            Self::Drain => "🚽",
+            Self::Light => "💡",
+            Self::Other => "🔧",
+        }
+    }
+
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::ElevatorEntrapment => Msg::CatElevatorEntrapment,
+            Self::GasLeak => Msg::CatGasLeak,
+            Self::Fire => Msg::CatFire,
+            Self::Flooding => Msg::CatFlooding,
+            Self::NoWater => Msg::CatNoWater,
+            Self::NoPower => Msg::CatNoPower,
+            Self::DoorLock => Msg::CatDoorLock,
+            Self::Elevator => Msg::CatElevator,
+            Self::Leak => Msg::CatLeak,
+            Self::Drain => Msg::CatDrain,
+            Self::Light => Msg::CatLight,
+            Self::Other => Msg::CatOther,
+        }
+    }
+}
+
+/// Where a job is in its life (SPEC §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    Submitted,
+    Acknowledged,
+    Assigned,
+    EnRoute,
+    InProgress,
+    OnHold,
+    Resolved,
+    Confirmed,
+    Rated,
+    Cancelled,
+    Reopened,
+}
+
+impl JobStatus {
+    pub const ALL: [JobStatus; 11] = [
+        JobStatus::Submitted,
+        JobStatus::Acknowledged,
+        JobStatus::Assigned,
+        JobStatus::EnRoute,
+        JobStatus::InProgress,
+        JobStatus::OnHold,
+        JobStatus::Resolved,
+        JobStatus::Confirmed,
+        JobStatus::Rated,
+        JobStatus::Cancelled,
+        JobStatus::Reopened,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Acknowledged => "acknowledged",
+            Self::Assigned => "assigned",
+            Self::EnRoute => "en_route",
+            Self::InProgress => "in_progress",
+            Self::OnHold => "on_hold",
+            Self::Resolved => "resolved",
+            Self::Confirmed => "confirmed",
+            Self::Rated => "rated",
+            Self::Cancelled => "cancelled",
+            Self::Reopened => "reopened",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Still needs someone to act (the butler's board shows these).
+    pub const fn is_open(self) -> bool {
+        !matches!(self, Self::Resolved | Self::Confirmed | Self::Rated | Self::Cancelled)
+    }
+
+    /// Nothing more can happen to it, except a rating after confirmation.
+    pub const fn is_closed(self) -> bool {
+        matches!(self, Self::Confirmed | Self::Rated | Self::Cancelled)
+    }
+
+    /// Someone has taken ownership: the respond clock has stopped.
+    pub const fn is_responded(self) -> bool {
+        !matches!(self, Self::Submitted)
+    }
+
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Submitted => Msg::StSubmitted,
+            Self::Acknowledged => Msg::StAcknowledged,
+            Self::Assigned => Msg::StAssigned,
+            Self::EnRoute => Msg::StEnRoute,
+            Self::InProgress => Msg::StInProgress,
+            Self::OnHold => Msg::StOnHold,
+            Self::Resolved => Msg::StResolved,
+            Self::Confirmed => Msg::StConfirmed,
+            Self::Rated => Msg::StRated,
+            Self::Cancelled => Msg::StCancelled,
+            Self::Reopened => Msg::StReopened,
+        }
+    }
+}
+
+/// What someone can do to a job (`POST /repairs/{id}/actions`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JobAction {
+    Acknowledge,
+    Assign,
+    StartTravel,
+    StartWork,
+    Hold,
+    Resume,
+    Resolve,
+    Confirm,
+    Reopen,
+    Cancel,
+}
+
+impl JobAction {
+    pub const ALL: [JobAction; 10] = [
+        JobAction::Acknowledge,
+        JobAction::Assign,
+        JobAction::StartTravel,
+        JobAction::StartWork,
+        JobAction::Hold,
+        JobAction::Resume,
+        JobAction::Resolve,
+        JobAction::Confirm,
+        JobAction::Reopen,
+        JobAction::Cancel,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Acknowledge => "acknowledge",
+            Self::Assign => "assign",
+            Self::StartTravel => "start_travel",
+            Self::StartWork => "start_work",
+            Self::Hold => "hold",
+            Self::Resume => "resume",
+            Self::Resolve => "resolve",
+            Self::Confirm => "confirm",
+            Self::Reopen => "reopen",
+            Self::Cancel => "cancel",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Acknowledge => Msg::ActAcknowledge,
+            Self::Assign => Msg::ActAssign,
+            Self::StartTravel => Msg::ActStartTravel,
+            Self::StartWork => Msg::ActStartWork,
+            Self::Hold => Msg::ActHold,
+            Self::Resume => Msg::ActResume,
+            Self::Resolve => Msg::ActResolve,
+            Self::Confirm => Msg::ActConfirm,
+            Self::Reopen => Msg::ActReopen,
+            Self::Cancel => Msg::ActCancel,
+        }
+    }
+}
+
+/// The caller's relations to one job. A butler who assigned the job to
+/// themselves is both `owner` and `assignee`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Party {
+    /// The resident who reported it.
+    pub reporter: bool,
+    /// The butler of the job's building (first-contact owner).
+    pub owner: bool,
+    /// The person the job is assigned to.
+    pub assignee: bool,
+    /// The community's property manager.
+    pub admin: bool,
+    /// The 24-hour duty room.
+    pub duty: bool,
+    /// The system itself (auto-confirmation after 72 h).
+    pub system: bool,
+}
+
+/// The parts of a job the state machine looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobState {
+    pub status: JobStatus,
+    /// For `OnHold`: the status to return to on `resume`.
+    pub held_from: Option<JobStatus>,
+    pub has_assignee: bool,
+}
+
+/// Why an action was refused: not now (409) or not you (403).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The job's state does not allow this action now.
+    NotNow,
+    /// The caller's relation to the job does not allow it.
+    NotYou,
+}
+
+/// The status `action` leads to from `state`, ignoring who asks.
+pub fn next_status(state: JobState, action: JobAction) -> Option<JobStatus> {
+    use JobAction as A;
+    use JobStatus as S;
+    let s = state.status;
+    match action {
+        A::Acknowledge => matches!(s, S::Submitted | S::Reopened).then_some(S::Acknowledged),
+        A::Assign => matches!(s, S::Submitted | S::Acknowledged | S::Reopened | S::Assigned | S::EnRoute | S::OnHold)
+            .then_some(S::Assigned),
+        A::StartTravel => (s == S::Assigned).then_some(S::EnRoute),
+        A::StartWork => matches!(s, S::Assigned | S::EnRoute).then_some(S::InProgress),
+        A::Hold => matches!(s, S::Assigned | S::EnRoute | S::InProgress).then_some(S::OnHold),
+        A::Resume => (s == S::OnHold).then(|| state.held_from.unwrap_or(S::InProgress)),
+        A::Resolve => (s == S::InProgress).then_some(S::Resolved),
+        A::Confirm => (s == S::Resolved).then_some(S::Confirmed),
+        A::Reopen => (s == S::Resolved).then_some(S::Reopened),
+        A::Cancel => matches!(s, S::Submitted | S::Acknowledged | S::Assigned | S::Reopened).then_some(S::Cancelled),
+    }
+}
+
+/// Whether the caller's relation to the job lets them take `action`.
+pub fn may(party: Party, action: JobAction) -> bool {
+    use JobAction as A;
+    let staff_owner = party.owner || party.admin;
+    match action {
+        // Taking ownership: the building's butler, the manager, and the duty
+        // room (which watches critical jobs around the clock).
+        A::Acknowledge => staff_owner || party.duty,
+        A::Assign => staff_owner,
+        // Field work: whoever holds the job, or the butler/manager on their behalf.
+        A::StartTravel | A::StartWork | A::Hold | A::Resume | A::Resolve => party.assignee || staff_owner,
+        // Only the person who reported it judges the fix; the system
+        // confirms on their behalf after 72 hours of silence.
+        A::Confirm => party.reporter || party.system,
+        A::Reopen => party.reporter,
+        // Withdrawn by the reporter, or closed by the owner as a duplicate.
+        A::Cancel => party.reporter || staff_owner,
+    }
+}
+
+/// The status `action` leads to, or why it is refused. Field work needs
+/// someone assigned.
+pub fn transition(state: JobState, party: Party, action: JobAction) -> Result<JobStatus, Refusal> {
+    let next = next_status(state, action).ok_or(Refusal::NotNow)?;
+    let needs_assignee = matches!(action, JobAction::StartTravel | JobAction::StartWork);
+    if needs_assignee && !state.has_assignee {
+        return Err(Refusal::NotNow);
+    }
+    if may(party, action) { Ok(next) } else { Err(Refusal::NotYou) }
+}
+
+/// The buttons to show this caller now.
+pub fn allowed_actions(state: JobState, party: Party) -> Vec<JobAction> {
+    JobAction::ALL.into_iter().filter(|a| transition(state, party, *a).is_ok()).collect()
+}
+
+/// Whether the reporter may rate now: once, after the job is resolved
+/// (rating a resolved job also confirms it).
+pub fn may_rate(status: JobStatus, party: Party, already_rated: bool) -> bool {
+    party.reporter && !already_rated && matches!(status, JobStatus::Resolved | JobStatus::Confirmed)
+}
+
+/// Hours after resolution when silence counts as confirmation.
+pub const AUTO_CONFIRM_HOURS: i64 = 72;
+
+/// Most photos per report.
+pub const MAX_PHOTOS: usize = 6;
+
+/// Longest description accepted.
+pub const MAX_DESCRIPTION: usize = 1000;
+
+/// Quick tags a resident can add to a rating (`GET /api/v1/rating-tags`
+/// lists them with their labels).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RatingTag {
+    Fast,
+    Polite,
+    Tidy,
+    FixedFirstTime,
+    Slow,
+    NotFixed,
+}
+
+impl RatingTag {
+    pub const ALL: [RatingTag; 6] =
+        [Self::Fast, Self::Polite, Self::Tidy, Self::FixedFirstTime, Self::Slow, Self::NotFixed];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Fast => "fast",
+            Self::Polite => "polite",
+            Self::Tidy => "tidy",
+            Self::FixedFirstTime => "fixed_first_time",
+            Self::Slow => "slow",
+            Self::NotFixed => "not_fixed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// A tag as a client may send it: its key, or its label in either
+    /// language (`响应快`, `Quick`), as a mini-program showing the labels
+    /// would.
+    pub fn from_input(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::parse(s).or_else(|| {
+            Self::ALL.into_iter().find(|t| {
+                [super::Lang::Zh, super::Lang::En].into_iter().any(|l| t.label().text(l).eq_ignore_ascii_case(s))
+            })
+        })
+    }
+
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Fast => Msg::TagFast,
+            Self::Polite => Msg::TagPolite,
+            Self::Tidy => Msg::TagTidy,
+            Self::FixedFirstTime => Msg::TagFixedFirstTime,
+            Self::Slow => Msg::TagSlow,
+            Self::NotFixed => Msg::TagNotFixed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use JobAction as A;
+    use JobStatus as S;
+
+    fn state(status: JobStatus) -> JobState {
+        JobState { status, held_from: None, has_assignee: true }
+    }
+
+    const REPORTER: Party =
+        Party { reporter: true, owner: false, assignee: false, admin: false, duty: false, system: false };
+    const OWNER: Party =
+        Party { reporter: false, owner: true, assignee: false, admin: false, duty: false, system: false };
+    const ASSIGNEE: Party =
+        Party { reporter: false, owner: false, assignee: true, admin: false, duty: false, system: false };
+    const ADMIN: Party =
+        Party { reporter: false, owner: false, assignee: false, admin: true, duty: false, system: false };
+    const DUTY: Party =
+        Party { reporter: false, owner: false, assignee: false, admin: false, duty: true, system: false };
+    const SYSTEM: Party =
+        Party { reporter: false, owner: false, assignee: false, admin: false, duty: false, system: true };
+    const STRANGER: Party =
+        Party { reporter: false, owner: false, assignee: false, admin: false, duty: false, system: false };
+
+    /// The whole table: for every (state, action, party), the expected
+    /// outcome. `Ok(next)` rows are listed; everything else must be refused,
+    /// with `NotNow` when no party at all could do it in that state.
+    #[test]
+    fn every_state_action_party_combination() {
+        type Row = (JobStatus, JobAction, &'static [(&'static str, Party)], JobStatus);
+        let allowed: &[Row] = &[
+            (S::Submitted, A::Acknowledge, &[("owner", OWNER), ("admin", ADMIN), ("duty", DUTY)], S::Acknowledged),
+            (S::Reopened, A::Acknowledge, &[("owner", OWNER), ("admin", ADMIN), ("duty", DUTY)], S::Acknowledged),
+            (S::Submitted, A::Assign, &[("owner", OWNER), ("admin", ADMIN)], S::Assigned),
+            (S::Acknowledged, A::Assign, &[("owner", OWNER), ("admin", ADMIN)], S::Assigned),
+            (S::Reopened, A::Assign, &[("owner", OWNER), ("admin", ADMIN)], S::Assigned),
+            (S::Assigned, A::Assign, &[("owner", OWNER), ("admin", ADMIN)], S::Assigned),
+            (S::EnRoute, A::Assign, &[("owner", OWNER), ("admin", ADMIN)], S::Assigned),
+            (S::OnHold, A::Assign, &[("owner", OWNER), ("admin", ADMIN)], S::Assigned),
+            (S::Assigned, A::StartTravel, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::EnRoute),
+            (S::Assigned, A::StartWork, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::InProgress),
+            (S::EnRoute, A::StartWork, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::InProgress),
+            (S::Assigned, A::Hold, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::OnHold),
+            (S::EnRoute, A::Hold, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::OnHold),
+            (S::InProgress, A::Hold, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::OnHold),
+            (S::OnHold, A::Resume, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::InProgress),
+            (S::InProgress, A::Resolve, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::Resolved),
+            (S::Resolved, A::Confirm, &[("reporter", REPORTER), ("system", SYSTEM)], S::Confirmed),
+            (S::Resolved, A::Reopen, &[("reporter", REPORTER)], S::Reopened),
+            (S::Submitted, A::Cancel, &[("reporter", REPORTER), ("owner", OWNER), ("admin", ADMIN)], S::Cancelled),
+            (S::Acknowledged, A::Cancel, &[("reporter", REPORTER), ("owner", OWNER), ("admin", ADMIN)], S::Cancelled),
+            (S::Assigned, A::Cancel, &[("reporter", REPORTER), ("owner", OWNER), ("admin", ADMIN)], S::Cancelled),
+            (S::Reopened, A::Cancel, &[("reporter", REPORTER), ("owner", OWNER), ("admin", ADMIN)], S::Cancelled),
+        ];
+        let parties = [
+            ("reporter", REPORTER),
+            ("owner", OWNER),
+            ("assignee", ASSIGNEE),
+            ("admin", ADMIN),
+            ("duty", DUTY),
+            ("system", SYSTEM),
+            ("stranger", STRANGER),
+        ];
+        let mut checked = 0;
+        for status in JobStatus::ALL {
+            for action in JobAction::ALL {
+                let row = allowed.iter().find(|(s, a, _, _)| *s == status && *a == action);
+                for (name, party) in parties {
+                    let got = transition(state(status), party, action);
+                    let expected = match row {
+                        Some((_, _, who, next)) if who.iter().any(|(n, _)| *n == name) => Ok(*next),
+                        Some(_) => Err(Refusal::NotYou),
+                        None => Err(Refusal::NotNow),
+                    };
+                    assert_eq!(got, expected, "{status:?} {action:?} by {name}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 11 * 10 * 7);
+    }
+
+    #[test]
+    fn resume_returns_to_where_the_job_was_held() {
+        let held = JobState { status: S::OnHold, held_from: Some(S::Assigned), has_assignee: true };
+        assert_eq!(transition(held, ASSIGNEE, A::Resume), Ok(S::Assigned));
+    }
+
+    #[test]
+    fn field_work_needs_an_assignee() {
+        let unassigned = JobState { status: S::Assigned, held_from: None, has_assignee: false };
+        assert_eq!(transition(unassigned, OWNER, A::StartWork), Err(Refusal::NotNow));
+    }
+
+    #[test]
+    fn buttons_follow_the_table() {
+        assert_eq!(allowed_actions(state(S::Resolved), REPORTER), vec![A::Confirm, A::Reopen]);
+        assert_eq!(allowed_actions(state(S::Submitted), REPORTER), vec![A::Cancel]);
+        assert_eq!(allowed_actions(state(S::Submitted), OWNER), vec![A::Acknowledge, A::Assign, A::Cancel]);
+        assert_eq!(allowed_actions(state(S::Assigned), ASSIGNEE), vec![A::StartTravel, A::StartWork, A::Hold]);
+        assert!(allowed_actions(state(S::Rated), OWNER).is_empty());
+        assert!(allowed_actions(state(S::InProgress), STRANGER).is_empty());
+    }
+
+    #[test]
+    fn rating_once_after_resolution_by_the_reporter() {
+        assert!(may_rate(S::Resolved, REPORTER, false));
+        assert!(may_rate(S::Confirmed, REPORTER, false));
+        assert!(!may_rate(S::Confirmed, REPORTER, true));
+        assert!(!may_rate(S::InProgress, REPORTER, false));
+        assert!(!may_rate(S::Resolved, OWNER, false));
+    }
+
+    #[test]
+    fn categories_suggest_urgency_and_round_trip() {
+        assert_eq!(Category::ElevatorEntrapment.default_urgency(), Urgency::Critical);
+        assert_eq!(Category::NoWater.default_urgency(), Urgency::Urgent);
+        assert_eq!(Category::Leak.default_urgency(), Urgency::Normal);
+        for c in Category::ALL {
+            assert_eq!(Category::parse(c.as_str()), Some(c));
+        }
+        for s in JobStatus::ALL {
+            assert_eq!(JobStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_string(&s).unwrap_or_default(), format!("\"{}\"", s.as_str()));
+        }
+        for a in JobAction::ALL {
+            assert_eq!(JobAction::parse(a.as_str()), Some(a));
+        }
+        assert!(Urgency::Critical > Urgency::Urgent && Urgency::Urgent > Urgency::Normal);
+    }
+}

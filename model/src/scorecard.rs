@@ -1,0 +1,295 @@
+//! Butler scorecards: every metric is computed from stored timelines and
+//! ratings for any period, never from hand-kept counters, so a figure can
+//! be recomputed and checked line by line in a dispute.
+//!
+//! Definitions (a job "belongs" to the butler who owns it: the butler of
+//! its building; moving a building moves its *open* jobs, so closed work
+//! stays with whoever handled it):
+//! - **jobs**: jobs reported in the period (`created_at` in `[from, to)`),
+//!   cancelled ones excluded from every rate below;
+//! - **respond time**: first acknowledgement or assignment minus report
+//!   time; the median and 90th percentile are taken over jobs responded to;
+//! - **responded within SLA**: jobs whose first response came no later
+//!   than report time + the respond target in force when reported,
+//!   divided by all jobs;
+//! - **resolved within SLA**: jobs resolved (last resolution) no later than
+//!   report time + resolve target + time on hold, divided by all jobs;
+//! - **first-time fix**: resolved jobs never reopened, divided by resolved
+//!   jobs; **reopen rate** is its complement over the same jobs;
+//! - **rating**: the stars of ratings given in the period for the
+//!   butler's work (a rating counts for the butler who owned the job when
+//!   it was rated);
+//! - **help calls acknowledged within 60 s**: calls pressed in the
+//!   butler's buildings in the period, acknowledged (by anyone) within 60
+//!   seconds, divided by all such calls;
+//! - **check-in coverage**: elder-days with an "I'm OK" in the period,
+//!   divided by elder-days (elders of the butler's buildings × days);
+//! - **follow-ups opened**: low-rating follow-ups opened in the period.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::time::local_date;
+
+/// What one job contributes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobFacts {
+    pub created_at: DateTime<Utc>,
+    pub respond_secs: i64,
+    pub resolve_secs: i64,
+    pub responded_at: Option<DateTime<Utc>>,
+    /// Last resolution (cleared by a reopen until resolved again).
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub held_secs: i64,
+    pub reopen_count: u32,
+    pub cancelled: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HelpFacts {
+    pub created_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+}
+
+/// The figures of one butler for one period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Scorecard {
+    pub butler_id: String,
+    pub butler_name: String,
+    pub jobs: u32,
+    pub rating_count: u32,
+    pub rating_avg: Option<f64>,
+    pub respond_median_secs: Option<i64>,
+    pub respond_p90_secs: Option<i64>,
+    pub responded_in_sla_pct: Option<f64>,
+    pub resolved_in_sla_pct: Option<f64>,
+    pub first_time_fix_pct: Option<f64>,
+    pub reopen_rate_pct: Option<f64>,
+    pub help_calls: u32,
+    pub help_acked_60s_pct: Option<f64>,
+    pub check_in_coverage_pct: Option<f64>,
+    pub follow_ups_opened: u32,
+}
+
+/// One day of a butler's trend chart.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayPoint {
+    pub day: NaiveDate,
+    pub jobs: u32,
+    pub resolved_in_sla_pct: Option<f64>,
+    pub rating_avg: Option<f64>,
+}
+
+fn pct(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+/// The `q`-quantile (0..=1) by the nearest-rank method, on sorted input.
+pub fn quantile(sorted: &[i64], q: f64) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    Some(sorted[rank - 1])
+}
+
+impl JobFacts {
+    fn responded_in_sla(&self) -> bool {
+        self.responded_at.is_some_and(|r| r <= self.created_at + Duration::seconds(self.respond_secs))
+    }
+
+    fn resolved_in_sla(&self) -> bool {
+        self.resolved_at
+            .is_some_and(|r| r <= self.created_at + Duration::seconds(self.resolve_secs + self.held_secs.max(0)))
+    }
+}
+
+/// The job-based part of a scorecard.
+pub fn job_metrics(card: &mut Scorecard, jobs: &[JobFacts]) {
+    let counted: Vec<&JobFacts> = jobs.iter().filter(|j| !j.cancelled).collect();
+    card.jobs = counted.len() as u32;
+    let mut respond: Vec<i64> =
+        counted.iter().filter_map(|j| j.responded_at.map(|r| (r - j.created_at).num_seconds().max(0))).collect();
+    respond.sort_unstable();
+    card.respond_median_secs = quantile(&respond, 0.5);
+    card.respond_p90_secs = quantile(&respond, 0.9);
+    card.responded_in_sla_pct = pct(counted.iter().filter(|j| j.responded_in_sla()).count(), counted.len());
+    card.resolved_in_sla_pct = pct(counted.iter().filter(|j| j.resolved_in_sla()).count(), counted.len());
+    let resolved: Vec<&&JobFacts> = counted.iter().filter(|j| j.resolved_at.is_some()).collect();
+    let first_time = resolved.iter().filter(|j| j.reopen_count == 0).count();
+    card.first_time_fix_pct = pct(first_time, resolved.len());
+    card.reopen_rate_pct = pct(resolved.len() - first_time, resolved.len());
+}
+
+pub fn rating_metrics(card: &mut Scorecard, stars: &[u8]) {
+    card.rating_count = stars.len() as u32;
+    card.rating_avg = (!stars.is_empty())
+        .then(|| (stars.iter().map(|s| f64::from(*s)).sum::<f64>() / stars.len() as f64 * 100.0).round() / 100.0);
+}
+
+pub fn help_metrics(card: &mut Scorecard, calls: &[HelpFacts]) {
+    card.help_calls = calls.len() as u32;
+    let quick =
+        calls.iter().filter(|c| c.acknowledged_at.is_some_and(|a| a - c.created_at <= Duration::seconds(60))).count();
+    card.help_acked_60s_pct = pct(quick, calls.len());
+}
+
+/// `elder_days`: elders × days in the period; `checked_in`: those days
+/// with an "I'm OK".
+pub fn check_in_metrics(card: &mut Scorecard, elder_days: usize, checked_in: usize) {
+    card.check_in_coverage_pct = pct(checked_in.min(elder_days), elder_days);
+}
+
+/// Day-by-day figures for the trend chart (Shanghai days).
+pub fn daily(jobs: &[JobFacts], ratings: &[(DateTime<Utc>, u8)], from: NaiveDate, to: NaiveDate) -> Vec<DayPoint> {
+    let mut out = Vec::new();
+    let mut day = from;
+    while day < to {
+        let today: Vec<JobFacts> = jobs.iter().filter(|j| local_date(j.created_at) == day).copied().collect();
+        let mut card = Scorecard::default();
+        job_metrics(&mut card, &today);
+        let stars: Vec<u8> = ratings.iter().filter(|(at, _)| local_date(*at) == day).map(|(_, s)| *s).collect();
+        rating_metrics(&mut card, &stars);
+        out.push(DayPoint {
+            day,
+            jobs: card.jobs,
+            resolved_in_sla_pct: card.resolved_in_sla_pct,
+            rating_avg: card.rating_avg,
+        });
+        day = day.succ_opt().unwrap_or(to);
+    }
+    out
+}
+
+/// A resident's view of their building's butler.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ButlerCard {
+    pub id: String,
+    pub name: String,
+    /// Whole: residents call their own butler.
+    pub phone: String,
+    pub rating_avg: Option<f64>,
+    pub rating_count: u32,
+    pub jobs_done_this_month: u32,
+    pub buildings: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(min: i64) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default()
+            + Duration::minutes(min)
+    }
+
+    /// A normal job (2 h / 24 h), reported at minute 0.
+    fn job(responded: Option<i64>, resolved: Option<i64>, reopens: u32) -> JobFacts {
+        JobFacts {
+            created_at: t(0),
+            respond_secs: 7200,
+            resolve_secs: 86400,
+            responded_at: responded.map(t),
+            resolved_at: resolved.map(t),
+            held_secs: 0,
+            reopen_count: reopens,
+            cancelled: false,
+        }
+    }
+
+    #[test]
+    fn no_jobs_gives_no_rates_rather_than_zero() {
+        let mut c = Scorecard::default();
+        job_metrics(&mut c, &[]);
+        assert_eq!(c.jobs, 0);
+        assert_eq!((c.respond_median_secs, c.responded_in_sla_pct, c.first_time_fix_pct), (None, None, None));
+        rating_metrics(&mut c, &[]);
+        assert_eq!(c.rating_avg, None);
+    }
+
+    #[test]
+    fn response_times_and_sla_rates() {
+        let jobs = [
+            job(Some(10), Some(60), 0),  // in time
+            job(Some(30), Some(200), 0), // in time
+            job(Some(150), None, 0),     // late response, unresolved
+            job(None, None, 0),          // not responded
+        ];
+        let mut c = Scorecard::default();
+        job_metrics(&mut c, &jobs);
+        assert_eq!(c.jobs, 4);
+        assert_eq!(c.respond_median_secs, Some(30 * 60), "median of 10, 30, 150 minutes");
+        assert_eq!(c.respond_p90_secs, Some(150 * 60));
+        assert_eq!(c.responded_in_sla_pct, Some(50.0));
+        assert_eq!(c.resolved_in_sla_pct, Some(50.0));
+        assert_eq!(c.first_time_fix_pct, Some(100.0));
+    }
+
+    #[test]
+    fn reopened_twice_counts_against_first_time_fix_once() {
+        let jobs = [
+            job(Some(5), Some(100), 2),
+            job(Some(5), Some(100), 0),
+            job(Some(5), Some(100), 0),
+            job(Some(5), Some(100), 0),
+        ];
+        let mut c = Scorecard::default();
+        job_metrics(&mut c, &jobs);
+        assert_eq!(c.first_time_fix_pct, Some(75.0));
+        assert_eq!(c.reopen_rate_pct, Some(25.0));
+    }
+
+    #[test]
+    fn cancelled_jobs_are_left_out() {
+        let mut cancelled = job(None, None, 0);
+        cancelled.cancelled = true;
+        let mut c = Scorecard::default();
+        job_metrics(&mut c, &[cancelled, job(Some(1), Some(2), 0)]);
+        assert_eq!((c.jobs, c.responded_in_sla_pct), (1, Some(100.0)));
+    }
+
+    #[test]
+    fn time_on_hold_extends_the_resolve_deadline() {
+        let mut held = job(Some(5), Some(24 * 60 + 30), 0); // resolved 30 min after the plain deadline
+        assert!(!held.resolved_in_sla());
+        held.held_secs = 3600;
+        assert!(held.resolved_in_sla(), "an hour on hold moves the deadline by an hour");
+    }
+
+    #[test]
+    fn ratings_help_calls_and_check_ins() {
+        let mut c = Scorecard::default();
+        rating_metrics(&mut c, &[5, 4, 2]);
+        assert_eq!((c.rating_count, c.rating_avg), (3, Some(3.67)));
+        help_metrics(
+            &mut c,
+            &[
+                HelpFacts { created_at: t(0), acknowledged_at: Some(t(0) + Duration::seconds(60)) },
+                HelpFacts { created_at: t(0), acknowledged_at: Some(t(0) + Duration::seconds(61)) },
+                HelpFacts { created_at: t(0), acknowledged_at: None },
+            ],
+        );
+        assert_eq!((c.help_calls, c.help_acked_60s_pct), (3, Some(33.3)));
+        check_in_metrics(&mut c, 14, 12);
+        assert_eq!(c.check_in_coverage_pct, Some(85.7));
+    }
+
+    #[test]
+    fn quantiles_by_nearest_rank() {
+        assert_eq!(quantile(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9), Some(9));
+        assert_eq!(quantile(&[7], 0.5), Some(7));
+        assert_eq!(quantile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn daily_series_covers_every_day() {
+        let d0 = local_date(t(0));
+        let days = daily(&[job(Some(1), Some(2), 0)], &[(t(0), 4)], d0, d0 + Duration::days(3));
+        assert_eq!(days.len(), 3);
+        assert_eq!((days[0].jobs, days[0].rating_avg), (1, Some(4.0)));
+        assert_eq!((days[1].jobs, days[1].rating_avg), (0, None));
+    }
+}
