@@ -1,0 +1,488 @@
+//! Repair jobs: report, dispatch to the building's butler, the state
+//! machine, the timeline, SLA alerts, auto-confirmation and ratings.
+//!
+//! The rules themselves live in `model::repair` and `model::sla`; this
+//! module loads the facts, asks the rules, and stores the outcome in one
+//! transaction guarded by the job's `version`, so two people acting at the
+//! same moment cannot both move the job from the same state.
+
+#[macro_use]
+mod store;
+mod rating;
+mod sweep;
+mod transition;
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+use super::{
+    Backend, clean,
+    db::{rid, rids, row, rows, run, thrown},
+    error::{Error, Result},
+    ids,
+    notify::Lane,
+    policy::Actor,
+    wechat::SubscribeMessage,
+};
+use linli_model::{
+    AppError, Msg, Role,
+    job::{
+        ActionInput, Assignable, CategoryInfo, Job, JobSummary, NewRepair, PersonRef, Photo, Rating, RatingTagInfo,
+        TimelineEntry,
+    },
+    live::EventKind,
+    repair::{self, Category, JobAction, JobStatus, MAX_DESCRIPTION, RatingTag, Urgency},
+    sla::{ClockState, SlaSettings},
+};
+
+pub use store::JobScope;
+use store::*;
+use transition::*;
+
+impl Backend {
+    /// The repair categories with their names in `lang`.
+    pub fn repair_categories(&self, lang: linli_model::Lang) -> Vec<CategoryInfo> {
+        Category::ALL
+            .into_iter()
+            .map(|c| CategoryInfo {
+                key: c,
+                name: c.label().text(lang).to_string(),
+                icon: c.icon().to_string(),
+                default_urgency: c.default_urgency(),
+            })
+            .collect()
+    }
+
+    /// The tags a rating may carry, with their labels in `lang`.
+    pub fn rating_tags(&self, lang: linli_model::Lang) -> Vec<RatingTagInfo> {
+        RatingTag::ALL.into_iter().map(|t| RatingTagInfo { key: t, name: t.label().text(lang).to_string() }).collect()
+    }
+
+    /// The SLA targets of a community (the defaults when never set).
+    pub async fn sla_settings(&self, community: &str) -> Result<SlaSettings> {
+        let mut res =
+            run(self.db.query("SELECT sla FROM type::record('community', $c)").bind(("c", community.to_string())))
+                .await?;
+        Ok(row::<SettingsRow>(&mut res, 0)?.and_then(|r| r.sla).unwrap_or_default())
+    }
+
+    /// Reports a repair for the caller's home. The job lands with the
+    /// building's butler (first-contact ownership).
+    pub async fn create_repair(&self, actor: &Actor, input: NewRepair) -> Result<Job> {
+        actor.require(&[Role::Resident])?;
+        let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
+        let category =
+            Category::parse(&input.category).ok_or_else(|| AppError::invalid("category", Msg::ErrCategory))?;
+        let description = clean::optional_block("description", input.description.as_deref(), MAX_DESCRIPTION)?;
+        let suggested = category.default_urgency();
+        let urgency = match input.urgency.as_deref().filter(|u| !u.is_empty()) {
+            None => suggested,
+            Some(u) => {
+                let u = Urgency::parse(u).ok_or_else(|| AppError::invalid("urgency", Msg::ErrUrgency))?;
+                if u < suggested {
+                    return Err(AppError::invalid("urgency", Msg::ErrUrgencyLower).into());
+                }
+                u
+            }
+        };
+        let photos = photo_keys(&input.photo_ids)?;
+        let target = self.sla_settings(actor.community_id()).await?.target(urgency);
+
+        let mut res =
+            run(self.db.query("SELECT butler FROM type::record('building', $b)").bind(("b", unit.building.id.clone())))
+                .await?;
+        let owner = row::<UnitPlace>(&mut res, 0)?.and_then(|p| p.butler);
+
+        let id = ids::new_key();
+        let now = Utc::now();
+        let outcome = run(self
+            .db
+            .query(
+                "BEGIN TRANSACTION;
+                 LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $reporter AND repair = NONE);
+                 IF array::len($mine) != array::len($photos) { THROW 'photo_not_yours' };
+                 CREATE $job SET community = $community, building = $building, unit = $unit,
+                     reporter = $reporter, owner = $owner, category = $category, description = $description,
+                     urgency = $urgency, status = 'submitted', open = true, photos = $photos,
+                     respond_secs = $respond_secs, resolve_secs = $resolve_secs,
+                     created_at = $now, updated_at = $now, version = 1;
+                 UPDATE $photos SET repair = $job;
+                 CREATE repair_event SET repair = $job, seq = 1, action = 'submitted', to_status = 'submitted',
+                     actor = $reporter, actor_name = $actor_name, actor_role = 'resident',
+                     note = $description, photos = $photos, at = $now;
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("job", rid("repair", &id)))
+            .bind(("community", rid("community", actor.community_id())))
+            .bind(("building", rid("building", &unit.building.id)))
+            .bind(("unit", rid("unit", &unit.id)))
+            .bind(("reporter", rid("user", &actor.user_id)))
+            .bind(("owner", owner.as_deref().map(|o| rid("user", o))))
+            .bind(("category", category.as_str()))
+            .bind(("description", description))
+            .bind(("urgency", urgency.as_str()))
+            .bind(("photos", rids("photo", &photos)))
+            .bind(("respond_secs", target.respond_secs))
+            .bind(("resolve_secs", target.resolve_secs))
+            .bind(("now", now))
+            .bind(("actor_name", actor.name.clone())))
+        .await;
+        if let Err(e) = outcome {
+            return Err(if thrown(&e, "photo_not_yours") {
+                AppError::invalid("photo_ids", Msg::ErrPhotoNotYours).into()
+            } else {
+                e
+            });
+        }
+        tracing::info!(job = %id, category = category.as_str(), urgency = urgency.as_str(), "repair reported");
+        let job = self.load_job(&id).await?.ok_or_else(|| Error::internal("job vanished after create"))?;
+        self.announce_job(&job, "submitted");
+        self.job_view(actor, job).await
+    }
+
+    /// Where a job lives, for access checks by other modules.
+    pub async fn job_scope(&self, id: &str) -> Result<Option<JobScope>> {
+        Ok(self.load_job(id).await?.map(|j| j.scope()))
+    }
+
+    /// One job, in full, if the caller may see it (404 otherwise).
+    pub async fn job(&self, actor: &Actor, id: &str) -> Result<Job> {
+        let job = self.load_job(id).await?.ok_or_else(AppError::not_found)?;
+        actor.check_sees(job.scope().as_scope())?;
+        self.job_view(actor, job).await
+    }
+
+    async fn job_view(&self, actor: &Actor, job: JobRow) -> Result<Job> {
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT *, assignee.name AS assignee_name FROM repair_event
+                     WHERE repair = type::record('repair', $id) ORDER BY seq;
+                 SELECT id, width, height FROM photo WHERE repair = type::record('repair', $id);
+                 SELECT * FROM rating WHERE repair = type::record('repair', $id);",
+            )
+            .bind(("id", job.id.clone())))
+        .await?;
+        let events: Vec<EventRow> = rows(&mut res, 0)?;
+        let all_photos: Vec<PhotoRow> = rows(&mut res, 1)?;
+        let rating: Option<Rating> = row::<RatingRow>(&mut res, 2)?.map(Into::into);
+        let now = Utc::now();
+        let photo_of = |id: &String| all_photos.iter().find(|p| p.id == *id).map(|p| (p.id.clone(), p.width, p.height));
+        let to_photos = |keys: &[String]| -> Vec<Photo> {
+            keys.iter()
+                .filter_map(photo_of)
+                .map(|(id, width, height)| {
+                    let (url, thumb_url) = Photo::urls_for(&id);
+                    Photo { id, url, thumb_url, width, height }
+                })
+                .collect()
+        };
+        let timeline = events
+            .into_iter()
+            .map(|e| TimelineEntry {
+                seq: e.seq as u32,
+                action: e.action,
+                from_status: e.from_status.as_deref().and_then(JobStatus::parse),
+                to_status: JobStatus::parse(&e.to_status).unwrap_or(JobStatus::Submitted),
+                actor_name: e.actor_name,
+                actor_role: e.actor_role,
+                note: e.note,
+                photos: to_photos(&e.photos),
+                assignee: e.assignee.map(|id| PersonRef { id, name: e.assignee_name.unwrap_or_default() }),
+                eta: e.eta,
+                at: e.at,
+            })
+            .collect();
+        let photos = photo_refs(
+            all_photos
+                .iter()
+                .filter(|p| job.photos.contains(&p.id))
+                .map(|p| PhotoRow { id: p.id.clone(), width: p.width, height: p.height })
+                .collect(),
+            &job.photos,
+        );
+        let party = party(actor, &job);
+        let state = job.state();
+        // The reporter's household may call its butler; staff may call anyone.
+        let callable = actor.role.is_staff() || actor.unit_id() == Some(job.unit.as_str());
+        let clock = job.clock();
+        Ok(Job {
+            id: job.id.clone(),
+            category: Category::parse(&job.category).unwrap_or(Category::Other),
+            description: job.description.clone(),
+            urgency: Urgency::parse(&job.urgency).unwrap_or(Urgency::Normal),
+            status: state.status,
+            unit: job.unit_ref(),
+            reporter: PersonRef { id: job.reporter.clone(), name: job.reporter_name.clone().unwrap_or_default() },
+            butler: staff_ref(&job.owner, &job.owner_name, &job.owner_phone, callable),
+            assignee: staff_ref(&job.assignee, &job.assignee_name, &job.assignee_phone, callable),
+            photos,
+            timeline,
+            sla: clock.facts().compute(now),
+            clock,
+            allowed_actions: repair::allowed_actions(state, party),
+            can_rate: repair::may_rate(state.status, party, rating.is_some()),
+            rating,
+            hold_reason: job.hold_reason.clone(),
+            eta: job.eta,
+            reopen_count: job.reopen_count.max(0) as u32,
+            created_at: job.created_at,
+            updated_at: job.updated_at,
+        })
+    }
+
+    /// Jobs the caller may see. `scope`: `mine` (a resident's unit),
+    /// `buildings` (a butler's), `assigned` (a worker's), `all` (manager
+    /// and duty room); defaults to the caller's natural scope. `status`:
+    /// `open` (sorted by SLA urgency, most urgent first) or `closed`.
+    pub async fn list_jobs(
+        &self,
+        actor: &Actor,
+        scope: Option<&str>,
+        status: Option<&str>,
+        limit: usize,
+        before: Option<DateTime<Utc>>,
+    ) -> Result<(Vec<JobSummary>, Option<DateTime<Utc>>)> {
+        let natural = match actor.role {
+            Role::Resident => "mine",
+            Role::Butler => "buildings",
+            Role::Worker => "assigned",
+            Role::Duty | Role::Admin => "all",
+            Role::Guard => return Err(AppError::forbidden().into()),
+        };
+        let scope = scope.filter(|s| !s.is_empty()).unwrap_or(natural);
+        let open = match status.filter(|s| !s.is_empty()) {
+            None | Some("all") => None,
+            Some("open") => Some(true),
+            Some("closed") => Some(false),
+            Some(_) => return Err(AppError::invalid("status", Msg::ErrBadRequest).into()),
+        };
+        let allowed = match scope {
+            "mine" => actor.role == Role::Resident,
+            "buildings" => actor.role == Role::Butler,
+            "assigned" => matches!(actor.role, Role::Worker | Role::Butler),
+            "all" => matches!(actor.role, Role::Admin | Role::Duty),
+            _ => return Err(AppError::invalid("scope", Msg::ErrBadRequest).into()),
+        };
+        if !allowed {
+            return Err(AppError::forbidden().into());
+        }
+        let limit = limit.clamp(1, 200);
+        // Open work is bounded (a board), so it is fetched whole and sorted
+        // by urgency of the clock; history is paged by time.
+        let fetch = if open == Some(true) { 500 } else { limit + 1 };
+        let query = match scope {
+            "mine" => concat!(
+                job_select!(),
+                " FROM repair WHERE unit = $target AND ($open = NONE OR open = $open)
+                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+            ),
+            "buildings" => concat!(
+                job_select!(),
+                " FROM repair WHERE building IN $targets AND ($open = NONE OR open = $open)
+                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+            ),
+            "assigned" => concat!(
+                job_select!(),
+                " FROM repair WHERE assignee = $target AND ($open = NONE OR open = $open)
+                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+            ),
+            _ => concat!(
+                job_select!(),
+                " FROM repair WHERE community = $target AND ($open = NONE OR open = $open)
+                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+            ),
+        };
+        let target = match scope {
+            "mine" => rid("unit", actor.unit_id().unwrap_or("-")),
+            "assigned" => rid("user", &actor.user_id),
+            _ => rid("community", actor.community_id()),
+        };
+        let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
+        let mut res = run(self
+            .db
+            .query(query)
+            .bind(("target", target))
+            .bind(("targets", rids("building", &buildings)))
+            .bind(("open", open))
+            .bind(("before", before))
+            .bind(("fetch", fetch as i64)))
+        .await?;
+        let jobs: Vec<JobRow> = rows(&mut res, 0)?;
+        let now = Utc::now();
+        let mut items: Vec<JobSummary> = jobs.iter().map(|j| j.summary(now)).collect();
+        if open == Some(true) {
+            sort_by_urgency(&mut items, now);
+            return Ok((items, None));
+        }
+        let next = (items.len() > limit).then(|| items[limit - 1].created_at);
+        items.truncate(limit);
+        Ok((items, next))
+    }
+
+    /// Applies an action to a job, or explains why not: 404 if the caller
+    /// cannot see the job, 403 if it is not theirs to do, 409 if the job's
+    /// state does not allow it now, 422 for bad input. Nothing is changed
+    /// on refusal.
+    pub async fn act(&self, actor: &Actor, id: &str, input: ActionInput) -> Result<Job> {
+        let action =
+            JobAction::parse(&input.action).ok_or_else(|| AppError::invalid("action", Msg::ErrUnknownAction))?;
+        let note = clean_note(input.note.as_deref())?;
+        let after_photos = photo_keys(&input.photo_ids)?;
+        for attempt in 0..RETRIES {
+            let job = self.load_job(id).await?.ok_or_else(AppError::not_found)?;
+            actor.check_sees(job.scope().as_scope())?;
+            let next =
+                repair::transition(job.state(), party(actor, &job), action).map_err(|r| refusal(r, job.status()))?;
+            let assignee_name = self.check_action_input(actor, &job, action, &input, &note).await?;
+            let now = Utc::now();
+            let p = patch(&job, action, next, &input, now);
+            let message = reporter_message(&job, action, assignee_name, now);
+            match self.store_transition(&job, action, &p, actor_stamp(actor), &note, &after_photos, message, now).await
+            {
+                Ok(()) => {
+                    let updated = self.load_job(id).await?.ok_or_else(|| Error::internal("job vanished"))?;
+                    self.announce_job(&updated, action.as_str());
+                    tracing::info!(job = %id, action = action.as_str(), to = next.as_str(), "repair transition");
+                    return self.job_view(actor, updated).await;
+                }
+                Err(e) if thrown(&e, "stale") && attempt + 1 < RETRIES => continue,
+                Err(e) if thrown(&e, "stale") || e.is_unique_violation() => {
+                    return Err(AppError::conflict(Msg::ErrJobChanged).into());
+                }
+                Err(e) if thrown(&e, "photo_not_yours") => {
+                    return Err(AppError::invalid("photo_ids", Msg::ErrPhotoNotYours).into());
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(AppError::conflict(Msg::ErrJobChanged).into())
+    }
+
+    /// Checks what an action needs beyond the state machine; for an
+    /// assignment, answers the assignee's name.
+    async fn check_action_input(
+        &self,
+        actor: &Actor,
+        job: &JobRow,
+        action: JobAction,
+        input: &ActionInput,
+        note: &str,
+    ) -> Result<Option<String>> {
+        match action {
+            JobAction::Assign => {
+                let assignee = input
+                    .assignee_id
+                    .as_deref()
+                    .filter(|a| ids::is_plausible_key(a))
+                    .ok_or_else(|| AppError::invalid("assignee_id", Msg::ErrAssigneeRequired))?;
+                let found = self.assignable(actor, &job.id).await?.into_iter().find(|a| a.id == assignee);
+                let Some(found) = found else {
+                    return Err(AppError::invalid("assignee_id", Msg::ErrAssigneeInvalid).into());
+                };
+                return Ok(Some(found.name));
+            }
+            JobAction::Hold if note.is_empty() => {
+                return Err(AppError::invalid("note", Msg::ErrHoldReason).into());
+            }
+            _ if input.eta.is_some_and(|eta| !linli_model::time::is_plausible_client_date(eta, Utc::now())) => {
+                return Err(AppError::invalid("eta", Msg::ErrDateOutOfRange).into());
+            }
+            JobAction::Hold | JobAction::StartTravel
+                if input.eta.is_some_and(|eta| eta < Utc::now() - Duration::minutes(1)) =>
+            {
+                return Err(AppError::invalid("eta", Msg::ErrEtaPast).into());
+            }
+            JobAction::Cancel if !actor.role.is_staff() || !note.is_empty() => {}
+            JobAction::Cancel => return Err(AppError::invalid("note", Msg::ErrCancelReason).into()),
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    /// The people a job can be assigned to: the community's active workers
+    /// (those with the job's trade first) and the owning butler themselves.
+    pub async fn assignable(&self, actor: &Actor, job_id: &str) -> Result<Vec<Assignable>> {
+        let job = self.load_job(job_id).await?.ok_or_else(AppError::not_found)?;
+        actor.check_sees(job.scope().as_scope())?;
+        actor.require(&[Role::Butler, Role::Admin])?;
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, name, role, trades,
+                        count((SELECT id FROM repair WHERE assignee = $parent.id AND open = true)) AS open_jobs
+                 FROM user WHERE community = $community AND active = true
+                     AND (role = 'worker' OR id = $owner)",
+            )
+            .bind(("community", rid("community", &job.community)))
+            .bind(("owner", job.owner.as_deref().map(|o| rid("user", o)))))
+        .await?;
+        let trade = Category::parse(&job.category).unwrap_or(Category::Other).trade();
+        let mut people: Vec<Assignable> = rows::<PersonRow>(&mut res, 0)?
+            .into_iter()
+            .map(|p| Assignable { id: p.id, name: p.name, role: p.role, trades: p.trades, open_jobs: p.open_jobs })
+            .collect();
+        people.sort_by_key(|p| (!p.trades.iter().any(|t| t == trade.as_str()), p.open_jobs, p.name.clone()));
+        Ok(people)
+    }
+
+    /// Tells everyone concerned that a job changed.
+    fn announce_job(&self, job: &JobRow, action: &str) {
+        self.events.publish(
+            EventKind::RepairUpdated,
+            &job.community,
+            audience(job),
+            json!({ "id": job.id, "status": job.status, "action": action, "urgency": job.urgency }),
+        );
+    }
+}
+
+/// The stages worth a WeChat message to the reporter (one consent each):
+/// assigned (with the assignee's name) and resolved.
+fn reporter_message(
+    job: &JobRow,
+    action: JobAction,
+    assignee_name: Option<String>,
+    now: DateTime<Utc>,
+) -> Option<SubscribeMessage<'_>> {
+    let key = match action {
+        JobAction::Assign => "job_assigned",
+        JobAction::Resolve => "job_resolved",
+        _ => return None,
+    };
+    let who = assignee_name.or_else(|| job.assignee_name.clone()).unwrap_or_default();
+    Some(SubscribeMessage {
+        community: &job.community,
+        user: &job.reporter,
+        key,
+        data: json!({
+            "thing1": t_category(&job.category), "thing2": who,
+            "time3": linli_model::time::format_local(now),
+        }),
+        lane: Lane::Normal,
+    })
+}
+
+fn t_category(category: &str) -> String {
+    Category::parse(category).map(|c| c.label().text(linli_model::Lang::Zh).to_string()).unwrap_or_default()
+}
+
+fn actor_stamp(actor: &Actor) -> (String, String, String) {
+    (actor.user_id.clone(), actor.name.clone(), actor.role.as_str().to_string())
+}
+
+/// Most urgent first: overdue before nearly due before on track, then by
+/// the deadline that matters next, then critical before normal.
+pub fn sort_by_urgency(items: &mut [JobSummary], now: DateTime<Utc>) {
+    let rank = |s: ClockState| match s {
+        ClockState::Breached | ClockState::Missed => 0,
+        ClockState::Warning => 1,
+        ClockState::OnTrack => 2,
+        ClockState::Paused => 3,
+        ClockState::Met => 4,
+    };
+    items.sort_by_key(|j| {
+        let next_deadline = if j.clock.responded_at.is_none() { j.sla.respond_by } else { j.sla.resolve_by };
+        (rank(j.sla.state), (next_deadline - now).num_seconds(), std::cmp::Reverse(j.urgency))
+    });
+}

@@ -1,0 +1,104 @@
+//! Rating a job: once, by the reporter, after it is resolved; a low
+//! rating opens a follow-up (回访).
+
+use chrono::Utc;
+
+use super::super::{
+    Backend, clean,
+    db::{rid, rows, run, thrown},
+    error::Result,
+    ids,
+    policy::Actor,
+};
+use linli_model::{
+    AppError, ErrorCode, Msg,
+    job::{Rating, RatingInput},
+    repair::{self, RatingTag},
+};
+
+use super::transition::*;
+
+impl Backend {
+    /// The reporter rates a resolved job once: 1–5 stars, quick tags, a
+    /// comment. Rating also confirms the fix. Two stars or fewer opens a
+    /// follow-up visit for the manager.
+    pub async fn rate_job(&self, actor: &Actor, id: &str, input: RatingInput) -> Result<Rating> {
+        let job = self.load_job(id).await?.ok_or_else(AppError::not_found)?;
+        actor.check_sees(job.scope().as_scope())?;
+        let party = party(actor, &job);
+        if !party.reporter {
+            return Err(AppError::forbidden().into());
+        }
+        if !(1..=5).contains(&input.stars) {
+            return Err(AppError::invalid("stars", Msg::ErrStars).into());
+        }
+        let mut tags: Vec<String> = Vec::new();
+        for t in &input.tags {
+            let tag = RatingTag::from_input(t).ok_or_else(|| AppError::invalid("tags", Msg::ErrTags))?;
+            if !tags.iter().any(|k| k == tag.as_str()) {
+                tags.push(tag.as_str().to_string());
+            }
+        }
+        let comment = clean::optional_block("comment", input.comment.as_deref(), 500)?;
+        let mut res =
+            run(self.db.query("SELECT id FROM rating WHERE repair = $job").bind(("job", rid("repair", id)))).await?;
+        let rated = !rows::<serde_json::Value>(&mut res, 0)?.is_empty();
+        if rated {
+            return Err(AppError::conflict(Msg::ErrAlreadyRated).into());
+        }
+        if !repair::may_rate(job.status(), party, false) {
+            return Err(AppError::new(ErrorCode::Conflict, Msg::ErrNotYetRatable)
+                .with_detail(job.status.clone())
+                .into());
+        }
+        let rating_id = ids::new_key();
+        let now = Utc::now();
+        let stars = input.stars;
+        let outcome = run(self
+            .db
+            .query(
+                "BEGIN TRANSACTION;
+                 IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
+                 CREATE $rating SET community = $community, subject = 'repair', repair = $job, building = $building,
+                     butler = $owner, assignee = $assignee, rater = $rater, stars = $stars, tags = $tags,
+                     comment = $comment, at = $now;
+                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 UPDATE $job SET status = 'rated', open = false, closed_at = closed_at ?? $now,
+                     updated_at = $now, version = $version + 1;
+                 CREATE repair_event SET repair = $job, seq = $seq + 1, action = 'rated', from_status = $from,
+                     to_status = 'rated', actor = $rater, actor_name = $rater_name, actor_role = 'resident',
+                     note = $comment, at = $now;
+                 IF $stars <= 2 {
+                     CREATE follow_up SET community = $community, building = $building, butler = $owner,
+                         reason = 'low_rating', repair = $job, rating = $rating, status = 'open', created_at = $now
+                 };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("job", rid("repair", id)))
+            .bind(("version", job.version))
+            .bind(("rating", rid("rating", &rating_id)))
+            .bind(("community", rid("community", &job.community)))
+            .bind(("building", rid("building", &job.building)))
+            .bind(("owner", job.owner.as_deref().map(|o| rid("user", o))))
+            .bind(("assignee", job.assignee.as_deref().map(|a| rid("user", a))))
+            .bind(("rater", rid("user", &actor.user_id)))
+            .bind(("rater_name", actor.name.clone()))
+            .bind(("stars", stars))
+            .bind(("tags", tags.clone()))
+            .bind(("comment", comment.clone()))
+            .bind(("from", job.status.clone()))
+            .bind(("now", now)))
+        .await;
+        match outcome {
+            Ok(_) => {}
+            Err(e) if e.is_unique_violation() || thrown(&e, "stale") => {
+                return Err(AppError::conflict(Msg::ErrAlreadyRated).into());
+            }
+            Err(e) => return Err(e),
+        }
+        if let Some(updated) = self.load_job(id).await? {
+            self.announce_job(&updated, "rated");
+        }
+        Ok(Rating { id: rating_id, stars: stars as u8, tags, comment, at: now })
+    }
+}

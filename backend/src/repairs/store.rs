@@ -1,0 +1,366 @@
+//! The repairs store: the rows as stored, their projections into the
+//! model's views, and the queries that load a job and write a transition.
+//! Nothing here decides anything; the rules are in `linli_model::repair`
+//! and the orchestration in the parent module.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::super::{
+    Backend,
+    db::{rid, rids, row, run},
+    error::Result,
+    ids,
+    notify::subscribe_message_create,
+    people::{key, unit_label},
+    policy::Scope,
+    wechat::SubscribeMessage,
+};
+use linli_model::{
+    BuildingRef, StaffRef, UnitRef,
+    job::{ClockFacts, JobSummary, PersonRef, Photo, Rating},
+    phone,
+    repair::{Category, JobAction, JobState, JobStatus, Urgency},
+    sla::SlaSettings,
+};
+
+use super::transition::*;
+
+/// Where a job lives, for access checks (also used for its photos).
+pub struct JobScope {
+    pub community: String,
+    pub building: String,
+    pub unit: String,
+    pub assignee: Option<String>,
+}
+
+impl JobScope {
+    pub fn as_scope(&self) -> Scope<'_> {
+        Scope {
+            community: &self.community,
+            building: Some(&self.building),
+            unit: Some(&self.unit),
+            assignee: self.assignee.as_deref(),
+        }
+    }
+}
+
+#[derive(Deserialize, Clone)]
+pub(super) struct JobRow {
+    #[serde(deserialize_with = "key::de")]
+    pub(super) id: String,
+    #[serde(deserialize_with = "key::de")]
+    pub(super) community: String,
+    #[serde(deserialize_with = "key::de")]
+    pub(super) building: String,
+    #[serde(deserialize_with = "key::de")]
+    pub(super) unit: String,
+    #[serde(deserialize_with = "key::de")]
+    pub(super) reporter: String,
+    #[serde(default, deserialize_with = "key::de_opt")]
+    pub(super) owner: Option<String>,
+    #[serde(default, deserialize_with = "key::de_opt")]
+    pub(super) assignee: Option<String>,
+    pub(super) category: String,
+    pub(super) description: String,
+    pub(super) urgency: String,
+    pub(super) status: String,
+    #[serde(default)]
+    pub(super) held_from: Option<String>,
+    #[serde(default)]
+    pub(super) held_since: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) held_secs: i64,
+    #[serde(default)]
+    pub(super) hold_reason: Option<String>,
+    #[serde(default)]
+    pub(super) eta: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "key::de_vec")]
+    pub(super) photos: Vec<String>,
+    pub(super) respond_secs: i64,
+    pub(super) resolve_secs: i64,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub(super) responded_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) resolved_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) closed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) reopen_count: i64,
+    #[serde(default)]
+    pub(super) alerts: Vec<String>,
+    #[serde(default)]
+    pub(super) version: i64,
+    pub(super) unit_number: String,
+    pub(super) building_number: String,
+    pub(super) building_name: String,
+    #[serde(default)]
+    pub(super) reporter_name: Option<String>,
+    #[serde(default)]
+    pub(super) owner_name: Option<String>,
+    #[serde(default)]
+    pub(super) owner_phone: Option<String>,
+    #[serde(default)]
+    pub(super) assignee_name: Option<String>,
+    #[serde(default)]
+    pub(super) assignee_phone: Option<String>,
+}
+
+/// The projection every job query uses (a macro, so that `concat!` can
+/// join it to each query's `FROM ...` into one static string).
+macro_rules! job_select {
+    () => {
+        "SELECT *, unit.number AS unit_number, building.number AS building_number,
+                building.name AS building_name, reporter.name AS reporter_name,
+                owner.name AS owner_name, owner.phone AS owner_phone,
+                assignee.name AS assignee_name, assignee.phone AS assignee_phone"
+    };
+}
+
+#[derive(Deserialize)]
+pub(super) struct EventRow {
+    pub(super) seq: i64,
+    pub(super) action: String,
+    #[serde(default)]
+    pub(super) from_status: Option<String>,
+    pub(super) to_status: String,
+    pub(super) actor_name: String,
+    pub(super) actor_role: String,
+    #[serde(default)]
+    pub(super) note: String,
+    #[serde(default, deserialize_with = "key::de_vec")]
+    pub(super) photos: Vec<String>,
+    #[serde(default, deserialize_with = "key::de_opt")]
+    pub(super) assignee: Option<String>,
+    #[serde(default)]
+    pub(super) assignee_name: Option<String>,
+    #[serde(default)]
+    pub(super) eta: Option<DateTime<Utc>>,
+    pub(super) at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct PhotoRow {
+    #[serde(deserialize_with = "key::de")]
+    pub(super) id: String,
+    pub(super) width: u32,
+    pub(super) height: u32,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RatingRow {
+    #[serde(deserialize_with = "key::de")]
+    pub(super) id: String,
+    pub(super) stars: u8,
+    #[serde(default)]
+    pub(super) tags: Vec<String>,
+    #[serde(default)]
+    pub(super) comment: String,
+    pub(super) at: DateTime<Utc>,
+}
+
+impl From<RatingRow> for Rating {
+    fn from(r: RatingRow) -> Self {
+        Rating { id: r.id, stars: r.stars, tags: r.tags, comment: r.comment, at: r.at }
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct SettingsRow {
+    #[serde(default)]
+    pub(super) sla: Option<SlaSettings>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct UnitPlace {
+    #[serde(default, deserialize_with = "key::de_opt")]
+    pub(super) butler: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct PersonRow {
+    #[serde(deserialize_with = "key::de")]
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) role: String,
+    #[serde(default)]
+    pub(super) trades: Vec<String>,
+    #[serde(default)]
+    pub(super) open_jobs: u32,
+}
+
+impl JobRow {
+    pub(super) fn status(&self) -> JobStatus {
+        JobStatus::parse(&self.status).unwrap_or(JobStatus::Submitted)
+    }
+
+    pub(super) fn state(&self) -> JobState {
+        JobState {
+            status: self.status(),
+            held_from: self.held_from.as_deref().and_then(JobStatus::parse),
+            has_assignee: self.assignee.is_some(),
+        }
+    }
+
+    pub(super) fn scope(&self) -> JobScope {
+        JobScope {
+            community: self.community.clone(),
+            building: self.building.clone(),
+            unit: self.unit.clone(),
+            assignee: self.assignee.clone(),
+        }
+    }
+
+    pub(super) fn clock(&self) -> ClockFacts {
+        ClockFacts {
+            created_at: self.created_at,
+            respond_secs: self.respond_secs,
+            resolve_secs: self.resolve_secs,
+            responded_at: self.responded_at,
+            resolved_at: self.resolved_at,
+            held_secs: self.held_secs,
+            held_since: self.held_since,
+            cancelled: self.status() == JobStatus::Cancelled,
+        }
+    }
+
+    pub(super) fn unit_ref(&self) -> UnitRef {
+        UnitRef {
+            id: self.unit.clone(),
+            number: self.unit_number.clone(),
+            label: unit_label(&self.building_name, &self.unit_number),
+            building: BuildingRef {
+                id: self.building.clone(),
+                number: self.building_number.clone(),
+                name: self.building_name.clone(),
+            },
+        }
+    }
+
+    pub(super) fn summary(&self, now: DateTime<Utc>) -> JobSummary {
+        let clock = self.clock();
+        JobSummary {
+            id: self.id.clone(),
+            category: Category::parse(&self.category).unwrap_or(Category::Other),
+            description: self.description.clone(),
+            urgency: Urgency::parse(&self.urgency).unwrap_or(Urgency::Normal),
+            status: self.status(),
+            unit: self.unit_ref(),
+            assignee: self
+                .assignee
+                .clone()
+                .map(|id| PersonRef { id, name: self.assignee_name.clone().unwrap_or_default() }),
+            photo_count: self.photos.len() as u32,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            sla: clock.facts().compute(now),
+            clock,
+        }
+    }
+}
+
+pub(super) fn staff_ref(
+    id: &Option<String>,
+    name: &Option<String>,
+    phone_full: &Option<String>,
+    callable: bool,
+) -> Option<StaffRef> {
+    let id = id.clone()?;
+    let full = phone_full.clone().unwrap_or_default();
+    Some(StaffRef {
+        id,
+        name: name.clone().unwrap_or_default(),
+        phone: phone::mask(&full),
+        phone_full: callable.then_some(full),
+    })
+}
+
+pub(super) fn photo_refs(rows: Vec<PhotoRow>, order: &[String]) -> Vec<Photo> {
+    let mut photos: Vec<Photo> = rows
+        .into_iter()
+        .map(|p| {
+            let (url, thumb_url) = Photo::urls_for(&p.id);
+            Photo { id: p.id, url, thumb_url, width: p.width, height: p.height }
+        })
+        .collect();
+    photos.sort_by_key(|p| order.iter().position(|o| *o == p.id).unwrap_or(usize::MAX));
+    photos
+}
+
+impl Backend {
+    pub(super) async fn load_job(&self, id: &str) -> Result<Option<JobRow>> {
+        if !ids::is_plausible_key(id) {
+            return Ok(None);
+        }
+        let mut res = run(self
+            .db
+            .query(concat!(job_select!(), " FROM type::record('repair', $id)"))
+            .bind(("id", id.to_string())))
+        .await?;
+        row(&mut res, 0)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn store_transition(
+        &self,
+        job: &JobRow,
+        action: JobAction,
+        p: &Patch,
+        who: (String, String, String),
+        note: &str,
+        photos: &[String],
+        message: Option<SubscribeMessage<'_>>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (actor_id, actor_name, actor_role) = who;
+        let query = self.db.query(concat!(
+            "BEGIN TRANSACTION;
+                 IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
+                 LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $actor AND repair = NONE);
+                 IF array::len($mine) != array::len($photos) { THROW 'photo_not_yours' };
+                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 UPDATE $job SET status = $status, open = $open, assignee = $assignee, owner = $owner,
+                     held_from = $held_from, held_since = $held_since, held_secs = $held_secs,
+                     hold_reason = $hold_reason, eta = $eta, responded_at = $responded_at,
+                     resolved_at = $resolved_at, closed_at = $closed_at, reopen_count = $reopen_count,
+                     updated_at = $now, version = $version + 1;
+                 UPDATE $photos SET repair = $job;
+                 CREATE repair_event SET repair = $job, seq = $seq + 1, action = $action,
+                     from_status = $from, to_status = $status, actor = $actor, actor_name = $actor_name,
+                     actor_role = $actor_role, note = $note, photos = $photos,
+                     assignee = IF $action = 'assign' { $assignee } ELSE { NONE },
+                     eta = IF $action IN ['hold', 'start_travel'] { $eta } ELSE { NONE }, at = $now;",
+            subscribe_message_create!(),
+            "COMMIT TRANSACTION;"
+        ));
+        run(self
+            .bind_subscribe_message(query, message)
+            .bind(("job", rid("repair", &job.id)))
+            .bind(("version", job.version))
+            .bind(("status", p.status.as_str()))
+            .bind(("open", p.status.is_open()))
+            .bind(("assignee", p.assignee.as_deref().map(|a| rid("user", a))))
+            .bind(("owner", p.owner.as_deref().map(|o| rid("user", o))))
+            .bind(("held_from", p.held_from.clone()))
+            .bind(("held_since", p.held_since))
+            .bind(("held_secs", p.held_secs))
+            .bind(("hold_reason", p.hold_reason.clone()))
+            .bind(("eta", p.eta))
+            .bind(("responded_at", p.responded_at))
+            .bind(("resolved_at", p.resolved_at))
+            .bind(("closed_at", p.closed_at))
+            .bind(("reopen_count", p.reopen_count))
+            .bind(("now", now))
+            .bind(("photos", rids("photo", photos)))
+            .bind(("action", action.as_str()))
+            .bind(("from", job.status.clone()))
+            .bind(("actor", (!actor_id.is_empty()).then(|| rid("user", &actor_id))))
+            .bind(("actor_name", actor_name))
+            .bind(("actor_role", actor_role))
+            .bind(("note", note.to_string())))
+        .await
+        .map(|_| ())
+    }
+}

@@ -1,0 +1,104 @@
+//! The repairs duty: confirmation by silence after
+//! [`AUTO_CONFIRM_HOURS`](linli_model::repair::AUTO_CONFIRM_HOURS) and the
+//! SLA alerts to the butler when a target is near or missed.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+use super::super::{
+    Backend,
+    db::{rid, rows, run, thrown},
+    error::Result,
+    events::Audience,
+};
+use linli_model::{
+    Role,
+    job::ActionInput,
+    live::EventKind,
+    repair::{self, AUTO_CONFIRM_HOURS, JobAction, JobStatus, Party},
+    sla::ClockState,
+};
+
+use super::store::*;
+use super::transition::*;
+
+impl Backend {
+    /// Background duties, run every few seconds: SLA warnings (80 %) to the
+    /// butler, escalation to the manager at breach, and confirmation of
+    /// jobs resolved more than 72 hours ago without an answer.
+    pub async fn sweep_repairs(&self, now: DateTime<Utc>) -> Result<()> {
+        let mut res =
+            run(self.db.query(concat!(job_select!(), " FROM repair WHERE open = true OR status = 'resolved'"))).await?;
+        let jobs: Vec<JobRow> = rows(&mut res, 0)?;
+        for job in jobs {
+            if job.status() == JobStatus::Resolved
+                && job.resolved_at.is_some_and(|at| now - at >= Duration::hours(AUTO_CONFIRM_HOURS))
+            {
+                self.auto_confirm(&job, now).await?;
+                continue;
+            }
+            self.raise_sla_alerts(&job, now).await?;
+        }
+        Ok(())
+    }
+
+    async fn auto_confirm(&self, job: &JobRow, now: DateTime<Utc>) -> Result<()> {
+        let system = Party { system: true, ..Party::default() };
+        let Ok(next) = repair::transition(job.state(), system, JobAction::Confirm) else { return Ok(()) };
+        let p = patch(job, JobAction::Confirm, next, &ActionInput::default(), now);
+        let who = (String::new(), "系统".to_string(), "system".to_string());
+        match self.store_transition(job, JobAction::Confirm, &p, who, "auto_confirm", &[], None, now).await {
+            Ok(()) => {
+                if let Some(updated) = self.load_job(&job.id).await? {
+                    self.announce_job(&updated, "auto_confirm");
+                }
+                tracing::info!(job = %job.id, "auto-confirmed after 72 h");
+                Ok(())
+            }
+            // Someone answered at the same moment: theirs wins.
+            Err(e) if thrown(&e, "stale") => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn raise_sla_alerts(&self, job: &JobRow, now: DateTime<Utc>) -> Result<()> {
+        let sla = job.clock().facts().compute(now);
+        let mut due = Vec::new();
+        for (clock, state) in [("respond", sla.respond), ("resolve", sla.resolve)] {
+            let alert = match state {
+                ClockState::Warning => format!("{clock}_warn"),
+                ClockState::Breached => format!("{clock}_breach"),
+                _ => continue,
+            };
+            if !job.alerts.contains(&alert) {
+                due.push(alert);
+            }
+        }
+        if due.is_empty() {
+            return Ok(());
+        }
+        run(self
+            .db
+            .query("UPDATE $job SET alerts = array::union(alerts, $due)")
+            .bind(("job", rid("repair", &job.id)))
+            .bind(("due", due.clone())))
+        .await?;
+        for alert in due {
+            let breach = alert.ends_with("_breach");
+            // Warnings go to the butler; a breach escalates to the manager too.
+            let audience = Audience {
+                buildings: vec![job.building.clone()],
+                roles: if breach { vec![Role::Admin] } else { vec![] },
+                ..Audience::default()
+            };
+            self.events.publish(
+                EventKind::RepairUpdated,
+                &job.community,
+                audience,
+                json!({ "id": job.id, "status": job.status, "action": "sla_alert", "alert": alert }),
+            );
+            tracing::warn!(job = %job.id, alert = %alert, "SLA alert");
+        }
+        Ok(())
+    }
+}
