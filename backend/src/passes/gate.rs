@@ -1,0 +1,259 @@
+//! The gate: checking and admitting a pass, today's expected visitors,
+//! the entry log and its CSV export.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::super::{
+    Backend,
+    db::{rid, row, rows, run, thrown},
+    error::{Error, Result},
+    events::Audience,
+    ids,
+    notify::{Lane, subscribe_message_create},
+    people::unit_label,
+    policy::Actor,
+    wechat::SubscribeMessage,
+};
+use super::{codes::*, store::*};
+use linli_model::{
+    AppError, BuildingRef, ErrorCode, Msg, Role, UnitRef,
+    live::EventKind,
+    pass::{self, Entry, Pass, Reason, Verdict, gate_label},
+    time::{end_of_local_day, format_local_hm},
+};
+
+use super::*;
+
+/// CSV cell: quoted when it holds a separator, quote or line break, and
+/// defused when a spreadsheet would read it as a formula.
+pub fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+impl Backend {
+    /// The pass a scanned link, token or typed code stands for, within the
+    /// guard's community only.
+    pub(super) async fn find_pass(&self, community: &str, input: &str) -> Result<Option<PassRow>> {
+        let (query, hash) = match credential(input) {
+            None => return Ok(None),
+            Some(Credential::Token(t)) => {
+                (concat!(pass_select!(), " FROM pass WHERE token_hash IN $h AND community = $c"), vec![sha256_hex(&t)])
+            }
+            Some(Credential::Code(c)) => (
+                concat!(
+                    pass_select!(),
+                    " FROM pass WHERE community = $c AND code_hash IN $h ORDER BY valid_until DESC LIMIT 1"
+                ),
+                code_hashes(&self.config.code_key, &c),
+            ),
+        };
+        let mut res = run(self.db.query(query).bind(("h", hash)).bind(("c", rid("community", community)))).await?;
+        row(&mut res, 0)
+    }
+
+    pub(super) fn gate_limit(&self, actor: &Actor, client: &str) -> Result<()> {
+        let by_guard = self.gate_by_guard.hit(&actor.user_id);
+        let by_client = self.gate_by_client.hit(client);
+        if by_guard && by_client {
+            Ok(())
+        } else {
+            Err(AppError::new(ErrorCode::RateLimited, Msg::ErrRateLimited).into())
+        }
+    }
+
+    /// Checks a pass at the gate; changes nothing.
+    pub async fn verify_pass(&self, actor: &Actor, input: &str, client: &str) -> Result<Verdict> {
+        actor.require(&[Role::Guard, Role::Duty, Role::Admin])?;
+        self.gate_limit(actor, client)?;
+        let now = Utc::now();
+        Ok(match self.find_pass(actor.community_id(), input).await? {
+            None => Verdict { valid: false, reason: Some(Reason::Unknown), pass: None },
+            Some(p) => {
+                let reason = pass::check(p.facts(), now).err();
+                Verdict { valid: reason.is_none(), reason, pass: Some(p.view(Vec::new(), now)) }
+            }
+        })
+    }
+
+    /// Lets the visitor in: counts the entry and records who, where, when.
+    /// Refused with 409 and the reason when the pass does not open the gate.
+    pub async fn admit(&self, actor: &Actor, input: &str, gate: Option<&str>, client: &str) -> Result<Entry> {
+        actor.require(&[Role::Guard, Role::Duty, Role::Admin])?;
+        self.gate_limit(actor, client)?;
+        let gate = gate.filter(|g| !g.is_empty()).or(actor.gate.as_deref()).unwrap_or("main").to_string();
+        if gate.len() > 20 {
+            return Err(bad("gate", Msg::ErrTooLong));
+        }
+        let refused =
+            |r: Reason| -> Error { AppError::new(ErrorCode::Conflict, r.label()).with_detail(r.as_str()).into() };
+        let pass = self.find_pass(actor.community_id(), input).await?.ok_or_else(|| refused(Reason::Unknown))?;
+        let now = Utc::now();
+        if let Err(r) = pass::check(pass.facts(), now) {
+            return Err(refused(r));
+        }
+        let entry_id = ids::new_key();
+        let message = SubscribeMessage {
+            community: &pass.community,
+            user: &pass.host,
+            key: "visitor_arrived",
+            data: json!({ "thing1": pass.visitor_name, "thing2": gate_label(&gate).text(linli_model::Lang::Zh), "time3": format_local_hm(now) }),
+            lane: Lane::Normal,
+        };
+        let query = self.db.query(concat!(
+            "BEGIN TRANSACTION;
+             LET $won = (UPDATE $pass SET entries_used = entries_used + 1
+                 WHERE entries_used < max_entries AND revoked_at = NONE
+                   AND valid_from <= $now AND valid_until > $now RETURN AFTER);
+             IF array::len($won) = 0 { THROW 'refused' };
+             CREATE $entry SET community = $community, pass = $pass, unit = $unit, gate = $gate,
+                 guard = $guard, at = $now;",
+            subscribe_message_create!(),
+            "COMMIT TRANSACTION;"
+        ));
+        let taken = run(self
+            .bind_subscribe_message(query, Some(message))
+            .bind(("pass", rid("pass", &pass.id)))
+            .bind(("entry", rid("pass_entry", &entry_id)))
+            .bind(("community", rid("community", &pass.community)))
+            .bind(("unit", rid("unit", &pass.unit)))
+            .bind(("gate", gate.clone()))
+            .bind(("guard", rid("user", &actor.user_id)))
+            .bind(("now", now)))
+        .await;
+        match taken {
+            Ok(_) => {}
+            // Someone admitted the last entry a moment earlier (or the pass
+            // changed): report the state as it is now.
+            Err(e) if thrown(&e, "refused") || e.is_retryable() => {
+                let now = Utc::now();
+                let fresh = self.load_pass(&pass.id).await?.ok_or_else(|| refused(Reason::Unknown))?;
+                return Err(refused(pass::check(fresh.facts(), now).err().unwrap_or(Reason::UsedUp)));
+            }
+            Err(e) => return Err(e),
+        }
+        tracing::info!(pass = %pass.id, gate = %gate, "visitor admitted");
+        self.events.publish(
+            EventKind::PassAdmitted,
+            &pass.community,
+            Audience { units: vec![pass.unit.clone()], ..Audience::default() },
+            json!({
+                "pass": pass.id, "visitor_name": pass.visitor_name, "gate": gate,
+                "time": format_local_hm(now), "at": now,
+            }),
+        );
+        Ok(Entry {
+            id: entry_id,
+            gate,
+            guard: actor.name.clone(),
+            at: now,
+            visitor_name: Some(pass.visitor_name.clone()),
+            plate: pass.plate.clone(),
+            unit: Some(unit_label(&pass.building_name, &pass.unit_number)),
+        })
+    }
+
+    /// Today's expected visitors at the guard's community: passes still
+    /// usable that are valid at some moment today.
+    pub async fn expected_today(&self, actor: &Actor) -> Result<Vec<Pass>> {
+        actor.require(&[Role::Guard, Role::Duty, Role::Admin, Role::Butler])?;
+        let now = Utc::now();
+        let mut res = run(self
+            .db
+            .query(concat!(
+                pass_select!(),
+                " FROM pass WHERE community = $c AND valid_until > $now AND valid_from <= $end
+                   AND revoked_at = NONE AND entries_used < max_entries ORDER BY valid_from"
+            ))
+            .bind(("c", rid("community", actor.community_id())))
+            .bind(("now", now))
+            .bind(("end", end_of_local_day(now))))
+        .await?;
+        Ok(rows::<PassRow>(&mut res, 0)?
+            .iter()
+            // A butler sees the visitors of their own buildings.
+            .filter(|p| actor.role != Role::Butler || actor.owns_building(&p.building))
+            .map(|p| p.view(Vec::new(), now))
+            .collect())
+    }
+
+    /// The entry log (manager, duty room): newest first, optionally one gate
+    /// and a period.
+    pub async fn entry_log(
+        &self,
+        actor: &Actor,
+        gate: Option<&str>,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Entry>> {
+        actor.require(&[Role::Admin, Role::Duty])?;
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, pass, gate, guard.name AS guard_name, at, pass.visitor_name AS visitor_name,
+                        walk_in.visitor_name AS walk_in_name, pass.plate AS plate,
+                        unit.number AS unit_number, unit.building.name AS building_name
+                 FROM pass_entry WHERE community = $c AND ($gate = NONE OR gate = $gate)
+                   AND ($from = NONE OR at >= $from) AND ($to = NONE OR at < $to)
+                 ORDER BY at DESC LIMIT 5000",
+            )
+            .bind(("c", rid("community", actor.community_id())))
+            .bind(("gate", gate.filter(|g| !g.is_empty()).map(str::to_string)))
+            .bind(("from", from))
+            .bind(("to", to)))
+        .await?;
+        Ok(rows::<EntryRow>(&mut res, 0)?.into_iter().map(entry_view).collect())
+    }
+
+    /// The entry log as CSV, UTF-8 with a byte-order mark so that Excel
+    /// opens Chinese names correctly.
+    pub fn entries_csv(entries: &[Entry], lang: linli_model::Lang) -> String {
+        let mut out = String::from("\u{feff}");
+        let header = match lang {
+            linli_model::Lang::Zh => "时间,门岗,访客,房号,车牌,门卫\r\n",
+            linli_model::Lang::En => "time,gate,visitor,unit,plate,guard\r\n",
+        };
+        out.push_str(header);
+        for e in entries {
+            let cells = [
+                linli_model::time::format_local(e.at),
+                gate_label(&e.gate).text(lang).to_string(),
+                e.visitor_name.clone().unwrap_or_default(),
+                e.unit.clone().unwrap_or_default(),
+                e.plate.clone().unwrap_or_default(),
+                e.guard.clone(),
+            ];
+            out.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    /// The community's units, for the guard's walk-in form.
+    pub async fn gate_units(&self, actor: &Actor) -> Result<Vec<UnitRef>> {
+        actor.require(&[Role::Guard, Role::Duty, Role::Admin])?;
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, community, building, number, building.number AS building_number,
+                        building.name AS building_name FROM unit WHERE community = $c",
+            )
+            .bind(("c", rid("community", actor.community_id()))))
+        .await?;
+        let mut units: Vec<UnitRef> = rows::<UnitPlace>(&mut res, 0)?
+            .into_iter()
+            .map(|u| UnitRef {
+                label: unit_label(&u.building_name, &u.number),
+                id: u.id,
+                number: u.number,
+                building: BuildingRef { id: u.building, number: u.building_number, name: u.building_name },
+            })
+            .collect();
+        units.sort_by(|a, b| {
+            crate::people::natural_cmp(&a.building.number, &b.building.number)
+                .then(crate::people::natural_cmp(&a.number, &b.number))
+        });
+        Ok(units)
+    }
+}

@@ -1,0 +1,264 @@
+//! Visitor passes: invitations, the visitor's page, the gate, walk-ins and
+//! the privacy clock.
+//!
+//! A pass is a 256-bit random token (the link and the QR code) and an
+//! 8-character code derived from it for typing at the gate. Only the
+//! SHA-256 of each is stored: a copy of the database lets nobody in. The
+//! visitor's page can show the code because it is computed from the token
+//! in its URL. Admitting is one conditional update, so two guards
+//! admitting a single-entry pass at the same moment admit it once.
+
+#[macro_use]
+mod store;
+mod codes;
+mod gate;
+mod walk_ins;
+
+use chrono::{Duration, Utc};
+
+use super::{
+    Backend, clean,
+    db::{rid, row, rows, run},
+    error::{Error, Result},
+    ids,
+    policy::Actor,
+};
+pub use codes::code_for;
+use codes::*;
+pub use gate::csv_cell;
+use linli_model::{
+    AppError, Msg, Role,
+    pass::{self, CreatedPass, MAX_ENTRIES, MAX_WINDOW_DAYS, NewPass, Pass, VisitorView},
+    time::end_of_local_day,
+};
+use store::*;
+
+fn bad(field: &str, msg: Msg) -> Error {
+    AppError::invalid(field, msg).into()
+}
+
+/// A visitor's name: 1–30 visible characters.
+fn clean_name(name: &str) -> Result<String> {
+    clean::required_line("visitor_name", name, 30)
+}
+
+fn clean_phone(phone: Option<&str>) -> Result<Option<String>> {
+    clean::optional_mobile("visitor_phone", phone)
+}
+
+fn clean_purpose(purpose: Option<&str>) -> Result<String> {
+    clean::optional_line("purpose", purpose, 100)
+}
+
+impl Backend {
+    /// Invites a visitor to the caller's home. Default window: now to the
+    /// end of today (Shanghai); one entry. `base_url` is where the link points.
+    pub async fn create_pass(&self, actor: &Actor, input: NewPass, base_url: &str) -> Result<CreatedPass> {
+        actor.require(&[Role::Resident])?;
+        let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
+        let visitor_name = clean_name(&input.visitor_name)?;
+        let visitor_phone = clean_phone(input.visitor_phone.as_deref())?;
+        let purpose = clean_purpose(input.purpose.as_deref())?;
+        let plate = clean::optional_plate("plate", input.plate.as_deref())?;
+        let now = Utc::now();
+        for (field, at) in [("valid_from", input.valid_from), ("valid_until", input.valid_until)] {
+            if at.is_some_and(|at| !linli_model::time::is_plausible_client_date(at, now)) {
+                return Err(bad(field, Msg::ErrDateOutOfRange));
+            }
+        }
+        let valid_from = input.valid_from.unwrap_or(now);
+        let valid_until = input.valid_until.unwrap_or_else(|| end_of_local_day(valid_from) + Duration::seconds(1));
+        if valid_until <= valid_from {
+            return Err(bad("valid_until", Msg::ErrWindowOrder));
+        }
+        if valid_until <= now {
+            return Err(bad("valid_until", Msg::ErrWindowPast));
+        }
+        if valid_until - valid_from > Duration::days(MAX_WINDOW_DAYS) || valid_from > now + Duration::days(30) {
+            return Err(bad("valid_until", Msg::ErrWindowTooLong));
+        }
+        let max_entries = input.max_entries.unwrap_or(1);
+        if !(1..=MAX_ENTRIES).contains(&max_entries) {
+            return Err(bad("max_entries", Msg::ErrEntries));
+        }
+
+        // A code must be unique among the community's passes that are still
+        // usable; a clash (about 1 in 10^11) just draws a new token.
+        let (token, code) = loop {
+            let token = ids::new_token();
+            let code = code_for(&token);
+            let mut res = run(self
+                .db
+                .query("SELECT id FROM pass WHERE community = $c AND code_hash IN $h AND valid_until > $now")
+                .bind(("c", rid("community", actor.community_id())))
+                .bind(("h", code_hashes(&self.config.code_key, &code)))
+                .bind(("now", now)))
+            .await?;
+            if rows::<serde_json::Value>(&mut res, 0)?.is_empty() {
+                break (token, code);
+            }
+        };
+        let id = ids::new_key();
+        run(self
+            .db
+            .query(
+                "CREATE $pass SET community = $community, building = $building, unit = $unit, host = $host,
+                     visitor_name = $name, visitor_phone = $phone, purpose = $purpose, plate = $plate,
+                     valid_from = $from, valid_until = $until, max_entries = $max, entries_used = 0,
+                     token_hash = $token_hash, code_hash = $code_hash, created_at = $now",
+            )
+            .bind(("pass", rid("pass", &id)))
+            .bind(("community", rid("community", actor.community_id())))
+            .bind(("building", rid("building", &unit.building.id)))
+            .bind(("unit", rid("unit", &unit.id)))
+            .bind(("host", rid("user", &actor.user_id)))
+            .bind(("name", visitor_name))
+            .bind(("phone", visitor_phone))
+            .bind(("purpose", purpose))
+            .bind(("plate", plate))
+            .bind(("from", valid_from))
+            .bind(("until", valid_until))
+            .bind(("max", i64::from(max_entries)))
+            .bind(("token_hash", sha256_hex(&token)))
+            .bind(("code_hash", code_hash(&self.config.code_key, &code)))
+            .bind(("now", now)))
+        .await?;
+        let row = self.load_pass(&id).await?.ok_or_else(|| Error::internal("pass vanished"))?;
+        let base = base_url.trim_end_matches('/');
+        Ok(CreatedPass {
+            pass: row.view(Vec::new(), now),
+            url: format!("{base}/v/{token}"),
+            code,
+            qr_svg_url: format!("{base}/v/{token}/qr.svg"),
+            qr_png_url: format!("{base}/v/{token}/qr.png"),
+        })
+    }
+
+    /// The passes of the caller's home, newest first, with their entries.
+    pub async fn my_passes(&self, actor: &Actor) -> Result<Vec<Pass>> {
+        actor.require(&[Role::Resident])?;
+        let unit = actor.unit_id().ok_or_else(AppError::forbidden)?;
+        let mut res = run(self
+            .db
+            .query(concat!(pass_select!(), " FROM pass WHERE unit = $unit ORDER BY created_at DESC LIMIT 100"))
+            .bind(("unit", rid("unit", unit))))
+        .await?;
+        let passes: Vec<PassRow> = rows(&mut res, 0)?;
+        let ids: Vec<String> = passes.iter().map(|p| p.id.clone()).collect();
+        let entries = self.entries_of(&ids).await?;
+        let now = Utc::now();
+        Ok(passes
+            .iter()
+            .map(|p| p.view(entries.iter().filter(|(id, _)| *id == p.id).map(|(_, e)| e.clone()).collect(), now))
+            .collect())
+    }
+
+    /// Revokes a pass of the caller's home (404 for anyone else's).
+    pub async fn revoke_pass(&self, actor: &Actor, id: &str) -> Result<Pass> {
+        actor.require(&[Role::Resident])?;
+        let pass = self
+            .load_pass(id)
+            .await?
+            .filter(|p| Some(p.unit.as_str()) == actor.unit_id())
+            .ok_or_else(AppError::not_found)?;
+        run(self
+            .db
+            .query("UPDATE $pass SET revoked_at = revoked_at ?? time::now()")
+            .bind(("pass", rid("pass", &pass.id))))
+        .await?;
+        let pass = self.load_pass(id).await?.ok_or_else(AppError::not_found)?;
+        Ok(pass.view(Vec::new(), Utc::now()))
+    }
+
+    /// What the visitor's page shows for a token (no login): nothing about
+    /// the resident beyond the building to go to.
+    pub async fn visitor_view(&self, token: &str) -> Result<Option<VisitorView>> {
+        let Some(Credential::Token(token)) = credential(token) else { return Ok(None) };
+        let mut res = run(self
+            .db
+            .query(concat!(pass_select!(), " FROM pass WHERE token_hash = $h"))
+            .bind(("h", sha256_hex(&token))))
+        .await?;
+        let Some(p) = row::<PassRow>(&mut res, 0)? else { return Ok(None) };
+        Ok(Some(VisitorView {
+            visitor_name: p.visitor_name.clone(),
+            community: p.community_name.clone(),
+            address: p.community_address.clone(),
+            building: p.building_name.clone(),
+            code: code_for(&token),
+            valid_from: p.valid_from,
+            valid_until: p.valid_until,
+            entries_left: p.max_entries.saturating_sub(p.entries_used),
+            reason: pass::check(p.facts(), Utc::now()).err(),
+        }))
+    }
+
+    /// Whether a token belongs to some pass (the QR images are served only then).
+    pub async fn pass_token_exists(&self, token: &str) -> Result<bool> {
+        Ok(self.visitor_view(token).await?.is_some())
+    }
+
+    // ------------------------------------------------------------ walk-ins
+
+    /// Erases visitors' personal data (name, phone, plate) from passes and
+    /// walk-ins that ended more than `retention` ago, and the "visitor
+    /// arrived" messages that carried a visitor's name. Entries keep their
+    /// time and gate, so the counts stay true.
+    pub async fn purge_visitors(&self, retention: Duration) -> Result<()> {
+        let cutoff = Utc::now() - retention;
+        run(self
+            .db
+            .query(
+                "UPDATE pass SET visitor_name = '（已清除）', visitor_phone = NONE, plate = NONE, purpose = '',
+                     purged = true WHERE purged = false AND valid_until < $cutoff;
+                 UPDATE walk_in SET visitor_name = '（已清除）', visitor_phone = NONE, purpose = '', purged = true
+                     WHERE purged = false AND created_at < $cutoff;
+                 DELETE notification WHERE template = 'visitor_arrived' AND created_at < $cutoff;",
+            )
+            .bind(("cutoff", cutoff)))
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stored_under_a_keyed_hash() {
+        let code = "AB3D5F7H";
+        assert_ne!(code_hash(b"key-one-0123456789abcdef0123456", code), sha256_hex(code));
+        assert_ne!(code_hash(b"key-one-0123456789abcdef0123456", code), code_hash(b"key-two", code));
+        assert_eq!(code_hash(b"k", code), code_hash(b"k", code));
+        assert_eq!(code_hashes(b"k", code)[1], sha256_hex(code), "passes from before keep working");
+    }
+
+    #[test]
+    fn codes_are_derived_from_tokens_and_well_formed() {
+        let t = ids::new_token();
+        assert_eq!(code_for(&t), code_for(&t));
+        assert!(pass::is_code(&code_for(&t)));
+        assert_ne!(code_for(&t), code_for(&ids::new_token()));
+    }
+
+    #[test]
+    fn credentials_from_links_tokens_and_codes() {
+        let t = "a".repeat(43);
+        assert!(matches!(credential(&format!("https://x.example/v/{t}")), Some(Credential::Token(x)) if x == t));
+        assert!(
+            matches!(credential(&format!("http://127.0.0.1:3000/v/{t}?from=wechat")), Some(Credential::Token(x)) if x == t)
+        );
+        assert!(matches!(credential(" ab3d-7k9m "), Some(Credential::Code(c)) if c == "AB3D7K9M"));
+        assert!(credential("hello").is_none());
+        assert!(credential("").is_none());
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_defused() {
+        assert_eq!(csv_cell("张三"), "张三");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+}

@@ -1,0 +1,199 @@
+//! Visitors who came without a pass: the guard registers them, a
+//! resident of the unit lets them in or not, live.
+
+use chrono::{Duration, Utc};
+
+use super::super::{
+    Backend,
+    db::{rid, row, rows, run, thrown},
+    error::{Error, Result},
+    events::Audience,
+    ids,
+    people::unit_label,
+    policy::Actor,
+};
+use super::store::*;
+use linli_model::{AppError, BuildingRef, Msg, Role, UnitRef, live::EventKind, pass::WalkIn, phone};
+
+use super::*;
+
+impl Backend {
+    pub(super) async fn load_walk_in(&self, id: &str) -> Result<Option<WalkInRow>> {
+        if !ids::is_plausible_key(id) {
+            return Ok(None);
+        }
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
+                        building.number AS building_number, building.name AS building_name
+                 FROM type::record('walk_in', $id)",
+            )
+            .bind(("id", id.to_string())))
+        .await?;
+        row(&mut res, 0)
+    }
+
+    pub(super) fn walk_in_view(w: &WalkInRow) -> WalkIn {
+        WalkIn {
+            id: w.id.clone(),
+            visitor_name: w.visitor_name.clone(),
+            visitor_phone: w.visitor_phone.as_deref().map(phone::mask),
+            purpose: w.purpose.clone(),
+            unit: UnitRef {
+                id: w.unit.clone(),
+                number: w.unit_number.clone(),
+                label: unit_label(&w.building_name, &w.unit_number),
+                building: BuildingRef {
+                    id: w.building.clone(),
+                    number: w.building_number.clone(),
+                    name: w.building_name.clone(),
+                },
+            },
+            gate: w.gate.clone(),
+            status: w.status.clone(),
+            decided_by: w.decided_by_name.clone(),
+            created_at: w.created_at,
+        }
+    }
+
+    /// A guard registers a visitor who came without a pass; the unit's
+    /// residents are asked, live, to let them in or not.
+    pub async fn register_walk_in(
+        &self,
+        actor: &Actor,
+        visitor_name: &str,
+        visitor_phone: Option<&str>,
+        unit_id: &str,
+        purpose: Option<&str>,
+    ) -> Result<WalkIn> {
+        actor.require(&[Role::Guard, Role::Duty, Role::Admin])?;
+        let name = clean_name(visitor_name)?;
+        let visitor_phone = clean_phone(visitor_phone)?;
+        let purpose = clean_purpose(purpose)?;
+        if !ids::is_plausible_key(unit_id) {
+            return Err(bad("unit", Msg::ErrUnitUnknown));
+        }
+        let mut res = run(self
+            .db
+            .query(
+                "SELECT id, community, building, number, building.number AS building_number,
+                        building.name AS building_name FROM type::record('unit', $u)",
+            )
+            .bind(("u", unit_id.to_string())))
+        .await?;
+        let unit = row::<UnitPlace>(&mut res, 0)?
+            .filter(|u| u.community == actor.community.id)
+            .ok_or_else(|| bad("unit", Msg::ErrUnitUnknown))?;
+        let id = ids::new_key();
+        let gate = actor.gate.clone().unwrap_or_else(|| "main".to_string());
+        run(self
+            .db
+            .query(
+                "CREATE $w SET community = $c, building = $b, unit = $u, visitor_name = $name, visitor_phone = $phone,
+                     purpose = $purpose, gate = $gate, guard = $guard, status = 'pending', created_at = time::now()",
+            )
+            .bind(("w", rid("walk_in", &id)))
+            .bind(("c", rid("community", &unit.community)))
+            .bind(("b", rid("building", &unit.building)))
+            .bind(("u", rid("unit", &unit.id)))
+            .bind(("name", name))
+            .bind(("phone", visitor_phone))
+            .bind(("purpose", purpose))
+            .bind(("gate", gate))
+            .bind(("guard", rid("user", &actor.user_id))))
+        .await?;
+        let w = self.load_walk_in(&id).await?.ok_or_else(|| Error::internal("walk-in vanished"))?;
+        let view = Self::walk_in_view(&w);
+        self.events.publish(
+            EventKind::WalkInRequested,
+            &w.community,
+            Audience { units: vec![w.unit.clone()], users: vec![w.guard.clone()], ..Audience::default() },
+            serde_json::to_value(&view)?,
+        );
+        Ok(view)
+    }
+
+    /// A resident of the unit lets the walk-in visitor in, or not. Once.
+    pub async fn decide_walk_in(&self, actor: &Actor, id: &str, approve: bool) -> Result<WalkIn> {
+        actor.require(&[Role::Resident])?;
+        let w = self
+            .load_walk_in(id)
+            .await?
+            .filter(|w| Some(w.unit.as_str()) == actor.unit_id())
+            .ok_or_else(AppError::not_found)?;
+        let decided = run(self
+            .db
+            .query(
+                "BEGIN TRANSACTION;
+                 LET $won = (UPDATE $w SET status = $status, decided_by = $me, decided_at = time::now()
+                     WHERE status = 'pending' RETURN AFTER);
+                 IF array::len($won) = 0 { THROW 'decided' };
+                 IF $approve {
+                     CREATE pass_entry SET community = $c, walk_in = $w, unit = $u, gate = $gate,
+                         guard = $guard, at = time::now()
+                 };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("w", rid("walk_in", &w.id)))
+            .bind(("status", if approve { "approved" } else { "denied" }))
+            .bind(("me", rid("user", &actor.user_id)))
+            .bind(("approve", approve))
+            .bind(("c", rid("community", &w.community)))
+            .bind(("u", rid("unit", &w.unit)))
+            .bind(("gate", w.gate.clone()))
+            .bind(("guard", rid("user", &w.guard))))
+        .await;
+        match decided {
+            Ok(_) => {}
+            Err(e) if thrown(&e, "decided") => return Err(AppError::conflict(Msg::ErrAlreadyDecided).into()),
+            Err(e) => return Err(e),
+        }
+        let w = self.load_walk_in(id).await?.ok_or_else(|| Error::internal("walk-in vanished"))?;
+        let view = Self::walk_in_view(&w);
+        self.events.publish(
+            EventKind::WalkInDecided,
+            &w.community,
+            Audience {
+                units: vec![w.unit.clone()],
+                users: vec![w.guard.clone()],
+                roles: vec![Role::Guard],
+                ..Audience::default()
+            },
+            serde_json::to_value(&view)?,
+        );
+        Ok(view)
+    }
+
+    /// Walk-ins: a resident's pending requests, or a guard's today.
+    pub async fn walk_ins(&self, actor: &Actor) -> Result<Vec<WalkIn>> {
+        let mut res = match actor.role {
+            Role::Resident => {
+                run(self
+                    .db
+                    .query(
+                        "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
+                                building.number AS building_number, building.name AS building_name
+                         FROM walk_in WHERE unit = $u AND created_at > $since ORDER BY created_at DESC",
+                    )
+                    .bind(("u", rid("unit", actor.unit_id().unwrap_or("-"))))
+                    .bind(("since", Utc::now() - Duration::days(1))))
+                .await?
+            }
+            Role::Guard | Role::Duty | Role::Admin => {
+                run(self
+                    .db
+                    .query(
+                        "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
+                                building.number AS building_number, building.name AS building_name
+                         FROM walk_in WHERE community = $c AND created_at > $since ORDER BY created_at DESC",
+                    )
+                    .bind(("c", rid("community", actor.community_id())))
+                    .bind(("since", Utc::now() - Duration::days(1))))
+                .await?
+            }
+            _ => return Err(AppError::forbidden().into()),
+        };
+        Ok(rows::<WalkInRow>(&mut res, 0)?.iter().map(Self::walk_in_view).collect())
+    }
+}
