@@ -32,9 +32,14 @@ pub enum SessionKind {
 
 impl SessionKind {
     const fn as_str(self) -> &'static str {
+        self.key().as_str()
+    }
+
+    /// Its stored key.
+    pub const fn key(self) -> linli_model::keys::SessionKindKey {
         match self {
-            Self::Web => "web",
-            Self::Api => "api",
+            Self::Web => linli_model::keys::SessionKindKey::Web,
+            Self::Api => linli_model::keys::SessionKindKey::Api,
         }
     }
 }

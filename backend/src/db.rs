@@ -22,6 +22,11 @@ struct Migration {
 }
 
 /// Numbered, idempotent schema migrations, applied in order at start-up.
+/// The SurrealQL of every migration, in order (for schema checks).
+pub fn migration_sources() -> impl Iterator<Item = &'static str> {
+    MIGRATIONS.iter().map(|m| m.sql)
+}
+
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "foundation", sql: include_str!("migrations/0001_foundation.surql") },
     Migration { version: 2, name: "repairs", sql: include_str!("migrations/0002_repairs.surql") },

@@ -33,6 +33,7 @@ pub mod qr;
 pub mod ratelimit;
 pub mod relay;
 pub mod repairs;
+mod schema_sets;
 pub mod scorecards;
 pub mod sessions;
 pub mod state;

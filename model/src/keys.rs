@@ -170,6 +170,32 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// What a rating is of.
+    pub enum RatingSubject {
+        Repair = "repair",
+        HelpCall = "help_call",
+    }
+}
+
+closed_set! {
+    /// Where a queued message (SMS, WeChat) stands in the outbox.
+    pub enum NotificationStatus {
+        Pending = "pending",
+        Sent = "sent",
+        Failed = "failed",
+        Skipped = "skipped",
+    }
+}
+
+closed_set! {
+    /// Where a session is used.
+    pub enum SessionKindKey {
+        Web = "web",
+        Api = "api",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
