@@ -10,10 +10,11 @@
 //!   with several server processes (a conditional update decides who);
 //! - emergency contacts are notified through the durable outbox.
 
-use std::collections::HashMap;
+#[macro_use]
+mod store;
+mod escalation;
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::{
@@ -22,161 +23,22 @@ use super::{
     error::{Error, Result},
     events::Audience,
     ids,
-    notify::{Lane, Outgoing, outbox_create, outbox_rows, subscribe_message_create},
-    people::{key, unit_label},
+    notify::{Lane, Outgoing, subscribe_message_create},
+    people::unit_label,
     policy::Actor,
     wechat::SubscribeMessage,
 };
 use linli_model::{
-    AppError, BuildingRef, ErrorCode, Msg, Role, StaffRef, UnitRef,
+    AppError, ErrorCode, Msg, Role, StaffRef,
     help::{
-        EmergencyContact, EscalationSettings, HelpAction, HelpActionInput, HelpCall, HelpEntry, HelpParty, HelpStatus,
-        Outcome, allowed_actions, due_level, transition,
+        EscalationSettings, HelpAction, HelpActionInput, HelpCall, HelpEntry, HelpParty, Outcome, allowed_actions,
+        transition,
     },
     job::PersonRef,
     live::EventKind,
     phone,
 };
-
-macro_rules! call_select {
-    () => {
-        "SELECT *, elder.name AS elder_name, elder.phone AS elder_phone,
-                elder.emergency_contacts AS contacts,
-                unit.number AS unit_number, building.number AS building_number,
-                building.name AS building_name, building.butler AS butler,
-                building.butler.name AS butler_name, building.butler.phone AS butler_phone,
-                acknowledged_by.name AS acknowledged_by_name"
-    };
-}
-
-#[derive(Deserialize, Clone)]
-struct CallRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
-    #[serde(deserialize_with = "key::de")]
-    community: String,
-    #[serde(deserialize_with = "key::de")]
-    building: String,
-    #[serde(deserialize_with = "key::de")]
-    unit: String,
-    #[serde(deserialize_with = "key::de")]
-    elder: String,
-    status: String,
-    #[serde(default)]
-    outcome: Option<String>,
-    escalation_level: i64,
-    created_at: DateTime<Utc>,
-    #[serde(default)]
-    acknowledged_at: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    acknowledged_by: Option<String>,
-    #[serde(default)]
-    acknowledged_by_name: Option<String>,
-    #[serde(default)]
-    arrived_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    closed_at: Option<DateTime<Utc>>,
-    version: i64,
-    elder_name: String,
-    elder_phone: String,
-    #[serde(default)]
-    contacts: Vec<EmergencyContact>,
-    unit_number: String,
-    building_number: String,
-    building_name: String,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    butler: Option<String>,
-    #[serde(default)]
-    butler_name: Option<String>,
-    #[serde(default)]
-    butler_phone: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct EntryRow {
-    seq: i64,
-    action: String,
-    actor_name: String,
-    #[serde(default)]
-    note: String,
-    at: DateTime<Utc>,
-}
-
-#[derive(Deserialize)]
-struct HelpSettingsRow {
-    #[serde(default)]
-    help: Option<HelpSettingsStored>,
-}
-
-#[derive(Deserialize)]
-struct HelpSettingsStored {
-    staff_secs: Option<i64>,
-    contacts_secs: Option<i64>,
-}
-
-#[derive(Deserialize)]
-struct StaffRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
-}
-
-impl CallRow {
-    fn status(&self) -> HelpStatus {
-        HelpStatus::parse(&self.status).unwrap_or(HelpStatus::Sent)
-    }
-
-    fn level(&self) -> u8 {
-        self.escalation_level.clamp(0, 2) as u8
-    }
-
-    fn party(&self, actor: &Actor) -> HelpParty {
-        if actor.community.id != self.community {
-            return HelpParty::default();
-        }
-        let mut party = HelpParty::for_role(
-            actor.role,
-            actor.owns_building(&self.building),
-            actor.unit_id() == Some(self.unit.as_str()),
-            self.level(),
-        );
-        // Only staff on duty are alerted (and may step in) on escalation.
-        party.escalated_staff &= actor.role.is_staff();
-        party
-    }
-
-    /// Who may see the call: the elder's household, the first responders,
-    /// and, once escalated, every staff member of the community.
-    fn visible_to(&self, actor: &Actor) -> bool {
-        let p = self.party(actor);
-        p.caller || p.responder || p.escalated_staff
-    }
-
-    fn unit_ref(&self) -> UnitRef {
-        UnitRef {
-            id: self.unit.clone(),
-            number: self.unit_number.clone(),
-            label: unit_label(&self.building_name, &self.unit_number),
-            building: BuildingRef {
-                id: self.building.clone(),
-                number: self.building_number.clone(),
-                name: self.building_name.clone(),
-            },
-        }
-    }
-
-    /// First responders and the household; everyone on duty once escalated.
-    fn audience(&self, on_duty: Vec<String>) -> Audience {
-        let mut users = on_duty;
-        users.push(self.elder.clone());
-        Audience {
-            users,
-            units: vec![self.unit.clone()],
-            buildings: vec![self.building.clone()],
-            roles: vec![Role::Duty, Role::Admin],
-            residents_of: vec![],
-        }
-    }
-}
+use store::*;
 
 /// Whether a view of a call shows staff the elder's whole number.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -282,28 +144,6 @@ impl Backend {
         tracing::warn!(call = %id, unit = %unit.label, "HELP CALL pressed");
         self.announce_call(&call, "pressed").await?;
         Ok((self.call_view(actor, call, PhoneView::Masked).await?, true))
-    }
-
-    async fn call_by_key(&self, elder: &str, client_key: &str) -> Result<Option<CallRow>> {
-        let mut res = run(self
-            .db
-            .query(concat!(call_select!(), " FROM help_call WHERE elder = $elder AND client_key = $key"))
-            .bind(("elder", rid("user", elder)))
-            .bind(("key", client_key.to_string())))
-        .await?;
-        row(&mut res, 0)
-    }
-
-    async fn load_call(&self, id: &str) -> Result<Option<CallRow>> {
-        if !ids::is_plausible_key(id) {
-            return Ok(None);
-        }
-        let mut res = run(self
-            .db
-            .query(concat!(call_select!(), " FROM type::record('help_call', $id)"))
-            .bind(("id", id.to_string())))
-        .await?;
-        row(&mut res, 0)
     }
 
     /// One call, if the caller may see it (404 otherwise). Staff see the
@@ -514,84 +354,6 @@ impl Backend {
             }),
         );
         Ok(())
-    }
-
-    /// Raises the escalation of unacknowledged calls whose deadline passed.
-    /// Called four times a second by its own duty; each step is taken
-    /// once, by whichever process wins the conditional update. A call
-    /// that cannot be escalated (a fault) is logged and does not hold up
-    /// the others. Answers how many steps this process took.
-    pub async fn sweep_help(&self, now: DateTime<Utc>) -> Result<usize> {
-        let mut res = run(self.db.query(concat!(
-            call_select!(),
-            " FROM help_call WHERE open = true AND status = 'sent' AND escalation_level < 2"
-        )))
-        .await?;
-        let calls: Vec<CallRow> = rows(&mut res, 0)?;
-        let mut settings: HashMap<String, EscalationSettings> = HashMap::new();
-        let mut taken = 0;
-        for call in calls {
-            let timing = match settings.get(&call.community) {
-                Some(t) => *t,
-                None => {
-                    let t = self.escalation_settings(&call.community).await?;
-                    settings.insert(call.community.clone(), t);
-                    t
-                }
-            };
-            let due = due_level(call.created_at, false, now, timing);
-            for step in (call.level() + 1)..=due {
-                match self.escalate(&call, step, now).await {
-                    Ok(true) => taken += 1,
-                    Ok(false) => {}
-                    Err(e) => {
-                        tracing::error!(call = %call.id, level = step, error = %e, "help call not escalated");
-                        break;
-                    }
-                }
-            }
-        }
-        Ok(taken)
-    }
-
-    /// Takes escalation step `step` of `call`: the new level, its timeline
-    /// entry and, at level 2, the emergency contacts' messages, all in one
-    /// transaction. `false` when another process or an acknowledgement got
-    /// there first.
-    async fn escalate(&self, call: &CallRow, step: u8, now: DateTime<Utc>) -> Result<bool> {
-        let messages = if step == 2 { contact_messages(call) } else { Vec::new() };
-        let taken = run(self
-            .db
-            .query(concat!(
-                "BEGIN TRANSACTION;
-                 LET $won = (UPDATE $call SET escalation_level = $step, version = version + 1,
-                     escalated_staff_at = IF $step = 1 { $now } ELSE { escalated_staff_at },
-                     notified_contacts_at = IF $step = 2 { $now } ELSE { notified_contacts_at }
-                     WHERE escalation_level = $step - 1 AND status = 'sent' RETURN AFTER);
-                 IF array::len($won) = 0 { THROW 'lost' };
-                 LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
-                 CREATE help_event SET call = $call, seq = $seq + 1, actor_name = '系统',
-                     action = IF $step = 1 { 'escalated_staff' } ELSE { 'notified_contacts' }, at = $now;",
-                outbox_create!(),
-                "COMMIT TRANSACTION;"
-            ))
-            .bind(("call", rid("help_call", &call.id)))
-            .bind(("step", i64::from(step)))
-            .bind(("now", now))
-            .bind(("community", rid("community", &call.community)))
-            .bind(("messages", outbox_rows(self.notifier.channel(), messages))))
-        .await;
-        match taken {
-            Ok(_) => {}
-            // Another process, or an acknowledgement, got there first.
-            Err(e) if thrown(&e, "lost") || e.is_retryable() || e.is_unique_violation() => return Ok(false),
-            Err(e) => return Err(e),
-        }
-        let mut escalated = call.clone();
-        escalated.escalation_level = i64::from(step);
-        tracing::warn!(call = %call.id, level = step, "help call escalated");
-        self.announce_call(&escalated, if step == 1 { "escalated_staff" } else { "notified_contacts" }).await?;
-        Ok(true)
     }
 
     /// "I'm OK today": once per elder and local day; pressing again is fine.

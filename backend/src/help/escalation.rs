@@ -1,0 +1,97 @@
+//! The help duty: calls nobody acknowledged in time go to every staff
+//! member on duty, then to the elder's emergency contacts by SMS, each
+//! step with its messages in one transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::super::{
+    Backend,
+    db::{rid, rows, run, thrown},
+    error::Result,
+    notify::{outbox_create, outbox_rows},
+};
+use super::store::*;
+use super::*;
+use linli_model::help::{EscalationSettings, due_level};
+
+impl Backend {
+    /// Raises the escalation of unacknowledged calls whose deadline passed.
+    /// Called four times a second by its own duty; each step is taken
+    /// once, by whichever process wins the conditional update. A call
+    /// that cannot be escalated (a fault) is logged and does not hold up
+    /// the others. Answers how many steps this process took.
+    pub async fn sweep_help(&self, now: DateTime<Utc>) -> Result<usize> {
+        let mut res = run(self.db.query(concat!(
+            call_select!(),
+            " FROM help_call WHERE open = true AND status = 'sent' AND escalation_level < 2"
+        )))
+        .await?;
+        let calls: Vec<CallRow> = rows(&mut res, 0)?;
+        let mut settings: HashMap<String, EscalationSettings> = HashMap::new();
+        let mut taken = 0;
+        for call in calls {
+            let timing = match settings.get(&call.community) {
+                Some(t) => *t,
+                None => {
+                    let t = self.escalation_settings(&call.community).await?;
+                    settings.insert(call.community.clone(), t);
+                    t
+                }
+            };
+            let due = due_level(call.created_at, false, now, timing);
+            for step in (call.level() + 1)..=due {
+                match self.escalate(&call, step, now).await {
+                    Ok(true) => taken += 1,
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::error!(call = %call.id, level = step, error = %e, "help call not escalated");
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Takes escalation step `step` of `call`: the new level, its timeline
+    /// entry and, at level 2, the emergency contacts' messages, all in one
+    /// transaction. `false` when another process or an acknowledgement got
+    /// there first.
+    pub(super) async fn escalate(&self, call: &CallRow, step: u8, now: DateTime<Utc>) -> Result<bool> {
+        let messages = if step == 2 { contact_messages(call) } else { Vec::new() };
+        let taken = run(self
+            .db
+            .query(concat!(
+                "BEGIN TRANSACTION;
+                 LET $won = (UPDATE $call SET escalation_level = $step, version = version + 1,
+                     escalated_staff_at = IF $step = 1 { $now } ELSE { escalated_staff_at },
+                     notified_contacts_at = IF $step = 2 { $now } ELSE { notified_contacts_at }
+                     WHERE escalation_level = $step - 1 AND status = 'sent' RETURN AFTER);
+                 IF array::len($won) = 0 { THROW 'lost' };
+                 LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 CREATE help_event SET call = $call, seq = $seq + 1, actor_name = '系统',
+                     action = IF $step = 1 { 'escalated_staff' } ELSE { 'notified_contacts' }, at = $now;",
+                outbox_create!(),
+                "COMMIT TRANSACTION;"
+            ))
+            .bind(("call", rid("help_call", &call.id)))
+            .bind(("step", i64::from(step)))
+            .bind(("now", now))
+            .bind(("community", rid("community", &call.community)))
+            .bind(("messages", outbox_rows(self.notifier.channel(), messages))))
+        .await;
+        match taken {
+            Ok(_) => {}
+            // Another process, or an acknowledgement, got there first.
+            Err(e) if thrown(&e, "lost") || e.is_retryable() || e.is_unique_violation() => return Ok(false),
+            Err(e) => return Err(e),
+        }
+        let mut escalated = call.clone();
+        escalated.escalation_level = i64::from(step);
+        tracing::warn!(call = %call.id, level = step, "help call escalated");
+        self.announce_call(&escalated, if step == 1 { "escalated_staff" } else { "notified_contacts" }).await?;
+        Ok(true)
+    }
+}
