@@ -120,7 +120,7 @@ impl Backend {
         .await;
         match created {
             Ok(_) => {}
-            Err(e) if e.is_unique_violation() => {
+            Err(e) if e.violates("building_number") => {
                 return Err(AppError::conflict(Msg::ErrDuplicate).with_detail("number").into());
             }
             Err(e) => return Err(e),
@@ -256,7 +256,7 @@ impl Backend {
         .await;
         match created {
             Ok(_) => {}
-            Err(e) if e.is_unique_violation() => {
+            Err(e) if e.violates("user_phone") => {
                 return Err(AppError::conflict(Msg::ErrDuplicate).with_detail("phone").into());
             }
             Err(e) => return Err(e),

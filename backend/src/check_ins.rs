@@ -75,7 +75,7 @@ impl Backend {
             match claimed {
                 Ok(_) => {}
                 // Announced already today (here or by another process).
-                Err(e) if e.is_unique_violation() || e.is_retryable() => continue,
+                Err(e) if e.violates("check_in_alert_day") || e.is_retryable() => continue,
                 Err(e) => return Err(e),
             }
             let mut res = run(self

@@ -123,7 +123,7 @@ impl Db {
             match recorded {
                 // Another process applied it at the same moment: the
                 // statements are idempotent, so both outcomes are fine.
-                Err(e) if e.is_unique_violation() => {}
+                Err(e) if e.violates("migration_version") => {}
                 other => {
                     other?;
                 }
@@ -240,5 +240,19 @@ mod tests {
         assert_eq!(durable_url("surrealkv://x?versioned=true"), "surrealkv://x?versioned=true&sync=every");
         assert_eq!(durable_url("surrealkv://x?sync=every"), "surrealkv://x?sync=every");
         assert_eq!(durable_url("mem://"), "mem://");
+    }
+
+    #[tokio::test]
+    async fn a_unique_violation_names_its_index_and_a_throw_its_reason() {
+        let Ok(db) = Db::open_unmigrated("mem://", "errors").await else { panic!("in-memory database") };
+        let setup =
+            run(db.query("DEFINE TABLE t SCHEMALESS; DEFINE INDEX t_key ON t FIELDS k UNIQUE; CREATE t SET k = 1;"))
+                .await;
+        assert!(setup.is_ok(), "{setup:?}");
+        let Err(dup) = run(db.query("CREATE t SET k = 1;")).await else { panic!("the index refused nothing") };
+        assert_eq!(dup.unique_index(), Some("t_key"), "{dup}");
+        assert!(dup.violates("t_key") && !dup.violates("other"));
+        let Err(thrown_err) = run(db.query("THROW 'stale';")).await else { panic!("nothing thrown") };
+        assert!(thrown(&thrown_err, "stale") && thrown_err.unique_index().is_none());
     }
 }

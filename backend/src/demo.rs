@@ -228,7 +228,7 @@ impl Backend {
                 Ok(true)
             }
             // Seeded by another process at the same moment.
-            Err(e) if e.is_unique_violation() => Ok(false),
+            Err(e) if e.violates("community_code") => Ok(false),
             Err(e) => Err(e),
         }
     }

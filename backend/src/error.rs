@@ -38,9 +38,24 @@ impl Error {
         }
     }
 
-    /// A unique index refused the write.
-    pub fn is_unique_violation(&self) -> bool {
-        matches!(self, Self::Db(e) if e.message().contains("already contains"))
+    /// The unique index that refused the write, if that is what happened.
+    ///
+    /// SurrealDB 3.3 reports a unique-index violation with kind `Internal`
+    /// and no structured details (`IndexExists` in surrealdb-core's
+    /// `err/wire_snapshot.txt`), so the index name is read from its fixed
+    /// form, "Database index `NAME` already contains …", here and nowhere
+    /// else; callers compare index names, never messages.
+    pub fn unique_index(&self) -> Option<&str> {
+        let Self::Db(e) = self else { return None };
+        let rest = e.message().strip_prefix("Database index `")?;
+        let (name, tail) = rest.split_once('`')?;
+        tail.starts_with(" already contains").then_some(name)
+    }
+
+    /// Whether the unique index `index` (as named in the migrations)
+    /// refused the write.
+    pub fn violates(&self, index: &str) -> bool {
+        self.unique_index() == Some(index)
     }
 }
 

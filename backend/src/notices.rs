@@ -252,7 +252,7 @@ impl Backend {
                 );
                 Ok(())
             }
-            Err(e) if e.is_unique_violation() => Ok(()),
+            Err(e) if e.violates("announcement_read_once") => Ok(()),
             Err(e) => Err(e),
         }
     }

@@ -388,7 +388,7 @@ impl Backend {
             Err(e) if thrown(&e, "used") => {
                 Err(AppError::new(ErrorCode::Unauthenticated, Msg::ErrBindingExpired).into())
             }
-            Err(e) if e.is_unique_violation() => Err(AppError::conflict(Msg::ErrWeChatTaken).into()),
+            Err(e) if e.violates("wechat_identity_openid") => Err(AppError::conflict(Msg::ErrWeChatTaken).into()),
             Err(e) => Err(e),
         }
     }

@@ -85,7 +85,7 @@ impl Backend {
         match taken {
             Ok(_) => {}
             // Another process, or an acknowledgement, got there first.
-            Err(e) if thrown(&e, "lost") || e.is_retryable() || e.is_unique_violation() => return Ok(false),
+            Err(e) if thrown(&e, "lost") || e.is_retryable() || e.violates("help_event_seq") => return Ok(false),
             Err(e) => return Err(e),
         }
         let mut escalated = call.clone();

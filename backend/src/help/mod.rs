@@ -133,7 +133,7 @@ impl Backend {
             Ok(_) => {}
             // The same key was pressed at the same moment (a double tap on
             // two connections): the other request stored it; return that.
-            Err(e) if e.is_unique_violation() => {
+            Err(e) if e.violates("help_call_key") => {
                 let existing =
                     self.call_by_key(&actor.user_id, client_key).await?.ok_or_else(|| Error::internal("lost call"))?;
                 return Ok((self.call_view(actor, existing, PhoneView::Masked).await?, false));
@@ -316,7 +316,7 @@ impl Backend {
         .await;
         match stored {
             Ok(_) => {}
-            Err(e) if thrown(&e, "stale") || e.is_unique_violation() => {
+            Err(e) if thrown(&e, "stale") || e.violates("help_event_seq") => {
                 return Err(AppError::conflict(Msg::ErrCallChanged).into());
             }
             Err(e) => return Err(e),
@@ -385,7 +385,7 @@ impl Backend {
                 }
                 Ok(now)
             }
-            Err(e) if e.is_unique_violation() => {
+            Err(e) if e.violates("check_in_day") => {
                 let mut res = run(self
                     .db
                     .query("SELECT VALUE at FROM check_in WHERE elder = $elder AND day = $day")

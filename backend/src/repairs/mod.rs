@@ -347,7 +347,7 @@ impl Backend {
                     return self.job_view(actor, updated).await;
                 }
                 Err(e) if thrown(&e, "stale") && attempt + 1 < RETRIES => continue,
-                Err(e) if thrown(&e, "stale") || e.is_unique_violation() => {
+                Err(e) if thrown(&e, "stale") || e.violates("repair_event_seq") => {
                     return Err(AppError::conflict(Msg::ErrJobChanged).into());
                 }
                 Err(e) if thrown(&e, "photo_not_yours") => {

@@ -91,7 +91,7 @@ impl Backend {
         .await;
         match outcome {
             Ok(_) => {}
-            Err(e) if e.is_unique_violation() || thrown(&e, "stale") => {
+            Err(e) if e.violates("rating_repair") || thrown(&e, "stale") => {
                 return Err(AppError::conflict(Msg::ErrAlreadyRated).into());
             }
             Err(e) => return Err(e),
