@@ -3,7 +3,13 @@
 //! test binary holding every suite: each would otherwise link the whole
 //! server and database again.
 // Tests and their helpers may panic: that is how a test fails.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "tests: a panic is how a test fails, and figures are small"
+)]
 
 mod common;
 

@@ -2,6 +2,12 @@
 //! child process and talking to it over HTTP; fake outside services
 //! ([`fakes`]) for drills.
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "measurement tools: indices come from their own tables, figures are small"
+)]
+
 pub mod fakes;
 
 use std::{

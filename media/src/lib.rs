@@ -72,11 +72,11 @@ fn sniff(bytes: &[u8]) -> Option<Kind> {
         Some(Kind::Jpeg)
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some(Kind::Png)
-    } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+    } else if bytes.get(0..4) == Some(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
         Some(Kind::Webp)
     } else if bytes.len() >= 12
-        && &bytes[4..8] == b"ftyp"
-        && [b"heic", b"heix", b"mif1", b"msf1", b"hevc", b"heim", b"heis"].iter().any(|b| &bytes[8..12] == *b)
+        && bytes.get(4..8) == Some(b"ftyp")
+        && [b"heic", b"heix", b"mif1", b"msf1", b"hevc", b"heim", b"heis"].iter().any(|b| bytes.get(8..12) == Some(*b))
     {
         Some(Kind::Heic)
     } else {
@@ -150,10 +150,10 @@ fn flatten_on_white(img: DynamicImage) -> image::RgbImage {
     let rgba = img.into_rgba8();
     let (w, h) = rgba.dimensions();
     let mut rgb = Vec::with_capacity(rgba.as_raw().len() / 4 * 3);
-    for px in rgba.as_raw().chunks_exact(4) {
-        let [r, g, b, a] = [px[0], px[1], px[2], px[3]].map(u32::from);
-        // c·a + 255·(1 − a), rounded, in integers.
-        let over_white = |c: u32| ((c * a + 255 * (255 - a) + 127) / 255) as u8;
+    for px in rgba.pixels() {
+        let [r, g, b, a] = px.0.map(u32::from);
+        // c·a + 255·(1 − a), rounded, in integers: at most 255.
+        let over_white = |c: u32| u8::try_from((c * a + 255 * (255 - a) + 127) / 255).unwrap_or(u8::MAX);
         rgb.extend_from_slice(&[over_white(r), over_white(g), over_white(b)]);
     }
     image::RgbImage::from_raw(w, h, rgb).unwrap_or_default()
@@ -216,9 +216,10 @@ fn fit(w: u32, h: u32, side: u32) -> (u32, u32) {
         return (w, h);
     }
     if w >= h {
-        (side, ((u64::from(h) * u64::from(side)) / u64::from(w)).max(1) as u32)
+        // The result is below `side`, so it fits.
+        (side, u32::try_from((u64::from(h) * u64::from(side)) / u64::from(w)).unwrap_or(side).max(1))
     } else {
-        (((u64::from(w) * u64::from(side)) / u64::from(h)).max(1) as u32, side)
+        (u32::try_from((u64::from(w) * u64::from(side)) / u64::from(h)).unwrap_or(side).max(1), side)
     }
 }
 
@@ -248,7 +249,7 @@ mod tests {
     use super::*;
 
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x.to_le_bytes()[0], y.to_le_bytes()[0], 128]));
         let mut out = Vec::new();
         JpegEncoder::new_with_quality(&mut out, 90)
             .encode(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)

@@ -4,7 +4,7 @@
 /// Whether `phone` looks like a mainland mobile number: 11 digits from 1[3-9].
 pub fn is_valid_mobile(phone: &str) -> bool {
     let b = phone.as_bytes();
-    b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit)
+    matches!(b, [b'1', b'3'..=b'9', ..]) && b.len() == 11 && b.iter().all(u8::is_ascii_digit)
 }
 
 /// Prefixes a mainland mobile number is written or dialled with, longest
@@ -41,13 +41,12 @@ pub fn normalize(input: &str) -> String {
 /// characters, so a malformed number never leaks whole either.
 pub fn mask(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().collect();
-    if chars.len() >= 11 {
-        let head: String = chars[..3].iter().collect();
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("{head}****{tail}")
-    } else if chars.len() > 2 {
-        let tail: String = chars[chars.len() - 2..].iter().collect();
-        format!("****{tail}")
+    let n = chars.len();
+    let part = |from: usize, to: usize| chars.get(from..to).map(|c| c.iter().collect::<String>()).unwrap_or_default();
+    if n >= 11 {
+        format!("{}****{}", part(0, 3), part(n - 4, n))
+    } else if n > 2 {
+        format!("****{}", part(n - 2, n))
     } else {
         "****".to_string()
     }

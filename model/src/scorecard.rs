@@ -86,13 +86,24 @@ fn pct(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
 }
 
+/// A count as the scorecard holds it (saturating; no butler has four
+/// billion jobs).
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// The `q`-quantile (0..=1) by the nearest-rank method, on sorted input.
 pub fn quantile(sorted: &[i64], q: f64) -> Option<i64> {
     if sorted.is_empty() {
         return None;
     }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    Some(sorted[rank - 1])
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "q·n is between 0 and n, a count that fits a usize; clamped again below"
+    )]
+    let rank = ((q.clamp(0.0, 1.0) * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted.get(rank - 1).copied()
 }
 
 impl JobFacts {
@@ -109,7 +120,7 @@ impl JobFacts {
 /// The job-based part of a scorecard.
 pub fn job_metrics(card: &mut Scorecard, jobs: &[JobFacts]) {
     let counted: Vec<&JobFacts> = jobs.iter().filter(|j| !j.cancelled).collect();
-    card.jobs = counted.len() as u32;
+    card.jobs = count(counted.len());
     let mut respond: Vec<i64> =
         counted.iter().filter_map(|j| j.responded_at.map(|r| (r - j.created_at).num_seconds().max(0))).collect();
     respond.sort_unstable();
@@ -124,13 +135,13 @@ pub fn job_metrics(card: &mut Scorecard, jobs: &[JobFacts]) {
 }
 
 pub fn rating_metrics(card: &mut Scorecard, stars: &[u8]) {
-    card.rating_count = stars.len() as u32;
+    card.rating_count = count(stars.len());
     card.rating_avg = (!stars.is_empty())
         .then(|| (stars.iter().map(|s| f64::from(*s)).sum::<f64>() / stars.len() as f64 * 100.0).round() / 100.0);
 }
 
 pub fn help_metrics(card: &mut Scorecard, calls: &[HelpFacts]) {
-    card.help_calls = calls.len() as u32;
+    card.help_calls = count(calls.len());
     let quick =
         calls.iter().filter(|c| c.acknowledged_at.is_some_and(|a| a - c.created_at <= Duration::seconds(60))).count();
     card.help_acked_60s_pct = pct(quick, calls.len());

@@ -32,7 +32,7 @@ pub struct ErrorDetail {
 
 /// The errors every operation may answer with.
 #[derive(utoipa::IntoResponses)]
-#[allow(dead_code)]
+#[allow(dead_code, reason = "only read by the OpenAPI derive, to list the error answers")]
 pub enum Errors {
     /// Malformed request.
     #[response(status = 400)]

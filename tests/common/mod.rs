@@ -1,6 +1,13 @@
 //! The test harness: the real server (router, services, embedded
 //! SurrealDB) on a real socket, driven over HTTP as a client would.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "test helpers: each suite uses some of them, and a panic is how a test fails"
+)]
 
 use std::{net::SocketAddr, path::PathBuf};
 

@@ -25,7 +25,7 @@ use crate::{
 
 /// Where the elder's press is while it travels (only scripts move it).
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code, reason = "used by the browser build only"))]
 pub enum Sending {
     Idle,
     InFlight,
@@ -211,6 +211,11 @@ mod press {
         }
         let k: String = (0..24)
             .map(|_| {
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "random() is in [0, 1): the product is in [0, 36)"
+                )]
                 let n = (js_sys::Math::random() * 36.0) as u32;
                 char::from_digit(n.min(35), 36).unwrap_or('0')
             })

@@ -10,7 +10,7 @@ use crate::model::live::EventKind;
 /// Counters that live events bump. (Only the browser bumps them; on the
 /// server they stay at zero, hence the allowance for unused parts.)
 #[derive(Clone, Copy)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code, reason = "used by the browser build only"))]
 pub struct Live {
     pub repairs: RwSignal<u64>,
     pub help: RwSignal<u64>,
@@ -23,7 +23,7 @@ pub struct Live {
     pub connected: RwSignal<bool>,
 }
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code, reason = "used by the browser build only"))]
 impl Live {
     fn new() -> Self {
         Self {
@@ -61,7 +61,7 @@ impl Live {
     }
 }
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code, reason = "used by the browser build only"))]
 pub const KINDS: [EventKind; 9] = [
     EventKind::RepairUpdated,
     EventKind::HelpCallUpdated,

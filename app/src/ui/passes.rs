@@ -183,11 +183,12 @@ pub fn ResidentPrompts() -> impl IntoView {
         live.last.get().and_then(|(kind, data)| {
             (kind == EventKind::PassAdmitted).then(|| {
                 let v: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+                let field = |k: &str| v.get(k).and_then(serde_json::Value::as_str).unwrap_or_default();
                 Msg::VisitorArrived
                     .text(lang)
-                    .replace("{name}", v["visitor_name"].as_str().unwrap_or_default())
-                    .replace("{gate}", gate_label(v["gate"].as_str().unwrap_or_default()).text(lang))
-                    .replace("{time}", v["time"].as_str().unwrap_or_default())
+                    .replace("{name}", field("visitor_name"))
+                    .replace("{gate}", gate_label(field("gate")).text(lang))
+                    .replace("{time}", field("time"))
             })
         })
     };

@@ -18,7 +18,7 @@
 //! Each `#[lazy_route]` expands into a small FFI shim (an `extern "C"`
 //! import/export pair that `wasm-split` later rewires); that generated glue
 //! is the only `unsafe` in the crate, hence the allowance for this module.
-#![allow(unsafe_code)]
+#![allow(unsafe_code, reason = "the FFI glue `#[lazy_route]` generates for wasm-split; we write none")]
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};

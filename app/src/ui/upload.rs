@@ -58,5 +58,5 @@ pub async fn upload(file: web_sys::File, lang: Lang, progress: impl Fn(f64) + 's
 #[cfg(feature = "hydrate")]
 fn envelope_message(body: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(body).ok()?;
-    v["error"]["message"].as_str().map(str::to_string)
+    v.get("error")?.get("message")?.as_str().map(str::to_string)
 }

@@ -302,7 +302,7 @@ impl Backend {
         row(&mut res, 0)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, reason = "one transition's facts, all bound into one transaction")]
     pub(super) async fn store_transition(
         &self,
         job: &JobRow,

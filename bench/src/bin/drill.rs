@@ -41,6 +41,12 @@
 //! without a 2xx answer, and the reassigned building's calls reaching the
 //! right butler's open stream (and not the former butler's).
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "measurement tools: indices come from their own tables, figures are small"
+)]
+
 use std::{
     collections::{BTreeMap, HashMap},
     path::{Path, PathBuf},

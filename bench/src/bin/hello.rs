@@ -3,6 +3,12 @@
 //!
 //!   hello 127.0.0.1:3998
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "measurement tools: indices come from their own tables, figures are small"
+)]
+
 use axum::{Json, Router, routing::get};
 
 #[tokio::main]

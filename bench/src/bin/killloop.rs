@@ -5,6 +5,12 @@
 //!
 //!   cargo run -p linli-bench --bin killloop -- --cycles 50 [--server path]
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "measurement tools: indices come from their own tables, figures are small"
+)]
+
 use std::time::{Duration, Instant};
 
 use linli_bench::{ServerProcess, arg, free_port, login, server_binary};

@@ -4,6 +4,12 @@
 //!
 //!   cargo run --release -p linli-bench --bin photo
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "measurement tools: indices come from their own tables, figures are small"
+)]
+
 use std::{
     process::Command,
     time::{Duration, Instant},

@@ -7,6 +7,12 @@
 //! Connections are raw sockets speaking HTTP/1.1, so the client side stays
 //! small and the figures are the server's.
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "measurement tools: indices come from their own tables, figures are small"
+)]
+
 use std::{
     path::Path,
     sync::Arc,

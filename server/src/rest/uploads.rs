@@ -21,7 +21,7 @@ pub const BODY_LIMIT: usize = linli_backend::media::MAX_BYTES + 64 * 1024;
 /// The multipart form `wx.uploadFile` sends: the photo in `file`; other
 /// fields are allowed and ignored.
 #[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+#[allow(dead_code, reason = "only read by the OpenAPI derive, to describe the form")]
 pub(crate) struct UploadForm {
     /// JPEG, PNG or WebP, at most 25 MB and 64 megapixels.
     #[schema(value_type = String, format = Binary)]
