@@ -1,7 +1,7 @@
 //! Opaque identifiers and secret tokens.
 
 use base64::Engine as _;
-use rand::Rng as _;
+use rand::{Rng as _, seq::IndexedRandom as _};
 use sha2::{Digest as _, Sha256};
 
 const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
@@ -11,9 +11,11 @@ const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 pub fn new_key() -> String {
     let mut rng = rand::rng();
     let mut key = String::with_capacity(20);
-    key.push(ALPHABET[rng.random_range(0..26)] as char);
+    // A letter first, then letters and digits; `choose` never indexes out.
+    let letters = ALPHABET.get(..26).unwrap_or(ALPHABET);
+    key.push(char::from(*letters.choose(&mut rng).unwrap_or(&b'a')));
     for _ in 1..20 {
-        key.push(ALPHABET[rng.random_range(0..ALPHABET.len())] as char);
+        key.push(char::from(*ALPHABET.choose(&mut rng).unwrap_or(&b'a')));
     }
     key
 }

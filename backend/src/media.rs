@@ -110,7 +110,7 @@ impl Backend {
             let _ = tokio::fs::remove_file(&thumb_path).await;
             return Err(e);
         }
-        tracing::info!(photo = %id, ms = started.elapsed().as_millis() as u64, "photo stored");
+        tracing::info!(photo = %id, ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX), "photo stored");
         let (url, thumb_url) = Photo::urls_for(&id);
         Ok(Photo { id, url, thumb_url, width: processed.width, height: processed.height })
     }

@@ -291,8 +291,8 @@ impl Backend {
         let mut units: Vec<&String> = residents.iter().map(|r| &r.unit).collect();
         units.sort();
         units.dedup();
-        let unread = units.iter().filter(|u| !read.contains(u)).count() as u32;
-        Ok((units.len() as u32, unread))
+        let unread = crate::convert::count(units.iter().filter(|u| !read.contains(u)).count());
+        Ok((crate::convert::count(units.len()), unread))
     }
 
     /// Households that have not read a notice, elders first (staff only;

@@ -396,8 +396,9 @@ impl Backend {
     pub async fn deliver(&self, n: Pending) -> Result<Attempt> {
         let params: serde_json::Value = serde_json::from_str(&n.params).unwrap_or_default();
         let attempt = if n.channel == "wechat" {
-            let template_id = params["template_id"].as_str().unwrap_or_default().to_string();
-            self.wechat.send(&n.recipient, &template_id, &params["data"]).await
+            let template_id = crate::convert::str_field(&params, "template_id").to_string();
+            let data = params.get("data").cloned().unwrap_or_default();
+            self.wechat.send(&n.recipient, &template_id, &data).await
         } else {
             self.notifier.send(&n, &params).await
         };

@@ -236,8 +236,8 @@ impl Backend {
         self.sessions.forget_all();
         let detail = format!(
             "{} → {}",
-            building["name"].as_str().unwrap_or_default(),
-            butler["name"].as_str().unwrap_or_default()
+            crate::convert::str_field(&building, "name"),
+            crate::convert::str_field(&butler, "name")
         );
         self.audit(actor, "building.assign_butler", building_id, &detail).await?;
         tracing::info!(building = building_id, butler = butler_id, "building reassigned");

@@ -111,7 +111,7 @@ impl JobRow {
             responded_at: self.responded_at,
             resolved_at: self.resolved_at,
             held_secs: self.held_secs,
-            reopen_count: self.reopen_count.max(0) as u32,
+            reopen_count: crate::convert::non_negative(self.reopen_count),
             cancelled: self.status == "cancelled",
         }
     }
@@ -186,11 +186,13 @@ impl Backend {
             facts.elders.iter().filter(|e| buildings.contains(&&e.building)).map(|e| &e.id).collect();
         // Only days that have begun count: a month in progress is judged so far.
         let end = to.min(Utc::now());
-        let days = ((start_of_local_day(local_date(end)) - start_of_local_day(local_date(from))).num_days() + 1).max(0)
-            as usize;
+        let days = usize::try_from(
+            (start_of_local_day(local_date(end)) - start_of_local_day(local_date(from))).num_days() + 1,
+        )
+        .unwrap_or(0);
         let checked_in = facts.check_ins.iter().filter(|c| elders.contains(&&c.elder)).count();
         scorecard::check_in_metrics(&mut card, elders.len() * days, checked_in);
-        card.follow_ups_opened = facts.follow_ups.iter().filter(|f| mine(&f.butler)).count() as u32;
+        card.follow_ups_opened = crate::convert::count(facts.follow_ups.iter().filter(|f| mine(&f.butler)).count());
         card
     }
 
@@ -277,7 +279,7 @@ impl Backend {
             phone: butler.phone,
             rating_avg: card.rating_avg,
             rating_count: card.rating_count,
-            jobs_done_this_month: done.unwrap_or(0).max(0) as u32,
+            jobs_done_this_month: crate::convert::non_negative(done.unwrap_or(0)),
             buildings,
         }))
     }

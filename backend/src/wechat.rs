@@ -423,7 +423,7 @@ impl Backend {
         .await?;
         Ok(rows::<serde_json::Value>(&mut res, 0)?
             .into_iter()
-            .filter_map(|v| Some((v["template"].as_str()?.to_string(), v["remaining"].as_i64()?)))
+            .filter_map(|v| Some((v.get("template")?.as_str()?.to_string(), v.get("remaining")?.as_i64()?)))
             .collect())
     }
 

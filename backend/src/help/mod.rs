@@ -206,7 +206,7 @@ impl Backend {
         let timeline = rows::<EntryRow>(&mut res, 0)?
             .into_iter()
             .map(|e| HelpEntry {
-                seq: e.seq as u32,
+                seq: crate::convert::non_negative(e.seq),
                 action: e.action,
                 actor_name: e.actor_name,
                 note: e.note,

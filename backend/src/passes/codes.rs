@@ -34,7 +34,10 @@ pub fn code_for(token: &str) -> String {
     digest
         .chunks(2)
         .take(CODE_LEN)
-        .map(|c| CODE_ALPHABET[(usize::from(c[0]) << 8 | usize::from(c[1])) % CODE_ALPHABET.len()] as char)
+        .map(|c| {
+            let n = c.iter().fold(0_usize, |n, b| n << 8 | usize::from(*b));
+            char::from(CODE_ALPHABET.get(n % CODE_ALPHABET.len()).copied().unwrap_or(b'2'))
+        })
         .collect()
 }
 

@@ -180,7 +180,7 @@ impl Backend {
         let timeline = events
             .into_iter()
             .map(|e| TimelineEntry {
-                seq: e.seq as u32,
+                seq: crate::convert::non_negative(e.seq),
                 action: e.action,
                 from_status: e.from_status.as_deref().and_then(JobStatus::parse),
                 to_status: JobStatus::parse(&e.to_status).unwrap_or(JobStatus::Submitted),
@@ -225,7 +225,7 @@ impl Backend {
             rating,
             hold_reason: job.hold_reason.clone(),
             eta: job.eta,
-            reopen_count: job.reopen_count.max(0) as u32,
+            reopen_count: crate::convert::non_negative(job.reopen_count),
             created_at: job.created_at,
             updated_at: job.updated_at,
         })
@@ -315,7 +315,7 @@ impl Backend {
             sort_by_urgency(&mut items, now);
             return Ok((items, None));
         }
-        let next = (items.len() > limit).then(|| items[limit - 1].created_at);
+        let next = if items.len() > limit { items.get(limit - 1).map(|j| j.created_at) } else { None };
         items.truncate(limit);
         Ok((items, next))
     }

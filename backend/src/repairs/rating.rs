@@ -99,6 +99,6 @@ impl Backend {
         if let Some(updated) = self.load_job(id).await? {
             self.announce_job(&updated, "rated");
         }
-        Ok(Rating { id: rating_id, stars: stars as u8, tags, comment, at: now })
+        Ok(Rating { id: rating_id, stars: u8::try_from(stars).unwrap_or(5), tags, comment, at: now })
     }
 }

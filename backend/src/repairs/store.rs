@@ -252,7 +252,7 @@ impl JobRow {
                 .assignee
                 .clone()
                 .map(|id| PersonRef { id, name: self.assignee_name.clone().unwrap_or_default() }),
-            photo_count: self.photos.len() as u32,
+            photo_count: crate::convert::count(self.photos.len()),
             created_at: self.created_at,
             updated_at: self.updated_at,
             sla: clock.facts().compute(now),
