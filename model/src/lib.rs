@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod bounded;
+pub mod category;
 pub mod error;
 pub mod help;
 pub mod i18n;
