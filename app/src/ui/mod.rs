@@ -11,6 +11,7 @@ mod gate;
 mod help;
 mod home;
 mod i18n;
+mod job_detail;
 mod layout;
 mod live;
 mod login;

@@ -1,7 +1,6 @@
 //! Repairs for every role: the resident's report and job pages, the
 //! butler's board, the worker's list, the manager's overview.
 
-use chrono::{DateTime, Utc};
 use leptos::{ev::SubmitEvent, html, prelude::*};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -10,22 +9,23 @@ use super::use_lang;
 use super::{
     clock::use_now,
     components::{ErrorNotice, msg_from_query, with_me},
+    job_detail::JobDetail,
     layout::Page,
     live::use_live,
     t,
 };
 use crate::{
-    api::repairs::{get_job, list_assignable, list_jobs},
+    api::repairs::{get_job, list_jobs},
     model::{
         Me, Msg, Role,
-        job::{ClockFacts, Job, JobSummary, TimelineEntry},
-        repair::{Category, JobAction, JobStatus, RatingTag, Urgency},
+        job::{ClockFacts, JobSummary},
+        repair::{Category, JobStatus, Urgency},
         sla::{ClockState, format_duration},
-        time::{format_local, format_local_hm},
+        time::format_local,
     },
 };
 
-fn status_class(s: JobStatus) -> &'static str {
+pub(super) fn status_class(s: JobStatus) -> &'static str {
     match s {
         JobStatus::Submitted | JobStatus::Reopened => "st st-new",
         JobStatus::Acknowledged | JobStatus::Assigned | JobStatus::EnRoute | JobStatus::InProgress => "st st-work",
@@ -36,7 +36,7 @@ fn status_class(s: JobStatus) -> &'static str {
     }
 }
 
-fn urgency_class(u: Urgency) -> &'static str {
+pub(super) fn urgency_class(u: Urgency) -> &'static str {
     match u {
         Urgency::Critical => "urg urg-critical",
         Urgency::Urgent => "urg urg-urgent",
@@ -391,226 +391,4 @@ pub fn JobPage() -> impl IntoView {
             </Page>
         }
     })
-}
-
-#[component]
-fn JobDetail(job: Job) -> impl IntoView {
-    let open = !job.status.is_closed();
-    view! {
-        <article class="job-detail" data-job=job.id.clone()>
-            <header class="job-head">
-                <span class="job-icon big" aria-hidden="true">{job.category.icon()}</span>
-                <div>
-                    <h1>{t(job.category.label())}</h1>
-                    <p class="job-sub">{job.unit.label.clone()} " · " {format_local(job.created_at)}</p>
-                </div>
-                <div class="job-badges">
-                    <span class=status_class(job.status) id="job-status" data-status=job.status.as_str()>{t(job.status.label())}</span>
-                    <span class=urgency_class(job.urgency)>{t(job.urgency.label())}</span>
-                </div>
-            </header>
-            {open.then(|| view! { <SlaPanel clock=job.clock/> })}
-            {(!job.description.is_empty()).then(|| view! { <p class="job-text">{job.description.clone()}</p> })}
-            <PhotoGrid photos=job.photos.clone()/>
-            <People job=job.clone()/>
-            {job.hold_reason.clone().map(|r| view! {
-                <p class="notice warn">{t(Msg::OnHoldBecause)} " " {r}
-                    {job.eta.map(|e| format!(" · {} {}", t(Msg::ExpectedAt), format_local(e)))}</p>
-            })}
-            <Actions job=job.clone()/>
-            {job.can_rate.then(|| view! { <RatingForm id=job.id.clone()/> })}
-            {job.rating.clone().map(|r| view! {
-                <section class="rating-done">
-                    <h2>{t(Msg::YourRating)}</h2>
-                    <p class="stars" aria-label=format!("{} / 5", r.stars)>{"★".repeat(r.stars as usize)}{"☆".repeat(5 - r.stars as usize)}</p>
-                    {(!r.comment.is_empty()).then(|| view! { <p>{r.comment.clone()}</p> })}
-                </section>
-            })}
-            <Timeline entries=job.timeline.clone()/>
-        </article>
-    }
-}
-
-#[component]
-fn SlaPanel(clock: ClockFacts) -> impl IntoView {
-    let now = use_now();
-    let sla = move || clock.facts().compute(now.get());
-    let line = move |label: Msg, deadline: DateTime<Utc>, state: ClockState| {
-        let detail = match state {
-            ClockState::OnTrack | ClockState::Warning => {
-                format!("{} {}", t(Msg::TimeLeft), format_duration(deadline - now.get()))
-            }
-            ClockState::Breached => format!("{} {}", t(Msg::Overdue), format_duration(now.get() - deadline)),
-            other => t(other.label()).to_string(),
-        };
-        view! {
-            <div class="sla-line" class:bad=state.is_bad() class:warn=state == ClockState::Warning>
-                <span class="sla-label">{t(label)}</span>
-                <span class="sla-deadline">{format_local_hm(deadline)}</span>
-                <span class="sla-state">{detail}</span>
-            </div>
-        }
-    };
-    view! {
-        <section class="sla-panel" aria-live="polite">
-            {move || { let s = sla(); line(Msg::RespondBy, s.respond_by, s.respond) }}
-            {move || { let s = sla(); line(Msg::ResolveBy, s.resolve_by, s.resolve) }}
-        </section>
-    }
-}
-
-#[component]
-fn PhotoGrid(photos: Vec<crate::model::job::Photo>) -> impl IntoView {
-    (!photos.is_empty()).then(|| {
-        view! {
-            <ul class="photos">
-                {photos.into_iter().map(|p| view! {
-                    <li><a href=p.url.clone() target="_blank" rel="noopener">
-                        <img src=p.thumb_url.clone() alt="" loading="lazy" width="160" height="120"/>
-                    </a></li>
-                }).collect_view()}
-            </ul>
-        }
-    })
-}
-
-#[component]
-fn People(job: Job) -> impl IntoView {
-    let person = |label: Msg, who: Option<crate::model::StaffRef>| {
-        who.map(|p| {
-            let tel = p.phone_full.clone().map(|n| format!("tel:{n}"));
-            view! {
-                <div class="person">
-                    <span class="muted">{t(label)}</span>
-                    <strong>{p.name.clone()}</strong>
-                    {match tel {
-                        Some(href) => view! { <a class="button" href=href>{"📞 "}{t(Msg::Call)}</a> }.into_any(),
-                        None => view! { <span class="muted">{p.phone.clone()}</span> }.into_any(),
-                    }}
-                </div>
-            }
-        })
-    };
-    view! {
-        <section class="people">
-            {person(Msg::RoleButler, job.butler.clone())}
-            {person(Msg::Assignee, job.assignee.clone())}
-        </section>
-    }
-}
-
-/// One plain form per allowed action, so every button works without scripts.
-#[component]
-fn Actions(job: Job) -> impl IntoView {
-    if job.allowed_actions.is_empty() {
-        return ().into_any();
-    }
-    let action_url = format!("/forms/repairs/{}/action", job.id);
-    let id = job.id.clone();
-    view! {
-        <section class="actions" aria-label=t(Msg::Actions)>
-            {job.allowed_actions.iter().map(|a| {
-                let a = *a;
-                let url = action_url.clone();
-                match a {
-                    JobAction::Assign => view! { <AssignForm id=id.clone() url/> }.into_any(),
-                    JobAction::Hold => view! {
-                        <form method="post" action=url class="action-form">
-                            <input type="hidden" name="action" value=a.as_str()/>
-                            <input name="note" required maxlength="200" placeholder=t(Msg::HoldReason) aria-label=t(Msg::HoldReason)/>
-                            <button type="submit">{t(a.label())}</button>
-                        </form>
-                    }.into_any(),
-                    JobAction::Cancel | JobAction::Reopen | JobAction::Resolve => view! {
-                        <form method="post" action=url class="action-form">
-                            <input type="hidden" name="action" value=a.as_str()/>
-                            <input name="note" maxlength="500" placeholder=t(Msg::NoteOptional) aria-label=t(Msg::NoteOptional)/>
-                            <button type="submit" class:danger=a == JobAction::Cancel>{t(a.label())}</button>
-                        </form>
-                    }.into_any(),
-                    _ => view! {
-                        <form method="post" action=url class="action-form">
-                            <input type="hidden" name="action" value=a.as_str()/>
-                            <button type="submit" class="primary" data-action=a.as_str()>{t(a.label())}</button>
-                        </form>
-                    }.into_any(),
-                }
-            }).collect_view()}
-        </section>
-    }
-    .into_any()
-}
-
-#[component]
-fn AssignForm(id: String, url: String) -> impl IntoView {
-    let people = Resource::new(move || id.clone(), list_assignable);
-    view! {
-        <form method="post" action=url class="action-form">
-            <input type="hidden" name="action" value="assign"/>
-            <select name="assignee_id" required aria-label=t(Msg::Assignee)>
-                <Suspense fallback=|| view! { <option value="">{t(Msg::Loading)}</option> }>
-                    {move || Suspend::new(async move {
-                        people.await.unwrap_or_default().into_iter().map(|p| {
-                            let label = format!("{}（{}）· {} {}", p.name, p.trades.join("/"), t(Msg::OpenJobs), p.open_jobs);
-                            view! { <option value=p.id.clone()>{label}</option> }
-                        }).collect_view()
-                    })}
-                </Suspense>
-            </select>
-            <button type="submit" class="primary" data-action="assign">{t(Msg::ActAssign)}</button>
-        </form>
-    }
-}
-
-#[component]
-fn RatingForm(id: String) -> impl IntoView {
-    view! {
-        <form method="post" action=format!("/forms/repairs/{id}/rating") class="stack rating-form">
-            <h2>{t(Msg::RateThisJob)}</h2>
-            <fieldset class="stars-input">
-                <legend>{t(Msg::Stars)}</legend>
-                {(1..=5).rev().map(|n| view! {
-                    <input type="radio" id=format!("star{n}") name="stars" value=n.to_string() required/>
-                    <label for=format!("star{n}") title=format!("{n}")>"★"</label>
-                }).collect_view()}
-            </fieldset>
-            <fieldset class="tags">
-                {RatingTag::ALL.iter().map(|tag| view! {
-                    <label class="tag"><input type="checkbox" name="tags" value=tag.as_str()/>{t(tag.label())}</label>
-                }).collect_view()}
-            </fieldset>
-            <textarea name="comment" rows="2" maxlength="500" placeholder=t(Msg::CommentOptional) aria-label=t(Msg::CommentOptional)></textarea>
-            <button type="submit" class="primary">{t(Msg::SubmitRating)}</button>
-        </form>
-    }
-}
-
-#[component]
-fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
-    view! {
-        <section class="timeline">
-            <h2>{t(Msg::Timeline)}</h2>
-            <ol>
-                {entries.into_iter().rev().map(|e| {
-                    let what = JobAction::parse(&e.action).map(|a| t(a.label()).to_string()).unwrap_or_else(|| {
-                        match e.action.as_str() {
-                            "submitted" => t(Msg::StSubmitted).to_string(),
-                            "rated" => t(Msg::StRated).to_string(),
-                            other => other.to_string(),
-                        }
-                    });
-                    view! {
-                        <li>
-                            <span class="tl-time">{format_local(e.at)}</span>
-                            <span class="tl-what"><strong>{e.actor_name.clone()}</strong> " · " {what}
-                                {e.assignee.as_ref().map(|a| format!(" → {}", a.name))}</span>
-                            {(!e.note.is_empty() && e.note != "auto_confirm").then(|| view! { <span class="tl-note">{e.note.clone()}</span> })}
-                            // The report's own photos are shown above the timeline.
-                            {(e.action != "submitted").then(|| view! { <PhotoGrid photos=e.photos.clone()/> })}
-                        </li>
-                    }
-                }).collect_view()}
-            </ol>
-        </section>
-    }
 }
