@@ -55,6 +55,22 @@ async fn a_call_is_stored_once_per_key_and_reaches_only_the_right_people() {
     }
     let (status, _) = press(&s, &s.login(BUTLER).await, "staff-press-123").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "help is pressed from a home");
+
+    // The key of a call that has ended, pressed again (an app that kept its
+    // key, a tablet that missed the update): a new call, never the old one.
+    let butler = s.login(BUTLER).await;
+    for body in [json!({ "action": "acknowledge" }), json!({ "action": "resolve", "outcome": "resolved" })] {
+        let (status, res) = s.post(&format!("/api/v1/help-calls/{id}/actions"), &butler, body).await;
+        assert_eq!(status, StatusCode::OK, "{res}");
+    }
+    let (status, fresh) = press(&s, &elder, "press-0001-abcdef").await;
+    assert_eq!((status, fresh["status"].as_str()), (StatusCode::CREATED, Some("sent")), "{fresh}");
+    let fresh_id = fresh["id"].as_str().unwrap().to_string();
+    assert_ne!(fresh_id, id);
+    let (status, retry) = press(&s, &elder, "press-0001-abcdef").await;
+    assert_eq!((status, retry["id"].as_str()), (StatusCode::OK, Some(fresh_id.as_str())), "its retry is that call");
+    let (_, list) = s.get("/api/v1/help-calls?open=true", &butler).await;
+    assert!(ids(&list).contains(&fresh_id), "the butler is alerted again");
     let (status, body) = press(&s, &elder, "bad key!").await;
     assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid"));
 }

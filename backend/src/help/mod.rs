@@ -69,6 +69,20 @@ fn contact_messages(call: &CallRow) -> Vec<Outgoing> {
         .collect()
 }
 
+/// How many times one client key may name ended calls before a press is
+/// stored under a fresh key (it is never refused).
+const MAX_KEY_REUSE: usize = 16;
+
+/// The key a press is stored under when `key` already names a call that
+/// has ended: derived from both, so a retry of this press finds the call
+/// it made, and 41 characters whatever `key` was.
+fn follow_on_key(key: &str, ended_call: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(format!("linli-help-repress:{key}:{ended_call}").as_bytes());
+    let hex: String = digest.iter().take(20).map(|b| format!("{b:02x}")).collect();
+    format!("r{hex}")
+}
+
 fn valid_client_key(key: &str) -> bool {
     (8..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
@@ -97,15 +111,30 @@ impl Backend {
     }
 
     /// Presses the help button. Returns the call and whether it is new
-    /// (`false`: this `client_key` was already pressed; same call).
+    /// (`false`: this `client_key` was already pressed and its call is
+    /// still open; same call).
+    ///
+    /// A key that names a call which has since ended starts a new call: an
+    /// app that kept its key, or a tablet that missed the "resolved"
+    /// update, must never have a press answered with an old, closed call.
+    /// A retry of a press whose call was closed in between therefore
+    /// raises a second call; for this button that is the safe side.
     pub async fn press_help(&self, actor: &Actor, client_key: &str) -> Result<(HelpCall, bool)> {
         actor.require(&[Role::Resident])?;
         let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
         if !valid_client_key(client_key) {
             return Err(AppError::invalid("client_key", Msg::ErrClientKey).into());
         }
-        if let Some(existing) = self.call_by_key(&actor.user_id, client_key).await? {
-            return Ok((self.call_view(actor, existing, PhoneView::Masked).await?, false));
+        let mut key = client_key.to_string();
+        for reused in 0..=MAX_KEY_REUSE {
+            match self.call_by_key(&actor.user_id, &key).await? {
+                None => break,
+                Some(existing) if existing.status().is_open() => {
+                    return Ok((self.call_view(actor, existing, PhoneView::Masked).await?, false));
+                }
+                Some(_) if reused == MAX_KEY_REUSE => key = ids::new_token(),
+                Some(ended) => key = follow_on_key(&key, &ended.id),
+            }
         }
         let id = ids::new_key();
         let now = Utc::now();
@@ -125,7 +154,7 @@ impl Backend {
             .bind(("building", rid("building", &unit.building.id)))
             .bind(("unit", rid("unit", &unit.id)))
             .bind(("elder", rid("user", &actor.user_id)))
-            .bind(("key", client_key.to_string()))
+            .bind(("key", key.clone()))
             .bind(("name", actor.name.clone()))
             .bind(("now", now)))
         .await;
@@ -135,7 +164,7 @@ impl Backend {
             // two connections): the other request stored it; return that.
             Err(e) if e.violates("help_call_key") => {
                 let existing =
-                    self.call_by_key(&actor.user_id, client_key).await?.ok_or_else(|| Error::internal("lost call"))?;
+                    self.call_by_key(&actor.user_id, &key).await?.ok_or_else(|| Error::internal("lost call"))?;
                 return Ok((self.call_view(actor, existing, PhoneView::Masked).await?, false));
             }
             Err(e) => return Err(e),
