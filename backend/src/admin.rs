@@ -155,9 +155,9 @@ impl Backend {
             .query("SELECT VALUE [record::id(building), number] FROM unit WHERE community = $c")
             .bind(("c", rid("community", actor.community_id()))))
         .await?;
-        let existing: Vec<(String, String)> = res.take(0)?;
+        let existing: std::collections::HashSet<(String, String)> = res.take::<Vec<_>>(0)?.into_iter().collect();
         let (new, exist): (Vec<_>, Vec<_>) =
-            parsed.units.into_iter().partition(|(_, b, u)| !existing.iter().any(|(eb, eu)| eb == b && eu == u));
+            parsed.units.into_iter().partition(|(_, b, u)| !existing.contains(&(b.clone(), u.clone())));
         let wanted: Vec<serde_json::Value> =
             new.iter().map(|(_, b, u)| json!({ "building": b, "number": u })).collect();
         // The check inside the transaction keeps a unit imported twice at

@@ -199,15 +199,10 @@ pub fn sms_params(params: &serde_json::Value) -> serde_json::Value {
             o.iter()
                 .map(|(k, v)| {
                     let v = match v.as_str() {
-                        Some(s) => {
-                            let line = linli_model::text::line(s);
-                            let shaped: String = if line.chars().count() > SMS_PARAM_MAX_CHARS {
-                                line.chars().take(SMS_PARAM_MAX_CHARS - 1).chain(['…']).collect()
-                            } else {
-                                line
-                            };
-                            serde_json::Value::String(shaped)
-                        }
+                        Some(s) => serde_json::Value::String(linli_model::text::shorten(
+                            &linli_model::text::line(s),
+                            SMS_PARAM_MAX_CHARS,
+                        )),
                         None => v.clone(),
                     };
                     (k.clone(), v)

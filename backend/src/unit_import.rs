@@ -82,13 +82,21 @@ fn delimiter(csv: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-fn find_building<'a>(cell: &str, buildings: &'a [KnownBuilding<'a>]) -> Option<&'a KnownBuilding<'a>> {
-    let cell = text::fold_compact(cell).to_uppercase();
+/// How a building cell is compared: folded and upper-cased.
+fn building_form(s: &str) -> String {
+    text::fold_compact(s).to_uppercase()
+}
+
+/// The building a cell names. `forms` holds each building's number and
+/// name in [`building_form`], folded once per import.
+fn find_building<'a>(cell: &str, buildings: &'a [KnownBuilding<'a>], forms: &[(String, String)]) -> Option<&'a str> {
+    let cell = building_form(cell);
     let bare = BUILDING_SUFFIXES.iter().find_map(|s| cell.strip_suffix(s)).unwrap_or(&cell);
-    buildings.iter().find(|b| {
-        let number = b.number.to_uppercase();
-        cell == number || bare == number || cell == text::fold_compact(b.name).to_uppercase()
-    })
+    buildings
+        .iter()
+        .zip(forms)
+        .find(|(_, (number, name))| cell == *number || bare == number || cell == *name)
+        .map(|(b, _)| b.id)
 }
 
 /// Reads `csv` against the community's buildings. `Err` lists every bad
@@ -107,6 +115,9 @@ pub fn parse(csv: &str, buildings: &[KnownBuilding<'_>]) -> Result<Parsed, Vec<B
     let mut bad = Vec::new();
     let (mut b_col, mut u_col) = (0, 1);
     let mut seen_data = false;
+    let forms: Vec<(String, String)> =
+        buildings.iter().map(|b| (building_form(b.number), building_form(b.name))).collect();
+    let mut seen: std::collections::HashSet<(&str, String)> = std::collections::HashSet::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -142,7 +153,7 @@ pub fn parse(csv: &str, buildings: &[KnownBuilding<'_>]) -> Result<Parsed, Vec<B
             bad.push(BadLine { line, problem: Problem::Shape });
             continue;
         };
-        let Some(building) = find_building(b, buildings) else {
+        let Some(building_id) = find_building(b, buildings, &forms) else {
             bad.push(BadLine { line, problem: Problem::UnknownBuilding });
             continue;
         };
@@ -151,14 +162,14 @@ pub fn parse(csv: &str, buildings: &[KnownBuilding<'_>]) -> Result<Parsed, Vec<B
             bad.push(BadLine { line, problem: Problem::BadUnit });
             continue;
         }
-        if parsed.units.iter().any(|(_, bid, n)| bid == building.id && *n == number) {
+        if !seen.insert((building_id, number.clone())) {
             parsed.skipped.push(SkippedLine { line, reason: ImportSkip::Duplicate, text: cells.join(",") });
             continue;
         }
         if parsed.units.len() >= MAX_ROWS {
             return Err(vec![BadLine { line, problem: Problem::TooManyRows }]);
         }
-        parsed.units.push((line, building.id.to_string(), number));
+        parsed.units.push((line, building_id.to_string(), number));
     }
     if bad.is_empty() { Ok(parsed) } else { Err(bad) }
 }

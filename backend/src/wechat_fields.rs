@@ -26,21 +26,10 @@
 use chrono::NaiveDateTime;
 use serde_json::Value;
 
-use linli_model::text;
-
-const ELLIPSIS: char = '…';
+use linli_model::text::{self, shorten};
 
 fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
-}
-
-/// At most `max` characters; longer text keeps `max - 1` and an ellipsis.
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        s.chars().take(max.saturating_sub(1)).chain([ELLIPSIS]).collect()
-    }
 }
 
 fn non_empty(s: String, fallback: &str) -> String {

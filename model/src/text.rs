@@ -119,6 +119,16 @@ pub fn block(input: &str) -> String {
     trim_invisible(&lines.join("\n")).to_string()
 }
 
+/// At most `max_chars` characters: longer text keeps `max_chars - 1` and
+/// an ellipsis (`…`), for providers that refuse longer values.
+pub fn shorten(s: &str, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars {
+        s.to_string()
+    } else {
+        s.chars().take(max_chars.saturating_sub(1)).chain(['…']).collect()
+    }
+}
+
 fn within(s: String, max_chars: usize) -> Result<String, TextError> {
     if s.chars().count() > max_chars { Err(TextError::TooLong) } else { Ok(s) }
 }

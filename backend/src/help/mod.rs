@@ -77,10 +77,8 @@ const MAX_KEY_REUSE: usize = 16;
 /// has ended: derived from both, so a retry of this press finds the call
 /// it made, and 41 characters whatever `key` was.
 fn follow_on_key(key: &str, ended_call: &str) -> String {
-    use sha2::Digest as _;
-    let digest = sha2::Sha256::digest(format!("linli-help-repress:{key}:{ended_call}").as_bytes());
-    let hex: String = digest.iter().take(20).map(|b| format!("{b:02x}")).collect();
-    format!("r{hex}")
+    let hex = ids::token_hash(&format!("linli-help-repress:{key}:{ended_call}"));
+    format!("r{}", hex.get(..40).unwrap_or(&hex))
 }
 
 fn valid_client_key(key: &str) -> bool {

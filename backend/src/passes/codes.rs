@@ -5,17 +5,13 @@ use sha2::{Digest as _, Sha256};
 
 use linli_model::pass::{self, CODE_ALPHABET, CODE_LEN};
 
-pub(super) fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The stored form of a pass code: HMAC-SHA256 under the deployment's
 /// code key (RFC 2104). A code has only ~40 bits, so an unkeyed hash in a
 /// stolen backup could be reversed by trying every code; without the key,
 /// which is never stored in the database, it cannot.
 pub(super) fn code_hash(key: &[u8], code: &str) -> String {
     use hmac::{Hmac, Mac as _};
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else { return sha256_hex(code) };
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else { return crate::ids::token_hash(code) };
     mac.update(code.as_bytes());
     mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -24,7 +20,7 @@ pub(super) fn code_hash(key: &[u8], code: &str) -> String {
 /// before codes were keyed, all expired within [`MAX_WINDOW_DAYS`] of the
 /// change) the plain SHA-256 they were stored with then.
 pub(super) fn code_hashes(key: &[u8], code: &str) -> Vec<String> {
-    vec![code_hash(key, code), sha256_hex(code)]
+    vec![code_hash(key, code), crate::ids::token_hash(code)]
 }
 
 /// The short code of a token: deterministic, so the visitor's page can show

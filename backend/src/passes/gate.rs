@@ -38,9 +38,10 @@ impl Backend {
     pub(super) async fn find_pass(&self, community: &str, input: &str) -> Result<Option<PassRow>> {
         let (query, hash) = match credential(input) {
             None => return Ok(None),
-            Some(Credential::Token(t)) => {
-                (concat!(pass_select!(), " FROM pass WHERE token_hash IN $h AND community = $c"), vec![sha256_hex(&t)])
-            }
+            Some(Credential::Token(t)) => (
+                concat!(pass_select!(), " FROM pass WHERE token_hash IN $h AND community = $c"),
+                vec![crate::ids::token_hash(&t)],
+            ),
             Some(Credential::Code(c)) => (
                 concat!(
                     pass_select!(),
