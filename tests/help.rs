@@ -73,6 +73,11 @@ async fn a_call_is_stored_once_per_key_and_reaches_only_the_right_people() {
     assert!(ids(&list).contains(&fresh_id), "the butler is alerted again");
     let (status, body) = press(&s, &elder, "bad key!").await;
     assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid"));
+    // The key formats clients use: braced UUIDs, base64.
+    for key in ["{21bf6647-7ef3-412a-8634-b54bbe487ac7}", "key+/=base64AAAA"] {
+        let (status, body) = press(&s, &elder, key).await;
+        assert_eq!(status, StatusCode::CREATED, "{key}: {body}");
+    }
 }
 
 #[tokio::test]

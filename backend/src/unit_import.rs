@@ -21,6 +21,10 @@ pub const BUILDING_COLUMNS: [&str; 9] =
 /// Header names of the unit column.
 pub const UNIT_COLUMNS: [&str; 10] =
     ["房号", "房间号", "房屋", "户号", "室", "单元房号", "unit", "unit number", "unit_number", "room"];
+/// Header names of an optional entrance column (单元: the stairwell of a
+/// building); its value joins the unit number as `2-701`, so 1单元701 and
+/// 2单元701 stay two homes.
+pub const ENTRANCE_COLUMNS: [&str; 4] = ["单元", "单元号", "entrance", "stairwell"];
 /// Longest unit number.
 pub const MAX_UNIT_CHARS: usize = 20;
 /// Most data rows one import may hold.
@@ -104,7 +108,8 @@ fn find_building<'a>(cell: &str, buildings: &'a [KnownBuilding<'a>], forms: &[(S
 pub fn parse(csv: &str, buildings: &[KnownBuilding<'_>]) -> Result<Parsed, Vec<BadLine>> {
     // Line ends made `\n` (Excel for Mac still writes a bare `\r`): the
     // reader's line numbers count `\r\n` wrongly.
-    let body = csv.strip_prefix('\u{feff}').unwrap_or(csv).replace("\r\n", "\n").replace('\r', "\n");
+    // NFKC first: a full-width comma typed by hand (`1，101`) separates too.
+    let body = text::nfkc(csv.strip_prefix('\u{feff}').unwrap_or(csv)).replace("\r\n", "\n").replace('\r', "\n");
     let body = body.as_str();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -113,7 +118,7 @@ pub fn parse(csv: &str, buildings: &[KnownBuilding<'_>]) -> Result<Parsed, Vec<B
         .from_reader(body.as_bytes());
     let mut parsed = Parsed::default();
     let mut bad = Vec::new();
-    let (mut b_col, mut u_col) = (0, 1);
+    let (mut b_col, mut u_col, mut e_col) = (0, 1, None);
     let mut seen_data = false;
     let forms: Vec<(String, String)> =
         buildings.iter().map(|b| (building_form(b.number), building_form(b.name))).collect();
@@ -139,6 +144,7 @@ pub fn parse(csv: &str, buildings: &[KnownBuilding<'_>]) -> Result<Parsed, Vec<B
             match (b, u) {
                 (Some(b), Some(u)) => {
                     (b_col, u_col) = (b, u);
+                    e_col = names.iter().position(|n| ENTRANCE_COLUMNS.contains(&n.as_str()));
                     parsed.header_line = Some(line);
                     continue;
                 }
@@ -149,6 +155,12 @@ pub fn parse(csv: &str, buildings: &[KnownBuilding<'_>]) -> Result<Parsed, Vec<B
             }
         }
         seen_data = true;
+        // A line break inside a cell is an unclosed quote swallowing the
+        // next line, never a building or a unit.
+        if cells.iter().any(|c| c.contains('\n')) {
+            bad.push(BadLine { line, problem: Problem::Unreadable });
+            continue;
+        }
         let (Some(b), Some(u)) = (cells.get(b_col), cells.get(u_col)) else {
             bad.push(BadLine { line, problem: Problem::Shape });
             continue;
@@ -157,7 +169,11 @@ pub fn parse(csv: &str, buildings: &[KnownBuilding<'_>]) -> Result<Parsed, Vec<B
             bad.push(BadLine { line, problem: Problem::UnknownBuilding });
             continue;
         };
-        let number = text::line(&text::nfkc(u));
+        let room = text::line(u);
+        let number = match e_col.and_then(|e| cells.get(e)).map(|e| text::line(e)).filter(|e| !e.is_empty()) {
+            Some(entrance) if !room.is_empty() => format!("{entrance}-{room}"),
+            _ => room,
+        };
         if number.is_empty() || number.chars().count() > MAX_UNIT_CHARS {
             bad.push(BadLine { line, problem: Problem::BadUnit });
             continue;
@@ -235,6 +251,20 @@ mod tests {
                 (5, "bg".into(), "105".into()),
             ]
         );
+    }
+
+    #[test]
+    fn entrances_keep_their_homes_apart_and_hand_typed_commas_separate() {
+        assert_eq!(
+            units("楼号,单元,房号\n1,1,701\n1,2,701\n"),
+            vec![(2, "b1".into(), "1-701".into()), (3, "b1".into(), "2-701".into())]
+        );
+        assert_eq!(units("1，420\n"), vec![(1, "b1".into(), "420".into())]);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_a_bad_line_not_a_unit() {
+        assert_eq!(parse("1,\"607\n1,608\n", &BUILDINGS), Err(vec![BadLine { line: 1, problem: Problem::Unreadable }]));
     }
 
     #[test]

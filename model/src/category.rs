@@ -188,7 +188,8 @@ impl RatingTag {
     /// language (`响应快`, `Quick`), as a mini-program showing the labels
     /// would.
     pub fn from_input(s: &str) -> Option<Self> {
-        let s = s.trim();
+        let folded = super::text::nfkc(&super::text::line(s));
+        let s = folded.as_str();
         Self::parse(s).or_else(|| {
             Self::ALL.into_iter().find(|t| {
                 [super::Lang::Zh, super::Lang::En].into_iter().any(|l| t.label().text(l).eq_ignore_ascii_case(s))

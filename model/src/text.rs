@@ -55,7 +55,7 @@ const fn is_bidi_control(c: char) -> bool {
 
 /// Zero-width characters without a use in the text this product stores.
 const fn is_dropped_everywhere(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
+    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}') || is_filler(c)
 }
 
 /// Letters that render as blank space and are used to fake blank names.
@@ -79,9 +79,13 @@ pub fn is_invisible(c: char) -> bool {
         )
 }
 
-/// Whether the text has nothing a reader could see.
+/// Whether the text has nothing a reader could see: only invisible
+/// characters, or combining marks with nothing to sit on (`\u{0301}`).
 pub fn is_blank(s: &str) -> bool {
-    s.chars().all(is_invisible)
+    s.chars().all(|c| {
+        is_invisible(c)
+            || matches!(c.general_category(), GeneralCategory::NonspacingMark | GeneralCategory::EnclosingMark)
+    })
 }
 
 fn trim_invisible(s: &str) -> &str {
@@ -137,7 +141,7 @@ fn within(s: String, max_chars: usize) -> Result<String, TextError> {
 /// cleaning): the canonical text, or why it is refused.
 pub fn required_line(input: &str, max_chars: usize) -> Result<String, TextError> {
     let s = line(input);
-    if s.is_empty() { Err(TextError::Blank) } else { within(s, max_chars) }
+    if is_blank(&s) { Err(TextError::Blank) } else { within(s, max_chars) }
 }
 
 /// An optional one-line field: `""` when nothing visible was typed.
@@ -148,7 +152,7 @@ pub fn optional_line(input: &str, max_chars: usize) -> Result<String, TextError>
 /// A required multi-line field of at most `max_chars` characters.
 pub fn required_block(input: &str, max_chars: usize) -> Result<String, TextError> {
     let s = block(input);
-    if s.is_empty() { Err(TextError::Blank) } else { within(s, max_chars) }
+    if is_blank(&s) { Err(TextError::Blank) } else { within(s, max_chars) }
 }
 
 /// An optional multi-line field: `""` when nothing visible was typed.
@@ -203,6 +207,9 @@ mod tests {
             "\u{00A0}\u{2009}",
             "\u{FE0F}",
             "\u{E0041}",
+            "\u{0301}",
+            "\u{0301}\u{0302}\u{0303}",
+            "\u{20DD}",
         ] {
             assert_eq!(required_line(blank, 30), Err(TextError::Blank), "{blank:?}");
             assert_eq!(required_block(blank, 30), Err(TextError::Blank), "{blank:?}");
@@ -225,6 +232,7 @@ mod tests {
         assert_eq!(line("\u{200B} 张三\u{3000}\u{200E}"), "张三");
         assert_eq!(line("\u{202E}张三\u{202C}"), "张三");
         assert_eq!(line("张\u{200B}三"), "张三");
+        assert_eq!(line("王\u{3164}明"), "王明", "fillers go everywhere");
         assert_eq!(line("张\n三"), "张 三");
         assert_eq!(block("\n\n 漏水了 \r\n楼下也湿了\u{3000}\n\n"), "漏水了\n楼下也湿了");
         assert_eq!(block("a\r\rb"), "a\n\nb");

@@ -86,6 +86,9 @@ pub(crate) async fn revoke_device(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct PressBody {
+    /// Made once per press by the client: 8–64 printable ASCII characters
+    /// (a UUID, base64…); repeating it while the call is open returns
+    /// that call.
     client_key: String,
 }
 
