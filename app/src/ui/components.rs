@@ -3,8 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use super::{MeResource, t, use_lang};
-use crate::model::{AppError, Me, Msg};
+use super::{MeResource, load::Load, t};
+use crate::model::{Me, Msg};
+
+// Until every page shows its loads through `Load`.
+pub use super::load::ErrorNotice;
 
 /// Renders `render(me)` for a signed-in person; sends anyone else to the
 /// sign-in page (a real 302 on the server, so it works without scripts).
@@ -15,26 +18,13 @@ where
 {
     let me = expect_context::<MeResource>();
     view! {
-        <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-            {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    match me.await {
-                        Ok(Some(me)) => render(me).into_any(),
-                        Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
-                        Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                    }
-                })
+        <Load resource=me let:me>
+            {match me {
+                Some(me) => render(me).into_any(),
+                None => view! { <Redirect path="/login"/> }.into_any(),
             }}
-        </Suspense>
+        </Load>
     }
-}
-
-/// An error, said in the reader's language.
-#[component]
-pub fn ErrorNotice(err: AppError) -> impl IntoView {
-    let text = err.message(use_lang());
-    view! { <p class="notice error" role="alert">{text}</p> }
 }
 
 /// A message key carried in a query string (`?error=err_not_found`), as the

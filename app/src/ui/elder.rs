@@ -7,13 +7,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::{
-    clock::use_now,
-    components::{ErrorNotice, msg_from_query},
-    layout::LangSwitch,
-    live::use_live,
-    t, use_lang,
-};
+use super::{clock::use_now, components::msg_from_query, layout::LangSwitch, live::use_live, load::Load, t, use_lang};
 use crate::{
     api::help::get_elder_home,
     model::{
@@ -38,7 +32,7 @@ pub enum Sending {
 pub fn ElderPage(me: Me) -> impl IntoView {
     let live = use_live();
     let home = Resource::new(move || live.help.get(), |_| get_elder_home());
-    // Outside the Transition, so a refetch does not reset a press in flight.
+    // Outside the Load (a Transition), so a refetch does not reset a press in flight.
     let sending = RwSignal::new(Sending::Idle);
     let query = use_query_map();
     let error = query.with_untracked(|q| q.get("error")).and_then(|e| msg_from_query(&e));
@@ -49,14 +43,14 @@ pub fn ElderPage(me: Me) -> impl IntoView {
                 <LangSwitch/>
             </header>
             {error.map(|m| view! { <p class="notice error elder-text" role="alert">{t(m)}</p> })}
-            <Transition fallback=|| view! { <p class="elder-text">{t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match home.await {
-                        Ok(home) => view! { <ElderScreen home sending/> }.into_any(),
-                        Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Load
+                resource=home
+                transition=true
+                fallback=|| view! { <p class="elder-text">{t(Msg::Loading)}</p> }
+                let:home
+            >
+                <ElderScreen home sending/>
+            </Load>
             <form method="post" action="/forms/logout" class="elder-logout">
                 <button type="submit" class="elder-small">{t(Msg::SignOut)}</button>
             </form>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::{MeResource, components::msg_from_query, layout::LangSwitch, t};
+use super::{MeResource, components::msg_from_query, layout::LangSwitch, load::Load, t};
 use crate::model::Msg;
 
 #[component]
@@ -20,13 +20,11 @@ pub fn LoginPage() -> impl IntoView {
             <h1 class="brand-big">{t(Msg::AppName)}</h1>
             <p class="tagline">{t(Msg::AppTagline)}</p>
             // Already signed in? Offer the way home instead of the form.
-            <Suspense>
-                {move || Suspend::new(async move {
-                    matches!(me.await, Ok(Some(_))).then(|| view! {
-                        <p class="notice"><a href="/">{t(Msg::Home)}</a></p>
-                    })
+            <Load resource=me or_else=|| None fallback=|| () let:me>
+                {me.is_some().then(|| view! {
+                    <p class="notice"><a href="/">{t(Msg::Home)}</a></p>
                 })}
-            </Suspense>
+            </Load>
             <form method="post" action="/forms/login" class="stack" id="login-form">
                 <h2>{t(Msg::SignInTitle)}</h2>
                 <input type="hidden" name="next" value=next/>

@@ -14,6 +14,7 @@ mod i18n;
 mod job_detail;
 mod layout;
 mod live;
+mod load;
 mod login;
 mod notices;
 mod passes;

@@ -8,10 +8,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::use_lang;
 use super::{
     clock::use_now,
-    components::{ErrorNotice, msg_from_query, with_me},
+    components::{msg_from_query, with_me},
     job_detail::JobDetail,
     layout::Page,
     live::use_live,
+    load::Load,
     t,
 };
 use crate::{
@@ -265,19 +266,15 @@ fn LiveJobs(
         move |(status, _)| list_jobs(scope.map(str::to_string), status),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match jobs.await {
-                    Ok(mut list) => {
-                        if let Some(keep) = filter {
-                            list.retain(|j| keep.run(j.clone()));
-                        }
-                        view! { <JobList jobs=list/> }.into_any()
-                    }
-                    Err(err) => view! { <ErrorNotice err/> }.into_any(),
+        <Load resource=jobs transition=true let:list>
+            {
+                let mut list = list;
+                if let Some(keep) = filter {
+                    list.retain(|j| keep.run(j.clone()));
                 }
-            })}
-        </Transition>
+                view! { <JobList jobs=list/> }
+            }
+        </Load>
     }
 }
 
@@ -380,14 +377,9 @@ pub fn JobPage() -> impl IntoView {
         view! {
             <Page me=me.clone()>
                 {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
-                <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match job.await {
-                            Ok(job) => view! { <JobDetail job/> }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Load resource=job transition=true let:job>
+                    <JobDetail job/>
+                </Load>
             </Page>
         }
     })
