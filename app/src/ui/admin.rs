@@ -7,8 +7,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::{
     chart::TrendChart,
-    components::{ErrorNotice, msg_from_query, with_me},
+    components::{msg_from_query, with_me},
     layout::Page,
+    load::Load,
     t, use_lang,
 };
 use crate::{
@@ -57,19 +58,19 @@ fn import_report() -> impl IntoView {
 #[component]
 pub fn BuildingsPage() -> impl IntoView {
     with_me(|me: Me| {
-        let buildings = Resource::new(|| (), |_| list_buildings());
-        let staff = Resource::new(|| (), |_| list_staff());
+        // The table and the butlers to choose from, as one load: a failed
+        // staff list leaves the choices empty, as before.
+        let buildings =
+            Resource::new(|| (), |_| async { Ok((list_buildings().await?, list_staff().await.unwrap_or_default())) });
         view! {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardBuildings)}</h1>
                 {error_notice()}
                 {import_report()}
-                <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        let (list, people) = (buildings.await, staff.await.unwrap_or_default());
+                <Load resource=buildings let((list, people))>
+                    {
                         let butlers: Vec<_> = people.into_iter().filter(|p| p.role == "butler" && p.active).collect();
-                        match list {
-                            Ok(list) => view! {
+                        view! {
                                 <table id="buildings">
                                     <thead><tr><th>{t(Msg::Building)}</th><th>{t(Msg::Units)}</th><th>{t(Msg::RoleButler)}</th></tr></thead>
                                     <tbody>{list.into_iter().map(|b| {
@@ -89,11 +90,9 @@ pub fn BuildingsPage() -> impl IntoView {
                                         }
                                     }).collect_view()}</tbody>
                                 </table>
-                            }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
                         }
-                    })}
-                </Suspense>
+                    }
+                </Load>
                 <h2>{t(Msg::AddBuilding)}</h2>
                 <form method="post" action="/forms/buildings" class="action-form">
                     <input name="number" required maxlength="20" placeholder=t(Msg::BuildingNumber) aria-label=t(Msg::BuildingNumber)/>
@@ -119,10 +118,7 @@ pub fn StaffPage() -> impl IntoView {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardStaff)}</h1>
                 {error_notice()}
-                <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match staff.await {
-                            Ok(list) => view! {
+                <Load resource=staff let:list>
                                 <table>
                                     <tbody>{list.into_iter().map(|p| {
                                         let role = Role::parse(&p.role).map(|r| t(r.label())).unwrap_or_default();
@@ -139,11 +135,7 @@ pub fn StaffPage() -> impl IntoView {
                                         }
                                     }).collect_view()}</tbody>
                                 </table>
-                            }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                </Load>
                 <h2>{t(Msg::AddPerson)}</h2>
                 <form method="post" action="/forms/staff" class="stack">
                     <input name="name" required maxlength="50" placeholder=t(Msg::ContactName) aria-label=t(Msg::ContactName)/>
@@ -171,10 +163,8 @@ pub fn SettingsPage() -> impl IntoView {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardSettings)}</h1>
                 {error_notice()}
-                <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match settings.await {
-                            Ok(s) => {
+                <Load resource=settings let:s>
+                            {
                                 let row = |label: Msg, key: &'static str, t_: crate::model::sla::SlaTarget| view! {
                                     <tr><th>{t(label)}</th>
                                         <td><input type="number" name=format!("{key}_respond") min="1" value=(t_.respond_secs / 60).to_string() aria-label=format!("{} {}", t(label), t(Msg::RespondBy))/></td>
@@ -198,12 +188,9 @@ pub fn SettingsPage() -> impl IntoView {
                                         <input id="check_in_by" name="check_in_by" type="time" value=s.check_in_by.clone()/>
                                         <button type="submit" class="primary">{t(Msg::Save)}</button>
                                     </form>
-                                }.into_any()
+                                }
                             }
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                </Load>
             </Page>
         }
     })
@@ -230,18 +217,11 @@ pub fn AuditPage() -> impl IntoView {
                     </label>
                     <button type="submit">{t(Msg::Filter)}</button>
                 </form>
-                <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match log.await {
-                            Ok(list) => view! {
-                                <table id="audit"><tbody>{list.into_iter().map(|e| view! {
-                                    <tr><td>{format_local(e.at)}</td><td>{e.actor.clone()}</td><td>{e.action.clone()}</td><td>{e.detail.clone()}</td></tr>
-                                }).collect_view()}</tbody></table>
-                            }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Load resource=log let:list>
+                    <table id="audit"><tbody>{list.into_iter().map(|e| view! {
+                        <tr><td>{format_local(e.at)}</td><td>{e.actor.clone()}</td><td>{e.action.clone()}</td><td>{e.detail.clone()}</td></tr>
+                    }).collect_view()}</tbody></table>
+                </Load>
             </Page>
         }
     })
@@ -274,10 +254,8 @@ pub fn ScorecardsPage() -> impl IntoView {
                     </label>
                     <button type="submit">{t(Msg::Filter)}</button>
                 </form>
-                <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match cards.await {
-                            Ok(list) => {
+                <Load resource=cards let:list>
+                            {
                                 let lang = use_lang();
                                 view! {
                                     <div class="table-scroll"><table id="scorecards">
@@ -315,12 +293,9 @@ pub fn ScorecardsPage() -> impl IntoView {
                                             </section>
                                         }
                                     }).collect_view()}
-                                }.into_any()
+                                }
                             }
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                </Load>
             </Page>
         }
     })
@@ -334,10 +309,9 @@ pub fn ButlerCardPage() -> impl IntoView {
         view! {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardButler)}</h1>
-                <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match card.await {
-                            Ok(Some(b)) => view! {
+                <Load resource=card let:card>
+                        {match card {
+                            Some(b) => view! {
                                 <section class="butler-card resident-card" id="butler-card">
                                     <span class="butler-photo" aria-hidden="true">"🧑‍💼"</span>
                                     <span class="butler-text">
@@ -350,11 +324,9 @@ pub fn ButlerCardPage() -> impl IntoView {
                                     <a class="button primary" href=format!("tel:{}", b.phone)>{"📞 "}{t(Msg::Call)}</a>
                                 </section>
                             }.into_any(),
-                            Ok(None) => view! { <p class="muted">{t(Msg::NoButler)}</p> }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                            None => view! { <p class="muted">{t(Msg::NoButler)}</p> }.into_any(),
+                        }}
+                </Load>
             </Page>
         }
     })

@@ -6,9 +6,6 @@ use leptos_router::components::Redirect;
 use super::{MeResource, load::Load, t};
 use crate::model::{Me, Msg};
 
-// Until every page shows its loads through `Load`.
-pub use super::load::ErrorNotice;
-
 /// Renders `render(me)` for a signed-in person; sends anyone else to the
 /// sign-in page (a real 302 on the server, so it works without scripts).
 pub fn with_me<F, V>(render: F) -> impl IntoView

@@ -10,9 +10,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{
-    components::{ErrorNotice, msg_from_query, with_me},
+    components::{msg_from_query, with_me},
     layout::Page,
     live::use_live,
+    load::Load,
     t,
 };
 use crate::{
@@ -59,18 +60,12 @@ pub fn GatePage() -> impl IntoView {
                         <p class="verdict-big">{"✗ "}{t(m)}</p>
                     </section>
                 })}
-                <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || {
-                        let q = q.clone();
-                        Suspend::new(async move {
-                            match verdict.await {
-                                Ok(Some(v)) => view! { <VerdictView v q=q.unwrap_or_default()/> }.into_any(),
-                                Ok(None) => ().into_any(),
-                                Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                            }
-                        })
+                <Load resource=verdict let:verdict>
+                    {match verdict {
+                        Some(v) => view! { <VerdictView v q=q.clone().unwrap_or_default()/> }.into_any(),
+                        None => ().into_any(),
                     }}
-                </Suspense>
+                </Load>
                 <form method="get" action="/gate" class="stack gate-form" id="gate-form">
                     <label for="q">{t(Msg::EnterCode)}</label>
                     <input id="q" name="q" autocomplete="off" autocapitalize="characters" maxlength="200"
@@ -145,25 +140,23 @@ pub fn ExpectedPage() -> impl IntoView {
         view! {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardExpected)}</h1>
-                <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match list.await {
-                            Ok(list) if list.is_empty() => view! { <p class="muted empty">{t(Msg::NoPasses)}</p> }.into_any(),
-                            Ok(list) => view! {
-                                <ul class="list">{list.into_iter().map(|p| view! {
-                                    <li>
-                                        <strong>{p.visitor_name.clone()}</strong> " → " {p.unit.label.clone()}
-                                        <p class="job-sub">{format_local_hm(p.valid_from)} " – " {format_local(p.valid_until)}
-                                            {p.visitor_phone.clone().map(|ph| format!(" · {ph}"))}
-                                            {p.plate.clone().map(|pl| format!(" · {pl}"))}
-                                            " · " {p.entries_used} "/" {p.max_entries}</p>
-                                    </li>
-                                }).collect_view()}</ul>
-                            }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Load resource=list transition=true let:list>
+                    {if list.is_empty() {
+                        view! { <p class="muted empty">{t(Msg::NoPasses)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="list">{list.into_iter().map(|p| view! {
+                                <li>
+                                    <strong>{p.visitor_name.clone()}</strong> " → " {p.unit.label.clone()}
+                                    <p class="job-sub">{format_local_hm(p.valid_from)} " – " {format_local(p.valid_until)}
+                                        {p.visitor_phone.clone().map(|ph| format!(" · {ph}"))}
+                                        {p.plate.clone().map(|pl| format!(" · {pl}"))}
+                                        " · " {p.entries_used} "/" {p.max_entries}</p>
+                                </li>
+                            }).collect_view()}</ul>
+                        }.into_any()
+                    }}
+                </Load>
             </Page>
         }
     })
@@ -187,22 +180,25 @@ pub fn WalkInPage() -> impl IntoView {
                     <input id="visitor_phone" name="visitor_phone" type="tel" maxlength="32"/>
                     <label for="unit">{t(Msg::VisitingUnit)}</label>
                     <select id="unit" name="unit" required>
-                        <Suspense fallback=|| view! { <option value="">{t(Msg::Loading)}</option> }>
-                            {move || Suspend::new(async move {
-                                units.await.unwrap_or_default().into_iter().map(|u| view! {
-                                    <option value=u.id.clone()>{u.label.clone()}</option>
-                                }).collect_view()
-                            })}
-                        </Suspense>
+                        <Load
+                            resource=units
+                            or_else=Vec::new
+                            fallback=|| view! { <option value="">{t(Msg::Loading)}</option> }
+                            let:units
+                        >
+                            {units.into_iter().map(|u| view! {
+                                <option value=u.id.clone()>{u.label.clone()}</option>
+                            }).collect_view()}
+                        </Load>
                     </select>
                     <label for="purpose">{t(Msg::PurposeOptional)}</label>
                     <input id="purpose" name="purpose" maxlength="100"/>
                     <button type="submit" class="primary big">{t(Msg::AskResident)}</button>
                 </form>
                 <h2>{t(Msg::TodaysWalkIns)}</h2>
-                <Transition>
-                    {move || Suspend::new(async move {
-                        view! { <ul class="list">{walk_ins.await.unwrap_or_default().into_iter().map(|w| {
+                <Load resource=walk_ins transition=true or_else=Vec::new fallback=|| () let:list>
+                    {
+                        view! { <ul class="list">{list.into_iter().map(|w| {
                             let status = match w.status.as_str() {
                                 "approved" => t(Msg::Approved),
                                 "denied" => t(Msg::Denied),
@@ -216,8 +212,8 @@ pub fn WalkInPage() -> impl IntoView {
                                 </li>
                             }
                         }).collect_view()}</ul> }
-                    })}
-                </Transition>
+                    }
+                </Load>
             </Page>
         }
     })
@@ -252,22 +248,15 @@ pub fn EntriesPage() -> impl IntoView {
                     </label>
                     <button type="submit">{t(Msg::Filter)}</button>
                 </form>
-                <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match list.await {
-                            Ok(rows) => view! {
-                                <table>
-                                    <thead><tr><th>{t(Msg::Time)}</th><th>{t(Msg::Gate)}</th><th>{t(Msg::VisitorName)}</th><th>{t(Msg::VisitingUnit)}</th><th>{t(Msg::RoleGuard)}</th></tr></thead>
-                                    <tbody>{rows.into_iter().map(|e| view! {
-                                        <tr><td>{format_local(e.at)}</td><td>{t(gate_label(&e.gate))}</td>
-                                            <td>{e.visitor_name.clone().unwrap_or_default()}</td><td>{e.unit.clone().unwrap_or_default()}</td><td>{e.guard.clone()}</td></tr>
-                                    }).collect_view()}</tbody>
-                                </table>
-                            }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Load resource=list transition=true let:rows>
+                    <table>
+                        <thead><tr><th>{t(Msg::Time)}</th><th>{t(Msg::Gate)}</th><th>{t(Msg::VisitorName)}</th><th>{t(Msg::VisitingUnit)}</th><th>{t(Msg::RoleGuard)}</th></tr></thead>
+                        <tbody>{rows.into_iter().map(|e| view! {
+                            <tr><td>{format_local(e.at)}</td><td>{t(gate_label(&e.gate))}</td>
+                                <td>{e.visitor_name.clone().unwrap_or_default()}</td><td>{e.unit.clone().unwrap_or_default()}</td><td>{e.guard.clone()}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                </Load>
             </Page>
         }
     })

@@ -7,9 +7,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     clock::use_now,
-    components::{ErrorNotice, msg_from_query, with_me},
+    components::{msg_from_query, with_me},
     layout::Page,
     live::use_live,
+    load::Load,
     t,
 };
 use crate::{
@@ -29,9 +30,8 @@ pub fn HelpAlert() -> impl IntoView {
     let live = use_live();
     let calls = Resource::new(move || live.help.get(), |_| help_calls(true));
     view! {
-        <Transition>
-            {move || Suspend::new(async move {
-                let calls = calls.await.unwrap_or_default();
+        <Load resource=calls transition=true or_else=Vec::new fallback=|| () let:calls>
+            {
                 let waiting: Vec<HelpCall> = calls.into_iter().filter(|c| c.status == HelpStatus::Sent).collect();
                 (!waiting.is_empty()).then(|| view! {
                     <div class="help-alert" role="alert" id="help-alert">
@@ -45,8 +45,8 @@ pub fn HelpAlert() -> impl IntoView {
                         <audio src="/sounds/alarm.wav" autoplay loop id="help-alarm"></audio>
                     </div>
                 })
-            })}
-        </Transition>
+            }
+        </Load>
     }
 }
 
@@ -106,22 +106,20 @@ pub fn HelpCallsPage() -> impl IntoView {
         view! {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardOpenCalls)}</h1>
-                <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match open.await {
-                            Ok(calls) if calls.is_empty() => view! { <p class="muted empty">{t(Msg::NoOpenCalls)}</p> }.into_any(),
-                            Ok(calls) => view! { <ul class="calls">{calls.into_iter().map(|call| view! { <CallCard call/> }).collect_view()}</ul> }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Load resource=open transition=true let:calls>
+                    {if calls.is_empty() {
+                        view! { <p class="muted empty">{t(Msg::NoOpenCalls)}</p> }.into_any()
+                    } else {
+                        view! { <ul class="calls">{calls.into_iter().map(|call| view! { <CallCard call/> }).collect_view()}</ul> }.into_any()
+                    }}
+                </Load>
                 <h2>{t(Msg::RecentCalls)}</h2>
-                <Transition>
-                    {move || Suspend::new(async move {
-                        let calls: Vec<HelpCall> = all.await.unwrap_or_default().into_iter().filter(|c| !c.status.is_open()).take(20).collect();
+                <Load resource=all transition=true or_else=Vec::new fallback=|| () let:calls>
+                    {
+                        let calls: Vec<HelpCall> = calls.into_iter().filter(|c| !c.status.is_open()).take(20).collect();
                         view! { <ul class="calls">{calls.into_iter().map(|call| view! { <CallCard call/> }).collect_view()}</ul> }
-                    })}
-                </Transition>
+                    }
+                </Load>
             </Page>
         }
     })
@@ -140,14 +138,9 @@ pub fn HelpCallPage() -> impl IntoView {
         view! {
             <Page me=me.clone()>
                 {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
-                <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match call.await {
-                            Ok(call) => view! { <CallDetail call/> }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Load resource=call transition=true let:call>
+                    <CallDetail call/>
+                </Load>
             </Page>
         }
     })
@@ -237,21 +230,16 @@ pub fn EldersPage() -> impl IntoView {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardElders)}</h1>
                 {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
-                <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match elders.await {
-                            Ok(list) => {
-                                let (elders, others): (Vec<ElderInfo>, Vec<ElderInfo>) = list.into_iter().partition(|e| e.elder_mode);
-                                view! {
-                                    <ul class="list elders">{elders.into_iter().map(|e| view! { <ElderRow e/> }).collect_view()}</ul>
-                                    <h2>{t(Msg::OtherResidents)}</h2>
-                                    <ul class="list">{others.into_iter().map(|e| view! { <ElderRow e/> }).collect_view()}</ul>
-                                }.into_any()
-                            }
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
+                <Load resource=elders transition=true let:list>
+                    {
+                        let (elders, others): (Vec<ElderInfo>, Vec<ElderInfo>) = list.into_iter().partition(|e| e.elder_mode);
+                        view! {
+                            <ul class="list elders">{elders.into_iter().map(|e| view! { <ElderRow e/> }).collect_view()}</ul>
+                            <h2>{t(Msg::OtherResidents)}</h2>
+                            <ul class="list">{others.into_iter().map(|e| view! { <ElderRow e/> }).collect_view()}</ul>
                         }
-                    })}
-                </Transition>
+                    }
+                </Load>
             </Page>
         }
     })

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::{
     clock::use_now,
+    load::Load,
     repairs::{status_class, urgency_class},
     t,
 };
@@ -175,14 +176,17 @@ fn AssignForm(id: String, url: String) -> impl IntoView {
         <form method="post" action=url class="action-form">
             <input type="hidden" name="action" value="assign"/>
             <select name="assignee_id" required aria-label=t(Msg::Assignee)>
-                <Suspense fallback=|| view! { <option value="">{t(Msg::Loading)}</option> }>
-                    {move || Suspend::new(async move {
-                        people.await.unwrap_or_default().into_iter().map(|p| {
-                            let label = format!("{}（{}）· {} {}", p.name, p.trades.join("/"), t(Msg::OpenJobs), p.open_jobs);
-                            view! { <option value=p.id.clone()>{label}</option> }
-                        }).collect_view()
-                    })}
-                </Suspense>
+                <Load
+                    resource=people
+                    or_else=Vec::new
+                    fallback=|| view! { <option value="">{t(Msg::Loading)}</option> }
+                    let:people
+                >
+                    {people.into_iter().map(|p| {
+                        let label = format!("{}（{}）· {} {}", p.name, p.trades.join("/"), t(Msg::OpenJobs), p.open_jobs);
+                        view! { <option value=p.id.clone()>{label}</option> }
+                    }).collect_view()}
+                </Load>
             </select>
             <button type="submit" class="primary" data-action="assign">{t(Msg::ActAssign)}</button>
         </form>

@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    components::{ErrorNotice, msg_from_query, with_me},
+    components::{msg_from_query, with_me},
     layout::Page,
     live::use_live,
+    load::Load,
     t, use_lang,
 };
 use crate::{
@@ -87,26 +88,21 @@ pub fn NoticesPage() -> impl IntoView {
                         " " <a class="button" href="/events/new">{t(Msg::NewEvent)}</a></span>
                     })}
                 </div>
-                <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match notices.await {
-                            Ok(list) if list.is_empty() => view! { <p class="muted empty">{t(Msg::NoNotices)}</p> }.into_any(),
-                            Ok(list) => view! { <ul class="list notices">{list.into_iter().map(|n| view! { <NoticeRow n/> }).collect_view()}</ul> }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Load resource=notices transition=true let:list>
+                    {if list.is_empty() {
+                        view! { <p class="muted empty">{t(Msg::NoNotices)}</p> }.into_any()
+                    } else {
+                        view! { <ul class="list notices">{list.into_iter().map(|n| view! { <NoticeRow n/> }).collect_view()}</ul> }.into_any()
+                    }}
+                </Load>
                 <h2 id="events">{t(Msg::CardEvents)}</h2>
-                <Transition>
-                    {move || Suspend::new(async move {
-                        let list = events.await.unwrap_or_default();
-                        if list.is_empty() {
-                            view! { <p class="muted empty">{t(Msg::NoEvents)}</p> }.into_any()
-                        } else {
-                            view! { <ul class="list">{list.into_iter().map(|a| view! { <ActivityRow a/> }).collect_view()}</ul> }.into_any()
-                        }
-                    })}
-                </Transition>
+                <Load resource=events transition=true or_else=Vec::new fallback=|| () let:list>
+                    {if list.is_empty() {
+                        view! { <p class="muted empty">{t(Msg::NoEvents)}</p> }.into_any()
+                    } else {
+                        view! { <ul class="list">{list.into_iter().map(|a| view! { <ActivityRow a/> }).collect_view()}</ul> }.into_any()
+                    }}
+                </Load>
             </Page>
         }
     })
@@ -135,53 +131,41 @@ pub fn NoticePage() -> impl IntoView {
         );
         view! {
             <Page me=me.clone()>
-                <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match notice.await {
-                            Ok(n) => view! {
-                                <article class="job-detail notice-detail">
-                                    <p>{n.urgent.then(|| view! { <span class="urg urg-critical">{t(Msg::Urgent)}</span> })}
-                                        " " <span class="st">{t(n.category.label())}</span></p>
-                                    <h1>{n.title.clone()}</h1>
-                                    <p class="job-sub">{n.author.clone()} " · " {format_local(n.created_at)}</p>
-                                    <Body text=n.body.clone()/>
-                                    {(resident && !n.read).then(|| view! {
-                                        <form method="post" action=format!("/forms/notices/{}/read", n.id) class="action-form">
-                                            <button type="submit" class="primary" id="mark-read">{t(Msg::MarkRead)}</button>
-                                        </form>
-                                    })}
-                                    {(resident && n.read).then(|| view! {
-                                        <p class="ok-line" id="read-done">"✓ " {t(Msg::ReadDone)}</p>
-                                    })}
-                                    {n.households.map(|h| view! {
-                                        <p class="notice">{t(Msg::ReadBy)} " " {n.households_read.unwrap_or(0)} " / " {h}</p>
-                                    })}
-                                </article>
-                            }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Load resource=notice let:n>
+                    <article class="job-detail notice-detail">
+                        <p>{n.urgent.then(|| view! { <span class="urg urg-critical">{t(Msg::Urgent)}</span> })}
+                            " " <span class="st">{t(n.category.label())}</span></p>
+                        <h1>{n.title.clone()}</h1>
+                        <p class="job-sub">{n.author.clone()} " · " {format_local(n.created_at)}</p>
+                        <Body text=n.body.clone()/>
+                        {(resident && !n.read).then(|| view! {
+                            <form method="post" action=format!("/forms/notices/{}/read", n.id) class="action-form">
+                                <button type="submit" class="primary" id="mark-read">{t(Msg::MarkRead)}</button>
+                            </form>
+                        })}
+                        {(resident && n.read).then(|| view! {
+                            <p class="ok-line" id="read-done">"✓ " {t(Msg::ReadDone)}</p>
+                        })}
+                        {n.households.map(|h| view! {
+                            <p class="notice">{t(Msg::ReadBy)} " " {n.households_read.unwrap_or(0)} " / " {h}</p>
+                        })}
+                    </article>
+                </Load>
                 {staff.then(|| view! {
                     <h2>{t(Msg::NotRead)}</h2>
-                    <Transition>
-                        {move || Suspend::new(async move {
-                            let list = unread.await.unwrap_or_default();
-                            view! {
-                                <ul class="list" id="unread">
-                                    {list.into_iter().map(|h| view! {
-                                        <li class="elder-row" class:overdue=h.has_elder data-unit=h.unit.label.clone()>
-                                            <strong>{h.unit.label.clone()}</strong>
-                                            {h.residents.into_iter().map(|r| view! {
-                                                <span class="person">{r.elder_mode.then_some("🧓 ")}{r.name.clone()}
-                                                    <a class="button" href=format!("/call/{}", r.id)>{"📞 "}{t(Msg::Call)}</a></span>
-                                            }).collect_view()}
-                                        </li>
+                    <Load resource=unread transition=true or_else=Vec::new fallback=|| () let:list>
+                        <ul class="list" id="unread">
+                            {list.into_iter().map(|h| view! {
+                                <li class="elder-row" class:overdue=h.has_elder data-unit=h.unit.label.clone()>
+                                    <strong>{h.unit.label.clone()}</strong>
+                                    {h.residents.into_iter().map(|r| view! {
+                                        <span class="person">{r.elder_mode.then_some("🧓 ")}{r.name.clone()}
+                                            <a class="button" href=format!("/call/{}", r.id)>{"📞 "}{t(Msg::Call)}</a></span>
                                     }).collect_view()}
-                                </ul>
-                            }
-                        })}
-                    </Transition>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </Load>
                 })}
             </Page>
         }
@@ -238,13 +222,11 @@ fn BuildingChoices(own: Vec<crate::model::BuildingRef>) -> impl IntoView {
             .into_any();
     }
     view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                all.await.unwrap_or_default().into_iter().map(|b| view! {
-                    <label class="tag"><input type="checkbox" name="building_ids" value=b.id.clone()/>{b.name.clone()}</label>
-                }).collect_view()
-            })}
-        </Suspense>
+        <Load resource=all or_else=Vec::new fallback=|| () let:all>
+            {all.into_iter().map(|b| view! {
+                <label class="tag"><input type="checkbox" name="building_ids" value=b.id.clone()/>{b.name.clone()}</label>
+            }).collect_view()}
+        </Load>
     }
     .into_any()
 }
@@ -302,24 +284,17 @@ pub fn EventPage() -> impl IntoView {
         view! {
             <Page me=me.clone()>
                 {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
-                <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match activity.await {
-                            Ok(a) => view! { <ActivityDetail a resident/> }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Load resource=activity transition=true let:a>
+                    <ActivityDetail a resident/>
+                </Load>
                 {staff.then(|| view! {
                     <div class="row-between"><h2>{t(Msg::Attendees)}</h2><a class="button" href=csv.clone() download="attendees.csv">{t(Msg::ExportCsv)}</a></div>
-                    <Transition>
-                        {move || Suspend::new(async move {
-                            view! { <table><tbody>{attendees.await.unwrap_or_default().into_iter().map(|a| view! {
-                                <tr><td>{a.name.clone()}</td><td>{a.unit.clone()}</td><td>{a.phone.clone()}</td><td>{a.headcount}</td>
-                                    <td>{t(if a.status == "going" { Msg::Going } else { Msg::Waitlisted })}</td></tr>
-                            }).collect_view()}</tbody></table> }
-                        })}
-                    </Transition>
+                    <Load resource=attendees transition=true or_else=Vec::new fallback=|| () let:list>
+                        <table><tbody>{list.into_iter().map(|a| view! {
+                            <tr><td>{a.name.clone()}</td><td>{a.unit.clone()}</td><td>{a.phone.clone()}</td><td>{a.headcount}</td>
+                                <td>{t(if a.status == "going" { Msg::Going } else { Msg::Waitlisted })}</td></tr>
+                        }).collect_view()}</tbody></table>
+                    </Load>
                 })}
             </Page>
         }
@@ -369,14 +344,12 @@ pub fn UrgentBanner() -> impl IntoView {
     let live = use_live();
     let notices = Resource::new(move || live.notices.get(), |_| list_notices());
     view! {
-        <Transition>
-            {move || Suspend::new(async move {
-                notices.await.unwrap_or_default().into_iter().filter(|n| n.urgent && !n.read).map(|n| view! {
-                    <a class="urgent-banner" role="alert" href=format!("/notices/{}", n.id) data-notice=n.id.clone()>
-                        {"📢 "}<strong>{t(Msg::Urgent)}</strong> " " {n.title.clone()}
-                    </a>
-                }).collect_view()
-            })}
-        </Transition>
+        <Load resource=notices transition=true or_else=Vec::new fallback=|| () let:list>
+            {list.into_iter().filter(|n| n.urgent && !n.read).map(|n| view! {
+                <a class="urgent-banner" role="alert" href=format!("/notices/{}", n.id) data-notice=n.id.clone()>
+                    {"📢 "}<strong>{t(Msg::Urgent)}</strong> " " {n.title.clone()}
+                </a>
+            }).collect_view()}
+        </Load>
     }
 }

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    components::{ErrorNotice, msg_from_query, with_me},
+    components::{msg_from_query, with_me},
     layout::{LangSwitch, Page},
     live::use_live,
+    load::Load,
     t, use_lang,
 };
 use crate::{
@@ -35,15 +36,13 @@ pub fn PassesPage() -> impl IntoView {
                     <h1>{t(Msg::CardVisitors)}</h1>
                     <a class="button primary" href="/passes/new">{t(Msg::NewPass)}</a>
                 </div>
-                <Transition fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match passes.await {
-                            Ok(list) if list.is_empty() => view! { <p class="muted empty">{t(Msg::NoPasses)}</p> }.into_any(),
-                            Ok(list) => view! { <ul class="list passes">{list.into_iter().map(|p| view! { <PassRow p/> }).collect_view()}</ul> }.into_any(),
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Load resource=passes transition=true let:list>
+                    {if list.is_empty() {
+                        view! { <p class="muted empty">{t(Msg::NoPasses)}</p> }.into_any()
+                    } else {
+                        view! { <ul class="list passes">{list.into_iter().map(|p| view! { <PassRow p/> }).collect_view()}</ul> }.into_any()
+                    }}
+                </Load>
             </Page>
         }
     })
@@ -127,47 +126,41 @@ pub fn VisitorPage() -> impl IntoView {
     view! {
         <main class="page narrow visitor">
             <div class="login-top"><LangSwitch/></div>
-            <Suspense fallback=|| view! { <p class="loading">{t(Msg::Loading)}</p> }>
-                {move || {
-                    let token = token.clone();
-                    Suspend::new(async move {
-                        match pass.await {
-                            Ok(Some(v)) => {
-                                let lang = use_lang();
-                                view! {
-                                    {is_new.then(|| view! {
-                                        <section class="notice share">
-                                            <p><strong>{t(Msg::PassCreated)}</strong></p>
-                                            <p class="hint">{t(Msg::ShareHint)}</p>
-                                        </section>
-                                    })}
-                                    <h1>{v.community.clone()}</h1>
-                                    <p class="muted">{v.address.clone()}</p>
-                                    <p class="visitor-for">{t(Msg::PassFor)} " " <strong>{v.visitor_name.clone()}</strong>
-                                        " · " {t(Msg::GoTo)} " " <strong>{v.building.clone()}</strong></p>
-                                    {v.reason.map(|r| view! { <p class="notice error" role="alert">{t(r.label())}</p> })}
-                                    <img class="qr" src=format!("/v/{token}/qr.svg") width="280" height="280"
-                                        alt=t(Msg::QrAlt)/>
-                                    <p class="code-label">{t(Msg::ShortCode)}</p>
-                                    <p class="code" id="pass-code">{v.code.clone()}</p>
-                                    <p>{t(Msg::ValidFrom)} " " {format_local(v.valid_from)}</p>
-                                    <p>{t(Msg::ValidUntil)} " " {format_local(v.valid_until)}</p>
-                                    <p>{Msg::EntriesLeft.text(lang).replace("{n}", &v.entries_left.to_string())}</p>
-                                    <p class="hint">{t(Msg::AtTheGate)}</p>
-                                }.into_any()
-                            }
-                            Ok(None) => {
-                                #[cfg(feature = "ssr")]
-                                if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                                    res.set_status(http::StatusCode::NOT_FOUND);
-                                }
-                                view! { <p class="notice error">{t(Msg::ReasonUnknown)}</p> }.into_any()
-                            }
-                            Err(err) => view! { <ErrorNotice err/> }.into_any(),
+            <Load resource=pass let:pass>
+                {match pass {
+                    Some(v) => {
+                        let lang = use_lang();
+                        view! {
+                            {is_new.then(|| view! {
+                                <section class="notice share">
+                                    <p><strong>{t(Msg::PassCreated)}</strong></p>
+                                    <p class="hint">{t(Msg::ShareHint)}</p>
+                                </section>
+                            })}
+                            <h1>{v.community.clone()}</h1>
+                            <p class="muted">{v.address.clone()}</p>
+                            <p class="visitor-for">{t(Msg::PassFor)} " " <strong>{v.visitor_name.clone()}</strong>
+                                " · " {t(Msg::GoTo)} " " <strong>{v.building.clone()}</strong></p>
+                            {v.reason.map(|r| view! { <p class="notice error" role="alert">{t(r.label())}</p> })}
+                            <img class="qr" src=format!("/v/{token}/qr.svg") width="280" height="280"
+                                alt=t(Msg::QrAlt)/>
+                            <p class="code-label">{t(Msg::ShortCode)}</p>
+                            <p class="code" id="pass-code">{v.code.clone()}</p>
+                            <p>{t(Msg::ValidFrom)} " " {format_local(v.valid_from)}</p>
+                            <p>{t(Msg::ValidUntil)} " " {format_local(v.valid_until)}</p>
+                            <p>{Msg::EntriesLeft.text(lang).replace("{n}", &v.entries_left.to_string())}</p>
+                            <p class="hint">{t(Msg::AtTheGate)}</p>
+                        }.into_any()
+                    }
+                    None => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                            res.set_status(http::StatusCode::NOT_FOUND);
                         }
-                    })
+                        view! { <p class="notice error">{t(Msg::ReasonUnknown)}</p> }.into_any()
+                    }
                 }}
-            </Suspense>
+            </Load>
         </main>
     }
 }
@@ -194,9 +187,9 @@ pub fn ResidentPrompts() -> impl IntoView {
     };
     view! {
         {move || arrival().map(|text| view! { <p class="notice arrival" role="status" id="arrival">{"🚪 "}{text}</p> })}
-        <Transition>
-            {move || Suspend::new(async move {
-                let pending: Vec<_> = walk_ins.await.unwrap_or_default().into_iter().filter(|w| w.status == "pending").collect();
+        <Load resource=walk_ins transition=true or_else=Vec::new fallback=|| () let:list>
+            {
+                let pending: Vec<_> = list.into_iter().filter(|w| w.status == "pending").collect();
                 pending.into_iter().map(|w| view! {
                     <section class="notice warn walk-in" role="alert" data-walk-in=w.id.clone()>
                         <p>{"🚶 "}{t(Msg::WalkInAsk)} " " <strong>{w.visitor_name.clone()}</strong>
@@ -214,7 +207,7 @@ pub fn ResidentPrompts() -> impl IntoView {
                         </div>
                     </section>
                 }).collect_view()
-            })}
-        </Transition>
+            }
+        </Load>
     }
 }

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::{live::use_live, t};
+use super::{live::use_live, load::Load, t};
 use crate::{
     api::{
         admin::{list_expected_visitors, list_follow_ups},
@@ -40,69 +40,87 @@ pub fn Workspace(me: Me) -> impl IntoView {
         <p class="place"><span class="muted">{t(Msg::YourBuildings)}</span> " " <strong class="buildings">{buildings}</strong></p>
         <div class="workspace">
             <Section title=Msg::CardOpenCalls href="/help-calls">
-                <Transition>{move || Suspend::new(async move {
-                    let list = calls.await.unwrap_or_default();
-                    if list.is_empty() { return view! { <p class="muted">{t(Msg::NoOpenCalls)}</p> }.into_any(); }
-                    view! { <ul class="list">{list.into_iter().map(|c| view! {
-                        <li class:overdue=c.status == crate::model::help::HelpStatus::Sent>
-                            <a href=format!("/help/{}", c.id)>"🆘 " {c.unit.label.clone()} " " {c.elder.name.clone()} " · " {format_local_hm(c.created_at)}</a>
-                        </li>
-                    }).collect_view()}</ul> }.into_any()
-                })}</Transition>
+                <Load resource=calls transition=true or_else=Vec::new fallback=|| () let:list>
+                    {if list.is_empty() {
+                        view! { <p class="muted">{t(Msg::NoOpenCalls)}</p> }.into_any()
+                    } else {
+                        view! { <ul class="list">{list.into_iter().map(|c| view! {
+                            <li class:overdue=c.status == crate::model::help::HelpStatus::Sent>
+                                <a href=format!("/help/{}", c.id)>"🆘 " {c.unit.label.clone()} " " {c.elder.name.clone()} " · " {format_local_hm(c.created_at)}</a>
+                            </li>
+                        }).collect_view()}</ul> }.into_any()
+                    }}
+                </Load>
             </Section>
             <Section title=Msg::CardJobBoard href="/board">
-                <Transition>{move || Suspend::new(async move {
-                    let list = jobs.await.unwrap_or_default();
-                    if list.is_empty() { return view! { <p class="muted">{t(Msg::NoJobs)}</p> }.into_any(); }
-                    view! { <ul class="jobs">{list.into_iter().take(8).map(|j| view! {
-                        <li class="job-card" class:bad=j.sla.state.is_bad() data-job=j.id.clone()>
-                            <a href=format!("/repairs/{}", j.id)>
-                                <span class="job-icon">{j.category.icon()}</span>
-                                <span class="job-main"><span class="job-title">{t(j.category.label())}</span>
-                                    <span class="job-sub">{j.unit.label.clone()}</span></span>
-                                <span class="st">{t(j.status.label())}</span>
-                            </a>
-                        </li>
-                    }).collect_view()}</ul> }.into_any()
-                })}</Transition>
+                <Load resource=jobs transition=true or_else=Vec::new fallback=|| () let:list>
+                    {if list.is_empty() {
+                        view! { <p class="muted">{t(Msg::NoJobs)}</p> }.into_any()
+                    } else {
+                        view! { <ul class="jobs">{list.into_iter().take(8).map(|j| view! {
+                            <li class="job-card" class:bad=j.sla.state.is_bad() data-job=j.id.clone()>
+                                <a href=format!("/repairs/{}", j.id)>
+                                    <span class="job-icon">{j.category.icon()}</span>
+                                    <span class="job-main"><span class="job-title">{t(j.category.label())}</span>
+                                        <span class="job-sub">{j.unit.label.clone()}</span></span>
+                                    <span class="st">{t(j.status.label())}</span>
+                                </a>
+                            </li>
+                        }).collect_view()}</ul> }.into_any()
+                    }}
+                </Load>
             </Section>
             <Section title=Msg::EldersToCall href="/elders">
-                <Transition>{move || Suspend::new(async move {
-                    let list: Vec<_> = elders.await.unwrap_or_default().into_iter().filter(|e| e.overdue && e.follow_up.is_none()).collect();
-                    if list.is_empty() { return view! { <p class="muted">{t(Msg::AllCheckedIn)}</p> }.into_any(); }
-                    view! { <ul class="list">{list.into_iter().map(|e| view! {
-                        <li class="overdue">{e.unit.label.clone()} " " {e.name.clone()} " "
-                            <a class="button" href=format!("/call/{}", e.id)>{"📞 "}{t(Msg::Call)}</a></li>
-                    }).collect_view()}</ul> }.into_any()
-                })}</Transition>
+                <Load resource=elders transition=true or_else=Vec::new fallback=|| () let:list>
+                    {
+                        let list: Vec<_> = list.into_iter().filter(|e| e.overdue && e.follow_up.is_none()).collect();
+                        if list.is_empty() {
+                            view! { <p class="muted">{t(Msg::AllCheckedIn)}</p> }.into_any()
+                        } else {
+                            view! { <ul class="list">{list.into_iter().map(|e| view! {
+                                <li class="overdue">{e.unit.label.clone()} " " {e.name.clone()} " "
+                                    <a class="button" href=format!("/call/{}", e.id)>{"📞 "}{t(Msg::Call)}</a></li>
+                            }).collect_view()}</ul> }.into_any()
+                        }
+                    }
+                </Load>
             </Section>
             <Section title=Msg::UrgentNotices href="/notices">
-                <Transition>{move || Suspend::new(async move {
-                    let list: Vec<_> = notices.await.unwrap_or_default().into_iter().filter(|n| n.urgent).take(5).collect();
-                    if list.is_empty() { return view! { <p class="muted">{t(Msg::NoNotices)}</p> }.into_any(); }
-                    view! { <ul class="list">{list.into_iter().map(|n| view! {
-                        <li><a href=format!("/notices/{}", n.id)>"📢 " {n.title.clone()}</a></li>
-                    }).collect_view()}</ul> }.into_any()
-                })}</Transition>
+                <Load resource=notices transition=true or_else=Vec::new fallback=|| () let:list>
+                    {
+                        let list: Vec<_> = list.into_iter().filter(|n| n.urgent).take(5).collect();
+                        if list.is_empty() {
+                            view! { <p class="muted">{t(Msg::NoNotices)}</p> }.into_any()
+                        } else {
+                            view! { <ul class="list">{list.into_iter().map(|n| view! {
+                                <li><a href=format!("/notices/{}", n.id)>"📢 " {n.title.clone()}</a></li>
+                            }).collect_view()}</ul> }.into_any()
+                        }
+                    }
+                </Load>
             </Section>
             <Section title=Msg::CardExpected href="/gate/expected">
-                <Transition>{move || Suspend::new(async move {
-                    let list = visitors.await.unwrap_or_default();
-                    if list.is_empty() { return view! { <p class="muted">{t(Msg::NoPasses)}</p> }.into_any(); }
-                    view! { <ul class="list">{list.into_iter().map(|p| view! {
-                        <li>{p.visitor_name.clone()} " → " {p.unit.label.clone()} " · " {format_local_hm(p.valid_from)}</li>
-                    }).collect_view()}</ul> }.into_any()
-                })}</Transition>
+                <Load resource=visitors transition=true or_else=Vec::new fallback=|| () let:list>
+                    {if list.is_empty() {
+                        view! { <p class="muted">{t(Msg::NoPasses)}</p> }.into_any()
+                    } else {
+                        view! { <ul class="list">{list.into_iter().map(|p| view! {
+                            <li>{p.visitor_name.clone()} " → " {p.unit.label.clone()} " · " {format_local_hm(p.valid_from)}</li>
+                        }).collect_view()}</ul> }.into_any()
+                    }}
+                </Load>
             </Section>
             <Section title=Msg::FollowUps href="/board">
-                <Transition>{move || Suspend::new(async move {
-                    let list = follow_ups.await.unwrap_or_default();
-                    if list.is_empty() { return view! { <p class="muted">{t(Msg::NoFollowUps)}</p> }.into_any(); }
-                    view! { <ul class="list">{list.into_iter().map(|f| view! {
-                        <li><a href=format!("/repairs/{}", f.repair_id.clone().unwrap_or_default())>
-                            {"★".repeat(usize::from(f.stars.unwrap_or(0)))} " " {f.unit.clone().unwrap_or_default()} " " {f.comment.clone().unwrap_or_default()}</a></li>
-                    }).collect_view()}</ul> }.into_any()
-                })}</Transition>
+                <Load resource=follow_ups transition=true or_else=Vec::new fallback=|| () let:list>
+                    {if list.is_empty() {
+                        view! { <p class="muted">{t(Msg::NoFollowUps)}</p> }.into_any()
+                    } else {
+                        view! { <ul class="list">{list.into_iter().map(|f| view! {
+                            <li><a href=format!("/repairs/{}", f.repair_id.clone().unwrap_or_default())>
+                                {"★".repeat(usize::from(f.stars.unwrap_or(0)))} " " {f.unit.clone().unwrap_or_default()} " " {f.comment.clone().unwrap_or_default()}</a></li>
+                        }).collect_view()}</ul> }.into_any()
+                    }}
+                </Load>
             </Section>
         </div>
     }
