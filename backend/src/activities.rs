@@ -6,17 +6,18 @@
 //! record; the loser is retried and sees the new total, so capacity is
 //! never exceeded however many people press at once.
 
+use crate::record::{ActivityId, CommunityId, UnitId, UserId};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{
     Backend, clean,
-    db::{retrying, rid, row, rows, run, thrown},
+    db::{retrying, row, rows, run, thrown},
     error::{Error, Result},
     events::Audience,
     ids,
-    people::{key, unit_label},
+    people::unit_label,
     policy::Actor,
 };
 use linli_model::{
@@ -28,10 +29,8 @@ use linli_model::{
 
 #[derive(Deserialize)]
 struct ActivityRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
-    #[serde(deserialize_with = "key::de")]
-    community: String,
+    id: ActivityId,
+    community: CommunityId,
     title: String,
     description: String,
     place: String,
@@ -64,8 +63,7 @@ struct AttendeeRow {
 
 #[derive(Deserialize)]
 struct Promoted {
-    #[serde(deserialize_with = "key::de")]
-    user: String,
+    user: UserId,
 }
 
 macro_rules! activity_select {
@@ -82,7 +80,7 @@ impl ActivityRow {
     fn view(self, now: DateTime<Utc>) -> Activity {
         let rsvp_open = now < self.rsvp_deadline.unwrap_or(self.starts_at);
         Activity {
-            id: self.id,
+            id: String::from(self.id),
             title: self.title,
             description: self.description,
             place: self.place,
@@ -133,9 +131,9 @@ impl Backend {
                      place = $place, starts_at = $starts, ends_at = $ends, capacity = $capacity,
                      rsvp_deadline = $deadline, going = 0, created_at = time::now()",
             )
-            .bind(("a", rid("activity", &id)))
-            .bind(("c", rid("community", actor.community_id())))
-            .bind(("me", rid("user", &actor.user_id)))
+            .bind(("a", ActivityId::record_of(&id)))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
+            .bind(("me", UserId::record_of(&actor.user_id)))
             .bind(("title", title.clone()))
             .bind(("description", description))
             .bind(("place", place))
@@ -163,8 +161,8 @@ impl Backend {
                 activity_select!(),
                 " WHERE community = $c AND ends_at > $since ORDER BY starts_at LIMIT 100"
             ))
-            .bind(("c", rid("community", actor.community_id())))
-            .bind(("me", rid("user", &actor.user_id)))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
+            .bind(("me", UserId::record_of(&actor.user_id)))
             .bind(("since", now - chrono::Duration::days(7))))
         .await?;
         Ok(rows::<ActivityRow>(&mut res, 0)?.into_iter().map(|a| a.view(now)).collect())
@@ -178,7 +176,7 @@ impl Backend {
             .db
             .query(concat!(activity_select!(), " WHERE id = type::record('activity', $id)"))
             .bind(("id", id.to_string()))
-            .bind(("me", rid("user", &actor.user_id))))
+            .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
         row::<ActivityRow>(&mut res, 0)?
             .filter(|a| a.community == actor.community.id)
@@ -216,9 +214,9 @@ impl Backend {
                          WHERE activity = $a AND user = $me;
                      COMMIT TRANSACTION;",
                 )
-                .bind(("a", rid("activity", id)))
-                .bind(("me", rid("user", &actor.user_id)))
-                .bind(("unit", actor.unit_id().map(|u| rid("unit", u))))
+                .bind(("a", ActivityId::record_of(id)))
+                .bind(("me", UserId::record_of(&actor.user_id)))
+                .bind(("unit", actor.unit_id().map(UnitId::record_of)))
                 .bind(("n", i64::from(headcount))))
             .await
             .map(|_| ())
@@ -227,8 +225,8 @@ impl Backend {
         let mut res = run(self
             .db
             .query("SELECT VALUE status FROM rsvp WHERE activity = $a AND user = $me")
-            .bind(("a", rid("activity", id)))
-            .bind(("me", rid("user", &actor.user_id))))
+            .bind(("a", ActivityId::record_of(id)))
+            .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
         let status: String =
             rows::<String>(&mut res, 0)?.into_iter().next().ok_or_else(|| Error::internal("rsvp status missing"))?;
@@ -261,8 +259,8 @@ impl Backend {
                      };
                      COMMIT TRANSACTION;",
                 )
-                .bind(("a", rid("activity", id)))
-                .bind(("me", rid("user", &actor.user_id)))
+                .bind(("a", ActivityId::record_of(id)))
+                .bind(("me", UserId::record_of(&actor.user_id)))
                 .bind(("now", now)))
             .await;
             match outcome {
@@ -275,7 +273,7 @@ impl Backend {
         let mut res = run(self
             .db
             .query("SELECT user FROM rsvp WHERE activity = $a AND status = 'going' AND updated_at = $now")
-            .bind(("a", rid("activity", id)))
+            .bind(("a", ActivityId::record_of(id)))
             .bind(("now", now)))
         .await?;
         let promoted: Vec<Promoted> = rows(&mut res, 0)?;
@@ -283,7 +281,7 @@ impl Backend {
             self.events.publish(
                 EventKind::EventUpdated,
                 actor.community_id(),
-                Audience { users: promoted.iter().map(|p| p.user.clone()).collect(), ..Audience::default() },
+                Audience { users: promoted.iter().map(|p| p.user.to_string()).collect(), ..Audience::default() },
                 json!({ "id": id, "action": "promoted" }),
             );
         }
@@ -315,7 +313,7 @@ impl Backend {
                         unit.building.name AS building_name, headcount, status, queued_at
                  FROM rsvp WHERE activity = $a AND status != 'cancelled' ORDER BY queued_at",
             )
-            .bind(("a", rid("activity", id))))
+            .bind(("a", ActivityId::record_of(id))))
         .await?;
         let mut list: Vec<Attendee> = rows::<AttendeeRow>(&mut res, 0)?
             .into_iter()

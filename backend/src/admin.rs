@@ -1,6 +1,7 @@
 //! The manager's console: buildings and units, staff, settings, the audit
 //! log. Every change here is audited.
 
+use crate::record::{BuildingId, CommunityId, UnitId, UserId};
 use chrono::{DateTime, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
@@ -9,10 +10,9 @@ use super::{
     Backend,
     auth::hash_password,
     clean,
-    db::{rid, row, rows, run},
+    db::{row, rows, run},
     error::{Error, Result},
     ids,
-    people::key,
     policy::Actor,
     unit_import,
 };
@@ -24,8 +24,7 @@ use linli_model::{
 
 #[derive(Deserialize)]
 struct StaffRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: UserId,
     name: String,
     phone: String,
     role: String,
@@ -41,7 +40,7 @@ impl From<StaffRow> for StaffMember {
     /// What the console shows: the phone number masked, as everywhere.
     fn from(s: StaffRow) -> Self {
         StaffMember {
-            id: s.id,
+            id: String::from(s.id),
             name: s.name,
             phone: phone::mask(&s.phone),
             role: s.role,
@@ -65,8 +64,7 @@ struct AuditRow {
 
 #[derive(Deserialize)]
 struct BuildingKey {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: BuildingId,
     number: String,
     #[serde(default)]
     name: String,
@@ -113,8 +111,8 @@ impl Backend {
         let created = run(self
             .db
             .query("CREATE $b SET community = $c, number = $number, name = $name")
-            .bind(("b", rid("building", &id)))
-            .bind(("c", rid("community", actor.community_id())))
+            .bind(("b", BuildingId::record_of(&id)))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("number", number.clone()))
             .bind(("name", name.clone())))
         .await;
@@ -144,16 +142,18 @@ impl Backend {
         let mut res = run(self
             .db
             .query("SELECT id, number, name FROM building WHERE community = $c")
-            .bind(("c", rid("community", actor.community_id()))))
+            .bind(("c", CommunityId::record_of(actor.community_id()))))
         .await?;
         let stored: Vec<BuildingKey> = rows(&mut res, 0)?;
-        let known: Vec<unit_import::KnownBuilding<'_>> =
-            stored.iter().map(|b| unit_import::KnownBuilding { id: &b.id, number: &b.number, name: &b.name }).collect();
+        let known: Vec<unit_import::KnownBuilding<'_>> = stored
+            .iter()
+            .map(|b| unit_import::KnownBuilding { id: b.id.key(), number: &b.number, name: &b.name })
+            .collect();
         let parsed = unit_import::parse(csv, &known).map_err(|bad| import_refusal(&bad))?;
         let mut res = run(self
             .db
             .query("SELECT VALUE [record::id(building), number] FROM unit WHERE community = $c")
-            .bind(("c", rid("community", actor.community_id()))))
+            .bind(("c", CommunityId::record_of(actor.community_id()))))
         .await?;
         let existing: std::collections::HashSet<(String, String)> = res.take::<Vec<_>>(0)?.into_iter().collect();
         let (new, exist): (Vec<_>, Vec<_>) =
@@ -175,7 +175,7 @@ impl Backend {
                  COMMIT TRANSACTION;",
             )
             .bind(("units", wanted))
-            .bind(("c", rid("community", actor.community_id()))))
+            .bind(("c", CommunityId::record_of(actor.community_id()))))
         .await?;
         let mut skipped_lines: Vec<SkippedLine> = exist
             .iter()
@@ -202,7 +202,7 @@ impl Backend {
                 "SELECT id, name, phone, role, trades, gate, on_duty, active FROM user
                  WHERE community = $c AND role != 'resident' ORDER BY role, name",
             )
-            .bind(("c", rid("community", actor.community_id()))))
+            .bind(("c", CommunityId::record_of(actor.community_id()))))
         .await?;
         Ok(rows::<StaffRow>(&mut res, 0)?.into_iter().map(StaffMember::from).collect())
     }
@@ -226,7 +226,7 @@ impl Backend {
                     .db
                     .query("SELECT id FROM unit WHERE id = type::record('unit', $u) AND community = $c")
                     .bind(("u", u.to_string()))
-                    .bind(("c", rid("community", actor.community_id()))))
+                    .bind(("c", CommunityId::record_of(actor.community_id()))))
                 .await?;
                 row::<serde_json::Value>(&mut res, 0)?
                     .ok_or_else(|| AppError::invalid("unit_id", Msg::ErrUnitUnknown))?;
@@ -244,13 +244,13 @@ impl Backend {
                 "CREATE $u SET community = $c, name = $name, phone = $phone, password_hash = $hash, role = $role,
                      unit = $unit, trades = $trades, gate = $gate",
             )
-            .bind(("u", rid("user", &id)))
-            .bind(("c", rid("community", actor.community_id())))
+            .bind(("u", UserId::record_of(&id)))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("name", name.clone()))
             .bind(("phone", phone))
             .bind(("hash", hash))
             .bind(("role", role.as_str()))
-            .bind(("unit", unit.as_deref().map(|u| rid("unit", u))))
+            .bind(("unit", unit.as_deref().map(UnitId::record_of)))
             .bind(("trades", p.trades.clone()))
             .bind(("gate", gate)))
         .await;
@@ -291,7 +291,7 @@ impl Backend {
                  RETURN id, name, phone, role, trades, gate, on_duty, active",
             )
             .bind(("id", id.to_string()))
-            .bind(("c", rid("community", actor.community_id())))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("active", change.active))
             .bind(("on_duty", change.on_duty))
             .bind(("trades", change.trades.clone()))
@@ -361,7 +361,7 @@ impl Backend {
                    AND ($from = NONE OR at >= $from) AND ($to = NONE OR at < $to)
                  ORDER BY at DESC LIMIT 500",
             )
-            .bind(("c", rid("community", actor.community_id())))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("action", action.filter(|a| !a.is_empty()).map(str::to_string)))
             .bind(("from", from))
             .bind(("to", to)))

@@ -2,12 +2,8 @@
 //! changes how the community is run (assignments, settings, elder mode...).
 //! Job transitions are audited by their own immutable timeline.
 
-use super::{
-    Backend,
-    db::{rid, run},
-    error::Result,
-    policy::Actor,
-};
+use super::{Backend, db::run, error::Result, policy::Actor};
+use crate::record::{CommunityId, UserId};
 
 impl Backend {
     /// Records `action` on `target` by `actor`; `detail` is free text.
@@ -18,8 +14,8 @@ impl Backend {
                 "CREATE audit SET community = $community, actor = $actor, action = $action,
                      target = $target, detail = $detail, at = time::now()",
             )
-            .bind(("community", rid("community", actor.community_id())))
-            .bind(("actor", rid("user", &actor.user_id)))
+            .bind(("community", CommunityId::record_of(actor.community_id())))
+            .bind(("actor", UserId::record_of(&actor.user_id)))
             .bind(("action", action.to_string()))
             .bind(("target", target.to_string()))
             .bind(("detail", detail.to_string())))

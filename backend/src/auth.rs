@@ -5,6 +5,7 @@
 //! SHA-256. Sessions expire when idle and at an absolute age, and each
 //! login creates a fresh one, so a token planted before login is useless.
 
+use crate::record::{SessionId, UserId};
 use std::sync::OnceLock;
 
 use argon2::{Argon2, PasswordHash, PasswordHasher as _, PasswordVerifier as _, password_hash::SaltString};
@@ -16,7 +17,6 @@ use super::{
     db::{self, run},
     error::{Error, Result},
     ids,
-    people::key,
     policy::Actor,
 };
 use linli_model::{AppError, ErrorCode, Me, Msg, phone};
@@ -55,18 +55,15 @@ pub struct Login {
 
 #[derive(Deserialize)]
 struct Credentials {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: UserId,
     password_hash: String,
     active: bool,
 }
 
 #[derive(Deserialize)]
 struct SessionRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
-    #[serde(deserialize_with = "key::de")]
-    user: String,
+    id: SessionId,
+    user: UserId,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     #[serde(default)]
@@ -165,7 +162,7 @@ impl Backend {
         self.login_by_pair.reset(&pair_key);
         self.login_by_client.refund(&client_key);
 
-        self.session_for(&creds.id, kind).await
+        self.session_for(creds.id.key(), kind).await
     }
 
     /// Opens a fresh session for a user whose identity was established
@@ -222,8 +219,8 @@ impl Backend {
         if now - session.last_seen_at > Duration::seconds(60) {
             run(self
                 .db
-                .query("UPDATE type::record('session', $id) SET last_seen_at = $now")
-                .bind(("id", session.id.clone()))
+                .query("UPDATE $id SET last_seen_at = $now")
+                .bind(("id", session.id.record()))
                 .bind(("now", now)))
             .await?;
             last_seen = now;

@@ -8,6 +8,7 @@
 //! deliveries and sweeps; the announcement is claimed with a unique row
 //! per community and day, so it is made once however many processes run.
 
+use crate::record::{BuildingId, CommunityId};
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveTime, Utc};
@@ -16,10 +17,9 @@ use serde_json::json;
 
 use super::{
     Backend,
-    db::{rid, rows, run},
+    db::{rows, run},
     error::Result,
     events::Audience,
-    people::key,
 };
 use linli_model::{
     Role,
@@ -29,16 +29,14 @@ use linli_model::{
 
 #[derive(Deserialize)]
 struct CommunityRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: CommunityId,
     #[serde(default)]
     check_in_by: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct OverdueRow {
-    #[serde(deserialize_with = "key::de")]
-    building: String,
+    building: BuildingId,
 }
 
 /// The check-in time when a community has not set one.
@@ -68,7 +66,7 @@ impl Backend {
             let claimed = run(self
                 .db
                 .query("CREATE check_in_alert SET community = $c, day = $day, at = $now")
-                .bind(("c", rid("community", &c.id)))
+                .bind(("c", CommunityId::record_of(&c.id)))
                 .bind(("day", day.clone()))
                 .bind(("now", now)))
             .await;
@@ -86,18 +84,18 @@ impl Backend {
                        AND unit != NONE
                        AND id NOTINSIDE (SELECT VALUE elder FROM check_in WHERE community = $c AND day = $day)",
                 )
-                .bind(("c", rid("community", &c.id)))
+                .bind(("c", CommunityId::record_of(&c.id)))
                 .bind(("day", day.clone())))
             .await?;
             let overdue: Vec<OverdueRow> = rows(&mut res, 0)?;
             if overdue.is_empty() {
                 continue;
             }
-            let buildings: BTreeSet<String> = overdue.iter().map(|o| o.building.clone()).collect();
+            let buildings: BTreeSet<String> = overdue.iter().map(|o| o.building.to_string()).collect();
             tracing::info!(community = %c.id, overdue = overdue.len(), "check-in time passed: elders to call");
             self.events.publish(
                 EventKind::CheckInUpdated,
-                &c.id,
+                c.id.key(),
                 Audience { buildings: buildings.into_iter().collect(), roles: vec![Role::Duty], ..Audience::default() },
                 json!({ "day": day, "overdue": overdue.len() }),
             );

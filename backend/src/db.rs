@@ -166,16 +166,6 @@ fn is_remote(url: &str) -> bool {
     ["ws://", "wss://", "http://", "https://"].iter().any(|p| url.starts_with(p))
 }
 
-/// A record id from a table name and one of our keys, for binding.
-pub fn rid(table: &'static str, key: &str) -> surrealdb::types::RecordId {
-    surrealdb::types::RecordId::new(table, key.to_string())
-}
-
-/// Record ids of many keys of one table, for binding as an array.
-pub fn rids(table: &'static str, keys: &[String]) -> Vec<surrealdb::types::RecordId> {
-    keys.iter().map(|k| rid(table, k)).collect()
-}
-
 /// Sends a query and turns the first failed statement into an error.
 ///
 /// Inside a transaction every statement fails once one does; the root

@@ -18,15 +18,15 @@
 //! the server's `HelpCaller` extractor); every other endpoint knows only
 //! sessions.
 
+use crate::record::{CommunityId, HelpDeviceId, UserId};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
 use super::{
     Backend,
-    db::{rid, row, rows, run},
+    db::{row, rows, run},
     error::Result,
     ids,
-    people::key,
     policy::Actor,
 };
 use linli_model::{AppError, ErrorCode, Msg, Role, help::HelpDevice};
@@ -41,10 +41,8 @@ const MAX_DEVICES: usize = 10;
 
 #[derive(Deserialize)]
 pub(super) struct DeviceRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) elder: String,
+    id: HelpDeviceId,
+    pub(super) elder: UserId,
     label: String,
     created_at: DateTime<Utc>,
     last_used_at: DateTime<Utc>,
@@ -56,7 +54,7 @@ pub(super) struct DeviceRow {
 impl DeviceRow {
     pub(super) fn view(&self) -> HelpDevice {
         HelpDevice {
-            id: self.id.clone(),
+            id: String::from(self.id.clone()),
             label: self.label.clone(),
             created_at: self.created_at,
             last_used_at: self.last_used_at,
@@ -114,8 +112,8 @@ impl Backend {
                      ORDER BY last_used_at DESC;",
             )
             .bind(("id", id.clone()))
-            .bind(("elder", rid("user", &actor.user_id)))
-            .bind(("community", rid("community", actor.community_id())))
+            .bind(("elder", UserId::record_of(&actor.user_id)))
+            .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("hash", ids::token_hash(&token)))
             .bind(("label", label))
             .bind(("now", now))
@@ -151,7 +149,7 @@ impl Backend {
         if device.revoked_at.is_some() || now >= device.expires_at {
             return Err(device_refused().into());
         }
-        let actor = self.load_actor(&device.elder, &format!("device:{}", device.id)).await?;
+        let actor = self.load_actor(device.elder.key(), &format!("device:{}", device.id)).await?;
         if actor.role != Role::Resident || !actor.elder_mode {
             return Err(device_refused().into());
         }
@@ -160,8 +158,8 @@ impl Backend {
             expires_at = now + Duration::days(DEVICE_LIFETIME_DAYS);
             run(self
                 .db
-                .query("UPDATE type::record('help_device', $id) SET last_used_at = $now, expires_at = $expires")
-                .bind(("id", device.id.clone()))
+                .query("UPDATE $id SET last_used_at = $now, expires_at = $expires")
+                .bind(("id", device.id.record()))
                 .bind(("now", now))
                 .bind(("expires", expires_at)))
             .await?;
@@ -210,7 +208,7 @@ impl Backend {
         let mut res = run(self
             .db
             .query("SELECT * FROM help_device WHERE elder = $elder ORDER BY last_used_at DESC LIMIT 50")
-            .bind(("elder", rid("user", elder_id))))
+            .bind(("elder", UserId::record_of(elder_id))))
         .await?;
         Ok(rows::<DeviceRow>(&mut res, 0)?.iter().map(DeviceRow::view).collect())
     }
@@ -229,7 +227,7 @@ impl Backend {
                      WHERE elder = $elder RETURN VALUE id",
             )
             .bind(("id", device_id.to_string()))
-            .bind(("elder", rid("user", elder_id))))
+            .bind(("elder", UserId::record_of(elder_id))))
         .await?;
         let changed: Vec<surrealdb::types::RecordId> = res.take(0)?;
         if changed.is_empty() {

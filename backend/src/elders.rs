@@ -1,16 +1,17 @@
 //! Elders: switching the simplified screen on, emergency contacts, and the
 //! daily check-in as the butler sees it.
 
+use crate::record::{BuildingId, CommunityId, UnitId, UserId};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{
     Backend, clean,
-    db::{rid, rids, row, rows, run},
+    db::{row, rows, run},
     error::Result,
     ids,
-    people::{key, unit_label},
+    people::unit_label,
     policy::{Actor, Scope},
 };
 use linli_model::{
@@ -22,35 +23,29 @@ use linli_model::{
 
 #[derive(Deserialize)]
 pub(super) struct ResidentRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: UserId,
     name: String,
     phone: String,
     elder_mode: bool,
     #[serde(default)]
     emergency_contacts: Vec<EmergencyContact>,
-    #[serde(deserialize_with = "key::de")]
-    community: String,
-    #[serde(deserialize_with = "key::de")]
-    unit: String,
+    community: CommunityId,
+    unit: UnitId,
     unit_number: String,
-    #[serde(deserialize_with = "key::de")]
-    building: String,
+    building: BuildingId,
     building_number: String,
     building_name: String,
 }
 
 #[derive(Deserialize)]
 struct CheckInRow {
-    #[serde(deserialize_with = "key::de")]
-    elder: String,
+    elder: UserId,
     at: DateTime<Utc>,
 }
 
 #[derive(Deserialize)]
 struct FollowUpRow {
-    #[serde(deserialize_with = "key::de")]
-    elder: String,
+    elder: UserId,
     result: String,
     #[serde(default)]
     note: String,
@@ -66,8 +61,8 @@ struct DeadlineRow {
 
 #[derive(Deserialize)]
 struct ButlerRow {
-    #[serde(default, deserialize_with = "key::de_opt")]
-    id: Option<String>,
+    #[serde(default)]
+    id: Option<UserId>,
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]
@@ -77,11 +72,11 @@ struct ButlerRow {
 impl ResidentRow {
     fn unit_ref(&self) -> UnitRef {
         UnitRef {
-            id: self.unit.clone(),
+            id: String::from(self.unit.clone()),
             number: self.unit_number.clone(),
             label: unit_label(&self.building_name, &self.unit_number),
             building: BuildingRef {
-                id: self.building.clone(),
+                id: String::from(self.building.clone()),
                 number: self.building_number.clone(),
                 name: self.building_name.clone(),
             },
@@ -89,7 +84,12 @@ impl ResidentRow {
     }
 
     fn scope(&self) -> Scope<'_> {
-        Scope { community: &self.community, building: Some(&self.building), unit: Some(&self.unit), assignee: None }
+        Scope {
+            community: self.community.key(),
+            building: Some(self.building.key()),
+            unit: Some(self.unit.key()),
+            assignee: None,
+        }
     }
 }
 
@@ -138,16 +138,16 @@ impl Backend {
                    AND ($all OR elder_mode = true)
                    AND ($butler = false OR unit.building IN $buildings)"
             ))
-            .bind(("community", rid("community", actor.community_id())))
+            .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("all", all_residents))
             .bind(("butler", actor.role == Role::Butler))
-            .bind(("buildings", rids("building", &buildings))))
+            .bind(("buildings", BuildingId::records_of(&buildings))))
         .await?;
         let people: Vec<ResidentRow> = rows(&mut res, 0)?;
         let now = Utc::now();
         let today = local_date(now);
         let deadline = local_instant(today, self.check_in_deadline(actor.community_id()).await?);
-        let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+        let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
         let mut res = run(self
             .db
             .query(
@@ -157,7 +157,7 @@ impl Backend {
                  SELECT * FROM help_device WHERE elder IN $ids AND revoked_at = NONE AND expires_at > $now
                      ORDER BY last_used_at DESC;",
             )
-            .bind(("ids", rids("user", &ids)))
+            .bind(("ids", UserId::records_of(&ids)))
             .bind(("day", today.to_string()))
             .bind(("now", now)))
         .await?;
@@ -178,7 +178,7 @@ impl Backend {
                 ElderInfo {
                     unit: p.unit_ref(),
                     overdue: p.elder_mode && checked_in_at.is_none() && now >= deadline,
-                    id: p.id,
+                    id: String::from(p.id),
                     name: p.name,
                     phone: phone::mask(&p.phone),
                     elder_mode: p.elder_mode,
@@ -269,17 +269,17 @@ impl Backend {
                      note = $note, by = $by, at = time::now()
                  WHERE elder = $elder AND day = $day",
             )
-            .bind(("community", rid("community", &person.community)))
-            .bind(("elder", rid("user", user_id)))
+            .bind(("community", CommunityId::record_of(&person.community)))
+            .bind(("elder", UserId::record_of(user_id)))
             .bind(("day", local_date(Utc::now()).to_string()))
             .bind(("result", result.to_string()))
             .bind(("note", note))
-            .bind(("by", rid("user", &actor.user_id))))
+            .bind(("by", UserId::record_of(&actor.user_id))))
         .await?;
         self.events.publish(
             linli_model::live::EventKind::CheckInUpdated,
-            &person.community,
-            super::events::Audience { buildings: vec![person.building.clone()], ..Default::default() },
+            person.community.key(),
+            super::events::Audience { buildings: vec![String::from(person.building.clone())], ..Default::default() },
             json!({ "elder": user_id, "follow_up": result }),
         );
         Ok(())
@@ -296,12 +296,12 @@ impl Backend {
                  SELECT VALUE at FROM check_in WHERE elder = $me AND day = $day;",
             )
             .bind(("b", building))
-            .bind(("me", rid("user", &actor.user_id)))
+            .bind(("me", UserId::record_of(&actor.user_id)))
             .bind(("day", local_date(Utc::now()).to_string())))
         .await?;
         let butler = row::<ButlerRow>(&mut res, 0)?.and_then(|b| match (b.id, b.name, b.phone) {
             (Some(id), Some(name), Some(full)) => {
-                Some(StaffRef { id, name, phone: phone::mask(&full), phone_full: Some(full) })
+                Some(StaffRef { id: String::from(id), name, phone: phone::mask(&full), phone_full: Some(full) })
             }
             _ => None,
         });

@@ -1,13 +1,14 @@
 //! Follow-up visits (回访) for the manager, opened by low ratings.
 
+use crate::record::{CommunityId, FollowUpId, JobId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
     Backend,
-    db::{rid, rows, run},
+    db::{rows, run},
     error::Result,
-    people::{key, unit_label},
+    people::unit_label,
     policy::Actor,
 };
 use linli_model::Role;
@@ -30,12 +31,11 @@ pub struct FollowUp {
 
 #[derive(Deserialize)]
 struct Row {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: FollowUpId,
     reason: String,
     status: String,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    repair: Option<String>,
+    #[serde(default)]
+    repair: Option<JobId>,
     #[serde(default)]
     unit_number: Option<String>,
     #[serde(default)]
@@ -63,16 +63,16 @@ impl Backend {
                  FROM follow_up WHERE community = $community AND ($butler = NONE OR butler = $butler)
                  ORDER BY created_at DESC LIMIT 200",
             )
-            .bind(("community", rid("community", actor.community_id())))
-            .bind(("butler", (actor.role == Role::Butler).then(|| rid("user", &actor.user_id)))))
+            .bind(("community", CommunityId::record_of(actor.community_id())))
+            .bind(("butler", (actor.role == Role::Butler).then(|| UserId::record_of(&actor.user_id)))))
         .await?;
         let mut list: Vec<FollowUp> = rows::<Row>(&mut res, 0)?
             .into_iter()
             .map(|r| FollowUp {
-                id: r.id,
+                id: String::from(r.id),
                 reason: r.reason,
                 status: r.status,
-                repair_id: r.repair,
+                repair_id: r.repair.map(String::from),
                 unit: match (r.building_name, r.unit_number) {
                     (Some(b), Some(u)) => Some(unit_label(&b, &u)),
                     _ => None,

@@ -32,6 +32,7 @@ pub mod people;
 pub mod policy;
 pub mod qr;
 pub mod ratelimit;
+pub mod record;
 pub mod relay;
 pub mod repairs;
 mod schema_sets;

@@ -8,6 +8,7 @@
 //! the header, and only then the decode, with an allocation limit, so a
 //! decompression bomb is refused before it costs memory.
 
+use crate::record::{CommunityId, JobId, UserId};
 use std::path::PathBuf;
 
 use chrono::Utc;
@@ -19,19 +20,16 @@ use super::{
     db::{self, run},
     error::{Error, Result},
     ids,
-    people::key,
     policy::Actor,
 };
 use linli_model::{AppError, ErrorCode, Msg, job::Photo};
 
 #[derive(Deserialize)]
 struct PhotoRow {
-    #[serde(deserialize_with = "key::de")]
-    community: String,
-    #[serde(deserialize_with = "key::de")]
-    uploader: String,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    repair: Option<String>,
+    community: CommunityId,
+    uploader: UserId,
+    #[serde(default)]
+    repair: Option<JobId>,
 }
 
 /// What the user is told about a refused upload.
@@ -194,6 +192,5 @@ impl Backend {
 
 #[derive(serde::Deserialize)]
 struct OrphanRow {
-    #[serde(deserialize_with = "super::people::key::de")]
-    id: String,
+    id: crate::record::PhotoId,
 }

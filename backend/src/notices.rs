@@ -4,17 +4,18 @@
 //! it. For an urgent notice the butler sees the households of their
 //! buildings that have not, elders first, so someone can knock on the door.
 
+use crate::record::{BuildingId, CommunityId, NoticeId, UnitId, UserId};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{
     Backend, clean,
-    db::{rid, rids, row, rows, run},
+    db::{row, rows, run},
     error::{Error, Result},
     events::Audience,
     ids,
-    people::{key, unit_label},
+    people::unit_label,
     policy::Actor,
 };
 use linli_model::{
@@ -25,15 +26,13 @@ use linli_model::{
 
 #[derive(Deserialize)]
 struct NoticeRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
-    #[serde(deserialize_with = "key::de")]
-    community: String,
+    id: NoticeId,
+    community: CommunityId,
     title: String,
     body: String,
-    category: String,
-    #[serde(default, deserialize_with = "key::de_vec")]
-    buildings: Vec<String>,
+    category: NoticeCategory,
+    #[serde(default, deserialize_with = "crate::record::list")]
+    buildings: Vec<BuildingId>,
     pinned: bool,
     urgent: bool,
     #[serde(default)]
@@ -46,24 +45,21 @@ struct NoticeRow {
 
 #[derive(Deserialize)]
 struct ResidentRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: UserId,
     name: String,
     phone: String,
     elder_mode: bool,
-    #[serde(deserialize_with = "key::de")]
-    unit: String,
+    unit: UnitId,
     unit_number: String,
-    #[serde(deserialize_with = "key::de")]
-    building: String,
+    building: BuildingId,
     building_number: String,
     building_name: String,
 }
 
 #[derive(Deserialize)]
 struct ReadUnit {
-    #[serde(default, deserialize_with = "key::de_opt")]
-    unit: Option<String>,
+    #[serde(default)]
+    unit: Option<UnitId>,
 }
 
 macro_rules! notice_select {
@@ -90,11 +86,11 @@ impl NoticeRow {
 
     fn view(&self) -> Announcement {
         Announcement {
-            id: self.id.clone(),
+            id: String::from(self.id.clone()),
             title: self.title.clone(),
             body: self.body.clone(),
-            category: NoticeCategory::parse(&self.category).unwrap_or(NoticeCategory::Notice),
-            building_ids: self.buildings.clone(),
+            category: self.category,
+            building_ids: self.buildings.clone().into_iter().map(String::from).collect(),
             pinned: self.pinned,
             urgent: self.urgent,
             expires_at: self.expires_at,
@@ -145,13 +141,13 @@ impl Backend {
                      buildings = $buildings, pinned = $pinned, urgent = $urgent, expires_at = $expires,
                      created_at = time::now()",
             )
-            .bind(("n", rid("announcement", &id)))
-            .bind(("c", rid("community", actor.community_id())))
-            .bind(("me", rid("user", &actor.user_id)))
+            .bind(("n", NoticeId::record_of(&id)))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
+            .bind(("me", UserId::record_of(&actor.user_id)))
             .bind(("title", title))
             .bind(("body", body))
             .bind(("category", category.as_str()))
-            .bind(("buildings", rids("building", &buildings)))
+            .bind(("buildings", BuildingId::records_of(&buildings)))
             .bind(("pinned", input.pinned))
             .bind(("urgent", input.urgent))
             .bind(("expires", input.expires_at)))
@@ -185,7 +181,7 @@ impl Backend {
             .db
             .query(concat!(notice_select!(), " WHERE id = type::record('announcement', $id)"))
             .bind(("id", id.to_string()))
-            .bind(("me", rid("user", &actor.user_id))))
+            .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
         row(&mut res, 0)
     }
@@ -196,8 +192,8 @@ impl Backend {
         let mut res = run(self
             .db
             .query(concat!(notice_select!(), " WHERE community = $c ORDER BY created_at DESC LIMIT 200"))
-            .bind(("c", rid("community", actor.community_id())))
-            .bind(("me", rid("user", &actor.user_id))))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
+            .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
         let now = Utc::now();
         let mut list: Vec<Announcement> = rows::<NoticeRow>(&mut res, 0)?
@@ -233,16 +229,16 @@ impl Backend {
         let stored = run(self
             .db
             .query("CREATE announcement_read SET announcement = $n, user = $me, unit = $unit, at = time::now()")
-            .bind(("n", rid("announcement", id)))
-            .bind(("me", rid("user", &actor.user_id)))
-            .bind(("unit", actor.unit_id().map(|u| rid("unit", u)))))
+            .bind(("n", NoticeId::record_of(id)))
+            .bind(("me", UserId::record_of(&actor.user_id)))
+            .bind(("unit", actor.unit_id().map(UnitId::record_of))))
         .await;
         match stored {
             Ok(_) => {
                 // Staff watching the receipts see the household move live.
                 self.events.publish(
                     EventKind::AnnouncementRead,
-                    &n.community,
+                    n.community.key(),
                     Audience {
                         buildings: actor.home_building_id().map(str::to_string).into_iter().collect(),
                         roles: vec![Role::Admin],
@@ -267,12 +263,12 @@ impl Backend {
                         unit.building.number AS building_number, unit.building.name AS building_name
                  FROM user WHERE community = $c AND role = 'resident' AND active = true AND unit != NONE",
             )
-            .bind(("c", rid("community", &n.community))))
+            .bind(("c", CommunityId::record_of(&n.community))))
         .await?;
         Ok(rows::<ResidentRow>(&mut res, 0)?
             .into_iter()
             .filter(|r| n.buildings.is_empty() || n.buildings.contains(&r.building))
-            .filter(|r| actor.role != Role::Butler || actor.owns_building(&r.building))
+            .filter(|r| actor.role != Role::Butler || actor.owns_building(r.building.key()))
             .collect())
     }
 
@@ -280,15 +276,15 @@ impl Backend {
         let mut res = run(self
             .db
             .query("SELECT unit FROM announcement_read WHERE announcement = $n")
-            .bind(("n", rid("announcement", id))))
+            .bind(("n", NoticeId::record_of(id))))
         .await?;
-        Ok(rows::<ReadUnit>(&mut res, 0)?.into_iter().filter_map(|r| r.unit).collect())
+        Ok(rows::<ReadUnit>(&mut res, 0)?.into_iter().filter_map(|r| r.unit.map(String::from)).collect())
     }
 
     async fn household_counts(&self, actor: &Actor, n: &NoticeRow) -> Result<(u32, u32)> {
         let residents = self.reached_residents(actor, n).await?;
-        let read = self.read_units(&n.id).await?;
-        let mut units: Vec<&String> = residents.iter().map(|r| &r.unit).collect();
+        let read = self.read_units(n.id.key()).await?;
+        let mut units: Vec<String> = residents.iter().map(|r| r.unit.to_string()).collect();
         units.sort();
         units.dedup();
         let unread = crate::convert::count(units.iter().filter(|u| !read.contains(u)).count());
@@ -303,9 +299,9 @@ impl Backend {
         let residents = self.reached_residents(actor, &n).await?;
         let read = self.read_units(id).await?;
         let mut households: Vec<UnreadHousehold> = Vec::new();
-        for r in residents.into_iter().filter(|r| !read.contains(&r.unit)) {
+        for r in residents.into_iter().filter(|r| !read.iter().any(|u| *u == r.unit)) {
             let member = HouseholdMember {
-                id: r.id.clone(),
+                id: String::from(r.id.clone()),
                 name: r.name.clone(),
                 phone: linli_model::phone::mask(&r.phone),
                 elder_mode: r.elder_mode,
@@ -318,10 +314,10 @@ impl Backend {
                 None => households.push(UnreadHousehold {
                     unit: UnitRef {
                         label: unit_label(&r.building_name, &r.unit_number),
-                        id: r.unit.clone(),
+                        id: String::from(r.unit.clone()),
                         number: r.unit_number.clone(),
                         building: BuildingRef {
-                            id: r.building.clone(),
+                            id: String::from(r.building.clone()),
                             number: r.building_number.clone(),
                             name: r.building_name.clone(),
                         },

@@ -22,6 +22,7 @@
 //! token, login codes) is written to a log line or a stored error: errors
 //! are reduced to fixed phrases before they leave this module.
 
+use crate::record::NotificationId;
 use std::{collections::HashMap, sync::Mutex, time::Duration};
 
 use chrono::{DateTime, Utc};
@@ -32,7 +33,6 @@ use super::{
     Backend,
     db::{rows, run},
     error::{Error, Result},
-    people::key,
 };
 
 /// The outbox rows `$messages` (built by [`outbox_rows`]) created inside
@@ -265,8 +265,7 @@ pub fn outbox_rows(channel: &str, messages: Vec<Outgoing>) -> Vec<serde_json::Va
 /// A message claimed for delivery by this process.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Pending {
-    #[serde(deserialize_with = "key::de")]
-    pub id: String,
+    pub id: NotificationId,
     channel: String,
     recipient: String,
     template: String,
@@ -357,7 +356,7 @@ impl Backend {
         let due: Vec<Pending> = rows(&mut res, 0)?;
         let mut claimed = Vec::with_capacity(due.len());
         for n in due {
-            if self.claim_notification(&n.id, now).await? {
+            if self.claim_notification(n.id.key(), now).await? {
                 claimed.push(n);
             }
         }
@@ -419,11 +418,11 @@ impl Backend {
         run(self
             .db
             .query(
-                "UPDATE type::record('notification', $id) SET status = $status, attempts = $attempts,
+                "UPDATE $id SET status = $status, attempts = $attempts,
                      error = $error, next_at = $next_at,
                      sent_at = IF $status = 'sent' { time::now() } ELSE { NONE }",
             )
-            .bind(("id", n.id))
+            .bind(("id", n.id.record()))
             .bind(("status", status))
             .bind(("attempts", attempts))
             .bind(("error", error))

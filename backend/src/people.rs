@@ -1,5 +1,6 @@
 //! Communities, buildings, units and the people in them.
 
+use crate::record::{BuildingId, CommunityId, UnitId, UserId};
 use serde::Deserialize;
 
 use super::{
@@ -14,52 +15,26 @@ use linli_model::{
     UnitRef, phone,
 };
 
-/// Deserializers for record ids: the database answers `table:key`, clients
-/// only ever see the opaque `key`.
-pub mod key {
-    use serde::{Deserialize, Deserializer};
-
-    /// `unit:abc` → `abc` (also accepts a bare key).
-    pub fn strip(raw: &str) -> String {
-        let key = raw.split_once(':').map_or(raw, |(_, k)| k);
-        key.trim_matches(|c| c == '⟨' || c == '⟩' || c == '`').to_string()
-    }
-
-    pub fn de<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        String::deserialize(d).map(|s| strip(&s))
-    }
-
-    pub fn de_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(Option::<String>::deserialize(d)?.map(|s| strip(&s)))
-    }
-
-    pub fn de_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-        Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default().iter().map(|s| strip(s)).collect())
-    }
-}
-
 #[derive(Deserialize)]
 struct ActorRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: UserId,
     name: String,
     phone: String,
-    role: String,
+    role: Role,
     elder_mode: bool,
     #[serde(default)]
     trades: Vec<String>,
     #[serde(default)]
     gate: Option<String>,
     active: bool,
-    #[serde(deserialize_with = "key::de")]
-    community: String,
+    community: CommunityId,
     community_name: String,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    unit: Option<String>,
+    #[serde(default)]
+    unit: Option<UnitId>,
     #[serde(default)]
     unit_number: Option<String>,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    building: Option<String>,
+    #[serde(default)]
+    building: Option<BuildingId>,
     #[serde(default)]
     building_number: Option<String>,
     #[serde(default)]
@@ -68,15 +43,14 @@ struct ActorRow {
 
 #[derive(Deserialize)]
 pub(crate) struct BuildingRow {
-    #[serde(deserialize_with = "key::de")]
-    pub id: String,
+    pub id: BuildingId,
     pub number: String,
     pub name: String,
 }
 
 impl From<BuildingRow> for BuildingRef {
     fn from(b: BuildingRow) -> Self {
-        BuildingRef { id: b.id, number: b.number, name: b.name }
+        BuildingRef { id: String::from(b.id), number: b.number, name: b.name }
     }
 }
 
@@ -95,12 +69,11 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[derive(Deserialize)]
 struct BuildingListRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: BuildingId,
     number: String,
     name: String,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    butler: Option<String>,
+    #[serde(default)]
+    butler: Option<UserId>,
     #[serde(default)]
     butler_name: Option<String>,
     #[serde(default)]
@@ -111,21 +84,17 @@ struct BuildingListRow {
 
 #[derive(Deserialize)]
 struct UnitRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: UnitId,
     number: String,
-    #[serde(deserialize_with = "key::de")]
-    community: String,
-    #[serde(deserialize_with = "key::de")]
-    building: String,
+    community: CommunityId,
+    building: BuildingId,
     building_number: String,
     building_name: String,
 }
 
 #[derive(Deserialize)]
 struct ResidentRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: UserId,
     name: String,
     phone: String,
     elder_mode: bool,
@@ -151,12 +120,21 @@ impl Backend {
             .map(|b| {
                 let callable = actor.role.is_staff() || actor.home_building_id() == Some(b.id.as_str());
                 let butler = match (b.butler, b.butler_name, b.butler_phone) {
-                    (Some(id), Some(name), Some(full)) => {
-                        Some(StaffRef { id, name, phone: phone::mask(&full), phone_full: callable.then_some(full) })
-                    }
+                    (Some(id), Some(name), Some(full)) => Some(StaffRef {
+                        id: String::from(id),
+                        name,
+                        phone: phone::mask(&full),
+                        phone_full: callable.then_some(full),
+                    }),
                     _ => None,
                 };
-                BuildingInfo { id: b.id, number: b.number, name: b.name, butler, unit_count: b.unit_count }
+                BuildingInfo {
+                    id: String::from(b.id),
+                    number: b.number,
+                    name: b.name,
+                    butler,
+                    unit_count: b.unit_count,
+                }
             })
             .collect();
         list.sort_by(|a, b| natural_cmp(&a.number, &b.number));
@@ -181,20 +159,29 @@ impl Backend {
         .await?;
         let unit: UnitRow = db::row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         actor.check_sees(Scope {
-            community: &unit.community,
-            building: Some(&unit.building),
-            unit: Some(&unit.id),
+            community: unit.community.key(),
+            building: Some(unit.building.key()),
+            unit: Some(unit.id.key()),
             assignee: None,
         })?;
         let residents = rows::<ResidentRow>(&mut res, 1)?
             .into_iter()
-            .map(|r| ResidentInfo { id: r.id, name: r.name, phone: phone::mask(&r.phone), elder_mode: r.elder_mode })
+            .map(|r| ResidentInfo {
+                id: String::from(r.id),
+                name: r.name,
+                phone: phone::mask(&r.phone),
+                elder_mode: r.elder_mode,
+            })
             .collect();
         Ok(UnitInfo {
             label: unit_label(&unit.building_name, &unit.number),
-            id: unit.id,
+            id: String::from(unit.id),
             number: unit.number,
-            building: BuildingRef { id: unit.building, number: unit.building_number, name: unit.building_name },
+            building: BuildingRef {
+                id: String::from(unit.building),
+                number: unit.building_number,
+                name: unit.building_name,
+            },
             residents,
         })
     }
@@ -215,7 +202,7 @@ impl Backend {
             )
             .bind(("b", building_id.to_string()))
             .bind(("u", if ids::is_plausible_key(butler_id) { butler_id.to_string() } else { "-".to_string() }))
-            .bind(("c", db::rid("community", actor.community_id()))))
+            .bind(("c", crate::record::CommunityId::record_of(actor.community_id()))))
         .await?;
         let building: Option<serde_json::Value> = db::row(&mut res, 0)?;
         let butler: Option<serde_json::Value> = db::row(&mut res, 1)?;
@@ -229,8 +216,8 @@ impl Backend {
                  UPDATE repair SET owner = $butler WHERE building = $building AND open = true;
                  COMMIT TRANSACTION;",
             )
-            .bind(("building", db::rid("building", building_id)))
-            .bind(("butler", db::rid("user", butler_id))))
+            .bind(("building", crate::record::BuildingId::record_of(building_id)))
+            .bind(("butler", crate::record::UserId::record_of(butler_id))))
         .await?;
         // Both butlers' reach changes now, not when their sessions refresh.
         self.sessions.forget_all();
@@ -273,23 +260,23 @@ impl Backend {
         }
         let mut buildings: Vec<BuildingRef> = rows::<BuildingRow>(&mut res, 1)?.into_iter().map(Into::into).collect();
         buildings.sort_by(|a, b| natural_cmp(&a.number, &b.number));
-        let role = Role::parse(&row.role).ok_or_else(|| super::Error::internal("unknown role stored"))?;
+        let role = row.role;
         let unit = match (row.unit, row.unit_number, row.building, row.building_number, row.building_name) {
             (Some(id), Some(number), Some(bid), Some(bnum), Some(bname)) => Some(UnitRef {
                 label: unit_label(&bname, &number),
-                id,
+                id: String::from(id),
                 number,
-                building: BuildingRef { id: bid, number: bnum, name: bname },
+                building: BuildingRef { id: String::from(bid), number: bnum, name: bname },
             }),
             _ => None,
         };
         Ok(Actor {
-            user_id: row.id,
+            user_id: String::from(row.id),
             session_id: session_id.to_string(),
             name: row.name,
             phone: row.phone,
             role,
-            community: CommunityRef { id: row.community, name: row.community_name },
+            community: CommunityRef { id: String::from(row.community), name: row.community_name },
             unit,
             buildings: if role == Role::Butler { buildings } else { Vec::new() },
             elder_mode: row.elder_mode,
@@ -302,13 +289,6 @@ impl Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn record_ids_lose_their_table() {
-        assert_eq!(key::strip("unit:abc123"), "abc123");
-        assert_eq!(key::strip("unit:⟨a-b⟩"), "a-b");
-        assert_eq!(key::strip("abc"), "abc");
-    }
 
     #[test]
     fn numbers_sort_naturally() {

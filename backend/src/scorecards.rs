@@ -1,27 +1,27 @@
 //! Butler scorecards, computed from stored jobs, ratings, help calls and
 //! check-ins for any period (see `model::scorecard` for the definitions).
 
+use crate::record::{BuildingId, CommunityId, UserId};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::{
     Backend,
-    db::{rid, rows, run},
+    db::{rows, run},
     error::Result,
     ids,
-    people::key,
     policy::Actor,
 };
 use linli_model::{
     AppError, Msg, Role,
+    repair::JobStatus,
     scorecard::{self, ButlerCard, DayPoint, HelpFacts, JobFacts, Scorecard},
     time::{local_date, start_of_local_day},
 };
 
 #[derive(Deserialize)]
 struct ButlerRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: UserId,
     name: String,
     #[serde(default)]
     phone: String,
@@ -29,8 +29,8 @@ struct ButlerRow {
 
 #[derive(Deserialize)]
 struct JobRow {
-    #[serde(default, deserialize_with = "key::de_opt")]
-    owner: Option<String>,
+    #[serde(default)]
+    owner: Option<UserId>,
     created_at: DateTime<Utc>,
     respond_secs: i64,
     resolve_secs: i64,
@@ -42,29 +42,27 @@ struct JobRow {
     held_secs: i64,
     #[serde(default)]
     reopen_count: i64,
-    status: String,
+    status: JobStatus,
 }
 
 #[derive(Deserialize)]
 struct RatingRow {
-    #[serde(default, deserialize_with = "key::de_opt")]
-    butler: Option<String>,
+    #[serde(default)]
+    butler: Option<UserId>,
     stars: u8,
     at: DateTime<Utc>,
 }
 
 #[derive(Deserialize)]
 struct BuildingRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    butler: Option<String>,
+    id: BuildingId,
+    #[serde(default)]
+    butler: Option<UserId>,
 }
 
 #[derive(Deserialize)]
 struct HelpRow {
-    #[serde(deserialize_with = "key::de")]
-    building: String,
+    building: BuildingId,
     created_at: DateTime<Utc>,
     #[serde(default)]
     acknowledged_at: Option<DateTime<Utc>>,
@@ -72,22 +70,19 @@ struct HelpRow {
 
 #[derive(Deserialize)]
 struct ElderRow {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
-    #[serde(deserialize_with = "key::de")]
-    building: String,
+    id: UserId,
+    building: BuildingId,
 }
 
 #[derive(Deserialize)]
 struct CheckInRow {
-    #[serde(deserialize_with = "key::de")]
-    elder: String,
+    elder: UserId,
 }
 
 #[derive(Deserialize)]
 struct FollowUpRow {
-    #[serde(default, deserialize_with = "key::de_opt")]
-    butler: Option<String>,
+    #[serde(default)]
+    butler: Option<UserId>,
 }
 
 /// Everything a period's scorecards are computed from.
@@ -112,7 +107,7 @@ impl JobRow {
             resolved_at: self.resolved_at,
             held_secs: self.held_secs,
             reopen_count: crate::convert::non_negative(self.reopen_count),
-            cancelled: self.status == "cancelled",
+            cancelled: self.status == JobStatus::Cancelled,
         }
     }
 }
@@ -148,7 +143,7 @@ impl Backend {
                  SELECT elder FROM check_in WHERE community = $c AND day >= $from_day AND day < $to_day;
                  SELECT butler FROM follow_up WHERE community = $c AND created_at >= $from AND created_at < $to;",
             )
-            .bind(("c", rid("community", community)))
+            .bind(("c", CommunityId::record_of(community)))
             .bind(("from", from))
             .bind(("to", to))
             .bind(("from_day", from_day))
@@ -167,14 +162,17 @@ impl Backend {
     }
 
     fn card_for(facts: &Facts, butler: &ButlerRow, from: DateTime<Utc>, to: DateTime<Utc>) -> Scorecard {
-        let mut card =
-            Scorecard { butler_id: butler.id.clone(), butler_name: butler.name.clone(), ..Scorecard::default() };
-        let mine = |b: &Option<String>| b.as_deref() == Some(butler.id.as_str());
+        let mut card = Scorecard {
+            butler_id: String::from(butler.id.clone()),
+            butler_name: butler.name.clone(),
+            ..Scorecard::default()
+        };
+        let mine = |b: &Option<UserId>| b.as_deref() == Some(butler.id.as_str());
         let jobs: Vec<JobFacts> = facts.jobs.iter().filter(|j| mine(&j.owner)).map(JobRow::facts).collect();
         scorecard::job_metrics(&mut card, &jobs);
         let stars: Vec<u8> = facts.ratings.iter().filter(|r| mine(&r.butler)).map(|r| r.stars).collect();
         scorecard::rating_metrics(&mut card, &stars);
-        let buildings: Vec<&String> = facts.buildings.iter().filter(|b| mine(&b.butler)).map(|b| &b.id).collect();
+        let buildings: Vec<&BuildingId> = facts.buildings.iter().filter(|b| mine(&b.butler)).map(|b| &b.id).collect();
         let calls: Vec<HelpFacts> = facts
             .help
             .iter()
@@ -182,7 +180,7 @@ impl Backend {
             .map(|h| HelpFacts { created_at: h.created_at, acknowledged_at: h.acknowledged_at })
             .collect();
         scorecard::help_metrics(&mut card, &calls);
-        let elders: Vec<&String> =
+        let elders: Vec<&UserId> =
             facts.elders.iter().filter(|e| buildings.contains(&&e.building)).map(|e| &e.id).collect();
         // Only days that have begun count: a month in progress is judged so far.
         let end = to.min(Utc::now());
@@ -224,7 +222,7 @@ impl Backend {
         let facts = self.scorecard_facts(actor.community_id(), from, to).await?;
         let butler = facts.butlers.iter().find(|b| b.id == butler_id).ok_or_else(AppError::not_found)?;
         let card = Self::card_for(&facts, butler, from, to);
-        let mine = |b: &Option<String>| b.as_deref() == Some(butler_id);
+        let mine = |b: &Option<UserId>| b.as_deref() == Some(butler_id);
         let jobs: Vec<JobFacts> = facts.jobs.iter().filter(|j| mine(&j.owner)).map(JobRow::facts).collect();
         let ratings: Vec<(DateTime<Utc>, u8)> =
             facts.ratings.iter().filter(|r| mine(&r.butler)).map(|r| (r.at, r.stars)).collect();
@@ -264,7 +262,7 @@ impl Backend {
                  SELECT count() AS n FROM repair WHERE owner = $butler AND resolved_at >= $month GROUP ALL;
                  SELECT VALUE name FROM building WHERE butler = $butler ORDER BY number;",
             )
-            .bind(("butler", rid("user", &butler.id)))
+            .bind(("butler", UserId::record_of(&butler.id)))
             .bind(("since", now - Duration::days(90)))
             .bind(("month", month_start)))
         .await?;
@@ -274,7 +272,7 @@ impl Backend {
         let mut card = Scorecard::default();
         scorecard::rating_metrics(&mut card, &stars);
         Ok(Some(ButlerCard {
-            id: butler.id,
+            id: String::from(butler.id),
             name: butler.name,
             phone: butler.phone,
             rating_avg: card.rating_avg,

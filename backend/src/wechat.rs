@@ -12,6 +12,7 @@
 //! left, and spent on the stages that matter most: job assigned, job
 //! resolved, visitor arrived, help call acknowledged.
 
+use crate::record::{CommunityId, UserId, WeChatBindingId};
 use std::{
     sync::Mutex,
     time::{Duration, Instant},
@@ -25,11 +26,10 @@ use surrealdb::{engine::any::Any, method::Query};
 use super::{
     Backend,
     auth::{Login, SessionKind},
-    db::{rid, row, rows, run, thrown},
+    db::{row, rows, run, thrown},
     error::{Error, Result},
     ids,
     notify::{Attempt, Lane},
-    people::key,
     policy::Actor,
 };
 use linli_model::{AppError, ErrorCode, Msg, keys::TemplateKey};
@@ -316,14 +316,12 @@ pub enum WeChatLogin {
 
 #[derive(Deserialize)]
 struct Identity {
-    #[serde(deserialize_with = "key::de")]
-    user: String,
+    user: UserId,
 }
 
 #[derive(Deserialize)]
 struct Binding {
-    #[serde(deserialize_with = "key::de")]
-    id: String,
+    id: WeChatBindingId,
     openid: String,
 }
 
@@ -342,7 +340,7 @@ impl Backend {
             run(self.db.query("SELECT user FROM wechat_identity WHERE openid = $o").bind(("o", openid.clone())))
                 .await?;
         if let Some(identity) = row::<Identity>(&mut res, 0)? {
-            return Ok(WeChatLogin::Session(Box::new(self.session_for(&identity.user, SessionKind::Api).await?)));
+            return Ok(WeChatLogin::Session(Box::new(self.session_for(identity.user.key(), SessionKind::Api).await?)));
         }
         let ticket = ids::new_token();
         run(self
@@ -373,15 +371,15 @@ impl Backend {
             .db
             .query(
                 "BEGIN TRANSACTION;
-                 LET $won = (UPDATE type::record('wechat_binding', $b) SET used_at = time::now() WHERE used_at = NONE RETURN AFTER);
+                 LET $won = (UPDATE $b SET used_at = time::now() WHERE used_at = NONE RETURN AFTER);
                  IF array::len($won) = 0 { THROW 'used' };
                  DELETE wechat_identity WHERE user = $user;
                  CREATE wechat_identity SET openid = $openid, user = $user, created_at = time::now();
                  COMMIT TRANSACTION;",
             )
-            .bind(("b", binding.id))
+            .bind(("b", binding.id.record()))
             .bind(("openid", binding.openid))
-            .bind(("user", rid("user", &login.me.id))))
+            .bind(("user", UserId::record_of(&login.me.id))))
         .await;
         match bound {
             Ok(_) => Ok(login),
@@ -408,7 +406,7 @@ impl Backend {
                     "UPSERT subscription SET user = $u, template = $t, remaining = (remaining ?? 0) + 1, updated_at = time::now()
                      WHERE user = $u AND template = $t",
                 )
-                .bind(("u", rid("user", &actor.user_id)))
+                .bind(("u", UserId::record_of(&actor.user_id)))
                 .bind(("t", t.clone())))
             .await?;
         }
@@ -419,7 +417,7 @@ impl Backend {
         let mut res = run(self
             .db
             .query("SELECT template, remaining FROM subscription WHERE user = $u")
-            .bind(("u", rid("user", &actor.user_id))))
+            .bind(("u", UserId::record_of(&actor.user_id))))
         .await?;
         Ok(rows::<serde_json::Value>(&mut res, 0)?
             .into_iter()
@@ -445,8 +443,8 @@ impl Backend {
         query
             .bind(("sm_template", Some(template_id.clone())))
             .bind(("sm_key", m.key))
-            .bind(("sm_user", rid("user", m.user)))
-            .bind(("sm_community", rid("community", m.community)))
+            .bind(("sm_user", UserId::record_of(m.user)))
+            .bind(("sm_community", CommunityId::record_of(m.community)))
             .bind(("sm_params", json!({ "template_id": template_id, "data": m.data }).to_string()))
             .bind(("sm_subject", format!("user:{}", m.user)))
             .bind(("sm_priority", m.lane.priority()))

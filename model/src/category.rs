@@ -1,36 +1,20 @@
 //! What a resident reports and how they rate it: repair categories (with
 //! the urgency and trade each suggests), urgencies, and rating tags.
 
-use serde::{Deserialize, Serialize};
-
 use super::{i18n::Msg, people::Trade};
 
-/// How fast a job must be handled (SPEC §2). Ordered: a resident may raise
-/// the suggested urgency, never lower it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Urgency {
-    Normal,
-    Urgent,
-    Critical,
+crate::closed_set! {
+    /// How fast a job must be handled (SPEC §2). Ordered: a resident may raise
+    /// the suggested urgency, never lower it.
+    #[derive(PartialOrd, Ord)]
+    pub enum Urgency {
+        Normal = "normal",
+        Urgent = "urgent",
+        Critical = "critical",
+    }
 }
 
 impl Urgency {
-    pub const ALL: [Urgency; 3] = [Urgency::Normal, Urgency::Urgent, Urgency::Critical];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Normal => "normal",
-            Self::Urgent => "urgent",
-            Self::Critical => "critical",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|u| u.as_str() == s)
-    }
-
     pub const fn label(self) -> Msg {
         match self {
             Self::Normal => Msg::UrgencyNormal,
@@ -40,65 +24,26 @@ impl Urgency {
     }
 }
 
-/// What is broken. Each category suggests an urgency and the trade that
-/// fixes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    ElevatorEntrapment,
-    GasLeak,
-    Fire,
-    Flooding,
-    NoWater,
-    NoPower,
-    DoorLock,
-    Elevator,
-    Leak,
-    Drain,
-    Light,
-    Other,
+crate::closed_set! {
+    /// What is broken. Each category suggests an urgency and the trade that
+    /// fixes it.
+    pub enum Category {
+        ElevatorEntrapment = "elevator_entrapment",
+        GasLeak = "gas_leak",
+        Fire = "fire",
+        Flooding = "flooding",
+        NoWater = "no_water",
+        NoPower = "no_power",
+        DoorLock = "door_lock",
+        Elevator = "elevator",
+        Leak = "leak",
+        Drain = "drain",
+        Light = "light",
+        Other = "other",
+    }
 }
 
 impl Category {
-    /// In the order shown on the report screen: the most common first,
-    /// emergencies grouped at the end where they are not tapped by mistake.
-    pub const ALL: [Category; 12] = [
-        Category::Leak,
-        Category::Drain,
-        Category::Light,
-        Category::NoWater,
-        Category::NoPower,
-        Category::DoorLock,
-        Category::Elevator,
-        Category::Other,
-        Category::Flooding,
-        Category::ElevatorEntrapment,
-        Category::GasLeak,
-        Category::Fire,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ElevatorEntrapment => "elevator_entrapment",
-            Self::GasLeak => "gas_leak",
-            Self::Fire => "fire",
-            Self::Flooding => "flooding",
-            Self::NoWater => "no_water",
-            Self::NoPower => "no_power",
-            Self::DoorLock => "door_lock",
-            Self::Elevator => "elevator",
-            Self::Leak => "leak",
-            Self::Drain => "drain",
-            Self::Light => "light",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
     pub const fn default_urgency(self) -> Urgency {
         match self {
             Self::ElevatorEntrapment | Self::GasLeak | Self::Fire | Self::Flooding => Urgency::Critical,
@@ -151,39 +96,20 @@ impl Category {
     }
 }
 
-/// Quick tags a resident can add to a rating (`GET /api/v1/rating-tags`
-/// lists them with their labels).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RatingTag {
-    Fast,
-    Polite,
-    Tidy,
-    FixedFirstTime,
-    Slow,
-    NotFixed,
+crate::closed_set! {
+    /// Quick tags a resident can add to a rating (`GET /api/v1/rating-tags`
+    /// lists them with their labels).
+    pub enum RatingTag {
+        Fast = "fast",
+        Polite = "polite",
+        Tidy = "tidy",
+        FixedFirstTime = "fixed_first_time",
+        Slow = "slow",
+        NotFixed = "not_fixed",
+    }
 }
 
 impl RatingTag {
-    pub const ALL: [RatingTag; 6] =
-        [Self::Fast, Self::Polite, Self::Tidy, Self::FixedFirstTime, Self::Slow, Self::NotFixed];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Fast => "fast",
-            Self::Polite => "polite",
-            Self::Tidy => "tidy",
-            Self::FixedFirstTime => "fixed_first_time",
-            Self::Slow => "slow",
-            Self::NotFixed => "not_fixed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-
     /// A tag as a client may send it: its key, or its label in either
     /// language (`响应快`, `Quick`), as a mini-program showing the labels
     /// would.

@@ -11,66 +11,35 @@ use super::{
     people::{Role, StaffRef, UnitRef},
 };
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum HelpStatus {
-    /// Stored; staff are being alerted.
-    Sent,
-    /// Someone has it and is coming.
-    Acknowledged,
-    /// Someone is with the elder.
-    Arrived,
-    /// Over (see the outcome).
-    Closed,
+crate::closed_set! {
+    pub enum HelpStatus {
+        /// Stored; staff are being alerted.
+        Sent = "sent",
+        /// Someone has it and is coming.
+        Acknowledged = "acknowledged",
+        /// Someone is with the elder.
+        Arrived = "arrived",
+        /// Over (see the outcome).
+        Closed = "closed",
+    }
 }
 
 impl HelpStatus {
-    pub const ALL: [HelpStatus; 4] = [Self::Sent, Self::Acknowledged, Self::Arrived, Self::Closed];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Sent => "sent",
-            Self::Acknowledged => "acknowledged",
-            Self::Arrived => "arrived",
-            Self::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     pub const fn is_open(self) -> bool {
         !matches!(self, Self::Closed)
     }
 }
 
-/// How a call ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Resolved,
-    Ambulance,
-    FalseAlarm,
+crate::closed_set! {
+    /// How a call ended.
+    pub enum Outcome {
+        Resolved = "resolved",
+        Ambulance = "ambulance",
+        FalseAlarm = "false_alarm",
+    }
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 3] = [Self::Resolved, Self::Ambulance, Self::FalseAlarm];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Resolved => "resolved",
-            Self::Ambulance => "ambulance",
-            Self::FalseAlarm => "false_alarm",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     pub const fn label(self) -> Msg {
         match self {
             Self::Resolved => Msg::OutcomeResolved,
@@ -80,33 +49,17 @@ impl Outcome {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum HelpAction {
-    Acknowledge,
-    Arrive,
-    Resolve,
-    /// "Pressed by mistake" (the elder), or staff closing it as such.
-    FalseAlarm,
+crate::closed_set! {
+    pub enum HelpAction {
+        Acknowledge = "acknowledge",
+        Arrive = "arrive",
+        Resolve = "resolve",
+        /// "Pressed by mistake" (the elder), or staff closing it as such.
+        FalseAlarm = "false_alarm",
+    }
 }
 
 impl HelpAction {
-    pub const ALL: [HelpAction; 4] = [Self::Acknowledge, Self::Arrive, Self::Resolve, Self::FalseAlarm];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Acknowledge => "acknowledge",
-            Self::Arrive => "arrive",
-            Self::Resolve => "resolve",
-            Self::FalseAlarm => "false_alarm",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     pub const fn label(self) -> Msg {
         match self {
             Self::Acknowledge => Msg::HelpActAcknowledge,

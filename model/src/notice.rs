@@ -5,32 +5,16 @@ use serde::{Deserialize, Serialize};
 
 use super::{i18n::Msg, people::UnitRef};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum NoticeCategory {
-    Notice,
-    Outage,
-    Safety,
-    Activity,
+crate::closed_set! {
+    pub enum NoticeCategory {
+        Notice = "notice",
+        Outage = "outage",
+        Safety = "safety",
+        Activity = "activity",
+    }
 }
 
 impl NoticeCategory {
-    pub const ALL: [NoticeCategory; 4] = [Self::Notice, Self::Outage, Self::Safety, Self::Activity];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Notice => "notice",
-            Self::Outage => "outage",
-            Self::Safety => "safety",
-            Self::Activity => "activity",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
     pub const fn label(self) -> Msg {
         match self {
             Self::Notice => Msg::NcNotice,

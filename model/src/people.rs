@@ -6,38 +6,20 @@ use serde::{Deserialize, Serialize};
 
 use super::i18n::Msg;
 
-/// What a person does in the community. An elder is a resident with the
-/// simplified screen switched on (`Me::elder_mode`), not a separate role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Resident,
-    Butler,
-    Worker,
-    Guard,
-    Duty,
-    Admin,
+crate::closed_set! {
+    /// What a person does in the community. An elder is a resident with the
+    /// simplified screen switched on (`Me::elder_mode`), not a separate role.
+    pub enum Role {
+        Resident = "resident",
+        Butler = "butler",
+        Worker = "worker",
+        Guard = "guard",
+        Duty = "duty",
+        Admin = "admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [Role::Resident, Role::Butler, Role::Worker, Role::Guard, Role::Duty, Role::Admin];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Resident => "resident",
-            Self::Butler => "butler",
-            Self::Worker => "worker",
-            Self::Guard => "guard",
-            Self::Duty => "duty",
-            Self::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
     /// Everyone but residents works for the property company.
     pub const fn is_staff(self) -> bool {
         !matches!(self, Self::Resident)
@@ -55,33 +37,17 @@ impl Role {
     }
 }
 
-/// A worker's trade decides which jobs they can be assigned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Trade {
-    Plumbing,
-    Electric,
-    General,
-    Elevator,
+crate::closed_set! {
+    /// A worker's trade decides which jobs they can be assigned.
+    pub enum Trade {
+        Plumbing = "plumbing",
+        Electric = "electric",
+        General = "general",
+        Elevator = "elevator",
+    }
 }
 
 impl Trade {
-    pub const ALL: [Trade; 4] = [Trade::Plumbing, Trade::Electric, Trade::General, Trade::Elevator];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Plumbing => "plumbing",
-            Self::Electric => "electric",
-            Self::General => "general",
-            Self::Elevator => "elevator",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-
     pub const fn label(self) -> Msg {
         match self {
             Self::Plumbing => Msg::TradePlumbing,

@@ -7,65 +7,28 @@
 //! of *this* building, the worker assigned to *this* job, the resident who
 //! reported *this* job.
 
-use serde::{Deserialize, Serialize};
-
 use super::i18n::Msg;
 
 pub use super::category::{Category, RatingTag, Urgency};
 
-/// Where a job is in its life (SPEC §2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum JobStatus {
-    Submitted,
-    Acknowledged,
-    Assigned,
-    EnRoute,
-    InProgress,
-    OnHold,
-    Resolved,
-    Confirmed,
-    Rated,
-    Cancelled,
-    Reopened,
+crate::closed_set! {
+    /// Where a job is in its life (SPEC §2).
+    pub enum JobStatus {
+        Submitted = "submitted",
+        Acknowledged = "acknowledged",
+        Assigned = "assigned",
+        EnRoute = "en_route",
+        InProgress = "in_progress",
+        OnHold = "on_hold",
+        Resolved = "resolved",
+        Confirmed = "confirmed",
+        Rated = "rated",
+        Cancelled = "cancelled",
+        Reopened = "reopened",
+    }
 }
 
 impl JobStatus {
-    pub const ALL: [JobStatus; 11] = [
-        JobStatus::Submitted,
-        JobStatus::Acknowledged,
-        JobStatus::Assigned,
-        JobStatus::EnRoute,
-        JobStatus::InProgress,
-        JobStatus::OnHold,
-        JobStatus::Resolved,
-        JobStatus::Confirmed,
-        JobStatus::Rated,
-        JobStatus::Cancelled,
-        JobStatus::Reopened,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Acknowledged => "acknowledged",
-            Self::Assigned => "assigned",
-            Self::EnRoute => "en_route",
-            Self::InProgress => "in_progress",
-            Self::OnHold => "on_hold",
-            Self::Resolved => "resolved",
-            Self::Confirmed => "confirmed",
-            Self::Rated => "rated",
-            Self::Cancelled => "cancelled",
-            Self::Reopened => "reopened",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-
     /// Still needs someone to act (the butler's board shows these).
     pub const fn is_open(self) -> bool {
         !matches!(self, Self::Resolved | Self::Confirmed | Self::Rated | Self::Cancelled)
@@ -98,56 +61,23 @@ impl JobStatus {
     }
 }
 
-/// What someone can do to a job (`POST /repairs/{id}/actions`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum JobAction {
-    Acknowledge,
-    Assign,
-    StartTravel,
-    StartWork,
-    Hold,
-    Resume,
-    Resolve,
-    Confirm,
-    Reopen,
-    Cancel,
+crate::closed_set! {
+    /// What someone can do to a job (`POST /repairs/{id}/actions`).
+    pub enum JobAction {
+        Acknowledge = "acknowledge",
+        Assign = "assign",
+        StartTravel = "start_travel",
+        StartWork = "start_work",
+        Hold = "hold",
+        Resume = "resume",
+        Resolve = "resolve",
+        Confirm = "confirm",
+        Reopen = "reopen",
+        Cancel = "cancel",
+    }
 }
 
 impl JobAction {
-    pub const ALL: [JobAction; 10] = [
-        JobAction::Acknowledge,
-        JobAction::Assign,
-        JobAction::StartTravel,
-        JobAction::StartWork,
-        JobAction::Hold,
-        JobAction::Resume,
-        JobAction::Resolve,
-        JobAction::Confirm,
-        JobAction::Reopen,
-        JobAction::Cancel,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Acknowledge => "acknowledge",
-            Self::Assign => "assign",
-            Self::StartTravel => "start_travel",
-            Self::StartWork => "start_work",
-            Self::Hold => "hold",
-            Self::Resume => "resume",
-            Self::Resolve => "resolve",
-            Self::Confirm => "confirm",
-            Self::Reopen => "reopen",
-            Self::Cancel => "cancel",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
     pub const fn label(self) -> Msg {
         match self {
             Self::Acknowledge => Msg::ActAcknowledge,

@@ -2,13 +2,14 @@
 //! member on duty, then to the elder's emergency contacts by SMS, each
 //! step with its messages in one transaction.
 
+use crate::record::{CommunityId, HelpCallId};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use super::super::{
     Backend,
-    db::{rid, rows, run, thrown},
+    db::{rows, run, thrown},
     error::Result,
     notify::{outbox_create, outbox_rows},
 };
@@ -32,11 +33,11 @@ impl Backend {
         let mut settings: HashMap<String, EscalationSettings> = HashMap::new();
         let mut taken = 0;
         for call in calls {
-            let timing = match settings.get(&call.community) {
+            let timing = match settings.get(call.community.as_str()) {
                 Some(t) => *t,
                 None => {
-                    let t = self.escalation_settings(&call.community).await?;
-                    settings.insert(call.community.clone(), t);
+                    let t = self.escalation_settings(call.community.key()).await?;
+                    settings.insert(String::from(call.community.clone()), t);
                     t
                 }
             };
@@ -76,10 +77,10 @@ impl Backend {
                 outbox_create!(),
                 "COMMIT TRANSACTION;"
             ))
-            .bind(("call", rid("help_call", &call.id)))
+            .bind(("call", HelpCallId::record_of(&call.id)))
             .bind(("step", i64::from(step)))
             .bind(("now", now))
-            .bind(("community", rid("community", &call.community)))
+            .bind(("community", CommunityId::record_of(&call.community)))
             .bind(("messages", outbox_rows(self.notifier.channel(), messages))))
         .await;
         match taken {

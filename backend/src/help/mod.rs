@@ -14,12 +14,13 @@
 mod store;
 mod escalation;
 
+use crate::record::{BuildingId, CommunityId, HelpCallId, UnitId, UserId};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::{
     Backend, clean,
-    db::{self, rid, row, rows, run, thrown},
+    db::{self, row, rows, run, thrown},
     error::{Error, Result},
     events::Audience,
     ids,
@@ -134,7 +135,7 @@ impl Backend {
                     return Ok((self.call_view(actor, existing, PhoneView::Masked).await?, false));
                 }
                 Some(_) if reused == MAX_KEY_REUSE => key = ids::new_token(),
-                Some(ended) => key = follow_on_key(&key, &ended.id),
+                Some(ended) => key = follow_on_key(&key, ended.id.key()),
             }
         }
         let id = ids::new_key();
@@ -150,11 +151,11 @@ impl Backend {
                      actor_name = $name, at = $now;
                  COMMIT TRANSACTION;",
             )
-            .bind(("call", rid("help_call", &id)))
-            .bind(("community", rid("community", actor.community_id())))
-            .bind(("building", rid("building", &unit.building.id)))
-            .bind(("unit", rid("unit", &unit.id)))
-            .bind(("elder", rid("user", &actor.user_id)))
+            .bind(("call", HelpCallId::record_of(&id)))
+            .bind(("community", CommunityId::record_of(actor.community_id())))
+            .bind(("building", BuildingId::record_of(&unit.building.id)))
+            .bind(("unit", UnitId::record_of(&unit.id)))
+            .bind(("elder", UserId::record_of(&actor.user_id)))
             .bind(("key", key.clone()))
             .bind(("name", actor.name.clone()))
             .bind(("now", now)))
@@ -214,11 +215,11 @@ impl Backend {
         let mut res = run(self
             .db
             .query(query)
-            .bind(("community", rid("community", actor.community_id())))
+            .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("everyone", matches!(actor.role, Role::Duty | Role::Admin)))
-            .bind(("unit", actor.unit_id().map(|u| rid("unit", u))))
+            .bind(("unit", actor.unit_id().map(UnitId::record_of)))
             .bind(("staff", actor.role.is_staff()))
-            .bind(("buildings", db::rids("building", &buildings))))
+            .bind(("buildings", crate::record::BuildingId::records_of(&buildings))))
         .await?;
         let mut calls = Vec::new();
         for c in rows::<CallRow>(&mut res, 0)?.into_iter().filter(|c| c.visible_to(actor)) {
@@ -228,11 +229,9 @@ impl Backend {
     }
 
     async fn call_view(&self, actor: &Actor, call: CallRow, phone_view: PhoneView) -> Result<HelpCall> {
-        let mut res = run(self
-            .db
-            .query("SELECT * FROM help_event WHERE call = type::record('help_call', $id) ORDER BY seq")
-            .bind(("id", call.id.clone())))
-        .await?;
+        let mut res =
+            run(self.db.query("SELECT * FROM help_event WHERE call = $id ORDER BY seq").bind(("id", call.id.record())))
+                .await?;
         let timeline = rows::<EntryRow>(&mut res, 0)?
             .into_iter()
             .map(|e| HelpEntry {
@@ -246,11 +245,11 @@ impl Backend {
         let party = call.party(actor);
         let staff_view = party.responder || party.escalated_staff;
         Ok(HelpCall {
-            id: call.id.clone(),
+            id: String::from(call.id.clone()),
             status: call.status(),
-            outcome: call.outcome.as_deref().and_then(Outcome::parse),
+            outcome: call.outcome,
             escalation_level: call.level(),
-            elder: PersonRef { id: call.elder.clone(), name: call.elder_name.clone() },
+            elder: PersonRef { id: String::from(call.elder.clone()), name: call.elder_name.clone() },
             unit: call.unit_ref(),
             elder_phone: if staff_view && phone_view == PhoneView::Whole {
                 call.elder_phone.clone()
@@ -260,16 +259,16 @@ impl Backend {
             butler: call.butler.clone().map(|id| {
                 let full = call.butler_phone.clone().unwrap_or_default();
                 StaffRef {
-                    id,
+                    id: String::from(id),
                     name: call.butler_name.clone().unwrap_or_default(),
                     phone: phone::mask(&full),
                     phone_full: Some(full),
                 }
             }),
-            responder: call
-                .acknowledged_by
-                .clone()
-                .map(|id| PersonRef { id, name: call.acknowledged_by_name.clone().unwrap_or_default() }),
+            responder: call.acknowledged_by.clone().map(|id| PersonRef {
+                id: String::from(id),
+                name: call.acknowledged_by_name.clone().unwrap_or_default(),
+            }),
             created_at: call.created_at,
             acknowledged_at: call.acknowledged_at,
             arrived_at: call.arrived_at,
@@ -303,14 +302,14 @@ impl Backend {
             return Err(if transition(call.status(), anyone, action).is_some() {
                 AppError::forbidden().into()
             } else {
-                AppError::new(ErrorCode::Conflict, Msg::ErrIllegalTransition).with_detail(call.status.clone()).into()
+                AppError::new(ErrorCode::Conflict, Msg::ErrIllegalTransition).with_detail(call.status.as_str()).into()
             });
         };
         let now = Utc::now();
         // "Help is coming" to the elder's WeChat, queued with the change.
         let message = (action == HelpAction::Acknowledge).then(|| SubscribeMessage {
-            community: &call.community,
-            user: &call.elder,
+            community: call.community.key(),
+            user: call.elder.key(),
             key: "help_acknowledged",
             data: json!({ "thing1": actor.name, "time2": linli_model::time::format_local_hm(now) }),
             lane: Lane::Urgent,
@@ -333,13 +332,13 @@ impl Backend {
         ));
         let stored = run(self
             .bind_subscribe_message(query, message)
-            .bind(("call", rid("help_call", id)))
+            .bind(("call", HelpCallId::record_of(id)))
             .bind(("version", call.version))
             .bind(("status", next.as_str()))
             .bind(("open", next.is_open()))
             .bind(("outcome", outcome.map(|o| o.as_str())))
             .bind(("action", action.as_str()))
-            .bind(("actor", rid("user", &actor.user_id)))
+            .bind(("actor", UserId::record_of(&actor.user_id)))
             .bind(("name", actor.name.clone()))
             .bind(("note", note))
             .bind(("now", now)))
@@ -366,16 +365,16 @@ impl Backend {
                 "SELECT id FROM user WHERE community = $c AND active = true AND on_duty = true
                      AND role IN ['butler', 'worker', 'guard', 'duty', 'admin']",
             )
-            .bind(("c", rid("community", community))))
+            .bind(("c", CommunityId::record_of(community))))
         .await?;
-        Ok(rows::<StaffRow>(&mut res, 0)?.into_iter().map(|r| r.id).collect())
+        Ok(rows::<StaffRow>(&mut res, 0)?.into_iter().map(|r| String::from(r.id)).collect())
     }
 
     async fn announce_call(&self, call: &CallRow, action: &str) -> Result<()> {
-        let on_duty = if call.level() >= 1 { self.on_duty_staff(&call.community).await? } else { Vec::new() };
+        let on_duty = if call.level() >= 1 { self.on_duty_staff(call.community.key()).await? } else { Vec::new() };
         self.events.publish(
             EventKind::HelpCallUpdated,
-            &call.community,
+            call.community.key(),
             call.audience(on_duty),
             json!({
                 "id": call.id, "status": call.status, "action": action, "escalation_level": call.level(),
@@ -394,8 +393,8 @@ impl Backend {
         let stored = run(self
             .db
             .query("CREATE check_in SET community = $community, elder = $elder, day = $day, at = $now;")
-            .bind(("community", rid("community", actor.community_id())))
-            .bind(("elder", rid("user", &actor.user_id)))
+            .bind(("community", CommunityId::record_of(actor.community_id())))
+            .bind(("elder", UserId::record_of(&actor.user_id)))
             .bind(("day", day.clone()))
             .bind(("now", now)))
         .await;
@@ -419,7 +418,7 @@ impl Backend {
                 let mut res = run(self
                     .db
                     .query("SELECT VALUE at FROM check_in WHERE elder = $elder AND day = $day")
-                    .bind(("elder", rid("user", &actor.user_id)))
+                    .bind(("elder", UserId::record_of(&actor.user_id)))
                     .bind(("day", day)))
                 .await?;
                 let at: Option<DateTime<Utc>> = db::rows::<DateTime<Utc>>(&mut res, 0)?.into_iter().next();

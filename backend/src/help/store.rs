@@ -1,21 +1,22 @@
 //! The help-call store: rows as stored, what they mean for a caller
 //! (party, visibility, audience), and the loads.
 
+use crate::record::{BuildingId, CommunityId, HelpCallId, UnitId, UserId};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::super::{
     Backend,
-    db::{rid, row, run},
+    db::{row, run},
     error::Result,
     events::Audience,
     ids,
-    people::{key, unit_label},
+    people::unit_label,
     policy::Actor,
 };
 use linli_model::{
     BuildingRef, Role, UnitRef,
-    help::{EmergencyContact, HelpParty, HelpStatus},
+    help::{EmergencyContact, HelpParty, HelpStatus, Outcome},
 };
 macro_rules! call_select {
     () => {
@@ -30,25 +31,20 @@ macro_rules! call_select {
 
 #[derive(Deserialize, Clone)]
 pub(super) struct CallRow {
-    #[serde(deserialize_with = "key::de")]
-    pub(super) id: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) community: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) building: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) unit: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) elder: String,
-    pub(super) status: String,
+    pub(super) id: HelpCallId,
+    pub(super) community: CommunityId,
+    pub(super) building: BuildingId,
+    pub(super) unit: UnitId,
+    pub(super) elder: UserId,
+    pub(super) status: HelpStatus,
     #[serde(default)]
-    pub(super) outcome: Option<String>,
+    pub(super) outcome: Option<Outcome>,
     pub(super) escalation_level: i64,
     pub(super) created_at: DateTime<Utc>,
     #[serde(default)]
     pub(super) acknowledged_at: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    pub(super) acknowledged_by: Option<String>,
+    #[serde(default)]
+    pub(super) acknowledged_by: Option<UserId>,
     #[serde(default)]
     pub(super) acknowledged_by_name: Option<String>,
     #[serde(default)]
@@ -63,8 +59,8 @@ pub(super) struct CallRow {
     pub(super) unit_number: String,
     pub(super) building_number: String,
     pub(super) building_name: String,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    pub(super) butler: Option<String>,
+    #[serde(default)]
+    pub(super) butler: Option<UserId>,
     #[serde(default)]
     pub(super) butler_name: Option<String>,
     #[serde(default)]
@@ -95,13 +91,12 @@ pub(super) struct HelpSettingsStored {
 
 #[derive(Deserialize)]
 pub(super) struct StaffRow {
-    #[serde(deserialize_with = "key::de")]
-    pub(super) id: String,
+    pub(super) id: UserId,
 }
 
 impl CallRow {
     pub(super) fn status(&self) -> HelpStatus {
-        HelpStatus::parse(&self.status).unwrap_or(HelpStatus::Sent)
+        self.status
     }
 
     pub(super) fn level(&self) -> u8 {
@@ -114,7 +109,7 @@ impl CallRow {
         }
         let mut party = HelpParty::for_role(
             actor.role,
-            actor.owns_building(&self.building),
+            actor.owns_building(self.building.key()),
             actor.unit_id() == Some(self.unit.as_str()),
             self.level(),
         );
@@ -132,11 +127,11 @@ impl CallRow {
 
     pub(super) fn unit_ref(&self) -> UnitRef {
         UnitRef {
-            id: self.unit.clone(),
+            id: String::from(self.unit.clone()),
             number: self.unit_number.clone(),
             label: unit_label(&self.building_name, &self.unit_number),
             building: BuildingRef {
-                id: self.building.clone(),
+                id: String::from(self.building.clone()),
                 number: self.building_number.clone(),
                 name: self.building_name.clone(),
             },
@@ -146,11 +141,11 @@ impl CallRow {
     /// First responders and the household; everyone on duty once escalated.
     pub(super) fn audience(&self, on_duty: Vec<String>) -> Audience {
         let mut users = on_duty;
-        users.push(self.elder.clone());
+        users.push(String::from(self.elder.clone()));
         Audience {
             users,
-            units: vec![self.unit.clone()],
-            buildings: vec![self.building.clone()],
+            units: vec![String::from(self.unit.clone())],
+            buildings: vec![String::from(self.building.clone())],
             roles: vec![Role::Duty, Role::Admin],
             residents_of: vec![],
         }
@@ -162,7 +157,7 @@ impl Backend {
         let mut res = run(self
             .db
             .query(concat!(call_select!(), " FROM help_call WHERE elder = $elder AND client_key = $key"))
-            .bind(("elder", rid("user", elder)))
+            .bind(("elder", UserId::record_of(elder)))
             .bind(("key", client_key.to_string())))
         .await?;
         row(&mut res, 0)

@@ -1,12 +1,13 @@
 //! The gate: checking and admitting a pass, today's expected visitors,
 //! the entry log and its CSV export.
 
+use crate::record::{CommunityId, PassEntryId, PassId, UnitId, UserId};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::super::{
     Backend,
-    db::{rid, row, rows, run, thrown},
+    db::{row, rows, run, thrown},
     error::{Error, Result},
     events::Audience,
     ids,
@@ -50,7 +51,8 @@ impl Backend {
                 code_hashes(&self.config.code_key, &c),
             ),
         };
-        let mut res = run(self.db.query(query).bind(("h", hash)).bind(("c", rid("community", community)))).await?;
+        let mut res =
+            run(self.db.query(query).bind(("h", hash)).bind(("c", CommunityId::record_of(community)))).await?;
         row(&mut res, 0)
     }
 
@@ -96,8 +98,8 @@ impl Backend {
         }
         let entry_id = ids::new_key();
         let message = SubscribeMessage {
-            community: &pass.community,
-            user: &pass.host,
+            community: pass.community.key(),
+            user: pass.host.key(),
             key: "visitor_arrived",
             data: json!({ "thing1": pass.visitor_name, "thing2": gate_label(&gate).text(linli_model::Lang::Zh), "time3": format_local_hm(now) }),
             lane: Lane::Normal,
@@ -115,12 +117,12 @@ impl Backend {
         ));
         let taken = run(self
             .bind_subscribe_message(query, Some(message))
-            .bind(("pass", rid("pass", &pass.id)))
-            .bind(("entry", rid("pass_entry", &entry_id)))
-            .bind(("community", rid("community", &pass.community)))
-            .bind(("unit", rid("unit", &pass.unit)))
+            .bind(("pass", PassId::record_of(&pass.id)))
+            .bind(("entry", PassEntryId::record_of(&entry_id)))
+            .bind(("community", CommunityId::record_of(&pass.community)))
+            .bind(("unit", UnitId::record_of(&pass.unit)))
             .bind(("gate", gate.clone()))
-            .bind(("guard", rid("user", &actor.user_id)))
+            .bind(("guard", UserId::record_of(&actor.user_id)))
             .bind(("now", now)))
         .await;
         match taken {
@@ -129,7 +131,7 @@ impl Backend {
             // changed): report the state as it is now.
             Err(e) if thrown(&e, "refused") || e.is_retryable() => {
                 let now = Utc::now();
-                let fresh = self.load_pass(&pass.id).await?.ok_or_else(|| refused(Reason::Unknown))?;
+                let fresh = self.load_pass(pass.id.key()).await?.ok_or_else(|| refused(Reason::Unknown))?;
                 return Err(refused(pass::check(fresh.facts(), now).err().unwrap_or(Reason::UsedUp)));
             }
             Err(e) => return Err(e),
@@ -137,8 +139,8 @@ impl Backend {
         tracing::info!(pass = %pass.id, gate = %gate, "visitor admitted");
         self.events.publish(
             EventKind::PassAdmitted,
-            &pass.community,
-            Audience { units: vec![pass.unit.clone()], ..Audience::default() },
+            pass.community.key(),
+            Audience { units: vec![String::from(pass.unit.clone())], ..Audience::default() },
             json!({
                 "pass": pass.id, "visitor_name": pass.visitor_name, "gate": gate,
                 "time": format_local_hm(now), "at": now,
@@ -167,14 +169,14 @@ impl Backend {
                 " FROM pass WHERE community = $c AND valid_until > $now AND valid_from <= $end
                    AND revoked_at = NONE AND entries_used < max_entries ORDER BY valid_from"
             ))
-            .bind(("c", rid("community", actor.community_id())))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("now", now))
             .bind(("end", end_of_local_day(now))))
         .await?;
         Ok(rows::<PassRow>(&mut res, 0)?
             .iter()
             // A butler sees the visitors of their own buildings.
-            .filter(|p| actor.role != Role::Butler || actor.owns_building(&p.building))
+            .filter(|p| actor.role != Role::Butler || actor.owns_building(p.building.key()))
             .map(|p| p.view(Vec::new(), now))
             .collect())
     }
@@ -199,7 +201,7 @@ impl Backend {
                    AND ($from = NONE OR at >= $from) AND ($to = NONE OR at < $to)
                  ORDER BY at DESC LIMIT 5000",
             )
-            .bind(("c", rid("community", actor.community_id())))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("gate", gate.filter(|g| !g.is_empty()).map(str::to_string)))
             .bind(("from", from))
             .bind(("to", to)))
@@ -240,15 +242,19 @@ impl Backend {
                 "SELECT id, community, building, number, building.number AS building_number,
                         building.name AS building_name FROM unit WHERE community = $c",
             )
-            .bind(("c", rid("community", actor.community_id()))))
+            .bind(("c", CommunityId::record_of(actor.community_id()))))
         .await?;
         let mut units: Vec<UnitRef> = rows::<UnitPlace>(&mut res, 0)?
             .into_iter()
             .map(|u| UnitRef {
                 label: unit_label(&u.building_name, &u.number),
-                id: u.id,
+                id: String::from(u.id),
                 number: u.number,
-                building: BuildingRef { id: u.building, number: u.building_number, name: u.building_name },
+                building: BuildingRef {
+                    id: String::from(u.building),
+                    number: u.building_number,
+                    name: u.building_name,
+                },
             })
             .collect();
         units.sort_by(|a, b| {

@@ -14,11 +14,12 @@ mod codes;
 mod gate;
 mod walk_ins;
 
+use crate::record::{BuildingId, CommunityId, PassId, UnitId, UserId};
 use chrono::{Duration, Utc};
 
 use super::{
     Backend, clean,
-    db::{rid, row, rows, run},
+    db::{row, rows, run},
     error::{Error, Result},
     ids,
     policy::Actor,
@@ -90,7 +91,7 @@ impl Backend {
             let mut res = run(self
                 .db
                 .query("SELECT id FROM pass WHERE community = $c AND code_hash IN $h AND valid_until > $now")
-                .bind(("c", rid("community", actor.community_id())))
+                .bind(("c", CommunityId::record_of(actor.community_id())))
                 .bind(("h", code_hashes(&self.config.code_key, &code)))
                 .bind(("now", now)))
             .await?;
@@ -107,11 +108,11 @@ impl Backend {
                      valid_from = $from, valid_until = $until, max_entries = $max, entries_used = 0,
                      token_hash = $token_hash, code_hash = $code_hash, created_at = $now",
             )
-            .bind(("pass", rid("pass", &id)))
-            .bind(("community", rid("community", actor.community_id())))
-            .bind(("building", rid("building", &unit.building.id)))
-            .bind(("unit", rid("unit", &unit.id)))
-            .bind(("host", rid("user", &actor.user_id)))
+            .bind(("pass", PassId::record_of(&id)))
+            .bind(("community", CommunityId::record_of(actor.community_id())))
+            .bind(("building", BuildingId::record_of(&unit.building.id)))
+            .bind(("unit", UnitId::record_of(&unit.id)))
+            .bind(("host", UserId::record_of(&actor.user_id)))
             .bind(("name", visitor_name))
             .bind(("phone", visitor_phone))
             .bind(("purpose", purpose))
@@ -141,10 +142,10 @@ impl Backend {
         let mut res = run(self
             .db
             .query(concat!(pass_select!(), " FROM pass WHERE unit = $unit ORDER BY created_at DESC LIMIT 100"))
-            .bind(("unit", rid("unit", unit))))
+            .bind(("unit", UnitId::record_of(unit))))
         .await?;
         let passes: Vec<PassRow> = rows(&mut res, 0)?;
-        let ids: Vec<String> = passes.iter().map(|p| p.id.clone()).collect();
+        let ids: Vec<String> = passes.iter().map(|p| p.id.to_string()).collect();
         let entries = self.entries_of(&ids).await?;
         let now = Utc::now();
         Ok(passes
@@ -164,7 +165,7 @@ impl Backend {
         run(self
             .db
             .query("UPDATE $pass SET revoked_at = revoked_at ?? time::now()")
-            .bind(("pass", rid("pass", &pass.id))))
+            .bind(("pass", PassId::record_of(&pass.id))))
         .await?;
         let pass = self.load_pass(id).await?.ok_or_else(AppError::not_found)?;
         Ok(pass.view(Vec::new(), Utc::now()))

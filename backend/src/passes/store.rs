@@ -1,6 +1,7 @@
 //! The passes store: rows as stored and their projections into the
 //! model's views, and the queries that load passes and their entries.
 
+use crate::record::{BuildingId, CommunityId, PassEntryId, PassId, UnitId, UserId, WalkInId};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -9,7 +10,7 @@ use super::super::{
     db::{row, rows, run},
     error::Result,
     ids,
-    people::{key, unit_label},
+    people::unit_label,
 };
 use linli_model::{
     BuildingRef, UnitRef,
@@ -27,16 +28,11 @@ macro_rules! pass_select {
 
 #[derive(Deserialize, Clone)]
 pub(super) struct PassRow {
-    #[serde(deserialize_with = "key::de")]
-    pub(super) id: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) community: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) building: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) unit: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) host: String,
+    pub(super) id: PassId,
+    pub(super) community: CommunityId,
+    pub(super) building: BuildingId,
+    pub(super) unit: UnitId,
+    pub(super) host: UserId,
     pub(super) visitor_name: String,
     #[serde(default)]
     pub(super) visitor_phone: Option<String>,
@@ -61,10 +57,9 @@ pub(super) struct PassRow {
 
 #[derive(Deserialize)]
 pub(super) struct EntryRow {
-    #[serde(deserialize_with = "key::de")]
-    pub(super) id: String,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    pub(super) pass: Option<String>,
+    pub(super) id: PassEntryId,
+    #[serde(default)]
+    pub(super) pass: Option<PassId>,
     pub(super) gate: String,
     pub(super) guard_name: String,
     pub(super) at: DateTime<Utc>,
@@ -82,16 +77,11 @@ pub(super) struct EntryRow {
 
 #[derive(Deserialize)]
 pub(super) struct WalkInRow {
-    #[serde(deserialize_with = "key::de")]
-    pub(super) id: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) community: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) building: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) unit: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) guard: String,
+    pub(super) id: WalkInId,
+    pub(super) community: CommunityId,
+    pub(super) building: BuildingId,
+    pub(super) unit: UnitId,
+    pub(super) guard: UserId,
     pub(super) visitor_name: String,
     #[serde(default)]
     pub(super) visitor_phone: Option<String>,
@@ -109,12 +99,9 @@ pub(super) struct WalkInRow {
 
 #[derive(Deserialize)]
 pub(super) struct UnitPlace {
-    #[serde(deserialize_with = "key::de")]
-    pub(super) id: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) community: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) building: String,
+    pub(super) id: UnitId,
+    pub(super) community: CommunityId,
+    pub(super) building: BuildingId,
     pub(super) number: String,
     pub(super) building_number: String,
     pub(super) building_name: String,
@@ -133,11 +120,11 @@ impl PassRow {
 
     pub(super) fn unit_ref(&self) -> UnitRef {
         UnitRef {
-            id: self.unit.clone(),
+            id: String::from(self.unit.clone()),
             number: self.unit_number.clone(),
             label: unit_label(&self.building_name, &self.unit_number),
             building: BuildingRef {
-                id: self.building.clone(),
+                id: String::from(self.building.clone()),
                 number: self.building_number.clone(),
                 name: self.building_name.clone(),
             },
@@ -146,7 +133,7 @@ impl PassRow {
 
     pub(super) fn view(&self, entries: Vec<Entry>, now: DateTime<Utc>) -> Pass {
         Pass {
-            id: self.id.clone(),
+            id: String::from(self.id.clone()),
             visitor_name: self.visitor_name.clone(),
             visitor_phone: self.visitor_phone.as_deref().map(phone::mask),
             purpose: self.purpose.clone(),
@@ -166,7 +153,7 @@ impl PassRow {
 
 pub(super) fn entry_view(e: EntryRow) -> Entry {
     Entry {
-        id: e.id,
+        id: String::from(e.id),
         gate: e.gate,
         guard: e.guard_name,
         at: e.at,
@@ -197,11 +184,11 @@ impl Backend {
                 "SELECT id, pass, gate, guard.name AS guard_name, at FROM pass_entry
                  WHERE pass IN $passes ORDER BY at",
             )
-            .bind(("passes", crate::db::rids("pass", pass_ids))))
+            .bind(("passes", crate::record::PassId::records_of(pass_ids))))
         .await?;
         Ok(rows::<EntryRow>(&mut res, 0)?
             .into_iter()
-            .map(|e| (e.pass.clone().unwrap_or_default(), entry_view(e)))
+            .map(|e| (e.pass.clone().map(String::from).unwrap_or_default(), entry_view(e)))
             .collect())
     }
 }

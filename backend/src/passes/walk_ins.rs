@@ -1,11 +1,12 @@
 //! Visitors who came without a pass: the guard registers them, a
 //! resident of the unit lets them in or not, live.
 
+use crate::record::{BuildingId, CommunityId, UnitId, UserId, WalkInId};
 use chrono::{Duration, Utc};
 
 use super::super::{
     Backend,
-    db::{rid, row, rows, run, thrown},
+    db::{row, rows, run, thrown},
     error::{Error, Result},
     events::Audience,
     ids,
@@ -36,16 +37,16 @@ impl Backend {
 
     pub(super) fn walk_in_view(w: &WalkInRow) -> WalkIn {
         WalkIn {
-            id: w.id.clone(),
+            id: String::from(w.id.clone()),
             visitor_name: w.visitor_name.clone(),
             visitor_phone: w.visitor_phone.as_deref().map(phone::mask),
             purpose: w.purpose.clone(),
             unit: UnitRef {
-                id: w.unit.clone(),
+                id: String::from(w.unit.clone()),
                 number: w.unit_number.clone(),
                 label: unit_label(&w.building_name, &w.unit_number),
                 building: BuildingRef {
-                    id: w.building.clone(),
+                    id: String::from(w.building.clone()),
                     number: w.building_number.clone(),
                     name: w.building_name.clone(),
                 },
@@ -93,22 +94,26 @@ impl Backend {
                 "CREATE $w SET community = $c, building = $b, unit = $u, visitor_name = $name, visitor_phone = $phone,
                      purpose = $purpose, gate = $gate, guard = $guard, status = 'pending', created_at = time::now()",
             )
-            .bind(("w", rid("walk_in", &id)))
-            .bind(("c", rid("community", &unit.community)))
-            .bind(("b", rid("building", &unit.building)))
-            .bind(("u", rid("unit", &unit.id)))
+            .bind(("w", WalkInId::record_of(&id)))
+            .bind(("c", CommunityId::record_of(&unit.community)))
+            .bind(("b", BuildingId::record_of(&unit.building)))
+            .bind(("u", UnitId::record_of(&unit.id)))
             .bind(("name", name))
             .bind(("phone", visitor_phone))
             .bind(("purpose", purpose))
             .bind(("gate", gate))
-            .bind(("guard", rid("user", &actor.user_id))))
+            .bind(("guard", UserId::record_of(&actor.user_id))))
         .await?;
         let w = self.load_walk_in(&id).await?.ok_or_else(|| Error::internal("walk-in vanished"))?;
         let view = Self::walk_in_view(&w);
         self.events.publish(
             EventKind::WalkInRequested,
-            &w.community,
-            Audience { units: vec![w.unit.clone()], users: vec![w.guard.clone()], ..Audience::default() },
+            w.community.key(),
+            Audience {
+                units: vec![String::from(w.unit.clone())],
+                users: vec![String::from(w.guard.clone())],
+                ..Audience::default()
+            },
             serde_json::to_value(&view)?,
         );
         Ok(view)
@@ -135,14 +140,14 @@ impl Backend {
                  };
                  COMMIT TRANSACTION;",
             )
-            .bind(("w", rid("walk_in", &w.id)))
+            .bind(("w", WalkInId::record_of(&w.id)))
             .bind(("status", if approve { "approved" } else { "denied" }))
-            .bind(("me", rid("user", &actor.user_id)))
+            .bind(("me", UserId::record_of(&actor.user_id)))
             .bind(("approve", approve))
-            .bind(("c", rid("community", &w.community)))
-            .bind(("u", rid("unit", &w.unit)))
+            .bind(("c", CommunityId::record_of(&w.community)))
+            .bind(("u", UnitId::record_of(&w.unit)))
             .bind(("gate", w.gate.clone()))
-            .bind(("guard", rid("user", &w.guard))))
+            .bind(("guard", UserId::record_of(&w.guard))))
         .await;
         match decided {
             Ok(_) => {}
@@ -153,10 +158,10 @@ impl Backend {
         let view = Self::walk_in_view(&w);
         self.events.publish(
             EventKind::WalkInDecided,
-            &w.community,
+            w.community.key(),
             Audience {
-                units: vec![w.unit.clone()],
-                users: vec![w.guard.clone()],
+                units: vec![String::from(w.unit.clone())],
+                users: vec![String::from(w.guard.clone())],
                 roles: vec![Role::Guard],
                 ..Audience::default()
             },
@@ -176,7 +181,7 @@ impl Backend {
                                 building.number AS building_number, building.name AS building_name
                          FROM walk_in WHERE unit = $u AND created_at > $since ORDER BY created_at DESC",
                     )
-                    .bind(("u", rid("unit", actor.unit_id().unwrap_or("-"))))
+                    .bind(("u", UnitId::record_of(actor.unit_id().unwrap_or("-"))))
                     .bind(("since", Utc::now() - Duration::days(1))))
                 .await?
             }
@@ -188,7 +193,7 @@ impl Backend {
                                 building.number AS building_number, building.name AS building_name
                          FROM walk_in WHERE community = $c AND created_at > $since ORDER BY created_at DESC",
                     )
-                    .bind(("c", rid("community", actor.community_id())))
+                    .bind(("c", CommunityId::record_of(actor.community_id())))
                     .bind(("since", Utc::now() - Duration::days(1))))
                 .await?
             }

@@ -12,12 +12,13 @@ mod rating;
 mod sweep;
 mod transition;
 
+use crate::record::{BuildingId, CommunityId, JobId, PhotoId, UnitId, UserId};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use super::{
     Backend, clean,
-    db::{rid, rids, row, rows, run, thrown},
+    db::{row, rows, run, thrown},
     error::{Error, Result},
     ids,
     notify::Lane,
@@ -31,7 +32,7 @@ use linli_model::{
         TimelineEntry,
     },
     live::EventKind,
-    repair::{self, Category, JobAction, JobStatus, MAX_DESCRIPTION, RatingTag, Urgency},
+    repair::{self, Category, JobAction, MAX_DESCRIPTION, RatingTag, Urgency},
     sla::{ClockState, SlaSettings},
 };
 
@@ -112,16 +113,16 @@ impl Backend {
                      note = $description, photos = $photos, at = $now;
                  COMMIT TRANSACTION;",
             )
-            .bind(("job", rid("repair", &id)))
-            .bind(("community", rid("community", actor.community_id())))
-            .bind(("building", rid("building", &unit.building.id)))
-            .bind(("unit", rid("unit", &unit.id)))
-            .bind(("reporter", rid("user", &actor.user_id)))
-            .bind(("owner", owner.as_deref().map(|o| rid("user", o))))
+            .bind(("job", JobId::record_of(&id)))
+            .bind(("community", CommunityId::record_of(actor.community_id())))
+            .bind(("building", BuildingId::record_of(&unit.building.id)))
+            .bind(("unit", UnitId::record_of(&unit.id)))
+            .bind(("reporter", UserId::record_of(&actor.user_id)))
+            .bind(("owner", owner.as_deref().map(UserId::record_of)))
             .bind(("category", category.as_str()))
             .bind(("description", description))
             .bind(("urgency", urgency.as_str()))
-            .bind(("photos", rids("photo", &photos)))
+            .bind(("photos", PhotoId::records_of(&photos)))
             .bind(("respond_secs", target.respond_secs))
             .bind(("resolve_secs", target.resolve_secs))
             .bind(("now", now))
@@ -157,23 +158,24 @@ impl Backend {
             .db
             .query(
                 "SELECT *, assignee.name AS assignee_name FROM repair_event
-                     WHERE repair = type::record('repair', $id) ORDER BY seq;
-                 SELECT id, width, height FROM photo WHERE repair = type::record('repair', $id);
-                 SELECT * FROM rating WHERE repair = type::record('repair', $id);",
+                     WHERE repair = $id ORDER BY seq;
+                 SELECT id, width, height FROM photo WHERE repair = $id;
+                 SELECT * FROM rating WHERE repair = $id;",
             )
-            .bind(("id", job.id.clone())))
+            .bind(("id", job.id.record())))
         .await?;
         let events: Vec<EventRow> = rows(&mut res, 0)?;
         let all_photos: Vec<PhotoRow> = rows(&mut res, 1)?;
         let rating: Option<Rating> = row::<RatingRow>(&mut res, 2)?.map(Into::into);
         let now = Utc::now();
-        let photo_of = |id: &String| all_photos.iter().find(|p| p.id == *id).map(|p| (p.id.clone(), p.width, p.height));
-        let to_photos = |keys: &[String]| -> Vec<Photo> {
+        let photo_of =
+            |id: &PhotoId| all_photos.iter().find(|p| p.id == *id).map(|p| (p.id.clone(), p.width, p.height));
+        let to_photos = |keys: &[PhotoId]| -> Vec<Photo> {
             keys.iter()
                 .filter_map(photo_of)
                 .map(|(id, width, height)| {
-                    let (url, thumb_url) = Photo::urls_for(&id);
-                    Photo { id, url, thumb_url, width, height }
+                    let (url, thumb_url) = Photo::urls_for(id.key());
+                    Photo { id: String::from(id), url, thumb_url, width, height }
                 })
                 .collect()
         };
@@ -182,13 +184,15 @@ impl Backend {
             .map(|e| TimelineEntry {
                 seq: crate::convert::non_negative(e.seq),
                 action: e.action,
-                from_status: e.from_status.as_deref().and_then(JobStatus::parse),
-                to_status: JobStatus::parse(&e.to_status).unwrap_or(JobStatus::Submitted),
+                from_status: e.from_status,
+                to_status: e.to_status,
                 actor_name: e.actor_name,
                 actor_role: e.actor_role,
                 note: e.note,
                 photos: to_photos(&e.photos),
-                assignee: e.assignee.map(|id| PersonRef { id, name: e.assignee_name.unwrap_or_default() }),
+                assignee: e
+                    .assignee
+                    .map(|id| PersonRef { id: String::from(id), name: e.assignee_name.unwrap_or_default() }),
                 eta: e.eta,
                 at: e.at,
             })
@@ -207,13 +211,16 @@ impl Backend {
         let callable = actor.role.is_staff() || actor.unit_id() == Some(job.unit.as_str());
         let clock = job.clock();
         Ok(Job {
-            id: job.id.clone(),
-            category: Category::parse(&job.category).unwrap_or(Category::Other),
+            id: String::from(job.id.clone()),
+            category: job.category,
             description: job.description.clone(),
-            urgency: Urgency::parse(&job.urgency).unwrap_or(Urgency::Normal),
+            urgency: job.urgency,
             status: state.status,
             unit: job.unit_ref(),
-            reporter: PersonRef { id: job.reporter.clone(), name: job.reporter_name.clone().unwrap_or_default() },
+            reporter: PersonRef {
+                id: String::from(job.reporter.clone()),
+                name: job.reporter_name.clone().unwrap_or_default(),
+            },
             butler: staff_ref(&job.owner, &job.owner_name, &job.owner_phone, callable),
             assignee: staff_ref(&job.assignee, &job.assignee_name, &job.assignee_phone, callable),
             photos,
@@ -294,16 +301,16 @@ impl Backend {
             ),
         };
         let target = match scope {
-            "mine" => rid("unit", actor.unit_id().unwrap_or("-")),
-            "assigned" => rid("user", &actor.user_id),
-            _ => rid("community", actor.community_id()),
+            "mine" => UnitId::record_of(actor.unit_id().unwrap_or("-")),
+            "assigned" => UserId::record_of(&actor.user_id),
+            _ => CommunityId::record_of(actor.community_id()),
         };
         let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
         let mut res = run(self
             .db
             .query(query)
             .bind(("target", target))
-            .bind(("targets", rids("building", &buildings)))
+            .bind(("targets", BuildingId::records_of(&buildings)))
             .bind(("open", open))
             .bind(("before", before))
             .bind(("fetch", fetch as i64)))
@@ -376,7 +383,7 @@ impl Backend {
                     .as_deref()
                     .filter(|a| ids::is_plausible_key(a))
                     .ok_or_else(|| AppError::invalid("assignee_id", Msg::ErrAssigneeRequired))?;
-                let found = self.assignable(actor, &job.id).await?.into_iter().find(|a| a.id == assignee);
+                let found = self.assignable(actor, job.id.key()).await?.into_iter().find(|a| a.id == assignee);
                 let Some(found) = found else {
                     return Err(AppError::invalid("assignee_id", Msg::ErrAssigneeInvalid).into());
                 };
@@ -414,13 +421,19 @@ impl Backend {
                  FROM user WHERE community = $community AND active = true
                      AND (role = 'worker' OR id = $owner)",
             )
-            .bind(("community", rid("community", &job.community)))
-            .bind(("owner", job.owner.as_deref().map(|o| rid("user", o)))))
+            .bind(("community", CommunityId::record_of(&job.community)))
+            .bind(("owner", job.owner.as_deref().map(UserId::record_of))))
         .await?;
-        let trade = Category::parse(&job.category).unwrap_or(Category::Other).trade();
+        let trade = job.category.trade();
         let mut people: Vec<Assignable> = rows::<PersonRow>(&mut res, 0)?
             .into_iter()
-            .map(|p| Assignable { id: p.id, name: p.name, role: p.role, trades: p.trades, open_jobs: p.open_jobs })
+            .map(|p| Assignable {
+                id: String::from(p.id),
+                name: p.name,
+                role: p.role.as_str().to_string(),
+                trades: p.trades.iter().map(|t| t.as_str().to_string()).collect(),
+                open_jobs: p.open_jobs,
+            })
             .collect();
         people.sort_by_key(|p| (!p.trades.iter().any(|t| t == trade.as_str()), p.open_jobs, p.name.clone()));
         Ok(people)
@@ -430,7 +443,7 @@ impl Backend {
     fn announce_job(&self, job: &JobRow, action: &str) {
         self.events.publish(
             EventKind::RepairUpdated,
-            &job.community,
+            job.community.key(),
             audience(job),
             json!({ "id": job.id, "status": job.status, "action": action, "urgency": job.urgency }),
         );
@@ -452,8 +465,8 @@ fn reporter_message(
     };
     let who = assignee_name.or_else(|| job.assignee_name.clone()).unwrap_or_default();
     Some(SubscribeMessage {
-        community: &job.community,
-        user: &job.reporter,
+        community: job.community.key(),
+        user: job.reporter.key(),
         key,
         data: json!({
             "thing1": t_category(&job.category), "thing2": who,
@@ -463,8 +476,8 @@ fn reporter_message(
     })
 }
 
-fn t_category(category: &str) -> String {
-    Category::parse(category).map(|c| c.label().text(linli_model::Lang::Zh).to_string()).unwrap_or_default()
+fn t_category(category: &Category) -> String {
+    category.label().text(linli_model::Lang::Zh).to_string()
 }
 
 fn actor_stamp(actor: &Actor) -> (String, String, String) {

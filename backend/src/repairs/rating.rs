@@ -1,11 +1,12 @@
 //! Rating a job: once, by the reporter, after it is resolved; a low
 //! rating opens a follow-up (回访).
 
+use crate::record::{BuildingId, CommunityId, JobId, RatingId, UserId};
 use chrono::Utc;
 
 use super::super::{
     Backend, clean,
-    db::{rid, rows, run, thrown},
+    db::{rows, run, thrown},
     error::Result,
     ids,
     policy::Actor,
@@ -41,14 +42,14 @@ impl Backend {
         }
         let comment = clean::optional_block("comment", input.comment.as_deref(), 500)?;
         let mut res =
-            run(self.db.query("SELECT id FROM rating WHERE repair = $job").bind(("job", rid("repair", id)))).await?;
+            run(self.db.query("SELECT id FROM rating WHERE repair = $job").bind(("job", JobId::record_of(id)))).await?;
         let rated = !rows::<serde_json::Value>(&mut res, 0)?.is_empty();
         if rated {
             return Err(AppError::conflict(Msg::ErrAlreadyRated).into());
         }
         if !repair::may_rate(job.status(), party, false) {
             return Err(AppError::new(ErrorCode::Conflict, Msg::ErrNotYetRatable)
-                .with_detail(job.status.clone())
+                .with_detail(job.status.as_str())
                 .into());
         }
         let rating_id = ids::new_key();
@@ -74,19 +75,19 @@ impl Backend {
                  };
                  COMMIT TRANSACTION;",
             )
-            .bind(("job", rid("repair", id)))
+            .bind(("job", JobId::record_of(id)))
             .bind(("version", job.version))
-            .bind(("rating", rid("rating", &rating_id)))
-            .bind(("community", rid("community", &job.community)))
-            .bind(("building", rid("building", &job.building)))
-            .bind(("owner", job.owner.as_deref().map(|o| rid("user", o))))
-            .bind(("assignee", job.assignee.as_deref().map(|a| rid("user", a))))
-            .bind(("rater", rid("user", &actor.user_id)))
+            .bind(("rating", RatingId::record_of(&rating_id)))
+            .bind(("community", CommunityId::record_of(&job.community)))
+            .bind(("building", BuildingId::record_of(&job.building)))
+            .bind(("owner", job.owner.as_deref().map(UserId::record_of)))
+            .bind(("assignee", job.assignee.as_deref().map(UserId::record_of)))
+            .bind(("rater", UserId::record_of(&actor.user_id)))
             .bind(("rater_name", actor.name.clone()))
             .bind(("stars", stars))
             .bind(("tags", tags.clone()))
             .bind(("comment", comment.clone()))
-            .bind(("from", job.status.clone()))
+            .bind(("from", job.status.as_str()))
             .bind(("now", now)))
         .await;
         match outcome {

@@ -3,21 +3,22 @@
 //! Nothing here decides anything; the rules are in `linli_model::repair`
 //! and the orchestration in the parent module.
 
+use crate::record::{BuildingId, CommunityId, JobId, PhotoId, RatingId, UnitId, UserId};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::super::{
     Backend,
-    db::{rid, rids, row, run},
+    db::{row, run},
     error::Result,
     ids,
     notify::subscribe_message_create,
-    people::{key, unit_label},
+    people::unit_label,
     policy::Scope,
     wechat::SubscribeMessage,
 };
 use linli_model::{
-    BuildingRef, StaffRef, UnitRef,
+    BuildingRef, Role, StaffRef, Trade, UnitRef,
     job::{ClockFacts, JobSummary, PersonRef, Photo, Rating},
     phone,
     repair::{Category, JobAction, JobState, JobStatus, Urgency},
@@ -47,26 +48,21 @@ impl JobScope {
 
 #[derive(Deserialize, Clone)]
 pub(super) struct JobRow {
-    #[serde(deserialize_with = "key::de")]
-    pub(super) id: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) community: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) building: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) unit: String,
-    #[serde(deserialize_with = "key::de")]
-    pub(super) reporter: String,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    pub(super) owner: Option<String>,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    pub(super) assignee: Option<String>,
-    pub(super) category: String,
-    pub(super) description: String,
-    pub(super) urgency: String,
-    pub(super) status: String,
+    pub(super) id: JobId,
+    pub(super) community: CommunityId,
+    pub(super) building: BuildingId,
+    pub(super) unit: UnitId,
+    pub(super) reporter: UserId,
     #[serde(default)]
-    pub(super) held_from: Option<String>,
+    pub(super) owner: Option<UserId>,
+    #[serde(default)]
+    pub(super) assignee: Option<UserId>,
+    pub(super) category: Category,
+    pub(super) description: String,
+    pub(super) urgency: Urgency,
+    pub(super) status: JobStatus,
+    #[serde(default)]
+    pub(super) held_from: Option<JobStatus>,
     #[serde(default)]
     pub(super) held_since: Option<DateTime<Utc>>,
     #[serde(default)]
@@ -75,8 +71,8 @@ pub(super) struct JobRow {
     pub(super) hold_reason: Option<String>,
     #[serde(default)]
     pub(super) eta: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "key::de_vec")]
-    pub(super) photos: Vec<String>,
+    #[serde(default, deserialize_with = "crate::record::list")]
+    pub(super) photos: Vec<PhotoId>,
     pub(super) respond_secs: i64,
     pub(super) resolve_secs: i64,
     pub(super) created_at: DateTime<Utc>,
@@ -124,16 +120,16 @@ pub(super) struct EventRow {
     pub(super) seq: i64,
     pub(super) action: String,
     #[serde(default)]
-    pub(super) from_status: Option<String>,
-    pub(super) to_status: String,
+    pub(super) from_status: Option<JobStatus>,
+    pub(super) to_status: JobStatus,
     pub(super) actor_name: String,
     pub(super) actor_role: String,
     #[serde(default)]
     pub(super) note: String,
-    #[serde(default, deserialize_with = "key::de_vec")]
-    pub(super) photos: Vec<String>,
-    #[serde(default, deserialize_with = "key::de_opt")]
-    pub(super) assignee: Option<String>,
+    #[serde(default, deserialize_with = "crate::record::list")]
+    pub(super) photos: Vec<PhotoId>,
+    #[serde(default)]
+    pub(super) assignee: Option<UserId>,
     #[serde(default)]
     pub(super) assignee_name: Option<String>,
     #[serde(default)]
@@ -143,16 +139,14 @@ pub(super) struct EventRow {
 
 #[derive(Deserialize)]
 pub(super) struct PhotoRow {
-    #[serde(deserialize_with = "key::de")]
-    pub(super) id: String,
+    pub(super) id: PhotoId,
     pub(super) width: u32,
     pub(super) height: u32,
 }
 
 #[derive(Deserialize)]
 pub(super) struct RatingRow {
-    #[serde(deserialize_with = "key::de")]
-    pub(super) id: String,
+    pub(super) id: RatingId,
     pub(super) stars: u8,
     #[serde(default)]
     pub(super) tags: Vec<String>,
@@ -163,7 +157,7 @@ pub(super) struct RatingRow {
 
 impl From<RatingRow> for Rating {
     fn from(r: RatingRow) -> Self {
-        Rating { id: r.id, stars: r.stars, tags: r.tags, comment: r.comment, at: r.at }
+        Rating { id: String::from(r.id), stars: r.stars, tags: r.tags, comment: r.comment, at: r.at }
     }
 }
 
@@ -175,41 +169,36 @@ pub(super) struct SettingsRow {
 
 #[derive(Deserialize)]
 pub(super) struct UnitPlace {
-    #[serde(default, deserialize_with = "key::de_opt")]
-    pub(super) butler: Option<String>,
+    #[serde(default)]
+    pub(super) butler: Option<UserId>,
 }
 
 #[derive(Deserialize)]
 pub(super) struct PersonRow {
-    #[serde(deserialize_with = "key::de")]
-    pub(super) id: String,
+    pub(super) id: UserId,
     pub(super) name: String,
-    pub(super) role: String,
+    pub(super) role: Role,
     #[serde(default)]
-    pub(super) trades: Vec<String>,
+    pub(super) trades: Vec<Trade>,
     #[serde(default)]
     pub(super) open_jobs: u32,
 }
 
 impl JobRow {
     pub(super) fn status(&self) -> JobStatus {
-        JobStatus::parse(&self.status).unwrap_or(JobStatus::Submitted)
+        self.status
     }
 
     pub(super) fn state(&self) -> JobState {
-        JobState {
-            status: self.status(),
-            held_from: self.held_from.as_deref().and_then(JobStatus::parse),
-            has_assignee: self.assignee.is_some(),
-        }
+        JobState { status: self.status(), held_from: self.held_from, has_assignee: self.assignee.is_some() }
     }
 
     pub(super) fn scope(&self) -> JobScope {
         JobScope {
-            community: self.community.clone(),
-            building: self.building.clone(),
-            unit: self.unit.clone(),
-            assignee: self.assignee.clone(),
+            community: String::from(self.community.clone()),
+            building: String::from(self.building.clone()),
+            unit: String::from(self.unit.clone()),
+            assignee: self.assignee.clone().map(String::from),
         }
     }
 
@@ -228,11 +217,11 @@ impl JobRow {
 
     pub(super) fn unit_ref(&self) -> UnitRef {
         UnitRef {
-            id: self.unit.clone(),
+            id: String::from(self.unit.clone()),
             number: self.unit_number.clone(),
             label: unit_label(&self.building_name, &self.unit_number),
             building: BuildingRef {
-                id: self.building.clone(),
+                id: String::from(self.building.clone()),
                 number: self.building_number.clone(),
                 name: self.building_name.clone(),
             },
@@ -242,16 +231,16 @@ impl JobRow {
     pub(super) fn summary(&self, now: DateTime<Utc>) -> JobSummary {
         let clock = self.clock();
         JobSummary {
-            id: self.id.clone(),
-            category: Category::parse(&self.category).unwrap_or(Category::Other),
+            id: String::from(self.id.clone()),
+            category: self.category,
             description: self.description.clone(),
-            urgency: Urgency::parse(&self.urgency).unwrap_or(Urgency::Normal),
+            urgency: self.urgency,
             status: self.status(),
             unit: self.unit_ref(),
             assignee: self
                 .assignee
                 .clone()
-                .map(|id| PersonRef { id, name: self.assignee_name.clone().unwrap_or_default() }),
+                .map(|id| PersonRef { id: String::from(id), name: self.assignee_name.clone().unwrap_or_default() }),
             photo_count: crate::convert::count(self.photos.len()),
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -262,12 +251,12 @@ impl JobRow {
 }
 
 pub(super) fn staff_ref(
-    id: &Option<String>,
+    id: &Option<UserId>,
     name: &Option<String>,
     phone_full: &Option<String>,
     callable: bool,
 ) -> Option<StaffRef> {
-    let id = id.clone()?;
+    let id = id.clone()?.into_key();
     let full = phone_full.clone().unwrap_or_default();
     Some(StaffRef {
         id,
@@ -277,15 +266,15 @@ pub(super) fn staff_ref(
     })
 }
 
-pub(super) fn photo_refs(rows: Vec<PhotoRow>, order: &[String]) -> Vec<Photo> {
+pub(super) fn photo_refs(rows: Vec<PhotoRow>, order: &[PhotoId]) -> Vec<Photo> {
     let mut photos: Vec<Photo> = rows
         .into_iter()
         .map(|p| {
-            let (url, thumb_url) = Photo::urls_for(&p.id);
-            Photo { id: p.id, url, thumb_url, width: p.width, height: p.height }
+            let (url, thumb_url) = Photo::urls_for(p.id.key());
+            Photo { id: String::from(p.id), url, thumb_url, width: p.width, height: p.height }
         })
         .collect();
-    photos.sort_by_key(|p| order.iter().position(|o| *o == p.id).unwrap_or(usize::MAX));
+    photos.sort_by_key(|p| order.iter().position(|o| o.key() == p.id).unwrap_or(usize::MAX));
     photos
 }
 
@@ -337,13 +326,13 @@ impl Backend {
         ));
         run(self
             .bind_subscribe_message(query, message)
-            .bind(("job", rid("repair", &job.id)))
+            .bind(("job", JobId::record_of(&job.id)))
             .bind(("version", job.version))
             .bind(("status", p.status.as_str()))
             .bind(("open", p.status.is_open()))
-            .bind(("assignee", p.assignee.as_deref().map(|a| rid("user", a))))
-            .bind(("owner", p.owner.as_deref().map(|o| rid("user", o))))
-            .bind(("held_from", p.held_from.clone()))
+            .bind(("assignee", p.assignee.as_deref().map(UserId::record_of)))
+            .bind(("owner", p.owner.as_deref().map(UserId::record_of)))
+            .bind(("held_from", p.held_from.map(JobStatus::as_str)))
             .bind(("held_since", p.held_since))
             .bind(("held_secs", p.held_secs))
             .bind(("hold_reason", p.hold_reason.clone()))
@@ -353,10 +342,10 @@ impl Backend {
             .bind(("closed_at", p.closed_at))
             .bind(("reopen_count", p.reopen_count))
             .bind(("now", now))
-            .bind(("photos", rids("photo", photos)))
+            .bind(("photos", PhotoId::records_of(photos)))
             .bind(("action", action.as_str()))
-            .bind(("from", job.status.clone()))
-            .bind(("actor", (!actor_id.is_empty()).then(|| rid("user", &actor_id))))
+            .bind(("from", job.status.as_str()))
+            .bind(("actor", (!actor_id.is_empty()).then(|| UserId::record_of(&actor_id))))
             .bind(("actor_name", actor_name))
             .bind(("actor_role", actor_role))
             .bind(("note", note.to_string())))

@@ -2,12 +2,13 @@
 //! [`AUTO_CONFIRM_HOURS`](linli_model::repair::AUTO_CONFIRM_HOURS) and the
 //! SLA alerts to the butler when a target is near or missed.
 
+use crate::record::JobId;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use super::super::{
     Backend,
-    db::{rid, rows, run, thrown},
+    db::{rows, run, thrown},
     error::Result,
     events::Audience,
 };
@@ -49,7 +50,7 @@ impl Backend {
         let who = (String::new(), "系统".to_string(), "system".to_string());
         match self.store_transition(job, JobAction::Confirm, &p, who, "auto_confirm", &[], None, now).await {
             Ok(()) => {
-                if let Some(updated) = self.load_job(&job.id).await? {
+                if let Some(updated) = self.load_job(job.id.key()).await? {
                     self.announce_job(&updated, "auto_confirm");
                 }
                 tracing::info!(job = %job.id, "auto-confirmed after 72 h");
@@ -80,20 +81,20 @@ impl Backend {
         run(self
             .db
             .query("UPDATE $job SET alerts = array::union(alerts, $due)")
-            .bind(("job", rid("repair", &job.id)))
+            .bind(("job", JobId::record_of(&job.id)))
             .bind(("due", due.clone())))
         .await?;
         for alert in due {
             let breach = alert.ends_with("_breach");
             // Warnings go to the butler; a breach escalates to the manager too.
             let audience = Audience {
-                buildings: vec![job.building.clone()],
+                buildings: vec![String::from(job.building.clone())],
                 roles: if breach { vec![Role::Admin] } else { vec![] },
                 ..Audience::default()
             };
             self.events.publish(
                 EventKind::RepairUpdated,
-                &job.community,
+                job.community.key(),
                 audience,
                 json!({ "id": job.id, "status": job.status, "action": "sla_alert", "alert": alert }),
             );

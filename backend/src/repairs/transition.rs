@@ -22,7 +22,7 @@ use super::store::*;
 pub(super) fn party(actor: &Actor, job: &JobRow) -> Party {
     Party {
         reporter: actor.user_id == job.reporter,
-        owner: actor.role == Role::Butler && actor.owns_building(&job.building),
+        owner: actor.role == Role::Butler && actor.owns_building(job.building.key()),
         assignee: job.assignee.as_deref() == Some(actor.user_id.as_str()),
         admin: actor.role == Role::Admin,
         duty: actor.role == Role::Duty,
@@ -35,13 +35,13 @@ pub(super) fn party(actor: &Actor, job: &JobRow) -> Party {
 /// for critical jobs).
 pub(super) fn audience(job: &JobRow) -> Audience {
     let mut roles = vec![Role::Admin];
-    if job.urgency == Urgency::Critical.as_str() {
+    if job.urgency == Urgency::Critical {
         roles.push(Role::Duty);
     }
     Audience {
-        users: job.assignee.iter().cloned().collect(),
-        units: vec![job.unit.clone()],
-        buildings: vec![job.building.clone()],
+        users: job.assignee.iter().map(|a| a.to_string()).collect(),
+        units: vec![String::from(job.unit.clone())],
+        buildings: vec![String::from(job.building.clone())],
         roles,
         residents_of: vec![],
     }
@@ -84,7 +84,7 @@ pub(super) struct Patch {
     pub(super) status: JobStatus,
     pub(super) assignee: Option<String>,
     pub(super) owner: Option<String>,
-    pub(super) held_from: Option<String>,
+    pub(super) held_from: Option<JobStatus>,
     pub(super) held_since: Option<DateTime<Utc>>,
     pub(super) held_secs: i64,
     pub(super) hold_reason: Option<String>,
@@ -105,9 +105,9 @@ pub(super) fn patch(
     let was = job.status();
     let mut p = Patch {
         status: next,
-        assignee: job.assignee.clone(),
-        owner: job.owner.clone(),
-        held_from: job.held_from.clone(),
+        assignee: job.assignee.clone().map(String::from),
+        owner: job.owner.clone().map(String::from),
+        held_from: job.held_from,
         held_since: job.held_since,
         held_secs: job.held_secs,
         hold_reason: job.hold_reason.clone(),
@@ -134,7 +134,7 @@ pub(super) fn patch(
             }
         }
         JobAction::Hold => {
-            p.held_from = Some(was.as_str().to_string());
+            p.held_from = Some(was);
             p.held_since = Some(now);
             p.hold_reason =
                 clean::optional_block("note", input.note.as_deref(), MAX_DESCRIPTION).ok().filter(|n| !n.is_empty());
