@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Linli needs, each only when missing:
 # the wasm target, cargo-leptos, wasm-bindgen-cli (at the lock file's
-# version), npm packages (wasm-opt, Playwright) and Debian's Chromium.
+# version), leptosfmt, npm packages (wasm-opt, Playwright) and Debian's Chromium.
 # Everything comes from crates.io, npm or Debian: nothing is downloaded
 # from elsewhere, because the build machines cannot reach it.
 #
@@ -48,6 +48,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg_version"; then
   step "installing wasm-bindgen-cli $wbg_version"
   # Without --locked: its own lock file names a crate the registry lacks.
   cargo install wasm-bindgen-cli --version "$wbg_version"
+fi
+
+# leptosfmt formats the markup inside view! macros (leptosfmt.toml);
+# scripts/test.sh checks it. 0.1.33 reads Leptos 0.8's view syntax.
+if ! leptosfmt --version 2>/dev/null | grep -q '0\.1\.33'; then
+  step "installing leptosfmt 0.1.33 (about 2 minutes, once)"
+  cargo install leptosfmt --version 0.1.33 --locked
 fi
 
 if ! command -v npm >/dev/null; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Linli (README: "Test it"); CI runs exactly this.
 #
-#   1. formatting and lints (cargo fmt, cargo clippy for server and WASM)
+#   1. formatting and lints (cargo fmt, leptosfmt for view! macros,
+#      cargo clippy for server and WASM)
 #   2. unit tests of the model and services
 #   3. integration tests: the real server on an embedded database, over HTTP
 #   4. the debug build of the whole app (cargo leptos build)
@@ -21,6 +22,10 @@ started=$(date +%s)
 
 step "formatting"
 cargo fmt --all --check
+# The markup inside view! macros, which rustfmt leaves alone (leptosfmt.toml);
+# on a failure, again without --quiet for the diff. Fix: `leptosfmt app/src`
+# then `cargo fmt --all`.
+leptosfmt --quiet --check app/src || { leptosfmt --check app/src; exit 1; }
 
 export RUSTFLAGS="$DEBUG_RUSTFLAGS"
 

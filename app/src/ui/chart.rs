@@ -18,8 +18,13 @@ pub fn TrendChart(title: String, bars: Vec<f64>, line: Vec<Option<f64>>) -> impl
         .map(|(i, v)| {
             let h = (v / top) * (H - 20.0);
             view! {
-                <rect x=format!("{:.1}", i as f64 * step + 1.0) y=format!("{:.1}", H - h) width=format!("{:.1}", (step - 2.0).max(1.0))
-                    height=format!("{:.1}", h) fill="#99d5cf"/>
+                <rect
+                    x=format!("{:.1}", i as f64 * step + 1.0)
+                    y=format!("{:.1}", H - h)
+                    width=format!("{:.1}", (step - 2.0).max(1.0))
+                    height=format!("{:.1}", h)
+                    fill="#99d5cf"
+                />
             }
         })
         .collect_view();
@@ -35,7 +40,7 @@ pub fn TrendChart(title: String, bars: Vec<f64>, line: Vec<Option<f64>>) -> impl
         <svg class="chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label=label preserveAspectRatio="none">
             <title>{title}</title>
             {rects}
-            <polyline points=points.join(" ") fill="none" stroke="#0f766e" stroke-width="3"/>
+            <polyline points=points.join(" ") fill="none" stroke="#0f766e" stroke-width="3" />
         </svg>
     }
 }

@@ -18,7 +18,7 @@ where
         <Load resource=me let:me>
             {match me {
                 Some(me) => render(me).into_any(),
-                None => view! { <Redirect path="/login"/> }.into_any(),
+                None => view! { <Redirect path="/login" /> }.into_any(),
             }}
         </Load>
     }
@@ -41,7 +41,9 @@ pub fn Card(
 ) -> impl IntoView {
     view! {
         <a class="card" class:soon=soon href=href>
-            <span class="card-icon" aria-hidden="true">{icon}</span>
+            <span class="card-icon" aria-hidden="true">
+                {icon}
+            </span>
             <span class="card-text">
                 <span class="card-title">{t(title)}</span>
                 {hint.map(|h| view! { <span class="card-hint">{t(h)}</span> })}

@@ -40,19 +40,28 @@ pub fn ElderPage(me: Me) -> impl IntoView {
         <div class="elder-shell">
             <header class="elder-top">
                 <span class="elder-name">{me.name.clone()}</span>
-                <LangSwitch/>
+                <LangSwitch />
             </header>
-            {error.map(|m| view! { <p class="notice error elder-text" role="alert">{t(m)}</p> })}
+            {error
+                .map(|m| {
+                    view! {
+                        <p class="notice error elder-text" role="alert">
+                            {t(m)}
+                        </p>
+                    }
+                })}
             <Load
                 resource=home
                 transition=true
                 fallback=|| view! { <p class="elder-text">{t(Msg::Loading)}</p> }
                 let:home
             >
-                <ElderScreen home sending/>
+                <ElderScreen home sending />
             </Load>
             <form method="post" action="/forms/logout" class="elder-logout">
-                <button type="submit" class="elder-small">{t(Msg::SignOut)}</button>
+                <button type="submit" class="elder-small">
+                    {t(Msg::SignOut)}
+                </button>
             </form>
         </div>
     }
@@ -76,20 +85,29 @@ fn ElderScreen(home: ElderHome, sending: RwSignal<Sending>) -> impl IntoView {
     };
     view! {
         // Without scripts, a page with an open call refreshes itself.
-        {(open_call).then(|| view! { <noscript><meta http-equiv="refresh" content="10"/></noscript> })}
+        {(open_call)
+            .then(|| {
+                view! {
+                    <noscript>
+                        <meta http-equiv="refresh" content="10" />
+                    </noscript>
+                }
+            })}
         <main class="elder" id="main">
-            {home.call.clone().map(|call| view! { <CallStatus call/> })}
-            <SendingStatus sending/>
+            {home.call.clone().map(|call| view! { <CallStatus call /> })}
+            <SendingStatus sending />
             <form method="post" action="/forms/help" class="help-form" id="help-form" on:submit=on_submit>
-                <input type="hidden" name="client_key" value=home.client_key.clone()/>
+                <input type="hidden" name="client_key" value=home.client_key.clone() />
                 <button type="submit" class="help-button" id="help-button">
-                    <span class="help-icon" aria-hidden="true">"🆘"</span>
+                    <span class="help-icon" aria-hidden="true">
+                        "🆘"
+                    </span>
                     <span class="help-label">{t(Msg::HelpButton)}</span>
                     <span class="help-hint">{t(Msg::HelpButtonHint)}</span>
                 </button>
             </form>
-            <CheckIn checked_in_at=home.checked_in_at/>
-            <ButlerCard butler=home.butler.clone()/>
+            <CheckIn checked_in_at=home.checked_in_at />
+            <ButlerCard butler=home.butler.clone() />
         </main>
     }
 }
@@ -100,9 +118,14 @@ fn SendingStatus(sending: RwSignal<Sending>) -> impl IntoView {
         let lang = use_lang();
         match sending.get() {
             Sending::Idle => None,
-            Sending::InFlight => {
-                Some(view! { <p class="elder-status sending" role="status">{t(Msg::HelpSending)}</p> }.into_any())
-            }
+            Sending::InFlight => Some(
+                view! {
+                    <p class="elder-status sending" role="status">
+                        {t(Msg::HelpSending)}
+                    </p>
+                }
+                .into_any(),
+            ),
             Sending::Retrying(n) => Some(
                 view! {
                     <p class="elder-status offline" role="alert">
@@ -111,7 +134,14 @@ fn SendingStatus(sending: RwSignal<Sending>) -> impl IntoView {
                 }
                 .into_any(),
             ),
-            Sending::Failed(m) => Some(view! { <p class="elder-status offline" role="alert">{m}</p> }.into_any()),
+            Sending::Failed(m) => Some(
+                view! {
+                    <p class="elder-status offline" role="alert">
+                        {m}
+                    </p>
+                }
+                .into_any(),
+            ),
         }
     }
 }
@@ -133,18 +163,24 @@ fn CallStatus(call: HelpCall) -> impl IntoView {
             <p class="elder-big">{text}</p>
             <p class="elder-text">
                 {t(Msg::HelpPressedAt)} " " {format_local_hm(created)}
-                {open.then_some(move || {
-                    let waited = (now.get() - created).num_seconds().max(0);
-                    format!(" · {} {}:{:02}", t(Msg::HelpWaited), waited / 60, waited % 60)
-                })}
+                {open
+                    .then_some(move || {
+                        let waited = (now.get() - created).num_seconds().max(0);
+                        format!(" · {} {}:{:02}", t(Msg::HelpWaited), waited / 60, waited % 60)
+                    })}
             </p>
-            {open.then(|| view! {
-                <form method="post" action=format!("/forms/help/{}/action", call.id) class="elder-mistake">
-                    <input type="hidden" name="action" value="false_alarm"/>
-                    <input type="hidden" name="back" value="/"/>
-                    <button type="submit" class="elder-secondary">{t(Msg::HelpMistake)}</button>
-                </form>
-            })}
+            {open
+                .then(|| {
+                    view! {
+                        <form method="post" action=format!("/forms/help/{}/action", call.id) class="elder-mistake">
+                            <input type="hidden" name="action" value="false_alarm" />
+                            <input type="hidden" name="back" value="/" />
+                            <button type="submit" class="elder-secondary">
+                                {t(Msg::HelpMistake)}
+                            </button>
+                        </form>
+                    }
+                })}
         </section>
     }
 }
@@ -153,12 +189,19 @@ fn CallStatus(call: HelpCall) -> impl IntoView {
 fn CheckIn(checked_in_at: Option<chrono::DateTime<Utc>>) -> impl IntoView {
     match checked_in_at {
         Some(at) => view! {
-            <p class="ok-done" role="status">"✓ " {t(Msg::CheckedInToday)} " " {format_local_hm(at)}</p>
+            <p class="ok-done" role="status">
+                "✓ "
+                {t(Msg::CheckedInToday)}
+                " "
+                {format_local_hm(at)}
+            </p>
         }
         .into_any(),
         None => view! {
             <form method="post" action="/forms/check-in" class="ok-form">
-                <button type="submit" class="ok-button" id="ok-button">{t(Msg::ImOkToday)}</button>
+                <button type="submit" class="ok-button" id="ok-button">
+                    {t(Msg::ImOkToday)}
+                </button>
             </form>
         }
         .into_any(),
@@ -171,12 +214,17 @@ fn ButlerCard(butler: Option<StaffRef>) -> impl IntoView {
         let tel = format!("tel:{}", b.phone_full.clone().unwrap_or_default());
         view! {
             <section class="butler-card">
-                <span class="butler-photo" aria-hidden="true">"🧑‍💼"</span>
+                <span class="butler-photo" aria-hidden="true">
+                    "🧑‍💼"
+                </span>
                 <span class="butler-text">
                     <span class="elder-text">{t(Msg::YourButler)}</span>
                     <strong class="elder-big">{b.name.clone()}</strong>
                 </span>
-                <a class="call-button" href=tel>{"📞 "}{t(Msg::CallButler)}</a>
+                <a class="call-button" href=tel>
+                    {"📞 "}
+                    {t(Msg::CallButler)}
+                </a>
             </section>
         }
     })

@@ -48,34 +48,53 @@ pub fn GatePage() -> impl IntoView {
         let q = q.clone();
         let admitted = admitted.clone();
         view! {
-            <Page me=me.clone()>
-                {admitted.clone().map(|name| view! {
-                    <section class="verdict ok" role="status" id="verdict" data-valid="admitted">
-                        <p class="verdict-big">{"✓ "}{t(Msg::Admitted)}</p>
-                        <p class="verdict-name">{name}</p>
-                    </section>
-                })}
-                {error.map(|m| view! {
-                    <section class="verdict bad" role="alert" id="verdict" data-valid="false">
-                        <p class="verdict-big">{"✗ "}{t(m)}</p>
-                    </section>
-                })}
-                <Load resource=verdict let:verdict>
+            <Page me=me
+                .clone()>
+                {admitted
+                    .clone()
+                    .map(|name| {
+                        view! {
+                            <section class="verdict ok" role="status" id="verdict" data-valid="admitted">
+                                <p class="verdict-big">{"✓ "}{t(Msg::Admitted)}</p>
+                                <p class="verdict-name">{name}</p>
+                            </section>
+                        }
+                    })}
+                {error
+                    .map(|m| {
+                        view! {
+                            <section class="verdict bad" role="alert" id="verdict" data-valid="false">
+                                <p class="verdict-big">{"✗ "}{t(m)}</p>
+                            </section>
+                        }
+                    })} <Load resource=verdict let:verdict>
                     {match verdict {
-                        Some(v) => view! { <VerdictView v q=q.clone().unwrap_or_default()/> }.into_any(),
+                        Some(v) => view! { <VerdictView v q=q.clone().unwrap_or_default() /> }.into_any(),
                         None => ().into_any(),
                     }}
-                </Load>
-                <form method="get" action="/gate" class="stack gate-form" id="gate-form">
+                </Load> <form method="get" action="/gate" class="stack gate-form" id="gate-form">
                     <label for="q">{t(Msg::EnterCode)}</label>
-                    <input id="q" name="q" autocomplete="off" autocapitalize="characters" maxlength="200"
-                        inputmode="latin" placeholder="AB3D7K9M"/>
-                    <button type="submit" class="primary big">{t(Msg::Check)}</button>
-                </form>
-                <Scanner/>
-                <nav class="cards">
-                    <a class="card" href="/gate/expected"><span class="card-icon">"🗓️"</span><span class="card-title">{t(Msg::CardExpected)}</span></a>
-                    <a class="card" href="/gate/walk-in"><span class="card-icon">"🚶"</span><span class="card-title">{t(Msg::CardWalkIn)}</span></a>
+                    <input
+                        id="q"
+                        name="q"
+                        autocomplete="off"
+                        autocapitalize="characters"
+                        maxlength="200"
+                        inputmode="latin"
+                        placeholder="AB3D7K9M"
+                    />
+                    <button type="submit" class="primary big">
+                        {t(Msg::Check)}
+                    </button>
+                </form> <Scanner /> <nav class="cards">
+                    <a class="card" href="/gate/expected">
+                        <span class="card-icon">"🗓️"</span>
+                        <span class="card-title">{t(Msg::CardExpected)}</span>
+                    </a>
+                    <a class="card" href="/gate/walk-in">
+                        <span class="card-icon">"🚶"</span>
+                        <span class="card-title">{t(Msg::CardWalkIn)}</span>
+                    </a>
                 </nav>
             </Page>
         }
@@ -87,22 +106,43 @@ fn VerdictView(v: Verdict, q: String) -> impl IntoView {
     let reason = v.reason.map(|r| t(r.label())).unwrap_or_default();
     let pass = v.pass.clone();
     view! {
-        <section class="verdict" class:ok=v.valid class:bad=!v.valid role="alert" id="verdict"
-            data-valid=v.valid.to_string() data-reason=v.reason.map(|r| r.as_str()).unwrap_or("")>
-            <p class="verdict-big">{if v.valid { format!("✓ {}", t(Msg::PassValid)) } else { format!("✗ {reason}") }}</p>
-            {pass.map(|p| view! {
-                <p class="verdict-name">{p.visitor_name.clone()}</p>
-                <p class="verdict-detail">{t(Msg::Host)} " " {p.unit.label.clone()}
-                    {p.plate.clone().map(|pl| format!(" · {pl}"))}</p>
-                <p class="verdict-detail">{format_local_hm(p.valid_from)} " – " {format_local(p.valid_until)}
-                    " · " {p.entries_used} "/" {p.max_entries}</p>
-            })}
-            {v.valid.then(|| view! {
-                <form method="post" action="/forms/gate/admit" class="admit-form">
-                    <input type="hidden" name="q" value=q.clone()/>
-                    <button type="submit" class="admit-button" id="admit">{t(Msg::Admit)}</button>
-                </form>
-            })}
+        <section
+            class="verdict"
+            class:ok=v.valid
+            class:bad=!v.valid
+            role="alert"
+            id="verdict"
+            data-valid=v.valid.to_string()
+            data-reason=v.reason.map(|r| r.as_str()).unwrap_or("")
+        >
+            <p class="verdict-big">
+                {if v.valid { format!("✓ {}", t(Msg::PassValid)) } else { format!("✗ {reason}") }}
+            </p>
+            {pass
+                .map(|p| {
+                    view! {
+                        <p class="verdict-name">{p.visitor_name.clone()}</p>
+                        <p class="verdict-detail">
+                            {t(Msg::Host)} " " {p.unit.label.clone()} {p.plate.clone().map(|pl| format!(" · {pl}"))}
+                        </p>
+                        <p class="verdict-detail">
+                            {format_local_hm(p.valid_from)} " – " {format_local(p.valid_until)} " · "
+                            {p.entries_used} "/" {p.max_entries}
+                        </p>
+                    }
+                })}
+            {v
+                .valid
+                .then(|| {
+                    view! {
+                        <form method="post" action="/forms/gate/admit" class="admit-form">
+                            <input type="hidden" name="q" value=q.clone() />
+                            <button type="submit" class="admit-button" id="admit">
+                                {t(Msg::Admit)}
+                            </button>
+                        </form>
+                    }
+                })}
         </section>
     }
 }
@@ -123,11 +163,26 @@ fn Scanner() -> impl IntoView {
     };
     view! {
         <section class="scanner">
-            <button type="button" class="big" id="scan" on:click=start>{"📷 "}{t(Msg::Scan)}</button>
-            <label class="button" for="qr-file">{"🖼️ "}{t(Msg::ScanPhoto)}</label>
-            <input id="qr-file" type="file" accept="image/*" class="visually-hidden" node_ref=file on:change=from_file/>
+            <button type="button" class="big" id="scan" on:click=start>
+                {"📷 "}
+                {t(Msg::Scan)}
+            </button>
+            <label class="button" for="qr-file">
+                {"🖼️ "}
+                {t(Msg::ScanPhoto)}
+            </label>
+            <input
+                id="qr-file"
+                type="file"
+                accept="image/*"
+                class="visually-hidden"
+                node_ref=file
+                on:change=from_file
+            />
             <video node_ref=video class="scan-video" playsinline muted hidden></video>
-            <p class="hint" role="status">{move || status.get()}</p>
+            <p class="hint" role="status">
+                {move || status.get()}
+            </p>
         </section>
     }
 }
@@ -145,16 +200,29 @@ pub fn ExpectedPage() -> impl IntoView {
                         view! { <p class="muted empty">{t(Msg::NoPasses)}</p> }.into_any()
                     } else {
                         view! {
-                            <ul class="list">{list.into_iter().map(|p| view! {
-                                <li>
-                                    <strong>{p.visitor_name.clone()}</strong> " → " {p.unit.label.clone()}
-                                    <p class="job-sub">{format_local_hm(p.valid_from)} " – " {format_local(p.valid_until)}
-                                        {p.visitor_phone.clone().map(|ph| format!(" · {ph}"))}
-                                        {p.plate.clone().map(|pl| format!(" · {pl}"))}
-                                        " · " {p.entries_used} "/" {p.max_entries}</p>
-                                </li>
-                            }).collect_view()}</ul>
-                        }.into_any()
+                            <ul class="list">
+                                {list
+                                    .into_iter()
+                                    .map(|p| {
+                                        view! {
+                                            <li>
+                                                <strong>{p.visitor_name.clone()}</strong>
+                                                " → "
+                                                {p.unit.label.clone()}
+                                                <p class="job-sub">
+                                                    {format_local_hm(p.valid_from)} " – "
+                                                    {format_local(p.valid_until)}
+                                                    {p.visitor_phone.clone().map(|ph| format!(" · {ph}"))}
+                                                    {p.plate.clone().map(|pl| format!(" · {pl}"))} " · "
+                                                    {p.entries_used} "/" {p.max_entries}
+                                                </p>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
                     }}
                 </Load>
             </Page>
@@ -173,11 +241,18 @@ pub fn WalkInPage() -> impl IntoView {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardWalkIn)}</h1>
                 <form method="post" action="/forms/gate/walk-ins" class="stack" id="walk-in-form">
-                    {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
+                    {error
+                        .map(|m| {
+                            view! {
+                                <p class="notice error" role="alert">
+                                    {t(m)}
+                                </p>
+                            }
+                        })}
                     <label for="visitor_name">{t(Msg::VisitorName)}</label>
-                    <input id="visitor_name" name="visitor_name" required maxlength="30"/>
+                    <input id="visitor_name" name="visitor_name" required maxlength="30" />
                     <label for="visitor_phone">{t(Msg::VisitorPhoneOptional)}</label>
-                    <input id="visitor_phone" name="visitor_phone" type="tel" maxlength="32"/>
+                    <input id="visitor_phone" name="visitor_phone" type="tel" maxlength="32" />
                     <label for="unit">{t(Msg::VisitingUnit)}</label>
                     <select id="unit" name="unit" required>
                         <Load
@@ -186,32 +261,45 @@ pub fn WalkInPage() -> impl IntoView {
                             fallback=|| view! { <option value="">{t(Msg::Loading)}</option> }
                             let:units
                         >
-                            {units.into_iter().map(|u| view! {
-                                <option value=u.id.clone()>{u.label.clone()}</option>
-                            }).collect_view()}
+                            {units
+                                .into_iter()
+                                .map(|u| view! { <option value=u.id.clone()>{u.label.clone()}</option> })
+                                .collect_view()}
                         </Load>
                     </select>
                     <label for="purpose">{t(Msg::PurposeOptional)}</label>
-                    <input id="purpose" name="purpose" maxlength="100"/>
-                    <button type="submit" class="primary big">{t(Msg::AskResident)}</button>
+                    <input id="purpose" name="purpose" maxlength="100" />
+                    <button type="submit" class="primary big">
+                        {t(Msg::AskResident)}
+                    </button>
                 </form>
                 <h2>{t(Msg::TodaysWalkIns)}</h2>
                 <Load resource=walk_ins transition=true or_else=Vec::new fallback=|| () let:list>
                     {
-                        view! { <ul class="list">{list.into_iter().map(|w| {
-                            let status = match w.status.as_str() {
-                                "approved" => t(Msg::Approved),
-                                "denied" => t(Msg::Denied),
-                                _ => t(Msg::Waiting),
-                            };
-                            view! {
-                                <li data-walk-in=w.id.clone() data-status=w.status.clone()>
-                                    <strong>{w.visitor_name.clone()}</strong> " → " {w.unit.label.clone()}
-                                    " · " <span class="st">{status}</span>
-                                    <span class="job-sub">" " {format_local_hm(w.created_at)}</span>
-                                </li>
-                            }
-                        }).collect_view()}</ul> }
+                        view! {
+                            <ul class="list">
+                                {list
+                                    .into_iter()
+                                    .map(|w| {
+                                        let status = match w.status.as_str() {
+                                            "approved" => t(Msg::Approved),
+                                            "denied" => t(Msg::Denied),
+                                            _ => t(Msg::Waiting),
+                                        };
+                                        view! {
+                                            <li data-walk-in=w.id.clone() data-status=w.status.clone()>
+                                                <strong>{w.visitor_name.clone()}</strong>
+                                                " → "
+                                                {w.unit.label.clone()}
+                                                " · "
+                                                <span class="st">{status}</span>
+                                                <span class="job-sub">" " {format_local_hm(w.created_at)}</span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
                     }
                 </Load>
             </Page>
@@ -235,26 +323,55 @@ pub fn EntriesPage() -> impl IntoView {
             <Page me=me.clone()>
                 <div class="row-between">
                     <h1>{t(Msg::EntryLog)}</h1>
-                    <a class="button" href=csv download="entries.csv">{t(Msg::ExportCsv)}</a>
+                    <a class="button" href=csv download="entries.csv">
+                        {t(Msg::ExportCsv)}
+                    </a>
                 </div>
                 <form method="get" class="filters">
-                    <label>{t(Msg::Gate)}
-                        <select name="gate">
+                    <label>
+                        {t(Msg::Gate)} <select name="gate">
                             <option value="">{t(Msg::All)}</option>
-                            {["north", "south", "east", "west"].into_iter().map(|g| view! {
-                                <option value=g selected=gate.as_deref() == Some(g)>{t(gate_label(g))}</option>
-                            }).collect_view()}
+                            {["north", "south", "east", "west"]
+                                .into_iter()
+                                .map(|g| {
+                                    view! {
+                                        <option value=g selected=gate.as_deref() == Some(g)>
+                                            {t(gate_label(g))}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     </label>
                     <button type="submit">{t(Msg::Filter)}</button>
                 </form>
                 <Load resource=list transition=true let:rows>
                     <table>
-                        <thead><tr><th>{t(Msg::Time)}</th><th>{t(Msg::Gate)}</th><th>{t(Msg::VisitorName)}</th><th>{t(Msg::VisitingUnit)}</th><th>{t(Msg::RoleGuard)}</th></tr></thead>
-                        <tbody>{rows.into_iter().map(|e| view! {
-                            <tr><td>{format_local(e.at)}</td><td>{t(gate_label(&e.gate))}</td>
-                                <td>{e.visitor_name.clone().unwrap_or_default()}</td><td>{e.unit.clone().unwrap_or_default()}</td><td>{e.guard.clone()}</td></tr>
-                        }).collect_view()}</tbody>
+                        <thead>
+                            <tr>
+                                <th>{t(Msg::Time)}</th>
+                                <th>{t(Msg::Gate)}</th>
+                                <th>{t(Msg::VisitorName)}</th>
+                                <th>{t(Msg::VisitingUnit)}</th>
+                                <th>{t(Msg::RoleGuard)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows
+                                .into_iter()
+                                .map(|e| {
+                                    view! {
+                                        <tr>
+                                            <td>{format_local(e.at)}</td>
+                                            <td>{t(gate_label(&e.gate))}</td>
+                                            <td>{e.visitor_name.clone().unwrap_or_default()}</td>
+                                            <td>{e.unit.clone().unwrap_or_default()}</td>
+                                            <td>{e.guard.clone()}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
                     </table>
                 </Load>
             </Page>

@@ -33,18 +33,32 @@ pub fn HelpAlert() -> impl IntoView {
         <Load resource=calls transition=true or_else=Vec::new fallback=|| () let:calls>
             {
                 let waiting: Vec<HelpCall> = calls.into_iter().filter(|c| c.status == HelpStatus::Sent).collect();
-                (!waiting.is_empty()).then(|| view! {
-                    <div class="help-alert" role="alert" id="help-alert">
-                        {waiting.into_iter().map(|c| view! {
-                            <a class="help-alert-row" href=format!("/help/{}", c.id)>
-                                <strong>{"🆘 "}{t(Msg::HelpAlertTitle)}</strong>
-                                " " {c.unit.label.clone()} " " {c.elder.name.clone()} " · " {format_local_hm(c.created_at)}
-                                {(c.escalation_level > 0).then(|| view! { <span class="esc">{t(Msg::Escalated)}</span> })}
-                            </a>
-                        }).collect_view()}
-                        <audio src="/sounds/alarm.wav" autoplay loop id="help-alarm"></audio>
-                    </div>
-                })
+                (!waiting.is_empty())
+                    .then(|| {
+                        view! {
+                            <div class="help-alert" role="alert" id="help-alert">
+                                {waiting
+                                    .into_iter()
+                                    .map(|c| {
+                                        view! {
+                                            <a class="help-alert-row" href=format!("/help/{}", c.id)>
+                                                <strong>{"🆘 "}{t(Msg::HelpAlertTitle)}</strong>
+                                                " "
+                                                {c.unit.label.clone()}
+                                                " "
+                                                {c.elder.name.clone()}
+                                                " · "
+                                                {format_local_hm(c.created_at)}
+                                                {(c.escalation_level > 0)
+                                                    .then(|| view! { <span class="esc">{t(Msg::Escalated)}</span> })}
+                                            </a>
+                                        }
+                                    })
+                                    .collect_view()}
+                                <audio src="/sounds/alarm.wav" autoplay loop id="help-alarm"></audio>
+                            </div>
+                        }
+                    })
             }
         </Load>
     }
@@ -68,21 +82,40 @@ fn CallCard(call: HelpCall) -> impl IntoView {
             <a href=href>
                 <span class="call-main">
                     <strong>{call.unit.label.clone()} " " {call.elder.name.clone()}</strong>
-                    <span class="job-sub">{format_local(call.created_at)}
-                        {call.responder.as_ref().map(|r| format!(" · {}", r.name))}</span>
+                    <span class="job-sub">
+                        {format_local(call.created_at)} {call.responder.as_ref().map(|r| format!(" · {}", r.name))}
+                    </span>
                 </span>
                 <span class="job-side">
-                    <span class="st" data-status=call.status.as_str()>{t(status_label(call.status))}</span>
-                    {call.status.is_open().then(|| view! { <span class="sla-chip" class:bad=waiting><Elapsed since=call.created_at/></span> })}
+                    <span class="st" data-status=call.status.as_str()>
+                        {t(status_label(call.status))}
+                    </span>
+                    {call
+                        .status
+                        .is_open()
+                        .then(|| {
+                            view! {
+                                <span class="sla-chip" class:bad=waiting>
+                                    <Elapsed since=call.created_at />
+                                </span>
+                            }
+                        })}
                 </span>
             </a>
-            {call.allowed_actions.contains(&HelpAction::Acknowledge).then(|| view! {
-                <form method="post" action=format!("/forms/help/{}/action", call.id) class="action-form">
-                    <input type="hidden" name="action" value="acknowledge"/>
-                    <input type="hidden" name="back" value=format!("/help/{}", call.id)/>
-                    <button type="submit" class="danger big-action" data-action="acknowledge">{t(HelpAction::Acknowledge.label())}</button>
-                </form>
-            })}
+            {call
+                .allowed_actions
+                .contains(&HelpAction::Acknowledge)
+                .then(|| {
+                    view! {
+                        <form method="post" action=format!("/forms/help/{}/action", call.id) class="action-form">
+                            <input type="hidden" name="action" value="acknowledge" />
+                            <input type="hidden" name="back" value=format!("/help/{}", call.id) />
+                            <button type="submit" class="danger big-action" data-action="acknowledge">
+                                {t(HelpAction::Acknowledge.label())}
+                            </button>
+                        </form>
+                    }
+                })}
         </li>
     }
 }
@@ -110,14 +143,23 @@ pub fn HelpCallsPage() -> impl IntoView {
                     {if calls.is_empty() {
                         view! { <p class="muted empty">{t(Msg::NoOpenCalls)}</p> }.into_any()
                     } else {
-                        view! { <ul class="calls">{calls.into_iter().map(|call| view! { <CallCard call/> }).collect_view()}</ul> }.into_any()
+                        view! {
+                            <ul class="calls">
+                                {calls.into_iter().map(|call| view! { <CallCard call /> }).collect_view()}
+                            </ul>
+                        }
+                            .into_any()
                     }}
                 </Load>
                 <h2>{t(Msg::RecentCalls)}</h2>
                 <Load resource=all transition=true or_else=Vec::new fallback=|| () let:calls>
                     {
                         let calls: Vec<HelpCall> = calls.into_iter().filter(|c| !c.status.is_open()).take(20).collect();
-                        view! { <ul class="calls">{calls.into_iter().map(|call| view! { <CallCard call/> }).collect_view()}</ul> }
+                        view! {
+                            <ul class="calls">
+                                {calls.into_iter().map(|call| view! { <CallCard call /> }).collect_view()}
+                            </ul>
+                        }
                     }
                 </Load>
             </Page>
@@ -136,10 +178,17 @@ pub fn HelpCallPage() -> impl IntoView {
     let error = use_query_map().with_untracked(|q| q.get("error")).and_then(|e| msg_from_query(&e));
     with_me(move |me: Me| {
         view! {
-            <Page me=me.clone()>
-                {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
-                <Load resource=call transition=true let:call>
-                    <CallDetail call/>
+            <Page me=me
+                .clone()>
+                {error
+                    .map(|m| {
+                        view! {
+                            <p class="notice error" role="alert">
+                                {t(m)}
+                            </p>
+                        }
+                    })} <Load resource=call transition=true let:call>
+                    <CallDetail call />
                 </Load>
             </Page>
         }
@@ -154,55 +203,112 @@ fn CallDetail(call: HelpCall) -> impl IntoView {
     view! {
         <article class="job-detail call-detail" data-call=call.id.clone()>
             <header class="job-head">
-                <span class="job-icon big" aria-hidden="true">"🆘"</span>
+                <span class="job-icon big" aria-hidden="true">
+                    "🆘"
+                </span>
                 <div>
                     <h1>{call.unit.label.clone()} " " {call.elder.name.clone()}</h1>
                     <p class="job-sub">{t(Msg::HelpPressedAt)} " " {format_local(call.created_at)}</p>
                 </div>
                 <div class="job-badges">
-                    <span class="st" id="call-status" data-status=call.status.as_str()>{t(status_label(call.status))}</span>
-                    {(call.escalation_level > 0).then(|| view! { <span class="urg urg-critical">{t(Msg::Escalated)} " " {call.escalation_level}</span> })}
+                    <span class="st" id="call-status" data-status=call.status.as_str()>
+                        {t(status_label(call.status))}
+                    </span>
+                    {(call.escalation_level > 0)
+                        .then(|| {
+                            view! {
+                                <span class="urg urg-critical">{t(Msg::Escalated)} " " {call.escalation_level}</span>
+                            }
+                        })}
                 </div>
             </header>
-            {call.status.is_open().then(|| view! { <p class="sla-line bad">{t(Msg::HelpWaited)} " " <Elapsed since=call.created_at/></p> })}
-            <p><a class="button" href=tel>{"📞 "}{t(Msg::CallElder)}</a></p>
+            {call
+                .status
+                .is_open()
+                .then(|| {
+                    view! { <p class="sla-line bad">{t(Msg::HelpWaited)} " " <Elapsed since=call.created_at /></p> }
+                })}
+            <p>
+                <a class="button" href=tel>
+                    {"📞 "}
+                    {t(Msg::CallElder)}
+                </a>
+            </p>
             {call.outcome.map(|o| view! { <p class="notice">{t(o.label())}</p> })}
             <section class="actions">
-                {call.allowed_actions.iter().map(|a| {
-                    let a = *a;
-                    match a {
-                        HelpAction::Resolve => view! {
-                            <form method="post" action=url.clone() class="action-form">
-                                <input type="hidden" name="action" value="resolve"/>
-                                <input type="hidden" name="back" value=back.clone()/>
-                                <select name="outcome" required aria-label=t(Msg::Outcome)>
-                                    {Outcome::ALL.into_iter().map(|o| view! { <option value=o.as_str()>{t(o.label())}</option> }).collect_view()}
-                                </select>
-                                <input name="note" maxlength="500" placeholder=t(Msg::NoteOptional) aria-label=t(Msg::NoteOptional)/>
-                                <button type="submit" data-action="resolve">{t(a.label())}</button>
-                            </form>
-                        }.into_any(),
-                        _ => view! {
-                            <form method="post" action=url.clone() class="action-form">
-                                <input type="hidden" name="action" value=a.as_str()/>
-                                <input type="hidden" name="back" value=back.clone()/>
-                                <button type="submit" class:danger=a == HelpAction::Acknowledge class:primary=a == HelpAction::Arrive
-                                    data-action=a.as_str()>{t(a.label())}</button>
-                            </form>
-                        }.into_any(),
-                    }
-                }).collect_view()}
+                {call
+                    .allowed_actions
+                    .iter()
+                    .map(|a| {
+                        let a = *a;
+                        match a {
+                            HelpAction::Resolve => {
+                                view! {
+                                    <form method="post" action=url.clone() class="action-form">
+                                        <input type="hidden" name="action" value="resolve" />
+                                        <input type="hidden" name="back" value=back.clone() />
+                                        <select name="outcome" required aria-label=t(Msg::Outcome)>
+                                            {Outcome::ALL
+                                                .into_iter()
+                                                .map(|o| view! { <option value=o.as_str()>{t(o.label())}</option> })
+                                                .collect_view()}
+                                        </select>
+                                        <input
+                                            name="note"
+                                            maxlength="500"
+                                            placeholder=t(Msg::NoteOptional)
+                                            aria-label=t(Msg::NoteOptional)
+                                        />
+                                        <button type="submit" data-action="resolve">
+                                            {t(a.label())}
+                                        </button>
+                                    </form>
+                                }
+                                    .into_any()
+                            }
+                            _ => {
+                                view! {
+                                    <form method="post" action=url.clone() class="action-form">
+                                        <input type="hidden" name="action" value=a.as_str() />
+                                        <input type="hidden" name="back" value=back.clone() />
+                                        <button
+                                            type="submit"
+                                            class:danger=a == HelpAction::Acknowledge
+                                            class:primary=a == HelpAction::Arrive
+                                            data-action=a.as_str()
+                                        >
+                                            {t(a.label())}
+                                        </button>
+                                    </form>
+                                }
+                                    .into_any()
+                            }
+                        }
+                    })
+                    .collect_view()}
             </section>
             <section class="timeline">
                 <h2>{t(Msg::Timeline)}</h2>
                 <ol>
-                    {call.timeline.iter().rev().map(|e| view! {
-                        <li>
-                            <span class="tl-time">{format_local(e.at)}</span>
-                            <span class="tl-what"><strong>{e.actor_name.clone()}</strong> " · " {t(entry_label(&e.action))}</span>
-                            {(!e.note.is_empty()).then(|| view! { <span class="tl-note">{e.note.clone()}</span> })}
-                        </li>
-                    }).collect_view()}
+                    {call
+                        .timeline
+                        .iter()
+                        .rev()
+                        .map(|e| {
+                            view! {
+                                <li>
+                                    <span class="tl-time">{format_local(e.at)}</span>
+                                    <span class="tl-what">
+                                        <strong>{e.actor_name.clone()}</strong>
+                                        " · "
+                                        {t(entry_label(&e.action))}
+                                    </span>
+                                    {(!e.note.is_empty())
+                                        .then(|| view! { <span class="tl-note">{e.note.clone()}</span> })}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ol>
             </section>
         </article>
@@ -229,14 +335,25 @@ pub fn EldersPage() -> impl IntoView {
         view! {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardElders)}</h1>
-                {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
+                {error
+                    .map(|m| {
+                        view! {
+                            <p class="notice error" role="alert">
+                                {t(m)}
+                            </p>
+                        }
+                    })}
                 <Load resource=elders transition=true let:list>
                     {
-                        let (elders, others): (Vec<ElderInfo>, Vec<ElderInfo>) = list.into_iter().partition(|e| e.elder_mode);
+                        let (elders, others): (Vec<ElderInfo>, Vec<ElderInfo>) = list
+                            .into_iter()
+                            .partition(|e| e.elder_mode);
                         view! {
-                            <ul class="list elders">{elders.into_iter().map(|e| view! { <ElderRow e/> }).collect_view()}</ul>
+                            <ul class="list elders">
+                                {elders.into_iter().map(|e| view! { <ElderRow e /> }).collect_view()}
+                            </ul>
                             <h2>{t(Msg::OtherResidents)}</h2>
-                            <ul class="list">{others.into_iter().map(|e| view! { <ElderRow e/> }).collect_view()}</ul>
+                            <ul class="list">{others.into_iter().map(|e| view! { <ElderRow e /> }).collect_view()}</ul>
                         }
                     }
                 </Load>
@@ -252,53 +369,117 @@ fn ElderRow(e: ElderInfo) -> impl IntoView {
         <li class="elder-row" class:overdue=e.overdue && e.follow_up.is_none() data-elder=e.id.clone()>
             <div class="row-between">
                 <strong>{e.unit.label.clone()} " " {e.name.clone()}</strong>
-                <a class="button" href=format!("/call/{}", e.id)>{"📞 "}{t(Msg::Call)}</a>
+                <a class="button" href=format!("/call/{}", e.id)>
+                    {"📞 "}
+                    {t(Msg::Call)}
+                </a>
             </div>
-            {e.elder_mode.then(|| match (e.checked_in_at, e.overdue) {
-                (Some(at), _) => view! { <p class="ok-line">"✓ " {t(Msg::CheckedInToday)} " " {format_local_hm(at)}</p> }.into_any(),
-                (None, true) => view! { <p class="sla-line bad">{t(Msg::NotCheckedIn)}</p> }.into_any(),
-                (None, false) => view! { <p class="muted">{t(Msg::NotYetCheckedIn)}</p> }.into_any(),
-            })}
-            {e.follow_up.clone().map(|f| {
-                let label = CheckInResult::parse(&f.result).map(|r| t(r.label())).unwrap_or_default();
-                view! { <p class="muted">{label} " · " {f.by.clone()} " " {format_local_hm(f.at)} " " {f.note.clone()}</p> }
-            })}
-            {(e.overdue && e.follow_up.is_none()).then(|| view! {
-                <form method="post" action=format!("/forms/elders/{}/follow-up", e.id) class="action-form">
-                    <select name="result" aria-label=t(Msg::Outcome)>
-                        {CheckInResult::ALL.iter().map(|r| view! { <option value=r.as_str()>{t(r.label())}</option> }).collect_view()}
-                    </select>
-                    <input name="note" maxlength="200" placeholder=t(Msg::NoteOptional) aria-label=t(Msg::NoteOptional)/>
-                    <button type="submit" class="primary">{t(Msg::Record)}</button>
-                </form>
-            })}
-            {(!e.devices.is_empty()).then(|| view! {
-                <details class="devices">
-                    <summary>{t(Msg::HelpDevices)} " (" {e.devices.len()} ")"</summary>
-                    <ul class="list">
-                        {e.devices.iter().map(|d| view! {
-                            <li class="row-between" data-device=d.id.clone()>
-                                <span>{d.label.clone()} " · " {t(Msg::LastUsed)} " " {format_local(d.last_used_at)}</span>
-                                <form method="post" action=format!("/forms/elders/{}/devices/{}/revoke", e.id, d.id)>
-                                    <button type="submit">{t(Msg::RevokeDevice)}</button>
-                                </form>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </details>
-            })}
+            {e
+                .elder_mode
+                .then(|| match (e.checked_in_at, e.overdue) {
+                    (Some(at), _) => {
+                        view! { <p class="ok-line">"✓ " {t(Msg::CheckedInToday)} " " {format_local_hm(at)}</p> }
+                            .into_any()
+                    }
+                    (None, true) => view! { <p class="sla-line bad">{t(Msg::NotCheckedIn)}</p> }.into_any(),
+                    (None, false) => view! { <p class="muted">{t(Msg::NotYetCheckedIn)}</p> }.into_any(),
+                })}
+            {e
+                .follow_up
+                .clone()
+                .map(|f| {
+                    let label = CheckInResult::parse(&f.result).map(|r| t(r.label())).unwrap_or_default();
+                    view! {
+                        <p class="muted">
+                            {label} " · " {f.by.clone()} " " {format_local_hm(f.at)} " " {f.note.clone()}
+                        </p>
+                    }
+                })}
+            {(e.overdue && e.follow_up.is_none())
+                .then(|| {
+                    view! {
+                        <form method="post" action=format!("/forms/elders/{}/follow-up", e.id) class="action-form">
+                            <select name="result" aria-label=t(Msg::Outcome)>
+                                {CheckInResult::ALL
+                                    .iter()
+                                    .map(|r| view! { <option value=r.as_str()>{t(r.label())}</option> })
+                                    .collect_view()}
+                            </select>
+                            <input
+                                name="note"
+                                maxlength="200"
+                                placeholder=t(Msg::NoteOptional)
+                                aria-label=t(Msg::NoteOptional)
+                            />
+                            <button type="submit" class="primary">
+                                {t(Msg::Record)}
+                            </button>
+                        </form>
+                    }
+                })}
+            {(!e.devices.is_empty())
+                .then(|| {
+                    view! {
+                        <details class="devices">
+                            <summary>{t(Msg::HelpDevices)} " (" {e.devices.len()} ")"</summary>
+                            <ul class="list">
+                                {e
+                                    .devices
+                                    .iter()
+                                    .map(|d| {
+                                        view! {
+                                            <li class="row-between" data-device=d.id.clone()>
+                                                <span>
+                                                    {d.label.clone()} " · " {t(Msg::LastUsed)} " "
+                                                    {format_local(d.last_used_at)}
+                                                </span>
+                                                <form
+                                                    method="post"
+                                                    action=format!("/forms/elders/{}/devices/{}/revoke", e.id, d.id)
+                                                >
+                                                    <button type="submit">{t(Msg::RevokeDevice)}</button>
+                                                </form>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </details>
+                    }
+                })}
             <details>
                 <summary>{t(Msg::ElderSettings)}</summary>
                 <form method="post" action=format!("/forms/residents/{}/elder", e.id) class="stack">
-                    <label class="tag"><input type="checkbox" name="elder_mode" value="true" checked=e.elder_mode/>{t(Msg::RoleElder)}</label>
+                    <label class="tag">
+                        <input type="checkbox" name="elder_mode" value="true" checked=e.elder_mode />
+                        {t(Msg::RoleElder)}
+                    </label>
                     <label>{t(Msg::EmergencyContact)}</label>
-                    <input name="contact_name" maxlength="50" placeholder=t(Msg::ContactName) aria-label=t(Msg::ContactName)
-                        value=contact.as_ref().map(|c| c.name.clone()).unwrap_or_default()/>
-                    <input name="contact_phone" type="tel" maxlength="32" placeholder=t(Msg::Phone) aria-label=t(Msg::Phone)
-                        value=contact.as_ref().map(|c| c.phone.clone()).unwrap_or_default()/>
-                    <input name="contact_relation" maxlength="20" placeholder=t(Msg::ContactRelation) aria-label=t(Msg::ContactRelation)
-                        value=contact.as_ref().map(|c| c.relation.clone()).unwrap_or_default()/>
-                    <button type="submit" class="primary">{t(Msg::Save)}</button>
+                    <input
+                        name="contact_name"
+                        maxlength="50"
+                        placeholder=t(Msg::ContactName)
+                        aria-label=t(Msg::ContactName)
+                        value=contact.as_ref().map(|c| c.name.clone()).unwrap_or_default()
+                    />
+                    <input
+                        name="contact_phone"
+                        type="tel"
+                        maxlength="32"
+                        placeholder=t(Msg::Phone)
+                        aria-label=t(Msg::Phone)
+                        value=contact.as_ref().map(|c| c.phone.clone()).unwrap_or_default()
+                    />
+                    <input
+                        name="contact_relation"
+                        maxlength="20"
+                        placeholder=t(Msg::ContactRelation)
+                        aria-label=t(Msg::ContactRelation)
+                        value=contact.as_ref().map(|c| c.relation.clone()).unwrap_or_default()
+                    />
+                    <button type="submit" class="primary">
+                        {t(Msg::Save)}
+                    </button>
                 </form>
             </details>
         </li>

@@ -14,15 +14,15 @@ pub fn HomePage() -> impl IntoView {
     with_me(|me: Me| {
         // The elder's screen has its own, simpler frame.
         if me.is_elder() {
-            return view! { <super::elder::ElderPage me=me.clone()/> }.into_any();
+            return view! { <super::elder::ElderPage me=me.clone() /> }.into_any();
         }
         let body = match me.role {
-            Role::Resident => view! { <ResidentHome me=me.clone()/> }.into_any(),
-            Role::Butler => view! { <ButlerHome me=me.clone()/> }.into_any(),
-            Role::Worker => view! { <WorkerHome me=me.clone()/> }.into_any(),
-            Role::Guard => view! { <GuardHome me=me.clone()/> }.into_any(),
-            Role::Duty => view! { <DutyHome/> }.into_any(),
-            Role::Admin => view! { <AdminHome/> }.into_any(),
+            Role::Resident => view! { <ResidentHome me=me.clone() /> }.into_any(),
+            Role::Butler => view! { <ButlerHome me=me.clone() /> }.into_any(),
+            Role::Worker => view! { <WorkerHome me=me.clone() /> }.into_any(),
+            Role::Guard => view! { <GuardHome me=me.clone() /> }.into_any(),
+            Role::Duty => view! { <DutyHome /> }.into_any(),
+            Role::Admin => view! { <AdminHome /> }.into_any(),
         };
         view! { <Page me=me.clone()>{body}</Page> }.into_any()
     })
@@ -42,17 +42,21 @@ fn Greeting(me: Me) -> impl IntoView {
 fn ResidentHome(me: Me) -> impl IntoView {
     let unit = me.unit.as_ref().map(|u| u.label.clone()).unwrap_or_default();
     view! {
-        <super::notices::UrgentBanner/>
-        <super::passes::ResidentPrompts/>
-        <Greeting me=me.clone()/>
-        <p class="place"><span class="muted">{t(Msg::YourUnit)}</span> " " <strong class="unit-label">{unit}</strong></p>
+        <super::notices::UrgentBanner />
+        <super::passes::ResidentPrompts />
+        <Greeting me=me.clone() />
+        <p class="place">
+            <span class="muted">{t(Msg::YourUnit)}</span>
+            " "
+            <strong class="unit-label">{unit}</strong>
+        </p>
         <nav class="cards" aria-label=t(Msg::Home)>
-            <Card href="/repairs/new" icon="🔧" title=Msg::CardRepairs hint=Msg::CardRepairsHint/>
-            <Card href="/repairs" icon="📋" title=Msg::CardMyJobs/>
-            <Card href="/passes" icon="🎫" title=Msg::CardVisitors hint=Msg::CardVisitorsHint/>
-            <Card href="/notices" icon="📢" title=Msg::CardNotices/>
-            <Card href="/events" icon="🎉" title=Msg::CardEvents/>
-            <Card href="/butler" icon="🧑‍💼" title=Msg::CardButler/>
+            <Card href="/repairs/new" icon="🔧" title=Msg::CardRepairs hint=Msg::CardRepairsHint />
+            <Card href="/repairs" icon="📋" title=Msg::CardMyJobs />
+            <Card href="/passes" icon="🎫" title=Msg::CardVisitors hint=Msg::CardVisitorsHint />
+            <Card href="/notices" icon="📢" title=Msg::CardNotices />
+            <Card href="/events" icon="🎉" title=Msg::CardEvents />
+            <Card href="/butler" icon="🧑‍💼" title=Msg::CardButler />
         </nav>
     }
 }
@@ -60,14 +64,14 @@ fn ResidentHome(me: Me) -> impl IntoView {
 #[component]
 fn ButlerHome(me: Me) -> impl IntoView {
     view! {
-        <Greeting me=me.clone()/>
-        <super::workspace::Workspace me=me.clone()/>
+        <Greeting me=me.clone() />
+        <super::workspace::Workspace me=me.clone() />
         <nav class="cards">
-            <Card href="/board" icon="📋" title=Msg::CardJobBoard/>
-            <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls/>
-            <Card href="/elders" icon="🧓" title=Msg::CardElders/>
-            <Card href="/notices" icon="📢" title=Msg::CardNotices/>
-            <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards/>
+            <Card href="/board" icon="📋" title=Msg::CardJobBoard />
+            <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls />
+            <Card href="/elders" icon="🧓" title=Msg::CardElders />
+            <Card href="/notices" icon="📢" title=Msg::CardNotices />
+            <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards />
         </nav>
     }
 }
@@ -76,10 +80,14 @@ fn ButlerHome(me: Me) -> impl IntoView {
 fn WorkerHome(me: Me) -> impl IntoView {
     let trades = me.trades.iter().map(|tr| t(tr.label())).collect::<Vec<_>>().join("、");
     view! {
-        <Greeting me=me.clone()/>
-        <p class="place"><span class="muted">{t(Msg::YourTrades)}</span> " " <strong>{trades}</strong></p>
+        <Greeting me=me.clone() />
+        <p class="place">
+            <span class="muted">{t(Msg::YourTrades)}</span>
+            " "
+            <strong>{trades}</strong>
+        </p>
         <nav class="cards">
-            <Card href="/jobs" icon="🛠️" title=Msg::CardAssigned/>
+            <Card href="/jobs" icon="🛠️" title=Msg::CardAssigned />
         </nav>
     }
 }
@@ -87,12 +95,16 @@ fn WorkerHome(me: Me) -> impl IntoView {
 #[component]
 fn GuardHome(me: Me) -> impl IntoView {
     view! {
-        <Greeting me=me.clone()/>
-        <p class="place"><span class="muted">{t(Msg::YourGate)}</span> " " <strong>{me.gate.clone().unwrap_or_default()}</strong></p>
+        <Greeting me=me.clone() />
+        <p class="place">
+            <span class="muted">{t(Msg::YourGate)}</span>
+            " "
+            <strong>{me.gate.clone().unwrap_or_default()}</strong>
+        </p>
         <nav class="cards">
-            <Card href="/gate" icon="📷" title=Msg::CardScanner/>
-            <Card href="/gate/expected" icon="🗓️" title=Msg::CardExpected/>
-            <Card href="/gate/walk-in" icon="🚶" title=Msg::CardWalkIn/>
+            <Card href="/gate" icon="📷" title=Msg::CardScanner />
+            <Card href="/gate/expected" icon="🗓️" title=Msg::CardExpected />
+            <Card href="/gate/walk-in" icon="🚶" title=Msg::CardWalkIn />
         </nav>
     }
 }
@@ -101,9 +113,9 @@ fn GuardHome(me: Me) -> impl IntoView {
 fn DutyHome() -> impl IntoView {
     view! {
         <nav class="cards">
-            <Card href="/duty" icon="🆘" title=Msg::CardOpenCalls/>
-            <Card href="/elders" icon="🧓" title=Msg::CardElders/>
-            <Card href="/duty/critical" icon="🚨" title=Msg::CardCritical/>
+            <Card href="/duty" icon="🆘" title=Msg::CardOpenCalls />
+            <Card href="/elders" icon="🧓" title=Msg::CardElders />
+            <Card href="/duty/critical" icon="🚨" title=Msg::CardCritical />
         </nav>
     }
 }
@@ -112,16 +124,16 @@ fn DutyHome() -> impl IntoView {
 fn AdminHome() -> impl IntoView {
     view! {
         <nav class="cards">
-            <Card href="/admin/jobs" icon="📋" title=Msg::CardJobBoard/>
-            <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls/>
-            <Card href="/elders" icon="🧓" title=Msg::CardElders/>
-            <Card href="/admin/entries" icon="🚪" title=Msg::EntryLog/>
-            <Card href="/notices" icon="📢" title=Msg::CardNotices/>
-            <Card href="/admin/buildings" icon="🏢" title=Msg::CardBuildings/>
-            <Card href="/admin/staff" icon="👥" title=Msg::CardStaff/>
-            <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards/>
-            <Card href="/admin/settings" icon="⏱️" title=Msg::CardSettings/>
-            <Card href="/admin/audit" icon="🗒️" title=Msg::CardAudit/>
+            <Card href="/admin/jobs" icon="📋" title=Msg::CardJobBoard />
+            <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls />
+            <Card href="/elders" icon="🧓" title=Msg::CardElders />
+            <Card href="/admin/entries" icon="🚪" title=Msg::EntryLog />
+            <Card href="/notices" icon="📢" title=Msg::CardNotices />
+            <Card href="/admin/buildings" icon="🏢" title=Msg::CardBuildings />
+            <Card href="/admin/staff" icon="👥" title=Msg::CardStaff />
+            <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards />
+            <Card href="/admin/settings" icon="⏱️" title=Msg::CardSettings />
+            <Card href="/admin/audit" icon="🗒️" title=Msg::CardAudit />
         </nav>
     }
 }

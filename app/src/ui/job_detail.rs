@@ -27,34 +27,53 @@ pub(super) fn JobDetail(job: Job) -> impl IntoView {
     view! {
         <article class="job-detail" data-job=job.id.clone()>
             <header class="job-head">
-                <span class="job-icon big" aria-hidden="true">{job.category.icon()}</span>
+                <span class="job-icon big" aria-hidden="true">
+                    {job.category.icon()}
+                </span>
                 <div>
                     <h1>{t(job.category.label())}</h1>
                     <p class="job-sub">{job.unit.label.clone()} " · " {format_local(job.created_at)}</p>
                 </div>
                 <div class="job-badges">
-                    <span class=status_class(job.status) id="job-status" data-status=job.status.as_str()>{t(job.status.label())}</span>
+                    <span class=status_class(job.status) id="job-status" data-status=job.status.as_str()>
+                        {t(job.status.label())}
+                    </span>
                     <span class=urgency_class(job.urgency)>{t(job.urgency.label())}</span>
                 </div>
             </header>
-            {open.then(|| view! { <SlaPanel clock=job.clock/> })}
+            {open.then(|| view! { <SlaPanel clock=job.clock /> })}
             {(!job.description.is_empty()).then(|| view! { <p class="job-text">{job.description.clone()}</p> })}
-            <PhotoGrid photos=job.photos.clone()/>
-            <People job=job.clone()/>
-            {job.hold_reason.clone().map(|r| view! {
-                <p class="notice warn">{t(Msg::OnHoldBecause)} " " {r}
-                    {job.eta.map(|e| format!(" · {} {}", t(Msg::ExpectedAt), format_local(e)))}</p>
-            })}
-            <Actions job=job.clone()/>
-            {job.can_rate.then(|| view! { <RatingForm id=job.id.clone()/> })}
-            {job.rating.clone().map(|r| view! {
-                <section class="rating-done">
-                    <h2>{t(Msg::YourRating)}</h2>
-                    <p class="stars" aria-label=format!("{} / 5", r.stars)>{"★".repeat(r.stars as usize)}{"☆".repeat(5 - r.stars as usize)}</p>
-                    {(!r.comment.is_empty()).then(|| view! { <p>{r.comment.clone()}</p> })}
-                </section>
-            })}
-            <Timeline entries=job.timeline.clone()/>
+            <PhotoGrid photos=job.photos.clone() />
+            <People job=job.clone() />
+            {job
+                .hold_reason
+                .clone()
+                .map(|r| {
+                    view! {
+                        <p class="notice warn">
+                            {t(Msg::OnHoldBecause)} " " {r}
+                            {job.eta.map(|e| format!(" · {} {}", t(Msg::ExpectedAt), format_local(e)))}
+                        </p>
+                    }
+                })}
+            <Actions job=job.clone() />
+            {job.can_rate.then(|| view! { <RatingForm id=job.id.clone() /> })}
+            {job
+                .rating
+                .clone()
+                .map(|r| {
+                    view! {
+                        <section class="rating-done">
+                            <h2>{t(Msg::YourRating)}</h2>
+                            <p class="stars" aria-label=format!("{} / 5", r.stars)>
+                                {"★".repeat(r.stars as usize)}
+                                {"☆".repeat(5 - r.stars as usize)}
+                            </p>
+                            {(!r.comment.is_empty()).then(|| view! { <p>{r.comment.clone()}</p> })}
+                        </section>
+                    }
+                })}
+            <Timeline entries=job.timeline.clone() />
         </article>
     }
 }
@@ -81,8 +100,14 @@ fn SlaPanel(clock: ClockFacts) -> impl IntoView {
     };
     view! {
         <section class="sla-panel" aria-live="polite">
-            {move || { let s = sla(); line(Msg::RespondBy, s.respond_by, s.respond) }}
-            {move || { let s = sla(); line(Msg::ResolveBy, s.resolve_by, s.resolve) }}
+            {move || {
+                let s = sla();
+                line(Msg::RespondBy, s.respond_by, s.respond)
+            }}
+            {move || {
+                let s = sla();
+                line(Msg::ResolveBy, s.resolve_by, s.resolve)
+            }}
         </section>
     }
 }
@@ -92,11 +117,18 @@ fn PhotoGrid(photos: Vec<crate::model::job::Photo>) -> impl IntoView {
     (!photos.is_empty()).then(|| {
         view! {
             <ul class="photos">
-                {photos.into_iter().map(|p| view! {
-                    <li><a href=p.url.clone() target="_blank" rel="noopener">
-                        <img src=p.thumb_url.clone() alt="" loading="lazy" width="160" height="120"/>
-                    </a></li>
-                }).collect_view()}
+                {photos
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <li>
+                                <a href=p.url.clone() target="_blank" rel="noopener">
+                                    <img src=p.thumb_url.clone() alt="" loading="lazy" width="160" height="120" />
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         }
     })
@@ -112,7 +144,15 @@ fn People(job: Job) -> impl IntoView {
                     <span class="muted">{t(label)}</span>
                     <strong>{p.name.clone()}</strong>
                     {match tel {
-                        Some(href) => view! { <a class="button" href=href>{"📞 "}{t(Msg::Call)}</a> }.into_any(),
+                        Some(href) => {
+                            view! {
+                                <a class="button" href=href>
+                                    {"📞 "}
+                                    {t(Msg::Call)}
+                                </a>
+                            }
+                                .into_any()
+                        }
                         None => view! { <span class="muted">{p.phone.clone()}</span> }.into_any(),
                     }}
                 </div>
@@ -121,8 +161,7 @@ fn People(job: Job) -> impl IntoView {
     };
     view! {
         <section class="people">
-            {person(Msg::RoleButler, job.butler.clone())}
-            {person(Msg::Assignee, job.assignee.clone())}
+            {person(Msg::RoleButler, job.butler.clone())} {person(Msg::Assignee, job.assignee.clone())}
         </section>
     }
 }
@@ -137,33 +176,61 @@ fn Actions(job: Job) -> impl IntoView {
     let id = job.id.clone();
     view! {
         <section class="actions" aria-label=t(Msg::Actions)>
-            {job.allowed_actions.iter().map(|a| {
-                let a = *a;
-                let url = action_url.clone();
-                match a {
-                    JobAction::Assign => view! { <AssignForm id=id.clone() url/> }.into_any(),
-                    JobAction::Hold => view! {
-                        <form method="post" action=url class="action-form">
-                            <input type="hidden" name="action" value=a.as_str()/>
-                            <input name="note" required maxlength="200" placeholder=t(Msg::HoldReason) aria-label=t(Msg::HoldReason)/>
-                            <button type="submit">{t(a.label())}</button>
-                        </form>
-                    }.into_any(),
-                    JobAction::Cancel | JobAction::Reopen | JobAction::Resolve => view! {
-                        <form method="post" action=url class="action-form">
-                            <input type="hidden" name="action" value=a.as_str()/>
-                            <input name="note" maxlength="500" placeholder=t(Msg::NoteOptional) aria-label=t(Msg::NoteOptional)/>
-                            <button type="submit" class:danger=a == JobAction::Cancel>{t(a.label())}</button>
-                        </form>
-                    }.into_any(),
-                    _ => view! {
-                        <form method="post" action=url class="action-form">
-                            <input type="hidden" name="action" value=a.as_str()/>
-                            <button type="submit" class="primary" data-action=a.as_str()>{t(a.label())}</button>
-                        </form>
-                    }.into_any(),
-                }
-            }).collect_view()}
+            {job
+                .allowed_actions
+                .iter()
+                .map(|a| {
+                    let a = *a;
+                    let url = action_url.clone();
+                    match a {
+                        JobAction::Assign => view! { <AssignForm id=id.clone() url /> }.into_any(),
+                        JobAction::Hold => {
+                            view! {
+                                <form method="post" action=url class="action-form">
+                                    <input type="hidden" name="action" value=a.as_str() />
+                                    <input
+                                        name="note"
+                                        required
+                                        maxlength="200"
+                                        placeholder=t(Msg::HoldReason)
+                                        aria-label=t(Msg::HoldReason)
+                                    />
+                                    <button type="submit">{t(a.label())}</button>
+                                </form>
+                            }
+                                .into_any()
+                        }
+                        JobAction::Cancel | JobAction::Reopen | JobAction::Resolve => {
+                            view! {
+                                <form method="post" action=url class="action-form">
+                                    <input type="hidden" name="action" value=a.as_str() />
+                                    <input
+                                        name="note"
+                                        maxlength="500"
+                                        placeholder=t(Msg::NoteOptional)
+                                        aria-label=t(Msg::NoteOptional)
+                                    />
+                                    <button type="submit" class:danger=a == JobAction::Cancel>
+                                        {t(a.label())}
+                                    </button>
+                                </form>
+                            }
+                                .into_any()
+                        }
+                        _ => {
+                            view! {
+                                <form method="post" action=url class="action-form">
+                                    <input type="hidden" name="action" value=a.as_str() />
+                                    <button type="submit" class="primary" data-action=a.as_str()>
+                                        {t(a.label())}
+                                    </button>
+                                </form>
+                            }
+                                .into_any()
+                        }
+                    }
+                })
+                .collect_view()}
         </section>
     }
     .into_any()
@@ -174,7 +241,7 @@ fn AssignForm(id: String, url: String) -> impl IntoView {
     let people = Resource::new(move || id.clone(), list_assignable);
     view! {
         <form method="post" action=url class="action-form">
-            <input type="hidden" name="action" value="assign"/>
+            <input type="hidden" name="action" value="assign" />
             <select name="assignee_id" required aria-label=t(Msg::Assignee)>
                 <Load
                     resource=people
@@ -182,13 +249,24 @@ fn AssignForm(id: String, url: String) -> impl IntoView {
                     fallback=|| view! { <option value="">{t(Msg::Loading)}</option> }
                     let:people
                 >
-                    {people.into_iter().map(|p| {
-                        let label = format!("{}（{}）· {} {}", p.name, p.trades.join("/"), t(Msg::OpenJobs), p.open_jobs);
-                        view! { <option value=p.id.clone()>{label}</option> }
-                    }).collect_view()}
+                    {people
+                        .into_iter()
+                        .map(|p| {
+                            let label = format!(
+                                "{}（{}）· {} {}",
+                                p.name,
+                                p.trades.join("/"),
+                                t(Msg::OpenJobs),
+                                p.open_jobs,
+                            );
+                            view! { <option value=p.id.clone()>{label}</option> }
+                        })
+                        .collect_view()}
                 </Load>
             </select>
-            <button type="submit" class="primary" data-action="assign">{t(Msg::ActAssign)}</button>
+            <button type="submit" class="primary" data-action="assign">
+                {t(Msg::ActAssign)}
+            </button>
         </form>
     }
 }
@@ -200,18 +278,41 @@ fn RatingForm(id: String) -> impl IntoView {
             <h2>{t(Msg::RateThisJob)}</h2>
             <fieldset class="stars-input">
                 <legend>{t(Msg::Stars)}</legend>
-                {(1..=5).rev().map(|n| view! {
-                    <input type="radio" id=format!("star{n}") name="stars" value=n.to_string() required/>
-                    <label for=format!("star{n}") title=format!("{n}")>"★"</label>
-                }).collect_view()}
+                {(1..=5)
+                    .rev()
+                    .map(|n| {
+                        view! {
+                            <input type="radio" id=format!("star{n}") name="stars" value=n.to_string() required />
+                            <label for=format!("star{n}") title=format!("{n}")>
+                                "★"
+                            </label>
+                        }
+                    })
+                    .collect_view()}
             </fieldset>
             <fieldset class="tags">
-                {RatingTag::ALL.iter().map(|tag| view! {
-                    <label class="tag"><input type="checkbox" name="tags" value=tag.as_str()/>{t(tag.label())}</label>
-                }).collect_view()}
+                {RatingTag::ALL
+                    .iter()
+                    .map(|tag| {
+                        view! {
+                            <label class="tag">
+                                <input type="checkbox" name="tags" value=tag.as_str() />
+                                {t(tag.label())}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
             </fieldset>
-            <textarea name="comment" rows="2" maxlength="500" placeholder=t(Msg::CommentOptional) aria-label=t(Msg::CommentOptional)></textarea>
-            <button type="submit" class="primary">{t(Msg::SubmitRating)}</button>
+            <textarea
+                name="comment"
+                rows="2"
+                maxlength="500"
+                placeholder=t(Msg::CommentOptional)
+                aria-label=t(Msg::CommentOptional)
+            ></textarea>
+            <button type="submit" class="primary">
+                {t(Msg::SubmitRating)}
+            </button>
         </form>
     }
 }
@@ -222,25 +323,36 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
         <section class="timeline">
             <h2>{t(Msg::Timeline)}</h2>
             <ol>
-                {entries.into_iter().rev().map(|e| {
-                    let what = JobAction::parse(&e.action).map(|a| t(a.label()).to_string()).unwrap_or_else(|| {
-                        match e.action.as_str() {
-                            "submitted" => t(Msg::StSubmitted).to_string(),
-                            "rated" => t(Msg::StRated).to_string(),
-                            other => other.to_string(),
+                {entries
+                    .into_iter()
+                    .rev()
+                    .map(|e| {
+                        let what = JobAction::parse(&e.action)
+                            .map(|a| t(a.label()).to_string())
+                            .unwrap_or_else(|| {
+                                match e.action.as_str() {
+                                    "submitted" => t(Msg::StSubmitted).to_string(),
+                                    "rated" => t(Msg::StRated).to_string(),
+                                    other => other.to_string(),
+                                }
+                            });
+                        view! {
+                            <li>
+                                <span class="tl-time">{format_local(e.at)}</span>
+                                <span class="tl-what">
+                                    <strong>{e.actor_name.clone()}</strong>
+                                    " · "
+                                    {what}
+                                    {e.assignee.as_ref().map(|a| format!(" → {}", a.name))}
+                                </span>
+                                {(!e.note.is_empty() && e.note != "auto_confirm")
+                                    .then(|| view! { <span class="tl-note">{e.note.clone()}</span> })}
+                                // The report's own photos are shown above the timeline.
+                                {(e.action != "submitted").then(|| view! { <PhotoGrid photos=e.photos.clone() /> })}
+                            </li>
                         }
-                    });
-                    view! {
-                        <li>
-                            <span class="tl-time">{format_local(e.at)}</span>
-                            <span class="tl-what"><strong>{e.actor_name.clone()}</strong> " · " {what}
-                                {e.assignee.as_ref().map(|a| format!(" → {}", a.name))}</span>
-                            {(!e.note.is_empty() && e.note != "auto_confirm").then(|| view! { <span class="tl-note">{e.note.clone()}</span> })}
-                            // The report's own photos are shown above the timeline.
-                            {(e.action != "submitted").then(|| view! { <PhotoGrid photos=e.photos.clone()/> })}
-                        </li>
-                    }
-                }).collect_view()}
+                    })
+                    .collect_view()}
             </ol>
         </section>
     }

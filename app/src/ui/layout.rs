@@ -10,18 +10,26 @@ use crate::model::{Me, Msg};
 pub fn Page(me: Me, children: Children) -> impl IntoView {
     view! {
         <header class="topbar">
-            <a class="brand" href="/">{t(Msg::AppName)}</a>
+            <a class="brand" href="/">
+                {t(Msg::AppName)}
+            </a>
             <span class="who">
-                <span class="who-name" data-role=me.role.as_str()>{me.name.clone()}</span>
+                <span class="who-name" data-role=me.role.as_str()>
+                    {me.name.clone()}
+                </span>
                 <span class="who-role">{t(me.role_label())}</span>
             </span>
-            <LangSwitch/>
+            <LangSwitch />
             <form method="post" action="/forms/logout" class="inline">
-                <button type="submit" class="link">{t(Msg::SignOut)}</button>
+                <button type="submit" class="link">
+                    {t(Msg::SignOut)}
+                </button>
             </form>
         </header>
-        {me.role.is_staff().then(|| view! { <super::help::HelpAlert/> })}
-        <main class="page" id="main">{children()}</main>
+        {me.role.is_staff().then(|| view! { <super::help::HelpAlert /> })}
+        <main class="page" id="main">
+            {children()}
+        </main>
     }
 }
 
@@ -32,9 +40,11 @@ pub fn LangSwitch() -> impl IntoView {
     let back = current_path();
     view! {
         <form method="post" action="/forms/lang" class="inline lang-switch">
-            <input type="hidden" name="lang" value=other.code()/>
-            <input type="hidden" name="back" value=back/>
-            <button type="submit" class="link" lang=other.tag()>{t(Msg::SwitchLanguage)}</button>
+            <input type="hidden" name="lang" value=other.code() />
+            <input type="hidden" name="back" value=back />
+            <button type="submit" class="link" lang=other.tag()>
+                {t(Msg::SwitchLanguage)}
+            </button>
         </form>
     }
 }
@@ -65,7 +75,9 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <main class="page narrow">
             <h1>{t(Msg::PageNotFound)}</h1>
-            <p><a href="/">{t(Msg::Home)}</a></p>
+            <p>
+                <a href="/">{t(Msg::Home)}</a>
+            </p>
         </main>
     }
 }

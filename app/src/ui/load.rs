@@ -60,7 +60,7 @@ where
                 Ok(value) => children(value).into_any(),
                 Err(err) => match or_else {
                     Some(stand_in) => children(stand_in()).into_any(),
-                    None => view! { <ErrorNotice err/> }.into_any(),
+                    None => view! { <ErrorNotice err /> }.into_any(),
                 },
             }
         })
@@ -81,5 +81,9 @@ fn loading() -> impl IntoView {
 #[component]
 pub fn ErrorNotice(err: AppError) -> impl IntoView {
     let text = err.message(use_lang());
-    view! { <p class="notice error" role="alert">{text}</p> }
+    view! {
+        <p class="notice error" role="alert">
+            {text}
+        </p>
+    }
 }

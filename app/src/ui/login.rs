@@ -16,26 +16,48 @@ pub fn LoginPage() -> impl IntoView {
     let me = expect_context::<MeResource>();
     view! {
         <main class="page narrow login">
-            <div class="login-top"><LangSwitch/></div>
+            <div class="login-top">
+                <LangSwitch />
+            </div>
             <h1 class="brand-big">{t(Msg::AppName)}</h1>
             <p class="tagline">{t(Msg::AppTagline)}</p>
             // Already signed in? Offer the way home instead of the form.
             <Load resource=me or_else=|| None fallback=|| () let:me>
-                {me.is_some().then(|| view! {
-                    <p class="notice"><a href="/">{t(Msg::Home)}</a></p>
-                })}
+                {me
+                    .is_some()
+                    .then(|| {
+                        view! {
+                            <p class="notice">
+                                <a href="/">{t(Msg::Home)}</a>
+                            </p>
+                        }
+                    })}
             </Load>
             <form method="post" action="/forms/login" class="stack" id="login-form">
                 <h2>{t(Msg::SignInTitle)}</h2>
-                <input type="hidden" name="next" value=next/>
-                {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
+                <input type="hidden" name="next" value=next />
+                {error
+                    .map(|m| {
+                        view! {
+                            <p class="notice error" role="alert">
+                                {t(m)}
+                            </p>
+                        }
+                    })}
                 <label for="phone">{t(Msg::Phone)}</label>
-                <input id="phone" name="phone" type="tel" autocomplete="username"
-                    required maxlength="32" value=phone/>
+                <input id="phone" name="phone" type="tel" autocomplete="username" required maxlength="32" value=phone />
                 <label for="password">{t(Msg::Password)}</label>
-                <input id="password" name="password" type="password" autocomplete="current-password"
-                    required maxlength="256"/>
-                <button type="submit" class="primary big">{t(Msg::SignIn)}</button>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    maxlength="256"
+                />
+                <button type="submit" class="primary big">
+                    {t(Msg::SignIn)}
+                </button>
                 <p class="hint">{t(Msg::SignInHint)}</p>
             </form>
         </main>

@@ -56,20 +56,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang=lang.tag()>
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
-                <meta name="theme-color" content="#0f766e"/>
-                <meta name="color-scheme" content="light"/>
-                <link rel="manifest" href="/manifest.webmanifest"/>
-                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml"/>
-                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
-                <link rel="stylesheet" href="/pkg/linli.css"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
-                <MetaTags/>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#0f766e" />
+                <meta name="color-scheme" content="light" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <link rel="stylesheet" href="/pkg/linli.css" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
             </head>
             <body>
-                <App/>
+                <App />
             </body>
         </html>
     }
@@ -113,43 +113,59 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Title text=t(Msg::AppName)/>
+        <Title text=t(Msg::AppName) />
         <Router>
-            <Routes fallback=|| view! { <layout::NotFound/> }>
-                <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/") view=home::HomePage ssr=SsrMode::InOrder/>
-                <Route path=path!("/repairs/new") view={Lazy::<screens::ReportScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/repairs") view={Lazy::<screens::MyJobsScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/repairs/:id") view={Lazy::<screens::JobScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/board") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/jobs") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/duty/critical") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/jobs") view={Lazy::<screens::WorkerJobsScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/duty") view={Lazy::<screens::HelpCallsScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/help-calls") view={Lazy::<screens::HelpCallsScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/help/:id") view={Lazy::<screens::HelpCallScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/elders") view={Lazy::<screens::EldersScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/passes") view={Lazy::<screens::PassesScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/passes/new") view={Lazy::<screens::NewPassScreen>::new()} ssr=SsrMode::InOrder/>
+            <Routes fallback=|| view! { <layout::NotFound /> }>
+                <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::InOrder />
+                <Route path=path!("/") view=home::HomePage ssr=SsrMode::InOrder />
+                <Route path=path!("/repairs/new") view={Lazy::<screens::ReportScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/repairs") view={Lazy::<screens::MyJobsScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/repairs/:id") view={Lazy::<screens::JobScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/board") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/admin/jobs") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/duty/critical") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/jobs") view={Lazy::<screens::WorkerJobsScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/duty") view={Lazy::<screens::HelpCallsScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/help-calls") view={Lazy::<screens::HelpCallsScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/help/:id") view={Lazy::<screens::HelpCallScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/elders") view={Lazy::<screens::EldersScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/passes") view={Lazy::<screens::PassesScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/passes/new") view={Lazy::<screens::NewPassScreen>::new()} ssr=SsrMode::InOrder />
                 // Async: the page is sent once the pass is looked up, so an
                 // unknown link is a real 404 however slow the database is.
-                <Route path=path!("/v/:token") view={Lazy::<screens::VisitorScreen>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/gate") view={Lazy::<screens::GateScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/gate/expected") view={Lazy::<screens::ExpectedScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/gate/walk-in") view={Lazy::<screens::WalkInScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/entries") view={Lazy::<screens::EntriesScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/notices") view={Lazy::<screens::NoticesScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/buildings") view={Lazy::<screens::BuildingsScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/staff") view={Lazy::<screens::StaffScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/settings") view={Lazy::<screens::SettingsScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/audit") view={Lazy::<screens::AuditScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/admin/scorecards") view={Lazy::<screens::ScorecardsScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/butler") view={Lazy::<screens::ButlerCardScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/notices/new") view={Lazy::<screens::NewNoticeScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/notices/:id") view={Lazy::<screens::NoticeScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/events") view={Lazy::<screens::NoticesScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/events/new") view={Lazy::<screens::NewEventScreen>::new()} ssr=SsrMode::InOrder/>
-                <Route path=path!("/events/:id") view={Lazy::<screens::EventScreen>::new()} ssr=SsrMode::InOrder/>
+                <Route path=path!("/v/:token") view={Lazy::<screens::VisitorScreen>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/gate") view={Lazy::<screens::GateScreen>::new()} ssr=SsrMode::InOrder />
+                <Route
+                    path=path!("/gate/expected")
+                    view={Lazy::<screens::ExpectedScreen>::new()}
+                    ssr=SsrMode::InOrder
+                />
+                <Route path=path!("/gate/walk-in") view={Lazy::<screens::WalkInScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/admin/entries") view={Lazy::<screens::EntriesScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/notices") view={Lazy::<screens::NoticesScreen>::new()} ssr=SsrMode::InOrder />
+                <Route
+                    path=path!("/admin/buildings")
+                    view={Lazy::<screens::BuildingsScreen>::new()}
+                    ssr=SsrMode::InOrder
+                />
+                <Route path=path!("/admin/staff") view={Lazy::<screens::StaffScreen>::new()} ssr=SsrMode::InOrder />
+                <Route
+                    path=path!("/admin/settings")
+                    view={Lazy::<screens::SettingsScreen>::new()}
+                    ssr=SsrMode::InOrder
+                />
+                <Route path=path!("/admin/audit") view={Lazy::<screens::AuditScreen>::new()} ssr=SsrMode::InOrder />
+                <Route
+                    path=path!("/admin/scorecards")
+                    view={Lazy::<screens::ScorecardsScreen>::new()}
+                    ssr=SsrMode::InOrder
+                />
+                <Route path=path!("/butler") view={Lazy::<screens::ButlerCardScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/notices/new") view={Lazy::<screens::NewNoticeScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/notices/:id") view={Lazy::<screens::NoticeScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/events") view={Lazy::<screens::NoticesScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/events/new") view={Lazy::<screens::NewEventScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/events/:id") view={Lazy::<screens::EventScreen>::new()} ssr=SsrMode::InOrder />
             </Routes>
         </Router>
     }

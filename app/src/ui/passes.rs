@@ -34,13 +34,20 @@ pub fn PassesPage() -> impl IntoView {
             <Page me=me.clone()>
                 <div class="row-between">
                     <h1>{t(Msg::CardVisitors)}</h1>
-                    <a class="button primary" href="/passes/new">{t(Msg::NewPass)}</a>
+                    <a class="button primary" href="/passes/new">
+                        {t(Msg::NewPass)}
+                    </a>
                 </div>
                 <Load resource=passes transition=true let:list>
                     {if list.is_empty() {
                         view! { <p class="muted empty">{t(Msg::NoPasses)}</p> }.into_any()
                     } else {
-                        view! { <ul class="list passes">{list.into_iter().map(|p| view! { <PassRow p/> }).collect_view()}</ul> }.into_any()
+                        view! {
+                            <ul class="list passes">
+                                {list.into_iter().map(|p| view! { <PassRow p /> }).collect_view()}
+                            </ul>
+                        }
+                            .into_any()
                     }}
                 </Load>
             </Page>
@@ -59,19 +66,29 @@ fn PassRow(p: Pass) -> impl IntoView {
         <li class="pass-row" data-pass=p.id.clone()>
             <div class="row-between">
                 <strong>{p.visitor_name.clone()}</strong>
-                <span class="st" class:st-done=!usable>{status}</span>
+                <span class="st" class:st-done=!usable>
+                    {status}
+                </span>
             </div>
-            <p class="job-sub">{format_local(p.valid_from)} " – " {format_local(p.valid_until)}
-                " · " {p.entries_used} "/" {p.max_entries} " " {t(Msg::Entries)}
-                {p.plate.clone().map(|pl| format!(" · {pl}"))}</p>
-            {p.entries.iter().map(|e| view! {
-                <p class="ok-line">{"✓ "}{format_local(e.at)} " " {t(gate_label(&e.gate))}</p>
-            }).collect_view()}
-            {usable.then(|| view! {
-                <form method="post" action=format!("/forms/passes/{}/revoke", p.id) class="action-form">
-                    <button type="submit" class="danger">{t(Msg::Revoke)}</button>
-                </form>
-            })}
+            <p class="job-sub">
+                {format_local(p.valid_from)} " – " {format_local(p.valid_until)} " · " {p.entries_used} "/"
+                {p.max_entries} " " {t(Msg::Entries)} {p.plate.clone().map(|pl| format!(" · {pl}"))}
+            </p>
+            {p
+                .entries
+                .iter()
+                .map(|e| view! { <p class="ok-line">{"✓ "}{format_local(e.at)} " " {t(gate_label(&e.gate))}</p> })
+                .collect_view()}
+            {usable
+                .then(|| {
+                    view! {
+                        <form method="post" action=format!("/forms/passes/{}/revoke", p.id) class="action-form">
+                            <button type="submit" class="danger">
+                                {t(Msg::Revoke)}
+                            </button>
+                        </form>
+                    }
+                })}
         </li>
     }
 }
@@ -86,13 +103,20 @@ pub fn NewPassPage() -> impl IntoView {
             <Page me=me.clone()>
                 <h1>{t(Msg::NewPass)}</h1>
                 <form method="post" action="/forms/passes" class="stack" id="pass-form">
-                    {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
+                    {error
+                        .map(|m| {
+                            view! {
+                                <p class="notice error" role="alert">
+                                    {t(m)}
+                                </p>
+                            }
+                        })}
                     <label for="visitor_name">{t(Msg::VisitorName)}</label>
-                    <input id="visitor_name" name="visitor_name" required maxlength="30" autocomplete="off"/>
+                    <input id="visitor_name" name="visitor_name" required maxlength="30" autocomplete="off" />
                     <label for="visitor_phone">{t(Msg::VisitorPhoneOptional)}</label>
-                    <input id="visitor_phone" name="visitor_phone" type="tel" maxlength="32" autocomplete="off"/>
+                    <input id="visitor_phone" name="visitor_phone" type="tel" maxlength="32" autocomplete="off" />
                     <label for="purpose">{t(Msg::PurposeOptional)}</label>
-                    <input id="purpose" name="purpose" maxlength="100"/>
+                    <input id="purpose" name="purpose" maxlength="100" />
                     <label for="days">{t(Msg::ValidFor)}</label>
                     <select id="days" name="days">
                         <option value="0">{t(Msg::ValidToday)}</option>
@@ -103,11 +127,23 @@ pub fn NewPassPage() -> impl IntoView {
                     <label for="max_entries">{t(Msg::Entries)}</label>
                     <select id="max_entries" name="max_entries">
                         <option value="1">{t(Msg::SingleEntry)}</option>
-                        {[2u32, 5, 10, MAX_ENTRIES].into_iter().map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                        {[2u32, 5, 10, MAX_ENTRIES]
+                            .into_iter()
+                            .map(|n| view! { <option value=n.to_string()>{n}</option> })
+                            .collect_view()}
                     </select>
                     <label for="plate">{t(Msg::PlateOptional)}</label>
-                    <input id="plate" name="plate" maxlength="16" placeholder="粤B12345" autocomplete="off" autocapitalize="characters"/>
-                    <button type="submit" class="primary big">{t(Msg::CreatePass)}</button>
+                    <input
+                        id="plate"
+                        name="plate"
+                        maxlength="16"
+                        placeholder="粤B12345"
+                        autocomplete="off"
+                        autocapitalize="characters"
+                    />
+                    <button type="submit" class="primary big">
+                        {t(Msg::CreatePass)}
+                    </button>
                 </form>
             </Page>
         }
@@ -125,32 +161,57 @@ pub fn VisitorPage() -> impl IntoView {
     let pass = Resource::new(move || view_token.clone(), get_visitor_pass);
     view! {
         <main class="page narrow visitor">
-            <div class="login-top"><LangSwitch/></div>
+            <div class="login-top">
+                <LangSwitch />
+            </div>
             <Load resource=pass let:pass>
                 {match pass {
                     Some(v) => {
                         let lang = use_lang();
                         view! {
-                            {is_new.then(|| view! {
-                                <section class="notice share">
-                                    <p><strong>{t(Msg::PassCreated)}</strong></p>
-                                    <p class="hint">{t(Msg::ShareHint)}</p>
-                                </section>
-                            })}
+                            {is_new
+                                .then(|| {
+                                    view! {
+                                        <section class="notice share">
+                                            <p>
+                                                <strong>{t(Msg::PassCreated)}</strong>
+                                            </p>
+                                            <p class="hint">{t(Msg::ShareHint)}</p>
+                                        </section>
+                                    }
+                                })}
                             <h1>{v.community.clone()}</h1>
                             <p class="muted">{v.address.clone()}</p>
-                            <p class="visitor-for">{t(Msg::PassFor)} " " <strong>{v.visitor_name.clone()}</strong>
-                                " · " {t(Msg::GoTo)} " " <strong>{v.building.clone()}</strong></p>
-                            {v.reason.map(|r| view! { <p class="notice error" role="alert">{t(r.label())}</p> })}
-                            <img class="qr" src=format!("/v/{token}/qr.svg") width="280" height="280"
-                                alt=t(Msg::QrAlt)/>
+                            <p class="visitor-for">
+                                {t(Msg::PassFor)} " " <strong>{v.visitor_name.clone()}</strong> " · " {t(Msg::GoTo)}
+                                " " <strong>{v.building.clone()}</strong>
+                            </p>
+                            {v
+                                .reason
+                                .map(|r| {
+                                    view! {
+                                        <p class="notice error" role="alert">
+                                            {t(r.label())}
+                                        </p>
+                                    }
+                                })}
+                            <img
+                                class="qr"
+                                src=format!("/v/{token}/qr.svg")
+                                width="280"
+                                height="280"
+                                alt=t(Msg::QrAlt)
+                            />
                             <p class="code-label">{t(Msg::ShortCode)}</p>
-                            <p class="code" id="pass-code">{v.code.clone()}</p>
+                            <p class="code" id="pass-code">
+                                {v.code.clone()}
+                            </p>
                             <p>{t(Msg::ValidFrom)} " " {format_local(v.valid_from)}</p>
                             <p>{t(Msg::ValidUntil)} " " {format_local(v.valid_until)}</p>
                             <p>{Msg::EntriesLeft.text(lang).replace("{n}", &v.entries_left.to_string())}</p>
                             <p class="hint">{t(Msg::AtTheGate)}</p>
-                        }.into_any()
+                        }
+                            .into_any()
                     }
                     None => {
                         #[cfg(feature = "ssr")]
@@ -186,27 +247,48 @@ pub fn ResidentPrompts() -> impl IntoView {
         })
     };
     view! {
-        {move || arrival().map(|text| view! { <p class="notice arrival" role="status" id="arrival">{"🚪 "}{text}</p> })}
+        {move || {
+            arrival()
+                .map(|text| {
+                    view! {
+                        <p class="notice arrival" role="status" id="arrival">
+                            {"🚪 "}
+                            {text}
+                        </p>
+                    }
+                })
+        }}
         <Load resource=walk_ins transition=true or_else=Vec::new fallback=|| () let:list>
             {
                 let pending: Vec<_> = list.into_iter().filter(|w| w.status == "pending").collect();
-                pending.into_iter().map(|w| view! {
-                    <section class="notice warn walk-in" role="alert" data-walk-in=w.id.clone()>
-                        <p>{"🚶 "}{t(Msg::WalkInAsk)} " " <strong>{w.visitor_name.clone()}</strong>
-                            " · " {t(gate_label(&w.gate))} " · " {format_local_hm(w.created_at)}
-                            {(!w.purpose.is_empty()).then(|| format!(" · {}", w.purpose))}</p>
-                        <div class="action-form">
-                            <form method="post" action=format!("/forms/walk-ins/{}/decision", w.id)>
-                                <input type="hidden" name="approve" value="true"/>
-                                <button type="submit" class="primary" data-action="approve">{t(Msg::LetIn)}</button>
-                            </form>
-                            <form method="post" action=format!("/forms/walk-ins/{}/decision", w.id)>
-                                <input type="hidden" name="approve" value="false"/>
-                                <button type="submit" class="danger" data-action="deny">{t(Msg::DontLetIn)}</button>
-                            </form>
-                        </div>
-                    </section>
-                }).collect_view()
+                pending
+                    .into_iter()
+                    .map(|w| {
+                        view! {
+                            <section class="notice warn walk-in" role="alert" data-walk-in=w.id.clone()>
+                                <p>
+                                    {"🚶 "}{t(Msg::WalkInAsk)} " " <strong>{w.visitor_name.clone()}</strong> " · "
+                                    {t(gate_label(&w.gate))} " · " {format_local_hm(w.created_at)}
+                                    {(!w.purpose.is_empty()).then(|| format!(" · {}", w.purpose))}
+                                </p>
+                                <div class="action-form">
+                                    <form method="post" action=format!("/forms/walk-ins/{}/decision", w.id)>
+                                        <input type="hidden" name="approve" value="true" />
+                                        <button type="submit" class="primary" data-action="approve">
+                                            {t(Msg::LetIn)}
+                                        </button>
+                                    </form>
+                                    <form method="post" action=format!("/forms/walk-ins/{}/decision", w.id)>
+                                        <input type="hidden" name="approve" value="false" />
+                                        <button type="submit" class="danger" data-action="deny">
+                                            {t(Msg::DontLetIn)}
+                                        </button>
+                                    </form>
+                                </div>
+                            </section>
+                        }
+                    })
+                    .collect_view()
             }
         </Load>
     }

@@ -56,7 +56,11 @@ fn query_error() -> Option<Msg> {
 pub fn ReportPage() -> impl IntoView {
     with_me(|me: Me| {
         let unit = me.unit.as_ref().map(|u| u.label.clone()).unwrap_or_default();
-        view! { <Page me=me.clone()><ReportForm unit/></Page> }
+        view! {
+            <Page me=me.clone()>
+                <ReportForm unit />
+            </Page>
+        }
     })
 }
 
@@ -151,39 +155,101 @@ fn ReportForm(unit: String) -> impl IntoView {
 
     view! {
         <h1>{t(Msg::CardRepairs)}</h1>
-        <p class="place"><span class="muted">{t(Msg::YourUnit)}</span> " " <strong>{unit}</strong></p>
-        <form method="post" action="/forms/repairs" enctype="multipart/form-data" class="stack report"
-            id="report-form" on:submit=on_submit>
-            {move || error.get().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+        <p class="place">
+            <span class="muted">{t(Msg::YourUnit)}</span>
+            " "
+            <strong>{unit}</strong>
+        </p>
+        <form
+            method="post"
+            action="/forms/repairs"
+            enctype="multipart/form-data"
+            class="stack report"
+            id="report-form"
+            on:submit=on_submit
+        >
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="notice error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
             <fieldset class="categories">
                 <legend>{t(Msg::WhatIsBroken)}</legend>
-                {Category::ALL.into_iter().map(|c| view! {
-                    <label class="cat" class:critical=c.default_urgency() == Urgency::Critical>
-                        <input type="radio" name="category" value=c.as_str() required
-                            on:change=move |_| category.set(Some(c))/>
-                        <span class="cat-icon" aria-hidden="true">{c.icon()}</span>
-                        <span class="cat-name">{t(c.label())}</span>
-                    </label>
-                }).collect_view()}
+                {Category::ALL
+                    .into_iter()
+                    .map(|c| {
+                        view! {
+                            <label class="cat" class:critical=c.default_urgency() == Urgency::Critical>
+                                <input
+                                    type="radio"
+                                    name="category"
+                                    value=c.as_str()
+                                    required
+                                    on:change=move |_| category.set(Some(c))
+                                />
+                                <span class="cat-icon" aria-hidden="true">
+                                    {c.icon()}
+                                </span>
+                                <span class="cat-name">{t(c.label())}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
             </fieldset>
             <label for="description">{t(Msg::DescribeOptional)}</label>
-            <textarea id="description" name="description" rows="3" maxlength="1000" node_ref=description
-                placeholder=t(Msg::DescribePlaceholder)></textarea>
+            <textarea
+                id="description"
+                name="description"
+                rows="3"
+                maxlength="1000"
+                node_ref=description
+                placeholder=t(Msg::DescribePlaceholder)
+            ></textarea>
             <label for="photos">{t(Msg::AddPhotos)}</label>
-            <input id="photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp,image/*" multiple node_ref=files/>
+            <input
+                id="photos"
+                type="file"
+                name="photos"
+                accept="image/jpeg,image/png,image/webp,image/*"
+                multiple
+                node_ref=files
+            />
             <p class="hint">{t(Msg::PhotosHint)}</p>
             <ul class="progress-list">
-                {move || progress.get().into_iter().map(|(name, p)| view! {
-                    <li><span class="file-name">{name}</span>
-                        <progress max="100" value=format!("{:.0}", p * 100.0)></progress></li>
-                }).collect_view()}
+                {move || {
+                    progress
+                        .get()
+                        .into_iter()
+                        .map(|(name, p)| {
+                            view! {
+                                <li>
+                                    <span class="file-name">{name}</span>
+                                    <progress max="100" value=format!("{:.0}", p * 100.0)></progress>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             <label for="urgency">{t(Msg::Urgency)}</label>
             <select id="urgency" name="urgency" node_ref=urgency>
                 <option value="">{t(Msg::UrgencySuggested)}</option>
-                {Urgency::ALL.into_iter().map(|u| view! {
-                    <option value=u.as_str() disabled=move || u < suggested()>{t(u.label())}</option>
-                }).collect_view()}
+                {Urgency::ALL
+                    .into_iter()
+                    .map(|u| {
+                        view! {
+                            <option value=u.as_str() disabled=move || u < suggested()>
+                                {t(u.label())}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
             <button type="submit" class="primary big" disabled=move || busy.get()>
                 {move || if busy.get() { t(Msg::Sending) } else { t(Msg::SendReport) }}
@@ -215,7 +281,11 @@ fn SlaChip(clock: ClockFacts) -> impl IntoView {
         }
     };
     view! {
-        <span class="sla-chip" class:bad=move || sla().state.is_bad() class:warn=move || sla().state == ClockState::Warning>
+        <span
+            class="sla-chip"
+            class:bad=move || sla().state.is_bad()
+            class:warn=move || sla().state == ClockState::Warning
+        >
             {text}
         </span>
     }
@@ -228,17 +298,26 @@ fn JobCard(job: JobSummary) -> impl IntoView {
     view! {
         <li class="job-card" class:bad=job.sla.state.is_bad() data-job=job.id.clone()>
             <a href=href>
-                <span class="job-icon" aria-hidden="true">{job.category.icon()}</span>
+                <span class="job-icon" aria-hidden="true">
+                    {job.category.icon()}
+                </span>
                 <span class="job-main">
-                    <span class="job-title">{t(job.category.label())}
-                        " " <span class=urgency_class(job.urgency)>{t(job.urgency.label())}</span></span>
-                    <span class="job-sub">{job.unit.label.clone()} " · " {format_local(job.created_at)}
-                        {job.assignee.as_ref().map(|a| format!(" · {}", a.name))}</span>
-                    {(!job.description.is_empty()).then(|| view! { <span class="job-desc">{job.description.clone()}</span> })}
+                    <span class="job-title">
+                        {t(job.category.label())} " "
+                        <span class=urgency_class(job.urgency)>{t(job.urgency.label())}</span>
+                    </span>
+                    <span class="job-sub">
+                        {job.unit.label.clone()} " · " {format_local(job.created_at)}
+                        {job.assignee.as_ref().map(|a| format!(" · {}", a.name))}
+                    </span>
+                    {(!job.description.is_empty())
+                        .then(|| view! { <span class="job-desc">{job.description.clone()}</span> })}
                 </span>
                 <span class="job-side">
-                    <span class=status_class(job.status) data-status=job.status.as_str()>{t(job.status.label())}</span>
-                    {open.then(|| view! { <SlaChip clock=job.clock/> })}
+                    <span class=status_class(job.status) data-status=job.status.as_str()>
+                        {t(job.status.label())}
+                    </span>
+                    {open.then(|| view! { <SlaChip clock=job.clock /> })}
                 </span>
             </a>
         </li>
@@ -250,7 +329,7 @@ fn JobList(jobs: Vec<JobSummary>) -> impl IntoView {
     if jobs.is_empty() {
         return view! { <p class="muted empty">{t(Msg::NoJobs)}</p> }.into_any();
     }
-    view! { <ul class="jobs">{jobs.into_iter().map(|job| view! { <JobCard job/> }).collect_view()}</ul> }.into_any()
+    view! { <ul class="jobs">{jobs.into_iter().map(|job| view! { <JobCard job /> }).collect_view()}</ul> }.into_any()
 }
 
 /// A list of jobs that refreshes whenever a `repair.updated` event arrives.
@@ -272,7 +351,7 @@ fn LiveJobs(
                 if let Some(keep) = filter {
                     list.retain(|j| keep.run(j.clone()));
                 }
-                view! { <JobList jobs=list/> }
+                view! { <JobList jobs=list /> }
             }
         </Load>
     }
@@ -285,12 +364,14 @@ pub fn MyJobsPage() -> impl IntoView {
             <Page me=me.clone()>
                 <div class="row-between">
                     <h1>{t(Msg::CardMyJobs)}</h1>
-                    <a class="button primary" href="/repairs/new">{t(Msg::CardRepairs)}</a>
+                    <a class="button primary" href="/repairs/new">
+                        {t(Msg::CardRepairs)}
+                    </a>
                 </div>
                 <h2>{t(Msg::InProgressJobs)}</h2>
-                <LiveJobs scope=Some("mine") status=Some("open".to_string())/>
+                <LiveJobs scope=Some("mine") status=Some("open".to_string()) />
                 <h2>{t(Msg::PastJobs)}</h2>
-                <LiveJobs scope=Some("mine") status=Some("closed".to_string())/>
+                <LiveJobs scope=Some("mine") status=Some("closed".to_string()) />
             </Page>
         }
     })
@@ -317,33 +398,58 @@ pub fn BoardPage() -> impl IntoView {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardJobBoard)}</h1>
                 <form method="get" class="filters">
-                    {(!buildings.is_empty()).then(|| view! {
-                        <label>{t(Msg::Building)}
-                            <select name="building">
-                                <option value="">{t(Msg::All)}</option>
-                                {buildings.iter().map(|bd| view! {
-                                    <option value=bd.id.clone() selected=building.as_deref() == Some(bd.id.as_str())>{bd.name.clone()}</option>
-                                }).collect_view()}
-                            </select>
-                        </label>
-                    })}
-                    <label>{t(Msg::Urgency)}
-                        <select name="urgency">
+                    {(!buildings.is_empty())
+                        .then(|| {
+                            view! {
+                                <label>
+                                    {t(Msg::Building)} <select name="building">
+                                        <option value="">{t(Msg::All)}</option>
+                                        {buildings
+                                            .iter()
+                                            .map(|bd| {
+                                                view! {
+                                                    <option
+                                                        value=bd.id.clone()
+                                                        selected=building.as_deref() == Some(bd.id.as_str())
+                                                    >
+                                                        {bd.name.clone()}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                            }
+                        })}
+                    <label>
+                        {t(Msg::Urgency)} <select name="urgency">
                             <option value="">{t(Msg::All)}</option>
-                            {Urgency::ALL.into_iter().rev().map(|x| view! {
-                                <option value=x.as_str() selected=urgency.as_deref() == Some(x.as_str())>{t(x.label())}</option>
-                            }).collect_view()}
+                            {Urgency::ALL
+                                .into_iter()
+                                .rev()
+                                .map(|x| {
+                                    view! {
+                                        <option value=x.as_str() selected=urgency.as_deref() == Some(x.as_str())>
+                                            {t(x.label())}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
                         </select>
                     </label>
-                    <label>{t(Msg::Status)}
-                        <select name="status">
-                            <option value="open" selected=!closed>{t(Msg::OpenJobs)}</option>
-                            <option value="closed" selected=closed>{t(Msg::PastJobs)}</option>
+                    <label>
+                        {t(Msg::Status)} <select name="status">
+                            <option value="open" selected=!closed>
+                                {t(Msg::OpenJobs)}
+                            </option>
+                            <option value="closed" selected=closed>
+                                {t(Msg::PastJobs)}
+                            </option>
                         </select>
                     </label>
                     <button type="submit">{t(Msg::Filter)}</button>
                 </form>
-                <LiveJobs scope=Some(scope) status=Some(if closed { "closed" } else { "open" }.to_string()) filter/>
+                <LiveJobs scope=Some(scope) status=Some(if closed { "closed" } else { "open" }.to_string()) filter />
             </Page>
         }
     })
@@ -356,9 +462,9 @@ pub fn WorkerJobsPage() -> impl IntoView {
         view! {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardAssigned)}</h1>
-                <LiveJobs scope=Some("assigned") status=Some("open".to_string())/>
+                <LiveJobs scope=Some("assigned") status=Some("open".to_string()) />
                 <h2>{t(Msg::PastJobs)}</h2>
-                <LiveJobs scope=Some("assigned") status=Some("closed".to_string())/>
+                <LiveJobs scope=Some("assigned") status=Some("closed".to_string()) />
             </Page>
         }
     })
@@ -375,10 +481,17 @@ pub fn JobPage() -> impl IntoView {
     let error = query_error();
     with_me(move |me: Me| {
         view! {
-            <Page me=me.clone()>
-                {error.map(|m| view! { <p class="notice error" role="alert">{t(m)}</p> })}
-                <Load resource=job transition=true let:job>
-                    <JobDetail job/>
+            <Page me=me
+                .clone()>
+                {error
+                    .map(|m| {
+                        view! {
+                            <p class="notice error" role="alert">
+                                {t(m)}
+                            </p>
+                        }
+                    })} <Load resource=job transition=true let:job>
+                    <JobDetail job />
                 </Load>
             </Page>
         }

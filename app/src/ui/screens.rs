@@ -36,7 +36,7 @@ impl LazyRoute for MyJobsScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <repairs::MyJobsPage/> }.into_any()
+        view! { <repairs::MyJobsPage /> }.into_any()
     }
 }
 
@@ -49,7 +49,7 @@ impl LazyRoute for ReportScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <repairs::ReportPage/> }.into_any()
+        view! { <repairs::ReportPage /> }.into_any()
     }
 }
 
@@ -62,7 +62,7 @@ impl LazyRoute for JobScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <repairs::JobPage/> }.into_any()
+        view! { <repairs::JobPage /> }.into_any()
     }
 }
 
@@ -75,7 +75,7 @@ impl LazyRoute for PassesScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <passes::PassesPage/> }.into_any()
+        view! { <passes::PassesPage /> }.into_any()
     }
 }
 
@@ -88,7 +88,7 @@ impl LazyRoute for NewPassScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <passes::NewPassPage/> }.into_any()
+        view! { <passes::NewPassPage /> }.into_any()
     }
 }
 
@@ -101,7 +101,7 @@ impl LazyRoute for VisitorScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <passes::VisitorPage/> }.into_any()
+        view! { <passes::VisitorPage /> }.into_any()
     }
 }
 
@@ -114,7 +114,7 @@ impl LazyRoute for NoticesScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <notices::NoticesPage/> }.into_any()
+        view! { <notices::NoticesPage /> }.into_any()
     }
 }
 
@@ -127,7 +127,7 @@ impl LazyRoute for NoticeScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <notices::NoticePage/> }.into_any()
+        view! { <notices::NoticePage /> }.into_any()
     }
 }
 
@@ -140,7 +140,7 @@ impl LazyRoute for EventScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <notices::EventPage/> }.into_any()
+        view! { <notices::EventPage /> }.into_any()
     }
 }
 
@@ -153,7 +153,7 @@ impl LazyRoute for ButlerCardScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <admin::ButlerCardPage/> }.into_any()
+        view! { <admin::ButlerCardPage /> }.into_any()
     }
 }
 
@@ -168,7 +168,7 @@ impl LazyRoute for BoardScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <repairs::BoardPage/> }.into_any()
+        view! { <repairs::BoardPage /> }.into_any()
     }
 }
 
@@ -181,7 +181,7 @@ impl LazyRoute for WorkerJobsScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <repairs::WorkerJobsPage/> }.into_any()
+        view! { <repairs::WorkerJobsPage /> }.into_any()
     }
 }
 
@@ -194,7 +194,7 @@ impl LazyRoute for HelpCallsScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <help::HelpCallsPage/> }.into_any()
+        view! { <help::HelpCallsPage /> }.into_any()
     }
 }
 
@@ -207,7 +207,7 @@ impl LazyRoute for HelpCallScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <help::HelpCallPage/> }.into_any()
+        view! { <help::HelpCallPage /> }.into_any()
     }
 }
 
@@ -220,7 +220,7 @@ impl LazyRoute for EldersScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <help::EldersPage/> }.into_any()
+        view! { <help::EldersPage /> }.into_any()
     }
 }
 
@@ -233,7 +233,7 @@ impl LazyRoute for GateScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <gate::GatePage/> }.into_any()
+        view! { <gate::GatePage /> }.into_any()
     }
 }
 
@@ -246,7 +246,7 @@ impl LazyRoute for ExpectedScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <gate::ExpectedPage/> }.into_any()
+        view! { <gate::ExpectedPage /> }.into_any()
     }
 }
 
@@ -259,7 +259,7 @@ impl LazyRoute for WalkInScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <gate::WalkInPage/> }.into_any()
+        view! { <gate::WalkInPage /> }.into_any()
     }
 }
 
@@ -272,7 +272,7 @@ impl LazyRoute for EntriesScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <gate::EntriesPage/> }.into_any()
+        view! { <gate::EntriesPage /> }.into_any()
     }
 }
 
@@ -285,7 +285,7 @@ impl LazyRoute for BuildingsScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <admin::BuildingsPage/> }.into_any()
+        view! { <admin::BuildingsPage /> }.into_any()
     }
 }
 
@@ -298,7 +298,7 @@ impl LazyRoute for StaffScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <admin::StaffPage/> }.into_any()
+        view! { <admin::StaffPage /> }.into_any()
     }
 }
 
@@ -311,7 +311,7 @@ impl LazyRoute for SettingsScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <admin::SettingsPage/> }.into_any()
+        view! { <admin::SettingsPage /> }.into_any()
     }
 }
 
@@ -324,7 +324,7 @@ impl LazyRoute for AuditScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <admin::AuditPage/> }.into_any()
+        view! { <admin::AuditPage /> }.into_any()
     }
 }
 
@@ -337,7 +337,7 @@ impl LazyRoute for ScorecardsScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <admin::ScorecardsPage/> }.into_any()
+        view! { <admin::ScorecardsPage /> }.into_any()
     }
 }
 
@@ -350,7 +350,7 @@ impl LazyRoute for NewNoticeScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <notices::NewNoticePage/> }.into_any()
+        view! { <notices::NewNoticePage /> }.into_any()
     }
 }
 
@@ -363,6 +363,6 @@ impl LazyRoute for NewEventScreen {
         Self
     }
     fn view(_this: Self) -> AnyView {
-        view! { <notices::NewEventPage/> }.into_any()
+        view! { <notices::NewEventPage /> }.into_any()
     }
 }

@@ -20,7 +20,10 @@ use crate::{
 fn Section(title: Msg, href: &'static str, children: Children) -> impl IntoView {
     view! {
         <section class="ws-section">
-            <div class="row-between"><h2>{t(title)}</h2><a href=href>{t(Msg::SeeAll)}</a></div>
+            <div class="row-between">
+                <h2>{t(title)}</h2>
+                <a href=href>{t(Msg::SeeAll)}</a>
+            </div>
             {children()}
         </section>
     }
@@ -37,18 +40,38 @@ pub fn Workspace(me: Me) -> impl IntoView {
     let follow_ups = Resource::new(move || live.repairs.get(), |_| list_follow_ups());
     let buildings = me.buildings.iter().map(|b| b.name.clone()).collect::<Vec<_>>().join("、");
     view! {
-        <p class="place"><span class="muted">{t(Msg::YourBuildings)}</span> " " <strong class="buildings">{buildings}</strong></p>
+        <p class="place">
+            <span class="muted">{t(Msg::YourBuildings)}</span>
+            " "
+            <strong class="buildings">{buildings}</strong>
+        </p>
         <div class="workspace">
             <Section title=Msg::CardOpenCalls href="/help-calls">
                 <Load resource=calls transition=true or_else=Vec::new fallback=|| () let:list>
                     {if list.is_empty() {
                         view! { <p class="muted">{t(Msg::NoOpenCalls)}</p> }.into_any()
                     } else {
-                        view! { <ul class="list">{list.into_iter().map(|c| view! {
-                            <li class:overdue=c.status == crate::model::help::HelpStatus::Sent>
-                                <a href=format!("/help/{}", c.id)>"🆘 " {c.unit.label.clone()} " " {c.elder.name.clone()} " · " {format_local_hm(c.created_at)}</a>
-                            </li>
-                        }).collect_view()}</ul> }.into_any()
+                        view! {
+                            <ul class="list">
+                                {list
+                                    .into_iter()
+                                    .map(|c| {
+                                        view! {
+                                            <li class:overdue=c.status == crate::model::help::HelpStatus::Sent>
+                                                <a href=format!(
+                                                    "/help/{}",
+                                                    c.id,
+                                                )>
+                                                    "🆘 " {c.unit.label.clone()} " " {c.elder.name.clone()} " · "
+                                                    {format_local_hm(c.created_at)}
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
                     }}
                 </Load>
             </Section>
@@ -57,16 +80,29 @@ pub fn Workspace(me: Me) -> impl IntoView {
                     {if list.is_empty() {
                         view! { <p class="muted">{t(Msg::NoJobs)}</p> }.into_any()
                     } else {
-                        view! { <ul class="jobs">{list.into_iter().take(8).map(|j| view! {
-                            <li class="job-card" class:bad=j.sla.state.is_bad() data-job=j.id.clone()>
-                                <a href=format!("/repairs/{}", j.id)>
-                                    <span class="job-icon">{j.category.icon()}</span>
-                                    <span class="job-main"><span class="job-title">{t(j.category.label())}</span>
-                                        <span class="job-sub">{j.unit.label.clone()}</span></span>
-                                    <span class="st">{t(j.status.label())}</span>
-                                </a>
-                            </li>
-                        }).collect_view()}</ul> }.into_any()
+                        view! {
+                            <ul class="jobs">
+                                {list
+                                    .into_iter()
+                                    .take(8)
+                                    .map(|j| {
+                                        view! {
+                                            <li class="job-card" class:bad=j.sla.state.is_bad() data-job=j.id.clone()>
+                                                <a href=format!("/repairs/{}", j.id)>
+                                                    <span class="job-icon">{j.category.icon()}</span>
+                                                    <span class="job-main">
+                                                        <span class="job-title">{t(j.category.label())}</span>
+                                                        <span class="job-sub">{j.unit.label.clone()}</span>
+                                                    </span>
+                                                    <span class="st">{t(j.status.label())}</span>
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
                     }}
                 </Load>
             </Section>
@@ -77,10 +113,25 @@ pub fn Workspace(me: Me) -> impl IntoView {
                         if list.is_empty() {
                             view! { <p class="muted">{t(Msg::AllCheckedIn)}</p> }.into_any()
                         } else {
-                            view! { <ul class="list">{list.into_iter().map(|e| view! {
-                                <li class="overdue">{e.unit.label.clone()} " " {e.name.clone()} " "
-                                    <a class="button" href=format!("/call/{}", e.id)>{"📞 "}{t(Msg::Call)}</a></li>
-                            }).collect_view()}</ul> }.into_any()
+                            view! {
+                                <ul class="list">
+                                    {list
+                                        .into_iter()
+                                        .map(|e| {
+                                            view! {
+                                                <li class="overdue">
+                                                    {e.unit.label.clone()} " " {e.name.clone()} " "
+                                                    <a class="button" href=format!("/call/{}", e.id)>
+                                                        {"📞 "}
+                                                        {t(Msg::Call)}
+                                                    </a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
                         }
                     }
                 </Load>
@@ -92,9 +143,21 @@ pub fn Workspace(me: Me) -> impl IntoView {
                         if list.is_empty() {
                             view! { <p class="muted">{t(Msg::NoNotices)}</p> }.into_any()
                         } else {
-                            view! { <ul class="list">{list.into_iter().map(|n| view! {
-                                <li><a href=format!("/notices/{}", n.id)>"📢 " {n.title.clone()}</a></li>
-                            }).collect_view()}</ul> }.into_any()
+                            view! {
+                                <ul class="list">
+                                    {list
+                                        .into_iter()
+                                        .map(|n| {
+                                            view! {
+                                                <li>
+                                                    <a href=format!("/notices/{}", n.id)>"📢 " {n.title.clone()}</a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
                         }
                     }
                 </Load>
@@ -104,9 +167,22 @@ pub fn Workspace(me: Me) -> impl IntoView {
                     {if list.is_empty() {
                         view! { <p class="muted">{t(Msg::NoPasses)}</p> }.into_any()
                     } else {
-                        view! { <ul class="list">{list.into_iter().map(|p| view! {
-                            <li>{p.visitor_name.clone()} " → " {p.unit.label.clone()} " · " {format_local_hm(p.valid_from)}</li>
-                        }).collect_view()}</ul> }.into_any()
+                        view! {
+                            <ul class="list">
+                                {list
+                                    .into_iter()
+                                    .map(|p| {
+                                        view! {
+                                            <li>
+                                                {p.visitor_name.clone()} " → " {p.unit.label.clone()} " · "
+                                                {format_local_hm(p.valid_from)}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
                     }}
                 </Load>
             </Section>
@@ -115,10 +191,28 @@ pub fn Workspace(me: Me) -> impl IntoView {
                     {if list.is_empty() {
                         view! { <p class="muted">{t(Msg::NoFollowUps)}</p> }.into_any()
                     } else {
-                        view! { <ul class="list">{list.into_iter().map(|f| view! {
-                            <li><a href=format!("/repairs/{}", f.repair_id.clone().unwrap_or_default())>
-                                {"★".repeat(usize::from(f.stars.unwrap_or(0)))} " " {f.unit.clone().unwrap_or_default()} " " {f.comment.clone().unwrap_or_default()}</a></li>
-                        }).collect_view()}</ul> }.into_any()
+                        view! {
+                            <ul class="list">
+                                {list
+                                    .into_iter()
+                                    .map(|f| {
+                                        view! {
+                                            <li>
+                                                <a href=format!(
+                                                    "/repairs/{}",
+                                                    f.repair_id.clone().unwrap_or_default(),
+                                                )>
+                                                    {"★".repeat(usize::from(f.stars.unwrap_or(0)))} " "
+                                                    {f.unit.clone().unwrap_or_default()} " "
+                                                    {f.comment.clone().unwrap_or_default()}
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
                     }}
                 </Load>
             </Section>
