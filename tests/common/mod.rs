@@ -9,12 +9,17 @@
     reason = "test helpers: each suite uses some of them, and a panic is how a test fails"
 )]
 
+pub mod client;
+pub mod wire;
+
 use std::{net::SocketAddr, path::PathBuf};
 
 use linli_server::{Config, Server};
 use reqwest::{Client, Method, RequestBuilder, StatusCode, redirect::Policy};
 use serde_json::{Value, json};
 use tokio::{sync::oneshot, task::JoinHandle};
+
+pub use client::User;
 
 pub const PASSWORD: &str = "linli-demo";
 pub const RESIDENT: &str = "13800000001";

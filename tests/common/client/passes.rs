@@ -1,0 +1,63 @@
+//! Visitor passes and the gate: `/passes`, `/gate/*`, `/walk-ins`.
+
+use std::fmt::Display;
+
+use linli_model::{
+    UnitRef,
+    pass::{CreatedPass, Entry, Pass, Verdict, WalkIn},
+};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde_json::json;
+
+use super::{ApiResult, User};
+use crate::common::wire::Page;
+
+impl User<'_> {
+    /// Invites a visitor (`POST /api/v1/passes`): 201 with the pass, its
+    /// link and code.
+    pub async fn invite(&self, body: &(impl Serialize + ?Sized)) -> ApiResult<CreatedPass> {
+        self.call(Method::POST, "/api/v1/passes", Some(body), StatusCode::CREATED).await
+    }
+
+    /// This resident's passes with their entries.
+    pub async fn passes(&self) -> ApiResult<Page<Pass>> {
+        self.get("/api/v1/passes").await
+    }
+
+    /// Revokes a pass (`DELETE /api/v1/passes/{id}`): 200 with the pass.
+    pub async fn revoke_pass(&self, id: impl Display) -> ApiResult<Pass> {
+        self.call(Method::DELETE, &format!("/api/v1/passes/{id}"), None::<&()>, StatusCode::OK).await
+    }
+
+    /// The guard checks a code or link (`{code}` or `{token}`): 200.
+    pub async fn verify(&self, body: &(impl Serialize + ?Sized)) -> ApiResult<Verdict> {
+        self.call(Method::POST, "/api/v1/gate/verify", Some(body), StatusCode::OK).await
+    }
+
+    /// The guard lets the visitor in: 200 with the entry.
+    pub async fn admit(&self, body: &(impl Serialize + ?Sized)) -> ApiResult<Entry> {
+        self.call(Method::POST, "/api/v1/gate/admit", Some(body), StatusCode::OK).await
+    }
+
+    /// The entry log (`GET /api/v1/gate/entries`, the manager's).
+    pub async fn entries(&self) -> ApiResult<Page<Entry>> {
+        self.get("/api/v1/gate/entries").await
+    }
+
+    /// The units a guard can send a walk-in to.
+    pub async fn gate_units(&self) -> ApiResult<Vec<UnitRef>> {
+        self.get("/api/v1/gate/units").await
+    }
+
+    /// The guard registers a walk-in: 201.
+    pub async fn walk_in(&self, body: &(impl Serialize + ?Sized)) -> ApiResult<WalkIn> {
+        self.call(Method::POST, "/api/v1/gate/walk-ins", Some(body), StatusCode::CREATED).await
+    }
+
+    /// The unit answers a walk-in: 200.
+    pub async fn decide(&self, id: impl Display, approve: bool) -> ApiResult<WalkIn> {
+        let path = format!("/api/v1/walk-ins/{id}/decision");
+        self.call(Method::POST, &path, Some(&json!({ "approve": approve })), StatusCode::OK).await
+    }
+}
