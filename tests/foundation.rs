@@ -2,52 +2,54 @@
 //! between communities and units, demo seeding, the web shell's security.
 
 use crate::common::*;
+use linli_model::{BuildingInfo, ErrorCode, Me, Role, Trade};
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn every_demo_account_signs_in_and_sees_its_role_and_place() {
     let s = TestServer::start().await;
-    type Check<'a> = (&'a str, &'a str, &'a dyn Fn(&Value));
+    // Each check sees the typed answer and its JSON (for fields left out).
+    type Check<'a> = (&'a str, Role, &'a dyn Fn(&Me, &Value));
     let expect: &[Check] = &[
-        (RESIDENT, "resident", &|me| {
-            assert_eq!(me["unit"]["number"], "101");
-            assert_eq!(me["unit"]["building"]["number"], "1");
-            assert_eq!(me["elder_mode"], false);
+        (RESIDENT, Role::Resident, &|me, _| {
+            let unit = me.unit.as_ref().unwrap();
+            assert_eq!(unit.number, "101");
+            assert_eq!(unit.building.number, "1");
+            assert!(!me.elder_mode);
         }),
-        (RESIDENT_B2, "resident", &|me| {
-            assert_eq!(me["unit"]["number"], "201");
-            assert_eq!(me["unit"]["building"]["number"], "2");
+        (RESIDENT_B2, Role::Resident, &|me, _| {
+            let unit = me.unit.as_ref().unwrap();
+            assert_eq!(unit.number, "201");
+            assert_eq!(unit.building.number, "2");
         }),
-        (ELDER, "resident", &|me| {
-            assert_eq!(me["unit"]["number"], "102");
-            assert_eq!(me["elder_mode"], true);
+        (ELDER, Role::Resident, &|me, _| {
+            assert_eq!(me.unit.as_ref().unwrap().number, "102");
+            assert!(me.elder_mode);
         }),
-        (BUTLER, "butler", &|me| {
-            let numbers: Vec<&str> =
-                me["buildings"].as_array().unwrap().iter().map(|b| b["number"].as_str().unwrap()).collect();
+        (BUTLER, Role::Butler, &|me, _| {
+            let numbers: Vec<&str> = me.buildings.iter().map(|b| b.number.as_str()).collect();
             assert_eq!(numbers, vec!["1", "2"]);
         }),
-        (BUTLER_B3, "butler", &|me| {
-            assert_eq!(me["buildings"][0]["number"], "3");
-            assert_eq!(me["buildings"].as_array().unwrap().len(), 1);
+        (BUTLER_B3, Role::Butler, &|me, _| {
+            assert_eq!(me.buildings[0].number, "3");
+            assert_eq!(me.buildings.len(), 1);
         }),
-        (WORKER, "worker", &|me| {
-            assert_eq!(me["trades"], json!(["plumbing", "electric"]));
+        (WORKER, Role::Worker, &|me, _| {
+            assert_eq!(me.trades, vec![Trade::Plumbing, Trade::Electric]);
         }),
-        (GUARD, "guard", &|me| assert_eq!(me["gate"], "north")),
-        (DUTY, "duty", &|me| assert!(me.get("unit").is_none())),
-        (ADMIN, "admin", &|me| assert!(me.get("unit").is_none())),
+        (GUARD, Role::Guard, &|me, _| assert_eq!(me.gate.as_deref(), Some("north"))),
+        (DUTY, Role::Duty, &|_, json| assert!(json.get("unit").is_none())),
+        (ADMIN, Role::Admin, &|_, json| assert!(json.get("unit").is_none())),
     ];
     for (phone, role, check) in expect {
-        let token = s.login(phone).await;
-        assert!(token.len() >= 43, "token has at least 256 bits");
-        let (status, me) = s.get("/api/v1/me", &token).await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(me["role"], *role, "{phone}");
-        assert_eq!(me["community"]["name"], "阳光花园");
-        assert_eq!(me["phone"], format!("{}****{}", &phone[..3], &phone[7..]), "own phone is masked");
-        check(&me);
+        let user = s.user(phone).await;
+        assert!(user.token().len() >= 43, "token has at least 256 bits");
+        let (me, json) = user.get_with_json::<Me>("/api/v1/me").await.unwrap();
+        assert_eq!(me.role, *role, "{phone}");
+        assert_eq!(me.community.name, "阳光花园");
+        assert_eq!(me.phone, format!("{}****{}", &phone[..3], &phone[7..]), "own phone is masked");
+        check(&me, &json);
     }
 }
 
@@ -106,22 +108,21 @@ async fn missing_forged_and_revoked_tokens_get_401() {
     let (status, body) = split(s.req(Method::GET, "/api/v1/me", None).send().await.unwrap()).await;
     assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "unauthenticated"));
 
-    let (status, body) = s.get("/api/v1/me", "Zm9yZ2VkLXRva2VuLXRoYXQtbG9va3MtcmVhbC1lbm91Z2gtMTIzNDU2Nzg").await;
-    assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "session_expired"));
+    let forged = s.with_token("Zm9yZ2VkLXRva2VuLXRoYXQtbG9va3MtcmVhbC1lbm91Z2gtMTIzNDU2Nzg");
+    let err = forged.me().await.unwrap_err();
+    assert_eq!((err.status, err.code), (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired));
 
-    let token = s.login(RESIDENT).await;
-    let other = s.login(RESIDENT).await;
-    assert_ne!(token, other, "each login issues a fresh token");
-    let (status, _) = s.post("/api/v1/auth/logout", &token, json!({})).await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, body) = s.get("/api/v1/me", &token).await;
+    let user = s.user(RESIDENT).await;
+    let other = s.user(RESIDENT).await;
+    assert_ne!(user.token(), other.token(), "each login issues a fresh token");
+    user.sign_out().await.unwrap();
+    let err = user.me().await.unwrap_err();
     assert_eq!(
-        (status, error_code(&body)),
-        (StatusCode::UNAUTHORIZED, "session_expired"),
+        (err.status, err.code),
+        (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired),
         "a token is dead after logout"
     );
-    let (status, _) = s.get("/api/v1/me", &other).await;
-    assert_eq!(status, StatusCode::OK, "logging out one session leaves the others");
+    other.me().await.expect("logging out one session leaves the others");
 }
 
 #[tokio::test]
@@ -129,85 +130,73 @@ async fn sessions_expire_when_idle_and_at_their_absolute_age() {
     let (mut c, tmp) = config();
     c.session_max_secs = 1;
     let s = TestServer::start_with(c, tmp).await;
-    let token = s.login(RESIDENT).await;
-    assert_eq!(s.get("/api/v1/me", &token).await.0, StatusCode::OK);
+    let user = s.user(RESIDENT).await;
+    user.me().await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-    let (status, body) = s.get("/api/v1/me", &token).await;
-    assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "session_expired"));
+    let err = user.me().await.unwrap_err();
+    assert_eq!((err.status, err.code), (StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired));
 
     let (mut c, tmp) = config();
     c.session_idle_secs = 1;
     let s = TestServer::start_with(c, tmp).await;
-    let token = s.login(RESIDENT).await;
+    let user = s.user(RESIDENT).await;
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-    assert_eq!(s.get("/api/v1/me", &token).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(user.me().await.unwrap_err().status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn repeated_failed_logins_are_rate_limited() {
     let s = TestServer::start().await;
-    let attempt = |password: &'static str| {
-        s.req(Method::POST, "/api/v1/auth/login", None)
-            .json(&json!({ "phone": RESIDENT_B2, "password": password }))
-            .send()
-    };
     for _ in 0..5 {
-        assert_eq!(attempt("guess").await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(s.sign_in(RESIDENT_B2, "guess").await.err().map(|e| e.status), Some(StatusCode::UNAUTHORIZED));
     }
-    let (status, body) = split(attempt("guess").await.unwrap()).await;
-    assert_eq!((status, error_code(&body)), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
-    let (status, _) = split(attempt(PASSWORD).await.unwrap()).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits out the window");
+    let err = s.sign_in(RESIDENT_B2, "guess").await.err().unwrap();
+    assert_eq!((err.status, err.code), (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited));
+    let err = s.sign_in(RESIDENT_B2, PASSWORD).await.err().unwrap();
+    assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits out the window");
     // Other accounts are unaffected.
-    s.login(RESIDENT).await;
+    s.user(RESIDENT).await;
 }
 
 #[tokio::test]
 async fn residents_see_their_own_unit_and_nothing_of_other_units_or_communities() {
     let s = TestServer::start().await;
-    let resident = s.login(RESIDENT).await;
-    let other_community = s.login(OTHER_RESIDENT).await;
-    let butler = s.login(BUTLER).await;
-    let butler_b3 = s.login(BUTLER_B3).await;
-    let admin = s.login(ADMIN).await;
-    let other_admin = s.login(OTHER_ADMIN).await;
+    let resident = s.user(RESIDENT).await;
+    let other_community = s.user(OTHER_RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let butler_b3 = s.user(BUTLER_B3).await;
+    let admin = s.user(ADMIN).await;
+    let other_admin = s.user(OTHER_ADMIN).await;
 
-    let (_, me) = s.get("/api/v1/me", &resident).await;
-    let own_unit = me["unit"]["id"].as_str().unwrap().to_string();
-    let (_, me2) = s.get("/api/v1/me", &s.login(RESIDENT_B2).await).await;
-    let neighbour_unit = me2["unit"]["id"].as_str().unwrap().to_string();
+    let own_unit = resident.me().await.unwrap().unit.unwrap().id;
+    let neighbour_unit = s.user(RESIDENT_B2).await.me().await.unwrap().unit.unwrap().id;
 
-    let (status, unit) = s.get(&format!("/api/v1/units/{own_unit}"), &resident).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(unit["residents"][0]["name"], "张伟");
-    assert_eq!(unit["residents"][0]["phone"], "138****0001", "phones are masked in lists");
+    let unit = resident.unit(&own_unit).await.unwrap();
+    assert_eq!(unit.residents[0].name, "张伟");
+    assert_eq!(unit.residents[0].phone, "138****0001", "phones are masked in lists");
 
-    for (token, who) in [
+    for (user, who) in [
         (&resident, "another unit's resident"),
         (&other_community, "another community's resident"),
         (&butler_b3, "another building's butler"),
         (&other_admin, "another community's admin"),
     ] {
-        let (status, body) = s.get(&format!("/api/v1/units/{neighbour_unit}"), token).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "not_found"), "{who}");
+        let err = user.unit(&neighbour_unit).await.unwrap_err();
+        assert_eq!((err.status, err.code), (StatusCode::NOT_FOUND, ErrorCode::NotFound), "{who}");
     }
-    assert_eq!(
-        s.get(&format!("/api/v1/units/{neighbour_unit}"), &butler).await.0,
-        StatusCode::OK,
-        "its butler sees it"
-    );
-    assert_eq!(s.get(&format!("/api/v1/units/{neighbour_unit}"), &admin).await.0, StatusCode::OK, "the admin sees it");
-    let (status, _) = s.get("/api/v1/units/does-not-exist", &admin).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    butler.unit(&neighbour_unit).await.expect("its butler sees it");
+    admin.unit(&neighbour_unit).await.expect("the admin sees it");
+    assert_eq!(admin.unit("does-not-exist").await.unwrap_err().status, StatusCode::NOT_FOUND);
 
-    let (_, buildings) = s.get("/api/v1/buildings", &other_community).await;
-    let names: Vec<&str> = buildings.as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap()).collect();
+    let buildings = other_community.buildings().await.unwrap();
+    let names: Vec<&str> = buildings.iter().map(|b| b.name.as_str()).collect();
     assert_eq!(names, vec!["1号楼"], "翠湖苑 has one building and sees only it");
-    let (_, buildings) = s.get("/api/v1/buildings", &resident).await;
-    assert_eq!(buildings.as_array().unwrap().len(), 3);
-    assert_eq!(buildings[0]["butler"]["name"], "李明");
-    assert_eq!(buildings[0]["butler"]["phone_full"], "13900000001", "residents may call their own butler");
-    assert!(buildings[2]["butler"].get("phone_full").is_none(), "but not other buildings' butlers");
+    let (buildings, json) = resident.get_with_json::<Vec<BuildingInfo>>("/api/v1/buildings").await.unwrap();
+    assert_eq!(buildings.len(), 3);
+    let own = buildings[0].butler.as_ref().unwrap();
+    assert_eq!(own.name, "李明");
+    assert_eq!(own.phone_full.as_deref(), Some("13900000001"), "residents may call their own butler");
+    assert!(json[2]["butler"].get("phone_full").is_none(), "but not other buildings' butlers");
 }
 
 #[tokio::test]
@@ -236,9 +225,8 @@ async fn a_restarted_server_on_disk_keeps_its_data_and_does_not_reseed() {
 
     let tmp = tempfile::tempdir().unwrap();
     let s = TestServer::start_with(c, tmp).await;
-    let (status, me) = s.get("/api/v1/me", &token).await;
-    assert_eq!(status, StatusCode::OK, "the session survived the restart");
-    assert_eq!(me["name"], "张伟");
+    let me = s.with_token(token).me().await.expect("the session survived the restart");
+    assert_eq!(me.name, "张伟");
     assert_eq!(s.backend.seed_demo().await.unwrap(), 0);
 }
 

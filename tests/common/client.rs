@@ -13,13 +13,14 @@ mod help;
 mod notices;
 mod passes;
 mod repairs;
+mod wechat;
 
 use std::fmt;
 
 use linli_model::{ErrorCode, Me};
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{PASSWORD, TestServer, wire::Session};
 
@@ -78,16 +79,27 @@ impl TestServer {
 
     /// Signs in with `phone` and `password` (`POST /api/v1/auth/login`).
     pub async fn sign_in(&self, phone: &str, password: &str) -> ApiResult<User<'_>> {
-        let res = self
-            .req(Method::POST, "/api/v1/auth/login", None)
-            .json(&json!({ "phone": phone, "password": password }))
-            .send()
-            .await
-            .expect("login request");
-        let (status, session) = answer::<Session>("POST /api/v1/auth/login", res).await;
+        let body = json!({ "phone": phone, "password": password });
+        let (status, session) = self.public::<Session>(Method::POST, "/api/v1/auth/login", Some(&body)).await;
         let session = session?;
         assert_eq!(status, StatusCode::OK, "login of {phone}");
         Ok(self.with_token(session.token))
+    }
+
+    /// A call without a session (WeChat sign-in, public lists): the status
+    /// and the typed answer. `body` is sent as JSON.
+    pub async fn public<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&(impl Serialize + ?Sized)>,
+    ) -> (StatusCode, ApiResult<T>) {
+        let mut req = self.req(method.clone(), path, None);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        answer(&format!("{method} {path}"), res).await
     }
 
     /// A handle for a bearer token obtained another way (WeChat, a help
@@ -126,6 +138,16 @@ impl<'s> User<'s> {
     /// `GET path`; a success must be `200 OK`.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> ApiResult<T> {
         self.call(Method::GET, path, None::<&()>, StatusCode::OK).await
+    }
+
+    /// `GET path` read both ways: the typed answer and the JSON it was read
+    /// from, for tests that also check the shape (a field left out rather
+    /// than sent as `null`).
+    pub async fn get_with_json<T: DeserializeOwned>(&self, path: &str) -> ApiResult<(T, Value)> {
+        let json: Value = self.get(path).await?;
+        let typed = serde_json::from_value(json.clone())
+            .unwrap_or_else(|e| panic!("GET {path}: not a {}: {e}\n{json}", std::any::type_name::<T>()));
+        Ok((typed, json))
     }
 
     /// `POST path` with a JSON body; any 2xx is a success.

@@ -1,0 +1,42 @@
+//! The mini-program's sign-in and consents: `/auth/wechat`,
+//! `/auth/wechat/bind`, `/subscriptions`.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use super::{ApiResult, User};
+use crate::common::{
+    TestServer,
+    wire::{Consents, WeChatAnswer},
+};
+
+impl TestServer {
+    /// Signs in with a `wx.login` code: a session, or a binding ticket.
+    pub async fn wechat_login(&self, code: &str) -> (StatusCode, ApiResult<WeChatAnswer>) {
+        self.public(Method::POST, "/api/v1/auth/wechat", Some(&json!({ "code": code }))).await
+    }
+
+    /// Binds the open id behind `ticket` to the account `phone`.
+    pub async fn wechat_bind(
+        &self,
+        ticket: &str,
+        phone: &str,
+        password: &str,
+    ) -> (StatusCode, ApiResult<WeChatAnswer>) {
+        let body = json!({ "binding_token": ticket, "phone": phone, "password": password });
+        self.public(Method::POST, "/api/v1/auth/wechat/bind", Some(&body)).await
+    }
+}
+
+impl User<'_> {
+    /// Records consents for subscribe-message templates: 200 with what is left.
+    pub async fn subscribe(&self, templates: &[&str]) -> ApiResult<Consents> {
+        let body = json!({ "templates": templates });
+        self.call(Method::POST, "/api/v1/subscriptions", Some(&body), StatusCode::OK).await
+    }
+
+    /// Consents left per template.
+    pub async fn consents(&self) -> ApiResult<Consents> {
+        self.get("/api/v1/subscriptions").await
+    }
+}
