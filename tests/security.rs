@@ -4,6 +4,7 @@
 //! session fixation; injection strings stored as text; markup rendered as
 //! text; polyglot uploads re-encoded.
 
+use linli_model::{ErrorCode, Role};
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
@@ -27,56 +28,42 @@ struct Targets {
 
 impl Targets {
     async fn create(s: &TestServer) -> Self {
-        let resident = s.login(RESIDENT).await;
-        let admin = s.login(ADMIN).await;
-        let guard = s.login(GUARD).await;
-        let id_of = |v: &Value| v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_string();
-        let me = |phone: &'static str| async move { id_of(&s.get("/api/v1/me", &s.login(phone).await).await.1) };
+        let resident = s.user(RESIDENT).await;
+        let admin = s.user(ADMIN).await;
+        let guard = s.user(GUARD).await;
+        let me = |phone: &'static str| async move { s.user(phone).await.me().await.unwrap().id };
 
-        let (_, job) = s.post("/api/v1/repairs", &resident, json!({ "category": "leak" })).await;
-        let elder = s.login(ELDER).await;
-        let (_, call) = s.post("/api/v1/help-calls", &elder, json!({ "client_key": "security-0001" })).await;
-        let (_, device) = s.post("/api/v1/help-devices", &elder, json!({ "label": "平板" })).await;
-        let (_, pass) = s.post("/api/v1/passes", &resident, json!({ "visitor_name": "王五" })).await;
-        let (_, buildings) = s.get("/api/v1/buildings", &admin).await;
-        let building = buildings.as_array().unwrap().iter().find(|b| b["number"] == "1").map(id_of).unwrap();
-        let (_, notice) = s
-            .post(
-                "/api/v1/announcements",
-                &admin,
-                json!({ "title": "1号楼停水", "body": "停水", "category": "outage", "building_ids": [building], "urgent": true }),
-            )
-            .await;
+        let job = resident.report(&json!({ "category": "leak" })).await.unwrap();
+        let elder = s.user(ELDER).await;
+        let call = elder.press_new("security-0001").await;
+        let device = elder.pair_device(&json!({ "label": "平板" })).await.unwrap();
+        let pass = resident.invite(&json!({ "visitor_name": "王五" })).await.unwrap();
+        let building = admin.building_id("1").await;
+        let notice = admin
+            .publish(&json!({ "title": "1号楼停水", "body": "停水", "category": "outage", "building_ids": [building], "urgent": true }))
+            .await
+            .unwrap();
         let starts = chrono::Utc::now() + chrono::Duration::days(2);
-        let (_, event) = s
-            .post(
-                "/api/v1/events",
-                &admin,
-                json!({ "title": "晚会", "description": "", "place": "会所", "starts_at": starts, "ends_at": starts + chrono::Duration::hours(2), "capacity": 10 }),
-            )
-            .await;
-        let (_, me_resident) = s.get("/api/v1/me", &resident).await;
-        let unit = me_resident["unit"]["id"].as_str().unwrap().to_string();
-        let (_, walk_in) = s
-            .post(
-                "/api/v1/gate/walk-ins",
-                &guard,
-                json!({ "visitor_name": "快递员", "unit": unit, "purpose": "送快递" }),
-            )
-            .await;
+        let event = admin
+            .create_event(&json!({ "title": "晚会", "description": "", "place": "会所", "starts_at": starts, "ends_at": starts + chrono::Duration::hours(2), "capacity": 10 }))
+            .await
+            .unwrap();
+        let unit = resident.me().await.unwrap().unit.unwrap().id;
+        let walk_in =
+            guard.walk_in(&json!({ "visitor_name": "快递员", "unit": unit, "purpose": "送快递" })).await.unwrap();
         Self {
-            job: id_of(&job),
-            call: id_of(&call),
-            pass: id_of(&pass),
-            notice: id_of(&notice),
-            event: id_of(&event),
-            walk_in: id_of(&walk_in),
+            job: job.id,
+            call: call.id,
+            pass: pass.pass.id,
+            notice: notice.id,
+            event: event.id,
+            walk_in: walk_in.id,
             unit,
             building,
             butler: me(BUTLER).await,
             worker: me(WORKER).await,
             elder: me(ELDER).await,
-            device: id_of(&device),
+            device: device.id,
         }
     }
 }
@@ -151,26 +138,23 @@ async fn no_one_reaches_another_units_or_communitys_objects_and_nothing_changes(
 
     let mut attackers = Vec::new();
     for phone in [OTHER_RESIDENT, OTHER_BUTLER, OTHER_GUARD, OTHER_ADMIN, RESIDENT_B2, BUTLER_B3, WORKER, GUARD] {
-        attackers.push((phone, s.login(phone).await));
+        attackers.push((phone, s.user(phone).await));
     }
     let before = stored(&s).await;
     let mut tried = 0;
-    for (phone, token) in &attackers {
+    for (phone, attacker) in &attackers {
         let foreign = phone.ends_with("11"); // the second community's accounts
         for (method, path, body) in &ops {
             if !foreign && allowed_in_community(phone, method, path) {
                 continue;
             }
-            let mut req = s.req(method.clone(), path, Some(token));
-            if let Some(b) = body {
-                req = req.json(b);
-            }
-            let (status, err) = split(req.send().await.unwrap()).await;
+            let (status, answer) = attacker.send::<Value>(method.clone(), path, body.as_ref()).await;
             assert!(
                 status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
-                "{phone} {method} {path}: {status} {err}"
+                "{phone} {method} {path}: {status} {answer:?}"
             );
-            assert!(matches!(error_code(&err), "forbidden" | "not_found"), "{phone} {method} {path}: {err}");
+            let err = answer.unwrap_err();
+            assert!(matches!(err.code, ErrorCode::Forbidden | ErrorCode::NotFound), "{phone} {method} {path}: {err}");
             tried += 1;
         }
     }
@@ -196,11 +180,11 @@ async fn a_session_id_planted_before_login_is_never_adopted() {
     assert_eq!(page.status(), StatusCode::SEE_OTHER, "the planted id signs no one in");
 
     // Two logins give two different sessions; logging one out leaves the other.
-    let (a, b) = (s.login(RESIDENT).await, s.login(RESIDENT).await);
-    assert_ne!(a, b);
-    s.post("/api/v1/auth/logout", &a, json!({})).await;
-    assert_eq!(s.get("/api/v1/me", &a).await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(s.get("/api/v1/me", &b).await.0, StatusCode::OK);
+    let (a, b) = (s.user(RESIDENT).await, s.user(RESIDENT).await);
+    assert_ne!(a.token(), b.token());
+    a.sign_out().await.unwrap();
+    assert_eq!(a.me().await.unwrap_err().status, StatusCode::UNAUTHORIZED);
+    b.me().await.unwrap();
 }
 
 /// Strings that would change a query if it were built by formatting.
@@ -215,38 +199,32 @@ const INJECTIONS: [&str; 5] = [
 #[tokio::test]
 async fn injection_strings_in_text_fields_are_stored_as_text() {
     let s = TestServer::start().await;
-    let resident = s.login(RESIDENT).await;
-    let admin = s.login(ADMIN).await;
+    let resident = s.user(RESIDENT).await;
+    let admin = s.user(ADMIN).await;
     for text in INJECTIONS {
-        let (status, job) =
-            s.post("/api/v1/repairs", &resident, json!({ "category": "leak", "description": text })).await;
-        assert_eq!(status, StatusCode::CREATED, "{text}: {job}");
-        let (_, back) = s.get(&format!("/api/v1/repairs/{}", job["id"].as_str().unwrap()), &resident).await;
-        assert_eq!(back["description"], text);
+        let job = resident
+            .report(&json!({ "category": "leak", "description": text }))
+            .await
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(resident.job(&job.id).await.unwrap().description, text);
 
-        let (status, pass) = s.post("/api/v1/passes", &resident, json!({ "visitor_name": text })).await;
-        assert_eq!(status, StatusCode::CREATED, "{text}: {pass}");
-        assert_eq!(pass["visitor_name"], text);
+        let pass = resident.invite(&json!({ "visitor_name": text })).await.unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(pass.pass.visitor_name, text);
 
-        let (status, notice) =
-            s.post("/api/v1/announcements", &admin, json!({ "title": text, "body": text, "category": "notice" })).await;
-        assert_eq!(status, StatusCode::CREATED, "{text}: {notice}");
-        let (_, back) = s.get(&format!("/api/v1/announcements/{}", notice["id"].as_str().unwrap()), &resident).await;
-        assert_eq!((back["title"].as_str(), back["body"].as_str()), (Some(text), Some(text)));
+        let notice = admin
+            .publish(&json!({ "title": text, "body": text, "category": "notice" }))
+            .await
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        let back = resident.announcement(&notice.id).await.unwrap();
+        assert_eq!((back.title.as_str(), back.body.as_str()), (text, text));
 
         // The login form's phone field is a text field too.
-        let res = s
-            .req(Method::POST, "/api/v1/auth/login", None)
-            .json(&json!({ "phone": text, "password": text }))
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_client_error(), "{text}: {}", res.status());
+        let err = s.sign_in(text, text).await.err().unwrap_or_else(|| panic!("{text}: signed in"));
+        assert!(err.status.is_client_error(), "{text}: {}", err.status);
     }
-    let (_, list) = s.get("/api/v1/repairs", &resident).await;
-    assert_eq!(list["items"].as_array().unwrap().len(), INJECTIONS.len(), "every job is there, none deleted");
-    let (_, me) = s.get("/api/v1/me", &resident).await;
-    assert_eq!(me["role"], "resident", "no statement ran");
+    let list = resident.jobs("").await.unwrap();
+    assert_eq!(list.items.len(), INJECTIONS.len(), "every job is there, none deleted");
+    assert_eq!(resident.me().await.unwrap().role, Role::Resident, "no statement ran");
 }
 
 async fn web_session(s: &TestServer, phone: &str) -> String {
@@ -263,17 +241,13 @@ async fn web_session(s: &TestServer, phone: &str) -> String {
 async fn markup_in_names_notices_and_comments_is_rendered_as_text() {
     let s = TestServer::start().await;
     let payload = r#"<script>alert("x")</script><img src=x onerror=alert(1)>"#;
-    let admin = s.login(ADMIN).await;
-    let (_, notice) = s
-        .post("/api/v1/announcements", &admin, json!({ "title": payload, "body": payload, "category": "notice" }))
-        .await;
-    let resident = s.login(RESIDENT).await;
-    let (_, job) = s.post("/api/v1/repairs", &resident, json!({ "category": "leak", "description": payload })).await;
+    let admin = s.user(ADMIN).await;
+    let notice = admin.publish(&json!({ "title": payload, "body": payload, "category": "notice" })).await.unwrap();
+    let resident = s.user(RESIDENT).await;
+    let job = resident.report(&json!({ "category": "leak", "description": payload })).await.unwrap();
 
     let cookie = web_session(&s, RESIDENT).await;
-    for page in
-        [format!("/notices/{}", notice["id"].as_str().unwrap()), format!("/repairs/{}", job["id"].as_str().unwrap())]
-    {
+    for page in [format!("/notices/{}", notice.id), format!("/repairs/{}", job.id)] {
         let html =
             s.req(Method::GET, &page, None).header(header::COOKIE, &cookie).send().await.unwrap().text().await.unwrap();
         assert!(!html.contains("<script>alert"), "{page} renders the payload as markup");
@@ -285,16 +259,15 @@ async fn markup_in_names_notices_and_comments_is_rendered_as_text() {
 #[tokio::test]
 async fn polyglot_uploads_are_re_encoded_and_carry_no_payload() {
     let s = TestServer::start().await;
-    let resident = s.login(RESIDENT).await;
+    let resident = s.user(RESIDENT).await;
     // A valid JPEG with an HTML page appended: browsers sniffing it would
     // find a script; the stored photo must not contain it.
     let before = s.media_files();
     let mut polyglot = jpeg(64, 48);
     polyglot.extend_from_slice(b"<html><script>alert(1)</script></html>");
-    let (status, photo) = s.upload(&resident, "x.jpg", polyglot).await;
-    assert_eq!(status, StatusCode::CREATED, "{photo}");
-    for key in ["url", "thumb_url"] {
-        let res = s.req(Method::GET, photo[key].as_str().unwrap(), Some(&resident)).send().await.unwrap();
+    let photo = resident.upload("x.jpg", polyglot).await.unwrap();
+    for (key, url) in [("url", &photo.url), ("thumb_url", &photo.thumb_url)] {
+        let res = s.req(Method::GET, url, Some(resident.token())).send().await.unwrap();
         assert_eq!(res.headers()[header::CONTENT_TYPE], "image/jpeg");
         assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         let bytes = res.bytes().await.unwrap();
@@ -307,8 +280,8 @@ async fn polyglot_uploads_are_re_encoded_and_carry_no_payload() {
         ("a.svg", br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#.to_vec()),
         ("a.png", [b"\x89PNG\r\n\x1a\n".as_slice(), b"<script>alert(1)</script>"].concat()),
     ] {
-        let (status, _) = s.upload(&resident, name, body).await;
-        assert!(status.is_client_error(), "{name}: {status}");
+        let err = resident.upload(name, body).await.unwrap_err();
+        assert!(err.status.is_client_error(), "{name}: {}", err.status);
     }
     assert_eq!(s.media_files(), before + 2, "only the polyglot's display and thumbnail were stored");
 }
