@@ -10,36 +10,21 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 use chrono::{DateTime, Utc};
 use linli_bench::fakes::{FakeSms, FakeWeChat, SmsMode, WeChatMode};
+use linli_model::help::{HelpAction, HelpCall};
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
 const APPID: &str = "wx-chain-test";
 const SECRET: &str = "chain-test-app-secret-5f0c2e";
 
-async fn press(s: &TestServer, token: &str, key: &str) -> Value {
-    let (status, call) = s.post("/api/v1/help-calls", token, json!({ "client_key": key })).await;
-    assert_eq!(status, StatusCode::CREATED, "{call}");
-    call
-}
-
 /// Gives the demo elder (李秀英, building 1) `n` emergency contacts.
 async fn give_contacts(s: &TestServer, n: usize) -> String {
-    let butler = s.login(BUTLER).await;
-    let (_, elders) = s.get("/api/v1/elders", &butler).await;
-    let id = elders["items"].as_array().unwrap().iter().find(|e| e["name"] == "李秀英").unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let butler = s.user(BUTLER).await;
+    let id = butler.elder_id("李秀英").await;
     let contacts: Vec<Value> = (0..n)
         .map(|i| json!({ "name": format!("家属{i}"), "phone": format!("1391234500{i}"), "relation": "子女" }))
         .collect();
-    let res = s
-        .req(Method::PUT, &format!("/api/v1/residents/{id}/elder"), Some(&butler))
-        .json(&json!({ "elder_mode": true, "emergency_contacts": contacts }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    butler.set_elder(&id, &json!({ "elder_mode": true, "emergency_contacts": contacts })).await.unwrap();
     id
 }
 
@@ -56,27 +41,26 @@ async fn sms_server(sms: &FakeSms, timings: (i64, i64), contacts: usize) -> Test
 }
 
 /// When step `action` of a call's timeline happened, if it did.
-fn step_at(call: &Value, action: &str) -> Option<DateTime<Utc>> {
-    call["timeline"].as_array()?.iter().find(|e| e["action"] == action)?["at"].as_str()?.parse().ok()
+fn step_at(call: &HelpCall, action: &str) -> Option<DateTime<Utc>> {
+    call.timeline.iter().find(|e| e.action == action).map(|e| e.at)
 }
 
 /// Waits (at most `within`) until the call reaches `level`; returns it.
-async fn until_level(s: &TestServer, token: &str, id: &str, level: u64, within: Duration) -> Value {
+async fn until_level(staff: &User<'_>, id: &str, level: u8, within: Duration) -> HelpCall {
     let started = Instant::now();
     loop {
-        let (_, call) = s.get(&format!("/api/v1/help-calls/{id}"), token).await;
-        if call["escalation_level"].as_u64() >= Some(level) {
+        let call = staff.help_call(id).await.unwrap();
+        if call.escalation_level >= level {
             return call;
         }
-        assert!(started.elapsed() < within, "level {level} not reached within {within:?}: {call}");
+        assert!(started.elapsed() < within, "level {level} not reached within {within:?}: {call:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
 /// Lateness of a step against its deadline, `secs` after the press.
-fn lateness(call: &Value, action: &str, secs: i64) -> chrono::Duration {
-    let created: DateTime<Utc> = call["created_at"].as_str().unwrap().parse().unwrap();
-    step_at(call, action).unwrap() - (created + chrono::Duration::seconds(secs))
+fn lateness(call: &HelpCall, action: &str, secs: i64) -> chrono::Duration {
+    step_at(call, action).unwrap() - (call.created_at + chrono::Duration::seconds(secs))
 }
 
 async fn notifications(s: &TestServer, subject: &str) -> Vec<Value> {
@@ -95,19 +79,19 @@ async fn a_slow_gateway_does_not_delay_another_calls_escalation() {
     let sms = FakeSms::start().await.unwrap();
     sms.set_mode(SmsMode::Slow(Duration::from_secs(30))).await.unwrap();
     let s = sms_server(&sms, (1, 2), 5).await;
-    let elder = s.login(ELDER).await;
-    let duty = s.login(DUTY).await;
+    let elder = s.user(ELDER).await;
+    let duty = s.user(DUTY).await;
 
     // Four calls reach their contacts: twenty messages that each hang.
     for i in 0..4 {
-        press(&s, &elder, &format!("slow-gateway-{i:04}")).await;
+        elder.press_new(&format!("slow-gateway-{i:04}")).await;
     }
     tokio::time::sleep(Duration::from_millis(3000)).await;
     assert!(!sms.received().is_empty(), "the gateway is being waited on");
 
-    let call = press(&s, &elder, "slow-gateway-late").await;
-    let id = call["id"].as_str().unwrap();
-    let call = until_level(&s, &duty, id, 2, Duration::from_secs(6)).await;
+    let call = elder.press_new("slow-gateway-late").await;
+    let id = call.id.as_str();
+    let call = until_level(&duty, id, 2, Duration::from_secs(6)).await;
     for (action, secs) in [("escalated_staff", 1), ("notified_contacts", 2)] {
         let late = lateness(&call, action, secs);
         assert!(
@@ -130,14 +114,12 @@ async fn an_escalation_step_and_its_messages_are_stored_together_and_survive_a_r
     c.sms_url = Some(sms.url());
     let s = TestServer::start_with(c.clone(), tmp).await;
     give_contacts(&s, 3).await;
-    let elder = s.login(ELDER).await;
-    let call = press(&s, &elder, "atomic-step-0001").await;
-    let id = call["id"].as_str().unwrap().to_string();
+    let id = s.user(ELDER).await.press_new("atomic-step-0001").await.id;
     let subject = format!("help_call:{id}");
 
     // Whenever level 2 can be seen, its messages are there too.
-    let duty = s.login(DUTY).await;
-    until_level(&s, &duty, &id, 2, Duration::from_secs(5)).await;
+    let duty = s.user(DUTY).await;
+    until_level(&duty, &id, 2, Duration::from_secs(5)).await;
     let queued = notifications(&s, &subject).await;
     assert_eq!(queued.len(), 3, "{queued:?}");
     s.stop().await;
@@ -163,16 +145,16 @@ async fn a_refused_text_message_is_recorded_and_not_retried() {
     let sms = FakeSms::start().await.unwrap();
     sms.set_mode(SmsMode::Reject).await.unwrap();
     let s = sms_server(&sms, (1, 1), 1).await;
-    let call = press(&s, &s.login(ELDER).await, "rejected-sms-0001").await;
+    let call = s.user(ELDER).await.press_new("rejected-sms-0001").await;
     tokio::time::sleep(Duration::from_secs(6)).await;
     assert_eq!(sms.received().len(), 1, "a 400 is final");
-    let stored = notifications(&s, &format!("help_call:{}", call["id"].as_str().unwrap())).await;
+    let stored = notifications(&s, &format!("help_call:{}", call.id)).await;
     assert_eq!(stored[0]["status"], "failed");
     assert!(stored[0]["error"].as_str().unwrap().contains("400"), "{stored:?}");
 }
 
 /// A server talking to `wechat`, with the demo elder bound to WeChat and
-/// holding one consent for "help is coming".
+/// holding one consent for "help is coming"; and the elder's token.
 async fn wechat_server(wechat: &FakeWeChat) -> (TestServer, String) {
     let (mut c, tmp) = config();
     c.wechat_api_base = wechat.base();
@@ -180,35 +162,22 @@ async fn wechat_server(wechat: &FakeWeChat) -> (TestServer, String) {
     c.wechat_secret = Some(SECRET.into());
     c.wechat_templates = Some("help_acknowledged=TPL-HELP".into());
     let s = TestServer::start_with(c, tmp).await;
-    let res = s.req(Method::POST, "/api/v1/auth/wechat", None).json(&json!({ "code": "elder-code-1" })).send().await;
-    let (status, body) = split(res.unwrap()).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let ticket = body["binding_token"].as_str().expect("binding needed").to_string();
-    let res = s
-        .req(Method::POST, "/api/v1/auth/wechat/bind", None)
-        .json(&json!({ "binding_token": ticket, "phone": ELDER, "password": PASSWORD }))
-        .send()
-        .await;
-    let (status, body) = split(res.unwrap()).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let elder = body["token"].as_str().unwrap().to_string();
-    let (status, _) = s.post("/api/v1/subscriptions", &elder, json!({ "templates": ["help_acknowledged"] })).await;
-    assert_eq!(status, StatusCode::OK);
+    let (status, answer) = s.wechat_login("elder-code-1").await;
+    let answer = answer.unwrap();
+    assert_eq!(status, StatusCode::OK, "{answer:?}");
+    let ticket = answer.binding_token.expect("binding needed");
+    let (status, answer) = s.wechat_bind(&ticket, ELDER, PASSWORD).await;
+    let answer = answer.unwrap();
+    assert_eq!(status, StatusCode::OK, "{answer:?}");
+    let elder = answer.token.unwrap();
+    s.with_token(elder.as_str()).subscribe(&["help_acknowledged"]).await.unwrap();
     (s, elder)
 }
 
 /// The elder presses, the butler acknowledges: a "help is coming" message.
 async fn acknowledged_call(s: &TestServer, elder: &str, key: &str) {
-    let call = press(s, elder, key).await;
-    let butler = s.login(BUTLER).await;
-    let (status, _) = s
-        .post(
-            &format!("/api/v1/help-calls/{}/actions", call["id"].as_str().unwrap()),
-            &butler,
-            json!({ "action": "acknowledge" }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let call = s.with_token(elder).press_new(key).await;
+    s.user(BUTLER).await.help_act(&call.id, HelpAction::Acknowledge).await.unwrap();
 }
 
 async fn wechat_rows(s: &TestServer) -> Vec<Value> {
@@ -269,9 +238,8 @@ async fn no_secret_reaches_a_log_line_or_a_stored_row_after_failed_wechat_calls(
     c.wechat_appid = Some(APPID.into());
     c.wechat_secret = Some(SECRET.into());
     let down = TestServer::start_with(c, tmp).await;
-    let res =
-        down.req(Method::POST, "/api/v1/auth/wechat", None).json(&json!({ "code": "login-code-7f3a" })).send().await;
-    assert_eq!(res.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
+    let (status, _) = down.wechat_login("login-code-7f3a").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
 
     let mut secrets = vec![SECRET.to_string(), "login-code-7f3a".to_string()];
     secrets.extend(wechat.token_fetches().into_iter().filter_map(|f| f.token));
@@ -287,48 +255,34 @@ async fn no_secret_reaches_a_log_line_or_a_stored_row_after_failed_wechat_calls(
 #[tokio::test]
 async fn a_stream_ends_after_sign_out_and_after_deactivation() {
     let s = TestServer::start().await;
-    let resident = s.login(RESIDENT).await;
-    let mut stream = s.stream(&resident, None).await;
-    let (status, _) = s.post("/api/v1/auth/logout", &resident, json!({})).await;
-    assert!(status.is_success());
+    let resident = s.user(RESIDENT).await;
+    let mut stream = s.stream(resident.token(), None).await;
+    resident.sign_out().await.unwrap();
     assert!(stream.ends_within(Duration::from_secs(5)).await, "the stream ends after sign-out");
 
     let worker = s.login(WORKER).await;
     let mut stream = s.stream(&worker, None).await;
-    let admin = s.login(ADMIN).await;
-    let (_, staff) = s.get("/api/v1/staff", &admin).await;
-    let id = staff["items"].as_array().unwrap().iter().find(|p| p["name"] == "刘强").unwrap()["id"].clone();
-    let res = s
-        .req(Method::PATCH, &format!("/api/v1/staff/{}", id.as_str().unwrap()), Some(&admin))
-        .json(&json!({ "active": false }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    let admin = s.user(ADMIN).await;
+    let staff = admin.staff().await.unwrap();
+    let id = &staff.items.iter().find(|p| p.name == "刘强").unwrap().id;
+    admin.change_staff(id, &json!({ "active": false })).await.unwrap();
     assert!(stream.ends_within(Duration::from_secs(5)).await, "the stream ends after deactivation");
 }
 
 #[tokio::test]
 async fn a_reassigned_building_reaches_the_new_butlers_open_stream_only() {
     let s = TestServer::start().await;
-    let admin = s.login(ADMIN).await;
+    let admin = s.user(ADMIN).await;
     let mut old = s.stream(&s.login(BUTLER).await, None).await;
     let mut new = s.stream(&s.login(BUTLER_B3).await, None).await;
-    let (_, buildings) = s.get("/api/v1/buildings", &admin).await;
-    let b1 = buildings.as_array().unwrap().iter().find(|b| b["number"] == "1").unwrap().clone();
-    let (_, staff) = s.get("/api/v1/staff", &admin).await;
-    let chen = staff["items"].as_array().unwrap().iter().find(|p| p["name"] == "陈静").unwrap()["id"].clone();
-    let res = s
-        .req(Method::PUT, &format!("/api/v1/buildings/{}/butler", b1["id"].as_str().unwrap()), Some(&admin))
-        .json(&json!({ "butler_id": chen }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    let b1 = admin.building_id("1").await;
+    let staff = admin.staff().await.unwrap();
+    let chen = &staff.items.iter().find(|p| p.name == "陈静").unwrap().id;
+    admin.assign_butler(&b1, chen).await.unwrap();
 
-    let call = press(&s, &s.login(ELDER).await, "reassigned-0001").await;
+    let call = s.user(ELDER).await.press_new("reassigned-0001").await;
     let got = new.next_of("help_call.updated", Duration::from_secs(1)).await.expect("the new butler is alerted");
-    assert_eq!(got.data["id"], call["id"]);
+    assert_eq!(got.data["id"], call.id.as_str());
     assert!(old.next_of("help_call.updated", Duration::from_millis(800)).await.is_none(), "not the former butler");
 }
 
@@ -378,8 +332,7 @@ async fn an_elders_tablet_presses_help_after_its_session_has_expired() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(res.headers()[header::LOCATION].to_str().unwrap().starts_with("/?call="), "stored, not sent to sign in");
-    let (_, calls) = s.get("/api/v1/help-calls?open=true", &s.login(DUTY).await).await;
-    assert_eq!(calls["items"].as_array().unwrap().len(), 1);
+    assert_eq!(s.user(DUTY).await.help_calls(true).await.unwrap().items.len(), 1);
 
     // The device can do nothing else.
     let res = s.req(Method::GET, "/repairs", None).header(header::COOKIE, &cookies).send().await.unwrap();
@@ -388,17 +341,16 @@ async fn an_elders_tablet_presses_help_after_its_session_has_expired() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     // The butler sees the tablet and revokes it; it is refused at once.
-    let butler = s.login(BUTLER).await;
-    let (_, elders) = s.get("/api/v1/elders", &butler).await;
-    let elder = elders["items"].as_array().unwrap().iter().find(|e| e["name"] == "李秀英").unwrap().clone();
-    let elder_id = elder["id"].as_str().unwrap();
-    assert_eq!(elder["devices"][0]["label"], "平板 tablet");
-    let (_, devices) = s.get(&format!("/api/v1/elders/{elder_id}/devices"), &butler).await;
-    let device = devices["items"][0]["id"].as_str().unwrap().to_string();
-    let (status, _) = s.get(&format!("/api/v1/elders/{elder_id}/devices"), &s.login(BUTLER_B3).await).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "another building's butler");
-    let (status, _) = s.delete(&format!("/api/v1/elders/{elder_id}/devices/{device}"), &butler).await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
+    let butler = s.user(BUTLER).await;
+    let elders = butler.elders(false).await.unwrap();
+    let elder = elders.items.iter().find(|e| e.name == "李秀英").unwrap();
+    let elder_id = elder.id.as_str();
+    assert_eq!(elder.devices[0].label, "平板 tablet");
+    let devices = butler.devices(elder_id).await.unwrap();
+    let device = &devices.items[0].id;
+    let err = s.user(BUTLER_B3).await.devices(elder_id).await.unwrap_err();
+    assert_eq!(err.status, StatusCode::NOT_FOUND, "another building's butler");
+    butler.revoke_device(elder_id, device).await.unwrap();
     let res = s
         .req(Method::POST, "/forms/help", None)
         .header(header::COOKIE, &cookies)
@@ -414,20 +366,18 @@ async fn a_mini_program_pairs_a_help_device_that_only_presses_help() {
     let (mut c, tmp) = config();
     c.session_max_secs = 2;
     let s = TestServer::start_with(c, tmp).await;
-    let elder = s.login(ELDER).await;
-    let (status, device) = s.post("/api/v1/help-devices", &elder, json!({ "label": "卧室平板" })).await;
-    assert_eq!(status, StatusCode::CREATED, "{device}");
-    let token = device["token"].as_str().unwrap().to_string();
-    let (status, _) = s.post("/api/v1/help-devices", &s.login(RESIDENT).await, json!({})).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "only elders pair help devices");
+    let elder = s.user(ELDER).await;
+    let device = elder.pair_device(&json!({ "label": "卧室平板" })).await.unwrap();
+    let tablet = s.with_token(device.token);
+    let err = s.user(RESIDENT).await.pair_device(&json!({})).await.unwrap_err();
+    assert_eq!(err.status, StatusCode::FORBIDDEN, "only elders pair help devices");
     tokio::time::sleep(Duration::from_millis(2500)).await;
 
-    let (status, call) = s.post("/api/v1/help-calls", &token, json!({ "client_key": "device-press-0001" })).await;
-    assert_eq!(status, StatusCode::CREATED, "{call}");
-    let (status, _) = s.post("/api/v1/check-ins", &token, json!({})).await;
-    assert_eq!(status, StatusCode::OK);
+    let (status, call) = tablet.press("device-press-0001").await;
+    assert_eq!(status, StatusCode::CREATED, "{call:?}");
+    tablet.check_in().await.unwrap();
     for path in ["/api/v1/me", "/api/v1/repairs", "/api/v1/help-calls", "/api/v1/passes"] {
-        assert_eq!(s.get(path, &token).await.0, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(tablet.get::<Value>(path).await.unwrap_err().status, StatusCode::UNAUTHORIZED, "{path}");
     }
 }
 
@@ -436,7 +386,7 @@ async fn health_shows_every_duty_and_a_failing_channel() {
     let sms = FakeSms::start().await.unwrap();
     sms.set_mode(SmsMode::Down).await.unwrap();
     let s = sms_server(&sms, (1, 1), 1).await;
-    press(&s, &s.login(ELDER).await, "health-press-0001").await;
+    s.user(ELDER).await.press_new("health-press-0001").await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let res = s.req(Method::GET, "/healthz", None).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "a failing channel does not take the server out");
