@@ -3,19 +3,16 @@
 //! show it. Each refusal these tests guard against was a person who could
 //! not do what they came to do.
 
+use linli_model::{admin::ImportSkip, repair::JobAction};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::*;
-
-async fn invite(s: &TestServer, token: &str, body: Value) -> (StatusCode, Value) {
-    s.post("/api/v1/passes", token, body).await
-}
 
 #[tokio::test]
 async fn plates_as_they_exist_and_as_they_are_typed() {
     let s = TestServer::start().await;
-    let resident = s.login(RESIDENT).await;
+    let resident = s.user(RESIDENT).await;
     for (typed, stored) in [
         ("粤B1234警", "粤B1234警"),
         ("粤Ｂ１２３４５", "粤B12345"),
@@ -28,19 +25,21 @@ async fn plates_as_they_exist_and_as_they_are_typed() {
         ("京X1234应急", "京X1234应急"),
         ("WJ粤1234消", "WJ粤1234消"),
     ] {
-        let (status, pass) = invite(&s, &resident, json!({ "visitor_name": "司机", "plate": typed })).await;
-        assert_eq!(status, StatusCode::CREATED, "{typed}: {pass}");
-        assert_eq!(pass["plate"], stored, "{typed}");
+        let pass = resident
+            .invite(&json!({ "visitor_name": "司机", "plate": typed }))
+            .await
+            .unwrap_or_else(|e| panic!("{typed}: {e}"));
+        assert_eq!(pass.pass.plate.as_deref(), Some(stored), "{typed}");
     }
-    let (status, err) = invite(&s, &resident, json!({ "visitor_name": "司机", "plate": "粤B12" })).await;
-    assert_eq!((status, err["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("plate")));
-    assert!(err["error"]["message"].as_str().unwrap().starts_with("车牌格式不正确"), "{err}");
+    let err = resident.invite(&json!({ "visitor_name": "司机", "plate": "粤B12" })).await.unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("plate")));
+    assert!(err.message.starts_with("车牌格式不正确"), "{err}");
 }
 
 #[tokio::test]
 async fn phone_numbers_as_people_type_and_paste_them() {
     let s = TestServer::start().await;
-    let resident = s.login(RESIDENT).await;
+    let resident = s.user(RESIDENT).await;
     for typed in [
         "１３８００１３８０００",
         "+86 138-0013-8000",
@@ -48,23 +47,19 @@ async fn phone_numbers_as_people_type_and_paste_them() {
         "0086 138 0013 8000",
         "\u{202A}138 0013 8000\u{202C}",
     ] {
-        let (status, pass) = invite(&s, &resident, json!({ "visitor_name": "朋友", "visitor_phone": typed })).await;
-        assert_eq!(status, StatusCode::CREATED, "{typed:?}: {pass}");
-        assert_eq!(pass["visitor_phone"], "138****8000", "{typed:?}");
+        let pass = resident
+            .invite(&json!({ "visitor_name": "朋友", "visitor_phone": typed }))
+            .await
+            .unwrap_or_else(|e| panic!("{typed:?}: {e}"));
+        assert_eq!(pass.pass.visitor_phone.as_deref(), Some("138****8000"), "{typed:?}");
     }
-    let (status, err) = invite(&s, &resident, json!({ "visitor_name": "朋友", "visitor_phone": "138abc" })).await;
-    assert_eq!((status, err["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("visitor_phone")));
+    let err = resident.invite(&json!({ "visitor_name": "朋友", "visitor_phone": "138abc" })).await.unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("visitor_phone")));
 
     // Signing in with the number typed on a full-width keyboard, or pasted
     // from a contact card with its direction marks.
     for typed in ["１３８０００００００１", "+86 138 0000 0001", "\u{200E}138-0000-0001\u{200F}"] {
-        let res = s
-            .req(Method::POST, "/api/v1/auth/login", None)
-            .json(&json!({ "phone": typed, "password": PASSWORD }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{typed:?}");
+        s.sign_in(typed, PASSWORD).await.unwrap_or_else(|e| panic!("{typed:?}: {e}"));
     }
     // The web form too.
     let res = s
@@ -77,35 +72,30 @@ async fn phone_numbers_as_people_type_and_paste_them() {
     assert!(res.headers().get("set-cookie").is_some(), "signed in");
 
     // Contacts and staff accounts take the same forms.
-    let butler = s.login(BUTLER).await;
-    let (_, elders) = s.get("/api/v1/elders", &butler).await;
-    let elder_id = elders["items"][0]["id"].as_str().unwrap().to_string();
-    let res = s
-        .req(Method::PUT, &format!("/api/v1/residents/{elder_id}/elder"), Some(&butler))
-        .json(&json!({ "elder_mode": true, "emergency_contacts": [{ "name": " 李华\u{200B}", "phone": "＋８６ １３８１２３４５６７８", "relation": "儿子" }] }))
-        .send()
+    let butler = s.user(BUTLER).await;
+    let elders = butler.elders(false).await.unwrap();
+    let elder_id = &elders.items[0].id;
+    butler
+        .set_elder(elder_id, &json!({ "elder_mode": true, "emergency_contacts": [{ "name": " 李华\u{200B}", "phone": "＋８６ １３８１２３４５６７８", "relation": "儿子" }] }))
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let admin = s.login(ADMIN).await;
-    let (status, person) = s
-        .post(
-            "/api/v1/staff",
-            &admin,
-            json!({ "name": "新门卫", "phone": "(+86) 136-2222-4444", "role": "guard", "password": "gatekeeper1" }),
+    let admin = s.user(ADMIN).await;
+    admin
+        .create_person(
+            &json!({ "name": "新门卫", "phone": "(+86) 136-2222-4444", "role": "guard", "password": "gatekeeper1" }),
         )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{person}");
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn text_that_looks_empty_is_empty() {
     let s = TestServer::start().await;
-    let resident = s.login(RESIDENT).await;
+    let resident = s.user(RESIDENT).await;
     for blank in ["\u{200B}", "\u{3000}", "\u{3164}", "\u{202E}\u{200D}", " \u{FEFF} "] {
-        let (status, err) = invite(&s, &resident, json!({ "visitor_name": blank })).await;
+        let err = resident.invite(&json!({ "visitor_name": blank })).await.unwrap_err();
         assert_eq!(
-            (status, err["error"]["detail"].as_str()),
+            (err.status, err.detail.as_deref()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("visitor_name")),
             "{blank:?}"
         );
@@ -114,41 +104,33 @@ async fn text_that_looks_empty_is_empty() {
     for (typed, stored) in
         [("\u{200B}张三\u{3000}", "张三"), ("\u{202E}李四\u{202C}", "李四"), ("𠮷田", "𠮷田"), ("王䶮", "王䶮")]
     {
-        let (status, pass) = invite(&s, &resident, json!({ "visitor_name": typed, "purpose": "\u{200B}" })).await;
-        assert_eq!(status, StatusCode::CREATED, "{typed:?}");
-        assert_eq!((pass["visitor_name"].as_str(), pass["purpose"].as_str()), (Some(stored), Some("")));
+        let pass = resident
+            .invite(&json!({ "visitor_name": typed, "purpose": "\u{200B}" }))
+            .await
+            .unwrap_or_else(|e| panic!("{typed:?}: {e}"));
+        assert_eq!((pass.pass.visitor_name.as_str(), pass.pass.purpose.as_str()), (stored, ""));
     }
     // Other required fields: a notice title, a building, a staff name.
-    let butler = s.login(BUTLER).await;
-    let (status, err) = s
-        .post(
-            "/api/v1/announcements",
-            &butler,
-            json!({ "title": "\u{3164}\u{3164}", "body": "停水", "category": "outage" }),
+    let butler = s.user(BUTLER).await;
+    let err = butler
+        .publish(&json!({ "title": "\u{3164}\u{3164}", "body": "停水", "category": "outage" }))
+        .await
+        .unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("title")));
+    let admin = s.user(ADMIN).await;
+    let err = admin.create_building(&json!({ "number": "\u{200B}" })).await.unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("number")));
+    let err = admin
+        .create_person(
+            &json!({ "name": "\u{2800}", "phone": "13622224445", "role": "guard", "password": "gatekeeper1" }),
         )
-        .await;
-    assert_eq!((status, err["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("title")));
-    let admin = s.login(ADMIN).await;
-    let (status, err) = s.post("/api/v1/buildings", &admin, json!({ "number": "\u{200B}" })).await;
-    assert_eq!((status, err["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("number")));
-    let (status, err) = s
-        .post(
-            "/api/v1/staff",
-            &admin,
-            json!({ "name": "\u{2800}", "phone": "13622224445", "role": "guard", "password": "gatekeeper1" }),
-        )
-        .await;
-    assert_eq!((status, err["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")));
+        .await
+        .unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")));
     // A repair's description is stored trimmed of invisible characters.
-    let (status, job) = s
-        .post(
-            "/api/v1/repairs",
-            &resident,
-            json!({ "category": "leak", "description": "\u{200B}\n厨房漏水\u{3000}\n\n" }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{job}");
-    assert_eq!(job["description"], "厨房漏水");
+    let job =
+        resident.report(&json!({ "category": "leak", "description": "\u{200B}\n厨房漏水\u{3000}\n\n" })).await.unwrap();
+    assert_eq!(job.description, "厨房漏水");
 }
 
 /// A JPEG with a short "video" appended, as motion photos carry one: an
@@ -164,10 +146,12 @@ fn motion_photo(w: u32, h: u32) -> Vec<u8> {
 #[tokio::test]
 async fn photos_from_real_phones() {
     let s = TestServer::start().await;
-    let resident = s.login(RESIDENT).await;
-    let (status, photo) = s.upload(&resident, "mmexport1700000000000.jpg", motion_photo(640, 480)).await;
-    assert_eq!(status, StatusCode::CREATED, "a motion photo is a photo: {photo}");
-    assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(640), Some(480)));
+    let resident = s.user(RESIDENT).await;
+    let photo = resident
+        .upload("mmexport1700000000000.jpg", motion_photo(640, 480))
+        .await
+        .unwrap_or_else(|e| panic!("a motion photo is a photo: {e}"));
+    assert_eq!((photo.width, photo.height), (640, 480));
 
     // A screenshot with transparent corners: white, not black.
     let png = {
@@ -178,16 +162,8 @@ async fn photos_from_real_phones() {
         img.write_to(&mut out, image::ImageFormat::Png).unwrap();
         out.into_inner()
     };
-    let (status, photo) = s.upload(&resident, "sticker.png", png).await;
-    assert_eq!(status, StatusCode::CREATED, "{photo}");
-    let bytes = s
-        .req(Method::GET, photo["url"].as_str().unwrap(), Some(&resident))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let photo = resident.upload("sticker.png", png).await.unwrap();
+    let bytes = s.req(Method::GET, &photo.url, Some(resident.token())).send().await.unwrap().bytes().await.unwrap();
     let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
     let clear = img.get_pixel(20, 50);
     assert!(clear.0.iter().all(|c| *c > 240), "transparent became white, got {clear:?}");
@@ -196,44 +172,32 @@ async fn photos_from_real_phones() {
 
     // Today's 50-megapixel modes.
     for (w, h) in [(8192, 6144), (8768, 6144)] {
-        let (status, photo) = s.upload(&resident, "IMG_50MP.jpg", jpeg(w, h)).await;
-        assert_eq!(status, StatusCode::CREATED, "{w}×{h}: {photo}");
-        assert_eq!(photo["width"], 1600);
+        let photo = resident.upload("IMG_50MP.jpg", jpeg(w, h)).await.unwrap_or_else(|e| panic!("{w}×{h}: {e}"));
+        assert_eq!(photo.width, 1600);
     }
 }
 
 #[tokio::test]
 async fn spreadsheets_as_excel_writes_them() {
     let s = TestServer::start().await;
-    let admin = s.login(ADMIN).await;
-    let (status, _) = s.post("/api/v1/buildings", &admin, json!({ "number": "A", "name": "A座" })).await;
-    assert_eq!(status, StatusCode::CREATED);
+    let admin = s.user(ADMIN).await;
+    admin.create_building(&json!({ "number": "A", "name": "A座" })).await.unwrap();
     // The first line is data: a building numbered A is no header.
-    let (status, res) = s.post("/api/v1/units/import", &admin, json!({ "csv": "A,101\nA,102\n" })).await;
-    assert_eq!(status, StatusCode::OK, "{res}");
-    assert_eq!((res["created"].as_u64(), res["header_line"].as_u64()), (Some(2), None), "{res}");
+    let res = admin.import_units("A,101\nA,102\n").await.unwrap();
+    assert_eq!((res.created, res.header_line), (2, None), "{res:?}");
     // Excel's own CSV: BOM, CRLF, quotes, the columns the other way round,
     // an existing unit and a repeated line reported with why.
     let csv = "\u{feff}房号,楼号\r\n\"103\",A座\r\n101,A\r\n103,A\r\n";
-    let (status, res) = s.post("/api/v1/units/import", &admin, json!({ "csv": csv })).await;
-    assert_eq!(status, StatusCode::OK, "{res}");
-    assert_eq!(
-        (res["created"].as_u64(), res["skipped"].as_u64(), res["header_line"].as_u64()),
-        (Some(1), Some(2), Some(1))
-    );
-    let reasons: Vec<(u64, &str)> = res["skipped_lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| (l["line"].as_u64().unwrap(), l["reason"].as_str().unwrap()))
-        .collect();
-    assert_eq!(reasons, vec![(3, "exists"), (4, "duplicate")]);
-    let (_, units) = s.get("/api/v1/gate/units", &admin).await;
-    let a_units = units.as_array().unwrap().iter().filter(|u| u["building"]["number"] == "A").count();
+    let res = admin.import_units(csv).await.unwrap();
+    assert_eq!((res.created, res.skipped, res.header_line), (1, 2, Some(1)));
+    let reasons: Vec<(u32, ImportSkip)> = res.skipped_lines.iter().map(|l| (l.line, l.reason)).collect();
+    assert_eq!(reasons, vec![(3, ImportSkip::Exists), (4, ImportSkip::Duplicate)]);
+    let units = admin.gate_units().await.unwrap();
+    let a_units = units.iter().filter(|u| u.building.number == "A").count();
     assert_eq!(a_units, 3);
     // Bad lines refuse the file, all of them named.
-    let (status, err) = s.post("/api/v1/units/import", &admin, json!({ "csv": "A,201\nZ,202\nA\n" })).await;
-    assert_eq!((status, err["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("lines 2, 3")));
+    let err = admin.import_units("A,201\nZ,202\nA\n").await.unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("lines 2, 3")));
 }
 
 #[tokio::test]
@@ -246,36 +210,19 @@ async fn rating_tags_are_listed_and_accepted_by_key_or_label() {
     assert_eq!(split(res).await.1[0]["name"], "Quick");
 
     // A job taken to resolved, then rated with the labels a mini-program shows.
-    let resident = s.login(RESIDENT).await;
-    let butler = s.login(BUTLER).await;
-    let (_, job) = s.post("/api/v1/repairs", &resident, json!({ "category": "light" })).await;
-    let id = job["id"].as_str().unwrap().to_string();
-    let worker = s.login(WORKER).await;
-    let (_, people) = s.get(&format!("/api/v1/repairs/{id}/assignable"), &butler).await;
-    let (status, res) = s
-        .post(
-            &format!("/api/v1/repairs/{id}/actions"),
-            &butler,
-            json!({ "action": "assign", "assignee_id": people[0]["id"] }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{res}");
-    let assignee = if res["assignee"]["name"] == "刘强" { &worker } else { &butler };
-    for action in ["start_travel", "start_work", "resolve"] {
-        let (status, res) =
-            s.post(&format!("/api/v1/repairs/{id}/actions"), assignee, json!({ "action": action })).await;
-        assert_eq!(status, StatusCode::OK, "{action}: {res}");
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let job = resident.report(&json!({ "category": "light" })).await.unwrap();
+    let id = job.id.as_str();
+    let worker = s.user(WORKER).await;
+    let people = butler.assignable(id).await.unwrap();
+    let res = butler.assign(id, &people[0].id).await.unwrap();
+    let assignee = if res.assignee.as_ref().is_some_and(|a| a.name == "刘强") { &worker } else { &butler };
+    for action in [JobAction::StartTravel, JobAction::StartWork, JobAction::Resolve] {
+        assignee.act(id, action).await.unwrap_or_else(|e| panic!("{action:?}: {e}"));
     }
-    let (status, rating) = s
-        .post(
-            &format!("/api/v1/repairs/{id}/rating"),
-            &resident,
-            json!({ "stars": 5, "tags": ["响应快", "polite", "Tidy"] }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{rating}");
-    assert_eq!(rating["tags"], json!(["fast", "polite", "tidy"]));
-    let (status, err) =
-        s.post(&format!("/api/v1/repairs/{id}/rating"), &resident, json!({ "stars": 5, "tags": ["及时"] })).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let rating = resident.rate(id, &json!({ "stars": 5, "tags": ["响应快", "polite", "Tidy"] })).await.unwrap();
+    assert_eq!(rating.tags, vec!["fast", "polite", "tidy"]);
+    let err = resident.rate(id, &json!({ "stars": 5, "tags": ["及时"] })).await.unwrap_err();
+    assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
 }
