@@ -14,6 +14,7 @@ use axum::{
     extract::Query,
     routing::{get, post},
 };
+use linli_model::ErrorCode;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -76,6 +77,7 @@ async fn server(fake: &FakeWeChat) -> TestServer {
     TestServer::start_with(c, tmp).await
 }
 
+/// `POST /api/v1/auth/wechat` as raw JSON, for what must not be in it.
 async fn wechat(s: &TestServer, code: &str) -> (StatusCode, Value) {
     split(s.req(Method::POST, "/api/v1/auth/wechat", None).json(&json!({ "code": code })).send().await.unwrap()).await
 }
@@ -91,36 +93,32 @@ async fn first_login_binds_then_the_open_id_signs_in_directly() {
     assert!(!first.to_string().contains("SECRET-SESSION-KEY"), "the provider's session key never leaves the server");
     let ticket = first["binding_token"].as_str().unwrap().to_string();
 
-    let bind = |password: &'static str| {
-        s.req(Method::POST, "/api/v1/auth/wechat/bind", None)
-            .json(&json!({ "binding_token": ticket, "phone": RESIDENT, "password": password }))
-            .send()
-    };
-    let (status, body) = split(bind("wrong").await.unwrap()).await;
-    assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
-    let (status, bound) = split(bind(PASSWORD).await.unwrap()).await;
-    assert_eq!(status, StatusCode::OK, "{bound}");
-    assert_eq!(bound["user"]["name"], "张伟");
-    let (status, _) = split(bind(PASSWORD).await.unwrap()).await;
+    let err = s.wechat_bind(&ticket, RESIDENT, "wrong").await.1.unwrap_err();
+    assert_eq!((err.status, err.code), (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials));
+    let (status, bound) = s.wechat_bind(&ticket, RESIDENT, PASSWORD).await;
+    let bound = bound.unwrap();
+    assert_eq!(status, StatusCode::OK, "{bound:?}");
+    assert_eq!(bound.user.unwrap().name, "张伟");
+    let (status, _) = s.wechat_bind(&ticket, RESIDENT, PASSWORD).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "a ticket is used once");
 
-    let (status, again) = wechat(&s, "code-zhang").await;
+    let (status, again) = s.wechat_login("code-zhang").await;
     assert_eq!(status, StatusCode::OK);
-    let token = again["token"].as_str().expect("a session straight away").to_string();
-    assert_eq!(s.get("/api/v1/me", &token).await.1["name"], "张伟");
+    let token = again.unwrap().token.expect("a session straight away");
+    assert_eq!(s.with_token(token).me().await.unwrap().name, "张伟");
 }
 
 #[tokio::test]
 async fn bad_codes_and_a_silent_provider_become_clear_errors() {
     let fake = fake_wechat().await;
     let s = server(&fake).await;
-    let (status, body) = wechat(&s, "bad").await;
-    assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "unauthenticated"));
-    let (status, body) = wechat(&s, "").await;
-    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid"));
+    let err = s.wechat_login("bad").await.1.unwrap_err();
+    assert_eq!((err.status, err.code), (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated));
+    let err = s.wechat_login("").await.1.unwrap_err();
+    assert_eq!((err.status, err.code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid));
     let started = Instant::now();
-    let (status, body) = wechat(&s, "slow").await;
-    assert_eq!((status, error_code(&body)), (StatusCode::SERVICE_UNAVAILABLE, "unavailable"));
+    let err = s.wechat_login("slow").await.1.unwrap_err();
+    assert_eq!((err.status, err.code), (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable));
     assert!(started.elapsed() < Duration::from_secs(10), "no hang: {:?}", started.elapsed());
 }
 
@@ -129,43 +127,21 @@ async fn a_subscribe_message_goes_out_on_assignment_only_with_a_consent() {
     let fake = fake_wechat().await;
     let s = server(&fake).await;
     // The resident uses the mini-program: bind their open id.
-    let (_, first) = wechat(&s, "code-resident").await;
-    let (_, bound) = split(
-        s.req(Method::POST, "/api/v1/auth/wechat/bind", None)
-            .json(&json!({ "binding_token": first["binding_token"], "phone": RESIDENT, "password": PASSWORD }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let resident = bound["token"].as_str().unwrap().to_string();
-    let butler = s.login(BUTLER).await;
-    let (_, me) = s.get("/api/v1/me", &butler).await;
+    let resident = bound_resident(&s).await;
+    let resident = s.with_token(resident);
+    let butler = s.user(BUTLER).await;
+    let me = butler.me().await.unwrap();
 
-    let assign = |id: String| {
-        let butler = butler.clone();
-        let me = me.clone();
-        let s = &s;
-        async move {
-            s.post(
-                &format!("/api/v1/repairs/{id}/actions"),
-                &butler,
-                json!({ "action": "assign", "assignee_id": me["id"] }),
-            )
-            .await
-        }
-    };
     // Without a consent: nothing is sent.
-    let (_, job) = s.post("/api/v1/repairs", &resident, json!({ "category": "leak" })).await;
-    assert_eq!(assign(job["id"].as_str().unwrap().to_string()).await.0, StatusCode::OK);
+    let job = resident.report(&json!({ "category": "leak" })).await.unwrap();
+    butler.assign(&job.id, &me.id).await.unwrap();
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(fake.sent.lock().unwrap().is_empty(), "no consent, no message");
 
     // With one consent: one message, and the consent is spent.
-    let (status, consents) = s.post("/api/v1/subscriptions", &resident, json!({ "templates": ["job_assigned"] })).await;
-    assert_eq!(status, StatusCode::OK, "{consents}");
-    let (_, job) = s.post("/api/v1/repairs", &resident, json!({ "category": "light" })).await;
-    assert_eq!(assign(job["id"].as_str().unwrap().to_string()).await.0, StatusCode::OK);
+    resident.subscribe(&["job_assigned"]).await.unwrap();
+    let job = resident.report(&json!({ "category": "light" })).await.unwrap();
+    butler.assign(&job.id, &me.id).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(5);
     while fake.sent.lock().unwrap().is_empty() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -176,43 +152,32 @@ async fn a_subscribe_message_goes_out_on_assignment_only_with_a_consent() {
         (sent[0]["touser"].as_str(), sent[0]["template_id"].as_str()),
         (Some("openid-resident"), Some("TPL-ASSIGNED"))
     );
-    let (_, left) = s.get("/api/v1/subscriptions", &resident).await;
-    assert_eq!(left["job_assigned"], 0, "the consent was spent");
+    let left = resident.consents().await.unwrap();
+    assert_eq!(left.get("job_assigned"), Some(&0), "the consent was spent");
 
-    let (status, _) = s.post("/api/v1/subscriptions", &resident, json!({ "templates": ["spam"] })).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let err = resident.subscribe(&["spam"]).await.unwrap_err();
+    assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 /// Binds the demo resident's WeChat and returns their token.
 async fn bound_resident(s: &TestServer) -> String {
-    let (_, first) = wechat(s, "code-resident").await;
-    let (_, bound) = split(
-        s.req(Method::POST, "/api/v1/auth/wechat/bind", None)
-            .json(&json!({ "binding_token": first["binding_token"], "phone": RESIDENT, "password": PASSWORD }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    bound["token"].as_str().unwrap().to_string()
+    let first = s.wechat_login("code-resident").await.1.unwrap();
+    let ticket = first.binding_token.expect("binding needed");
+    s.wechat_bind(&ticket, RESIDENT, PASSWORD).await.1.unwrap().token.expect("a session")
 }
 
 #[tokio::test]
 async fn a_visitor_with_a_long_name_still_gets_the_arrival_message_through() {
     let fake = fake_wechat().await;
     let s = server(&fake).await;
-    let resident = bound_resident(&s).await;
-    let (status, _) = s.post("/api/v1/subscriptions", &resident, json!({ "templates": ["visitor_arrived"] })).await;
-    assert_eq!(status, StatusCode::OK);
+    let resident = s.with_token(bound_resident(&s).await);
+    resident.subscribe(&["visitor_arrived"]).await.unwrap();
     // 22 characters: over the 20 a `thing` value may hold.
     let name = "阿卜杜热合曼·买买提江·艾合买提江·阿不都拉";
     assert_eq!(name.chars().count(), 22);
-    let (status, pass) = s.post("/api/v1/passes", &resident, json!({ "visitor_name": name })).await;
-    assert_eq!(status, StatusCode::CREATED, "{pass}");
-    assert_eq!(pass["visitor_name"], name, "the name is stored whole");
-    let guard = s.login(GUARD).await;
-    let (status, _) = s.post("/api/v1/gate/admit", &guard, json!({ "code": pass["code"] })).await;
-    assert_eq!(status, StatusCode::OK);
+    let pass = resident.invite(&json!({ "visitor_name": name })).await.unwrap();
+    assert_eq!(pass.pass.visitor_name, name, "the name is stored whole");
+    s.user(GUARD).await.admit(&json!({ "code": pass.code })).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(5);
     while fake.sent.lock().unwrap().is_empty() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
