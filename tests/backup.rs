@@ -17,14 +17,11 @@ async fn a_backup_of_the_running_server_restores_to_equal_data() {
     let s = TestServer::start_with(c.clone(), tmp).await;
 
     // Some of everything: a repair with a timeline, a help call, a pass.
-    let resident = s.login(RESIDENT).await;
-    let (status, job) =
-        s.post("/api/v1/repairs", &resident, json!({ "category": "leak", "description": "厨房漏水 'x'; DROP" })).await;
-    assert_eq!(status, StatusCode::CREATED, "{job}");
-    let (status, _) = s.post("/api/v1/help-calls", &s.login(ELDER).await, json!({ "client_key": "backup-0001" })).await;
+    let resident = s.user(RESIDENT).await;
+    let job = resident.report(&json!({ "category": "leak", "description": "厨房漏水 'x'; DROP" })).await.unwrap();
+    let (status, _) = s.user(ELDER).await.press("backup-0001").await;
     assert!(status.is_success());
-    let (status, _) = s.post("/api/v1/passes", &resident, json!({ "visitor_name": "王五" })).await;
-    assert!(status.is_success());
+    resident.invite(&json!({ "visitor_name": "王五" })).await.unwrap();
 
     // Only the operator's secret opens it.
     let no = s.req(Method::GET, "/api/v1/backup", None).send().await.unwrap();
@@ -62,9 +59,8 @@ async fn a_backup_of_the_running_server_restores_to_equal_data() {
     c2.db = restored_url;
     c2.db_name = c.db_name.clone();
     let s2 = TestServer::start_with(c2, tmp2).await;
-    let (status, list) = s2.get("/api/v1/repairs", &s2.login(RESIDENT).await).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(list["items"][0]["id"], job["id"]);
+    let list = s2.user(RESIDENT).await.jobs("").await.unwrap();
+    assert_eq!(list.items[0].id, job.id);
 }
 
 #[tokio::test]
