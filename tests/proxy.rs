@@ -9,10 +9,11 @@ use std::{
     time::{Duration, Instant},
 };
 
-use reqwest::{Method, StatusCode};
+use linli_model::help::HelpAction;
+use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::common::*;
+use crate::common::{wire::Session, *};
 
 /// A running nginx, stopped on drop.
 struct Nginx {
@@ -103,7 +104,7 @@ async fn a_help_call_passes_the_proxy_at_once() {
                     .await
                     .unwrap();
                 assert_eq!(res.status(), StatusCode::OK, "{what}: sign-in through the proxy");
-                res.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+                res.json::<Session>().await.unwrap().token
             }
         };
         let (butler, elder) = (login(BUTLER).await, login(ELDER).await);
@@ -134,14 +135,8 @@ async fn a_help_call_passes_the_proxy_at_once() {
         eprintln!("{what}: press → butler's stream through nginx in {took:?}");
         // Resolve it so the next round starts from a quiet board.
         let id = event.unwrap().data["id"].as_str().unwrap().to_string();
-        for body in [json!({ "action": "acknowledge" }), json!({ "action": "resolve", "outcome": "resolved" })] {
-            let res = s
-                .req(Method::POST, &format!("/api/v1/help-calls/{id}/actions"), Some(&butler))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), StatusCode::OK, "{body}");
-        }
+        let staff = s.with_token(butler.as_str());
+        staff.help_act(&id, HelpAction::Acknowledge).await.unwrap();
+        staff.help_act_with(&id, &json!({ "action": "resolve", "outcome": "resolved" })).await.unwrap();
     }
 }
