@@ -31,6 +31,8 @@ pub mod passes;
 pub mod people;
 pub mod policy;
 pub mod qr;
+#[cfg(test)]
+mod queries_check;
 pub mod ratelimit;
 pub mod record;
 pub mod relay;

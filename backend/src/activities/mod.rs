@@ -126,11 +126,7 @@ impl Backend {
         let id = ids::new_key();
         run(self
             .db
-            .query(
-                "CREATE $a SET community = $c, author = $me, title = $title, description = $description,
-                     place = $place, starts_at = $starts, ends_at = $ends, capacity = $capacity,
-                     rsvp_deadline = $deadline, going = 0, created_at = time::now()",
-            )
+            .query(store::CREATE_ACTIVITY)
             .bind(("a", ActivityId::record_of(&id)))
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("me", UserId::record_of(&actor.user_id)))
@@ -157,10 +153,7 @@ impl Backend {
         let now = Utc::now();
         let mut res = run(self
             .db
-            .query(concat!(
-                activity_select!(),
-                " WHERE community = $c AND ends_at > $since ORDER BY starts_at LIMIT 100"
-            ))
+            .query(store::ACTIVITIES)
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("me", UserId::record_of(&actor.user_id)))
             .bind(("since", now - chrono::Duration::days(7))))
@@ -174,7 +167,7 @@ impl Backend {
         }
         let mut res = run(self
             .db
-            .query(concat!(activity_select!(), " WHERE id = type::record('activity', $id)"))
+            .query(store::LOAD_ACTIVITY)
             .bind(("id", id.to_string()))
             .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
@@ -201,19 +194,7 @@ impl Backend {
         retrying(|| async {
             run(self
                 .db
-                .query(
-                    "BEGIN TRANSACTION;
-                     LET $act = (SELECT capacity, going FROM ONLY $a);
-                     LET $prev = (SELECT * FROM rsvp WHERE activity = $a AND user = $me)[0];
-                     LET $freed = IF $prev.status = 'going' { $prev.headcount } ELSE { 0 };
-                     LET $status = IF $act.going - $freed + $n <= $act.capacity { 'going' } ELSE { 'waitlisted' };
-                     UPDATE $a SET going = going - $freed + (IF $status = 'going' { $n } ELSE { 0 });
-                     UPSERT rsvp SET activity = $a, user = $me, unit = $unit, headcount = $n, status = $status,
-                         queued_at = IF $prev.status = 'waitlisted' AND $status = 'waitlisted' { $prev.queued_at } ELSE { time::now() },
-                         updated_at = time::now()
-                         WHERE activity = $a AND user = $me;
-                     COMMIT TRANSACTION;",
-                )
+                .query(store::RSVP)
                 .bind(("a", ActivityId::record_of(id)))
                 .bind(("me", UserId::record_of(&actor.user_id)))
                 .bind(("unit", actor.unit_id().map(UnitId::record_of)))
@@ -224,7 +205,7 @@ impl Backend {
         .await?;
         let mut res = run(self
             .db
-            .query("SELECT VALUE status FROM rsvp WHERE activity = $a AND user = $me")
+            .query(store::RSVP_2)
             .bind(("a", ActivityId::record_of(id)))
             .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
@@ -244,21 +225,7 @@ impl Backend {
         retrying(|| async {
             let outcome = run(self
                 .db
-                .query(
-                    "BEGIN TRANSACTION;
-                     LET $prev = (SELECT * FROM rsvp WHERE activity = $a AND user = $me AND status != 'cancelled')[0];
-                     IF $prev = NONE { THROW 'none' };
-                     UPDATE $prev.id SET status = 'cancelled', updated_at = $now;
-                     IF $prev.status = 'going' { UPDATE $a SET going = going - $prev.headcount };
-                     FOR $w IN (SELECT * FROM rsvp WHERE activity = $a AND status = 'waitlisted' ORDER BY queued_at) {
-                         LET $act = (SELECT capacity, going FROM ONLY $a);
-                         IF $act.going + $w.headcount <= $act.capacity {
-                             UPDATE $w.id SET status = 'going', updated_at = $now;
-                             UPDATE $a SET going = going + $w.headcount;
-                         };
-                     };
-                     COMMIT TRANSACTION;",
-                )
+                .query(store::CANCEL_RSVP)
                 .bind(("a", ActivityId::record_of(id)))
                 .bind(("me", UserId::record_of(&actor.user_id)))
                 .bind(("now", now)))
@@ -270,12 +237,8 @@ impl Backend {
             }
         })
         .await?;
-        let mut res = run(self
-            .db
-            .query("SELECT user FROM rsvp WHERE activity = $a AND status = 'going' AND updated_at = $now")
-            .bind(("a", ActivityId::record_of(id)))
-            .bind(("now", now)))
-        .await?;
+        let mut res =
+            run(self.db.query(store::CANCEL_RSVP_2).bind(("a", ActivityId::record_of(id))).bind(("now", now))).await?;
         let promoted: Vec<Promoted> = rows(&mut res, 0)?;
         if !promoted.is_empty() {
             self.events.publish(
@@ -306,15 +269,7 @@ impl Backend {
     pub async fn attendees(&self, actor: &Actor, id: &str) -> Result<Vec<Attendee>> {
         actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
         self.load_activity(actor, id).await?;
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT user.name AS name, user.phone AS phone, unit.number AS unit_number,
-                        unit.building.name AS building_name, headcount, status, queued_at
-                 FROM rsvp WHERE activity = $a AND status != 'cancelled' ORDER BY queued_at",
-            )
-            .bind(("a", ActivityId::record_of(id))))
-        .await?;
+        let mut res = run(self.db.query(store::ATTENDEES).bind(("a", ActivityId::record_of(id)))).await?;
         let mut list: Vec<Attendee> = rows::<AttendeeRow>(&mut res, 0)?
             .into_iter()
             .map(|r| Attendee {
@@ -360,3 +315,5 @@ impl Backend {
         out
     }
 }
+
+pub(crate) mod store;

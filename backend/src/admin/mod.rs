@@ -110,7 +110,7 @@ impl Backend {
         let id = ids::new_key();
         let created = run(self
             .db
-            .query("CREATE $b SET community = $c, number = $number, name = $name")
+            .query(store::CREATE_BUILDING)
             .bind(("b", BuildingId::record_of(&id)))
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("number", number.clone()))
@@ -139,22 +139,16 @@ impl Backend {
     /// and listed in the result with why.
     pub async fn import_units(&self, actor: &Actor, csv: &str) -> Result<ImportResult> {
         admin(actor)?;
-        let mut res = run(self
-            .db
-            .query("SELECT id, number, name FROM building WHERE community = $c")
-            .bind(("c", CommunityId::record_of(actor.community_id()))))
-        .await?;
+        let mut res =
+            run(self.db.query(store::IMPORT_UNITS).bind(("c", CommunityId::record_of(actor.community_id())))).await?;
         let stored: Vec<BuildingKey> = rows(&mut res, 0)?;
         let known: Vec<unit_import::KnownBuilding<'_>> = stored
             .iter()
             .map(|b| unit_import::KnownBuilding { id: b.id.key(), number: &b.number, name: &b.name })
             .collect();
         let parsed = unit_import::parse(csv, &known).map_err(|bad| import_refusal(&bad))?;
-        let mut res = run(self
-            .db
-            .query("SELECT VALUE [record::id(building), number] FROM unit WHERE community = $c")
-            .bind(("c", CommunityId::record_of(actor.community_id()))))
-        .await?;
+        let mut res =
+            run(self.db.query(store::IMPORT_UNITS_2).bind(("c", CommunityId::record_of(actor.community_id())))).await?;
         let existing: std::collections::HashSet<(String, String)> = res.take::<Vec<_>>(0)?.into_iter().collect();
         let (new, exist): (Vec<_>, Vec<_>) =
             parsed.units.into_iter().partition(|(_, b, u)| !existing.contains(&(b.clone(), u.clone())));
@@ -164,16 +158,7 @@ impl Backend {
         // the same moment from being created twice.
         run(self
             .db
-            .query(
-                "BEGIN TRANSACTION;
-                 FOR $u IN $units {
-                     LET $b = type::record('building', $u.building);
-                     IF count((SELECT id FROM unit WHERE building = $b AND number = $u.number)) = 0 {
-                         CREATE unit SET community = $c, building = $b, number = $u.number;
-                     };
-                 };
-                 COMMIT TRANSACTION;",
-            )
+            .query(store::IMPORT_UNITS_3)
             .bind(("units", wanted))
             .bind(("c", CommunityId::record_of(actor.community_id()))))
         .await?;
@@ -196,14 +181,8 @@ impl Backend {
     /// Staff of the community (and, for the manager's lists, all roles but residents).
     pub async fn staff(&self, actor: &Actor) -> Result<Vec<StaffMember>> {
         admin(actor)?;
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT id, name, phone, role, trades, gate, on_duty, active FROM user
-                 WHERE community = $c AND role != 'resident' ORDER BY role, name",
-            )
-            .bind(("c", CommunityId::record_of(actor.community_id()))))
-        .await?;
+        let mut res =
+            run(self.db.query(store::STAFF).bind(("c", CommunityId::record_of(actor.community_id())))).await?;
         Ok(rows::<StaffRow>(&mut res, 0)?.into_iter().map(StaffMember::from).collect())
     }
 
@@ -224,7 +203,7 @@ impl Backend {
             (Role::Resident, Some(u)) if ids::is_plausible_key(u) => {
                 let mut res = run(self
                     .db
-                    .query("SELECT id FROM unit WHERE id = type::record('unit', $u) AND community = $c")
+                    .query(store::CREATE_PERSON)
                     .bind(("u", u.to_string()))
                     .bind(("c", CommunityId::record_of(actor.community_id()))))
                 .await?;
@@ -240,10 +219,7 @@ impl Backend {
         let id = ids::new_key();
         let created = run(self
             .db
-            .query(
-                "CREATE $u SET community = $c, name = $name, phone = $phone, password_hash = $hash, role = $role,
-                     unit = $unit, trades = $trades, gate = $gate",
-            )
+            .query(store::CREATE_PERSON_2)
             .bind(("u", UserId::record_of(&id)))
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("name", name.clone()))
@@ -262,11 +238,7 @@ impl Backend {
             Err(e) => return Err(e),
         }
         self.audit(actor, "person.create", &id, &format!("{name} ({})", role.as_str())).await?;
-        let mut res = run(self
-            .db
-            .query("SELECT id, name, phone, role, trades, gate, on_duty, active FROM type::record('user', $id)")
-            .bind(("id", id.clone())))
-        .await?;
+        let mut res = run(self.db.query(store::CREATE_PERSON_3).bind(("id", id.clone()))).await?;
         let s: StaffRow = row(&mut res, 0)?.ok_or_else(|| Error::internal("person vanished"))?;
         Ok(s.into())
     }
@@ -283,13 +255,7 @@ impl Backend {
         }
         let mut res = run(self
             .db
-            .query(
-                "UPDATE type::record('user', $id) SET
-                     active = $active ?? active, on_duty = $on_duty ?? on_duty,
-                     trades = $trades ?? trades, gate = $gate ?? gate
-                 WHERE community = $c AND role != 'resident'
-                 RETURN id, name, phone, role, trades, gate, on_duty, active",
-            )
+            .query(store::CHANGE_STAFF)
             .bind(("id", id.to_string()))
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("active", change.active))
@@ -330,10 +296,7 @@ impl Backend {
             .map_err(|_| AppError::invalid("check_in_by", Msg::ErrSettings))?;
         run(self
             .db
-            .query(
-                "UPDATE type::record('community', $c) SET sla = $sla,
-                     help = { staff_secs: $staff, contacts_secs: $contacts, check_in_by: $by }",
-            )
+            .query(store::UPDATE_SETTINGS)
             .bind(("c", actor.community_id().to_string()))
             .bind(("sla", serde_json::to_value(s.sla)?))
             .bind(("staff", s.help_staff_secs))
@@ -355,12 +318,7 @@ impl Backend {
         admin(actor)?;
         let mut res = run(self
             .db
-            .query(
-                "SELECT actor.name AS actor_name, action, target, detail, at FROM audit
-                 WHERE community = $c AND ($action = NONE OR string::starts_with(action, $action))
-                   AND ($from = NONE OR at >= $from) AND ($to = NONE OR at < $to)
-                 ORDER BY at DESC LIMIT 500",
-            )
+            .query(store::AUDIT_LOG)
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("action", action.filter(|a| !a.is_empty()).map(str::to_string)))
             .bind(("from", from))
@@ -378,3 +336,5 @@ impl Backend {
             .collect())
     }
 }
+
+pub(crate) mod store;

@@ -10,10 +10,7 @@ impl Backend {
     pub async fn audit(&self, actor: &Actor, action: &str, target: &str, detail: &str) -> Result<()> {
         run(self
             .db
-            .query(
-                "CREATE audit SET community = $community, actor = $actor, action = $action,
-                     target = $target, detail = $detail, at = time::now()",
-            )
+            .query(store::AUDIT)
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("actor", UserId::record_of(&actor.user_id)))
             .bind(("action", action.to_string()))
@@ -28,10 +25,12 @@ impl Backend {
     pub async fn audit_operator(&self, action: &str, client: &str) -> Result<()> {
         run(self
             .db
-            .query("CREATE operator_audit SET action = $action, client = $client, at = time::now()")
+            .query(store::AUDIT_OPERATOR)
             .bind(("action", action.to_string()))
             .bind(("client", client.to_string())))
         .await?;
         Ok(())
     }
 }
+
+pub(crate) mod store;

@@ -133,11 +133,7 @@ impl Backend {
             tokio::time::sleep(std::time::Duration::from_secs(pause)).await;
         }
 
-        let mut res = run(self
-            .db
-            .query("SELECT id, password_hash, active FROM user WHERE phone = $phone")
-            .bind(("phone", phone.clone())))
-        .await?;
+        let mut res = run(self.db.query(store::LOGIN).bind(("phone", phone.clone()))).await?;
         let creds: Option<Credentials> = db::row(&mut res, 0)?;
         let stored = match &creds {
             Some(c) => c.password_hash.clone(),
@@ -175,11 +171,7 @@ impl Backend {
         let expires_at = now + max;
         run(self
             .db
-            .query(
-                "CREATE type::record('session', $id) SET
-                    user = type::record('user', $user), token_hash = $hash, kind = $kind,
-                    created_at = $now, last_seen_at = $now, expires_at = $expires",
-            )
+            .query(store::SESSION_FOR)
             .bind(("id", session_id.clone()))
             .bind(("user", user_id.to_string()))
             .bind(("hash", ids::token_hash(&token)))
@@ -202,11 +194,7 @@ impl Backend {
             Ok(actor) => return Ok(actor),
             Err(ticket) => ticket,
         };
-        let mut res = run(self
-            .db
-            .query("SELECT id, user, last_seen_at, expires_at, revoked_at FROM session WHERE token_hash = $hash")
-            .bind(("hash", hash.clone())))
-        .await?;
+        let mut res = run(self.db.query(store::AUTHENTICATE).bind(("hash", hash.clone()))).await?;
         let session: SessionRow = db::row(&mut res, 0)?.ok_or_else(expired)?;
         let now = Utc::now();
         let idle = Duration::from_std(self.config.session_idle).map_err(Error::internal)?;
@@ -217,12 +205,7 @@ impl Backend {
         // would cost a synced commit on every page view.
         let mut last_seen = session.last_seen_at;
         if now - session.last_seen_at > Duration::seconds(60) {
-            run(self
-                .db
-                .query("UPDATE $id SET last_seen_at = $now")
-                .bind(("id", session.id.record()))
-                .bind(("now", now)))
-            .await?;
+            run(self.db.query(store::AUTHENTICATE_2).bind(("id", session.id.record())).bind(("now", now))).await?;
             last_seen = now;
         }
         let actor = self.load_actor(&session.user, &session.id).await?;
@@ -233,13 +216,11 @@ impl Backend {
 
     /// Revokes the caller's session; the token stops working at once.
     pub async fn logout(&self, actor: &Actor) -> Result<()> {
-        run(self
-            .db
-            .query("UPDATE type::record('session', $id) SET revoked_at = time::now()")
-            .bind(("id", actor.session_id.clone())))
-        .await?;
+        run(self.db.query(store::LOGOUT).bind(("id", actor.session_id.clone()))).await?;
         self.sessions.forget_all();
         tracing::info!(user = %actor.user_id, "signed out");
         Ok(())
     }
 }
+
+pub(crate) mod store;

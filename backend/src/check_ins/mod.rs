@@ -49,7 +49,7 @@ impl Backend {
     /// checked in by the community's time. Answers how many communities
     /// this process announced.
     pub async fn sweep_check_ins(&self, now: DateTime<Utc>) -> Result<usize> {
-        let mut res = run(self.db.query("SELECT id, help.check_in_by AS check_in_by FROM community")).await?;
+        let mut res = run(self.db.query(store::SWEEP_CHECK_INS)).await?;
         let communities: Vec<CommunityRow> = rows(&mut res, 0)?;
         let today = local_date(now);
         let day = today.to_string();
@@ -65,7 +65,7 @@ impl Backend {
             }
             let claimed = run(self
                 .db
-                .query("CREATE check_in_alert SET community = $c, day = $day, at = $now")
+                .query(store::SWEEP_CHECK_INS_2)
                 .bind(("c", CommunityId::record_of(&c.id)))
                 .bind(("day", day.clone()))
                 .bind(("now", now)))
@@ -78,12 +78,7 @@ impl Backend {
             }
             let mut res = run(self
                 .db
-                .query(
-                    "SELECT unit.building AS building FROM user
-                     WHERE community = $c AND role = 'resident' AND active = true AND elder_mode = true
-                       AND unit != NONE
-                       AND id NOTINSIDE (SELECT VALUE elder FROM check_in WHERE community = $c AND day = $day)",
-                )
+                .query(store::SWEEP_CHECK_INS_3)
                 .bind(("c", CommunityId::record_of(&c.id)))
                 .bind(("day", day.clone())))
             .await?;
@@ -104,3 +99,5 @@ impl Backend {
         Ok(announced)
     }
 }
+
+pub(crate) mod store;

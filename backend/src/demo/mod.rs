@@ -136,7 +136,7 @@ impl Backend {
     }
 
     async fn seed_community(&self, c: &Community) -> Result<bool> {
-        let mut res = run(self.db.query("SELECT id FROM community WHERE code = $code").bind(("code", c.code))).await?;
+        let mut res = run(self.db.query(store::SEED_COMMUNITY).bind(("code", c.code))).await?;
         if !db::rows::<serde_json::Value>(&mut res, 0)?.is_empty() {
             return Ok(false);
         }
@@ -188,29 +188,7 @@ impl Backend {
 
         let outcome = run(self
             .db
-            .query(
-                "BEGIN TRANSACTION;
-                 LET $c = type::record('community', $community.id);
-                 CREATE $c SET code = $community.code, name = $community.name,
-                     name_en = $community.name_en, address = $community.address;
-                 FOR $b IN $buildings {
-                     CREATE type::record('building', $b.id) SET community = $c, number = $b.number, name = $b.name;
-                 };
-                 FOR $u IN $units {
-                     CREATE type::record('unit', $u.id) SET community = $c,
-                         building = type::record('building', $u.building), number = $u.number;
-                 };
-                 FOR $p IN $people {
-                     CREATE type::record('user', $p.id) SET community = $c, name = $p.name, phone = $p.phone,
-                         password_hash = $p.password_hash, role = $p.role,
-                         unit = IF $p.unit { type::record('unit', $p.unit) } ELSE { NONE },
-                         elder_mode = $p.elder_mode, trades = $p.trades, gate = $p.gate;
-                 };
-                 FOR $a IN $assignments {
-                     UPDATE type::record('building', $a.building) SET butler = type::record('user', $a.butler);
-                 };
-                 COMMIT TRANSACTION;",
-            )
+            .query(store::SEED_COMMUNITY_2)
             .bind((
                 "community",
                 serde_json::json!({
@@ -233,3 +211,5 @@ impl Backend {
         }
     }
 }
+
+pub(crate) mod store;

@@ -104,13 +104,7 @@ impl Backend {
         let label: String = linli_model::text::line(label).chars().take(40).collect();
         let mut res = run(self
             .db
-            .query(
-                "CREATE type::record('help_device', $id) SET elder = $elder, community = $community,
-                     token_hash = $hash, label = $label, created_at = $now, last_used_at = $now,
-                     expires_at = $expires;
-                 SELECT VALUE id FROM help_device WHERE elder = $elder AND revoked_at = NONE
-                     ORDER BY last_used_at DESC;",
-            )
+            .query(store::ISSUE_HELP_DEVICE)
             .bind(("id", id.clone()))
             .bind(("elder", UserId::record_of(&actor.user_id)))
             .bind(("community", CommunityId::record_of(actor.community_id())))
@@ -123,7 +117,7 @@ impl Backend {
         if live.len() > MAX_DEVICES {
             run(self
                 .db
-                .query("UPDATE $old SET revoked_at = time::now()")
+                .query(store::ISSUE_HELP_DEVICE_2)
                 .bind(("old", live.into_iter().skip(MAX_DEVICES).collect::<Vec<_>>())))
             .await?;
         }
@@ -139,11 +133,7 @@ impl Backend {
         if token.is_empty() || token.len() > 128 {
             return Err(device_refused().into());
         }
-        let mut res = run(self
-            .db
-            .query("SELECT * FROM help_device WHERE token_hash = $hash")
-            .bind(("hash", ids::token_hash(token))))
-        .await?;
+        let mut res = run(self.db.query(store::HELP_DEVICE_ELDER).bind(("hash", ids::token_hash(token)))).await?;
         let device: DeviceRow = row(&mut res, 0)?.ok_or_else(device_refused)?;
         let now = Utc::now();
         if device.revoked_at.is_some() || now >= device.expires_at {
@@ -158,7 +148,7 @@ impl Backend {
             expires_at = now + Duration::days(DEVICE_LIFETIME_DAYS);
             run(self
                 .db
-                .query("UPDATE $id SET last_used_at = $now, expires_at = $expires")
+                .query(store::HELP_DEVICE_ELDER_2)
                 .bind(("id", device.id.record()))
                 .bind(("now", now))
                 .bind(("expires", expires_at)))
@@ -192,11 +182,7 @@ impl Backend {
 
     /// Unpairs the device holding `token` (its own sign-out).
     pub async fn unpair_help_device(&self, token: &str) -> Result<()> {
-        run(self
-            .db
-            .query("UPDATE help_device SET revoked_at = revoked_at ?? time::now() WHERE token_hash = $hash")
-            .bind(("hash", ids::token_hash(token))))
-        .await?;
+        run(self.db.query(store::UNPAIR_HELP_DEVICE).bind(("hash", ids::token_hash(token)))).await?;
         Ok(())
     }
 
@@ -205,11 +191,7 @@ impl Backend {
     pub async fn help_devices(&self, actor: &Actor, elder_id: &str) -> Result<Vec<HelpDevice>> {
         actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
         self.resident_in_reach(actor, elder_id).await?;
-        let mut res = run(self
-            .db
-            .query("SELECT * FROM help_device WHERE elder = $elder ORDER BY last_used_at DESC LIMIT 50")
-            .bind(("elder", UserId::record_of(elder_id))))
-        .await?;
+        let mut res = run(self.db.query(store::HELP_DEVICES).bind(("elder", UserId::record_of(elder_id)))).await?;
         Ok(rows::<DeviceRow>(&mut res, 0)?.iter().map(DeviceRow::view).collect())
     }
 
@@ -222,10 +204,7 @@ impl Backend {
         }
         let mut res = run(self
             .db
-            .query(
-                "UPDATE type::record('help_device', $id) SET revoked_at = revoked_at ?? time::now()
-                     WHERE elder = $elder RETURN VALUE id",
-            )
+            .query(store::REVOKE_HELP_DEVICE)
             .bind(("id", device_id.to_string()))
             .bind(("elder", UserId::record_of(elder_id))))
         .await?;
@@ -250,3 +229,5 @@ mod tests {
         assert_eq!(device_label("Mozilla/5.0 (X11; Linux x86_64) Chrome/156"), "电脑 computer");
     }
 }
+
+pub(crate) mod store;

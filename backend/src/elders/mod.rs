@@ -111,11 +111,7 @@ fn validate_contacts(contacts: &[EmergencyContact]) -> Result<Vec<EmergencyConta
 impl Backend {
     /// The local time by which elders should have checked in (default 10:00).
     pub async fn check_in_deadline(&self, community: &str) -> Result<NaiveTime> {
-        let mut res = run(self
-            .db
-            .query("SELECT help.check_in_by AS check_in_by FROM type::record('community', $c)")
-            .bind(("c", community.to_string())))
-        .await?;
+        let mut res = run(self.db.query(store::CHECK_IN_DEADLINE).bind(("c", community.to_string()))).await?;
         let stored = row::<DeadlineRow>(&mut res, 0)?.and_then(|r| r.check_in_by);
         Ok(stored
             .and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok())
@@ -130,14 +126,7 @@ impl Backend {
         let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
         let mut res = run(self
             .db
-            .query(concat!(
-                "SELECT id, name, phone, elder_mode, emergency_contacts, community, unit,
-                        unit.number AS unit_number, unit.building AS building, unit.building.number AS building_number,
-                        unit.building.name AS building_name FROM user",
-                " WHERE community = $community AND role = 'resident' AND active = true
-                   AND ($all OR elder_mode = true)
-                   AND ($butler = false OR unit.building IN $buildings)"
-            ))
+            .query(store::ELDERS)
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("all", all_residents))
             .bind(("butler", actor.role == Role::Butler))
@@ -150,13 +139,7 @@ impl Backend {
         let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
         let mut res = run(self
             .db
-            .query(
-                "SELECT elder, at FROM check_in WHERE elder IN $ids AND day = $day;
-                 SELECT elder, result, note, by.name AS by_name, at FROM check_in_follow_up
-                     WHERE elder IN $ids AND day = $day;
-                 SELECT * FROM help_device WHERE elder IN $ids AND revoked_at = NONE AND expires_at > $now
-                     ORDER BY last_used_at DESC;",
-            )
+            .query(store::ELDERS_2)
             .bind(("ids", UserId::records_of(&ids)))
             .bind(("day", today.to_string()))
             .bind(("now", now)))
@@ -198,16 +181,7 @@ impl Backend {
         if !ids::is_plausible_key(user_id) {
             return Err(AppError::not_found().into());
         }
-        let mut res = run(self
-            .db
-            .query(concat!(
-                "SELECT id, name, phone, elder_mode, emergency_contacts, community, unit,
-                        unit.number AS unit_number, unit.building AS building, unit.building.number AS building_number,
-                        unit.building.name AS building_name FROM user",
-                " WHERE id = type::record('user', $id) AND role = 'resident' AND unit != NONE"
-            ))
-            .bind(("id", user_id.to_string())))
-        .await?;
+        let mut res = run(self.db.query(store::RESIDENT_IN_REACH).bind(("id", user_id.to_string()))).await?;
         let person: ResidentRow = row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         actor.check_sees(person.scope())?;
         Ok(person)
@@ -231,7 +205,7 @@ impl Backend {
         let contacts = validate_contacts(&settings.emergency_contacts)?;
         run(self
             .db
-            .query("UPDATE type::record('user', $id) SET elder_mode = $on, emergency_contacts = $contacts")
+            .query(store::SET_ELDER)
             .bind(("id", user_id.to_string()))
             .bind(("on", settings.elder_mode))
             .bind(("contacts", serde_json::to_value(&contacts)?)))
@@ -264,11 +238,7 @@ impl Backend {
         let note = clean::optional_block("note", Some(note), 500)?;
         run(self
             .db
-            .query(
-                "UPSERT check_in_follow_up SET community = $community, elder = $elder, day = $day, result = $result,
-                     note = $note, by = $by, at = time::now()
-                 WHERE elder = $elder AND day = $day",
-            )
+            .query(store::RECORD_CHECK_IN_FOLLOW_UP)
             .bind(("community", CommunityId::record_of(&person.community)))
             .bind(("elder", UserId::record_of(user_id)))
             .bind(("day", local_date(Utc::now()).to_string()))
@@ -291,10 +261,7 @@ impl Backend {
         let building = actor.home_building_id().unwrap_or("-").to_string();
         let mut res = run(self
             .db
-            .query(
-                "SELECT butler AS id, butler.name AS name, butler.phone AS phone FROM type::record('building', $b);
-                 SELECT VALUE at FROM check_in WHERE elder = $me AND day = $day;",
-            )
+            .query(store::ELDER_HOME)
             .bind(("b", building))
             .bind(("me", UserId::record_of(&actor.user_id)))
             .bind(("day", local_date(Utc::now()).to_string())))
@@ -341,3 +308,5 @@ mod tests {
         );
     }
 }
+
+pub(crate) mod store;

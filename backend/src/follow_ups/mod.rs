@@ -56,13 +56,7 @@ impl Backend {
         actor.require(&[Role::Admin, Role::Butler])?;
         let mut res = run(self
             .db
-            .query(
-                "SELECT id, reason, status, repair, repair.unit.number AS unit_number,
-                        building.name AS building_name, butler.name AS butler_name,
-                        rating.stars AS stars, rating.comment AS comment, created_at
-                 FROM follow_up WHERE community = $community AND ($butler = NONE OR butler = $butler)
-                 ORDER BY created_at DESC LIMIT 200",
-            )
+            .query(store::FOLLOW_UPS)
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("butler", (actor.role == Role::Butler).then(|| UserId::record_of(&actor.user_id)))))
         .await?;
@@ -87,3 +81,5 @@ impl Backend {
         Ok(list)
     }
 }
+
+pub(crate) mod store;

@@ -11,7 +11,7 @@ use super::super::{
     Backend,
     db::{rows, run, thrown},
     error::Result,
-    notify::{outbox_create, outbox_rows},
+    notify::outbox_rows,
 };
 use super::store::*;
 use super::*;
@@ -24,11 +24,7 @@ impl Backend {
     /// that cannot be escalated (a fault) is logged and does not hold up
     /// the others. Answers how many steps this process took.
     pub async fn sweep_help(&self, now: DateTime<Utc>) -> Result<usize> {
-        let mut res = run(self.db.query(concat!(
-            call_select!(),
-            " FROM help_call WHERE open = true AND status = 'sent' AND escalation_level < 2"
-        )))
-        .await?;
+        let mut res = run(self.db.query(super::store::SWEEP_HELP)).await?;
         let calls: Vec<CallRow> = rows(&mut res, 0)?;
         let mut settings: HashMap<String, EscalationSettings> = HashMap::new();
         let mut taken = 0;
@@ -64,19 +60,7 @@ impl Backend {
         let messages = if step == 2 { contact_messages(call) } else { Vec::new() };
         let taken = run(self
             .db
-            .query(concat!(
-                "BEGIN TRANSACTION;
-                 LET $won = (UPDATE $call SET escalation_level = $step, version = version + 1,
-                     escalated_staff_at = IF $step = 1 { $now } ELSE { escalated_staff_at },
-                     notified_contacts_at = IF $step = 2 { $now } ELSE { notified_contacts_at }
-                     WHERE escalation_level = $step - 1 AND status = 'sent' RETURN AFTER);
-                 IF array::len($won) = 0 { THROW 'lost' };
-                 LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
-                 CREATE help_event SET call = $call, seq = $seq + 1, actor_name = '系统',
-                     action = IF $step = 1 { 'escalated_staff' } ELSE { 'notified_contacts' }, at = $now;",
-                outbox_create!(),
-                "COMMIT TRANSACTION;"
-            ))
+            .query(super::store::ESCALATE)
             .bind(("call", HelpCallId::record_of(&call.id)))
             .bind(("step", i64::from(step)))
             .bind(("now", now))

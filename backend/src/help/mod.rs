@@ -11,7 +11,7 @@
 //! - emergency contacts are notified through the durable outbox.
 
 #[macro_use]
-mod store;
+pub(crate) mod store;
 mod escalation;
 
 use crate::record::{BuildingId, CommunityId, HelpCallId, UnitId, UserId};
@@ -24,7 +24,7 @@ use super::{
     error::{Error, Result},
     events::Audience,
     ids,
-    notify::{Lane, Outgoing, subscribe_message_create},
+    notify::{Lane, Outgoing},
     people::unit_label,
     policy::Actor,
     wechat::SubscribeMessage,
@@ -93,9 +93,7 @@ impl Backend {
     /// The escalation timings of a community: start-up overrides first,
     /// then the community's settings, then the defaults (60 s, 180 s).
     pub async fn escalation_settings(&self, community: &str) -> Result<EscalationSettings> {
-        let mut res =
-            run(self.db.query("SELECT help FROM type::record('community', $c)").bind(("c", community.to_string())))
-                .await?;
+        let mut res = run(self.db.query(store::ESCALATION_SETTINGS).bind(("c", community.to_string()))).await?;
         let stored = row::<HelpSettingsRow>(&mut res, 0)?.and_then(|r| r.help);
         let d = EscalationSettings::default();
         Ok(EscalationSettings {
@@ -142,15 +140,7 @@ impl Backend {
         let now = Utc::now();
         let created = run(self
             .db
-            .query(
-                "BEGIN TRANSACTION;
-                 CREATE $call SET community = $community, building = $building, unit = $unit, elder = $elder,
-                     client_key = $key, status = 'sent', open = true, escalation_level = 0,
-                     created_at = $now, version = 1;
-                 CREATE help_event SET call = $call, seq = 1, action = 'pressed', actor = $elder,
-                     actor_name = $name, at = $now;
-                 COMMIT TRANSACTION;",
-            )
+            .query(store::PRESS_HELP)
             .bind(("call", HelpCallId::record_of(&id)))
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("building", BuildingId::record_of(&unit.building.id)))
@@ -198,19 +188,9 @@ impl Backend {
         let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
         let query = if open_only {
             // Every open call, oldest (longest waiting) first.
-            concat!(
-                call_select!(),
-                " FROM help_call WHERE community = $community AND open = true
-                    AND ($everyone OR unit = $unit OR ($staff AND (building IN $buildings OR escalation_level >= 1)))
-                  ORDER BY created_at ASC LIMIT 1000"
-            )
+            store::HELP_CALLS
         } else {
-            concat!(
-                call_select!(),
-                " FROM help_call WHERE community = $community
-                    AND ($everyone OR unit = $unit OR ($staff AND (building IN $buildings OR escalation_level >= 1)))
-                  ORDER BY created_at DESC LIMIT 200"
-            )
+            store::HELP_CALLS_2
         };
         let mut res = run(self
             .db
@@ -229,9 +209,7 @@ impl Backend {
     }
 
     async fn call_view(&self, actor: &Actor, call: CallRow, phone_view: PhoneView) -> Result<HelpCall> {
-        let mut res =
-            run(self.db.query("SELECT * FROM help_event WHERE call = $id ORDER BY seq").bind(("id", call.id.record())))
-                .await?;
+        let mut res = run(self.db.query(store::CALL_VIEW).bind(("id", call.id.record()))).await?;
         let timeline = rows::<EntryRow>(&mut res, 0)?
             .into_iter()
             .map(|e| HelpEntry {
@@ -314,22 +292,7 @@ impl Backend {
             data: json!({ "thing1": actor.name, "time2": linli_model::time::format_local_hm(now) }),
             lane: Lane::Urgent,
         });
-        let query = self.db.query(concat!(
-            "BEGIN TRANSACTION;
-             IF (SELECT VALUE version FROM ONLY $call) != $version { THROW 'stale' };
-             LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
-             UPDATE $call SET status = $status, open = $open, version = $version + 1,
-                 outcome = $outcome ?? outcome,
-                 acknowledged_at = acknowledged_at ?? (IF $action IN ['acknowledge', 'arrive'] { $now } ELSE { NONE }),
-                 acknowledged_by = acknowledged_by ?? (IF $action IN ['acknowledge', 'arrive'] { $actor } ELSE { NONE }),
-                 arrived_at = IF $action = 'arrive' { $now } ELSE { arrived_at },
-                 arrived_by = IF $action = 'arrive' { $actor } ELSE { arrived_by },
-                 closed_at = IF $open { NONE } ELSE { $now };
-             CREATE help_event SET call = $call, seq = $seq + 1, action = $action, actor = $actor,
-                 actor_name = $name, note = $note, at = $now;",
-            subscribe_message_create!(),
-            "COMMIT TRANSACTION;"
-        ));
+        let query = self.db.query(store::HELP_ACTION);
         let stored = run(self
             .bind_subscribe_message(query, message)
             .bind(("call", HelpCallId::record_of(id)))
@@ -359,14 +322,7 @@ impl Backend {
     /// The staff members to alert: first responders always; everyone on
     /// duty in the community once the call has escalated.
     async fn on_duty_staff(&self, community: &str) -> Result<Vec<String>> {
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT id FROM user WHERE community = $c AND active = true AND on_duty = true
-                     AND role IN ['butler', 'worker', 'guard', 'duty', 'admin']",
-            )
-            .bind(("c", CommunityId::record_of(community))))
-        .await?;
+        let mut res = run(self.db.query(store::ON_DUTY_STAFF).bind(("c", CommunityId::record_of(community)))).await?;
         Ok(rows::<StaffRow>(&mut res, 0)?.into_iter().map(|r| String::from(r.id)).collect())
     }
 
@@ -392,7 +348,7 @@ impl Backend {
         let day = linli_model::time::local_date(now).to_string();
         let stored = run(self
             .db
-            .query("CREATE check_in SET community = $community, elder = $elder, day = $day, at = $now;")
+            .query(store::CHECK_IN)
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("elder", UserId::record_of(&actor.user_id)))
             .bind(("day", day.clone()))
@@ -417,7 +373,7 @@ impl Backend {
             Err(e) if e.violates("check_in_day") => {
                 let mut res = run(self
                     .db
-                    .query("SELECT VALUE at FROM check_in WHERE elder = $elder AND day = $day")
+                    .query(store::CHECK_IN_2)
                     .bind(("elder", UserId::record_of(&actor.user_id)))
                     .bind(("day", day)))
                 .await?;

@@ -156,7 +156,7 @@ impl Backend {
     pub(super) async fn call_by_key(&self, elder: &str, client_key: &str) -> Result<Option<CallRow>> {
         let mut res = run(self
             .db
-            .query(concat!(call_select!(), " FROM help_call WHERE elder = $elder AND client_key = $key"))
+            .query(CALL_BY_KEY)
             .bind(("elder", UserId::record_of(elder)))
             .bind(("key", client_key.to_string())))
         .await?;
@@ -167,11 +167,115 @@ impl Backend {
         if !ids::is_plausible_key(id) {
             return Ok(None);
         }
-        let mut res = run(self
-            .db
-            .query(concat!(call_select!(), " FROM type::record('help_call', $id)"))
-            .bind(("id", id.to_string())))
-        .await?;
+        let mut res = run(self.db.query(LOAD_CALL).bind(("id", id.to_string()))).await?;
         row(&mut res, 0)
     }
 }
+
+// ---- Queries ----
+
+use crate::notify::{outbox_create, subscribe_message_create};
+
+/// Used by `sweep_help` (escalation.rs).
+pub(crate) const SWEEP_HELP: &str =
+    concat!(call_select!(), " FROM help_call WHERE open = true AND status = 'sent' AND escalation_level < 2");
+
+/// Used by `escalate` (escalation.rs).
+pub(crate) const ESCALATE: &str = concat!(
+    "BEGIN TRANSACTION;
+                 LET $won = (UPDATE $call SET escalation_level = $step, version = version + 1,
+                     escalated_staff_at = IF $step = 1 { $now } ELSE { escalated_staff_at },
+                     notified_contacts_at = IF $step = 2 { $now } ELSE { notified_contacts_at }
+                     WHERE escalation_level = $step - 1 AND status = 'sent' RETURN AFTER);
+                 IF array::len($won) = 0 { THROW 'lost' };
+                 LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 CREATE help_event SET call = $call, seq = $seq + 1, actor_name = '系统',
+                     action = IF $step = 1 { 'escalated_staff' } ELSE { 'notified_contacts' }, at = $now;",
+    outbox_create!(),
+    "COMMIT TRANSACTION;"
+);
+
+/// Used by `escalation_settings` (mod.rs).
+pub(crate) const ESCALATION_SETTINGS: &str = "SELECT help FROM type::record('community', $c)";
+
+/// Used by `press_help` (mod.rs).
+pub(crate) const PRESS_HELP: &str = "BEGIN TRANSACTION;
+                 CREATE $call SET community = $community, building = $building, unit = $unit, elder = $elder,
+                     client_key = $key, status = 'sent', open = true, escalation_level = 0,
+                     created_at = $now, version = 1;
+                 CREATE help_event SET call = $call, seq = 1, action = 'pressed', actor = $elder,
+                     actor_name = $name, at = $now;
+                 COMMIT TRANSACTION;";
+
+/// Used by `help_calls` (mod.rs).
+pub(crate) const HELP_CALLS: &str = concat!(
+    call_select!(),
+    " FROM help_call WHERE community = $community AND open = true
+                    AND ($everyone OR unit = $unit OR ($staff AND (building IN $buildings OR escalation_level >= 1)))
+                  ORDER BY created_at ASC LIMIT 1000"
+);
+
+/// Used by `help_calls` (mod.rs).
+pub(crate) const HELP_CALLS_2: &str = concat!(
+    call_select!(),
+    " FROM help_call WHERE community = $community
+                    AND ($everyone OR unit = $unit OR ($staff AND (building IN $buildings OR escalation_level >= 1)))
+                  ORDER BY created_at DESC LIMIT 200"
+);
+
+/// Used by `call_view` (mod.rs).
+pub(crate) const CALL_VIEW: &str = "SELECT * FROM help_event WHERE call = $id ORDER BY seq";
+
+/// Used by `help_action` (mod.rs).
+pub(crate) const HELP_ACTION: &str = concat!(
+            "BEGIN TRANSACTION;
+             IF (SELECT VALUE version FROM ONLY $call) != $version { THROW 'stale' };
+             LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+             UPDATE $call SET status = $status, open = $open, version = $version + 1,
+                 outcome = $outcome ?? outcome,
+                 acknowledged_at = acknowledged_at ?? (IF $action IN ['acknowledge', 'arrive'] { $now } ELSE { NONE }),
+                 acknowledged_by = acknowledged_by ?? (IF $action IN ['acknowledge', 'arrive'] { $actor } ELSE { NONE }),
+                 arrived_at = IF $action = 'arrive' { $now } ELSE { arrived_at },
+                 arrived_by = IF $action = 'arrive' { $actor } ELSE { arrived_by },
+                 closed_at = IF $open { NONE } ELSE { $now };
+             CREATE help_event SET call = $call, seq = $seq + 1, action = $action, actor = $actor,
+                 actor_name = $name, note = $note, at = $now;",
+            subscribe_message_create!(),
+            "COMMIT TRANSACTION;"
+        );
+
+/// Used by `on_duty_staff` (mod.rs).
+pub(crate) const ON_DUTY_STAFF: &str = "SELECT id FROM user WHERE community = $c AND active = true AND on_duty = true
+                     AND role IN ['butler', 'worker', 'guard', 'duty', 'admin']";
+
+/// Used by `check_in` (mod.rs).
+pub(crate) const CHECK_IN: &str = "CREATE check_in SET community = $community, elder = $elder, day = $day, at = $now;";
+
+/// Used by `check_in` (mod.rs).
+pub(crate) const CHECK_IN_2: &str = "SELECT VALUE at FROM check_in WHERE elder = $elder AND day = $day";
+
+/// Used by `call_by_key` (store.rs).
+pub(crate) const CALL_BY_KEY: &str =
+    concat!(call_select!(), " FROM help_call WHERE elder = $elder AND client_key = $key");
+
+/// Used by `load_call` (store.rs).
+pub(crate) const LOAD_CALL: &str = concat!(call_select!(), " FROM type::record('help_call', $id)");
+
+/// Every query of this store, by name, for the check that runs each
+/// against a migrated database (`crate::queries_check`).
+#[cfg(test)]
+pub(crate) const ALL: &[(&str, &str)] = &[
+    ("SWEEP_HELP", SWEEP_HELP),
+    ("ESCALATE", ESCALATE),
+    ("ESCALATION_SETTINGS", ESCALATION_SETTINGS),
+    ("PRESS_HELP", PRESS_HELP),
+    ("HELP_CALLS", HELP_CALLS),
+    ("HELP_CALLS_2", HELP_CALLS_2),
+    ("CALL_VIEW", CALL_VIEW),
+    ("HELP_ACTION", HELP_ACTION),
+    ("ON_DUTY_STAFF", ON_DUTY_STAFF),
+    ("CHECK_IN", CHECK_IN),
+    ("CHECK_IN_2", CHECK_IN_2),
+    ("CALL_BY_KEY", CALL_BY_KEY),
+    ("LOAD_CALL", LOAD_CALL),
+];

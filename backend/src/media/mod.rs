@@ -91,11 +91,7 @@ impl Backend {
         write_synced(&thumb_path, &processed.thumb).await?;
         let stored = run(self
             .db
-            .query(
-                "CREATE type::record('photo', $id) SET community = type::record('community', $community),
-                    uploader = type::record('user', $uploader), width = $width, height = $height,
-                    bytes = $bytes, created_at = time::now()",
-            )
+            .query(store::UPLOAD_PHOTO)
             .bind(("id", id.clone()))
             .bind(("community", actor.community_id().to_string()))
             .bind(("uploader", actor.user_id.clone()))
@@ -119,11 +115,7 @@ impl Backend {
         if !ids::is_plausible_key(id) {
             return Err(AppError::not_found().into());
         }
-        let mut res = run(self
-            .db
-            .query("SELECT community, uploader, repair FROM type::record('photo', $id)")
-            .bind(("id", id.to_string())))
-        .await?;
+        let mut res = run(self.db.query(store::PHOTO_FILE).bind(("id", id.to_string()))).await?;
         let photo: PhotoRow = db::row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         if photo.community != actor.community.id {
             return Err(AppError::not_found().into());
@@ -161,18 +153,14 @@ impl Backend {
         let cutoff = now - chrono::Duration::hours(ORPHAN_AFTER_HOURS);
         // Selected, then deleted only if still unattached: a report that
         // takes one of them in between keeps it.
-        let mut res = run(self
-            .db
-            .query("SELECT VALUE id FROM photo WHERE repair = NONE AND created_at < $cutoff LIMIT $max")
-            .bind(("cutoff", cutoff))
-            .bind(("max", ORPHANS_PER_ROUND)))
-        .await?;
+        let mut res =
+            run(self.db.query(store::SWEEP_ORPHAN_PHOTOS).bind(("cutoff", cutoff)).bind(("max", ORPHANS_PER_ROUND)))
+                .await?;
         let candidates: Vec<surrealdb::types::RecordId> = res.take(0)?;
         if candidates.is_empty() {
             return Ok(0);
         }
-        let mut res =
-            run(self.db.query("DELETE $ids WHERE repair = NONE RETURN BEFORE").bind(("ids", candidates))).await?;
+        let mut res = run(self.db.query(store::SWEEP_ORPHAN_PHOTOS_2).bind(("ids", candidates))).await?;
         let gone: Vec<OrphanRow> = db::rows(&mut res, 0)?;
         for photo in &gone {
             for thumb in [false, true] {
@@ -194,3 +182,5 @@ impl Backend {
 struct OrphanRow {
     id: crate::record::PhotoId,
 }
+
+pub(crate) mod store;

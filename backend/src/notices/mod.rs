@@ -136,11 +136,7 @@ impl Backend {
         let id = ids::new_key();
         run(self
             .db
-            .query(
-                "CREATE $n SET community = $c, author = $me, title = $title, body = $body, category = $category,
-                     buildings = $buildings, pinned = $pinned, urgent = $urgent, expires_at = $expires,
-                     created_at = time::now()",
-            )
+            .query(store::PUBLISH_NOTICE)
             .bind(("n", NoticeId::record_of(&id)))
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("me", UserId::record_of(&actor.user_id)))
@@ -179,7 +175,7 @@ impl Backend {
         }
         let mut res = run(self
             .db
-            .query(concat!(notice_select!(), " WHERE id = type::record('announcement', $id)"))
+            .query(store::LOAD_NOTICE)
             .bind(("id", id.to_string()))
             .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
@@ -191,7 +187,7 @@ impl Backend {
     pub async fn notices(&self, actor: &Actor) -> Result<Vec<Announcement>> {
         let mut res = run(self
             .db
-            .query(concat!(notice_select!(), " WHERE community = $c ORDER BY created_at DESC LIMIT 200"))
+            .query(store::NOTICES)
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
@@ -228,7 +224,7 @@ impl Backend {
         let n = self.load_notice(actor, id).await?.filter(|n| n.reaches(actor)).ok_or_else(AppError::not_found)?;
         let stored = run(self
             .db
-            .query("CREATE announcement_read SET announcement = $n, user = $me, unit = $unit, at = time::now()")
+            .query(store::MARK_READ)
             .bind(("n", NoticeId::record_of(id)))
             .bind(("me", UserId::record_of(&actor.user_id)))
             .bind(("unit", actor.unit_id().map(UnitId::record_of))))
@@ -256,15 +252,8 @@ impl Backend {
     /// The residents a notice reaches that the caller looks after: a
     /// butler's buildings, or all for the manager and duty room.
     async fn reached_residents(&self, actor: &Actor, n: &NoticeRow) -> Result<Vec<ResidentRow>> {
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT id, name, phone, elder_mode, unit, unit.number AS unit_number, unit.building AS building,
-                        unit.building.number AS building_number, unit.building.name AS building_name
-                 FROM user WHERE community = $c AND role = 'resident' AND active = true AND unit != NONE",
-            )
-            .bind(("c", CommunityId::record_of(&n.community))))
-        .await?;
+        let mut res =
+            run(self.db.query(store::REACHED_RESIDENTS).bind(("c", CommunityId::record_of(&n.community)))).await?;
         Ok(rows::<ResidentRow>(&mut res, 0)?
             .into_iter()
             .filter(|r| n.buildings.is_empty() || n.buildings.contains(&r.building))
@@ -273,11 +262,7 @@ impl Backend {
     }
 
     async fn read_units(&self, id: &str) -> Result<Vec<String>> {
-        let mut res = run(self
-            .db
-            .query("SELECT unit FROM announcement_read WHERE announcement = $n")
-            .bind(("n", NoticeId::record_of(id))))
-        .await?;
+        let mut res = run(self.db.query(store::READ_UNITS).bind(("n", NoticeId::record_of(id)))).await?;
         Ok(rows::<ReadUnit>(&mut res, 0)?.into_iter().filter_map(|r| r.unit.map(String::from)).collect())
     }
 
@@ -336,3 +321,5 @@ impl Backend {
         Ok(households)
     }
 }
+
+pub(crate) mod store;

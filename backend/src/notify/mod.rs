@@ -343,11 +343,7 @@ impl Backend {
         }
         let mut res = run(self
             .db
-            .query(
-                "SELECT id, channel, recipient, template, params, subject, attempts, priority FROM notification
-                 WHERE status = 'pending' AND channel = $channel AND priority = $priority AND next_at <= $now
-                 ORDER BY next_at LIMIT $max",
-            )
+            .query(store::CLAIM_DUE)
             .bind(("channel", channel.to_string()))
             .bind(("priority", lane.priority()))
             .bind(("now", now))
@@ -368,10 +364,7 @@ impl Backend {
     async fn claim_notification(&self, id: &str, now: DateTime<Utc>) -> Result<bool> {
         let claimed = run(self
             .db
-            .query(
-                "UPDATE type::record('notification', $id) SET next_at = $lease
-                     WHERE status = 'pending' AND next_at <= $now RETURN VALUE id",
-            )
+            .query(store::CLAIM_NOTIFICATION)
             .bind(("id", id.to_string()))
             .bind(("now", now))
             .bind(("lease", now + CLAIM_LEASE)))
@@ -417,11 +410,7 @@ impl Backend {
         }
         run(self
             .db
-            .query(
-                "UPDATE $id SET status = $status, attempts = $attempts,
-                     error = $error, next_at = $next_at,
-                     sent_at = IF $status = 'sent' { time::now() } ELSE { NONE }",
-            )
+            .query(store::DELIVER)
             .bind(("id", n.id.record()))
             .bind(("status", status))
             .bind(("attempts", attempts))
@@ -470,3 +459,5 @@ mod tests {
         assert!((600..=1200).contains(&urgent_total), "urgent retries span 10–20 minutes: {urgent_total}");
     }
 }
+
+pub(crate) mod store;

@@ -11,7 +11,7 @@ use super::super::{
     error::{Error, Result},
     events::Audience,
     ids,
-    notify::{Lane, subscribe_message_create},
+    notify::Lane,
     people::unit_label,
     policy::Actor,
     wechat::SubscribeMessage,
@@ -39,17 +39,8 @@ impl Backend {
     pub(super) async fn find_pass(&self, community: &str, input: &str) -> Result<Option<PassRow>> {
         let (query, hash) = match credential(input) {
             None => return Ok(None),
-            Some(Credential::Token(t)) => (
-                concat!(pass_select!(), " FROM pass WHERE token_hash IN $h AND community = $c"),
-                vec![crate::ids::token_hash(&t)],
-            ),
-            Some(Credential::Code(c)) => (
-                concat!(
-                    pass_select!(),
-                    " FROM pass WHERE community = $c AND code_hash IN $h ORDER BY valid_until DESC LIMIT 1"
-                ),
-                code_hashes(&self.config.code_key, &c),
-            ),
+            Some(Credential::Token(t)) => (super::store::FIND_PASS, vec![crate::ids::token_hash(&t)]),
+            Some(Credential::Code(c)) => (super::store::FIND_PASS_2, code_hashes(&self.config.code_key, &c)),
         };
         let mut res =
             run(self.db.query(query).bind(("h", hash)).bind(("c", CommunityId::record_of(community)))).await?;
@@ -104,17 +95,7 @@ impl Backend {
             data: json!({ "thing1": pass.visitor_name, "thing2": gate_label(&gate).text(linli_model::Lang::Zh), "time3": format_local_hm(now) }),
             lane: Lane::Normal,
         };
-        let query = self.db.query(concat!(
-            "BEGIN TRANSACTION;
-             LET $won = (UPDATE $pass SET entries_used = entries_used + 1
-                 WHERE entries_used < max_entries AND revoked_at = NONE
-                   AND valid_from <= $now AND valid_until > $now RETURN AFTER);
-             IF array::len($won) = 0 { THROW 'refused' };
-             CREATE $entry SET community = $community, pass = $pass, unit = $unit, gate = $gate,
-                 guard = $guard, at = $now;",
-            subscribe_message_create!(),
-            "COMMIT TRANSACTION;"
-        ));
+        let query = self.db.query(super::store::ADMIT);
         let taken = run(self
             .bind_subscribe_message(query, Some(message))
             .bind(("pass", PassId::record_of(&pass.id)))
@@ -164,11 +145,7 @@ impl Backend {
         let now = Utc::now();
         let mut res = run(self
             .db
-            .query(concat!(
-                pass_select!(),
-                " FROM pass WHERE community = $c AND valid_until > $now AND valid_from <= $end
-                   AND revoked_at = NONE AND entries_used < max_entries ORDER BY valid_from"
-            ))
+            .query(super::store::EXPECTED_TODAY)
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("now", now))
             .bind(("end", end_of_local_day(now))))
@@ -193,14 +170,7 @@ impl Backend {
         actor.require(&[Role::Admin, Role::Duty])?;
         let mut res = run(self
             .db
-            .query(
-                "SELECT id, pass, gate, guard.name AS guard_name, at, pass.visitor_name AS visitor_name,
-                        walk_in.visitor_name AS walk_in_name, pass.plate AS plate,
-                        unit.number AS unit_number, unit.building.name AS building_name
-                 FROM pass_entry WHERE community = $c AND ($gate = NONE OR gate = $gate)
-                   AND ($from = NONE OR at >= $from) AND ($to = NONE OR at < $to)
-                 ORDER BY at DESC LIMIT 5000",
-            )
+            .query(super::store::ENTRY_LOG)
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("gate", gate.filter(|g| !g.is_empty()).map(str::to_string)))
             .bind(("from", from))
@@ -236,14 +206,9 @@ impl Backend {
     /// The community's units, for the guard's walk-in form.
     pub async fn gate_units(&self, actor: &Actor) -> Result<Vec<UnitRef>> {
         actor.require(&[Role::Guard, Role::Duty, Role::Admin])?;
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT id, community, building, number, building.number AS building_number,
-                        building.name AS building_name FROM unit WHERE community = $c",
-            )
-            .bind(("c", CommunityId::record_of(actor.community_id()))))
-        .await?;
+        let mut res =
+            run(self.db.query(super::store::GATE_UNITS).bind(("c", CommunityId::record_of(actor.community_id()))))
+                .await?;
         let mut units: Vec<UnitRef> = rows::<UnitPlace>(&mut res, 0)?
             .into_iter()
             .map(|u| UnitRef {

@@ -9,7 +9,7 @@
 //! admitting a single-entry pass at the same moment admit it once.
 
 #[macro_use]
-mod store;
+pub(crate) mod store;
 mod codes;
 mod gate;
 mod walk_ins;
@@ -90,7 +90,7 @@ impl Backend {
             let code = code_for(&token);
             let mut res = run(self
                 .db
-                .query("SELECT id FROM pass WHERE community = $c AND code_hash IN $h AND valid_until > $now")
+                .query(store::CREATE_PASS)
                 .bind(("c", CommunityId::record_of(actor.community_id())))
                 .bind(("h", code_hashes(&self.config.code_key, &code)))
                 .bind(("now", now)))
@@ -102,12 +102,7 @@ impl Backend {
         let id = ids::new_key();
         run(self
             .db
-            .query(
-                "CREATE $pass SET community = $community, building = $building, unit = $unit, host = $host,
-                     visitor_name = $name, visitor_phone = $phone, purpose = $purpose, plate = $plate,
-                     valid_from = $from, valid_until = $until, max_entries = $max, entries_used = 0,
-                     token_hash = $token_hash, code_hash = $code_hash, created_at = $now",
-            )
+            .query(store::CREATE_PASS_2)
             .bind(("pass", PassId::record_of(&id)))
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("building", BuildingId::record_of(&unit.building.id)))
@@ -139,11 +134,7 @@ impl Backend {
     pub async fn my_passes(&self, actor: &Actor) -> Result<Vec<Pass>> {
         actor.require(&[Role::Resident])?;
         let unit = actor.unit_id().ok_or_else(AppError::forbidden)?;
-        let mut res = run(self
-            .db
-            .query(concat!(pass_select!(), " FROM pass WHERE unit = $unit ORDER BY created_at DESC LIMIT 100"))
-            .bind(("unit", UnitId::record_of(unit))))
-        .await?;
+        let mut res = run(self.db.query(store::MY_PASSES).bind(("unit", UnitId::record_of(unit)))).await?;
         let passes: Vec<PassRow> = rows(&mut res, 0)?;
         let ids: Vec<String> = passes.iter().map(|p| p.id.to_string()).collect();
         let entries = self.entries_of(&ids).await?;
@@ -162,11 +153,7 @@ impl Backend {
             .await?
             .filter(|p| Some(p.unit.as_str()) == actor.unit_id())
             .ok_or_else(AppError::not_found)?;
-        run(self
-            .db
-            .query("UPDATE $pass SET revoked_at = revoked_at ?? time::now()")
-            .bind(("pass", PassId::record_of(&pass.id))))
-        .await?;
+        run(self.db.query(store::REVOKE_PASS).bind(("pass", PassId::record_of(&pass.id)))).await?;
         let pass = self.load_pass(id).await?.ok_or_else(AppError::not_found)?;
         Ok(pass.view(Vec::new(), Utc::now()))
     }
@@ -175,11 +162,7 @@ impl Backend {
     /// the resident beyond the building to go to.
     pub async fn visitor_view(&self, token: &str) -> Result<Option<VisitorView>> {
         let Some(Credential::Token(token)) = credential(token) else { return Ok(None) };
-        let mut res = run(self
-            .db
-            .query(concat!(pass_select!(), " FROM pass WHERE token_hash = $h"))
-            .bind(("h", crate::ids::token_hash(&token))))
-        .await?;
+        let mut res = run(self.db.query(store::VISITOR_VIEW).bind(("h", crate::ids::token_hash(&token)))).await?;
         let Some(p) = row::<PassRow>(&mut res, 0)? else { return Ok(None) };
         Ok(Some(VisitorView {
             visitor_name: p.visitor_name.clone(),
@@ -207,17 +190,7 @@ impl Backend {
     /// time and gate, so the counts stay true.
     pub async fn purge_visitors(&self, retention: Duration) -> Result<()> {
         let cutoff = Utc::now() - retention;
-        run(self
-            .db
-            .query(
-                "UPDATE pass SET visitor_name = '（已清除）', visitor_phone = NONE, plate = NONE, purpose = '',
-                     purged = true WHERE purged = false AND valid_until < $cutoff;
-                 UPDATE walk_in SET visitor_name = '（已清除）', visitor_phone = NONE, purpose = '', purged = true
-                     WHERE purged = false AND created_at < $cutoff;
-                 DELETE notification WHERE template = 'visitor_arrived' AND created_at < $cutoff;",
-            )
-            .bind(("cutoff", cutoff)))
-        .await?;
+        run(self.db.query(store::PURGE_VISITORS).bind(("cutoff", cutoff))).await?;
         Ok(())
     }
 }

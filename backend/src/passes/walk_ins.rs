@@ -23,15 +23,7 @@ impl Backend {
         if !ids::is_plausible_key(id) {
             return Ok(None);
         }
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
-                        building.number AS building_number, building.name AS building_name
-                 FROM type::record('walk_in', $id)",
-            )
-            .bind(("id", id.to_string())))
-        .await?;
+        let mut res = run(self.db.query(super::store::LOAD_WALK_IN).bind(("id", id.to_string()))).await?;
         row(&mut res, 0)
     }
 
@@ -75,14 +67,7 @@ impl Backend {
         if !ids::is_plausible_key(unit_id) {
             return Err(bad("unit", Msg::ErrUnitUnknown));
         }
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT id, community, building, number, building.number AS building_number,
-                        building.name AS building_name FROM type::record('unit', $u)",
-            )
-            .bind(("u", unit_id.to_string())))
-        .await?;
+        let mut res = run(self.db.query(super::store::REGISTER_WALK_IN).bind(("u", unit_id.to_string()))).await?;
         let unit = row::<UnitPlace>(&mut res, 0)?
             .filter(|u| u.community == actor.community.id)
             .ok_or_else(|| bad("unit", Msg::ErrUnitUnknown))?;
@@ -90,10 +75,7 @@ impl Backend {
         let gate = actor.gate.clone().unwrap_or_else(|| "main".to_string());
         run(self
             .db
-            .query(
-                "CREATE $w SET community = $c, building = $b, unit = $u, visitor_name = $name, visitor_phone = $phone,
-                     purpose = $purpose, gate = $gate, guard = $guard, status = 'pending', created_at = time::now()",
-            )
+            .query(super::store::REGISTER_WALK_IN_2)
             .bind(("w", WalkInId::record_of(&id)))
             .bind(("c", CommunityId::record_of(&unit.community)))
             .bind(("b", BuildingId::record_of(&unit.building)))
@@ -129,17 +111,7 @@ impl Backend {
             .ok_or_else(AppError::not_found)?;
         let decided = run(self
             .db
-            .query(
-                "BEGIN TRANSACTION;
-                 LET $won = (UPDATE $w SET status = $status, decided_by = $me, decided_at = time::now()
-                     WHERE status = 'pending' RETURN AFTER);
-                 IF array::len($won) = 0 { THROW 'decided' };
-                 IF $approve {
-                     CREATE pass_entry SET community = $c, walk_in = $w, unit = $u, gate = $gate,
-                         guard = $guard, at = time::now()
-                 };
-                 COMMIT TRANSACTION;",
-            )
+            .query(super::store::DECIDE_WALK_IN)
             .bind(("w", WalkInId::record_of(&w.id)))
             .bind(("status", if approve { "approved" } else { "denied" }))
             .bind(("me", UserId::record_of(&actor.user_id)))
@@ -176,11 +148,7 @@ impl Backend {
             Role::Resident => {
                 run(self
                     .db
-                    .query(
-                        "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
-                                building.number AS building_number, building.name AS building_name
-                         FROM walk_in WHERE unit = $u AND created_at > $since ORDER BY created_at DESC",
-                    )
+                    .query(super::store::WALK_INS)
                     .bind(("u", UnitId::record_of(actor.unit_id().unwrap_or("-"))))
                     .bind(("since", Utc::now() - Duration::days(1))))
                 .await?
@@ -188,11 +156,7 @@ impl Backend {
             Role::Guard | Role::Duty | Role::Admin => {
                 run(self
                     .db
-                    .query(
-                        "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
-                                building.number AS building_number, building.name AS building_name
-                         FROM walk_in WHERE community = $c AND created_at > $since ORDER BY created_at DESC",
-                    )
+                    .query(super::store::WALK_INS_2)
                     .bind(("c", CommunityId::record_of(actor.community_id())))
                     .bind(("since", Utc::now() - Duration::days(1))))
                 .await?

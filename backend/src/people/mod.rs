@@ -106,15 +106,8 @@ impl Backend {
     /// butler is); the full phone number is given only to staff and to the
     /// residents of that butler's buildings, who may need to call.
     pub async fn buildings(&self, actor: &Actor) -> Result<Vec<BuildingInfo>> {
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT id, number, name, butler, butler.name AS butler_name, butler.phone AS butler_phone,
-                        count((SELECT id FROM unit WHERE building = $parent.id)) AS unit_count
-                 FROM building WHERE community = type::record('community', $community)",
-            )
-            .bind(("community", actor.community_id().to_string())))
-        .await?;
+        let mut res =
+            run(self.db.query(store::BUILDINGS).bind(("community", actor.community_id().to_string()))).await?;
         let mut list: Vec<BuildingInfo> = rows::<BuildingListRow>(&mut res, 0)?
             .into_iter()
             .map(|b| {
@@ -146,17 +139,7 @@ impl Backend {
         if !ids::is_plausible_key(unit_id) {
             return Err(AppError::not_found().into());
         }
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT id, number, community, building, building.number AS building_number,
-                        building.name AS building_name
-                 FROM type::record('unit', $id);
-                 SELECT id, name, phone, elder_mode FROM user
-                 WHERE unit = type::record('unit', $id) AND active = true ORDER BY name;",
-            )
-            .bind(("id", unit_id.to_string())))
-        .await?;
+        let mut res = run(self.db.query(store::UNIT).bind(("id", unit_id.to_string()))).await?;
         let unit: UnitRow = db::row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         actor.check_sees(Scope {
             community: unit.community.key(),
@@ -195,11 +178,7 @@ impl Backend {
         }
         let mut res = run(self
             .db
-            .query(
-                "SELECT id, name FROM building WHERE id = type::record('building', $b) AND community = $c;
-                 SELECT id, name FROM user WHERE id = type::record('user', $u) AND community = $c
-                     AND role = 'butler' AND active = true;",
-            )
+            .query(store::ASSIGN_BUTLER)
             .bind(("b", building_id.to_string()))
             .bind(("u", if ids::is_plausible_key(butler_id) { butler_id.to_string() } else { "-".to_string() }))
             .bind(("c", crate::record::CommunityId::record_of(actor.community_id()))))
@@ -210,12 +189,7 @@ impl Backend {
         let butler = butler.ok_or_else(|| AppError::invalid("butler_id", Msg::ErrButlerInvalid))?;
         run(self
             .db
-            .query(
-                "BEGIN TRANSACTION;
-                 UPDATE $building SET butler = $butler;
-                 UPDATE repair SET owner = $butler WHERE building = $building AND open = true;
-                 COMMIT TRANSACTION;",
-            )
+            .query(store::ASSIGN_BUTLER_2)
             .bind(("building", crate::record::BuildingId::record_of(building_id)))
             .bind(("butler", crate::record::UserId::record_of(butler_id))))
         .await?;
@@ -238,21 +212,7 @@ impl Backend {
     /// Builds the [`Actor`] for a user: who they are and where they belong.
     /// A deactivated account gets no actor (its sessions stop working).
     pub async fn load_actor(&self, user_id: &str, session_id: &str) -> Result<Actor> {
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT id, name, phone, role, elder_mode, trades, gate, active,
-                        community, community.name AS community_name,
-                        unit, unit.number AS unit_number,
-                        unit.building AS building,
-                        unit.building.number AS building_number,
-                        unit.building.name AS building_name
-                 FROM type::record('user', $id);
-                 SELECT id, number, name FROM building
-                 WHERE butler = type::record('user', $id);",
-            )
-            .bind(("id", user_id.to_string())))
-        .await?;
+        let mut res = run(self.db.query(store::LOAD_ACTOR).bind(("id", user_id.to_string()))).await?;
         let row: ActorRow =
             db::row(&mut res, 0)?.ok_or_else(|| AppError::new(ErrorCode::SessionExpired, Msg::ErrSessionExpired))?;
         if !row.active {
@@ -297,3 +257,5 @@ mod tests {
         assert_eq!(v, vec!["1", "2", "10", "B"]);
     }
 }
+
+pub(crate) mod store;

@@ -85,7 +85,7 @@ impl Backend {
 
     /// The database's clock, so that every process reads from the same one.
     async fn relay_now(&self) -> Result<DateTime<Utc>> {
-        let mut res = run(self.db.query("RETURN time::now()")).await?;
+        let mut res = run(self.db.query(store::RELAY_NOW)).await?;
         let now: Option<DateTime<Utc>> = row(&mut res, 0)?;
         Ok(now.unwrap_or_else(Utc::now))
     }
@@ -93,10 +93,7 @@ impl Backend {
     async fn relay_out(&self, event: &LiveEvent) -> Result<()> {
         run(self
             .db
-            .query(
-                "CREATE live_event SET key = $key, origin = $origin, kind = $kind, community = $community,
-                     audience = $audience, data = $data, at = time::now()",
-            )
+            .query(store::RELAY_OUT)
             .bind(("key", ids::new_key()))
             .bind(("origin", self.events.origin().to_string()))
             .bind(("kind", serde_json::to_value(event.kind)?.as_str().unwrap_or_default().to_string()))
@@ -111,10 +108,7 @@ impl Backend {
         let since = *newest - LOOKBACK;
         let mut res = run(self
             .db
-            .query(
-                "SELECT key, kind, community, audience, data, at FROM live_event
-                     WHERE at > $since AND origin != $origin ORDER BY at",
-            )
+            .query(store::RELAY_IN)
             .bind(("since", since))
             .bind(("origin", self.events.origin().to_string())))
         .await?;
@@ -133,7 +127,9 @@ impl Backend {
 
     async fn relay_cleanup(&self) -> Result<()> {
         let cutoff = self.relay_now().await? - KEEP;
-        run(self.db.query("DELETE live_event WHERE at < $cutoff").bind(("cutoff", cutoff))).await?;
+        run(self.db.query(store::RELAY_CLEANUP).bind(("cutoff", cutoff))).await?;
         Ok(())
     }
 }
+
+pub(crate) mod store;

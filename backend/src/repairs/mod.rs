@@ -7,7 +7,7 @@
 //! same moment cannot both move the job from the same state.
 
 #[macro_use]
-mod store;
+pub(crate) mod store;
 mod rating;
 mod sweep;
 mod transition;
@@ -61,9 +61,7 @@ impl Backend {
 
     /// The SLA targets of a community (the defaults when never set).
     pub async fn sla_settings(&self, community: &str) -> Result<SlaSettings> {
-        let mut res =
-            run(self.db.query("SELECT sla FROM type::record('community', $c)").bind(("c", community.to_string())))
-                .await?;
+        let mut res = run(self.db.query(store::SLA_SETTINGS).bind(("c", community.to_string()))).await?;
         Ok(row::<SettingsRow>(&mut res, 0)?.and_then(|r| r.sla).unwrap_or_default())
     }
 
@@ -89,30 +87,14 @@ impl Backend {
         let photos = photo_keys(&input.photo_ids)?;
         let target = self.sla_settings(actor.community_id()).await?.target(urgency);
 
-        let mut res =
-            run(self.db.query("SELECT butler FROM type::record('building', $b)").bind(("b", unit.building.id.clone())))
-                .await?;
+        let mut res = run(self.db.query(store::CREATE_REPAIR).bind(("b", unit.building.id.clone()))).await?;
         let owner = row::<UnitPlace>(&mut res, 0)?.and_then(|p| p.butler);
 
         let id = ids::new_key();
         let now = Utc::now();
         let outcome = run(self
             .db
-            .query(
-                "BEGIN TRANSACTION;
-                 LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $reporter AND repair = NONE);
-                 IF array::len($mine) != array::len($photos) { THROW 'photo_not_yours' };
-                 CREATE $job SET community = $community, building = $building, unit = $unit,
-                     reporter = $reporter, owner = $owner, category = $category, description = $description,
-                     urgency = $urgency, status = 'submitted', open = true, photos = $photos,
-                     respond_secs = $respond_secs, resolve_secs = $resolve_secs,
-                     created_at = $now, updated_at = $now, version = 1;
-                 UPDATE $photos SET repair = $job;
-                 CREATE repair_event SET repair = $job, seq = 1, action = 'submitted', to_status = 'submitted',
-                     actor = $reporter, actor_name = $actor_name, actor_role = 'resident',
-                     note = $description, photos = $photos, at = $now;
-                 COMMIT TRANSACTION;",
-            )
+            .query(store::CREATE_REPAIR_2)
             .bind(("job", JobId::record_of(&id)))
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("building", BuildingId::record_of(&unit.building.id)))
@@ -154,16 +136,7 @@ impl Backend {
     }
 
     async fn job_view(&self, actor: &Actor, job: JobRow) -> Result<Job> {
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT *, assignee.name AS assignee_name FROM repair_event
-                     WHERE repair = $id ORDER BY seq;
-                 SELECT id, width, height FROM photo WHERE repair = $id;
-                 SELECT * FROM rating WHERE repair = $id;",
-            )
-            .bind(("id", job.id.record())))
-        .await?;
+        let mut res = run(self.db.query(store::JOB_VIEW).bind(("id", job.id.record()))).await?;
         let events: Vec<EventRow> = rows(&mut res, 0)?;
         let all_photos: Vec<PhotoRow> = rows(&mut res, 1)?;
         let rating: Option<Rating> = row::<RatingRow>(&mut res, 2)?.map(Into::into);
@@ -279,26 +252,10 @@ impl Backend {
         // by urgency of the clock; history is paged by time.
         let fetch = if open == Some(true) { 500 } else { limit + 1 };
         let query = match scope {
-            "mine" => concat!(
-                job_select!(),
-                " FROM repair WHERE unit = $target AND ($open = NONE OR open = $open)
-                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
-            ),
-            "buildings" => concat!(
-                job_select!(),
-                " FROM repair WHERE building IN $targets AND ($open = NONE OR open = $open)
-                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
-            ),
-            "assigned" => concat!(
-                job_select!(),
-                " FROM repair WHERE assignee = $target AND ($open = NONE OR open = $open)
-                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
-            ),
-            _ => concat!(
-                job_select!(),
-                " FROM repair WHERE community = $target AND ($open = NONE OR open = $open)
-                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
-            ),
+            "mine" => store::LIST_JOBS,
+            "buildings" => store::LIST_JOBS_2,
+            "assigned" => store::LIST_JOBS_3,
+            _ => store::LIST_JOBS_4,
         };
         let target = match scope {
             "mine" => UnitId::record_of(actor.unit_id().unwrap_or("-")),
@@ -415,12 +372,7 @@ impl Backend {
         actor.require(&[Role::Butler, Role::Admin])?;
         let mut res = run(self
             .db
-            .query(
-                "SELECT id, name, role, trades,
-                        count((SELECT id FROM repair WHERE assignee = $parent.id AND open = true)) AS open_jobs
-                 FROM user WHERE community = $community AND active = true
-                     AND (role = 'worker' OR id = $owner)",
-            )
+            .query(store::ASSIGNABLE)
             .bind(("community", CommunityId::record_of(&job.community)))
             .bind(("owner", job.owner.as_deref().map(UserId::record_of))))
         .await?;

@@ -41,8 +41,7 @@ impl Backend {
             }
         }
         let comment = clean::optional_block("comment", input.comment.as_deref(), 500)?;
-        let mut res =
-            run(self.db.query("SELECT id FROM rating WHERE repair = $job").bind(("job", JobId::record_of(id)))).await?;
+        let mut res = run(self.db.query(super::store::RATE_JOB).bind(("job", JobId::record_of(id)))).await?;
         let rated = !rows::<serde_json::Value>(&mut res, 0)?.is_empty();
         if rated {
             return Err(AppError::conflict(Msg::ErrAlreadyRated).into());
@@ -57,24 +56,7 @@ impl Backend {
         let stars = input.stars;
         let outcome = run(self
             .db
-            .query(
-                "BEGIN TRANSACTION;
-                 IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
-                 CREATE $rating SET community = $community, subject = 'repair', repair = $job, building = $building,
-                     butler = $owner, assignee = $assignee, rater = $rater, stars = $stars, tags = $tags,
-                     comment = $comment, at = $now;
-                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
-                 UPDATE $job SET status = 'rated', open = false, closed_at = closed_at ?? $now,
-                     updated_at = $now, version = $version + 1;
-                 CREATE repair_event SET repair = $job, seq = $seq + 1, action = 'rated', from_status = $from,
-                     to_status = 'rated', actor = $rater, actor_name = $rater_name, actor_role = 'resident',
-                     note = $comment, at = $now;
-                 IF $stars <= 2 {
-                     CREATE follow_up SET community = $community, building = $building, butler = $owner,
-                         reason = 'low_rating', repair = $job, rating = $rating, status = 'open', created_at = $now
-                 };
-                 COMMIT TRANSACTION;",
-            )
+            .query(super::store::RATE_JOB_2)
             .bind(("job", JobId::record_of(id)))
             .bind(("version", job.version))
             .bind(("rating", RatingId::record_of(&rating_id)))

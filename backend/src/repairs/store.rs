@@ -283,11 +283,7 @@ impl Backend {
         if !ids::is_plausible_key(id) {
             return Ok(None);
         }
-        let mut res = run(self
-            .db
-            .query(concat!(job_select!(), " FROM type::record('repair', $id)"))
-            .bind(("id", id.to_string())))
-        .await?;
+        let mut res = run(self.db.query(LOAD_JOB).bind(("id", id.to_string()))).await?;
         row(&mut res, 0)
     }
 
@@ -304,26 +300,7 @@ impl Backend {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let (actor_id, actor_name, actor_role) = who;
-        let query = self.db.query(concat!(
-            "BEGIN TRANSACTION;
-                 IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
-                 LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $actor AND repair = NONE);
-                 IF array::len($mine) != array::len($photos) { THROW 'photo_not_yours' };
-                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
-                 UPDATE $job SET status = $status, open = $open, assignee = $assignee, owner = $owner,
-                     held_from = $held_from, held_since = $held_since, held_secs = $held_secs,
-                     hold_reason = $hold_reason, eta = $eta, responded_at = $responded_at,
-                     resolved_at = $resolved_at, closed_at = $closed_at, reopen_count = $reopen_count,
-                     updated_at = $now, version = $version + 1;
-                 UPDATE $photos SET repair = $job;
-                 CREATE repair_event SET repair = $job, seq = $seq + 1, action = $action,
-                     from_status = $from, to_status = $status, actor = $actor, actor_name = $actor_name,
-                     actor_role = $actor_role, note = $note, photos = $photos,
-                     assignee = IF $action = 'assign' { $assignee } ELSE { NONE },
-                     eta = IF $action IN ['hold', 'start_travel'] { $eta } ELSE { NONE }, at = $now;",
-            subscribe_message_create!(),
-            "COMMIT TRANSACTION;"
-        ));
+        let query = self.db.query(STORE_TRANSITION);
         run(self
             .bind_subscribe_message(query, message)
             .bind(("job", JobId::record_of(&job.id)))
@@ -353,3 +330,139 @@ impl Backend {
         .map(|_| ())
     }
 }
+
+// ---- Queries ----
+
+/// Used by `sla_settings` (mod.rs).
+pub(crate) const SLA_SETTINGS: &str = "SELECT sla FROM type::record('community', $c)";
+
+/// Used by `create_repair` (mod.rs).
+pub(crate) const CREATE_REPAIR: &str = "SELECT butler FROM type::record('building', $b)";
+
+/// Used by `create_repair` (mod.rs).
+pub(crate) const CREATE_REPAIR_2: &str = "BEGIN TRANSACTION;
+                 LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $reporter AND repair = NONE);
+                 IF array::len($mine) != array::len($photos) { THROW 'photo_not_yours' };
+                 CREATE $job SET community = $community, building = $building, unit = $unit,
+                     reporter = $reporter, owner = $owner, category = $category, description = $description,
+                     urgency = $urgency, status = 'submitted', open = true, photos = $photos,
+                     respond_secs = $respond_secs, resolve_secs = $resolve_secs,
+                     created_at = $now, updated_at = $now, version = 1;
+                 UPDATE $photos SET repair = $job;
+                 CREATE repair_event SET repair = $job, seq = 1, action = 'submitted', to_status = 'submitted',
+                     actor = $reporter, actor_name = $actor_name, actor_role = 'resident',
+                     note = $description, photos = $photos, at = $now;
+                 COMMIT TRANSACTION;";
+
+/// Used by `job_view` (mod.rs).
+pub(crate) const JOB_VIEW: &str = "SELECT *, assignee.name AS assignee_name FROM repair_event
+                     WHERE repair = $id ORDER BY seq;
+                 SELECT id, width, height FROM photo WHERE repair = $id;
+                 SELECT * FROM rating WHERE repair = $id;";
+
+/// Used by `list_jobs` (mod.rs).
+pub(crate) const LIST_JOBS: &str = concat!(
+    job_select!(),
+    " FROM repair WHERE unit = $target AND ($open = NONE OR open = $open)
+                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+);
+
+/// Used by `list_jobs` (mod.rs).
+pub(crate) const LIST_JOBS_2: &str = concat!(
+    job_select!(),
+    " FROM repair WHERE building IN $targets AND ($open = NONE OR open = $open)
+                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+);
+
+/// Used by `list_jobs` (mod.rs).
+pub(crate) const LIST_JOBS_3: &str = concat!(
+    job_select!(),
+    " FROM repair WHERE assignee = $target AND ($open = NONE OR open = $open)
+                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+);
+
+/// Used by `list_jobs` (mod.rs).
+pub(crate) const LIST_JOBS_4: &str = concat!(
+    job_select!(),
+    " FROM repair WHERE community = $target AND ($open = NONE OR open = $open)
+                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+);
+
+/// Used by `assignable` (mod.rs).
+pub(crate) const ASSIGNABLE: &str = "SELECT id, name, role, trades,
+                        count((SELECT id FROM repair WHERE assignee = $parent.id AND open = true)) AS open_jobs
+                 FROM user WHERE community = $community AND active = true
+                     AND (role = 'worker' OR id = $owner)";
+
+/// Used by `rate_job` (rating.rs).
+pub(crate) const RATE_JOB: &str = "SELECT id FROM rating WHERE repair = $job";
+
+/// Used by `rate_job` (rating.rs).
+pub(crate) const RATE_JOB_2: &str = "BEGIN TRANSACTION;
+                 IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
+                 CREATE $rating SET community = $community, subject = 'repair', repair = $job, building = $building,
+                     butler = $owner, assignee = $assignee, rater = $rater, stars = $stars, tags = $tags,
+                     comment = $comment, at = $now;
+                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 UPDATE $job SET status = 'rated', open = false, closed_at = closed_at ?? $now,
+                     updated_at = $now, version = $version + 1;
+                 CREATE repair_event SET repair = $job, seq = $seq + 1, action = 'rated', from_status = $from,
+                     to_status = 'rated', actor = $rater, actor_name = $rater_name, actor_role = 'resident',
+                     note = $comment, at = $now;
+                 IF $stars <= 2 {
+                     CREATE follow_up SET community = $community, building = $building, butler = $owner,
+                         reason = 'low_rating', repair = $job, rating = $rating, status = 'open', created_at = $now
+                 };
+                 COMMIT TRANSACTION;";
+
+/// Used by `load_job` (store.rs).
+pub(crate) const LOAD_JOB: &str = concat!(job_select!(), " FROM type::record('repair', $id)");
+
+/// Used by `store_transition` (store.rs).
+pub(crate) const STORE_TRANSITION: &str = concat!(
+    "BEGIN TRANSACTION;
+                 IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
+                 LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $actor AND repair = NONE);
+                 IF array::len($mine) != array::len($photos) { THROW 'photo_not_yours' };
+                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 UPDATE $job SET status = $status, open = $open, assignee = $assignee, owner = $owner,
+                     held_from = $held_from, held_since = $held_since, held_secs = $held_secs,
+                     hold_reason = $hold_reason, eta = $eta, responded_at = $responded_at,
+                     resolved_at = $resolved_at, closed_at = $closed_at, reopen_count = $reopen_count,
+                     updated_at = $now, version = $version + 1;
+                 UPDATE $photos SET repair = $job;
+                 CREATE repair_event SET repair = $job, seq = $seq + 1, action = $action,
+                     from_status = $from, to_status = $status, actor = $actor, actor_name = $actor_name,
+                     actor_role = $actor_role, note = $note, photos = $photos,
+                     assignee = IF $action = 'assign' { $assignee } ELSE { NONE },
+                     eta = IF $action IN ['hold', 'start_travel'] { $eta } ELSE { NONE }, at = $now;",
+    subscribe_message_create!(),
+    "COMMIT TRANSACTION;"
+);
+
+/// Used by `sweep_repairs` (sweep.rs).
+pub(crate) const SWEEP_REPAIRS: &str = concat!(job_select!(), " FROM repair WHERE open = true OR status = 'resolved'");
+
+/// Used by `raise_sla_alerts` (sweep.rs).
+pub(crate) const RAISE_SLA_ALERTS: &str = "UPDATE $job SET alerts = array::union(alerts, $due)";
+
+/// Every query of this store, by name, for the check that runs each
+/// against a migrated database (`crate::queries_check`).
+#[cfg(test)]
+pub(crate) const ALL: &[(&str, &str)] = &[
+    ("SLA_SETTINGS", SLA_SETTINGS),
+    ("CREATE_REPAIR", CREATE_REPAIR),
+    ("CREATE_REPAIR_2", CREATE_REPAIR_2),
+    ("JOB_VIEW", JOB_VIEW),
+    ("LIST_JOBS", LIST_JOBS),
+    ("LIST_JOBS_2", LIST_JOBS_2),
+    ("LIST_JOBS_3", LIST_JOBS_3),
+    ("LIST_JOBS_4", LIST_JOBS_4),
+    ("ASSIGNABLE", ASSIGNABLE),
+    ("RATE_JOB", RATE_JOB),
+    ("RATE_JOB_2", RATE_JOB_2),
+    ("LOAD_JOB", LOAD_JOB),
+    ("STORE_TRANSITION", STORE_TRANSITION),
+    ("SWEEP_REPAIRS", SWEEP_REPAIRS),
+    ("RAISE_SLA_ALERTS", RAISE_SLA_ALERTS),
+];

@@ -28,8 +28,7 @@ impl Backend {
     /// butler, escalation to the manager at breach, and confirmation of
     /// jobs resolved more than 72 hours ago without an answer.
     pub async fn sweep_repairs(&self, now: DateTime<Utc>) -> Result<()> {
-        let mut res =
-            run(self.db.query(concat!(job_select!(), " FROM repair WHERE open = true OR status = 'resolved'"))).await?;
+        let mut res = run(self.db.query(super::store::SWEEP_REPAIRS)).await?;
         let jobs: Vec<JobRow> = rows(&mut res, 0)?;
         for job in jobs {
             if job.status() == JobStatus::Resolved
@@ -80,7 +79,7 @@ impl Backend {
         }
         run(self
             .db
-            .query("UPDATE $job SET alerts = array::union(alerts, $due)")
+            .query(super::store::RAISE_SLA_ALERTS)
             .bind(("job", JobId::record_of(&job.id)))
             .bind(("due", due.clone())))
         .await?;

@@ -130,19 +130,7 @@ impl Backend {
         let (from_day, to_day) = (local_date(from).to_string(), local_date(to).to_string());
         let mut res = run(self
             .db
-            .query(
-                "SELECT id, name, phone FROM user WHERE community = $c AND role = 'butler' AND active = true ORDER BY name;
-                 SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status
-                     FROM repair WHERE community = $c AND created_at >= $from AND created_at < $to;
-                 SELECT butler, stars, at FROM rating WHERE community = $c AND at >= $from AND at < $to;
-                 SELECT id, butler FROM building WHERE community = $c;
-                 SELECT building, created_at, acknowledged_at FROM help_call
-                     WHERE community = $c AND created_at >= $from AND created_at < $to;
-                 SELECT id, unit.building AS building FROM user
-                     WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE;
-                 SELECT elder FROM check_in WHERE community = $c AND day >= $from_day AND day < $to_day;
-                 SELECT butler FROM follow_up WHERE community = $c AND created_at >= $from AND created_at < $to;",
-            )
+            .query(store::SCORECARD_FACTS)
             .bind(("c", CommunityId::record_of(community)))
             .bind(("from", from))
             .bind(("to", to))
@@ -236,13 +224,7 @@ impl Backend {
     pub async fn my_butler(&self, actor: &Actor) -> Result<Option<ButlerCard>> {
         actor.require(&[Role::Resident])?;
         let Some(building) = actor.home_building_id() else { return Ok(None) };
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT butler.id AS id, butler.name AS name, butler.phone AS phone FROM type::record('building', $b);",
-            )
-            .bind(("b", building.to_string())))
-        .await?;
+        let mut res = run(self.db.query(store::MY_BUTLER).bind(("b", building.to_string()))).await?;
         let Some(butler) = rows::<serde_json::Value>(&mut res, 0)?
             .into_iter()
             .next()
@@ -257,11 +239,7 @@ impl Backend {
         };
         let mut res = run(self
             .db
-            .query(
-                "SELECT VALUE stars FROM rating WHERE butler = $butler AND at >= $since;
-                 SELECT count() AS n FROM repair WHERE owner = $butler AND resolved_at >= $month GROUP ALL;
-                 SELECT VALUE name FROM building WHERE butler = $butler ORDER BY number;",
-            )
+            .query(store::MY_BUTLER_2)
             .bind(("butler", UserId::record_of(&butler.id)))
             .bind(("since", now - Duration::days(90)))
             .bind(("month", month_start)))
@@ -282,3 +260,5 @@ impl Backend {
         }))
     }
 }
+
+pub(crate) mod store;

@@ -336,16 +336,14 @@ impl Backend {
             return Err(AppError::invalid("code", Msg::ErrWeChatCode).into());
         }
         let openid = self.wechat.code_to_openid(code).await?;
-        let mut res =
-            run(self.db.query("SELECT user FROM wechat_identity WHERE openid = $o").bind(("o", openid.clone())))
-                .await?;
+        let mut res = run(self.db.query(store::WECHAT_LOGIN).bind(("o", openid.clone()))).await?;
         if let Some(identity) = row::<Identity>(&mut res, 0)? {
             return Ok(WeChatLogin::Session(Box::new(self.session_for(identity.user.key(), SessionKind::Api).await?)));
         }
         let ticket = ids::new_token();
         run(self
             .db
-            .query("CREATE wechat_binding SET token_hash = $h, openid = $o, expires_at = $until")
+            .query(store::WECHAT_LOGIN_2)
             .bind(("h", ids::token_hash(&ticket)))
             .bind(("o", openid))
             .bind(("until", Utc::now() + chrono::Duration::minutes(BINDING_MINUTES))))
@@ -356,27 +354,15 @@ impl Backend {
     /// Binds the open id behind a ticket to the account of `phone` and
     /// `password` (checked and rate-limited like any sign-in), and signs in.
     pub async fn wechat_bind(&self, ticket: &str, phone: &str, password: &str, client: &str) -> Result<Login> {
-        let mut res = run(self
-            .db
-            .query(
-                "SELECT id, openid FROM wechat_binding WHERE token_hash = $h AND used_at = NONE AND expires_at > $now",
-            )
-            .bind(("h", ids::token_hash(ticket)))
-            .bind(("now", Utc::now())))
-        .await?;
+        let mut res =
+            run(self.db.query(store::WECHAT_BIND).bind(("h", ids::token_hash(ticket))).bind(("now", Utc::now())))
+                .await?;
         let binding: Binding =
             row(&mut res, 0)?.ok_or_else(|| AppError::new(ErrorCode::Unauthenticated, Msg::ErrBindingExpired))?;
         let login = self.login(phone, password, SessionKind::Api, client).await?;
         let bound = run(self
             .db
-            .query(
-                "BEGIN TRANSACTION;
-                 LET $won = (UPDATE $b SET used_at = time::now() WHERE used_at = NONE RETURN AFTER);
-                 IF array::len($won) = 0 { THROW 'used' };
-                 DELETE wechat_identity WHERE user = $user;
-                 CREATE wechat_identity SET openid = $openid, user = $user, created_at = time::now();
-                 COMMIT TRANSACTION;",
-            )
+            .query(store::WECHAT_BIND_2)
             .bind(("b", binding.id.record()))
             .bind(("openid", binding.openid))
             .bind(("user", UserId::record_of(&login.me.id))))
@@ -402,10 +388,7 @@ impl Backend {
         for t in templates {
             run(self
                 .db
-                .query(
-                    "UPSERT subscription SET user = $u, template = $t, remaining = (remaining ?? 0) + 1, updated_at = time::now()
-                     WHERE user = $u AND template = $t",
-                )
+                .query(store::ADD_CONSENTS)
                 .bind(("u", UserId::record_of(&actor.user_id)))
                 .bind(("t", t.clone())))
             .await?;
@@ -414,11 +397,7 @@ impl Backend {
     }
 
     pub async fn consents(&self, actor: &Actor) -> Result<Vec<(String, i64)>> {
-        let mut res = run(self
-            .db
-            .query("SELECT template, remaining FROM subscription WHERE user = $u")
-            .bind(("u", UserId::record_of(&actor.user_id))))
-        .await?;
+        let mut res = run(self.db.query(store::CONSENTS).bind(("u", UserId::record_of(&actor.user_id)))).await?;
         Ok(rows::<serde_json::Value>(&mut res, 0)?
             .into_iter()
             .filter_map(|v| Some((v.get("template")?.as_str()?.to_string(), v.get("remaining")?.as_i64()?)))
@@ -487,3 +466,5 @@ mod tests {
         assert_eq!(t, vec![("job_assigned".into(), "A1".into()), ("job_resolved".into(), "B2".into())]);
     }
 }
+
+pub(crate) mod store;

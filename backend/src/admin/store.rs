@@ -1,0 +1,71 @@
+//! The queries of admin: each a named, static SurrealQL string with bound
+//! parameters (`$name`), never formatted.
+
+/// Used by `create_building` (admin.rs).
+pub(crate) const CREATE_BUILDING: &str = "CREATE $b SET community = $c, number = $number, name = $name";
+
+/// Used by `import_units` (admin.rs).
+pub(crate) const IMPORT_UNITS: &str = "SELECT id, number, name FROM building WHERE community = $c";
+
+/// Used by `import_units` (admin.rs).
+pub(crate) const IMPORT_UNITS_2: &str = "SELECT VALUE [record::id(building), number] FROM unit WHERE community = $c";
+
+/// Used by `import_units` (admin.rs).
+pub(crate) const IMPORT_UNITS_3: &str = "BEGIN TRANSACTION;
+                 FOR $u IN $units {
+                     LET $b = type::record('building', $u.building);
+                     IF count((SELECT id FROM unit WHERE building = $b AND number = $u.number)) = 0 {
+                         CREATE unit SET community = $c, building = $b, number = $u.number;
+                     };
+                 };
+                 COMMIT TRANSACTION;";
+
+/// Used by `staff` (admin.rs).
+pub(crate) const STAFF: &str = "SELECT id, name, phone, role, trades, gate, on_duty, active FROM user
+                 WHERE community = $c AND role != 'resident' ORDER BY role, name";
+
+/// Used by `create_person` (admin.rs).
+pub(crate) const CREATE_PERSON: &str = "SELECT id FROM unit WHERE id = type::record('unit', $u) AND community = $c";
+
+/// Used by `create_person` (admin.rs).
+pub(crate) const CREATE_PERSON_2: &str =
+    "CREATE $u SET community = $c, name = $name, phone = $phone, password_hash = $hash, role = $role,
+                     unit = $unit, trades = $trades, gate = $gate";
+
+/// Used by `create_person` (admin.rs).
+pub(crate) const CREATE_PERSON_3: &str =
+    "SELECT id, name, phone, role, trades, gate, on_duty, active FROM type::record('user', $id)";
+
+/// Used by `change_staff` (admin.rs).
+pub(crate) const CHANGE_STAFF: &str = "UPDATE type::record('user', $id) SET
+                     active = $active ?? active, on_duty = $on_duty ?? on_duty,
+                     trades = $trades ?? trades, gate = $gate ?? gate
+                 WHERE community = $c AND role != 'resident'
+                 RETURN id, name, phone, role, trades, gate, on_duty, active";
+
+/// Used by `update_settings` (admin.rs).
+pub(crate) const UPDATE_SETTINGS: &str = "UPDATE type::record('community', $c) SET sla = $sla,
+                     help = { staff_secs: $staff, contacts_secs: $contacts, check_in_by: $by }";
+
+/// Used by `audit_log` (admin.rs).
+pub(crate) const AUDIT_LOG: &str = "SELECT actor.name AS actor_name, action, target, detail, at FROM audit
+                 WHERE community = $c AND ($action = NONE OR string::starts_with(action, $action))
+                   AND ($from = NONE OR at >= $from) AND ($to = NONE OR at < $to)
+                 ORDER BY at DESC LIMIT 500";
+
+/// Every query of this store, by name, for the check that runs each
+/// against a migrated database (`crate::queries_check`).
+#[cfg(test)]
+pub(crate) const ALL: &[(&str, &str)] = &[
+    ("CREATE_BUILDING", CREATE_BUILDING),
+    ("IMPORT_UNITS", IMPORT_UNITS),
+    ("IMPORT_UNITS_2", IMPORT_UNITS_2),
+    ("IMPORT_UNITS_3", IMPORT_UNITS_3),
+    ("STAFF", STAFF),
+    ("CREATE_PERSON", CREATE_PERSON),
+    ("CREATE_PERSON_2", CREATE_PERSON_2),
+    ("CREATE_PERSON_3", CREATE_PERSON_3),
+    ("CHANGE_STAFF", CHANGE_STAFF),
+    ("UPDATE_SETTINGS", UPDATE_SETTINGS),
+    ("AUDIT_LOG", AUDIT_LOG),
+];

@@ -1,0 +1,15 @@
+//! The queries of audit: each a named, static SurrealQL string with bound
+//! parameters (`$name`), never formatted.
+
+/// Used by `audit` (audit.rs).
+pub(crate) const AUDIT: &str = "CREATE audit SET community = $community, actor = $actor, action = $action,
+                     target = $target, detail = $detail, at = time::now()";
+
+/// Used by `audit_operator` (audit.rs).
+pub(crate) const AUDIT_OPERATOR: &str =
+    "CREATE operator_audit SET action = $action, client = $client, at = time::now()";
+
+/// Every query of this store, by name, for the check that runs each
+/// against a migrated database (`crate::queries_check`).
+#[cfg(test)]
+pub(crate) const ALL: &[(&str, &str)] = &[("AUDIT", AUDIT), ("AUDIT_OPERATOR", AUDIT_OPERATOR)];

@@ -1,0 +1,31 @@
+//! The queries of auth: each a named, static SurrealQL string with bound
+//! parameters (`$name`), never formatted.
+
+/// Used by `login` (auth.rs).
+pub(crate) const LOGIN: &str = "SELECT id, password_hash, active FROM user WHERE phone = $phone";
+
+/// Used by `session_for` (auth.rs).
+pub(crate) const SESSION_FOR: &str = "CREATE type::record('session', $id) SET
+                    user = type::record('user', $user), token_hash = $hash, kind = $kind,
+                    created_at = $now, last_seen_at = $now, expires_at = $expires";
+
+/// Used by `authenticate` (auth.rs).
+pub(crate) const AUTHENTICATE: &str =
+    "SELECT id, user, last_seen_at, expires_at, revoked_at FROM session WHERE token_hash = $hash";
+
+/// Used by `authenticate` (auth.rs).
+pub(crate) const AUTHENTICATE_2: &str = "UPDATE $id SET last_seen_at = $now";
+
+/// Used by `logout` (auth.rs).
+pub(crate) const LOGOUT: &str = "UPDATE type::record('session', $id) SET revoked_at = time::now()";
+
+/// Every query of this store, by name, for the check that runs each
+/// against a migrated database (`crate::queries_check`).
+#[cfg(test)]
+pub(crate) const ALL: &[(&str, &str)] = &[
+    ("LOGIN", LOGIN),
+    ("SESSION_FOR", SESSION_FOR),
+    ("AUTHENTICATE", AUTHENTICATE),
+    ("AUTHENTICATE_2", AUTHENTICATE_2),
+    ("LOGOUT", LOGOUT),
+];

@@ -1,0 +1,23 @@
+//! The queries of check_ins: each a named, static SurrealQL string with bound
+//! parameters (`$name`), never formatted.
+
+/// Used by `sweep_check_ins` (check_ins.rs).
+pub(crate) const SWEEP_CHECK_INS: &str = "SELECT id, help.check_in_by AS check_in_by FROM community";
+
+/// Used by `sweep_check_ins` (check_ins.rs).
+pub(crate) const SWEEP_CHECK_INS_2: &str = "CREATE check_in_alert SET community = $c, day = $day, at = $now";
+
+/// Used by `sweep_check_ins` (check_ins.rs).
+pub(crate) const SWEEP_CHECK_INS_3: &str = "SELECT unit.building AS building FROM user
+                     WHERE community = $c AND role = 'resident' AND active = true AND elder_mode = true
+                       AND unit != NONE
+                       AND id NOTINSIDE (SELECT VALUE elder FROM check_in WHERE community = $c AND day = $day)";
+
+/// Every query of this store, by name, for the check that runs each
+/// against a migrated database (`crate::queries_check`).
+#[cfg(test)]
+pub(crate) const ALL: &[(&str, &str)] = &[
+    ("SWEEP_CHECK_INS", SWEEP_CHECK_INS),
+    ("SWEEP_CHECK_INS_2", SWEEP_CHECK_INS_2),
+    ("SWEEP_CHECK_INS_3", SWEEP_CHECK_INS_3),
+];

@@ -1,0 +1,61 @@
+//! Every query of every store, run against a freshly migrated in-memory
+//! database, so that a query SurrealDB cannot parse (a typo, a function
+//! that does not exist, a keyword of another version) fails CI instead of
+//! the first person whose request reaches it.
+//!
+//! The queries run with no parameters bound (every `$name` is `NONE`), so
+//! a statement may still fail at run time (`type::record` of `NONE`, a
+//! `THROW`, a field assertion); that is expected and ignored. What may not
+//! happen is the whole query being refused: that is a parse error.
+
+use crate::db::Db;
+
+/// Every store's queries, by resource.
+const STORES: &[(&str, &[(&str, &str)])] = &[
+    ("activities", crate::activities::store::ALL),
+    ("admin", crate::admin::store::ALL),
+    ("audit", crate::audit::store::ALL),
+    ("auth", crate::auth::store::ALL),
+    ("check_ins", crate::check_ins::store::ALL),
+    ("demo", crate::demo::store::ALL),
+    ("devices", crate::devices::store::ALL),
+    ("elders", crate::elders::store::ALL),
+    ("follow_ups", crate::follow_ups::store::ALL),
+    ("help", crate::help::store::ALL),
+    ("media", crate::media::store::ALL),
+    ("notices", crate::notices::store::ALL),
+    ("notify", crate::notify::store::ALL),
+    ("passes", crate::passes::store::ALL),
+    ("people", crate::people::store::ALL),
+    ("relay", crate::relay::store::ALL),
+    ("repairs", crate::repairs::store::ALL),
+    ("scorecards", crate::scorecards::store::ALL),
+    ("wechat", crate::wechat::store::ALL),
+];
+
+#[tokio::test]
+async fn every_query_of_every_store_parses_against_the_migrated_schema() {
+    let Ok(db) = Db::connect("mem://", "queries").await else { panic!("a migrated in-memory database") };
+    let mut refused = Vec::new();
+    let mut count = 0;
+    for (store, queries) in STORES {
+        for (name, sql) in *queries {
+            count += 1;
+            if let Err(e) = db.query(sql).await {
+                refused.push(format!("{store}::{name}: {e}"));
+            }
+        }
+    }
+    assert!(count > 100, "only {count} queries found: a store is missing from STORES");
+    assert!(refused.is_empty(), "queries SurrealDB refused:\n{}", refused.join("\n"));
+}
+
+#[tokio::test]
+async fn a_query_that_does_not_parse_is_refused_as_a_whole() {
+    // The check above relies on this: a parse error fails the whole
+    // request, while a statement failing at run time does not.
+    let Ok(db) = Db::connect("mem://", "queries_probe").await else { panic!("a migrated in-memory database") };
+    assert!(db.query("SELEC * FROM user").await.is_err());
+    assert!(db.query("SELECT * FROM user WHERE id = string::nope($x)").await.is_err(), "an unknown function");
+    assert!(db.query("THROW 'at run time'").await.is_ok());
+}

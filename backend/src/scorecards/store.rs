@@ -1,0 +1,30 @@
+//! The queries of scorecards: each a named, static SurrealQL string with bound
+//! parameters (`$name`), never formatted.
+
+/// Used by `scorecard_facts` (scorecards.rs).
+pub(crate) const SCORECARD_FACTS: &str = "SELECT id, name, phone FROM user WHERE community = $c AND role = 'butler' AND active = true ORDER BY name;
+                 SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status
+                     FROM repair WHERE community = $c AND created_at >= $from AND created_at < $to;
+                 SELECT butler, stars, at FROM rating WHERE community = $c AND at >= $from AND at < $to;
+                 SELECT id, butler FROM building WHERE community = $c;
+                 SELECT building, created_at, acknowledged_at FROM help_call
+                     WHERE community = $c AND created_at >= $from AND created_at < $to;
+                 SELECT id, unit.building AS building FROM user
+                     WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE;
+                 SELECT elder FROM check_in WHERE community = $c AND day >= $from_day AND day < $to_day;
+                 SELECT butler FROM follow_up WHERE community = $c AND created_at >= $from AND created_at < $to;";
+
+/// Used by `my_butler` (scorecards.rs).
+pub(crate) const MY_BUTLER: &str =
+    "SELECT butler.id AS id, butler.name AS name, butler.phone AS phone FROM type::record('building', $b);";
+
+/// Used by `my_butler` (scorecards.rs).
+pub(crate) const MY_BUTLER_2: &str = "SELECT VALUE stars FROM rating WHERE butler = $butler AND at >= $since;
+                 SELECT count() AS n FROM repair WHERE owner = $butler AND resolved_at >= $month GROUP ALL;
+                 SELECT VALUE name FROM building WHERE butler = $butler ORDER BY number;";
+
+/// Every query of this store, by name, for the check that runs each
+/// against a migrated database (`crate::queries_check`).
+#[cfg(test)]
+pub(crate) const ALL: &[(&str, &str)] =
+    &[("SCORECARD_FACTS", SCORECARD_FACTS), ("MY_BUTLER", MY_BUTLER), ("MY_BUTLER_2", MY_BUTLER_2)];
