@@ -215,3 +215,39 @@ async fn every_closed_set_is_listed_as_an_enum() {
         "the document and the endpoint list the same tags"
     );
 }
+
+/// The shapes the typed client reads through, checked as raw JSON: the
+/// model's types default missing fields, so a key the server stopped
+/// sending would go unnoticed there. A job carries every field of the
+/// route map (`null` where empty), a list is exactly `{items,
+/// next_cursor}`, an error exactly `{error: {code, message}}`.
+#[tokio::test]
+async fn jobs_lists_and_errors_have_the_documented_shape() {
+    let s = TestServer::start().await;
+    let token = s.login(RESIDENT).await;
+    let (status, job) = s.post("/api/v1/repairs", &token, json!({ "category": "leak" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{job}");
+    let keys =
+        ["id", "status", "urgency", "unit", "butler", "assignee", "photos", "timeline", "sla", "allowed_actions"];
+    for key in keys {
+        assert!(job.get(key).is_some(), "a job has {key}: {job}");
+    }
+    for key in ["respond_by", "resolve_by", "state"] {
+        assert!(job["sla"].get(key).is_some(), "a job's sla has {key}: {job}");
+    }
+    assert!(job["assignee"].is_null(), "sent as null while nobody is assigned");
+
+    let (status, list) = s.get("/api/v1/repairs", &token).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut keys: Vec<&str> = list.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["items", "next_cursor"], "{list}");
+
+    let (status, err) = s.get("/api/v1/repairs/no-such-job", &token).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let top: Vec<&str> = err.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(top, ["error"], "{err}");
+    let mut keys: Vec<&str> = err["error"].as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["code", "message"], "{err}");
+}

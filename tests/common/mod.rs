@@ -153,7 +153,8 @@ impl TestServer {
         }
     }
 
-    /// Signs in over the JSON API and returns the bearer token.
+    /// Signs in over the JSON API and returns the bearer token (for the
+    /// live stream and raw requests; [`TestServer::user`] gives a handle).
     pub async fn login(&self, phone: &str) -> String {
         let res = self
             .req(Method::POST, "/api/v1/auth/login", None)
@@ -185,18 +186,16 @@ impl TestServer {
             .to_string()
     }
 
+    /// `GET path` as raw JSON, for tests of the API's shape and of hostile
+    /// traffic; other tests use the typed client ([`TestServer::user`]).
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
         let res = self.req(Method::GET, path, Some(token)).send().await.expect("request");
         split(res).await
     }
 
+    /// `POST path` as raw JSON (see [`TestServer::get`]).
     pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
         let res = self.req(Method::POST, path, Some(token)).json(&body).send().await.expect("request");
-        split(res).await
-    }
-
-    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        let res = self.req(Method::DELETE, path, Some(token)).send().await.expect("request");
         split(res).await
     }
 }
@@ -327,14 +326,6 @@ pub fn png_header_only(w: u32, h: u32) -> Vec<u8> {
 }
 
 impl TestServer {
-    /// Uploads a photo as `wx.uploadFile` would: multipart field `file`.
-    pub async fn upload(&self, token: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()).mime_str("image/jpeg").unwrap();
-        let form = reqwest::multipart::Form::new().text("purpose", "repair").part("file", part);
-        let res = self.req(Method::POST, "/api/v1/uploads", Some(token)).multipart(form).send().await.unwrap();
-        split(res).await
-    }
-
     /// Files in the media folder (photos actually stored).
     pub fn media_files(&self) -> usize {
         std::fs::read_dir(&self.media_dir).map(|d| d.count()).unwrap_or(0)
