@@ -46,7 +46,7 @@ impl Audience {
     pub fn includes(&self, actor: &Actor) -> bool {
         self.users.contains(&actor.user_id)
             || actor.unit_id().is_some_and(|u| self.units.iter().any(|x| x == u))
-            || (actor.role == Role::Butler && self.buildings.iter().any(|b| actor.owns_building(b)))
+            || (actor.limited_to_own_buildings() && self.buildings.iter().any(|b| actor.owns_building(b)))
             || self.roles.contains(&actor.role)
             || actor.home_building_id().is_some_and(|b| self.residents_of.iter().any(|x| x == b))
     }

@@ -8,7 +8,9 @@
 //! unit's object exists); an object they see but may not *change* in this
 //! way is 403.
 
-use linli_model::{AppError, BuildingRef, CommunityRef, Me, Role, Trade, UnitRef, phone};
+use linli_model::{
+    AppError, BuildingRef, CommunityRef, Me, Role, Trade, UnitRef, keys::JobListScope, phone, repair::Party,
+};
 
 /// Who is making a request, as established from their session.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +40,112 @@ pub struct Scope<'a> {
     pub assignee: Option<&'a str>,
 }
 
+/// Everything a role decides, one line per operation: which roles may do
+/// it at all. Where the object is (community, building, unit, assignee)
+/// is decided by [`Actor::sees`] and the other rules below; an operation
+/// the caller's role may not do is 403 ([`Actor::require`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Permission {
+    /// Report a repair for one's own home.
+    ReportRepair,
+    /// Invite a visitor (create a pass) to one's own home.
+    InviteVisitor,
+    /// List and revoke one's own household's passes.
+    ManageOwnPasses,
+    /// Let in or turn away a walk-in visitor asking for one's home.
+    DecideWalkIn,
+    /// Press the help button.
+    PressHelp,
+    /// Check in as "I am fine today".
+    CheckIn,
+    /// The elder's home screen (next steps, contacts).
+    ElderHome,
+    /// Sign up for or leave a community event.
+    Rsvp,
+    /// See and rate one's own building's butler.
+    RateOwnButler,
+    /// Assign a job to a worker (and list who can take it).
+    AssignJob,
+    /// Publish a notice.
+    PublishNotice,
+    /// Publish a community event.
+    PublishActivity,
+    /// See who signed up for an event.
+    SeeAttendees,
+    /// See which households have not read a notice.
+    SeeUnreadHouseholds,
+    /// See the elders of one's buildings (or community) and their check-ins.
+    SeeElders,
+    /// Reveal an elder's or emergency contact's full phone number to call it.
+    CallElder,
+    /// Switch a resident's elder mode on or off.
+    SetElderMode,
+    /// Record the follow-up of a missed check-in.
+    FollowUpCheckIn,
+    /// See the help devices paired to elders' homes.
+    SeeHelpDevices,
+    /// Unpair a help device.
+    RevokeHelpDevice,
+    /// See follow-up visits (回访) due after low ratings.
+    SeeFollowUps,
+    /// See butlers' scorecards (a butler only their own).
+    SeeScorecards,
+    /// Check a visitor's pass at the gate.
+    VerifyPass,
+    /// Let a visitor in on a pass.
+    AdmitVisitor,
+    /// Register a walk-in visitor at the gate.
+    RegisterWalkIn,
+    /// List the units a guard can ring for a walk-in.
+    ListGateUnits,
+    /// See today's expected visitors.
+    SeeExpectedVisitors,
+    /// See the gate's entry log.
+    SeeEntryLog,
+    /// Read the community's settings (SLA targets, escalation clock).
+    ReadSettings,
+    /// Everything of the admin console: accounts, buildings, imports, settings.
+    Administer,
+    /// Make a butler the owner of a building.
+    AssignButler,
+}
+
+impl Permission {
+    /// The roles that may do it.
+    pub const fn roles(self) -> &'static [Role] {
+        use Role::{Admin, Butler, Duty, Guard, Resident};
+        match self {
+            Self::ReportRepair
+            | Self::InviteVisitor
+            | Self::ManageOwnPasses
+            | Self::DecideWalkIn
+            | Self::PressHelp
+            | Self::CheckIn
+            | Self::ElderHome
+            | Self::Rsvp
+            | Self::RateOwnButler => &[Resident],
+            Self::AssignJob
+            | Self::PublishNotice
+            | Self::PublishActivity
+            | Self::SetElderMode
+            | Self::RevokeHelpDevice
+            | Self::SeeFollowUps
+            | Self::SeeScorecards => &[Butler, Admin],
+            Self::SeeAttendees
+            | Self::SeeUnreadHouseholds
+            | Self::SeeElders
+            | Self::CallElder
+            | Self::FollowUpCheckIn
+            | Self::SeeHelpDevices
+            | Self::ReadSettings => &[Butler, Duty, Admin],
+            Self::VerifyPass | Self::AdmitVisitor | Self::RegisterWalkIn | Self::ListGateUnits => &[Guard, Duty, Admin],
+            Self::SeeExpectedVisitors => &[Butler, Guard, Duty, Admin],
+            Self::SeeEntryLog => &[Duty, Admin],
+            Self::Administer | Self::AssignButler => &[Admin],
+        }
+    }
+}
+
 impl Actor {
     pub fn community_id(&self) -> &str {
         &self.community.id
@@ -56,9 +164,14 @@ impl Actor {
         self.buildings.iter().any(|b| b.id == building_id)
     }
 
-    /// 403 unless the caller holds one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
-        if roles.contains(&self.role) { Ok(()) } else { Err(AppError::forbidden()) }
+    /// Whether the caller's role may do `what` at all.
+    pub fn may(&self, what: Permission) -> bool {
+        what.roles().contains(&self.role)
+    }
+
+    /// 403 unless the caller's role may do `what`.
+    pub fn require(&self, what: Permission) -> Result<(), AppError> {
+        if self.may(what) { Ok(()) } else { Err(AppError::forbidden()) }
     }
 
     /// Whether the caller may see an object at `scope`:
@@ -82,6 +195,118 @@ impl Actor {
     /// `Ok` when the caller [`sees`](Self::sees) the object, else 404.
     pub fn check_sees(&self, scope: Scope<'_>) -> Result<(), AppError> {
         if self.sees(scope) { Ok(()) } else { Err(AppError::not_found()) }
+    }
+
+    /// The caller's relation to a job, for the state machine in
+    /// `linli_model::repair`: its reporter, the butler owning its building,
+    /// its assignee, the duty room or the manager.
+    pub fn job_party(&self, reporter: &str, building: &str, assignee: Option<&str>) -> Party {
+        Party {
+            reporter: self.user_id == reporter,
+            owner: self.role == Role::Butler && self.owns_building(building),
+            assignee: assignee == Some(self.user_id.as_str()),
+            admin: self.role == Role::Admin,
+            duty: self.role == Role::Duty,
+            system: false,
+        }
+    }
+
+    /// The job list a role opens on (`GET /repairs` without `scope`);
+    /// `None` for a role that has none (guards).
+    pub const fn natural_job_list(&self) -> Option<JobListScope> {
+        match self.role {
+            Role::Resident => Some(JobListScope::Mine),
+            Role::Butler => Some(JobListScope::Buildings),
+            Role::Worker => Some(JobListScope::Assigned),
+            Role::Duty | Role::Admin => Some(JobListScope::All),
+            Role::Guard => None,
+        }
+    }
+
+    /// Whether the caller may ask for the job list `scope`: a household its
+    /// own, a butler their buildings' (and what is assigned to them), a
+    /// worker what is assigned to them, the duty room and the manager all.
+    pub const fn may_list_jobs(&self, scope: JobListScope) -> bool {
+        match scope {
+            JobListScope::Mine => matches!(self.role, Role::Resident),
+            JobListScope::Buildings => matches!(self.role, Role::Butler),
+            JobListScope::Assigned => matches!(self.role, Role::Worker | Role::Butler),
+            JobListScope::All => matches!(self.role, Role::Admin | Role::Duty),
+        }
+    }
+
+    /// Whether the full phone numbers of the staff on a job may be shown
+    /// to the caller: staff see them all; a household those on its own jobs.
+    pub fn may_call_staff_of(&self, unit: &str) -> bool {
+        self.role.is_staff() || self.unit_id() == Some(unit)
+    }
+
+    /// Whether a building's butler's full phone number may be shown to the
+    /// caller: staff, and the households of that building.
+    pub fn may_call_butler_of(&self, building: &str) -> bool {
+        self.role.is_staff() || self.home_building_id() == Some(building)
+    }
+
+    /// Whether the caller's view of a community-wide list reaches building
+    /// `building`: a butler's stops at their own buildings; other roles
+    /// that may see the list at all see every building.
+    pub fn covers_building(&self, building: &str) -> bool {
+        self.role != Role::Butler || self.owns_building(building)
+    }
+
+    /// Whether lists of the caller's community are cut to the buildings
+    /// they own (a butler's), rather than shown whole.
+    pub fn limited_to_own_buildings(&self) -> bool {
+        self.role == Role::Butler
+    }
+
+    /// Whether the caller sees every open help call of the community (the
+    /// duty room and the manager) rather than those of their buildings or home.
+    pub fn sees_every_help_call(&self) -> bool {
+        matches!(self.role, Role::Duty | Role::Admin)
+    }
+
+    /// Whether a notice of `community` addressed to `buildings` (empty: the
+    /// whole community) reaches the caller: residents of those buildings,
+    /// butlers owning one of them, every other staff member of the community.
+    pub fn is_addressed_by<B: AsRef<str>>(&self, community: &str, buildings: &[B]) -> bool {
+        if community != self.community.id {
+            return false;
+        }
+        if buildings.is_empty() {
+            return true;
+        }
+        if self.role.is_staff() {
+            return buildings.iter().any(|b| self.covers_building(b.as_ref()));
+        }
+        self.home_building_id().is_some_and(|home| buildings.iter().any(|b| b.as_ref() == home))
+    }
+
+    /// Whether the caller still sees notices past their expiry (staff, who manage them).
+    pub fn sees_expired_notices(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    /// Whether the caller's reading of a notice counts for their household.
+    pub fn reads_for_household(&self) -> bool {
+        self.role == Role::Resident
+    }
+
+    /// Whether the caller sees how many households a notice reached.
+    pub fn sees_notice_reach(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    /// Whether the caller may see butler `butler_id`'s scorecard: the
+    /// manager every butler's, a butler their own.
+    pub fn sees_scorecard_of(&self, butler_id: &str) -> bool {
+        self.role == Role::Admin || (self.role == Role::Butler && self.user_id == butler_id)
+    }
+
+    /// Whether the caller is an elder at home (a resident in elder mode),
+    /// the only person a help device may be paired to or act for.
+    pub fn is_elder(&self) -> bool {
+        self.role == Role::Resident && self.elder_mode
     }
 
     /// The client's view of the caller.
@@ -180,7 +405,48 @@ pub(crate) mod tests {
             a.check_sees(scope("c1", "b1", "unit2")).err().map(|e| e.code),
             Some(linli_model::ErrorCode::NotFound)
         );
-        assert_eq!(a.require(&[Role::Admin]).err().map(|e| e.code), Some(linli_model::ErrorCode::Forbidden));
-        assert!(a.require(&[Role::Resident, Role::Admin]).is_ok());
+        assert_eq!(a.require(Permission::Administer).err().map(|e| e.code), Some(linli_model::ErrorCode::Forbidden));
+        assert!(a.require(Permission::ReportRepair).is_ok());
+    }
+
+    #[test]
+    fn notices_reach_their_buildings_households_and_staff() {
+        let resident = actor(Role::Resident);
+        let butler = actor(Role::Butler);
+        let duty = actor(Role::Duty);
+        let none: [&str; 0] = [];
+        for a in [&resident, &butler, &duty] {
+            assert!(a.is_addressed_by("c1", &none), "{:?}: a notice to everyone", a.role);
+            assert!(!a.is_addressed_by("c2", &none), "{:?}: another community's notice", a.role);
+        }
+        assert!(resident.is_addressed_by("c1", &["b1"]) && !resident.is_addressed_by("c1", &["b2"]));
+        assert!(butler.is_addressed_by("c1", &["b2", "b1"]) && !butler.is_addressed_by("c1", &["b2"]));
+        assert!(duty.is_addressed_by("c1", &["b2"]));
+    }
+
+    #[test]
+    fn job_lists_and_scorecards_follow_the_role() {
+        use linli_model::keys::JobListScope;
+        for role in Role::ALL {
+            let a = actor(role);
+            if let Some(natural) = a.natural_job_list() {
+                assert!(a.may_list_jobs(natural), "{role:?} may open its own list");
+            }
+        }
+        assert!(actor(Role::Guard).natural_job_list().is_none());
+        assert!(!actor(Role::Resident).may_list_jobs(JobListScope::All));
+        assert!(actor(Role::Butler).may_list_jobs(JobListScope::Assigned));
+        assert!(actor(Role::Butler).sees_scorecard_of("u1") && !actor(Role::Butler).sees_scorecard_of("u2"));
+        assert!(actor(Role::Admin).sees_scorecard_of("u2") && !actor(Role::Duty).sees_scorecard_of("u1"));
+    }
+
+    #[test]
+    fn the_help_button_and_repairs_are_a_households_own() {
+        for role in Role::ALL {
+            let a = actor(role);
+            assert_eq!(a.may(Permission::PressHelp), role == Role::Resident);
+            assert_eq!(a.may(Permission::ReportRepair), role == Role::Resident);
+            assert_eq!(a.may(Permission::VerifyPass), matches!(role, Role::Guard | Role::Duty | Role::Admin));
+        }
     }
 }

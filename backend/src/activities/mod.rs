@@ -18,7 +18,7 @@ use super::{
     events::Audience,
     ids,
     people::unit_label,
-    policy::Actor,
+    policy::{Actor, Permission},
 };
 use linli_model::{
     AppError, ErrorCode, Msg, Role,
@@ -100,7 +100,7 @@ impl ActivityRow {
 impl Backend {
     /// Staff create an event for the community.
     pub async fn create_activity(&self, actor: &Actor, input: NewActivity) -> Result<Activity> {
-        actor.require(&[Role::Butler, Role::Admin])?;
+        actor.require(Permission::PublishActivity)?;
         let title = clean::required_line("title", &input.title, 100)?;
         let description = clean::optional_block("description", Some(&input.description), 5000)?;
         let place = clean::optional_line("place", Some(&input.place), 100)?;
@@ -183,7 +183,7 @@ impl Backend {
     /// RSVPs (or changes the head count of) the caller: going when the
     /// people fit, else waitlisted.
     pub async fn rsvp(&self, actor: &Actor, id: &str, headcount: u32) -> Result<RsvpStatus> {
-        actor.require(&[Role::Resident])?;
+        actor.require(Permission::Rsvp)?;
         if !(1..=10).contains(&headcount) {
             return Err(AppError::invalid("headcount", Msg::ErrHeadcount).into());
         }
@@ -218,7 +218,7 @@ impl Backend {
     /// Cancels the caller's RSVP; the waitlist moves up, in order, as far
     /// as the freed places allow, and those promoted are told live.
     pub async fn cancel_rsvp(&self, actor: &Actor, id: &str) -> Result<()> {
-        actor.require(&[Role::Resident])?;
+        actor.require(Permission::Rsvp)?;
         self.load_activity(actor, id).await?;
         // Promotions are stamped with this instant, to tell who moved up.
         let now = Utc::now();
@@ -267,7 +267,7 @@ impl Backend {
 
     /// Who is coming (staff): going first in RSVP order, then the waitlist.
     pub async fn attendees(&self, actor: &Actor, id: &str) -> Result<Vec<Attendee>> {
-        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        actor.require(Permission::SeeAttendees)?;
         self.load_activity(actor, id).await?;
         let mut res = run(self.db.query(store::ATTENDEES).bind(("a", ActivityId::record_of(id)))).await?;
         let mut list: Vec<Attendee> = rows::<AttendeeRow>(&mut res, 0)?

@@ -13,7 +13,7 @@ use super::{
     db::{row, rows, run},
     error::{Error, Result},
     ids,
-    policy::Actor,
+    policy::{Actor, Permission},
     unit_import,
 };
 use linli_model::{
@@ -91,7 +91,7 @@ fn import_refusal(bad: &[unit_import::BadLine]) -> Error {
 }
 
 fn admin(actor: &Actor) -> Result<()> {
-    actor.require(&[Role::Admin]).map_err(Into::into)
+    actor.require(Permission::Administer).map_err(Into::into)
 }
 
 fn short_text(field: &str, value: &str, max: usize) -> Result<String> {
@@ -272,7 +272,7 @@ impl Backend {
 
     /// The community's settings (defaults where never set).
     pub async fn settings(&self, actor: &Actor) -> Result<Settings> {
-        actor.require(&[Role::Admin, Role::Butler, Role::Duty])?;
+        actor.require(Permission::ReadSettings)?;
         let esc = self.escalation_settings(actor.community_id()).await?;
         let by = self.check_in_deadline(actor.community_id()).await?;
         Ok(Settings {

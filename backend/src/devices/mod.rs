@@ -27,9 +27,9 @@ use super::{
     db::{row, rows, run},
     error::Result,
     ids,
-    policy::Actor,
+    policy::{Actor, Permission},
 };
-use linli_model::{AppError, ErrorCode, Msg, Role, help::HelpDevice};
+use linli_model::{AppError, ErrorCode, Msg, help::HelpDevice};
 
 /// A device unused for this long stops working (an elder's tablet that is
 /// in use renews itself long before).
@@ -94,7 +94,7 @@ impl Backend {
     /// Issues a help device credential to an elder (a resident in elder
     /// mode) who is signed in; `None` for anyone else.
     pub async fn issue_help_device(&self, actor: &Actor, label: &str) -> Result<Option<IssuedDevice>> {
-        if actor.role != Role::Resident || !actor.elder_mode {
+        if !actor.is_elder() {
             return Ok(None);
         }
         let token = ids::new_token();
@@ -140,7 +140,7 @@ impl Backend {
             return Err(device_refused().into());
         }
         let actor = self.load_actor(device.elder.key(), &format!("device:{}", device.id)).await?;
-        if actor.role != Role::Resident || !actor.elder_mode {
+        if !actor.is_elder() {
             return Err(device_refused().into());
         }
         let mut expires_at = device.expires_at;
@@ -189,7 +189,7 @@ impl Backend {
     /// An elder's devices, newest use first (butler of the building, duty
     /// room, manager).
     pub async fn help_devices(&self, actor: &Actor, elder_id: &str) -> Result<Vec<HelpDevice>> {
-        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        actor.require(Permission::SeeHelpDevices)?;
         self.resident_in_reach(actor, elder_id).await?;
         let mut res = run(self.db.query(store::HELP_DEVICES).bind(("elder", UserId::record_of(elder_id)))).await?;
         Ok(rows::<DeviceRow>(&mut res, 0)?.iter().map(DeviceRow::view).collect())
@@ -197,7 +197,7 @@ impl Backend {
 
     /// Revokes one of an elder's devices; it is refused from its next use.
     pub async fn revoke_help_device(&self, actor: &Actor, elder_id: &str, device_id: &str) -> Result<()> {
-        actor.require(&[Role::Butler, Role::Admin])?;
+        actor.require(Permission::RevokeHelpDevice)?;
         self.resident_in_reach(actor, elder_id).await?;
         if !ids::is_plausible_key(device_id) {
             return Err(AppError::not_found().into());

@@ -12,10 +12,10 @@ use super::{
     error::Result,
     ids,
     people::unit_label,
-    policy::{Actor, Scope},
+    policy::{Actor, Permission, Scope},
 };
 use linli_model::{
-    AppError, BuildingRef, Msg, Role, StaffRef, UnitRef,
+    AppError, BuildingRef, Msg, StaffRef, UnitRef,
     help::{CheckInFollowUp, ElderHome, ElderInfo, ElderSettings, EmergencyContact},
     phone,
     time::{local_date, local_instant},
@@ -122,14 +122,14 @@ impl Backend {
     /// buildings; the whole community for the duty room and the manager.
     /// `all_residents` lists everyone (to switch elder mode on).
     pub async fn elders(&self, actor: &Actor, all_residents: bool) -> Result<Vec<ElderInfo>> {
-        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        actor.require(Permission::SeeElders)?;
         let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
         let mut res = run(self
             .db
             .query(store::ELDERS)
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("all", all_residents))
-            .bind(("butler", actor.role == Role::Butler))
+            .bind(("butler", actor.limited_to_own_buildings()))
             .bind(("buildings", BuildingId::records_of(&buildings))))
         .await?;
         let people: Vec<ResidentRow> = rows(&mut res, 0)?;
@@ -191,7 +191,7 @@ impl Backend {
     /// them to call (butler of the building, duty room, manager). Lists
     /// show numbers masked; each number handed out here is an audit entry.
     pub async fn phone_to_call(&self, actor: &Actor, user_id: &str) -> Result<String> {
-        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        actor.require(Permission::CallElder)?;
         let person = self.resident_in_reach(actor, user_id).await?;
         self.audit(actor, "resident.view_phone", user_id, &person.name).await?;
         Ok(person.phone)
@@ -200,7 +200,7 @@ impl Backend {
     /// Turns the simplified screen on or off for a resident and records
     /// their emergency contacts (butler of their building, or manager).
     pub async fn set_elder(&self, actor: &Actor, user_id: &str, settings: ElderSettings) -> Result<ElderInfo> {
-        actor.require(&[Role::Butler, Role::Admin])?;
+        actor.require(Permission::SetElderMode)?;
         let person = self.resident_in_reach(actor, user_id).await?;
         let contacts = validate_contacts(&settings.emergency_contacts)?;
         run(self
@@ -230,7 +230,7 @@ impl Backend {
         result: &str,
         note: &str,
     ) -> Result<()> {
-        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        actor.require(Permission::FollowUpCheckIn)?;
         let person = self.resident_in_reach(actor, user_id).await?;
         if linli_model::keys::CheckInResult::parse(result).is_none() {
             return Err(AppError::invalid("result", Msg::ErrBadRequest).into());
@@ -257,7 +257,7 @@ impl Backend {
 
     /// Everything the elder's one-button screen shows.
     pub async fn elder_home(&self, actor: &Actor) -> Result<ElderHome> {
-        actor.require(&[Role::Resident])?;
+        actor.require(Permission::ElderHome)?;
         let building = actor.home_building_id().unwrap_or("-").to_string();
         let mut res = run(self
             .db

@@ -9,9 +9,8 @@ use super::{
     db::{rows, run},
     error::Result,
     people::unit_label,
-    policy::Actor,
+    policy::{Actor, Permission},
 };
-use linli_model::Role;
 
 /// A follow-up as the manager's list shows it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -53,12 +52,12 @@ impl Backend {
     /// The community's follow-ups, open ones first: the manager's, and a
     /// butler's own (the low ratings of their work).
     pub async fn follow_ups(&self, actor: &Actor) -> Result<Vec<FollowUp>> {
-        actor.require(&[Role::Admin, Role::Butler])?;
+        actor.require(Permission::SeeFollowUps)?;
         let mut res = run(self
             .db
             .query(store::FOLLOW_UPS)
             .bind(("community", CommunityId::record_of(actor.community_id())))
-            .bind(("butler", (actor.role == Role::Butler).then(|| UserId::record_of(&actor.user_id)))))
+            .bind(("butler", actor.limited_to_own_buildings().then(|| UserId::record_of(&actor.user_id)))))
         .await?;
         let mut list: Vec<FollowUp> = rows::<Row>(&mut res, 0)?
             .into_iter()

@@ -26,11 +26,11 @@ use super::{
     ids,
     notify::{Lane, Outgoing},
     people::unit_label,
-    policy::Actor,
+    policy::{Actor, Permission},
     wechat::SubscribeMessage,
 };
 use linli_model::{
-    AppError, ErrorCode, Msg, Role, StaffRef,
+    AppError, ErrorCode, Msg, StaffRef,
     help::{
         EscalationSettings, HelpAction, HelpActionInput, HelpCall, HelpEntry, HelpParty, Outcome, allowed_actions,
         transition,
@@ -120,7 +120,7 @@ impl Backend {
     /// A retry of a press whose call was closed in between therefore
     /// raises a second call; for this button that is the safe side.
     pub async fn press_help(&self, actor: &Actor, client_key: &str) -> Result<(HelpCall, bool)> {
-        actor.require(&[Role::Resident])?;
+        actor.require(Permission::PressHelp)?;
         let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
         if !valid_client_key(client_key) {
             return Err(AppError::invalid("client_key", Msg::ErrClientKey).into());
@@ -196,7 +196,7 @@ impl Backend {
             .db
             .query(query)
             .bind(("community", CommunityId::record_of(actor.community_id())))
-            .bind(("everyone", matches!(actor.role, Role::Duty | Role::Admin)))
+            .bind(("everyone", actor.sees_every_help_call()))
             .bind(("unit", actor.unit_id().map(UnitId::record_of)))
             .bind(("staff", actor.role.is_staff()))
             .bind(("buildings", crate::record::BuildingId::records_of(&buildings))))
@@ -343,7 +343,7 @@ impl Backend {
 
     /// "I'm OK today": once per elder and local day; pressing again is fine.
     pub async fn check_in(&self, actor: &Actor) -> Result<DateTime<Utc>> {
-        actor.require(&[Role::Resident])?;
+        actor.require(Permission::CheckIn)?;
         let now = Utc::now();
         let day = linli_model::time::local_date(now).to_string();
         let stored = run(self

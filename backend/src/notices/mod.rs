@@ -16,7 +16,7 @@ use super::{
     events::Audience,
     ids,
     people::unit_label,
-    policy::Actor,
+    policy::{Actor, Permission},
 };
 use linli_model::{
     AppError, BuildingRef, Msg, Role, UnitRef,
@@ -73,15 +73,7 @@ macro_rules! notice_select {
 impl NoticeRow {
     /// Whether `actor` is in the audience.
     fn reaches(&self, actor: &Actor) -> bool {
-        if self.community != actor.community.id {
-            return false;
-        }
-        if actor.role.is_staff() {
-            return actor.role != Role::Butler
-                || self.buildings.is_empty()
-                || self.buildings.iter().any(|b| actor.owns_building(b));
-        }
-        self.buildings.is_empty() || actor.home_building_id().is_some_and(|b| self.buildings.iter().any(|x| x == b))
+        actor.is_addressed_by(&self.community, &self.buildings)
     }
 
     fn view(&self) -> Announcement {
@@ -107,14 +99,14 @@ impl Backend {
     /// Publishes a notice: the manager to anyone, a butler to their own
     /// buildings only (never the whole community).
     pub async fn publish_notice(&self, actor: &Actor, input: NewAnnouncement) -> Result<Announcement> {
-        actor.require(&[Role::Butler, Role::Admin])?;
+        actor.require(Permission::PublishNotice)?;
         let title = clean::required_line("title", &input.title, 100)?;
         let body = clean::optional_block("body", Some(&input.body), 5000)?;
         let category = NoticeCategory::parse(&input.category)
             .ok_or_else(|| AppError::invalid("category", Msg::ErrCategoryNotice))?;
         let mut buildings: Vec<String> = input.building_ids.iter().filter(|b| !b.is_empty()).cloned().collect();
         buildings.dedup();
-        if actor.role == Role::Butler {
+        if actor.limited_to_own_buildings() {
             if buildings.is_empty() {
                 buildings = actor.buildings.iter().map(|b| b.id.clone()).collect();
             }
@@ -195,7 +187,7 @@ impl Backend {
         let mut list: Vec<Announcement> = rows::<NoticeRow>(&mut res, 0)?
             .into_iter()
             .filter(|n| n.reaches(actor))
-            .filter(|n| actor.role.is_staff() || n.expires_at.is_none_or(|e| e > now))
+            .filter(|n| actor.sees_expired_notices() || n.expires_at.is_none_or(|e| e > now))
             .map(|n| n.view())
             .collect();
         list.sort_by_key(|n| (!n.pinned, !n.urgent, std::cmp::Reverse(n.created_at)));
@@ -206,12 +198,12 @@ impl Backend {
     /// explicit "read" comes with the request (never a plain GET).
     pub async fn notice(&self, actor: &Actor, id: &str, mark_read: bool) -> Result<Announcement> {
         let n = self.load_notice(actor, id).await?.filter(|n| n.reaches(actor)).ok_or_else(AppError::not_found)?;
-        if mark_read && !n.read_by_me && actor.role == Role::Resident {
+        if mark_read && !n.read_by_me && actor.reads_for_household() {
             self.mark_read(actor, id).await?;
         }
         let mut view = n.view();
-        view.read = view.read || (mark_read && actor.role == Role::Resident);
-        if actor.role.is_staff() {
+        view.read = view.read || (mark_read && actor.reads_for_household());
+        if actor.sees_notice_reach() {
             let (households, unread) = self.household_counts(actor, &n).await?;
             view.households = Some(households);
             view.households_read = Some(households.saturating_sub(unread));
@@ -257,7 +249,7 @@ impl Backend {
         Ok(rows::<ResidentRow>(&mut res, 0)?
             .into_iter()
             .filter(|r| n.buildings.is_empty() || n.buildings.contains(&r.building))
-            .filter(|r| actor.role != Role::Butler || actor.owns_building(r.building.key()))
+            .filter(|r| actor.covers_building(r.building.key()))
             .collect())
     }
 
@@ -279,7 +271,7 @@ impl Backend {
     /// Households that have not read a notice, elders first (staff only;
     /// a butler sees their own buildings).
     pub async fn unread_households(&self, actor: &Actor, id: &str) -> Result<Vec<UnreadHousehold>> {
-        actor.require(&[Role::Butler, Role::Duty, Role::Admin])?;
+        actor.require(Permission::SeeUnreadHouseholds)?;
         let n = self.load_notice(actor, id).await?.filter(|n| n.reaches(actor)).ok_or_else(AppError::not_found)?;
         let residents = self.reached_residents(actor, &n).await?;
         let read = self.read_units(id).await?;

@@ -13,12 +13,12 @@ use super::super::{
     ids,
     notify::Lane,
     people::unit_label,
-    policy::Actor,
+    policy::{Actor, Permission},
     wechat::SubscribeMessage,
 };
 use super::{codes::*, store::*};
 use linli_model::{
-    AppError, BuildingRef, ErrorCode, Msg, Role, UnitRef,
+    AppError, BuildingRef, ErrorCode, Msg, UnitRef,
     live::EventKind,
     pass::{self, Entry, Pass, Reason, Verdict, gate_label},
     time::{end_of_local_day, format_local_hm},
@@ -59,7 +59,7 @@ impl Backend {
 
     /// Checks a pass at the gate; changes nothing.
     pub async fn verify_pass(&self, actor: &Actor, input: &str, client: &str) -> Result<Verdict> {
-        actor.require(&[Role::Guard, Role::Duty, Role::Admin])?;
+        actor.require(Permission::VerifyPass)?;
         self.gate_limit(actor, client)?;
         let now = Utc::now();
         Ok(match self.find_pass(actor.community_id(), input).await? {
@@ -74,7 +74,7 @@ impl Backend {
     /// Lets the visitor in: counts the entry and records who, where, when.
     /// Refused with 409 and the reason when the pass does not open the gate.
     pub async fn admit(&self, actor: &Actor, input: &str, gate: Option<&str>, client: &str) -> Result<Entry> {
-        actor.require(&[Role::Guard, Role::Duty, Role::Admin])?;
+        actor.require(Permission::AdmitVisitor)?;
         self.gate_limit(actor, client)?;
         let gate = gate.filter(|g| !g.is_empty()).or(actor.gate.as_deref()).unwrap_or("main").to_string();
         if gate.len() > 20 {
@@ -141,7 +141,7 @@ impl Backend {
     /// Today's expected visitors at the guard's community: passes still
     /// usable that are valid at some moment today.
     pub async fn expected_today(&self, actor: &Actor) -> Result<Vec<Pass>> {
-        actor.require(&[Role::Guard, Role::Duty, Role::Admin, Role::Butler])?;
+        actor.require(Permission::SeeExpectedVisitors)?;
         let now = Utc::now();
         let mut res = run(self
             .db
@@ -153,7 +153,7 @@ impl Backend {
         Ok(rows::<PassRow>(&mut res, 0)?
             .iter()
             // A butler sees the visitors of their own buildings.
-            .filter(|p| actor.role != Role::Butler || actor.owns_building(p.building.key()))
+            .filter(|p| actor.covers_building(p.building.key()))
             .map(|p| p.view(Vec::new(), now))
             .collect())
     }
@@ -167,7 +167,7 @@ impl Backend {
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
     ) -> Result<Vec<Entry>> {
-        actor.require(&[Role::Admin, Role::Duty])?;
+        actor.require(Permission::SeeEntryLog)?;
         let mut res = run(self
             .db
             .query(super::store::ENTRY_LOG)
@@ -205,7 +205,7 @@ impl Backend {
 
     /// The community's units, for the guard's walk-in form.
     pub async fn gate_units(&self, actor: &Actor) -> Result<Vec<UnitRef>> {
-        actor.require(&[Role::Guard, Role::Duty, Role::Admin])?;
+        actor.require(Permission::ListGateUnits)?;
         let mut res =
             run(self.db.query(super::store::GATE_UNITS).bind(("c", CommunityId::record_of(actor.community_id()))))
                 .await?;

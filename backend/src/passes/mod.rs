@@ -22,13 +22,13 @@ use super::{
     db::{row, rows, run},
     error::{Error, Result},
     ids,
-    policy::Actor,
+    policy::{Actor, Permission},
 };
 pub use codes::code_for;
 use codes::*;
 pub use gate::csv_cell;
 use linli_model::{
-    AppError, Msg, Role,
+    AppError, Msg,
     pass::{self, CreatedPass, MAX_ENTRIES, MAX_WINDOW_DAYS, NewPass, Pass, VisitorView},
     time::end_of_local_day,
 };
@@ -55,7 +55,7 @@ impl Backend {
     /// Invites a visitor to the caller's home. Default window: now to the
     /// end of today (Shanghai); one entry. `base_url` is where the link points.
     pub async fn create_pass(&self, actor: &Actor, input: NewPass, base_url: &str) -> Result<CreatedPass> {
-        actor.require(&[Role::Resident])?;
+        actor.require(Permission::InviteVisitor)?;
         let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
         let visitor_name = clean_name(&input.visitor_name)?;
         let visitor_phone = clean_phone(input.visitor_phone.as_deref())?;
@@ -132,7 +132,7 @@ impl Backend {
 
     /// The passes of the caller's home, newest first, with their entries.
     pub async fn my_passes(&self, actor: &Actor) -> Result<Vec<Pass>> {
-        actor.require(&[Role::Resident])?;
+        actor.require(Permission::ManageOwnPasses)?;
         let unit = actor.unit_id().ok_or_else(AppError::forbidden)?;
         let mut res = run(self.db.query(store::MY_PASSES).bind(("unit", UnitId::record_of(unit)))).await?;
         let passes: Vec<PassRow> = rows(&mut res, 0)?;
@@ -147,7 +147,7 @@ impl Backend {
 
     /// Revokes a pass of the caller's home (404 for anyone else's).
     pub async fn revoke_pass(&self, actor: &Actor, id: &str) -> Result<Pass> {
-        actor.require(&[Role::Resident])?;
+        actor.require(Permission::ManageOwnPasses)?;
         let pass = self
             .load_pass(id)
             .await?

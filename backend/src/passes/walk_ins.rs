@@ -11,7 +11,7 @@ use super::super::{
     events::Audience,
     ids,
     people::unit_label,
-    policy::Actor,
+    policy::{Actor, Permission},
 };
 use super::store::*;
 use linli_model::{AppError, BuildingRef, Msg, Role, UnitRef, live::EventKind, pass::WalkIn, phone};
@@ -60,7 +60,7 @@ impl Backend {
         unit_id: &str,
         purpose: Option<&str>,
     ) -> Result<WalkIn> {
-        actor.require(&[Role::Guard, Role::Duty, Role::Admin])?;
+        actor.require(Permission::RegisterWalkIn)?;
         let name = clean_name(visitor_name)?;
         let visitor_phone = clean_phone(visitor_phone)?;
         let purpose = clean_purpose(purpose)?;
@@ -103,7 +103,7 @@ impl Backend {
 
     /// A resident of the unit lets the walk-in visitor in, or not. Once.
     pub async fn decide_walk_in(&self, actor: &Actor, id: &str, approve: bool) -> Result<WalkIn> {
-        actor.require(&[Role::Resident])?;
+        actor.require(Permission::DecideWalkIn)?;
         let w = self
             .load_walk_in(id)
             .await?

@@ -7,7 +7,7 @@ use super::{
     Backend,
     db::{self, rows, run},
     error::Result,
-    policy::Actor,
+    policy::{Actor, Permission},
 };
 use super::{ids, policy::Scope};
 use linli_model::{
@@ -111,7 +111,7 @@ impl Backend {
         let mut list: Vec<BuildingInfo> = rows::<BuildingListRow>(&mut res, 0)?
             .into_iter()
             .map(|b| {
-                let callable = actor.role.is_staff() || actor.home_building_id() == Some(b.id.as_str());
+                let callable = actor.may_call_butler_of(b.id.as_str());
                 let butler = match (b.butler, b.butler_name, b.butler_phone) {
                     (Some(id), Some(name), Some(full)) => Some(StaffRef {
                         id: String::from(id),
@@ -172,7 +172,7 @@ impl Backend {
     /// Gives a building to another butler (manager only). Its open jobs
     /// move with it: the new butler owns them from now on. Audited.
     pub async fn assign_butler(&self, actor: &Actor, building_id: &str, butler_id: &str) -> Result<BuildingInfo> {
-        actor.require(&[Role::Admin])?;
+        actor.require(Permission::AssignButler)?;
         if !ids::is_plausible_key(building_id) {
             return Err(AppError::not_found().into());
         }

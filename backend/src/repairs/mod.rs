@@ -22,15 +22,16 @@ use super::{
     error::{Error, Result},
     ids,
     notify::Lane,
-    policy::Actor,
+    policy::{Actor, Permission},
     wechat::SubscribeMessage,
 };
 use linli_model::{
-    AppError, Msg, Role,
+    AppError, Msg,
     job::{
         ActionInput, Assignable, CategoryInfo, Job, JobSummary, NewRepair, PersonRef, Photo, Rating, RatingTagInfo,
         TimelineEntry,
     },
+    keys::JobListScope,
     live::EventKind,
     repair::{self, Category, JobAction, MAX_DESCRIPTION, RatingTag, Urgency},
     sla::{ClockState, SlaSettings},
@@ -68,7 +69,7 @@ impl Backend {
     /// Reports a repair for the caller's home. The job lands with the
     /// building's butler (first-contact ownership).
     pub async fn create_repair(&self, actor: &Actor, input: NewRepair) -> Result<Job> {
-        actor.require(&[Role::Resident])?;
+        actor.require(Permission::ReportRepair)?;
         let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
         let category =
             Category::parse(&input.category).ok_or_else(|| AppError::invalid("category", Msg::ErrCategory))?;
@@ -181,7 +182,7 @@ impl Backend {
         let party = party(actor, &job);
         let state = job.state();
         // The reporter's household may call its butler; staff may call anyone.
-        let callable = actor.role.is_staff() || actor.unit_id() == Some(job.unit.as_str());
+        let callable = actor.may_call_staff_of(job.unit.as_str());
         let clock = job.clock();
         Ok(Job {
             id: String::from(job.id.clone()),
@@ -223,28 +224,17 @@ impl Backend {
         limit: usize,
         before: Option<DateTime<Utc>>,
     ) -> Result<(Vec<JobSummary>, Option<DateTime<Utc>>)> {
-        let natural = match actor.role {
-            Role::Resident => "mine",
-            Role::Butler => "buildings",
-            Role::Worker => "assigned",
-            Role::Duty | Role::Admin => "all",
-            Role::Guard => return Err(AppError::forbidden().into()),
+        let scope = match scope.filter(|s| !s.is_empty()) {
+            None => actor.natural_job_list().ok_or_else(AppError::forbidden)?,
+            Some(s) => JobListScope::parse(s).ok_or_else(|| AppError::invalid("scope", Msg::ErrBadRequest))?,
         };
-        let scope = scope.filter(|s| !s.is_empty()).unwrap_or(natural);
         let open = match status.filter(|s| !s.is_empty()) {
             None | Some("all") => None,
             Some("open") => Some(true),
             Some("closed") => Some(false),
             Some(_) => return Err(AppError::invalid("status", Msg::ErrBadRequest).into()),
         };
-        let allowed = match scope {
-            "mine" => actor.role == Role::Resident,
-            "buildings" => actor.role == Role::Butler,
-            "assigned" => matches!(actor.role, Role::Worker | Role::Butler),
-            "all" => matches!(actor.role, Role::Admin | Role::Duty),
-            _ => return Err(AppError::invalid("scope", Msg::ErrBadRequest).into()),
-        };
-        if !allowed {
+        if !actor.may_list_jobs(scope) {
             return Err(AppError::forbidden().into());
         }
         let limit = limit.clamp(1, 200);
@@ -252,15 +242,15 @@ impl Backend {
         // by urgency of the clock; history is paged by time.
         let fetch = if open == Some(true) { 500 } else { limit + 1 };
         let query = match scope {
-            "mine" => store::LIST_JOBS,
-            "buildings" => store::LIST_JOBS_2,
-            "assigned" => store::LIST_JOBS_3,
-            _ => store::LIST_JOBS_4,
+            JobListScope::Mine => store::LIST_JOBS_OF_UNIT,
+            JobListScope::Buildings => store::LIST_JOBS_OF_BUILDINGS,
+            JobListScope::Assigned => store::LIST_JOBS_ASSIGNED,
+            JobListScope::All => store::LIST_JOBS_OF_COMMUNITY,
         };
         let target = match scope {
-            "mine" => UnitId::record_of(actor.unit_id().unwrap_or("-")),
-            "assigned" => UserId::record_of(&actor.user_id),
-            _ => CommunityId::record_of(actor.community_id()),
+            JobListScope::Mine => UnitId::record_of(actor.unit_id().unwrap_or("-")),
+            JobListScope::Assigned => UserId::record_of(&actor.user_id),
+            JobListScope::Buildings | JobListScope::All => CommunityId::record_of(actor.community_id()),
         };
         let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
         let mut res = run(self
@@ -369,7 +359,7 @@ impl Backend {
     pub async fn assignable(&self, actor: &Actor, job_id: &str) -> Result<Vec<Assignable>> {
         let job = self.load_job(job_id).await?.ok_or_else(AppError::not_found)?;
         actor.check_sees(job.scope().as_scope())?;
-        actor.require(&[Role::Butler, Role::Admin])?;
+        actor.require(Permission::AssignJob)?;
         let mut res = run(self
             .db
             .query(store::ASSIGNABLE)

@@ -361,28 +361,28 @@ pub(crate) const JOB_VIEW: &str = "SELECT *, assignee.name AS assignee_name FROM
                  SELECT * FROM rating WHERE repair = $id;";
 
 /// Used by `list_jobs` (mod.rs).
-pub(crate) const LIST_JOBS: &str = concat!(
+pub(crate) const LIST_JOBS_OF_UNIT: &str = concat!(
     job_select!(),
     " FROM repair WHERE unit = $target AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
 );
 
 /// Used by `list_jobs` (mod.rs).
-pub(crate) const LIST_JOBS_2: &str = concat!(
+pub(crate) const LIST_JOBS_OF_BUILDINGS: &str = concat!(
     job_select!(),
     " FROM repair WHERE building IN $targets AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
 );
 
 /// Used by `list_jobs` (mod.rs).
-pub(crate) const LIST_JOBS_3: &str = concat!(
+pub(crate) const LIST_JOBS_ASSIGNED: &str = concat!(
     job_select!(),
     " FROM repair WHERE assignee = $target AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
 );
 
 /// Used by `list_jobs` (mod.rs).
-pub(crate) const LIST_JOBS_4: &str = concat!(
+pub(crate) const LIST_JOBS_OF_COMMUNITY: &str = concat!(
     job_select!(),
     " FROM repair WHERE community = $target AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
@@ -454,10 +454,10 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("CREATE_REPAIR", CREATE_REPAIR),
     ("CREATE_REPAIR_2", CREATE_REPAIR_2),
     ("JOB_VIEW", JOB_VIEW),
-    ("LIST_JOBS", LIST_JOBS),
-    ("LIST_JOBS_2", LIST_JOBS_2),
-    ("LIST_JOBS_3", LIST_JOBS_3),
-    ("LIST_JOBS_4", LIST_JOBS_4),
+    ("LIST_JOBS_OF_UNIT", LIST_JOBS_OF_UNIT),
+    ("LIST_JOBS_OF_BUILDINGS", LIST_JOBS_OF_BUILDINGS),
+    ("LIST_JOBS_ASSIGNED", LIST_JOBS_ASSIGNED),
+    ("LIST_JOBS_OF_COMMUNITY", LIST_JOBS_OF_COMMUNITY),
     ("ASSIGNABLE", ASSIGNABLE),
     ("RATE_JOB", RATE_JOB),
     ("RATE_JOB_2", RATE_JOB_2),

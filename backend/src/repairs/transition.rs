@@ -18,16 +18,10 @@ use linli_model::{
 
 use super::store::*;
 
-/// The caller's relation to a job, for the state machine.
+/// The caller's relation to a job, for the state machine (the rule is
+/// [`Actor::job_party`]).
 pub(super) fn party(actor: &Actor, job: &JobRow) -> Party {
-    Party {
-        reporter: actor.user_id == job.reporter,
-        owner: actor.role == Role::Butler && actor.owns_building(job.building.key()),
-        assignee: job.assignee.as_deref() == Some(actor.user_id.as_str()),
-        admin: actor.role == Role::Admin,
-        duty: actor.role == Role::Duty,
-        system: false,
-    }
+    actor.job_party(job.reporter.as_str(), job.building.as_str(), job.assignee.as_deref())
 }
 
 /// Who hears about a change to this job: the unit's residents, the

@@ -10,10 +10,10 @@ use super::{
     db::{rows, run},
     error::Result,
     ids,
-    policy::Actor,
+    policy::{Actor, Permission},
 };
 use linli_model::{
-    AppError, Msg, Role,
+    AppError, Msg,
     repair::JobStatus,
     scorecard::{self, ButlerCard, DayPoint, HelpFacts, JobFacts, Scorecard},
     time::{local_date, start_of_local_day},
@@ -184,12 +184,12 @@ impl Backend {
 
     /// All butlers side by side (manager), or the caller's own (butler).
     pub async fn scorecards(&self, actor: &Actor, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Scorecard>> {
-        actor.require(&[Role::Butler, Role::Admin])?;
+        actor.require(Permission::SeeScorecards)?;
         let facts = self.scorecard_facts(actor.community_id(), from, to).await?;
         Ok(facts
             .butlers
             .iter()
-            .filter(|b| actor.role == Role::Admin || b.id == actor.user_id)
+            .filter(|b| actor.sees_scorecard_of(b.id.as_str()))
             .map(|b| Self::card_for(&facts, b, from, to))
             .collect())
     }
@@ -203,8 +203,8 @@ impl Backend {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<(Scorecard, Vec<DayPoint>)> {
-        actor.require(&[Role::Butler, Role::Admin])?;
-        if !ids::is_plausible_key(butler_id) || (actor.role == Role::Butler && butler_id != actor.user_id) {
+        actor.require(Permission::SeeScorecards)?;
+        if !ids::is_plausible_key(butler_id) || !actor.sees_scorecard_of(butler_id) {
             return Err(AppError::not_found().into());
         }
         let facts = self.scorecard_facts(actor.community_id(), from, to).await?;
@@ -222,7 +222,7 @@ impl Backend {
     /// A resident's butler card: who looks after their building, with their
     /// rating over the last 90 days and jobs finished this month.
     pub async fn my_butler(&self, actor: &Actor) -> Result<Option<ButlerCard>> {
-        actor.require(&[Role::Resident])?;
+        actor.require(Permission::RateOwnButler)?;
         let Some(building) = actor.home_building_id() else { return Ok(None) };
         let mut res = run(self.db.query(store::MY_BUTLER).bind(("b", building.to_string()))).await?;
         let Some(butler) = rows::<serde_json::Value>(&mut res, 0)?
