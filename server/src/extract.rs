@@ -3,6 +3,7 @@
 //! error envelope rather than axum's plain-text rejections.
 
 use app::{
+    api::ctx,
     backend::{Actor, web},
     model::{AppError, ErrorCode, Msg},
 };
@@ -14,34 +15,28 @@ use serde::de::DeserializeOwned;
 
 use crate::{error::ApiError, state::AppState};
 
-/// The signed-in caller; 401 otherwise.
+/// The signed-in caller (`app::api::ctx::caller`, the rule of every
+/// surface); 401 otherwise.
 pub struct AuthUser(pub Actor);
 
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = web::session_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
-        Ok(Self(state.backend.authenticate(&token).await?))
+        Ok(Self(ctx::caller(&state.backend, &parts.headers).await?))
     }
 }
 
-/// The caller of a help press or check-in: a session (bearer or cookie),
-/// or else a help device credential (bearer `Authorization` or the device
-/// cookie) of an elder's screen. Only those two endpoints take it.
+/// The caller of a help press or check-in: a session, or else a help
+/// device credential of an elder's screen (`app::api::ctx::help_caller`).
+/// Only those two endpoints take it.
 pub struct HelpCaller(pub Actor);
 
 impl FromRequestParts<AppState> for HelpCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let session = web::session_token(&parts.headers);
-        let device = web::device_token(&parts.headers).or_else(|| web::bearer(&parts.headers));
-        if session.is_none() && device.is_none() {
-            return Err(AppError::unauthenticated().into());
-        }
-        let (actor, _) = state.backend.help_caller(session.as_deref(), device.as_deref()).await?;
-        Ok(Self(actor))
+        Ok(Self(ctx::help_caller(&state.backend, &parts.headers).await?))
     }
 }
 

@@ -1,52 +1,68 @@
-//! How a server function finds the services and the caller.
+//! How a request finds its caller, and how a server function finds the
+//! services.
+//!
+//! [`caller`] and [`help_caller`] are the one rule for the three ways in:
+//! the REST extractors (`server/src/extract.rs`), the plain form posts
+//! (`server/src/forms/`) and the server functions below all call them, so
+//! a token that signs in on one surface signs in on every one.
 
-use http::request::Parts;
+use http::{HeaderMap, request::Parts};
 use leptos::prelude::use_context;
 
 use crate::{
     backend::{Actor, Backend, web},
-    model::{AppError, Lang},
+    model::AppError,
 };
+
+/// The signed-in caller of a request: the session token (the bearer
+/// `Authorization`, else the session cookie) checked by the backend;
+/// 401 without one, the backend's refusal for a bad or expired one.
+pub async fn caller(backend: &Backend, headers: &HeaderMap) -> Result<Actor, AppError> {
+    let token = web::session_token(headers).ok_or_else(AppError::unauthenticated)?;
+    Ok(backend.authenticate(&token).await?)
+}
+
+/// The caller of a help press, a check-in or the elder's home: a session
+/// as for [`caller`], or else a help device credential of an elder's
+/// screen (`backend/devices.rs`): the device cookie, else the bearer
+/// `Authorization` a mini-program sends. Only those may take it.
+pub async fn help_caller(backend: &Backend, headers: &HeaderMap) -> Result<Actor, AppError> {
+    let session = web::session_token(headers);
+    let device = web::device_token(headers).or_else(|| web::bearer(headers));
+    if session.is_none() && device.is_none() {
+        return Err(AppError::unauthenticated());
+    }
+    let (actor, _) = backend.help_caller(session.as_deref(), device.as_deref()).await?;
+    Ok(actor)
+}
 
 pub fn backend() -> Result<Backend, AppError> {
     use_context::<Backend>().ok_or_else(AppError::internal)
 }
 
-pub fn parts() -> Result<Parts, AppError> {
+fn parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or_else(AppError::internal)
 }
 
-/// The signed-in caller, or 401. Pages were already checked by the
-/// server's session guard, which left the caller in the request.
+/// The signed-in caller of a server function ([`caller`]), or 401. Pages
+/// were already checked by the server's session guard, which left the
+/// caller in the request.
 pub async fn actor() -> Result<Actor, AppError> {
     let parts = parts()?;
-    if let Some(actor) = parts.extensions.get::<Actor>() {
-        return Ok(actor.clone());
+    match parts.extensions.get::<Actor>() {
+        Some(actor) => Ok(actor.clone()),
+        None => caller(&backend()?, &parts.headers).await,
     }
-    let token = web::session_token(&parts.headers).ok_or_else(AppError::unauthenticated)?;
-    backend()?.authenticate(&token).await.map_err(AppError::from)
 }
 
-/// The caller of the elder's help screen: a session, or else the help
-/// device credential of an elder's tablet (`backend/devices.rs`). Only the
-/// help press, the check-in and the elder's home may use it.
+/// The caller of the elder's help screen ([`help_caller`]). Only the help
+/// press, the check-in and the elder's home may use it.
 pub async fn help_actor() -> Result<Actor, AppError> {
     let parts = parts()?;
-    if let Some(actor) = parts.extensions.get::<Actor>() {
-        return Ok(actor.clone());
+    match parts.extensions.get::<Actor>() {
+        Some(actor) => Ok(actor.clone()),
+        None => help_caller(&backend()?, &parts.headers).await,
     }
-    let session = web::session_token(&parts.headers);
-    let device = web::device_token(&parts.headers);
-    if session.is_none() && device.is_none() {
-        return Err(AppError::unauthenticated());
-    }
-    let (actor, _) = backend()?.help_caller(session.as_deref(), device.as_deref()).await.map_err(AppError::from)?;
-    Ok(actor)
-}
-
-/// The language of the current request.
-pub fn lang() -> Lang {
-    use_context::<Parts>().map(|p| web::lang(&p.headers)).unwrap_or_default()
 }
 
 /// The client's address, for rate limiting (as the REST handlers see it:

@@ -11,8 +11,9 @@ use linli_model::{
     admin::{NewPerson, Settings, StaffChange},
     sla::{SlaSettings, SlaTarget},
 };
+use serde::Deserialize;
 
-use super::{WebUser, back_with_error, field, form_fields};
+use super::{Form, WebUser, back_with_error, respond};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -25,111 +26,180 @@ pub fn router() -> Router<AppState> {
         .route("/forms/settings", post(settings))
 }
 
-async fn create_building(State(state): State<AppState>, WebUser(actor): WebUser, body: axum::body::Bytes) -> Response {
-    let fields = form_fields(&body);
-    match state
-        .backend
-        .create_building(&actor, field(&fields, "number").unwrap_or_default(), field(&fields, "name"))
-        .await
-    {
-        Ok(_) => Redirect::to("/admin/buildings").into_response(),
-        Err(e) => back_with_error("/admin/buildings", &e.into(), &[]),
-    }
+const BUILDINGS: &str = "/admin/buildings";
+const STAFF: &str = "/admin/staff";
+const SETTINGS: &str = "/admin/settings";
+
+/// A new building (the API's body).
+#[derive(Deserialize)]
+struct NewBuilding {
+    #[serde(default)]
+    number: String,
+    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
+    name: Option<String>,
+}
+
+async fn create_building(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Form(form): Form<NewBuilding>,
+) -> Response {
+    let outcome = async {
+        let b = form?;
+        state.backend.create_building(&actor, &b.number, b.name.as_deref()).await?;
+        Ok(BUILDINGS.to_string())
+    };
+    respond(BUILDINGS, outcome.await)
+}
+
+/// The butler of a building (the API's body).
+#[derive(Deserialize)]
+struct Butler {
+    #[serde(default)]
+    butler_id: String,
 }
 
 async fn assign_butler(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    Form(form): Form<Butler>,
 ) -> Response {
-    let fields = form_fields(&body);
-    match state.backend.assign_butler(&actor, &id, field(&fields, "butler_id").unwrap_or_default()).await {
-        Ok(_) => Redirect::to("/admin/buildings").into_response(),
-        Err(e) => back_with_error("/admin/buildings", &e.into(), &[]),
-    }
+    let outcome = async {
+        state.backend.assign_butler(&actor, &id, &form?.butler_id).await?;
+        Ok(BUILDINGS.to_string())
+    };
+    respond(BUILDINGS, outcome.await)
 }
 
-async fn import_units(State(state): State<AppState>, WebUser(actor): WebUser, body: axum::body::Bytes) -> Response {
-    let fields = form_fields(&body);
-    match state.backend.import_units(&actor, field(&fields, "csv").unwrap_or_default()).await {
+/// Units to import, as pasted CSV (the API's body).
+#[derive(Deserialize)]
+struct Csv {
+    #[serde(default)]
+    csv: String,
+}
+
+/// The answer names the first hundred skipped lines with their reasons;
+/// a refusal keeps its detail (the line at fault).
+async fn import_units(State(state): State<AppState>, WebUser(actor): WebUser, Form(form): Form<Csv>) -> Response {
+    let outcome = match form {
+        Ok(form) => state.backend.import_units(&actor, &form.csv).await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(report) => {
             let skip: Vec<String> =
                 report.skipped_lines.iter().take(100).map(|l| format!("{}:{}", l.line, l.reason.as_str())).collect();
             let to = format!(
-                "/admin/buildings?imported={}&skipped={}&skip={}",
+                "{BUILDINGS}?imported={}&skipped={}&skip={}",
                 report.created,
                 report.skipped,
                 super::urlencode(&skip.join(","))
             );
             Redirect::to(&to).into_response()
         }
-        Err(e) => {
-            let err: AppError = e.into();
+        Err(err) => {
             let detail = err.detail.clone().unwrap_or_default();
-            back_with_error("/admin/buildings", &err, &[("detail", &detail)])
+            back_with_error(BUILDINGS, &err, &[("detail", &detail)])
         }
     }
 }
 
-async fn create_staff(State(state): State<AppState>, WebUser(actor): WebUser, body: axum::body::Bytes) -> Response {
-    let fields = form_fields(&body);
-    let person = NewPerson {
-        name: field(&fields, "name").unwrap_or_default().to_string(),
-        phone: field(&fields, "phone").unwrap_or_default().to_string(),
-        role: field(&fields, "role").unwrap_or_default().to_string(),
-        password: field(&fields, "password").unwrap_or_default().to_string(),
-        trades: fields.iter().filter(|(k, _)| k == "trades").map(|(_, v)| v.clone()).collect(),
-        gate: field(&fields, "gate").map(str::to_string),
-        unit_id: field(&fields, "unit_id").map(str::to_string),
+/// A staff member (or resident) added by the manager: the API's [`NewPerson`].
+async fn create_staff(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Form(person): Form<NewPerson>,
+) -> Response {
+    let outcome = async {
+        state.backend.create_person(&actor, person?).await?;
+        Ok(STAFF.to_string())
     };
-    match state.backend.create_person(&actor, person).await {
-        Ok(_) => Redirect::to("/admin/staff").into_response(),
-        Err(e) => back_with_error("/admin/staff", &e.into(), &[]),
-    }
+    respond(STAFF, outcome.await)
 }
 
+/// Deactivating or reactivating someone: the API's [`StaffChange`].
 async fn change_staff(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    Form(change): Form<StaffChange>,
 ) -> Response {
-    let fields = form_fields(&body);
-    let change = StaffChange {
-        active: field(&fields, "active").map(|v| v == "true"),
-        on_duty: field(&fields, "on_duty").map(|v| v == "true"),
-        ..StaffChange::default()
+    let outcome = async {
+        state.backend.change_staff(&actor, &id, change?).await?;
+        Ok(STAFF.to_string())
     };
-    match state.backend.change_staff(&actor, &id, change).await {
-        Ok(_) => Redirect::to("/admin/staff").into_response(),
-        Err(e) => back_with_error("/admin/staff", &e.into(), &[]),
+    respond(STAFF, outcome.await)
+}
+
+/// The settings page: SLA targets in minutes, help escalation in seconds,
+/// the check-in time as `HH:MM`. Every field is needed.
+#[derive(Deserialize)]
+struct SettingsForm {
+    critical_respond: Option<i64>,
+    critical_resolve: Option<i64>,
+    urgent_respond: Option<i64>,
+    urgent_resolve: Option<i64>,
+    normal_respond: Option<i64>,
+    normal_resolve: Option<i64>,
+    help_staff_secs: Option<i64>,
+    help_contacts_secs: Option<i64>,
+    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
+    check_in_by: Option<String>,
+}
+
+impl SettingsForm {
+    /// The API's [`Settings`], or `None` when a field is missing or a
+    /// number of minutes is beyond counting in seconds.
+    fn settings(self) -> Option<Settings> {
+        let target = |respond: Option<i64>, resolve: Option<i64>| {
+            Some(SlaTarget { respond_secs: respond?.checked_mul(60)?, resolve_secs: resolve?.checked_mul(60)? })
+        };
+        Some(Settings {
+            sla: SlaSettings {
+                critical: target(self.critical_respond, self.critical_resolve)?,
+                urgent: target(self.urgent_respond, self.urgent_resolve)?,
+                normal: target(self.normal_respond, self.normal_resolve)?,
+            },
+            help_staff_secs: self.help_staff_secs?,
+            help_contacts_secs: self.help_contacts_secs?,
+            check_in_by: self.check_in_by?.chars().take(5).collect(),
+        })
     }
 }
 
-/// The settings form gives SLA targets in minutes.
-async fn settings(State(state): State<AppState>, WebUser(actor): WebUser, body: axum::body::Bytes) -> Response {
-    let fields = form_fields(&body);
-    let minutes = |name: &str| field(&fields, name).and_then(|v| v.parse::<i64>().ok()).map(|m| m * 60);
-    let target = |key: &str| -> Option<SlaTarget> {
-        Some(SlaTarget {
-            respond_secs: minutes(&format!("{key}_respond"))?,
-            resolve_secs: minutes(&format!("{key}_resolve"))?,
-        })
+/// Any field missing or not a number is one refusal, "those settings are
+/// not valid"; the service checks the values.
+async fn settings(State(state): State<AppState>, WebUser(actor): WebUser, Form(form): Form<SettingsForm>) -> Response {
+    let outcome = async {
+        let settings = form
+            .ok()
+            .and_then(SettingsForm::settings)
+            .ok_or_else(|| AppError::invalid("settings", Msg::ErrSettings))?;
+        state.backend.update_settings(&actor, settings).await?;
+        Ok(SETTINGS.to_string())
     };
-    let parsed = (|| {
-        Some(Settings {
-            sla: SlaSettings { critical: target("critical")?, urgent: target("urgent")?, normal: target("normal")? },
-            help_staff_secs: field(&fields, "help_staff_secs")?.parse().ok()?,
-            help_contacts_secs: field(&fields, "help_contacts_secs")?.parse().ok()?,
-            check_in_by: field(&fields, "check_in_by")?.chars().take(5).collect(),
-        })
-    })();
-    let Some(settings) = parsed else {
-        return back_with_error("/admin/settings", &AppError::invalid("settings", Msg::ErrSettings), &[]);
-    };
-    match state.backend.update_settings(&actor, settings).await {
-        Ok(_) => Redirect::to("/admin/settings").into_response(),
-        Err(e) => back_with_error("/admin/settings", &e.into(), &[]),
+    respond(SETTINGS, outcome.await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(body: &str) -> Option<Settings> {
+        super::super::read_fields::<SettingsForm, _, _>(form_urlencoded::parse(body.as_bytes())).ok()?.settings()
+    }
+
+    #[test]
+    fn settings_come_in_minutes_and_all_of_them() {
+        let all = "critical_respond=5&critical_resolve=60&urgent_respond=30&urgent_resolve=240&normal_respond=120\
+                   &normal_resolve=2880&help_staff_secs=60&help_contacts_secs=180&check_in_by=10%3A00";
+        let s = settings(all).unwrap();
+        assert_eq!((s.sla.critical.respond_secs, s.sla.normal.resolve_secs), (300, 172_800));
+        assert_eq!(s.check_in_by, "10:00");
+        assert!(settings(&all.replace("help_staff_secs=60", "help_staff_secs=")).is_none(), "a field left empty");
+        assert!(settings(&all.replace("critical_respond=5", "critical_respond=five")).is_none());
+        let huge = all.replace("critical_respond=5", &format!("critical_respond={}", i64::MAX));
+        assert!(settings(&huge).is_none(), "minutes beyond counting in seconds are refused, not wrapped");
     }
 }

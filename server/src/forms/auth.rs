@@ -1,11 +1,12 @@
 //! Sign-in, sign-out and the language switch.
 
 use app::{
+    api::ctx,
     backend::{auth::SessionKind, devices, web},
     model::Lang,
 };
 use axum::{
-    Form, Router,
+    Router,
     extract::State,
     http::HeaderMap,
     response::{IntoResponse, Redirect, Response},
@@ -13,7 +14,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{back_with_error, safe_back, with_cookie};
+use super::{Form, back_with_error, safe_back, with_cookie};
 use crate::{extract::ClientAddr, state::AppState};
 
 pub fn router() -> Router<AppState> {
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/forms/lang", post(lang))
 }
 
+/// The API's login body, and where to go after.
 #[derive(Deserialize)]
 struct LoginForm {
     phone: String,
@@ -30,7 +32,7 @@ struct LoginForm {
     next: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 struct LangForm {
     lang: String,
     back: Option<String>,
@@ -42,6 +44,10 @@ async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let form = match form {
+        Ok(form) => form,
+        Err(e) => return back_with_error("/login", &e, &[]),
+    };
     match state.backend.login(&form.phone, &form.password, SessionKind::Web, &client).await {
         Ok(login) => {
             let secure = web::is_https(&headers);
@@ -79,8 +85,7 @@ async fn pair_help_device(state: &AppState, token: &str, headers: &HeaderMap) ->
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     // Signing out of an already expired session is not an error.
-    if let Some(token) = web::session_token(&headers)
-        && let Ok(actor) = state.backend.authenticate(&token).await
+    if let Ok(actor) = ctx::caller(&state.backend, &headers).await
         && let Err(e) = state.backend.logout(&actor).await
     {
         tracing::warn!(error = %e, "logout failed");
@@ -95,7 +100,10 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     with_cookie(res, &web::device_cookie("", 0, secure))
 }
 
+/// The language switch; a code it does not know (or a form that does not
+/// read) chooses the default language, as a link would.
 async fn lang(headers: HeaderMap, Form(form): Form<LangForm>) -> Response {
+    let form = form.unwrap_or_default();
     let lang = Lang::from_code(&form.lang).unwrap_or_default();
     let res = Redirect::to(&safe_back(form.back.as_deref())).into_response();
     with_cookie(res, &web::lang_cookie(lang, web::is_https(&headers)))

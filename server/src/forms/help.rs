@@ -3,11 +3,13 @@
 use axum::{
     Router,
     extract::{Path, State},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
     routing::{get, post},
 };
+use linli_model::help::{ElderSettings, EmergencyContact, HelpActionInput};
+use serde::Deserialize;
 
-use super::{HelpUser, WebUser, back_with_error, field, form_fields, safe_back};
+use super::{And, Back, Form, HelpUser, WebUser, back_with_error, respond};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -24,10 +26,8 @@ pub fn router() -> Router<AppState> {
 /// "Call" on the web's lists: the whole number (audited) as a `tel:` link
 /// the phone dials; lists themselves show numbers masked.
 async fn call_resident(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
-    match state.backend.phone_to_call(&actor, &id).await {
-        Ok(phone) => Redirect::to(&format!("tel:{phone}")).into_response(),
-        Err(e) => back_with_error("/elders", &e.into(), &[]),
-    }
+    let outcome = async { Ok(format!("tel:{}", state.backend.phone_to_call(&actor, &id).await?)) };
+    respond("/elders", outcome.await)
 }
 
 /// The butler revokes one of an elder's help devices.
@@ -36,48 +36,81 @@ async fn revoke_device(
     WebUser(actor): WebUser,
     Path((id, device)): Path<(String, String)>,
 ) -> Response {
-    match state.backend.revoke_help_device(&actor, &id, &device).await {
-        Ok(()) => Redirect::to("/elders").into_response(),
-        Err(e) => back_with_error("/elders", &e.into(), &[]),
-    }
+    let outcome = async {
+        state.backend.revoke_help_device(&actor, &id, &device).await?;
+        Ok("/elders".to_string())
+    };
+    respond("/elders", outcome.await)
+}
+
+/// What the help button's form sends (the API's press body).
+#[derive(Deserialize)]
+struct Press {
+    /// Made fresh by the page for each showing of the button.
+    #[serde(default)]
+    client_key: String,
 }
 
 /// The help button without scripts. The page embeds a fresh `client_key`
 /// in the form, so pressing twice (or the browser re-posting) is one call.
 /// The call is stored before the redirect answers. An elder's paired
 /// tablet may press it after its session has expired.
-async fn press_help(State(state): State<AppState>, HelpUser(actor): HelpUser, body: axum::body::Bytes) -> Response {
-    let fields = form_fields(&body);
-    match state.backend.press_help(&actor, field(&fields, "client_key").unwrap_or_default()).await {
-        Ok((call, _)) => Redirect::to(&format!("/?call={}", call.id)).into_response(),
-        Err(e) => back_with_error("/", &e.into(), &[]),
-    }
+async fn press_help(State(state): State<AppState>, HelpUser(actor): HelpUser, Form(form): Form<Press>) -> Response {
+    let outcome = async {
+        let (call, _) = state.backend.press_help(&actor, &form?.client_key).await?;
+        Ok(format!("/?call={}", call.id))
+    };
+    respond("/", outcome.await)
 }
 
-/// Handling a call without scripts (staff; or the elder's "pressed by mistake").
+/// Handling a call without scripts (staff; or the elder's "pressed by
+/// mistake"): the API's [`HelpActionInput`], and the page to go back to.
 async fn help_action(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    Form(form): Form<And<HelpActionInput, Back>>,
 ) -> Response {
-    let fields = form_fields(&body);
-    let back = safe_back(field(&fields, "back"));
-    let input = linli_model::help::HelpActionInput {
-        action: field(&fields, "action").unwrap_or_default().to_string(),
-        outcome: field(&fields, "outcome").map(str::to_string),
-        note: field(&fields, "note").map(str::to_string),
+    let (input, back) = match form {
+        Ok(And(input, back)) => (input, back.path()),
+        Err(e) => return back_with_error("/", &e, &[]),
     };
-    match state.backend.help_action(&actor, &id, input).await {
-        Ok(_) => Redirect::to(&back).into_response(),
-        Err(e) => back_with_error(&back, &e.into(), &[]),
-    }
+    let outcome = async {
+        state.backend.help_action(&actor, &id, input).await?;
+        Ok(back.clone())
+    };
+    respond(&back, outcome.await)
 }
 
 async fn check_in(State(state): State<AppState>, HelpUser(actor): HelpUser) -> Response {
-    match state.backend.check_in(&actor).await {
-        Ok(_) => Redirect::to("/?checked_in=1").into_response(),
-        Err(e) => back_with_error("/", &e.into(), &[]),
+    let outcome = async {
+        state.backend.check_in(&actor).await?;
+        Ok("/?checked_in=1".to_string())
+    };
+    respond("/", outcome.await)
+}
+
+/// The butler's elder form: elder mode and one emergency contact.
+#[derive(Deserialize)]
+struct ElderForm {
+    #[serde(default)]
+    elder_mode: bool,
+    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
+    contact_name: Option<String>,
+    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
+    contact_phone: Option<String>,
+    #[serde(default)]
+    contact_relation: String,
+}
+
+impl From<ElderForm> for ElderSettings {
+    /// The contact only when both its name and number were given.
+    fn from(form: ElderForm) -> Self {
+        let contact = match (form.contact_name, form.contact_phone) {
+            (Some(name), Some(phone)) => Some(EmergencyContact { name, phone, relation: form.contact_relation }),
+            _ => None,
+        };
+        Self { elder_mode: form.elder_mode, emergency_contacts: contact.into_iter().collect() }
     }
 }
 
@@ -86,38 +119,53 @@ async fn set_elder(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    Form(form): Form<ElderForm>,
 ) -> Response {
-    let fields = form_fields(&body);
-    let contacts = match (field(&fields, "contact_name"), field(&fields, "contact_phone")) {
-        (Some(name), Some(phone)) => vec![linli_model::help::EmergencyContact {
-            name: name.to_string(),
-            phone: phone.to_string(),
-            relation: field(&fields, "contact_relation").unwrap_or_default().to_string(),
-        }],
-        _ => Vec::new(),
+    let outcome = async {
+        state.backend.set_elder(&actor, &id, form?.into()).await?;
+        Ok("/elders".to_string())
     };
-    let settings = linli_model::help::ElderSettings {
-        elder_mode: field(&fields, "elder_mode") == Some("true"),
-        emergency_contacts: contacts,
-    };
-    match state.backend.set_elder(&actor, &id, settings).await {
-        Ok(_) => Redirect::to("/elders").into_response(),
-        Err(e) => back_with_error("/elders", &e.into(), &[]),
-    }
+    respond("/elders", outcome.await)
+}
+
+/// What the butler recorded after a missed check-in (the API's body).
+#[derive(Deserialize)]
+struct FollowUp {
+    #[serde(default)]
+    result: String,
+    #[serde(default)]
+    note: String,
 }
 
 async fn elder_follow_up(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    Form(form): Form<FollowUp>,
 ) -> Response {
-    let fields = form_fields(&body);
-    let result = field(&fields, "result").unwrap_or_default();
-    match state.backend.record_check_in_follow_up(&actor, &id, result, field(&fields, "note").unwrap_or_default()).await
-    {
-        Ok(()) => Redirect::to("/elders").into_response(),
-        Err(e) => back_with_error("/elders", &e.into(), &[]),
+    let outcome = async {
+        let form = form?;
+        state.backend.record_check_in_follow_up(&actor, &id, &form.result, &form.note).await?;
+        Ok("/elders".to_string())
+    };
+    respond("/elders", outcome.await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn elder(body: &str) -> ElderSettings {
+        super::super::read_fields::<ElderForm, _, _>(form_urlencoded::parse(body.as_bytes())).unwrap().into()
+    }
+
+    #[test]
+    fn the_elder_form_gives_a_contact_only_with_its_name_and_number() {
+        let s = elder("elder_mode=true&contact_name=%E6%9D%8E&contact_phone=13800000001&contact_relation=");
+        assert!(s.elder_mode);
+        assert_eq!(s.emergency_contacts.len(), 1);
+        let s = elder("contact_name=%E6%9D%8E&contact_phone=&contact_relation=son");
+        assert!(!s.elder_mode, "an unchecked box is not sent");
+        assert!(s.emergency_contacts.is_empty());
     }
 }

@@ -3,6 +3,18 @@
 //! post/redirect/get pattern): to the result on success, back to the form
 //! with `?error=<message key>` otherwise. They call the same services as
 //! the JSON API.
+//!
+//! A handler has three parts, each done one way for every form:
+//! - the caller: [`WebUser`] or [`HelpUser`], found by the same rule as the
+//!   JSON API's and the server functions' (`app::api::ctx`);
+//! - the input: [`Form`], the fields read with serde into a typed struct:
+//!   the model's input type where the form has the JSON body's fields (so
+//!   both surfaces hand the service the same value), a small struct of the
+//!   form's own otherwise. A box left empty arrives as `""`, as a JSON
+//!   client's empty string would, and the services read blank text as not
+//!   given; an empty number or date is `None`;
+//! - the answer: [`respond`], the result's page or the form with its error.
+//!   Input that does not read is refused like any other, never a 500.
 
 mod admin;
 mod auth;
@@ -11,16 +23,21 @@ mod notices;
 mod passes;
 mod repairs;
 
+use std::convert::Infallible;
+
 use app::{
-    backend::{Actor, ids, web},
-    model::AppError,
+    api::ctx,
+    backend::{Actor, ids},
+    model::{AppError, ErrorCode, Msg},
 };
 use axum::{
     Router,
-    extract::FromRequestParts,
-    http::{HeaderValue, header, request::Parts},
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
+use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 
 use crate::state::AppState;
 
@@ -41,30 +58,109 @@ impl FromRequestParts<AppState> for WebUser {
     type Rejection = Redirect;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Redirect> {
-        let token = web::session_token(&parts.headers).ok_or_else(|| Redirect::to("/login"))?;
-        state.backend.authenticate(&token).await.map(Self).map_err(|_| Redirect::to("/login"))
+        ctx::caller(&state.backend, &parts.headers).await.map(Self).map_err(|_| Redirect::to("/login"))
     }
 }
 
 /// The caller of the help button and the check-in: the web session, or
-/// else the help device cookie of an elder's tablet; anyone else is sent
-/// to the sign-in page.
+/// else the help device of an elder's tablet; anyone else is sent to the
+/// sign-in page.
 pub struct HelpUser(pub Actor);
 
 impl FromRequestParts<AppState> for HelpUser {
     type Rejection = Redirect;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Redirect> {
-        let session = web::session_token(&parts.headers);
-        let device = web::device_token(&parts.headers);
-        if session.is_none() && device.is_none() {
-            return Err(Redirect::to("/login"));
-        }
-        match state.backend.help_caller(session.as_deref(), device.as_deref()).await {
-            Ok((actor, _)) => Ok(Self(actor)),
-            Err(_) => Err(Redirect::to("/login")),
-        }
+        ctx::help_caller(&state.backend, &parts.headers).await.map(Self).map_err(|_| Redirect::to("/login"))
     }
+}
+
+/// The fields of an `application/x-www-form-urlencoded` post read into `T`
+/// with serde (`serde_html_form`: a repeated key, such as a checkbox
+/// group, fills a `Vec`; an empty number is `None`). Only the first
+/// [`MAX_FORM_FIELDS`] fields are read. `Err` is the refusal to show on
+/// the form: the handler knows which page that is, so the extractor itself
+/// never rejects.
+pub(super) struct Form<T>(pub Result<T, AppError>);
+
+impl<T: Fields, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = Infallible;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Infallible> {
+        let read = match Bytes::from_request(req, state).await {
+            Ok(body) => read_fields(form_urlencoded::parse(&body)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge))
+            }
+            Err(e) => Err(AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest).with_detail(e.body_text())),
+        };
+        Ok(Self(read))
+    }
+}
+
+/// What a form is read into: one type, or [`And`] two.
+pub(super) trait Fields: Sized {
+    fn read(fields: &str) -> Result<Self, serde_html_form::de::Error>;
+}
+
+impl<T: DeserializeOwned> Fields for T {
+    fn read(fields: &str) -> Result<Self, serde_html_form::de::Error> {
+        serde_html_form::from_str(fields)
+    }
+}
+
+/// The same fields read as two types: the model's input type and what the
+/// page adds to it (where to go back to, a validity in days). Both see
+/// every field and ignore those they do not name.
+pub(super) struct And<A, B>(pub A, pub B);
+
+impl<A: DeserializeOwned, B: DeserializeOwned> Fields for And<A, B> {
+    fn read(fields: &str) -> Result<Self, serde_html_form::de::Error> {
+        Ok(Self(serde_html_form::from_str(fields)?, serde_html_form::from_str(fields)?))
+    }
+}
+
+/// Reads (name, value) pairs into `T`, as [`Form`] does; the multipart
+/// repair report decodes its text parts with it.
+pub(super) fn read_fields<T: Fields, K: AsRef<str>, V: AsRef<str>>(
+    fields: impl IntoIterator<Item = (K, V)>,
+) -> Result<T, AppError> {
+    let mut kept = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in fields.into_iter().take(MAX_FORM_FIELDS) {
+        kept.append_pair(name.as_ref(), value.as_ref());
+    }
+    T::read(&kept.finish())
+        .map_err(|e| AppError::new(ErrorCode::Invalid, Msg::ErrBadRequest).with_detail(e.to_string()))
+}
+
+/// Where a form goes back to (`back`, a local path; see [`safe_back`]).
+#[derive(Deserialize)]
+pub(super) struct Back {
+    back: Option<String>,
+}
+
+impl Back {
+    pub fn path(&self) -> String {
+        safe_back(self.back.as_deref())
+    }
+}
+
+/// The answer to a form post: 303 to the path the handler arrived at, or
+/// back to `form` with the refusal's message key.
+pub(super) fn respond(form: &str, outcome: Result<String, AppError>) -> Response {
+    match outcome {
+        Ok(to) => Redirect::to(&to).into_response(),
+        Err(e) => back_with_error(form, &e, &[]),
+    }
+}
+
+/// An `<input type="datetime-local">` (`2026-11-27T14:30`), read as
+/// Shanghai time. Empty, or a value that is not one (an old browser's text
+/// box), reads as not given: the handler says what is missing.
+pub(super) fn local_datetime<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.as_deref().and_then(parse_local_datetime))
 }
 
 /// The page of an object (`/repairs/<id>`), with the id only if it is one of ours.
@@ -72,17 +168,11 @@ pub(super) fn page_of(base: &str, id: &str) -> String {
     format!("{base}/{}", if ids::is_plausible_key(id) { id } else { "" })
 }
 
-/// The fields of a `application/x-www-form-urlencoded` body, repeated
-/// keys included (checkbox groups).
-pub(super) fn form_fields(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).take(MAX_FORM_FIELDS).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
-}
-
 /// The most fields a plain form post may carry (the largest form has a
 /// dozen); the rest are not read.
 const MAX_FORM_FIELDS: usize = 64;
 /// The most bytes one text field of a multipart form may hold.
-pub(super) const MAX_TEXT_PART: usize = 16 * 1024;
+const MAX_TEXT_PART: usize = 16 * 1024;
 /// The most parts a multipart form may have (six photos and the fields).
 pub(super) const MAX_PARTS: usize = 32;
 
@@ -93,7 +183,7 @@ pub(super) async fn text_part(field: &mut axum::extract::multipart::Field<'_>) -
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| crate::rest::multipart_error(&e))? {
         if bytes.len() + chunk.len() > MAX_TEXT_PART {
-            return Err(AppError::new(linli_model::ErrorCode::PayloadTooLarge, linli_model::Msg::ErrTooLong)
+            return Err(AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLong)
                 .with_detail(field.name().unwrap_or_default().to_string()));
         }
         bytes.extend_from_slice(&chunk);
@@ -110,16 +200,12 @@ pub(super) async fn file_part(
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| crate::rest::multipart_error(&e))? {
         if bytes.len() + chunk.len() > max {
-            return Err(AppError::new(linli_model::ErrorCode::PayloadTooLarge, linli_model::Msg::ErrPhotoTooBig)
+            return Err(AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrPhotoTooBig)
                 .with_detail(field.name().unwrap_or_default().to_string()));
         }
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
-}
-
-pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
 }
 
 /// A local path to go back to; anything else becomes `/`, so a form
@@ -129,7 +215,7 @@ pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'
 /// `/\evil` would lead to another host; control characters, spaces and
 /// non-ASCII (which a browser may normalise in ways of its own) are refused
 /// outright rather than cleaned.
-pub fn safe_back(back: Option<&str>) -> String {
+pub(super) fn safe_back(back: Option<&str>) -> String {
     match back {
         Some(p) if is_local_path(p) => p.to_string(),
         _ => "/".to_string(),
@@ -145,7 +231,7 @@ fn is_local_path(p: &str) -> bool {
 }
 
 /// `path?error=<key>`: the page shows the message in the reader's language.
-pub fn back_with_error(path: &str, err: &AppError, extra: &[(&str, &str)]) -> Response {
+pub(super) fn back_with_error(path: &str, err: &AppError, extra: &[(&str, &str)]) -> Response {
     let key = serde_json::to_value(err.msg).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     let mut url = format!("{path}?error={key}");
     for (k, v) in extra {
@@ -175,7 +261,7 @@ pub(super) fn with_cookie(mut res: Response, cookie: &str) -> Response {
 
 /// `2026-11-27T14:30` from an `<input type="datetime-local">`, read as
 /// Shanghai time.
-pub fn parse_local_datetime(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+fn parse_local_datetime(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
     Some(linli_model::time::local_instant(naive.date(), naive.time()))
 }
@@ -196,6 +282,73 @@ mod tests {
         assert_eq!(safe_back(Some("/ /evil.example")), "/");
         assert_eq!(safe_back(Some("/%09/evil.example")), "/%09/evil.example", "encoded stays a local path");
         assert_eq!(safe_back(Some("/repairs?status=open&x=1")), "/repairs?status=open&x=1");
+    }
+
+    fn read<T: Fields>(body: &str) -> Result<T, AppError> {
+        read_fields(form_urlencoded::parse(body.as_bytes()))
+    }
+
+    #[test]
+    fn forms_read_into_the_models_input_types() {
+        use linli_model::admin::NewPerson;
+        let one: NewPerson = read("name=A&phone=138&role=worker&password=p&trades=plumbing&gate=").unwrap();
+        assert_eq!(one.trades, ["plumbing"], "one checked box is a list of one");
+        assert_eq!(
+            one.gate.as_deref(),
+            Some(""),
+            "an empty box is given empty, as JSON would; the service reads blank as none"
+        );
+        let two: NewPerson = read("name=A&phone=138&role=worker&password=p&trades=plumbing&trades=electric").unwrap();
+        assert_eq!(two.trades, ["plumbing", "electric"]);
+        let none: NewPerson = read("name=A&phone=138&role=worker&password=p").unwrap();
+        assert!(none.trades.is_empty() && none.gate.is_none());
+
+        let And(action, back): And<linli_model::help::HelpActionInput, Back> =
+            read("action=resolve&outcome=resolved&back=%2Fduty").unwrap();
+        assert_eq!((action.action.as_str(), action.outcome.as_deref()), ("resolve", Some("resolved")));
+        assert_eq!(back.path(), "/duty");
+        let And(_, back): And<linli_model::help::HelpActionInput, Back> = read("action=ack&back=//evil").unwrap();
+        assert_eq!(back.path(), "/");
+    }
+
+    #[test]
+    fn input_that_does_not_read_is_a_refusal_with_a_message() {
+        let rating: linli_model::job::RatingInput = read("stars=4&tags=on_time&comment=").unwrap();
+        assert_eq!(rating.stars, 4);
+        for bad in [
+            "stars=four",
+            "stars=4&stars=5",
+            "comment=no+stars",
+            "stars=4&tags=a&tags=b&tags=c&tags=d&tags=e&tags=f&tags=g&tags=h&tags=i&tags=j&tags=k",
+        ] {
+            let err = read::<linli_model::job::RatingInput>(bad).err().unwrap_or_else(|| panic!("{bad} read"));
+            assert_eq!((err.code, err.msg), (ErrorCode::Invalid, Msg::ErrBadRequest), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_the_first_fields_are_read() {
+        #[derive(Deserialize)]
+        struct Tags {
+            #[serde(default)]
+            tag: Vec<String>,
+        }
+        let body = vec!["tag=x"; 100].join("&");
+        assert_eq!(read::<Tags>(&body).unwrap().tag.len(), MAX_FORM_FIELDS);
+    }
+
+    #[test]
+    fn local_times_read_as_shanghai_and_anything_else_as_not_given() {
+        #[derive(Deserialize)]
+        struct When {
+            #[serde(default, deserialize_with = "local_datetime")]
+            at: Option<chrono::DateTime<chrono::Utc>>,
+        }
+        let at = read::<When>("at=2026-11-27T14%3A30").unwrap().at.unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-27T06:30:00+00:00");
+        for none in ["at=", "at=tomorrow", ""] {
+            assert!(read::<When>(none).unwrap().at.is_none(), "{none}");
+        }
     }
 
     #[test]

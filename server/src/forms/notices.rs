@@ -3,12 +3,17 @@
 use axum::{
     Router,
     extract::{Path, State},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
     routing::post,
 };
-use linli_model::{AppError, Msg};
+use chrono::{DateTime, Utc};
+use linli_model::{
+    AppError, Msg,
+    notice::{NewActivity, NewAnnouncement},
+};
+use serde::Deserialize;
 
-use super::{WebUser, back_with_error, field, form_fields, page_of, parse_local_datetime};
+use super::{And, Form, WebUser, local_datetime, page_of, respond};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -19,58 +24,91 @@ pub fn router() -> Router<AppState> {
         .route("/forms/notices/{id}/read", post(mark_read))
 }
 
-/// Publishing a notice from the compose page.
-async fn publish_notice(State(state): State<AppState>, WebUser(actor): WebUser, body: axum::body::Bytes) -> Response {
-    let fields = form_fields(&body);
-    let expires_at = field(&fields, "days")
-        .and_then(|d| d.parse::<i64>().ok())
-        .map(|d| linli_model::time::end_of_local_day(chrono::Utc::now() + chrono::Duration::days(d)));
-    let input = linli_model::notice::NewAnnouncement {
-        title: field(&fields, "title").unwrap_or_default().to_string(),
-        body: field(&fields, "body").unwrap_or_default().to_string(),
-        category: field(&fields, "category").unwrap_or_default().to_string(),
-        building_ids: fields.iter().filter(|(k, _)| k == "building_ids").map(|(_, v)| v.clone()).collect(),
-        pinned: field(&fields, "pinned") == Some("true"),
-        urgent: field(&fields, "urgent") == Some("true"),
-        expires_at,
+/// How long a notice stays up, in days from today; none for "never".
+#[derive(Deserialize)]
+struct Expiry {
+    days: Option<u16>,
+}
+
+/// Publishing a notice from the compose page: the API's
+/// [`NewAnnouncement`], its expiry given in days.
+async fn publish_notice(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Form(form): Form<And<NewAnnouncement, Expiry>>,
+) -> Response {
+    let outcome = async {
+        let And(mut input, expiry) = form?;
+        input.expires_at =
+            expiry.days.map(|d| linli_model::time::end_of_local_day(Utc::now() + chrono::Duration::days(i64::from(d))));
+        let notice = state.backend.publish_notice(&actor, input).await?;
+        Ok(format!("/notices/{}", notice.id))
     };
-    match state.backend.publish_notice(&actor, input).await {
-        Ok(n) => Redirect::to(&format!("/notices/{}", n.id)).into_response(),
-        Err(e) => back_with_error("/notices/new", &e.into(), &[]),
+    respond("/notices/new", outcome.await)
+}
+
+/// The event form: the API's fields, its times as `datetime-local`.
+#[derive(Deserialize)]
+struct EventForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default, deserialize_with = "local_datetime")]
+    starts_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "local_datetime")]
+    ends_at: Option<DateTime<Utc>>,
+    capacity: Option<u32>,
+    #[serde(default, deserialize_with = "local_datetime")]
+    rsvp_deadline: Option<DateTime<Utc>>,
+}
+
+impl EventForm {
+    /// The API's [`NewActivity`]; without both times, "the event must end
+    /// after it starts". No capacity is 0, which the service refuses.
+    fn activity(self) -> Result<NewActivity, AppError> {
+        let (Some(starts_at), Some(ends_at)) = (self.starts_at, self.ends_at) else {
+            return Err(AppError::invalid("starts_at", Msg::ErrEventTimes));
+        };
+        Ok(NewActivity {
+            title: self.title,
+            description: self.description,
+            place: self.place,
+            starts_at,
+            ends_at,
+            capacity: self.capacity.unwrap_or(0),
+            rsvp_deadline: self.rsvp_deadline,
+        })
     }
 }
 
-async fn create_event(State(state): State<AppState>, WebUser(actor): WebUser, body: axum::body::Bytes) -> Response {
-    let fields = form_fields(&body);
-    let (Some(starts_at), Some(ends_at)) = (
-        field(&fields, "starts_at").and_then(parse_local_datetime),
-        field(&fields, "ends_at").and_then(parse_local_datetime),
-    ) else {
-        return back_with_error("/events/new", &AppError::invalid("starts_at", Msg::ErrEventTimes), &[]);
+async fn create_event(State(state): State<AppState>, WebUser(actor): WebUser, Form(form): Form<EventForm>) -> Response {
+    let outcome = async {
+        let activity = state.backend.create_activity(&actor, form?.activity()?).await?;
+        Ok(format!("/events/{}", activity.id))
     };
-    let input = linli_model::notice::NewActivity {
-        title: field(&fields, "title").unwrap_or_default().to_string(),
-        description: field(&fields, "description").unwrap_or_default().to_string(),
-        place: field(&fields, "place").unwrap_or_default().to_string(),
-        starts_at,
-        ends_at,
-        capacity: field(&fields, "capacity").and_then(|c| c.parse().ok()).unwrap_or(0),
-        rsvp_deadline: field(&fields, "rsvp_deadline").and_then(parse_local_datetime),
-    };
-    match state.backend.create_activity(&actor, input).await {
-        Ok(a) => Redirect::to(&format!("/events/{}", a.id)).into_response(),
-        Err(e) => back_with_error("/events/new", &e.into(), &[]),
-    }
+    respond("/events/new", outcome.await)
 }
 
 /// "I have read it", from the notice's own page (a POST: opening the page
 /// changes nothing).
 async fn mark_read(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
     let page = page_of("/notices", &id);
-    match state.backend.mark_read(&actor, &id).await {
-        Ok(()) => Redirect::to(&page).into_response(),
-        Err(e) => back_with_error(&page, &e.into(), &[]),
-    }
+    let outcome = async {
+        state.backend.mark_read(&actor, &id).await?;
+        Ok(page.clone())
+    };
+    respond(&page, outcome.await)
+}
+
+/// An RSVP (the API's body, one person when not said), or its cancelling.
+#[derive(Deserialize)]
+struct Rsvp {
+    headcount: Option<u32>,
+    #[serde(default)]
+    cancel: bool,
 }
 
 /// RSVP (or cancel, with `cancel=true`) without scripts.
@@ -78,18 +116,17 @@ async fn rsvp(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    Form(form): Form<Rsvp>,
 ) -> Response {
-    let fields = form_fields(&body);
     let page = page_of("/events", &id);
-    let outcome = if field(&fields, "cancel") == Some("true") {
-        state.backend.cancel_rsvp(&actor, &id).await
-    } else {
-        let n = field(&fields, "headcount").and_then(|n| n.parse().ok()).unwrap_or(1);
-        state.backend.rsvp(&actor, &id, n).await.map(|_| ())
+    let outcome = async {
+        let form = form?;
+        if form.cancel {
+            state.backend.cancel_rsvp(&actor, &id).await?;
+        } else {
+            state.backend.rsvp(&actor, &id, form.headcount.unwrap_or(1)).await?;
+        }
+        Ok(page.clone())
     };
-    match outcome {
-        Ok(()) => Redirect::to(&page).into_response(),
-        Err(e) => back_with_error(&page, &e.into(), &[]),
-    }
+    respond(&page, outcome.await)
 }

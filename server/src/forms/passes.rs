@@ -4,11 +4,13 @@ use axum::{
     Router,
     extract::{Path, State},
     http::HeaderMap,
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
     routing::post,
 };
+use linli_model::pass::NewPass;
+use serde::Deserialize;
 
-use super::{WebUser, back_with_error, field, form_fields, urlencode};
+use super::{And, Form, WebUser, respond, urlencode};
 use crate::{extract::ClientAddr, state::AppState};
 
 pub fn router() -> Router<AppState> {
@@ -20,42 +22,51 @@ pub fn router() -> Router<AppState> {
         .route("/forms/walk-ins/{id}/decision", post(decide_walk_in))
 }
 
-/// Invites a visitor; the answer is the visitor's page itself, whose
-/// address is the link to share.
+/// How long a pass holds: until the end of today and this many more days
+/// (at most a week).
+#[derive(Deserialize)]
+struct Validity {
+    days: Option<i64>,
+}
+
+/// Invites a visitor: the API's [`NewPass`], valid from now for the days
+/// chosen. The answer is the visitor's page itself, whose address is the
+/// link to share.
 async fn create_pass(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    Form(form): Form<And<NewPass, Validity>>,
 ) -> Response {
-    let fields = form_fields(&body);
-    let now = chrono::Utc::now();
-    let days: i64 = field(&fields, "days").and_then(|d| d.parse().ok()).unwrap_or(0).clamp(0, 7);
-    let until = linli_model::time::end_of_local_day(now + chrono::Duration::days(days)) + chrono::Duration::seconds(1);
-    let input = linli_model::pass::NewPass {
-        visitor_name: field(&fields, "visitor_name").unwrap_or_default().to_string(),
-        visitor_phone: field(&fields, "visitor_phone").map(str::to_string),
-        purpose: field(&fields, "purpose").map(str::to_string),
-        valid_from: Some(now),
-        valid_until: Some(until),
-        max_entries: field(&fields, "max_entries").and_then(|m| m.parse().ok()),
-        plate: field(&fields, "plate").map(str::to_string),
-    };
     let base = crate::rest::base_url(&state, &headers);
-    match state.backend.create_pass(&actor, input, &base).await {
-        Ok(created) => {
-            let path = created.url.strip_prefix(&base).unwrap_or(&created.url).to_string();
-            Redirect::to(&format!("{path}?new=1")).into_response()
-        }
-        Err(e) => back_with_error("/passes/new", &e.into(), &[]),
-    }
+    let outcome = async {
+        let And(mut input, validity) = form?;
+        let now = chrono::Utc::now();
+        let days = validity.days.unwrap_or(0).clamp(0, 7);
+        input.valid_from = Some(now);
+        input.valid_until = Some(
+            linli_model::time::end_of_local_day(now + chrono::Duration::days(days)) + chrono::Duration::seconds(1),
+        );
+        let created = state.backend.create_pass(&actor, input, &base).await?;
+        let path = created.url.strip_prefix(&base).unwrap_or(&created.url);
+        Ok(format!("{path}?new=1"))
+    };
+    respond("/passes/new", outcome.await)
 }
 
 async fn revoke_pass(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
-    match state.backend.revoke_pass(&actor, &id).await {
-        Ok(_) => Redirect::to("/passes").into_response(),
-        Err(e) => back_with_error("/passes", &e.into(), &[]),
-    }
+    let outcome = async {
+        state.backend.revoke_pass(&actor, &id).await?;
+        Ok("/passes".to_string())
+    };
+    respond("/passes", outcome.await)
+}
+
+/// What the guard typed or scanned: a pass link, token or code.
+#[derive(Deserialize)]
+struct Admit {
+    #[serde(default)]
+    q: String,
 }
 
 /// "Admit" on the guard's screen.
@@ -63,46 +74,56 @@ async fn admit(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     ClientAddr(client): ClientAddr,
-    body: axum::body::Bytes,
+    Form(form): Form<Admit>,
 ) -> Response {
-    let fields = form_fields(&body);
-    let q = field(&fields, "q").unwrap_or_default();
-    match state.backend.admit(&actor, q, None, &client).await {
-        Ok(entry) => {
-            let name = entry.visitor_name.unwrap_or_default();
-            Redirect::to(&format!("/gate?admitted={}", urlencode(&name))).into_response()
-        }
-        Err(e) => back_with_error("/gate", &e.into(), &[]),
-    }
+    let outcome = async {
+        let entry = state.backend.admit(&actor, &form?.q, None, &client).await?;
+        Ok(format!("/gate?admitted={}", urlencode(&entry.visitor_name.unwrap_or_default())))
+    };
+    respond("/gate", outcome.await)
 }
 
-async fn walk_in(State(state): State<AppState>, WebUser(actor): WebUser, body: axum::body::Bytes) -> Response {
-    let fields = form_fields(&body);
-    let outcome = state
-        .backend
-        .register_walk_in(
-            &actor,
-            field(&fields, "visitor_name").unwrap_or_default(),
-            field(&fields, "visitor_phone"),
-            field(&fields, "unit").unwrap_or_default(),
-            field(&fields, "purpose"),
-        )
-        .await;
-    match outcome {
-        Ok(_) => Redirect::to("/gate/walk-in").into_response(),
-        Err(e) => back_with_error("/gate/walk-in", &e.into(), &[]),
-    }
+/// A visitor without a pass, registered at the gate (the API's body).
+#[derive(Deserialize)]
+struct WalkIn {
+    #[serde(default)]
+    visitor_name: String,
+    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
+    visitor_phone: Option<String>,
+    #[serde(default)]
+    unit: String,
+    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
+    purpose: Option<String>,
+}
+
+async fn walk_in(State(state): State<AppState>, WebUser(actor): WebUser, Form(form): Form<WalkIn>) -> Response {
+    let outcome = async {
+        let w = form?;
+        state
+            .backend
+            .register_walk_in(&actor, &w.visitor_name, w.visitor_phone.as_deref(), &w.unit, w.purpose.as_deref())
+            .await?;
+        Ok("/gate/walk-in".to_string())
+    };
+    respond("/gate/walk-in", outcome.await)
+}
+
+/// The resident's answer to a walk-in (the API's body).
+#[derive(Deserialize)]
+struct Decision {
+    #[serde(default)]
+    approve: bool,
 }
 
 async fn decide_walk_in(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    Form(form): Form<Decision>,
 ) -> Response {
-    let fields = form_fields(&body);
-    match state.backend.decide_walk_in(&actor, &id, field(&fields, "approve") == Some("true")).await {
-        Ok(_) => Redirect::to("/").into_response(),
-        Err(e) => back_with_error("/", &e.into(), &[]),
-    }
+    let outcome = async {
+        state.backend.decide_walk_in(&actor, &id, form?.approve).await?;
+        Ok("/".to_string())
+    };
+    respond("/", outcome.await)
 }

@@ -2,8 +2,8 @@
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Multipart, Path, State},
-    response::{IntoResponse, Redirect, Response},
+    extract::{DefaultBodyLimit, Multipart, Path, State, multipart::MultipartRejection},
+    response::Response,
     routing::post,
 };
 use linli_model::{
@@ -12,7 +12,7 @@ use linli_model::{
     repair::MAX_PHOTOS,
 };
 
-use super::{MAX_PARTS, WebUser, back_with_error, field, form_fields, page_of, safe_back, text_part};
+use super::{Form, MAX_PARTS, WebUser, file_part, page_of, read_fields, respond, text_part};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -25,98 +25,91 @@ pub fn router() -> Router<AppState> {
 /// A report with six full-size photos, plus the form's own fields.
 const MAX_REPORT_BYTES: usize = MAX_PHOTOS * linli_backend::media::MAX_BYTES + 64 * 1024;
 
+const REPORT_FORM: &str = "/repairs/new";
+
 /// The repair report without scripts: category, text, urgency and up to six
-/// photos in one multipart post. Photos are processed one by one with the
-/// same checks as the API; the first refusal sends the form back with its
-/// message and nothing is reported.
-async fn report_repair(State(state): State<AppState>, WebUser(actor): WebUser, mut multipart: Multipart) -> Response {
-    let mut input = NewRepair::default();
-    for part in 0.. {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return back_with_error("/repairs/new", &crate::rest::multipart_error(&e), &[]),
-        };
-        if part >= MAX_PARTS || input.photo_ids.len() > linli_model::bounded::MAX_PHOTO_IDS {
-            return back_with_error("/repairs/new", &AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge), &[]);
-        }
-        let name = field.name().unwrap_or_default().to_string();
-        let has_file = field.file_name().is_some_and(|f| !f.is_empty());
-        if !has_file {
-            let text = match text_part(&mut field).await {
-                Ok(t) => t,
-                Err(e) => return back_with_error("/repairs/new", &e, &[]),
-            };
-            match name.as_str() {
-                "category" => input.category = text,
-                "description" => input.description = Some(text),
-                "urgency" => input.urgency = Some(text),
-                "photo_ids" => input.photo_ids.push(text),
-                _ => {}
-            }
-            continue;
-        }
-        let data = match super::file_part(&mut field, linli_backend::media::MAX_BYTES).await {
-            Ok(d) => d,
-            Err(e) => return back_with_error("/repairs/new", &e, &[]),
-        };
-        match name.as_str() {
-            "photos" if !data.is_empty() => {
-                if input.photo_ids.len() >= MAX_PHOTOS {
-                    return back_with_error("/repairs/new", &AppError::invalid("photos", Msg::ErrTooManyPhotos), &[]);
-                }
-                match state.backend.upload_photo(&actor, data).await {
-                    Ok(photo) => input.photo_ids.push(photo.id),
-                    Err(e) => return back_with_error("/repairs/new", &e.into(), &[]),
-                }
-            }
-            _ => {}
-        }
-    }
-    match state.backend.create_repair(&actor, input).await {
-        Ok(job) => Redirect::to(&format!("/repairs/{}", job.id)).into_response(),
-        Err(e) => back_with_error("/repairs/new", &e.into(), &[]),
-    }
+/// photos in one multipart post, read as it streams. Photos are processed
+/// one by one with the same checks as the API; the first refusal sends the
+/// form back with its message and nothing is reported. The text parts are
+/// then read with serde into the API's [`NewRepair`], the stored photos'
+/// ids among its `photo_ids`.
+async fn report_repair(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let outcome = async {
+        let mut multipart = multipart.map_err(|_| AppError::new(ErrorCode::UnsupportedMedia, Msg::ErrBadRequest))?;
+        let input: NewRepair = read_fields(report_fields(&state, &actor, &mut multipart).await?)?;
+        let job = state.backend.create_repair(&actor, input).await?;
+        Ok(format!("/repairs/{}", job.id))
+    };
+    respond(REPORT_FORM, outcome.await)
 }
 
-/// A job action without scripts (the buttons on the job page).
+/// The report's text parts as (name, value), each stored photo as a
+/// `photo_ids` field in its place.
+async fn report_fields(
+    state: &AppState,
+    actor: &linli_backend::Actor,
+    multipart: &mut Multipart,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut fields = Vec::new();
+    let mut photo_ids = 0;
+    for part in 0.. {
+        let Some(mut field) = multipart.next_field().await.map_err(|e| crate::rest::multipart_error(&e))? else {
+            break;
+        };
+        if part >= MAX_PARTS || photo_ids > linli_model::bounded::MAX_PHOTO_IDS {
+            return Err(AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge));
+        }
+        let name = field.name().unwrap_or_default().to_string();
+        if field.file_name().is_none_or(str::is_empty) {
+            photo_ids += usize::from(name == "photo_ids");
+            fields.push((name, text_part(&mut field).await?));
+            continue;
+        }
+        let data = file_part(&mut field, linli_backend::media::MAX_BYTES).await?;
+        if name != "photos" || data.is_empty() {
+            continue;
+        }
+        if photo_ids >= MAX_PHOTOS {
+            return Err(AppError::invalid("photos", Msg::ErrTooManyPhotos));
+        }
+        let photo = state.backend.upload_photo(actor, data).await?;
+        photo_ids += 1;
+        fields.push(("photo_ids".to_string(), photo.id));
+    }
+    Ok(fields)
+}
+
+/// A job action without scripts (the buttons on the job page): the API's
+/// [`ActionInput`].
 async fn repair_action(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    Form(input): Form<ActionInput>,
 ) -> Response {
-    let fields = form_fields(&body);
     let page = page_of("/repairs", &id);
-    let input = ActionInput {
-        action: field(&fields, "action").unwrap_or_default().to_string(),
-        note: field(&fields, "note").map(str::to_string),
-        assignee_id: field(&fields, "assignee_id").map(str::to_string),
-        eta: field(&fields, "eta").and_then(super::parse_local_datetime),
-        photo_ids: fields.iter().filter(|(k, _)| k == "photo_ids").map(|(_, v)| v.clone()).collect(),
+    let outcome = async {
+        state.backend.act(&actor, &id, input?).await?;
+        Ok(page.clone())
     };
-    match state.backend.act(&actor, &id, input).await {
-        Ok(_) => Redirect::to(&safe_back(field(&fields, "back").or(Some(page.as_str())))).into_response(),
-        Err(e) => back_with_error(&page, &e.into(), &[]),
-    }
+    respond(&page, outcome.await)
 }
 
-/// The rating without scripts.
+/// The rating without scripts: the API's [`RatingInput`].
 async fn rate_repair(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    Form(input): Form<RatingInput>,
 ) -> Response {
-    let fields = form_fields(&body);
     let page = page_of("/repairs", &id);
-    let input = RatingInput {
-        stars: field(&fields, "stars").and_then(|s| s.parse().ok()).unwrap_or(0),
-        tags: fields.iter().filter(|(k, _)| k == "tags").map(|(_, v)| v.clone()).collect(),
-        comment: field(&fields, "comment").map(str::to_string),
+    let outcome = async {
+        state.backend.rate_job(&actor, &id, input?).await?;
+        Ok(page.clone())
     };
-    match state.backend.rate_job(&actor, &id, input).await {
-        Ok(_) => Redirect::to(&page).into_response(),
-        Err(e) => back_with_error(&page, &e.into(), &[]),
-    }
+    respond(&page, outcome.await)
 }
