@@ -26,76 +26,9 @@ use linli_model::{
     notice::{Activity, Attendee, NewActivity, RsvpStatus},
     phone,
 };
+pub(crate) mod store;
 
-#[derive(Deserialize)]
-struct ActivityRow {
-    id: ActivityId,
-    community: CommunityId,
-    title: String,
-    description: String,
-    place: String,
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    capacity: u32,
-    going: u32,
-    #[serde(default)]
-    rsvp_deadline: Option<DateTime<Utc>>,
-    #[serde(default)]
-    waitlisted: u32,
-    #[serde(default)]
-    my_status: Option<String>,
-    #[serde(default)]
-    my_headcount: Option<u32>,
-}
-
-#[derive(Deserialize)]
-struct AttendeeRow {
-    name: String,
-    phone: String,
-    #[serde(default)]
-    unit_number: Option<String>,
-    #[serde(default)]
-    building_name: Option<String>,
-    headcount: u32,
-    status: String,
-    queued_at: DateTime<Utc>,
-}
-
-#[derive(Deserialize)]
-struct Promoted {
-    user: UserId,
-}
-
-macro_rules! activity_select {
-    () => {
-        "SELECT *,
-                count((SELECT id FROM rsvp WHERE activity = $parent.id AND status = 'waitlisted')) AS waitlisted,
-                (SELECT VALUE status FROM rsvp WHERE activity = $parent.id AND user = $me AND status != 'cancelled')[0] AS my_status,
-                (SELECT VALUE headcount FROM rsvp WHERE activity = $parent.id AND user = $me AND status != 'cancelled')[0] AS my_headcount
-         FROM activity"
-    };
-}
-
-impl ActivityRow {
-    fn view(self, now: DateTime<Utc>) -> Activity {
-        let rsvp_open = now < self.rsvp_deadline.unwrap_or(self.starts_at);
-        Activity {
-            id: String::from(self.id),
-            title: self.title,
-            description: self.description,
-            place: self.place,
-            starts_at: self.starts_at,
-            ends_at: self.ends_at,
-            capacity: self.capacity,
-            going: self.going,
-            waitlisted: self.waitlisted,
-            rsvp_deadline: self.rsvp_deadline,
-            my_status: self.my_status,
-            my_headcount: self.my_headcount,
-            rsvp_open,
-        }
-    }
-}
+use store::*;
 
 impl Backend {
     /// Staff create an event for the community.
@@ -315,5 +248,3 @@ impl Backend {
         out
     }
 }
-
-pub(crate) mod store;

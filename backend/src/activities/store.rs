@@ -1,5 +1,78 @@
-//! The queries of activities: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The activities store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+macro_rules! activity_select {
+    () => {
+        "SELECT *,
+                count((SELECT id FROM rsvp WHERE activity = $parent.id AND status = 'waitlisted')) AS waitlisted,
+                (SELECT VALUE status FROM rsvp WHERE activity = $parent.id AND user = $me AND status != 'cancelled')[0] AS my_status,
+                (SELECT VALUE headcount FROM rsvp WHERE activity = $parent.id AND user = $me AND status != 'cancelled')[0] AS my_headcount
+         FROM activity"
+    };
+}
+
+#[derive(Deserialize)]
+pub(super) struct ActivityRow {
+    pub(super) id: ActivityId,
+    pub(super) community: CommunityId,
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) place: String,
+    pub(super) starts_at: DateTime<Utc>,
+    pub(super) ends_at: DateTime<Utc>,
+    pub(super) capacity: u32,
+    pub(super) going: u32,
+    #[serde(default)]
+    pub(super) rsvp_deadline: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) waitlisted: u32,
+    #[serde(default)]
+    pub(super) my_status: Option<String>,
+    #[serde(default)]
+    pub(super) my_headcount: Option<u32>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct AttendeeRow {
+    pub(super) name: String,
+    pub(super) phone: String,
+    #[serde(default)]
+    pub(super) unit_number: Option<String>,
+    #[serde(default)]
+    pub(super) building_name: Option<String>,
+    pub(super) headcount: u32,
+    pub(super) status: String,
+    pub(super) queued_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct Promoted {
+    pub(super) user: UserId,
+}
+
+impl ActivityRow {
+    pub(super) fn view(self, now: DateTime<Utc>) -> Activity {
+        let rsvp_open = now < self.rsvp_deadline.unwrap_or(self.starts_at);
+        Activity {
+            id: String::from(self.id),
+            title: self.title,
+            description: self.description,
+            place: self.place,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            capacity: self.capacity,
+            going: self.going,
+            waitlisted: self.waitlisted,
+            rsvp_deadline: self.rsvp_deadline,
+            my_status: self.my_status,
+            my_headcount: self.my_headcount,
+            rsvp_open,
+        }
+    }
+}
 
 /// Used by `create_activity` (activities.rs).
 pub(crate) const CREATE_ACTIVITY: &str =

@@ -21,20 +21,9 @@ use linli_model::{
     admin::{AuditEntry, ImportResult, ImportSkip, NewPerson, Settings, SkippedLine, StaffChange, StaffMember},
     phone,
 };
+pub(crate) mod store;
 
-#[derive(Deserialize)]
-struct StaffRow {
-    id: UserId,
-    name: String,
-    phone: String,
-    role: String,
-    #[serde(default)]
-    trades: Vec<String>,
-    #[serde(default)]
-    gate: Option<String>,
-    on_duty: bool,
-    active: bool,
-}
+use store::*;
 
 impl From<StaffRow> for StaffMember {
     /// What the console shows: the phone number masked, as everywhere.
@@ -50,24 +39,6 @@ impl From<StaffRow> for StaffMember {
             active: s.active,
         }
     }
-}
-
-#[derive(Deserialize)]
-struct AuditRow {
-    #[serde(default)]
-    actor_name: Option<String>,
-    action: String,
-    target: String,
-    detail: String,
-    at: DateTime<Utc>,
-}
-
-#[derive(Deserialize)]
-struct BuildingKey {
-    id: BuildingId,
-    number: String,
-    #[serde(default)]
-    name: String,
 }
 
 /// The 422 for a file with bad lines: the first problem's message, every
@@ -336,5 +307,3 @@ impl Backend {
             .collect())
     }
 }
-
-pub(crate) mod store;

@@ -1,5 +1,40 @@
-//! The queries of admin: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The admin store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(super) struct StaffRow {
+    pub(super) id: UserId,
+    pub(super) name: String,
+    pub(super) phone: String,
+    pub(super) role: String,
+    #[serde(default)]
+    pub(super) trades: Vec<String>,
+    #[serde(default)]
+    pub(super) gate: Option<String>,
+    pub(super) on_duty: bool,
+    pub(super) active: bool,
+}
+
+#[derive(Deserialize)]
+pub(super) struct AuditRow {
+    #[serde(default)]
+    pub(super) actor_name: Option<String>,
+    pub(super) action: String,
+    pub(super) target: String,
+    pub(super) detail: String,
+    pub(super) at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct BuildingKey {
+    pub(super) id: BuildingId,
+    pub(super) number: String,
+    #[serde(default)]
+    pub(super) name: String,
+}
 
 /// Used by `create_building` (admin.rs).
 pub(crate) const CREATE_BUILDING: &str = "CREATE $b SET community = $c, number = $number, name = $name";

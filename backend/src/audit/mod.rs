@@ -5,6 +5,8 @@
 use super::{Backend, db::run, error::Result, policy::Actor};
 use crate::record::{CommunityId, UserId};
 
+pub(crate) mod store;
+
 impl Backend {
     /// Records `action` on `target` by `actor`; `detail` is free text.
     pub async fn audit(&self, actor: &Actor, action: &str, target: &str, detail: &str) -> Result<()> {
@@ -32,5 +34,3 @@ impl Backend {
         Ok(())
     }
 }
-
-pub(crate) mod store;

@@ -1,5 +1,6 @@
-//! The queries of audit: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The audit store: the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
 
 /// Used by `audit` (audit.rs).
 pub(crate) const AUDIT: &str = "CREATE audit SET community = $community, actor = $actor, action = $action,

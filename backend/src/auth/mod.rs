@@ -20,6 +20,9 @@ use super::{
     policy::Actor,
 };
 use linli_model::{AppError, ErrorCode, Me, Msg, phone};
+pub(crate) mod store;
+
+use store::*;
 
 /// Where a session is used; recorded for the audit trail and listings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,23 +54,6 @@ pub struct Login {
     pub token: String,
     pub me: Me,
     pub expires_at: DateTime<Utc>,
-}
-
-#[derive(Deserialize)]
-struct Credentials {
-    id: UserId,
-    password_hash: String,
-    active: bool,
-}
-
-#[derive(Deserialize)]
-struct SessionRow {
-    id: SessionId,
-    user: UserId,
-    last_seen_at: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-    #[serde(default)]
-    revoked_at: Option<DateTime<Utc>>,
 }
 
 /// Hashes a password with Argon2id (default parameters) on a blocking thread.
@@ -222,5 +208,3 @@ impl Backend {
         Ok(())
     }
 }
-
-pub(crate) mod store;

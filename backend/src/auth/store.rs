@@ -1,5 +1,25 @@
-//! The queries of auth: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The auth store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(super) struct Credentials {
+    pub(super) id: UserId,
+    pub(super) password_hash: String,
+    pub(super) active: bool,
+}
+
+#[derive(Deserialize)]
+pub(super) struct SessionRow {
+    pub(super) id: SessionId,
+    pub(super) user: UserId,
+    pub(super) last_seen_at: DateTime<Utc>,
+    pub(super) expires_at: DateTime<Utc>,
+    #[serde(default)]
+    pub(super) revoked_at: Option<DateTime<Utc>>,
+}
 
 /// Used by `login` (auth.rs).
 pub(crate) const LOGIN: &str = "SELECT id, password_hash, active FROM user WHERE phone = $phone";

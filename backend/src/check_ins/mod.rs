@@ -26,18 +26,9 @@ use linli_model::{
     live::EventKind,
     time::{local_date, local_instant},
 };
+pub(crate) mod store;
 
-#[derive(Deserialize)]
-struct CommunityRow {
-    id: CommunityId,
-    #[serde(default)]
-    check_in_by: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct OverdueRow {
-    building: BuildingId,
-}
+use store::*;
 
 /// The check-in time when a community has not set one.
 fn default_deadline() -> NaiveTime {
@@ -99,5 +90,3 @@ impl Backend {
         Ok(announced)
     }
 }
-
-pub(crate) mod store;

@@ -1,5 +1,20 @@
-//! The queries of check_ins: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The check ins store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(super) struct CommunityRow {
+    pub(super) id: CommunityId,
+    #[serde(default)]
+    pub(super) check_in_by: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct OverdueRow {
+    pub(super) building: BuildingId,
+}
 
 /// Used by `sweep_check_ins` (check_ins.rs).
 pub(crate) const SWEEP_CHECK_INS: &str = "SELECT id, help.check_in_by AS check_in_by FROM community";

@@ -17,6 +17,8 @@ use super::{
     ids,
 };
 
+pub(crate) mod store;
+
 pub const DEMO_PASSWORD: &str = "linli-demo";
 
 struct Person {
@@ -211,5 +213,3 @@ impl Backend {
         }
     }
 }
-
-pub(crate) mod store;

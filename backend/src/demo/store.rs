@@ -1,5 +1,6 @@
-//! The queries of demo: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The demo store: the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
 
 /// Used by `seed_community` (demo.rs).
 pub(crate) const SEED_COMMUNITY: &str = "SELECT id FROM community WHERE code = $code";

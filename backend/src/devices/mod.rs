@@ -30,6 +30,9 @@ use super::{
     policy::{Actor, Permission},
 };
 use linli_model::{AppError, ErrorCode, Msg, help::HelpDevice};
+pub(crate) mod store;
+
+use store::*;
 
 /// A device unused for this long stops working (an elder's tablet that is
 /// in use renews itself long before).
@@ -38,31 +41,6 @@ pub const DEVICE_LIFETIME_DAYS: i64 = 180;
 const RENEW_EVERY: Duration = Duration::hours(1);
 /// Devices one elder may hold; the oldest is revoked beyond it.
 const MAX_DEVICES: usize = 10;
-
-#[derive(Deserialize)]
-pub(super) struct DeviceRow {
-    id: HelpDeviceId,
-    pub(super) elder: UserId,
-    label: String,
-    created_at: DateTime<Utc>,
-    last_used_at: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-    #[serde(default)]
-    revoked_at: Option<DateTime<Utc>>,
-}
-
-impl DeviceRow {
-    pub(super) fn view(&self) -> HelpDevice {
-        HelpDevice {
-            id: String::from(self.id.clone()),
-            label: self.label.clone(),
-            created_at: self.created_at,
-            last_used_at: self.last_used_at,
-            expires_at: self.expires_at,
-            revoked_at: self.revoked_at,
-        }
-    }
-}
 
 /// A new device credential: give `token` to the device, once.
 pub struct IssuedDevice {
@@ -229,5 +207,3 @@ mod tests {
         assert_eq!(device_label("Mozilla/5.0 (X11; Linux x86_64) Chrome/156"), "电脑 computer");
     }
 }
-
-pub(crate) mod store;

@@ -1,5 +1,33 @@
-//! The queries of devices: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The devices store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(crate) struct DeviceRow {
+    pub(crate) id: HelpDeviceId,
+    pub(crate) elder: UserId,
+    pub(crate) label: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) last_used_at: DateTime<Utc>,
+    pub(crate) expires_at: DateTime<Utc>,
+    #[serde(default)]
+    pub(crate) revoked_at: Option<DateTime<Utc>>,
+}
+
+impl DeviceRow {
+    pub(crate) fn view(&self) -> HelpDevice {
+        HelpDevice {
+            id: String::from(self.id.clone()),
+            label: self.label.clone(),
+            created_at: self.created_at,
+            last_used_at: self.last_used_at,
+            expires_at: self.expires_at,
+            revoked_at: self.revoked_at,
+        }
+    }
+}
 
 /// Used by `issue_help_device` (devices.rs).
 pub(crate) const ISSUE_HELP_DEVICE: &str =

@@ -20,78 +20,9 @@ use linli_model::{
     phone,
     time::{local_date, local_instant},
 };
+pub(crate) mod store;
 
-#[derive(Deserialize)]
-pub(super) struct ResidentRow {
-    id: UserId,
-    name: String,
-    phone: String,
-    elder_mode: bool,
-    #[serde(default)]
-    emergency_contacts: Vec<EmergencyContact>,
-    community: CommunityId,
-    unit: UnitId,
-    unit_number: String,
-    building: BuildingId,
-    building_number: String,
-    building_name: String,
-}
-
-#[derive(Deserialize)]
-struct CheckInRow {
-    elder: UserId,
-    at: DateTime<Utc>,
-}
-
-#[derive(Deserialize)]
-struct FollowUpRow {
-    elder: UserId,
-    result: String,
-    #[serde(default)]
-    note: String,
-    by_name: String,
-    at: DateTime<Utc>,
-}
-
-#[derive(Deserialize)]
-struct DeadlineRow {
-    #[serde(default)]
-    check_in_by: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ButlerRow {
-    #[serde(default)]
-    id: Option<UserId>,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    phone: Option<String>,
-}
-
-impl ResidentRow {
-    fn unit_ref(&self) -> UnitRef {
-        UnitRef {
-            id: String::from(self.unit.clone()),
-            number: self.unit_number.clone(),
-            label: unit_label(&self.building_name, &self.unit_number),
-            building: BuildingRef {
-                id: String::from(self.building.clone()),
-                number: self.building_number.clone(),
-                name: self.building_name.clone(),
-            },
-        }
-    }
-
-    fn scope(&self) -> Scope<'_> {
-        Scope {
-            community: self.community.key(),
-            building: Some(self.building.key()),
-            unit: Some(self.unit.key()),
-            assignee: None,
-        }
-    }
-}
+use store::*;
 
 fn validate_contacts(contacts: &[EmergencyContact]) -> Result<Vec<EmergencyContact>> {
     if contacts.len() > 5 {
@@ -146,12 +77,13 @@ impl Backend {
         .await?;
         let check_ins: Vec<CheckInRow> = rows(&mut res, 0)?;
         let follow_ups: Vec<FollowUpRow> = rows(&mut res, 1)?;
-        let devices: Vec<super::devices::DeviceRow> = rows(&mut res, 2)?;
+        let devices: Vec<super::devices::store::DeviceRow> = rows(&mut res, 2)?;
         let mut list: Vec<ElderInfo> = people
             .into_iter()
             .map(|p| {
                 let checked_in_at = check_ins.iter().find(|c| c.elder == p.id).map(|c| c.at);
-                let paired = devices.iter().filter(|d| d.elder == p.id).map(super::devices::DeviceRow::view).collect();
+                let paired =
+                    devices.iter().filter(|d| d.elder == p.id).map(super::devices::store::DeviceRow::view).collect();
                 let follow_up = follow_ups.iter().find(|f| f.elder == p.id).map(|f| CheckInFollowUp {
                     result: f.result.clone(),
                     note: f.note.clone(),
@@ -308,5 +240,3 @@ mod tests {
         );
     }
 }
-
-pub(crate) mod store;

@@ -1,5 +1,80 @@
-//! The queries of elders: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The elders store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(crate) struct ResidentRow {
+    pub(crate) id: UserId,
+    pub(crate) name: String,
+    pub(crate) phone: String,
+    pub(crate) elder_mode: bool,
+    #[serde(default)]
+    pub(crate) emergency_contacts: Vec<EmergencyContact>,
+    pub(crate) community: CommunityId,
+    pub(crate) unit: UnitId,
+    pub(crate) unit_number: String,
+    pub(crate) building: BuildingId,
+    pub(crate) building_number: String,
+    pub(crate) building_name: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct CheckInRow {
+    pub(super) elder: UserId,
+    pub(super) at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct FollowUpRow {
+    pub(super) elder: UserId,
+    pub(super) result: String,
+    #[serde(default)]
+    pub(super) note: String,
+    pub(super) by_name: String,
+    pub(super) at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct DeadlineRow {
+    #[serde(default)]
+    pub(super) check_in_by: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ButlerRow {
+    #[serde(default)]
+    pub(super) id: Option<UserId>,
+    #[serde(default)]
+    pub(super) name: Option<String>,
+    #[serde(default)]
+    pub(super) phone: Option<String>,
+}
+
+impl ResidentRow {
+    pub(super) fn unit_ref(&self) -> UnitRef {
+        UnitRef {
+            id: String::from(self.unit.clone()),
+            number: self.unit_number.clone(),
+            label: unit_label(&self.building_name, &self.unit_number),
+            building: BuildingRef {
+                id: String::from(self.building.clone()),
+                number: self.building_number.clone(),
+                name: self.building_name.clone(),
+            },
+        }
+    }
+
+    pub(super) fn scope(&self) -> Scope<'_> {
+        Scope {
+            community: self.community.key(),
+            building: Some(self.building.key()),
+            unit: Some(self.unit.key()),
+            assignee: None,
+        }
+    }
+}
 
 /// Used by `check_in_deadline` (elders.rs).
 pub(crate) const CHECK_IN_DEADLINE: &str = "SELECT help.check_in_by AS check_in_by FROM type::record('community', $c)";

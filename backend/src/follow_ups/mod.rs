@@ -11,6 +11,9 @@ use super::{
     people::unit_label,
     policy::{Actor, Permission},
 };
+pub(crate) mod store;
+
+use store::*;
 
 /// A follow-up as the manager's list shows it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -26,26 +29,6 @@ pub struct FollowUp {
     pub stars: Option<u8>,
     pub comment: Option<String>,
     pub created_at: DateTime<Utc>,
-}
-
-#[derive(Deserialize)]
-struct Row {
-    id: FollowUpId,
-    reason: String,
-    status: String,
-    #[serde(default)]
-    repair: Option<JobId>,
-    #[serde(default)]
-    unit_number: Option<String>,
-    #[serde(default)]
-    building_name: Option<String>,
-    #[serde(default)]
-    butler_name: Option<String>,
-    #[serde(default)]
-    stars: Option<u8>,
-    #[serde(default)]
-    comment: Option<String>,
-    created_at: DateTime<Utc>,
 }
 
 impl Backend {
@@ -80,5 +63,3 @@ impl Backend {
         Ok(list)
     }
 }
-
-pub(crate) mod store;

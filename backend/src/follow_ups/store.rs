@@ -1,5 +1,28 @@
-//! The queries of follow_ups: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The follow ups store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(super) struct Row {
+    pub(super) id: FollowUpId,
+    pub(super) reason: String,
+    pub(super) status: String,
+    #[serde(default)]
+    pub(super) repair: Option<JobId>,
+    #[serde(default)]
+    pub(super) unit_number: Option<String>,
+    #[serde(default)]
+    pub(super) building_name: Option<String>,
+    #[serde(default)]
+    pub(super) butler_name: Option<String>,
+    #[serde(default)]
+    pub(super) stars: Option<u8>,
+    #[serde(default)]
+    pub(super) comment: Option<String>,
+    pub(super) created_at: DateTime<Utc>,
+}
 
 /// Used by `follow_ups` (follow_ups.rs).
 pub(crate) const FOLLOW_UPS: &str = "SELECT id, reason, status, repair, repair.unit.number AS unit_number,

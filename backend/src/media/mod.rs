@@ -23,14 +23,9 @@ use super::{
     policy::Actor,
 };
 use linli_model::{AppError, ErrorCode, Msg, job::Photo};
+pub(crate) mod store;
 
-#[derive(Deserialize)]
-struct PhotoRow {
-    community: CommunityId,
-    uploader: UserId,
-    #[serde(default)]
-    repair: Option<JobId>,
-}
+use store::*;
 
 /// What the user is told about a refused upload.
 pub fn refusal(e: MediaError) -> AppError {
@@ -177,10 +172,3 @@ impl Backend {
         Ok(gone.len())
     }
 }
-
-#[derive(serde::Deserialize)]
-struct OrphanRow {
-    id: crate::record::PhotoId,
-}
-
-pub(crate) mod store;

@@ -1,5 +1,21 @@
-//! The queries of media: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The media store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(super) struct PhotoRow {
+    pub(super) community: CommunityId,
+    pub(super) uploader: UserId,
+    #[serde(default)]
+    pub(super) repair: Option<JobId>,
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct OrphanRow {
+    pub(super) id: crate::record::PhotoId,
+}
 
 /// Used by `upload_photo` (media.rs).
 pub(crate) const UPLOAD_PHOTO: &str =

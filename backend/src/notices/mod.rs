@@ -23,77 +23,9 @@ use linli_model::{
     live::EventKind,
     notice::{Announcement, HouseholdMember, NewAnnouncement, NoticeCategory, UnreadHousehold},
 };
+pub(crate) mod store;
 
-#[derive(Deserialize)]
-struct NoticeRow {
-    id: NoticeId,
-    community: CommunityId,
-    title: String,
-    body: String,
-    category: NoticeCategory,
-    #[serde(default, deserialize_with = "crate::record::list")]
-    buildings: Vec<BuildingId>,
-    pinned: bool,
-    urgent: bool,
-    #[serde(default)]
-    expires_at: Option<DateTime<Utc>>,
-    author_name: String,
-    created_at: DateTime<Utc>,
-    #[serde(default)]
-    read_by_me: bool,
-}
-
-#[derive(Deserialize)]
-struct ResidentRow {
-    id: UserId,
-    name: String,
-    phone: String,
-    elder_mode: bool,
-    unit: UnitId,
-    unit_number: String,
-    building: BuildingId,
-    building_number: String,
-    building_name: String,
-}
-
-#[derive(Deserialize)]
-struct ReadUnit {
-    #[serde(default)]
-    unit: Option<UnitId>,
-}
-
-macro_rules! notice_select {
-    () => {
-        "SELECT *, author.name AS author_name,
-                count((SELECT id FROM announcement_read WHERE announcement = $parent.id AND user = $me)) > 0 AS read_by_me
-         FROM announcement"
-    };
-}
-
-impl NoticeRow {
-    /// Whether `actor` is in the audience.
-    fn reaches(&self, actor: &Actor) -> bool {
-        actor.is_addressed_by(&self.community, &self.buildings)
-    }
-
-    fn view(&self) -> Announcement {
-        Announcement {
-            id: String::from(self.id.clone()),
-            title: self.title.clone(),
-            body: self.body.clone(),
-            category: self.category,
-            building_ids: self.buildings.clone().into_iter().map(String::from).collect(),
-            pinned: self.pinned,
-            urgent: self.urgent,
-            expires_at: self.expires_at,
-            author: self.author_name.clone(),
-            created_at: self.created_at,
-            read: self.read_by_me,
-            households: None,
-            households_read: None,
-        }
-    }
-}
+use store::*;
 
 impl Backend {
     /// Publishes a notice: the manager to anyone, a butler to their own
@@ -313,5 +245,3 @@ impl Backend {
         Ok(households)
     }
 }
-
-pub(crate) mod store;

@@ -1,5 +1,79 @@
-//! The queries of notices: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The notices store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+macro_rules! notice_select {
+    () => {
+        "SELECT *, author.name AS author_name,
+                count((SELECT id FROM announcement_read WHERE announcement = $parent.id AND user = $me)) > 0 AS read_by_me
+         FROM announcement"
+    };
+}
+
+#[derive(Deserialize)]
+pub(super) struct NoticeRow {
+    pub(super) id: NoticeId,
+    pub(super) community: CommunityId,
+    pub(super) title: String,
+    pub(super) body: String,
+    pub(super) category: NoticeCategory,
+    #[serde(default, deserialize_with = "crate::record::list")]
+    pub(super) buildings: Vec<BuildingId>,
+    pub(super) pinned: bool,
+    pub(super) urgent: bool,
+    #[serde(default)]
+    pub(super) expires_at: Option<DateTime<Utc>>,
+    pub(super) author_name: String,
+    pub(super) created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub(super) read_by_me: bool,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ResidentRow {
+    pub(super) id: UserId,
+    pub(super) name: String,
+    pub(super) phone: String,
+    pub(super) elder_mode: bool,
+    pub(super) unit: UnitId,
+    pub(super) unit_number: String,
+    pub(super) building: BuildingId,
+    pub(super) building_number: String,
+    pub(super) building_name: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ReadUnit {
+    #[serde(default)]
+    pub(super) unit: Option<UnitId>,
+}
+
+impl NoticeRow {
+    /// Whether `actor` is in the audience.
+    pub(super) fn reaches(&self, actor: &Actor) -> bool {
+        actor.is_addressed_by(&self.community, &self.buildings)
+    }
+
+    pub(super) fn view(&self) -> Announcement {
+        Announcement {
+            id: String::from(self.id.clone()),
+            title: self.title.clone(),
+            body: self.body.clone(),
+            category: self.category,
+            building_ids: self.buildings.clone().into_iter().map(String::from).collect(),
+            pinned: self.pinned,
+            urgent: self.urgent,
+            expires_at: self.expires_at,
+            author: self.author_name.clone(),
+            created_at: self.created_at,
+            read: self.read_by_me,
+            households: None,
+            households_read: None,
+        }
+    }
+}
 
 /// Used by `publish_notice` (notices.rs).
 pub(crate) const PUBLISH_NOTICE: &str =

@@ -35,6 +35,8 @@ use super::{
     error::{Error, Result},
 };
 
+pub(crate) mod store;
+
 /// The outbox rows `$messages` (built by [`outbox_rows`]) created inside
 /// the caller's transaction, for community `$community`.
 macro_rules! outbox_create {
@@ -459,5 +461,3 @@ mod tests {
         assert!((600..=1200).contains(&urgent_total), "urgent retries span 10–20 minutes: {urgent_total}");
     }
 }
-
-pub(crate) mod store;

@@ -1,5 +1,6 @@
-//! The queries of notify: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The notify store: the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
 
 /// Used by `claim_due` (notify.rs).
 pub(crate) const CLAIM_DUE: &str =

@@ -14,39 +14,9 @@ use linli_model::{
     AppError, BuildingInfo, BuildingRef, CommunityRef, ErrorCode, Msg, ResidentInfo, Role, StaffRef, Trade, UnitInfo,
     UnitRef, phone,
 };
+pub(crate) mod store;
 
-#[derive(Deserialize)]
-struct ActorRow {
-    id: UserId,
-    name: String,
-    phone: String,
-    role: Role,
-    elder_mode: bool,
-    #[serde(default)]
-    trades: Vec<String>,
-    #[serde(default)]
-    gate: Option<String>,
-    active: bool,
-    community: CommunityId,
-    community_name: String,
-    #[serde(default)]
-    unit: Option<UnitId>,
-    #[serde(default)]
-    unit_number: Option<String>,
-    #[serde(default)]
-    building: Option<BuildingId>,
-    #[serde(default)]
-    building_number: Option<String>,
-    #[serde(default)]
-    building_name: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct BuildingRow {
-    pub id: BuildingId,
-    pub number: String,
-    pub name: String,
-}
+use store::*;
 
 impl From<BuildingRow> for BuildingRef {
     fn from(b: BuildingRow) -> Self {
@@ -65,39 +35,6 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
         (Ok(x), Ok(y)) => x.cmp(&y),
         _ => a.cmp(b),
     }
-}
-
-#[derive(Deserialize)]
-struct BuildingListRow {
-    id: BuildingId,
-    number: String,
-    name: String,
-    #[serde(default)]
-    butler: Option<UserId>,
-    #[serde(default)]
-    butler_name: Option<String>,
-    #[serde(default)]
-    butler_phone: Option<String>,
-    #[serde(default)]
-    unit_count: u32,
-}
-
-#[derive(Deserialize)]
-struct UnitRow {
-    id: UnitId,
-    number: String,
-    community: CommunityId,
-    building: BuildingId,
-    building_number: String,
-    building_name: String,
-}
-
-#[derive(Deserialize)]
-struct ResidentRow {
-    id: UserId,
-    name: String,
-    phone: String,
-    elder_mode: bool,
 }
 
 impl Backend {
@@ -257,5 +194,3 @@ mod tests {
         assert_eq!(v, vec!["1", "2", "10", "B"]);
     }
 }
-
-pub(crate) mod store;

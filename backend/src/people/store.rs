@@ -1,5 +1,74 @@
-//! The queries of people: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The people store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(super) struct ActorRow {
+    pub(super) id: UserId,
+    pub(super) name: String,
+    pub(super) phone: String,
+    pub(super) role: Role,
+    pub(super) elder_mode: bool,
+    #[serde(default)]
+    pub(super) trades: Vec<String>,
+    #[serde(default)]
+    pub(super) gate: Option<String>,
+    pub(super) active: bool,
+    pub(super) community: CommunityId,
+    pub(super) community_name: String,
+    #[serde(default)]
+    pub(super) unit: Option<UnitId>,
+    #[serde(default)]
+    pub(super) unit_number: Option<String>,
+    #[serde(default)]
+    pub(super) building: Option<BuildingId>,
+    #[serde(default)]
+    pub(super) building_number: Option<String>,
+    #[serde(default)]
+    pub(super) building_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct BuildingRow {
+    pub id: BuildingId,
+    pub number: String,
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct BuildingListRow {
+    pub(super) id: BuildingId,
+    pub(super) number: String,
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) butler: Option<UserId>,
+    #[serde(default)]
+    pub(super) butler_name: Option<String>,
+    #[serde(default)]
+    pub(super) butler_phone: Option<String>,
+    #[serde(default)]
+    pub(super) unit_count: u32,
+}
+
+#[derive(Deserialize)]
+pub(super) struct UnitRow {
+    pub(super) id: UnitId,
+    pub(super) number: String,
+    pub(super) community: CommunityId,
+    pub(super) building: BuildingId,
+    pub(super) building_number: String,
+    pub(super) building_name: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ResidentRow {
+    pub(super) id: UserId,
+    pub(super) name: String,
+    pub(super) phone: String,
+    pub(super) elder_mode: bool,
+}
 
 /// Used by `buildings` (people.rs).
 pub(crate) const BUILDINGS: &str =

@@ -29,6 +29,9 @@ use super::{
     ids,
 };
 use linli_model::live::EventKind;
+pub(crate) mod store;
+
+use store::*;
 
 /// How often each process reads the events of the others.
 const POLL_EVERY: Duration = Duration::from_millis(100);
@@ -38,16 +41,6 @@ const POLL_EVERY: Duration = Duration::from_millis(100);
 const LOOKBACK: chrono::Duration = chrono::Duration::seconds(3);
 /// Relayed rows are deleted after this long.
 const KEEP: chrono::Duration = chrono::Duration::minutes(5);
-
-#[derive(Deserialize)]
-struct Row {
-    key: String,
-    kind: EventKind,
-    community: String,
-    audience: String,
-    data: String,
-    at: DateTime<Utc>,
-}
 
 impl Backend {
     /// Relays live events between the processes sharing this database
@@ -131,5 +124,3 @@ impl Backend {
         Ok(())
     }
 }
-
-pub(crate) mod store;

@@ -1,5 +1,18 @@
-//! The queries of relay: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The relay store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(super) struct Row {
+    pub(super) key: String,
+    pub(super) kind: EventKind,
+    pub(super) community: String,
+    pub(super) audience: String,
+    pub(super) data: String,
+    pub(super) at: DateTime<Utc>,
+}
 
 /// Used by `relay_now` (relay.rs).
 pub(crate) const RELAY_NOW: &str = "RETURN time::now()";

@@ -18,72 +18,9 @@ use linli_model::{
     scorecard::{self, ButlerCard, DayPoint, HelpFacts, JobFacts, Scorecard},
     time::{local_date, start_of_local_day},
 };
+pub(crate) mod store;
 
-#[derive(Deserialize)]
-struct ButlerRow {
-    id: UserId,
-    name: String,
-    #[serde(default)]
-    phone: String,
-}
-
-#[derive(Deserialize)]
-struct JobRow {
-    #[serde(default)]
-    owner: Option<UserId>,
-    created_at: DateTime<Utc>,
-    respond_secs: i64,
-    resolve_secs: i64,
-    #[serde(default)]
-    responded_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    resolved_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    held_secs: i64,
-    #[serde(default)]
-    reopen_count: i64,
-    status: JobStatus,
-}
-
-#[derive(Deserialize)]
-struct RatingRow {
-    #[serde(default)]
-    butler: Option<UserId>,
-    stars: u8,
-    at: DateTime<Utc>,
-}
-
-#[derive(Deserialize)]
-struct BuildingRow {
-    id: BuildingId,
-    #[serde(default)]
-    butler: Option<UserId>,
-}
-
-#[derive(Deserialize)]
-struct HelpRow {
-    building: BuildingId,
-    created_at: DateTime<Utc>,
-    #[serde(default)]
-    acknowledged_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Deserialize)]
-struct ElderRow {
-    id: UserId,
-    building: BuildingId,
-}
-
-#[derive(Deserialize)]
-struct CheckInRow {
-    elder: UserId,
-}
-
-#[derive(Deserialize)]
-struct FollowUpRow {
-    #[serde(default)]
-    butler: Option<UserId>,
-}
+use store::*;
 
 /// Everything a period's scorecards are computed from.
 struct Facts {
@@ -95,21 +32,6 @@ struct Facts {
     elders: Vec<ElderRow>,
     check_ins: Vec<CheckInRow>,
     follow_ups: Vec<FollowUpRow>,
-}
-
-impl JobRow {
-    fn facts(&self) -> JobFacts {
-        JobFacts {
-            created_at: self.created_at,
-            respond_secs: self.respond_secs,
-            resolve_secs: self.resolve_secs,
-            responded_at: self.responded_at,
-            resolved_at: self.resolved_at,
-            held_secs: self.held_secs,
-            reopen_count: crate::convert::non_negative(self.reopen_count),
-            cancelled: self.status == JobStatus::Cancelled,
-        }
-    }
 }
 
 /// A period: `[from, to)`. Defaults to the last 30 days.
@@ -260,5 +182,3 @@ impl Backend {
         }))
     }
 }
-
-pub(crate) mod store;

@@ -1,5 +1,89 @@
-//! The queries of scorecards: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The scorecards store: the rows as stored and their projections, and the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
+
+use super::*;
+
+#[derive(Deserialize)]
+pub(super) struct ButlerRow {
+    pub(super) id: UserId,
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) phone: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct JobRow {
+    #[serde(default)]
+    pub(super) owner: Option<UserId>,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) respond_secs: i64,
+    pub(super) resolve_secs: i64,
+    #[serde(default)]
+    pub(super) responded_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) resolved_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) held_secs: i64,
+    #[serde(default)]
+    pub(super) reopen_count: i64,
+    pub(super) status: JobStatus,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RatingRow {
+    #[serde(default)]
+    pub(super) butler: Option<UserId>,
+    pub(super) stars: u8,
+    pub(super) at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct BuildingRow {
+    pub(super) id: BuildingId,
+    #[serde(default)]
+    pub(super) butler: Option<UserId>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct HelpRow {
+    pub(super) building: BuildingId,
+    pub(super) created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub(super) acknowledged_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ElderRow {
+    pub(super) id: UserId,
+    pub(super) building: BuildingId,
+}
+
+#[derive(Deserialize)]
+pub(super) struct CheckInRow {
+    pub(super) elder: UserId,
+}
+
+#[derive(Deserialize)]
+pub(super) struct FollowUpRow {
+    #[serde(default)]
+    pub(super) butler: Option<UserId>,
+}
+
+impl JobRow {
+    pub(super) fn facts(&self) -> JobFacts {
+        JobFacts {
+            created_at: self.created_at,
+            respond_secs: self.respond_secs,
+            resolve_secs: self.resolve_secs,
+            responded_at: self.responded_at,
+            resolved_at: self.resolved_at,
+            held_secs: self.held_secs,
+            reopen_count: crate::convert::non_negative(self.reopen_count),
+            cancelled: self.status == JobStatus::Cancelled,
+        }
+    }
+}
 
 /// Used by `scorecard_facts` (scorecards.rs).
 pub(crate) const SCORECARD_FACTS: &str = "SELECT id, name, phone FROM user WHERE community = $c AND role = 'butler' AND active = true ORDER BY name;

@@ -34,6 +34,8 @@ use super::{
 };
 use linli_model::{AppError, ErrorCode, Msg, keys::TemplateKey};
 
+pub(crate) mod store;
+
 /// Where and how to reach the identity provider and message API.
 #[derive(Clone, Debug, Default)]
 pub struct WeChatConfig {
@@ -466,5 +468,3 @@ mod tests {
         assert_eq!(t, vec![("job_assigned".into(), "A1".into()), ("job_resolved".into(), "B2".into())]);
     }
 }
-
-pub(crate) mod store;

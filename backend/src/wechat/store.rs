@@ -1,5 +1,6 @@
-//! The queries of wechat: each a named, static SurrealQL string with bound
-//! parameters (`$name`), never formatted.
+//! The wechat store: the queries, each a named static
+//! SurrealQL string with bound parameters (`$name`), never formatted.
+//! Rules and orchestration are in the parent module.
 
 /// Used by `wechat_login` (wechat.rs).
 pub(crate) const WECHAT_LOGIN: &str = "SELECT user FROM wechat_identity WHERE openid = $o";
