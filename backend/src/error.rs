@@ -59,23 +59,37 @@ impl Error {
     }
 }
 
-impl From<Error> for AppError {
-    /// Refusals pass through; faults are logged here, once, and reduced to
-    /// a generic message so no internal detail reaches a client.
-    fn from(err: Error) -> Self {
-        match err {
-            Error::App(app) => app,
-            // Two people changed the same thing at the same instant and the
-            // storage engine refused the second: nothing was stored, and
-            // trying again is the answer (409), not a fault (500).
-            other if other.is_retryable() => {
-                tracing::info!(error = %other, "write conflict answered 409");
-                AppError::conflict(Msg::ErrChangedMeanwhile)
-            }
-            other => {
-                tracing::error!(error = %other, "service fault");
-                AppError::internal()
-            }
+impl Error {
+    /// What the caller is told: a refusal as it is; a write conflict (two
+    /// people changed the same thing at the same instant and the engine
+    /// refused the second: nothing was stored) as 409 "changed meanwhile";
+    /// any other fault as a generic 500 with no internal detail.
+    ///
+    /// This logs nothing: each surface calls [`Error::answer`] where it
+    /// makes its response, so a fault is logged once, in the request's span.
+    pub fn to_app(&self) -> AppError {
+        match self {
+            Self::App(app) => app.clone(),
+            other if other.is_retryable() => AppError::conflict(Msg::ErrChangedMeanwhile),
+            _ => AppError::internal(),
         }
+    }
+
+    /// Logs what an operator must see: a fault at `error` with its cause, a
+    /// write conflict at `info`; a refusal is the caller's business and is
+    /// not logged.
+    pub fn log(&self) {
+        match self {
+            Self::App(_) => {}
+            other if other.is_retryable() => tracing::info!(error = %other, "write conflict answered 409"),
+            other => tracing::error!(error = %other, "service fault"),
+        }
+    }
+
+    /// [`Error::log`], then [`Error::to_app`]: what a surface (REST, a form
+    /// post, a server function) calls once, where it answers the request.
+    pub fn answer(self) -> AppError {
+        self.log();
+        self.to_app()
     }
 }

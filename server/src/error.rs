@@ -19,26 +19,31 @@ use axum::{
 
 use crate::openapi::{ErrorBody, ErrorDetail};
 
+/// A refusal or a fault, as a handler returns it. A fault keeps its
+/// cause until the response is made, and is logged there, once.
 #[derive(Debug)]
-pub struct ApiError(pub AppError);
+pub struct ApiError {
+    error: AppError,
+    cause: Option<backend::Error>,
+}
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl From<AppError> for ApiError {
-    fn from(e: AppError) -> Self {
-        Self(e)
+    fn from(error: AppError) -> Self {
+        Self { error, cause: None }
     }
 }
 
 impl From<backend::Error> for ApiError {
     fn from(e: backend::Error) -> Self {
-        Self(e.into())
+        Self { error: e.to_app(), cause: Some(e) }
     }
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, msg: Msg) -> Self {
-        Self(AppError::new(code, msg))
+        AppError::new(code, msg).into()
     }
 }
 
@@ -61,9 +66,12 @@ pub fn envelope(err: &AppError, lang: Lang) -> Response {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Some(cause) = &self.cause {
+            cause.log();
+        }
         // Chinese by default; `localize` re-renders it in the caller's language.
-        let mut res = envelope(&self.0, Lang::Zh);
-        res.extensions_mut().insert(self.0);
+        let mut res = envelope(&self.error, Lang::Zh);
+        res.extensions_mut().insert(self.error);
         res
     }
 }
@@ -78,7 +86,7 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(panic = %what, "request handler panicked");
-    ApiError(AppError::internal()).into_response()
+    ApiError::from(AppError::internal()).into_response()
 }
 
 /// Re-renders error envelopes in the language the request asked for.

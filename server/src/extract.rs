@@ -79,7 +79,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(v)| Self(v))
-            .map_err(|e| ApiError(AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest).with_detail(e.body_text())))
+            .map_err(|e| {
+                ApiError::from(AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest).with_detail(e.body_text()))
+            })
     }
 }
 
@@ -94,7 +96,7 @@ impl<S: Send + Sync> FromRequest<S> for Multipart {
         axum::extract::Multipart::from_request(req, state)
             .await
             .map(Self)
-            .map_err(|_| ApiError(AppError::new(ErrorCode::UnsupportedMedia, Msg::ErrMultipart)))
+            .map_err(|_| ApiError::new(ErrorCode::UnsupportedMedia, Msg::ErrMultipart))
     }
 }
 
@@ -107,5 +109,5 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
         JsonRejection::BytesRejection(_) => AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge),
         _ => AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest),
     };
-    ApiError(err)
+    ApiError::from(err)
 }

@@ -17,7 +17,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn link(state: &AppState, headers: &HeaderMap, token: &str) -> Result<String, AppError> {
-    if !state.backend.pass_token_exists(token).await.map_err(AppError::from)? {
+    if !state.backend.pass_token_exists(token).await.map_err(linli_backend::Error::answer)? {
         return Err(AppError::not_found());
     }
     Ok(format!("{}/v/{token}", base_url(state, headers)))

@@ -33,38 +33,38 @@ impl From<FollowUp> for FollowUpItem {
 #[server]
 pub async fn list_follow_ups() -> Result<Vec<FollowUpItem>, AppError> {
     let actor = super::ctx::actor().await?;
-    let list = super::ctx::backend()?.follow_ups(&actor).await?;
+    let list = super::ctx::backend()?.follow_ups(&actor).await.map_err(crate::backend::Error::answer)?;
     Ok(list.into_iter().filter(|f| f.status == "open").map(Into::into).collect())
 }
 
 #[server]
 pub async fn list_expected_visitors() -> Result<Vec<Pass>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.expected_today(&actor).await?)
+    super::ctx::backend()?.expected_today(&actor).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn list_buildings() -> Result<Vec<BuildingInfo>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.buildings(&actor).await?)
+    super::ctx::backend()?.buildings(&actor).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.staff(&actor).await?)
+    super::ctx::backend()?.staff(&actor).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn get_settings() -> Result<Settings, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.settings(&actor).await?)
+    super::ctx::backend()?.settings(&actor).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn list_audit(action: Option<String>) -> Result<Vec<AuditEntry>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.audit_log(&actor, action.as_deref(), None, None).await?)
+    super::ctx::backend()?.audit_log(&actor, action.as_deref(), None, None).await.map_err(crate::backend::Error::answer)
 }
 
 /// Scorecards of the last `days` days.
@@ -75,8 +75,9 @@ pub async fn list_scorecards(days: i64) -> Result<Vec<(Scorecard, Vec<DayPoint>)
     let to = Utc::now();
     let from = to - chrono::Duration::days(days.clamp(1, 366));
     let mut out = Vec::new();
-    for card in backend.scorecards(&actor, from, to).await? {
-        let (card, series) = backend.butler_scorecard(&actor, &card.butler_id, from, to).await?;
+    for card in backend.scorecards(&actor, from, to).await.map_err(crate::backend::Error::answer)? {
+        let (card, series) =
+            backend.butler_scorecard(&actor, &card.butler_id, from, to).await.map_err(crate::backend::Error::answer)?;
         out.push((card, series));
     }
     Ok(out)
@@ -85,5 +86,5 @@ pub async fn list_scorecards(days: i64) -> Result<Vec<(Scorecard, Vec<DayPoint>)
 #[server]
 pub async fn get_my_butler() -> Result<Option<ButlerCard>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.my_butler(&actor).await?)
+    super::ctx::backend()?.my_butler(&actor).await.map_err(crate::backend::Error::answer)
 }

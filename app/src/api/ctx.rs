@@ -19,7 +19,7 @@ use crate::{
 /// 401 without one, the backend's refusal for a bad or expired one.
 pub async fn caller(backend: &Backend, headers: &HeaderMap) -> Result<Actor, AppError> {
     let token = web::session_token(headers).ok_or_else(AppError::unauthenticated)?;
-    Ok(backend.authenticate(&token).await?)
+    backend.authenticate(&token).await.map_err(crate::backend::Error::answer)
 }
 
 /// The caller of a help press, a check-in or the elder's home: a session
@@ -32,7 +32,8 @@ pub async fn help_caller(backend: &Backend, headers: &HeaderMap) -> Result<Actor
     if session.is_none() && device.is_none() {
         return Err(AppError::unauthenticated());
     }
-    let (actor, _) = backend.help_caller(session.as_deref(), device.as_deref()).await?;
+    let (actor, _) =
+        backend.help_caller(session.as_deref(), device.as_deref()).await.map_err(crate::backend::Error::answer)?;
     Ok(actor)
 }
 

@@ -10,7 +10,7 @@ use crate::model::{
 #[server]
 pub async fn list_notices() -> Result<Vec<Announcement>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.notices(&actor).await?)
+    super::ctx::backend()?.notices(&actor).await.map_err(crate::backend::Error::answer)
 }
 
 /// One notice. Reading it changes nothing: a link opened by a crawler or
@@ -19,36 +19,36 @@ pub async fn list_notices() -> Result<Vec<Announcement>, AppError> {
 #[server]
 pub async fn open_notice(id: String) -> Result<Announcement, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.notice(&actor, &id, false).await?)
+    super::ctx::backend()?.notice(&actor, &id, false).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn list_unread_households(id: String) -> Result<Vec<UnreadHousehold>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.unread_households(&actor, &id).await?)
+    super::ctx::backend()?.unread_households(&actor, &id).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn list_activities() -> Result<Vec<Activity>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.activities(&actor).await?)
+    super::ctx::backend()?.activities(&actor).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn get_activity(id: String) -> Result<Activity, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.activity(&actor, &id).await?)
+    super::ctx::backend()?.activity(&actor, &id).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn list_attendees(id: String) -> Result<Vec<Attendee>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.attendees(&actor, &id).await?)
+    super::ctx::backend()?.attendees(&actor, &id).await.map_err(crate::backend::Error::answer)
 }
 
 /// The community's buildings, for addressing a notice.
 #[server]
 pub async fn list_buildings_for_notice() -> Result<Vec<crate::model::BuildingInfo>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.buildings(&actor).await?)
+    super::ctx::backend()?.buildings(&actor).await.map_err(crate::backend::Error::answer)
 }

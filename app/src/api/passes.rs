@@ -10,13 +10,13 @@ use crate::model::{
 #[server]
 pub async fn list_my_passes() -> Result<Vec<Pass>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.my_passes(&actor).await?)
+    super::ctx::backend()?.my_passes(&actor).await.map_err(crate::backend::Error::answer)
 }
 
 /// The visitor's page (no login: the token is the credential).
 #[server]
 pub async fn get_visitor_pass(token: String) -> Result<Option<VisitorView>, AppError> {
-    Ok(super::ctx::backend()?.visitor_view(&token).await?)
+    super::ctx::backend()?.visitor_view(&token).await.map_err(crate::backend::Error::answer)
 }
 
 /// The guard checks what was scanned or typed; changes nothing.
@@ -24,29 +24,29 @@ pub async fn get_visitor_pass(token: String) -> Result<Option<VisitorView>, AppE
 pub async fn check_pass(input: String) -> Result<Verdict, AppError> {
     let actor = super::ctx::actor().await?;
     let client = super::ctx::client_addr();
-    Ok(super::ctx::backend()?.verify_pass(&actor, &input, &client).await?)
+    super::ctx::backend()?.verify_pass(&actor, &input, &client).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn list_expected() -> Result<Vec<Pass>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.expected_today(&actor).await?)
+    super::ctx::backend()?.expected_today(&actor).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn list_walk_ins() -> Result<Vec<WalkIn>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.walk_ins(&actor).await?)
+    super::ctx::backend()?.walk_ins(&actor).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn list_gate_units() -> Result<Vec<UnitRef>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.gate_units(&actor).await?)
+    super::ctx::backend()?.gate_units(&actor).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]
 pub async fn list_entries(gate: Option<String>) -> Result<Vec<Entry>, AppError> {
     let actor = super::ctx::actor().await?;
-    Ok(super::ctx::backend()?.entry_log(&actor, gate.as_deref(), None, None).await?)
+    super::ctx::backend()?.entry_log(&actor, gate.as_deref(), None, None).await.map_err(crate::backend::Error::answer)
 }

@@ -46,7 +46,11 @@ async fn create_building(
 ) -> Response {
     let outcome = async {
         let b = form?;
-        state.backend.create_building(&actor, &b.number, b.name.as_deref()).await?;
+        state
+            .backend
+            .create_building(&actor, &b.number, b.name.as_deref())
+            .await
+            .map_err(linli_backend::Error::answer)?;
         Ok(BUILDINGS.to_string())
     };
     respond(BUILDINGS, outcome.await)
@@ -66,7 +70,7 @@ async fn assign_butler(
     Form(form): Form<Butler>,
 ) -> Response {
     let outcome = async {
-        state.backend.assign_butler(&actor, &id, &form?.butler_id).await?;
+        state.backend.assign_butler(&actor, &id, &form?.butler_id).await.map_err(linli_backend::Error::answer)?;
         Ok(BUILDINGS.to_string())
     };
     respond(BUILDINGS, outcome.await)
@@ -83,7 +87,7 @@ struct Csv {
 /// a refusal keeps its detail (the line at fault).
 async fn import_units(State(state): State<AppState>, WebUser(actor): WebUser, Form(form): Form<Csv>) -> Response {
     let outcome = match form {
-        Ok(form) => state.backend.import_units(&actor, &form.csv).await.map_err(AppError::from),
+        Ok(form) => state.backend.import_units(&actor, &form.csv).await.map_err(linli_backend::Error::answer),
         Err(e) => Err(e),
     };
     match outcome {
@@ -112,7 +116,7 @@ async fn create_staff(
     Form(person): Form<NewPerson>,
 ) -> Response {
     let outcome = async {
-        state.backend.create_person(&actor, person?).await?;
+        state.backend.create_person(&actor, person?).await.map_err(linli_backend::Error::answer)?;
         Ok(STAFF.to_string())
     };
     respond(STAFF, outcome.await)
@@ -126,7 +130,7 @@ async fn change_staff(
     Form(change): Form<StaffChange>,
 ) -> Response {
     let outcome = async {
-        state.backend.change_staff(&actor, &id, change?).await?;
+        state.backend.change_staff(&actor, &id, change?).await.map_err(linli_backend::Error::answer)?;
         Ok(STAFF.to_string())
     };
     respond(STAFF, outcome.await)
@@ -176,7 +180,7 @@ async fn settings(State(state): State<AppState>, WebUser(actor): WebUser, Form(f
             .ok()
             .and_then(SettingsForm::settings)
             .ok_or_else(|| AppError::invalid("settings", Msg::ErrSettings))?;
-        state.backend.update_settings(&actor, settings).await?;
+        state.backend.update_settings(&actor, settings).await.map_err(linli_backend::Error::answer)?;
         Ok(SETTINGS.to_string())
     };
     respond(SETTINGS, outcome.await)

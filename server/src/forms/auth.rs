@@ -61,7 +61,7 @@ async fn login(
             }
         }
         // The phone number stays out of the URL (history, logs, referrers).
-        Err(e) => back_with_error("/login", &e.into(), &[("next", &safe_back(form.next.as_deref()))]),
+        Err(e) => back_with_error("/login", &e.answer(), &[("next", &safe_back(form.next.as_deref()))]),
     }
 }
 

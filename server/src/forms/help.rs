@@ -26,7 +26,9 @@ pub fn router() -> Router<AppState> {
 /// "Call" on the web's lists: the whole number (audited) as a `tel:` link
 /// the phone dials; lists themselves show numbers masked.
 async fn call_resident(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
-    let outcome = async { Ok(format!("tel:{}", state.backend.phone_to_call(&actor, &id).await?)) };
+    let outcome = async {
+        Ok(format!("tel:{}", state.backend.phone_to_call(&actor, &id).await.map_err(linli_backend::Error::answer)?))
+    };
     respond("/elders", outcome.await)
 }
 
@@ -37,7 +39,7 @@ async fn revoke_device(
     Path((id, device)): Path<(String, String)>,
 ) -> Response {
     let outcome = async {
-        state.backend.revoke_help_device(&actor, &id, &device).await?;
+        state.backend.revoke_help_device(&actor, &id, &device).await.map_err(linli_backend::Error::answer)?;
         Ok("/elders".to_string())
     };
     respond("/elders", outcome.await)
@@ -57,7 +59,8 @@ struct Press {
 /// tablet may press it after its session has expired.
 async fn press_help(State(state): State<AppState>, HelpUser(actor): HelpUser, Form(form): Form<Press>) -> Response {
     let outcome = async {
-        let (call, _) = state.backend.press_help(&actor, &form?.client_key).await?;
+        let (call, _) =
+            state.backend.press_help(&actor, &form?.client_key).await.map_err(linli_backend::Error::answer)?;
         Ok(format!("/?call={}", call.id))
     };
     respond("/", outcome.await)
@@ -76,7 +79,7 @@ async fn help_action(
         Err(e) => return back_with_error("/", &e, &[]),
     };
     let outcome = async {
-        state.backend.help_action(&actor, &id, input).await?;
+        state.backend.help_action(&actor, &id, input).await.map_err(linli_backend::Error::answer)?;
         Ok(back.clone())
     };
     respond(&back, outcome.await)
@@ -84,7 +87,7 @@ async fn help_action(
 
 async fn check_in(State(state): State<AppState>, HelpUser(actor): HelpUser) -> Response {
     let outcome = async {
-        state.backend.check_in(&actor).await?;
+        state.backend.check_in(&actor).await.map_err(linli_backend::Error::answer)?;
         Ok("/?checked_in=1".to_string())
     };
     respond("/", outcome.await)
@@ -122,7 +125,7 @@ async fn set_elder(
     Form(form): Form<ElderForm>,
 ) -> Response {
     let outcome = async {
-        state.backend.set_elder(&actor, &id, form?.into()).await?;
+        state.backend.set_elder(&actor, &id, form?.into()).await.map_err(linli_backend::Error::answer)?;
         Ok("/elders".to_string())
     };
     respond("/elders", outcome.await)
@@ -145,7 +148,11 @@ async fn elder_follow_up(
 ) -> Response {
     let outcome = async {
         let form = form?;
-        state.backend.record_check_in_follow_up(&actor, &id, &form.result, &form.note).await?;
+        state
+            .backend
+            .record_check_in_follow_up(&actor, &id, &form.result, &form.note)
+            .await
+            .map_err(linli_backend::Error::answer)?;
         Ok("/elders".to_string())
     };
     respond("/elders", outcome.await)

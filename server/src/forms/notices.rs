@@ -41,7 +41,7 @@ async fn publish_notice(
         let And(mut input, expiry) = form?;
         input.expires_at =
             expiry.days.map(|d| linli_model::time::end_of_local_day(Utc::now() + chrono::Duration::days(i64::from(d))));
-        let notice = state.backend.publish_notice(&actor, input).await?;
+        let notice = state.backend.publish_notice(&actor, input).await.map_err(linli_backend::Error::answer)?;
         Ok(format!("/notices/{}", notice.id))
     };
     respond("/notices/new", outcome.await)
@@ -86,7 +86,8 @@ impl EventForm {
 
 async fn create_event(State(state): State<AppState>, WebUser(actor): WebUser, Form(form): Form<EventForm>) -> Response {
     let outcome = async {
-        let activity = state.backend.create_activity(&actor, form?.activity()?).await?;
+        let activity =
+            state.backend.create_activity(&actor, form?.activity()?).await.map_err(linli_backend::Error::answer)?;
         Ok(format!("/events/{}", activity.id))
     };
     respond("/events/new", outcome.await)
@@ -97,7 +98,7 @@ async fn create_event(State(state): State<AppState>, WebUser(actor): WebUser, Fo
 async fn mark_read(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
     let page = page_of("/notices", &id);
     let outcome = async {
-        state.backend.mark_read(&actor, &id).await?;
+        state.backend.mark_read(&actor, &id).await.map_err(linli_backend::Error::answer)?;
         Ok(page.clone())
     };
     respond(&page, outcome.await)
@@ -122,9 +123,9 @@ async fn rsvp(
     let outcome = async {
         let form = form?;
         if form.cancel {
-            state.backend.cancel_rsvp(&actor, &id).await?;
+            state.backend.cancel_rsvp(&actor, &id).await.map_err(linli_backend::Error::answer)?;
         } else {
-            state.backend.rsvp(&actor, &id, form.headcount.unwrap_or(1)).await?;
+            state.backend.rsvp(&actor, &id, form.headcount.unwrap_or(1)).await.map_err(linli_backend::Error::answer)?;
         }
         Ok(page.clone())
     };

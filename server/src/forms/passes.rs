@@ -47,7 +47,7 @@ async fn create_pass(
         input.valid_until = Some(
             linli_model::time::end_of_local_day(now + chrono::Duration::days(days)) + chrono::Duration::seconds(1),
         );
-        let created = state.backend.create_pass(&actor, input, &base).await?;
+        let created = state.backend.create_pass(&actor, input, &base).await.map_err(linli_backend::Error::answer)?;
         let path = created.url.strip_prefix(&base).unwrap_or(&created.url);
         Ok(format!("{path}?new=1"))
     };
@@ -56,7 +56,7 @@ async fn create_pass(
 
 async fn revoke_pass(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
     let outcome = async {
-        state.backend.revoke_pass(&actor, &id).await?;
+        state.backend.revoke_pass(&actor, &id).await.map_err(linli_backend::Error::answer)?;
         Ok("/passes".to_string())
     };
     respond("/passes", outcome.await)
@@ -77,7 +77,7 @@ async fn admit(
     Form(form): Form<Admit>,
 ) -> Response {
     let outcome = async {
-        let entry = state.backend.admit(&actor, &form?.q, None, &client).await?;
+        let entry = state.backend.admit(&actor, &form?.q, None, &client).await.map_err(linli_backend::Error::answer)?;
         Ok(format!("/gate?admitted={}", urlencode(&entry.visitor_name.unwrap_or_default())))
     };
     respond("/gate", outcome.await)
@@ -102,7 +102,8 @@ async fn walk_in(State(state): State<AppState>, WebUser(actor): WebUser, Form(fo
         state
             .backend
             .register_walk_in(&actor, &w.visitor_name, w.visitor_phone.as_deref(), &w.unit, w.purpose.as_deref())
-            .await?;
+            .await
+            .map_err(linli_backend::Error::answer)?;
         Ok("/gate/walk-in".to_string())
     };
     respond("/gate/walk-in", outcome.await)
@@ -122,7 +123,7 @@ async fn decide_walk_in(
     Form(form): Form<Decision>,
 ) -> Response {
     let outcome = async {
-        state.backend.decide_walk_in(&actor, &id, form?.approve).await?;
+        state.backend.decide_walk_in(&actor, &id, form?.approve).await.map_err(linli_backend::Error::answer)?;
         Ok("/".to_string())
     };
     respond("/", outcome.await)

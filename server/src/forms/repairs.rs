@@ -41,7 +41,7 @@ async fn report_repair(
     let outcome = async {
         let mut multipart = multipart.map_err(|_| AppError::new(ErrorCode::UnsupportedMedia, Msg::ErrBadRequest))?;
         let input: NewRepair = read_fields(report_fields(&state, &actor, &mut multipart).await?)?;
-        let job = state.backend.create_repair(&actor, input).await?;
+        let job = state.backend.create_repair(&actor, input).await.map_err(linli_backend::Error::answer)?;
         Ok(format!("/repairs/{}", job.id))
     };
     respond(REPORT_FORM, outcome.await)
@@ -76,7 +76,7 @@ async fn report_fields(
         if photo_ids >= MAX_PHOTOS {
             return Err(AppError::invalid("photos", Msg::ErrTooManyPhotos));
         }
-        let photo = state.backend.upload_photo(actor, data).await?;
+        let photo = state.backend.upload_photo(actor, data).await.map_err(linli_backend::Error::answer)?;
         photo_ids += 1;
         fields.push(("photo_ids".to_string(), photo.id));
     }
@@ -93,7 +93,7 @@ async fn repair_action(
 ) -> Response {
     let page = page_of("/repairs", &id);
     let outcome = async {
-        state.backend.act(&actor, &id, input?).await?;
+        state.backend.act(&actor, &id, input?).await.map_err(linli_backend::Error::answer)?;
         Ok(page.clone())
     };
     respond(&page, outcome.await)
@@ -108,7 +108,7 @@ async fn rate_repair(
 ) -> Response {
     let page = page_of("/repairs", &id);
     let outcome = async {
-        state.backend.rate_job(&actor, &id, input?).await?;
+        state.backend.rate_job(&actor, &id, input?).await.map_err(linli_backend::Error::answer)?;
         Ok(page.clone())
     };
     respond(&page, outcome.await)

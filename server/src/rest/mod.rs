@@ -14,7 +14,7 @@ pub(crate) mod uploads;
 pub(crate) mod wechat;
 
 use axum::Router;
-use linli_model::{AppError, ErrorCode, Msg};
+use linli_model::{ErrorCode, Msg};
 
 pub use passes::base_url;
 pub use uploads::multipart_error;
@@ -35,8 +35,6 @@ pub fn router() -> Router<AppState> {
         .merge(uploads::router())
         .merge(wechat::router())
         .route("/stream", axum::routing::get(crate::stream::stream))
-        .fallback(|| async { ApiError(AppError::new(ErrorCode::NotFound, Msg::ErrNotFound)) })
-        .method_not_allowed_fallback(|| async {
-            ApiError(AppError::new(ErrorCode::MethodNotAllowed, Msg::ErrMethodNotAllowed))
-        })
+        .fallback(|| async { ApiError::new(ErrorCode::NotFound, Msg::ErrNotFound) })
+        .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, Msg::ErrMethodNotAllowed) })
 }
