@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use crate::model::{
     AppError, BuildingInfo,
     admin::{AuditEntry, Settings, StaffMember},
-    pass::Pass,
     scorecard::{ButlerCard, DayPoint, Scorecard},
 };
 
@@ -35,12 +34,6 @@ pub async fn list_follow_ups() -> Result<Vec<FollowUpItem>, AppError> {
     let actor = super::ctx::actor().await?;
     let list = super::ctx::backend()?.follow_ups(&actor).await.map_err(crate::backend::Error::answer)?;
     Ok(list.into_iter().filter(|f| f.status == "open").map(Into::into).collect())
-}
-
-#[server]
-pub async fn list_expected_visitors() -> Result<Vec<Pass>, AppError> {
-    let actor = super::ctx::actor().await?;
-    super::ctx::backend()?.expected_today(&actor).await.map_err(crate::backend::Error::answer)
 }
 
 #[server]

@@ -45,10 +45,3 @@ pub async fn list_attendees(id: String) -> Result<Vec<Attendee>, AppError> {
     let actor = super::ctx::actor().await?;
     super::ctx::backend()?.attendees(&actor, &id).await.map_err(crate::backend::Error::answer)
 }
-
-/// The community's buildings, for addressing a notice.
-#[server]
-pub async fn list_buildings_for_notice() -> Result<Vec<crate::model::BuildingInfo>, AppError> {
-    let actor = super::ctx::actor().await?;
-    super::ctx::backend()?.buildings(&actor).await.map_err(crate::backend::Error::answer)
-}

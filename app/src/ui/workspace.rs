@@ -8,9 +8,10 @@ use leptos::prelude::*;
 use super::{live::use_live, load::Load, t};
 use crate::{
     api::{
-        admin::{list_expected_visitors, list_follow_ups},
+        admin::list_follow_ups,
         help::{elder_list, help_calls},
         notices::list_notices,
+        passes::list_expected,
         repairs::list_jobs,
     },
     model::{Me, Msg, time::format_local_hm},
@@ -36,7 +37,7 @@ pub fn Workspace(me: Me) -> impl IntoView {
     let calls = Resource::new(move || live.help.get(), |_| help_calls(true));
     let elders = Resource::new(move || live.help.get(), |_| elder_list(false));
     let notices = Resource::new(move || live.notices.get(), |_| list_notices());
-    let visitors = Resource::new(move || live.passes.get(), |_| list_expected_visitors());
+    let visitors = Resource::new(move || live.passes.get(), |_| list_expected());
     let follow_ups = Resource::new(move || live.repairs.get(), |_| list_follow_ups());
     let buildings = me.buildings.iter().map(|b| b.name.clone()).collect::<Vec<_>>().join("、");
     view! {

@@ -1,0 +1,147 @@
+//! The feed (`/notices`, `/events`): notices, pinned and urgent first,
+//! and upcoming events; and the urgent banner on a resident's home.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::notices::{list_activities, list_notices},
+    model::{
+        Me, Msg, Role,
+        notice::{Activity, Announcement},
+        time::format_local,
+    },
+    ui::{components::with_me, layout::Page, live::use_live, load::Load, t},
+};
+
+#[component]
+fn NoticeRow(n: Announcement) -> impl IntoView {
+    view! {
+        <li class="notice-row" class:unread=!n.read class:urgent=n.urgent data-notice=n.id.clone()>
+            <a href=format!(
+                "/notices/{}",
+                n.id,
+            )>
+                {n.pinned.then_some("📌 ")}
+                {n.urgent.then(|| view! { <span class="urg urg-critical">{t(Msg::Urgent)}</span> })} " "
+                <span class="st">{t(n.category.label())}</span> " " <strong>{n.title.clone()}</strong>
+                <span class="job-sub">" " {format_local(n.created_at)}</span>
+                {(!n.read)
+                    .then(|| {
+                        view! {
+                            <span class="dot" aria-label=t(Msg::Unread)>
+                                "●"
+                            </span>
+                        }
+                    })}
+            </a>
+        </li>
+    }
+}
+
+#[component]
+fn ActivityRow(a: Activity) -> impl IntoView {
+    view! {
+        <li class="notice-row" data-event=a.id.clone()>
+            <a href=format!(
+                "/events/{}",
+                a.id,
+            )>
+                "🎉 " <strong>{a.title.clone()}</strong>
+                <span class="job-sub">
+                    " " {format_local(a.starts_at)} " · " {a.place.clone()} " · " {a.going} "/" {a.capacity}
+                </span>
+                {a
+                    .my_status
+                    .clone()
+                    .map(|s| {
+                        view! { <span class="st">{t(if s == "going" { Msg::Going } else { Msg::Waitlisted })}</span> }
+                    })}
+            </a>
+        </li>
+    }
+}
+
+/// The feed: notices (pinned and urgent first) and upcoming events.
+#[component]
+pub fn NoticesPage() -> impl IntoView {
+    with_me(|me: Me| {
+        let live = use_live();
+        let notices = Resource::new(move || live.notices.get(), |_| list_notices());
+        let events = Resource::new(move || live.events.get(), |_| list_activities());
+        let staff = matches!(me.role, Role::Butler | Role::Admin);
+        view! {
+            <Page me=me.clone()>
+                <div class="row-between">
+                    <h1>{t(Msg::CardNotices)}</h1>
+                    {staff
+                        .then(|| {
+                            view! {
+                                <span>
+                                    <a class="button primary" href="/notices/new">
+                                        {t(Msg::NewNotice)}
+                                    </a>
+                                    " "
+                                    <a class="button" href="/events/new">
+                                        {t(Msg::NewEvent)}
+                                    </a>
+                                </span>
+                            }
+                        })}
+                </div>
+                <Load resource=notices transition=true let:list>
+                    {if list.is_empty() {
+                        view! { <p class="muted empty">{t(Msg::NoNotices)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="list notices">
+                                {list.into_iter().map(|n| view! { <NoticeRow n /> }).collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }}
+                </Load>
+                <h2 id="events">{t(Msg::CardEvents)}</h2>
+                <Load resource=events transition=true or_else=Vec::new fallback=|| () let:list>
+                    {if list.is_empty() {
+                        view! { <p class="muted empty">{t(Msg::NoEvents)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="list">{list.into_iter().map(|a| view! { <ActivityRow a /> }).collect_view()}</ul>
+                        }
+                            .into_any()
+                    }}
+                </Load>
+            </Page>
+        }
+    })
+}
+
+/// An urgent notice not yet read shows as a banner on a resident's home.
+#[component]
+pub fn UrgentBanner() -> impl IntoView {
+    let live = use_live();
+    let notices = Resource::new(move || live.notices.get(), |_| list_notices());
+    view! {
+        <Load resource=notices transition=true or_else=Vec::new fallback=|| () let:list>
+            {list
+                .into_iter()
+                .filter(|n| n.urgent && !n.read)
+                .map(|n| {
+                    view! {
+                        <a
+                            class="urgent-banner"
+                            role="alert"
+                            href=format!("/notices/{}", n.id)
+                            data-notice=n.id.clone()
+                        >
+                            {"📢 "}
+                            <strong>{t(Msg::Urgent)}</strong>
+                            " "
+                            {n.title.clone()}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </Load>
+    }
+}
