@@ -1,0 +1,69 @@
+//! The live stream (`GET /api/v1/stream`) read as a butler's screen reads it.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use futures::StreamExt as _;
+use serde_json::Value;
+use tokio::task::JoinHandle;
+
+use crate::lock;
+
+/// One server-sent event.
+pub(crate) struct Seen {
+    kind: String,
+    data: Value,
+}
+
+/// Reads `GET /api/v1/stream` into `seen` until aborted (or 10 minutes).
+pub(crate) fn watch(client: reqwest::Client, base: &str, token: &str) -> (Arc<Mutex<Vec<Seen>>>, JoinHandle<()>) {
+    let seen: Arc<Mutex<Vec<Seen>>> = Arc::new(Mutex::new(Vec::new()));
+    let (url, token, into) = (format!("{base}/api/v1/stream"), token.to_string(), seen.clone());
+    let task = tokio::spawn(async move {
+        let res = client.get(url).bearer_auth(token).header("accept", "text/event-stream").send().await;
+        let Ok(res) = res else { return };
+        let mut body = res.bytes_stream();
+        let mut buf: Vec<u8> = Vec::new();
+        let until = Instant::now() + Duration::from_secs(600);
+        for _ in 0..1_000_000 {
+            let left = until.saturating_duration_since(Instant::now());
+            let Ok(Some(Ok(chunk))) = tokio::time::timeout(left, body.next()).await else { return };
+            buf.extend_from_slice(&chunk);
+            while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
+                let block: Vec<u8> = buf.drain(..end + 2).collect();
+                let block = String::from_utf8_lossy(&block);
+                let (mut kind, mut data) = (String::new(), String::new());
+                for line in block.lines() {
+                    if let Some(k) = line.strip_prefix("event:") {
+                        kind = k.trim().to_string();
+                    } else if let Some(d) = line.strip_prefix("data:") {
+                        data.push_str(d.trim_start());
+                    }
+                }
+                if !kind.is_empty() {
+                    let data = serde_json::from_str(&data).unwrap_or(Value::Null);
+                    lock(&into).push(Seen { kind, data });
+                }
+            }
+        }
+    });
+    (seen, task)
+}
+
+pub(crate) fn saw_pressed(seen: &Mutex<Vec<Seen>>, call: &str) -> bool {
+    lock(seen)
+        .iter()
+        .any(|e| e.kind == "help_call.updated" && e.data["id"].as_str() == Some(call) && e.data["action"] == "pressed")
+}
+
+pub(crate) async fn wait_ready(seen: &Mutex<Vec<Seen>>) -> bool {
+    for _ in 0..100 {
+        if lock(seen).iter().any(|e| e.kind == "ready") {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
