@@ -5,9 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{wire::Page, *};
+use crate::common::*;
 use linli_model::{
-    ErrorCode,
+    ErrorCode, Page,
     help::{HelpAction, HelpCall, HelpStatus, Outcome},
 };
 use reqwest::{Method, StatusCode, header};

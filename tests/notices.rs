@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use crate::common::{wire::Page, *};
+use crate::common::*;
 use chrono::{Duration as Span, Utc};
-use linli_model::notice::Announcement;
+use linli_model::{Page, notice::Announcement};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

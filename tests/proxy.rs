@@ -9,11 +9,11 @@ use std::{
     time::{Duration, Instant},
 };
 
-use linli_model::help::HelpAction;
+use linli_model::{help::HelpAction, session::LoginAnswer};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::common::{wire::Session, *};
+use crate::common::*;
 
 /// A running nginx, stopped on drop.
 struct Nginx {
@@ -104,7 +104,7 @@ async fn a_help_call_passes_the_proxy_at_once() {
                     .await
                     .unwrap();
                 assert_eq!(res.status(), StatusCode::OK, "{what}: sign-in through the proxy");
-                res.json::<Session>().await.unwrap().token
+                res.json::<LoginAnswer>().await.unwrap().token
             }
         };
         let (butler, elder) = (login(BUTLER).await, login(ELDER).await);

@@ -82,6 +82,35 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
 }
 
+/// `POST /api/v1/buildings`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewBuilding {
+    /// The number painted on it, e.g. `3` (at most 20 characters, unique
+    /// in the community).
+    pub number: String,
+    /// Display name (at most 50 characters); `3号楼` when not given.
+    pub name: Option<String>,
+}
+
+/// `PUT /api/v1/buildings/{id}/butler`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ButlerBody {
+    /// The id of an active butler of the community.
+    pub butler_id: String,
+}
+
+/// `POST /api/v1/units/import`: a unit list as a spreadsheet exports it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CsvBody {
+    /// CSV (comma or tab separated, optional byte-order mark and header
+    /// row): one unit per line, building then unit number; at most 5,000
+    /// lines.
+    pub csv: String,
+}
+
 /// Result of a CSV import of units.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -127,6 +127,48 @@ impl AppError {
     }
 }
 
+/// The JSON API's error answer: the HTTP status plus
+/// `{"error": {"code": "...", "message": "...", "detail": "..."}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    /// A stable snake_case code, e.g. `not_found`, `invalid`, `conflict`.
+    #[cfg_attr(feature = "openapi", schema(example = "invalid"))]
+    pub code: String,
+    /// Human text in the caller's language (`Accept-Language`).
+    pub message: String,
+    /// The offending field, or a reason such as `used_up`.
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl ErrorBody {
+    /// The envelope of `err`, its message in `lang`.
+    pub fn new(err: &AppError, lang: Lang) -> Self {
+        Self {
+            error: ErrorDetail {
+                code: err.code.as_str().to_string(),
+                message: err.message(lang),
+                detail: err.detail.clone(),
+            },
+        }
+    }
+}
+
+impl ErrorDetail {
+    /// The code as an [`ErrorCode`]; `None` for a code this build does not know.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        serde_json::from_value(serde_json::Value::String(self.code.clone())).ok()
+    }
+}
+
 #[cfg(feature = "server-fn")]
 mod server_fn_error {
     use server_fn::{
@@ -180,5 +222,18 @@ mod tests {
             let json = serde_json::to_string(&code).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }
+    }
+
+    #[test]
+    fn the_envelope_reads_back_with_its_code() {
+        let err = AppError::invalid("phone", Msg::ErrPhoneInvalid);
+        let json = serde_json::to_value(ErrorBody::new(&err, Lang::En)).unwrap_or_default();
+        assert_eq!(json.pointer("/error/code"), Some(&serde_json::json!("invalid")));
+        assert_eq!(json.pointer("/error/detail"), Some(&serde_json::json!("phone")));
+        let read: Option<ErrorBody> = serde_json::from_value(json).ok();
+        assert_eq!(read.and_then(|b| b.error.error_code()), Some(ErrorCode::Invalid));
+        let bare = serde_json::json!({"error": {"code": "not_found", "message": "x"}});
+        let body: Option<ErrorBody> = serde_json::from_value(bare).ok();
+        assert_eq!(body.map(|b| (b.error.error_code(), b.error.detail)), Some((Some(ErrorCode::NotFound), None)));
     }
 }

@@ -315,6 +315,68 @@ pub struct ElderHome {
     pub client_key: String,
 }
 
+/// `POST /api/v1/help-calls`: the help button.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PressBody {
+    /// Made once per press by the client: 8–64 printable ASCII characters
+    /// (a UUID, base64…); repeating it while the call is open returns
+    /// that call.
+    pub client_key: String,
+}
+
+/// `POST /api/v1/check-ins`: today's "I'm OK".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckIn {
+    /// The local (Shanghai) day it counts for, `YYYY-MM-DD`.
+    pub day: String,
+    /// When it was pressed (RFC 3339, UTC).
+    pub at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/help-devices`: pairs the signed-in elder's device.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PairBody {
+    /// What the device is, e.g. "卧室平板" (at most 40 characters).
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// A new help device credential, shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PairedDevice {
+    /// The device's id, as its elder's device list shows it.
+    pub id: String,
+    /// Send as `Authorization: Bearer <token>` to `POST /help-calls` and
+    /// `POST /check-ins` only; it works after the session has expired.
+    pub token: String,
+    /// Moves ahead with every use (180 days).
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/residents/{id}/phone`: a resident's whole number, to call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhoneToCall {
+    /// The whole number, unmasked.
+    pub phone: String,
+}
+
+/// `POST /api/v1/elders/{id}/check-in-follow-up`: what the butler found
+/// after a missed check-in.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUpBody {
+    /// What the butler found.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::CheckInResult))]
+    pub result: String,
+    /// At most 500 characters.
+    pub note: Option<String>,
+}
+
 /// What the elder's screen says about a call.
 pub fn elder_status_text(call: &HelpCall, lang: super::Lang) -> String {
     let who = call.responder.as_ref().map(|r| r.name.clone()).unwrap_or_default();

@@ -238,3 +238,29 @@ pub struct Assignable {
     pub trades: Vec<String>,
     pub open_jobs: u32,
 }
+
+/// `GET /api/v1/follow-ups`: a follow-up visit (回访) to make, opened by a
+/// low rating; open ones first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUp {
+    pub id: String,
+    /// Why it was opened.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::FollowUpReason))]
+    pub reason: String,
+    /// Where it stands.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::FollowUpStatus))]
+    pub status: String,
+    /// The repair rated, if any.
+    pub repair_id: Option<String>,
+    /// The unit, as a label (`1号楼 101`).
+    pub unit: Option<String>,
+    /// The name of the butler whose work it concerns.
+    pub butler: Option<String>,
+    /// The stars given, 1 to 5.
+    pub stars: Option<u8>,
+    /// The resident's comment.
+    pub comment: Option<String>,
+    /// When it was opened (RFC 3339, UTC).
+    pub created_at: DateTime<Utc>,
+}

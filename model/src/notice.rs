@@ -127,6 +127,14 @@ pub struct NewActivity {
     pub rsvp_deadline: Option<DateTime<Utc>>,
 }
 
+/// `POST /api/v1/events/{id}/rsvp`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RsvpBody {
+    /// People coming, 1 to 10; 1 when not given.
+    pub headcount: Option<u32>,
+}
+
 /// `POST /api/v1/events/{id}/rsvp` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

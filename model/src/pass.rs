@@ -194,6 +194,55 @@ pub struct VisitorView {
     pub reason: Option<Reason>,
 }
 
+/// `POST /api/v1/gate/verify` and `/gate/admit`: what the guard scanned
+/// or typed, `{token | code, gate?}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GateBody {
+    /// The scanned link, or the bare token in it.
+    pub token: Option<String>,
+    /// The typed short code.
+    pub code: Option<String>,
+    /// Where the visitor came in (at most 20 characters); the guard's own
+    /// gate when not given.
+    pub gate: Option<String>,
+}
+
+impl GateBody {
+    /// The link, token or code to look the pass up by (`token` first);
+    /// 422 on `code` when neither holds anything but blanks.
+    pub fn credential(&self) -> Result<&str, super::AppError> {
+        self.token
+            .as_deref()
+            .or(self.code.as_deref())
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| super::AppError::invalid("code", Msg::ErrRequired))
+    }
+}
+
+/// `POST /api/v1/gate/walk-ins`: a visitor without a pass, registered by
+/// the guard for the unit to answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WalkInBody {
+    /// At most 30 characters.
+    pub visitor_name: String,
+    /// A mainland mobile number, if given.
+    pub visitor_phone: Option<String>,
+    /// The id of the unit visited (see `GET /gate/units`).
+    pub unit: String,
+    /// At most 100 characters.
+    pub purpose: Option<String>,
+}
+
+/// `POST /api/v1/walk-ins/{id}/decision`: the unit's answer, once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Decision {
+    /// `true` lets the visitor in.
+    pub approve: bool,
+}
+
 /// A walk-in visitor waiting for the unit's answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -82,6 +82,35 @@ pub struct DayPoint {
     pub rating_avg: Option<f64>,
 }
 
+/// `GET /api/v1/scorecards`: one row per butler for a period. The period
+/// is `?from=&to=` (RFC 3339): by default the 30 days up to now, at most
+/// 400 days.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PeriodPage<T> {
+    /// Start of the period (inclusive, UTC).
+    pub from: DateTime<Utc>,
+    /// End of the period (exclusive, UTC).
+    pub to: DateTime<Utc>,
+    /// The rows.
+    pub items: Vec<T>,
+}
+
+/// `GET /api/v1/butlers/{id}/scorecard`: one butler's figures for a period
+/// (`?from=&to=`, as for `/scorecards`) with their daily series.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OneScorecard {
+    /// Start of the period (inclusive, UTC).
+    pub from: DateTime<Utc>,
+    /// End of the period (exclusive, UTC).
+    pub to: DateTime<Utc>,
+    /// The butler's figures.
+    pub scorecard: Scorecard,
+    /// Day by day (local days), for the trend chart.
+    pub daily: Vec<DayPoint>,
+}
+
 fn pct(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
 }

@@ -4,31 +4,15 @@
 //! (Swagger UI, vendored into the binary: nothing is fetched at run time).
 
 use utoipa::{
-    Modify, OpenApi, ToSchema,
+    Modify, OpenApi,
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
 use crate::rest;
 
-/// `{"error": {"code": "...", "message": "...", "detail": "..."}}` (the
-/// envelope `crate::error` writes is this type, so document and wire agree).
-#[derive(ToSchema, serde::Serialize)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(ToSchema, serde::Serialize)]
-pub struct ErrorDetail {
-    /// A stable snake_case code, e.g. `not_found`, `invalid`, `conflict`.
-    #[schema(example = "invalid")]
-    pub code: String,
-    /// Human text in the caller's language (`Accept-Language`).
-    pub message: String,
-    /// The offending field, or a reason such as `used_up`.
-    #[schema(nullable = false)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
+/// The envelope `crate::error` writes: the model's type, so document,
+/// wire and clients agree.
+pub use linli_model::error::{ErrorBody, ErrorDetail};
 
 /// The errors every operation may answer with.
 #[derive(utoipa::IntoResponses)]

@@ -10,7 +10,6 @@
 )]
 
 pub mod client;
-pub mod wire;
 
 use std::{net::SocketAddr, path::PathBuf};
 

@@ -19,7 +19,7 @@ use super::{
     ids,
     policy::Actor,
 };
-use linli_model::{AppError, ErrorCode, Me, Msg, phone};
+use linli_model::{AppError, ErrorCode, Msg, phone, session::LoginAnswer};
 pub(crate) mod store;
 
 use store::*;
@@ -45,15 +45,6 @@ impl SessionKind {
             Self::Api => linli_model::keys::SessionKindKey::Api,
         }
     }
-}
-
-/// What a successful sign-in hands back.
-#[derive(Clone, Debug)]
-pub struct Login {
-    /// The secret; shown to the client once and never stored.
-    pub token: String,
-    pub me: Me,
-    pub expires_at: DateTime<Utc>,
 }
 
 /// Hashes a password with Argon2id (default parameters) on a blocking thread.
@@ -95,7 +86,13 @@ fn expired() -> Error {
 impl Backend {
     /// Signs in with phone and password. `client` identifies the caller's
     /// address for rate limiting. Failures never say whether the phone exists.
-    pub async fn login(&self, phone_input: &str, password: &str, kind: SessionKind, client: &str) -> Result<Login> {
+    pub async fn login(
+        &self,
+        phone_input: &str,
+        password: &str,
+        kind: SessionKind,
+        client: &str,
+    ) -> Result<LoginAnswer> {
         let phone = clean::mobile("phone", phone_input)?;
         if password.is_empty() {
             return Err(AppError::invalid("password", Msg::ErrPasswordRequired).into());
@@ -149,7 +146,7 @@ impl Backend {
 
     /// Opens a fresh session for a user whose identity was established
     /// (password, or an identity provider).
-    pub async fn session_for(&self, user_id: &str, kind: SessionKind) -> Result<Login> {
+    pub async fn session_for(&self, user_id: &str, kind: SessionKind) -> Result<LoginAnswer> {
         let token = ids::new_token();
         let session_id = ids::new_key();
         let now = Utc::now();
@@ -167,7 +164,7 @@ impl Backend {
         .await?;
         let actor = self.load_actor(user_id, &session_id).await?;
         tracing::info!(user = %actor.user_id, role = actor.role.as_str(), kind = kind.as_str(), "signed in");
-        Ok(Login { token, me: actor.me(), expires_at })
+        Ok(LoginAnswer { token, expires_at, user: actor.me() })
     }
 
     /// Resolves a session token to the person behind it, or 401.

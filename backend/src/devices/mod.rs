@@ -29,7 +29,10 @@ use super::{
     ids,
     policy::{Actor, Permission},
 };
-use linli_model::{AppError, ErrorCode, Msg, help::HelpDevice};
+use linli_model::{
+    AppError, ErrorCode, Msg,
+    help::{HelpDevice, PairedDevice},
+};
 pub(crate) mod store;
 
 use store::*;
@@ -41,13 +44,6 @@ pub const DEVICE_LIFETIME_DAYS: i64 = 180;
 const RENEW_EVERY: Duration = Duration::hours(1);
 /// Devices one elder may hold; the oldest is revoked beyond it.
 const MAX_DEVICES: usize = 10;
-
-/// A new device credential: give `token` to the device, once.
-pub struct IssuedDevice {
-    pub id: String,
-    pub token: String,
-    pub expires_at: DateTime<Utc>,
-}
 
 fn device_refused() -> AppError {
     AppError::new(ErrorCode::SessionExpired, Msg::ErrSessionExpired)
@@ -71,7 +67,7 @@ pub fn device_label(user_agent: &str) -> String {
 impl Backend {
     /// Issues a help device credential to an elder (a resident in elder
     /// mode) who is signed in; `None` for anyone else.
-    pub async fn issue_help_device(&self, actor: &Actor, label: &str) -> Result<Option<IssuedDevice>> {
+    pub async fn issue_help_device(&self, actor: &Actor, label: &str) -> Result<Option<PairedDevice>> {
         if !actor.is_elder() {
             return Ok(None);
         }
@@ -100,7 +96,7 @@ impl Backend {
             .await?;
         }
         tracing::info!(user = %actor.user_id, device = %id, "help device paired");
-        Ok(Some(IssuedDevice { id, token, expires_at }))
+        Ok(Some(PairedDevice { id, token, expires_at }))
     }
 
     /// The elder behind a help device credential, or 401 when it is

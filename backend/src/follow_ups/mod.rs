@@ -2,7 +2,7 @@
 
 use crate::record::{CommunityId, FollowUpId, JobId, UserId};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{
     Backend,
@@ -15,21 +15,8 @@ pub(crate) mod store;
 
 use store::*;
 
-/// A follow-up as the manager's list shows it.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
-pub struct FollowUp {
-    pub id: String,
-    #[schema(value_type = linli_model::keys::FollowUpReason)]
-    pub reason: String,
-    #[schema(value_type = linli_model::keys::FollowUpStatus)]
-    pub status: String,
-    pub repair_id: Option<String>,
-    pub unit: Option<String>,
-    pub butler: Option<String>,
-    pub stars: Option<u8>,
-    pub comment: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
+/// A follow-up as the manager's list shows it (the API's type).
+pub use linli_model::job::FollowUp;
 
 impl Backend {
     /// The community's follow-ups, open ones first: the manager's, and a

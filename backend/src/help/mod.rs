@@ -32,8 +32,8 @@ use super::{
 use linli_model::{
     AppError, ErrorCode, Msg, StaffRef,
     help::{
-        EscalationSettings, HelpAction, HelpActionInput, HelpCall, HelpEntry, HelpParty, Outcome, allowed_actions,
-        transition,
+        CheckIn, EscalationSettings, HelpAction, HelpActionInput, HelpCall, HelpEntry, HelpParty, Outcome,
+        allowed_actions, transition,
     },
     job::PersonRef,
     live::EventKind,
@@ -341,8 +341,9 @@ impl Backend {
         Ok(())
     }
 
-    /// "I'm OK today": once per elder and local day; pressing again is fine.
-    pub async fn check_in(&self, actor: &Actor) -> Result<DateTime<Utc>> {
+    /// "I'm OK today": once per elder and local day; pressing again is
+    /// fine and answers the first press of the day.
+    pub async fn check_in(&self, actor: &Actor) -> Result<CheckIn> {
         actor.require(Permission::CheckIn)?;
         let now = Utc::now();
         let day = linli_model::time::local_date(now).to_string();
@@ -368,17 +369,17 @@ impl Backend {
                         json!({ "elder": actor.user_id, "day": day }),
                     );
                 }
-                Ok(now)
+                Ok(CheckIn { day, at: now })
             }
             Err(e) if e.violates("check_in_day") => {
                 let mut res = run(self
                     .db
                     .query(store::CHECK_IN_2)
                     .bind(("elder", UserId::record_of(&actor.user_id)))
-                    .bind(("day", day)))
+                    .bind(("day", day.clone())))
                 .await?;
                 let at: Option<DateTime<Utc>> = db::rows::<DateTime<Utc>>(&mut res, 0)?.into_iter().next();
-                Ok(at.unwrap_or(now))
+                Ok(CheckIn { day, at: at.unwrap_or(now) })
             }
             Err(e) => Err(e),
         }

@@ -25,14 +25,18 @@ use surrealdb::{engine::any::Any, method::Query};
 
 use super::{
     Backend,
-    auth::{Login, SessionKind},
+    auth::SessionKind,
     db::{row, rows, run, thrown},
     error::{Error, Result},
     ids,
     notify::{Attempt, Lane},
     policy::Actor,
 };
-use linli_model::{AppError, ErrorCode, Msg, keys::TemplateKey};
+use linli_model::{
+    AppError, ErrorCode, Msg,
+    keys::TemplateKey,
+    session::{Consents, LoginAnswer},
+};
 
 pub(crate) mod store;
 
@@ -311,7 +315,7 @@ impl WeChat {
 /// What `POST /auth/wechat` answers.
 pub enum WeChatLogin {
     /// A known open id: signed in.
-    Session(Box<Login>),
+    Session(Box<LoginAnswer>),
     /// Unknown: bind it with phone and password, using this ticket.
     BindingRequired { binding_token: String },
 }
@@ -355,7 +359,7 @@ impl Backend {
 
     /// Binds the open id behind a ticket to the account of `phone` and
     /// `password` (checked and rate-limited like any sign-in), and signs in.
-    pub async fn wechat_bind(&self, ticket: &str, phone: &str, password: &str, client: &str) -> Result<Login> {
+    pub async fn wechat_bind(&self, ticket: &str, phone: &str, password: &str, client: &str) -> Result<LoginAnswer> {
         let mut res =
             run(self.db.query(store::WECHAT_BIND).bind(("h", ids::token_hash(ticket))).bind(("now", Utc::now())))
                 .await?;
@@ -367,7 +371,7 @@ impl Backend {
             .query(store::WECHAT_BIND_2)
             .bind(("b", binding.id.record()))
             .bind(("openid", binding.openid))
-            .bind(("user", UserId::record_of(&login.me.id))))
+            .bind(("user", UserId::record_of(&login.user.id))))
         .await;
         match bound {
             Ok(_) => Ok(login),
@@ -381,7 +385,7 @@ impl Backend {
 
     /// Records one consent for each accepted template (the mini-program
     /// reports what the person accepted in `wx.requestSubscribeMessage`).
-    pub async fn add_consents(&self, actor: &Actor, templates: &[String]) -> Result<Vec<(String, i64)>> {
+    pub async fn add_consents(&self, actor: &Actor, templates: &[String]) -> Result<Consents> {
         for t in templates {
             if TemplateKey::parse(t).is_none() {
                 return Err(AppError::invalid("templates", Msg::ErrBadRequest).into());
@@ -398,12 +402,17 @@ impl Backend {
         self.consents(actor).await
     }
 
-    pub async fn consents(&self, actor: &Actor) -> Result<Vec<(String, i64)>> {
+    /// The messages each template may still send: every known template,
+    /// `0` where none.
+    pub async fn consents(&self, actor: &Actor) -> Result<Consents> {
         let mut res = run(self.db.query(store::CONSENTS).bind(("u", UserId::record_of(&actor.user_id)))).await?;
-        Ok(rows::<serde_json::Value>(&mut res, 0)?
-            .into_iter()
-            .filter_map(|v| Some((v.get("template")?.as_str()?.to_string(), v.get("remaining")?.as_i64()?)))
-            .collect())
+        let mut left: Consents = TemplateKey::ALL.iter().map(|k| (k.as_str().to_string(), 0)).collect();
+        left.extend(
+            rows::<serde_json::Value>(&mut res, 0)?
+                .into_iter()
+                .filter_map(|v| Some((v.get("template")?.as_str()?.to_string(), v.get("remaining")?.as_i64()?))),
+        );
+        Ok(left)
     }
 
     /// Binds the parameters of [`subscribe_message_create!`] to `query`, a

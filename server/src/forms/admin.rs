@@ -8,7 +8,7 @@ use axum::{
 };
 use linli_model::{
     AppError, Msg,
-    admin::{NewPerson, Settings, StaffChange},
+    admin::{ButlerBody, CsvBody, NewBuilding, NewPerson, Settings, StaffChange},
     sla::{SlaSettings, SlaTarget},
 };
 use serde::Deserialize;
@@ -30,15 +30,7 @@ const BUILDINGS: &str = "/admin/buildings";
 const STAFF: &str = "/admin/staff";
 const SETTINGS: &str = "/admin/settings";
 
-/// A new building (the API's body).
-#[derive(Deserialize)]
-struct NewBuilding {
-    #[serde(default)]
-    number: String,
-    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
-    name: Option<String>,
-}
-
+/// A new building: the API's [`NewBuilding`].
 async fn create_building(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
@@ -56,18 +48,12 @@ async fn create_building(
     respond(BUILDINGS, outcome.await)
 }
 
-/// The butler of a building (the API's body).
-#[derive(Deserialize)]
-struct Butler {
-    #[serde(default)]
-    butler_id: String,
-}
-
+/// The butler of a building: the API's [`ButlerBody`].
 async fn assign_butler(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    Form(form): Form<Butler>,
+    Form(form): Form<ButlerBody>,
 ) -> Response {
     let outcome = async {
         state.backend.assign_butler(&actor, &id, &form?.butler_id).await.map_err(linli_backend::Error::answer)?;
@@ -76,16 +62,10 @@ async fn assign_butler(
     respond(BUILDINGS, outcome.await)
 }
 
-/// Units to import, as pasted CSV (the API's body).
-#[derive(Deserialize)]
-struct Csv {
-    #[serde(default)]
-    csv: String,
-}
-
-/// The answer names the first hundred skipped lines with their reasons;
+/// Units to import, as pasted CSV: the API's [`CsvBody`]. The answer
+/// names the first hundred skipped lines with their reasons;
 /// a refusal keeps its detail (the line at fault).
-async fn import_units(State(state): State<AppState>, WebUser(actor): WebUser, Form(form): Form<Csv>) -> Response {
+async fn import_units(State(state): State<AppState>, WebUser(actor): WebUser, Form(form): Form<CsvBody>) -> Response {
     let outcome = match form {
         Ok(form) => state.backend.import_units(&actor, &form.csv).await.map_err(linli_backend::Error::answer),
         Err(e) => Err(e),

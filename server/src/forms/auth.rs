@@ -3,7 +3,7 @@
 use app::{
     api::ctx,
     backend::{auth::SessionKind, devices, web},
-    model::Lang,
+    model::{Lang, session::LoginBody},
 };
 use axum::{
     Router,
@@ -14,7 +14,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{Form, back_with_error, safe_back, with_cookie};
+use super::{And, Form, back_with_error, safe_back, with_cookie};
 use crate::{extract::ClientAddr, state::AppState};
 
 pub fn router() -> Router<AppState> {
@@ -24,11 +24,9 @@ pub fn router() -> Router<AppState> {
         .route("/forms/lang", post(lang))
 }
 
-/// The API's login body, and where to go after.
+/// Where to go after signing in (a local path; see [`safe_back`]).
 #[derive(Deserialize)]
-struct LoginForm {
-    phone: String,
-    password: String,
+struct Next {
     next: Option<String>,
 }
 
@@ -38,14 +36,15 @@ struct LangForm {
     back: Option<String>,
 }
 
+/// Signing in on the web: the API's [`LoginBody`], and where to go after.
 async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    Form(form): Form<And<LoginBody, Next>>,
 ) -> Response {
-    let form = match form {
-        Ok(form) => form,
+    let (form, next) = match form {
+        Ok(And(body, next)) => (body, next.next),
         Err(e) => return back_with_error("/login", &e, &[]),
     };
     match state.backend.login(&form.phone, &form.password, SessionKind::Web, &client).await {
@@ -53,7 +52,7 @@ async fn login(
             let secure = web::is_https(&headers);
             let max_age = (login.expires_at - chrono::Utc::now()).num_seconds().max(0);
             let cookie = web::session_cookie(&login.token, max_age, secure);
-            let res = with_cookie(Redirect::to(&safe_back(form.next.as_deref())).into_response(), &cookie);
+            let res = with_cookie(Redirect::to(&safe_back(next.as_deref())).into_response(), &cookie);
             // An elder's screen becomes a help device that outlives the session.
             match pair_help_device(&state, &login.token, &headers).await {
                 Some(device) => with_cookie(res, &device),
@@ -61,7 +60,7 @@ async fn login(
             }
         }
         // The phone number stays out of the URL (history, logs, referrers).
-        Err(e) => back_with_error("/login", &e.answer(), &[("next", &safe_back(form.next.as_deref()))]),
+        Err(e) => back_with_error("/login", &e.answer(), &[("next", &safe_back(next.as_deref()))]),
     }
 }
 

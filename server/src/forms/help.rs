@@ -6,7 +6,7 @@ use axum::{
     response::Response,
     routing::{get, post},
 };
-use linli_model::help::{ElderSettings, EmergencyContact, HelpActionInput};
+use linli_model::help::{ElderSettings, EmergencyContact, FollowUpBody, HelpActionInput, PressBody};
 use serde::Deserialize;
 
 use super::{And, Back, Form, HelpUser, WebUser, back_with_error, respond};
@@ -45,19 +45,12 @@ async fn revoke_device(
     respond("/elders", outcome.await)
 }
 
-/// What the help button's form sends (the API's press body).
-#[derive(Deserialize)]
-struct Press {
-    /// Made fresh by the page for each showing of the button.
-    #[serde(default)]
-    client_key: String,
-}
-
-/// The help button without scripts. The page embeds a fresh `client_key`
-/// in the form, so pressing twice (or the browser re-posting) is one call.
-/// The call is stored before the redirect answers. An elder's paired
-/// tablet may press it after its session has expired.
-async fn press_help(State(state): State<AppState>, HelpUser(actor): HelpUser, Form(form): Form<Press>) -> Response {
+/// The help button without scripts: the API's [`PressBody`]. The page
+/// embeds a fresh `client_key` in the form, so pressing twice (or the
+/// browser re-posting) is one call. The call is stored before the
+/// redirect answers. An elder's paired tablet may press it after its
+/// session has expired.
+async fn press_help(State(state): State<AppState>, HelpUser(actor): HelpUser, Form(form): Form<PressBody>) -> Response {
     let outcome = async {
         let (call, _) =
             state.backend.press_help(&actor, &form?.client_key).await.map_err(linli_backend::Error::answer)?;
@@ -131,26 +124,19 @@ async fn set_elder(
     respond("/elders", outcome.await)
 }
 
-/// What the butler recorded after a missed check-in (the API's body).
-#[derive(Deserialize)]
-struct FollowUp {
-    #[serde(default)]
-    result: String,
-    #[serde(default)]
-    note: String,
-}
-
+/// What the butler recorded after a missed check-in: the API's
+/// [`FollowUpBody`].
 async fn elder_follow_up(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    Form(form): Form<FollowUp>,
+    Form(form): Form<FollowUpBody>,
 ) -> Response {
     let outcome = async {
         let form = form?;
         state
             .backend
-            .record_check_in_follow_up(&actor, &id, &form.result, &form.note)
+            .record_check_in_follow_up(&actor, &id, &form.result, form.note.as_deref().unwrap_or(""))
             .await
             .map_err(linli_backend::Error::answer)?;
         Ok("/elders".to_string())

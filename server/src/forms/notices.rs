@@ -9,7 +9,7 @@ use axum::{
 use chrono::{DateTime, Utc};
 use linli_model::{
     AppError, Msg,
-    notice::{NewActivity, NewAnnouncement},
+    notice::{NewActivity, NewAnnouncement, RsvpBody},
 };
 use serde::Deserialize;
 
@@ -104,28 +104,28 @@ async fn mark_read(State(state): State<AppState>, WebUser(actor): WebUser, Path(
     respond(&page, outcome.await)
 }
 
-/// An RSVP (the API's body, one person when not said), or its cancelling.
+/// The RSVP form's own field: `cancel=true` withdraws instead.
 #[derive(Deserialize)]
-struct Rsvp {
-    headcount: Option<u32>,
+struct Cancel {
     #[serde(default)]
     cancel: bool,
 }
 
-/// RSVP (or cancel, with `cancel=true`) without scripts.
+/// RSVP without scripts: the API's [`RsvpBody`] (one person when not
+/// said), or its cancelling.
 async fn rsvp(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<String>,
-    Form(form): Form<Rsvp>,
+    Form(form): Form<And<RsvpBody, Cancel>>,
 ) -> Response {
     let page = page_of("/events", &id);
     let outcome = async {
-        let form = form?;
-        if form.cancel {
+        let And(body, cancel) = form?;
+        if cancel.cancel {
             state.backend.cancel_rsvp(&actor, &id).await.map_err(linli_backend::Error::answer)?;
         } else {
-            state.backend.rsvp(&actor, &id, form.headcount.unwrap_or(1)).await.map_err(linli_backend::Error::answer)?;
+            state.backend.rsvp(&actor, &id, body.headcount.unwrap_or(1)).await.map_err(linli_backend::Error::answer)?;
         }
         Ok(page.clone())
     };

@@ -7,7 +7,7 @@ use axum::{
     response::Response,
     routing::post,
 };
-use linli_model::pass::NewPass;
+use linli_model::pass::{Decision, NewPass, WalkInBody};
 use serde::Deserialize;
 
 use super::{And, Form, WebUser, respond, urlencode};
@@ -83,20 +83,8 @@ async fn admit(
     respond("/gate", outcome.await)
 }
 
-/// A visitor without a pass, registered at the gate (the API's body).
-#[derive(Deserialize)]
-struct WalkIn {
-    #[serde(default)]
-    visitor_name: String,
-    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
-    visitor_phone: Option<String>,
-    #[serde(default)]
-    unit: String,
-    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
-    purpose: Option<String>,
-}
-
-async fn walk_in(State(state): State<AppState>, WebUser(actor): WebUser, Form(form): Form<WalkIn>) -> Response {
+/// A visitor without a pass, registered at the gate: the API's [`WalkInBody`].
+async fn walk_in(State(state): State<AppState>, WebUser(actor): WebUser, Form(form): Form<WalkInBody>) -> Response {
     let outcome = async {
         let w = form?;
         state
@@ -109,13 +97,7 @@ async fn walk_in(State(state): State<AppState>, WebUser(actor): WebUser, Form(fo
     respond("/gate/walk-in", outcome.await)
 }
 
-/// The resident's answer to a walk-in (the API's body).
-#[derive(Deserialize)]
-struct Decision {
-    #[serde(default)]
-    approve: bool,
-}
-
+/// The resident's answer to a walk-in: the API's [`Decision`].
 async fn decide_walk_in(
     State(state): State<AppState>,
     WebUser(actor): WebUser,

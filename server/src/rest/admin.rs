@@ -4,9 +4,9 @@
 use app::{
     backend::scorecards::period,
     model::{
-        BuildingInfo,
-        admin::{AuditEntry, ImportResult, NewPerson, Settings, StaffChange, StaffMember},
-        scorecard::{ButlerCard, DayPoint, Scorecard},
+        BuildingInfo, Page,
+        admin::{AuditEntry, CsvBody, ImportResult, NewBuilding, NewPerson, Settings, StaffChange, StaffMember},
+        scorecard::{ButlerCard, OneScorecard, PeriodPage, Scorecard},
     },
 };
 use axum::{
@@ -16,9 +16,8 @@ use axum::{
     routing::{get, patch, post},
 };
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::repairs::Page;
 use crate::{
     error::ApiResult,
     extract::{AuthUser, Json, Query},
@@ -38,12 +37,6 @@ pub fn router() -> Router<AppState> {
         .route("/my-butler", get(my_butler))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct NewBuilding {
-    number: String,
-    name: Option<String>,
-}
-
 #[utoipa::path(post, path = "/api/v1/buildings", tag = "admin", request_body = NewBuilding, responses((status = 201, body = BuildingInfo), crate::openapi::Errors))]
 pub(crate) async fn create_building(
     State(state): State<AppState>,
@@ -51,11 +44,6 @@ pub(crate) async fn create_building(
     Json(b): Json<NewBuilding>,
 ) -> ApiResult<(StatusCode, axum::Json<BuildingInfo>)> {
     Ok((StatusCode::CREATED, axum::Json(state.backend.create_building(&actor, &b.number, b.name.as_deref()).await?)))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct CsvBody {
-    csv: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/units/import", tag = "admin", request_body = CsvBody, responses((status = 200, body = ImportResult), crate::openapi::Errors))]
@@ -72,7 +60,7 @@ pub(crate) async fn staff(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
 ) -> ApiResult<axum::Json<Page<StaffMember>>> {
-    Ok(axum::Json(Page { items: state.backend.staff(&actor).await?, next_cursor: None }))
+    Ok(axum::Json(Page::all(state.backend.staff(&actor).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/staff", tag = "admin", request_body = NewPerson, responses((status = 201, body = StaffMember), crate::openapi::Errors))]
@@ -125,21 +113,13 @@ pub(crate) async fn audit(
     AuthUser(actor): AuthUser,
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<axum::Json<Page<AuditEntry>>> {
-    let items = state.backend.audit_log(&actor, q.action.as_deref(), q.from, q.to).await?;
-    Ok(axum::Json(Page { items, next_cursor: None }))
+    Ok(axum::Json(Page::all(state.backend.audit_log(&actor, q.action.as_deref(), q.from, q.to).await?)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub(crate) struct Period {
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct PeriodPage<T> {
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    items: Vec<T>,
 }
 
 #[utoipa::path(get, path = "/api/v1/scorecards", tag = "admin", params(Period), responses((status = 200, body = PeriodPage<Scorecard>), crate::openapi::Errors))]
@@ -150,14 +130,6 @@ pub(crate) async fn scorecards(
 ) -> ApiResult<axum::Json<PeriodPage<Scorecard>>> {
     let (from, to) = period(p.from, p.to)?;
     Ok(axum::Json(PeriodPage { from, to, items: state.backend.scorecards(&actor, from, to).await? }))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct OneScorecard {
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    scorecard: Scorecard,
-    daily: Vec<DayPoint>,
 }
 
 #[utoipa::path(get, path = "/api/v1/butlers/{id}/scorecard", tag = "admin", params(("id" = String, Path, description = "The opaque id"), Period), responses((status = 200, body = OneScorecard), crate::openapi::Errors))]

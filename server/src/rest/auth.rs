@@ -1,14 +1,18 @@
 //! Sessions: `/auth/login`, `/auth/logout`, `/me`.
 
-use app::{backend::auth::SessionKind, model::Me};
+use app::{
+    backend::auth::SessionKind,
+    model::{
+        Me,
+        session::{LoginAnswer, LoginBody},
+    },
+};
 use axum::{
     Router,
     extract::State,
     http::StatusCode,
     routing::{get, post},
 };
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::{
     error::ApiResult,
@@ -20,27 +24,13 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/auth/login", post(login)).route("/auth/logout", post(logout)).route("/me", get(me))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct LoginBody {
-    phone: String,
-    password: String,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct LoginAnswer {
-    token: String,
-    expires_at: DateTime<Utc>,
-    user: Me,
-}
-
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "sessions", request_body = LoginBody, responses((status = 200, body = LoginAnswer), crate::openapi::Errors), security(()))]
 pub(crate) async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     Json(body): Json<LoginBody>,
 ) -> ApiResult<axum::Json<LoginAnswer>> {
-    let login = state.backend.login(&body.phone, &body.password, SessionKind::Api, &client).await?;
-    Ok(axum::Json(LoginAnswer { token: login.token, expires_at: login.expires_at, user: login.me }))
+    Ok(axum::Json(state.backend.login(&body.phone, &body.password, SessionKind::Api, &client).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "sessions", responses((status = 204, description = "Signed out"), crate::openapi::Errors))]

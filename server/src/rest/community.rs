@@ -1,15 +1,11 @@
 //! The community's places: `/buildings`, `/units/{id}`.
 
-use app::{
-    backend::follow_ups::FollowUp,
-    model::{BuildingInfo, UnitInfo},
-};
+use app::model::{BuildingInfo, Page, UnitInfo, admin::ButlerBody, job::FollowUp};
 use axum::{
     Json, Router,
     extract::{Path, State},
     routing::{get, put},
 };
-use serde::Deserialize;
 
 use crate::{error::ApiResult, extract::AuthUser, state::AppState};
 
@@ -19,11 +15,6 @@ pub fn router() -> Router<AppState> {
         .route("/buildings/{id}/butler", put(assign_butler))
         .route("/units/{id}", get(unit))
         .route("/follow-ups", get(follow_ups))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct ButlerBody {
-    butler_id: String,
 }
 
 #[utoipa::path(put, path = "/api/v1/buildings/{id}/butler", tag = "community", request_body = ButlerBody, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = BuildingInfo), crate::openapi::Errors))]
@@ -36,13 +27,12 @@ pub(crate) async fn assign_butler(
     Ok(Json(state.backend.assign_butler(&actor, &id, &body.butler_id).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/follow-ups", tag = "community", responses((status = 200, body = super::repairs::Page<FollowUp>), crate::openapi::Errors))]
+#[utoipa::path(get, path = "/api/v1/follow-ups", tag = "community", responses((status = 200, body = Page<FollowUp>), crate::openapi::Errors))]
 pub(crate) async fn follow_ups(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
-) -> ApiResult<Json<super::repairs::Page<FollowUp>>> {
-    let items = state.backend.follow_ups(&actor).await?;
-    Ok(Json(super::repairs::Page { items, next_cursor: None }))
+) -> ApiResult<Json<Page<FollowUp>>> {
+    Ok(Json(Page::all(state.backend.follow_ups(&actor).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/buildings", tag = "community", responses((status = 200, body = Vec<BuildingInfo>), crate::openapi::Errors))]

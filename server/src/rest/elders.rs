@@ -7,10 +7,12 @@ use axum::{
     http::StatusCode,
     routing::{get, post, put},
 };
-use linli_model::help::{ElderInfo, ElderSettings};
+use linli_model::{
+    Page,
+    help::{ElderInfo, ElderSettings, FollowUpBody, PhoneToCall},
+};
 use serde::Deserialize;
 
-use super::repairs::Page;
 use crate::{
     error::ApiResult,
     extract::{AuthUser, Json, Query},
@@ -23,12 +25,6 @@ pub fn router() -> Router<AppState> {
         .route("/elders/{id}/check-in-follow-up", post(follow_up))
         .route("/residents/{id}/elder", put(set_elder))
         .route("/residents/{id}/phone", get(phone))
-}
-
-/// A resident's whole number, to call.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub(crate) struct PhoneToCall {
-    phone: String,
 }
 
 /// A resident's whole phone number, for the staff who look after them to
@@ -53,9 +49,8 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Query(q): Query<ListQuery>,
-) -> ApiResult<axum::Json<super::repairs::Page<ElderInfo>>> {
-    let items = state.backend.elders(&actor, q.all.unwrap_or(false)).await?;
-    Ok(axum::Json(super::repairs::Page { items, next_cursor: None }))
+) -> ApiResult<axum::Json<Page<ElderInfo>>> {
+    Ok(axum::Json(Page::all(state.backend.elders(&actor, q.all.unwrap_or(false)).await?)))
 }
 
 #[utoipa::path(put, path = "/api/v1/residents/{id}/elder", tag = "help", request_body = ElderSettings, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = ElderInfo), crate::openapi::Errors))]
@@ -66,13 +61,6 @@ pub(crate) async fn set_elder(
     Json(body): Json<ElderSettings>,
 ) -> ApiResult<axum::Json<ElderInfo>> {
     Ok(axum::Json(state.backend.set_elder(&actor, &id, body).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct FollowUpBody {
-    #[schema(value_type = linli_model::keys::CheckInResult)]
-    result: String,
-    note: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/elders/{id}/check-in-follow-up", tag = "help", request_body = FollowUpBody, params(("id" = String, Path, description = "The opaque id")), responses((status = 204, description = "Recorded"), crate::openapi::Errors))]

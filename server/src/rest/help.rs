@@ -6,11 +6,12 @@ use axum::{
     http::StatusCode,
     routing::{delete, get, post},
 };
-use chrono::{DateTime, Utc};
-use linli_model::help::{HelpActionInput, HelpCall, HelpDevice};
-use serde::{Deserialize, Serialize};
+use linli_model::{
+    Page,
+    help::{CheckIn, HelpActionInput, HelpCall, HelpDevice, PairBody, PairedDevice, PressBody},
+};
+use serde::Deserialize;
 
-use super::repairs::Page;
 use crate::{
     error::ApiResult,
     extract::{AuthUser, HelpCaller, Json, Query},
@@ -28,24 +29,6 @@ pub fn router() -> Router<AppState> {
         .route("/elders/{id}/devices/{device}", delete(revoke_device))
 }
 
-/// A new help device credential, shown once.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct PairedDevice {
-    id: String,
-    /// Send as `Authorization: Bearer <token>` to `POST /help-calls` and
-    /// `POST /check-ins` only; it works after the session has expired.
-    token: String,
-    /// Moves ahead with every use (180 days).
-    expires_at: DateTime<Utc>,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct PairBody {
-    /// What the device is, e.g. "卧室平板" (at most 40 characters).
-    #[serde(default)]
-    label: Option<String>,
-}
-
 /// The signed-in elder pairs this device as a help device (a tablet left
 /// on the help screen): 201 with its credential; 403 for anyone but a
 /// resident in elder mode.
@@ -57,10 +40,7 @@ pub(crate) async fn pair_device(
 ) -> ApiResult<(StatusCode, axum::Json<PairedDevice>)> {
     let label = body.label.unwrap_or_else(|| "小程序 mini-program".into());
     let device = state.backend.issue_help_device(&actor, &label).await?.ok_or_else(linli_model::AppError::forbidden)?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(PairedDevice { id: device.id, token: device.token, expires_at: device.expires_at }),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(device)))
 }
 
 /// An elder's help devices (butler of the building, duty room, manager).
@@ -70,7 +50,7 @@ pub(crate) async fn devices(
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Page<HelpDevice>>> {
-    Ok(axum::Json(Page { items: state.backend.help_devices(&actor, &id).await?, next_cursor: None }))
+    Ok(axum::Json(Page::all(state.backend.help_devices(&actor, &id).await?)))
 }
 
 /// Revokes one of an elder's help devices at once (butler, manager): 204.
@@ -82,14 +62,6 @@ pub(crate) async fn revoke_device(
 ) -> ApiResult<StatusCode> {
     state.backend.revoke_help_device(&actor, &id, &device).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct PressBody {
-    /// Made once per press by the client: 8–64 printable ASCII characters
-    /// (a UUID, base64…); repeating it while the call is open returns
-    /// that call.
-    client_key: String,
 }
 
 /// 201 with a new call; 200 with the same call when `client_key` repeats.
@@ -113,9 +85,8 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Query(q): Query<ListQuery>,
-) -> ApiResult<axum::Json<super::repairs::Page<HelpCall>>> {
-    let items = state.backend.help_calls(&actor, q.open.unwrap_or(false)).await?;
-    Ok(axum::Json(super::repairs::Page { items, next_cursor: None }))
+) -> ApiResult<axum::Json<Page<HelpCall>>> {
+    Ok(axum::Json(Page::all(state.backend.help_calls(&actor, q.open.unwrap_or(false)).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/help-calls/{id}", tag = "help", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = HelpCall), crate::openapi::Errors))]
@@ -137,17 +108,10 @@ pub(crate) async fn act(
     Ok(axum::Json(state.backend.help_action(&actor, &id, body).await?))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct CheckIn {
-    day: String,
-    at: DateTime<Utc>,
-}
-
 #[utoipa::path(post, path = "/api/v1/check-ins", tag = "help", responses((status = 200, body = CheckIn), crate::openapi::Errors))]
 pub(crate) async fn check_in(
     State(state): State<AppState>,
     HelpCaller(actor): HelpCaller,
 ) -> ApiResult<axum::Json<CheckIn>> {
-    let at = state.backend.check_in(&actor).await?;
-    Ok(axum::Json(CheckIn { day: linli_model::time::local_date(at).to_string(), at }))
+    Ok(axum::Json(state.backend.check_in(&actor).await?))
 }

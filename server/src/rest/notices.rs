@@ -2,7 +2,12 @@
 
 use app::{
     backend::{Backend, web},
-    model::notice::{Activity, Announcement, Attendee, NewActivity, NewAnnouncement, RsvpStatus, UnreadHousehold},
+    model::{
+        Page,
+        notice::{
+            Activity, Announcement, Attendee, NewActivity, NewAnnouncement, RsvpBody, RsvpStatus, UnreadHousehold,
+        },
+    },
 };
 use axum::{
     Router,
@@ -13,7 +18,6 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::repairs::Page;
 use crate::{
     error::ApiResult,
     extract::{AuthUser, Json, Query},
@@ -37,7 +41,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
 ) -> ApiResult<axum::Json<Page<Announcement>>> {
-    Ok(axum::Json(Page { items: state.backend.notices(&actor).await?, next_cursor: None }))
+    Ok(axum::Json(Page::all(state.backend.notices(&actor).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/announcements", tag = "notices", request_body = NewAnnouncement, responses((status = 201, body = Announcement), crate::openapi::Errors))]
@@ -76,7 +80,7 @@ pub(crate) async fn unread(
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Page<UnreadHousehold>>> {
-    Ok(axum::Json(Page { items: state.backend.unread_households(&actor, &id).await?, next_cursor: None }))
+    Ok(axum::Json(Page::all(state.backend.unread_households(&actor, &id).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "notices", responses((status = 200, body = Page<Activity>), crate::openapi::Errors))]
@@ -84,7 +88,7 @@ pub(crate) async fn events(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
 ) -> ApiResult<axum::Json<Page<Activity>>> {
-    Ok(axum::Json(Page { items: state.backend.activities(&actor).await?, next_cursor: None }))
+    Ok(axum::Json(Page::all(state.backend.activities(&actor).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/events", tag = "notices", request_body = NewActivity, responses((status = 201, body = Activity), crate::openapi::Errors))]
@@ -103,11 +107,6 @@ pub(crate) async fn event(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Activity>> {
     Ok(axum::Json(state.backend.activity(&actor, &id).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct RsvpBody {
-    headcount: Option<u32>,
 }
 
 #[utoipa::path(post, path = "/api/v1/events/{id}/rsvp", tag = "notices", request_body = RsvpBody, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = RsvpStatus), crate::openapi::Errors))]
@@ -151,5 +150,5 @@ pub(crate) async fn attendees(
             .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"attendees.csv\""));
         return Ok(res);
     }
-    Ok(axum::Json(Page { items: list, next_cursor: None }).into_response())
+    Ok(axum::Json(Page::all(list)).into_response())
 }

@@ -3,8 +3,8 @@
 use app::{
     backend::{Backend, web},
     model::{
-        AppError, Msg, UnitRef,
-        pass::{CreatedPass, Entry, NewPass, Pass, Verdict, WalkIn},
+        Page, UnitRef,
+        pass::{CreatedPass, Decision, Entry, GateBody, NewPass, Pass, Verdict, WalkIn, WalkInBody},
     },
 };
 use axum::{
@@ -17,7 +17,6 @@ use axum::{
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::repairs::Page;
 use crate::{
     error::ApiResult,
     extract::{AuthUser, ClientAddr, Json, Query},
@@ -69,7 +68,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
 ) -> ApiResult<axum::Json<Page<Pass>>> {
-    Ok(axum::Json(Page { items: state.backend.my_passes(&actor).await?, next_cursor: None }))
+    Ok(axum::Json(Page::all(state.backend.my_passes(&actor).await?)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/passes/{id}", tag = "passes", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Pass), crate::openapi::Errors))]
@@ -79,24 +78,6 @@ pub(crate) async fn revoke(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Pass>> {
     Ok(axum::Json(state.backend.revoke_pass(&actor, &id).await?))
-}
-
-/// `{token | code, gate?}`: the scanned link (or bare token) or the typed code.
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct GateBody {
-    token: Option<String>,
-    code: Option<String>,
-    gate: Option<String>,
-}
-
-impl GateBody {
-    fn credential(&self) -> Result<&str, AppError> {
-        self.token
-            .as_deref()
-            .or(self.code.as_deref())
-            .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| AppError::invalid("code", Msg::ErrRequired))
-    }
 }
 
 #[utoipa::path(post, path = "/api/v1/gate/verify", tag = "passes", request_body = GateBody, responses((status = 200, body = Verdict), crate::openapi::Errors))]
@@ -124,7 +105,7 @@ pub(crate) async fn expected(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
 ) -> ApiResult<axum::Json<Page<Pass>>> {
-    Ok(axum::Json(Page { items: state.backend.expected_today(&actor).await?, next_cursor: None }))
+    Ok(axum::Json(Page::all(state.backend.expected_today(&actor).await?)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -151,7 +132,7 @@ pub(crate) async fn entries(
             .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"entries.csv\""));
         return Ok(res);
     }
-    Ok(axum::Json(Page { items: list, next_cursor: None }).into_response())
+    Ok(axum::Json(Page::all(list)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/gate/units", tag = "passes", responses((status = 200, body = Vec<UnitRef>), crate::openapi::Errors))]
@@ -160,14 +141,6 @@ pub(crate) async fn units(
     AuthUser(actor): AuthUser,
 ) -> ApiResult<axum::Json<Vec<UnitRef>>> {
     Ok(axum::Json(state.backend.gate_units(&actor).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct WalkInBody {
-    visitor_name: String,
-    visitor_phone: Option<String>,
-    unit: String,
-    purpose: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/gate/walk-ins", tag = "passes", request_body = WalkInBody, responses((status = 201, body = WalkIn), crate::openapi::Errors))]
@@ -188,12 +161,7 @@ pub(crate) async fn walk_ins(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
 ) -> ApiResult<axum::Json<Page<WalkIn>>> {
-    Ok(axum::Json(Page { items: state.backend.walk_ins(&actor).await?, next_cursor: None }))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub(crate) struct Decision {
-    approve: bool,
+    Ok(axum::Json(Page::all(state.backend.walk_ins(&actor).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/walk-ins/{id}/decision", tag = "passes", request_body = Decision, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = WalkIn), crate::openapi::Errors))]

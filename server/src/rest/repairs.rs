@@ -3,7 +3,7 @@
 use app::{
     backend::web,
     model::{
-        AppError, Msg,
+        AppError, Msg, Page,
         job::{ActionInput, Assignable, CategoryInfo, Job, JobSummary, NewRepair, Rating, RatingInput, RatingTagInfo},
     },
 };
@@ -14,7 +14,7 @@ use axum::{
     routing::{get, post},
 };
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::{
     error::ApiResult,
@@ -31,13 +31,6 @@ pub fn router() -> Router<AppState> {
         .route("/repairs/{id}/actions", post(act))
         .route("/repairs/{id}/rating", post(rate))
         .route("/repairs/{id}/assignable", get(assignable))
-}
-
-/// A page of a list: `{"items": [...], "next_cursor": ...}`.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/repair-categories", tag = "repairs", responses((status = 200, body = Vec<CategoryInfo>), crate::openapi::Errors), security(()))]

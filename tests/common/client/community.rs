@@ -4,16 +4,14 @@
 use std::fmt::Display;
 
 use linli_model::{
-    BuildingInfo, UnitInfo,
-    admin::{AuditEntry, ImportResult, Settings, StaffMember},
-    scorecard::{ButlerCard, Scorecard},
+    BuildingInfo, Page, UnitInfo,
+    admin::{AuditEntry, ButlerBody, CsvBody, ImportResult, Settings, StaffMember},
+    scorecard::{ButlerCard, OneScorecard, PeriodPage, Scorecard},
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
-use serde_json::json;
 
 use super::{ApiResult, User};
-use crate::common::wire::{OneScorecard, Page, PeriodPage};
 
 impl User<'_> {
     /// The buildings this person may see, with their butlers.
@@ -34,8 +32,9 @@ impl User<'_> {
 
     /// Gives building `id` to the butler `butler_id`
     /// (`PUT /api/v1/buildings/{id}/butler`).
-    pub async fn assign_butler(&self, id: impl Display, butler_id: impl Serialize) -> ApiResult<BuildingInfo> {
-        self.put(&format!("/api/v1/buildings/{id}/butler"), &json!({ "butler_id": butler_id })).await
+    pub async fn assign_butler(&self, id: impl Display, butler_id: &str) -> ApiResult<BuildingInfo> {
+        let body = ButlerBody { butler_id: butler_id.to_string() };
+        self.put(&format!("/api/v1/buildings/{id}/butler"), &body).await
     }
 
     /// One unit with its residents (`GET /api/v1/units/{id}`).
@@ -45,7 +44,8 @@ impl User<'_> {
 
     /// Imports units from CSV text (`POST /api/v1/units/import`): 200.
     pub async fn import_units(&self, csv: &str) -> ApiResult<ImportResult> {
-        self.call(Method::POST, "/api/v1/units/import", Some(&json!({ "csv": csv })), StatusCode::OK).await
+        let body = CsvBody { csv: csv.to_string() };
+        self.call(Method::POST, "/api/v1/units/import", Some(&body), StatusCode::OK).await
     }
 
     /// The community's staff (and residents made through the console).

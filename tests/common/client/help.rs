@@ -2,19 +2,22 @@
 
 use std::fmt::Display;
 
-use linli_model::help::{ElderInfo, HelpAction, HelpCall, HelpDevice};
+use linli_model::{
+    Page,
+    help::{CheckIn, ElderInfo, HelpAction, HelpCall, HelpDevice, PairedDevice, PhoneToCall, PressBody},
+};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde_json::json;
 
 use super::{ApiResult, User};
-use crate::common::wire::{CheckIn, Page, PairedDevice, PhoneToCall};
 
 impl User<'_> {
     /// Presses help with `client_key`: 201 with a new call, 200 with the
     /// call this key already raised.
     pub async fn press(&self, client_key: &str) -> (StatusCode, ApiResult<HelpCall>) {
-        self.send(Method::POST, "/api/v1/help-calls", Some(&json!({ "client_key": client_key }))).await
+        let body = PressBody { client_key: client_key.to_string() };
+        self.send(Method::POST, "/api/v1/help-calls", Some(&body)).await
     }
 
     /// Presses help with a key never used before: 201 with the new call.

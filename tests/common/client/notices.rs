@@ -2,13 +2,15 @@
 
 use std::fmt::Display;
 
-use linli_model::notice::{Activity, Announcement, Attendee, RsvpStatus, UnreadHousehold};
+use linli_model::{
+    Page,
+    notice::{Activity, Announcement, Attendee, RsvpBody, RsvpStatus, UnreadHousehold},
+};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde_json::json;
 
 use super::{ApiResult, User};
-use crate::common::wire::Page;
 
 impl User<'_> {
     /// Publishes a notice (`POST /api/v1/announcements`): 201.
@@ -50,7 +52,7 @@ impl User<'_> {
     /// Says `headcount` people are coming: 200 with going or waitlisted.
     pub async fn rsvp(&self, id: impl Display, headcount: u32) -> ApiResult<RsvpStatus> {
         let path = format!("/api/v1/events/{id}/rsvp");
-        self.call(Method::POST, &path, Some(&json!({ "headcount": headcount })), StatusCode::OK).await
+        self.call(Method::POST, &path, Some(&RsvpBody { headcount: Some(headcount) }), StatusCode::OK).await
     }
 
     /// Withdraws from an event: 204.

@@ -3,15 +3,13 @@
 use std::fmt::Display;
 
 use linli_model::{
-    UnitRef,
-    pass::{CreatedPass, Entry, Pass, Verdict, WalkIn},
+    Page, UnitRef,
+    pass::{CreatedPass, Decision, Entry, Pass, Verdict, WalkIn},
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
-use serde_json::json;
 
 use super::{ApiResult, User};
-use crate::common::wire::Page;
 
 impl User<'_> {
     /// Invites a visitor (`POST /api/v1/passes`): 201 with the pass, its
@@ -58,6 +56,6 @@ impl User<'_> {
     /// The unit answers a walk-in: 200.
     pub async fn decide(&self, id: impl Display, approve: bool) -> ApiResult<WalkIn> {
         let path = format!("/api/v1/walk-ins/{id}/decision");
-        self.call(Method::POST, &path, Some(&json!({ "approve": approve })), StatusCode::OK).await
+        self.call(Method::POST, &path, Some(&Decision { approve }), StatusCode::OK).await
     }
 }

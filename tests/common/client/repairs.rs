@@ -3,7 +3,8 @@
 use std::fmt::Display;
 
 use linli_model::{
-    job::{Assignable, Job, JobSummary, Photo, Rating},
+    Page,
+    job::{Assignable, FollowUp, Job, JobSummary, Photo, Rating},
     repair::JobAction,
 };
 use reqwest::{Method, StatusCode};
@@ -11,7 +12,6 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{ApiResult, User, answer};
-use crate::common::wire::{FollowUp, Page};
 
 impl User<'_> {
     /// Reports a repair (`POST /api/v1/repairs`): 201 with the job.
