@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use chrono::{DateTime, Duration, Utc};
-use linli_model::repair::JobAction;
+use linli_model::{keys::AuditAction, repair::JobAction};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -113,7 +113,7 @@ async fn reassigning_a_building_is_audited() {
     admin.assign_butler(&b2, &chen.id).await.unwrap();
     let log = admin.audit("?action=building").await.unwrap();
     let entry = &log.items[0];
-    assert_eq!((entry.action.as_str(), entry.actor.as_str()), ("building.assign_butler", "周建国"));
+    assert_eq!((entry.action, entry.actor.as_str()), (AuditAction::BuildingAssignButler, "周建国"));
     assert!(entry.detail.contains("陈静"));
     assert_eq!(s.user(BUTLER).await.audit("").await.unwrap_err().status, StatusCode::FORBIDDEN);
 }

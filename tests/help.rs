@@ -9,6 +9,7 @@ use crate::common::*;
 use linli_model::{
     ErrorCode, Page,
     help::{HelpAction, HelpCall, HelpStatus, Outcome},
+    keys::HelpEntryAction as Step,
 };
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
@@ -26,7 +27,7 @@ async fn a_call_is_stored_once_per_key_and_reaches_only_the_right_people() {
     assert_eq!(status, StatusCode::CREATED, "{call:?}");
     assert_eq!((call.status, call.escalation_level), (HelpStatus::Sent, 0));
     assert_eq!(call.unit.number, "102");
-    assert_eq!(call.timeline[0].action, "pressed");
+    assert_eq!(call.timeline[0].action, Step::Pressed);
     let id = call.id.clone();
 
     let (status, again) = elder.press("press-0001-abcdef").await;
@@ -122,8 +123,8 @@ async fn staff_handle_a_call_to_the_end_and_bad_handling_is_refused() {
         .await
         .unwrap();
     assert_eq!((done.status, done.outcome), (HelpStatus::Closed, Some(Outcome::Ambulance)));
-    let steps: Vec<&str> = done.timeline.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(steps, vec!["pressed", "arrive", "resolve"]);
+    let steps: Vec<Step> = done.timeline.iter().map(|e| e.action).collect();
+    assert_eq!(steps, vec![Step::Pressed, Step::Arrive, Step::Resolve]);
     let err = butler.help_act(id, HelpAction::Acknowledge).await.unwrap_err();
     assert_eq!((err.status, err.code), (StatusCode::CONFLICT, ErrorCode::Conflict), "a closed call stays closed");
 
@@ -186,8 +187,8 @@ async fn unanswered_calls_escalate_to_all_staff_then_to_the_emergency_contacts()
     assert_eq!((sms[0]["to"].as_str(), sms[0]["template"].as_str()), (Some("13812345678"), Some("help_call_contact")));
     assert_eq!(sms[0]["params"]["elder"], "李秀英");
     let call = butler.help_call(&id).await.unwrap();
-    let steps: Vec<&str> = call.timeline.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(steps, vec!["pressed", "escalated_staff", "notified_contacts"]);
+    let steps: Vec<Step> = call.timeline.iter().map(|e| e.action).collect();
+    assert_eq!(steps, vec![Step::Pressed, Step::EscalatedStaff, Step::NotifiedContacts]);
 
     // Acknowledged calls do not escalate.
     let other = elder.press("escalate-press-02").await.1.unwrap();

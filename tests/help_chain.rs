@@ -10,7 +10,10 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 use chrono::{DateTime, Utc};
 use linli_bench::fakes::{FakeSms, FakeWeChat, SmsMode, WeChatMode};
-use linli_model::help::{HelpAction, HelpCall};
+use linli_model::{
+    help::{HelpAction, HelpCall},
+    keys::HelpEntryAction as Step,
+};
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
@@ -41,7 +44,7 @@ async fn sms_server(sms: &FakeSms, timings: (i64, i64), contacts: usize) -> Test
 }
 
 /// When step `action` of a call's timeline happened, if it did.
-fn step_at(call: &HelpCall, action: &str) -> Option<DateTime<Utc>> {
+fn step_at(call: &HelpCall, action: Step) -> Option<DateTime<Utc>> {
     call.timeline.iter().find(|e| e.action == action).map(|e| e.at)
 }
 
@@ -59,7 +62,7 @@ async fn until_level(staff: &User<'_>, id: &str, level: u8, within: Duration) ->
 }
 
 /// Lateness of a step against its deadline, `secs` after the press.
-fn lateness(call: &HelpCall, action: &str, secs: i64) -> chrono::Duration {
+fn lateness(call: &HelpCall, action: Step, secs: i64) -> chrono::Duration {
     step_at(call, action).unwrap() - (call.created_at + chrono::Duration::seconds(secs))
 }
 
@@ -92,11 +95,11 @@ async fn a_slow_gateway_does_not_delay_another_calls_escalation() {
     let call = elder.press_new("slow-gateway-late").await;
     let id = call.id.as_str();
     let call = until_level(&duty, id, 2, Duration::from_secs(6)).await;
-    for (action, secs) in [("escalated_staff", 1), ("notified_contacts", 2)] {
+    for (action, secs) in [(Step::EscalatedStaff, 1), (Step::NotifiedContacts, 2)] {
         let late = lateness(&call, action, secs);
         assert!(
             late >= chrono::Duration::zero() && late < chrono::Duration::seconds(2),
-            "{action} {late:?} after its deadline while the gateway hangs"
+            "{action:?} {late:?} after its deadline while the gateway hangs"
         );
     }
     assert_eq!(notifications(&s, &format!("help_call:{id}")).await.len(), 5, "one message per contact, queued");

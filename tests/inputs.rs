@@ -3,7 +3,10 @@
 //! show it. Each refusal these tests guard against was a person who could
 //! not do what they came to do.
 
-use linli_model::{admin::ImportSkip, repair::JobAction};
+use linli_model::{
+    admin::ImportSkip,
+    repair::{JobAction, RatingTag},
+};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -222,7 +225,7 @@ async fn rating_tags_are_listed_and_accepted_by_key_or_label() {
         assignee.act(id, action).await.unwrap_or_else(|e| panic!("{action:?}: {e}"));
     }
     let rating = resident.rate(id, &json!({ "stars": 5, "tags": ["响应快", "polite", "Tidy"] })).await.unwrap();
-    assert_eq!(rating.tags, vec!["fast", "polite", "tidy"]);
+    assert_eq!(rating.tags, vec![RatingTag::Fast, RatingTag::Polite, RatingTag::Tidy]);
     let err = resident.rate(id, &json!({ "stars": 5, "tags": ["及时"] })).await.unwrap_err();
     assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::common::*;
 use chrono::{Duration as Span, Utc};
-use linli_model::{Page, notice::Announcement};
+use linli_model::{Page, keys::RsvpState, notice::Announcement};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -126,9 +126,9 @@ async fn eight_concurrent_rsvps_for_five_places_give_five_going_and_three_waitli
     let mut going = 0;
     let mut waitlisted = 0;
     for answer in &answers {
-        match answer.status.as_str() {
-            "going" => going += 1,
-            "waitlisted" => waitlisted += 1,
+        match answer.status {
+            RsvpState::Going => going += 1,
+            RsvpState::Waitlisted => waitlisted += 1,
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -138,12 +138,12 @@ async fn eight_concurrent_rsvps_for_five_places_give_five_going_and_three_waitli
 
     // A cancellation promotes the first on the waitlist.
     let attendees = admin.attendees(&id).await.unwrap();
-    let first_waiting = attendees.items.iter().find(|a| a.status == "waitlisted").unwrap().name.clone();
-    let goer = answers.iter().position(|a| a.status == "going").unwrap();
+    let first_waiting = attendees.items.iter().find(|a| a.status == RsvpState::Waitlisted).unwrap().name.clone();
+    let goer = answers.iter().position(|a| a.status == RsvpState::Going).unwrap();
     users[goer].cancel_rsvp(&id).await.unwrap();
     let attendees = admin.attendees(&id).await.unwrap();
     let promoted = attendees.items.iter().find(|a| a.name == first_waiting).unwrap();
-    assert_eq!(promoted.status, "going", "the first waitlisted moves up");
+    assert_eq!(promoted.status, RsvpState::Going, "the first waitlisted moves up");
     let e = admin.event(&id).await.unwrap();
     assert_eq!((e.going, e.waitlisted), (5, 2));
 }
@@ -162,11 +162,11 @@ async fn rsvp_rules_deadlines_roles_and_the_csv_export() {
     let id = event(&admin, 10, None).await;
     assert_eq!(resident.rsvp(&id, 11).await.unwrap_err().status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = resident.rsvp(&id, 3).await.unwrap();
-    assert_eq!((r.status.as_str(), r.headcount), ("going", 3));
+    assert_eq!((r.status, r.headcount), (RsvpState::Going, 3));
     let r = resident.rsvp(&id, 2).await.unwrap();
     assert_eq!(r.headcount, 2, "changing the head count");
     let e = resident.event(&id).await.unwrap();
-    assert_eq!((e.going, e.my_status.as_deref()), (2, Some("going")));
+    assert_eq!((e.going, e.my_status), (2, Some(RsvpState::Going)));
 
     let err = resident
         .create_event(

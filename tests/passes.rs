@@ -9,6 +9,7 @@ use crate::common::*;
 use chrono::{Duration as Days, Utc};
 use linli_model::{
     ErrorCode,
+    keys::WalkInStatus,
     pass::{CreatedPass, Reason},
 };
 use reqwest::{Method, StatusCode};
@@ -217,7 +218,7 @@ async fn a_walk_in_is_approved_by_the_unit_live() {
     let err = s.user(RESIDENT_B2).await.decide(id, true).await.unwrap_err();
     assert_eq!(err.status, StatusCode::NOT_FOUND, "only that unit decides");
     let decided = resident.decide(id, true).await.unwrap();
-    assert_eq!(decided.status, "approved");
+    assert_eq!(decided.status, WalkInStatus::Approved);
     let answer =
         guard_stream.next_of("walk_in.decided", Duration::from_secs(1)).await.expect("the guard sees the answer live");
     assert_eq!(answer.data["status"], "approved");

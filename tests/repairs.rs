@@ -9,6 +9,7 @@ use crate::common::*;
 use chrono::Utc;
 use linli_model::{
     ErrorCode,
+    keys::{ActorRole, TimelineAction as Step},
     repair::{JobAction, JobStatus, Urgency},
     sla::ClockState,
 };
@@ -80,8 +81,17 @@ async fn the_whole_life_of_a_job_from_report_with_a_photo_to_rating() {
     let job = resident.job(&id).await.unwrap();
     assert_eq!(job.status, JobStatus::Rated);
     assert_eq!(job.rating.as_ref().unwrap().stars, 5);
-    let steps: Vec<&str> = job.timeline.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(steps, vec!["submitted", "acknowledge", "assign", "start_travel", "start_work", "resolve", "rated"]);
+    let steps: Vec<Step> = job.timeline.iter().map(|e| e.action).collect();
+    let expected = [
+        Step::Submitted,
+        Step::Acknowledge,
+        Step::Assign,
+        Step::StartTravel,
+        Step::StartWork,
+        Step::Resolve,
+        Step::Rated,
+    ];
+    assert_eq!(steps, expected);
     assert!(job.timeline.iter().all(|e| !e.actor_name.is_empty()));
 
     let err = resident.rate(&id, &json!({ "stars": 1 })).await.unwrap_err();
@@ -346,7 +356,7 @@ async fn silence_for_72_hours_confirms_a_resolved_job() {
     s.backend.sweep_repairs(Utc::now() + chrono::Duration::hours(73)).await.unwrap();
     let job = resident.job(id).await.unwrap();
     assert_eq!(job.status, JobStatus::Confirmed);
-    assert_eq!(job.timeline.last().unwrap().actor_role, "system");
+    assert_eq!(job.timeline.last().unwrap().actor_role, ActorRole::System);
     assert!(job.can_rate, "still rateable after auto-confirmation");
 }
 

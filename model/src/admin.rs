@@ -3,7 +3,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{i18n::Msg, sla::SlaSettings};
+use super::{
+    i18n::Msg,
+    keys::AuditAction,
+    people::{Role, Trade},
+    sla::SlaSettings,
+};
 
 /// A community's adjustable rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,11 +30,9 @@ pub struct StaffMember {
     pub name: String,
     /// Masked in the list.
     pub phone: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::Role))]
-    pub role: String,
+    pub role: Role,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::Trade>))]
-    pub trades: Vec<String>,
+    pub trades: Vec<Trade>,
     #[serde(default)]
     pub gate: Option<String>,
     pub on_duty: bool,
@@ -75,8 +78,7 @@ pub struct StaffChange {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub actor: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::AuditAction))]
-    pub action: String,
+    pub action: AuditAction,
     pub target: String,
     pub detail: String,
     pub at: DateTime<Utc>,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     i18n::Msg,
     job::PersonRef,
+    keys::HelpEntryAction,
     people::{Role, StaffRef, UnitRef},
 };
 
@@ -211,8 +212,7 @@ pub struct HelpCall {
 pub struct HelpEntry {
     pub seq: u32,
     /// `pressed`, an action name, `escalated_staff`, `notified_contacts`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::HelpEntryAction))]
-    pub action: String,
+    pub action: HelpEntryAction,
     pub actor_name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
@@ -262,6 +262,22 @@ impl super::keys::CheckInResult {
             Self::VisitedOk => Msg::FuVisitedOk,
             Self::NotReached => Msg::FuNotReached,
             Self::NeedsHelp => Msg::FuNeedsHelp,
+        }
+    }
+}
+
+impl HelpEntryAction {
+    /// What the timeline says about the step: an action as its button
+    /// names it, the other steps in their own words.
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Pressed => Msg::HelpEvPressed,
+            Self::Acknowledge => HelpAction::Acknowledge.label(),
+            Self::Arrive => HelpAction::Arrive.label(),
+            Self::Resolve => HelpAction::Resolve.label(),
+            Self::FalseAlarm => HelpAction::FalseAlarm.label(),
+            Self::EscalatedStaff => Msg::HelpEvEscalated,
+            Self::NotifiedContacts => Msg::HelpEvContacts,
         }
     }
 }
@@ -398,6 +414,14 @@ mod tests {
     const RESPONDER: HelpParty = HelpParty { caller: false, responder: true, escalated_staff: false };
     const ESCALATED: HelpParty = HelpParty { caller: false, responder: false, escalated_staff: true };
     const NOBODY: HelpParty = HelpParty { caller: false, responder: false, escalated_staff: false };
+
+    #[test]
+    fn timeline_steps_of_actions_read_as_their_buttons() {
+        for a in HelpAction::ALL {
+            let step = HelpEntryAction::parse(a.as_str());
+            assert_eq!(step.map(HelpEntryAction::label), Some(a.label()), "{a:?}");
+        }
+    }
 
     #[test]
     fn every_status_action_party_combination() {

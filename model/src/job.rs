@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    people::{StaffRef, UnitRef},
-    repair::{Category, JobAction, JobStatus, Urgency},
+    keys::{ActorRole, FollowUpReason, FollowUpStatus, TimelineAction},
+    people::{Role, StaffRef, Trade, UnitRef},
+    repair::{Category, JobAction, JobStatus, RatingTag, Urgency},
     sla::{Sla, SlaFacts, SlaTarget},
 };
 
@@ -41,14 +42,12 @@ pub struct TimelineEntry {
     pub seq: u32,
     /// `submitted` for the report itself, else a [`JobAction`] name,
     /// `rated` or `auto_confirm`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::TimelineAction))]
-    pub action: String,
+    pub action: TimelineAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_status: Option<JobStatus>,
     pub to_status: JobStatus,
     pub actor_name: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::ActorRole))]
-    pub actor_role: String,
+    pub actor_role: ActorRole,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -67,8 +66,7 @@ pub struct Rating {
     pub id: String,
     pub stars: u8,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::repair::RatingTag>))]
-    pub tags: Vec<String>,
+    pub tags: Vec<RatingTag>,
     #[serde(default)]
     pub comment: String,
     pub at: DateTime<Utc>,
@@ -232,10 +230,8 @@ pub struct RatingTagInfo {
 pub struct Assignable {
     pub id: String,
     pub name: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::Role))]
-    pub role: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::Trade>))]
-    pub trades: Vec<String>,
+    pub role: Role,
+    pub trades: Vec<Trade>,
     pub open_jobs: u32,
 }
 
@@ -246,11 +242,9 @@ pub struct Assignable {
 pub struct FollowUp {
     pub id: String,
     /// Why it was opened.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::FollowUpReason))]
-    pub reason: String,
+    pub reason: FollowUpReason,
     /// Where it stands.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::FollowUpStatus))]
-    pub status: String,
+    pub status: FollowUpStatus,
     /// The repair rated, if any.
     pub repair_id: Option<String>,
     /// The unit, as a label (`1号楼 101`).

@@ -67,6 +67,21 @@ closed_set! {
     }
 }
 
+impl From<crate::Role> for ActorRole {
+    /// The role a person acted in.
+    fn from(role: crate::Role) -> Self {
+        use crate::Role;
+        match role {
+            Role::Resident => Self::Resident,
+            Role::Butler => Self::Butler,
+            Role::Worker => Self::Worker,
+            Role::Guard => Self::Guard,
+            Role::Duty => Self::Duty,
+            Role::Admin => Self::Admin,
+        }
+    }
+}
+
 closed_set! {
     /// What happened at a step of a help call's timeline.
     pub enum HelpEntryAction {
@@ -223,7 +238,7 @@ mod tests {
             assert!(HelpEntryAction::parse(a.as_str()).is_some(), "{a:?}");
         }
         for r in Role::ALL {
-            assert!(ActorRole::parse(r.as_str()).is_some(), "{r:?}");
+            assert_eq!(ActorRole::parse(r.as_str()), Some(ActorRole::from(r)), "{r:?}");
         }
         assert_eq!(Outcome::ALL.len(), 3);
     }

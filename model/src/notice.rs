@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{i18n::Msg, people::UnitRef};
+use super::{i18n::Msg, keys::RsvpState, people::UnitRef};
 
 crate::closed_set! {
     pub enum NoticeCategory {
@@ -104,8 +104,7 @@ pub struct Activity {
     pub rsvp_deadline: Option<DateTime<Utc>>,
     /// The caller's RSVP: `going`, `waitlisted`, or none.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::keys::RsvpState>))]
-    pub my_status: Option<String>,
+    pub my_status: Option<RsvpState>,
     #[serde(default)]
     pub my_headcount: Option<u32>,
     pub rsvp_open: bool,
@@ -139,8 +138,7 @@ pub struct RsvpBody {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RsvpStatus {
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::RsvpState))]
-    pub status: String,
+    pub status: RsvpState,
     pub headcount: u32,
 }
 
@@ -151,8 +149,7 @@ pub struct Attendee {
     pub unit: String,
     pub phone: String,
     pub headcount: u32,
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::RsvpState))]
-    pub status: String,
+    pub status: RsvpState,
     pub at: DateTime<Utc>,
 }
 

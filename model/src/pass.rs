@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{i18n::Msg, people::UnitRef};
+use super::{i18n::Msg, keys::WalkInStatus, people::UnitRef};
 
 /// Why a pass does not open the gate (the API's `reason`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -256,8 +256,7 @@ pub struct WalkIn {
     pub unit: UnitRef,
     pub gate: String,
     /// `pending`, `approved`, `denied`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::WalkInStatus))]
-    pub status: String,
+    pub status: WalkInStatus,
     #[serde(default)]
     pub decided_by: Option<String>,
     pub created_at: DateTime<Utc>,

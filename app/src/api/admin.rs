@@ -10,7 +10,7 @@ use crate::model::{
 };
 
 #[cfg(feature = "ssr")]
-use crate::backend::follow_ups::FollowUp;
+use crate::model::{job::FollowUp, keys::FollowUpStatus};
 
 /// A low rating to follow up, as the workspace lists it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -33,7 +33,7 @@ impl From<FollowUp> for FollowUpItem {
 pub async fn list_follow_ups() -> Result<Vec<FollowUpItem>, AppError> {
     let actor = super::ctx::actor().await?;
     let list = super::ctx::backend()?.follow_ups(&actor).await.map_err(crate::backend::Error::answer)?;
-    Ok(list.into_iter().filter(|f| f.status == "open").map(Into::into).collect())
+    Ok(list.into_iter().filter(|f| f.status == FollowUpStatus::Open).map(Into::into).collect())
 }
 
 #[server]

@@ -20,6 +20,7 @@ use crate::{
     api::passes::{check_pass, list_entries, list_expected, list_gate_units, list_walk_ins},
     model::{
         Me, Msg,
+        keys::WalkInStatus,
         pass::{Verdict, gate_label},
         time::{format_local, format_local_hm},
     },
@@ -281,13 +282,13 @@ pub fn WalkInPage() -> impl IntoView {
                                 {list
                                     .into_iter()
                                     .map(|w| {
-                                        let status = match w.status.as_str() {
-                                            "approved" => t(Msg::Approved),
-                                            "denied" => t(Msg::Denied),
-                                            _ => t(Msg::Waiting),
+                                        let status = match w.status {
+                                            WalkInStatus::Approved => t(Msg::Approved),
+                                            WalkInStatus::Denied => t(Msg::Denied),
+                                            WalkInStatus::Pending => t(Msg::Waiting),
                                         };
                                         view! {
-                                            <li data-walk-in=w.id.clone() data-status=w.status.clone()>
+                                            <li data-walk-in=w.id.clone() data-status=w.status.as_str()>
                                                 <strong>{w.visitor_name.clone()}</strong>
                                                 " → "
                                                 {w.unit.label.clone()}

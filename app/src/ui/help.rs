@@ -301,7 +301,7 @@ fn CallDetail(call: HelpCall) -> impl IntoView {
                                     <span class="tl-what">
                                         <strong>{e.actor_name.clone()}</strong>
                                         " · "
-                                        {t(entry_label(&e.action))}
+                                        {t(e.action.label())}
                                     </span>
                                     {(!e.note.is_empty())
                                         .then(|| view! { <span class="tl-note">{e.note.clone()}</span> })}
@@ -312,15 +312,6 @@ fn CallDetail(call: HelpCall) -> impl IntoView {
                 </ol>
             </section>
         </article>
-    }
-}
-
-fn entry_label(action: &str) -> Msg {
-    match action {
-        "pressed" => Msg::HelpEvPressed,
-        "escalated_staff" => Msg::HelpEvEscalated,
-        "notified_contacts" => Msg::HelpEvContacts,
-        other => HelpAction::parse(other).map(|a| a.label()).unwrap_or(Msg::HelpEvPressed),
     }
 }
 

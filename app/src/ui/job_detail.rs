@@ -15,6 +15,7 @@ use crate::{
     model::{
         Msg,
         job::{ClockFacts, Job, TimelineEntry},
+        keys::TimelineAction,
         repair::{JobAction, RatingTag},
         sla::{ClockState, format_duration},
         time::{format_local, format_local_hm},
@@ -255,7 +256,7 @@ fn AssignForm(id: String, url: String) -> impl IntoView {
                             let label = format!(
                                 "{}（{}）· {} {}",
                                 p.name,
-                                p.trades.join("/"),
+                                p.trades.iter().map(|tr| tr.as_str()).collect::<Vec<_>>().join("/"),
                                 t(Msg::OpenJobs),
                                 p.open_jobs,
                             );
@@ -327,13 +328,13 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                     .into_iter()
                     .rev()
                     .map(|e| {
-                        let what = JobAction::parse(&e.action)
+                        let what = JobAction::parse(e.action.as_str())
                             .map(|a| t(a.label()).to_string())
                             .unwrap_or_else(|| {
-                                match e.action.as_str() {
-                                    "submitted" => t(Msg::StSubmitted).to_string(),
-                                    "rated" => t(Msg::StRated).to_string(),
-                                    other => other.to_string(),
+                                match e.action {
+                                    TimelineAction::Submitted => t(Msg::StSubmitted).to_string(),
+                                    TimelineAction::Rated => t(Msg::StRated).to_string(),
+                                    other => other.as_str().to_string(),
                                 }
                             });
                         view! {
@@ -348,7 +349,8 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                                 {(!e.note.is_empty() && e.note != "auto_confirm")
                                     .then(|| view! { <span class="tl-note">{e.note.clone()}</span> })}
                                 // The report's own photos are shown above the timeline.
-                                {(e.action != "submitted").then(|| view! { <PhotoGrid photos=e.photos.clone() /> })}
+                                {(e.action != TimelineAction::Submitted)
+                                    .then(|| view! { <PhotoGrid photos=e.photos.clone() /> })}
                             </li>
                         }
                     })

@@ -15,6 +15,7 @@ use crate::{
     api::passes::{get_visitor_pass, list_my_passes, list_walk_ins},
     model::{
         Me, Msg,
+        keys::WalkInStatus,
         live::EventKind,
         pass::{MAX_ENTRIES, Pass, gate_label},
         time::{format_local, format_local_hm},
@@ -260,7 +261,7 @@ pub fn ResidentPrompts() -> impl IntoView {
         }}
         <Load resource=walk_ins transition=true or_else=Vec::new fallback=|| () let:list>
             {
-                let pending: Vec<_> = list.into_iter().filter(|w| w.status == "pending").collect();
+                let pending: Vec<_> = list.into_iter().filter(|w| w.status == WalkInStatus::Pending).collect();
                 pending
                     .into_iter()
                     .map(|w| {

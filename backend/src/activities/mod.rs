@@ -22,6 +22,7 @@ use super::{
 };
 use linli_model::{
     AppError, ErrorCode, Msg, Role,
+    keys::{AuditAction, RsvpState},
     live::EventKind,
     notice::{Activity, Attendee, NewActivity, RsvpStatus},
     phone,
@@ -71,7 +72,7 @@ impl Backend {
             .bind(("capacity", i64::from(input.capacity)))
             .bind(("deadline", input.rsvp_deadline)))
         .await?;
-        self.audit(actor, "event.create", &id, &title).await?;
+        self.audit(actor, AuditAction::EventCreate, &id, &title).await?;
         self.events.publish(
             EventKind::EventUpdated,
             actor.community_id(),
@@ -142,8 +143,8 @@ impl Backend {
             .bind(("a", ActivityId::record_of(id)))
             .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
-        let status: String =
-            rows::<String>(&mut res, 0)?.into_iter().next().ok_or_else(|| Error::internal("rsvp status missing"))?;
+        let status: RsvpState =
+            rows::<RsvpState>(&mut res, 0)?.into_iter().next().ok_or_else(|| Error::internal("rsvp status missing"))?;
         self.after_rsvp_change(actor, id).await?;
         Ok(RsvpStatus { status, headcount })
     }
@@ -217,7 +218,7 @@ impl Backend {
                 at: r.queued_at,
             })
             .collect();
-        list.sort_by_key(|a| a.status != "going");
+        list.sort_by_key(|a| a.status != RsvpState::Going);
         Ok(list)
     }
 
@@ -229,10 +230,10 @@ impl Backend {
             linli_model::Lang::En => "name,unit,phone,headcount,status,registered\r\n",
         });
         for a in list {
-            let status = match (a.status.as_str(), lang) {
-                ("going", linli_model::Lang::Zh) => "已报名",
-                ("waitlisted", linli_model::Lang::Zh) => "候补",
-                (s, _) => s,
+            let status = match (a.status, lang) {
+                (RsvpState::Going, linli_model::Lang::Zh) => "已报名",
+                (RsvpState::Waitlisted, linli_model::Lang::Zh) => "候补",
+                (s, _) => s.as_str(),
             };
             let cells = [
                 a.name.clone(),

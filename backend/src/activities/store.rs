@@ -30,7 +30,7 @@ pub(super) struct ActivityRow {
     #[serde(default)]
     pub(super) waitlisted: u32,
     #[serde(default)]
-    pub(super) my_status: Option<String>,
+    pub(super) my_status: Option<RsvpState>,
     #[serde(default)]
     pub(super) my_headcount: Option<u32>,
 }
@@ -44,7 +44,7 @@ pub(super) struct AttendeeRow {
     #[serde(default)]
     pub(super) building_name: Option<String>,
     pub(super) headcount: u32,
-    pub(super) status: String,
+    pub(super) status: RsvpState,
     pub(super) queued_at: DateTime<Utc>,
 }
 

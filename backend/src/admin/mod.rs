@@ -19,6 +19,7 @@ use super::{
 use linli_model::{
     AppError, BuildingInfo, Msg, Role, Trade,
     admin::{AuditEntry, ImportResult, ImportSkip, NewPerson, Settings, SkippedLine, StaffChange, StaffMember},
+    keys::AuditAction,
     phone,
 };
 pub(crate) mod store;
@@ -94,7 +95,7 @@ impl Backend {
             }
             Err(e) => return Err(e),
         }
-        self.audit(actor, "building.create", &id, &name).await?;
+        self.audit(actor, AuditAction::BuildingCreate, &id, &name).await?;
         self.buildings(actor)
             .await?
             .into_iter()
@@ -145,7 +146,7 @@ impl Backend {
         skipped_lines.sort_by_key(|s| s.line);
         let created = u32::try_from(new.len()).unwrap_or(u32::MAX);
         let skipped = u32::try_from(skipped_lines.len()).unwrap_or(u32::MAX);
-        self.audit(actor, "units.import", "", &format!("{created} new, {skipped} skipped")).await?;
+        self.audit(actor, AuditAction::UnitsImport, "", &format!("{created} new, {skipped} skipped")).await?;
         Ok(ImportResult { created, skipped, header_line: parsed.header_line, skipped_lines })
     }
 
@@ -208,7 +209,7 @@ impl Backend {
             }
             Err(e) => return Err(e),
         }
-        self.audit(actor, "person.create", &id, &format!("{name} ({})", role.as_str())).await?;
+        self.audit(actor, AuditAction::PersonCreate, &id, &format!("{name} ({})", role.as_str())).await?;
         let mut res = run(self.db.query(store::CREATE_PERSON_3).bind(("id", id.clone()))).await?;
         let s: StaffRow = row(&mut res, 0)?.ok_or_else(|| Error::internal("person vanished"))?;
         Ok(s.into())
@@ -237,7 +238,7 @@ impl Backend {
         let s: StaffRow = row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         // A deactivated account's sessions must stop at once.
         self.sessions.forget_all();
-        self.audit(actor, "staff.change", id, &serde_json::to_string(&change)?).await?;
+        self.audit(actor, AuditAction::StaffChange, id, &serde_json::to_string(&change)?).await?;
         Ok(s.into())
     }
 
@@ -274,7 +275,7 @@ impl Backend {
             .bind(("contacts", s.help_contacts_secs))
             .bind(("by", by.format("%H:%M").to_string())))
         .await?;
-        self.audit(actor, "settings.update", "", &serde_json::to_string(&s)?).await?;
+        self.audit(actor, AuditAction::SettingsUpdate, "", &serde_json::to_string(&s)?).await?;
         self.settings(actor).await
     }
 

@@ -9,9 +9,9 @@ pub(super) struct StaffRow {
     pub(super) id: UserId,
     pub(super) name: String,
     pub(super) phone: String,
-    pub(super) role: String,
+    pub(super) role: Role,
     #[serde(default)]
-    pub(super) trades: Vec<String>,
+    pub(super) trades: Vec<Trade>,
     #[serde(default)]
     pub(super) gate: Option<String>,
     pub(super) on_duty: bool,
@@ -22,7 +22,7 @@ pub(super) struct StaffRow {
 pub(super) struct AuditRow {
     #[serde(default)]
     pub(super) actor_name: Option<String>,
-    pub(super) action: String,
+    pub(super) action: AuditAction,
     pub(super) target: String,
     pub(super) detail: String,
     pub(super) at: DateTime<Utc>,

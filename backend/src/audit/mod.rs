@@ -4,18 +4,19 @@
 
 use super::{Backend, db::run, error::Result, policy::Actor};
 use crate::record::{CommunityId, UserId};
+use linli_model::keys::AuditAction;
 
 pub(crate) mod store;
 
 impl Backend {
     /// Records `action` on `target` by `actor`; `detail` is free text.
-    pub async fn audit(&self, actor: &Actor, action: &str, target: &str, detail: &str) -> Result<()> {
+    pub async fn audit(&self, actor: &Actor, action: AuditAction, target: &str, detail: &str) -> Result<()> {
         run(self
             .db
             .query(store::AUDIT)
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("actor", UserId::record_of(&actor.user_id)))
-            .bind(("action", action.to_string()))
+            .bind(("action", action.as_str()))
             .bind(("target", target.to_string()))
             .bind(("detail", detail.to_string())))
         .await?;

@@ -32,6 +32,7 @@ use super::{
 use linli_model::{
     AppError, ErrorCode, Msg,
     help::{HelpDevice, PairedDevice},
+    keys::AuditAction,
 };
 pub(crate) mod store;
 
@@ -186,7 +187,7 @@ impl Backend {
         if changed.is_empty() {
             return Err(AppError::not_found().into());
         }
-        self.audit(actor, "help_device.revoke", elder_id, device_id).await?;
+        self.audit(actor, AuditAction::HelpDeviceRevoke, elder_id, device_id).await?;
         Ok(())
     }
 }

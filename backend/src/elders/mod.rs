@@ -17,6 +17,7 @@ use super::{
 use linli_model::{
     AppError, BuildingRef, Msg, StaffRef, UnitRef,
     help::{CheckInFollowUp, ElderHome, ElderInfo, ElderSettings, EmergencyContact},
+    keys::AuditAction,
     phone,
     time::{local_date, local_instant},
 };
@@ -125,7 +126,7 @@ impl Backend {
     pub async fn phone_to_call(&self, actor: &Actor, user_id: &str) -> Result<String> {
         actor.require(Permission::CallElder)?;
         let person = self.resident_in_reach(actor, user_id).await?;
-        self.audit(actor, "resident.view_phone", user_id, &person.name).await?;
+        self.audit(actor, AuditAction::ResidentViewPhone, user_id, &person.name).await?;
         Ok(person.phone)
     }
 
@@ -145,7 +146,7 @@ impl Backend {
         // The resident's next page is the elder screen (or no longer is).
         self.sessions.forget_all();
         let detail = format!("{} elder_mode={} contacts={}", person.name, settings.elder_mode, contacts.len());
-        self.audit(actor, "resident.set_elder", user_id, &detail).await?;
+        self.audit(actor, AuditAction::ResidentSetElder, user_id, &detail).await?;
         self.elders(actor, true)
             .await?
             .into_iter()

@@ -2,6 +2,10 @@
 
 use crate::record::{CommunityId, FollowUpId, JobId, UserId};
 use chrono::{DateTime, Utc};
+use linli_model::{
+    job::FollowUp,
+    keys::{FollowUpReason, FollowUpStatus},
+};
 use serde::Deserialize;
 
 use super::{
@@ -14,9 +18,6 @@ use super::{
 pub(crate) mod store;
 
 use store::*;
-
-/// A follow-up as the manager's list shows it (the API's type).
-pub use linli_model::job::FollowUp;
 
 impl Backend {
     /// The community's follow-ups, open ones first: the manager's, and a
@@ -46,7 +47,7 @@ impl Backend {
                 created_at: r.created_at,
             })
             .collect();
-        list.sort_by_key(|f| f.status != "open");
+        list.sort_by_key(|f| f.status != FollowUpStatus::Open);
         Ok(list)
     }
 }

@@ -7,8 +7,8 @@ use super::*;
 #[derive(Deserialize)]
 pub(super) struct Row {
     pub(super) id: FollowUpId,
-    pub(super) reason: String,
-    pub(super) status: String,
+    pub(super) reason: FollowUpReason,
+    pub(super) status: FollowUpStatus,
     #[serde(default)]
     pub(super) repair: Option<JobId>,
     #[serde(default)]

@@ -36,6 +36,7 @@ use linli_model::{
         allowed_actions, transition,
     },
     job::PersonRef,
+    keys::AuditAction,
     live::EventKind,
     phone,
 };
@@ -174,7 +175,7 @@ impl Backend {
         let call = self.load_call(id).await?.filter(|c| c.visible_to(actor)).ok_or_else(AppError::not_found)?;
         let party = call.party(actor);
         if party.responder || party.escalated_staff {
-            self.audit(actor, "help_call.view_phone", &call.id, &call.elder).await?;
+            self.audit(actor, AuditAction::HelpCallViewPhone, &call.id, &call.elder).await?;
         }
         self.call_view(actor, call, PhoneView::Whole).await
     }

@@ -17,6 +17,7 @@ use super::super::{
 use linli_model::{
     BuildingRef, Role, UnitRef,
     help::{EmergencyContact, HelpParty, HelpStatus, Outcome},
+    keys::HelpEntryAction,
 };
 macro_rules! call_select {
     () => {
@@ -70,7 +71,7 @@ pub(super) struct CallRow {
 #[derive(Deserialize)]
 pub(super) struct EntryRow {
     pub(super) seq: i64,
-    pub(super) action: String,
+    pub(super) action: HelpEntryAction,
     pub(super) actor_name: String,
     #[serde(default)]
     pub(super) note: String,

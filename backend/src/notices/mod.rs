@@ -20,6 +20,7 @@ use super::{
 };
 use linli_model::{
     AppError, BuildingRef, Msg, Role, UnitRef,
+    keys::AuditAction,
     live::EventKind,
     notice::{Announcement, HouseholdMember, NewAnnouncement, NoticeCategory, UnreadHousehold},
 };
@@ -89,7 +90,7 @@ impl Backend {
             audience,
             json!({ "id": id, "title": notice.title, "urgent": notice.urgent, "category": notice.category }),
         );
-        self.audit(actor, "announcement.publish", &id, &notice.title).await?;
+        self.audit(actor, AuditAction::AnnouncementPublish, &id, &notice.title).await?;
         Ok(notice.view())
     }
 

@@ -14,6 +14,7 @@ use super::super::{
 };
 use linli_model::{
     BuildingRef, UnitRef,
+    keys::WalkInStatus,
     pass::{self, Entry, Pass, PassFacts},
     phone,
 };
@@ -88,7 +89,7 @@ pub(super) struct WalkInRow {
     #[serde(default)]
     pub(super) purpose: String,
     pub(super) gate: String,
-    pub(super) status: String,
+    pub(super) status: WalkInStatus,
     #[serde(default)]
     pub(super) decided_by_name: Option<String>,
     pub(super) created_at: DateTime<Utc>,

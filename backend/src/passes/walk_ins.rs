@@ -44,7 +44,7 @@ impl Backend {
                 },
             },
             gate: w.gate.clone(),
-            status: w.status.clone(),
+            status: w.status,
             decided_by: w.decided_by_name.clone(),
             created_at: w.created_at,
         }

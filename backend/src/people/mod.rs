@@ -12,7 +12,7 @@ use super::{
 use super::{ids, policy::Scope};
 use linli_model::{
     AppError, BuildingInfo, BuildingRef, CommunityRef, ErrorCode, Msg, ResidentInfo, Role, StaffRef, Trade, UnitInfo,
-    UnitRef, phone,
+    UnitRef, keys::AuditAction, phone,
 };
 pub(crate) mod store;
 
@@ -137,7 +137,7 @@ impl Backend {
             crate::convert::str_field(&building, "name"),
             crate::convert::str_field(&butler, "name")
         );
-        self.audit(actor, "building.assign_butler", building_id, &detail).await?;
+        self.audit(actor, AuditAction::BuildingAssignButler, building_id, &detail).await?;
         tracing::info!(building = building_id, butler = butler_id, "building reassigned");
         self.buildings(actor)
             .await?

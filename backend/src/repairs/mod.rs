@@ -31,7 +31,7 @@ use linli_model::{
         ActionInput, Assignable, CategoryInfo, Job, JobSummary, NewRepair, PersonRef, Photo, Rating, RatingTagInfo,
         TimelineEntry,
     },
-    keys::JobListScope,
+    keys::{ActorRole, JobListScope},
     live::EventKind,
     repair::{self, Category, JobAction, MAX_DESCRIPTION, RatingTag, Urgency},
     sla::{ClockState, SlaSettings},
@@ -372,12 +372,12 @@ impl Backend {
             .map(|p| Assignable {
                 id: String::from(p.id),
                 name: p.name,
-                role: p.role.as_str().to_string(),
-                trades: p.trades.iter().map(|t| t.as_str().to_string()).collect(),
+                role: p.role,
+                trades: p.trades,
                 open_jobs: p.open_jobs,
             })
             .collect();
-        people.sort_by_key(|p| (!p.trades.iter().any(|t| t == trade.as_str()), p.open_jobs, p.name.clone()));
+        people.sort_by_key(|p| (!p.trades.contains(&trade), p.open_jobs, p.name.clone()));
         Ok(people)
     }
 
@@ -422,8 +422,8 @@ fn t_category(category: &Category) -> String {
     category.label().text(linli_model::Lang::Zh).to_string()
 }
 
-fn actor_stamp(actor: &Actor) -> (String, String, String) {
-    (actor.user_id.clone(), actor.name.clone(), actor.role.as_str().to_string())
+fn actor_stamp(actor: &Actor) -> (String, String, ActorRole) {
+    (actor.user_id.clone(), actor.name.clone(), actor.role.into())
 }
 
 /// Most urgent first: overdue before nearly due before on track, then by

@@ -33,11 +33,11 @@ impl Backend {
         if !(1..=5).contains(&input.stars) {
             return Err(AppError::invalid("stars", Msg::ErrStars).into());
         }
-        let mut tags: Vec<String> = Vec::new();
+        let mut tags: Vec<RatingTag> = Vec::new();
         for t in &input.tags {
             let tag = RatingTag::from_input(t).ok_or_else(|| AppError::invalid("tags", Msg::ErrTags))?;
-            if !tags.iter().any(|k| k == tag.as_str()) {
-                tags.push(tag.as_str().to_string());
+            if !tags.contains(&tag) {
+                tags.push(tag);
             }
         }
         let comment = clean::optional_block("comment", input.comment.as_deref(), 500)?;
@@ -67,7 +67,7 @@ impl Backend {
             .bind(("rater", UserId::record_of(&actor.user_id)))
             .bind(("rater_name", actor.name.clone()))
             .bind(("stars", stars))
-            .bind(("tags", tags.clone()))
+            .bind(("tags", tags.iter().map(|t| t.as_str()).collect::<Vec<_>>()))
             .bind(("comment", comment.clone()))
             .bind(("from", job.status.as_str()))
             .bind(("now", now)))

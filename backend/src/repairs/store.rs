@@ -20,8 +20,9 @@ use super::super::{
 use linli_model::{
     BuildingRef, Role, StaffRef, Trade, UnitRef,
     job::{ClockFacts, JobSummary, PersonRef, Photo, Rating},
+    keys::{ActorRole, TimelineAction},
     phone,
-    repair::{Category, JobAction, JobState, JobStatus, Urgency},
+    repair::{Category, JobAction, JobState, JobStatus, RatingTag, Urgency},
     sla::SlaSettings,
 };
 
@@ -118,12 +119,12 @@ macro_rules! job_select {
 #[derive(Deserialize)]
 pub(super) struct EventRow {
     pub(super) seq: i64,
-    pub(super) action: String,
+    pub(super) action: TimelineAction,
     #[serde(default)]
     pub(super) from_status: Option<JobStatus>,
     pub(super) to_status: JobStatus,
     pub(super) actor_name: String,
-    pub(super) actor_role: String,
+    pub(super) actor_role: ActorRole,
     #[serde(default)]
     pub(super) note: String,
     #[serde(default, deserialize_with = "crate::record::list")]
@@ -149,7 +150,7 @@ pub(super) struct RatingRow {
     pub(super) id: RatingId,
     pub(super) stars: u8,
     #[serde(default)]
-    pub(super) tags: Vec<String>,
+    pub(super) tags: Vec<RatingTag>,
     #[serde(default)]
     pub(super) comment: String,
     pub(super) at: DateTime<Utc>,
@@ -293,7 +294,7 @@ impl Backend {
         job: &JobRow,
         action: JobAction,
         p: &Patch,
-        who: (String, String, String),
+        who: (String, String, ActorRole),
         note: &str,
         photos: &[String],
         message: Option<SubscribeMessage<'_>>,
@@ -324,7 +325,7 @@ impl Backend {
             .bind(("from", job.status.as_str()))
             .bind(("actor", (!actor_id.is_empty()).then(|| UserId::record_of(&actor_id))))
             .bind(("actor_name", actor_name))
-            .bind(("actor_role", actor_role))
+            .bind(("actor_role", actor_role.as_str()))
             .bind(("note", note.to_string())))
         .await
         .map(|_| ())

@@ -15,6 +15,7 @@ use super::super::{
 use linli_model::{
     Role,
     job::ActionInput,
+    keys::ActorRole,
     live::EventKind,
     repair::{self, AUTO_CONFIRM_HOURS, JobAction, JobStatus, Party},
     sla::ClockState,
@@ -46,7 +47,7 @@ impl Backend {
         let system = Party { system: true, ..Party::default() };
         let Ok(next) = repair::transition(job.state(), system, JobAction::Confirm) else { return Ok(()) };
         let p = patch(job, JobAction::Confirm, next, &ActionInput::default(), now);
-        let who = (String::new(), "系统".to_string(), "system".to_string());
+        let who = (String::new(), "系统".to_string(), ActorRole::System);
         match self.store_transition(job, JobAction::Confirm, &p, who, "auto_confirm", &[], None, now).await {
             Ok(()) => {
                 if let Some(updated) = self.load_job(job.id.key()).await? {

@@ -47,7 +47,7 @@ pub fn AuditPage() -> impl IntoView {
                                         <tr>
                                             <td>{format_local(e.at)}</td>
                                             <td>{e.actor.clone()}</td>
-                                            <td>{e.action.clone()}</td>
+                                            <td>{e.action.as_str()}</td>
                                             <td>{e.detail.clone()}</td>
                                         </tr>
                                     }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{error_notice, query};
 use crate::{
     api::admin::{list_buildings, list_staff},
-    model::{Me, Msg, admin::ImportSkip},
+    model::{Me, Msg, Role, admin::ImportSkip},
     ui::{components::with_me, layout::Page, load::Load, t},
 };
 
@@ -70,7 +70,10 @@ pub fn BuildingsPage() -> impl IntoView {
                 {import_report()}
                 <Load resource=buildings let((list, people))>
                     {
-                        let butlers: Vec<_> = people.into_iter().filter(|p| p.role == "butler" && p.active).collect();
+                        let butlers: Vec<_> = people
+                            .into_iter()
+                            .filter(|p| p.role == Role::Butler && p.active)
+                            .collect();
                         view! {
                             <table id="buildings">
                                 <thead>

@@ -23,20 +23,14 @@ pub fn StaffPage() -> impl IntoView {
                             {list
                                 .into_iter()
                                 .map(|p| {
-                                    let role = Role::parse(&p.role).map(|r| t(r.label())).unwrap_or_default();
+                                    let role = t(p.role.label());
                                     view! {
                                         <tr class:inactive=!p.active>
                                             <td>{p.name.clone()}</td>
                                             <td>{role}</td>
                                             <td>{p.phone.clone()}</td>
                                             <td>
-                                                {p
-                                                    .trades
-                                                    .iter()
-                                                    .filter_map(|x| Trade::parse(x))
-                                                    .map(|x| t(x.label()))
-                                                    .collect::<Vec<_>>()
-                                                    .join("、")}
+                                                {p.trades.iter().map(|x| t(x.label())).collect::<Vec<_>>().join("、")}
                                             </td>
                                             <td>{p.gate.clone().unwrap_or_default()}</td>
                                             <td>

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use super::{Body, query_error};
 use crate::{
     api::notices::{get_activity, list_attendees},
-    model::{Me, Msg, Role, notice::Activity, time::format_local},
+    model::{Me, Msg, Role, keys::RsvpState, notice::Activity, time::format_local},
     ui::{components::with_me, layout::Page, live::use_live, load::Load, t, use_lang},
 };
 
@@ -66,7 +66,7 @@ pub fn EventPage() -> impl IntoView {
                                                         <td>{a.headcount}</td>
                                                         <td>
                                                             {t(
-                                                                if a.status == "going" {
+                                                                if a.status == RsvpState::Going {
                                                                     Msg::Going
                                                                 } else {
                                                                     Msg::Waitlisted
@@ -109,11 +109,10 @@ fn ActivityDetail(a: Activity, resident: bool) -> impl IntoView {
             {a.rsvp_deadline.map(|d| view! { <p class="muted">{t(Msg::RsvpDeadline)} " " {format_local(d)}</p> })}
             {a
                 .my_status
-                .clone()
                 .map(|s| {
                     view! {
-                        <p class="notice" id="my-rsvp" data-status=s.clone()>
-                            {t(if s == "going" { Msg::YouAreGoing } else { Msg::YouAreWaitlisted })}
+                        <p class="notice" id="my-rsvp" data-status=s.as_str()>
+                            {t(if s == RsvpState::Going { Msg::YouAreGoing } else { Msg::YouAreWaitlisted })}
                             " ("
                             {a.my_headcount.unwrap_or(1)}
                             ")"

@@ -7,6 +7,7 @@ use crate::{
     api::notices::{list_activities, list_notices},
     model::{
         Me, Msg, Role,
+        keys::RsvpState,
         notice::{Activity, Announcement},
         time::format_local,
     },
@@ -52,9 +53,12 @@ fn ActivityRow(a: Activity) -> impl IntoView {
                 </span>
                 {a
                     .my_status
-                    .clone()
                     .map(|s| {
-                        view! { <span class="st">{t(if s == "going" { Msg::Going } else { Msg::Waitlisted })}</span> }
+                        view! {
+                            <span class="st">
+                                {t(if s == RsvpState::Going { Msg::Going } else { Msg::Waitlisted })}
+                            </span>
+                        }
                     })}
             </a>
         </li>
