@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     i18n::Msg,
     job::PersonRef,
-    keys::HelpEntryAction,
+    keys::{CheckInResult, HelpEntryAction},
     people::{Role, StaffRef, UnitRef},
 };
 
@@ -247,15 +247,14 @@ pub struct EmergencyContact {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckInFollowUp {
     /// `reached_ok`, `visited_ok`, `not_reached`, `needs_help`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::keys::CheckInResult))]
-    pub result: String,
+    pub result: CheckInResult,
     #[serde(default)]
     pub note: String,
     pub by: String,
     pub at: DateTime<Utc>,
 }
 
-impl super::keys::CheckInResult {
+impl CheckInResult {
     pub const fn label(self) -> Msg {
         match self {
             Self::ReachedOk => Msg::FuReachedOk,

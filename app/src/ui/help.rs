@@ -379,7 +379,7 @@ fn ElderRow(e: ElderInfo) -> impl IntoView {
                 .follow_up
                 .clone()
                 .map(|f| {
-                    let label = CheckInResult::parse(&f.result).map(|r| t(r.label())).unwrap_or_default();
+                    let label = t(f.result.label());
                     view! {
                         <p class="muted">
                             {label} " · " {f.by.clone()} " " {format_local_hm(f.at)} " " {f.note.clone()}

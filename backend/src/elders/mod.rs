@@ -17,7 +17,7 @@ use super::{
 use linli_model::{
     AppError, BuildingRef, Msg, StaffRef, UnitRef,
     help::{CheckInFollowUp, ElderHome, ElderInfo, ElderSettings, EmergencyContact},
-    keys::AuditAction,
+    keys::{AuditAction, CheckInResult},
     phone,
     time::{local_date, local_instant},
 };
@@ -86,7 +86,7 @@ impl Backend {
                 let paired =
                     devices.iter().filter(|d| d.elder == p.id).map(super::devices::store::DeviceRow::view).collect();
                 let follow_up = follow_ups.iter().find(|f| f.elder == p.id).map(|f| CheckInFollowUp {
-                    result: f.result.clone(),
+                    result: f.result,
                     note: f.note.clone(),
                     by: f.by_name.clone(),
                     at: f.at,

@@ -29,7 +29,7 @@ pub(super) struct CheckInRow {
 #[derive(Deserialize)]
 pub(super) struct FollowUpRow {
     pub(super) elder: UserId,
-    pub(super) result: String,
+    pub(super) result: CheckInResult,
     #[serde(default)]
     pub(super) note: String,
     pub(super) by_name: String,
