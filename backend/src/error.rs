@@ -27,13 +27,12 @@ impl Error {
         Self::Internal(what.to_string())
     }
 
-    /// A transaction lost a race with another one and may simply be retried.
+    /// A transaction lost a race with another one and may simply be retried
+    /// (SurrealDB 3.3 reports it by kind, `QueryError::TransactionConflict`,
+    /// from the embedded engine and over RPC alike).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Db(e) => {
-                matches!(e.query_details(), Some(surrealdb::types::QueryError::TransactionConflict))
-                    || e.message().contains("conflict")
-            }
+            Self::Db(e) => matches!(e.query_details(), Some(surrealdb::types::QueryError::TransactionConflict)),
             _ => false,
         }
     }
@@ -65,12 +64,18 @@ impl Error {
     /// refused the second: nothing was stored) as 409 "changed meanwhile";
     /// any other fault as a generic 500 with no internal detail.
     ///
+    /// A unique index that no service turned into its own refusal (two
+    /// requests racing to create the same thing) is also a 409: nothing
+    /// was stored and the second request can simply look again.
+    ///
     /// This logs nothing: each surface calls [`Error::answer`] where it
     /// makes its response, so a fault is logged once, in the request's span.
     pub fn to_app(&self) -> AppError {
         match self {
             Self::App(app) => app.clone(),
-            other if other.is_retryable() => AppError::conflict(Msg::ErrChangedMeanwhile),
+            other if other.is_retryable() || other.unique_index().is_some() => {
+                AppError::conflict(Msg::ErrChangedMeanwhile)
+            }
             _ => AppError::internal(),
         }
     }
@@ -81,7 +86,9 @@ impl Error {
     pub fn log(&self) {
         match self {
             Self::App(_) => {}
-            other if other.is_retryable() => tracing::info!(error = %other, "write conflict answered 409"),
+            other if other.is_retryable() || other.unique_index().is_some() => {
+                tracing::info!(error = %other, "write conflict answered 409");
+            }
             other => tracing::error!(error = %other, "service fault"),
         }
     }

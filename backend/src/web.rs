@@ -71,7 +71,7 @@ pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
     }
 }
 
-/// The help device cookie of an elder's screen (`backend/devices.rs`):
+/// The help device cookie of an elder's screen (`backend/src/devices/`):
 /// HttpOnly, SameSite=Lax, long-lived, renewed while in use.
 pub const DEVICE_COOKIE: &str = "linli_device";
 /// Its name over HTTPS (see [`SECURE_SESSION_COOKIE`]).

@@ -111,13 +111,19 @@ pub async fn page_session(
         return next.run(req).await;
     }
     let actor = match web::session_token(req.headers()) {
-        Some(token) => state.backend.authenticate(&token).await.ok(),
+        Some(token) => state.backend.authenticate(&token).await.inspect_err(linli_backend::Error::log).ok(),
         None => None,
     };
     // Without a session, an elder's paired tablet still opens the help
     // screen (the home page, and nothing else), and its pairing is renewed.
     let device = match (&actor, path, web::device_token(req.headers())) {
-        (None, "/", Some(token)) => state.backend.help_device_elder(&token).await.ok().map(|d| (token, d)),
+        (None, "/", Some(token)) => state
+            .backend
+            .help_device_elder(&token)
+            .await
+            .inspect_err(linli_backend::Error::log)
+            .ok()
+            .map(|d| (token, d)),
         _ => None,
     };
     if let Some((token, (actor, until))) = device {

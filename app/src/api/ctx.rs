@@ -24,7 +24,7 @@ pub async fn caller(backend: &Backend, headers: &HeaderMap) -> Result<Actor, App
 
 /// The caller of a help press, a check-in or the elder's home: a session
 /// as for [`caller`], or else a help device credential of an elder's
-/// screen (`backend/devices.rs`): the device cookie, else the bearer
+/// screen (`backend/src/devices/`): the device cookie, else the bearer
 /// `Authorization` a mini-program sends. Only those may take it.
 pub async fn help_caller(backend: &Backend, headers: &HeaderMap) -> Result<Actor, AppError> {
     let session = web::session_token(headers);

@@ -6,7 +6,7 @@ use crate::model::{AppError, Me};
 
 /// The signed-in person, or `None` for a visitor without a session. An
 /// elder's paired tablet counts as signed in for the elder's help screen
-/// (see `backend/devices.rs`), whatever its session did.
+/// (see `backend/src/devices/`), whatever its session did.
 #[server]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     use crate::model::ErrorCode;

@@ -102,7 +102,7 @@ impl Backend {
         let mut res = run(self
             .db
             .query(store::LOAD_ACTIVITY)
-            .bind(("id", id.to_string()))
+            .bind(("id", ActivityId::record_of(id)))
             .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
         row::<ActivityRow>(&mut res, 0)?
@@ -139,7 +139,7 @@ impl Backend {
         .await?;
         let mut res = run(self
             .db
-            .query(store::RSVP_2)
+            .query(store::MY_RSVP_STATUS)
             .bind(("a", ActivityId::record_of(id)))
             .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
@@ -172,7 +172,8 @@ impl Backend {
         })
         .await?;
         let mut res =
-            run(self.db.query(store::CANCEL_RSVP_2).bind(("a", ActivityId::record_of(id))).bind(("now", now))).await?;
+            run(self.db.query(store::PROMOTED_FROM_WAITLIST).bind(("a", ActivityId::record_of(id))).bind(("now", now)))
+                .await?;
         let promoted: Vec<Promoted> = rows(&mut res, 0)?;
         if !promoted.is_empty() {
             self.events.publish(

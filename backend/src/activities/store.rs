@@ -74,20 +74,20 @@ impl ActivityRow {
     }
 }
 
-/// Used by `create_activity` (activities.rs).
+/// Used by `create_activity` (activities/mod.rs).
 pub(crate) const CREATE_ACTIVITY: &str =
     "CREATE $a SET community = $c, author = $me, title = $title, description = $description,
                      place = $place, starts_at = $starts, ends_at = $ends, capacity = $capacity,
                      rsvp_deadline = $deadline, going = 0, created_at = time::now()";
 
-/// Used by `activities` (activities.rs).
+/// Used by `activities` (activities/mod.rs).
 pub(crate) const ACTIVITIES: &str =
     concat!(activity_select!(), " WHERE community = $c AND ends_at > $since ORDER BY starts_at LIMIT 100");
 
-/// Used by `load_activity` (activities.rs).
-pub(crate) const LOAD_ACTIVITY: &str = concat!(activity_select!(), " WHERE id = type::record('activity', $id)");
+/// Used by `load_activity` (activities/mod.rs).
+pub(crate) const LOAD_ACTIVITY: &str = concat!(activity_select!(), " WHERE id = $id");
 
-/// Used by `rsvp` (activities.rs).
+/// Used by `rsvp` (activities/mod.rs).
 pub(crate) const RSVP: &str = "BEGIN TRANSACTION;
                      LET $act = (SELECT capacity, going FROM ONLY $a);
                      LET $prev = (SELECT * FROM rsvp WHERE activity = $a AND user = $me)[0];
@@ -100,10 +100,10 @@ pub(crate) const RSVP: &str = "BEGIN TRANSACTION;
                          WHERE activity = $a AND user = $me;
                      COMMIT TRANSACTION;";
 
-/// Used by `rsvp` (activities.rs).
-pub(crate) const RSVP_2: &str = "SELECT VALUE status FROM rsvp WHERE activity = $a AND user = $me";
+/// Used by `rsvp` (activities/mod.rs).
+pub(crate) const MY_RSVP_STATUS: &str = "SELECT VALUE status FROM rsvp WHERE activity = $a AND user = $me";
 
-/// Used by `cancel_rsvp` (activities.rs).
+/// Used by `cancel_rsvp` (activities/mod.rs).
 pub(crate) const CANCEL_RSVP: &str = "BEGIN TRANSACTION;
                      LET $prev = (SELECT * FROM rsvp WHERE activity = $a AND user = $me AND status != 'cancelled')[0];
                      IF $prev = NONE { THROW 'none' };
@@ -118,11 +118,11 @@ pub(crate) const CANCEL_RSVP: &str = "BEGIN TRANSACTION;
                      };
                      COMMIT TRANSACTION;";
 
-/// Used by `cancel_rsvp` (activities.rs).
-pub(crate) const CANCEL_RSVP_2: &str =
+/// Used by `cancel_rsvp` (activities/mod.rs).
+pub(crate) const PROMOTED_FROM_WAITLIST: &str =
     "SELECT user FROM rsvp WHERE activity = $a AND status = 'going' AND updated_at = $now";
 
-/// Used by `attendees` (activities.rs).
+/// Used by `attendees` (activities/mod.rs).
 pub(crate) const ATTENDEES: &str = "SELECT user.name AS name, user.phone AS phone, unit.number AS unit_number,
                         unit.building.name AS building_name, headcount, status, queued_at
                  FROM rsvp WHERE activity = $a AND status != 'cancelled' ORDER BY queued_at";
@@ -135,8 +135,8 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("ACTIVITIES", ACTIVITIES),
     ("LOAD_ACTIVITY", LOAD_ACTIVITY),
     ("RSVP", RSVP),
-    ("RSVP_2", RSVP_2),
+    ("MY_RSVP_STATUS", MY_RSVP_STATUS),
     ("CANCEL_RSVP", CANCEL_RSVP),
-    ("CANCEL_RSVP_2", CANCEL_RSVP_2),
+    ("PROMOTED_FROM_WAITLIST", PROMOTED_FROM_WAITLIST),
     ("ATTENDEES", ATTENDEES),
 ];

@@ -112,7 +112,8 @@ impl Backend {
     pub async fn import_units(&self, actor: &Actor, csv: &str) -> Result<ImportResult> {
         admin(actor)?;
         let mut res =
-            run(self.db.query(store::IMPORT_UNITS).bind(("c", CommunityId::record_of(actor.community_id())))).await?;
+            run(self.db.query(store::BUILDINGS_OF_COMMUNITY).bind(("c", CommunityId::record_of(actor.community_id()))))
+                .await?;
         let stored: Vec<BuildingKey> = rows(&mut res, 0)?;
         let known: Vec<unit_import::KnownBuilding<'_>> = stored
             .iter()
@@ -120,7 +121,8 @@ impl Backend {
             .collect();
         let parsed = unit_import::parse(csv, &known).map_err(|bad| import_refusal(&bad))?;
         let mut res =
-            run(self.db.query(store::IMPORT_UNITS_2).bind(("c", CommunityId::record_of(actor.community_id())))).await?;
+            run(self.db.query(store::UNIT_KEYS_OF_COMMUNITY).bind(("c", CommunityId::record_of(actor.community_id()))))
+                .await?;
         let existing: std::collections::HashSet<(String, String)> = res.take::<Vec<_>>(0)?.into_iter().collect();
         let (new, exist): (Vec<_>, Vec<_>) =
             parsed.units.into_iter().partition(|(_, b, u)| !existing.contains(&(b.clone(), u.clone())));
@@ -130,7 +132,7 @@ impl Backend {
         // the same moment from being created twice.
         run(self
             .db
-            .query(store::IMPORT_UNITS_3)
+            .query(store::IMPORT_UNITS)
             .bind(("units", wanted))
             .bind(("c", CommunityId::record_of(actor.community_id()))))
         .await?;
@@ -175,8 +177,8 @@ impl Backend {
             (Role::Resident, Some(u)) if ids::is_plausible_key(u) => {
                 let mut res = run(self
                     .db
-                    .query(store::CREATE_PERSON)
-                    .bind(("u", u.to_string()))
+                    .query(store::UNIT_IN_COMMUNITY)
+                    .bind(("u", UnitId::record_of(u)))
                     .bind(("c", CommunityId::record_of(actor.community_id()))))
                 .await?;
                 row::<serde_json::Value>(&mut res, 0)?
@@ -191,7 +193,7 @@ impl Backend {
         let id = ids::new_key();
         let created = run(self
             .db
-            .query(store::CREATE_PERSON_2)
+            .query(store::CREATE_PERSON)
             .bind(("u", UserId::record_of(&id)))
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("name", name.clone()))
@@ -210,7 +212,7 @@ impl Backend {
             Err(e) => return Err(e),
         }
         self.audit(actor, AuditAction::PersonCreate, &id, &format!("{name} ({})", role.as_str())).await?;
-        let mut res = run(self.db.query(store::CREATE_PERSON_3).bind(("id", id.clone()))).await?;
+        let mut res = run(self.db.query(store::STAFF_MEMBER).bind(("id", UserId::record_of(id.clone())))).await?;
         let s: StaffRow = row(&mut res, 0)?.ok_or_else(|| Error::internal("person vanished"))?;
         Ok(s.into())
     }
@@ -228,7 +230,7 @@ impl Backend {
         let mut res = run(self
             .db
             .query(store::CHANGE_STAFF)
-            .bind(("id", id.to_string()))
+            .bind(("id", UserId::record_of(id)))
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("active", change.active))
             .bind(("on_duty", change.on_duty))
@@ -269,7 +271,7 @@ impl Backend {
         run(self
             .db
             .query(store::UPDATE_SETTINGS)
-            .bind(("c", actor.community_id().to_string()))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("sla", serde_json::to_value(s.sla)?))
             .bind(("staff", s.help_staff_secs))
             .bind(("contacts", s.help_contacts_secs))

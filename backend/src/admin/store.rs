@@ -36,17 +36,18 @@ pub(super) struct BuildingKey {
     pub(super) name: String,
 }
 
-/// Used by `create_building` (admin.rs).
+/// Used by `create_building` (admin/mod.rs).
 pub(crate) const CREATE_BUILDING: &str = "CREATE $b SET community = $c, number = $number, name = $name";
 
-/// Used by `import_units` (admin.rs).
-pub(crate) const IMPORT_UNITS: &str = "SELECT id, number, name FROM building WHERE community = $c";
+/// Used by `import_units` (admin/mod.rs).
+pub(crate) const BUILDINGS_OF_COMMUNITY: &str = "SELECT id, number, name FROM building WHERE community = $c";
 
-/// Used by `import_units` (admin.rs).
-pub(crate) const IMPORT_UNITS_2: &str = "SELECT VALUE [record::id(building), number] FROM unit WHERE community = $c";
+/// Used by `import_units` (admin/mod.rs).
+pub(crate) const UNIT_KEYS_OF_COMMUNITY: &str =
+    "SELECT VALUE [record::id(building), number] FROM unit WHERE community = $c";
 
-/// Used by `import_units` (admin.rs).
-pub(crate) const IMPORT_UNITS_3: &str = "BEGIN TRANSACTION;
+/// Used by `import_units` (admin/mod.rs).
+pub(crate) const IMPORT_UNITS: &str = "BEGIN TRANSACTION;
                  FOR $u IN $units {
                      LET $b = type::record('building', $u.building);
                      IF count((SELECT id FROM unit WHERE building = $b AND number = $u.number)) = 0 {
@@ -55,34 +56,33 @@ pub(crate) const IMPORT_UNITS_3: &str = "BEGIN TRANSACTION;
                  };
                  COMMIT TRANSACTION;";
 
-/// Used by `staff` (admin.rs).
+/// Used by `staff` (admin/mod.rs).
 pub(crate) const STAFF: &str = "SELECT id, name, phone, role, trades, gate, on_duty, active FROM user
                  WHERE community = $c AND role != 'resident' ORDER BY role, name";
 
-/// Used by `create_person` (admin.rs).
-pub(crate) const CREATE_PERSON: &str = "SELECT id FROM unit WHERE id = type::record('unit', $u) AND community = $c";
+/// Used by `create_person` (admin/mod.rs).
+pub(crate) const UNIT_IN_COMMUNITY: &str = "SELECT id FROM unit WHERE id = $u AND community = $c";
 
-/// Used by `create_person` (admin.rs).
-pub(crate) const CREATE_PERSON_2: &str =
+/// Used by `create_person` (admin/mod.rs).
+pub(crate) const CREATE_PERSON: &str =
     "CREATE $u SET community = $c, name = $name, phone = $phone, password_hash = $hash, role = $role,
                      unit = $unit, trades = $trades, gate = $gate";
 
-/// Used by `create_person` (admin.rs).
-pub(crate) const CREATE_PERSON_3: &str =
-    "SELECT id, name, phone, role, trades, gate, on_duty, active FROM type::record('user', $id)";
+/// Used by `create_person` (admin/mod.rs).
+pub(crate) const STAFF_MEMBER: &str = "SELECT id, name, phone, role, trades, gate, on_duty, active FROM $id";
 
-/// Used by `change_staff` (admin.rs).
-pub(crate) const CHANGE_STAFF: &str = "UPDATE type::record('user', $id) SET
+/// Used by `change_staff` (admin/mod.rs).
+pub(crate) const CHANGE_STAFF: &str = "UPDATE $id SET
                      active = $active ?? active, on_duty = $on_duty ?? on_duty,
                      trades = $trades ?? trades, gate = $gate ?? gate
                  WHERE community = $c AND role != 'resident'
                  RETURN id, name, phone, role, trades, gate, on_duty, active";
 
-/// Used by `update_settings` (admin.rs).
-pub(crate) const UPDATE_SETTINGS: &str = "UPDATE type::record('community', $c) SET sla = $sla,
+/// Used by `update_settings` (admin/mod.rs).
+pub(crate) const UPDATE_SETTINGS: &str = "UPDATE $c SET sla = $sla,
                      help = { staff_secs: $staff, contacts_secs: $contacts, check_in_by: $by }";
 
-/// Used by `audit_log` (admin.rs).
+/// Used by `audit_log` (admin/mod.rs).
 pub(crate) const AUDIT_LOG: &str = "SELECT actor.name AS actor_name, action, target, detail, at FROM audit
                  WHERE community = $c AND ($action = NONE OR string::starts_with(action, $action))
                    AND ($from = NONE OR at >= $from) AND ($to = NONE OR at < $to)
@@ -93,13 +93,13 @@ pub(crate) const AUDIT_LOG: &str = "SELECT actor.name AS actor_name, action, tar
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
     ("CREATE_BUILDING", CREATE_BUILDING),
+    ("BUILDINGS_OF_COMMUNITY", BUILDINGS_OF_COMMUNITY),
+    ("UNIT_KEYS_OF_COMMUNITY", UNIT_KEYS_OF_COMMUNITY),
     ("IMPORT_UNITS", IMPORT_UNITS),
-    ("IMPORT_UNITS_2", IMPORT_UNITS_2),
-    ("IMPORT_UNITS_3", IMPORT_UNITS_3),
     ("STAFF", STAFF),
+    ("UNIT_IN_COMMUNITY", UNIT_IN_COMMUNITY),
     ("CREATE_PERSON", CREATE_PERSON),
-    ("CREATE_PERSON_2", CREATE_PERSON_2),
-    ("CREATE_PERSON_3", CREATE_PERSON_3),
+    ("STAFF_MEMBER", STAFF_MEMBER),
     ("CHANGE_STAFF", CHANGE_STAFF),
     ("UPDATE_SETTINGS", UPDATE_SETTINGS),
     ("AUDIT_LOG", AUDIT_LOG),

@@ -2,11 +2,11 @@
 //! SurrealQL string with bound parameters (`$name`), never formatted.
 //! Rules and orchestration are in the parent module.
 
-/// Used by `audit` (audit.rs).
+/// Used by `audit` (audit/mod.rs).
 pub(crate) const AUDIT: &str = "CREATE audit SET community = $community, actor = $actor, action = $action,
                      target = $target, detail = $detail, at = time::now()";
 
-/// Used by `audit_operator` (audit.rs).
+/// Used by `audit_operator` (audit/mod.rs).
 pub(crate) const AUDIT_OPERATOR: &str =
     "CREATE operator_audit SET action = $action, client = $client, at = time::now()";
 

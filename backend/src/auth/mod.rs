@@ -146,7 +146,7 @@ impl Backend {
 
     /// Opens a fresh session for a user whose identity was established
     /// (password, or an identity provider).
-    pub async fn session_for(&self, user_id: &str, kind: SessionKind) -> Result<LoginAnswer> {
+    pub(crate) async fn session_for(&self, user_id: &str, kind: SessionKind) -> Result<LoginAnswer> {
         let token = ids::new_token();
         let session_id = ids::new_key();
         let now = Utc::now();
@@ -155,8 +155,8 @@ impl Backend {
         run(self
             .db
             .query(store::SESSION_FOR)
-            .bind(("id", session_id.clone()))
-            .bind(("user", user_id.to_string()))
+            .bind(("id", SessionId::record_of(session_id.clone())))
+            .bind(("user", UserId::record_of(user_id)))
             .bind(("hash", ids::token_hash(&token)))
             .bind(("kind", kind.as_str()))
             .bind(("now", now))
@@ -177,7 +177,7 @@ impl Backend {
             Ok(actor) => return Ok(actor),
             Err(ticket) => ticket,
         };
-        let mut res = run(self.db.query(store::AUTHENTICATE).bind(("hash", hash.clone()))).await?;
+        let mut res = run(self.db.query(store::SESSION_BY_TOKEN).bind(("hash", hash.clone()))).await?;
         let session: SessionRow = db::row(&mut res, 0)?.ok_or_else(expired)?;
         let now = Utc::now();
         let idle = Duration::from_std(self.config.session_idle).map_err(Error::internal)?;
@@ -188,7 +188,7 @@ impl Backend {
         // would cost a synced commit on every page view.
         let mut last_seen = session.last_seen_at;
         if now - session.last_seen_at > Duration::seconds(60) {
-            run(self.db.query(store::AUTHENTICATE_2).bind(("id", session.id.record())).bind(("now", now))).await?;
+            run(self.db.query(store::TOUCH_SESSION).bind(("id", session.id.record())).bind(("now", now))).await?;
             last_seen = now;
         }
         let actor = self.load_actor(&session.user, &session.id).await?;
@@ -199,7 +199,7 @@ impl Backend {
 
     /// Revokes the caller's session; the token stops working at once.
     pub async fn logout(&self, actor: &Actor) -> Result<()> {
-        run(self.db.query(store::LOGOUT).bind(("id", actor.session_id.clone()))).await?;
+        run(self.db.query(store::LOGOUT).bind(("id", SessionId::record_of(actor.session_id.clone())))).await?;
         self.sessions.forget_all();
         tracing::info!(user = %actor.user_id, "signed out");
         Ok(())

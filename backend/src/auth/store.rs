@@ -21,23 +21,23 @@ pub(super) struct SessionRow {
     pub(super) revoked_at: Option<DateTime<Utc>>,
 }
 
-/// Used by `login` (auth.rs).
+/// Used by `login` (auth/mod.rs).
 pub(crate) const LOGIN: &str = "SELECT id, password_hash, active FROM user WHERE phone = $phone";
 
-/// Used by `session_for` (auth.rs).
-pub(crate) const SESSION_FOR: &str = "CREATE type::record('session', $id) SET
-                    user = type::record('user', $user), token_hash = $hash, kind = $kind,
+/// Used by `session_for` (auth/mod.rs).
+pub(crate) const SESSION_FOR: &str = "CREATE $id SET
+                    user = $user, token_hash = $hash, kind = $kind,
                     created_at = $now, last_seen_at = $now, expires_at = $expires";
 
-/// Used by `authenticate` (auth.rs).
-pub(crate) const AUTHENTICATE: &str =
+/// Used by `authenticate` (auth/mod.rs).
+pub(crate) const SESSION_BY_TOKEN: &str =
     "SELECT id, user, last_seen_at, expires_at, revoked_at FROM session WHERE token_hash = $hash";
 
-/// Used by `authenticate` (auth.rs).
-pub(crate) const AUTHENTICATE_2: &str = "UPDATE $id SET last_seen_at = $now";
+/// Used by `authenticate` (auth/mod.rs).
+pub(crate) const TOUCH_SESSION: &str = "UPDATE $id SET last_seen_at = $now";
 
-/// Used by `logout` (auth.rs).
-pub(crate) const LOGOUT: &str = "UPDATE type::record('session', $id) SET revoked_at = time::now()";
+/// Used by `logout` (auth/mod.rs).
+pub(crate) const LOGOUT: &str = "UPDATE $id SET revoked_at = time::now()";
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).
@@ -45,7 +45,7 @@ pub(crate) const LOGOUT: &str = "UPDATE type::record('session', $id) SET revoked
 pub(crate) const ALL: &[(&str, &str)] = &[
     ("LOGIN", LOGIN),
     ("SESSION_FOR", SESSION_FOR),
-    ("AUTHENTICATE", AUTHENTICATE),
-    ("AUTHENTICATE_2", AUTHENTICATE_2),
+    ("SESSION_BY_TOKEN", SESSION_BY_TOKEN),
+    ("TOUCH_SESSION", TOUCH_SESSION),
     ("LOGOUT", LOGOUT),
 ];

@@ -40,7 +40,7 @@ impl Backend {
     /// checked in by the community's time. Answers how many communities
     /// this process announced.
     pub async fn sweep_check_ins(&self, now: DateTime<Utc>) -> Result<usize> {
-        let mut res = run(self.db.query(store::SWEEP_CHECK_INS)).await?;
+        let mut res = run(self.db.query(store::CHECK_IN_DEADLINES)).await?;
         let communities: Vec<CommunityRow> = rows(&mut res, 0)?;
         let today = local_date(now);
         let day = today.to_string();
@@ -56,7 +56,7 @@ impl Backend {
             }
             let claimed = run(self
                 .db
-                .query(store::SWEEP_CHECK_INS_2)
+                .query(store::CLAIM_CHECK_IN_ALERT)
                 .bind(("c", CommunityId::record_of(&c.id)))
                 .bind(("day", day.clone()))
                 .bind(("now", now)))
@@ -69,7 +69,7 @@ impl Backend {
             }
             let mut res = run(self
                 .db
-                .query(store::SWEEP_CHECK_INS_3)
+                .query(store::OVERDUE_ELDERS)
                 .bind(("c", CommunityId::record_of(&c.id)))
                 .bind(("day", day.clone())))
             .await?;

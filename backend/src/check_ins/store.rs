@@ -16,14 +16,14 @@ pub(super) struct OverdueRow {
     pub(super) building: BuildingId,
 }
 
-/// Used by `sweep_check_ins` (check_ins.rs).
-pub(crate) const SWEEP_CHECK_INS: &str = "SELECT id, help.check_in_by AS check_in_by FROM community";
+/// Used by `sweep_check_ins` (check_ins/mod.rs).
+pub(crate) const CHECK_IN_DEADLINES: &str = "SELECT id, help.check_in_by AS check_in_by FROM community";
 
-/// Used by `sweep_check_ins` (check_ins.rs).
-pub(crate) const SWEEP_CHECK_INS_2: &str = "CREATE check_in_alert SET community = $c, day = $day, at = $now";
+/// Used by `sweep_check_ins` (check_ins/mod.rs).
+pub(crate) const CLAIM_CHECK_IN_ALERT: &str = "CREATE check_in_alert SET community = $c, day = $day, at = $now";
 
-/// Used by `sweep_check_ins` (check_ins.rs).
-pub(crate) const SWEEP_CHECK_INS_3: &str = "SELECT unit.building AS building FROM user
+/// Used by `sweep_check_ins` (check_ins/mod.rs).
+pub(crate) const OVERDUE_ELDERS: &str = "SELECT unit.building AS building FROM user
                      WHERE community = $c AND role = 'resident' AND active = true AND elder_mode = true
                        AND unit != NONE
                        AND id NOTINSIDE (SELECT VALUE elder FROM check_in WHERE community = $c AND day = $day)";
@@ -32,7 +32,7 @@ pub(crate) const SWEEP_CHECK_INS_3: &str = "SELECT unit.building AS building FRO
 /// against a migrated database (`crate::queries_check`).
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
-    ("SWEEP_CHECK_INS", SWEEP_CHECK_INS),
-    ("SWEEP_CHECK_INS_2", SWEEP_CHECK_INS_2),
-    ("SWEEP_CHECK_INS_3", SWEEP_CHECK_INS_3),
+    ("CHECK_IN_DEADLINES", CHECK_IN_DEADLINES),
+    ("CLAIM_CHECK_IN_ALERT", CLAIM_CHECK_IN_ALERT),
+    ("OVERDUE_ELDERS", OVERDUE_ELDERS),
 ];

@@ -138,7 +138,7 @@ impl Backend {
     }
 
     async fn seed_community(&self, c: &Community) -> Result<bool> {
-        let mut res = run(self.db.query(store::SEED_COMMUNITY).bind(("code", c.code))).await?;
+        let mut res = run(self.db.query(store::COMMUNITY_BY_CODE).bind(("code", c.code))).await?;
         if !db::rows::<serde_json::Value>(&mut res, 0)?.is_empty() {
             return Ok(false);
         }
@@ -190,7 +190,7 @@ impl Backend {
 
         let outcome = run(self
             .db
-            .query(store::SEED_COMMUNITY_2)
+            .query(store::SEED_COMMUNITY)
             .bind((
                 "community",
                 serde_json::json!({

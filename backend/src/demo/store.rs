@@ -2,11 +2,11 @@
 //! SurrealQL string with bound parameters (`$name`), never formatted.
 //! Rules and orchestration are in the parent module.
 
-/// Used by `seed_community` (demo.rs).
-pub(crate) const SEED_COMMUNITY: &str = "SELECT id FROM community WHERE code = $code";
+/// Used by `seed_community` (demo/mod.rs).
+pub(crate) const COMMUNITY_BY_CODE: &str = "SELECT id FROM community WHERE code = $code";
 
-/// Used by `seed_community` (demo.rs).
-pub(crate) const SEED_COMMUNITY_2: &str = "BEGIN TRANSACTION;
+/// Used by `seed_community` (demo/mod.rs).
+pub(crate) const SEED_COMMUNITY: &str = "BEGIN TRANSACTION;
                  LET $c = type::record('community', $community.id);
                  CREATE $c SET code = $community.code, name = $community.name,
                      name_en = $community.name_en, address = $community.address;
@@ -31,4 +31,4 @@ pub(crate) const SEED_COMMUNITY_2: &str = "BEGIN TRANSACTION;
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).
 #[cfg(test)]
-pub(crate) const ALL: &[(&str, &str)] = &[("SEED_COMMUNITY", SEED_COMMUNITY), ("SEED_COMMUNITY_2", SEED_COMMUNITY_2)];
+pub(crate) const ALL: &[(&str, &str)] = &[("COMMUNITY_BY_CODE", COMMUNITY_BY_CODE), ("SEED_COMMUNITY", SEED_COMMUNITY)];

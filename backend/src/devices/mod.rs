@@ -80,7 +80,7 @@ impl Backend {
         let mut res = run(self
             .db
             .query(store::ISSUE_HELP_DEVICE)
-            .bind(("id", id.clone()))
+            .bind(("id", HelpDeviceId::record_of(id.clone())))
             .bind(("elder", UserId::record_of(&actor.user_id)))
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("hash", ids::token_hash(&token)))
@@ -92,7 +92,7 @@ impl Backend {
         if live.len() > MAX_DEVICES {
             run(self
                 .db
-                .query(store::ISSUE_HELP_DEVICE_2)
+                .query(store::REVOKE_REPLACED_DEVICES)
                 .bind(("old", live.into_iter().skip(MAX_DEVICES).collect::<Vec<_>>())))
             .await?;
         }
@@ -108,7 +108,7 @@ impl Backend {
         if token.is_empty() || token.len() > 128 {
             return Err(device_refused().into());
         }
-        let mut res = run(self.db.query(store::HELP_DEVICE_ELDER).bind(("hash", ids::token_hash(token)))).await?;
+        let mut res = run(self.db.query(store::DEVICE_BY_TOKEN).bind(("hash", ids::token_hash(token)))).await?;
         let device: DeviceRow = row(&mut res, 0)?.ok_or_else(device_refused)?;
         let now = Utc::now();
         if device.revoked_at.is_some() || now >= device.expires_at {
@@ -123,7 +123,7 @@ impl Backend {
             expires_at = now + Duration::days(DEVICE_LIFETIME_DAYS);
             run(self
                 .db
-                .query(store::HELP_DEVICE_ELDER_2)
+                .query(store::RENEW_DEVICE)
                 .bind(("id", device.id.record()))
                 .bind(("now", now))
                 .bind(("expires", expires_at)))
@@ -180,7 +180,7 @@ impl Backend {
         let mut res = run(self
             .db
             .query(store::REVOKE_HELP_DEVICE)
-            .bind(("id", device_id.to_string()))
+            .bind(("id", HelpDeviceId::record_of(device_id)))
             .bind(("elder", UserId::record_of(elder_id))))
         .await?;
         let changed: Vec<surrealdb::types::RecordId> = res.take(0)?;

@@ -29,34 +29,32 @@ impl DeviceRow {
     }
 }
 
-/// Used by `issue_help_device` (devices.rs).
-pub(crate) const ISSUE_HELP_DEVICE: &str =
-    "CREATE type::record('help_device', $id) SET elder = $elder, community = $community,
+/// Used by `issue_help_device` (devices/mod.rs).
+pub(crate) const ISSUE_HELP_DEVICE: &str = "CREATE $id SET elder = $elder, community = $community,
                      token_hash = $hash, label = $label, created_at = $now, last_used_at = $now,
                      expires_at = $expires;
                  SELECT VALUE id FROM help_device WHERE elder = $elder AND revoked_at = NONE
                      ORDER BY last_used_at DESC;";
 
-/// Used by `issue_help_device` (devices.rs).
-pub(crate) const ISSUE_HELP_DEVICE_2: &str = "UPDATE $old SET revoked_at = time::now()";
+/// Used by `issue_help_device` (devices/mod.rs).
+pub(crate) const REVOKE_REPLACED_DEVICES: &str = "UPDATE $old SET revoked_at = time::now()";
 
-/// Used by `help_device_elder` (devices.rs).
-pub(crate) const HELP_DEVICE_ELDER: &str = "SELECT * FROM help_device WHERE token_hash = $hash";
+/// Used by `help_device_elder` (devices/mod.rs).
+pub(crate) const DEVICE_BY_TOKEN: &str = "SELECT * FROM help_device WHERE token_hash = $hash";
 
-/// Used by `help_device_elder` (devices.rs).
-pub(crate) const HELP_DEVICE_ELDER_2: &str = "UPDATE $id SET last_used_at = $now, expires_at = $expires";
+/// Used by `help_device_elder` (devices/mod.rs).
+pub(crate) const RENEW_DEVICE: &str = "UPDATE $id SET last_used_at = $now, expires_at = $expires";
 
-/// Used by `unpair_help_device` (devices.rs).
+/// Used by `unpair_help_device` (devices/mod.rs).
 pub(crate) const UNPAIR_HELP_DEVICE: &str =
     "UPDATE help_device SET revoked_at = revoked_at ?? time::now() WHERE token_hash = $hash";
 
-/// Used by `help_devices` (devices.rs).
+/// Used by `help_devices` (devices/mod.rs).
 pub(crate) const HELP_DEVICES: &str =
     "SELECT * FROM help_device WHERE elder = $elder ORDER BY last_used_at DESC LIMIT 50";
 
-/// Used by `revoke_help_device` (devices.rs).
-pub(crate) const REVOKE_HELP_DEVICE: &str =
-    "UPDATE type::record('help_device', $id) SET revoked_at = revoked_at ?? time::now()
+/// Used by `revoke_help_device` (devices/mod.rs).
+pub(crate) const REVOKE_HELP_DEVICE: &str = "UPDATE $id SET revoked_at = revoked_at ?? time::now()
                      WHERE elder = $elder RETURN VALUE id";
 
 /// Every query of this store, by name, for the check that runs each
@@ -64,9 +62,9 @@ pub(crate) const REVOKE_HELP_DEVICE: &str =
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
     ("ISSUE_HELP_DEVICE", ISSUE_HELP_DEVICE),
-    ("ISSUE_HELP_DEVICE_2", ISSUE_HELP_DEVICE_2),
-    ("HELP_DEVICE_ELDER", HELP_DEVICE_ELDER),
-    ("HELP_DEVICE_ELDER_2", HELP_DEVICE_ELDER_2),
+    ("REVOKE_REPLACED_DEVICES", REVOKE_REPLACED_DEVICES),
+    ("DEVICE_BY_TOKEN", DEVICE_BY_TOKEN),
+    ("RENEW_DEVICE", RENEW_DEVICE),
     ("UNPAIR_HELP_DEVICE", UNPAIR_HELP_DEVICE),
     ("HELP_DEVICES", HELP_DEVICES),
     ("REVOKE_HELP_DEVICE", REVOKE_HELP_DEVICE),

@@ -42,8 +42,9 @@ fn validate_contacts(contacts: &[EmergencyContact]) -> Result<Vec<EmergencyConta
 
 impl Backend {
     /// The local time by which elders should have checked in (default 10:00).
-    pub async fn check_in_deadline(&self, community: &str) -> Result<NaiveTime> {
-        let mut res = run(self.db.query(store::CHECK_IN_DEADLINE).bind(("c", community.to_string()))).await?;
+    pub(crate) async fn check_in_deadline(&self, community: &str) -> Result<NaiveTime> {
+        let mut res =
+            run(self.db.query(store::CHECK_IN_DEADLINE).bind(("c", CommunityId::record_of(community)))).await?;
         let stored = row::<DeadlineRow>(&mut res, 0)?.and_then(|r| r.check_in_by);
         Ok(stored
             .and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok())
@@ -71,7 +72,7 @@ impl Backend {
         let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
         let mut res = run(self
             .db
-            .query(store::ELDERS_2)
+            .query(store::CHECK_INS_OF_DAY)
             .bind(("ids", UserId::records_of(&ids)))
             .bind(("day", today.to_string()))
             .bind(("now", now)))
@@ -114,7 +115,7 @@ impl Backend {
         if !ids::is_plausible_key(user_id) {
             return Err(AppError::not_found().into());
         }
-        let mut res = run(self.db.query(store::RESIDENT_IN_REACH).bind(("id", user_id.to_string()))).await?;
+        let mut res = run(self.db.query(store::RESIDENT_IN_REACH).bind(("id", UserId::record_of(user_id)))).await?;
         let person: ResidentRow = row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         actor.check_sees(person.scope())?;
         Ok(person)
@@ -139,7 +140,7 @@ impl Backend {
         run(self
             .db
             .query(store::SET_ELDER)
-            .bind(("id", user_id.to_string()))
+            .bind(("id", UserId::record_of(user_id)))
             .bind(("on", settings.elder_mode))
             .bind(("contacts", serde_json::to_value(&contacts)?)))
         .await?;
@@ -195,7 +196,7 @@ impl Backend {
         let mut res = run(self
             .db
             .query(store::ELDER_HOME)
-            .bind(("b", building))
+            .bind(("b", BuildingId::record_of(building)))
             .bind(("me", UserId::record_of(&actor.user_id)))
             .bind(("day", local_date(Utc::now()).to_string())))
         .await?;

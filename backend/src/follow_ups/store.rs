@@ -24,7 +24,7 @@ pub(super) struct Row {
     pub(super) created_at: DateTime<Utc>,
 }
 
-/// Used by `follow_ups` (follow_ups.rs).
+/// Used by `follow_ups` (follow_ups/mod.rs).
 pub(crate) const FOLLOW_UPS: &str = "SELECT id, reason, status, repair, repair.unit.number AS unit_number,
                         building.name AS building_name, butler.name AS butler_name,
                         rating.stars AS stars, rating.comment AS comment, created_at

@@ -93,8 +93,9 @@ fn valid_client_key(key: &str) -> bool {
 impl Backend {
     /// The escalation timings of a community: start-up overrides first,
     /// then the community's settings, then the defaults (60 s, 180 s).
-    pub async fn escalation_settings(&self, community: &str) -> Result<EscalationSettings> {
-        let mut res = run(self.db.query(store::ESCALATION_SETTINGS).bind(("c", community.to_string()))).await?;
+    pub(crate) async fn escalation_settings(&self, community: &str) -> Result<EscalationSettings> {
+        let mut res =
+            run(self.db.query(store::ESCALATION_SETTINGS).bind(("c", CommunityId::record_of(community)))).await?;
         let stored = row::<HelpSettingsRow>(&mut res, 0)?.and_then(|r| r.help);
         let d = EscalationSettings::default();
         Ok(EscalationSettings {
@@ -189,9 +190,9 @@ impl Backend {
         let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
         let query = if open_only {
             // Every open call, oldest (longest waiting) first.
-            store::HELP_CALLS
+            store::OPEN_HELP_CALLS
         } else {
-            store::HELP_CALLS_2
+            store::RECENT_HELP_CALLS
         };
         let mut res = run(self
             .db
@@ -200,7 +201,7 @@ impl Backend {
             .bind(("everyone", actor.sees_every_help_call()))
             .bind(("unit", actor.unit_id().map(UnitId::record_of)))
             .bind(("staff", actor.role.is_staff()))
-            .bind(("buildings", crate::record::BuildingId::records_of(&buildings))))
+            .bind(("buildings", BuildingId::records_of(&buildings))))
         .await?;
         let mut calls = Vec::new();
         for c in rows::<CallRow>(&mut res, 0)?.into_iter().filter(|c| c.visible_to(actor)) {
@@ -375,7 +376,7 @@ impl Backend {
             Err(e) if e.violates("check_in_day") => {
                 let mut res = run(self
                     .db
-                    .query(store::CHECK_IN_2)
+                    .query(store::CHECK_IN_OF_DAY)
                     .bind(("elder", UserId::record_of(&actor.user_id)))
                     .bind(("day", day.clone())))
                 .await?;

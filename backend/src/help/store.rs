@@ -168,7 +168,7 @@ impl Backend {
         if !ids::is_plausible_key(id) {
             return Ok(None);
         }
-        let mut res = run(self.db.query(LOAD_CALL).bind(("id", id.to_string()))).await?;
+        let mut res = run(self.db.query(LOAD_CALL).bind(("id", HelpCallId::record_of(id)))).await?;
         row(&mut res, 0)
     }
 }
@@ -177,11 +177,11 @@ impl Backend {
 
 use crate::notify::{outbox_create, subscribe_message_create};
 
-/// Used by `sweep_help` (escalation.rs).
+/// Used by `sweep_help` (help/escalation.rs).
 pub(crate) const SWEEP_HELP: &str =
     concat!(call_select!(), " FROM help_call WHERE open = true AND status = 'sent' AND escalation_level < 2");
 
-/// Used by `escalate` (escalation.rs).
+/// Used by `escalate` (help/escalation.rs).
 pub(crate) const ESCALATE: &str = concat!(
     "BEGIN TRANSACTION;
                  LET $won = (UPDATE $call SET escalation_level = $step, version = version + 1,
@@ -196,10 +196,10 @@ pub(crate) const ESCALATE: &str = concat!(
     "COMMIT TRANSACTION;"
 );
 
-/// Used by `escalation_settings` (mod.rs).
-pub(crate) const ESCALATION_SETTINGS: &str = "SELECT help FROM type::record('community', $c)";
+/// Used by `escalation_settings` (help/mod.rs).
+pub(crate) const ESCALATION_SETTINGS: &str = "SELECT help FROM $c";
 
-/// Used by `press_help` (mod.rs).
+/// Used by `press_help` (help/mod.rs).
 pub(crate) const PRESS_HELP: &str = "BEGIN TRANSACTION;
                  CREATE $call SET community = $community, building = $building, unit = $unit, elder = $elder,
                      client_key = $key, status = 'sent', open = true, escalation_level = 0,
@@ -208,26 +208,26 @@ pub(crate) const PRESS_HELP: &str = "BEGIN TRANSACTION;
                      actor_name = $name, at = $now;
                  COMMIT TRANSACTION;";
 
-/// Used by `help_calls` (mod.rs).
-pub(crate) const HELP_CALLS: &str = concat!(
+/// Used by `help_calls` (help/mod.rs).
+pub(crate) const OPEN_HELP_CALLS: &str = concat!(
     call_select!(),
     " FROM help_call WHERE community = $community AND open = true
                     AND ($everyone OR unit = $unit OR ($staff AND (building IN $buildings OR escalation_level >= 1)))
                   ORDER BY created_at ASC LIMIT 1000"
 );
 
-/// Used by `help_calls` (mod.rs).
-pub(crate) const HELP_CALLS_2: &str = concat!(
+/// Used by `help_calls` (help/mod.rs).
+pub(crate) const RECENT_HELP_CALLS: &str = concat!(
     call_select!(),
     " FROM help_call WHERE community = $community
                     AND ($everyone OR unit = $unit OR ($staff AND (building IN $buildings OR escalation_level >= 1)))
                   ORDER BY created_at DESC LIMIT 200"
 );
 
-/// Used by `call_view` (mod.rs).
+/// Used by `call_view` (help/mod.rs).
 pub(crate) const CALL_VIEW: &str = "SELECT * FROM help_event WHERE call = $id ORDER BY seq";
 
-/// Used by `help_action` (mod.rs).
+/// Used by `help_action` (help/mod.rs).
 pub(crate) const HELP_ACTION: &str = concat!(
             "BEGIN TRANSACTION;
              IF (SELECT VALUE version FROM ONLY $call) != $version { THROW 'stale' };
@@ -245,22 +245,22 @@ pub(crate) const HELP_ACTION: &str = concat!(
             "COMMIT TRANSACTION;"
         );
 
-/// Used by `on_duty_staff` (mod.rs).
+/// Used by `on_duty_staff` (help/mod.rs).
 pub(crate) const ON_DUTY_STAFF: &str = "SELECT id FROM user WHERE community = $c AND active = true AND on_duty = true
                      AND role IN ['butler', 'worker', 'guard', 'duty', 'admin']";
 
-/// Used by `check_in` (mod.rs).
+/// Used by `check_in` (help/mod.rs).
 pub(crate) const CHECK_IN: &str = "CREATE check_in SET community = $community, elder = $elder, day = $day, at = $now;";
 
-/// Used by `check_in` (mod.rs).
-pub(crate) const CHECK_IN_2: &str = "SELECT VALUE at FROM check_in WHERE elder = $elder AND day = $day";
+/// Used by `check_in` (help/mod.rs).
+pub(crate) const CHECK_IN_OF_DAY: &str = "SELECT VALUE at FROM check_in WHERE elder = $elder AND day = $day";
 
-/// Used by `call_by_key` (store.rs).
+/// Used by `call_by_key` (help/store.rs).
 pub(crate) const CALL_BY_KEY: &str =
     concat!(call_select!(), " FROM help_call WHERE elder = $elder AND client_key = $key");
 
-/// Used by `load_call` (store.rs).
-pub(crate) const LOAD_CALL: &str = concat!(call_select!(), " FROM type::record('help_call', $id)");
+/// Used by `load_call` (help/store.rs).
+pub(crate) const LOAD_CALL: &str = concat!(call_select!(), " FROM $id");
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).
@@ -270,13 +270,13 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("ESCALATE", ESCALATE),
     ("ESCALATION_SETTINGS", ESCALATION_SETTINGS),
     ("PRESS_HELP", PRESS_HELP),
-    ("HELP_CALLS", HELP_CALLS),
-    ("HELP_CALLS_2", HELP_CALLS_2),
+    ("OPEN_HELP_CALLS", OPEN_HELP_CALLS),
+    ("RECENT_HELP_CALLS", RECENT_HELP_CALLS),
     ("CALL_VIEW", CALL_VIEW),
     ("HELP_ACTION", HELP_ACTION),
     ("ON_DUTY_STAFF", ON_DUTY_STAFF),
     ("CHECK_IN", CHECK_IN),
-    ("CHECK_IN_2", CHECK_IN_2),
+    ("CHECK_IN_OF_DAY", CHECK_IN_OF_DAY),
     ("CALL_BY_KEY", CALL_BY_KEY),
     ("LOAD_CALL", LOAD_CALL),
 ];

@@ -8,7 +8,7 @@
 //! the header, and only then the decode, with an allocation limit, so a
 //! decompression bomb is refused before it costs memory.
 
-use crate::record::{CommunityId, JobId, UserId};
+use crate::record::{CommunityId, JobId, PhotoId, UserId};
 use std::path::PathBuf;
 
 use chrono::Utc;
@@ -87,9 +87,9 @@ impl Backend {
         let stored = run(self
             .db
             .query(store::UPLOAD_PHOTO)
-            .bind(("id", id.clone()))
-            .bind(("community", actor.community_id().to_string()))
-            .bind(("uploader", actor.user_id.clone()))
+            .bind(("id", PhotoId::record_of(id.clone())))
+            .bind(("community", CommunityId::record_of(actor.community_id())))
+            .bind(("uploader", UserId::record_of(actor.user_id.clone())))
             .bind(("width", i64::from(processed.width)))
             .bind(("height", i64::from(processed.height)))
             .bind(("bytes", processed.display.len() as i64)))
@@ -110,7 +110,7 @@ impl Backend {
         if !ids::is_plausible_key(id) {
             return Err(AppError::not_found().into());
         }
-        let mut res = run(self.db.query(store::PHOTO_FILE).bind(("id", id.to_string()))).await?;
+        let mut res = run(self.db.query(store::PHOTO_FILE).bind(("id", PhotoId::record_of(id)))).await?;
         let photo: PhotoRow = db::row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         if photo.community != actor.community.id {
             return Err(AppError::not_found().into());
@@ -149,13 +149,12 @@ impl Backend {
         // Selected, then deleted only if still unattached: a report that
         // takes one of them in between keeps it.
         let mut res =
-            run(self.db.query(store::SWEEP_ORPHAN_PHOTOS).bind(("cutoff", cutoff)).bind(("max", ORPHANS_PER_ROUND)))
-                .await?;
+            run(self.db.query(store::ORPHAN_PHOTOS).bind(("cutoff", cutoff)).bind(("max", ORPHANS_PER_ROUND))).await?;
         let candidates: Vec<surrealdb::types::RecordId> = res.take(0)?;
         if candidates.is_empty() {
             return Ok(0);
         }
-        let mut res = run(self.db.query(store::SWEEP_ORPHAN_PHOTOS_2).bind(("ids", candidates))).await?;
+        let mut res = run(self.db.query(store::DELETE_ORPHAN_PHOTOS).bind(("ids", candidates))).await?;
         let gone: Vec<OrphanRow> = db::rows(&mut res, 0)?;
         for photo in &gone {
             for thumb in [false, true] {

@@ -17,21 +17,20 @@ pub(super) struct OrphanRow {
     pub(super) id: crate::record::PhotoId,
 }
 
-/// Used by `upload_photo` (media.rs).
-pub(crate) const UPLOAD_PHOTO: &str =
-    "CREATE type::record('photo', $id) SET community = type::record('community', $community),
-                    uploader = type::record('user', $uploader), width = $width, height = $height,
+/// Used by `upload_photo` (media/mod.rs).
+pub(crate) const UPLOAD_PHOTO: &str = "CREATE $id SET community = $community,
+                    uploader = $uploader, width = $width, height = $height,
                     bytes = $bytes, created_at = time::now()";
 
-/// Used by `photo_file` (media.rs).
-pub(crate) const PHOTO_FILE: &str = "SELECT community, uploader, repair FROM type::record('photo', $id)";
+/// Used by `photo_file` (media/mod.rs).
+pub(crate) const PHOTO_FILE: &str = "SELECT community, uploader, repair FROM $id";
 
-/// Used by `sweep_orphan_photos` (media.rs).
-pub(crate) const SWEEP_ORPHAN_PHOTOS: &str =
+/// Used by `sweep_orphan_photos` (media/mod.rs).
+pub(crate) const ORPHAN_PHOTOS: &str =
     "SELECT VALUE id FROM photo WHERE repair = NONE AND created_at < $cutoff LIMIT $max";
 
-/// Used by `sweep_orphan_photos` (media.rs).
-pub(crate) const SWEEP_ORPHAN_PHOTOS_2: &str = "DELETE $ids WHERE repair = NONE RETURN BEFORE";
+/// Used by `sweep_orphan_photos` (media/mod.rs).
+pub(crate) const DELETE_ORPHAN_PHOTOS: &str = "DELETE $ids WHERE repair = NONE RETURN BEFORE";
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).
@@ -39,6 +38,6 @@ pub(crate) const SWEEP_ORPHAN_PHOTOS_2: &str = "DELETE $ids WHERE repair = NONE 
 pub(crate) const ALL: &[(&str, &str)] = &[
     ("UPLOAD_PHOTO", UPLOAD_PHOTO),
     ("PHOTO_FILE", PHOTO_FILE),
-    ("SWEEP_ORPHAN_PHOTOS", SWEEP_ORPHAN_PHOTOS),
-    ("SWEEP_ORPHAN_PHOTOS_2", SWEEP_ORPHAN_PHOTOS_2),
+    ("ORPHAN_PHOTOS", ORPHAN_PHOTOS),
+    ("DELETE_ORPHAN_PHOTOS", DELETE_ORPHAN_PHOTOS),
 ];

@@ -101,7 +101,7 @@ impl Backend {
         let mut res = run(self
             .db
             .query(store::LOAD_NOTICE)
-            .bind(("id", id.to_string()))
+            .bind(("id", NoticeId::record_of(id)))
             .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
         row(&mut res, 0)

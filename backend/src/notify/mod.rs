@@ -367,7 +367,7 @@ impl Backend {
         let claimed = run(self
             .db
             .query(store::CLAIM_NOTIFICATION)
-            .bind(("id", id.to_string()))
+            .bind(("id", NotificationId::record_of(id)))
             .bind(("now", now))
             .bind(("lease", now + CLAIM_LEASE)))
         .await;

@@ -39,8 +39,8 @@ impl Backend {
     pub(super) async fn find_pass(&self, community: &str, input: &str) -> Result<Option<PassRow>> {
         let (query, hash) = match credential(input) {
             None => return Ok(None),
-            Some(Credential::Token(t)) => (super::store::FIND_PASS, vec![crate::ids::token_hash(&t)]),
-            Some(Credential::Code(c)) => (super::store::FIND_PASS_2, code_hashes(&self.config.code_key, &c)),
+            Some(Credential::Token(t)) => (super::store::PASS_BY_TOKEN, vec![crate::ids::token_hash(&t)]),
+            Some(Credential::Code(c)) => (super::store::PASS_BY_CODE, code_hashes(&self.config.code_key, &c)),
         };
         let mut res =
             run(self.db.query(query).bind(("h", hash)).bind(("c", CommunityId::record_of(community)))).await?;

@@ -90,7 +90,7 @@ impl Backend {
             let code = code_for(&token);
             let mut res = run(self
                 .db
-                .query(store::CREATE_PASS)
+                .query(store::LIVE_CODE_HASHES)
                 .bind(("c", CommunityId::record_of(actor.community_id())))
                 .bind(("h", code_hashes(&self.config.code_key, &code)))
                 .bind(("now", now)))
@@ -102,7 +102,7 @@ impl Backend {
         let id = ids::new_key();
         run(self
             .db
-            .query(store::CREATE_PASS_2)
+            .query(store::CREATE_PASS)
             .bind(("pass", PassId::record_of(&id)))
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("building", BuildingId::record_of(&unit.building.id)))

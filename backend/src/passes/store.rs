@@ -172,13 +172,12 @@ impl Backend {
         if !ids::is_plausible_key(id) {
             return Ok(None);
         }
-        let mut res = run(self.db.query(LOAD_PASS).bind(("id", id.to_string()))).await?;
+        let mut res = run(self.db.query(LOAD_PASS).bind(("id", PassId::record_of(id)))).await?;
         row(&mut res, 0)
     }
 
     pub(super) async fn entries_of(&self, pass_ids: &[String]) -> Result<Vec<(String, Entry)>> {
-        let mut res =
-            run(self.db.query(ENTRIES_OF).bind(("passes", crate::record::PassId::records_of(pass_ids)))).await?;
+        let mut res = run(self.db.query(ENTRIES_OF).bind(("passes", PassId::records_of(pass_ids)))).await?;
         Ok(rows::<EntryRow>(&mut res, 0)?
             .into_iter()
             .map(|e| (e.pass.clone().map(String::from).unwrap_or_default(), entry_view(e)))
@@ -190,14 +189,14 @@ impl Backend {
 
 use crate::notify::subscribe_message_create;
 
-/// Used by `find_pass` (gate.rs).
-pub(crate) const FIND_PASS: &str = concat!(pass_select!(), " FROM pass WHERE token_hash IN $h AND community = $c");
+/// Used by `find_pass` (passes/gate.rs).
+pub(crate) const PASS_BY_TOKEN: &str = concat!(pass_select!(), " FROM pass WHERE token_hash IN $h AND community = $c");
 
-/// Used by `find_pass` (gate.rs).
-pub(crate) const FIND_PASS_2: &str =
+/// Used by `find_pass` (passes/gate.rs).
+pub(crate) const PASS_BY_CODE: &str =
     concat!(pass_select!(), " FROM pass WHERE community = $c AND code_hash IN $h ORDER BY valid_until DESC LIMIT 1");
 
-/// Used by `admit` (gate.rs).
+/// Used by `admit` (passes/gate.rs).
 pub(crate) const ADMIT: &str = concat!(
     "BEGIN TRANSACTION;
              LET $won = (UPDATE $pass SET entries_used = entries_used + 1
@@ -210,14 +209,14 @@ pub(crate) const ADMIT: &str = concat!(
     "COMMIT TRANSACTION;"
 );
 
-/// Used by `expected_today` (gate.rs).
+/// Used by `expected_today` (passes/gate.rs).
 pub(crate) const EXPECTED_TODAY: &str = concat!(
     pass_select!(),
     " FROM pass WHERE community = $c AND valid_until > $now AND valid_from <= $end
                    AND revoked_at = NONE AND entries_used < max_entries ORDER BY valid_from"
 );
 
-/// Used by `entry_log` (gate.rs).
+/// Used by `entry_log` (passes/gate.rs).
 pub(crate) const ENTRY_LOG: &str =
     "SELECT id, pass, gate, guard.name AS guard_name, at, pass.visitor_name AS visitor_name,
                         walk_in.visitor_name AS walk_in_name, pass.plate AS plate,
@@ -226,32 +225,32 @@ pub(crate) const ENTRY_LOG: &str =
                    AND ($from = NONE OR at >= $from) AND ($to = NONE OR at < $to)
                  ORDER BY at DESC LIMIT 5000";
 
-/// Used by `gate_units` (gate.rs).
+/// Used by `gate_units` (passes/gate.rs).
 pub(crate) const GATE_UNITS: &str = "SELECT id, community, building, number, building.number AS building_number,
                         building.name AS building_name FROM unit WHERE community = $c";
 
-/// Used by `create_pass` (mod.rs).
-pub(crate) const CREATE_PASS: &str =
+/// Used by `create_pass` (passes/mod.rs).
+pub(crate) const LIVE_CODE_HASHES: &str =
     "SELECT id FROM pass WHERE community = $c AND code_hash IN $h AND valid_until > $now";
 
-/// Used by `create_pass` (mod.rs).
-pub(crate) const CREATE_PASS_2: &str =
+/// Used by `create_pass` (passes/mod.rs).
+pub(crate) const CREATE_PASS: &str =
     "CREATE $pass SET community = $community, building = $building, unit = $unit, host = $host,
                      visitor_name = $name, visitor_phone = $phone, purpose = $purpose, plate = $plate,
                      valid_from = $from, valid_until = $until, max_entries = $max, entries_used = 0,
                      token_hash = $token_hash, code_hash = $code_hash, created_at = $now";
 
-/// Used by `my_passes` (mod.rs).
+/// Used by `my_passes` (passes/mod.rs).
 pub(crate) const MY_PASSES: &str =
     concat!(pass_select!(), " FROM pass WHERE unit = $unit ORDER BY created_at DESC LIMIT 100");
 
-/// Used by `revoke_pass` (mod.rs).
+/// Used by `revoke_pass` (passes/mod.rs).
 pub(crate) const REVOKE_PASS: &str = "UPDATE $pass SET revoked_at = revoked_at ?? time::now()";
 
-/// Used by `visitor_view` (mod.rs).
+/// Used by `visitor_view` (passes/mod.rs).
 pub(crate) const VISITOR_VIEW: &str = concat!(pass_select!(), " FROM pass WHERE token_hash = $h");
 
-/// Used by `purge_visitors` (mod.rs).
+/// Used by `purge_visitors` (passes/mod.rs).
 pub(crate) const PURGE_VISITORS: &str =
     "UPDATE pass SET visitor_name = '（已清除）', visitor_phone = NONE, plate = NONE, purpose = '',
                      purged = true WHERE purged = false AND valid_until < $cutoff;
@@ -259,28 +258,28 @@ pub(crate) const PURGE_VISITORS: &str =
                      WHERE purged = false AND created_at < $cutoff;
                  DELETE notification WHERE template = 'visitor_arrived' AND created_at < $cutoff;";
 
-/// Used by `load_pass` (store.rs).
-pub(crate) const LOAD_PASS: &str = concat!(pass_select!(), " FROM type::record('pass', $id)");
+/// Used by `load_pass` (passes/store.rs).
+pub(crate) const LOAD_PASS: &str = concat!(pass_select!(), " FROM $id");
 
-/// Used by `entries_of` (store.rs).
+/// Used by `entries_of` (passes/store.rs).
 pub(crate) const ENTRIES_OF: &str = "SELECT id, pass, gate, guard.name AS guard_name, at FROM pass_entry
                  WHERE pass IN $passes ORDER BY at";
 
-/// Used by `load_walk_in` (walk_ins.rs).
+/// Used by `load_walk_in` (passes/walk_ins.rs).
 pub(crate) const LOAD_WALK_IN: &str = "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
                         building.number AS building_number, building.name AS building_name
-                 FROM type::record('walk_in', $id)";
+                 FROM $id";
 
-/// Used by `register_walk_in` (walk_ins.rs).
-pub(crate) const REGISTER_WALK_IN: &str = "SELECT id, community, building, number, building.number AS building_number,
-                        building.name AS building_name FROM type::record('unit', $u)";
+/// Used by `register_walk_in` (passes/walk_ins.rs).
+pub(crate) const UNIT_AT_GATE: &str = "SELECT id, community, building, number, building.number AS building_number,
+                        building.name AS building_name FROM $u";
 
-/// Used by `register_walk_in` (walk_ins.rs).
-pub(crate) const REGISTER_WALK_IN_2: &str =
+/// Used by `register_walk_in` (passes/walk_ins.rs).
+pub(crate) const REGISTER_WALK_IN: &str =
     "CREATE $w SET community = $c, building = $b, unit = $u, visitor_name = $name, visitor_phone = $phone,
                      purpose = $purpose, gate = $gate, guard = $guard, status = 'pending', created_at = time::now()";
 
-/// Used by `decide_walk_in` (walk_ins.rs).
+/// Used by `decide_walk_in` (passes/walk_ins.rs).
 pub(crate) const DECIDE_WALK_IN: &str = "BEGIN TRANSACTION;
                  LET $won = (UPDATE $w SET status = $status, decided_by = $me, decided_at = time::now()
                      WHERE status = 'pending' RETURN AFTER);
@@ -291,13 +290,13 @@ pub(crate) const DECIDE_WALK_IN: &str = "BEGIN TRANSACTION;
                  };
                  COMMIT TRANSACTION;";
 
-/// Used by `walk_ins` (walk_ins.rs).
+/// Used by `walk_ins` (passes/walk_ins.rs).
 pub(crate) const WALK_INS: &str = "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
                                 building.number AS building_number, building.name AS building_name
                          FROM walk_in WHERE unit = $u AND created_at > $since ORDER BY created_at DESC";
 
-/// Used by `walk_ins` (walk_ins.rs).
-pub(crate) const WALK_INS_2: &str = "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
+/// Used by `walk_ins` (passes/walk_ins.rs).
+pub(crate) const WALK_INS_OF_UNIT: &str = "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
                                 building.number AS building_number, building.name AS building_name
                          FROM walk_in WHERE community = $c AND created_at > $since ORDER BY created_at DESC";
 
@@ -305,14 +304,14 @@ pub(crate) const WALK_INS_2: &str = "SELECT *, decided_by.name AS decided_by_nam
 /// against a migrated database (`crate::queries_check`).
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
-    ("FIND_PASS", FIND_PASS),
-    ("FIND_PASS_2", FIND_PASS_2),
+    ("PASS_BY_TOKEN", PASS_BY_TOKEN),
+    ("PASS_BY_CODE", PASS_BY_CODE),
     ("ADMIT", ADMIT),
     ("EXPECTED_TODAY", EXPECTED_TODAY),
     ("ENTRY_LOG", ENTRY_LOG),
     ("GATE_UNITS", GATE_UNITS),
+    ("LIVE_CODE_HASHES", LIVE_CODE_HASHES),
     ("CREATE_PASS", CREATE_PASS),
-    ("CREATE_PASS_2", CREATE_PASS_2),
     ("MY_PASSES", MY_PASSES),
     ("REVOKE_PASS", REVOKE_PASS),
     ("VISITOR_VIEW", VISITOR_VIEW),
@@ -320,9 +319,9 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("LOAD_PASS", LOAD_PASS),
     ("ENTRIES_OF", ENTRIES_OF),
     ("LOAD_WALK_IN", LOAD_WALK_IN),
+    ("UNIT_AT_GATE", UNIT_AT_GATE),
     ("REGISTER_WALK_IN", REGISTER_WALK_IN),
-    ("REGISTER_WALK_IN_2", REGISTER_WALK_IN_2),
     ("DECIDE_WALK_IN", DECIDE_WALK_IN),
     ("WALK_INS", WALK_INS),
-    ("WALK_INS_2", WALK_INS_2),
+    ("WALK_INS_OF_UNIT", WALK_INS_OF_UNIT),
 ];

@@ -23,7 +23,7 @@ impl Backend {
         if !ids::is_plausible_key(id) {
             return Ok(None);
         }
-        let mut res = run(self.db.query(super::store::LOAD_WALK_IN).bind(("id", id.to_string()))).await?;
+        let mut res = run(self.db.query(super::store::LOAD_WALK_IN).bind(("id", WalkInId::record_of(id)))).await?;
         row(&mut res, 0)
     }
 
@@ -67,7 +67,7 @@ impl Backend {
         if !ids::is_plausible_key(unit_id) {
             return Err(bad("unit", Msg::ErrUnitUnknown));
         }
-        let mut res = run(self.db.query(super::store::REGISTER_WALK_IN).bind(("u", unit_id.to_string()))).await?;
+        let mut res = run(self.db.query(super::store::UNIT_AT_GATE).bind(("u", UnitId::record_of(unit_id)))).await?;
         let unit = row::<UnitPlace>(&mut res, 0)?
             .filter(|u| u.community == actor.community.id)
             .ok_or_else(|| bad("unit", Msg::ErrUnitUnknown))?;
@@ -75,7 +75,7 @@ impl Backend {
         let gate = actor.gate.clone().unwrap_or_else(|| "main".to_string());
         run(self
             .db
-            .query(super::store::REGISTER_WALK_IN_2)
+            .query(super::store::REGISTER_WALK_IN)
             .bind(("w", WalkInId::record_of(&id)))
             .bind(("c", CommunityId::record_of(&unit.community)))
             .bind(("b", BuildingId::record_of(&unit.building)))
@@ -156,7 +156,7 @@ impl Backend {
             Role::Guard | Role::Duty | Role::Admin => {
                 run(self
                     .db
-                    .query(super::store::WALK_INS_2)
+                    .query(super::store::WALK_INS_OF_UNIT)
                     .bind(("c", CommunityId::record_of(actor.community_id())))
                     .bind(("since", Utc::now() - Duration::days(1))))
                 .await?

@@ -44,7 +44,8 @@ impl Backend {
     /// residents of that butler's buildings, who may need to call.
     pub async fn buildings(&self, actor: &Actor) -> Result<Vec<BuildingInfo>> {
         let mut res =
-            run(self.db.query(store::BUILDINGS).bind(("community", actor.community_id().to_string()))).await?;
+            run(self.db.query(store::BUILDINGS).bind(("community", CommunityId::record_of(actor.community_id()))))
+                .await?;
         let mut list: Vec<BuildingInfo> = rows::<BuildingListRow>(&mut res, 0)?
             .into_iter()
             .map(|b| {
@@ -76,7 +77,7 @@ impl Backend {
         if !ids::is_plausible_key(unit_id) {
             return Err(AppError::not_found().into());
         }
-        let mut res = run(self.db.query(store::UNIT).bind(("id", unit_id.to_string()))).await?;
+        let mut res = run(self.db.query(store::UNIT).bind(("id", UnitId::record_of(unit_id)))).await?;
         let unit: UnitRow = db::row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         actor.check_sees(Scope {
             community: unit.community.key(),
@@ -115,10 +116,10 @@ impl Backend {
         }
         let mut res = run(self
             .db
-            .query(store::ASSIGN_BUTLER)
-            .bind(("b", building_id.to_string()))
+            .query(store::BUILDING_AND_BUTLER)
+            .bind(("b", BuildingId::record_of(building_id)))
             .bind(("u", if ids::is_plausible_key(butler_id) { butler_id.to_string() } else { "-".to_string() }))
-            .bind(("c", crate::record::CommunityId::record_of(actor.community_id()))))
+            .bind(("c", CommunityId::record_of(actor.community_id()))))
         .await?;
         let building: Option<serde_json::Value> = db::row(&mut res, 0)?;
         let butler: Option<serde_json::Value> = db::row(&mut res, 1)?;
@@ -126,9 +127,9 @@ impl Backend {
         let butler = butler.ok_or_else(|| AppError::invalid("butler_id", Msg::ErrButlerInvalid))?;
         run(self
             .db
-            .query(store::ASSIGN_BUTLER_2)
-            .bind(("building", crate::record::BuildingId::record_of(building_id)))
-            .bind(("butler", crate::record::UserId::record_of(butler_id))))
+            .query(store::ASSIGN_BUTLER)
+            .bind(("building", BuildingId::record_of(building_id)))
+            .bind(("butler", UserId::record_of(butler_id))))
         .await?;
         // Both butlers' reach changes now, not when their sessions refresh.
         self.sessions.forget_all();
@@ -148,8 +149,8 @@ impl Backend {
 
     /// Builds the [`Actor`] for a user: who they are and where they belong.
     /// A deactivated account gets no actor (its sessions stop working).
-    pub async fn load_actor(&self, user_id: &str, session_id: &str) -> Result<Actor> {
-        let mut res = run(self.db.query(store::LOAD_ACTOR).bind(("id", user_id.to_string()))).await?;
+    pub(crate) async fn load_actor(&self, user_id: &str, session_id: &str) -> Result<Actor> {
+        let mut res = run(self.db.query(store::LOAD_ACTOR).bind(("id", UserId::record_of(user_id)))).await?;
         let row: ActorRow =
             db::row(&mut res, 0)?.ok_or_else(|| AppError::new(ErrorCode::SessionExpired, Msg::ErrSessionExpired))?;
         if !row.active {

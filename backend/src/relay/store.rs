@@ -14,19 +14,19 @@ pub(super) struct Row {
     pub(super) at: DateTime<Utc>,
 }
 
-/// Used by `relay_now` (relay.rs).
+/// Used by `relay_now` (relay/mod.rs).
 pub(crate) const RELAY_NOW: &str = "RETURN time::now()";
 
-/// Used by `relay_out` (relay.rs).
+/// Used by `relay_out` (relay/mod.rs).
 pub(crate) const RELAY_OUT: &str =
     "CREATE live_event SET key = $key, origin = $origin, kind = $kind, community = $community,
                      audience = $audience, data = $data, at = time::now()";
 
-/// Used by `relay_in` (relay.rs).
+/// Used by `relay_in` (relay/mod.rs).
 pub(crate) const RELAY_IN: &str = "SELECT key, kind, community, audience, data, at FROM live_event
                      WHERE at > $since AND origin != $origin ORDER BY at";
 
-/// Used by `relay_cleanup` (relay.rs).
+/// Used by `relay_cleanup` (relay/mod.rs).
 pub(crate) const RELAY_CLEANUP: &str = "DELETE live_event WHERE at < $cutoff";
 
 /// Every query of this store, by name, for the check that runs each

@@ -61,8 +61,8 @@ impl Backend {
     }
 
     /// The SLA targets of a community (the defaults when never set).
-    pub async fn sla_settings(&self, community: &str) -> Result<SlaSettings> {
-        let mut res = run(self.db.query(store::SLA_SETTINGS).bind(("c", community.to_string()))).await?;
+    pub(crate) async fn sla_settings(&self, community: &str) -> Result<SlaSettings> {
+        let mut res = run(self.db.query(store::SLA_SETTINGS).bind(("c", CommunityId::record_of(community)))).await?;
         Ok(row::<SettingsRow>(&mut res, 0)?.and_then(|r| r.sla).unwrap_or_default())
     }
 
@@ -88,14 +88,16 @@ impl Backend {
         let photos = photo_keys(&input.photo_ids)?;
         let target = self.sla_settings(actor.community_id()).await?.target(urgency);
 
-        let mut res = run(self.db.query(store::CREATE_REPAIR).bind(("b", unit.building.id.clone()))).await?;
+        let mut res =
+            run(self.db.query(store::BUTLER_OF_BUILDING).bind(("b", BuildingId::record_of(unit.building.id.clone()))))
+                .await?;
         let owner = row::<UnitPlace>(&mut res, 0)?.and_then(|p| p.butler);
 
         let id = ids::new_key();
         let now = Utc::now();
         let outcome = run(self
             .db
-            .query(store::CREATE_REPAIR_2)
+            .query(store::CREATE_REPAIR)
             .bind(("job", JobId::record_of(&id)))
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("building", BuildingId::record_of(&unit.building.id)))
@@ -125,7 +127,7 @@ impl Backend {
     }
 
     /// Where a job lives, for access checks by other modules.
-    pub async fn job_scope(&self, id: &str) -> Result<Option<JobScope>> {
+    pub(crate) async fn job_scope(&self, id: &str) -> Result<Option<JobScope>> {
         Ok(self.load_job(id).await?.map(|j| j.scope()))
     }
 

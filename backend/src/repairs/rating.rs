@@ -41,7 +41,7 @@ impl Backend {
             }
         }
         let comment = clean::optional_block("comment", input.comment.as_deref(), 500)?;
-        let mut res = run(self.db.query(super::store::RATE_JOB).bind(("job", JobId::record_of(id)))).await?;
+        let mut res = run(self.db.query(super::store::RATING_OF_JOB).bind(("job", JobId::record_of(id)))).await?;
         let rated = !rows::<serde_json::Value>(&mut res, 0)?.is_empty();
         if rated {
             return Err(AppError::conflict(Msg::ErrAlreadyRated).into());
@@ -56,7 +56,7 @@ impl Backend {
         let stars = input.stars;
         let outcome = run(self
             .db
-            .query(super::store::RATE_JOB_2)
+            .query(super::store::RATE_JOB)
             .bind(("job", JobId::record_of(id)))
             .bind(("version", job.version))
             .bind(("rating", RatingId::record_of(&rating_id)))

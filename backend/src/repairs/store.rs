@@ -284,7 +284,7 @@ impl Backend {
         if !ids::is_plausible_key(id) {
             return Ok(None);
         }
-        let mut res = run(self.db.query(LOAD_JOB).bind(("id", id.to_string()))).await?;
+        let mut res = run(self.db.query(LOAD_JOB).bind(("id", JobId::record_of(id)))).await?;
         row(&mut res, 0)
     }
 
@@ -334,14 +334,14 @@ impl Backend {
 
 // ---- Queries ----
 
-/// Used by `sla_settings` (mod.rs).
-pub(crate) const SLA_SETTINGS: &str = "SELECT sla FROM type::record('community', $c)";
+/// Used by `sla_settings` (repairs/mod.rs).
+pub(crate) const SLA_SETTINGS: &str = "SELECT sla FROM $c";
 
-/// Used by `create_repair` (mod.rs).
-pub(crate) const CREATE_REPAIR: &str = "SELECT butler FROM type::record('building', $b)";
+/// Used by `create_repair` (repairs/mod.rs).
+pub(crate) const BUTLER_OF_BUILDING: &str = "SELECT butler FROM $b";
 
-/// Used by `create_repair` (mod.rs).
-pub(crate) const CREATE_REPAIR_2: &str = "BEGIN TRANSACTION;
+/// Used by `create_repair` (repairs/mod.rs).
+pub(crate) const CREATE_REPAIR: &str = "BEGIN TRANSACTION;
                  LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $reporter AND repair = NONE);
                  IF array::len($mine) != array::len($photos) { THROW 'photo_not_yours' };
                  CREATE $job SET community = $community, building = $building, unit = $unit,
@@ -355,51 +355,51 @@ pub(crate) const CREATE_REPAIR_2: &str = "BEGIN TRANSACTION;
                      note = $description, photos = $photos, at = $now;
                  COMMIT TRANSACTION;";
 
-/// Used by `job_view` (mod.rs).
+/// Used by `job_view` (repairs/mod.rs).
 pub(crate) const JOB_VIEW: &str = "SELECT *, assignee.name AS assignee_name FROM repair_event
                      WHERE repair = $id ORDER BY seq;
                  SELECT id, width, height FROM photo WHERE repair = $id;
                  SELECT * FROM rating WHERE repair = $id;";
 
-/// Used by `list_jobs` (mod.rs).
+/// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_OF_UNIT: &str = concat!(
     job_select!(),
     " FROM repair WHERE unit = $target AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
 );
 
-/// Used by `list_jobs` (mod.rs).
+/// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_OF_BUILDINGS: &str = concat!(
     job_select!(),
     " FROM repair WHERE building IN $targets AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
 );
 
-/// Used by `list_jobs` (mod.rs).
+/// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_ASSIGNED: &str = concat!(
     job_select!(),
     " FROM repair WHERE assignee = $target AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
 );
 
-/// Used by `list_jobs` (mod.rs).
+/// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_OF_COMMUNITY: &str = concat!(
     job_select!(),
     " FROM repair WHERE community = $target AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
 );
 
-/// Used by `assignable` (mod.rs).
+/// Used by `assignable` (repairs/mod.rs).
 pub(crate) const ASSIGNABLE: &str = "SELECT id, name, role, trades,
                         count((SELECT id FROM repair WHERE assignee = $parent.id AND open = true)) AS open_jobs
                  FROM user WHERE community = $community AND active = true
                      AND (role = 'worker' OR id = $owner)";
 
-/// Used by `rate_job` (rating.rs).
-pub(crate) const RATE_JOB: &str = "SELECT id FROM rating WHERE repair = $job";
+/// Used by `rate_job` (repairs/rating.rs).
+pub(crate) const RATING_OF_JOB: &str = "SELECT id FROM rating WHERE repair = $job";
 
-/// Used by `rate_job` (rating.rs).
-pub(crate) const RATE_JOB_2: &str = "BEGIN TRANSACTION;
+/// Used by `rate_job` (repairs/rating.rs).
+pub(crate) const RATE_JOB: &str = "BEGIN TRANSACTION;
                  IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
                  CREATE $rating SET community = $community, subject = 'repair', repair = $job, building = $building,
                      butler = $owner, assignee = $assignee, rater = $rater, stars = $stars, tags = $tags,
@@ -416,10 +416,10 @@ pub(crate) const RATE_JOB_2: &str = "BEGIN TRANSACTION;
                  };
                  COMMIT TRANSACTION;";
 
-/// Used by `load_job` (store.rs).
-pub(crate) const LOAD_JOB: &str = concat!(job_select!(), " FROM type::record('repair', $id)");
+/// Used by `load_job` (repairs/store.rs).
+pub(crate) const LOAD_JOB: &str = concat!(job_select!(), " FROM $id");
 
-/// Used by `store_transition` (store.rs).
+/// Used by `store_transition` (repairs/store.rs).
 pub(crate) const STORE_TRANSITION: &str = concat!(
     "BEGIN TRANSACTION;
                  IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
@@ -441,10 +441,10 @@ pub(crate) const STORE_TRANSITION: &str = concat!(
     "COMMIT TRANSACTION;"
 );
 
-/// Used by `sweep_repairs` (sweep.rs).
+/// Used by `sweep_repairs` (repairs/sweep.rs).
 pub(crate) const SWEEP_REPAIRS: &str = concat!(job_select!(), " FROM repair WHERE open = true OR status = 'resolved'");
 
-/// Used by `raise_sla_alerts` (sweep.rs).
+/// Used by `raise_sla_alerts` (repairs/sweep.rs).
 pub(crate) const RAISE_SLA_ALERTS: &str = "UPDATE $job SET alerts = array::union(alerts, $due)";
 
 /// Every query of this store, by name, for the check that runs each
@@ -452,16 +452,16 @@ pub(crate) const RAISE_SLA_ALERTS: &str = "UPDATE $job SET alerts = array::union
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
     ("SLA_SETTINGS", SLA_SETTINGS),
+    ("BUTLER_OF_BUILDING", BUTLER_OF_BUILDING),
     ("CREATE_REPAIR", CREATE_REPAIR),
-    ("CREATE_REPAIR_2", CREATE_REPAIR_2),
     ("JOB_VIEW", JOB_VIEW),
     ("LIST_JOBS_OF_UNIT", LIST_JOBS_OF_UNIT),
     ("LIST_JOBS_OF_BUILDINGS", LIST_JOBS_OF_BUILDINGS),
     ("LIST_JOBS_ASSIGNED", LIST_JOBS_ASSIGNED),
     ("LIST_JOBS_OF_COMMUNITY", LIST_JOBS_OF_COMMUNITY),
     ("ASSIGNABLE", ASSIGNABLE),
+    ("RATING_OF_JOB", RATING_OF_JOB),
     ("RATE_JOB", RATE_JOB),
-    ("RATE_JOB_2", RATE_JOB_2),
     ("LOAD_JOB", LOAD_JOB),
     ("STORE_TRANSITION", STORE_TRANSITION),
     ("SWEEP_REPAIRS", SWEEP_REPAIRS),

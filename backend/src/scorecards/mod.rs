@@ -146,7 +146,8 @@ impl Backend {
     pub async fn my_butler(&self, actor: &Actor) -> Result<Option<ButlerCard>> {
         actor.require(Permission::RateOwnButler)?;
         let Some(building) = actor.home_building_id() else { return Ok(None) };
-        let mut res = run(self.db.query(store::MY_BUTLER).bind(("b", building.to_string()))).await?;
+        let mut res =
+            run(self.db.query(store::BUTLER_OF_BUILDING).bind(("b", BuildingId::record_of(building)))).await?;
         let Some(butler) = rows::<serde_json::Value>(&mut res, 0)?
             .into_iter()
             .next()
@@ -161,7 +162,7 @@ impl Backend {
         };
         let mut res = run(self
             .db
-            .query(store::MY_BUTLER_2)
+            .query(store::BUTLER_RATING_FIGURES)
             .bind(("butler", UserId::record_of(&butler.id)))
             .bind(("since", now - Duration::days(90)))
             .bind(("month", month_start)))

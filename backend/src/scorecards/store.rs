@@ -85,7 +85,7 @@ impl JobRow {
     }
 }
 
-/// Used by `scorecard_facts` (scorecards.rs).
+/// Used by `scorecard_facts` (scorecards/mod.rs).
 pub(crate) const SCORECARD_FACTS: &str = "SELECT id, name, phone FROM user WHERE community = $c AND role = 'butler' AND active = true ORDER BY name;
                  SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status
                      FROM repair WHERE community = $c AND created_at >= $from AND created_at < $to;
@@ -98,17 +98,20 @@ pub(crate) const SCORECARD_FACTS: &str = "SELECT id, name, phone FROM user WHERE
                  SELECT elder FROM check_in WHERE community = $c AND day >= $from_day AND day < $to_day;
                  SELECT butler FROM follow_up WHERE community = $c AND created_at >= $from AND created_at < $to;";
 
-/// Used by `my_butler` (scorecards.rs).
-pub(crate) const MY_BUTLER: &str =
-    "SELECT butler.id AS id, butler.name AS name, butler.phone AS phone FROM type::record('building', $b);";
+/// Used by `my_butler` (scorecards/mod.rs).
+pub(crate) const BUTLER_OF_BUILDING: &str =
+    "SELECT butler.id AS id, butler.name AS name, butler.phone AS phone FROM $b;";
 
-/// Used by `my_butler` (scorecards.rs).
-pub(crate) const MY_BUTLER_2: &str = "SELECT VALUE stars FROM rating WHERE butler = $butler AND at >= $since;
+/// Used by `my_butler` (scorecards/mod.rs).
+pub(crate) const BUTLER_RATING_FIGURES: &str = "SELECT VALUE stars FROM rating WHERE butler = $butler AND at >= $since;
                  SELECT count() AS n FROM repair WHERE owner = $butler AND resolved_at >= $month GROUP ALL;
                  SELECT VALUE name FROM building WHERE butler = $butler ORDER BY number;";
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).
 #[cfg(test)]
-pub(crate) const ALL: &[(&str, &str)] =
-    &[("SCORECARD_FACTS", SCORECARD_FACTS), ("MY_BUTLER", MY_BUTLER), ("MY_BUTLER_2", MY_BUTLER_2)];
+pub(crate) const ALL: &[(&str, &str)] = &[
+    ("SCORECARD_FACTS", SCORECARD_FACTS),
+    ("BUTLER_OF_BUILDING", BUTLER_OF_BUILDING),
+    ("BUTLER_RATING_FIGURES", BUTLER_RATING_FIGURES),
+];

@@ -342,14 +342,14 @@ impl Backend {
             return Err(AppError::invalid("code", Msg::ErrWeChatCode).into());
         }
         let openid = self.wechat.code_to_openid(code).await?;
-        let mut res = run(self.db.query(store::WECHAT_LOGIN).bind(("o", openid.clone()))).await?;
+        let mut res = run(self.db.query(store::IDENTITY_BY_OPENID).bind(("o", openid.clone()))).await?;
         if let Some(identity) = row::<Identity>(&mut res, 0)? {
             return Ok(WeChatLogin::Session(Box::new(self.session_for(identity.user.key(), SessionKind::Api).await?)));
         }
         let ticket = ids::new_token();
         run(self
             .db
-            .query(store::WECHAT_LOGIN_2)
+            .query(store::CREATE_BINDING)
             .bind(("h", ids::token_hash(&ticket)))
             .bind(("o", openid))
             .bind(("until", Utc::now() + chrono::Duration::minutes(BINDING_MINUTES))))
@@ -361,14 +361,14 @@ impl Backend {
     /// `password` (checked and rate-limited like any sign-in), and signs in.
     pub async fn wechat_bind(&self, ticket: &str, phone: &str, password: &str, client: &str) -> Result<LoginAnswer> {
         let mut res =
-            run(self.db.query(store::WECHAT_BIND).bind(("h", ids::token_hash(ticket))).bind(("now", Utc::now())))
+            run(self.db.query(store::BINDING_BY_TOKEN).bind(("h", ids::token_hash(ticket))).bind(("now", Utc::now())))
                 .await?;
         let binding: Binding =
             row(&mut res, 0)?.ok_or_else(|| AppError::new(ErrorCode::Unauthenticated, Msg::ErrBindingExpired))?;
         let login = self.login(phone, password, SessionKind::Api, client).await?;
         let bound = run(self
             .db
-            .query(store::WECHAT_BIND_2)
+            .query(store::BIND_IDENTITY)
             .bind(("b", binding.id.record()))
             .bind(("openid", binding.openid))
             .bind(("user", UserId::record_of(&login.user.id))))

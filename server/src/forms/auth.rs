@@ -67,7 +67,7 @@ async fn login(
 /// The `Set-Cookie` of a new help device when the person who just signed
 /// in is an elder; `None` for everyone else.
 async fn pair_help_device(state: &AppState, token: &str, headers: &HeaderMap) -> Option<String> {
-    let actor = state.backend.authenticate(token).await.ok()?;
+    let actor = state.backend.authenticate(token).await.inspect_err(linli_backend::Error::log).ok()?;
     let agent = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
     match state.backend.issue_help_device(&actor, &devices::device_label(agent)).await {
         Ok(Some(device)) => {
