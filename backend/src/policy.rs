@@ -8,6 +8,7 @@
 //! unit's object exists); an object they see but may not *change* in this
 //! way is 403.
 
+pub use linli_model::permission::Permission;
 use linli_model::{
     AppError, BuildingRef, CommunityRef, Me, Role, Trade, UnitRef, keys::JobListScope, phone, repair::Party,
 };
@@ -40,112 +41,6 @@ pub struct Scope<'a> {
     pub assignee: Option<&'a str>,
 }
 
-/// Everything a role decides, one line per operation: which roles may do
-/// it at all. Where the object is (community, building, unit, assignee)
-/// is decided by [`Actor::sees`] and the other rules below; an operation
-/// the caller's role may not do is 403 ([`Actor::require`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Permission {
-    /// Report a repair for one's own home.
-    ReportRepair,
-    /// Invite a visitor (create a pass) to one's own home.
-    InviteVisitor,
-    /// List and revoke one's own household's passes.
-    ManageOwnPasses,
-    /// Let in or turn away a walk-in visitor asking for one's home.
-    DecideWalkIn,
-    /// Press the help button.
-    PressHelp,
-    /// Check in as "I am fine today".
-    CheckIn,
-    /// The elder's home screen (next steps, contacts).
-    ElderHome,
-    /// Sign up for or leave a community event.
-    Rsvp,
-    /// See and rate one's own building's butler.
-    RateOwnButler,
-    /// Assign a job to a worker (and list who can take it).
-    AssignJob,
-    /// Publish a notice.
-    PublishNotice,
-    /// Publish a community event.
-    PublishActivity,
-    /// See who signed up for an event.
-    SeeAttendees,
-    /// See which households have not read a notice.
-    SeeUnreadHouseholds,
-    /// See the elders of one's buildings (or community) and their check-ins.
-    SeeElders,
-    /// Reveal an elder's or emergency contact's full phone number to call it.
-    CallElder,
-    /// Switch a resident's elder mode on or off.
-    SetElderMode,
-    /// Record the follow-up of a missed check-in.
-    FollowUpCheckIn,
-    /// See the help devices paired to elders' homes.
-    SeeHelpDevices,
-    /// Unpair a help device.
-    RevokeHelpDevice,
-    /// See follow-up visits (回访) due after low ratings.
-    SeeFollowUps,
-    /// See butlers' scorecards (a butler only their own).
-    SeeScorecards,
-    /// Check a visitor's pass at the gate.
-    VerifyPass,
-    /// Let a visitor in on a pass.
-    AdmitVisitor,
-    /// Register a walk-in visitor at the gate.
-    RegisterWalkIn,
-    /// List the units a guard can ring for a walk-in.
-    ListGateUnits,
-    /// See today's expected visitors.
-    SeeExpectedVisitors,
-    /// See the gate's entry log.
-    SeeEntryLog,
-    /// Read the community's settings (SLA targets, escalation clock).
-    ReadSettings,
-    /// Everything of the admin console: accounts, buildings, imports, settings.
-    Administer,
-    /// Make a butler the owner of a building.
-    AssignButler,
-}
-
-impl Permission {
-    /// The roles that may do it.
-    pub const fn roles(self) -> &'static [Role] {
-        use Role::{Admin, Butler, Duty, Guard, Resident};
-        match self {
-            Self::ReportRepair
-            | Self::InviteVisitor
-            | Self::ManageOwnPasses
-            | Self::DecideWalkIn
-            | Self::PressHelp
-            | Self::CheckIn
-            | Self::ElderHome
-            | Self::Rsvp
-            | Self::RateOwnButler => &[Resident],
-            Self::AssignJob
-            | Self::PublishNotice
-            | Self::PublishActivity
-            | Self::SetElderMode
-            | Self::RevokeHelpDevice
-            | Self::SeeFollowUps
-            | Self::SeeScorecards => &[Butler, Admin],
-            Self::SeeAttendees
-            | Self::SeeUnreadHouseholds
-            | Self::SeeElders
-            | Self::CallElder
-            | Self::FollowUpCheckIn
-            | Self::SeeHelpDevices
-            | Self::ReadSettings => &[Butler, Duty, Admin],
-            Self::VerifyPass | Self::AdmitVisitor | Self::RegisterWalkIn | Self::ListGateUnits => &[Guard, Duty, Admin],
-            Self::SeeExpectedVisitors => &[Butler, Guard, Duty, Admin],
-            Self::SeeEntryLog => &[Duty, Admin],
-            Self::Administer | Self::AssignButler => &[Admin],
-        }
-    }
-}
-
 impl Actor {
     pub fn community_id(&self) -> &str {
         &self.community.id
@@ -164,9 +59,9 @@ impl Actor {
         self.buildings.iter().any(|b| b.id == building_id)
     }
 
-    /// Whether the caller's role may do `what` at all.
+    /// Whether the caller's role may do `what` at all ([`Permission::roles`]).
     pub fn may(&self, what: Permission) -> bool {
-        what.roles().contains(&self.role)
+        self.role.may(what)
     }
 
     /// 403 unless the caller's role may do `what`.
@@ -211,28 +106,14 @@ impl Actor {
         }
     }
 
-    /// The job list a role opens on (`GET /repairs` without `scope`);
-    /// `None` for a role that has none (guards).
+    /// The job list the caller opens on ([`Role::natural_job_list`]).
     pub const fn natural_job_list(&self) -> Option<JobListScope> {
-        match self.role {
-            Role::Resident => Some(JobListScope::Mine),
-            Role::Butler => Some(JobListScope::Buildings),
-            Role::Worker => Some(JobListScope::Assigned),
-            Role::Duty | Role::Admin => Some(JobListScope::All),
-            Role::Guard => None,
-        }
+        self.role.natural_job_list()
     }
 
-    /// Whether the caller may ask for the job list `scope`: a household its
-    /// own, a butler their buildings' (and what is assigned to them), a
-    /// worker what is assigned to them, the duty room and the manager all.
+    /// Whether the caller may ask for the job list `scope` ([`Role::may_list_jobs`]).
     pub const fn may_list_jobs(&self, scope: JobListScope) -> bool {
-        match scope {
-            JobListScope::Mine => matches!(self.role, Role::Resident),
-            JobListScope::Buildings => matches!(self.role, Role::Butler),
-            JobListScope::Assigned => matches!(self.role, Role::Worker | Role::Butler),
-            JobListScope::All => matches!(self.role, Role::Admin | Role::Duty),
-        }
+        self.role.may_list_jobs(scope)
     }
 
     /// Whether the full phone numbers of the staff on a job may be shown
@@ -289,7 +170,7 @@ impl Actor {
 
     /// Whether the caller's reading of a notice counts for their household.
     pub fn reads_for_household(&self) -> bool {
-        self.role == Role::Resident
+        self.may(Permission::MarkNoticeRead)
     }
 
     /// Whether the caller sees how many households a notice reached.

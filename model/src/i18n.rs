@@ -469,6 +469,7 @@ messages! {
     Assignee => "维修人员", "Technician";
     Actions => "操作", "Actions";
     HoldReason => "暂停原因（必填）", "Reason for the hold (required)";
+    CancelReason => "取消原因（必填）", "Reason for cancelling (required)";
     NoteOptional => "备注（可不填）", "Note (optional)";
     RateThisJob => "给这次维修打分", "Rate this repair";
     Stars => "星级", "Stars";

@@ -7,7 +7,7 @@
 //! of *this* building, the worker assigned to *this* job, the resident who
 //! reported *this* job.
 
-use super::i18n::Msg;
+use super::{i18n::Msg, people::Role};
 
 pub use super::category::{Category, RatingTag, Urgency};
 
@@ -74,6 +74,21 @@ crate::closed_set! {
         Confirm = "confirm",
         Reopen = "reopen",
         Cancel = "cancel",
+    }
+}
+
+impl JobAction {
+    /// The note `role` must give with this action, as the message shown
+    /// when it is missing: a reason to put a job on hold (the resident sees
+    /// it), and a reason when staff cancel a resident's job (the resident is
+    /// told why). `None`: a note is optional. The job page marks the field
+    /// required by the same rule the server checks.
+    pub const fn required_note(self, role: Role) -> Option<Msg> {
+        match self {
+            Self::Hold => Some(Msg::ErrHoldReason),
+            Self::Cancel if role.is_staff() => Some(Msg::ErrCancelReason),
+            _ => None,
+        }
     }
 }
 
@@ -331,5 +346,15 @@ mod tests {
             assert_eq!(JobAction::parse(a.as_str()), Some(a));
         }
         assert!(Urgency::Critical > Urgency::Urgent && Urgency::Urgent > Urgency::Normal);
+    }
+
+    #[test]
+    fn a_hold_always_and_a_staff_cancel_need_a_reason() {
+        use crate::people::Role;
+        for role in Role::ALL {
+            assert!(JobAction::Hold.required_note(role).is_some());
+            assert_eq!(JobAction::Cancel.required_note(role).is_some(), role.is_staff(), "{role:?}");
+            assert!(JobAction::Resolve.required_note(role).is_none());
+        }
     }
 }

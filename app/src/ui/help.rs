@@ -152,7 +152,7 @@ pub fn HelpCallsPage() -> impl IntoView {
                     }}
                 </Load>
                 <h2>{t(Msg::RecentCalls)}</h2>
-                <Load resource=all transition=true or_else=Vec::new fallback=|| () let:calls>
+                <Load resource=all transition=true fallback=|| () let:calls>
                     {
                         let calls: Vec<HelpCall> = calls.into_iter().filter(|c| !c.status.is_open()).take(20).collect();
                         view! {

@@ -13,7 +13,7 @@ use super::{
 use crate::{
     api::repairs::list_assignable,
     model::{
-        Msg,
+        Msg, Role,
         job::{ClockFacts, Job, TimelineEntry},
         keys::TimelineAction,
         repair::{JobAction, RatingTag},
@@ -23,7 +23,8 @@ use crate::{
 };
 
 #[component]
-pub(super) fn JobDetail(job: Job) -> impl IntoView {
+/// `role`: the signed-in person's, for which notes an action requires.
+pub(super) fn JobDetail(job: Job, role: Role) -> impl IntoView {
     let open = !job.status.is_closed();
     view! {
         <article class="job-detail" data-job=job.id.clone()>
@@ -57,7 +58,7 @@ pub(super) fn JobDetail(job: Job) -> impl IntoView {
                         </p>
                     }
                 })}
-            <Actions job=job.clone() />
+            <Actions job=job.clone() role />
             {job.can_rate.then(|| view! { <RatingForm id=job.id.clone() /> })}
             {job
                 .rating
@@ -169,7 +170,7 @@ fn People(job: Job) -> impl IntoView {
 
 /// One plain form per allowed action, so every button works without scripts.
 #[component]
-fn Actions(job: Job) -> impl IntoView {
+fn Actions(job: Job, role: Role) -> impl IntoView {
     if job.allowed_actions.is_empty() {
         return ().into_any();
     }
@@ -202,14 +203,17 @@ fn Actions(job: Job) -> impl IntoView {
                                 .into_any()
                         }
                         JobAction::Cancel | JobAction::Reopen | JobAction::Resolve => {
+                            let required = a.required_note(role).is_some();
+                            let hint = if required { Msg::CancelReason } else { Msg::NoteOptional };
                             view! {
                                 <form method="post" action=url class="action-form">
                                     <input type="hidden" name="action" value=a.as_str() />
                                     <input
                                         name="note"
+                                        required=required
                                         maxlength="500"
-                                        placeholder=t(Msg::NoteOptional)
-                                        aria-label=t(Msg::NoteOptional)
+                                        placeholder=t(hint)
+                                        aria-label=t(hint)
                                     />
                                     <button type="submit" class:danger=a == JobAction::Cancel>
                                         {t(a.label())}

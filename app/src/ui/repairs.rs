@@ -388,7 +388,9 @@ pub fn BoardPage() -> impl IntoView {
         let default_urgency = (me.role == Role::Duty).then(|| "critical".to_string());
         let urgency = query.with_untracked(|q| q.get("urgency")).or(default_urgency).filter(|u| !u.is_empty());
         let closed = query.with_untracked(|q| q.get("status")).as_deref() == Some("closed");
-        let scope = if me.role == Role::Butler { "buildings" } else { "all" };
+        // The list this role opens on, as the server decides it (a worker's
+        // board is what is assigned to them).
+        let scope = me.role.natural_job_list().map_or("all", |s| s.as_str());
         let (b, u) = (building.clone(), urgency.clone());
         let filter = Callback::new(move |j: JobSummary| {
             b.as_ref().is_none_or(|b| j.unit.building.id == *b) && u.as_ref().is_none_or(|u| j.urgency.as_str() == u)
@@ -480,6 +482,7 @@ pub fn JobPage() -> impl IntoView {
         Resource::new(move || (params.read().get("id").unwrap_or_default(), live.repairs.get()), |(id, _)| get_job(id));
     let error = query_error();
     with_me(move |me: Me| {
+        let role = me.role;
         view! {
             <Page me=me
                 .clone()>
@@ -491,7 +494,7 @@ pub fn JobPage() -> impl IntoView {
                             </p>
                         }
                     })} <Load resource=job transition=true let:job>
-                    <JobDetail job />
+                    <JobDetail job role />
                 </Load>
             </Page>
         }

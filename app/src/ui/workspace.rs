@@ -48,7 +48,7 @@ pub fn Workspace(me: Me) -> impl IntoView {
         </p>
         <div class="workspace">
             <Section title=Msg::CardOpenCalls href="/help-calls">
-                <Load resource=calls transition=true or_else=Vec::new fallback=|| () let:list>
+                <Load resource=calls transition=true fallback=|| () let:list>
                     {if list.is_empty() {
                         view! { <p class="muted">{t(Msg::NoOpenCalls)}</p> }.into_any()
                     } else {
@@ -77,7 +77,7 @@ pub fn Workspace(me: Me) -> impl IntoView {
                 </Load>
             </Section>
             <Section title=Msg::CardJobBoard href="/board">
-                <Load resource=jobs transition=true or_else=Vec::new fallback=|| () let:list>
+                <Load resource=jobs transition=true fallback=|| () let:list>
                     {if list.is_empty() {
                         view! { <p class="muted">{t(Msg::NoJobs)}</p> }.into_any()
                     } else {

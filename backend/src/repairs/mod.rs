@@ -325,6 +325,11 @@ impl Backend {
         input: &ActionInput,
         note: &str,
     ) -> Result<Option<String>> {
+        if note.is_empty()
+            && let Some(missing) = action.required_note(actor.role)
+        {
+            return Err(AppError::invalid("note", missing).into());
+        }
         match action {
             JobAction::Assign => {
                 let assignee = input
@@ -338,9 +343,6 @@ impl Backend {
                 };
                 return Ok(Some(found.name));
             }
-            JobAction::Hold if note.is_empty() => {
-                return Err(AppError::invalid("note", Msg::ErrHoldReason).into());
-            }
             _ if input.eta.is_some_and(|eta| !linli_model::time::is_plausible_client_date(eta, Utc::now())) => {
                 return Err(AppError::invalid("eta", Msg::ErrDateOutOfRange).into());
             }
@@ -349,8 +351,6 @@ impl Backend {
             {
                 return Err(AppError::invalid("eta", Msg::ErrEtaPast).into());
             }
-            JobAction::Cancel if !actor.role.is_staff() || !note.is_empty() => {}
-            JobAction::Cancel => return Err(AppError::invalid("note", Msg::ErrCancelReason).into()),
             _ => {}
         }
         Ok(None)

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use super::{Body, query_error};
 use crate::{
     api::notices::{get_activity, list_attendees},
-    model::{Me, Msg, Role, keys::RsvpState, notice::Activity, time::format_local},
+    model::{Me, Msg, Permission, keys::RsvpState, notice::Activity, time::format_local},
     ui::{components::with_me, layout::Page, live::use_live, load::Load, t, use_lang},
 };
 
@@ -19,7 +19,7 @@ pub fn EventPage() -> impl IntoView {
         let live = use_live();
         let eid = id.clone();
         let activity = Resource::new(move || live.events.get(), move |_| get_activity(eid.clone()));
-        let staff = me.role.is_staff();
+        let staff = me.may(Permission::SeeAttendees);
         let aid = id.clone();
         let attendees = Resource::new(
             move || live.events.get(),
@@ -28,7 +28,7 @@ pub fn EventPage() -> impl IntoView {
                 async move { if staff { list_attendees(id).await } else { Ok(Vec::new()) } }
             },
         );
-        let resident = me.role == Role::Resident;
+        let resident = me.may(Permission::Rsvp);
         let csv = format!("/api/v1/events/{id}/attendees?format=csv");
         view! {
             <Page me=me

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::{
     api::notices::{list_activities, list_notices},
     model::{
-        Me, Msg, Role,
+        Me, Msg, Permission,
         keys::RsvpState,
         notice::{Activity, Announcement},
         time::format_local,
@@ -72,7 +72,7 @@ pub fn NoticesPage() -> impl IntoView {
         let live = use_live();
         let notices = Resource::new(move || live.notices.get(), |_| list_notices());
         let events = Resource::new(move || live.events.get(), |_| list_activities());
-        let staff = matches!(me.role, Role::Butler | Role::Admin);
+        let staff = me.may(Permission::PublishNotice);
         view! {
             <Page me=me.clone()>
                 <div class="row-between">

@@ -22,8 +22,8 @@ pub fn NoticePage() -> impl IntoView {
         let id = id.clone();
         let nid = id.clone();
         let notice = Resource::new(|| (), move |_| open_notice(nid.clone()));
-        let staff = me.role.is_staff();
-        let resident = me.role == crate::model::Role::Resident;
+        let staff = me.may(crate::model::Permission::SeeUnreadHouseholds);
+        let resident = me.may(crate::model::Permission::MarkNoticeRead);
         let uid = id.clone();
         let unread = Resource::new(
             move || live.notices.get(),
