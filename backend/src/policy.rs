@@ -10,7 +10,8 @@
 
 pub use linli_model::permission::Permission;
 use linli_model::{
-    AppError, BuildingRef, CommunityRef, Me, Role, Trade, UnitRef, keys::JobListScope, phone, repair::Party,
+    AppError, BuildingRef, CommunityRef, Me, Role, Trade, UnitRef, help::HelpParty, keys::JobListScope, phone,
+    repair::Party,
 };
 
 /// Who is making a request, as established from their session.
@@ -141,10 +142,30 @@ impl Actor {
         self.role == Role::Butler
     }
 
-    /// Whether the caller sees every open help call of the community (the
-    /// duty room and the manager) rather than those of their buildings or home.
+    /// The caller's relation to a help call of `community`, in `building`
+    /// and `unit`, escalated to `level` (the rule is
+    /// `linli_model::help::HelpParty::for_role`; nothing outside the
+    /// caller's community). A call is visible to its household, its first
+    /// responders and, once escalated, every staff member.
+    pub fn help_party(&self, community: &str, building: &str, unit: &str, level: u8) -> HelpParty {
+        if community != self.community.id {
+            return HelpParty::default();
+        }
+        HelpParty::for_role(self.role, self.owns_building(building), self.unit_id() == Some(unit), level)
+    }
+
+    /// For the help-call list's query (which narrows what is read before
+    /// [`Actor::help_party`] decides): whether the caller is a first
+    /// responder for every call of the community (the duty room and the
+    /// manager) rather than for those of their buildings or home.
     pub fn sees_every_help_call(&self) -> bool {
         matches!(self.role, Role::Duty | Role::Admin)
+    }
+
+    /// For the same query: whether calls escalated beyond their building
+    /// reach the caller (every staff member).
+    pub fn sees_escalated_help_calls(&self) -> bool {
+        self.role.is_staff()
     }
 
     /// Whether a notice of `community` addressed to `buildings` (empty: the

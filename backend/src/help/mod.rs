@@ -200,7 +200,7 @@ impl Backend {
             .bind(("community", CommunityId::record_of(actor.community_id())))
             .bind(("everyone", actor.sees_every_help_call()))
             .bind(("unit", actor.unit_id().map(UnitId::record_of)))
-            .bind(("staff", actor.role.is_staff()))
+            .bind(("staff", actor.sees_escalated_help_calls()))
             .bind(("buildings", BuildingId::records_of(&buildings))))
         .await?;
         let mut calls = Vec::new();

@@ -105,18 +105,7 @@ impl CallRow {
     }
 
     pub(super) fn party(&self, actor: &Actor) -> HelpParty {
-        if actor.community.id != self.community {
-            return HelpParty::default();
-        }
-        let mut party = HelpParty::for_role(
-            actor.role,
-            actor.owns_building(self.building.key()),
-            actor.unit_id() == Some(self.unit.as_str()),
-            self.level(),
-        );
-        // Only staff on duty are alerted (and may step in) on escalation.
-        party.escalated_staff &= actor.role.is_staff();
-        party
+        actor.help_party(&self.community, &self.building, &self.unit, self.level())
     }
 
     /// Who may see the call: the elder's household, the first responders,

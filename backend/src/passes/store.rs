@@ -291,12 +291,13 @@ pub(crate) const DECIDE_WALK_IN: &str = "BEGIN TRANSACTION;
                  COMMIT TRANSACTION;";
 
 /// Used by `walk_ins` (passes/walk_ins.rs).
-pub(crate) const WALK_INS: &str = "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
+pub(crate) const WALK_INS_OF_UNIT: &str = "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
                                 building.number AS building_number, building.name AS building_name
                          FROM walk_in WHERE unit = $u AND created_at > $since ORDER BY created_at DESC";
 
 /// Used by `walk_ins` (passes/walk_ins.rs).
-pub(crate) const WALK_INS_OF_UNIT: &str = "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
+pub(crate) const WALK_INS_OF_COMMUNITY: &str =
+    "SELECT *, decided_by.name AS decided_by_name, unit.number AS unit_number,
                                 building.number AS building_number, building.name AS building_name
                          FROM walk_in WHERE community = $c AND created_at > $since ORDER BY created_at DESC";
 
@@ -322,6 +323,6 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("UNIT_AT_GATE", UNIT_AT_GATE),
     ("REGISTER_WALK_IN", REGISTER_WALK_IN),
     ("DECIDE_WALK_IN", DECIDE_WALK_IN),
-    ("WALK_INS", WALK_INS),
     ("WALK_INS_OF_UNIT", WALK_INS_OF_UNIT),
+    ("WALK_INS_OF_COMMUNITY", WALK_INS_OF_COMMUNITY),
 ];

@@ -144,24 +144,22 @@ impl Backend {
 
     /// Walk-ins: a resident's pending requests, or a guard's today.
     pub async fn walk_ins(&self, actor: &Actor) -> Result<Vec<WalkIn>> {
-        let mut res = match actor.role {
-            Role::Resident => {
-                run(self
-                    .db
-                    .query(super::store::WALK_INS)
-                    .bind(("u", UnitId::record_of(actor.unit_id().unwrap_or("-"))))
-                    .bind(("since", Utc::now() - Duration::days(1))))
-                .await?
-            }
-            Role::Guard | Role::Duty | Role::Admin => {
-                run(self
-                    .db
-                    .query(super::store::WALK_INS_OF_UNIT)
-                    .bind(("c", CommunityId::record_of(actor.community_id())))
-                    .bind(("since", Utc::now() - Duration::days(1))))
-                .await?
-            }
-            _ => return Err(AppError::forbidden().into()),
+        let mut res = if actor.may(Permission::DecideWalkIn) {
+            run(self
+                .db
+                .query(super::store::WALK_INS_OF_UNIT)
+                .bind(("u", UnitId::record_of(actor.unit_id().unwrap_or("-"))))
+                .bind(("since", Utc::now() - Duration::days(1))))
+            .await?
+        } else if actor.may(Permission::RegisterWalkIn) {
+            run(self
+                .db
+                .query(super::store::WALK_INS_OF_COMMUNITY)
+                .bind(("c", CommunityId::record_of(actor.community_id())))
+                .bind(("since", Utc::now() - Duration::days(1))))
+            .await?
+        } else {
+            return Err(AppError::forbidden().into());
         };
         Ok(rows::<WalkInRow>(&mut res, 0)?.iter().map(Self::walk_in_view).collect())
     }
