@@ -20,37 +20,13 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tokio::sync::{broadcast, mpsc};
 
 use super::{ids, policy::Actor};
-use linli_model::{Role, live::EventKind};
+use linli_model::live::EventKind;
 
-/// Who may receive an event. Everyone matching any part receives it, and
-/// only within the event's community.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Audience {
-    /// These people.
-    pub users: Vec<String>,
-    /// The residents of these units.
-    pub units: Vec<String>,
-    /// The butlers of these buildings.
-    pub buildings: Vec<String>,
-    /// Every signed-in person of the community with one of these roles.
-    pub roles: Vec<Role>,
-    /// Residents living in these buildings (announcements).
-    pub residents_of: Vec<String>,
-}
-
-impl Audience {
-    pub fn includes(&self, actor: &Actor) -> bool {
-        self.users.contains(&actor.user_id)
-            || actor.unit_id().is_some_and(|u| self.units.iter().any(|x| x == u))
-            || (actor.limited_to_own_buildings() && self.buildings.iter().any(|b| actor.owns_building(b)))
-            || self.roles.contains(&actor.role)
-            || actor.home_building_id().is_some_and(|b| self.residents_of.iter().any(|x| x == b))
-    }
-}
+pub use crate::policy::Audience;
 
 /// One published event.
 #[derive(Clone, Debug)]
@@ -213,7 +189,7 @@ impl EventHub {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use linli_model::{BuildingRef, CommunityRef, UnitRef};
+    use linli_model::{BuildingRef, CommunityRef, Role, UnitRef};
 
     fn resident() -> Actor {
         Actor {

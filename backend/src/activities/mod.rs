@@ -21,7 +21,7 @@ use super::{
     policy::{Actor, Permission},
 };
 use linli_model::{
-    AppError, ErrorCode, Msg, Role,
+    AppError, ErrorCode, Msg,
     keys::{AuditAction, RsvpState},
     live::EventKind,
     notice::{Activity, Attendee, NewActivity, RsvpStatus},
@@ -76,7 +76,7 @@ impl Backend {
         self.events.publish(
             EventKind::EventUpdated,
             actor.community_id(),
-            Audience { roles: Role::ALL.to_vec(), ..Audience::default() },
+            Audience::everyone(),
             json!({ "id": id, "action": "created" }),
         );
         self.activity(actor, &id).await
@@ -179,7 +179,7 @@ impl Backend {
             self.events.publish(
                 EventKind::EventUpdated,
                 actor.community_id(),
-                Audience { users: promoted.iter().map(|p| p.user.to_string()).collect(), ..Audience::default() },
+                Audience::people(promoted.iter().map(|p| p.user.to_string()).collect()),
                 json!({ "id": id, "action": "promoted" }),
             );
         }
@@ -190,11 +190,7 @@ impl Backend {
         self.events.publish(
             EventKind::EventUpdated,
             actor.community_id(),
-            Audience {
-                users: vec![actor.user_id.clone()],
-                roles: vec![Role::Butler, Role::Admin],
-                ..Audience::default()
-            },
+            Audience::of_rsvp(&actor.user_id),
             json!({ "id": id, "action": "rsvp" }),
         );
         Ok(())

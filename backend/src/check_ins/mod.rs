@@ -22,7 +22,6 @@ use super::{
     events::Audience,
 };
 use linli_model::{
-    Role,
     live::EventKind,
     time::{local_date, local_instant},
 };
@@ -82,7 +81,7 @@ impl Backend {
             self.events.publish(
                 EventKind::CheckInUpdated,
                 c.id.key(),
-                Audience { buildings: buildings.into_iter().collect(), roles: vec![Role::Duty], ..Audience::default() },
+                Audience::of_missed_check_ins(buildings.into_iter().collect()),
                 json!({ "day": day, "overdue": overdue.len() }),
             );
             announced += 1;

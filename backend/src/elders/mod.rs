@@ -183,7 +183,7 @@ impl Backend {
         self.events.publish(
             linli_model::live::EventKind::CheckInUpdated,
             person.community.key(),
-            super::events::Audience { buildings: vec![String::from(person.building.clone())], ..Default::default() },
+            super::events::Audience::of_check_in_follow_up(&person.building),
             json!({ "elder": user_id, "follow_up": result }),
         );
         Ok(())

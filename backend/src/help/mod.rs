@@ -363,11 +363,7 @@ impl Backend {
                     self.events.publish(
                         EventKind::CheckInUpdated,
                         actor.community_id(),
-                        Audience {
-                            buildings: vec![unit.building.id.clone()],
-                            users: vec![actor.user_id.clone()],
-                            ..Audience::default()
-                        },
+                        Audience::of_check_in(&actor.user_id, &unit.building.id),
                         json!({ "elder": actor.user_id, "day": day }),
                     );
                 }

@@ -15,7 +15,7 @@ use super::super::{
     policy::Actor,
 };
 use linli_model::{
-    BuildingRef, Role, UnitRef,
+    BuildingRef, UnitRef,
     help::{EmergencyContact, HelpParty, HelpStatus, Outcome},
     keys::HelpEntryAction,
 };
@@ -128,17 +128,10 @@ impl CallRow {
         }
     }
 
-    /// First responders and the household; everyone on duty once escalated.
+    /// First responders and the household; everyone on duty once escalated
+    /// ([`Audience::of_help_call`]).
     pub(super) fn audience(&self, on_duty: Vec<String>) -> Audience {
-        let mut users = on_duty;
-        users.push(String::from(self.elder.clone()));
-        Audience {
-            users,
-            units: vec![String::from(self.unit.clone())],
-            buildings: vec![String::from(self.building.clone())],
-            roles: vec![Role::Duty, Role::Admin],
-            residents_of: vec![],
-        }
+        Audience::of_help_call(&self.elder, &self.unit, &self.building, on_duty)
     }
 }
 

@@ -19,7 +19,7 @@ use super::{
     policy::{Actor, Permission},
 };
 use linli_model::{
-    AppError, BuildingRef, Msg, Role, UnitRef,
+    AppError, BuildingRef, Msg, UnitRef,
     keys::AuditAction,
     live::EventKind,
     notice::{Announcement, HouseholdMember, NewAnnouncement, NoticeCategory, UnreadHousehold},
@@ -74,16 +74,7 @@ impl Backend {
             .bind(("expires", input.expires_at)))
         .await?;
         let notice = self.load_notice(actor, &id).await?.ok_or_else(|| Error::internal("notice vanished"))?;
-        let audience = if buildings.is_empty() {
-            Audience { roles: Role::ALL.to_vec(), ..Audience::default() }
-        } else {
-            Audience {
-                residents_of: buildings.clone(),
-                buildings,
-                roles: vec![Role::Admin, Role::Duty],
-                ..Audience::default()
-            }
-        };
+        let audience = Audience::of_notice(buildings);
         self.events.publish(
             EventKind::AnnouncementPublished,
             actor.community_id(),
@@ -160,11 +151,7 @@ impl Backend {
                 self.events.publish(
                     EventKind::AnnouncementRead,
                     n.community.key(),
-                    Audience {
-                        buildings: actor.home_building_id().map(str::to_string).into_iter().collect(),
-                        roles: vec![Role::Admin],
-                        ..Audience::default()
-                    },
+                    Audience::of_notice_read(actor.home_building_id()),
                     json!({ "id": id, "unit": actor.unit_id() }),
                 );
                 Ok(())

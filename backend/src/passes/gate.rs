@@ -121,7 +121,7 @@ impl Backend {
         self.events.publish(
             EventKind::PassAdmitted,
             pass.community.key(),
-            Audience { units: vec![String::from(pass.unit.clone())], ..Audience::default() },
+            Audience::household(&pass.unit),
             json!({
                 "pass": pass.id, "visitor_name": pass.visitor_name, "gate": gate,
                 "time": format_local_hm(now), "at": now,

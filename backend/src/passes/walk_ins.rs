@@ -14,7 +14,7 @@ use super::super::{
     policy::{Actor, Permission},
 };
 use super::store::*;
-use linli_model::{AppError, BuildingRef, Msg, Role, UnitRef, live::EventKind, pass::WalkIn, phone};
+use linli_model::{AppError, BuildingRef, Msg, UnitRef, live::EventKind, pass::WalkIn, phone};
 
 use super::*;
 
@@ -91,11 +91,7 @@ impl Backend {
         self.events.publish(
             EventKind::WalkInRequested,
             w.community.key(),
-            Audience {
-                units: vec![String::from(w.unit.clone())],
-                users: vec![String::from(w.guard.clone())],
-                ..Audience::default()
-            },
+            Audience::of_walk_in(&w.unit, &w.guard, false),
             serde_json::to_value(&view)?,
         );
         Ok(view)
@@ -131,12 +127,7 @@ impl Backend {
         self.events.publish(
             EventKind::WalkInDecided,
             w.community.key(),
-            Audience {
-                units: vec![String::from(w.unit.clone())],
-                users: vec![String::from(w.guard.clone())],
-                roles: vec![Role::Guard],
-                ..Audience::default()
-            },
+            Audience::of_walk_in(&w.unit, &w.guard, true),
             serde_json::to_value(&view)?,
         );
         Ok(view)

@@ -13,7 +13,6 @@ use super::super::{
     events::Audience,
 };
 use linli_model::{
-    Role,
     job::ActionInput,
     keys::ActorRole,
     live::EventKind,
@@ -86,12 +85,7 @@ impl Backend {
         .await?;
         for alert in due {
             let breach = alert.ends_with("_breach");
-            // Warnings go to the butler; a breach escalates to the manager too.
-            let audience = Audience {
-                buildings: vec![String::from(job.building.clone())],
-                roles: if breach { vec![Role::Admin] } else { vec![] },
-                ..Audience::default()
-            };
+            let audience = Audience::of_sla_alert(job.building.as_str(), breach);
             self.events.publish(
                 EventKind::RepairUpdated,
                 job.community.key(),

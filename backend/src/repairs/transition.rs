@@ -11,7 +11,7 @@ use super::super::{
     policy::Actor,
 };
 use linli_model::{
-    AppError, ErrorCode, Msg, Role,
+    AppError, ErrorCode, Msg,
     job::ActionInput,
     repair::{JobAction, JobStatus, MAX_DESCRIPTION, MAX_PHOTOS, Party, Refusal, Urgency},
 };
@@ -24,21 +24,9 @@ pub(super) fn party(actor: &Actor, job: &JobRow) -> Party {
     actor.job_party(job.reporter.as_str(), job.building.as_str(), job.assignee.as_deref())
 }
 
-/// Who hears about a change to this job: the unit's residents, the
-/// building's butler, the assignee, and the manager (plus the duty room
-/// for critical jobs).
+/// Who hears about a change to this job ([`Audience::of_job`]).
 pub(super) fn audience(job: &JobRow) -> Audience {
-    let mut roles = vec![Role::Admin];
-    if job.urgency == Urgency::Critical {
-        roles.push(Role::Duty);
-    }
-    Audience {
-        users: job.assignee.iter().map(|a| a.to_string()).collect(),
-        units: vec![String::from(job.unit.clone())],
-        buildings: vec![String::from(job.building.clone())],
-        roles,
-        residents_of: vec![],
-    }
+    Audience::of_job(&job.unit, &job.building, job.assignee.as_deref(), job.urgency == Urgency::Critical)
 }
 
 pub(super) fn refusal(r: Refusal, status: JobStatus) -> Error {

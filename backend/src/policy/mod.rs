@@ -8,6 +8,9 @@
 //! unit's object exists); an object they see but may not *change* in this
 //! way is 403.
 
+mod audience;
+
+pub use audience::Audience;
 pub use linli_model::permission::Permission;
 use linli_model::{
     AppError, BuildingRef, CommunityRef, Me, Role, Trade, UnitRef, help::HelpParty, keys::JobListScope, phone,

@@ -1,0 +1,190 @@
+//! Who is told: the audience of every live event, next to the rules of
+//! who may see (the parent module), so that changing one makes the other
+//! visible. An event is a hint to reload; what a person then reads is
+//! checked again by the services.
+
+use linli_model::Role;
+use serde::{Deserialize, Serialize};
+
+use super::Actor;
+
+/// Who may receive an event. Everyone matching any part receives it, and
+/// only within the event's community. Built by the named constructors
+/// below, one per kind of change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Audience {
+    /// These people.
+    pub users: Vec<String>,
+    /// The residents of these units.
+    pub units: Vec<String>,
+    /// The butlers of these buildings.
+    pub buildings: Vec<String>,
+    /// Every signed-in person of the community with one of these roles.
+    pub roles: Vec<Role>,
+    /// Residents living in these buildings (announcements).
+    pub residents_of: Vec<String>,
+}
+
+impl Audience {
+    /// Whether `actor` is in it.
+    pub fn includes(&self, actor: &Actor) -> bool {
+        self.users.contains(&actor.user_id)
+            || actor.unit_id().is_some_and(|u| self.units.iter().any(|x| x == u))
+            || (actor.limited_to_own_buildings() && self.buildings.iter().any(|b| actor.owns_building(b)))
+            || self.roles.contains(&actor.role)
+            || actor.home_building_id().is_some_and(|b| self.residents_of.iter().any(|x| x == b))
+    }
+
+    /// Everyone of the community (a notice to all, a new event).
+    pub fn everyone() -> Self {
+        Self { roles: Role::ALL.to_vec(), ..Self::default() }
+    }
+
+    /// These people only (moved up from an event's waiting list).
+    pub fn people(users: Vec<String>) -> Self {
+        Self { users, ..Self::default() }
+    }
+
+    /// A household (a visitor let in on its pass).
+    pub fn household(unit: &str) -> Self {
+        Self { units: vec![unit.to_string()], ..Self::default() }
+    }
+
+    /// A change to a repair job: its household, its building's butler, its
+    /// assignee, the manager, and the duty room for a critical job.
+    pub fn of_job(unit: &str, building: &str, assignee: Option<&str>, critical: bool) -> Self {
+        let mut roles = vec![Role::Admin];
+        if critical {
+            roles.push(Role::Duty);
+        }
+        Self {
+            users: assignee.map(str::to_string).into_iter().collect(),
+            units: vec![unit.to_string()],
+            buildings: vec![building.to_string()],
+            roles,
+            residents_of: vec![],
+        }
+    }
+
+    /// A job's SLA alert: a warning to its building's butler; a breach
+    /// escalates to the manager too.
+    pub fn of_sla_alert(building: &str, breach: bool) -> Self {
+        Self {
+            buildings: vec![building.to_string()],
+            roles: if breach { vec![Role::Admin] } else { vec![] },
+            ..Self::default()
+        }
+    }
+
+    /// A help call: the elder and their household, the butler of their
+    /// building, the duty room and the manager, and (once escalated) the
+    /// staff on duty in `on_duty`.
+    pub fn of_help_call(elder: &str, unit: &str, building: &str, on_duty: Vec<String>) -> Self {
+        let mut users = on_duty;
+        users.push(elder.to_string());
+        Self {
+            users,
+            units: vec![unit.to_string()],
+            buildings: vec![building.to_string()],
+            roles: vec![Role::Duty, Role::Admin],
+            residents_of: vec![],
+        }
+    }
+
+    /// An elder's own check-in: the elder and their building's butler.
+    pub fn of_check_in(elder: &str, building: &str) -> Self {
+        Self { users: vec![elder.to_string()], buildings: vec![building.to_string()], ..Self::default() }
+    }
+
+    /// A follow-up recorded on an elder's missed check-in: their building's butler.
+    pub fn of_check_in_follow_up(building: &str) -> Self {
+        Self { buildings: vec![building.to_string()], ..Self::default() }
+    }
+
+    /// The day's missed check-ins: the butlers of those elders' buildings
+    /// and the duty room.
+    pub fn of_missed_check_ins(buildings: Vec<String>) -> Self {
+        Self { buildings, roles: vec![Role::Duty], ..Self::default() }
+    }
+
+    /// A notice to `buildings` (empty: everyone): their residents and
+    /// butlers, the duty room and the manager.
+    pub fn of_notice(buildings: Vec<String>) -> Self {
+        if buildings.is_empty() {
+            return Self::everyone();
+        }
+        Self { residents_of: buildings.clone(), buildings, roles: vec![Role::Admin, Role::Duty], ..Self::default() }
+    }
+
+    /// A household read a notice: its building's butler and the manager,
+    /// who watch the receipts.
+    pub fn of_notice_read(building: Option<&str>) -> Self {
+        Self {
+            buildings: building.map(str::to_string).into_iter().collect(),
+            roles: vec![Role::Admin],
+            ..Self::default()
+        }
+    }
+
+    /// Someone signed up for or left an event: them, and the organisers
+    /// (butlers and the manager).
+    pub fn of_rsvp(user: &str) -> Self {
+        Self { users: vec![user.to_string()], roles: vec![Role::Butler, Role::Admin], ..Self::default() }
+    }
+
+    /// A walk-in visitor asking for a home: the household and the guard
+    /// who registered them; once decided, every guard (any gate may let
+    /// them in).
+    pub fn of_walk_in(unit: &str, guard: &str, decided: bool) -> Self {
+        Self {
+            units: vec![unit.to_string()],
+            users: vec![guard.to_string()],
+            roles: if decided { vec![Role::Guard] } else { vec![] },
+            ..Self::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{super::tests::actor, *};
+    use crate::policy::Scope;
+
+    #[test]
+    fn who_is_told_of_a_job_may_see_it() {
+        // The test actors: a resident of unit1 in b1, the butler of b1, a
+        // worker u1 (the assignee), and the community-wide roles; every test
+        // actor is user u1, so only the worker keeps that id here.
+        let scope = Scope { community: "c1", building: Some("b1"), unit: Some("unit1"), assignee: Some("u1") };
+        for critical in [false, true] {
+            let audience = Audience::of_job("unit1", "b1", Some("u1"), critical);
+            for role in Role::ALL {
+                let mut a = actor(role);
+                if role != Role::Worker {
+                    a.user_id = "someone-else".into();
+                }
+                if audience.includes(&a) {
+                    assert!(a.sees(scope), "{role:?} is told of a job it may not see");
+                }
+            }
+            assert!(audience.includes(&actor(Role::Butler)) && audience.includes(&actor(Role::Resident)));
+            let mut duty = actor(Role::Duty);
+            duty.user_id = "duty-1".into();
+            assert_eq!(audience.includes(&duty), critical);
+        }
+    }
+
+    #[test]
+    fn who_is_told_of_a_help_call_may_see_it() {
+        for level in 0..=2u8 {
+            let audience = Audience::of_help_call("elder", "unit1", "b1", Vec::new());
+            for role in Role::ALL {
+                let a = actor(role);
+                if audience.includes(&a) {
+                    let p = a.help_party("c1", "b1", "unit1", level);
+                    assert!(p.caller || p.responder || p.escalated_staff, "{role:?} at level {level}");
+                }
+            }
+        }
+    }
+}
