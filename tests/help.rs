@@ -314,3 +314,82 @@ async fn measure_press_to_butler_delay_over_100_presses() {
         delays[delays.len() - 1]
     );
 }
+
+/// The help-call list narrows what it reads in SQL before the policy rule
+/// (`Actor::help_party`) decides; this checks the two agree for every demo
+/// account of both communities, for calls in two buildings, one escalated:
+/// the list shows exactly the calls the rule allows, hiding none.
+#[tokio::test]
+async fn the_help_call_list_shows_exactly_what_the_policy_allows() {
+    let s = TestServer::start().await;
+    let elder = s.user(ELDER).await;
+    let in_building_1 = elder.press("policy-agree-01").await.1.unwrap();
+    let neighbour = s.user(RESIDENT_B2).await;
+    let in_building_2 = neighbour.press("policy-agree-02").await.1.unwrap();
+    let _other_community = s.user(OTHER_RESIDENT).await.press("policy-agree-03").await.1.unwrap();
+    s.backend
+        .db()
+        .query("UPDATE type::record('help_call', $id) SET escalation_level = 1")
+        .bind(("id", in_building_2.id.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+
+    let mut res = s
+        .backend
+        .db()
+        .query(
+            "SELECT record::id(id) AS id, record::id(community) AS community, record::id(building) AS building,
+                    record::id(unit) AS unit, escalation_level FROM help_call",
+        )
+        .await
+        .unwrap();
+    let calls: Vec<serde_json::Value> = res.take(0).unwrap();
+    assert_eq!(calls.len(), 3);
+    let accounts = [
+        RESIDENT,
+        RESIDENT_B2,
+        ELDER,
+        BUTLER,
+        BUTLER_B3,
+        WORKER,
+        GUARD,
+        DUTY,
+        ADMIN,
+        OTHER_RESIDENT,
+        OTHER_BUTLER,
+        OTHER_GUARD,
+        OTHER_ADMIN,
+    ];
+    for phone in accounts {
+        let user = s.user(phone).await;
+        let actor = s.backend.authenticate(user.token()).await.unwrap();
+        let mut expected: Vec<String> = calls
+            .iter()
+            .filter(|c| {
+                let text = |k: &str| c[k].as_str().unwrap().to_string();
+                let level = u8::try_from(c["escalation_level"].as_u64().unwrap()).unwrap();
+                let p = actor.help_party(&text("community"), &text("building"), &text("unit"), level);
+                p.caller || p.responder || p.escalated_staff
+            })
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect();
+        let mut shown = match user.help_calls(false).await {
+            Ok(page) => ids(&page),
+            Err(e) => {
+                assert_eq!(e.status, StatusCode::FORBIDDEN, "{phone}: {e}");
+                Vec::new()
+            }
+        };
+        expected.sort();
+        shown.sort();
+        assert_eq!(shown, expected, "{phone} ({:?})", actor.role);
+        if phone == DUTY {
+            assert_eq!(shown.len(), 2, "the duty room sees both calls of its community");
+        }
+        if phone == BUTLER {
+            assert!(shown.contains(&in_building_1.id), "the butler sees the call of their building");
+        }
+    }
+}
