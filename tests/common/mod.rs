@@ -117,7 +117,14 @@ impl TestServer {
         let task = tokio::spawn(server.serve(listener, async {
             let _ = rx.await;
         }));
-        let client = Client::builder().redirect(Policy::none()).build().expect("client");
+        // A request that never completes fails its test with this timeout
+        // (naming the request) instead of hanging the whole run; the
+        // longest request or stream a test holds is well under it.
+        let client = Client::builder()
+            .redirect(Policy::none())
+            .timeout(std::time::Duration::from_secs(90))
+            .build()
+            .expect("client");
         Self {
             addr,
             base: format!("http://{addr}"),
