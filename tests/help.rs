@@ -393,3 +393,27 @@ async fn the_help_call_list_shows_exactly_what_the_policy_allows() {
         }
     }
 }
+
+/// Four presses of the same key at the same instant (a double tap on two
+/// connections and the app's retries): every one is answered with the one
+/// call, none with "try again", whatever the engine refused in the race.
+#[tokio::test]
+async fn simultaneous_presses_of_one_key_all_get_the_one_call() {
+    let s = TestServer::start().await;
+    let elder = s.user(ELDER).await;
+    for round in 0..5 {
+        let key = format!("race-press-{round:02}");
+        let presses = (0..4).map(|_| elder.press(&key));
+        let answers = futures::future::join_all(presses).await;
+        let mut ids: Vec<String> = answers
+            .into_iter()
+            .map(|(status, call)| {
+                let call = call.unwrap_or_else(|e| panic!("round {round}: {status} {e}"));
+                call.id
+            })
+            .collect();
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "round {round}: one call for one key");
+        elder.help_act(&ids[0], HelpAction::FalseAlarm).await.unwrap();
+    }
+}

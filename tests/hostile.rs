@@ -462,3 +462,32 @@ async fn a_wrong_method_gets_the_envelope() {
         assert_eq!((status, error_code(&body)), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"), "{path}");
     }
 }
+
+/// A form post must be a form: a JSON body sent to the elder settings form
+/// once parsed as "no fields" and switched elder mode off; bytes that are
+/// not UTF-8 were stored as U+FFFD. Both now go back to the form with an
+/// error, and nothing changes.
+#[tokio::test]
+async fn a_form_post_that_is_not_a_utf8_form_changes_nothing() {
+    let s = TestServer::start().await;
+    let cookie = s.web_login(RESIDENT).await;
+    let before = stored_rows(dump(s.backend.db()).await);
+    for (content_type, body) in [
+        ("application/json", b"{\"visitor_name\":\"x\"}".to_vec()),
+        ("text/plain", b"visitor_name=x".to_vec()),
+        ("application/x-www-form-urlencoded", b"visitor_name=%FF%FE%C0&visitor_phone=13912341234".to_vec()),
+    ] {
+        let res = s
+            .req(Method::POST, "/forms/passes", None)
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{content_type}");
+        let to = res.headers()[header::LOCATION].to_str().unwrap().to_string();
+        assert!(to.contains("error="), "{content_type}: back to the form with an error, got {to}");
+    }
+    assert_eq!(stored_rows(dump(s.backend.db()).await), before, "nothing stored");
+}

@@ -29,7 +29,9 @@ impl Error {
 
     /// A transaction lost a race with another one and may simply be retried
     /// (SurrealDB 3.3 reports it by kind, `QueryError::TransactionConflict`,
-    /// from the embedded engine and over RPC alike).
+    /// from the embedded engine and over RPC alike, also for a conflict at
+    /// `COMMIT` of a multi-statement transaction: "Cannot COMMIT:
+    /// Transaction conflict", seen in a hostile race on the help button).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Db(e) => matches!(e.query_details(), Some(surrealdb::types::QueryError::TransactionConflict)),

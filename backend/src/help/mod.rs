@@ -121,7 +121,16 @@ impl Backend {
     /// update, must never have a press answered with an old, closed call.
     /// A retry of a press whose call was closed in between therefore
     /// raises a second call; for this button that is the safe side.
+    ///
+    /// Two presses racing (a double tap on two connections, a retry sent
+    /// while the first is still in flight) never answer "try again": the
+    /// press whose write the engine refused runs again and finds the call
+    /// the other stored.
     pub async fn press_help(&self, actor: &Actor, client_key: &str) -> Result<(HelpCall, bool)> {
+        crate::db::retrying(|| self.press_help_once(actor, client_key)).await
+    }
+
+    async fn press_help_once(&self, actor: &Actor, client_key: &str) -> Result<(HelpCall, bool)> {
         actor.require(Permission::PressHelp)?;
         let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
         if !valid_client_key(client_key) {
@@ -346,6 +355,10 @@ impl Backend {
     /// "I'm OK today": once per elder and local day; pressing again is
     /// fine and answers the first press of the day.
     pub async fn check_in(&self, actor: &Actor) -> Result<CheckIn> {
+        crate::db::retrying(|| self.check_in_once(actor)).await
+    }
+
+    async fn check_in_once(&self, actor: &Actor) -> Result<CheckIn> {
         actor.require(Permission::CheckIn)?;
         let now = Utc::now();
         let day = linli_model::time::local_date(now).to_string();

@@ -29,11 +29,45 @@ pub fn unit_label(building_name: &str, unit_number: &str) -> String {
     format!("{building_name} {unit_number}")
 }
 
-/// Sorts building or unit numbers as people expect: 2 before 10.
+/// Sorts building or unit numbers as people expect: 2 before 10, 12 before
+/// 12A before 13, `B2` before `B10`.
+///
+/// The text is compared run by run: a run of digits against a run of
+/// digits by value (any length: by its length without leading zeros, then
+/// digit by digit), a digit run before a text run, text runs as text; the
+/// whole strings break a tie. That is a total order (sorting with an order
+/// that is not one panics), whatever mix of numbers and names is stored.
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    match (a.parse::<u64>(), b.parse::<u64>()) {
-        (Ok(x), Ok(y)) => x.cmp(&y),
-        _ => a.cmp(b),
+    use std::cmp::Ordering;
+    fn runs(s: &str) -> impl Iterator<Item = (bool, &str)> {
+        let mut rest = s;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digits = first.is_ascii_digit();
+            let end = rest.find(|c: char| c.is_ascii_digit() != digits).unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(end);
+            rest = tail;
+            Some((digits, run))
+        })
+    }
+    let mut x = runs(a);
+    let mut y = runs(b);
+    loop {
+        let order = match (x.next(), y.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => Ordering::Less,
+            (Some(_), None) => Ordering::Greater,
+            (Some((true, m)), Some((true, n))) => {
+                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                m.len().cmp(&n.len()).then_with(|| m.cmp(n))
+            }
+            (Some((true, _)), Some((false, _))) => Ordering::Less,
+            (Some((false, _)), Some((true, _))) => Ordering::Greater,
+            (Some((false, m)), Some((false, n))) => m.cmp(n),
+        };
+        if order != Ordering::Equal {
+            return order;
+        }
     }
 }
 
@@ -193,5 +227,30 @@ mod tests {
         let mut v = vec!["10", "2", "1", "B"];
         v.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(v, vec!["1", "2", "10", "B"]);
+        let mut v = vec!["12A", "9", "12", "3A", "20", "B10", "B2", "007", "7", "-7", "7号楼"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, vec!["3A", "007", "7", "7号楼", "9", "12", "12A", "20", "-7", "B2", "B10"]);
+    }
+
+    #[test]
+    fn the_natural_order_is_total_for_any_mix_of_numbers_and_names() {
+        // Sorting panics on an order that is not total (9 < 12 < 12A < 9
+        // did, with the old number-or-text rule); check the laws on a mix.
+        let items =
+            ["2", "20", "12A", "3A", "9", "12", "5B", "30", "", "0", "00", "A", "a1", "a01", "１２", "x9y", "x10y"];
+        for a in items {
+            assert_eq!(natural_cmp(a, a), std::cmp::Ordering::Equal);
+            for b in items {
+                assert_eq!(natural_cmp(a, b), natural_cmp(b, a).reverse(), "{a} {b}");
+                for c in items {
+                    if natural_cmp(a, b).is_le() && natural_cmp(b, c).is_le() {
+                        assert!(natural_cmp(a, c).is_le(), "{a} <= {b} <= {c}");
+                    }
+                }
+            }
+        }
+        let mut v = items.to_vec();
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(&v[..4], ["", "0", "00", "2"]);
     }
 }

@@ -87,7 +87,22 @@ impl<T: Fields, S: Send + Sync> FromRequest<S> for Form<T> {
     type Rejection = Infallible;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Infallible> {
+        // Only a form's own encoding is read: a JSON or text body would
+        // otherwise parse as "no fields" and reach the service as defaults
+        // (an elder's settings posted as JSON switched elder mode off).
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Ok(Self(Err(AppError::new(ErrorCode::UnsupportedMedia, Msg::ErrBadRequest))));
+        }
         let read = match Bytes::from_request(req, state).await {
+            Ok(body) if !is_utf8_form(&body) => {
+                Err(AppError::new(ErrorCode::Invalid, Msg::ErrBadRequest).with_detail("not UTF-8"))
+            }
             Ok(body) => read_fields(form_urlencoded::parse(&body)),
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 Err(AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge))
@@ -122,6 +137,15 @@ impl<A: DeserializeOwned, B: DeserializeOwned> Fields for And<A, B> {
 
 /// Reads (name, value) pairs into `T`, as [`Form`] does; the multipart
 /// repair report decodes its text parts with it.
+/// Whether every name and value of an urlencoded body decodes to UTF-8
+/// (`form_urlencoded` would replace bad bytes with U+FFFD and store them).
+fn is_utf8_form(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&').flat_map(|pair| pair.split(|b| *b == b'=')).all(|part| {
+        let spaced: Vec<u8> = part.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+        percent_encoding::percent_decode(&spaced).decode_utf8().is_ok()
+    })
+}
+
 pub(super) fn read_fields<T: Fields, K: AsRef<str>, V: AsRef<str>>(
     fields: impl IntoIterator<Item = (K, V)>,
 ) -> Result<T, AppError> {
@@ -269,6 +293,15 @@ fn parse_local_datetime(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_bytes_that_are_not_utf8_are_refused_not_replaced() {
+        assert!(is_utf8_form(b"visitor_name=%E5%BC%A0%E4%BC%9F&n=1+2"));
+        assert!(is_utf8_form(b"a=&b"));
+        assert!(!is_utf8_form(b"visitor_name=%FF%FE%C0"));
+        assert!(!is_utf8_form(b"ok=1&%C0=x"));
+        assert!(!is_utf8_form(&[b'r', b'a', b'w', b'=', 0xff]));
+    }
 
     #[test]
     fn back_paths_stay_on_this_site() {
