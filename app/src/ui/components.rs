@@ -24,6 +24,24 @@ where
     }
 }
 
+/// The refusal a plain-form handler sent back in `?error=`, if any.
+pub fn query_error() -> Option<Msg> {
+    leptos_router::hooks::use_query_map().with_untracked(|q| q.get("error")).and_then(|e| msg_from_query(&e))
+}
+
+/// A form's refusal (`?error=`, see [`query_error`]) shown above it;
+/// nothing when there is none.
+#[component]
+pub fn FormError(error: Option<Msg>) -> impl IntoView {
+    error.map(|m| {
+        view! {
+            <p class="notice error" role="alert">
+                {t(m)}
+            </p>
+        }
+    })
+}
+
 /// A message key carried in a query string (`?error=err_not_found`), as the
 /// plain-form handlers send them back; unknown keys are ignored.
 pub fn msg_from_query(value: &str) -> Option<Msg> {

@@ -16,6 +16,7 @@ use super::{
     load::Load,
     t,
 };
+use crate::ui::components::FormError;
 use crate::{
     api::passes::{check_pass, list_entries, list_expected, list_gate_units, list_walk_ins},
     model::{
@@ -242,14 +243,7 @@ pub fn WalkInPage() -> impl IntoView {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardWalkIn)}</h1>
                 <form method="post" action="/forms/gate/walk-ins" class="stack" id="walk-in-form">
-                    {error
-                        .map(|m| {
-                            view! {
-                                <p class="notice error" role="alert">
-                                    {t(m)}
-                                </p>
-                            }
-                        })}
+                    <FormError error />
                     <label for="visitor_name">{t(Msg::VisitorName)}</label>
                     <input id="visitor_name" name="visitor_name" required maxlength="30" />
                     <label for="visitor_phone">{t(Msg::VisitorPhoneOptional)}</label>

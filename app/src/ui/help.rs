@@ -13,6 +13,7 @@ use super::{
     load::Load,
     t,
 };
+use crate::ui::components::FormError;
 use crate::{
     api::help::{elder_list, get_help_call, help_calls},
     model::{
@@ -178,16 +179,9 @@ pub fn HelpCallPage() -> impl IntoView {
     let error = use_query_map().with_untracked(|q| q.get("error")).and_then(|e| msg_from_query(&e));
     with_me(move |me: Me| {
         view! {
-            <Page me=me
-                .clone()>
-                {error
-                    .map(|m| {
-                        view! {
-                            <p class="notice error" role="alert">
-                                {t(m)}
-                            </p>
-                        }
-                    })} <Load resource=call transition=true let:call>
+            <Page me=me.clone()>
+                <FormError error />
+                <Load resource=call transition=true let:call>
                     <CallDetail call />
                 </Load>
             </Page>
@@ -326,14 +320,7 @@ pub fn EldersPage() -> impl IntoView {
         view! {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardElders)}</h1>
-                {error
-                    .map(|m| {
-                        view! {
-                            <p class="notice error" role="alert">
-                                {t(m)}
-                            </p>
-                        }
-                    })}
+                <FormError error />
                 <Load resource=elders transition=true let:list>
                     {
                         let (elders, others): (Vec<ElderInfo>, Vec<ElderInfo>) = list

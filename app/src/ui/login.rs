@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{MeResource, components::msg_from_query, layout::LangSwitch, load::Load, t};
 use crate::model::Msg;
+use crate::ui::components::FormError;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -36,14 +37,7 @@ pub fn LoginPage() -> impl IntoView {
             <form method="post" action="/forms/login" class="stack" id="login-form">
                 <h2>{t(Msg::SignInTitle)}</h2>
                 <input type="hidden" name="next" value=next />
-                {error
-                    .map(|m| {
-                        view! {
-                            <p class="notice error" role="alert">
-                                {t(m)}
-                            </p>
-                        }
-                    })}
+                <FormError error />
                 <label for="phone">{t(Msg::Phone)}</label>
                 <input id="phone" name="phone" type="tel" autocomplete="username" required maxlength="32" value=phone />
                 <label for="password">{t(Msg::Password)}</label>

@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    components::{msg_from_query, with_me},
+    components::with_me,
     layout::{LangSwitch, Page},
     live::use_live,
     load::Load,
     t, use_lang,
 };
+use crate::ui::components::{FormError, query_error};
 use crate::{
     api::passes::{get_visitor_pass, list_my_passes, list_walk_ins},
     model::{
@@ -21,10 +22,6 @@ use crate::{
         time::{format_local, format_local_hm},
     },
 };
-
-fn query_error() -> Option<Msg> {
-    use_query_map().with_untracked(|q| q.get("error")).and_then(|e| msg_from_query(&e))
-}
 
 #[component]
 pub fn PassesPage() -> impl IntoView {
@@ -104,14 +101,7 @@ pub fn NewPassPage() -> impl IntoView {
             <Page me=me.clone()>
                 <h1>{t(Msg::NewPass)}</h1>
                 <form method="post" action="/forms/passes" class="stack" id="pass-form">
-                    {error
-                        .map(|m| {
-                            view! {
-                                <p class="notice error" role="alert">
-                                    {t(m)}
-                                </p>
-                            }
-                        })}
+                    <FormError error />
                     <label for="visitor_name">{t(Msg::VisitorName)}</label>
                     <input id="visitor_name" name="visitor_name" required maxlength="30" autocomplete="off" />
                     <label for="visitor_phone">{t(Msg::VisitorPhoneOptional)}</label>

@@ -6,15 +6,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[cfg(feature = "hydrate")]
 use super::use_lang;
-use super::{
-    clock::use_now,
-    components::{msg_from_query, with_me},
-    job_detail::JobDetail,
-    layout::Page,
-    live::use_live,
-    load::Load,
-    t,
-};
+use super::{clock::use_now, components::with_me, job_detail::JobDetail, layout::Page, live::use_live, load::Load, t};
+use crate::ui::components::{FormError, query_error};
 use crate::{
     api::repairs::{get_job, list_jobs},
     model::{
@@ -43,11 +36,6 @@ pub(super) fn urgency_class(u: Urgency) -> &'static str {
         Urgency::Urgent => "urg urg-urgent",
         Urgency::Normal => "urg urg-normal",
     }
-}
-
-/// The error a plain-form handler sent back in `?error=`.
-fn query_error() -> Option<Msg> {
-    use_query_map().with_untracked(|q| q.get("error")).and_then(|e| msg_from_query(&e))
 }
 
 // ---------------------------------------------------------------- report
@@ -484,16 +472,9 @@ pub fn JobPage() -> impl IntoView {
     with_me(move |me: Me| {
         let role = me.role;
         view! {
-            <Page me=me
-                .clone()>
-                {error
-                    .map(|m| {
-                        view! {
-                            <p class="notice error" role="alert">
-                                {t(m)}
-                            </p>
-                        }
-                    })} <Load resource=job transition=true let:job>
+            <Page me=me.clone()>
+                <FormError error />
+                <Load resource=job transition=true let:job>
                     <JobDetail job role />
                 </Load>
             </Page>

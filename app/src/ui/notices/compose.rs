@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::query_error;
+use crate::ui::components::FormError;
+use crate::ui::components::query_error;
 use crate::{
     model::{Me, Msg, Role, notice::NoticeCategory},
     ui::{components::with_me, layout::Page, load::Load, t},
@@ -19,14 +20,7 @@ pub fn NewNoticePage() -> impl IntoView {
             <Page me=me.clone()>
                 <h1>{t(Msg::NewNotice)}</h1>
                 <form method="post" action="/forms/notices" class="stack" id="notice-form">
-                    {error
-                        .map(|m| {
-                            view! {
-                                <p class="notice error" role="alert">
-                                    {t(m)}
-                                </p>
-                            }
-                        })}
+                    <FormError error />
                     <label for="title">{t(Msg::Title)}</label>
                     <input id="title" name="title" required maxlength="100" />
                     <label for="body">{t(Msg::Body)}</label>
@@ -112,14 +106,7 @@ pub fn NewEventPage() -> impl IntoView {
             <Page me=me.clone()>
                 <h1>{t(Msg::NewEvent)}</h1>
                 <form method="post" action="/forms/events" class="stack" id="event-form">
-                    {error
-                        .map(|m| {
-                            view! {
-                                <p class="notice error" role="alert">
-                                    {t(m)}
-                                </p>
-                            }
-                        })}
+                    <FormError error />
                     <label for="title">{t(Msg::Title)}</label>
                     <input id="title" name="title" required maxlength="100" />
                     <label for="description">{t(Msg::Body)}</label>

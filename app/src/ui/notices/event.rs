@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{Body, query_error};
+use super::Body;
+use crate::ui::components::FormError;
+use crate::ui::components::query_error;
 use crate::{
     api::notices::{get_activity, list_attendees},
     model::{Me, Msg, Permission, keys::RsvpState, notice::Activity, time::format_local},
@@ -31,16 +33,9 @@ pub fn EventPage() -> impl IntoView {
         let resident = me.may(Permission::Rsvp);
         let csv = format!("/api/v1/events/{id}/attendees?format=csv");
         view! {
-            <Page me=me
-                .clone()>
-                {error
-                    .map(|m| {
-                        view! {
-                            <p class="notice error" role="alert">
-                                {t(m)}
-                            </p>
-                        }
-                    })} <Load resource=activity transition=true let:a>
+            <Page me=me.clone()>
+                <FormError error />
+                <Load resource=activity transition=true let:a>
                     <ActivityDetail a resident />
                 </Load>
                 {staff

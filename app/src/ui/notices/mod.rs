@@ -12,7 +12,6 @@ mod feed;
 mod notice;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 pub use self::{
     compose::{NewEventPage, NewNoticePage},
@@ -20,15 +19,7 @@ pub use self::{
     feed::{NoticesPage, UrgentBanner},
     notice::NoticePage,
 };
-use super::components::msg_from_query;
-use crate::model::{
-    Msg,
-    notice::{Span, paragraphs},
-};
-
-fn query_error() -> Option<Msg> {
-    use_query_map().with_untracked(|q| q.get("error")).and_then(|e| msg_from_query(&e))
-}
+use crate::model::notice::{Span, paragraphs};
 
 /// A notice's body: paragraphs of text and links, never HTML.
 #[component]
