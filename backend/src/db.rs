@@ -36,6 +36,12 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, name: "wechat", sql: include_str!("migrations/0006_wechat.surql") },
     Migration { version: 7, name: "relay", sql: include_str!("migrations/0007_relay.surql") },
     Migration { version: 8, name: "help_chain", sql: include_str!("migrations/0008_help_chain.surql") },
+    Migration { version: 9, name: "sla_clock", sql: include_str!("migrations/0009_sla_clock.surql") },
+    Migration { version: 10, name: "complaints", sql: include_str!("migrations/0010_complaints.surql") },
+    Migration { version: 11, name: "staff_entry", sql: include_str!("migrations/0011_staff_entry.surql") },
+    Migration { version: 12, name: "recurring_passes", sql: include_str!("migrations/0012_recurring_passes.surql") },
+    Migration { version: 13, name: "outages", sql: include_str!("migrations/0013_outages.surql") },
+    Migration { version: 14, name: "elder_visits", sql: include_str!("migrations/0014_elder_visits.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

@@ -22,14 +22,17 @@ const STORES: &[(&str, &[(&str, &str)])] = &[
     ("elders", crate::elders::store::ALL),
     ("follow_ups", crate::follow_ups::store::ALL),
     ("help", crate::help::store::ALL),
+    ("complaints", crate::complaints::store::ALL),
     ("media", crate::media::store::ALL),
     ("notices", crate::notices::store::ALL),
     ("notify", crate::notify::store::ALL),
+    ("outages", crate::outages::store::ALL),
     ("passes", crate::passes::store::ALL),
     ("people", crate::people::store::ALL),
     ("relay", crate::relay::store::ALL),
     ("repairs", crate::repairs::store::ALL),
     ("scorecards", crate::scorecards::store::ALL),
+    ("staff_entry", crate::staff_entry::store::ALL),
     ("wechat", crate::wechat::store::ALL),
 ];
 

@@ -9,7 +9,7 @@ mod tests {
 
     use linli_model::{
         Role,
-        help::HelpStatus,
+        help::{ElderCondition, HelpStatus, VisitMode},
         keys::{
             CheckInResult, FollowUpStatus, NotificationStatus, RatingSubject, RsvpState, SessionKindKey, WalkInStatus,
         },
@@ -51,6 +51,20 @@ mod tests {
                 ("repair", "category") => keys(Category::ALL.map(Category::as_str)),
                 ("repair", "urgency") => keys(Urgency::ALL.map(Urgency::as_str)),
                 ("repair", "status") => keys(JobStatus::ALL.map(JobStatus::as_str)),
+                ("repair", "hold_code") | ("repair_event", "hold_code") => {
+                    let mut set = keys(linli_model::repair::HoldReason::ALL.map(linli_model::repair::HoldReason::as_str));
+                    set.insert("NONE".to_string());
+                    set
+                }
+                ("repair", "channel") | ("help_call", "channel") => {
+                    keys(linli_model::staff_entry::Channel::ALL.map(linli_model::staff_entry::Channel::as_str))
+                }
+                ("repair", "kind") => keys(linli_model::complaint::JobKind::ALL.map(|k| k.as_str())),
+                ("repair", "complaint_category") => {
+                    let mut set = keys(linli_model::complaint::ComplaintCategory::ALL.map(|c| c.as_str()));
+                    set.insert("NONE".to_string());
+                    set
+                }
                 ("rating", "subject") => keys(RatingSubject::ALL.map(RatingSubject::as_str)),
                 ("follow_up", "status") => keys(FollowUpStatus::ALL.map(FollowUpStatus::as_str)),
                 ("help_call", "status") => keys(HelpStatus::ALL.map(HelpStatus::as_str)),
@@ -58,8 +72,14 @@ mod tests {
                 ("notification", "status") => keys(NotificationStatus::ALL.map(NotificationStatus::as_str)),
                 ("notification", "priority") => Lane::ALL.iter().map(|l| l.priority().to_string()).collect(),
                 ("walk_in", "status") => keys(WalkInStatus::ALL.map(WalkInStatus::as_str)),
+                ("pass", "schedule.weekdays.*") => {
+                    keys(linli_model::pass::Weekday::ALL.map(linli_model::pass::Weekday::as_str))
+                }
                 ("announcement", "category") => keys(NoticeCategory::ALL.map(NoticeCategory::as_str)),
                 ("rsvp", "status") => keys(RsvpState::ALL.map(RsvpState::as_str)),
+                ("outage", "kind") => keys(linli_model::outage::OutageKind::ALL.map(linli_model::outage::OutageKind::as_str)),
+                ("elder_visit", "mode") => keys(VisitMode::ALL.map(VisitMode::as_str)),
+                ("elder_visit", "condition") => keys(ElderCondition::ALL.map(ElderCondition::as_str)),
                 _ => return None,
             })
         };

@@ -21,6 +21,31 @@ pub struct Settings {
     pub help_contacts_secs: i64,
     /// Local time (`HH:MM`) by which elders should have checked in.
     pub check_in_by: String,
+    /// Which closed work gets a follow-up visit and when it is due
+    /// (`model::follow_up`). Always in answers; left out of an update, the
+    /// stored rules stay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<crate::follow_up::FollowUpSettings>,
+    /// The daily window normal-urgency SLA clocks count in (Asia/Shanghai),
+    /// e.g. `{"start": "08:00", "end": "20:00"}`; `null` (the default, also
+    /// when left out): around the clock. Critical and urgent jobs always
+    /// run around the clock; a job keeps the window in force when reported.
+    #[serde(default)]
+    pub business_hours: Option<crate::sla::BusinessHours>,
+    /// Minutes a resident waits between two urges (催一下) of one job
+    /// (1 to 1440; 30 when left out).
+    #[serde(default = "default_urge_interval")]
+    pub urge_interval_mins: u32,
+    /// Complaint and suggestion targets (投诉建议): respond (listen or
+    /// answer) and resolve (notify) within these many seconds; by default
+    /// 2 hours and 3 days (`complaint::DEFAULT_TARGET`). Always in
+    /// answers; left out of an update, the stored targets stay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaint: Option<crate::sla::SlaTarget>,
+}
+
+const fn default_urge_interval() -> u32 {
+    super::repair::URGE_INTERVAL_MINS_DEFAULT
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -51,6 +51,15 @@ closed_set! {
         Cancel = "cancel",
         Rated = "rated",
         AutoConfirm = "auto_confirm",
+        /// The reporter urged the job (催一下); no change of status.
+        Urged = "urged",
+        // Complaints and suggestions (`complaint::ComplaintAction`).
+        Listen = "listen",
+        Act = "act",
+        Respond = "respond",
+        Notify = "notify",
+        Answer = "answer",
+        Adopt = "adopt",
     }
 }
 
@@ -126,7 +135,16 @@ closed_set! {
 closed_set! {
     /// Why a follow-up visit (回访) was opened.
     pub enum FollowUpReason {
+        /// A rating at or below the community's threshold.
         LowRating = "low_rating",
+        /// A critical job closed.
+        Critical = "critical",
+        /// A job that had been reopened closed.
+        Reopened = "reopened",
+        /// A complaint closed.
+        Complaint = "complaint",
+        /// Picked by the one-in-N sample of the rest (`model::follow_up`).
+        Sampled = "sampled",
     }
 }
 
@@ -145,6 +163,8 @@ closed_set! {
         JobResolved = "job_resolved",
         VisitorArrived = "visitor_arrived",
         HelpAcknowledged = "help_acknowledged",
+        /// To the butler: a resident urged a job.
+        JobUrged = "job_urged",
     }
 }
 
@@ -182,6 +202,8 @@ closed_set! {
         SettingsUpdate = "settings.update",
         StaffChange = "staff.change",
         UnitsImport = "units.import",
+        OutageEnd = "outage.end",
+        OutageExtend = "outage.extend",
     }
 }
 

@@ -9,13 +9,16 @@
 pub mod admin;
 pub mod bounded;
 pub mod category;
+pub mod complaint;
 pub mod error;
+pub mod follow_up;
 pub mod help;
 pub mod i18n;
 pub mod job;
 pub mod keys;
 pub mod live;
 pub mod notice;
+pub mod outage;
 pub mod page;
 pub mod pass;
 pub mod people;
@@ -26,6 +29,7 @@ pub mod repair;
 pub mod scorecard;
 pub mod session;
 pub mod sla;
+pub mod staff_entry;
 pub mod text;
 pub mod time;
 

@@ -23,6 +23,15 @@ pub enum EventKind {
     EventUpdated,
     #[serde(rename = "check_in.updated")]
     CheckInUpdated,
+    /// A complaint or suggestion changed (never sent to the household it
+    /// concerns; the payload names no complainant).
+    #[serde(rename = "complaint.updated")]
+    ComplaintUpdated,
+    /// An outage notice changed: ended, extended, past its expected end
+    /// (`action`: `ended`, `extended`, `overdue`), or a household marked
+    /// itself affected (`affected`).
+    #[serde(rename = "outage.updated")]
+    OutageUpdated,
 }
 
 impl EventKind {
@@ -37,6 +46,8 @@ impl EventKind {
             Self::AnnouncementRead => "announcement.read",
             Self::EventUpdated => "event.updated",
             Self::CheckInUpdated => "check_in.updated",
+            Self::ComplaintUpdated => "complaint.updated",
+            Self::OutageUpdated => "outage.updated",
         }
     }
 }

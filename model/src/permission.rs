@@ -21,6 +21,11 @@ crate::closed_set! {
         InviteVisitor = "invite_visitor",
         /// List and revoke one's own household's passes.
         ManageOwnPasses = "manage_own_passes",
+        /// Create, pause, resume and revoke recurring passes (长期访客) for
+        /// elders' homes in one's own buildings.
+        InviteForElder = "invite_for_elder",
+        /// See every active recurring pass of the community and revoke one.
+        ManageLongTermPasses = "manage_long_term_passes",
         /// Let in or turn away a walk-in visitor asking for one's home.
         DecideWalkIn = "decide_walk_in",
         /// Press the help button.
@@ -53,6 +58,10 @@ crate::closed_set! {
         SetElderMode = "set_elder_mode",
         /// Record the follow-up of a missed check-in.
         FollowUpCheckIn = "follow_up_check_in",
+        /// Record a regular visit (or phone call) to an elder and read their visit log.
+        RecordElderVisit = "record_elder_visit",
+        /// Set how often an elder is visited (every N days).
+        SetVisitSchedule = "set_visit_schedule",
         /// See the help devices paired to elders' homes.
         SeeHelpDevices = "see_help_devices",
         /// Unpair a help device.
@@ -79,6 +88,20 @@ crate::closed_set! {
         Administer = "administer",
         /// Make a butler the owner of a building.
         AssignButler = "assign_butler",
+        /// File a complaint or suggestion about one's community.
+        FileComplaint = "file_complaint",
+        /// See and handle the complaints and suggestions of one's buildings
+        /// (the manager: the community's), with their counts.
+        SeeComplaints = "see_complaints",
+        /// Record a repair or a help call for a resident who phoned or
+        /// walked in (代客报修; a butler only for their own buildings).
+        EnterForResident = "enter_for_resident",
+        /// Record the outcome of a follow-up visit (回访).
+        RecordFollowUp = "record_follow_up",
+        /// Mark one's household affected by a known outage instead of reporting it.
+        MarkOutageAffected = "mark_outage_affected",
+        /// End an outage or extend its expected end (a butler for their own buildings).
+        ManageOutage = "manage_outage",
     }
 }
 
@@ -96,25 +119,34 @@ impl Permission {
             | Self::ElderHome
             | Self::MarkNoticeRead
             | Self::Rsvp
-            | Self::RateOwnButler => &[Resident],
+            | Self::RateOwnButler
+            | Self::MarkOutageAffected
+            | Self::FileComplaint => &[Resident],
             Self::AssignJob
             | Self::PublishNotice
             | Self::PublishActivity
             | Self::SetElderMode
+            | Self::SetVisitSchedule
             | Self::RevokeHelpDevice
             | Self::SeeFollowUps
-            | Self::SeeScorecards => &[Butler, Admin],
+            | Self::RecordFollowUp
+            | Self::SeeScorecards
+            | Self::ManageOutage
+            | Self::SeeComplaints => &[Butler, Admin],
             Self::SeeAttendees
             | Self::SeeUnreadHouseholds
             | Self::SeeElders
             | Self::CallElder
             | Self::FollowUpCheckIn
+            | Self::RecordElderVisit
             | Self::SeeHelpDevices
-            | Self::ReadSettings => &[Butler, Duty, Admin],
+            | Self::ReadSettings
+            | Self::EnterForResident => &[Butler, Duty, Admin],
             Self::VerifyPass | Self::AdmitVisitor | Self::RegisterWalkIn | Self::ListGateUnits => &[Guard, Duty, Admin],
             Self::SeeExpectedVisitors => &[Butler, Guard, Duty, Admin],
             Self::SeeEntryLog => &[Duty, Admin],
-            Self::Administer | Self::AssignButler => &[Admin],
+            Self::Administer | Self::AssignButler | Self::ManageLongTermPasses => &[Admin],
+            Self::InviteForElder => &[Butler],
         }
     }
 }

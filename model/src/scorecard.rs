@@ -24,7 +24,17 @@
 //!   seconds, divided by all such calls;
 //! - **check-in coverage**: elder-days with an "I'm OK" in the period,
 //!   divided by elder-days (elders of the butler's buildings × days);
-//! - **follow-ups opened**: low-rating follow-ups opened in the period.
+//! - **follow-ups opened**: follow-ups (回访, every reason) opened in the
+//!   period; of those, **on time** (done by their due time), **late**
+//!   (done after it) and **overdue** (still open past it now);
+//! - **jobs by channel**: the period's jobs by how they came in (app,
+//!   phone, walk-in, patrol);
+//! - **visits on time / late**: regular visits to elders of the butler's
+//!   buildings made in the period (`visited_at` in `[from, to)`), on time
+//!   when made on or before the Shanghai day they were due (judged when
+//!   recorded, `help::visit_on_time`); **overdue now**: elders of the
+//!   butler's buildings whose next visit is overdue at the time of asking
+//!   (`help::VisitStatus`), whatever the period.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -70,6 +80,95 @@ pub struct Scorecard {
     pub help_acked_60s_pct: Option<f64>,
     pub check_in_coverage_pct: Option<f64>,
     pub follow_ups_opened: u32,
+    /// Complaints (投诉, suggestions not counted) filed in the period with
+    /// the butler, cancelled ones excluded; the repair figures above count
+    /// repairs only.
+    #[serde(default)]
+    pub complaints: u32,
+    /// Of those, heard out (`listen`) within the complaint respond target.
+    #[serde(default)]
+    pub complaints_responded_in_sla_pct: Option<f64>,
+    /// Of those, closed with the outcome (`notify`) within the resolve target.
+    #[serde(default)]
+    pub complaints_resolved_in_sla_pct: Option<f64>,
+    /// Ratings given in the period for the butler's handling of complaints
+    /// and suggestions.
+    #[serde(default)]
+    pub complaint_rating_count: u32,
+    #[serde(default)]
+    pub complaint_rating_avg: Option<f64>,
+    /// Follow-ups opened in the period and done by their due time.
+    #[serde(default)]
+    pub follow_ups_on_time: u32,
+    /// ... done after their due time.
+    #[serde(default)]
+    pub follow_ups_late: u32,
+    /// ... still open past their due time now.
+    #[serde(default)]
+    pub follow_ups_overdue: u32,
+    /// The period's jobs (cancelled ones too) by how they came in.
+    #[serde(default)]
+    pub jobs_by_channel: crate::staff_entry::ChannelCounts,
+    /// Regular visits made in the period to elders of the butler's
+    /// buildings on or before the day they were due (by anyone).
+    #[serde(default)]
+    pub visits_on_time: u32,
+    /// Visits made in the period after the day they were due.
+    #[serde(default)]
+    pub visits_late: u32,
+    /// Elders of the butler's buildings whose visit is overdue now.
+    #[serde(default)]
+    pub visits_overdue_now: u32,
+    /// Holds put on the butler's jobs in the period (any kind of job).
+    #[serde(default)]
+    pub holds: u32,
+    /// Holds by reason: how many began in the period, and the time held
+    /// by holds that ended in the period (wall-clock seconds).
+    #[serde(default)]
+    pub holds_by_reason: Vec<HeldTime>,
+    /// Urges (催一下) residents made in the period on the butler's jobs.
+    #[serde(default)]
+    pub urges_received: u32,
+}
+
+/// Holds of one reason in a scorecard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeldTime {
+    pub reason: crate::repair::HoldReason,
+    /// Holds begun in the period.
+    pub holds: u32,
+    /// Seconds held by the holds that ended in the period.
+    pub held_secs: i64,
+}
+
+/// A timeline step that matters to the hold figures: a hold begun, or a
+/// step that ended one (`held_secs` set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HoldStep {
+    pub reason: crate::repair::HoldReason,
+    /// A `hold` action (a hold begun).
+    pub began: bool,
+    /// On a step that ended a hold: how long it lasted.
+    pub held_secs: Option<i64>,
+}
+
+/// The hold and urge part of a scorecard: holds by reason (every reason
+/// listed, zeros included) and urges received.
+pub fn hold_metrics(card: &mut Scorecard, steps: &[HoldStep], urges: usize) {
+    card.holds = count(steps.iter().filter(|s| s.began).count());
+    card.holds_by_reason = crate::repair::HoldReason::ALL
+        .into_iter()
+        .map(|reason| {
+            let mine = steps.iter().filter(|s| s.reason == reason);
+            HeldTime {
+                reason,
+                holds: count(mine.clone().filter(|s| s.began).count()),
+                held_secs: mine.filter_map(|s| s.held_secs).map(|h| h.max(0)).sum(),
+            }
+        })
+        .collect();
+    card.urges_received = count(urges);
 }
 
 /// One day of a butler's trend chart.
@@ -163,6 +262,20 @@ pub fn job_metrics(card: &mut Scorecard, jobs: &[JobFacts]) {
     card.reopen_rate_pct = pct(resolved.len() - first_time, resolved.len());
 }
 
+/// The complaint part of a scorecard: the same clock rules as repairs
+/// ([`job_metrics`]) over the butler's complaints, and the stars given for
+/// their handling.
+pub fn complaint_metrics(card: &mut Scorecard, complaints: &[JobFacts], stars: &[u8]) {
+    let mut part = Scorecard::default();
+    job_metrics(&mut part, complaints);
+    rating_metrics(&mut part, stars);
+    card.complaints = part.jobs;
+    card.complaints_responded_in_sla_pct = part.responded_in_sla_pct;
+    card.complaints_resolved_in_sla_pct = part.resolved_in_sla_pct;
+    card.complaint_rating_count = part.rating_count;
+    card.complaint_rating_avg = part.rating_avg;
+}
+
 pub fn rating_metrics(card: &mut Scorecard, stars: &[u8]) {
     card.rating_count = count(stars.len());
     card.rating_avg = (!stars.is_empty())
@@ -180,6 +293,24 @@ pub fn help_metrics(card: &mut Scorecard, calls: &[HelpFacts]) {
 /// with an "I'm OK".
 pub fn check_in_metrics(card: &mut Scorecard, elder_days: usize, checked_in: usize) {
     card.check_in_coverage_pct = pct(checked_in.min(elder_days), elder_days);
+}
+
+/// The regular-visit part of a scorecard: whether each visit of the
+/// period was on time, and how many elders are overdue now.
+pub fn visit_metrics(card: &mut Scorecard, on_time: &[bool], overdue_now: usize) {
+    card.visits_on_time = count(on_time.iter().filter(|t| **t).count());
+    card.visits_late = count(on_time.iter().filter(|t| !**t).count());
+    card.visits_overdue_now = count(overdue_now);
+}
+
+/// The follow-up part of a scorecard: of the period's follow-ups, those
+/// done on time, done late, and open past their due time now.
+pub fn follow_up_metrics(card: &mut Scorecard, timings: &[crate::follow_up::FollowUpTiming]) {
+    use crate::follow_up::FollowUpTiming as T;
+    let n = |t: T| count(timings.iter().filter(|x| **x == t).count());
+    card.follow_ups_on_time = n(T::OnTime);
+    card.follow_ups_late = n(T::Late);
+    card.follow_ups_overdue = n(T::Overdue);
 }
 
 /// Day-by-day figures for the trend chart (Shanghai days).
@@ -315,6 +446,33 @@ mod tests {
         assert_eq!((c.help_calls, c.help_acked_60s_pct), (3, Some(33.3)));
         check_in_metrics(&mut c, 14, 12);
         assert_eq!(c.check_in_coverage_pct, Some(85.7));
+    }
+
+    #[test]
+    fn visits_split_into_on_time_and_late() {
+        let mut c = Scorecard::default();
+        visit_metrics(&mut c, &[true, false, true], 2);
+        assert_eq!((c.visits_on_time, c.visits_late, c.visits_overdue_now), (2, 1, 2));
+        visit_metrics(&mut c, &[], 0);
+        assert_eq!((c.visits_on_time, c.visits_late, c.visits_overdue_now), (0, 0, 0));
+    }
+
+    #[test]
+    fn holds_add_up_by_reason() {
+        use crate::repair::HoldReason as R;
+        let step = |reason, began, held_secs| HoldStep { reason, began, held_secs };
+        let mut c = Scorecard::default();
+        let steps = [
+            step(R::WaitingParts, true, None),
+            step(R::WaitingParts, false, Some(3600)),
+            step(R::WaitingParts, true, None),
+            step(R::Other, false, Some(60)),
+        ];
+        hold_metrics(&mut c, &steps, 3);
+        assert_eq!((c.holds, c.urges_received), (2, 3));
+        assert_eq!(c.holds_by_reason.len(), R::ALL.len());
+        assert_eq!(c.holds_by_reason[0], HeldTime { reason: R::WaitingParts, holds: 2, held_secs: 3600 });
+        assert_eq!(c.holds_by_reason[3], HeldTime { reason: R::Other, holds: 0, held_secs: 60 });
     }
 
     #[test]

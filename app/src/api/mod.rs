@@ -3,10 +3,13 @@
 //! handlers do, so the two can never disagree.
 
 pub mod admin;
+pub mod complaints;
 #[cfg(feature = "ssr")]
 pub mod ctx;
 pub mod help;
 pub mod notices;
+pub mod outages;
 pub mod passes;
 pub mod repairs;
 pub mod session;
+pub mod staff_entry;

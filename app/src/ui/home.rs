@@ -57,6 +57,7 @@ fn ResidentHome(me: Me) -> impl IntoView {
             <Card href="/notices" icon="📢" title=Msg::CardNotices />
             <Card href="/events" icon="🎉" title=Msg::CardEvents />
             <Card href="/butler" icon="🧑‍💼" title=Msg::CardButler />
+            <Card href="/complaints" icon="💬" title=Msg::ComplaintsTitle />
         </nav>
     }
 }
@@ -68,6 +69,9 @@ fn ButlerHome(me: Me) -> impl IntoView {
         <super::workspace::Workspace me=me.clone() />
         <nav class="cards">
             <Card href="/board" icon="📋" title=Msg::CardJobBoard />
+            <Card href="/entry" icon="☎️" title=Msg::StaffEntry />
+            <Card href="/follow-ups" icon="📞" title=Msg::FollowUps />
+            <Card href="/complaints" icon="💬" title=Msg::ComplaintsTitle />
             <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls />
             <Card href="/elders" icon="🧓" title=Msg::CardElders />
             <Card href="/notices" icon="📢" title=Msg::CardNotices />
@@ -116,6 +120,7 @@ fn DutyHome() -> impl IntoView {
             <Card href="/duty" icon="🆘" title=Msg::CardOpenCalls />
             <Card href="/elders" icon="🧓" title=Msg::CardElders />
             <Card href="/duty/critical" icon="🚨" title=Msg::CardCritical />
+            <Card href="/entry" icon="☎️" title=Msg::StaffEntry />
         </nav>
     }
 }
@@ -125,9 +130,13 @@ fn AdminHome() -> impl IntoView {
     view! {
         <nav class="cards">
             <Card href="/admin/jobs" icon="📋" title=Msg::CardJobBoard />
+            <Card href="/entry" icon="☎️" title=Msg::StaffEntry />
+            <Card href="/follow-ups" icon="📞" title=Msg::FollowUps />
+            <Card href="/complaints" icon="💬" title=Msg::ComplaintsTitle />
             <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls />
             <Card href="/elders" icon="🧓" title=Msg::CardElders />
             <Card href="/admin/entries" icon="🚪" title=Msg::EntryLog />
+            <Card href="/admin/passes" icon="🗓️" title=Msg::LongTermPasses />
             <Card href="/notices" icon="📢" title=Msg::CardNotices />
             <Card href="/admin/buildings" icon="🏢" title=Msg::CardBuildings />
             <Card href="/admin/staff" icon="👥" title=Msg::CardStaff />

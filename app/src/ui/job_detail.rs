@@ -16,8 +16,8 @@ use crate::{
         Msg, Role,
         job::{ClockFacts, Job, TimelineEntry},
         keys::TimelineAction,
-        repair::{JobAction, RatingTag},
-        sla::{ClockState, format_duration},
+        repair::{HoldReason, JobAction, RatingTag, urge_wait},
+        sla::{ClockState, format_duration, format_hhmm},
         time::{format_local, format_local_hm},
     },
 };
@@ -46,18 +46,41 @@ pub(super) fn JobDetail(job: Job, role: Role) -> impl IntoView {
             {open.then(|| view! { <SlaPanel clock=job.clock /> })}
             {(!job.description.is_empty()).then(|| view! { <p class="job-text">{job.description.clone()}</p> })}
             <PhotoGrid photos=job.photos.clone() />
+            {job
+                .outage
+                .clone()
+                .map(|o| {
+                    view! {
+                        <p class="notice outage-link" id="job-outage">
+                            {"🚧 "}
+                            {t(Msg::OutageOnJob)}
+                            ": "
+                            <a href=format!("/notices/{}", o.id)>{o.title.clone()}</a>
+                            {o.ended_at.map(|at| format!(" · {} {}", t(Msg::OutageEnded), format_local(at)))}
+                        </p>
+                    }
+                })}
             <People job=job.clone() />
             {job
-                .hold_reason
+                .hold
                 .clone()
-                .map(|r| {
+                .map(|h| {
                     view! {
-                        <p class="notice warn">
-                            {t(Msg::OnHoldBecause)} " " {r}
+                        <p class="notice warn" id="job-hold" data-reason=h.reason.as_str()>
+                            {t(Msg::OnHoldBecause)}
+                            " "
+                            {t(h.reason.label())}
+                            {(!h.note.is_empty()).then(|| format!("（{}）", h.note))}
+                            " · "
+                            {t(Msg::OnHoldSince)}
+                            " "
+                            {format_local(h.since)}
+                            {h.resume_at.map(|r| format!(" · {} {}", t(Msg::ResumesAt), format_local(r)))}
                             {job.eta.map(|e| format!(" · {} {}", t(Msg::ExpectedAt), format_local(e)))}
                         </p>
                     }
                 })}
+            {job.may_urge.then(|| view! { <UrgeButton id=job.id.clone() next=job.urge_next_at /> })}
             <Actions job=job.clone() role />
             {job.can_rate.then(|| view! { <RatingForm id=job.id.clone() /> })}
             {job
@@ -81,7 +104,7 @@ pub(super) fn JobDetail(job: Job, role: Role) -> impl IntoView {
 }
 
 #[component]
-fn SlaPanel(clock: ClockFacts) -> impl IntoView {
+pub(super) fn SlaPanel(clock: ClockFacts) -> impl IntoView {
     let now = use_now();
     let sla = move || clock.facts().compute(now.get());
     let line = move |label: Msg, deadline: DateTime<Utc>, state: ClockState| {
@@ -100,8 +123,16 @@ fn SlaPanel(clock: ClockFacts) -> impl IntoView {
             </div>
         }
     };
+    let hours = clock.business_hours.map(|h| {
+        view! {
+            <p class="muted sla-hours">
+                {t(Msg::ClockInBusinessHours)} " " {format_hhmm(h.start)} "–" {format_hhmm(h.end)}
+            </p>
+        }
+    });
     view! {
         <section class="sla-panel" aria-live="polite">
+            {hours}
             {move || {
                 let s = sla();
                 line(Msg::RespondBy, s.respond_by, s.respond)
@@ -115,7 +146,7 @@ fn SlaPanel(clock: ClockFacts) -> impl IntoView {
 }
 
 #[component]
-fn PhotoGrid(photos: Vec<crate::model::job::Photo>) -> impl IntoView {
+pub(super) fn PhotoGrid(photos: Vec<crate::model::job::Photo>) -> impl IntoView {
     (!photos.is_empty()).then(|| {
         view! {
             <ul class="photos">
@@ -188,15 +219,23 @@ fn Actions(job: Job, role: Role) -> impl IntoView {
                         JobAction::Assign => view! { <AssignForm id=id.clone() url /> }.into_any(),
                         JobAction::Hold => {
                             view! {
-                                <form method="post" action=url class="action-form">
+                                <form method="post" action=url class="action-form hold-form">
                                     <input type="hidden" name="action" value=a.as_str() />
+                                    <select name="hold_reason" required aria-label=t(Msg::HoldReasonPick)>
+                                        {HoldReason::ALL
+                                            .iter()
+                                            .map(|r| view! { <option value=r.as_str()>{t(r.label())}</option> })
+                                            .collect_view()}
+                                    </select>
                                     <input
                                         name="note"
-                                        required
                                         maxlength="200"
-                                        placeholder=t(Msg::HoldReason)
-                                        aria-label=t(Msg::HoldReason)
+                                        placeholder=t(Msg::HoldNote)
+                                        aria-label=t(Msg::HoldNote)
                                     />
+                                    <label class="muted">
+                                        {t(Msg::ResumeAtLabel)} <input type="datetime-local" name="resume_at" />
+                                    </label>
                                     <button type="submit">{t(a.label())}</button>
                                 </form>
                             }
@@ -239,6 +278,33 @@ fn Actions(job: Job, role: Role) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// 催一下: a plain form (works without scripts) while allowed, else the
+/// time until the next urge, ticking (the rule is `repair::urge_wait`).
+#[component]
+fn UrgeButton(id: String, next: Option<DateTime<Utc>>) -> impl IntoView {
+    let now = use_now();
+    let url = format!("/forms/repairs/{id}/urge");
+    move || match urge_wait(next, now.get()) {
+        None => view! {
+            <form method="post" action=url.clone() class="action-form urge-form">
+                <button type="submit" class="primary" data-action="urge">
+                    {"📣 "}
+                    {t(Msg::ActUrge)}
+                </button>
+            </form>
+        }
+        .into_any(),
+        Some(wait) => view! {
+            <p class="muted urge-wait" id="urge-wait">
+                {t(Msg::UrgeAgainIn)}
+                " "
+                {format_duration(wait)}
+            </p>
+        }
+        .into_any(),
+    }
 }
 
 #[component]
@@ -338,6 +404,7 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                                 match e.action {
                                     TimelineAction::Submitted => t(Msg::StSubmitted).to_string(),
                                     TimelineAction::Rated => t(Msg::StRated).to_string(),
+                                    TimelineAction::Urged => t(Msg::Urged).to_string(),
                                     other => other.as_str().to_string(),
                                 }
                             });
@@ -349,6 +416,8 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                                     " · "
                                     {what}
                                     {e.assignee.as_ref().map(|a| format!(" → {}", a.name))}
+                                    {e.hold_reason.map(|r| format!(" · {}", t(r.label())))}
+                                    {e.resume_at.map(|r| format!(" · {} {}", t(Msg::ResumesAt), format_local(r)))}
                                 </span>
                                 {(!e.note.is_empty() && e.note != "auto_confirm")
                                     .then(|| view! { <span class="tl-note">{e.note.clone()}</span> })}

@@ -39,10 +39,11 @@ impl Live {
 
     fn counter(&self, kind: EventKind) -> RwSignal<u64> {
         match kind {
-            EventKind::RepairUpdated => self.repairs,
+            // Complaints share the repairs' board and stream.
+            EventKind::RepairUpdated | EventKind::ComplaintUpdated => self.repairs,
             EventKind::HelpCallUpdated | EventKind::CheckInUpdated => self.help,
             EventKind::PassAdmitted | EventKind::WalkInRequested | EventKind::WalkInDecided => self.passes,
-            EventKind::AnnouncementPublished | EventKind::AnnouncementRead => self.notices,
+            EventKind::AnnouncementPublished | EventKind::AnnouncementRead | EventKind::OutageUpdated => self.notices,
             EventKind::EventUpdated => self.events,
         }
     }
@@ -62,8 +63,9 @@ impl Live {
 }
 
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code, reason = "used by the browser build only"))]
-pub const KINDS: [EventKind; 9] = [
+pub const KINDS: [EventKind; 11] = [
     EventKind::RepairUpdated,
+    EventKind::ComplaintUpdated,
     EventKind::HelpCallUpdated,
     EventKind::PassAdmitted,
     EventKind::WalkInRequested,
@@ -72,6 +74,7 @@ pub const KINDS: [EventKind; 9] = [
     EventKind::AnnouncementRead,
     EventKind::EventUpdated,
     EventKind::CheckInUpdated,
+    EventKind::OutageUpdated,
 ];
 
 pub fn provide_live() -> Live {

@@ -5,6 +5,7 @@
 mod admin;
 mod chart;
 mod clock;
+mod complaints;
 mod components;
 mod elder;
 mod gate;
@@ -17,12 +18,15 @@ mod live;
 mod load;
 mod login;
 mod notices;
+mod outages;
 mod passes;
 mod repairs;
 #[cfg(feature = "hydrate")]
 mod scan;
 mod screens;
+mod staff_entry;
 mod upload;
+mod visits;
 mod workspace;
 
 use leptos::prelude::*;
@@ -121,6 +125,17 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/repairs/new") view={Lazy::<screens::ReportScreen>::new()} ssr=SsrMode::InOrder />
                 <Route path=path!("/repairs") view={Lazy::<screens::MyJobsScreen>::new()} ssr=SsrMode::InOrder />
                 <Route path=path!("/repairs/:id") view={Lazy::<screens::JobScreen>::new()} ssr=SsrMode::InOrder />
+                <Route
+                    path=path!("/complaints/new")
+                    view={Lazy::<screens::NewComplaintScreen>::new()}
+                    ssr=SsrMode::InOrder
+                />
+                <Route path=path!("/complaints") view={Lazy::<screens::ComplaintsScreen>::new()} ssr=SsrMode::InOrder />
+                <Route
+                    path=path!("/complaints/:id")
+                    view={Lazy::<screens::ComplaintScreen>::new()}
+                    ssr=SsrMode::InOrder
+                />
                 <Route path=path!("/board") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder />
                 <Route path=path!("/admin/jobs") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder />
                 <Route path=path!("/duty/critical") view={Lazy::<screens::BoardScreen>::new()} ssr=SsrMode::InOrder />
@@ -129,6 +144,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/help-calls") view={Lazy::<screens::HelpCallsScreen>::new()} ssr=SsrMode::InOrder />
                 <Route path=path!("/help/:id") view={Lazy::<screens::HelpCallScreen>::new()} ssr=SsrMode::InOrder />
                 <Route path=path!("/elders") view={Lazy::<screens::EldersScreen>::new()} ssr=SsrMode::InOrder />
+                <Route
+                    path=path!("/elders/:id")
+                    view={Lazy::<screens::ElderVisitsScreen>::new()}
+                    ssr=SsrMode::InOrder
+                />
                 <Route path=path!("/passes") view={Lazy::<screens::PassesScreen>::new()} ssr=SsrMode::InOrder />
                 <Route path=path!("/passes/new") view={Lazy::<screens::NewPassScreen>::new()} ssr=SsrMode::InOrder />
                 // Async: the page is sent once the pass is looked up, so an
@@ -142,6 +162,11 @@ pub fn App() -> impl IntoView {
                 />
                 <Route path=path!("/gate/walk-in") view={Lazy::<screens::WalkInScreen>::new()} ssr=SsrMode::InOrder />
                 <Route path=path!("/admin/entries") view={Lazy::<screens::EntriesScreen>::new()} ssr=SsrMode::InOrder />
+                <Route
+                    path=path!("/admin/passes")
+                    view={Lazy::<screens::LongTermPassesScreen>::new()}
+                    ssr=SsrMode::InOrder
+                />
                 <Route path=path!("/notices") view={Lazy::<screens::NoticesScreen>::new()} ssr=SsrMode::InOrder />
                 <Route
                     path=path!("/admin/buildings")
@@ -161,6 +186,8 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::InOrder
                 />
                 <Route path=path!("/butler") view={Lazy::<screens::ButlerCardScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/entry") view={Lazy::<screens::StaffEntryScreen>::new()} ssr=SsrMode::InOrder />
+                <Route path=path!("/follow-ups") view={Lazy::<screens::FollowUpsScreen>::new()} ssr=SsrMode::InOrder />
                 <Route path=path!("/notices/new") view={Lazy::<screens::NewNoticeScreen>::new()} ssr=SsrMode::InOrder />
                 <Route path=path!("/notices/:id") view={Lazy::<screens::NoticeScreen>::new()} ssr=SsrMode::InOrder />
                 <Route path=path!("/events") view={Lazy::<screens::NoticesScreen>::new()} ssr=SsrMode::InOrder />

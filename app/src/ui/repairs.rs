@@ -124,6 +124,7 @@ fn ReportForm(unit: String) -> impl IntoView {
                     description: Some(text),
                     urgency: Some(level),
                     photo_ids,
+                    on_behalf: None,
                 };
                 match crate::api::repairs::report_repair(input).await {
                     Ok(job) => navigate(&format!("/repairs/{}", job.id), Default::default()),
@@ -148,6 +149,8 @@ fn ReportForm(unit: String) -> impl IntoView {
             " "
             <strong>{unit}</strong>
         </p>
+        // Known outages first (issue 18); never in the way of the report.
+        <super::outages::OutagePanel category />
         <form
             method="post"
             action="/forms/repairs"
@@ -250,7 +253,7 @@ fn ReportForm(unit: String) -> impl IntoView {
 
 /// A live countdown chip for a list row.
 #[component]
-fn SlaChip(clock: ClockFacts) -> impl IntoView {
+pub(super) fn SlaChip(clock: ClockFacts) -> impl IntoView {
     let now = use_now();
     let sla = move || clock.facts().compute(now.get());
     let text = move || {

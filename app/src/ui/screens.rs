@@ -23,9 +23,49 @@
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
-use super::{admin, gate, help, notices, passes, repairs};
+use super::{admin, complaints, gate, help, notices, passes, repairs, staff_entry, visits};
 
 // Residents' and visitors' screens.
+
+/// Complaints and suggestions (投诉建议): `/complaints` (a household's own;
+/// staff with counts and filters).
+pub struct ComplaintsScreen;
+
+#[lazy_route]
+impl LazyRoute for ComplaintsScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <complaints::ComplaintsPage /> }.into_any()
+    }
+}
+
+/// Filing a complaint or suggestion: `/complaints/new`.
+pub struct NewComplaintScreen;
+
+#[lazy_route]
+impl LazyRoute for NewComplaintScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <complaints::ComplaintFormPage /> }.into_any()
+    }
+}
+
+/// One complaint with its timeline and the LEARN steps: `/complaints/:id`.
+pub struct ComplaintScreen;
+
+#[lazy_route]
+impl LazyRoute for ComplaintScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <complaints::ComplaintPage /> }.into_any()
+    }
+}
 
 /// A resident's repairs: `/repairs`.
 pub struct MyJobsScreen;
@@ -224,6 +264,45 @@ impl LazyRoute for EldersScreen {
     }
 }
 
+/// One elder's page for staff (定期探访: schedule, record, log): `/elders/:id`.
+pub struct ElderVisitsScreen;
+
+#[lazy_route]
+impl LazyRoute for ElderVisitsScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <visits::ElderVisitsPage /> }.into_any()
+    }
+}
+
+/// Taking a request for a resident (代客报修): `/entry`.
+pub struct StaffEntryScreen;
+
+#[lazy_route]
+impl LazyRoute for StaffEntryScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <staff_entry::EntryPage /> }.into_any()
+    }
+}
+
+/// Follow-up visits (回访) with their scripts and outcome forms: `/follow-ups`.
+pub struct FollowUpsScreen;
+
+#[lazy_route]
+impl LazyRoute for FollowUpsScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <staff_entry::FollowUpsPage /> }.into_any()
+    }
+}
+
 /// The gate guard's scanner (with the QR decoder): `/gate`.
 pub struct GateScreen;
 
@@ -260,6 +339,19 @@ impl LazyRoute for WalkInScreen {
     }
     fn view(_this: Self) -> AnyView {
         view! { <gate::WalkInPage /> }.into_any()
+    }
+}
+
+/// The community's recurring passes (长期访客): `/admin/passes`.
+pub struct LongTermPassesScreen;
+
+#[lazy_route]
+impl LazyRoute for LongTermPassesScreen {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <passes::LongTermPassesPage /> }.into_any()
     }
 }
 

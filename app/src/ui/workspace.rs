@@ -1,11 +1,12 @@
 //! The butler's workspace: their day on one page, for their buildings
 //! only, refreshed live: open jobs by SLA urgency, open help calls, elders
-//! who have not checked in, urgent notices not yet read everywhere,
+//! who have not checked in, elders whose regular visit is overdue (with
+//! a form to record it), urgent notices not yet read everywhere,
 //! today's visitors and follow-ups.
 
 use leptos::prelude::*;
 
-use super::{live::use_live, load::Load, t};
+use super::{live::use_live, load::Load, t, visits::RecordVisitForm};
 use crate::{
     api::{
         admin::list_follow_ups,
@@ -107,6 +108,9 @@ pub fn Workspace(me: Me) -> impl IntoView {
                     }}
                 </Load>
             </Section>
+            <Section title=Msg::ComplaintsTitle href="/complaints">
+                <super::complaints::OpenComplaints />
+            </Section>
             <Section title=Msg::EldersToCall href="/elders">
                 <Load resource=elders transition=true or_else=Vec::new fallback=|| () let:list>
                     {
@@ -126,6 +130,48 @@ pub fn Workspace(me: Me) -> impl IntoView {
                                                         {"📞 "}
                                                         {t(Msg::Call)}
                                                     </a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                    }
+                </Load>
+            </Section>
+            <Section title=Msg::VisitsOverdue href="/elders">
+                <Load resource=elders transition=true or_else=Vec::new fallback=|| () let:list>
+                    {
+                        let list: Vec<_> = list
+                            .into_iter()
+                            .filter(|e| e.visits.as_ref().is_some_and(|v| v.overdue))
+                            .collect();
+                        if list.is_empty() {
+                            view! { <p class="muted">{t(Msg::NoVisitsOverdue)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="list visits-overdue">
+                                    {list
+                                        .into_iter()
+                                        .map(|e| {
+                                            let due = e
+                                                .visits
+                                                .as_ref()
+                                                .map(|v| v.next_due.to_string())
+                                                .unwrap_or_default();
+                                            view! {
+                                                <li class="overdue" data-elder=e.id.clone()>
+                                                    <a href=format!(
+                                                        "/elders/{}",
+                                                        e.id,
+                                                    )>{e.unit.label.clone()} " " {e.name.clone()}</a>
+                                                    " · "
+                                                    {t(Msg::VisitDueOn)}
+                                                    " "
+                                                    {due}
+                                                    <RecordVisitForm elder_id=e.id.clone() back="/".to_string() />
                                                 </li>
                                             }
                                         })
@@ -187,7 +233,7 @@ pub fn Workspace(me: Me) -> impl IntoView {
                     }}
                 </Load>
             </Section>
-            <Section title=Msg::FollowUps href="/board">
+            <Section title=Msg::FollowUps href="/follow-ups">
                 <Load resource=follow_ups transition=true or_else=Vec::new fallback=|| () let:list>
                     {if list.is_empty() {
                         view! { <p class="muted">{t(Msg::NoFollowUps)}</p> }.into_any()

@@ -249,11 +249,16 @@ impl Backend {
         actor.require(Permission::ReadSettings)?;
         let esc = self.escalation_settings(actor.community_id()).await?;
         let by = self.check_in_deadline(actor.community_id()).await?;
+        let clock = self.clock_settings(actor.community_id()).await?;
         Ok(Settings {
-            sla: self.sla_settings(actor.community_id()).await?,
+            sla: clock.sla,
+            business_hours: clock.business_hours,
+            urge_interval_mins: clock.urge_interval_mins,
             help_staff_secs: esc.staff_secs,
             help_contacts_secs: esc.contacts_secs,
             check_in_by: by.format("%H:%M").to_string(),
+            follow_up: Some(self.follow_up_settings(actor.community_id()).await?),
+            complaint: Some(self.complaint_targets(actor.community_id()).await?),
         })
     }
 
@@ -266,6 +271,18 @@ impl Backend {
         if !(5..=600).contains(&s.help_staff_secs) || !(s.help_staff_secs + 5..=3600).contains(&s.help_contacts_secs) {
             return Err(AppError::invalid("help_staff_secs", Msg::ErrSettings).into());
         }
+        if s.business_hours.is_some_and(|h| !h.is_valid()) {
+            return Err(AppError::invalid("business_hours", Msg::ErrBusinessHours).into());
+        }
+        if !linli_model::repair::URGE_INTERVAL_MINS.contains(&s.urge_interval_mins) {
+            return Err(AppError::invalid("urge_interval_mins", Msg::ErrSettings).into());
+        }
+        if s.complaint.is_some_and(|t| !linli_model::complaint::targets_valid(t)) {
+            return Err(AppError::invalid("complaint", Msg::ErrSettings).into());
+        }
+        if s.follow_up.is_some_and(|f| !f.is_valid()) {
+            return Err(AppError::invalid("follow_up", Msg::ErrSettings).into());
+        }
         let by = NaiveTime::parse_from_str(&s.check_in_by, "%H:%M")
             .map_err(|_| AppError::invalid("check_in_by", Msg::ErrSettings))?;
         run(self
@@ -277,6 +294,13 @@ impl Backend {
             .bind(("contacts", s.help_contacts_secs))
             .bind(("by", by.format("%H:%M").to_string())))
         .await?;
+        if let Some(complaint) = s.complaint {
+            self.store_complaint_targets(actor.community_id(), complaint).await?;
+        }
+        if let Some(follow_up) = s.follow_up {
+            self.store_follow_up_settings(actor.community_id(), follow_up).await?;
+        }
+        self.store_clock_settings(actor.community_id(), s.business_hours, s.urge_interval_mins).await?;
         self.audit(actor, AuditAction::SettingsUpdate, "", &serde_json::to_string(&s)?).await?;
         self.settings(actor).await
     }

@@ -117,7 +117,11 @@ impl Backend {
         }
         let allowed = photo.uploader == actor.user_id
             || match &photo.repair {
-                Some(job) => self.job_scope(job).await?.is_some_and(|scope| actor.sees(scope.as_scope())),
+                Some(job) => match self.job_scope(job).await? {
+                    Some(scope) => actor.sees(scope.as_scope()),
+                    // Not a repair: a complaint's or suggestion's photo.
+                    None => self.sees_complaint(actor, job).await?,
+                },
                 None => false,
             };
         if !allowed {

@@ -66,6 +66,28 @@ impl Audience {
         }
     }
 
+    /// A change to a complaint or suggestion: its household (the
+    /// complainant's, never the household it concerns), its building's
+    /// butler and the manager.
+    pub fn of_complaint(unit: &str, building: &str) -> Self {
+        Self {
+            units: vec![unit.to_string()],
+            buildings: vec![building.to_string()],
+            roles: vec![Role::Admin],
+            ..Self::default()
+        }
+    }
+
+    /// A resident urged a job (催一下): its building's butler (the owner)
+    /// and its assignee.
+    pub fn of_urge(building: &str, assignee: Option<&str>) -> Self {
+        Self {
+            users: assignee.map(str::to_string).into_iter().collect(),
+            buildings: vec![building.to_string()],
+            ..Self::default()
+        }
+    }
+
     /// A job's SLA alert: a warning to its building's butler; a breach
     /// escalates to the manager too.
     pub fn of_sla_alert(building: &str, breach: bool) -> Self {
@@ -116,6 +138,17 @@ impl Audience {
         Self { residents_of: buildings.clone(), buildings, roles: vec![Role::Admin, Role::Duty], ..Self::default() }
     }
 
+    /// An outage notice changed (ended, extended, past its expected end, a
+    /// household marked affected): the butlers of its buildings (every
+    /// butler for a community-wide outage) and the manager.
+    pub fn of_outage(buildings: Vec<String>) -> Self {
+        let mut roles = vec![Role::Admin];
+        if buildings.is_empty() {
+            roles.push(Role::Butler);
+        }
+        Self { buildings, roles, ..Self::default() }
+    }
+
     /// A household read a notice: its building's butler and the manager,
     /// who watch the receipts.
     pub fn of_notice_read(building: Option<&str>) -> Self {
@@ -148,7 +181,7 @@ impl Audience {
 #[cfg(test)]
 mod tests {
     use super::{super::tests::actor, *};
-    use crate::policy::Scope;
+    use crate::policy::{Permission, Scope};
 
     #[test]
     fn who_is_told_of_a_job_may_see_it() {
@@ -172,6 +205,26 @@ mod tests {
             duty.user_id = "duty-1".into();
             assert_eq!(audience.includes(&duty), critical);
         }
+    }
+
+    #[test]
+    fn a_complaint_is_told_to_its_household_butler_and_manager_only() {
+        // A complaint of unit1 (b1) about another household: only those who
+        // may see it are told; the duty room, workers and guards are not.
+        let audience = Audience::of_complaint("unit1", "b1");
+        for role in Role::ALL {
+            let a = actor(role);
+            let expected = matches!(role, Role::Resident | Role::Butler | Role::Admin);
+            assert_eq!(audience.includes(&a), expected, "{role:?}");
+            if expected {
+                assert!(a.may(Permission::FileComplaint) || a.may(Permission::SeeComplaints), "{role:?}");
+            }
+        }
+        let mut neighbour = actor(Role::Resident);
+        if let Some(u) = neighbour.unit.as_mut() {
+            u.id = "unit2".into();
+        }
+        assert!(!audience.includes(&neighbour), "the household concerned is never told");
     }
 
     #[test]

@@ -19,11 +19,11 @@ use super::super::{
 };
 use linli_model::{
     BuildingRef, Role, StaffRef, Trade, UnitRef,
-    job::{ClockFacts, JobSummary, PersonRef, Photo, Rating},
+    job::{ClockFacts, Hold, JobSummary, PersonRef, Photo, Rating},
     keys::{ActorRole, TimelineAction},
     phone,
-    repair::{Category, JobAction, JobState, JobStatus, RatingTag, Urgency},
-    sla::SlaSettings,
+    repair::{Category, HoldReason, JobAction, JobState, JobStatus, RatingTag, Urgency},
+    sla::{BusinessHours, SlaSettings},
 };
 
 use super::transition::*;
@@ -70,6 +70,19 @@ pub(super) struct JobRow {
     pub(super) held_secs: i64,
     #[serde(default)]
     pub(super) hold_reason: Option<String>,
+    /// The current hold's reason (SLA clock, 0009).
+    #[serde(default)]
+    pub(super) hold_code: Option<HoldReason>,
+    /// When the current hold resumes by itself.
+    #[serde(default)]
+    pub(super) resume_at: Option<DateTime<Utc>>,
+    /// The business hours frozen at report time.
+    #[serde(default)]
+    pub(super) business_hours: Option<BusinessHours>,
+    #[serde(default)]
+    pub(super) urge_count: i64,
+    #[serde(default)]
+    pub(super) urge_next_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub(super) eta: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "crate::record::list")]
@@ -103,6 +116,16 @@ pub(super) struct JobRow {
     pub(super) assignee_name: Option<String>,
     #[serde(default)]
     pub(super) assignee_phone: Option<String>,
+    /// The outage notice it was linked to when filed (issue 18; `outages`).
+    #[serde(default)]
+    pub(super) outage: Option<crate::record::OutageId>,
+    /// How it came in (staff entry, issue 17).
+    #[serde(default)]
+    pub(super) channel: linli_model::staff_entry::Channel,
+    #[serde(default)]
+    pub(super) entered_by: Option<UserId>,
+    #[serde(default)]
+    pub(super) follow_up_of: Option<JobId>,
 }
 
 /// The projection every job query uses (a macro, so that `concat!` can
@@ -135,6 +158,12 @@ pub(super) struct EventRow {
     pub(super) assignee_name: Option<String>,
     #[serde(default)]
     pub(super) eta: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) hold_code: Option<HoldReason>,
+    #[serde(default)]
+    pub(super) resume_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) held_secs: Option<i64>,
     pub(super) at: DateTime<Utc>,
 }
 
@@ -166,6 +195,10 @@ impl From<RatingRow> for Rating {
 pub(super) struct SettingsRow {
     #[serde(default)]
     pub(super) sla: Option<SlaSettings>,
+    #[serde(default)]
+    pub(super) business_hours: Option<BusinessHours>,
+    #[serde(default)]
+    pub(super) urge_interval_mins: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -213,7 +246,19 @@ impl JobRow {
             held_secs: self.held_secs,
             held_since: self.held_since,
             cancelled: self.status() == JobStatus::Cancelled,
+            business_hours: self.business_hours,
         }
+    }
+
+    /// The current hold, if on hold (a hold stored before reasons is `other`).
+    pub(super) fn hold(&self) -> Option<Hold> {
+        let since = self.held_since.filter(|_| self.status() == JobStatus::OnHold)?;
+        Some(Hold {
+            reason: self.hold_code.unwrap_or(HoldReason::Other),
+            note: self.hold_reason.clone().unwrap_or_default(),
+            since,
+            resume_at: self.resume_at,
+        })
     }
 
     pub(super) fn unit_ref(&self) -> UnitRef {
@@ -247,6 +292,7 @@ impl JobRow {
             updated_at: self.updated_at,
             sla: clock.facts().compute(now),
             clock,
+            channel: self.channel,
         }
     }
 }
@@ -314,6 +360,10 @@ impl Backend {
             .bind(("held_since", p.held_since))
             .bind(("held_secs", p.held_secs))
             .bind(("hold_reason", p.hold_reason.clone()))
+            .bind(("hold_code", p.hold_code.map(HoldReason::as_str)))
+            .bind(("resume_at", p.resume_at))
+            .bind(("ended_hold", p.ended_hold.map(|(r, _)| r.as_str())))
+            .bind(("ended_held_secs", p.ended_hold.map(|(_, secs)| secs)))
             .bind(("eta", p.eta))
             .bind(("responded_at", p.responded_at))
             .bind(("resolved_at", p.resolved_at))
@@ -335,23 +385,27 @@ impl Backend {
 // ---- Queries ----
 
 /// Used by `sla_settings` (repairs/mod.rs).
-pub(crate) const SLA_SETTINGS: &str = "SELECT sla FROM $c";
+pub(crate) const SLA_SETTINGS: &str = "SELECT sla, business_hours, urge_interval_mins FROM $c";
+
+/// Used by `store_clock_settings` (repairs/mod.rs).
+pub(crate) const UPDATE_CLOCK_SETTINGS: &str = "UPDATE $c SET business_hours = $hours, urge_interval_mins = $urge";
 
 /// Used by `create_repair` (repairs/mod.rs).
 pub(crate) const BUTLER_OF_BUILDING: &str = "SELECT butler FROM $b";
 
 /// Used by `create_repair` (repairs/mod.rs).
 pub(crate) const CREATE_REPAIR: &str = "BEGIN TRANSACTION;
-                 LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $reporter AND repair = NONE);
+                 LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $uploader AND repair = NONE);
                  IF array::len($mine) != array::len($photos) { THROW 'photo_not_yours' };
                  CREATE $job SET community = $community, building = $building, unit = $unit,
                      reporter = $reporter, owner = $owner, category = $category, description = $description,
+                     channel = $channel, entered_by = $entered_by, follow_up_of = $follow_up_of,
                      urgency = $urgency, status = 'submitted', open = true, photos = $photos,
-                     respond_secs = $respond_secs, resolve_secs = $resolve_secs,
+                     respond_secs = $respond_secs, resolve_secs = $resolve_secs, business_hours = $business_hours,
                      created_at = $now, updated_at = $now, version = 1;
                  UPDATE $photos SET repair = $job;
                  CREATE repair_event SET repair = $job, seq = 1, action = 'submitted', to_status = 'submitted',
-                     actor = $reporter, actor_name = $actor_name, actor_role = 'resident',
+                     actor = $entered_by ?? $reporter, actor_name = $actor_name, actor_role = $actor_role,
                      note = $description, photos = $photos, at = $now;
                  COMMIT TRANSACTION;";
 
@@ -364,28 +418,28 @@ pub(crate) const JOB_VIEW: &str = "SELECT *, assignee.name AS assignee_name FROM
 /// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_OF_UNIT: &str = concat!(
     job_select!(),
-    " FROM repair WHERE unit = $target AND ($open = NONE OR open = $open)
+    " FROM repair WHERE unit = $target AND kind = 'repair' AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
 );
 
 /// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_OF_BUILDINGS: &str = concat!(
     job_select!(),
-    " FROM repair WHERE building IN $targets AND ($open = NONE OR open = $open)
+    " FROM repair WHERE building IN $targets AND kind = 'repair' AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
 );
 
 /// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_ASSIGNED: &str = concat!(
     job_select!(),
-    " FROM repair WHERE assignee = $target AND ($open = NONE OR open = $open)
+    " FROM repair WHERE assignee = $target AND kind = 'repair' AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
 );
 
 /// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_OF_COMMUNITY: &str = concat!(
     job_select!(),
-    " FROM repair WHERE community = $target AND ($open = NONE OR open = $open)
+    " FROM repair WHERE community = $target AND kind = 'repair' AND ($open = NONE OR open = $open)
                   AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
 );
 
@@ -410,14 +464,12 @@ pub(crate) const RATE_JOB: &str = "BEGIN TRANSACTION;
                  CREATE repair_event SET repair = $job, seq = $seq + 1, action = 'rated', from_status = $from,
                      to_status = 'rated', actor = $rater, actor_name = $rater_name, actor_role = 'resident',
                      note = $comment, at = $now;
-                 IF $stars <= 2 {
-                     CREATE follow_up SET community = $community, building = $building, butler = $owner,
-                         reason = 'low_rating', repair = $job, rating = $rating, status = 'open', created_at = $now
-                 };
                  COMMIT TRANSACTION;";
 
 /// Used by `load_job` (repairs/store.rs).
-pub(crate) const LOAD_JOB: &str = concat!(job_select!(), " FROM $id");
+/// Repairs only: complaints and suggestions share the table but are read
+/// through `complaints/` (`LOAD_COMPLAINT`), never through the repair API.
+pub(crate) const LOAD_JOB: &str = concat!(job_select!(), " FROM $id WHERE kind = 'repair'");
 
 /// Used by `store_transition` (repairs/store.rs).
 pub(crate) const STORE_TRANSITION: &str = concat!(
@@ -428,7 +480,8 @@ pub(crate) const STORE_TRANSITION: &str = concat!(
                  LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
                  UPDATE $job SET status = $status, open = $open, assignee = $assignee, owner = $owner,
                      held_from = $held_from, held_since = $held_since, held_secs = $held_secs,
-                     hold_reason = $hold_reason, eta = $eta, responded_at = $responded_at,
+                     hold_reason = $hold_reason, hold_code = $hold_code, resume_at = $resume_at,
+                     eta = $eta, responded_at = $responded_at,
                      resolved_at = $resolved_at, closed_at = $closed_at, reopen_count = $reopen_count,
                      updated_at = $now, version = $version + 1;
                  UPDATE $photos SET repair = $job;
@@ -436,13 +489,40 @@ pub(crate) const STORE_TRANSITION: &str = concat!(
                      from_status = $from, to_status = $status, actor = $actor, actor_name = $actor_name,
                      actor_role = $actor_role, note = $note, photos = $photos,
                      assignee = IF $action = 'assign' { $assignee } ELSE { NONE },
-                     eta = IF $action IN ['hold', 'start_travel'] { $eta } ELSE { NONE }, at = $now;",
+                     eta = IF $action IN ['hold', 'start_travel'] { $eta } ELSE { NONE },
+                     hold_code = IF $action = 'hold' { $hold_code } ELSE { $ended_hold },
+                     resume_at = IF $action = 'hold' { $resume_at } ELSE { NONE },
+                     held_secs = $ended_held_secs, at = $now;",
     subscribe_message_create!(),
     "COMMIT TRANSACTION;"
 );
 
 /// Used by `sweep_repairs` (repairs/sweep.rs).
 pub(crate) const SWEEP_REPAIRS: &str = concat!(job_select!(), " FROM repair WHERE open = true OR status = 'resolved'");
+
+/// Used by `resume_due_holds` (repairs/sweep.rs): holds whose planned
+/// resumption has come, through the `repair_resume_at` index (the lower
+/// bound keeps NONE out of the range).
+pub(crate) const DUE_HOLDS: &str = "SELECT VALUE id FROM repair
+                 WHERE resume_at >= $since AND resume_at <= $now AND status = 'on_hold' LIMIT 200";
+
+/// Used by `urge` (repairs/urge.rs): one urge, on the timeline, with the
+/// butler's message queued in the same transaction; refused with 'stale'
+/// if the job changed since it was read, 'too_soon' before `urge_next_at`.
+pub(crate) const URGE: &str = concat!(
+    "BEGIN TRANSACTION;
+                 LET $row = (SELECT version, urge_next_at FROM ONLY $job);
+                 IF $row.version != $version { THROW 'stale' };
+                 IF $row.urge_next_at != NONE AND $row.urge_next_at > $now { THROW 'too_soon' };
+                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 UPDATE $job SET urge_count = (urge_count ?? 0) + 1, urged_at = $now, urge_next_at = $next,
+                     updated_at = $now, version = $version + 1;
+                 CREATE repair_event SET repair = $job, seq = $seq + 1, action = 'urged',
+                     from_status = $status, to_status = $status, actor = $actor, actor_name = $actor_name,
+                     actor_role = $actor_role, note = '', at = $now;",
+    subscribe_message_create!(),
+    "COMMIT TRANSACTION;"
+);
 
 /// Used by `raise_sla_alerts` (repairs/sweep.rs).
 pub(crate) const RAISE_SLA_ALERTS: &str = "UPDATE $job SET alerts = array::union(alerts, $due)";
@@ -452,6 +532,7 @@ pub(crate) const RAISE_SLA_ALERTS: &str = "UPDATE $job SET alerts = array::union
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
     ("SLA_SETTINGS", SLA_SETTINGS),
+    ("UPDATE_CLOCK_SETTINGS", UPDATE_CLOCK_SETTINGS),
     ("BUTLER_OF_BUILDING", BUTLER_OF_BUILDING),
     ("CREATE_REPAIR", CREATE_REPAIR),
     ("JOB_VIEW", JOB_VIEW),
@@ -466,4 +547,6 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("STORE_TRANSITION", STORE_TRANSITION),
     ("SWEEP_REPAIRS", SWEEP_REPAIRS),
     ("RAISE_SLA_ALERTS", RAISE_SLA_ALERTS),
+    ("DUE_HOLDS", DUE_HOLDS),
+    ("URGE", URGE),
 ];

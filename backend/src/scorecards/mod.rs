@@ -13,6 +13,7 @@ use super::{
     policy::{Actor, Permission},
 };
 use linli_model::{
+    follow_up::{FollowUpSettings, FollowUpTiming},
     AppError, Msg,
     repair::JobStatus,
     scorecard::{self, ButlerCard, DayPoint, HelpFacts, JobFacts, Scorecard},
@@ -32,6 +33,12 @@ struct Facts {
     elders: Vec<ElderRow>,
     check_ins: Vec<CheckInRow>,
     follow_ups: Vec<FollowUpRow>,
+    /// Regular visits made in the period.
+    visits: Vec<VisitRow>,
+    /// Every elder's visit schedule, for "overdue now".
+    schedules: Vec<ElderScheduleRow>,
+    /// Holds begun or ended, and urges made, in the period.
+    hold_steps: Vec<HoldStepRow>,
 }
 
 /// A period: `[from, to)`. Defaults to the last 30 days.
@@ -59,7 +66,24 @@ impl Backend {
             .bind(("from_day", from_day))
             .bind(("to_day", to_day)))
         .await?;
+        let mut visit_res = run(self
+            .db
+            .query(store::SCORECARD_VISIT_FACTS)
+            .bind(("c", CommunityId::record_of(community)))
+            .bind(("from", from))
+            .bind(("to", to)))
+        .await?;
+        let mut hold_res = run(self
+            .db
+            .query(store::SCORECARD_HOLD_FACTS)
+            .bind(("c", CommunityId::record_of(community)))
+            .bind(("from", from))
+            .bind(("to", to)))
+        .await?;
         Ok(Facts {
+            hold_steps: rows(&mut hold_res, 0)?,
+            visits: rows(&mut visit_res, 0)?,
+            schedules: rows(&mut visit_res, 1)?,
             butlers: rows(&mut res, 0)?,
             jobs: rows(&mut res, 1)?,
             ratings: rows(&mut res, 2)?,
@@ -78,10 +102,17 @@ impl Backend {
             ..Scorecard::default()
         };
         let mine = |b: &Option<UserId>| b.as_deref() == Some(butler.id.as_str());
-        let jobs: Vec<JobFacts> = facts.jobs.iter().filter(|j| mine(&j.owner)).map(JobRow::facts).collect();
+        let jobs: Vec<JobFacts> =
+            facts.jobs.iter().filter(|j| mine(&j.owner) && j.is_repair()).map(JobRow::facts).collect();
         scorecard::job_metrics(&mut card, &jobs);
-        let stars: Vec<u8> = facts.ratings.iter().filter(|r| mine(&r.butler)).map(|r| r.stars).collect();
+        let stars: Vec<u8> =
+            facts.ratings.iter().filter(|r| mine(&r.butler) && !r.of_complaint()).map(|r| r.stars).collect();
         scorecard::rating_metrics(&mut card, &stars);
+        let complaints: Vec<JobFacts> =
+            facts.jobs.iter().filter(|j| mine(&j.owner) && j.is_complaint()).map(JobRow::facts).collect();
+        let complaint_stars: Vec<u8> =
+            facts.ratings.iter().filter(|r| mine(&r.butler) && r.of_complaint()).map(|r| r.stars).collect();
+        scorecard::complaint_metrics(&mut card, &complaints, &complaint_stars);
         let buildings: Vec<&BuildingId> = facts.buildings.iter().filter(|b| mine(&b.butler)).map(|b| &b.id).collect();
         let calls: Vec<HelpFacts> = facts
             .help
@@ -101,6 +132,33 @@ impl Backend {
         let checked_in = facts.check_ins.iter().filter(|c| elders.contains(&&c.elder)).count();
         scorecard::check_in_metrics(&mut card, elders.len() * days, checked_in);
         card.follow_ups_opened = crate::convert::count(facts.follow_ups.iter().filter(|f| mine(&f.butler)).count());
+        let timings: Vec<FollowUpTiming> = facts
+            .follow_ups
+            .iter()
+            .filter(|f| mine(&f.butler))
+            .map(|f| {
+                let due = f.due_at.unwrap_or_else(|| FollowUpSettings::default().due_at(f.created_at));
+                FollowUpTiming::of(due, f.done_at, crate::clock::now())
+            })
+            .collect();
+        scorecard::follow_up_metrics(&mut card, &timings);
+        for j in facts.jobs.iter().filter(|j| mine(&j.owner)) {
+            card.jobs_by_channel.add(j.channel);
+        }
+        let on_time: Vec<bool> =
+            facts.visits.iter().filter(|v| buildings.contains(&&v.building)).map(|v| v.on_time).collect();
+        let now = crate::clock::now();
+        let overdue_now = facts
+            .schedules
+            .iter()
+            .filter(|e| buildings.contains(&&e.building))
+            .filter(|e| crate::elders::store::schedule_status(e.visit_every_days, e.since, e.last_visit, now).overdue)
+            .count();
+        scorecard::visit_metrics(&mut card, &on_time, overdue_now);
+        let steps: Vec<&HoldStepRow> = facts.hold_steps.iter().filter(|s| mine(&s.owner)).collect();
+        let holds: Vec<scorecard::HoldStep> = steps.iter().filter_map(|s| s.step()).collect();
+        let urges = steps.iter().filter(|s| s.action == linli_model::keys::TimelineAction::Urged).count();
+        scorecard::hold_metrics(&mut card, &holds, urges);
         card
     }
 
@@ -133,9 +191,10 @@ impl Backend {
         let butler = facts.butlers.iter().find(|b| b.id == butler_id).ok_or_else(AppError::not_found)?;
         let card = Self::card_for(&facts, butler, from, to);
         let mine = |b: &Option<UserId>| b.as_deref() == Some(butler_id);
-        let jobs: Vec<JobFacts> = facts.jobs.iter().filter(|j| mine(&j.owner)).map(JobRow::facts).collect();
+        let jobs: Vec<JobFacts> =
+            facts.jobs.iter().filter(|j| mine(&j.owner) && j.is_repair()).map(JobRow::facts).collect();
         let ratings: Vec<(DateTime<Utc>, u8)> =
-            facts.ratings.iter().filter(|r| mine(&r.butler)).map(|r| (r.at, r.stars)).collect();
+            facts.ratings.iter().filter(|r| mine(&r.butler) && !r.of_complaint()).map(|r| (r.at, r.stars)).collect();
         let (d0, d1): (NaiveDate, NaiveDate) = (local_date(from), local_date(to));
         let series = scorecard::daily(&jobs, &ratings, d0, if d1 > d0 { d1 } else { d0 + Duration::days(1) });
         Ok((card, series))
@@ -155,7 +214,7 @@ impl Backend {
         else {
             return Ok(None);
         };
-        let now = Utc::now();
+        let now = self.now();
         let month_start = {
             let today = local_date(now);
             start_of_local_day(today - Duration::days(i64::from(chrono::Datelike::day(&today)) - 1))

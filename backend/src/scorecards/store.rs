@@ -28,6 +28,13 @@ pub(super) struct JobRow {
     #[serde(default)]
     pub(super) reopen_count: i64,
     pub(super) status: JobStatus,
+    /// `None` or `repair` for a repair; complaints and suggestions are
+    /// counted apart (`scorecard::complaint_metrics`).
+    #[serde(default)]
+    pub(super) kind: Option<linli_model::complaint::JobKind>,
+    /// How it came in (staff entry, issue 17).
+    #[serde(default)]
+    pub(super) channel: linli_model::staff_entry::Channel,
 }
 
 #[derive(Deserialize)]
@@ -36,6 +43,16 @@ pub(super) struct RatingRow {
     pub(super) butler: Option<UserId>,
     pub(super) stars: u8,
     pub(super) at: DateTime<Utc>,
+    /// The kind of job rated (`None` for a help call).
+    #[serde(default)]
+    pub(super) kind: Option<linli_model::complaint::JobKind>,
+}
+
+impl RatingRow {
+    /// A rating of a complaint or suggestion's handling.
+    pub(super) fn of_complaint(&self) -> bool {
+        self.kind.is_some_and(|k| k != linli_model::complaint::JobKind::Repair)
+    }
 }
 
 #[derive(Deserialize)]
@@ -65,12 +82,67 @@ pub(super) struct CheckInRow {
 }
 
 #[derive(Deserialize)]
+pub(super) struct VisitRow {
+    pub(super) building: BuildingId,
+    pub(super) on_time: bool,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ElderScheduleRow {
+    pub(super) building: BuildingId,
+    #[serde(default)]
+    pub(super) visit_every_days: Option<i64>,
+    pub(super) since: DateTime<Utc>,
+    #[serde(default)]
+    pub(super) last_visit: Option<DateTime<Utc>>,
+}
+
+/// A timeline step for the hold and urge figures.
+#[derive(Deserialize)]
+pub(super) struct HoldStepRow {
+    #[serde(default)]
+    pub(super) owner: Option<UserId>,
+    pub(super) action: linli_model::keys::TimelineAction,
+    #[serde(default)]
+    pub(super) hold_code: Option<linli_model::repair::HoldReason>,
+    #[serde(default)]
+    pub(super) held_secs: Option<i64>,
+}
+
+impl HoldStepRow {
+    /// As a hold step (`None` for an urge).
+    pub(super) fn step(&self) -> Option<linli_model::scorecard::HoldStep> {
+        let began = self.action == linli_model::keys::TimelineAction::Hold;
+        (began || self.held_secs.is_some()).then(|| linli_model::scorecard::HoldStep {
+            reason: self.hold_code.unwrap_or(linli_model::repair::HoldReason::Other),
+            began,
+            held_secs: self.held_secs,
+        })
+    }
+}
+
+#[derive(Deserialize)]
 pub(super) struct FollowUpRow {
     #[serde(default)]
     pub(super) butler: Option<UserId>,
+    pub(super) created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub(super) due_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) done_at: Option<DateTime<Utc>>,
 }
 
 impl JobRow {
+    /// A repair (the scorecard's job figures), not a complaint or suggestion.
+    pub(super) fn is_repair(&self) -> bool {
+        self.kind.is_none_or(|k| k == linli_model::complaint::JobKind::Repair)
+    }
+
+    /// A complaint (suggestions are not counted on the scorecard).
+    pub(super) fn is_complaint(&self) -> bool {
+        self.kind == Some(linli_model::complaint::JobKind::Complaint)
+    }
+
     pub(super) fn facts(&self) -> JobFacts {
         JobFacts {
             created_at: self.created_at,
@@ -87,24 +159,44 @@ impl JobRow {
 
 /// Used by `scorecard_facts` (scorecards/mod.rs).
 pub(crate) const SCORECARD_FACTS: &str = "SELECT id, name, phone FROM user WHERE community = $c AND role = 'butler' AND active = true ORDER BY name;
-                 SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status
+                 SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status, kind, channel
                      FROM repair WHERE community = $c AND created_at >= $from AND created_at < $to;
-                 SELECT butler, stars, at FROM rating WHERE community = $c AND at >= $from AND at < $to;
+                 SELECT butler, stars, at, repair.kind AS kind FROM rating WHERE community = $c AND at >= $from AND at < $to;
                  SELECT id, butler FROM building WHERE community = $c;
                  SELECT building, created_at, acknowledged_at FROM help_call
                      WHERE community = $c AND created_at >= $from AND created_at < $to;
                  SELECT id, unit.building AS building FROM user
                      WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE;
                  SELECT elder FROM check_in WHERE community = $c AND day >= $from_day AND day < $to_day;
-                 SELECT butler FROM follow_up WHERE community = $c AND created_at >= $from AND created_at < $to;";
+                 SELECT butler, created_at, due_at, done_at FROM follow_up
+                     WHERE community = $c AND created_at >= $from AND created_at < $to;";
+
+/// Used by `scorecard_facts` (scorecards/mod.rs): the regular visits of
+/// the period, and every elder's schedule with their latest visit (for
+/// "overdue now").
+pub(crate) const SCORECARD_VISIT_FACTS: &str = "SELECT building, on_time FROM elder_visit
+                     WHERE community = $c AND visited_at >= $from AND visited_at < $to;
+                 SELECT unit.building AS building, visit_every_days, elder_since ?? created_at AS since,
+                        (SELECT VALUE visited_at FROM elder_visit WHERE elder = $parent.id
+                            ORDER BY visited_at DESC LIMIT 1)[0] AS last_visit
+                     FROM user WHERE community = $c AND role = 'resident' AND elder_mode = true AND active = true
+                        AND unit != NONE;";
+
+/// Used by `scorecard_facts` (scorecards/mod.rs): the timeline steps of
+/// the period that began or ended a hold, and the urges, with the job's
+/// owner (any kind of job).
+pub(crate) const SCORECARD_HOLD_FACTS: &str = "SELECT repair.owner AS owner, action, hold_code, held_secs FROM repair_event
+                     WHERE at >= $from AND at < $to AND (action IN ['hold', 'urged'] OR held_secs != NONE)
+                       AND repair.community = $c;";
 
 /// Used by `my_butler` (scorecards/mod.rs).
 pub(crate) const BUTLER_OF_BUILDING: &str =
     "SELECT butler.id AS id, butler.name AS name, butler.phone AS phone FROM $b;";
 
 /// Used by `my_butler` (scorecards/mod.rs).
-pub(crate) const BUTLER_RATING_FIGURES: &str = "SELECT VALUE stars FROM rating WHERE butler = $butler AND at >= $since;
-                 SELECT count() AS n FROM repair WHERE owner = $butler AND resolved_at >= $month GROUP ALL;
+pub(crate) const BUTLER_RATING_FIGURES: &str = "SELECT VALUE stars FROM rating WHERE butler = $butler AND at >= $since
+                     AND (repair = NONE OR repair.kind = 'repair');
+                 SELECT count() AS n FROM repair WHERE owner = $butler AND kind = 'repair' AND resolved_at >= $month GROUP ALL;
                  SELECT VALUE name FROM building WHERE butler = $butler ORDER BY number;";
 
 /// Every query of this store, by name, for the check that runs each
@@ -112,6 +204,8 @@ pub(crate) const BUTLER_RATING_FIGURES: &str = "SELECT VALUE stars FROM rating W
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
     ("SCORECARD_FACTS", SCORECARD_FACTS),
+    ("SCORECARD_VISIT_FACTS", SCORECARD_VISIT_FACTS),
+    ("SCORECARD_HOLD_FACTS", SCORECARD_HOLD_FACTS),
     ("BUTLER_OF_BUILDING", BUTLER_OF_BUILDING),
     ("BUTLER_RATING_FIGURES", BUTLER_RATING_FIGURES),
 ];

@@ -9,6 +9,7 @@ use axum::{
 use linli_model::{
     AppError, Msg,
     admin::{ButlerBody, CsvBody, NewBuilding, NewPerson, Settings, StaffChange},
+    follow_up::FollowUpSettings,
     sla::{SlaSettings, SlaTarget},
 };
 use serde::Deserialize;
@@ -130,6 +131,34 @@ struct SettingsForm {
     help_contacts_secs: Option<i64>,
     #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
     check_in_by: Option<String>,
+    /// Complaint targets in minutes; both or neither (left as stored).
+    #[serde(default)]
+    complaint_respond: Option<i64>,
+    #[serde(default)]
+    complaint_resolve: Option<i64>,
+    /// Follow-up rules (回访): the three numbers all or none (left as
+    /// stored); a checkbox sends `on` when ticked, nothing otherwise.
+    #[serde(default)]
+    fu_sample_every: Option<u32>,
+    #[serde(default)]
+    fu_low_stars: Option<u8>,
+    #[serde(default)]
+    fu_due_hours: Option<u32>,
+    #[serde(default)]
+    fu_critical: Option<String>,
+    #[serde(default)]
+    fu_reopened: Option<String>,
+    #[serde(default)]
+    fu_complaints: Option<String>,
+    /// Business hours for normal jobs' clocks (`HH:MM`): both, or both
+    /// empty for around the clock.
+    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
+    bh_start: Option<String>,
+    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
+    bh_end: Option<String>,
+    /// Minutes between urges; left out: the default.
+    #[serde(default)]
+    urge_interval_mins: Option<u32>,
 }
 
 impl SettingsForm {
@@ -148,6 +177,27 @@ impl SettingsForm {
             help_staff_secs: self.help_staff_secs?,
             help_contacts_secs: self.help_contacts_secs?,
             check_in_by: self.check_in_by?.chars().take(5).collect(),
+            complaint: target(self.complaint_respond, self.complaint_resolve),
+            business_hours: match (self.bh_start.as_deref(), self.bh_end.as_deref()) {
+                (None, None) => None,
+                (Some(start), Some(end)) => Some(linli_model::sla::BusinessHours {
+                    start: linli_model::sla::parse_hhmm(start)?,
+                    end: linli_model::sla::parse_hhmm(end)?,
+                }),
+                _ => return None,
+            },
+            urge_interval_mins: self.urge_interval_mins.unwrap_or(linli_model::repair::URGE_INTERVAL_MINS_DEFAULT),
+            follow_up: match (self.fu_sample_every, self.fu_low_stars, self.fu_due_hours) {
+                (Some(sample_every), Some(low_rating_stars), Some(due_hours)) => Some(FollowUpSettings {
+                    critical: self.fu_critical.is_some(),
+                    reopened: self.fu_reopened.is_some(),
+                    complaints: self.fu_complaints.is_some(),
+                    sample_every,
+                    low_rating_stars,
+                    due_hours,
+                }),
+                _ => None,
+            },
         })
     }
 }

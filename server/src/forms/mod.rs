@@ -18,10 +18,13 @@
 
 mod admin;
 mod auth;
+mod complaints;
 mod help;
 mod notices;
+mod outages;
 mod passes;
 mod repairs;
+mod staff_entry;
 
 use std::convert::Infallible;
 
@@ -46,9 +49,12 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(auth::router())
         .merge(repairs::router())
+        .merge(staff_entry::router())
+        .merge(complaints::router())
         .merge(help::router())
         .merge(passes::router())
         .merge(notices::router())
+        .merge(outages::router())
 }
 
 /// The signed-in web user; anyone else is sent to the sign-in page.
@@ -258,7 +264,9 @@ fn is_local_path(p: &str) -> bool {
 pub(super) fn back_with_error(path: &str, err: &AppError, extra: &[(&str, &str)]) -> Response {
     let key = serde_json::to_value(err.msg).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     let mut url = format!("{path}?error={key}");
-    for (k, v) in extra {
+    // The message's placeholders (`{when}`), for the page to fill in.
+    let args = err.args.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    for (k, v) in extra.iter().copied().chain(args) {
         url.push('&');
         url.push_str(k);
         url.push('=');

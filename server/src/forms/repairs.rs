@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/forms/repairs", post(report_repair).layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)))
         .route("/forms/repairs/{id}/action", post(repair_action))
         .route("/forms/repairs/{id}/rating", post(rate_repair))
+        .route("/forms/repairs/{id}/urge", post(urge_repair))
 }
 
 /// A report with six full-size photos, plus the form's own fields.
@@ -49,7 +50,7 @@ async fn report_repair(
 
 /// The report's text parts as (name, value), each stored photo as a
 /// `photo_ids` field in its place.
-async fn report_fields(
+pub(super) async fn report_fields(
     state: &AppState,
     actor: &linli_backend::Actor,
     multipart: &mut Multipart,
@@ -94,6 +95,17 @@ async fn repair_action(
     let page = page_of("/repairs", &id);
     let outcome = async {
         state.backend.act(&actor, &id, input?).await.map_err(linli_backend::Error::answer)?;
+        Ok(page.clone())
+    };
+    respond(&page, outcome.await)
+}
+
+/// Urging without scripts (the 催一下 button on the job page): no fields;
+/// a refusal (too soon) comes back to the page with its message.
+async fn urge_repair(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
+    let page = page_of("/repairs", &id);
+    let outcome = async {
+        state.backend.urge_job(&actor, &id).await.map_err(linli_backend::Error::answer)?;
         Ok(page.clone())
     };
     respond(&page, outcome.await)

@@ -5,11 +5,14 @@ pub(crate) mod admin;
 pub(crate) mod auth;
 pub(crate) mod backup;
 pub(crate) mod community;
+pub(crate) mod complaints;
 pub(crate) mod elders;
 pub(crate) mod help;
 pub(crate) mod notices;
+pub(crate) mod outages;
 pub(crate) mod passes;
 pub(crate) mod repairs;
+pub(crate) mod staff_entry;
 pub(crate) mod uploads;
 pub(crate) mod wechat;
 
@@ -27,11 +30,14 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(backup::router())
         .merge(community::router())
+        .merge(complaints::router())
         .merge(elders::router())
         .merge(help::router())
         .merge(notices::router())
+        .merge(outages::router())
         .merge(passes::router())
         .merge(repairs::router())
+        .merge(staff_entry::router())
         .merge(uploads::router())
         .merge(wechat::router())
         .route("/stream", axum::routing::get(crate::stream::stream))

@@ -1,0 +1,137 @@
+//! Complaints and suggestions (投诉建议): file, list, detail, the LEARN
+//! steps, rating, and the counts by category and building.
+
+use app::{
+    backend::{complaints::ComplaintFilter, scorecards::period},
+    model::{
+        Page,
+        complaint::{
+            Complaint, ComplaintActionInput, ComplaintCategory, ComplaintStats, ComplaintSummary, JobKind, NewComplaint,
+        },
+        job::{Rating, RatingInput},
+    },
+};
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::StatusCode,
+    routing::{get, post},
+};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::{
+    error::ApiResult,
+    extract::{AuthUser, Json, Query},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/complaints", post(create).get(list))
+        .route("/complaints/stats", get(stats))
+        .route("/complaints/{id}", get(detail))
+        .route("/complaints/{id}/actions", post(act))
+        .route("/complaints/{id}/rating", post(rate))
+}
+
+/// A resident files a complaint or suggestion; it lands with their
+/// building's butler. The household it concerns (`concerns_unit_id`) is
+/// never told.
+#[utoipa::path(post, path = "/api/v1/complaints", tag = "complaints", request_body = NewComplaint, responses((status = 201, body = Complaint), crate::openapi::Errors))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Json(body): Json<NewComplaint>,
+) -> ApiResult<(StatusCode, axum::Json<Complaint>)> {
+    Ok((StatusCode::CREATED, axum::Json(state.backend.create_complaint(&actor, body).await?)))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct ListQuery {
+    /// `complaint` or `suggestion` (both when absent).
+    #[param(value_type = Option<JobKind>)]
+    kind: Option<String>,
+    #[param(value_type = Option<ComplaintCategory>)]
+    category: Option<String>,
+    /// A building id (staff).
+    building: Option<String>,
+    /// `open`, `closed`, `all`, or one status (`submitted`, `acknowledged`, ...).
+    status: Option<String>,
+    /// 1 to 200, default 50.
+    limit: Option<usize>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Newest first: a household its own; a butler those of their buildings;
+/// the manager the community's. Rows show the building, never who filed.
+#[utoipa::path(get, path = "/api/v1/complaints", tag = "complaints", params(ListQuery), responses((status = 200, body = Page<ComplaintSummary>), crate::openapi::Errors))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<axum::Json<Page<ComplaintSummary>>> {
+    let filter = ComplaintFilter {
+        kind: q.kind.as_deref(),
+        category: q.category.as_deref(),
+        building: q.building.as_deref(),
+        status: q.status.as_deref(),
+        limit: q.limit,
+        cursor: q.cursor.as_deref(),
+    };
+    Ok(axum::Json(state.backend.list_complaints(&actor, &filter).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct Period {
+    /// Start (inclusive, RFC 3339); default 30 days before `to`.
+    from: Option<DateTime<Utc>>,
+    /// End (exclusive, RFC 3339); default now.
+    to: Option<DateTime<Utc>>,
+}
+
+/// Counts by category and by building (butler and manager).
+#[utoipa::path(get, path = "/api/v1/complaints/stats", tag = "complaints", params(Period), responses((status = 200, body = ComplaintStats), crate::openapi::Errors))]
+pub(crate) async fn stats(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Query(q): Query<Period>,
+) -> ApiResult<axum::Json<ComplaintStats>> {
+    let (from, to) = period(q.from, q.to)?;
+    Ok(axum::Json(state.backend.complaint_stats(&actor, from, to).await?))
+}
+
+/// One complaint in full, with the complainant's name, unit and phone
+/// (its household, the butler of its building, the manager).
+#[utoipa::path(get, path = "/api/v1/complaints/{id}", tag = "complaints", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Complaint), crate::openapi::Errors))]
+pub(crate) async fn detail(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Complaint>> {
+    Ok(axum::Json(state.backend.complaint(&actor, &id).await?))
+}
+
+/// One step: `listen`, `act`, `respond`, `notify` (complaints), `answer`,
+/// `adopt` (suggestions), `confirm`, `reopen`, `cancel`.
+#[utoipa::path(post, path = "/api/v1/complaints/{id}/actions", tag = "complaints", request_body = ComplaintActionInput, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Complaint), crate::openapi::Errors))]
+pub(crate) async fn act(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<ComplaintActionInput>,
+) -> ApiResult<axum::Json<Complaint>> {
+    Ok(axum::Json(state.backend.act_on_complaint(&actor, &id, body).await?))
+}
+
+/// The person who filed it rates the handling once it is resolved.
+#[utoipa::path(post, path = "/api/v1/complaints/{id}/rating", tag = "complaints", request_body = RatingInput, params(("id" = String, Path, description = "The opaque id")), responses((status = 201, body = Rating), crate::openapi::Errors))]
+pub(crate) async fn rate(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<RatingInput>,
+) -> ApiResult<(StatusCode, axum::Json<Rating>)> {
+    Ok((StatusCode::CREATED, axum::Json(state.backend.rate_complaint(&actor, &id, body).await?)))
+}
