@@ -142,11 +142,15 @@ const CLOSED_SETS: &[&str] = &[
     "lang",
     "channel",
     "priority",
+    "weekdays",
     "audience",
     "my_status",
     "default_urgency",
     "key",
     "scope",
+    // regular visits to elders (定期探访)
+    "mode",
+    "condition",
 ];
 
 /// Whether `schema` (after `$ref`, `allOf`/`oneOf`/`anyOf`, array items and

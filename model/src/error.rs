@@ -89,11 +89,31 @@ pub struct AppError {
     /// The offending field, or a reason code such as `used_up`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Values for the message's `{name}` placeholders (language-neutral
+    /// text such as a date and time), e.g. `("when", "12-01 08:00")`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<(String, String)>,
+    /// For a refusal that passes with time: seconds until it is allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl AppError {
     pub const fn new(code: ErrorCode, msg: Msg) -> Self {
-        Self { code, msg, detail: None }
+        Self { code, msg, detail: None, args: Vec::new(), retry_after: None }
+    }
+
+    /// 429: allowed again in `secs` seconds (at least 1).
+    pub fn too_soon(msg: Msg, secs: i64) -> Self {
+        let mut e = Self::new(ErrorCode::RateLimited, msg);
+        e.retry_after = Some(u64::try_from(secs.max(1)).unwrap_or(1));
+        e
+    }
+
+    /// Fills the message's `{name}` placeholder with `value`.
+    pub fn with_arg(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.args.push((name.to_string(), value.into()));
+        self
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
@@ -123,7 +143,9 @@ impl AppError {
 
     /// The message in the caller's language.
     pub fn message(&self, lang: Lang) -> String {
-        self.msg.text(lang).to_string()
+        self.args
+            .iter()
+            .fold(self.msg.text(lang).to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
     }
 }
 
@@ -147,6 +169,11 @@ pub struct ErrorDetail {
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// With `rate_limited`: seconds until the request will be accepted
+    /// (also sent as the `Retry-After` header).
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl ErrorBody {
@@ -157,6 +184,7 @@ impl ErrorBody {
                 code: err.code.as_str().to_string(),
                 message: err.message(lang),
                 detail: err.detail.clone(),
+                retry_after: err.retry_after,
             },
         }
     }

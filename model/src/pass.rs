@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{i18n::Msg, keys::WalkInStatus, people::UnitRef};
 
+pub mod schedule;
+
+pub use schedule::{Schedule, Weekday, Window};
+
 /// Why a pass does not open the gate (the API's `reason`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -16,6 +20,10 @@ pub enum Reason {
     Expired,
     UsedUp,
     Revoked,
+    /// A recurring pass paused by its household.
+    Paused,
+    /// A recurring pass outside its weekdays or daily window.
+    OutsideSchedule,
 }
 
 impl Reason {
@@ -26,6 +34,8 @@ impl Reason {
             Self::Expired => "expired",
             Self::UsedUp => "used_up",
             Self::Revoked => "revoked",
+            Self::Paused => "paused",
+            Self::OutsideSchedule => "outside_schedule",
         }
     }
 
@@ -36,6 +46,8 @@ impl Reason {
             Self::Expired => Msg::ReasonExpired,
             Self::UsedUp => Msg::ReasonUsedUp,
             Self::Revoked => Msg::ReasonRevoked,
+            Self::Paused => Msg::ReasonPaused,
+            Self::OutsideSchedule => Msg::ReasonOutsideSchedule,
         }
     }
 }
@@ -49,17 +61,31 @@ pub struct PassFacts {
     pub max_entries: u32,
     pub entries_used: u32,
     pub revoked: bool,
+    /// A recurring pass its household paused.
+    pub paused: bool,
 }
 
 /// Whether the pass opens the gate at `now`. Revocation is reported first
 /// (it is final), then the window, then the entry count.
 pub fn check(p: PassFacts, now: DateTime<Utc>) -> Result<(), Reason> {
+    check_with(p, None, now)
+}
+
+/// [`check`] for any pass: a recurring one (with its `schedule`) is
+/// refused while paused and outside its windows, and has no entry limit.
+/// Order: revoked, paused, not yet valid, expired, outside the schedule,
+/// used up.
+pub fn check_with(p: PassFacts, schedule: Option<&Schedule>, now: DateTime<Utc>) -> Result<(), Reason> {
     if p.revoked {
         Err(Reason::Revoked)
+    } else if p.paused {
+        Err(Reason::Paused)
     } else if now < p.valid_from {
         Err(Reason::NotYetValid)
     } else if now >= p.valid_until {
         Err(Reason::Expired)
+    } else if let Some(s) = schedule {
+        if s.contains(now) { Ok(()) } else { Err(Reason::OutsideSchedule) }
     } else if p.entries_used >= p.max_entries {
         Err(Reason::UsedUp)
     } else {
@@ -117,6 +143,17 @@ pub struct Pass {
     #[serde(default)]
     pub entries: Vec<Entry>,
     pub created_at: DateTime<Utc>,
+    /// A recurring pass's schedule (`None`: a pass for one visit); such a
+    /// pass has no entry limit (`max_entries` is not used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+    /// A recurring pass paused by its household (refused with `paused` until resumed).
+    #[serde(default)]
+    pub paused: bool,
+    /// A recurring pass's window open now, or else its next one; `None`
+    /// when none is left (or for a single pass).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_window: Option<Window>,
 }
 
 /// One admission through a gate.
@@ -165,6 +202,17 @@ pub struct NewPass {
     pub max_entries: Option<u32>,
     #[serde(default)]
     pub plate: Option<String>,
+    /// Makes it a recurring pass (长期访客): the visitor may come in each
+    /// window of the schedule (Asia/Shanghai) from its start to its end
+    /// date, as often as they come; `valid_from`, `valid_until` and
+    /// `max_entries` are then not given.
+    #[serde(default)]
+    pub schedule: Option<Schedule>,
+    /// The butler only: the id of the elder's home in one of their
+    /// buildings that a recurring pass is for. A resident's pass is always
+    /// for their own home.
+    #[serde(default)]
+    pub unit: Option<String>,
 }
 
 /// The guard's answer (`/gate/verify`, and inside `/gate/admit`).
@@ -192,6 +240,12 @@ pub struct VisitorView {
     pub entries_left: u32,
     #[serde(default)]
     pub reason: Option<Reason>,
+    /// A recurring pass's schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+    /// A recurring pass's window open now, or else its next one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_window: Option<Window>,
 }
 
 /// `POST /api/v1/gate/verify` and `/gate/admit`: what the guard scanned
@@ -292,6 +346,7 @@ mod tests {
             max_entries: 1,
             entries_used: 0,
             revoked: false,
+            paused: false,
         }
     }
 
@@ -322,6 +377,35 @@ mod tests {
         p.revoked = true;
         assert_eq!(check(p, at(12, 0, 0)), Err(Reason::Revoked));
         assert_eq!(check(p, at(8, 0, 0)), Err(Reason::Revoked));
+    }
+
+    #[test]
+    fn a_recurring_pass_is_checked_against_its_schedule_and_pause() {
+        use schedule::{Schedule, Weekday, parse_hm};
+        // Friday 2026-11-27, window every Friday 08:00–12:00 for a month.
+        let s = Schedule {
+            weekdays: vec![Weekday::Fri],
+            time_from: parse_hm("08:00").unwrap_or_default(),
+            time_until: parse_hm("12:00").unwrap_or_default(),
+            start_date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default(),
+            end_date: NaiveDate::from_ymd_opt(2026, 12, 27).unwrap_or_default(),
+        };
+        let mut p = PassFacts {
+            valid_from: s.first_instant(),
+            valid_until: s.last_instant(),
+            max_entries: 1,
+            entries_used: 7,
+            revoked: false,
+            paused: false,
+        };
+        assert_eq!(check_with(p, Some(&s), at(9, 0, 0)), Ok(()), "no entry limit");
+        assert_eq!(check_with(p, Some(&s), at(12, 0, 0)), Err(Reason::OutsideSchedule));
+        assert_eq!(check_with(p, Some(&s), at(7, 59, 59)), Err(Reason::OutsideSchedule));
+        p.paused = true;
+        assert_eq!(check_with(p, Some(&s), at(9, 0, 0)), Err(Reason::Paused));
+        p.revoked = true;
+        assert_eq!(check_with(p, Some(&s), at(9, 0, 0)), Err(Reason::Revoked), "revocation wins");
+        assert_eq!(Reason::OutsideSchedule.as_str(), "outside_schedule");
     }
 
     #[test]

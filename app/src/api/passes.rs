@@ -50,3 +50,22 @@ pub async fn list_entries(gate: Option<String>) -> Result<Vec<Entry>, AppError> 
     let actor = super::ctx::actor().await?;
     super::ctx::backend()?.entry_log(&actor, gate.as_deref(), None, None).await.map_err(crate::backend::Error::answer)
 }
+
+/// The community's active recurring passes (长期访客), newest first, a page
+/// at a time: the page and where the next one starts (`cursor`).
+#[server]
+pub async fn list_long_term_passes(cursor: Option<String>) -> Result<crate::model::Page<Pass>, AppError> {
+    use crate::model::Msg;
+    let actor = super::ctx::actor().await?;
+    let before = match cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            chrono::DateTime::parse_from_rfc3339(c)
+                .map(|d| d.with_timezone(&chrono::Utc))
+                .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
+        ),
+    };
+    let (items, next) =
+        super::ctx::backend()?.long_term_passes(&actor, 50, before).await.map_err(crate::backend::Error::answer)?;
+    Ok(crate::model::Page { items, next_cursor: next.map(|t| t.to_rfc3339()) })
+}

@@ -36,9 +36,26 @@ pub fn FormError(error: Option<Msg>) -> impl IntoView {
     error.map(|m| {
         view! {
             <p class="notice error" role="alert">
-                {t(m)}
+                {error_text(m)}
             </p>
         }
+    })
+}
+
+/// A refusal's message with its `{name}` placeholders filled from the
+/// query string, where the form handlers put them (`?error=…&when=…`).
+pub fn error_text(m: Msg) -> String {
+    let text = t(m);
+    let names: Vec<&str> =
+        text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
+    if names.is_empty() {
+        return text.to_string();
+    }
+    leptos_router::hooks::use_query_map().with_untracked(|q| {
+        names.iter().fold(text.to_string(), |out, name| match q.get(name) {
+            Some(value) => out.replace(&format!("{{{name}}}"), &value),
+            None => out,
+        })
     })
 }
 

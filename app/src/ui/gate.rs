@@ -66,7 +66,7 @@ pub fn GatePage() -> impl IntoView {
                     .map(|m| {
                         view! {
                             <section class="verdict bad" role="alert" id="verdict" data-valid="false">
-                                <p class="verdict-big">{"✗ "}{t(m)}</p>
+                                <p class="verdict-big">{"✗ "}{super::components::error_text(m)}</p>
                             </section>
                         }
                     })} <Load resource=verdict let:verdict>
@@ -127,10 +127,22 @@ fn VerdictView(v: Verdict, q: String) -> impl IntoView {
                         <p class="verdict-detail">
                             {t(Msg::Host)} " " {p.unit.label.clone()} {p.plate.clone().map(|pl| format!(" · {pl}"))}
                         </p>
-                        <p class="verdict-detail">
-                            {format_local_hm(p.valid_from)} " – " {format_local(p.valid_until)} " · "
-                            {p.entries_used} "/" {p.max_entries}
-                        </p>
+                        {match p.schedule.clone() {
+                            Some(schedule) => {
+                                // A recurring visitor: the schedule and the window open now or next.
+                                view! { <super::passes::ScheduleLines schedule next=p.next_window /> }
+                                    .into_any()
+                            }
+                            None => {
+                                view! {
+                                    <p class="verdict-detail">
+                                        {format_local_hm(p.valid_from)} " – " {format_local(p.valid_until)} " · "
+                                        {p.entries_used} "/" {p.max_entries}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        }}
                     }
                 })}
             {v
@@ -206,18 +218,37 @@ pub fn ExpectedPage() -> impl IntoView {
                                 {list
                                     .into_iter()
                                     .map(|p| {
+                                        let recurring = p.schedule.is_some();
                                         view! {
-                                            <li>
+                                            <li class:recurring=recurring data-pass=p.id.clone()>
                                                 <strong>{p.visitor_name.clone()}</strong>
                                                 " → "
                                                 {p.unit.label.clone()}
-                                                <p class="job-sub">
-                                                    {format_local_hm(p.valid_from)} " – "
-                                                    {format_local(p.valid_until)}
-                                                    {p.visitor_phone.clone().map(|ph| format!(" · {ph}"))}
-                                                    {p.plate.clone().map(|pl| format!(" · {pl}"))} " · "
-                                                    {p.entries_used} "/" {p.max_entries}
-                                                </p>
+                                                {match p.schedule.clone() {
+                                                    Some(schedule) => {
+                                                        // A recurring visitor (长期访客): today's window.
+                                                        view! {
+                                                            <super::passes::ScheduleLines schedule next=p.next_window />
+                                                            <p class="job-sub">
+                                                                {p.visitor_phone.clone()}
+                                                                {p.plate.clone().map(|pl| format!(" · {pl}"))}
+                                                            </p>
+                                                        }
+                                                            .into_any()
+                                                    }
+                                                    None => {
+                                                        view! {
+                                                            <p class="job-sub">
+                                                                {format_local_hm(p.valid_from)} " – "
+                                                                {format_local(p.valid_until)}
+                                                                {p.visitor_phone.clone().map(|ph| format!(" · {ph}"))}
+                                                                {p.plate.clone().map(|pl| format!(" · {pl}"))} " · "
+                                                                {p.entries_used} "/" {p.max_entries}
+                                                            </p>
+                                                        }
+                                                            .into_any()
+                                                    }
+                                                }}
                                             </li>
                                         }
                                     })

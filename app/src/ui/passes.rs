@@ -13,12 +13,15 @@ use super::{
 };
 use crate::ui::components::{FormError, query_error};
 use crate::{
-    api::passes::{get_visitor_pass, list_my_passes, list_walk_ins},
+    api::passes::{get_visitor_pass, list_long_term_passes, list_my_passes, list_walk_ins},
     model::{
         Me, Msg,
         keys::WalkInStatus,
         live::EventKind,
-        pass::{MAX_ENTRIES, Pass, gate_label},
+        pass::{
+            MAX_ENTRIES, Pass, Schedule, Weekday, Window, gate_label,
+            schedule::{shanghai_local, window_text},
+        },
         time::{format_local, format_local_hm},
     },
 };
@@ -53,30 +56,86 @@ pub fn PassesPage() -> impl IntoView {
     })
 }
 
+/// A recurring pass's schedule and its window open now or next, as the
+/// pass page, the visitor's page and the guard's list show them.
+#[component]
+pub fn ScheduleLines(schedule: Schedule, next: Option<Window>) -> impl IntoView {
+    let lang = use_lang();
+    let now = chrono::Utc::now();
+    let (label, when) = match next {
+        Some(w) if w.start <= now => (Msg::OpenNow, window_text(w, lang)),
+        Some(w) => (Msg::NextWindow, window_text(w, lang)),
+        None => (Msg::NextWindow, t(Msg::NoWindowLeft).to_string()),
+    };
+    view! {
+        <p class="schedule" data-schedule="">
+            <span class="tag">{t(Msg::RecurringTag)}</span>
+            " "
+            {t(Msg::ScheduleLabel)}
+            " "
+            <strong>{schedule.describe(lang)}</strong>
+            " · "
+            {schedule.start_date.to_string()}
+            " – "
+            {schedule.end_date.to_string()}
+        </p>
+        <p class="next-window">{t(label)} " " {when}</p>
+    }
+}
+
 #[component]
 fn PassRow(p: Pass) -> impl IntoView {
     let status = match p.reason {
         None => t(Msg::PassValid).to_string(),
         Some(r) => t(r.label()).to_string(),
     };
-    let usable = p.reason.is_none() || p.reason == Some(crate::model::pass::Reason::NotYetValid);
+    use crate::model::pass::Reason;
+    let usable = matches!(p.reason, None | Some(Reason::NotYetValid | Reason::OutsideSchedule | Reason::Paused));
+    let recurring = p.schedule.is_some();
+    let pause = (recurring && usable).then(|| {
+        let (verb, label) = if p.paused { ("resume", Msg::ResumePass) } else { ("pause", Msg::PausePass) };
+        view! {
+            <form method="post" action=format!("/forms/passes/{}/{verb}", p.id) class="action-form">
+                <button type="submit" data-action=verb>
+                    {t(label)}
+                </button>
+            </form>
+        }
+    });
     view! {
-        <li class="pass-row" data-pass=p.id.clone()>
+        <li class="pass-row" data-pass=p.id.clone() class:recurring=recurring>
             <div class="row-between">
                 <strong>{p.visitor_name.clone()}</strong>
                 <span class="st" class:st-done=!usable>
                     {status}
                 </span>
             </div>
-            <p class="job-sub">
-                {format_local(p.valid_from)} " – " {format_local(p.valid_until)} " · " {p.entries_used} "/"
-                {p.max_entries} " " {t(Msg::Entries)} {p.plate.clone().map(|pl| format!(" · {pl}"))}
-            </p>
+            {match p.schedule.clone() {
+                Some(schedule) => {
+                    view! {
+                        <ScheduleLines schedule next=p.next_window />
+                        <p class="job-sub">
+                            {p.entries_used} " " {t(Msg::Entries)} {p.plate.clone().map(|pl| format!(" · {pl}"))}
+                        </p>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <p class="job-sub">
+                            {format_local(p.valid_from)} " – " {format_local(p.valid_until)} " · " {p.entries_used}
+                            "/" {p.max_entries} " " {t(Msg::Entries)} {p.plate.clone().map(|pl| format!(" · {pl}"))}
+                        </p>
+                    }
+                        .into_any()
+                }
+            }}
             {p
                 .entries
                 .iter()
                 .map(|e| view! { <p class="ok-line">{"✓ "}{format_local(e.at)} " " {t(gate_label(&e.gate))}</p> })
                 .collect_view()}
+            {pause}
             {usable
                 .then(|| {
                     view! {
@@ -89,6 +148,76 @@ fn PassRow(p: Pass) -> impl IntoView {
                 })}
         </li>
     }
+}
+
+/// The manager's list of the community's active recurring passes (a
+/// butler's: their buildings'), a page at a time, each with its household
+/// and a revoke button (a plain form): `/admin/passes`.
+#[component]
+pub fn LongTermPassesPage() -> impl IntoView {
+    let cursor = use_query_map().with_untracked(|q| q.get("cursor")).filter(|c| !c.is_empty());
+    let error = query_error();
+    with_me(move |me: Me| {
+        let c = cursor.clone();
+        let page = Resource::new(move || c.clone(), list_long_term_passes);
+        view! {
+            <Page me=me.clone()>
+                <h1>{t(Msg::LongTermPasses)}</h1>
+                <FormError error />
+                <Load resource=page let:page>
+                    {if page.items.is_empty() {
+                        view! { <p class="muted empty">{t(Msg::NoLongTermPasses)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="list passes long-term">
+                                {page
+                                    .items
+                                    .into_iter()
+                                    .map(|p| {
+                                        let revoke = format!("/forms/passes/{}/revoke?back=/admin/passes", p.id);
+                                        view! {
+                                            <li class="pass-row recurring" data-pass=p.id.clone()>
+                                                <div class="row-between">
+                                                    <strong>{p.visitor_name.clone()}</strong>
+                                                    <span>{p.unit.label.clone()}</span>
+                                                </div>
+                                                {p
+                                                    .schedule
+                                                    .clone()
+                                                    .map(|schedule| {
+                                                        view! { <ScheduleLines schedule next=p.next_window /> }
+                                                    })}
+                                                <p class="job-sub">
+                                                    {p.reason.map(|r| t(r.label()))} " · " {p.entries_used} " "
+                                                    {t(Msg::Entries)}
+                                                </p>
+                                                <form method="post" action=revoke class="action-form">
+                                                    <button type="submit" class="danger">
+                                                        {t(Msg::Revoke)}
+                                                    </button>
+                                                </form>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }}
+                    {page
+                        .next_cursor
+                        .map(|c| {
+                            let href = format!("/admin/passes?cursor={}", c.replace('+', "%2B"));
+                            view! {
+                                <a class="button" href=href>
+                                    {t(Msg::NextPageLink)}
+                                </a>
+                            }
+                        })}
+                </Load>
+            </Page>
+        }
+    })
 }
 
 /// The invitation form: a plain form; the answer is the visitor's page,
@@ -108,21 +237,34 @@ pub fn NewPassPage() -> impl IntoView {
                     <input id="visitor_phone" name="visitor_phone" type="tel" maxlength="32" autocomplete="off" />
                     <label for="purpose">{t(Msg::PurposeOptional)}</label>
                     <input id="purpose" name="purpose" maxlength="100" />
-                    <label for="days">{t(Msg::ValidFor)}</label>
-                    <select id="days" name="days">
-                        <option value="0">{t(Msg::ValidToday)}</option>
-                        <option value="1">{t(Msg::ValidTomorrow)}</option>
-                        <option value="3">{t(Msg::Valid3Days)}</option>
-                        <option value="7">{t(Msg::Valid7Days)}</option>
-                    </select>
-                    <label for="max_entries">{t(Msg::Entries)}</label>
-                    <select id="max_entries" name="max_entries">
-                        <option value="1">{t(Msg::SingleEntry)}</option>
-                        {[2u32, 5, 10, MAX_ENTRIES]
-                            .into_iter()
-                            .map(|n| view! { <option value=n.to_string()>{n}</option> })
-                            .collect_view()}
-                    </select>
+                    // One visit or a recurring visitor: without JavaScript,
+                    // the stylesheet shows the fields of the checked kind.
+                    <input type="radio" id="kind-single" name="kind" value="single" checked class="kind-radio" />
+                    <label for="kind-single" class="kind-label">
+                        {t(Msg::PassKindSingle)}
+                    </label>
+                    <input type="radio" id="kind-recurring" name="kind" value="recurring" class="kind-radio" />
+                    <label for="kind-recurring" class="kind-label">
+                        {t(Msg::PassKindRecurring)}
+                    </label>
+                    <div class="single-fields stack">
+                        <label for="days">{t(Msg::ValidFor)}</label>
+                        <select id="days" name="days">
+                            <option value="0">{t(Msg::ValidToday)}</option>
+                            <option value="1">{t(Msg::ValidTomorrow)}</option>
+                            <option value="3">{t(Msg::Valid3Days)}</option>
+                            <option value="7">{t(Msg::Valid7Days)}</option>
+                        </select>
+                        <label for="max_entries">{t(Msg::Entries)}</label>
+                        <select id="max_entries" name="max_entries">
+                            <option value="1">{t(Msg::SingleEntry)}</option>
+                            {[2u32, 5, 10, MAX_ENTRIES]
+                                .into_iter()
+                                .map(|n| view! { <option value=n.to_string()>{n}</option> })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <RecurringFields />
                     <label for="plate">{t(Msg::PlateOptional)}</label>
                     <input
                         id="plate"
@@ -139,6 +281,59 @@ pub fn NewPassPage() -> impl IntoView {
             </Page>
         }
     })
+}
+
+/// The schedule of a recurring pass on the invitation form: weekdays
+/// (Mon–Fri checked), a daily window, start and end dates (today and three
+/// months on), all Shanghai time.
+#[component]
+fn RecurringFields() -> impl IntoView {
+    let today = shanghai_local(chrono::Utc::now()).date();
+    let end = today.checked_add_months(chrono::Months::new(3)).unwrap_or(today);
+    let max_end = today.checked_add_months(chrono::Months::new(12)).unwrap_or(today);
+    view! {
+        <fieldset class="recurring-fields stack">
+            <legend>{t(Msg::PassKindRecurring)}</legend>
+            <p class="hint">{t(Msg::RecurringHint)}</p>
+            <span class="label">{t(Msg::ScheduleDays)}</span>
+            <div class="weekdays">
+                {Weekday::ALL
+                    .into_iter()
+                    .map(|d| {
+                        let id = format!("wd-{}", d.as_str());
+                        let for_id = id.clone();
+                        view! {
+                            <label for=for_id class="weekday">
+                                <input
+                                    type="checkbox"
+                                    id=id
+                                    name="weekdays"
+                                    value=d.as_str()
+                                    checked=!matches!(d, Weekday::Sat | Weekday::Sun)
+                                />
+                                {t(d.label())}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <label for="time_from">{t(Msg::ScheduleFrom)}</label>
+            <input id="time_from" name="time_from" type="time" value="08:00" />
+            <label for="time_until">{t(Msg::ScheduleUntil)}</label>
+            <input id="time_until" name="time_until" type="time" value="12:00" />
+            <label for="start_date">{t(Msg::ScheduleStart)}</label>
+            <input id="start_date" name="start_date" type="date" value=today.to_string() min=today.to_string() />
+            <label for="end_date">{t(Msg::ScheduleEnd)}</label>
+            <input
+                id="end_date"
+                name="end_date"
+                type="date"
+                value=end.to_string()
+                min=today.to_string()
+                max=max_end.to_string()
+            />
+        </fieldset>
+    }
 }
 
 /// What the visitor opens: the QR code large, the code, where and when.
@@ -197,9 +392,17 @@ pub fn VisitorPage() -> impl IntoView {
                             <p class="code" id="pass-code">
                                 {v.code.clone()}
                             </p>
-                            <p>{t(Msg::ValidFrom)} " " {format_local(v.valid_from)}</p>
-                            <p>{t(Msg::ValidUntil)} " " {format_local(v.valid_until)}</p>
-                            <p>{Msg::EntriesLeft.text(lang).replace("{n}", &v.entries_left.to_string())}</p>
+                            {match v.schedule.clone() {
+                                Some(schedule) => view! { <ScheduleLines schedule next=v.next_window /> }.into_any(),
+                                None => {
+                                    view! {
+                                        <p>{t(Msg::ValidFrom)} " " {format_local(v.valid_from)}</p>
+                                        <p>{t(Msg::ValidUntil)} " " {format_local(v.valid_until)}</p>
+                                        <p>{Msg::EntriesLeft.text(lang).replace("{n}", &v.entries_left.to_string())}</p>
+                                    }
+                                        .into_any()
+                                }
+                            }}
                             <p class="hint">{t(Msg::AtTheGate)}</p>
                         }
                             .into_any()

@@ -20,11 +20,32 @@ use super::{codes::*, store::*};
 use linli_model::{
     AppError, BuildingRef, ErrorCode, Msg, UnitRef,
     live::EventKind,
-    pass::{self, Entry, Pass, Reason, Verdict, gate_label},
+    pass::{Entry, Pass, Reason, Verdict, gate_label, schedule::shanghai_local},
     time::{end_of_local_day, format_local_hm},
 };
 
 use super::*;
+
+/// The gate's refusal of `pass` for `reason` (409, the reason as
+/// `detail`); outside its schedule, the message says when the next window
+/// opens (Shanghai time).
+fn refusal(pass: &PassRow, reason: Reason, now: DateTime<Utc>) -> Error {
+    let error = AppError::new(ErrorCode::Conflict, reason.label()).with_detail(reason.as_str());
+    let next = pass.schedule.as_ref().and_then(|s| s.next_opening(now));
+    match (reason, next) {
+        (Reason::OutsideSchedule, Some(w)) => {
+            let mut error = error.with_arg("when", shanghai_local(w.start).format("%Y-%m-%d %H:%M").to_string());
+            error.msg = Msg::RefusedOutsideSchedule;
+            error.into()
+        }
+        (Reason::OutsideSchedule, None) => {
+            let mut error = error;
+            error.msg = Msg::RefusedNoWindowLeft;
+            error.into()
+        }
+        _ => error.into(),
+    }
+}
 
 /// CSV cell: quoted when it holds a separator, quote or line break, and
 /// defused when a spreadsheet would read it as a formula.
@@ -61,11 +82,11 @@ impl Backend {
     pub async fn verify_pass(&self, actor: &Actor, input: &str, client: &str) -> Result<Verdict> {
         actor.require(Permission::VerifyPass)?;
         self.gate_limit(actor, client)?;
-        let now = Utc::now();
+        let now = self.now();
         Ok(match self.find_pass(actor.community_id(), input).await? {
             None => Verdict { valid: false, reason: Some(Reason::Unknown), pass: None },
             Some(p) => {
-                let reason = pass::check(p.facts(), now).err();
+                let reason = p.reason(now);
                 Verdict { valid: reason.is_none(), reason, pass: Some(p.view(Vec::new(), now)) }
             }
         })
@@ -83,9 +104,9 @@ impl Backend {
         let refused =
             |r: Reason| -> Error { AppError::new(ErrorCode::Conflict, r.label()).with_detail(r.as_str()).into() };
         let pass = self.find_pass(actor.community_id(), input).await?.ok_or_else(|| refused(Reason::Unknown))?;
-        let now = Utc::now();
-        if let Err(r) = pass::check(pass.facts(), now) {
-            return Err(refused(r));
+        let now = self.now();
+        if let Some(r) = pass.reason(now) {
+            return Err(refusal(&pass, r, now));
         }
         let entry_id = ids::new_key();
         let message = SubscribeMessage {
@@ -111,9 +132,9 @@ impl Backend {
             // Someone admitted the last entry a moment earlier (or the pass
             // changed): report the state as it is now.
             Err(e) if thrown(&e, "refused") || e.is_retryable() => {
-                let now = Utc::now();
+                let now = self.now();
                 let fresh = self.load_pass(pass.id.key()).await?.ok_or_else(|| refused(Reason::Unknown))?;
-                return Err(refused(pass::check(fresh.facts(), now).err().unwrap_or(Reason::UsedUp)));
+                return Err(refusal(&fresh, fresh.reason(now).unwrap_or(Reason::UsedUp), now));
             }
             Err(e) => return Err(e),
         }
@@ -142,7 +163,7 @@ impl Backend {
     /// usable that are valid at some moment today.
     pub async fn expected_today(&self, actor: &Actor) -> Result<Vec<Pass>> {
         actor.require(Permission::SeeExpectedVisitors)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut res = run(self
             .db
             .query(super::store::EXPECTED_TODAY)
@@ -150,10 +171,13 @@ impl Backend {
             .bind(("now", now))
             .bind(("end", end_of_local_day(now))))
         .await?;
+        let today = shanghai_local(now).date();
         Ok(rows::<PassRow>(&mut res, 0)?
             .iter()
             // A butler sees the visitors of their own buildings.
             .filter(|p| actor.covers_building(p.building.key()))
+            // A recurring visitor is expected on the days of their schedule.
+            .filter(|p| p.schedule.as_ref().is_none_or(|s| s.has_day(today)))
             .map(|p| p.view(Vec::new(), now))
             .collect())
     }

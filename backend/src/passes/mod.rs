@@ -12,10 +12,11 @@
 pub(crate) mod store;
 mod codes;
 mod gate;
+mod recurring;
 mod walk_ins;
 
 use crate::record::{BuildingId, CommunityId, PassId, UnitId, UserId};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::{
     Backend, clean,
@@ -29,7 +30,7 @@ use codes::*;
 pub use gate::csv_cell;
 use linli_model::{
     AppError, Msg,
-    pass::{self, CreatedPass, MAX_ENTRIES, MAX_WINDOW_DAYS, NewPass, Pass, VisitorView},
+    pass::{CreatedPass, MAX_ENTRIES, MAX_WINDOW_DAYS, NewPass, Pass, VisitorView},
     time::end_of_local_day,
 };
 use store::*;
@@ -53,35 +54,28 @@ fn clean_purpose(purpose: Option<&str>) -> Result<String> {
 
 impl Backend {
     /// Invites a visitor to the caller's home. Default window: now to the
-    /// end of today (Shanghai); one entry. `base_url` is where the link points.
+    /// end of today (Shanghai); one entry. With a `schedule`, a recurring
+    /// pass (长期访客): every window of the schedule from its start to its
+    /// end date, no entry limit; a butler may make one for an elder's home
+    /// (`unit`) in their buildings. `base_url` is where the link points.
     pub async fn create_pass(&self, actor: &Actor, input: NewPass, base_url: &str) -> Result<CreatedPass> {
-        actor.require(Permission::InviteVisitor)?;
-        let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
+        let home = self.pass_home(actor, input.unit.as_deref(), input.schedule.is_some()).await?;
         let visitor_name = clean_name(&input.visitor_name)?;
         let visitor_phone = clean_phone(input.visitor_phone.as_deref())?;
         let purpose = clean_purpose(input.purpose.as_deref())?;
         let plate = clean::optional_plate("plate", input.plate.as_deref())?;
-        let now = Utc::now();
-        for (field, at) in [("valid_from", input.valid_from), ("valid_until", input.valid_until)] {
-            if at.is_some_and(|at| !linli_model::time::is_plausible_client_date(at, now)) {
-                return Err(bad(field, Msg::ErrDateOutOfRange));
+        let now = self.now();
+        let (valid_from, valid_until, max_entries, schedule) = match input.schedule.clone() {
+            Some(schedule) => {
+                let schedule = recurring::checked_schedule(schedule, now)?;
+                (schedule.first_instant(), schedule.last_instant(), 1, Some(schedule))
             }
-        }
-        let valid_from = input.valid_from.unwrap_or(now);
-        let valid_until = input.valid_until.unwrap_or_else(|| end_of_local_day(valid_from) + Duration::seconds(1));
-        if valid_until <= valid_from {
-            return Err(bad("valid_until", Msg::ErrWindowOrder));
-        }
-        if valid_until <= now {
-            return Err(bad("valid_until", Msg::ErrWindowPast));
-        }
-        if valid_until - valid_from > Duration::days(MAX_WINDOW_DAYS) || valid_from > now + Duration::days(30) {
-            return Err(bad("valid_until", Msg::ErrWindowTooLong));
-        }
-        let max_entries = input.max_entries.unwrap_or(1);
-        if !(1..=MAX_ENTRIES).contains(&max_entries) {
-            return Err(bad("max_entries", Msg::ErrEntries));
-        }
+            None => {
+                let (from, until, max) = single_window(&input, now)?;
+                (from, until, max, None)
+            }
+        };
+        let schedule_value = schedule.as_ref().map(serde_json::to_value).transpose()?;
 
         // A code must be unique among the community's passes that are still
         // usable; a clash (about 1 in 10^11) just draws a new token.
@@ -91,7 +85,7 @@ impl Backend {
             let mut res = run(self
                 .db
                 .query(store::LIVE_CODE_HASHES)
-                .bind(("c", CommunityId::record_of(actor.community_id())))
+                .bind(("c", CommunityId::record_of(&home.community)))
                 .bind(("h", code_hashes(&self.config.code_key, &code)))
                 .bind(("now", now)))
             .await?;
@@ -104,10 +98,12 @@ impl Backend {
             .db
             .query(store::CREATE_PASS)
             .bind(("pass", PassId::record_of(&id)))
-            .bind(("community", CommunityId::record_of(actor.community_id())))
-            .bind(("building", BuildingId::record_of(&unit.building.id)))
-            .bind(("unit", UnitId::record_of(&unit.id)))
-            .bind(("host", UserId::record_of(&actor.user_id)))
+            .bind(("community", CommunityId::record_of(&home.community)))
+            .bind(("building", BuildingId::record_of(&home.building)))
+            .bind(("unit", UnitId::record_of(&home.unit)))
+            .bind(("host", UserId::record_of(&home.host)))
+            .bind(("by", home.created_by.as_deref().map(UserId::record_of)))
+            .bind(("schedule", schedule_value))
             .bind(("name", visitor_name))
             .bind(("phone", visitor_phone))
             .bind(("purpose", purpose))
@@ -138,24 +134,22 @@ impl Backend {
         let passes: Vec<PassRow> = rows(&mut res, 0)?;
         let ids: Vec<String> = passes.iter().map(|p| p.id.to_string()).collect();
         let entries = self.entries_of(&ids).await?;
-        let now = Utc::now();
+        let now = self.now();
         Ok(passes
             .iter()
             .map(|p| p.view(entries.iter().filter(|(id, _)| *id == p.id).map(|(_, e)| e.clone()).collect(), now))
             .collect())
     }
 
-    /// Revokes a pass of the caller's home (404 for anyone else's).
+    /// Revokes a pass: the household its own, a butler a recurring pass
+    /// made for an elder in their buildings, the manager any recurring pass
+    /// of the community (404 for any other).
     pub async fn revoke_pass(&self, actor: &Actor, id: &str) -> Result<Pass> {
-        actor.require(Permission::ManageOwnPasses)?;
-        let pass = self
-            .load_pass(id)
-            .await?
-            .filter(|p| Some(p.unit.as_str()) == actor.unit_id())
-            .ok_or_else(AppError::not_found)?;
+        let pass = self.managed_pass(actor, id).await?;
+        tracing::info!(pass = %pass.id, by = %actor.user_id, "pass revoked");
         run(self.db.query(store::REVOKE_PASS).bind(("pass", PassId::record_of(&pass.id)))).await?;
         let pass = self.load_pass(id).await?.ok_or_else(AppError::not_found)?;
-        Ok(pass.view(Vec::new(), Utc::now()))
+        Ok(pass.view(Vec::new(), self.now()))
     }
 
     /// What the visitor's page shows for a token (no login): nothing about
@@ -164,6 +158,7 @@ impl Backend {
         let Some(Credential::Token(token)) = credential(token) else { return Ok(None) };
         let mut res = run(self.db.query(store::VISITOR_VIEW).bind(("h", crate::ids::token_hash(&token)))).await?;
         let Some(p) = row::<PassRow>(&mut res, 0)? else { return Ok(None) };
+        let now = self.now();
         Ok(Some(VisitorView {
             visitor_name: p.visitor_name.clone(),
             community: p.community_name.clone(),
@@ -172,8 +167,11 @@ impl Backend {
             code: code_for(&token),
             valid_from: p.valid_from,
             valid_until: p.valid_until,
-            entries_left: p.max_entries.saturating_sub(p.entries_used),
-            reason: pass::check(p.facts(), Utc::now()).err(),
+            // A recurring pass has no entry limit: its schedule says when.
+            entries_left: if p.schedule.is_some() { 0 } else { p.max_entries.saturating_sub(p.entries_used) },
+            reason: p.reason(now),
+            next_window: p.schedule.as_ref().and_then(|s| s.current_or_next(now)),
+            schedule: p.schedule.clone(),
         }))
     }
 
@@ -189,10 +187,36 @@ impl Backend {
     /// arrived" messages that carried a visitor's name. Entries keep their
     /// time and gate, so the counts stay true.
     pub async fn purge_visitors(&self, retention: Duration) -> Result<()> {
-        let cutoff = Utc::now() - retention;
+        let cutoff = self.now() - retention;
         run(self.db.query(store::PURGE_VISITORS).bind(("cutoff", cutoff))).await?;
         Ok(())
     }
+}
+
+/// A single pass's window and entry count as asked: default now to the
+/// end of today (Shanghai), one entry; at most a week, starting within 30 days.
+fn single_window(input: &NewPass, now: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Utc>, u32)> {
+    for (field, at) in [("valid_from", input.valid_from), ("valid_until", input.valid_until)] {
+        if at.is_some_and(|at| !linli_model::time::is_plausible_client_date(at, now)) {
+            return Err(bad(field, Msg::ErrDateOutOfRange));
+        }
+    }
+    let valid_from = input.valid_from.unwrap_or(now);
+    let valid_until = input.valid_until.unwrap_or_else(|| end_of_local_day(valid_from) + Duration::seconds(1));
+    if valid_until <= valid_from {
+        return Err(bad("valid_until", Msg::ErrWindowOrder));
+    }
+    if valid_until <= now {
+        return Err(bad("valid_until", Msg::ErrWindowPast));
+    }
+    if valid_until - valid_from > Duration::days(MAX_WINDOW_DAYS) || valid_from > now + Duration::days(30) {
+        return Err(bad("valid_until", Msg::ErrWindowTooLong));
+    }
+    let max_entries = input.max_entries.unwrap_or(1);
+    if !(1..=MAX_ENTRIES).contains(&max_entries) {
+        return Err(bad("max_entries", Msg::ErrEntries));
+    }
+    Ok((valid_from, valid_until, max_entries))
 }
 
 #[cfg(test)]
@@ -212,7 +236,7 @@ mod tests {
     fn codes_are_derived_from_tokens_and_well_formed() {
         let t = ids::new_token();
         assert_eq!(code_for(&t), code_for(&t));
-        assert!(pass::is_code(&code_for(&t)));
+        assert!(linli_model::pass::is_code(&code_for(&t)));
         assert_ne!(code_for(&t), code_for(&ids::new_token()));
     }
 

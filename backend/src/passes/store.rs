@@ -15,7 +15,7 @@ use super::super::{
 use linli_model::{
     BuildingRef, UnitRef,
     keys::WalkInStatus,
-    pass::{self, Entry, Pass, PassFacts},
+    pass::{self, Entry, Pass, PassFacts, Reason, Schedule},
     phone,
 };
 
@@ -47,6 +47,14 @@ pub(super) struct PassRow {
     pub(super) entries_used: u32,
     #[serde(default)]
     pub(super) revoked_at: Option<DateTime<Utc>>,
+    /// A recurring pass's schedule (migration 0012).
+    #[serde(default)]
+    pub(super) schedule: Option<Schedule>,
+    #[serde(default)]
+    pub(super) paused_at: Option<DateTime<Utc>>,
+    /// Who made it when not the host: a butler, for an elder.
+    #[serde(default)]
+    pub(super) created_by: Option<UserId>,
     pub(super) created_at: DateTime<Utc>,
     pub(super) unit_number: String,
     pub(super) building_number: String,
@@ -116,7 +124,13 @@ impl PassRow {
             max_entries: self.max_entries,
             entries_used: self.entries_used,
             revoked: self.revoked_at.is_some(),
+            paused: self.paused_at.is_some(),
         }
+    }
+
+    /// Why the pass does not open the gate at `now` (`None`: it does).
+    pub(super) fn reason(&self, now: DateTime<Utc>) -> Option<Reason> {
+        pass::check_with(self.facts(), self.schedule.as_ref(), now).err()
     }
 
     pub(super) fn unit_ref(&self) -> UnitRef {
@@ -145,9 +159,12 @@ impl PassRow {
             max_entries: self.max_entries,
             entries_used: self.entries_used,
             revoked: self.revoked_at.is_some(),
-            reason: pass::check(self.facts(), now).err(),
+            reason: self.reason(now),
             entries,
             created_at: self.created_at,
+            schedule: self.schedule.clone(),
+            paused: self.paused_at.is_some(),
+            next_window: self.schedule.as_ref().and_then(|s| s.current_or_next(now)),
         }
     }
 }
@@ -200,8 +217,8 @@ pub(crate) const PASS_BY_CODE: &str =
 pub(crate) const ADMIT: &str = concat!(
     "BEGIN TRANSACTION;
              LET $won = (UPDATE $pass SET entries_used = entries_used + 1
-                 WHERE entries_used < max_entries AND revoked_at = NONE
-                   AND valid_from <= $now AND valid_until > $now RETURN AFTER);
+                 WHERE (recurring = true OR entries_used < max_entries) AND revoked_at = NONE
+                   AND paused_at = NONE AND valid_from <= $now AND valid_until > $now RETURN AFTER);
              IF array::len($won) = 0 { THROW 'refused' };
              CREATE $entry SET community = $community, pass = $pass, unit = $unit, gate = $gate,
                  guard = $guard, at = $now;",
@@ -213,7 +230,8 @@ pub(crate) const ADMIT: &str = concat!(
 pub(crate) const EXPECTED_TODAY: &str = concat!(
     pass_select!(),
     " FROM pass WHERE community = $c AND valid_until > $now AND valid_from <= $end
-                   AND revoked_at = NONE AND entries_used < max_entries ORDER BY valid_from"
+                   AND revoked_at = NONE AND paused_at = NONE
+                   AND (recurring = true OR entries_used < max_entries) ORDER BY valid_from"
 );
 
 /// Used by `entry_log` (passes/gate.rs).
@@ -238,7 +256,8 @@ pub(crate) const CREATE_PASS: &str =
     "CREATE $pass SET community = $community, building = $building, unit = $unit, host = $host,
                      visitor_name = $name, visitor_phone = $phone, purpose = $purpose, plate = $plate,
                      valid_from = $from, valid_until = $until, max_entries = $max, entries_used = 0,
-                     token_hash = $token_hash, code_hash = $code_hash, created_at = $now";
+                     token_hash = $token_hash, code_hash = $code_hash, created_at = $now,
+                     schedule = $schedule, recurring = $schedule != NONE, created_by = $by";
 
 /// Used by `my_passes` (passes/mod.rs).
 pub(crate) const MY_PASSES: &str =
@@ -246,6 +265,24 @@ pub(crate) const MY_PASSES: &str =
 
 /// Used by `revoke_pass` (passes/mod.rs).
 pub(crate) const REVOKE_PASS: &str = "UPDATE $pass SET revoked_at = revoked_at ?? time::now()";
+
+/// Used by `pause_pass` and `resume_pass` (passes/recurring.rs): only a
+/// recurring pass that is not revoked.
+pub(crate) const SET_PAUSED: &str = "UPDATE $pass SET paused_at = IF $paused THEN paused_at ?? $now ELSE NONE END
+                 WHERE recurring = true AND revoked_at = NONE";
+
+/// Used by `elder_home` (passes/recurring.rs): an elder living in a unit.
+pub(crate) const ELDER_OF_UNIT: &str = "SELECT id FROM user WHERE unit = $u AND community = $c AND role = 'resident'
+                 AND elder_mode = true AND active = true LIMIT 1";
+
+/// Used by `long_term_passes` (passes/recurring.rs): the community's
+/// recurring passes still to run, newest first, a page at a time.
+pub(crate) const LONG_TERM_PASSES: &str = concat!(
+    pass_select!(),
+    " FROM pass WHERE community = $c AND recurring = true AND revoked_at = NONE AND valid_until > $now
+                   AND ($before = NONE OR created_at < $before) AND ($buildings = NONE OR building IN $buildings)
+                 ORDER BY created_at DESC LIMIT $limit"
+);
 
 /// Used by `visitor_view` (passes/mod.rs).
 pub(crate) const VISITOR_VIEW: &str = concat!(pass_select!(), " FROM pass WHERE token_hash = $h");
@@ -277,16 +314,16 @@ pub(crate) const UNIT_AT_GATE: &str = "SELECT id, community, building, number, b
 /// Used by `register_walk_in` (passes/walk_ins.rs).
 pub(crate) const REGISTER_WALK_IN: &str =
     "CREATE $w SET community = $c, building = $b, unit = $u, visitor_name = $name, visitor_phone = $phone,
-                     purpose = $purpose, gate = $gate, guard = $guard, status = 'pending', created_at = time::now()";
+                     purpose = $purpose, gate = $gate, guard = $guard, status = 'pending', created_at = $now";
 
 /// Used by `decide_walk_in` (passes/walk_ins.rs).
 pub(crate) const DECIDE_WALK_IN: &str = "BEGIN TRANSACTION;
-                 LET $won = (UPDATE $w SET status = $status, decided_by = $me, decided_at = time::now()
+                 LET $won = (UPDATE $w SET status = $status, decided_by = $me, decided_at = $now
                      WHERE status = 'pending' RETURN AFTER);
                  IF array::len($won) = 0 { THROW 'decided' };
                  IF $approve {
                      CREATE pass_entry SET community = $c, walk_in = $w, unit = $u, gate = $gate,
-                         guard = $guard, at = time::now()
+                         guard = $guard, at = $now
                  };
                  COMMIT TRANSACTION;";
 
@@ -315,6 +352,9 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("CREATE_PASS", CREATE_PASS),
     ("MY_PASSES", MY_PASSES),
     ("REVOKE_PASS", REVOKE_PASS),
+    ("SET_PAUSED", SET_PAUSED),
+    ("ELDER_OF_UNIT", ELDER_OF_UNIT),
+    ("LONG_TERM_PASSES", LONG_TERM_PASSES),
     ("VISITOR_VIEW", VISITOR_VIEW),
     ("PURGE_VISITORS", PURGE_VISITORS),
     ("LOAD_PASS", LOAD_PASS),

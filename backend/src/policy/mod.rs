@@ -96,6 +96,24 @@ impl Actor {
         if self.sees(scope) { Ok(()) } else { Err(AppError::not_found()) }
     }
 
+    /// Whether the caller may pause, resume or revoke a pass at `scope`
+    /// (`recurring`: it has a schedule; `for_elder`: a butler made it for
+    /// an elder's home): a household its own passes, a butler the
+    /// recurring passes made for elders in their buildings, the manager
+    /// every recurring pass of the community. Nothing outside the caller's
+    /// community.
+    pub fn manages_pass(&self, scope: Scope<'_>, recurring: bool, for_elder: bool) -> bool {
+        if !self.sees(scope) {
+            return false;
+        }
+        match self.role {
+            Role::Resident => self.may(Permission::ManageOwnPasses),
+            Role::Butler => recurring && for_elder && self.may(Permission::InviteForElder),
+            Role::Admin => recurring && self.may(Permission::ManageLongTermPasses),
+            _ => false,
+        }
+    }
+
     /// The caller's relation to a job, for the state machine in
     /// `linli_model::repair`: its reporter, the butler owning its building,
     /// its assignee, the duty room or the manager.
@@ -185,6 +203,23 @@ impl Actor {
             return buildings.iter().any(|b| self.covers_building(b.as_ref()));
         }
         self.home_building_id().is_some_and(|home| buildings.iter().any(|b| b.as_ref() == home))
+    }
+
+    /// Whether the caller may end an outage of `buildings` (empty: the
+    /// whole community) or extend it: the manager any, a butler one of
+    /// their own buildings only (never a community-wide one).
+    pub fn may_manage_outage<B: AsRef<str>>(&self, buildings: &[B]) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Butler => !buildings.is_empty() && buildings.iter().all(|b| self.owns_building(b.as_ref())),
+            _ => false,
+        }
+    }
+
+    /// Whether the caller sees how many households marked an outage
+    /// affected and which reports are linked to it (staff).
+    pub fn sees_outage_counts(&self) -> bool {
+        self.role.is_staff()
     }
 
     /// Whether the caller still sees notices past their expiry (staff, who manage them).
@@ -343,6 +378,27 @@ pub(crate) mod tests {
         assert!(actor(Role::Butler).may_list_jobs(JobListScope::Assigned));
         assert!(actor(Role::Butler).sees_scorecard_of("u1") && !actor(Role::Butler).sees_scorecard_of("u2"));
         assert!(actor(Role::Admin).sees_scorecard_of("u2") && !actor(Role::Duty).sees_scorecard_of("u1"));
+    }
+
+    #[test]
+    fn passes_are_managed_by_their_household_the_elders_butler_and_the_manager() {
+        let own = scope("c1", "b1", "unit1");
+        let other_unit = scope("c1", "b1", "unit2");
+        let other_building = scope("c1", "b2", "unit7");
+        let resident = actor(Role::Resident);
+        assert!(resident.manages_pass(own, false, false) && resident.manages_pass(own, true, true));
+        assert!(!resident.manages_pass(other_unit, true, false), "not another unit's");
+        let butler = actor(Role::Butler);
+        assert!(butler.manages_pass(other_unit, true, true), "an elder's recurring pass in their building");
+        assert!(!butler.manages_pass(other_unit, true, false), "not a household's own pass");
+        assert!(!butler.manages_pass(other_unit, false, true), "not a single pass");
+        assert!(!butler.manages_pass(other_building, true, true), "not another building's");
+        let admin = actor(Role::Admin);
+        assert!(admin.manages_pass(other_building, true, false) && !admin.manages_pass(other_building, false, false));
+        assert!(!admin.manages_pass(scope("c2", "b1", "unit1"), true, false), "not another community's");
+        for role in [Role::Guard, Role::Duty, Role::Worker] {
+            assert!(!actor(role).manages_pass(own, true, true), "{role:?}");
+        }
     }
 
     #[test]

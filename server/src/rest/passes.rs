@@ -3,7 +3,7 @@
 use app::{
     backend::{Backend, web},
     model::{
-        Page, UnitRef,
+        AppError, Msg, Page, UnitRef,
         pass::{CreatedPass, Decision, Entry, GateBody, NewPass, Pass, Verdict, WalkIn, WalkInBody},
     },
 };
@@ -27,6 +27,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/passes", post(create).get(list))
         .route("/passes/{id}", delete(revoke))
+        .route("/passes/{id}/pause", post(pause))
+        .route("/passes/{id}/resume", post(resume))
+        .route("/passes/recurring", get(long_term))
         .route("/gate/verify", post(verify))
         .route("/gate/admit", post(admit))
         .route("/gate/expected", get(expected))
@@ -78,6 +81,50 @@ pub(crate) async fn revoke(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Pass>> {
     Ok(axum::Json(state.backend.revoke_pass(&actor, &id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/passes/{id}/pause", tag = "passes", params(("id" = String, Path, description = "The opaque id of a recurring pass")), responses((status = 200, body = Pass), crate::openapi::Errors))]
+pub(crate) async fn pause(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Pass>> {
+    Ok(axum::Json(state.backend.set_pass_paused(&actor, &id, true).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/passes/{id}/resume", tag = "passes", params(("id" = String, Path, description = "The opaque id of a recurring pass")), responses((status = 200, body = Pass), crate::openapi::Errors))]
+pub(crate) async fn resume(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Pass>> {
+    Ok(axum::Json(state.backend.set_pass_paused(&actor, &id, false).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct PageQuery {
+    /// At most this many (1–200, default 50).
+    limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/passes/recurring", tag = "passes", params(PageQuery), responses((status = 200, body = Page<Pass>), crate::openapi::Errors))]
+pub(crate) async fn long_term(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<axum::Json<Page<Pass>>> {
+    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            DateTime::parse_from_rfc3339(c)
+                .map(|d| d.with_timezone(&Utc))
+                .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
+        ),
+    };
+    let (items, next) = state.backend.long_term_passes(&actor, q.limit.unwrap_or(50), before).await?;
+    Ok(axum::Json(Page { items, next_cursor: next.map(|t| t.to_rfc3339()) }))
 }
 
 #[utoipa::path(post, path = "/api/v1/gate/verify", tag = "passes", request_body = GateBody, responses((status = 200, body = Verdict), crate::openapi::Errors))]

@@ -28,6 +28,27 @@ impl User<'_> {
         self.call(Method::DELETE, &format!("/api/v1/passes/{id}"), None::<&()>, StatusCode::OK).await
     }
 
+    /// Pauses a recurring pass (`POST /api/v1/passes/{id}/pause`): 200.
+    pub async fn pause_pass(&self, id: impl Display) -> ApiResult<Pass> {
+        self.call(Method::POST, &format!("/api/v1/passes/{id}/pause"), None::<&()>, StatusCode::OK).await
+    }
+
+    /// Resumes a paused recurring pass (`POST /api/v1/passes/{id}/resume`): 200.
+    pub async fn resume_pass(&self, id: impl Display) -> ApiResult<Pass> {
+        self.call(Method::POST, &format!("/api/v1/passes/{id}/resume"), None::<&()>, StatusCode::OK).await
+    }
+
+    /// The community's active recurring passes (`GET /api/v1/passes/recurring`),
+    /// `query` being e.g. `?limit=1&cursor=...` or empty.
+    pub async fn recurring_passes(&self, query: &str) -> ApiResult<Page<Pass>> {
+        self.get(&format!("/api/v1/passes/recurring{query}")).await
+    }
+
+    /// Today's expected visitors (`GET /api/v1/gate/expected`).
+    pub async fn expected(&self) -> ApiResult<Page<Pass>> {
+        self.get("/api/v1/gate/expected").await
+    }
+
     /// The guard checks a code or link (`{code}` or `{token}`): 200.
     pub async fn verify(&self, body: &(impl Serialize + ?Sized)) -> ApiResult<Verdict> {
         self.call(Method::POST, "/api/v1/gate/verify", Some(body), StatusCode::OK).await

@@ -1,0 +1,39 @@
+import { test, expect } from '@playwright/test';
+import { ACCOUNTS, login } from './helpers';
+
+// Recurring passes (长期访客): the resident picks the kind, weekdays, a
+// daily window and dates; the visitor's page and the resident's passes
+// show the schedule and the next window; the resident pauses and resumes.
+test('a resident creates a recurring pass and sees its schedule', async ({ page }) => {
+  await login(page, ACCOUNTS.resident);
+  await page.goto('/passes/new');
+  const visitor = `护工${Date.now() % 100000}`;
+  await page.locator('#visitor_name').fill(visitor);
+  // The recurring fields show once the kind is chosen (CSS only, no script needed).
+  await expect(page.locator('.recurring-fields')).toBeHidden();
+  await page.locator('label[for=kind-recurring]').click();
+  await expect(page.locator('.recurring-fields')).toBeVisible();
+  await expect(page.locator('#days')).toBeHidden();
+  // Mon–Fri are checked by default; add Saturday, keep 08:00–12:00.
+  await page.locator('#wd-sat').check();
+  await page.locator('#time_from').fill('08:00');
+  await page.locator('#time_until').fill('12:00');
+  await page.locator('#pass-form button[type=submit]').click();
+
+  await expect(page).toHaveURL(/\/v\/[A-Za-z0-9_-]{43}\?new=1$/);
+  await expect(page.locator('.schedule')).toContainText('周一至周六 08:00–12:00');
+  await expect(page.locator('.next-window')).toContainText(/08:00–12:00/);
+  const code = (await page.locator('#pass-code').innerText()).trim();
+  expect(code).toMatch(/^[2-9A-HJKMNP-Z]{8}$/);
+
+  await page.goto('/passes');
+  const row = page.locator('.pass-row', { hasText: visitor });
+  await expect(row.locator('.schedule')).toContainText('周一至周六 08:00–12:00');
+  await expect(row.locator('.next-window')).toBeVisible();
+  await row.locator('button[data-action=pause]').click();
+  await expect(page).toHaveURL(/\/passes$/);
+  const paused = page.locator('.pass-row', { hasText: visitor });
+  await expect(paused).toContainText('已被业主暂停');
+  await paused.locator('button[data-action=resume]').click();
+  await expect(page.locator('.pass-row', { hasText: visitor }).locator('button[data-action=pause]')).toBeVisible();
+});
