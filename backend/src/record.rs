@@ -238,8 +238,14 @@ tables! {
     HelpCallId => HelpCall = "help_call",
     /// An elder's paired help device (a tablet by the bed).
     HelpDeviceId => HelpDevice = "help_device",
+    /// A regular visit (or phone call) to an elder (定期探访).
+    ElderVisitId => ElderVisit = "elder_visit",
     /// An announcement (notice).
     NoticeId => Announcement = "announcement",
+    /// The outage part of an outage notice, keyed like its announcement.
+    OutageId => Outage = "outage",
+    /// A household's "affected" mark on an outage.
+    OutageAffectedId => OutageAffected = "outage_affected",
     /// A community event.
     ActivityId => Activity = "activity",
     /// A signed-in session.

@@ -2,7 +2,7 @@
 //! escalation clock. The most important path in the product, so its rules
 //! are small, total and tested on every combination.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -10,6 +10,7 @@ use super::{
     job::PersonRef,
     keys::{CheckInResult, HelpEntryAction},
     people::{Role, StaffRef, UnitRef},
+    time::local_date,
 };
 
 crate::closed_set! {
@@ -303,6 +304,10 @@ pub struct ElderInfo {
     /// Paired help devices still in force (tablets left on the help screen).
     #[serde(default)]
     pub devices: Vec<HelpDevice>,
+    /// The regular-visit schedule and where it stands (elders only): the
+    /// board lists those `overdue`.
+    #[serde(default)]
+    pub visits: Option<VisitStatus>,
 }
 
 /// `PUT /api/v1/residents/{id}/elder`.
@@ -328,6 +333,10 @@ pub struct ElderHome {
     pub call: Option<HelpCall>,
     /// A fresh key for the no-script help form.
     pub client_key: String,
+    /// When the next regular visit is due (Shanghai day); shown as
+    /// "下次探访：周四".
+    #[serde(default)]
+    pub next_visit: Option<NaiveDate>,
 }
 
 /// `POST /api/v1/help-calls`: the help button.
@@ -400,6 +409,287 @@ pub fn elder_status_text(call: &HelpCall, lang: super::Lang) -> String {
         HelpStatus::Acknowledged => Msg::HelpComing.text(lang).replace("{name}", &who),
         HelpStatus::Arrived => Msg::HelpArrived.text(lang).replace("{name}", &who),
         HelpStatus::Closed => Msg::HelpClosed.text(lang).to_string(),
+    }
+}
+
+// --- Regular visits (定期探访, issue 18) -----------------------------------
+//
+// Beyond the daily check-in, staff visit (or phone) each elder on a
+// schedule: every `every_days` days (default weekly). The rule is on
+// Shanghai calendar days, so "due Thursday" means "by the end of
+// Thursday", the same on the elder's screen, the butler's board, the
+// scorecard and the server:
+// - the next visit is due on the local day of the last visit (or of the
+//   day the elder was registered, if never visited) plus `every_days`;
+// - a visit is overdue once that day has ended;
+// - a visit is on time when made on or before the day it was due.
+
+crate::closed_set! {
+    /// How a regular visit was made.
+    pub enum VisitMode {
+        /// Someone went to the elder's home.
+        InPerson = "in_person",
+        /// A phone call.
+        Phone = "phone",
+    }
+}
+
+crate::closed_set! {
+    /// How the elder was found on a visit.
+    pub enum ElderCondition {
+        Well = "well",
+        Unwell = "unwell",
+        /// Needs someone to act (see the visit's follow-up text).
+        NeedsHelp = "needs_help",
+    }
+}
+
+impl VisitMode {
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::InPerson => Msg::VisitInPerson,
+            Self::Phone => Msg::VisitByPhone,
+        }
+    }
+}
+
+impl ElderCondition {
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::Well => Msg::ConditionWell,
+            Self::Unwell => Msg::ConditionUnwell,
+            Self::NeedsHelp => Msg::ConditionNeedsHelp,
+        }
+    }
+}
+
+/// The schedule of an elder who has none set: weekly.
+pub const DEFAULT_VISIT_EVERY_DAYS: u8 = 7;
+/// The shortest schedule: daily.
+pub const MIN_VISIT_EVERY_DAYS: i64 = 1;
+/// The longest schedule: every 90 days.
+pub const MAX_VISIT_EVERY_DAYS: i64 = 90;
+/// How far back a visit may be recorded (a visit written up late, or a
+/// phone call made from outside the office): 14 days.
+pub const VISIT_BACKDATE_DAYS: i64 = 14;
+/// How far ahead of the server's clock a visit's time may lie (a phone's
+/// clock a little fast); never more.
+pub const VISIT_CLOCK_SKEW_SECS: i64 = 300;
+
+/// The schedule in days, if `days` is one (1–90).
+pub fn visit_interval(days: i64) -> Option<u8> {
+    if (MIN_VISIT_EVERY_DAYS..=MAX_VISIT_EVERY_DAYS).contains(&days) { u8::try_from(days).ok() } else { None }
+}
+
+/// The local (Shanghai) day the next visit is due: the day of the last
+/// visit, or of `since` (when the elder was registered) if never visited,
+/// plus `every_days`.
+pub fn next_visit_due(last_visit: Option<DateTime<Utc>>, since: DateTime<Utc>, every_days: u8) -> NaiveDate {
+    let from = local_date(last_visit.unwrap_or(since));
+    from.checked_add_signed(Duration::days(i64::from(every_days))).unwrap_or(from)
+}
+
+/// Whether a visit due on `due` is overdue at `now`: its day has ended.
+pub fn visit_overdue(due: NaiveDate, now: DateTime<Utc>) -> bool {
+    local_date(now) > due
+}
+
+/// Whether a visit made at `visited_at` was on time for one due on `due`.
+pub fn visit_on_time(visited_at: DateTime<Utc>, due: NaiveDate) -> bool {
+    local_date(visited_at) <= due
+}
+
+/// Whether a visit's time may be recorded at `now`: at most
+/// [`VISIT_BACKDATE_DAYS`] back, never in the future (beyond
+/// [`VISIT_CLOCK_SKEW_SECS`] of clock difference).
+pub fn visit_time_allowed(visited_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let earliest = now.checked_sub_signed(Duration::days(VISIT_BACKDATE_DAYS));
+    let latest = now.checked_add_signed(Duration::seconds(VISIT_CLOCK_SKEW_SECS));
+    matches!((earliest, latest), (Some(e), Some(l)) if e <= visited_at && visited_at <= l)
+}
+
+/// An elder's visit schedule and where it stands, as staff and the elder
+/// see it. Days are Shanghai calendar days.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitStatus {
+    /// A visit every this many days (1–90; 7 unless set).
+    pub every_days: u8,
+    /// The latest visit, if any (UTC).
+    #[serde(default)]
+    pub last_visit_at: Option<DateTime<Utc>>,
+    /// The local day the next visit is due, `YYYY-MM-DD`.
+    pub next_due: NaiveDate,
+    /// The due day has ended without a visit.
+    pub overdue: bool,
+}
+
+impl VisitStatus {
+    /// The status at `now` by the rule above.
+    pub fn at(every_days: u8, last_visit_at: Option<DateTime<Utc>>, since: DateTime<Utc>, now: DateTime<Utc>) -> Self {
+        let next_due = next_visit_due(last_visit_at, since, every_days);
+        Self { every_days, last_visit_at, next_due, overdue: visit_overdue(next_due, now) }
+    }
+}
+
+/// One entry of an elder's visit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ElderVisit {
+    pub id: String,
+    /// When the visit or call was made (UTC).
+    pub visited_at: DateTime<Utc>,
+    pub mode: VisitMode,
+    pub condition: ElderCondition,
+    /// How the elder is, in the visitor's words.
+    #[serde(default)]
+    pub note: String,
+    /// Anything to follow up (empty: nothing).
+    #[serde(default)]
+    pub follow_up: String,
+    /// Who visited (the staff member who recorded it).
+    pub by: PersonRef,
+    /// The local day this visit was due when it was recorded.
+    pub due: NaiveDate,
+    /// Made on or before the day it was due.
+    pub on_time: bool,
+    /// When it was written down (UTC).
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/elders/{id}/visits`: a visit made or a call placed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitBody {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::help::VisitMode))]
+    pub mode: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::help::ElderCondition))]
+    pub condition: String,
+    /// How the elder is, at most 500 characters.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Anything to follow up, at most 500 characters.
+    #[serde(default)]
+    pub follow_up: Option<String>,
+    /// When it happened (RFC 3339); now if left out. At most 14 days back,
+    /// never in the future.
+    #[serde(default)]
+    pub visited_at: Option<DateTime<Utc>>,
+}
+
+/// `PUT /api/v1/elders/{id}/visit-schedule`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitScheduleBody {
+    /// A visit every this many days, 1–90 (422 otherwise).
+    pub every_days: i64,
+}
+
+/// How the elder's screen names the day of the next visit: today,
+/// tomorrow, a weekday within the coming week, else the date; "soon"
+/// once it is overdue (the butler has been told).
+pub fn next_visit_text(due: NaiveDate, now: DateTime<Utc>, lang: super::Lang) -> String {
+    use chrono::Datelike;
+    let today = local_date(now);
+    let days = (due - today).num_days();
+    let weekday = match due.weekday() {
+        chrono::Weekday::Mon => Msg::VisitDayMon,
+        chrono::Weekday::Tue => Msg::VisitDayTue,
+        chrono::Weekday::Wed => Msg::VisitDayWed,
+        chrono::Weekday::Thu => Msg::VisitDayThu,
+        chrono::Weekday::Fri => Msg::VisitDayFri,
+        chrono::Weekday::Sat => Msg::VisitDaySat,
+        chrono::Weekday::Sun => Msg::VisitDaySun,
+    };
+    match days {
+        ..0 => Msg::VisitSoon.text(lang).to_string(),
+        0 => Msg::VisitToday.text(lang).to_string(),
+        1 => Msg::VisitTomorrow.text(lang).to_string(),
+        2..=6 => weekday.text(lang).to_string(),
+        _ => match lang {
+            super::Lang::Zh => format!("{}月{}日（{}）", due.month(), due.day(), weekday.text(lang)),
+            super::Lang::En => format!("{}, {} {}", weekday.text(lang), due.day(), due.format("%b")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod visit_tests {
+    use super::*;
+    use crate::Lang;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)).unwrap_or_default()
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn intervals_are_one_to_ninety_days() {
+        assert_eq!(visit_interval(0), None);
+        assert_eq!(visit_interval(-7), None);
+        assert_eq!(visit_interval(1), Some(1));
+        assert_eq!(visit_interval(7), Some(7));
+        assert_eq!(visit_interval(90), Some(90));
+        assert_eq!(visit_interval(91), None);
+        assert_eq!(visit_interval(1000), None);
+    }
+
+    #[test]
+    fn next_visit_counts_from_the_last_visit_or_registration_in_shanghai_days() {
+        let registered = utc("2026-11-02T02:00:00Z"); // Mon 10:00 Shanghai
+        assert_eq!(next_visit_due(None, registered, 7), day("2026-11-09"));
+        // 23:30 UTC on Tuesday is 07:30 on Wednesday in Shanghai.
+        let visit = utc("2026-11-03T23:30:00Z");
+        assert_eq!(next_visit_due(Some(visit), registered, 7), day("2026-11-11"));
+        assert_eq!(next_visit_due(Some(visit), registered, 1), day("2026-11-05"));
+    }
+
+    #[test]
+    fn overdue_once_the_due_day_has_ended() {
+        let due = day("2026-11-09");
+        assert!(!visit_overdue(due, utc("2026-11-09T15:59:59Z")), "23:59:59 on the due day");
+        assert!(visit_overdue(due, utc("2026-11-09T16:00:00Z")), "00:00 the day after");
+        assert!(!visit_overdue(due, utc("2026-11-01T00:00:00Z")));
+        assert!(visit_on_time(utc("2026-11-09T15:59:59Z"), due));
+        assert!(!visit_on_time(utc("2026-11-09T16:00:00Z"), due));
+        let status = VisitStatus::at(7, None, utc("2026-11-02T02:00:00Z"), utc("2026-11-10T01:00:00Z"));
+        assert_eq!((status.next_due, status.overdue), (day("2026-11-09"), true));
+        let visited = VisitStatus::at(
+            7,
+            Some(utc("2026-11-10T01:00:00Z")),
+            utc("2026-11-02T02:00:00Z"),
+            utc("2026-11-10T01:00:00Z"),
+        );
+        assert_eq!((visited.next_due, visited.overdue), (day("2026-11-17"), false), "a visit clears it");
+    }
+
+    #[test]
+    fn visits_may_be_back_dated_two_weeks_but_not_put_ahead() {
+        let now = utc("2026-11-30T08:00:00Z");
+        assert!(visit_time_allowed(now, now));
+        assert!(visit_time_allowed(now - Duration::days(14), now));
+        assert!(!visit_time_allowed(now - Duration::days(14) - Duration::seconds(1), now));
+        assert!(visit_time_allowed(now + Duration::seconds(300), now), "a phone a little fast");
+        assert!(!visit_time_allowed(now + Duration::minutes(6), now));
+        assert!(!visit_time_allowed(DateTime::<Utc>::MAX_UTC, now));
+        assert!(!visit_time_allowed(DateTime::<Utc>::MIN_UTC, now));
+    }
+
+    #[test]
+    fn the_elder_reads_the_day_of_the_next_visit() {
+        let now = utc("2026-11-30T08:00:00Z"); // Monday 16:00 Shanghai
+        assert_eq!(next_visit_text(day("2026-11-30"), now, Lang::Zh), "今天");
+        assert_eq!(next_visit_text(day("2026-12-01"), now, Lang::En), "Tomorrow");
+        assert_eq!(next_visit_text(day("2026-12-03"), now, Lang::Zh), "周四");
+        assert_eq!(next_visit_text(day("2026-12-03"), now, Lang::En), "Thursday");
+        assert_eq!(next_visit_text(day("2026-12-10"), now, Lang::Zh), "12月10日（周四）");
+        assert_eq!(next_visit_text(day("2026-12-10"), now, Lang::En), "Thursday, 10 Dec");
+        assert_eq!(next_visit_text(day("2026-11-28"), now, Lang::Zh), "很快");
+        // Late on Monday in UTC is already Tuesday in Shanghai.
+        assert_eq!(next_visit_text(day("2026-12-01"), utc("2026-11-30T16:30:00Z"), Lang::En), "Today");
     }
 }
 

@@ -12,7 +12,7 @@ use crate::{
     api::help::get_elder_home,
     model::{
         Me, Msg, StaffRef,
-        help::{ElderHome, HelpCall, HelpStatus, elder_status_text},
+        help::{ElderHome, HelpCall, HelpStatus, elder_status_text, next_visit_text},
         time::format_local_hm,
     },
 };
@@ -107,6 +107,7 @@ fn ElderScreen(home: ElderHome, sending: RwSignal<Sending>) -> impl IntoView {
                 </button>
             </form>
             <CheckIn checked_in_at=home.checked_in_at />
+            {home.next_visit.map(|due| view! { <NextVisit due /> })}
             <ButlerCard butler=home.butler.clone() />
         </main>
     }
@@ -205,6 +206,20 @@ fn CheckIn(checked_in_at: Option<chrono::DateTime<Utc>>) -> impl IntoView {
             </form>
         }
         .into_any(),
+    }
+}
+
+/// "下次探访：周四": the day of the next regular visit, in Shanghai days
+/// (today, tomorrow, a weekday, else the date).
+#[component]
+fn NextVisit(due: chrono::NaiveDate) -> impl IntoView {
+    let lang = use_lang();
+    let now = use_now();
+    view! {
+        <p class="elder-visit" id="next-visit" data-due=due.to_string()>
+            <span class="elder-text">{t(Msg::NextVisit)}</span>
+            <strong class="elder-big">{move || next_visit_text(due, now.get(), lang)}</strong>
+        </p>
     }
 }
 

@@ -362,6 +362,7 @@ fn ElderRow(e: ElderInfo) -> impl IntoView {
                     (None, true) => view! { <p class="sla-line bad">{t(Msg::NotCheckedIn)}</p> }.into_any(),
                     (None, false) => view! { <p class="muted">{t(Msg::NotYetCheckedIn)}</p> }.into_any(),
                 })}
+            {e.visits.clone().map(|status| view! { <super::visits::VisitLine elder_id=e.id.clone() status /> })}
             {e
                 .follow_up
                 .clone()

@@ -1,8 +1,8 @@
 //! Elders: switching the simplified screen on, emergency contacts, and the
 //! daily check-in as the butler sees it.
 
-use crate::record::{BuildingId, CommunityId, UnitId, UserId};
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use crate::record::{BuildingId, CommunityId, ElderVisitId, UnitId, UserId};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -16,12 +16,17 @@ use super::{
 };
 use linli_model::{
     AppError, BuildingRef, Msg, StaffRef, UnitRef,
-    help::{CheckInFollowUp, ElderHome, ElderInfo, ElderSettings, EmergencyContact},
+    help::{
+        CheckInFollowUp, DEFAULT_VISIT_EVERY_DAYS, ElderCondition, ElderHome, ElderInfo, ElderSettings, ElderVisit,
+        EmergencyContact, VisitMode, VisitStatus, visit_interval,
+    },
+    job::PersonRef,
     keys::{AuditAction, CheckInResult},
     phone,
     time::{local_date, local_instant},
 };
 pub(crate) mod store;
+mod visits;
 
 use store::*;
 
@@ -66,7 +71,7 @@ impl Backend {
             .bind(("buildings", BuildingId::records_of(&buildings))))
         .await?;
         let people: Vec<ResidentRow> = rows(&mut res, 0)?;
-        let now = Utc::now();
+        let now = self.now();
         let today = local_date(now);
         let deadline = local_instant(today, self.check_in_deadline(actor.community_id()).await?);
         let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
@@ -93,6 +98,7 @@ impl Backend {
                     at: f.at,
                 });
                 ElderInfo {
+                    visits: p.elder_mode.then(|| p.visit_status(now)),
                     unit: p.unit_ref(),
                     overdue: p.elder_mode && checked_in_at.is_none() && now >= deadline,
                     id: String::from(p.id),
@@ -142,6 +148,7 @@ impl Backend {
             .query(store::SET_ELDER)
             .bind(("id", UserId::record_of(user_id)))
             .bind(("on", settings.elder_mode))
+            .bind(("now", self.now()))
             .bind(("contacts", serde_json::to_value(&contacts)?)))
         .await?;
         // The resident's next page is the elder screen (or no longer is).
@@ -175,10 +182,11 @@ impl Backend {
             .query(store::RECORD_CHECK_IN_FOLLOW_UP)
             .bind(("community", CommunityId::record_of(&person.community)))
             .bind(("elder", UserId::record_of(user_id)))
-            .bind(("day", local_date(Utc::now()).to_string()))
+            .bind(("day", local_date(self.now()).to_string()))
             .bind(("result", result.to_string()))
             .bind(("note", note))
-            .bind(("by", UserId::record_of(&actor.user_id))))
+            .bind(("by", UserId::record_of(&actor.user_id)))
+            .bind(("now", self.now())))
         .await?;
         self.events.publish(
             linli_model::live::EventKind::CheckInUpdated,
@@ -198,7 +206,7 @@ impl Backend {
             .query(store::ELDER_HOME)
             .bind(("b", BuildingId::record_of(building)))
             .bind(("me", UserId::record_of(&actor.user_id)))
-            .bind(("day", local_date(Utc::now()).to_string())))
+            .bind(("day", local_date(self.now()).to_string())))
         .await?;
         let butler = row::<ButlerRow>(&mut res, 0)?.and_then(|b| match (b.id, b.name, b.phone) {
             (Some(id), Some(name), Some(full)) => {
@@ -207,12 +215,15 @@ impl Backend {
             _ => None,
         });
         let checked_in_at: Option<DateTime<Utc>> = rows::<DateTime<Utc>>(&mut res, 1)?.into_iter().next();
-        let recent = Utc::now() - Duration::minutes(30);
+        let next_visit: Option<NaiveDate> = row::<ScheduleRow>(&mut res, 2)?
+            .filter(|_| actor.is_elder())
+            .map(|s| schedule_status(s.visit_every_days, s.since, s.last_visit, self.now()).next_due);
+        let recent = self.now() - Duration::minutes(30);
         let call =
             self.help_calls(actor, false).await?.into_iter().find(|c| {
                 c.elder.id == actor.user_id && (c.status.is_open() || c.closed_at.is_some_and(|t| t > recent))
             });
-        Ok(ElderHome { butler, checked_in_at, call, client_key: ids::new_token() })
+        Ok(ElderHome { butler, checked_in_at, call, client_key: ids::new_token(), next_visit })
     }
 }
 

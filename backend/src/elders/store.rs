@@ -18,6 +18,40 @@ pub(crate) struct ResidentRow {
     pub(crate) building: BuildingId,
     pub(crate) building_number: String,
     pub(crate) building_name: String,
+    /// The visit schedule in days; `None`: weekly.
+    #[serde(default)]
+    pub(crate) visit_every_days: Option<i64>,
+    /// When they became an elder (or, before that was kept, joined).
+    pub(crate) since: DateTime<Utc>,
+    /// Their latest regular visit.
+    #[serde(default)]
+    pub(crate) last_visit: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct VisitRow {
+    pub(super) id: ElderVisitId,
+    pub(super) visited_at: DateTime<Utc>,
+    pub(super) mode: VisitMode,
+    pub(super) condition: ElderCondition,
+    #[serde(default)]
+    pub(super) note: String,
+    #[serde(default)]
+    pub(super) follow_up: String,
+    pub(super) by: UserId,
+    pub(super) by_name: String,
+    pub(super) due: String,
+    pub(super) on_time: bool,
+    pub(super) recorded_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ScheduleRow {
+    #[serde(default)]
+    pub(super) visit_every_days: Option<i64>,
+    pub(super) since: DateTime<Utc>,
+    #[serde(default)]
+    pub(super) last_visit: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -52,6 +86,35 @@ pub(super) struct ButlerRow {
     pub(super) phone: Option<String>,
 }
 
+/// The standing of a stored schedule (a stored value out of range, which
+/// the schema refuses, reads as the default).
+pub(crate) fn schedule_status(
+    every_days: Option<i64>,
+    since: DateTime<Utc>,
+    last_visit: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> VisitStatus {
+    let every = every_days.and_then(visit_interval).unwrap_or(DEFAULT_VISIT_EVERY_DAYS);
+    VisitStatus::at(every, last_visit, since, now)
+}
+
+impl VisitRow {
+    pub(super) fn view(self) -> ElderVisit {
+        ElderVisit {
+            id: String::from(self.id),
+            visited_at: self.visited_at,
+            mode: self.mode,
+            condition: self.condition,
+            note: self.note,
+            follow_up: self.follow_up,
+            by: PersonRef { id: String::from(self.by), name: self.by_name },
+            due: NaiveDate::parse_from_str(&self.due, "%Y-%m-%d").unwrap_or_else(|_| local_date(self.visited_at)),
+            on_time: self.on_time,
+            recorded_at: self.recorded_at,
+        }
+    }
+}
+
 impl ResidentRow {
     pub(super) fn unit_ref(&self) -> UnitRef {
         UnitRef {
@@ -64,6 +127,11 @@ impl ResidentRow {
                 name: self.building_name.clone(),
             },
         }
+    }
+
+    /// The visit schedule's standing at `now` (`linli_model::help`'s rule).
+    pub(crate) fn visit_status(&self, now: DateTime<Utc>) -> VisitStatus {
+        schedule_status(self.visit_every_days, self.since, self.last_visit, now)
     }
 
     pub(super) fn scope(&self) -> Scope<'_> {
@@ -83,7 +151,9 @@ pub(crate) const CHECK_IN_DEADLINE: &str = "SELECT help.check_in_by AS check_in_
 pub(crate) const ELDERS: &str = concat!(
     "SELECT id, name, phone, elder_mode, emergency_contacts, community, unit,
                         unit.number AS unit_number, unit.building AS building, unit.building.number AS building_number,
-                        unit.building.name AS building_name FROM user",
+                        unit.building.name AS building_name, visit_every_days, elder_since ?? created_at AS since,
+                        (SELECT VALUE visited_at FROM elder_visit WHERE elder = $parent.id
+                            ORDER BY visited_at DESC LIMIT 1)[0] AS last_visit FROM user",
     " WHERE community = $community AND role = 'resident' AND active = true
                    AND ($all OR elder_mode = true)
                    AND ($butler = false OR unit.building IN $buildings)"
@@ -100,22 +170,55 @@ pub(crate) const CHECK_INS_OF_DAY: &str = "SELECT elder, at FROM check_in WHERE 
 pub(crate) const RESIDENT_IN_REACH: &str = concat!(
     "SELECT id, name, phone, elder_mode, emergency_contacts, community, unit,
                         unit.number AS unit_number, unit.building AS building, unit.building.number AS building_number,
-                        unit.building.name AS building_name FROM user",
+                        unit.building.name AS building_name, visit_every_days, elder_since ?? created_at AS since,
+                        (SELECT VALUE visited_at FROM elder_visit WHERE elder = $parent.id
+                            ORDER BY visited_at DESC LIMIT 1)[0] AS last_visit FROM user",
     " WHERE id = $id AND role = 'resident' AND unit != NONE"
 );
 
-/// Used by `set_elder` (elders/mod.rs).
-pub(crate) const SET_ELDER: &str = "UPDATE $id SET elder_mode = $on, emergency_contacts = $contacts";
+/// Used by `set_elder` (elders/mod.rs). Switching elder mode on starts
+/// the visit schedule's clock (kept if already set).
+pub(crate) const SET_ELDER: &str = "UPDATE $id SET elder_mode = $on, emergency_contacts = $contacts,
+                     elder_since = IF $on THEN elder_since ?? $now ELSE NONE END";
 
 /// Used by `record_check_in_follow_up` (elders/mod.rs).
 pub(crate) const RECORD_CHECK_IN_FOLLOW_UP: &str =
     "UPSERT check_in_follow_up SET community = $community, elder = $elder, day = $day, result = $result,
-                     note = $note, by = $by, at = time::now()
+                     note = $note, by = $by, at = $now
                  WHERE elder = $elder AND day = $day";
 
 /// Used by `elder_home` (elders/mod.rs).
 pub(crate) const ELDER_HOME: &str = "SELECT butler AS id, butler.name AS name, butler.phone AS phone FROM $b;
-                 SELECT VALUE at FROM check_in WHERE elder = $me AND day = $day;";
+                 SELECT VALUE at FROM check_in WHERE elder = $me AND day = $day;
+                 SELECT visit_every_days, elder_since ?? created_at AS since,
+                     (SELECT VALUE visited_at FROM elder_visit WHERE elder = $parent.id
+                         ORDER BY visited_at DESC LIMIT 1)[0] AS last_visit FROM $me;";
+
+/// Used by `record_visit` (elders/visits.rs): the latest visit before the
+/// one being recorded (a back-dated visit is judged against the one before it).
+pub(crate) const VISIT_BEFORE: &str =
+    "SELECT VALUE visited_at FROM elder_visit WHERE elder = $elder AND visited_at <= $at
+                     ORDER BY visited_at DESC LIMIT 1";
+
+/// Used by `record_visit` (elders/visits.rs).
+pub(crate) const RECORD_VISIT: &str = "CREATE $id SET community = $community, building = $building, elder = $elder,
+                     by = $by, visited_at = $at, recorded_at = $now, mode = $mode, condition = $condition,
+                     note = $note, follow_up = $follow_up, due = $due, on_time = $on_time";
+
+/// Used by `record_visit` and `elder_visits` (elders/visits.rs).
+pub(crate) const VISIT_BY_ID: &str = "SELECT id, visited_at, mode, condition, note, follow_up, by, by.name AS by_name,
+                     due, on_time, recorded_at FROM $id";
+
+/// Used by `elder_visits` (elders/visits.rs): the log, newest first, paged
+/// by `visited_at` (`$before`: the cursor, or NONE).
+pub(crate) const VISITS_OF_ELDER: &str =
+    "SELECT id, visited_at, mode, condition, note, follow_up, by, by.name AS by_name,
+                     due, on_time, recorded_at FROM elder_visit
+                     WHERE elder = $elder AND ($before = NONE OR visited_at < $before)
+                     ORDER BY visited_at DESC LIMIT $fetch";
+
+/// Used by `set_visit_schedule` (elders/visits.rs).
+pub(crate) const SET_VISIT_SCHEDULE: &str = "UPDATE $id SET visit_every_days = $every";
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).
@@ -128,4 +231,9 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("SET_ELDER", SET_ELDER),
     ("RECORD_CHECK_IN_FOLLOW_UP", RECORD_CHECK_IN_FOLLOW_UP),
     ("ELDER_HOME", ELDER_HOME),
+    ("VISIT_BEFORE", VISIT_BEFORE),
+    ("RECORD_VISIT", RECORD_VISIT),
+    ("VISIT_BY_ID", VISIT_BY_ID),
+    ("VISITS_OF_ELDER", VISITS_OF_ELDER),
+    ("SET_VISIT_SCHEDULE", SET_VISIT_SCHEDULE),
 ];

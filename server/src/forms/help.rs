@@ -6,10 +6,10 @@ use axum::{
     response::Response,
     routing::{get, post},
 };
-use linli_model::help::{ElderSettings, EmergencyContact, FollowUpBody, HelpActionInput, PressBody};
+use linli_model::help::{ElderSettings, EmergencyContact, FollowUpBody, HelpActionInput, PressBody, VisitBody};
 use serde::Deserialize;
 
-use super::{And, Back, Form, HelpUser, WebUser, back_with_error, respond};
+use super::{And, Back, Form, HelpUser, WebUser, back_with_error, local_datetime, respond, safe_back};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -20,6 +20,8 @@ pub fn router() -> Router<AppState> {
         .route("/forms/residents/{id}/elder", post(set_elder))
         .route("/forms/elders/{id}/follow-up", post(elder_follow_up))
         .route("/forms/elders/{id}/devices/{device}/revoke", post(revoke_device))
+        .route("/forms/elders/{id}/visits", post(record_visit))
+        .route("/forms/elders/{id}/visit-schedule", post(set_visit_schedule))
         .route("/call/{id}", get(call_resident))
 }
 
@@ -142,6 +144,80 @@ async fn elder_follow_up(
         Ok("/elders".to_string())
     };
     respond("/elders", outcome.await)
+}
+
+/// A regular visit recorded from the butler's board or the elder's page:
+/// the API's [`VisitBody`], with the time as a local `datetime-local`
+/// (empty: now), and the page to go back to.
+#[derive(Deserialize)]
+struct VisitForm {
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    condition: String,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    follow_up: Option<String>,
+    #[serde(default, deserialize_with = "local_datetime")]
+    visited_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    back: Option<String>,
+}
+
+impl From<VisitForm> for VisitBody {
+    fn from(f: VisitForm) -> Self {
+        Self { mode: f.mode, condition: f.condition, note: f.note, follow_up: f.follow_up, visited_at: f.visited_at }
+    }
+}
+
+/// Records a regular visit (定期探访) without scripts; back to the page
+/// it came from (the board or the elder's page).
+async fn record_visit(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<VisitForm>,
+) -> Response {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return back_with_error("/", &e, &[]),
+    };
+    let back = safe_back(form.back.as_deref());
+    let outcome = async {
+        state.backend.record_visit(&actor, &id, &form.into()).await.map_err(linli_backend::Error::answer)?;
+        Ok(back.clone())
+    };
+    respond(&back, outcome.await)
+}
+
+/// The elder's visit schedule (every N days) without scripts.
+#[derive(Deserialize)]
+struct ScheduleForm {
+    #[serde(default, deserialize_with = "serde_html_form::de::empty_as_none")]
+    every_days: Option<i64>,
+    #[serde(default)]
+    back: Option<String>,
+}
+
+async fn set_visit_schedule(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<ScheduleForm>,
+) -> Response {
+    let form = match form {
+        Ok(f) => f,
+        Err(e) => return back_with_error("/elders", &e, &[]),
+    };
+    let back = safe_back(form.back.as_deref());
+    let outcome = async {
+        // Left empty, it is refused like 0.
+        let every = form.every_days.unwrap_or(0);
+        state.backend.set_visit_schedule(&actor, &id, every).await.map_err(linli_backend::Error::answer)?;
+        Ok(back.clone())
+    };
+    respond(&back, outcome.await)
 }
 
 #[cfg(test)]

@@ -7,15 +7,19 @@ use axum::{
     http::StatusCode,
     routing::{get, post, put},
 };
+use chrono::{DateTime, Utc};
 use linli_model::{
-    Page,
-    help::{ElderInfo, ElderSettings, FollowUpBody, PhoneToCall},
+    AppError, Msg, Page,
+    help::{
+        ElderHome, ElderInfo, ElderSettings, ElderVisit, FollowUpBody, PhoneToCall, VisitBody, VisitScheduleBody,
+        VisitStatus,
+    },
 };
 use serde::Deserialize;
 
 use crate::{
     error::ApiResult,
-    extract::{AuthUser, Json, Query},
+    extract::{AuthUser, HelpCaller, Json, Query},
     state::AppState,
 };
 
@@ -23,6 +27,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/elders", get(list))
         .route("/elders/{id}/check-in-follow-up", post(follow_up))
+        .route("/elders/{id}/visits", get(visits).post(record_visit))
+        .route("/elders/{id}/visit-schedule", put(set_visit_schedule))
+        .route("/elder-home", get(elder_home))
         .route("/residents/{id}/elder", put(set_elder))
         .route("/residents/{id}/phone", get(phone))
 }
@@ -72,4 +79,69 @@ pub(crate) async fn follow_up(
 ) -> ApiResult<StatusCode> {
     state.backend.record_check_in_follow_up(&actor, &id, &body.result, body.note.as_deref().unwrap_or("")).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct VisitsQuery {
+    /// At most this many visits (1–100, default 20).
+    limit: Option<usize>,
+    /// The previous page's `next_cursor` (an RFC 3339 instant).
+    cursor: Option<String>,
+}
+
+/// An elder's visit log (定期探访), newest first, paged by `limit` and
+/// `cursor`. Staff who see the elder: a butler their own buildings' only.
+#[utoipa::path(get, path = "/api/v1/elders/{id}/visits", tag = "help", params(("id" = String, Path, description = "The elder's opaque id"), VisitsQuery), responses((status = 200, body = Page<ElderVisit>), crate::openapi::Errors))]
+pub(crate) async fn visits(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+    Query(q): Query<VisitsQuery>,
+) -> ApiResult<axum::Json<Page<ElderVisit>>> {
+    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            DateTime::parse_from_rfc3339(c)
+                .map(|d| d.with_timezone(&Utc))
+                .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
+        ),
+    };
+    let (items, next) = state.backend.elder_visits(&actor, &id, q.limit.unwrap_or(20), before).await?;
+    Ok(axum::Json(Page { items, next_cursor: next.map(|t| t.to_rfc3339()) }))
+}
+
+/// Records a regular visit or phone call to an elder. `visited_at` may lie
+/// up to 14 days back, never ahead (422). The elder leaves the board's
+/// "visits overdue" list.
+#[utoipa::path(post, path = "/api/v1/elders/{id}/visits", tag = "help", request_body = VisitBody, params(("id" = String, Path, description = "The elder's opaque id")), responses((status = 201, body = ElderVisit), crate::openapi::Errors))]
+pub(crate) async fn record_visit(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<VisitBody>,
+) -> ApiResult<(StatusCode, axum::Json<ElderVisit>)> {
+    Ok((StatusCode::CREATED, axum::Json(state.backend.record_visit(&actor, &id, &body).await?)))
+}
+
+/// Sets how often an elder is visited: every 1–90 days (422 otherwise).
+/// The butler of the elder's building or the manager.
+#[utoipa::path(put, path = "/api/v1/elders/{id}/visit-schedule", tag = "help", request_body = VisitScheduleBody, params(("id" = String, Path, description = "The elder's opaque id")), responses((status = 200, body = VisitStatus), crate::openapi::Errors))]
+pub(crate) async fn set_visit_schedule(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<VisitScheduleBody>,
+) -> ApiResult<axum::Json<VisitStatus>> {
+    Ok(axum::Json(state.backend.set_visit_schedule(&actor, &id, body.every_days).await?))
+}
+
+/// The elder's own screen: their butler, today's check-in, the call to
+/// follow, and the day of the next regular visit (`next_visit`). The
+/// signed-in elder, or their paired help device.
+#[utoipa::path(get, path = "/api/v1/elder-home", tag = "help", responses((status = 200, body = ElderHome), crate::openapi::Errors))]
+pub(crate) async fn elder_home(
+    State(state): State<AppState>,
+    HelpCaller(actor): HelpCaller,
+) -> ApiResult<axum::Json<ElderHome>> {
+    Ok(axum::Json(state.backend.elder_home(&actor).await?))
 }

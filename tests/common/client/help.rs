@@ -4,7 +4,10 @@ use std::fmt::Display;
 
 use linli_model::{
     Page,
-    help::{CheckIn, ElderInfo, HelpAction, HelpCall, HelpDevice, PairedDevice, PhoneToCall, PressBody},
+    help::{
+        CheckIn, ElderHome, ElderInfo, ElderVisit, HelpAction, HelpCall, HelpDevice, PairedDevice, PhoneToCall,
+        PressBody, VisitBody, VisitScheduleBody, VisitStatus,
+    },
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -89,5 +92,27 @@ impl User<'_> {
     pub async fn revoke_device(&self, elder_id: impl Display, device: impl Display) -> ApiResult<()> {
         let path = format!("/api/v1/elders/{elder_id}/devices/{device}");
         self.call(Method::DELETE, &path, None::<&()>, StatusCode::NO_CONTENT).await
+    }
+
+    /// An elder's visit log (`GET /api/v1/elders/{id}/visits`), with a
+    /// query such as `?limit=1&cursor=...` (or `""`).
+    pub async fn elder_visits(&self, elder_id: impl Display, query: &str) -> ApiResult<Page<ElderVisit>> {
+        self.get(&format!("/api/v1/elders/{elder_id}/visits{query}")).await
+    }
+
+    /// Records a regular visit to an elder: 201 with the visit.
+    pub async fn record_visit(&self, elder_id: impl Display, body: &VisitBody) -> ApiResult<ElderVisit> {
+        let path = format!("/api/v1/elders/{elder_id}/visits");
+        self.call(Method::POST, &path, Some(body), StatusCode::CREATED).await
+    }
+
+    /// Sets an elder's visit schedule to every `every_days` days: 200.
+    pub async fn set_visit_schedule(&self, elder_id: impl Display, every_days: i64) -> ApiResult<VisitStatus> {
+        self.put(&format!("/api/v1/elders/{elder_id}/visit-schedule"), &VisitScheduleBody { every_days }).await
+    }
+
+    /// The elder's own screen (`GET /api/v1/elder-home`).
+    pub async fn elder_home(&self) -> ApiResult<ElderHome> {
+        self.get("/api/v1/elder-home").await
     }
 }
