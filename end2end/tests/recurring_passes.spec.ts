@@ -37,3 +37,36 @@ test('a resident creates a recurring pass and sees its schedule', async ({ page 
   await paused.locator('button[data-action=resume]').click();
   await expect(page.locator('.pass-row', { hasText: visitor }).locator('button[data-action=pause]')).toBeVisible();
 });
+
+test('the manager sees the long-term passes and revokes one; the guard sees it expected today', async ({ browser }) => {
+  const residentContext = await browser.newContext();
+  const resident = await residentContext.newPage();
+  await login(resident, ACCOUNTS.resident);
+  await resident.goto('/passes/new');
+  const visitor = `家教${Date.now() % 100000}`;
+  await resident.locator('#visitor_name').fill(visitor);
+  await resident.locator('label[for=kind-recurring]').click();
+  // Every day, so that the guard expects the visitor today whatever the day.
+  for (const d of ['sat', 'sun']) await resident.locator(`#wd-${d}`).check();
+  await resident.locator('#pass-form button[type=submit]').click();
+  await expect(resident.locator('.schedule')).toContainText('每天');
+  await residentContext.close();
+
+  const guardContext = await browser.newContext();
+  const guard = await guardContext.newPage();
+  await login(guard, ACCOUNTS.guard);
+  await guard.goto('/gate/expected');
+  await expect(guard.locator('li.recurring', { hasText: visitor }).locator('.tag')).toContainText('长期');
+  await guardContext.close();
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await login(admin, ACCOUNTS.admin);
+  await admin.goto('/admin/passes');
+  const row = admin.locator('.pass-row', { hasText: visitor });
+  await expect(row.locator('.schedule')).toContainText('每天 08:00–12:00');
+  await row.locator('button.danger').click();
+  await expect(admin).toHaveURL(/\/admin\/passes$/);
+  await expect(admin.locator('.pass-row', { hasText: visitor })).toHaveCount(0);
+  await adminContext.close();
+});
