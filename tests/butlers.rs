@@ -82,7 +82,8 @@ async fn scorecards_give_exactly_the_expected_figures() {
     assert_eq!(li.first_time_fix_pct, Some(50.0));
     assert_eq!(li.reopen_rate_pct, Some(50.0));
     assert_eq!((li.rating_count, li.rating_avg), (2, Some(3.5)));
-    assert_eq!(li.follow_ups_opened, 1);
+    // B's 2 stars and B's closing after a reopen (issue 17's rules).
+    assert_eq!(li.follow_ups_opened, 2);
     let chen = cards.items.iter().find(|c| c.butler_name == "陈静").unwrap();
     assert_eq!((chen.jobs, chen.responded_in_sla_pct), (1, Some(100.0)));
 

@@ -384,11 +384,13 @@ async fn a_rejected_fix_reopens_and_a_low_rating_opens_a_follow_up() {
     butler.act(id, JobAction::Resolve).await.unwrap();
     resident.rate(id, &json!({ "stars": 2, "tags": ["slow"] })).await.unwrap();
 
+    // A low rating and (issue 17) the closing of a reopened job each open one.
     let follow_ups = admin.follow_ups().await.unwrap();
-    let item = &follow_ups.items[0];
+    let item = follow_ups.items.iter().find(|f| f.reason.as_str() == "low_rating").unwrap();
     assert_eq!((item.reason.as_str(), item.repair_id.as_deref(), item.stars), ("low_rating", Some(id), Some(2)));
+    assert!(follow_ups.items.iter().any(|f| f.reason.as_str() == "reopened" && f.repair_id.as_deref() == Some(id)));
     let own = butler.follow_ups().await.unwrap();
-    assert_eq!(own.items.len(), 1, "the butler sees the follow-up on their own work");
+    assert_eq!(own.items.len(), 2, "the butler sees the follow-ups on their own work");
     let other = s.user(BUTLER_B3).await.follow_ups().await.unwrap();
     assert!(other.items.is_empty(), "another butler does not");
     assert_eq!(resident.follow_ups().await.unwrap_err().status, StatusCode::FORBIDDEN);

@@ -127,6 +127,14 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// The services' current instant ([`crate::clock::now`]): the system
+    /// clock, or the instant the demo seeder set for its own task.
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        crate::clock::now()
+    }
+}
+
 /// What the server's edges need from the state, and nothing more.
 impl Backend {
     /// Whether the database answers (`/healthz`).

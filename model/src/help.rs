@@ -206,6 +206,13 @@ pub struct HelpCall {
     pub closed_at: Option<DateTime<Utc>>,
     pub timeline: Vec<HelpEntry>,
     pub allowed_actions: Vec<HelpAction>,
+    /// How it came in: `app` for a pressed button, else the channel staff
+    /// recorded when entering it for the elder.
+    #[serde(default)]
+    pub channel: crate::staff_entry::Channel,
+    /// The staff member who entered it (代录), if not pressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<PersonRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,10 +10,13 @@
 //! shows the body.
 
 mod community;
+mod complaints;
 mod help;
 mod notices;
+mod outages;
 mod passes;
 mod repairs;
+mod staff_entry;
 mod wechat;
 
 use std::fmt;
@@ -40,6 +43,8 @@ pub struct ApiErrorBody {
     pub message: String,
     /// The offending field or a reason code, when the server names one.
     pub detail: Option<String>,
+    /// With `rate_limited`: seconds until the request is accepted.
+    pub retry_after: Option<u64>,
 }
 
 impl fmt::Display for ApiErrorBody {
@@ -205,5 +210,5 @@ pub async fn answer<T: DeserializeOwned>(what: &str, res: reqwest::Response) -> 
     let e = envelope.error;
     let code = e.error_code().unwrap_or_else(|| panic!("{what}: {status} with an unknown code: {text}"));
     assert!(!e.message.is_empty(), "{what}: the error has a message: {text}");
-    (status, Err(ApiErrorBody { status, code, message: e.message, detail: e.detail }))
+    (status, Err(ApiErrorBody { status, code, message: e.message, detail: e.detail, retry_after: e.retry_after }))
 }

@@ -32,7 +32,10 @@ impl From<FollowUp> for FollowUpItem {
 #[server]
 pub async fn list_follow_ups() -> Result<Vec<FollowUpItem>, AppError> {
     let actor = super::ctx::actor().await?;
-    let list = super::ctx::backend()?.follow_ups(&actor).await.map_err(crate::backend::Error::answer)?;
+    let list = super::ctx::backend()?
+        .follow_ups(&actor, Some("open"), crate::model::Lang::Zh)
+        .await
+        .map_err(crate::backend::Error::answer)?;
     Ok(list.into_iter().filter(|f| f.status == FollowUpStatus::Open).map(Into::into).collect())
 }
 

@@ -1,53 +1,243 @@
-//! Follow-up visits (回访) for the manager, opened by low ratings.
+//! Follow-up visits (回访): opened when work closes (critical, reopened,
+//! complaints, one in N of the rest) or by a low rating, each a task for
+//! the building's butler with a script and a due time, done with an
+//! outcome. The rules are `linli_model::follow_up`; this module loads the
+//! facts, asks the rules and stores the outcome. Closing and rating call
+//! [`Backend::open_follow_ups`] (from `repairs`) after their change is
+//! committed; opening is idempotent (one per job and reason, a unique
+//! index), and each closing is decided once (`repair.follow_up_round`).
 
-use crate::record::{CommunityId, FollowUpId, JobId, UserId};
+use crate::record::{BuildingId, CommunityId, FollowUpId, JobId, RatingId, UserId};
 use chrono::{DateTime, Utc};
 use linli_model::{
-    job::FollowUp,
+    AppError, Lang, Msg,
+    follow_up::{ClosedJob, FollowUpOutcome, FollowUpOutcomeInput, FollowUpSettings, FollowUpTiming},
+    job::{FollowUp, PersonRef},
     keys::{FollowUpReason, FollowUpStatus},
 };
 use serde::Deserialize;
 
 use super::{
-    Backend,
-    db::{rows, run},
+    Backend, clean,
+    db::{row, rows, run},
     error::Result,
+    ids,
     people::unit_label,
-    policy::{Actor, Permission},
+    policy::{Actor, Permission, Scope},
 };
 pub(crate) mod store;
 
 use store::*;
 
+/// A job that just closed or was rated, as the opening rules need it.
+pub(crate) struct Closing<'a> {
+    pub(crate) job: &'a str,
+    pub(crate) community: &'a str,
+    pub(crate) building: &'a str,
+    /// Whether the job is closed now (confirmed or rated).
+    pub(crate) closed: bool,
+    /// The closing's round: the job's reopen count.
+    pub(crate) round: i64,
+    pub(crate) facts: ClosedJob,
+    /// A rating just given: its stars and id.
+    pub(crate) rating: Option<(u8, &'a str)>,
+}
+
+/// What an outcome did to the work.
+pub(crate) enum Remedy {
+    /// Nothing (satisfied).
+    None,
+    /// The job was reopened.
+    Reopened,
+    /// A new request, linked to the job, with this id.
+    NewRequest(String),
+}
+
 impl Backend {
-    /// The community's follow-ups, open ones first: the manager's, and a
-    /// butler's own (the low ratings of their work).
-    pub async fn follow_ups(&self, actor: &Actor) -> Result<Vec<FollowUp>> {
+    /// The community's follow-up rules (the defaults when never set).
+    pub(crate) async fn follow_up_settings(&self, community: &str) -> Result<FollowUpSettings> {
+        let mut res =
+            run(self.db.query(store::FOLLOW_UP_SETTINGS).bind(("c", CommunityId::record_of(community)))).await?;
+        Ok(row::<SettingsRow>(&mut res, 0)?.and_then(|r| r.follow_up).unwrap_or_default())
+    }
+
+    /// Stores a community's follow-up rules (the manager, through the
+    /// settings); 422 when out of bounds.
+    pub(crate) async fn store_follow_up_settings(&self, community: &str, s: FollowUpSettings) -> Result<()> {
+        if !s.is_valid() {
+            return Err(AppError::invalid("follow_up", Msg::ErrSettings).into());
+        }
+        run(self
+            .db
+            .query(store::UPDATE_FOLLOW_UP_SETTINGS)
+            .bind(("c", CommunityId::record_of(community)))
+            .bind(("s", serde_json::to_value(s)?)))
+        .await?;
+        Ok(())
+    }
+
+    /// Opens the follow-ups a closing or a rating calls for (see the module
+    /// notes). Safe to call more than once for the same closing.
+    pub(crate) async fn open_follow_ups(&self, c: Closing<'_>) -> Result<()> {
+        let settings = self.follow_up_settings(c.community).await?;
+        let reasons = if c.closed { settings.close_reasons(c.facts) } else { Vec::new() };
+        let rest = c.closed && reasons.is_empty() && settings.sample_every > 0;
+        let always: Vec<&str> = c
+            .rating
+            .filter(|(stars, _)| settings.low_rating(*stars))
+            .map(|_| FollowUpReason::LowRating.as_str())
+            .into_iter()
+            .collect();
+        let now = self.now();
+        run(self
+            .db
+            .query(store::OPEN_FOLLOW_UPS)
+            .bind(("job", JobId::record_of(c.job)))
+            .bind(("community", CommunityId::record_of(c.community)))
+            .bind(("building", BuildingId::record_of(c.building)))
+            .bind(("close", c.closed))
+            .bind(("round", c.round))
+            .bind(("reasons", reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>()))
+            .bind(("rest", rest))
+            .bind(("every", i64::from(settings.sample_every.max(1))))
+            .bind(("always", always))
+            .bind(("rating", c.rating.map(|(_, id)| RatingId::record_of(id))))
+            .bind(("due", settings.due_at(now)))
+            .bind(("now", now)))
+        .await?;
+        Ok(())
+    }
+
+    /// The community's follow-ups, open ones first (soonest due first),
+    /// then done ones (latest first): the manager's all, a butler's those
+    /// of their buildings. `status`: `open`, `done` or everything.
+    pub async fn follow_ups(&self, actor: &Actor, status: Option<&str>, lang: Lang) -> Result<Vec<FollowUp>> {
         actor.require(Permission::SeeFollowUps)?;
+        let status = match status.filter(|s| !s.is_empty() && *s != "all") {
+            None => None,
+            Some(s) => Some(FollowUpStatus::parse(s).ok_or_else(|| AppError::invalid("status", Msg::ErrBadRequest))?),
+        };
+        let buildings: Option<Vec<String>> =
+            actor.limited_to_own_buildings().then(|| actor.buildings.iter().map(|b| b.id.clone()).collect());
         let mut res = run(self
             .db
             .query(store::FOLLOW_UPS)
             .bind(("community", CommunityId::record_of(actor.community_id())))
-            .bind(("butler", actor.limited_to_own_buildings().then(|| UserId::record_of(&actor.user_id)))))
+            .bind(("buildings", buildings.as_deref().map(BuildingId::records_of)))
+            .bind(("status", status.map(FollowUpStatus::as_str))))
         .await?;
-        let mut list: Vec<FollowUp> = rows::<Row>(&mut res, 0)?
-            .into_iter()
-            .map(|r| FollowUp {
-                id: String::from(r.id),
-                reason: r.reason,
-                status: r.status,
-                repair_id: r.repair.map(String::from),
-                unit: match (r.building_name, r.unit_number) {
-                    (Some(b), Some(u)) => Some(unit_label(&b, &u)),
-                    _ => None,
-                },
-                butler: r.butler_name,
-                stars: r.stars,
-                comment: r.comment,
-                created_at: r.created_at,
-            })
-            .collect();
-        list.sort_by_key(|f| f.status != FollowUpStatus::Open);
+        let now = self.now();
+        let mut list: Vec<FollowUp> = rows::<Row>(&mut res, 0)?.into_iter().map(|r| r.view(now, lang)).collect();
+        list.sort_by_key(|f| match f.status {
+            FollowUpStatus::Open => (0, f.due_at.map_or(i64::MAX, |d| d.timestamp())),
+            FollowUpStatus::Done => (1, -f.done_at.map_or(0, |d| d.timestamp())),
+        });
         Ok(list)
+    }
+
+    /// Records what the resident said on a follow-up visit. Satisfied closes
+    /// it; not satisfied (a note is required) also reopens the job if it
+    /// may still be reopened (`model::follow_up::reopen_by_follow_up`), or
+    /// opens a new request for the same home linked to it, entered by the
+    /// caller (channel `phone`). 403 without `RecordFollowUp`, 404 for a
+    /// follow-up the caller does not see, 409 when it is already done.
+    pub async fn record_follow_up(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: FollowUpOutcomeInput,
+        lang: Lang,
+    ) -> Result<FollowUp> {
+        actor.require(Permission::RecordFollowUp)?;
+        let f = self.visible_follow_up(actor, id).await?;
+        let outcome = FollowUpOutcome::parse(&input.outcome)
+            .ok_or_else(|| AppError::invalid("outcome", Msg::ErrFollowUpOutcome))?;
+        let note = clean::optional_block("note", input.note.as_deref(), 1000)?;
+        if outcome == FollowUpOutcome::Unsatisfied && note.is_empty() {
+            return Err(AppError::invalid("note", Msg::ErrFollowUpNote).into());
+        }
+        if f.status != FollowUpStatus::Open {
+            return Err(AppError::conflict(Msg::ErrFollowUpDone).into());
+        }
+        let now = self.now();
+        let mut res = run(self
+            .db
+            .query(store::RECORD_OUTCOME)
+            .bind(("id", FollowUpId::record_of(id)))
+            .bind(("outcome", outcome.as_str()))
+            .bind(("note", note.clone()))
+            .bind(("by", UserId::record_of(&actor.user_id)))
+            .bind(("now", now)))
+        .await?;
+        if rows::<serde_json::Value>(&mut res, 0)?.is_empty() {
+            return Err(AppError::conflict(Msg::ErrFollowUpDone).into());
+        }
+        if outcome == FollowUpOutcome::Unsatisfied
+            && let Some(job) = &f.repair
+        {
+            let remedy = self.remedy_for_follow_up(actor, job.key(), &note).await?;
+            let (reopened, new_repair) = match remedy {
+                Remedy::None => (false, None),
+                Remedy::Reopened => (true, None),
+                Remedy::NewRequest(new) => (false, Some(JobId::record_of(&new))),
+            };
+            run(self
+                .db
+                .query(store::RECORD_REMEDY)
+                .bind(("id", FollowUpId::record_of(id)))
+                .bind(("reopened", reopened))
+                .bind(("new_repair", new_repair)))
+            .await?;
+        }
+        tracing::info!(follow_up = %id, outcome = outcome.as_str(), "follow-up recorded");
+        let f = self.visible_follow_up(actor, id).await?;
+        Ok(f.view(now, lang))
+    }
+
+    async fn visible_follow_up(&self, actor: &Actor, id: &str) -> Result<Row> {
+        if !ids::is_plausible_key(id) {
+            return Err(AppError::not_found().into());
+        }
+        let mut res = run(self.db.query(store::FOLLOW_UP).bind(("id", FollowUpId::record_of(id)))).await?;
+        let f: Row = row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
+        actor.check_sees(Scope {
+            community: f.community.key(),
+            building: Some(f.building.key()),
+            unit: None,
+            assignee: None,
+        })?;
+        Ok(f)
+    }
+}
+
+impl Row {
+    fn view(self, now: DateTime<Utc>, lang: Lang) -> FollowUp {
+        // Rows opened before due times existed: the default window.
+        let due = self.due_at.unwrap_or_else(|| FollowUpSettings::default().due_at(self.created_at));
+        FollowUp {
+            id: String::from(self.id),
+            reason: self.reason,
+            status: self.status,
+            repair_id: self.repair.map(String::from),
+            unit: match (self.building_name, self.unit_number) {
+                (Some(b), Some(u)) => Some(unit_label(&b, &u)),
+                _ => None,
+            },
+            butler: self.butler_name,
+            stars: self.stars,
+            comment: self.comment,
+            created_at: self.created_at,
+            script: self.reason.script().text(lang).to_string(),
+            due_at: Some(due),
+            timing: FollowUpTiming::of(due, self.done_at, now),
+            done_at: self.done_at,
+            outcome: self.outcome,
+            note: self.note,
+            new_repair_id: self.new_repair.map(String::from),
+            resident: match (self.resident, self.resident_name) {
+                (Some(id), Some(name)) => Some(PersonRef { id: String::from(id), name }),
+                _ => None,
+            },
+        }
     }
 }

@@ -7,6 +7,8 @@ use super::*;
 #[derive(Deserialize)]
 pub(super) struct Row {
     pub(super) id: FollowUpId,
+    pub(super) community: CommunityId,
+    pub(super) building: BuildingId,
     pub(super) reason: FollowUpReason,
     pub(super) status: FollowUpStatus,
     #[serde(default)]
@@ -22,16 +24,98 @@ pub(super) struct Row {
     #[serde(default)]
     pub(super) comment: Option<String>,
     pub(super) created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub(super) due_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) done_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub(super) outcome: Option<FollowUpOutcome>,
+    #[serde(default)]
+    pub(super) note: String,
+    #[serde(default)]
+    pub(super) new_repair: Option<JobId>,
+    #[serde(default)]
+    pub(super) resident: Option<UserId>,
+    #[serde(default)]
+    pub(super) resident_name: Option<String>,
 }
 
-/// Used by `follow_ups` (follow_ups/mod.rs).
-pub(crate) const FOLLOW_UPS: &str = "SELECT id, reason, status, repair, repair.unit.number AS unit_number,
-                        building.name AS building_name, butler.name AS butler_name,
-                        rating.stars AS stars, rating.comment AS comment, created_at
-                 FROM follow_up WHERE community = $community AND ($butler = NONE OR butler = $butler)
-                 ORDER BY created_at DESC LIMIT 200";
+#[derive(Deserialize)]
+pub(super) struct SettingsRow {
+    #[serde(default)]
+    pub(super) follow_up: Option<FollowUpSettings>,
+}
+
+/// The projection of a follow-up with its job, unit, butler and rating.
+macro_rules! follow_up_select {
+    () => {
+        "SELECT id, community, building, reason, status, repair, repair.unit.number AS unit_number,
+                building.name AS building_name, building.butler.name AS butler_name,
+                rating.stars AS stars, rating.comment AS comment, created_at, due_at, done_at, outcome,
+                note, new_repair, repair.reporter AS resident, repair.reporter.name AS resident_name"
+    };
+}
+
+/// Used by `follow_ups` (follow_ups/mod.rs): a butler's are those of
+/// their buildings (`$buildings`), the manager's all.
+pub(crate) const FOLLOW_UPS: &str = concat!(
+    follow_up_select!(),
+    " FROM follow_up WHERE community = $community AND ($buildings = NONE OR building IN $buildings)
+                    AND ($status = NONE OR status = $status)
+                 ORDER BY created_at DESC LIMIT 500"
+);
+
+/// Used by `record_follow_up` (follow_ups/mod.rs).
+pub(crate) const FOLLOW_UP: &str = concat!(follow_up_select!(), " FROM $id");
+
+/// Used by `record_follow_up` (follow_ups/mod.rs): done once, by whoever
+/// gets there first (empty answer: it was done already).
+pub(crate) const RECORD_OUTCOME: &str = "UPDATE $id SET status = 'done', outcome = $outcome, note = $note,
+                     done_at = $now, done_by = $by WHERE status = 'open' RETURN VALUE id";
+
+/// Used by `record_follow_up` (follow_ups/mod.rs).
+pub(crate) const RECORD_REMEDY: &str = "UPDATE $id SET reopened = $reopened, new_repair = $new_repair";
+
+/// Used by `follow_up_settings` (follow_ups/mod.rs).
+pub(crate) const FOLLOW_UP_SETTINGS: &str = "SELECT follow_up FROM $c";
+
+/// Used by `store_follow_up_settings` (follow_ups/mod.rs).
+pub(crate) const UPDATE_FOLLOW_UP_SETTINGS: &str = "UPDATE $c SET follow_up = $s";
+
+/// Used by `open_follow_ups` (follow_ups/mod.rs). A closing (`$close`) is
+/// decided once per round (the job's reopen count): the first call of a
+/// round takes the reasons it picked by itself (`$reasons`) and, when none
+/// did (`$rest`), counts the closing for the one-in-`$every` sample. The
+/// reasons that hold whenever they happen (`$always`: a low rating) are
+/// taken every time. Each reason opens at most one follow-up per job (also
+/// kept by the unique index `follow_up_job_reason`).
+pub(crate) const OPEN_FOLLOW_UPS: &str = "BEGIN TRANSACTION;
+                 LET $fresh = $close AND (SELECT VALUE follow_up_round FROM ONLY $job) != $round;
+                 IF $fresh { UPDATE $job SET follow_up_round = $round };
+                 LET $n = IF $fresh AND $rest {
+                     (UPDATE ONLY $community SET follow_up_count = (follow_up_count ?? 0) + 1 RETURN VALUE follow_up_count)
+                 } ELSE { 0 };
+                 LET $sampled = IF $n > 0 AND $n % $every = 0 { ['sampled'] } ELSE { [] };
+                 LET $picked = array::concat(IF $fresh { $reasons } ELSE { [] }, $sampled, $always);
+                 LET $butler = (SELECT VALUE butler FROM ONLY $building);
+                 FOR $r IN $picked {
+                     IF array::len((SELECT id FROM follow_up WHERE repair = $job AND reason = $r)) = 0 {
+                         CREATE follow_up SET community = $community, building = $building, butler = $butler,
+                             reason = $r, repair = $job, rating = IF $r = 'low_rating' { $rating } ELSE { NONE },
+                             status = 'open', created_at = $now, due_at = $due;
+                     };
+                 };
+                 COMMIT TRANSACTION;";
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).
 #[cfg(test)]
-pub(crate) const ALL: &[(&str, &str)] = &[("FOLLOW_UPS", FOLLOW_UPS)];
+pub(crate) const ALL: &[(&str, &str)] = &[
+    ("FOLLOW_UPS", FOLLOW_UPS),
+    ("FOLLOW_UP", FOLLOW_UP),
+    ("RECORD_OUTCOME", RECORD_OUTCOME),
+    ("RECORD_REMEDY", RECORD_REMEDY),
+    ("FOLLOW_UP_SETTINGS", FOLLOW_UP_SETTINGS),
+    ("UPDATE_FOLLOW_UP_SETTINGS", UPDATE_FOLLOW_UP_SETTINGS),
+    ("OPEN_FOLLOW_UPS", OPEN_FOLLOW_UPS),
+];

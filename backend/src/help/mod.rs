@@ -13,6 +13,7 @@
 #[macro_use]
 pub(crate) mod store;
 mod escalation;
+mod entry;
 
 use crate::record::{BuildingId, CommunityId, HelpCallId, UnitId, UserId};
 use chrono::{DateTime, Utc};
@@ -148,7 +149,7 @@ impl Backend {
             }
         }
         let id = ids::new_key();
-        let now = Utc::now();
+        let now = self.now();
         let created = run(self
             .db
             .query(store::PRESS_HELP)
@@ -221,7 +222,10 @@ impl Backend {
 
     async fn call_view(&self, actor: &Actor, call: CallRow, phone_view: PhoneView) -> Result<HelpCall> {
         let mut res = run(self.db.query(store::CALL_VIEW).bind(("id", call.id.record()))).await?;
-        let timeline = rows::<EntryRow>(&mut res, 0)?
+        let entries = rows::<EntryRow>(&mut res, 0)?;
+        // A call entered by staff names them on its first entry.
+        let first_actor = entries.first().map(|e| e.actor_name.clone()).unwrap_or_default();
+        let timeline = entries
             .into_iter()
             .map(|e| HelpEntry {
                 seq: crate::convert::non_negative(e.seq),
@@ -264,6 +268,8 @@ impl Backend {
             closed_at: call.closed_at,
             timeline,
             allowed_actions: allowed_actions(call.status(), party),
+            channel: call.channel,
+            entered_by: call.entered_by.clone().map(|id| PersonRef { id: String::from(id), name: first_actor }),
         })
     }
 
@@ -294,7 +300,7 @@ impl Backend {
                 AppError::new(ErrorCode::Conflict, Msg::ErrIllegalTransition).with_detail(call.status.as_str()).into()
             });
         };
-        let now = Utc::now();
+        let now = self.now();
         // "Help is coming" to the elder's WeChat, queued with the change.
         let message = (action == HelpAction::Acknowledge).then(|| SubscribeMessage {
             community: call.community.key(),
@@ -360,7 +366,7 @@ impl Backend {
 
     async fn check_in_once(&self, actor: &Actor) -> Result<CheckIn> {
         actor.require(Permission::CheckIn)?;
-        let now = Utc::now();
+        let now = self.now();
         let day = linli_model::time::local_date(now).to_string();
         let stored = run(self
             .db

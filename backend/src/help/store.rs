@@ -66,6 +66,11 @@ pub(super) struct CallRow {
     pub(super) butler_name: Option<String>,
     #[serde(default)]
     pub(super) butler_phone: Option<String>,
+    /// How it came in (staff entry, issue 17).
+    #[serde(default)]
+    pub(super) channel: linli_model::staff_entry::Channel,
+    #[serde(default)]
+    pub(super) entered_by: Option<UserId>,
 }
 
 #[derive(Deserialize)]
@@ -190,6 +195,27 @@ pub(crate) const PRESS_HELP: &str = "BEGIN TRANSACTION;
                      actor_name = $name, at = $now;
                  COMMIT TRANSACTION;";
 
+/// Used by `enter_help_call` (help/entry.rs): a press stored for the
+/// elder by staff, with the channel and who entered it.
+pub(crate) const ENTER_HELP_CALL: &str = "BEGIN TRANSACTION;
+                 CREATE $call SET community = $community, building = $building, unit = $unit, elder = $elder,
+                     client_key = $key, status = 'sent', open = true, escalation_level = 0,
+                     created_at = $now, version = 1, channel = $channel, entered_by = $staff;
+                 CREATE help_event SET call = $call, seq = 1, action = 'pressed', actor = $staff,
+                     actor_name = $name, note = $note, at = $now;
+                 COMMIT TRANSACTION;";
+
+/// Used by `enter_help_call` (help/entry.rs): the emergency contacts'
+/// messages `$messages` queued now, with their timeline entry.
+pub(crate) const TELL_FAMILY_NOW: &str = concat!(
+    "BEGIN TRANSACTION;
+                 LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 CREATE help_event SET call = $call, seq = $seq + 1, action = 'notified_contacts', actor = $staff,
+                     actor_name = $name, at = $now;",
+    outbox_create!(),
+    "COMMIT TRANSACTION;"
+);
+
 /// Used by `help_calls` (help/mod.rs).
 pub(crate) const OPEN_HELP_CALLS: &str = concat!(
     call_select!(),
@@ -252,6 +278,8 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("ESCALATE", ESCALATE),
     ("ESCALATION_SETTINGS", ESCALATION_SETTINGS),
     ("PRESS_HELP", PRESS_HELP),
+    ("ENTER_HELP_CALL", ENTER_HELP_CALL),
+    ("TELL_FAMILY_NOW", TELL_FAMILY_NOW),
     ("OPEN_HELP_CALLS", OPEN_HELP_CALLS),
     ("RECENT_HELP_CALLS", RECENT_HELP_CALLS),
     ("CALL_VIEW", CALL_VIEW),

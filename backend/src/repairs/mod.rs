@@ -8,9 +8,12 @@
 
 #[macro_use]
 pub(crate) mod store;
+mod outage;
+mod follow_up;
 mod rating;
 mod sweep;
 mod transition;
+mod urge;
 
 use crate::record::{BuildingId, CommunityId, JobId, PhotoId, UnitId, UserId};
 use chrono::{DateTime, Duration, Utc};
@@ -23,6 +26,7 @@ use super::{
     ids,
     notify::Lane,
     policy::{Actor, Permission},
+    staff_entry::Filer,
     wechat::SubscribeMessage,
 };
 use linli_model::{
@@ -34,10 +38,18 @@ use linli_model::{
     keys::{ActorRole, JobListScope},
     live::EventKind,
     repair::{self, Category, JobAction, MAX_DESCRIPTION, RatingTag, Urgency},
-    sla::{ClockState, SlaSettings},
+    sla::{BusinessHours, ClockState, SlaSettings},
 };
 
 pub use store::JobScope;
+
+/// A community's clock settings (`Backend::clock_settings`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClockSettings {
+    pub(crate) sla: SlaSettings,
+    pub(crate) business_hours: Option<BusinessHours>,
+    pub(crate) urge_interval_mins: u32,
+}
 use store::*;
 use transition::*;
 
@@ -60,17 +72,66 @@ impl Backend {
         RatingTag::ALL.into_iter().map(|t| RatingTagInfo { key: t, name: t.label().text(lang).to_string() }).collect()
     }
 
-    /// The SLA targets of a community (the defaults when never set).
-    pub(crate) async fn sla_settings(&self, community: &str) -> Result<SlaSettings> {
-        let mut res = run(self.db.query(store::SLA_SETTINGS).bind(("c", CommunityId::record_of(community)))).await?;
-        Ok(row::<SettingsRow>(&mut res, 0)?.and_then(|r| r.sla).unwrap_or_default())
+    /// Stores a community's business hours (`None`: around the clock) and
+    /// urge interval; checked by the caller (`update_settings`).
+    pub(crate) async fn store_clock_settings(
+        &self,
+        community: &str,
+        hours: Option<BusinessHours>,
+        urge_interval_mins: u32,
+    ) -> Result<()> {
+        run(self
+            .db
+            .query(store::UPDATE_CLOCK_SETTINGS)
+            .bind(("c", CommunityId::record_of(community)))
+            .bind(("hours", hours.map(serde_json::to_value).transpose()?))
+            .bind(("urge", i64::from(urge_interval_mins))))
+        .await?;
+        Ok(())
     }
 
-    /// Reports a repair for the caller's home. The job lands with the
-    /// building's butler (first-contact ownership).
+    /// A community's clock settings: SLA targets, business hours, urge
+    /// interval (defaults where never set).
+    pub(crate) async fn clock_settings(&self, community: &str) -> Result<ClockSettings> {
+        let mut res = run(self.db.query(store::SLA_SETTINGS).bind(("c", CommunityId::record_of(community)))).await?;
+        let row = row::<SettingsRow>(&mut res, 0)?;
+        Ok(ClockSettings {
+            sla: row.as_ref().and_then(|r| r.sla).unwrap_or_default(),
+            business_hours: row.as_ref().and_then(|r| r.business_hours).filter(BusinessHours::is_valid),
+            urge_interval_mins: row
+                .and_then(|r| r.urge_interval_mins)
+                .unwrap_or(repair::URGE_INTERVAL_MINS_DEFAULT),
+        })
+    }
+
+    /// Reports a repair for the caller's home, or, with `on_behalf`, for a
+    /// resident a staff member enters it for (代客报修, see
+    /// `staff_entry`). The job lands with the building's butler
+    /// (first-contact ownership) either way; the resident is its reporter.
     pub async fn create_repair(&self, actor: &Actor, input: NewRepair) -> Result<Job> {
-        actor.require(Permission::ReportRepair)?;
-        let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
+        let filer = match &input.on_behalf {
+            Some(on_behalf) => self.filer_for(actor, on_behalf).await?,
+            None => {
+                actor.require(Permission::ReportRepair)?;
+                Filer::own(actor)?
+            }
+        };
+        let id = self.file_repair(actor.community_id(), &filer, &input, None).await?;
+        let job = self.load_job(&id).await?.ok_or_else(|| Error::internal("job vanished after create"))?;
+        self.job_view(actor, job).await
+    }
+
+    /// Stores and announces a report by `filer` (already checked), linked
+    /// to the job a follow-up found unsatisfactory if `follow_up_of`;
+    /// answers the new job's id.
+    pub(crate) async fn file_repair(
+        &self,
+        community: &str,
+        filer: &Filer,
+        input: &NewRepair,
+        follow_up_of: Option<&str>,
+    ) -> Result<String> {
+        let unit = &filer.unit;
         let category =
             Category::parse(&input.category).ok_or_else(|| AppError::invalid("category", Msg::ErrCategory))?;
         let description = clean::optional_block("description", input.description.as_deref(), MAX_DESCRIPTION)?;
@@ -86,7 +147,9 @@ impl Backend {
             }
         };
         let photos = photo_keys(&input.photo_ids)?;
-        let target = self.sla_settings(actor.community_id()).await?.target(urgency);
+        let clock = self.clock_settings(community).await?;
+        let target = clock.sla.target(urgency);
+        let window = BusinessHours::for_urgency(clock.business_hours, urgency);
 
         let mut res =
             run(self.db.query(store::BUTLER_OF_BUILDING).bind(("b", BuildingId::record_of(unit.building.id.clone()))))
@@ -94,24 +157,30 @@ impl Backend {
         let owner = row::<UnitPlace>(&mut res, 0)?.and_then(|p| p.butler);
 
         let id = ids::new_key();
-        let now = Utc::now();
+        let now = self.now();
         let outcome = run(self
             .db
             .query(store::CREATE_REPAIR)
             .bind(("job", JobId::record_of(&id)))
-            .bind(("community", CommunityId::record_of(actor.community_id())))
+            .bind(("community", CommunityId::record_of(community)))
             .bind(("building", BuildingId::record_of(&unit.building.id)))
             .bind(("unit", UnitId::record_of(&unit.id)))
-            .bind(("reporter", UserId::record_of(&actor.user_id)))
+            .bind(("reporter", UserId::record_of(&filer.resident_id)))
+            .bind(("uploader", UserId::record_of(filer.uploader())))
+            .bind(("channel", filer.channel.as_str()))
+            .bind(("entered_by", filer.entered_by.as_ref().map(|(id, _, _)| UserId::record_of(id))))
+            .bind(("follow_up_of", follow_up_of.map(JobId::record_of)))
+            .bind(("actor_role", filer.stamp().2.as_str()))
             .bind(("owner", owner.as_deref().map(UserId::record_of)))
             .bind(("category", category.as_str()))
             .bind(("description", description))
             .bind(("urgency", urgency.as_str()))
             .bind(("photos", PhotoId::records_of(&photos)))
             .bind(("respond_secs", target.respond_secs))
+            .bind(("business_hours", window.map(serde_json::to_value).transpose()?))
             .bind(("resolve_secs", target.resolve_secs))
             .bind(("now", now))
-            .bind(("actor_name", actor.name.clone())))
+            .bind(("actor_name", filer.stamp().1)))
         .await;
         if let Err(e) = outcome {
             return Err(if thrown(&e, "photo_not_yours") {
@@ -120,10 +189,12 @@ impl Backend {
                 e
             });
         }
-        tracing::info!(job = %id, category = category.as_str(), urgency = urgency.as_str(), "repair reported");
+        tracing::info!(job = %id, category = category.as_str(), urgency = urgency.as_str(),
+            channel = filer.channel.as_str(), "repair reported");
+        self.link_repair_to_outage(&id, community, &unit.building.id, category).await?;
         let job = self.load_job(&id).await?.ok_or_else(|| Error::internal("job vanished after create"))?;
         self.announce_job(&job, "submitted");
-        self.job_view(actor, job).await
+        Ok(id)
     }
 
     /// Where a job lives, for access checks by other modules.
@@ -143,7 +214,7 @@ impl Backend {
         let events: Vec<EventRow> = rows(&mut res, 0)?;
         let all_photos: Vec<PhotoRow> = rows(&mut res, 1)?;
         let rating: Option<Rating> = row::<RatingRow>(&mut res, 2)?.map(Into::into);
-        let now = Utc::now();
+        let now = self.now();
         let photo_of =
             |id: &PhotoId| all_photos.iter().find(|p| p.id == *id).map(|p| (p.id.clone(), p.width, p.height));
         let to_photos = |keys: &[PhotoId]| -> Vec<Photo> {
@@ -155,6 +226,11 @@ impl Backend {
                 })
                 .collect()
         };
+        // The staff member who entered it is the first entry's actor.
+        let entered_by = job.entered_by.clone().map(|id| PersonRef {
+            id: String::from(id),
+            name: events.first().map(|e| e.actor_name.clone()).unwrap_or_default(),
+        });
         let timeline = events
             .into_iter()
             .map(|e| TimelineEntry {
@@ -170,6 +246,9 @@ impl Backend {
                     .assignee
                     .map(|id| PersonRef { id: String::from(id), name: e.assignee_name.unwrap_or_default() }),
                 eta: e.eta,
+                hold_reason: e.hold_code,
+                resume_at: e.resume_at,
+                held_secs: e.held_secs,
                 at: e.at,
             })
             .collect();
@@ -207,10 +286,18 @@ impl Backend {
             can_rate: repair::may_rate(state.status, party, rating.is_some()),
             rating,
             hold_reason: job.hold_reason.clone(),
+            hold: job.hold(),
             eta: job.eta,
+            may_urge: repair::may_urge(state.status, party),
+            urge_next_at: job.urge_next_at.filter(|_| party.reporter && state.status.is_open()),
+            urge_count: crate::convert::non_negative(job.urge_count),
             reopen_count: crate::convert::non_negative(job.reopen_count),
             created_at: job.created_at,
             updated_at: job.updated_at,
+            channel: job.channel,
+            entered_by,
+            follow_up_of: job.follow_up_of.clone().map(String::from),
+            outage: self.outage_ref(job.outage.as_ref()).await?,
         })
     }
 
@@ -265,7 +352,7 @@ impl Backend {
             .bind(("fetch", fetch as i64)))
         .await?;
         let jobs: Vec<JobRow> = rows(&mut res, 0)?;
-        let now = Utc::now();
+        let now = self.now();
         let mut items: Vec<JobSummary> = jobs.iter().map(|j| j.summary(now)).collect();
         if open == Some(true) {
             sort_by_urgency(&mut items, now);
@@ -291,7 +378,7 @@ impl Backend {
             let next =
                 repair::transition(job.state(), party(actor, &job), action).map_err(|r| refusal(r, job.status()))?;
             let assignee_name = self.check_action_input(actor, &job, action, &input, &note).await?;
-            let now = Utc::now();
+            let now = self.now();
             let p = patch(&job, action, next, &input, now);
             let message = reporter_message(&job, action, assignee_name, now);
             match self.store_transition(&job, action, &p, actor_stamp(actor), &note, &after_photos, message, now).await
@@ -299,6 +386,7 @@ impl Backend {
                 Ok(()) => {
                     let updated = self.load_job(id).await?.ok_or_else(|| Error::internal("job vanished"))?;
                     self.announce_job(&updated, action.as_str());
+                    self.follow_ups_after(&updated, None).await;
                     tracing::info!(job = %id, action = action.as_str(), to = next.as_str(), "repair transition");
                     return self.job_view(actor, updated).await;
                 }
@@ -330,6 +418,12 @@ impl Backend {
         {
             return Err(AppError::invalid("note", missing).into());
         }
+        if action == JobAction::Hold {
+            repair::hold_reason(input.hold_reason.as_deref(), note)?;
+            if let Some(at) = input.resume_at {
+                repair::check_resume_at(at, self.now())?;
+            }
+        }
         match action {
             JobAction::Assign => {
                 let assignee = input
@@ -343,11 +437,11 @@ impl Backend {
                 };
                 return Ok(Some(found.name));
             }
-            _ if input.eta.is_some_and(|eta| !linli_model::time::is_plausible_client_date(eta, Utc::now())) => {
+            _ if input.eta.is_some_and(|eta| !linli_model::time::is_plausible_client_date(eta, self.now())) => {
                 return Err(AppError::invalid("eta", Msg::ErrDateOutOfRange).into());
             }
             JobAction::Hold | JobAction::StartTravel
-                if input.eta.is_some_and(|eta| eta < Utc::now() - Duration::minutes(1)) =>
+                if input.eta.is_some_and(|eta| eta < self.now() - Duration::minutes(1)) =>
             {
                 return Err(AppError::invalid("eta", Msg::ErrEtaPast).into());
             }

@@ -2,7 +2,6 @@
 //! rating opens a follow-up (回访).
 
 use crate::record::{BuildingId, CommunityId, JobId, RatingId, UserId};
-use chrono::Utc;
 
 use super::super::{
     Backend, clean,
@@ -52,7 +51,7 @@ impl Backend {
                 .into());
         }
         let rating_id = ids::new_key();
-        let now = Utc::now();
+        let now = self.now();
         let stars = input.stars;
         let outcome = run(self
             .db
@@ -81,6 +80,7 @@ impl Backend {
         }
         if let Some(updated) = self.load_job(id).await? {
             self.announce_job(&updated, "rated");
+            self.follow_ups_after(&updated, Some((u8::try_from(stars).unwrap_or(5), rating_id.as_str()))).await;
         }
         Ok(Rating { id: rating_id, stars: u8::try_from(stars).unwrap_or(5), tags, comment, at: now })
     }

@@ -28,6 +28,7 @@ impl Backend {
     /// butler, escalation to the manager at breach, and confirmation of
     /// jobs resolved more than 72 hours ago without an answer.
     pub async fn sweep_repairs(&self, now: DateTime<Utc>) -> Result<()> {
+        self.resume_due_holds(now).await?;
         let mut res = run(self.db.query(super::store::SWEEP_REPAIRS)).await?;
         let jobs: Vec<JobRow> = rows(&mut res, 0)?;
         for job in jobs {
@@ -42,6 +43,40 @@ impl Backend {
         Ok(())
     }
 
+    /// Resumes the holds whose planned `resume_at` has come, as the
+    /// system (the same transition as a `resume`). Due holds are found
+    /// through the stored `resume_at` and its index, so a restart loses
+    /// none; each is claimed by the job's version, so two processes
+    /// sweeping at once resume it once.
+    async fn resume_due_holds(&self, now: DateTime<Utc>) -> Result<()> {
+        let mut res =
+            run(self.db.query(super::store::DUE_HOLDS).bind(("since", DateTime::<Utc>::UNIX_EPOCH)).bind(("now", now)))
+                .await?;
+        let due: Vec<JobId> = rows(&mut res, 0)?;
+        let system = Party { system: true, ..Party::default() };
+        for id in due {
+            let Some(job) = self.load_job(id.key()).await? else { continue };
+            if job.status() != JobStatus::OnHold || job.resume_at.is_none_or(|at| at > now) {
+                continue;
+            }
+            let Ok(next) = repair::transition(job.state(), system, JobAction::Resume) else { continue };
+            let p = patch(&job, JobAction::Resume, next, &ActionInput::default(), now);
+            let who = (String::new(), "系统".to_string(), ActorRole::System);
+            match self.store_transition(&job, JobAction::Resume, &p, who, "", &[], None, now).await {
+                Ok(()) => {
+                    if let Some(updated) = self.load_job(job.id.key()).await? {
+                        self.announce_job(&updated, "resume");
+                    }
+                    tracing::info!(job = %job.id, "hold resumed at its planned time");
+                }
+                // Someone resumed or changed it at the same moment: theirs wins.
+                Err(e) if thrown(&e, "stale") => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
     async fn auto_confirm(&self, job: &JobRow, now: DateTime<Utc>) -> Result<()> {
         let system = Party { system: true, ..Party::default() };
         let Ok(next) = repair::transition(job.state(), system, JobAction::Confirm) else { return Ok(()) };
@@ -51,6 +86,7 @@ impl Backend {
             Ok(()) => {
                 if let Some(updated) = self.load_job(job.id.key()).await? {
                     self.announce_job(&updated, "auto_confirm");
+                    self.follow_ups_after(&updated, None).await;
                 }
                 tracing::info!(job = %job.id, "auto-confirmed after 72 h");
                 Ok(())

@@ -1,13 +1,22 @@
 //! The community's places: `/buildings`, `/units/{id}`.
 
-use app::model::{BuildingInfo, Page, UnitInfo, admin::ButlerBody, job::FollowUp};
+use app::model::{
+    BuildingInfo, Page, UnitInfo, admin::ButlerBody, follow_up::FollowUpOutcomeInput, job::FollowUp,
+};
 use axum::{
     Json, Router,
     extract::{Path, State},
-    routing::{get, put},
+    http::HeaderMap,
+    routing::{get, post, put},
 };
+use serde::Deserialize;
 
-use crate::{error::ApiResult, extract::AuthUser, state::AppState};
+use crate::{
+    error::ApiResult,
+    extract::{AuthUser, Query},
+    state::AppState,
+};
+use app::backend::web;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -15,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/buildings/{id}/butler", put(assign_butler))
         .route("/units/{id}", get(unit))
         .route("/follow-ups", get(follow_ups))
+        .route("/follow-ups/{id}/outcome", post(follow_up_outcome))
 }
 
 #[utoipa::path(put, path = "/api/v1/buildings/{id}/butler", tag = "community", request_body = ButlerBody, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = BuildingInfo), crate::openapi::Errors))]
@@ -27,12 +37,38 @@ pub(crate) async fn assign_butler(
     Ok(Json(state.backend.assign_butler(&actor, &id, &body.butler_id).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/follow-ups", tag = "community", responses((status = 200, body = Page<FollowUp>), crate::openapi::Errors))]
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct FollowUpsQuery {
+    /// `open` or `done`; every follow-up when left out (or `all`).
+    #[param(value_type = Option<app::model::keys::FollowUpStatus>)]
+    status: Option<String>,
+}
+
+/// Follow-up visits (回访): the manager's all, a butler's those of their
+/// buildings; open ones first (soonest due first), with the script in the
+/// caller's language (`Accept-Language`).
+#[utoipa::path(get, path = "/api/v1/follow-ups", tag = "community", params(FollowUpsQuery), responses((status = 200, body = Page<FollowUp>), crate::openapi::Errors))]
 pub(crate) async fn follow_ups(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
+    headers: HeaderMap,
+    Query(q): Query<FollowUpsQuery>,
 ) -> ApiResult<Json<Page<FollowUp>>> {
-    Ok(Json(Page::all(state.backend.follow_ups(&actor).await?)))
+    Ok(Json(Page::all(state.backend.follow_ups(&actor, q.status.as_deref(), web::lang(&headers)).await?)))
+}
+
+/// Records a follow-up's outcome: satisfied, or not satisfied (a note
+/// required), which reopens the job or opens a new linked request. 409
+/// when already done.
+#[utoipa::path(post, path = "/api/v1/follow-ups/{id}/outcome", tag = "community", request_body = FollowUpOutcomeInput, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = FollowUp), crate::openapi::Errors))]
+pub(crate) async fn follow_up_outcome(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    crate::extract::Json(body): crate::extract::Json<FollowUpOutcomeInput>,
+) -> ApiResult<Json<FollowUp>> {
+    Ok(Json(state.backend.record_follow_up(&actor, &id, body, web::lang(&headers)).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/buildings", tag = "community", responses((status = 200, body = Vec<BuildingInfo>), crate::openapi::Errors))]

@@ -69,6 +69,13 @@ pub fn ScorecardsPage() -> impl IntoView {
                                             <th>{t(Msg::ScHelp60)}</th>
                                             <th>{t(Msg::ScCheckIn)}</th>
                                             <th>{t(Msg::FollowUps)}</th>
+                                            <th>{t(Msg::FollowUpOnTime)}</th>
+                                            <th>{t(Msg::FollowUpLate)}</th>
+                                            <th>{t(Msg::FollowUpOverdue)}</th>
+                                            <th>{t(Msg::Channel)}</th>
+                                            <th>{t(Msg::VisitsOnTime)}</th>
+                                            <th>{t(Msg::VisitLate)}</th>
+                                            <th>{t(Msg::VisitsOverdueNow)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -94,6 +101,25 @@ pub fn ScorecardsPage() -> impl IntoView {
                                                         <td>{fmt_pct(c.help_acked_60s_pct)}</td>
                                                         <td>{fmt_pct(c.check_in_coverage_pct)}</td>
                                                         <td>{c.follow_ups_opened}</td>
+                                                        <td class="fu-on-time">{c.follow_ups_on_time}</td>
+                                                        <td class="fu-late">{c.follow_ups_late}</td>
+                                                        <td class="fu-overdue">{c.follow_ups_overdue}</td>
+                                                        <td class="by-channel">
+                                                            {crate::model::staff_entry::Channel::ALL
+                                                                .into_iter()
+                                                                .map(|ch| {
+                                                                    format!(
+                                                                        "{} {}",
+                                                                        ch.label().text(lang),
+                                                                        c.jobs_by_channel.of(ch),
+                                                                    )
+                                                                })
+                                                                .collect::<Vec<_>>()
+                                                                .join(" · ")}
+                                                        </td>
+                                                        <td class="visits-on-time">{c.visits_on_time}</td>
+                                                        <td class="visits-late">{c.visits_late}</td>
+                                                        <td class="visits-overdue">{c.visits_overdue_now}</td>
                                                     </tr>
                                                 }
                                             })

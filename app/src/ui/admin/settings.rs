@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::error_notice;
 use crate::{
     api::admin::get_settings,
-    model::{Me, Msg},
+    model::{Me, Msg, sla::format_hhmm},
     ui::{components::with_me, layout::Page, load::Load, t},
 };
 
@@ -78,6 +78,82 @@ pub fn SettingsPage() -> impl IntoView {
                                 />
                                 <label for="check_in_by">{t(Msg::CheckInBy)}</label>
                                 <input id="check_in_by" name="check_in_by" type="time" value=s.check_in_by.clone() />
+                                <fieldset class="business-hours">
+                                    <legend>{t(Msg::BusinessHoursLabel)}</legend>
+                                    <label for="bh_start">{t(Msg::BusinessHoursStart)}</label>
+                                    <input
+                                        id="bh_start"
+                                        name="bh_start"
+                                        type="time"
+                                        value=s.business_hours.map(|h| format_hhmm(h.start)).unwrap_or_default()
+                                    />
+                                    <label for="bh_end">{t(Msg::BusinessHoursEnd)}</label>
+                                    <input
+                                        id="bh_end"
+                                        name="bh_end"
+                                        type="time"
+                                        value=s.business_hours.map(|h| format_hhmm(h.end)).unwrap_or_default()
+                                    />
+                                </fieldset>
+                                <label for="urge_interval_mins">{t(Msg::UrgeIntervalLabel)}</label>
+                                <input
+                                    id="urge_interval_mins"
+                                    name="urge_interval_mins"
+                                    type="number"
+                                    min="1"
+                                    max="1440"
+                                    value=s.urge_interval_mins.to_string()
+                                />
+                                {
+                                    let fu = s.follow_up.unwrap_or_default();
+                                    view! {
+                                        <fieldset class="follow-up-rules">
+                                            <legend>{t(Msg::FollowUpRules)}</legend>
+                                            <label class="choice">
+                                                <input type="checkbox" name="fu_critical" checked=fu.critical />
+                                                " "
+                                                {t(Msg::FuCritical)}
+                                            </label>
+                                            <label class="choice">
+                                                <input type="checkbox" name="fu_reopened" checked=fu.reopened />
+                                                " "
+                                                {t(Msg::FuReopenedRule)}
+                                            </label>
+                                            <label class="choice">
+                                                <input type="checkbox" name="fu_complaints" checked=fu.complaints />
+                                                " "
+                                                {t(Msg::FuComplaints)}
+                                            </label>
+                                            <label for="fu_sample_every">{t(Msg::FuSampleEvery)}</label>
+                                            <input
+                                                id="fu_sample_every"
+                                                name="fu_sample_every"
+                                                type="number"
+                                                min="0"
+                                                max="1000"
+                                                value=fu.sample_every.to_string()
+                                            />
+                                            <label for="fu_low_stars">{t(Msg::FuLowStars)}</label>
+                                            <input
+                                                id="fu_low_stars"
+                                                name="fu_low_stars"
+                                                type="number"
+                                                min="0"
+                                                max="4"
+                                                value=fu.low_rating_stars.to_string()
+                                            />
+                                            <label for="fu_due_hours">{t(Msg::FuDueHours)}</label>
+                                            <input
+                                                id="fu_due_hours"
+                                                name="fu_due_hours"
+                                                type="number"
+                                                min="1"
+                                                max="720"
+                                                value=fu.due_hours.to_string()
+                                            />
+                                        </fieldset>
+                                    }
+                                }
                                 <button type="submit" class="primary">
                                     {t(Msg::Save)}
                                 </button>

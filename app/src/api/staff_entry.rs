@@ -1,0 +1,32 @@
+//! Staff entry (代客报修) and follow-up visits (回访), for the web UI.
+
+use leptos::prelude::*;
+
+use crate::model::{AppError, BuildingInfo, UnitInfo, job::FollowUp};
+
+/// The buildings the caller may enter requests for: a butler's own, the
+/// whole community for the duty room and the manager.
+#[server]
+pub async fn entry_buildings() -> Result<Vec<BuildingInfo>, AppError> {
+    let actor = super::ctx::actor().await?;
+    actor.require(crate::model::Permission::EnterForResident)?;
+    let list = super::ctx::backend()?.buildings(&actor).await.map_err(crate::backend::Error::answer)?;
+    Ok(list.into_iter().filter(|b| actor.covers_building(&b.id)).collect())
+}
+
+/// The units of a building with their residents, for the picker.
+#[server]
+pub async fn entry_units(building_id: String) -> Result<Vec<UnitInfo>, AppError> {
+    let actor = super::ctx::actor().await?;
+    super::ctx::backend()?.entry_units(&actor, &building_id).await.map_err(crate::backend::Error::answer)
+}
+
+/// Follow-up visits the caller may see (`status`: `open`, `done` or all).
+#[server]
+pub async fn follow_up_list(status: Option<String>) -> Result<Vec<FollowUp>, AppError> {
+    let actor = super::ctx::actor().await?;
+    super::ctx::backend()?
+        .follow_ups(&actor, status.as_deref(), crate::model::Lang::Zh)
+        .await
+        .map_err(crate::backend::Error::answer)
+}

@@ -1,0 +1,234 @@
+//! Routine follow-up visits (回访, issue 17): which closed work gets one
+//! (critical, reopened, one in five of the rest, low ratings), the task
+//! with its script and due time, its outcome reopening the work or opening
+//! a new linked request, and the scorecard's on time / late / overdue.
+
+use crate::common::*;
+use chrono::{Duration, Utc};
+use linli_model::{
+    follow_up::{FollowUpOutcome, FollowUpTiming},
+    job::FollowUp,
+    keys::{ActorRole, FollowUpReason, FollowUpStatus, TimelineAction},
+    repair::{JobAction, JobStatus},
+    staff_entry::Channel,
+};
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// Reports a job of `category` as `resident`, has `butler` fix it, and the
+/// resident confirm it (closing it); answers its id.
+async fn closed_job(resident: &User<'_>, butler: &User<'_>, category: &str) -> String {
+    let job = resident.report(&json!({ "category": category })).await.unwrap();
+    fix(butler, &job.id).await;
+    resident.act(&job.id, JobAction::Confirm).await.unwrap();
+    job.id
+}
+
+/// The butler assigns themself, works and resolves.
+async fn fix(butler: &User<'_>, id: &str) {
+    let me = butler.me().await.unwrap();
+    butler.assign(id, &me.id).await.unwrap();
+    butler.act(id, JobAction::StartWork).await.unwrap();
+    butler.act(id, JobAction::Resolve).await.unwrap();
+}
+
+fn of_job<'a>(list: &'a [FollowUp], job: &str) -> Vec<&'a FollowUp> {
+    list.iter().filter(|f| f.repair_id.as_deref() == Some(job)).collect()
+}
+
+async fn set_follow_up_due(s: &TestServer, job: &str, due: chrono::DateTime<Utc>) {
+    s.backend
+        .db()
+        .query("UPDATE follow_up SET due_at = $d WHERE repair = type::record('repair', $id)")
+        .bind(("id", job.to_string()))
+        .bind(("d", due))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_dissatisfied_follow_up_reopens_the_work() {
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let id = closed_job(&resident, &butler, "elevator_entrapment").await;
+
+    let open = butler.follow_ups_where("?status=open").await.unwrap();
+    let mine = of_job(&open.items, &id);
+    assert_eq!(mine.len(), 1, "one follow-up for a closed critical job: {mine:?}");
+    let f = mine[0].clone();
+    assert_eq!((f.reason, f.status, f.timing), (FollowUpReason::Critical, FollowUpStatus::Open, FollowUpTiming::Due));
+    assert!(f.script.contains("紧急维修"), "the script by reason: {}", f.script);
+    assert_eq!(f.due_at.map(|d| d - f.created_at), Some(Duration::hours(48)));
+    assert_eq!(f.resident.as_ref().map(|r| r.name.as_str()), Some("张伟"));
+    // Only the building's butler and the manager have it.
+    assert!(of_job(&s.user(BUTLER_B3).await.follow_ups_where("").await.unwrap().items, &id).is_empty());
+    assert_eq!(of_job(&s.user(ADMIN).await.follow_ups_where("").await.unwrap().items, &id).len(), 1);
+    assert_eq!(resident.follow_up_outcome(&f.id, "satisfied", "").await.unwrap_err().status, StatusCode::FORBIDDEN);
+    let err = s.user(BUTLER_B3).await.follow_up_outcome(&f.id, "satisfied", "").await.unwrap_err();
+    assert_eq!(err.status, StatusCode::NOT_FOUND);
+    let err = s.user(OTHER_ADMIN).await.follow_up_outcome(&f.id, "satisfied", "").await.unwrap_err();
+    assert_eq!(err.status, StatusCode::NOT_FOUND);
+
+    // Not satisfied needs a note; with one it reopens the job.
+    let err = butler.follow_up_outcome(&f.id, "unsatisfied", "").await.unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("note")));
+    let done = butler.follow_up_outcome(&f.id, "unsatisfied", "电梯还是偶尔卡住").await.unwrap();
+    assert_eq!(
+        (done.status, done.outcome, done.timing),
+        (FollowUpStatus::Done, Some(FollowUpOutcome::Unsatisfied), FollowUpTiming::OnTime)
+    );
+    let job = resident.job(&id).await.unwrap();
+    assert_eq!((job.status, job.reopen_count), (JobStatus::Reopened, 1));
+    let last = job.timeline.last().unwrap();
+    assert_eq!(
+        (last.action, last.actor_role, last.note.as_str()),
+        (TimelineAction::Reopen, ActorRole::Butler, "电梯还是偶尔卡住")
+    );
+    let err = butler.follow_up_outcome(&f.id, "satisfied", "").await.unwrap_err();
+    assert_eq!(err.status, StatusCode::CONFLICT, "done once");
+
+    // Fixed again and confirmed: a reopened job gets its own follow-up,
+    // the critical one is not opened twice.
+    fix(&butler, &id).await;
+    resident.act(&id, JobAction::Confirm).await.unwrap();
+    let all = butler.follow_ups_where("").await.unwrap();
+    let mut reasons: Vec<FollowUpReason> = of_job(&all.items, &id).iter().map(|f| f.reason).collect();
+    reasons.sort_by_key(|r| r.as_str());
+    assert_eq!(reasons, vec![FollowUpReason::Critical, FollowUpReason::Reopened]);
+    let again = of_job(&all.items, &id).into_iter().find(|f| f.status == FollowUpStatus::Open).unwrap().clone();
+    butler.follow_up_outcome(&again.id, "satisfied", "").await.unwrap();
+    assert_eq!(resident.job(&id).await.unwrap().status, JobStatus::Confirmed, "satisfied leaves the job closed");
+}
+
+#[tokio::test]
+async fn work_closed_too_long_ago_gets_a_new_linked_request() {
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let id = closed_job(&resident, &butler, "gas_leak").await;
+    s.backend
+        .db()
+        .query("UPDATE type::record('repair', $id) SET closed_at = time::now() - 40d")
+        .bind(("id", id.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let f = of_job(&butler.follow_ups_where("?status=open").await.unwrap().items, &id)[0].clone();
+    let done = butler.follow_up_outcome(&f.id, "unsatisfied", "还有煤气味").await.unwrap();
+    let new_id = done.new_repair_id.expect("a new request");
+    assert_eq!(resident.job(&id).await.unwrap().status, JobStatus::Confirmed, "the old job stays closed");
+    let new = resident.job(&new_id).await.unwrap();
+    assert_eq!(new.follow_up_of.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        (new.channel, new.description.as_str(), new.status),
+        (Channel::Phone, "还有煤气味", JobStatus::Submitted)
+    );
+    assert_eq!(new.reporter.name, "张伟");
+}
+
+#[tokio::test]
+async fn one_in_five_of_the_rest_is_visited_and_every_low_rating() {
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let mut rest = Vec::new();
+    for i in 1..=10 {
+        if i == 3 {
+            // A critical job between: picked by its own rule, not counted.
+            let critical = closed_job(&resident, &butler, "fire").await;
+            let list = butler.follow_ups_where("").await.unwrap();
+            assert_eq!(of_job(&list.items, &critical)[0].reason, FollowUpReason::Critical);
+        }
+        if i == 4 {
+            // Rated 2★ straight from resolved: closes it (counted) and opens
+            // a low-rating follow-up.
+            let job = resident.report(&json!({ "category": "drain" })).await.unwrap();
+            fix(&butler, &job.id).await;
+            resident.rate(&job.id, &json!({ "stars": 2, "comment": "太慢" })).await.unwrap();
+            rest.push(job.id);
+            continue;
+        }
+        rest.push(closed_job(&resident, &butler, "light").await);
+    }
+    // Cancelled work never closes for this purpose.
+    let cancelled = resident.report(&json!({ "category": "light" })).await.unwrap();
+    resident.act(&cancelled.id, JobAction::Cancel).await.unwrap();
+
+    let list = butler.follow_ups_where("").await.unwrap().items;
+    let sampled: Vec<usize> = rest
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| of_job(&list, id).iter().any(|f| f.reason == FollowUpReason::Sampled))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(sampled, vec![5, 10], "the 5th and the 10th closing no other rule picked");
+    let low = of_job(&list, &rest[3]);
+    assert_eq!(low.len(), 1);
+    assert_eq!(
+        (low[0].reason, low[0].stars, low[0].comment.as_deref()),
+        (FollowUpReason::LowRating, Some(2), Some("太慢"))
+    );
+    assert!(of_job(&list, &cancelled.id).is_empty());
+
+    // The rules are a community setting: no sample, 3★ counts as low.
+    let admin = s.user(ADMIN).await;
+    let mut settings = admin.settings().await.unwrap();
+    let mut rules = settings.follow_up.expect("the rules are in the settings");
+    assert_eq!((rules.sample_every, rules.low_rating_stars, rules.due_hours), (5, 2, 48));
+    rules.sample_every = 0;
+    rules.low_rating_stars = 3;
+    rules.due_hours = 24;
+    settings.follow_up = Some(rules);
+    assert_eq!(admin.put_settings(&settings).await.unwrap().follow_up, Some(rules));
+    rules.due_hours = 0;
+    settings.follow_up = Some(rules);
+    assert_eq!(admin.put_settings(&settings).await.unwrap_err().status, StatusCode::UNPROCESSABLE_ENTITY);
+    let job = resident.report(&json!({ "category": "light" })).await.unwrap();
+    fix(&butler, &job.id).await;
+    resident.rate(&job.id, &json!({ "stars": 3 })).await.unwrap();
+    let list = butler.follow_ups_where("").await.unwrap().items;
+    let f = of_job(&list, &job.id);
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        (f[0].reason, f[0].due_at.map(|d| d - f[0].created_at)),
+        (FollowUpReason::LowRating, Some(Duration::hours(24)))
+    );
+}
+
+#[tokio::test]
+async fn follow_ups_done_late_and_overdue_count_on_the_scorecard() {
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let admin = s.user(ADMIN).await;
+    let on_time = closed_job(&resident, &butler, "flooding").await;
+    let late = closed_job(&resident, &butler, "fire").await;
+    let overdue = closed_job(&resident, &butler, "gas_leak").await;
+    set_follow_up_due(&s, &late, Utc::now() - Duration::hours(1)).await;
+    set_follow_up_due(&s, &overdue, Utc::now() - Duration::hours(1)).await;
+
+    let list = butler.follow_ups_where("?status=open").await.unwrap().items;
+    assert_eq!(
+        list.first().and_then(|f| f.repair_id.clone()).map(|r| r == late || r == overdue),
+        Some(true),
+        "the most overdue first"
+    );
+    assert_eq!(of_job(&list, &overdue)[0].timing, FollowUpTiming::Overdue);
+    for job in [&on_time, &late] {
+        let f = of_job(&list, job)[0].clone();
+        butler.follow_up_outcome(&f.id, "satisfied", "").await.unwrap();
+    }
+    let done = butler.follow_ups_where("?status=done").await.unwrap().items;
+    assert_eq!(of_job(&done, &late)[0].timing, FollowUpTiming::Late);
+    assert_eq!(of_job(&done, &on_time)[0].timing, FollowUpTiming::OnTime);
+
+    let cards = admin.scorecards().await.unwrap();
+    let li = cards.items.iter().find(|c| c.butler_name == "李明").unwrap();
+    assert_eq!((li.follow_ups_opened, li.follow_ups_on_time, li.follow_ups_late, li.follow_ups_overdue), (3, 1, 1, 1));
+    let err = butler.follow_ups_where("?status=later").await.unwrap_err();
+    assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

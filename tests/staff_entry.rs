@@ -1,0 +1,158 @@
+//! Requests taken for a resident (代客报修/代录, issue 17): a repair a
+//! butler enters for a resident who phoned reaches that resident live and
+//! is theirs to confirm and rate; the channel shows on the job, its
+//! timeline and the scorecard; a butler cannot reach a unit outside their
+//! buildings nor another community's; a help call taken for an elder runs
+//! the help chain and can text the family at once.
+
+use std::time::Duration;
+
+use crate::common::*;
+use linli_bench::fakes::FakeSms;
+use linli_model::{
+    keys::{ActorRole, HelpEntryAction, TimelineAction},
+    repair::{JobAction, JobStatus},
+    staff_entry::{Channel, OnBehalf},
+};
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_repair_taken_by_phone_reaches_the_resident_live_and_counts_by_channel() {
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let admin = s.user(ADMIN).await;
+    let me = resident.me().await.unwrap();
+    let mut stream = s.stream(resident.token(), None).await;
+
+    let on_behalf = butler.on_behalf("1", "101", "phone").await;
+    let job = butler.report_for(&on_behalf, "leak").await.unwrap();
+    assert_eq!(job.reporter.id, me.id, "the resident is the reporter");
+    assert_eq!(job.channel, Channel::Phone);
+    assert_eq!(job.entered_by.as_ref().map(|p| p.name.as_str()), Some("李明"));
+    let first = &job.timeline[0];
+    assert_eq!(
+        (first.action, first.actor_role, first.actor_name.as_str()),
+        (TimelineAction::Submitted, ActorRole::Butler, "李明")
+    );
+    assert!(job.butler.is_some(), "first-contact ownership: the building's butler owns it");
+
+    // The resident hears of it and of every change the butler makes.
+    let seen = stream.next_of("repair.updated", Duration::from_secs(2)).await.expect("the report reaches the resident");
+    assert_eq!(seen.data["id"].as_str().map(|i| i.ends_with(&job.id)), Some(true), "{:?}", seen.data);
+    let bme = butler.me().await.unwrap();
+    butler.assign(&job.id, &bme.id).await.unwrap();
+    let seen =
+        stream.next_of("repair.updated", Duration::from_secs(2)).await.expect("the assignment reaches the resident");
+    assert_eq!(seen.data["action"], "assign");
+    butler.act(&job.id, JobAction::StartWork).await.unwrap();
+    butler.act(&job.id, JobAction::Resolve).await.unwrap();
+
+    // It is the resident's: in their list, theirs to confirm and rate.
+    let mine = resident.jobs("").await.unwrap();
+    assert!(mine.items.iter().any(|j| j.id == job.id && j.channel == Channel::Phone));
+    let seen = resident.job(&job.id).await.unwrap();
+    assert!(seen.allowed_actions.contains(&JobAction::Confirm) && seen.can_rate);
+    resident.rate(&job.id, &json!({ "stars": 5 })).await.unwrap();
+    assert_eq!(resident.job(&job.id).await.unwrap().status, JobStatus::Rated);
+
+    // A report filed in the app is `app`; the scorecard counts both.
+    let own = resident.report(&json!({ "category": "light" })).await.unwrap();
+    assert_eq!((own.channel, own.entered_by.is_none()), (Channel::App, true));
+    let cards = admin.scorecards().await.unwrap();
+    let li = cards.items.iter().find(|c| c.butler_name == "李明").unwrap();
+    assert_eq!((li.jobs_by_channel.phone, li.jobs_by_channel.app, li.jobs_by_channel.walk_in), (1, 1, 0));
+}
+
+#[tokio::test]
+async fn staff_cannot_enter_requests_beyond_their_scope_and_nothing_is_stored() {
+    let s = TestServer::start().await;
+    let butler = s.user(BUTLER).await;
+    let other_building = s.user(BUTLER_B3).await;
+    let other_community = s.user(OTHER_BUTLER).await;
+    let resident = s.user(RESIDENT).await;
+    let admin = s.user(ADMIN).await;
+    let duty = s.user(DUTY).await;
+    let before = admin.jobs("?scope=all").await.unwrap().items.len();
+
+    let on_behalf = butler.on_behalf("1", "101", "walk_in").await;
+    // A butler of building 3 only: building 1's unit is not theirs to see.
+    let err = other_building.report_for(&on_behalf, "leak").await.unwrap_err();
+    assert_eq!(err.status, StatusCode::NOT_FOUND);
+    let b1 = butler.building_id("1").await;
+    assert_eq!(other_building.entry_units(&b1).await.unwrap_err().status, StatusCode::NOT_FOUND);
+    // Another community's butler, with a changed id: not found either.
+    assert_eq!(other_community.report_for(&on_behalf, "leak").await.unwrap_err().status, StatusCode::NOT_FOUND);
+    assert_eq!(other_community.entry_units(&b1).await.unwrap_err().status, StatusCode::NOT_FOUND);
+    // A resident may not file for someone else; nor a worker or a guard.
+    assert_eq!(resident.report_for(&on_behalf, "leak").await.unwrap_err().status, StatusCode::FORBIDDEN);
+    assert_eq!(s.user(GUARD).await.report_for(&on_behalf, "leak").await.unwrap_err().status, StatusCode::FORBIDDEN);
+    assert_eq!(resident.entry_units(&b1).await.unwrap_err().status, StatusCode::FORBIDDEN);
+    // `app` is no staff channel; a person must live in the unit.
+    let app = OnBehalf { channel: "app".into(), ..on_behalf.clone() };
+    let err = butler.report_for(&app, "leak").await.unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("channel")));
+    let neighbour = s.user(RESIDENT_B2).await.me().await.unwrap();
+    let wrong = OnBehalf { resident_id: Some(neighbour.id), ..on_behalf.clone() };
+    let err = butler.report_for(&wrong, "leak").await.unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("resident_id")));
+    // A help call by an unrelated butler: not found.
+    let err =
+        other_building.enter_help_call(&json!({ "on_behalf": on_behalf, "notify_family": true })).await.unwrap_err();
+    assert_eq!(err.status, StatusCode::NOT_FOUND);
+
+    assert_eq!(admin.jobs("?scope=all").await.unwrap().items.len(), before, "nothing was stored");
+    assert!(resident.help_calls(false).await.unwrap().items.is_empty(), "no call was stored");
+    // The duty room may enter for any unit of its community.
+    let job = duty.report_for(&on_behalf, "door_lock").await.unwrap();
+    assert_eq!((job.channel, job.timeline[0].actor_role), (Channel::WalkIn, ActorRole::Duty));
+}
+
+#[tokio::test]
+async fn a_help_call_taken_for_an_elder_runs_the_chain_and_tells_the_family() {
+    let sms = FakeSms::start().await.unwrap();
+    let (mut c, tmp) = config();
+    c.help_escalate_secs = Some(1);
+    c.help_contacts_secs = Some(60);
+    c.sms_url = Some(sms.url());
+    let s = TestServer::start_with(c, tmp).await;
+    let butler = s.user(BUTLER).await;
+    let elder_id = butler.elder_id("李秀英").await;
+    let contacts = json!([{ "name": "女儿", "phone": "13912345001", "relation": "子女" }]);
+    butler.set_elder(&elder_id, &json!({ "elder_mode": true, "emergency_contacts": contacts })).await.unwrap();
+    let elder = s.user(ELDER).await;
+    let duty = s.user(DUTY).await;
+
+    let mut on_behalf = duty.on_behalf("1", "102", "phone").await;
+    on_behalf.resident_id = Some(elder_id.clone());
+    let call = duty
+        .enter_help_call(&json!({ "on_behalf": on_behalf, "notify_family": true, "note": "老人来电说胸口闷" }))
+        .await
+        .unwrap();
+    assert_eq!((call.elder.id.as_str(), call.channel), (elder_id.as_str(), Channel::Phone));
+    assert!(call.entered_by.is_some());
+    assert_eq!(call.timeline[0].action, HelpEntryAction::Pressed);
+    assert_eq!(call.timeline[0].note, "老人来电说胸口闷");
+    // The elder's household sees it as their own call.
+    assert!(elder.help_calls(true).await.unwrap().items.iter().any(|c| c.id == call.id));
+
+    // The family is texted now, through the outbox.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while sms.accepted().iter().all(|m| m.to() != Some("13912345001")) {
+        assert!(std::time::Instant::now() < deadline, "no SMS to the family: {:?}", sms.received());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // And the chain runs as for a pressed button: nobody acknowledged, so
+    // every staff member on duty is alerted.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = butler.help_call(&call.id).await.unwrap();
+        if now.escalation_level >= 1 {
+            assert!(now.timeline.iter().any(|e| e.action == HelpEntryAction::EscalatedStaff));
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not escalated: {now:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
