@@ -151,6 +151,9 @@ const CLOSED_SETS: &[&str] = &[
     // regular visits to elders (定期探访)
     "mode",
     "condition",
+    // outage notices (issue 18; an outage's `relation` is an enum too, but
+    // the name is also an emergency contact's free text)
+    "outage_kind",
 ];
 
 /// Whether `schema` (after `$ref`, `allOf`/`oneOf`/`anyOf`, array items and

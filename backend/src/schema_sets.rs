@@ -52,7 +52,8 @@ mod tests {
                 ("repair", "urgency") => keys(Urgency::ALL.map(Urgency::as_str)),
                 ("repair", "status") => keys(JobStatus::ALL.map(JobStatus::as_str)),
                 ("repair", "hold_code") | ("repair_event", "hold_code") => {
-                    let mut set = keys(linli_model::repair::HoldReason::ALL.map(linli_model::repair::HoldReason::as_str));
+                    let mut set =
+                        keys(linli_model::repair::HoldReason::ALL.map(linli_model::repair::HoldReason::as_str));
                     set.insert("NONE".to_string());
                     set
                 }
@@ -77,7 +78,9 @@ mod tests {
                 }
                 ("announcement", "category") => keys(NoticeCategory::ALL.map(NoticeCategory::as_str)),
                 ("rsvp", "status") => keys(RsvpState::ALL.map(RsvpState::as_str)),
-                ("outage", "kind") => keys(linli_model::outage::OutageKind::ALL.map(linli_model::outage::OutageKind::as_str)),
+                ("outage", "kind") => {
+                    keys(linli_model::outage::OutageKind::ALL.map(linli_model::outage::OutageKind::as_str))
+                }
                 ("elder_visit", "mode") => keys(VisitMode::ALL.map(VisitMode::as_str)),
                 ("elder_visit", "condition") => keys(ElderCondition::ALL.map(ElderCondition::as_str)),
                 _ => return None,

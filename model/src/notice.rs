@@ -47,6 +47,10 @@ pub struct Announcement {
     pub households: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub households_read: Option<u32>,
+    /// For an outage notice (category `outage` with a kind): the kind, the
+    /// expected end, and whether it has ended (issue 18).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outage: Option<crate::outage::OutageInfo>,
 }
 
 /// `POST /api/v1/announcements`.
@@ -66,6 +70,18 @@ pub struct NewAnnouncement {
     pub urgent: bool,
     #[serde(default)]
     pub expires_at: Option<DateTime<Utc>>,
+    /// Category `outage` only: what is out (`water`, `power`, `elevator`,
+    /// `gas`). With it the notice is an outage: residents of its buildings
+    /// starting a matching repair are shown it first. Empty or absent: a
+    /// plain notice.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::outage::OutageKind>))]
+    pub outage_kind: Option<String>,
+    /// With `outage_kind`, required: when it is expected to be back (in
+    /// the future, within the plausible range). The buildings' butlers are
+    /// alerted if it is still on then.
+    #[serde(default)]
+    pub expected_end: Option<DateTime<Utc>>,
 }
 
 /// A household that has not read a notice, with whom to call.

@@ -45,6 +45,8 @@ const HELP_EVERY: Duration = Duration::from_millis(250);
 const CHECK_INS_EVERY: Duration = Duration::from_secs(15);
 /// SLA alerts and auto-confirmation of repairs.
 const REPAIRS_EVERY: Duration = Duration::from_secs(5);
+/// Outages still on at their expected end: the butlers are alerted (issue 18).
+const OUTAGES_EVERY: Duration = Duration::from_secs(2);
 /// Erasing visitors' personal data after the retention period.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// How often a delivery lane looks for due messages.
@@ -135,6 +137,9 @@ pub fn spawn_all(backend: &Backend, health: &Arc<DutyHealth>, shutdown: &watch::
         }),
         periodic(backend, health, shutdown, "repairs", REPAIRS_EVERY, Duration::from_secs(60), |b| async move {
             b.sweep_repairs(chrono::Utc::now()).await
+        }),
+        periodic(backend, health, shutdown, "outages", OUTAGES_EVERY, Duration::from_secs(60), |b| async move {
+            b.sweep_outages(chrono::Utc::now()).await.map(|_| ())
         }),
         periodic(
             backend,

@@ -52,17 +52,22 @@ impl Backend {
                 return Err(AppError::invalid("building_ids", Msg::ErrBuildingsNotYours).into());
             }
         }
-        if input.expires_at.is_some_and(|e| !linli_model::time::is_plausible_client_date(e, Utc::now())) {
+        if input.expires_at.is_some_and(|e| !linli_model::time::is_plausible_client_date(e, self.now())) {
             return Err(AppError::invalid("expires_at", Msg::ErrDateOutOfRange).into());
         }
-        if input.expires_at.is_some_and(|e| e <= Utc::now()) {
+        if input.expires_at.is_some_and(|e| e <= self.now()) {
             return Err(AppError::invalid("expires_at", Msg::ErrWindowPast).into());
         }
+        let outage =
+            crate::outages::check_new_outage(category, input.outage_kind.as_deref(), input.expected_end, self.now())?;
         let id = ids::new_key();
         run(self
             .db
             .query(store::PUBLISH_NOTICE)
             .bind(("n", NoticeId::record_of(&id)))
+            .bind(("o", crate::record::OutageId::record_of(&id)))
+            .bind(("kind", outage.map(|(k, _)| k.as_str())))
+            .bind(("expected_end", outage.map(|(_, e)| e)))
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("me", UserId::record_of(&actor.user_id)))
             .bind(("title", title))
@@ -71,7 +76,8 @@ impl Backend {
             .bind(("buildings", BuildingId::records_of(&buildings)))
             .bind(("pinned", input.pinned))
             .bind(("urgent", input.urgent))
-            .bind(("expires", input.expires_at)))
+            .bind(("expires", input.expires_at))
+            .bind(("now", self.now())))
         .await?;
         let notice = self.load_notice(actor, &id).await?.ok_or_else(|| Error::internal("notice vanished"))?;
         let audience = Audience::of_notice(buildings);
@@ -82,7 +88,9 @@ impl Backend {
             json!({ "id": id, "title": notice.title, "urgent": notice.urgent, "category": notice.category }),
         );
         self.audit(actor, AuditAction::AnnouncementPublish, &id, &notice.title).await?;
-        Ok(notice.view())
+        let mut view = notice.view();
+        view.outage = self.outage_info(actor, &id).await?;
+        Ok(view)
     }
 
     async fn load_notice(&self, actor: &Actor, id: &str) -> Result<Option<NoticeRow>> {
@@ -107,7 +115,7 @@ impl Backend {
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("me", UserId::record_of(&actor.user_id))))
         .await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut list: Vec<Announcement> = rows::<NoticeRow>(&mut res, 0)?
             .into_iter()
             .filter(|n| n.reaches(actor))
@@ -132,6 +140,7 @@ impl Backend {
             view.households = Some(households);
             view.households_read = Some(households.saturating_sub(unread));
         }
+        view.outage = self.outage_info(actor, id).await?;
         Ok(view)
     }
 
@@ -143,7 +152,8 @@ impl Backend {
             .query(store::MARK_READ)
             .bind(("n", NoticeId::record_of(id)))
             .bind(("me", UserId::record_of(&actor.user_id)))
-            .bind(("unit", actor.unit_id().map(UnitId::record_of))))
+            .bind(("unit", actor.unit_id().map(UnitId::record_of)))
+            .bind(("now", self.now())))
         .await;
         match stored {
             Ok(_) => {

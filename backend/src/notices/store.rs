@@ -7,7 +7,8 @@ use super::*;
 macro_rules! notice_select {
     () => {
         "SELECT *, author.name AS author_name,
-                count((SELECT id FROM announcement_read WHERE announcement = $parent.id AND user = $me)) > 0 AS read_by_me
+                count((SELECT id FROM announcement_read WHERE announcement = $parent.id AND user = $me)) > 0 AS read_by_me,
+                (SELECT kind, expected_end, ended_at FROM outage WHERE announcement = $parent.id LIMIT 1)[0] AS outage
          FROM announcement"
     };
 }
@@ -29,6 +30,18 @@ pub(super) struct NoticeRow {
     pub(super) created_at: DateTime<Utc>,
     #[serde(default)]
     pub(super) read_by_me: bool,
+    /// The outage part of an outage notice (issue 18).
+    #[serde(default)]
+    pub(super) outage: Option<OutageBrief>,
+}
+
+/// What a notice list shows of its outage.
+#[derive(Deserialize)]
+pub(super) struct OutageBrief {
+    pub(super) kind: linli_model::outage::OutageKind,
+    pub(super) expected_end: DateTime<Utc>,
+    #[serde(default)]
+    pub(super) ended_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -71,15 +84,27 @@ impl NoticeRow {
             read: self.read_by_me,
             households: None,
             households_read: None,
+            outage: self.outage.as_ref().map(|o| linli_model::outage::OutageInfo {
+                kind: o.kind,
+                expected_end: o.expected_end,
+                ended_at: o.ended_at,
+                affected_by_me: false,
+                affected_households: None,
+                linked_jobs: None,
+            }),
         }
     }
 }
 
 /// Used by `publish_notice` (notices/mod.rs).
-pub(crate) const PUBLISH_NOTICE: &str =
-    "CREATE $n SET community = $c, author = $me, title = $title, body = $body, category = $category,
+pub(crate) const PUBLISH_NOTICE: &str = concat!(
+    "BEGIN TRANSACTION;
+                 CREATE $n SET community = $c, author = $me, title = $title, body = $body, category = $category,
                      buildings = $buildings, pinned = $pinned, urgent = $urgent, expires_at = $expires,
-                     created_at = time::now()";
+                     created_at = $now;",
+    crate::outages::store::outage_create!(),
+    "COMMIT TRANSACTION;"
+);
 
 /// Used by `load_notice` (notices/mod.rs).
 pub(crate) const LOAD_NOTICE: &str = concat!(notice_select!(), " WHERE id = $id");
@@ -89,7 +114,7 @@ pub(crate) const NOTICES: &str = concat!(notice_select!(), " WHERE community = $
 
 /// Used by `mark_read` (notices/mod.rs).
 pub(crate) const MARK_READ: &str =
-    "CREATE announcement_read SET announcement = $n, user = $me, unit = $unit, at = time::now()";
+    "CREATE announcement_read SET announcement = $n, user = $me, unit = $unit, at = $now";
 
 /// Used by `reached_residents` (notices/mod.rs).
 pub(crate) const REACHED_RESIDENTS: &str =

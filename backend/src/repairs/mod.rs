@@ -8,8 +8,8 @@
 
 #[macro_use]
 pub(crate) mod store;
-mod outage;
 mod follow_up;
+mod outage;
 mod rating;
 mod sweep;
 mod transition;
@@ -98,9 +98,7 @@ impl Backend {
         Ok(ClockSettings {
             sla: row.as_ref().and_then(|r| r.sla).unwrap_or_default(),
             business_hours: row.as_ref().and_then(|r| r.business_hours).filter(BusinessHours::is_valid),
-            urge_interval_mins: row
-                .and_then(|r| r.urge_interval_mins)
-                .unwrap_or(repair::URGE_INTERVAL_MINS_DEFAULT),
+            urge_interval_mins: row.and_then(|r| r.urge_interval_mins).unwrap_or(repair::URGE_INTERVAL_MINS_DEFAULT),
         })
     }
 

@@ -126,6 +126,9 @@ pub(super) struct JobRow {
     pub(super) entered_by: Option<UserId>,
     #[serde(default)]
     pub(super) follow_up_of: Option<JobId>,
+    /// A repair, or (read by the shared sweep) a complaint or suggestion.
+    #[serde(default)]
+    pub(super) kind: Option<linli_model::complaint::JobKind>,
 }
 
 /// The projection every job query uses (a macro, so that `concat!` can

@@ -24,10 +24,13 @@ pub fn router() -> Router<AppState> {
         .route("/forms/notices/{id}/read", post(mark_read))
 }
 
-/// How long a notice stays up, in days from today; none for "never".
+/// How long a notice stays up, in days from today; none for "never". For
+/// an outage, its expected end as `datetime-local` (Shanghai).
 #[derive(Deserialize)]
 struct Expiry {
     days: Option<u16>,
+    #[serde(default, deserialize_with = "local_datetime")]
+    outage_end: Option<DateTime<Utc>>,
 }
 
 /// Publishing a notice from the compose page: the API's
@@ -39,6 +42,7 @@ async fn publish_notice(
 ) -> Response {
     let outcome = async {
         let And(mut input, expiry) = form?;
+        input.expected_end = input.expected_end.or(expiry.outage_end);
         input.expires_at =
             expiry.days.map(|d| linli_model::time::end_of_local_day(Utc::now() + chrono::Duration::days(i64::from(d))));
         let notice = state.backend.publish_notice(&actor, input).await.map_err(linli_backend::Error::answer)?;

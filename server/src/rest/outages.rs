@@ -39,6 +39,7 @@ pub(crate) struct ActiveQuery {
     /// A repair category key (`no_water`, ...): only outages related to it,
     /// each with its `relation`.
     #[serde(default)]
+    #[param(value_type = Option<linli_model::repair::Category>)]
     category: Option<String>,
 }
 

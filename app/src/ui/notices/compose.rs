@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::ui::components::FormError;
 use crate::ui::components::query_error;
 use crate::{
-    model::{Me, Msg, Role, notice::NoticeCategory},
+    model::{Me, Msg, Role, notice::NoticeCategory, outage::OutageKind},
     ui::{components::with_me, layout::Page, load::Load, t},
 };
 
@@ -32,6 +32,16 @@ pub fn NewNoticePage() -> impl IntoView {
                             .map(|c| view! { <option value=c.as_str()>{t(c.label())}</option> })
                             .collect_view()}
                     </select>
+                    <label for="outage_kind">{t(Msg::OutageKindLabel)}</label>
+                    <select id="outage_kind" name="outage_kind">
+                        <option value="">{t(Msg::OutageKindNone)}</option>
+                        {OutageKind::ALL
+                            .into_iter()
+                            .map(|k| view! { <option value=k.as_str()>{t(k.label())}</option> })
+                            .collect_view()}
+                    </select>
+                    <label for="outage_end">{t(Msg::OutageExpectedEnd)}</label>
+                    <input id="outage_end" name="outage_end" type="datetime-local" />
                     <fieldset class="tags">
                         <legend>{t(Msg::Audience)}</legend>
                         {admin.then(|| view! { <p class="hint">{t(Msg::AudienceHint)}</p> })}

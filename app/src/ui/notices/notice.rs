@@ -24,6 +24,7 @@ pub fn NoticePage() -> impl IntoView {
         let notice = Resource::new(|| (), move |_| open_notice(nid.clone()));
         let staff = me.may(crate::model::Permission::SeeUnreadHouseholds);
         let resident = me.may(crate::model::Permission::MarkNoticeRead);
+        let me_manages = me.may(crate::model::Permission::ManageOutage);
         let uid = id.clone();
         let unread = Resource::new(
             move || live.notices.get(),
@@ -65,6 +66,13 @@ pub fn NoticePage() -> impl IntoView {
                                         {t(Msg::ReadDone)}
                                     </p>
                                 }
+                            })}
+                        {n
+                            .outage
+                            .clone()
+                            .map(|o| {
+                                let manage = me_manages;
+                                view! { <crate::ui::outages::OutageBlock id=n.id.clone() outage=o manage /> }
                             })}
                         {n
                             .households
