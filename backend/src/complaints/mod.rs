@@ -19,6 +19,7 @@
 //! [`Backend::file_complaint`] with a [`Filing`] naming them and the staff
 //! member recording it; it does everything else as for the resident.
 
+mod follow_up;
 pub(crate) mod store;
 
 use crate::record::{BuildingId, CommunityId, JobId, PhotoId, RatingId, UnitId, UserId};
@@ -42,7 +43,7 @@ use linli_model::{
         NewComplaint,
     },
     job::{Photo, Rating, RatingInput, TimelineEntry},
-    keys::ActorRole,
+    keys::{ActorRole, JobListStatus},
     live::EventKind,
     phone,
     repair::{JobStatus, MAX_PHOTOS, Party, RatingTag, Refusal},
@@ -69,6 +70,8 @@ pub struct Filing {
     /// Who is written on the timeline as filing it and whose uploads its
     /// photos must be: (user key, name, role).
     pub recorded_by: (String, String, ActorRole),
+    /// How it came in (`app`, or the channel staff recorded).
+    pub channel: linli_model::staff_entry::Channel,
 }
 
 /// Filters of the complaint list (`GET /api/v1/complaints`), as sent.
@@ -80,11 +83,12 @@ pub struct ComplaintFilter<'a> {
     pub category: Option<&'a str>,
     /// A building key (staff).
     pub building: Option<&'a str>,
-    /// `open`, `closed`, `all`, or one [`JobStatus`] key.
+    /// `open`, `closed` or `all` (the default).
     pub status: Option<&'a str>,
     /// Page size, 1 to 200 (default 50).
     pub limit: Option<usize>,
-    /// `next_cursor` of the previous page (an RFC 3339 instant).
+    /// `next_cursor` of the previous page (an RFC 3339 instant, UTC with `Z`,
+    /// so it needs no escaping in a query string).
     pub cursor: Option<&'a str>,
 }
 
@@ -152,14 +156,29 @@ impl Backend {
     /// 422 for a missing category or text, a place over 60 characters, an
     /// unknown unit concerned or one's own, photos not the caller's.
     pub async fn create_complaint(&self, actor: &Actor, input: NewComplaint) -> Result<Complaint> {
-        actor.require(Permission::FileComplaint)?;
-        let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
-        let filing = Filing {
-            community: actor.community_id().to_string(),
-            reporter: actor.user_id.clone(),
-            unit: unit.id.clone(),
-            building: unit.building.id.clone(),
-            recorded_by: (actor.user_id.clone(), actor.name.clone(), ActorRole::Resident),
+        let filing = if let Some(on_behalf) = &input.on_behalf {
+            // Staff entry (代录): only staff who may also handle complaints.
+            actor.require(Permission::SeeComplaints)?;
+            let filer = self.filer_for(actor, on_behalf).await?;
+            Filing {
+                community: actor.community_id().to_string(),
+                reporter: filer.resident_id.clone(),
+                unit: filer.unit.id.clone(),
+                building: filer.unit.building.id.clone(),
+                recorded_by: filer.stamp(),
+                channel: filer.channel,
+            }
+        } else {
+            actor.require(Permission::FileComplaint)?;
+            let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
+            Filing {
+                community: actor.community_id().to_string(),
+                reporter: actor.user_id.clone(),
+                unit: unit.id.clone(),
+                building: unit.building.id.clone(),
+                recorded_by: (actor.user_id.clone(), actor.name.clone(), ActorRole::Resident),
+                channel: linli_model::staff_entry::Channel::App,
+            }
         };
         let id = self.file_complaint(&filing, input).await?;
         let row = self.load_complaint(&id).await?.ok_or_else(|| Error::internal("complaint vanished after create"))?;
@@ -233,7 +252,8 @@ impl Backend {
             .bind(("now", now))
             .bind(("actor", UserId::record_of(&actor_id)))
             .bind(("actor_name", actor_name))
-            .bind(("actor_role", actor_role.as_str())))
+            .bind(("actor_role", actor_role.as_str()))
+            .bind(("channel", filing.channel.as_str())))
         .await;
         if let Err(e) = outcome {
             return Err(if thrown(&e, "photo_not_yours") {
@@ -360,6 +380,7 @@ impl Backend {
             reopen_count: crate::convert::non_negative(row.reopen_count),
             created_at: row.created_at,
             updated_at: row.updated_at,
+            channel: row.channel,
         })
     }
 
@@ -390,13 +411,11 @@ impl Backend {
             None => None,
             Some(b) => Some(BuildingId::parse(b).ok_or_else(|| AppError::invalid("building", Msg::ErrBadRequest))?),
         };
-        let (open, status) = match present(f.status) {
-            None | Some("all") => (None, None),
-            Some("open") => (Some(true), None),
-            Some("closed") => (Some(false), None),
-            Some(s) => {
-                (None, Some(JobStatus::parse(s).ok_or_else(|| AppError::invalid("status", Msg::ErrBadRequest))?))
-            }
+        let open = match present(f.status).map(JobListStatus::parse) {
+            None | Some(Some(JobListStatus::All)) => None,
+            Some(Some(JobListStatus::Open)) => Some(true),
+            Some(Some(JobListStatus::Closed)) => Some(false),
+            Some(None) => return Err(AppError::invalid("status", Msg::ErrBadRequest).into()),
         };
         let before = match present(f.cursor) {
             None => None,
@@ -421,14 +440,17 @@ impl Backend {
             .bind(("building", building.map(|b| b.record())))
             .bind(("category", category.map(ComplaintCategory::as_str)))
             .bind(("open", open))
-            .bind(("status", status.map(JobStatus::as_str)))
             .bind(("before", before))
             .bind(("fetch", i64::try_from(limit + 1).unwrap_or(201))))
         .await?;
         let found: Vec<ComplaintRow> = rows(&mut res, 0)?;
         let now = self.now();
         let mut items: Vec<ComplaintSummary> = found.iter().map(|r| r.summary(now)).collect();
-        let next = if items.len() > limit { items.get(limit - 1).map(|c| c.created_at.to_rfc3339()) } else { None };
+        let next = if items.len() > limit {
+            items.get(limit - 1).map(|c| c.created_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        } else {
+            None
+        };
         items.truncate(limit);
         Ok(Page { items, next_cursor: next })
     }
@@ -498,6 +520,9 @@ impl Backend {
                     let updated =
                         self.load_complaint(id).await?.ok_or_else(|| Error::internal("complaint vanished"))?;
                     self.announce_complaint(&updated, action.as_str());
+                    if updated.status == JobStatus::Confirmed {
+                        self.follow_ups_of_complaint(&updated, None).await;
+                    }
                     tracing::info!(job = %id, action = action.as_str(), to = next.as_str(), "complaint step");
                     return self.complaint_view(actor, updated).await;
                 }
@@ -572,6 +597,8 @@ impl Backend {
         }
         if let Some(updated) = self.load_complaint(id).await? {
             self.announce_complaint(&updated, "rated");
+            let stars = u8::try_from(input.stars).unwrap_or(5);
+            self.follow_ups_of_complaint(&updated, Some((stars, rating_id.as_str()))).await;
         }
         Ok(Rating { id: rating_id, stars: u8::try_from(input.stars).unwrap_or(5), tags, comment, at: now })
     }

@@ -60,6 +60,9 @@ pub(super) struct ComplaintRow {
     pub(super) held_since: Option<DateTime<Utc>>,
     #[serde(default)]
     pub(super) reopen_count: i64,
+    /// How it came in (staff entry, issue 17).
+    #[serde(default)]
+    pub(super) channel: linli_model::staff_entry::Channel,
     #[serde(default)]
     pub(super) version: i64,
     pub(super) building_number: String,
@@ -261,7 +264,8 @@ pub(crate) const CREATE_COMPLAINT: &str = "BEGIN TRANSACTION;
                      status = 'submitted', open = true, photos = $photos, adopted = false,
                      concerns_place = $place, concerns_unit = $concerns_unit,
                      respond_secs = $respond_secs, resolve_secs = $resolve_secs,
-                     created_at = $now, updated_at = $now, version = 1;
+                     created_at = $now, updated_at = $now, version = 1, channel = $channel,
+                     entered_by = IF $actor != $reporter { $actor } ELSE { NONE };
                  UPDATE $photos SET repair = $job;
                  CREATE repair_event SET repair = $job, seq = 1, action = 'submitted', to_status = 'submitted',
                      actor = $actor, actor_name = $actor_name, actor_role = $actor_role,
@@ -293,7 +297,6 @@ pub(crate) const LIST_COMPLAINTS: &str = concat!(
         AND ($building = NONE OR building = $building)
         AND ($category = NONE OR complaint_category = $category)
         AND ($open = NONE OR open = $open)
-        AND ($status = NONE OR status = $status)
         AND ($before = NONE OR created_at < $before)
       ORDER BY created_at DESC LIMIT $fetch"
 );

@@ -56,7 +56,8 @@ pub(crate) struct ListQuery {
     category: Option<String>,
     /// A building id (staff).
     building: Option<String>,
-    /// `open`, `closed`, `all`, or one status (`submitted`, `acknowledged`, ...).
+    /// `open`, `closed` or `all` (the default).
+    #[param(value_type = Option<linli_model::keys::JobListStatus>)]
     status: Option<String>,
     /// 1 to 200, default 50.
     limit: Option<usize>,
