@@ -264,3 +264,48 @@ async fn a_butler_posts_outages_for_their_own_buildings_only_and_bad_fields_are_
     assert!(on_b2.items[0].line.starts_with("全小区停电"), "{}", on_b2.items[0].line);
     assert_eq!(admin.end_outage(&all.id).await.unwrap().resolved_jobs, 0);
 }
+
+#[tokio::test]
+async fn the_no_script_notice_form_posts_an_outage_and_its_page_ends_it() {
+    let s = TestServer::start().await;
+    let butler = s.user(BUTLER).await;
+    let b1 = butler.building_id("1").await;
+    let cookie = s.web_login(BUTLER).await;
+    // datetime-local, Shanghai time: three hours from now.
+    let end = (Utc::now() + Span::hours(3)).with_timezone(&linli_model::time::shanghai());
+    let local = end.format("%Y-%m-%dT%H:%M").to_string();
+    let res = s
+        .req(Method::POST, "/forms/notices", None)
+        .header(header::COOKIE, &cookie)
+        .form(&[
+            ("title", "1号楼电梯检修"),
+            ("body", ""),
+            ("category", "outage"),
+            ("building_ids", b1.as_str()),
+            ("outage_kind", "elevator"),
+            ("outage_end", local.as_str()),
+            ("days", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()[header::LOCATION].to_str().unwrap().to_string();
+    let id = to.strip_prefix("/notices/").unwrap_or_else(|| panic!("to the notice: {to}")).to_string();
+    let outage = butler.announcement(&id).await.unwrap().outage.unwrap();
+    assert_eq!(outage.kind, OutageKind::Elevator);
+    assert_eq!(outage.expected_end.timestamp() / 60, end.timestamp() / 60, "read as Shanghai time");
+
+    let page =
+        s.req(Method::GET, &to, None).header(header::COOKIE, &cookie).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("/forms/outages/{id}/end")), "staff get the end button");
+    let res = s
+        .req(Method::POST, &format!("/forms/outages/{id}/end"), None)
+        .header(header::COOKIE, &cookie)
+        .form(&[("x", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((res.status(), res.headers()[header::LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, to.as_str()));
+    assert!(butler.announcement(&id).await.unwrap().outage.unwrap().ended_at.is_some());
+}
