@@ -209,7 +209,7 @@ async fn seeding_the_demo_twice_changes_nothing() {
     };
     let before = count(s.backend.clone()).await;
     assert_eq!(before, 14);
-    assert_eq!(s.backend.seed_demo().await.unwrap(), 0, "nothing created the second time");
+    assert_eq!(s.backend.seed_demo(false).await.unwrap(), 0, "nothing created the second time");
     assert_eq!(count(s.backend.clone()).await, before);
     s.login(RESIDENT).await;
 }
@@ -227,7 +227,7 @@ async fn a_restarted_server_on_disk_keeps_its_data_and_does_not_reseed() {
     let s = TestServer::start_with(c, tmp).await;
     let me = s.with_token(token).me().await.expect("the session survived the restart");
     assert_eq!(me.name, "张伟");
-    assert_eq!(s.backend.seed_demo().await.unwrap(), 0);
+    assert_eq!(s.backend.seed_demo(false).await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -28,6 +28,13 @@ pub struct Config {
           num_args = 0..=1, default_value = "false", default_missing_value = "true")]
     pub demo: bool,
 
+    /// With `--demo`: give each demo community a month of history (repairs,
+    /// help calls, visitors, notices, events, check-ins) when it is
+    /// created, so every screen has something on it. Off in the tests.
+    #[arg(long, env = "LINLI_DEMO_HISTORY", value_parser = BoolishValueParser::new(),
+          num_args = 0..=1, default_value = "true", default_missing_value = "true")]
+    pub demo_history: bool,
+
     /// Where uploaded photos are stored.
     #[arg(long, env = "LINLI_MEDIA_DIR", default_value = "data/media")]
     pub media_dir: PathBuf,
@@ -157,6 +164,7 @@ impl Config {
             db_name: "linli".into(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             demo: true,
+            demo_history: false,
             media_dir: std::env::temp_dir().join("linli-test-media"),
             site_root: PathBuf::from("target/site"),
             log_format: "text".into(),

@@ -82,7 +82,7 @@ impl Server {
             );
         }
         if config.demo {
-            let created = backend.seed_demo().await?;
+            let created = backend.seed_demo(config.demo_history).await?;
             tracing::info!(created, "demo data checked");
         }
         let config = Arc::new(config);

@@ -38,7 +38,7 @@ impl Backend {
         let title = clean::required_line("title", &input.title, 100)?;
         let description = clean::optional_block("description", Some(&input.description), 5000)?;
         let place = clean::optional_line("place", Some(&input.place), 100)?;
-        let now = Utc::now();
+        let now = self.now();
         for (field, at) in [
             ("starts_at", Some(input.starts_at)),
             ("ends_at", Some(input.ends_at)),
@@ -70,7 +70,8 @@ impl Backend {
             .bind(("starts", input.starts_at))
             .bind(("ends", input.ends_at))
             .bind(("capacity", i64::from(input.capacity)))
-            .bind(("deadline", input.rsvp_deadline)))
+            .bind(("deadline", input.rsvp_deadline))
+            .bind(("now", now)))
         .await?;
         self.audit(actor, AuditAction::EventCreate, &id, &title).await?;
         self.events.publish(
@@ -84,7 +85,7 @@ impl Backend {
 
     /// Upcoming events (and those of the last week), soonest first.
     pub async fn activities(&self, actor: &Actor) -> Result<Vec<Activity>> {
-        let now = Utc::now();
+        let now = self.now();
         let mut res = run(self
             .db
             .query(store::ACTIVITIES)
@@ -111,7 +112,7 @@ impl Backend {
     }
 
     pub async fn activity(&self, actor: &Actor, id: &str) -> Result<Activity> {
-        Ok(self.load_activity(actor, id).await?.view(Utc::now()))
+        Ok(self.load_activity(actor, id).await?.view(self.now()))
     }
 
     /// RSVPs (or changes the head count of) the caller: going when the
@@ -122,7 +123,7 @@ impl Backend {
             return Err(AppError::invalid("headcount", Msg::ErrHeadcount).into());
         }
         let a = self.load_activity(actor, id).await?;
-        if Utc::now() >= a.rsvp_deadline.unwrap_or(a.starts_at) {
+        if self.now() >= a.rsvp_deadline.unwrap_or(a.starts_at) {
             return Err(AppError::new(ErrorCode::Conflict, Msg::ErrRsvpClosed).with_detail("rsvp_closed").into());
         }
         retrying(|| async {
@@ -132,7 +133,8 @@ impl Backend {
                 .bind(("a", ActivityId::record_of(id)))
                 .bind(("me", UserId::record_of(&actor.user_id)))
                 .bind(("unit", actor.unit_id().map(UnitId::record_of)))
-                .bind(("n", i64::from(headcount))))
+                .bind(("n", i64::from(headcount)))
+                .bind(("now", self.now())))
             .await
             .map(|_| ())
         })
@@ -155,7 +157,7 @@ impl Backend {
         actor.require(Permission::Rsvp)?;
         self.load_activity(actor, id).await?;
         // Promotions are stamped with this instant, to tell who moved up.
-        let now = Utc::now();
+        let now = self.now();
         retrying(|| async {
             let outcome = run(self
                 .db

@@ -78,7 +78,7 @@ impl ActivityRow {
 pub(crate) const CREATE_ACTIVITY: &str =
     "CREATE $a SET community = $c, author = $me, title = $title, description = $description,
                      place = $place, starts_at = $starts, ends_at = $ends, capacity = $capacity,
-                     rsvp_deadline = $deadline, going = 0, created_at = time::now()";
+                     rsvp_deadline = $deadline, going = 0, created_at = $now";
 
 /// Used by `activities` (activities/mod.rs).
 pub(crate) const ACTIVITIES: &str =
@@ -95,8 +95,8 @@ pub(crate) const RSVP: &str = "BEGIN TRANSACTION;
                      LET $status = IF $act.going - $freed + $n <= $act.capacity { 'going' } ELSE { 'waitlisted' };
                      UPDATE $a SET going = going - $freed + (IF $status = 'going' { $n } ELSE { 0 });
                      UPSERT rsvp SET activity = $a, user = $me, unit = $unit, headcount = $n, status = $status,
-                         queued_at = IF $prev.status = 'waitlisted' AND $status = 'waitlisted' { $prev.queued_at } ELSE { time::now() },
-                         updated_at = time::now()
+                         queued_at = IF $prev.status = 'waitlisted' AND $status = 'waitlisted' { $prev.queued_at } ELSE { $now },
+                         updated_at = $now
                          WHERE activity = $a AND user = $me;
                      COMMIT TRANSACTION;";
 

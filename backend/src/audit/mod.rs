@@ -18,7 +18,8 @@ impl Backend {
             .bind(("actor", UserId::record_of(&actor.user_id)))
             .bind(("action", action.as_str()))
             .bind(("target", target.to_string()))
-            .bind(("detail", detail.to_string())))
+            .bind(("detail", detail.to_string()))
+            .bind(("now", self.now())))
         .await?;
         Ok(())
     }

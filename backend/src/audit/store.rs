@@ -4,7 +4,7 @@
 
 /// Used by `audit` (audit/mod.rs).
 pub(crate) const AUDIT: &str = "CREATE audit SET community = $community, actor = $actor, action = $action,
-                     target = $target, detail = $detail, at = time::now()";
+                     target = $target, detail = $detail, at = $now";
 
 /// Used by `audit_operator` (audit/mod.rs).
 pub(crate) const AUDIT_OPERATOR: &str =

@@ -6,6 +6,10 @@
 //! Seeding is idempotent: a community whose code already exists is left
 //! alone, and the unique index on the code settles a race between two
 //! processes seeding at once.
+//!
+//! With `history`, a community is given a month of life right after it
+//! is created (`history.rs`), written through the services; a community
+//! that already exists gets none, so seeding twice creates nothing new.
 
 use serde::Serialize;
 
@@ -17,6 +21,7 @@ use super::{
     ids,
 };
 
+mod history;
 pub(crate) mod store;
 
 pub const DEMO_PASSWORD: &str = "linli-demo";
@@ -125,19 +130,20 @@ struct Assignment {
 }
 
 impl Backend {
-    /// Creates the demo communities that do not exist yet. Returns how many
-    /// were created (0 when everything was already there).
-    pub async fn seed_demo(&self) -> Result<usize> {
+    /// Creates the demo communities that do not exist yet, each with a
+    /// month of history when `history` is set (`LINLI_DEMO_HISTORY`).
+    /// Returns how many were created (0 when everything was already there).
+    pub async fn seed_demo(&self, history: bool) -> Result<usize> {
         let mut created = 0;
         for c in communities() {
-            if self.seed_community(&c).await? {
+            if self.seed_community(&c, history).await? {
                 created += 1;
             }
         }
         Ok(created)
     }
 
-    async fn seed_community(&self, c: &Community) -> Result<bool> {
+    async fn seed_community(&self, c: &Community, history: bool) -> Result<bool> {
         let mut res = run(self.db.query(store::COMMUNITY_BY_CODE).bind(("code", c.code))).await?;
         if !db::rows::<serde_json::Value>(&mut res, 0)?.is_empty() {
             return Ok(false);
@@ -188,6 +194,16 @@ impl Backend {
             });
         }
 
+        let ids = history::Ids {
+            people: people.iter().map(|p| (p.phone.clone(), p.id.clone())).collect(),
+            units: units
+                .iter()
+                .filter_map(|u| {
+                    let building = buildings.iter().find(|b| b.id == u.building)?;
+                    Some(((building.number.clone(), u.number.clone()), u.id.clone()))
+                })
+                .collect(),
+        };
         let outcome = run(self
             .db
             .query(store::SEED_COMMUNITY)
@@ -205,6 +221,9 @@ impl Backend {
         match outcome {
             Ok(_) => {
                 tracing::info!(community = c.code, "demo community created");
+                if history {
+                    Box::pin(self.seed_history(c, &ids)).await?;
+                }
                 Ok(true)
             }
             // Seeded by another process at the same moment.

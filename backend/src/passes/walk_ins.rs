@@ -2,7 +2,7 @@
 //! resident of the unit lets them in or not, live.
 
 use crate::record::{BuildingId, CommunityId, UnitId, UserId, WalkInId};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 
 use super::super::{
     Backend,
@@ -84,7 +84,8 @@ impl Backend {
             .bind(("phone", visitor_phone))
             .bind(("purpose", purpose))
             .bind(("gate", gate))
-            .bind(("guard", UserId::record_of(&actor.user_id))))
+            .bind(("guard", UserId::record_of(&actor.user_id)))
+            .bind(("now", self.now())))
         .await?;
         let w = self.load_walk_in(&id).await?.ok_or_else(|| Error::internal("walk-in vanished"))?;
         let view = Self::walk_in_view(&w);
@@ -115,7 +116,8 @@ impl Backend {
             .bind(("c", CommunityId::record_of(&w.community)))
             .bind(("u", UnitId::record_of(&w.unit)))
             .bind(("gate", w.gate.clone()))
-            .bind(("guard", UserId::record_of(&w.guard))))
+            .bind(("guard", UserId::record_of(&w.guard)))
+            .bind(("now", self.now())))
         .await;
         match decided {
             Ok(_) => {}
@@ -140,14 +142,14 @@ impl Backend {
                 .db
                 .query(super::store::WALK_INS_OF_UNIT)
                 .bind(("u", UnitId::record_of(actor.unit_id().unwrap_or("-"))))
-                .bind(("since", Utc::now() - Duration::days(1))))
+                .bind(("since", self.now() - Duration::days(1))))
             .await?
         } else if actor.may(Permission::RegisterWalkIn) {
             run(self
                 .db
                 .query(super::store::WALK_INS_OF_COMMUNITY)
                 .bind(("c", CommunityId::record_of(actor.community_id())))
-                .bind(("since", Utc::now() - Duration::days(1))))
+                .bind(("since", self.now() - Duration::days(1))))
             .await?
         } else {
             return Err(AppError::forbidden().into());
