@@ -97,10 +97,10 @@ async fn a_missed_weekly_visit_appears_on_the_board_and_leaves_it_when_recorded(
 
     // The log, newest first, one per page.
     let page = butler.elder_visits(&id, "?limit=1").await.unwrap();
-    assert_eq!(page.items.iter().map(|v| v.id.clone()).collect::<Vec<_>>(), [late.id.clone()]);
+    assert_eq!(page.items.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), [late.id.as_str()]);
     let cursor = page.next_cursor.expect("a second page");
     let rest = butler.elder_visits(&id, &format!("?limit=1&cursor={}", urlencode(&cursor))).await.unwrap();
-    assert_eq!(rest.items.iter().map(|v| v.id.clone()).collect::<Vec<_>>(), [old.id.clone()]);
+    assert_eq!(rest.items.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), [old.id.as_str()]);
     assert_eq!(rest.next_cursor, None);
     let err = butler.elder_visits(&id, "?cursor=yesterday").await.unwrap_err();
     assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("cursor")));
