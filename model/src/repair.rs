@@ -7,7 +7,9 @@
 //! of *this* building, the worker assigned to *this* job, the resident who
 //! reported *this* job.
 
-use super::{i18n::Msg, people::Role};
+use chrono::{DateTime, Duration, Utc};
+
+use super::{AppError, i18n::Msg, people::Role};
 
 pub use super::category::{Category, RatingTag, Urgency};
 
@@ -83,9 +85,10 @@ impl JobAction {
     /// it), and a reason when staff cancel a resident's job (the resident is
     /// told why). `None`: a note is optional. The job page marks the field
     /// required by the same rule the server checks.
+    /// A hold's note is needed only for the reason `other`
+    /// ([`hold_reason`]).
     pub const fn required_note(self, role: Role) -> Option<Msg> {
         match self {
-            Self::Hold => Some(Msg::ErrHoldReason),
             Self::Cancel if role.is_staff() => Some(Msg::ErrCancelReason),
             _ => None,
         }
@@ -175,7 +178,9 @@ pub fn may(party: Party, action: JobAction) -> bool {
         A::Acknowledge => staff_owner || party.duty,
         A::Assign => staff_owner,
         // Field work: whoever holds the job, or the butler/manager on their behalf.
-        A::StartTravel | A::StartWork | A::Hold | A::Resume | A::Resolve => party.assignee || staff_owner,
+        A::StartTravel | A::StartWork | A::Hold | A::Resolve => party.assignee || staff_owner,
+        // ... and the system, at a hold's planned `resume_at`.
+        A::Resume => party.assignee || staff_owner || party.system,
         // Only the person who reported it judges the fix; the system
         // confirms on their behalf after 72 hours of silence.
         A::Confirm => party.reporter || party.system,
@@ -205,6 +210,86 @@ pub fn allowed_actions(state: JobState, party: Party) -> Vec<JobAction> {
 /// (rating a resolved job also confirms it).
 pub fn may_rate(status: JobStatus, party: Party, already_rated: bool) -> bool {
     party.reporter && !already_rated && matches!(status, JobStatus::Resolved | JobStatus::Confirmed)
+}
+
+crate::closed_set! {
+    /// Why a job is on hold (`hold_reason` of a `hold` action). `other`
+    /// needs a note saying what.
+    pub enum HoldReason {
+        WaitingParts = "waiting_parts",
+        WaitingResident = "waiting_resident",
+        WaitingVendor = "waiting_vendor",
+        Other = "other",
+    }
+}
+
+impl HoldReason {
+    pub const fn label(self) -> Msg {
+        match self {
+            Self::WaitingParts => Msg::HoldWaitingParts,
+            Self::WaitingResident => Msg::HoldWaitingResident,
+            Self::WaitingVendor => Msg::HoldWaitingVendor,
+            Self::Other => Msg::HoldOther,
+        }
+    }
+
+    /// Whether a hold for this reason must say more in its note.
+    pub const fn needs_note(self) -> bool {
+        matches!(self, Self::Other)
+    }
+}
+
+/// The furthest ahead a hold may plan to resume, in days.
+pub const MAX_HOLD_DAYS: i64 = 30;
+
+/// The reason of a hold from what was sent: `reason` (a [`HoldReason`]
+/// key) and the cleaned `note`. A hold with only a note (clients from
+/// before the reasons) is `other` with that note. Errors name the field:
+/// `hold_reason` for an unknown key, `note` when neither is given or
+/// `other` comes without a note.
+pub fn hold_reason(reason: Option<&str>, note: &str) -> Result<HoldReason, AppError> {
+    let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        None if note.is_empty() => return Err(AppError::invalid("note", Msg::ErrHoldReason)),
+        None => HoldReason::Other,
+        Some(r) => HoldReason::parse(r).ok_or_else(|| AppError::invalid("hold_reason", Msg::ErrHoldReasonUnknown))?,
+    };
+    if reason.needs_note() && note.is_empty() {
+        return Err(AppError::invalid("note", Msg::ErrHoldOtherNote));
+    }
+    Ok(reason)
+}
+
+/// A planned resumption must be in the future and at most
+/// [`MAX_HOLD_DAYS`] ahead (field `resume_at`).
+pub fn check_resume_at(resume_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), AppError> {
+    if resume_at <= now || resume_at > now + Duration::days(MAX_HOLD_DAYS) {
+        return Err(AppError::invalid("resume_at", Msg::ErrResumeAt));
+    }
+    Ok(())
+}
+
+/// Minutes between two urges of one job when the community never set it.
+pub const URGE_INTERVAL_MINS_DEFAULT: u32 = 30;
+
+/// The range a community may set the urge interval to, in minutes.
+pub const URGE_INTERVAL_MINS: std::ops::RangeInclusive<u32> = 1..=24 * 60;
+
+/// Whether someone may urge (催一下) a job at all: the person who reported
+/// it, while it is open (any kind of job). Whether it is *time* is
+/// [`urge_wait`].
+pub const fn may_urge(status: JobStatus, party: Party) -> bool {
+    party.reporter && status.is_open()
+}
+
+/// How long until the next urge is allowed (`next`: stored when the last
+/// urge was made); `None`: allowed now.
+pub fn urge_wait(next: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<Duration> {
+    next.filter(|n| *n > now).map(|n| n - now)
+}
+
+/// When the urge after one made at `at` is allowed.
+pub fn next_urge_at(at: DateTime<Utc>, interval_mins: u32) -> DateTime<Utc> {
+    at + Duration::minutes(i64::from(interval_mins))
 }
 
 /// Hours after resolution when silence counts as confirmation.
@@ -262,7 +347,12 @@ mod tests {
             (S::Assigned, A::Hold, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::OnHold),
             (S::EnRoute, A::Hold, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::OnHold),
             (S::InProgress, A::Hold, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::OnHold),
-            (S::OnHold, A::Resume, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::InProgress),
+            (
+                S::OnHold,
+                A::Resume,
+                &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN), ("system", SYSTEM)],
+                S::InProgress,
+            ),
             (S::InProgress, A::Resolve, &[("assignee", ASSIGNEE), ("owner", OWNER), ("admin", ADMIN)], S::Resolved),
             (S::Resolved, A::Confirm, &[("reporter", REPORTER), ("system", SYSTEM)], S::Confirmed),
             (S::Resolved, A::Reopen, &[("reporter", REPORTER)], S::Reopened),
@@ -349,12 +439,38 @@ mod tests {
     }
 
     #[test]
-    fn a_hold_always_and_a_staff_cancel_need_a_reason() {
+    fn a_staff_cancel_needs_a_reason() {
         use crate::people::Role;
         for role in Role::ALL {
-            assert!(JobAction::Hold.required_note(role).is_some());
             assert_eq!(JobAction::Cancel.required_note(role).is_some(), role.is_staff(), "{role:?}");
             assert!(JobAction::Resolve.required_note(role).is_none());
         }
+    }
+
+    #[test]
+    fn a_hold_needs_a_reason_and_other_needs_a_note() {
+        let field = |r: Result<HoldReason, AppError>| r.err().and_then(|e| e.detail);
+        assert_eq!(hold_reason(Some("waiting_parts"), ""), Ok(HoldReason::WaitingParts));
+        assert_eq!(hold_reason(None, "等物业开门"), Ok(HoldReason::Other), "a note alone is `other`, as before");
+        assert_eq!(field(hold_reason(None, "")), Some("note".into()));
+        assert_eq!(field(hold_reason(Some("other"), "")), Some("note".into()));
+        assert_eq!(field(hold_reason(Some("lunch"), "x")), Some("hold_reason".into()));
+        let now = DateTime::UNIX_EPOCH;
+        assert!(check_resume_at(now + Duration::seconds(1), now).is_ok());
+        assert!(check_resume_at(now, now).is_err());
+        assert!(check_resume_at(now + Duration::days(MAX_HOLD_DAYS) + Duration::seconds(1), now).is_err());
+    }
+
+    #[test]
+    fn only_the_reporter_urges_open_work_and_not_too_often() {
+        for status in JobStatus::ALL {
+            assert_eq!(may_urge(status, REPORTER), status.is_open(), "{status:?}");
+            assert!(!may_urge(status, OWNER) && !may_urge(status, ASSIGNEE) && !may_urge(status, ADMIN));
+        }
+        let now = DateTime::UNIX_EPOCH;
+        let next = next_urge_at(now, URGE_INTERVAL_MINS_DEFAULT);
+        assert_eq!(urge_wait(Some(next), now), Some(Duration::minutes(30)));
+        assert_eq!(urge_wait(Some(next), next), None);
+        assert_eq!(urge_wait(None, now), None);
     }
 }

@@ -12,10 +12,17 @@
 //!   the time held;
 //! - a clock is in **warning** once 80 % of its time is used, **breached**
 //!   when the deadline passes while it still runs; a stopped clock is
-//!   **met** or **missed**.
+//!   **met** or **missed**;
+//! - with **business hours** set for the community (normal urgency only;
+//!   critical and urgent run around the clock), a clock counts only the
+//!   time inside the daily window in Asia/Shanghai: a normal job reported
+//!   at 19:30 with a 2-hour respond target and a 08:00–20:00 window is due
+//!   at 09:30 the next day. Holds still pause, and time held counts only
+//!   inside the window too.
 
-use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
+use chrono_tz::Asia::Shanghai;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{i18n::Msg, repair::Urgency};
 
@@ -60,6 +67,130 @@ impl SlaSettings {
         [self.critical, self.urgent, self.normal]
             .iter()
             .all(|t| t.respond_secs > 0 && t.resolve_secs >= t.respond_secs && t.resolve_secs <= 30 * 24 * 3600)
+    }
+}
+
+/// The daily window in which normal-urgency clocks run (local time,
+/// Asia/Shanghai), e.g. `{"start": "08:00", "end": "20:00"}`. On the wire
+/// and in the database as `HH:MM` strings; in memory, minutes after
+/// midnight. A window never spans midnight (`start < end`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BusinessHours {
+    /// Opening time, `HH:MM` local.
+    #[serde(serialize_with = "ser_hhmm", deserialize_with = "de_hhmm")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "08:00"))]
+    pub start: u16,
+    /// Closing time, `HH:MM` local, after `start`.
+    #[serde(serialize_with = "ser_hhmm", deserialize_with = "de_hhmm")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "20:00"))]
+    pub end: u16,
+}
+
+/// `HH:MM` (or `H:MM`) as minutes after midnight; `None` for anything else.
+pub fn parse_hhmm(s: &str) -> Option<u16> {
+    let (h, m) = s.trim().split_once(':')?;
+    let digits = |x: &str, lens: std::ops::RangeInclusive<usize>| {
+        lens.contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(h, 1..=2) || !digits(m, 2..=2) {
+        return None;
+    }
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// Minutes after midnight as `HH:MM`.
+pub fn format_hhmm(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+fn ser_hhmm<S: Serializer>(m: &u16, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_hhmm(*m))
+}
+
+fn de_hhmm<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_hhmm(&s).ok_or_else(|| serde::de::Error::custom("expected HH:MM"))
+}
+
+/// The local calendar day of an instant in Asia/Shanghai (total: at the
+/// ends of chrono's calendar it answers the UTC date).
+fn shanghai_day(at: DateTime<Utc>) -> NaiveDate {
+    let offset = Shanghai.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc();
+    at.naive_utc().checked_add_signed(Duration::seconds(i64::from(offset))).unwrap_or(at.naive_utc()).date()
+}
+
+/// The instant of `minutes` after local midnight on `day` in Asia/Shanghai.
+fn shanghai_instant(day: NaiveDate, minutes: u16) -> DateTime<Utc> {
+    let time = NaiveTime::from_hms_opt(u32::from(minutes / 60), u32::from(minutes % 60), 0).unwrap_or(NaiveTime::MIN);
+    Shanghai
+        .from_local_datetime(&day.and_time(time))
+        .earliest()
+        .map_or_else(|| super::time::local_instant(day, time), |d| d.with_timezone(&Utc))
+}
+
+impl BusinessHours {
+    /// Both times within the day, opening before closing.
+    pub const fn is_valid(&self) -> bool {
+        self.start < self.end && self.end < 24 * 60
+    }
+
+    /// The window in force for a job of `urgency`: only normal jobs keep
+    /// business hours; critical and urgent run around the clock.
+    pub fn for_urgency(hours: Option<Self>, urgency: Urgency) -> Option<Self> {
+        hours.filter(|h| urgency == Urgency::Normal && h.is_valid())
+    }
+
+    /// Seconds the window is open each day.
+    fn open_secs(&self) -> i64 {
+        (i64::from(self.end) - i64::from(self.start)).max(1) * 60
+    }
+
+    fn on(&self, day: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+        (shanghai_instant(day, self.start), shanghai_instant(day, self.end))
+    }
+
+    /// Seconds inside the window between `from` and `to` (0 if `to` is
+    /// not after `from`). Constant time, however far apart.
+    pub fn working_secs(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        let overlap = |day: NaiveDate| {
+            let (open, close) = self.on(day);
+            (close.min(to) - open.max(from)).num_seconds().max(0)
+        };
+        let (first, last) = (shanghai_day(from), shanghai_day(to));
+        if first == last {
+            return overlap(first);
+        }
+        let between = ((last - first).num_days() - 1).max(0);
+        overlap(first) + overlap(last) + between * self.open_secs()
+    }
+
+    /// The instant when `secs` seconds of window time have passed since
+    /// `from` (the next opening when `secs` is 0 and the window is shut).
+    pub fn after_working(&self, from: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
+        let mut left = secs.max(0);
+        let day = shanghai_day(from);
+        let (open, close) = self.on(day);
+        let start = from.max(open);
+        if start < close {
+            let room = (close - start).num_seconds();
+            if left <= room {
+                return start + Duration::seconds(left);
+            }
+            left -= room;
+        }
+        let len = self.open_secs();
+        let full = (left - 1).max(0) / len;
+        left -= full * len;
+        let skip = u64::try_from(full + 1).unwrap_or(1);
+        match day.checked_add_days(Days::new(skip)) {
+            Some(next) => self.on(next).0 + Duration::seconds(left),
+            None => from + Duration::seconds(secs.max(0)),
+        }
     }
 }
 
@@ -112,6 +243,9 @@ pub struct SlaFacts {
     pub held_since: Option<DateTime<Utc>>,
     /// Cancelled jobs have no deadlines to meet.
     pub cancelled: bool,
+    /// The business hours the clocks count in (frozen on the job at report
+    /// time, normal urgency only); `None`: around the clock.
+    pub window: Option<BusinessHours>,
 }
 
 /// The clock as the API returns it (`sla` in a job).
@@ -128,8 +262,11 @@ pub struct Sla {
 
 const WARN_PERCENT: i64 = 80;
 
+/// One clock: `used` of `total` seconds of counted time spent, due at
+/// `deadline`, stopped at `stopped` if it has stopped.
 fn clock(
-    start: DateTime<Utc>,
+    used: i64,
+    total: i64,
     deadline: DateTime<Utc>,
     stopped: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
@@ -140,22 +277,37 @@ fn clock(
     if now >= deadline {
         return ClockState::Breached;
     }
-    let total = (deadline - start).num_milliseconds().max(1);
-    let used = (now - start).num_milliseconds();
-    if used * 100 >= total * WARN_PERCENT { ClockState::Warning } else { ClockState::OnTrack }
+    if used * 100 >= total.max(1) * WARN_PERCENT { ClockState::Warning } else { ClockState::OnTrack }
 }
 
 impl SlaFacts {
-    /// Total time on hold up to `now`.
+    /// Counted seconds between two instants: all of them around the
+    /// clock, only those inside the window with business hours.
+    pub fn working_secs(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        match self.window {
+            Some(w) => w.working_secs(from, to),
+            None => (to - from).num_seconds().max(0),
+        }
+    }
+
+    /// The instant `secs` counted seconds after `from`.
+    pub fn after_working(&self, from: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
+        match self.window {
+            Some(w) => w.after_working(from, secs),
+            None => from + Duration::seconds(secs),
+        }
+    }
+
+    /// Counted time on hold up to `now` (finished holds plus the current one).
     pub fn paused(&self, now: DateTime<Utc>) -> Duration {
-        let current = self.held_since.map(|s| (now - s).max(Duration::zero())).unwrap_or_default();
-        Duration::seconds(self.held_secs.max(0)) + current
+        let current = self.held_since.map(|s| self.working_secs(s, now)).unwrap_or_default();
+        Duration::seconds(self.held_secs.max(0) + current)
     }
 
     pub fn compute(&self, now: DateTime<Utc>) -> Sla {
-        let respond_by = self.created_at + Duration::seconds(self.target.respond_secs);
-        let paused = self.paused(now);
-        let resolve_by = self.created_at + Duration::seconds(self.target.resolve_secs) + paused;
+        let respond_by = self.after_working(self.created_at, self.target.respond_secs);
+        let paused = self.paused(now).num_seconds();
+        let resolve_by = self.after_working(self.created_at, self.target.resolve_secs + paused);
         if self.cancelled {
             return Sla {
                 respond_by,
@@ -165,16 +317,18 @@ impl SlaFacts {
                 state: ClockState::Met,
             };
         }
-        let respond = clock(self.created_at, respond_by, self.responded_at, now);
+        let worked = self.working_secs(self.created_at, now);
+        let respond = clock(worked, self.target.respond_secs, respond_by, self.responded_at, now);
         // While on hold the resolve clock is stopped: compare against the
         // elapsed working time only.
+        let resolve_used = worked - paused;
         let resolve = if self.held_since.is_some() && self.resolved_at.is_none() {
-            match clock(self.created_at + paused, resolve_by, None, now) {
+            match clock(resolve_used, self.target.resolve_secs, resolve_by, None, now) {
                 ClockState::Breached => ClockState::Breached,
                 _ => ClockState::Paused,
             }
         } else {
-            clock(self.created_at + paused, resolve_by, self.resolved_at, now)
+            clock(resolve_used, self.target.resolve_secs, resolve_by, self.resolved_at, now)
         };
         let state = worst(respond, resolve);
         Sla { respond_by, resolve_by, respond, resolve, state }
@@ -225,6 +379,7 @@ mod tests {
             held_secs: 0,
             held_since: None,
             cancelled: false,
+            window: None,
         }
     }
 
@@ -283,6 +438,107 @@ mod tests {
         let mut f = facts(Urgency::Critical);
         f.cancelled = true;
         assert_eq!(f.compute(t0() + mins(600)).state, ClockState::Met);
+    }
+
+    /// 2026-11-27 hh:mm Shanghai time.
+    fn local(day: u32, h: u32, m: u32) -> DateTime<Utc> {
+        Shanghai.with_ymd_and_hms(2026, 11, day, h, m, 0).single().map(|d| d.with_timezone(&Utc)).unwrap_or_default()
+    }
+
+    const DAY_8_TO_20: BusinessHours = BusinessHours { start: 8 * 60, end: 20 * 60 };
+
+    fn normal_at(at: DateTime<Utc>) -> SlaFacts {
+        SlaFacts {
+            created_at: at,
+            window: BusinessHours::for_urgency(Some(DAY_8_TO_20), Urgency::Normal),
+            ..facts(Urgency::Normal)
+        }
+    }
+
+    #[test]
+    fn business_hours_move_a_normal_deadline_over_the_night() {
+        // Reported at 19:30: 30 minutes tonight, 90 tomorrow morning.
+        let f = normal_at(local(27, 19, 30));
+        assert_eq!(f.compute(local(27, 19, 31)).respond_by, local(28, 9, 30));
+        // 24 hours of window time = two full days of 12 hours.
+        assert_eq!(f.compute(local(27, 19, 31)).resolve_by, local(29, 19, 30));
+        // Nothing counts overnight: at 07:59 only 30 minutes of 120 are used.
+        assert_eq!(f.compute(local(28, 7, 59)).respond, ClockState::OnTrack);
+        assert_eq!(f.compute(local(28, 9, 6)).respond, ClockState::Warning);
+        assert_eq!(f.compute(local(28, 9, 30)).respond, ClockState::Breached);
+        // Reported at 03:00: the clock starts at 08:00.
+        let f = normal_at(local(27, 3, 0));
+        assert_eq!(f.compute(local(27, 3, 0)).respond_by, local(27, 10, 0));
+        // Reported inside the window: as around the clock.
+        assert_eq!(normal_at(local(27, 9, 0)).compute(local(27, 9, 0)).respond_by, local(27, 11, 0));
+        // Reported after closing: due the next morning.
+        assert_eq!(normal_at(local(27, 21, 0)).compute(local(27, 21, 0)).respond_by, local(28, 10, 0));
+    }
+
+    #[test]
+    fn holds_across_the_night_pause_only_window_time() {
+        let mut f = normal_at(local(27, 18, 0));
+        f.responded_at = Some(local(27, 18, 5));
+        // 24 h of window time from 18:00: 2 h today, 12 h tomorrow, 10 h the day after.
+        assert_eq!(f.compute(local(27, 18, 0)).resolve_by, local(29, 18, 0));
+        // On hold from 19:00 until 09:00 the next day: one window hour tonight... none:
+        // 19:00-20:00 (1 h) and 08:00-09:00 (1 h) are paused.
+        f.held_since = Some(local(27, 19, 0));
+        let during = f.compute(local(28, 9, 0));
+        assert_eq!(during.resolve, ClockState::Paused);
+        assert_eq!(during.resolve_by, local(29, 20, 0));
+        f.held_since = None;
+        f.held_secs = f.working_secs(local(27, 19, 0), local(28, 9, 0));
+        assert_eq!(f.held_secs, 2 * 3600);
+        assert_eq!(f.compute(local(28, 9, 0)).resolve_by, local(29, 20, 0));
+        assert_eq!(f.compute(local(28, 9, 0)).resolve, ClockState::OnTrack);
+    }
+
+    #[test]
+    fn critical_and_urgent_jobs_ignore_business_hours() {
+        for urgency in [Urgency::Critical, Urgency::Urgent] {
+            let f = SlaFacts {
+                created_at: local(27, 19, 30),
+                window: BusinessHours::for_urgency(Some(DAY_8_TO_20), urgency),
+                ..facts(urgency)
+            };
+            assert_eq!(f.window, None);
+            let target = SlaSettings::default().target(urgency);
+            assert_eq!(
+                f.compute(local(27, 19, 30)).respond_by,
+                local(27, 19, 30) + Duration::seconds(target.respond_secs)
+            );
+        }
+    }
+
+    #[test]
+    fn window_time_counts_across_many_days() {
+        let w = DAY_8_TO_20;
+        assert_eq!(w.working_secs(local(1, 0, 0), local(3, 0, 0)), 24 * 3600);
+        assert_eq!(w.working_secs(local(1, 12, 0), local(1, 13, 0)), 3600);
+        assert_eq!(w.working_secs(local(1, 21, 0), local(2, 7, 0)), 0);
+        assert_eq!(w.working_secs(local(2, 7, 0), local(1, 21, 0)), 0);
+        for (from, secs) in
+            [(local(1, 19, 30), 5400), (local(2, 3, 0), 43_200), (local(2, 8, 0), 43_201), (local(2, 20, 0), 100_000)]
+        {
+            let due = w.after_working(from, secs);
+            assert_eq!(w.working_secs(from, due), secs, "{from} + {secs}");
+        }
+        // Exactly one full window ends at closing time.
+        assert_eq!(w.after_working(local(2, 21, 0), 43_200), local(3, 20, 0));
+    }
+
+    #[test]
+    fn business_hours_read_and_write_hh_mm() {
+        let json = serde_json::to_value(DAY_8_TO_20).unwrap_or_default();
+        assert_eq!(json, serde_json::json!({"start": "08:00", "end": "20:00"}));
+        let back: Option<BusinessHours> = serde_json::from_value(json).ok();
+        assert_eq!(back, Some(DAY_8_TO_20));
+        for bad in ["24:00", "8:5", "08:60", "x", "", "08:00:00", "-1:00"] {
+            assert_eq!(parse_hhmm(bad), None, "{bad}");
+        }
+        assert_eq!(parse_hhmm("8:05"), Some(485));
+        assert!(!BusinessHours { start: 600, end: 600 }.is_valid());
     }
 
     #[test]

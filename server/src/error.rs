@@ -17,7 +17,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::openapi::{ErrorBody, ErrorDetail};
+use crate::openapi::ErrorBody;
 
 /// A refusal or a fault, as a handler returns it. A fault keeps its
 /// cause until the response is made, and is logged there, once.
@@ -50,14 +50,11 @@ impl ApiError {
 /// The envelope in `lang`.
 pub fn envelope(err: &AppError, lang: Lang) -> Response {
     let status = StatusCode::from_u16(err.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = ErrorBody {
-        error: ErrorDetail {
-            code: err.code.as_str().to_string(),
-            message: err.message(lang),
-            detail: err.detail.clone(),
-        },
-    };
+    let body = ErrorBody::new(err, lang);
     let mut res = (status, Json(body)).into_response();
+    if let Some(secs) = err.retry_after {
+        res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+    }
     if err.code == ErrorCode::Unauthenticated || err.code == ErrorCode::SessionExpired {
         res.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
     }

@@ -337,6 +337,15 @@ impl Backend {
         row(&mut res, 0)
     }
 
+    /// A job of any kind (see [`LOAD_ANY_JOB`]).
+    pub(super) async fn load_any_job(&self, id: &str) -> Result<Option<JobRow>> {
+        if !ids::is_plausible_key(id) {
+            return Ok(None);
+        }
+        let mut res = run(self.db.query(LOAD_ANY_JOB).bind(("id", JobId::record_of(id)))).await?;
+        row(&mut res, 0)
+    }
+
     #[allow(clippy::too_many_arguments, reason = "one transition's facts, all bound into one transaction")]
     pub(super) async fn store_transition(
         &self,
@@ -474,6 +483,11 @@ pub(crate) const RATE_JOB: &str = "BEGIN TRANSACTION;
 /// through `complaints/` (`LOAD_COMPLAINT`), never through the repair API.
 pub(crate) const LOAD_JOB: &str = concat!(job_select!(), " FROM $id WHERE kind = 'repair'");
 
+/// Used by `load_any_job` (repairs/store.rs): a job of any kind (repair,
+/// complaint, suggestion), for the rules every kind shares (urging, holds
+/// resuming on time).
+pub(crate) const LOAD_ANY_JOB: &str = concat!(job_select!(), " FROM $id");
+
 /// Used by `store_transition` (repairs/store.rs).
 pub(crate) const STORE_TRANSITION: &str = concat!(
     "BEGIN TRANSACTION;
@@ -547,6 +561,7 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("RATING_OF_JOB", RATING_OF_JOB),
     ("RATE_JOB", RATE_JOB),
     ("LOAD_JOB", LOAD_JOB),
+    ("LOAD_ANY_JOB", LOAD_ANY_JOB),
     ("STORE_TRANSITION", STORE_TRANSITION),
     ("SWEEP_REPAIRS", SWEEP_REPAIRS),
     ("RAISE_SLA_ALERTS", RAISE_SLA_ALERTS),

@@ -55,7 +55,7 @@ impl Backend {
         let due: Vec<JobId> = rows(&mut res, 0)?;
         let system = Party { system: true, ..Party::default() };
         for id in due {
-            let Some(job) = self.load_job(id.key()).await? else { continue };
+            let Some(job) = self.load_any_job(id.key()).await? else { continue };
             if job.status() != JobStatus::OnHold || job.resume_at.is_none_or(|at| at > now) {
                 continue;
             }
@@ -64,7 +64,7 @@ impl Backend {
             let who = (String::new(), "系统".to_string(), ActorRole::System);
             match self.store_transition(&job, JobAction::Resume, &p, who, "", &[], None, now).await {
                 Ok(()) => {
-                    if let Some(updated) = self.load_job(job.id.key()).await? {
+                    if let Some(updated) = self.load_any_job(job.id.key()).await? {
                         self.announce_job(&updated, "resume");
                     }
                     tracing::info!(job = %job.id, "hold resumed at its planned time");

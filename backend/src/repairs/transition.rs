@@ -13,7 +13,7 @@ use super::super::{
 use linli_model::{
     AppError, ErrorCode, Msg,
     job::ActionInput,
-    repair::{JobAction, JobStatus, MAX_DESCRIPTION, MAX_PHOTOS, Party, Refusal, Urgency},
+    repair::{self, HoldReason, JobAction, JobStatus, MAX_DESCRIPTION, MAX_PHOTOS, Party, Refusal, Urgency},
 };
 
 use super::store::*;
@@ -70,6 +70,11 @@ pub(super) struct Patch {
     pub(super) held_since: Option<DateTime<Utc>>,
     pub(super) held_secs: i64,
     pub(super) hold_reason: Option<String>,
+    pub(super) hold_code: Option<HoldReason>,
+    pub(super) resume_at: Option<DateTime<Utc>>,
+    /// When this step ends a hold: its reason and how long it lasted
+    /// (wall-clock seconds), for the timeline and the scorecard.
+    pub(super) ended_hold: Option<(HoldReason, i64)>,
     pub(super) eta: Option<DateTime<Utc>>,
     pub(super) responded_at: Option<DateTime<Utc>>,
     pub(super) resolved_at: Option<DateTime<Utc>>,
@@ -93,20 +98,27 @@ pub(super) fn patch(
         held_since: job.held_since,
         held_secs: job.held_secs,
         hold_reason: job.hold_reason.clone(),
+        hold_code: job.hold_code,
+        resume_at: job.resume_at,
+        ended_hold: None,
         eta: job.eta,
         responded_at: job.responded_at,
         resolved_at: job.resolved_at,
         closed_at: job.closed_at,
         reopen_count: job.reopen_count,
     };
-    // Leaving a hold (resume, or reassignment while held) stops the pause.
+    // Leaving a hold (resume, or reassignment while held) stops the pause;
+    // the time it adds counts as the job's clock counts (business hours).
     if was == JobStatus::OnHold && next != JobStatus::OnHold {
         if let Some(since) = p.held_since {
-            p.held_secs += (now - since).num_seconds().max(0);
+            p.held_secs += job.clock().facts().working_secs(since, now);
+            p.ended_hold = Some((job.hold_code.unwrap_or(HoldReason::Other), (now - since).num_seconds().max(0)));
         }
         p.held_since = None;
         p.held_from = None;
         p.hold_reason = None;
+        p.hold_code = None;
+        p.resume_at = None;
     }
     match action {
         JobAction::Acknowledge | JobAction::Assign => {
@@ -118,8 +130,11 @@ pub(super) fn patch(
         JobAction::Hold => {
             p.held_from = Some(was);
             p.held_since = Some(now);
-            p.hold_reason =
-                clean::optional_block("note", input.note.as_deref(), MAX_DESCRIPTION).ok().filter(|n| !n.is_empty());
+            let note = clean::optional_block("note", input.note.as_deref(), MAX_DESCRIPTION).unwrap_or_default();
+            // Checked before (`check_action_input`); `other` if it were not.
+            p.hold_code = Some(repair::hold_reason(input.hold_reason.as_deref(), &note).unwrap_or(HoldReason::Other));
+            p.hold_reason = Some(note).filter(|n| !n.is_empty());
+            p.resume_at = input.resume_at;
             p.eta = input.eta;
         }
         JobAction::StartTravel => p.eta = input.eta.or(p.eta),

@@ -185,7 +185,8 @@ pub(crate) const SCORECARD_VISIT_FACTS: &str = "SELECT building, on_time FROM el
 /// Used by `scorecard_facts` (scorecards/mod.rs): the timeline steps of
 /// the period that began or ended a hold, and the urges, with the job's
 /// owner (any kind of job).
-pub(crate) const SCORECARD_HOLD_FACTS: &str = "SELECT repair.owner AS owner, action, hold_code, held_secs FROM repair_event
+pub(crate) const SCORECARD_HOLD_FACTS: &str =
+    "SELECT repair.owner AS owner, action, hold_code, held_secs FROM repair_event
                      WHERE at >= $from AND at < $to AND (action IN ['hold', 'urged'] OR held_secs != NONE)
                        AND repair.community = $c;";
 

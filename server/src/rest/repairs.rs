@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/repairs/{id}", get(detail))
         .route("/repairs/{id}/actions", post(act))
         .route("/repairs/{id}/rating", post(rate))
+        .route("/repairs/{id}/urge", post(urge))
         .route("/repairs/{id}/assignable", get(assignable))
 }
 
@@ -100,6 +101,21 @@ pub(crate) async fn act(
     Json(body): Json<ActionInput>,
 ) -> ApiResult<axum::Json<Job>> {
     Ok(axum::Json(state.backend.act(&actor, &id, body).await?))
+}
+
+/// The reporter urges open work (催一下; any kind of job): on the
+/// timeline as `urged`, to the butler and assignee live and to the butler
+/// through the notification outbox. At most once per the community's
+/// `urge_interval_mins` (default 30): sooner is 429 with `retry_after`
+/// (seconds) in the envelope and a `Retry-After` header. 403 for anyone but
+/// the reporter, 409 once the job is no longer open.
+#[utoipa::path(post, path = "/api/v1/repairs/{id}/urge", tag = "repairs", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Job), crate::openapi::Errors))]
+pub(crate) async fn urge(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Job>> {
+    Ok(axum::Json(state.backend.urge_job(&actor, &id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/repairs/{id}/rating", tag = "repairs", request_body = RatingInput, params(("id" = String, Path, description = "The opaque id")), responses((status = 201, body = Rating), crate::openapi::Errors))]

@@ -50,6 +50,11 @@ impl User<'_> {
         self.call(Method::POST, &format!("/api/v1/repairs/{id}/rating"), Some(body), StatusCode::CREATED).await
     }
 
+    /// Urges a job (催一下, `POST /api/v1/repairs/{id}/urge`): 200 with the job.
+    pub async fn urge(&self, id: impl Display) -> ApiResult<Job> {
+        self.call(Method::POST, &format!("/api/v1/repairs/{id}/urge"), None::<&()>, StatusCode::OK).await
+    }
+
     /// Who the job can be assigned to, best fit first.
     pub async fn assignable(&self, id: impl Display) -> ApiResult<Vec<Assignable>> {
         self.get(&format!("/api/v1/repairs/{id}/assignable")).await
