@@ -156,3 +156,33 @@ async fn a_help_call_taken_for_an_elder_runs_the_chain_and_tells_the_family() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn a_complaint_taken_by_phone_is_the_residents_and_gets_a_follow_up() {
+    use linli_model::{complaint::ComplaintAction as A, keys::FollowUpReason};
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let me = resident.me().await.unwrap();
+    let on_behalf = butler.on_behalf("1", "101", "phone").await;
+    let body = json!({ "category": "noise", "text": "楼上晚上很吵", "on_behalf": on_behalf });
+    let c = butler.complain(&body).await.unwrap();
+    assert_eq!((c.complainant.id.as_str(), c.channel), (me.id.as_str(), Channel::Phone));
+    assert_eq!(c.timeline[0].actor_role, ActorRole::Butler);
+    // The duty room takes repairs and help calls, not complaints; another
+    // building's butler cannot reach the unit.
+    assert_eq!(s.user(DUTY).await.complain(&body).await.unwrap_err().status, StatusCode::FORBIDDEN);
+    assert_eq!(s.user(BUTLER_B3).await.complain(&body).await.unwrap_err().status, StatusCode::NOT_FOUND);
+
+    // The resident sees it as their own, follows it and confirms it.
+    assert_eq!(resident.complaint(&c.id).await.unwrap().channel, Channel::Phone);
+    butler.step(&c.id, A::Listen, "已致歉").await.unwrap();
+    butler.step(&c.id, A::Act, "约谈楼上住户").await.unwrap();
+    butler.step(&c.id, A::Notify, "已处理").await.unwrap();
+    resident.step_with(&c.id, &json!({ "action": "confirm" })).await.unwrap();
+    // Every closed complaint gets a follow-up (the default rule).
+    let list = butler.follow_ups_where("?status=open").await.unwrap();
+    let f: Vec<_> = list.items.iter().filter(|f| f.repair_id.as_deref() == Some(c.id.as_str())).collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].reason, FollowUpReason::Complaint);
+}

@@ -260,6 +260,11 @@ pub struct NewComplaint {
     /// household is never told, and can never read, who complained.
     #[serde(default)]
     pub concerns_unit_id: Option<String>,
+    /// Staff only (`enter_for_resident` with `see_complaints`: the butler
+    /// for their own buildings, the manager): the resident and unit this
+    /// is entered for, and how it came in (代录, `model::staff_entry`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf: Option<crate::staff_entry::OnBehalf>,
 }
 
 /// `POST /api/v1/complaints/{id}/actions`.
@@ -359,6 +364,9 @@ pub struct Complaint {
     pub reopen_count: u32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// How it came in (`app` when the resident filed it; staff entry).
+    #[serde(default)]
+    pub channel: crate::staff_entry::Channel,
 }
 
 /// One row of the counts by category.

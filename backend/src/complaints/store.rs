@@ -86,7 +86,7 @@ macro_rules! complaint_fields {
     () => {
         "SELECT id, community, building, unit, reporter, owner, kind, complaint_category, description, status,
                 adopted, concerns_place, photos, respond_secs, resolve_secs, created_at, updated_at,
-                responded_at, resolved_at, closed_at, held_secs, held_since, reopen_count, version,
+                responded_at, resolved_at, closed_at, held_secs, held_since, reopen_count, version, channel,
                 building.number AS building_number, building.name AS building_name,
                 concerns_unit.building.name AS concerns_building_name, concerns_unit.number AS concerns_unit_number"
     };

@@ -12,6 +12,7 @@ use super::super::{
     staff_entry::Filer,
 };
 use linli_model::{
+    complaint::JobKind,
     follow_up::{ClosedJob, reopen_by_follow_up},
     job::{ActionInput, NewRepair},
     repair::{JobAction, JobStatus, Urgency},
@@ -26,7 +27,10 @@ impl Backend {
     /// is logged and does not undo or refuse the change.
     pub(super) async fn follow_ups_after(&self, job: &JobRow, rating: Option<(u8, &str)>) {
         let closed = matches!(job.status(), JobStatus::Confirmed | JobStatus::Rated);
-        if !closed && rating.is_none() {
+        // The sweep confirms complaints and suggestions too: suggestions
+        // get no follow-up, complaints their own rule.
+        let kind = job.kind.unwrap_or(JobKind::Repair);
+        if kind == JobKind::Suggestion || (!closed && rating.is_none()) {
             return;
         }
         let closing = Closing {
@@ -38,7 +42,7 @@ impl Backend {
             facts: ClosedJob {
                 critical: job.urgency == Urgency::Critical,
                 reopened: job.reopen_count > 0,
-                complaint: false,
+                complaint: kind == JobKind::Complaint,
             },
             rating,
         };

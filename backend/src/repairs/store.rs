@@ -520,8 +520,16 @@ pub(crate) const SWEEP_REPAIRS: &str = concat!(job_select!(), " FROM repair WHER
 /// Used by `resume_due_holds` (repairs/sweep.rs): holds whose planned
 /// resumption has come, through the `repair_resume_at` index (the lower
 /// bound keeps NONE out of the range).
-pub(crate) const DUE_HOLDS: &str = "SELECT VALUE id FROM repair
-                 WHERE resume_at >= $since AND resume_at <= $now AND status = 'on_hold' LIMIT 200";
+pub(crate) const DUE_HOLDS: &str = due_holds!();
+
+/// The text of [`DUE_HOLDS`] (a macro, so the plan test can `EXPLAIN` it).
+macro_rules! due_holds {
+    () => {
+        "SELECT VALUE id FROM repair
+                 WHERE resume_at >= $since AND resume_at <= $now AND status = 'on_hold' LIMIT 200"
+    };
+}
+use due_holds;
 
 /// Used by `urge` (repairs/urge.rs): one urge, on the timeline, with the
 /// butler's message queued in the same transaction; refused with 'stale'
@@ -568,3 +576,21 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("DUE_HOLDS", DUE_HOLDS),
     ("URGE", URGE),
 ];
+
+#[cfg(test)]
+mod sla_clock_tests {
+    use crate::db::{Db, run};
+
+    #[tokio::test]
+    async fn the_sweep_selects_due_holds_through_the_resume_at_index() {
+        let Ok(db) = Db::connect("mem://", "hold_plan").await else { panic!("a migrated in-memory database") };
+        let query = db
+            .query(concat!(due_holds!(), " EXPLAIN"))
+            .bind(("since", chrono::DateTime::<chrono::Utc>::UNIX_EPOCH))
+            .bind(("now", chrono::Utc::now()));
+        let Ok(mut res) = run(query).await else { panic!("explained") };
+        let plan: Vec<serde_json::Value> = res.take(0).unwrap_or_default();
+        let plan = serde_json::to_string(&plan).unwrap_or_default();
+        assert!(plan.contains("repair_resume_at"), "the sweep reads the repair_resume_at index: {plan}");
+    }
+}
