@@ -185,9 +185,9 @@ async fn nobody_else_may_pause_or_revoke_it() {
         let err = user.revoke_pass(id).await.unwrap_err();
         assert_eq!(err.status, StatusCode::NOT_FOUND, "{phone} revokes");
     }
-    for phone in [GUARD, DUTY] {
+    for phone in [GUARD, DUTY, ADMIN] {
         let err = s.user(phone).await.pause_pass(id).await.unwrap_err();
-        assert_eq!(err.status, StatusCode::FORBIDDEN, "{phone}");
+        assert_eq!(err.status, StatusCode::FORBIDDEN, "{phone}: the manager revokes, never pauses");
     }
     let err = s.user(RESIDENT).await.recurring_passes("").await;
     assert_eq!(err.unwrap_err().status, StatusCode::FORBIDDEN, "the community's list is the manager's");
@@ -287,6 +287,10 @@ async fn the_butler_makes_one_for_an_elder_in_their_buildings_only() {
     assert!(butler.recurring_passes("").await.unwrap().items.iter().any(|p| p.id == pass.pass.id && p.paused));
     let err = s.user(BUTLER_B3).await.pause_pass(&pass.pass.id).await.unwrap_err();
     assert_eq!(err.status, StatusCode::NOT_FOUND);
+    let listed = elder.passes().await.unwrap();
+    assert!(listed.items.iter().any(|p| p.id == pass.pass.id && p.paused && p.for_elder), "paused by the butler");
+    let revoked = butler.revoke_pass(&pass.pass.id).await.unwrap();
+    assert_eq!(revoked.reason, Some(Reason::Revoked));
 }
 
 #[tokio::test]

@@ -33,7 +33,7 @@ test('a resident creates a recurring pass and sees its schedule', async ({ page 
   await row.locator('button[data-action=pause]').click();
   await expect(page).toHaveURL(/\/passes$/);
   const paused = page.locator('.pass-row', { hasText: visitor });
-  await expect(paused).toContainText('已被业主暂停');
+  await expect(paused).toContainText('已暂停');
   await paused.locator('button[data-action=resume]').click();
   await expect(page.locator('.pass-row', { hasText: visitor }).locator('button[data-action=pause]')).toBeVisible();
 });
@@ -69,4 +69,24 @@ test('the manager sees the long-term passes and revokes one; the guard sees it e
   await expect(admin).toHaveURL(/\/admin\/passes$/);
   await expect(admin.locator('.pass-row', { hasText: visitor })).toHaveCount(0);
   await adminContext.close();
+});
+
+test('the butler makes a recurring pass for an elder of their building and pauses it', async ({ page }) => {
+  await login(page, ACCOUNTS.butler);
+  await page.goto('/passes/new');
+  // Recurring only: the schedule shows without choosing, with the elders' homes to pick from.
+  await expect(page.locator('.recurring-fields')).toBeVisible();
+  await expect(page.locator('#unit option', { hasText: '李秀英' })).toHaveCount(1);
+  await page.locator('#unit').selectOption({ label: (await page.locator('#unit option', { hasText: '李秀英' }).innerText()).trim() });
+  const visitor = `护工${Date.now() % 100000}`;
+  await page.locator('#visitor_name').fill(visitor);
+  await page.locator('#pass-form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/v\/[A-Za-z0-9_-]{43}\?new=1$/);
+  await expect(page.locator('.schedule')).toContainText('周一至周五 08:00–12:00');
+
+  await page.goto('/admin/passes');
+  const row = page.locator('.pass-row', { hasText: visitor });
+  await row.locator('button[data-action=pause]').click();
+  await expect(page).toHaveURL(/\/admin\/passes$/);
+  await expect(page.locator('.pass-row', { hasText: visitor })).toContainText('已暂停');
 });

@@ -264,4 +264,12 @@ mod tests {
         let body: Option<ErrorBody> = serde_json::from_value(bare).ok();
         assert_eq!(body.map(|b| (b.error.error_code(), b.error.detail)), Some((Some(ErrorCode::NotFound), None)));
     }
+
+    #[test]
+    fn placeholders_are_filled_in_both_languages() {
+        let err = AppError::conflict(Msg::RefusedOutsideSchedule).with_arg("when", "2026-12-07 08:00");
+        assert_eq!(err.message(Lang::Zh), "不在通行时段，下次可通行：2026-12-07 08:00");
+        assert_eq!(err.message(Lang::En), "Outside the pass's schedule; the next window opens 2026-12-07 08:00.");
+        assert_eq!(AppError::conflict(Msg::ErrNotFound).message(Lang::En), "Not found.", "no arguments, as before");
+    }
 }

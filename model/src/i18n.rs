@@ -722,7 +722,7 @@ messages! {
     ErrOutageEndRequired => "请填写预计恢复时间", "Enter when it is expected to be back.";
     ErrOutageEnded => "该停运已结束", "This outage has already ended.";
     // --- recurring passes 长期访客 (issue 18)
-    ReasonPaused => "已被业主暂停", "Paused by the resident";
+    ReasonPaused => "已暂停", "Paused";
     ReasonOutsideSchedule => "不在通行时段", "Outside its schedule";
     RefusedOutsideSchedule => "不在通行时段，下次可通行：{when}", "Outside the pass's schedule; the next window opens {when}.";
     RefusedNoWindowLeft => "不在通行时段，此通行证已无后续时段", "Outside the pass's schedule; it has no window left.";

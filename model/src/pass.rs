@@ -154,6 +154,10 @@ pub struct Pass {
     /// when none is left (or for a single pass).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_window: Option<Window>,
+    /// Made by the building's butler for an elder's home (the butler may
+    /// pause, resume and revoke it).
+    #[serde(default)]
+    pub for_elder: bool,
 }
 
 /// One admission through a gate.

@@ -74,6 +74,7 @@ fn ButlerHome(me: Me) -> impl IntoView {
             <Card href="/complaints" icon="💬" title=Msg::ComplaintsTitle />
             <Card href="/help-calls" icon="🆘" title=Msg::CardHelpCalls />
             <Card href="/elders" icon="🧓" title=Msg::CardElders />
+            <Card href="/admin/passes" icon="🗓️" title=Msg::LongTermPasses />
             <Card href="/notices" icon="📢" title=Msg::CardNotices />
             <Card href="/admin/scorecards" icon="⭐" title=Msg::CardScorecards />
         </nav>

@@ -13,9 +13,12 @@ use super::{
 };
 use crate::ui::components::{FormError, query_error};
 use crate::{
-    api::passes::{get_visitor_pass, list_long_term_passes, list_my_passes, list_walk_ins},
+    api::{
+        help::elder_list,
+        passes::{get_visitor_pass, list_long_term_passes, list_my_passes, list_walk_ins},
+    },
     model::{
-        Me, Msg,
+        Me, Msg, Permission,
         keys::WalkInStatus,
         live::EventKind,
         pass::{
@@ -160,9 +163,20 @@ pub fn LongTermPassesPage() -> impl IntoView {
     with_me(move |me: Me| {
         let c = cursor.clone();
         let page = Resource::new(move || c.clone(), list_long_term_passes);
+        let butler = me.may(Permission::InviteForElder);
         view! {
             <Page me=me.clone()>
-                <h1>{t(Msg::LongTermPasses)}</h1>
+                <div class="row-between">
+                    <h1>{t(Msg::LongTermPasses)}</h1>
+                    {butler
+                        .then(|| {
+                            view! {
+                                <a class="button primary" href="/passes/new">
+                                    {t(Msg::NewPass)}
+                                </a>
+                            }
+                        })}
+                </div>
                 <FormError error />
                 <Load resource=page let:page>
                     {if page.items.is_empty() {
@@ -175,6 +189,27 @@ pub fn LongTermPassesPage() -> impl IntoView {
                                     .into_iter()
                                     .map(|p| {
                                         let revoke = format!("/forms/passes/{}/revoke?back=/admin/passes", p.id);
+                                        let pause = (butler && p.for_elder)
+                                            .then(|| {
+                                                let (verb, label) = if p.paused {
+                                                    ("resume", Msg::ResumePass)
+                                                } else {
+                                                    ("pause", Msg::PausePass)
+                                                };
+                                                let action = format!(
+                                                    "/forms/passes/{}/{verb}?back=/admin/passes",
+                                                    p.id,
+                                                );
+                                                // The butler pauses and resumes what they made for an elder.
+                                                view! {
+                                                    <form method="post" action=action class="action-form">
+                                                        <button type="submit" data-action=verb>
+                                                            {t(label)}
+                                                        </button>
+                                                    </form>
+                                                }
+                                            });
+                                        let may_revoke = !butler || p.for_elder;
                                         view! {
                                             <li class="pass-row recurring" data-pass=p.id.clone()>
                                                 <div class="row-between">
@@ -191,11 +226,17 @@ pub fn LongTermPassesPage() -> impl IntoView {
                                                     {p.reason.map(|r| t(r.label()))} " · " {p.entries_used} " "
                                                     {t(Msg::Entries)}
                                                 </p>
-                                                <form method="post" action=revoke class="action-form">
-                                                    <button type="submit" class="danger">
-                                                        {t(Msg::Revoke)}
-                                                    </button>
-                                                </form>
+                                                {pause}
+                                                {may_revoke
+                                                    .then(|| {
+                                                        view! {
+                                                            <form method="post" action=revoke class="action-form">
+                                                                <button type="submit" class="danger">
+                                                                    {t(Msg::Revoke)}
+                                                                </button>
+                                                            </form>
+                                                        }
+                                                    })}
                                             </li>
                                         }
                                     })
@@ -225,7 +266,11 @@ pub fn LongTermPassesPage() -> impl IntoView {
 #[component]
 pub fn NewPassPage() -> impl IntoView {
     let error = query_error();
+    let preset_unit = use_query_map().with_untracked(|q| q.get("unit")).unwrap_or_default();
     with_me(move |me: Me| {
+        // A butler makes recurring passes only, for an elder's home in their buildings.
+        let for_elder = me.may(Permission::InviteForElder);
+        let preset_unit = preset_unit.clone();
         view! {
             <Page me=me.clone()>
                 <h1>{t(Msg::NewPass)}</h1>
@@ -237,17 +282,35 @@ pub fn NewPassPage() -> impl IntoView {
                     <input id="visitor_phone" name="visitor_phone" type="tel" maxlength="32" autocomplete="off" />
                     <label for="purpose">{t(Msg::PurposeOptional)}</label>
                     <input id="purpose" name="purpose" maxlength="100" />
-                    // One visit or a recurring visitor: without JavaScript,
-                    // the stylesheet shows the fields of the checked kind.
-                    <input type="radio" id="kind-single" name="kind" value="single" checked class="kind-radio" />
-                    <label for="kind-single" class="kind-label">
-                        {t(Msg::PassKindSingle)}
-                    </label>
-                    <input type="radio" id="kind-recurring" name="kind" value="recurring" class="kind-radio" />
-                    <label for="kind-recurring" class="kind-label">
-                        {t(Msg::PassKindRecurring)}
-                    </label>
-                    <div class="single-fields stack">
+                    {if for_elder {
+                        view! {
+                            <input type="hidden" name="kind" value="recurring" />
+                            <ElderHomeSelect preset=preset_unit />
+                        }
+                            .into_any()
+                    } else {
+                        // One visit or a recurring visitor: without JavaScript,
+                        // the stylesheet shows the fields of the checked kind.
+                        view! {
+                            <input
+                                type="radio"
+                                id="kind-single"
+                                name="kind"
+                                value="single"
+                                checked
+                                class="kind-radio"
+                            />
+                            <label for="kind-single" class="kind-label">
+                                {t(Msg::PassKindSingle)}
+                            </label>
+                            <input type="radio" id="kind-recurring" name="kind" value="recurring" class="kind-radio" />
+                            <label for="kind-recurring" class="kind-label">
+                                {t(Msg::PassKindRecurring)}
+                            </label>
+                        }
+                            .into_any()
+                    }}
+                    <div class="single-fields stack" class:hidden=for_elder>
                         <label for="days">{t(Msg::ValidFor)}</label>
                         <select id="days" name="days">
                             <option value="0">{t(Msg::ValidToday)}</option>
@@ -264,7 +327,7 @@ pub fn NewPassPage() -> impl IntoView {
                                 .collect_view()}
                         </select>
                     </div>
-                    <RecurringFields />
+                    <RecurringFields always=for_elder />
                     <label for="plate">{t(Msg::PlateOptional)}</label>
                     <input
                         id="plate"
@@ -283,16 +346,50 @@ pub fn NewPassPage() -> impl IntoView {
     })
 }
 
+/// The butler's choice of the elder's home a recurring pass is for: the
+/// elders of their buildings (`preset`: a unit id from `?unit=`).
+#[component]
+fn ElderHomeSelect(preset: String) -> impl IntoView {
+    let elders = Resource::new(|| (), |_| elder_list(false));
+    view! {
+        <label for="unit">{t(Msg::ElderUnitOptional)}</label>
+        <select id="unit" name="unit" required>
+            <Load
+                resource=elders
+                or_else=Vec::new
+                fallback=|| view! { <option value="">{t(Msg::Loading)}</option> }
+                let:elders
+            >
+                {elders
+                    .into_iter()
+                    .filter(|e| e.elder_mode)
+                    .map(|e| {
+                        let selected = e.unit.id == preset;
+                        view! {
+                            <option value=e.unit.id.clone() selected=selected>
+                                {format!("{} · {}", e.name, e.unit.label)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </Load>
+        </select>
+    }
+}
+
 /// The schedule of a recurring pass on the invitation form: weekdays
 /// (Mon–Fri checked), a daily window, start and end dates (today and three
 /// months on), all Shanghai time.
 #[component]
-fn RecurringFields() -> impl IntoView {
+fn RecurringFields(
+    /// Shown whatever the kind (the butler's form, which makes only recurring passes).
+    always: bool,
+) -> impl IntoView {
     let today = shanghai_local(chrono::Utc::now()).date();
     let end = today.checked_add_months(chrono::Months::new(3)).unwrap_or(today);
     let max_end = today.checked_add_months(chrono::Months::new(12)).unwrap_or(today);
     view! {
-        <fieldset class="recurring-fields stack">
+        <fieldset class="recurring-fields stack" class:always=always>
             <legend>{t(Msg::PassKindRecurring)}</legend>
             <p class="hint">{t(Msg::RecurringHint)}</p>
             <span class="label">{t(Msg::ScheduleDays)}</span>

@@ -123,9 +123,19 @@ impl Backend {
     }
 
     /// Pauses (`paused`) or resumes a recurring pass: while paused the gate
-    /// refuses it with `paused`. 422 for a single pass, 409 for a revoked one.
+    /// refuses it with `paused`. The household and the elder's butler
+    /// (403 for the manager); 422 for a single pass, 409 for a revoked one.
     pub async fn set_pass_paused(&self, actor: &Actor, id: &str, paused: bool) -> Result<Pass> {
         let pass = self.managed_pass(actor, id).await?;
+        let scope = Scope {
+            community: pass.community.key(),
+            building: Some(pass.building.key()),
+            unit: Some(pass.unit.key()),
+            assignee: None,
+        };
+        if !actor.may_pause_pass(scope, pass.created_by.is_some()) {
+            return Err(AppError::forbidden().into());
+        }
         if pass.schedule.is_none() {
             return Err(bad("id", Msg::ErrNotRecurring));
         }

@@ -165,6 +165,7 @@ impl PassRow {
             schedule: self.schedule.clone(),
             paused: self.paused_at.is_some(),
             next_window: self.schedule.as_ref().and_then(|s| s.current_or_next(now)),
+            for_elder: self.created_by.is_some(),
         }
     }
 }

@@ -114,6 +114,12 @@ impl Actor {
         }
     }
 
+    /// Whether the caller may pause or resume a recurring pass at `scope`:
+    /// as [`Actor::manages_pass`], but not the manager, who only revokes.
+    pub fn may_pause_pass(&self, scope: Scope<'_>, for_elder: bool) -> bool {
+        self.role != Role::Admin && self.manages_pass(scope, true, for_elder)
+    }
+
     /// The caller's relation to a job, for the state machine in
     /// `linli_model::repair`: its reporter, the butler owning its building,
     /// its assignee, the duty room or the manager.
@@ -396,6 +402,8 @@ pub(crate) mod tests {
         let admin = actor(Role::Admin);
         assert!(admin.manages_pass(other_building, true, false) && !admin.manages_pass(other_building, false, false));
         assert!(!admin.manages_pass(scope("c2", "b1", "unit1"), true, false), "not another community's");
+        assert!(!admin.may_pause_pass(other_building, false), "the manager revokes, never pauses");
+        assert!(resident.may_pause_pass(own, false) && butler.may_pause_pass(other_unit, true));
         for role in [Role::Guard, Role::Duty, Role::Worker] {
             assert!(!actor(role).manages_pass(own, true, true), "{role:?}");
         }
