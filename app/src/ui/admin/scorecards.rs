@@ -76,6 +76,13 @@ pub fn ScorecardsPage() -> impl IntoView {
                                             <th>{t(Msg::VisitsOnTime)}</th>
                                             <th>{t(Msg::VisitLate)}</th>
                                             <th>{t(Msg::VisitsOverdueNow)}</th>
+                                            <th>{t(Msg::ScComplaints)}</th>
+                                            <th>{t(Msg::ScComplaintRespond)}</th>
+                                            <th>{t(Msg::ScComplaintResolve)}</th>
+                                            <th>{t(Msg::ScComplaintRating)}</th>
+                                            <th>{t(Msg::ScHolds)}</th>
+                                            <th>{t(Msg::ScHeldTime)}</th>
+                                            <th>{t(Msg::ScUrges)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -120,6 +127,35 @@ pub fn ScorecardsPage() -> impl IntoView {
                                                         <td class="visits-on-time">{c.visits_on_time}</td>
                                                         <td class="visits-late">{c.visits_late}</td>
                                                         <td class="visits-overdue">{c.visits_overdue_now}</td>
+                                                        <td class="complaints">{c.complaints}</td>
+                                                        <td>{fmt_pct(c.complaints_responded_in_sla_pct)}</td>
+                                                        <td>{fmt_pct(c.complaints_resolved_in_sla_pct)}</td>
+                                                        <td class="complaint-rating">
+                                                            {c
+                                                                .complaint_rating_avg
+                                                                .map(|r| format!("{r:.2} ({})", c.complaint_rating_count))
+                                                                .unwrap_or_else(|| "—".into())}
+                                                        </td>
+                                                        <td class="holds">{c.holds}</td>
+                                                        <td class="held-by-reason">
+                                                            {c
+                                                                .holds_by_reason
+                                                                .iter()
+                                                                .filter(|h| h.holds > 0 || h.held_secs > 0)
+                                                                .map(|h| {
+                                                                    format!(
+                                                                        "{} {}×/{}",
+                                                                        h.reason.label().text(lang),
+                                                                        h.holds,
+                                                                        crate::model::sla::format_duration(
+                                                                            chrono::Duration::seconds(h.held_secs),
+                                                                        ),
+                                                                    )
+                                                                })
+                                                                .collect::<Vec<_>>()
+                                                                .join(" · ")}
+                                                        </td>
+                                                        <td class="urges">{c.urges_received}</td>
                                                     </tr>
                                                 }
                                             })

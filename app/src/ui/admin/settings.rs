@@ -58,6 +58,12 @@ pub fn SettingsPage() -> impl IntoView {
                                         {row(Msg::UrgencyCritical, "critical", s.sla.critical)}
                                         {row(Msg::UrgencyUrgent, "urgent", s.sla.urgent)}
                                         {row(Msg::UrgencyNormal, "normal", s.sla.normal)}
+                                        // Complaints and suggestions (投诉建议): around the clock.
+                                        {row(
+                                            Msg::ComplaintsTitle,
+                                            "complaint",
+                                            s.complaint.unwrap_or(crate::model::complaint::DEFAULT_TARGET),
+                                        )}
                                     </tbody>
                                 </table>
                                 <label for="help_staff_secs">{t(Msg::HelpStaffSecs)}</label>
