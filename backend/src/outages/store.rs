@@ -122,24 +122,6 @@ pub(crate) const ALERT_OVERDUE: &str = concat!(
     "COMMIT TRANSACTION;"
 );
 
-#[cfg(test)]
-mod tests {
-    use crate::db::{Db, run};
-
-    /// `DUE_OUTAGES` with `EXPLAIN`: the plan SurrealDB picks for the sweep.
-    const DUE_PLAN: &str =
-        concat!(outage_select!(), " WHERE alert_pending = true AND expected_end <= $now LIMIT 100 EXPLAIN");
-
-    #[tokio::test]
-    async fn the_sweep_selects_due_outages_through_its_index() {
-        let Ok(db) = Db::connect("mem://", "outage_plan").await else { panic!("a migrated in-memory database") };
-        let Ok(mut res) = run(db.query(DUE_PLAN).bind(("now", chrono::Utc::now()))).await else { panic!("explained") };
-        let plan: Vec<serde_json::Value> = res.take(0).unwrap_or_default();
-        let plan = serde_json::to_string(&plan).unwrap_or_default();
-        assert!(plan.contains("outage_due"), "the sweep reads the outage_due index: {plan}");
-    }
-}
-
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).
 #[cfg(test)]
@@ -157,3 +139,21 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("BUTLERS_OF", BUTLERS_OF),
     ("ALERT_OVERDUE", ALERT_OVERDUE),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::db::{Db, run};
+
+    /// `DUE_OUTAGES` with `EXPLAIN`: the plan SurrealDB picks for the sweep.
+    const DUE_PLAN: &str =
+        concat!(outage_select!(), " WHERE alert_pending = true AND expected_end <= $now LIMIT 100 EXPLAIN");
+
+    #[tokio::test]
+    async fn the_sweep_selects_due_outages_through_its_index() {
+        let Ok(db) = Db::connect("mem://", "outage_plan").await else { panic!("a migrated in-memory database") };
+        let Ok(mut res) = run(db.query(DUE_PLAN).bind(("now", chrono::Utc::now()))).await else { panic!("explained") };
+        let plan: Vec<serde_json::Value> = res.take(0).unwrap_or_default();
+        let plan = serde_json::to_string(&plan).unwrap_or_default();
+        assert!(plan.contains("outage_due"), "the sweep reads the outage_due index: {plan}");
+    }
+}
