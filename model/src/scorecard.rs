@@ -14,6 +14,12 @@
 //!   divided by all jobs;
 //! - **resolved within SLA**: jobs resolved (last resolution) no later than
 //!   report time + resolve target + time on hold, divided by all jobs;
+//!   both deadlines are counted as the job's clock counts (inside the
+//!   business hours frozen on a normal job, `sla::BusinessHours`);
+//! - **holds**: holds put on the butler's jobs (any kind) in the period;
+//!   **by reason**, the holds begun and the time held by holds that ended
+//!   in the period (the job's current owner);
+//! - **urges received**: urges (催一下) made in the period on their jobs;
 //! - **first-time fix**: resolved jobs never reopened, divided by resolved
 //!   jobs; **reopen rate** is its complement over the same jobs;
 //! - **rating**: the stars of ratings given in the period for the
@@ -53,6 +59,9 @@ pub struct JobFacts {
     pub held_secs: i64,
     pub reopen_count: u32,
     pub cancelled: bool,
+    /// The business hours the job's clocks counted in (frozen at report);
+    /// `None`: around the clock.
+    pub business_hours: Option<crate::sla::BusinessHours>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -235,13 +244,30 @@ pub fn quantile(sorted: &[i64], q: f64) -> Option<i64> {
 }
 
 impl JobFacts {
+    /// The job's clock (`sla::SlaFacts`), so deadlines here are the ones
+    /// the job showed: business hours and holds included.
+    fn clock(&self) -> crate::sla::SlaFacts {
+        crate::sla::SlaFacts {
+            created_at: self.created_at,
+            target: crate::sla::SlaTarget { respond_secs: self.respond_secs, resolve_secs: self.resolve_secs },
+            responded_at: self.responded_at,
+            resolved_at: self.resolved_at,
+            held_secs: self.held_secs,
+            held_since: None,
+            cancelled: self.cancelled,
+            window: self.business_hours,
+        }
+    }
+
     fn responded_in_sla(&self) -> bool {
-        self.responded_at.is_some_and(|r| r <= self.created_at + Duration::seconds(self.respond_secs))
+        let clock = self.clock();
+        self.responded_at.is_some_and(|r| r <= clock.after_working(self.created_at, self.respond_secs))
     }
 
     fn resolved_in_sla(&self) -> bool {
+        let clock = self.clock();
         self.resolved_at
-            .is_some_and(|r| r <= self.created_at + Duration::seconds(self.resolve_secs + self.held_secs.max(0)))
+            .is_some_and(|r| r <= clock.after_working(self.created_at, self.resolve_secs + self.held_secs.max(0)))
     }
 }
 
@@ -368,6 +394,7 @@ mod tests {
             held_secs: 0,
             reopen_count: reopens,
             cancelled: false,
+            business_hours: None,
         }
     }
 
@@ -455,6 +482,23 @@ mod tests {
         assert_eq!((c.visits_on_time, c.visits_late, c.visits_overdue_now), (2, 1, 2));
         visit_metrics(&mut c, &[], 0);
         assert_eq!((c.visits_on_time, c.visits_late, c.visits_overdue_now), (0, 0, 0));
+    }
+
+    #[test]
+    fn a_normal_job_reported_at_night_is_judged_in_business_hours() {
+        // t(0) is 10:00 Shanghai; report at 19:30 (t(570)), answered 09:00 next day.
+        let hours = crate::sla::BusinessHours { start: 8 * 60, end: 20 * 60 };
+        let night = |window| JobFacts {
+            created_at: t(570),
+            responded_at: Some(t(570 + 810)),
+            business_hours: window,
+            ..job(None, None, 0)
+        };
+        let mut card = Scorecard::default();
+        job_metrics(&mut card, &[night(Some(hours))]);
+        assert_eq!(card.responded_in_sla_pct, Some(100.0), "due 09:30: in time");
+        job_metrics(&mut card, &[night(None)]);
+        assert_eq!(card.responded_in_sla_pct, Some(0.0), "around the clock it was late");
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub(super) struct JobRow {
     /// How it came in (staff entry, issue 17).
     #[serde(default)]
     pub(super) channel: linli_model::staff_entry::Channel,
+    /// The business hours frozen on the job (SLA clock, issue 17).
+    #[serde(default)]
+    pub(super) business_hours: Option<linli_model::sla::BusinessHours>,
 }
 
 #[derive(Deserialize)]
@@ -153,13 +156,15 @@ impl JobRow {
             held_secs: self.held_secs,
             reopen_count: crate::convert::non_negative(self.reopen_count),
             cancelled: self.status == JobStatus::Cancelled,
+            business_hours: self.business_hours,
         }
     }
 }
 
 /// Used by `scorecard_facts` (scorecards/mod.rs).
 pub(crate) const SCORECARD_FACTS: &str = "SELECT id, name, phone FROM user WHERE community = $c AND role = 'butler' AND active = true ORDER BY name;
-                 SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status, kind, channel
+                 SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status, kind, channel,
+                        business_hours
                      FROM repair WHERE community = $c AND created_at >= $from AND created_at < $to;
                  SELECT butler, stars, at, repair.kind AS kind FROM rating WHERE community = $c AND at >= $from AND at < $to;
                  SELECT id, butler FROM building WHERE community = $c;
