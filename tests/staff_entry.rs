@@ -63,6 +63,19 @@ async fn a_repair_taken_by_phone_reaches_the_resident_live_and_counts_by_channel
     let cards = admin.scorecards().await.unwrap();
     let li = cards.items.iter().find(|c| c.butler_name == "李明").unwrap();
     assert_eq!((li.jobs_by_channel.phone, li.jobs_by_channel.app, li.jobs_by_channel.walk_in), (1, 1, 0));
+    // ... and so does the export.
+    let res = s
+        .req(reqwest::Method::GET, "/api/v1/scorecards?format=csv", Some(admin.token()))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let csv = res.text().await.unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().trim_start_matches('\u{feff}').split(',').collect();
+    let row: Vec<&str> = csv.lines().find(|l| l.starts_with("李明")).expect("李明's row").split(',').collect();
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!((cell("phone"), cell("app"), cell("patrol")), ("1", "1", "0"), "{csv}");
 }
 
 #[tokio::test]

@@ -13,12 +13,13 @@ use super::{
     policy::{Actor, Permission},
 };
 use linli_model::{
-    follow_up::{FollowUpSettings, FollowUpTiming},
     AppError, Msg,
+    follow_up::{FollowUpSettings, FollowUpTiming},
     repair::JobStatus,
     scorecard::{self, ButlerCard, DayPoint, HelpFacts, JobFacts, Scorecard},
     time::{local_date, start_of_local_day},
 };
+mod csv;
 pub(crate) mod store;
 
 use store::*;

@@ -122,14 +122,36 @@ pub(crate) struct Period {
     to: Option<DateTime<Utc>>,
 }
 
-#[utoipa::path(get, path = "/api/v1/scorecards", tag = "admin", params(Period), responses((status = 200, body = PeriodPage<Scorecard>), crate::openapi::Errors))]
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct ScorecardFormat {
+    /// `csv` for a spreadsheet (UTF-8 with BOM; follow-ups and jobs by
+    /// channel included); JSON otherwise.
+    format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/scorecards", tag = "admin", params(Period, ScorecardFormat), responses((status = 200, description = "JSON, or CSV (UTF-8 with BOM) with format=csv", content((PeriodPage<Scorecard> = "application/json"), (String = "text/csv"))), crate::openapi::Errors))]
 pub(crate) async fn scorecards(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
+    headers: axum::http::HeaderMap,
     Query(p): Query<Period>,
-) -> ApiResult<axum::Json<PeriodPage<Scorecard>>> {
+    Query(f): Query<ScorecardFormat>,
+) -> ApiResult<axum::response::Response> {
+    use axum::{
+        http::{HeaderValue, header},
+        response::IntoResponse,
+    };
     let (from, to) = period(p.from, p.to)?;
-    Ok(axum::Json(PeriodPage { from, to, items: state.backend.scorecards(&actor, from, to).await? }))
+    let items = state.backend.scorecards(&actor, from, to).await?;
+    if f.format.as_deref() == Some("csv") {
+        let lang = app::backend::web::lang(&headers);
+        let mut res = app::backend::Backend::scorecards_csv(&items, lang).into_response();
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+        res.headers_mut()
+            .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"scorecards.csv\""));
+        return Ok(res);
+    }
+    Ok(axum::Json(PeriodPage { from, to, items }).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/butlers/{id}/scorecard", tag = "admin", params(("id" = String, Path, description = "The opaque id"), Period), responses((status = 200, body = OneScorecard), crate::openapi::Errors))]
