@@ -320,3 +320,34 @@ async fn complaint_targets_are_a_setting_next_to_the_sla_targets() {
     let err = admin.put_settings(&settings).await.unwrap_err();
     assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY, "resolving before responding");
 }
+
+#[tokio::test]
+async fn the_repairs_sweep_runs_the_complaint_clock_too() {
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let mut butler_stream = s.stream(butler.token(), None).await;
+    let mut own_stream = s.stream(resident.token(), None).await;
+    let id = resident.complain(&json!({ "category": "sanitation", "text": "垃圾两天没清" })).await.unwrap().id;
+    butler_stream.next_of("complaint.updated", Duration::from_secs(2)).await;
+    own_stream.next_of("complaint.updated", Duration::from_secs(2)).await;
+
+    // 80 % of the 2-hour respond target: a warning to the butler.
+    s.backend.sweep_repairs(chrono::Utc::now() + chrono::Duration::minutes(100)).await.unwrap();
+    let warn = butler_stream.next_of("repair.updated", Duration::from_secs(2)).await.expect("an SLA warning");
+    assert_eq!((warn.data["id"].as_str(), warn.data["alert"].as_str()), (Some(id.as_str()), Some("respond_warn")));
+
+    butler.step(&id, A::Listen, "已记录").await.unwrap();
+    butler.step(&id, A::Act, "安排保洁").await.unwrap();
+    butler.step(&id, A::Notify, "已清运").await.unwrap();
+    s.backend.sweep_repairs(chrono::Utc::now() + chrono::Duration::hours(73)).await.unwrap();
+    let c = resident.complaint(&id).await.unwrap();
+    assert_eq!(c.status, JobStatus::Confirmed, "silence for 72 h confirms it, as for a repair");
+    assert_eq!(c.timeline.last().unwrap().actor_role, linli_model::keys::ActorRole::System);
+    assert!(c.can_rate);
+    let mut confirmed = false;
+    while let Some(e) = own_stream.next_of("complaint.updated", Duration::from_secs(2)).await {
+        confirmed |= e.data["action"] == "auto_confirm";
+    }
+    assert!(confirmed, "the household is told");
+}

@@ -667,6 +667,15 @@ impl Backend {
         Ok(ComplaintStats { from, to, by_category, by_building })
     }
 
+    /// Announces a change made to complaint `id` elsewhere (the repairs'
+    /// sweep confirming it after 72 h of silence); nothing for a repair.
+    pub(crate) async fn announce_complaint_change(&self, id: &str, action: &str) -> Result<()> {
+        if let Some(row) = self.load_complaint(id).await? {
+            self.announce_complaint(&row, action);
+        }
+        Ok(())
+    }
+
     /// Tells the complaint's household, its building's butler and the
     /// manager that it changed; the payload names no one.
     fn announce_complaint(&self, row: &ComplaintRow, action: &str) {

@@ -87,6 +87,9 @@ impl Backend {
                 if let Some(updated) = self.load_job(job.id.key()).await? {
                     self.announce_job(&updated, "auto_confirm");
                     self.follow_ups_after(&updated, None).await;
+                } else {
+                    // A complaint or suggestion (same table, same clock).
+                    self.announce_complaint_change(job.id.key(), "auto_confirm").await?;
                 }
                 tracing::info!(job = %job.id, "auto-confirmed after 72 h");
                 Ok(())
