@@ -95,6 +95,9 @@ fn operations(t: &Targets) -> Vec<(Method, String, Option<Value>)> {
         op(Method::PUT, "/api/v1/residents/{id}/elder", &t.elder, Some(json!({ "elder_mode": false }))),
         op(Method::POST, "/api/v1/elders/{id}/check-in-follow-up", &t.elder, Some(json!({ "result": "reached_ok" }))),
         op(Method::GET, "/api/v1/elders/{id}/devices", &t.elder, None),
+        op(Method::GET, "/api/v1/elders/{id}/visits", &t.elder, None),
+        op(Method::POST, "/api/v1/elders/{id}/visits", &t.elder, Some(json!({ "mode": "phone", "condition": "well" }))),
+        op(Method::PUT, "/api/v1/elders/{id}/visit-schedule", &t.elder, Some(json!({ "every_days": 3 }))),
         op(Method::GET, "/api/v1/residents/{id}/phone", &t.elder, None),
         op(Method::DELETE, &format!("/api/v1/elders/{{id}}/devices/{}", t.device), &t.elder, None),
     ]
