@@ -130,7 +130,10 @@ async fn every_role_has_work(s: &TestServer) {
     for j in closed.iter().filter(|j| j.status == JobStatus::Confirmed) {
         let job = admin.job(&j.id).await.unwrap();
         let resolved = job.timeline.iter().rev().find(|e| e.to_status == JobStatus::Resolved).map(|e| e.at);
-        let by_silence = job.timeline.iter().find(|e| e.actor_role == linli_model::keys::ActorRole::System);
+        let by_silence = job
+            .timeline
+            .iter()
+            .find(|e| e.to_status == JobStatus::Confirmed && e.actor_role == linli_model::keys::ActorRole::System);
         if let (Some(resolved), Some(confirmed)) = (resolved, by_silence) {
             let waited = confirmed.at - resolved;
             assert!(waited >= chrono::Duration::hours(72) && waited < chrono::Duration::hours(73), "{waited}");
@@ -179,9 +182,33 @@ async fn every_role_has_work(s: &TestServer) {
         resident.get::<linli_model::page::Page<serde_json::Value>>("/api/v1/events").await.unwrap().items;
     assert!(events.iter().any(|e| e["going"].as_u64().is_some_and(|n| n > 0)), "{events:?}");
 
-    // The butler's elders, with their check-ins.
+    // The butler's elders, with their check-ins and weekly visits; one of
+    // 陈静's visits is overdue, on her board.
     let elders = s.user(BUTLER).await.elders(false).await.unwrap().items;
     assert!(!elders.is_empty());
+    assert!(elders.iter().all(|e| e.visits.as_ref().is_some_and(|v| v.last_visit_at.is_some() && !v.overdue)));
+    let hers = s.user(BUTLER_B3).await.elders(false).await.unwrap().items;
+    assert!(hers.iter().any(|e| e.visits.as_ref().is_some_and(|v| v.overdue)), "an overdue visit");
+
+    // The water cut: households marked themselves affected; it was ended.
+    let outage = notices.iter().find_map(|n| n.outage.clone()).expect("an outage notice");
+    assert!(outage.ended_at.is_some());
+    let outage_notice = notices.iter().find(|n| n.outage.is_some()).unwrap();
+    let seen = admin.announcement(&outage_notice.id).await.unwrap().outage.unwrap();
+    assert!(seen.affected_households.is_some_and(|n| n >= 2), "{seen:?}");
+
+    // Complaints and a suggestion, one still open; a report the butler
+    // entered for an elder who phoned; routine follow-ups done and due.
+    let complaints = admin.complaints("").await.unwrap().items;
+    assert!(complaints.len() >= 3, "{} complaints", complaints.len());
+    assert!(!s.user(BUTLER).await.complaints("?status=open").await.unwrap().items.is_empty());
+    assert!(closed.iter().any(|j| j.channel == linli_model::staff_entry::Channel::Phone), "a phoned-in report");
+    let follow_ups = admin.follow_ups().await.unwrap().items;
+    let done = follow_ups.iter().filter(|f| f.done_at.is_some()).count();
+    assert!(done > 0 && done < follow_ups.len(), "{done} of {} follow-ups done", follow_ups.len());
+    // The elder's carer on a recurring pass, admitted on weekday mornings.
+    let long_term = admin.recurring_passes("").await.unwrap().items;
+    assert!(long_term.iter().any(|p| p.entries_used >= 3), "{long_term:?}");
 
     // The second community has its own month.
     let other = s.user(OTHER_BUTLER).await.jobs("?status=open").await.unwrap().items;

@@ -32,11 +32,14 @@ use super::super::{
 use super::Community;
 use linli_model::{
     admin::NewPerson,
-    help::{ElderSettings, EmergencyContact, HelpActionInput},
+    complaint::{ComplaintActionInput, NewComplaint},
+    follow_up::FollowUpOutcomeInput,
+    help::{ElderSettings, EmergencyContact, HelpActionInput, VisitBody},
     job::{ActionInput, NewRepair, RatingInput},
     notice::{NewActivity, NewAnnouncement},
-    pass::NewPass,
+    pass::{NewPass, Schedule, Weekday},
     repair::{Category, JobAction},
+    staff_entry::OnBehalf,
     time::{local_date, local_instant},
 };
 
@@ -197,6 +200,10 @@ impl Backend {
         lap("help");
         Box::pin(h.visitors(c)).await?;
         lap("visitors");
+        Box::pin(h.complaints(c)).await?;
+        Box::pin(h.follow_ups(c)).await?;
+        Box::pin(h.elder_visits(c)).await?;
+        lap("complaints, follow-ups and visits");
         tracing::info!(
             community = c.code,
             ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -338,7 +345,7 @@ impl History<'_> {
                 "outage",
                 "停水通知",
                 "因二次供水设备检修，明日 9:00–15:00 全小区停水，请提前储水。给您带来不便，敬请谅解。",
-                Some(2),
+                Some(3),
             ),
             (
                 13,
@@ -367,14 +374,21 @@ impl History<'_> {
         ];
         for (days_ago, author, category, title, body, expires_in) in notices {
             let t = self.day_at(days_ago, 10, 15);
+            // The water cut: tomorrow 9:00 to 15:00.
+            let outage_end = (category == "outage").then(|| self.day_at(days_ago - 1, 15, 0));
             let input = NewAnnouncement {
                 title: title.into(),
                 body: body.into(),
                 category: category.into(),
                 expires_at: expires_in.map(|d| t + Duration::days(d)),
+                outage_kind: outage_end.map(|_| "water".to_string()),
+                expected_end: outage_end,
                 ..NewAnnouncement::default()
             };
             let notice = self.at(t, b.publish_notice(author, input)).await?;
+            if outage_end.is_some() {
+                Box::pin(self.water_cut(c, &notice.id, days_ago - 1)).await?;
+            }
             // A butler's notice reaches their own buildings only.
             let reach: Option<Vec<String>> = (author.role == linli_model::Role::Butler)
                 .then(|| author.buildings.iter().map(|b| b.id.clone()).collect());
@@ -527,6 +541,152 @@ impl History<'_> {
         Ok(())
     }
 
+    /// The day of the water cut: households mark themselves affected
+    /// instead of reporting; one reports anyway (linked to the outage);
+    /// the manager ends it a little early, which resolves that report.
+    async fn water_cut(&self, c: &Community, outage: &str, days_ago: i64) -> Result<()> {
+        let b = self.backend;
+        let admin = self.staff(c, "admin")?;
+        let residents = self.residents();
+        for (i, phone) in residents.iter().enumerate() {
+            if i % 3 != 1 {
+                let t = self.day_at(days_ago, 9, 5 + u32::try_from(i).unwrap_or(0) * 7);
+                self.at(t, b.mark_outage_affected(&self.actor(phone)?, outage)).await?;
+            }
+        }
+        if let Some(phone) = residents.get(1) {
+            let who = self.actor(phone)?;
+            let input = NewRepair {
+                category: Category::NoWater.as_str().into(),
+                description: Some("家里没水了，不知道是不是停水".into()),
+                ..NewRepair::default()
+            };
+            let job = self.at(self.day_at(days_ago, 9, 40), b.create_repair(&who, input)).await?;
+            let ended = self.day_at(days_ago, 14, 40);
+            self.at(ended, b.end_outage(&admin, outage)).await?;
+            self.act(ended + Duration::hours(2), &who, &job.id, JobAction::Confirm, "来水了").await?;
+        }
+        Ok(())
+    }
+
+    /// Complaints and suggestions (投诉建议), each heard out and answered;
+    /// one still being looked into.
+    async fn complaints(&self, c: &Community) -> Result<()> {
+        let b = self.backend;
+        let residents = self.residents();
+        let resident = |i: usize| self.actor(residents.get(i % residents.len().max(1)).map_or("", String::as_str));
+        let step = |action: &str, note: &str| ComplaintActionInput {
+            action: action.into(),
+            note: Some(note.into()),
+            ..ComplaintActionInput::default()
+        };
+        // A complaint heard, acted on, answered and rated.
+        let who = resident(1)?;
+        let butler = self.butler_of(c, &who)?;
+        let t = self.day_at(16, 22, 40);
+        let filed = NewComplaint {
+            kind: Some("complaint".into()),
+            category: "noise".into(),
+            text: "楼上晚上十点以后还在装修，电钻声很吵，孩子没法睡觉".into(),
+            concerns_place: Some("楼上".into()),
+            ..NewComplaint::default()
+        };
+        let id = self.at(t, b.create_complaint(&who, filed)).await?.id;
+        let listen = step("listen", "收到，明早联系装修户");
+        self.at(t + Duration::minutes(50), b.act_on_complaint(&butler, &id, listen)).await?;
+        let next = self.day_at(15, 9, 20);
+        self.at(next, b.act_on_complaint(&butler, &id, step("act", "已上门找装修户和施工队"))).await?;
+        let respond = step("respond", "已和施工队说明装修时间规定");
+        self.at(next + Duration::minutes(30), b.act_on_complaint(&butler, &id, respond)).await?;
+        let notify = step("notify", "施工队承诺每天 18:00 后不再使用电钻");
+        self.at(next + Duration::hours(5), b.act_on_complaint(&butler, &id, notify)).await?;
+        let rating = RatingInput { stars: 4, tags: vec!["polite".into()], comment: Some("处理得挺及时".into()) };
+        self.at(next + Duration::hours(30), b.rate_complaint(&who, &id, rating)).await?;
+
+        // A suggestion answered and adopted.
+        let who = resident(0)?;
+        let butler = self.butler_of(c, &who)?;
+        let t = self.day_at(10, 19, 15);
+        let filed = NewComplaint {
+            kind: Some("suggestion".into()),
+            category: "facilities".into(),
+            text: "建议在小区门口增加一个快递柜，白天家里没人收快递".into(),
+            ..NewComplaint::default()
+        };
+        let id = self.at(t, b.create_complaint(&who, filed)).await?.id;
+        let next = self.day_at(9, 10, 0);
+        self.at(next, b.act_on_complaint(&butler, &id, step("answer", "谢谢建议，已报物业公司评估"))).await?;
+        let adopt = step("adopt", "下月在北门安装快递柜");
+        self.at(next + Duration::days(2), b.act_on_complaint(&butler, &id, adopt)).await?;
+
+        // One filed this morning, heard, still being looked into.
+        let who = resident(2)?;
+        let butler = self.butler_of(c, &who)?;
+        let t = self.now - Duration::hours(7);
+        let filed = NewComplaint {
+            kind: Some("complaint".into()),
+            category: "sanitation".into(),
+            text: "单元门口的垃圾桶两天没人清了，有味道".into(),
+            concerns_place: Some("单元门口".into()),
+            ..NewComplaint::default()
+        };
+        let id = self.at(t, b.create_complaint(&who, filed)).await?.id;
+        let listen = step("listen", "收到，马上联系保洁");
+        self.at(t + Duration::minutes(40), b.act_on_complaint(&butler, &id, listen)).await?;
+        Ok(())
+    }
+
+    /// The butlers' return calls (回访) on the month's closed work: those
+    /// older than six days are done; the recent ones wait on the board.
+    async fn follow_ups(&self, c: &Community) -> Result<()> {
+        let b = self.backend;
+        for butler in c.people.iter().filter(|p| p.role == "butler") {
+            let butler = self.actor(butler.phone)?;
+            let open = b.follow_ups(&butler, Some("open"), linli_model::Lang::Zh).await?;
+            for f in open.into_iter().filter(|f| f.created_at < self.now - Duration::days(6)) {
+                let note = if f.stars.is_some_and(|s| s <= 2) {
+                    "电话回访，已道歉并说明原因，住户表示理解"
+                } else {
+                    "电话回访，住户对维修满意"
+                };
+                let input = FollowUpOutcomeInput { outcome: "satisfied".into(), note: Some(note.into()) };
+                let t = f.created_at + Duration::hours(20);
+                self.at(t, b.record_follow_up(&butler, &f.id, input, linli_model::Lang::Zh)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The butlers' weekly visits to the elders (定期探访); the last elder's
+    /// visit is overdue, so it waits on the board.
+    async fn elder_visits(&self, c: &Community) -> Result<()> {
+        let b = self.backend;
+        let elders = self.elders();
+        for (n, phone) in elders.iter().enumerate() {
+            let elder = self.actor(phone)?;
+            let butler = self.butler_of(c, &elder)?;
+            let last = if n + 1 == elders.len() && n > 0 { 2 } else { 1 };
+            for week in (last..=4).rev() {
+                let t = self.day_at(week * 7 - 1, 15, 30);
+                let body = VisitBody {
+                    mode: if week % 2 == 0 { "phone" } else { "in_person" }.into(),
+                    condition: "well".into(),
+                    note: Some(
+                        if week % 2 == 0 {
+                            "电话聊了一会儿，精神不错"
+                        } else {
+                            "上门看望，血压正常，家里都好"
+                        }
+                        .into(),
+                    ),
+                    ..VisitBody::default()
+                };
+                self.at(t, b.record_visit(&butler, &elder.user_id, &body)).await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn act(&self, t: DateTime<Utc>, who: &Actor, job: &str, action: JobAction, note: &str) -> Result<()> {
         self.act_with(
             t,
@@ -554,14 +714,21 @@ impl History<'_> {
         };
         let mut t = plan.at;
         let photo_ids = if plan.photo { vec![self.photo(&reporter, t, &mut dice).await?] } else { Vec::new() };
+        // An elder rings the butler, who enters the report for them (代客报修).
+        let by_phone = reporter.elder_mode && photo_ids.is_empty();
         let input = NewRepair {
             category: plan.category.as_str().into(),
             description: Some(plan.description.into()),
-            urgency: None,
             photo_ids,
+            on_behalf: by_phone.then(|| OnBehalf {
+                unit_id: reporter.unit_id().unwrap_or_default().to_string(),
+                resident_id: Some(reporter.user_id.clone()),
+                channel: "phone".into(),
+            }),
             ..NewRepair::default()
         };
-        let id = self.at(t, b.create_repair(&reporter, input)).await?.id;
+        let entering = if by_phone { &butler } else { &reporter };
+        let id = self.at(t, b.create_repair(entering, input)).await?.id;
         match plan.end {
             End::Submitted => return Ok(()),
             End::Cancelled => {
@@ -805,7 +972,7 @@ impl History<'_> {
             let input = NewPass { visitor_name: name.into(), purpose: Some(purpose.into()), ..NewPass::default() };
             let created = self.at(t, b.create_pass(&host, input, "")).await?;
             // Most visitors come; some never do.
-            if dice.chance(80) {
+            if dice.chance(70) {
                 let came = t + Duration::minutes(dice.between(60, 480));
                 self.at(came, b.admit(&guard, &created.code, None, client)).await?;
             }
@@ -836,6 +1003,33 @@ impl History<'_> {
         let created = self.at(from, b.create_pass(&host, weekly, "")).await?;
         for days_ago in [6, 4, 1] {
             self.at(self.day_at(days_ago, 8, 50), b.admit(&guard, &created.code, None, client)).await?;
+        }
+        // The carer of the first elder, weekday mornings, on a recurring
+        // pass the butler made for the elder's home (长期访客).
+        if let Some(elder) = self.elders().first() {
+            let elder = self.actor(elder)?;
+            let butler = self.butler_of(c, &elder)?;
+            let from = self.day_at(27, 17, 0);
+            let carer = NewPass {
+                visitor_name: "王阿姨".into(),
+                purpose: Some("护工，照顾老人".into()),
+                schedule: Some(Schedule {
+                    weekdays: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
+                    time_from: NaiveTime::from_hms_opt(8, 0, 0).unwrap_or(NaiveTime::MIN),
+                    time_until: NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN),
+                    start_date: self.today - Duration::days(26),
+                    end_date: self.today + Duration::days(150),
+                }),
+                unit: elder.unit_id().map(str::to_string),
+                ..NewPass::default()
+            };
+            let created = self.at(from, b.create_pass(&butler, carer, "")).await?;
+            for days_ago in (1..=12).rev() {
+                let day = self.today - Duration::days(days_ago);
+                if chrono::Datelike::weekday(&day).number_from_monday() <= 5 {
+                    self.at(self.day_at(days_ago, 8, 20), b.admit(&guard, &created.code, None, client)).await?;
+                }
+            }
         }
         // Visitors expected later today.
         for (i, (name, purpose)) in VISITORS.iter().take(2).enumerate() {
