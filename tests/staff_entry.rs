@@ -199,3 +199,78 @@ async fn a_complaint_taken_by_phone_is_the_residents_and_gets_a_follow_up() {
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].reason, FollowUpReason::Complaint);
 }
+
+#[tokio::test]
+async fn the_entry_page_and_the_follow_up_outcome_work_without_javascript() {
+    use linli_model::keys::FollowUpStatus;
+    use reqwest::{Method, header};
+    let s = TestServer::start().await;
+    let butler = s.user(BUTLER).await;
+    let resident = s.user(RESIDENT).await;
+    let cookie = s.web_login(BUTLER).await;
+    let on_behalf = butler.on_behalf("1", "101", "patrol").await;
+    let me = resident.me().await.unwrap();
+
+    // The page renders the picker for a building chosen by a GET form.
+    let b1 = butler.building_id("1").await;
+    let page = s
+        .req(Method::GET, &format!("/entry?building={b1}"), None)
+        .header(header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let target = format!("{}:{}", on_behalf.unit_id, me.id);
+    assert!(html.contains(&target) && html.contains("action=\"/forms/entry\""), "the picker lists 101 · 张伟");
+
+    // One multipart post files the repair for the resident.
+    let form = reqwest::multipart::Form::new()
+        .text("target", target.clone())
+        .text("channel", "patrol")
+        .text("kind", "repair")
+        .text("category", "light")
+        .text("description", "巡查发现楼道灯不亮");
+    let res =
+        s.req(Method::POST, "/forms/entry", None).header(header::COOKIE, &cookie).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()[header::LOCATION].to_str().unwrap().to_string();
+    let id = to.strip_prefix("/repairs/").expect("to the new job").to_string();
+    let job = resident.job(&id).await.unwrap();
+    assert_eq!((job.channel, job.reporter.id.as_str()), (Channel::Patrol, me.id.as_str()));
+    // A refusal comes back to the form with its message, nothing stored.
+    let form = reqwest::multipart::Form::new().text("target", target).text("channel", "app").text("category", "light");
+    let res =
+        s.req(Method::POST, "/forms/entry", None).header(header::COOKIE, &cookie).multipart(form).send().await.unwrap();
+    assert_eq!(res.headers()[header::LOCATION].to_str().unwrap(), "/entry?error=err_channel");
+    assert_eq!(resident.jobs("").await.unwrap().items.len(), 1);
+
+    // Closed as a critical job, its follow-up is recorded with a plain form.
+    let critical = butler.report_for(&on_behalf, "fire").await.unwrap();
+    let bme = butler.me().await.unwrap();
+    butler.assign(&critical.id, &bme.id).await.unwrap();
+    butler.act(&critical.id, JobAction::StartWork).await.unwrap();
+    butler.act(&critical.id, JobAction::Resolve).await.unwrap();
+    resident.act(&critical.id, JobAction::Confirm).await.unwrap();
+    let f = butler
+        .follow_ups_where("?status=open")
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|f| f.repair_id.as_deref() == Some(critical.id.as_str()))
+        .unwrap();
+    let page = s.req(Method::GET, "/follow-ups", None).header(header::COOKIE, &cookie).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("/forms/follow-ups/{}/outcome", f.id)), "the outcome form is on the page");
+    let res = s
+        .req(Method::POST, &format!("/forms/follow-ups/{}/outcome", f.id), None)
+        .header(header::COOKIE, &cookie)
+        .form(&[("outcome", "satisfied"), ("note", "一切正常")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()[header::LOCATION].to_str().unwrap(), "/follow-ups");
+    let done = butler.follow_ups_where("?status=done").await.unwrap();
+    assert!(done.items.iter().any(|d| d.id == f.id && d.status == FollowUpStatus::Done && d.note == "一切正常"));
+}

@@ -17,6 +17,7 @@ use crate::{
     api::staff_entry::{entry_buildings, entry_units, follow_up_list},
     model::{
         Me, Msg, UnitInfo,
+        complaint::ComplaintCategory,
         follow_up::{FollowUpOutcome, FollowUpTiming},
         job::FollowUp,
         keys::FollowUpStatus,
@@ -120,6 +121,11 @@ fn EntryForm(units: Vec<UnitInfo>) -> impl IntoView {
                     {t(Msg::EntryRepair)}
                 </label>
                 <label class="choice">
+                    <input type="radio" name="kind" value="complaint" />
+                    " "
+                    {t(Msg::FuReasonComplaint)}
+                </label>
+                <label class="choice">
                     <input type="radio" name="kind" value="help" />
                     " "
                     {t(Msg::EntryHelp)}
@@ -130,6 +136,13 @@ fn EntryForm(units: Vec<UnitInfo>) -> impl IntoView {
                 {Category::ALL
                     .into_iter()
                     .map(|c| view! { <option value=c.as_str()>{c.icon()} " " {t(c.label())}</option> })
+                    .collect_view()}
+            </select>
+            <label for="complaint_category">{t(Msg::FuReasonComplaint)} " · " {t(Msg::Category)}</label>
+            <select id="complaint_category" name="complaint_category">
+                {ComplaintCategory::ALL
+                    .into_iter()
+                    .map(|c| view! { <option value=c.as_str()>{t(c.label())}</option> })
                     .collect_view()}
             </select>
             <label for="urgency">{t(Msg::Urgency)}</label>

@@ -8,6 +8,7 @@ use axum::{
 };
 use linli_model::{
     AppError, ErrorCode, Msg,
+    complaint::NewComplaint,
     follow_up::FollowUpOutcomeInput,
     job::NewRepair,
     repair::MAX_PHOTOS,
@@ -40,6 +41,9 @@ struct EntryForm {
     kind: Option<String>,
     #[serde(default)]
     category: Option<String>,
+    /// The category when `kind` is `complaint`.
+    #[serde(default)]
+    complaint_category: Option<String>,
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
@@ -68,6 +72,17 @@ async fn enter(
             resident_id: (!resident_id.is_empty()).then(|| resident_id.to_string()),
             channel: form.channel.clone(),
         };
+        if form.kind.as_deref() == Some("complaint") {
+            let input = NewComplaint {
+                category: form.complaint_category.unwrap_or_default(),
+                text: form.description.unwrap_or_default(),
+                photo_ids: form.photo_ids,
+                on_behalf: Some(on_behalf),
+                ..NewComplaint::default()
+            };
+            let c = state.backend.create_complaint(&actor, input).await.map_err(linli_backend::Error::answer)?;
+            return Ok(format!("/complaints/{}", c.id));
+        }
         if form.kind.as_deref() == Some("help") {
             let input =
                 StaffHelpCall { on_behalf, notify_family: form.notify_family.is_some(), note: form.description };
