@@ -135,6 +135,10 @@ async fn the_schedule_is_one_to_ninety_days_and_moves_the_due_day() {
     assert_eq!((board.every_days, board.next_due, board.overdue), (3, today - Duration::days(2), true));
     assert_eq!(s.user(RESIDENT).await.elder_home().await.unwrap().next_visit, Some(today - Duration::days(2)));
     let admin = s.user(ADMIN).await;
+    // Five days on from that visit: due today, on the board but not yet overdue.
+    let today_due = butler.set_visit_schedule(&id, 5).await.unwrap();
+    assert_eq!((today_due.next_due, today_due.overdue, today_due.due_today), (today, false, true));
+    assert!(on_board(&butler, &id).await.visits.unwrap().due_today);
     assert_eq!(admin.set_visit_schedule(&id, 90).await.unwrap().every_days, 90, "the manager may set it");
 
     // Who may not: the duty room and residents (by role), a resident who

@@ -529,13 +529,17 @@ pub struct VisitStatus {
     pub next_due: NaiveDate,
     /// The due day has ended without a visit.
     pub overdue: bool,
+    /// Due today (and not yet overdue): the board lists it too.
+    #[serde(default)]
+    pub due_today: bool,
 }
 
 impl VisitStatus {
     /// The status at `now` by the rule above.
     pub fn at(every_days: u8, last_visit_at: Option<DateTime<Utc>>, since: DateTime<Utc>, now: DateTime<Utc>) -> Self {
         let next_due = next_visit_due(last_visit_at, since, every_days);
-        Self { every_days, last_visit_at, next_due, overdue: visit_overdue(next_due, now) }
+        let overdue = visit_overdue(next_due, now);
+        Self { every_days, last_visit_at, next_due, overdue, due_today: !overdue && next_due == local_date(now) }
     }
 }
 
@@ -663,7 +667,9 @@ mod visit_tests {
         assert!(visit_on_time(utc("2026-11-09T15:59:59Z"), due));
         assert!(!visit_on_time(utc("2026-11-09T16:00:00Z"), due));
         let status = VisitStatus::at(7, None, utc("2026-11-02T02:00:00Z"), utc("2026-11-10T01:00:00Z"));
-        assert_eq!((status.next_due, status.overdue), (day("2026-11-09"), true));
+        assert_eq!((status.next_due, status.overdue, status.due_today), (day("2026-11-09"), true, false));
+        let today = VisitStatus::at(7, None, utc("2026-11-02T02:00:00Z"), utc("2026-11-09T15:00:00Z"));
+        assert_eq!((today.overdue, today.due_today), (false, true), "due today, not yet overdue");
         let visited = VisitStatus::at(
             7,
             Some(utc("2026-11-10T01:00:00Z")),

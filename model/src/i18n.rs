@@ -344,7 +344,7 @@ messages! {
     VisitSoon => "很快", "Soon";
     NextVisit => "下次探访：", "Next visit: ";
     VisitsOverdue => "探访逾期", "Visits overdue";
-    NoVisitsOverdue => "探访都按时", "No visits overdue";
+    NoVisitsOverdue => "没有待探访的长者", "No visits due";
     VisitDueOn => "应探访日", "Due";
     VisitLastOn => "上次探访", "Last visit";
     VisitNever => "尚未探访", "Not visited yet";
@@ -364,6 +364,8 @@ messages! {
     ErrVisitTime => "探访时间不能晚于现在，也不能早于 14 天前", "A visit can be recorded up to 14 days back, never ahead.";
     ErrNotElder => "该住户未开启长者模式", "This resident is not in elder mode.";
     OlderVisits => "更早的记录", "Older visits";
+    VisitDueToday => "今天应探访", "Due today";
+    VisitsDue => "待探访长者", "Elders to visit";
     HelpButton => "一键呼叫", "CALL FOR HELP";
     HelpButtonHint => "按一下，管家马上知道", "One press and your butler knows";
     HelpSending => "正在发送求助…", "Sending your call…";

@@ -141,36 +141,43 @@ pub fn Workspace(me: Me) -> impl IntoView {
                     }
                 </Load>
             </Section>
-            <Section title=Msg::VisitsOverdue href="/elders">
+            <Section title=Msg::VisitsDue href="/elders">
                 <Load resource=elders transition=true or_else=Vec::new fallback=|| () let:list>
                     {
-                        let list: Vec<_> = list
+                        let mut list: Vec<_> = list
                             .into_iter()
-                            .filter(|e| e.visits.as_ref().is_some_and(|v| v.overdue))
+                            .filter(|e| e.visits.as_ref().is_some_and(|v| v.overdue || v.due_today))
                             .collect();
+                        list.sort_by_key(|e| !e.visits.as_ref().is_some_and(|v| v.overdue));
                         if list.is_empty() {
-                            view! { <p class="muted">{t(Msg::NoVisitsOverdue)}</p> }.into_any()
+                            // Overdue first, then those due today.
+                            view! { <p class="muted">{t(Msg::NoVisitsOverdue)}</p> }
+                                .into_any()
                         } else {
                             view! {
                                 <ul class="list visits-overdue">
                                     {list
                                         .into_iter()
                                         .map(|e| {
-                                            let due = e
-                                                .visits
-                                                .as_ref()
-                                                .map(|v| v.next_due.to_string())
-                                                .unwrap_or_default();
+                                            let status = e.visits.clone();
+                                            let overdue = status.as_ref().is_some_and(|v| v.overdue);
+                                            let due = status.map(|v| v.next_due.to_string()).unwrap_or_default();
                                             view! {
-                                                <li class="overdue" data-elder=e.id.clone()>
+                                                <li
+                                                    class:overdue=overdue
+                                                    class:due-today=!overdue
+                                                    data-elder=e.id.clone()
+                                                >
                                                     <a href=format!(
                                                         "/elders/{}",
                                                         e.id,
                                                     )>{e.unit.label.clone()} " " {e.name.clone()}</a>
                                                     " · "
-                                                    {t(Msg::VisitDueOn)}
-                                                    " "
-                                                    {due}
+                                                    {if overdue {
+                                                        format!("{} {due}", t(Msg::VisitDueOn))
+                                                    } else {
+                                                        t(Msg::VisitDueToday).to_string()
+                                                    }}
                                                     <RecordVisitForm elder_id=e.id.clone() back="/".to_string() />
                                                 </li>
                                             }
