@@ -8,7 +8,7 @@
 //! (08:00–12:00 admits 08:00:00 and refuses 12:00:00). The day is the
 //! Shanghai day: Sunday 23:30 UTC is Monday 07:30 in Shanghai.
 
-use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 use serde::{Deserialize, Serialize};
 
@@ -121,9 +121,13 @@ pub struct Window {
     pub end: DateTime<Utc>,
 }
 
-/// The Shanghai wall-clock time of an instant.
+/// The Shanghai wall-clock time of an instant. Total: at the very end of
+/// the calendar chrono can represent it answers the UTC time rather than
+/// panicking as `with_timezone` would.
 pub fn shanghai_local(at: DateTime<Utc>) -> NaiveDateTime {
-    at.with_timezone(&Shanghai).naive_local()
+    let utc = at.naive_utc();
+    let offset = Shanghai.offset_from_utc_datetime(&utc).fix().local_minus_utc();
+    utc.checked_add_signed(Duration::seconds(i64::from(offset))).unwrap_or(utc)
 }
 
 /// The instant of a Shanghai wall-clock time (the earlier one if a clock
@@ -132,7 +136,7 @@ pub fn shanghai_instant(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     let naive = date.and_time(time);
     match Shanghai.from_local_datetime(&naive).earliest() {
         Some(t) => t.with_timezone(&Utc),
-        None => Utc.from_utc_datetime(&(naive - Duration::hours(8))),
+        None => Utc.from_utc_datetime(&naive.checked_sub_signed(Duration::hours(8)).unwrap_or(naive)),
     }
 }
 
@@ -352,6 +356,15 @@ mod tests {
         assert!(s.current_or_next(utc("2027-05-31T04:00:00Z")).is_none(), "none left after the last window");
         assert_eq!(s.first_instant(), utc("2026-11-29T16:00:00Z"));
         assert_eq!(s.last_instant(), utc("2027-05-31T16:00:00Z"));
+    }
+
+    #[test]
+    fn the_zone_is_total_at_the_ends_of_the_calendar() {
+        assert!(shanghai_local(DateTime::<Utc>::MAX_UTC) >= DateTime::<Utc>::MAX_UTC.naive_utc() - Duration::days(1));
+        assert!(shanghai_local(DateTime::<Utc>::MIN_UTC) <= DateTime::<Utc>::MIN_UTC.naive_utc() + Duration::days(1));
+        // 1988: Shanghai kept summer time then; a skipped hour does not panic.
+        let _ = shanghai_instant(date("1988-04-10"), parse_hm("02:30").unwrap_or_default());
+        assert_eq!(shanghai_instant(date("2026-06-01"), NaiveTime::MIN), utc("2026-05-31T16:00:00Z"), "UTC+8, no DST now");
     }
 
     #[test]
