@@ -364,7 +364,11 @@ mod tests {
         assert!(shanghai_local(DateTime::<Utc>::MIN_UTC) <= DateTime::<Utc>::MIN_UTC.naive_utc() + Duration::days(1));
         // 1988: Shanghai kept summer time then; a skipped hour does not panic.
         let _ = shanghai_instant(date("1988-04-10"), parse_hm("02:30").unwrap_or_default());
-        assert_eq!(shanghai_instant(date("2026-06-01"), NaiveTime::MIN), utc("2026-05-31T16:00:00Z"), "UTC+8, no DST now");
+        assert_eq!(
+            shanghai_instant(date("2026-06-01"), NaiveTime::MIN),
+            utc("2026-05-31T16:00:00Z"),
+            "UTC+8, no DST now"
+        );
     }
 
     #[test]
