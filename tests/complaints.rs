@@ -301,6 +301,19 @@ async fn the_scorecard_counts_complaints_apart_from_repairs() {
     assert_eq!(after.rating_avg, before.rating_avg);
     let own = butler.butler_scorecard(&butler_id).await.unwrap().scorecard;
     assert_eq!(own.complaints, after.complaints, "the butler sees the same card");
+    // ... and the export carries the same figures.
+    let res = s
+        .req(reqwest::Method::GET, "/api/v1/scorecards?format=csv", Some(admin.token()))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    let csv = res.text().await.unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().trim_start_matches('\u{feff}').split(',').collect();
+    let row: Vec<&str> = csv.lines().find(|l| l.starts_with("李明")).expect("李明's row").split(',').collect();
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(cell("complaints"), after.complaints.to_string(), "{csv}");
+    assert_eq!(cell("jobs"), after.jobs.to_string(), "{csv}");
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! The scorecards as a spreadsheet (`GET /api/v1/scorecards?format=csv`):
-//! one row per butler, with the follow-ups and the jobs by channel (issue 17).
+//! one row per butler, with the follow-ups, the jobs by channel and the
+//! complaints (issue 17).
 
 use linli_model::{Lang, scorecard::Scorecard, staff_entry::Channel};
 
@@ -27,6 +28,11 @@ impl Backend {
                 "电话",
                 "到访",
                 "巡查",
+                "投诉",
+                "投诉按时响应%",
+                "投诉按时办结%",
+                "投诉满意度",
+                "投诉评价数",
             ],
             Lang::En => &[
                 "butler",
@@ -44,6 +50,11 @@ impl Backend {
                 "phone",
                 "walk_in",
                 "patrol",
+                "complaints",
+                "complaints_responded_in_sla_pct",
+                "complaints_resolved_in_sla_pct",
+                "complaint_rating",
+                "complaint_ratings",
             ],
         };
         out.push_str(&header.join(","));
@@ -64,6 +75,14 @@ impl Backend {
                 c.follow_ups_overdue.to_string(),
             ];
             cells.extend(Channel::ALL.iter().map(|ch| c.jobs_by_channel.of(*ch).to_string()));
+            // Complaints (投诉建议), counted apart from the repairs above.
+            cells.extend([
+                c.complaints.to_string(),
+                opt(c.complaints_responded_in_sla_pct),
+                opt(c.complaints_resolved_in_sla_pct),
+                opt(c.complaint_rating_avg),
+                c.complaint_rating_count.to_string(),
+            ]);
             out.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
             out.push_str("\r\n");
         }
