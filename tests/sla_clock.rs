@@ -93,6 +93,7 @@ async fn a_hold_takes_a_reason_from_the_list_and_old_clients_still_hold_with_a_n
         .unwrap();
     let hold = job.hold.clone().unwrap();
     assert_eq!(hold.reason, HoldReason::WaitingVendor);
+    assert_eq!(job.hold_reason.as_deref(), Some("等供应商/厂家"), "old clients read the reason's name");
     assert_eq!(hold.resume_at.map(|t| t.timestamp()), Some(resume_at.timestamp()));
     let step = job.timeline.last().unwrap();
     assert_eq!((step.action, step.hold_reason), (Step::Hold, Some(HoldReason::WaitingVendor)));

@@ -59,3 +59,22 @@ test('the report form works with JavaScript off, photo included', async ({ brows
   await expect(page.locator('.photos img')).toHaveCount(1);
   await context.close();
 });
+
+test('the reporter can urge (催一下) once; then the page counts down to the next urge, also without JavaScript', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await login(page, ACCOUNTS.resident);
+  await page.goto('/repairs/new');
+  await page.locator('input[name=category][value=drain]').check();
+  await page.locator('#description').fill(`下水道堵了 ${Date.now()}`);
+  await page.locator('#report-form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/repairs\/[a-z0-9]{20}$/);
+  const jobUrl = page.url();
+  await expect(page.locator('#urge-wait')).toHaveCount(0);
+  await page.locator('button[data-action=urge]').click();
+  await expect(page).toHaveURL(jobUrl);
+  await expect(page.locator('button[data-action=urge]')).toHaveCount(0);
+  await expect(page.locator('#urge-wait')).toBeVisible();
+  await expect(page.locator('.timeline')).toContainText('催办');
+  await context.close();
+});

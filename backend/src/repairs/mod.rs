@@ -283,7 +283,11 @@ impl Backend {
             allowed_actions: repair::allowed_actions(state, party),
             can_rate: repair::may_rate(state.status, party, rating.is_some()),
             rating,
-            hold_reason: job.hold_reason.clone(),
+            // As before reasons: the note, else the reason's name (Chinese,
+            // as stored notes are), for clients that only read this field.
+            hold_reason: job.hold().map(|h| {
+                if h.note.is_empty() { h.reason.label().text(linli_model::Lang::Zh).to_string() } else { h.note }
+            }),
             hold: job.hold(),
             eta: job.eta,
             may_urge: repair::may_urge(state.status, party),
