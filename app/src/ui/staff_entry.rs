@@ -104,7 +104,7 @@ fn EntryForm(units: Vec<UnitInfo>) -> impl IntoView {
                     .enumerate()
                     .map(|(i, c)| {
                         view! {
-                            <label class="choice">
+                            <label class="tag">
                                 <input type="radio" name="channel" value=c.as_str() checked=i == 0 required />
                                 " "
                                 {t(c.label())}
@@ -115,17 +115,17 @@ fn EntryForm(units: Vec<UnitInfo>) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>{t(Msg::EntryKind)}</legend>
-                <label class="choice">
+                <label class="tag">
                     <input type="radio" name="kind" value="repair" checked=true />
                     " "
                     {t(Msg::EntryRepair)}
                 </label>
-                <label class="choice">
+                <label class="tag">
                     <input type="radio" name="kind" value="complaint" />
                     " "
                     {t(Msg::FuReasonComplaint)}
                 </label>
-                <label class="choice">
+                <label class="tag">
                     <input type="radio" name="kind" value="help" />
                     " "
                     {t(Msg::EntryHelp)}
@@ -157,7 +157,7 @@ fn EntryForm(units: Vec<UnitInfo>) -> impl IntoView {
             <textarea id="description" name="description" rows="3" maxlength="1000"></textarea>
             <label for="photos">{t(Msg::AddPhotos)}</label>
             <input id="photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp,image/*" multiple />
-            <label class="choice">
+            <label class="tag">
                 <input type="checkbox" name="notify_family" />
                 " "
                 {t(Msg::EntryNotifyFamily)}
@@ -230,7 +230,7 @@ fn FollowUpRow(f: FollowUp) -> impl IntoView {
                                 .into_iter()
                                 .map(|o| {
                                     view! {
-                                        <label class="choice">
+                                        <label class="tag">
                                             <input
                                                 type="radio"
                                                 name="outcome"

@@ -115,17 +115,17 @@ pub fn SettingsPage() -> impl IntoView {
                                     view! {
                                         <fieldset class="follow-up-rules">
                                             <legend>{t(Msg::FollowUpRules)}</legend>
-                                            <label class="choice">
+                                            <label class="tag">
                                                 <input type="checkbox" name="fu_critical" checked=fu.critical />
                                                 " "
                                                 {t(Msg::FuCritical)}
                                             </label>
-                                            <label class="choice">
+                                            <label class="tag">
                                                 <input type="checkbox" name="fu_reopened" checked=fu.reopened />
                                                 " "
                                                 {t(Msg::FuReopenedRule)}
                                             </label>
-                                            <label class="choice">
+                                            <label class="tag">
                                                 <input type="checkbox" name="fu_complaints" checked=fu.complaints />
                                                 " "
                                                 {t(Msg::FuComplaints)}
