@@ -36,6 +36,7 @@ async fn a_repair_taken_by_phone_reaches_the_resident_live_and_counts_by_channel
         (first.action, first.actor_role, first.actor_name.as_str()),
         (TimelineAction::Submitted, ActorRole::Butler, "李明")
     );
+    assert_eq!(first.channel, Some(Channel::Phone), "the channel is on the timeline");
     assert!(job.butler.is_some(), "first-contact ownership: the building's butler owns it");
 
     // The resident hears of it and of every change the butler makes.

@@ -65,6 +65,11 @@ pub struct TimelineEntry {
     /// On the step that ended a hold: seconds the hold lasted (wall time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held_secs: Option<i64>,
+    /// On the report's entry of a request staff took for a resident: how it
+    /// came in (`phone`, `walk_in`, `patrol`); the entry's actor is the
+    /// staff member who entered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<crate::staff_entry::Channel>,
     pub at: DateTime<Utc>,
 }
 

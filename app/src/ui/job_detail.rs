@@ -418,6 +418,7 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                                     {e.assignee.as_ref().map(|a| format!(" → {}", a.name))}
                                     {e.hold_reason.map(|r| format!(" · {}", t(r.label())))}
                                     {e.resume_at.map(|r| format!(" · {} {}", t(Msg::ResumesAt), format_local(r)))}
+                                    {e.channel.map(|c| format!(" · {}（{}）", t(Msg::StaffEntry), t(c.label())))}
                                 </span>
                                 {(!e.note.is_empty() && e.note != "auto_confirm")
                                     .then(|| view! { <span class="tl-note">{e.note.clone()}</span> })}

@@ -337,6 +337,9 @@ impl Backend {
                 hold_reason: None,
                 resume_at: None,
                 held_secs: None,
+                channel: (e.action == linli_model::keys::TimelineAction::Submitted
+                    && row.channel != linli_model::staff_entry::Channel::App)
+                    .then_some(row.channel),
                 at: e.at,
             })
             .collect();

@@ -247,6 +247,9 @@ impl Backend {
                 hold_reason: e.hold_code,
                 resume_at: e.resume_at,
                 held_secs: e.held_secs,
+                channel: (e.action == linli_model::keys::TimelineAction::Submitted
+                    && job.channel != linli_model::staff_entry::Channel::App)
+                    .then_some(job.channel),
                 at: e.at,
             })
             .collect();
