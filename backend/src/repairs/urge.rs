@@ -32,7 +32,10 @@ impl Backend {
             actor.check_sees(job.scope().as_scope())?;
             let party = party(actor, &job);
             if !party.reporter {
-                return Err(AppError::forbidden().into());
+                // A complaint or suggestion is not even named to anyone
+                // but the household that filed it and its handlers.
+                let repair = job.kind.is_none_or(|k| k == linli_model::complaint::JobKind::Repair);
+                return Err(if repair { AppError::forbidden() } else { AppError::not_found() }.into());
             }
             if !repair::may_urge(job.status(), party) {
                 return Err(AppError::conflict(Msg::ErrUrgeNotOpen).with_detail(job.status().as_str()).into());
