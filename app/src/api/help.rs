@@ -58,9 +58,7 @@ pub async fn elder_visit_log(
                 .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
         ),
     };
-    let (items, next) = super::ctx::backend()?
-        .elder_visits(&actor, &id, 20, before)
-        .await
-        .map_err(crate::backend::Error::answer)?;
+    let (items, next) =
+        super::ctx::backend()?.elder_visits(&actor, &id, 20, before).await.map_err(crate::backend::Error::answer)?;
     Ok(crate::model::Page { items, next_cursor: next.map(|t| t.to_rfc3339()) })
 }
