@@ -144,9 +144,18 @@ pub fn required_line(input: &str, max_chars: usize) -> Result<String, TextError>
     if is_blank(&s) { Err(TextError::Blank) } else { within(s, max_chars) }
 }
 
-/// An optional one-line field: `""` when nothing visible was typed.
+/// `s`, or `""` when nothing in it is visible (see [`is_blank`]): an
+/// optional field's "not given", so a caller testing `is_empty()` (a note
+/// required for one action only, a text required unless a photo is sent)
+/// refuses combining marks with no base (`\u{0301}`) like spaces.
+fn visible_or_empty(s: String) -> String {
+    if is_blank(&s) { String::new() } else { s }
+}
+
+/// An optional one-line field: `""` when nothing visible was typed
+/// (spaces, invisible characters, or combining marks alone).
 pub fn optional_line(input: &str, max_chars: usize) -> Result<String, TextError> {
-    within(line(input), max_chars)
+    within(visible_or_empty(line(input)), max_chars)
 }
 
 /// A required multi-line field of at most `max_chars` characters.
@@ -155,9 +164,10 @@ pub fn required_block(input: &str, max_chars: usize) -> Result<String, TextError
     if is_blank(&s) { Err(TextError::Blank) } else { within(s, max_chars) }
 }
 
-/// An optional multi-line field: `""` when nothing visible was typed.
+/// An optional multi-line field: `""` when nothing visible was typed
+/// (as [`optional_line`]).
 pub fn optional_block(input: &str, max_chars: usize) -> Result<String, TextError> {
-    within(block(input), max_chars)
+    within(visible_or_empty(block(input)), max_chars)
 }
 
 /// `input` in Unicode NFKC: full-width letters, digits and punctuation
@@ -244,6 +254,21 @@ mod tests {
         // "é" typed as e + combining acute becomes one character.
         assert_eq!(line("Jose\u{0301}"), "José");
         assert_eq!(line("Jose\u{0301}").chars().count(), 4);
+    }
+
+    #[test]
+    fn optional_text_of_combining_marks_alone_is_not_given() {
+        for blank in ["\u{0301}", "\u{0301}\u{0301}", " \u{0301} ", "\u{20DD}", "\n\u{0302}\n"] {
+            assert_eq!(optional_line(blank, 30).as_deref(), Ok(""), "{blank:?}");
+            assert_eq!(optional_block(blank, 30).as_deref(), Ok(""), "{blank:?}");
+        }
+        // Real text with combining marks is kept: é as e + U+0301 (NFC
+        // makes it one), Thai and Devanagari vowel signs and marks.
+        assert_eq!(optional_line("e\u{0301}", 30).as_deref(), Ok("é"));
+        for kept in ["กิน", "ที่นี่", "हिन्दी", "किं", "a\u{20DD}"] {
+            assert_eq!(optional_block(kept, 30).as_deref(), Ok(kept), "{kept:?}");
+            assert_eq!(required_line(kept, 30).as_deref(), Ok(kept), "{kept:?}");
+        }
     }
 
     #[test]
