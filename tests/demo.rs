@@ -119,6 +119,12 @@ async fn every_role_has_work(s: &TestServer) {
     assert!(states.len() >= 4, "{states:?}");
     assert!(board.iter().any(|j| j.sla.state == ClockState::Breached), "one job is past its target");
     assert_eq!(board[0].sla.state, ClockState::Breached, "the breached job leads the board");
+    // Its resident urged it (催一下); the held job waits for a part.
+    let breached = s.user(BUTLER).await.job(&board[0].id).await.unwrap();
+    assert_eq!(breached.urge_count, 1);
+    let held = board.iter().find(|j| j.status == JobStatus::OnHold).expect("a job on hold");
+    let held = s.user(BUTLER).await.job(&held.id).await.unwrap();
+    assert_eq!(held.hold_reason.as_deref(), Some("需要更换配件，已经下单，到货后再来"));
     // The manager sees the month's closed work, ended every way.
     let admin = s.user(ADMIN).await;
     let closed = admin.jobs("?status=closed&limit=200").await.unwrap().items;

@@ -72,6 +72,9 @@ impl ServerProcess {
             .env("LINLI_DB", db)
             .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
             .env("LINLI_DEMO", "1")
+            // The demo accounts without their month of history: the drills
+            // count what they create, and start-up stays quick.
+            .env("LINLI_DEMO_HISTORY", "0")
             .env("LINLI_MEDIA_DIR", media)
             .env("LINLI_LOG", "warn");
         for (k, v) in env {

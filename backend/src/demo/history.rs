@@ -730,7 +730,13 @@ impl History<'_> {
         let entering = if by_phone { &butler } else { &reporter };
         let id = self.at(t, b.create_repair(entering, input)).await?.id;
         match plan.end {
-            End::Submitted => return Ok(()),
+            End::Submitted => {
+                // Nobody came within the hour: the resident urges (催一下).
+                if self.now - t > Duration::minutes(90) {
+                    self.at(t + Duration::minutes(75), b.urge_job(&reporter, &id)).await?;
+                }
+                return Ok(());
+            }
             End::Cancelled => {
                 return self
                     .act(
@@ -782,10 +788,14 @@ impl History<'_> {
         }
         if matches!(plan.end, End::OnHold | End::HeldThenRated(_)) {
             t += Duration::minutes(30);
+            // Waiting for a part; the job still open plans to resume by
+            // itself when it is due (the repairs duty resumes it then).
             let hold = ActionInput {
                 action: JobAction::Hold.as_str().into(),
-                note: Some("需要更换配件，已经下单，明天到货后再来".into()),
-                eta: Some(t + Duration::hours(24)),
+                hold_reason: Some("waiting_parts".into()),
+                note: Some("需要更换配件，已经下单，到货后再来".into()),
+                eta: Some(t + Duration::hours(36)),
+                resume_at: (plan.end == End::OnHold).then(|| t + Duration::hours(36)),
                 ..ActionInput::default()
             };
             self.act_with(t, &assignee, &id, hold).await?;
