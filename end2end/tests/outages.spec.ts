@@ -30,6 +30,8 @@ test('the resident sees the outage when starting a matching repair, and can mark
   await login(page, ACCOUNTS.resident);
   await page.goto('/repairs/new');
   await hydrated(page);
+  // The report page is loaded lazily: wait until it has hydrated too.
+  await expect(page.locator('.outages-panel[data-ready="true"]')).toHaveCount(1);
 
   // A matching repair: the outage first, with "affected" instead of reporting.
   await page.locator('input[name=category][value=no_water]').check();
@@ -64,7 +66,16 @@ test('the resident sees the outage when starting a matching repair, and can mark
   await expect(elder.locator(`${outage} .outage-affected-done`)).toBeVisible();
   await plain.close();
 
-  // Staff see two households.
+  // Staff see two households, on the API and on the notice's page; the
+  // feed says until when it is expected to last.
   const seen = await (await api.get(`/api/v1/announcements/${notice.id}`, { headers: auth })).json();
   expect(seen.outage.affected_households).toBe(2);
+  const staff = await (await browser.newContext()).newPage();
+  await login(staff, ACCOUNTS.butler);
+  await staff.goto('/notices');
+  await expect(staff.locator(`[data-notice="${notice.id}"] .outage-chip`)).toContainText('预计恢复时间');
+  await staff.goto(`/notices/${notice.id}`);
+  await expect(staff.locator('#outage-affected-count')).toContainText('2');
+  await expect(staff.locator('#outage-end')).toBeVisible();
+  await staff.context().close();
 });

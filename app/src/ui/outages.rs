@@ -33,12 +33,18 @@ pub fn OutagePanel(category: RwSignal<Option<Category>>) -> impl IntoView {
         move || (category.get(), live.notices.get(), marked.get()),
         move |(c, _, _)| active_outages(c.map(|c| c.as_str().to_string()), lang),
     );
+    // Set once this (lazily loaded) page has hydrated: the category
+    // choice reacts from then on (tests wait for it).
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     view! {
-        <Load resource=outages transition=true or_else=Vec::new fallback=|| () let:list>
-            <div class="outages" id="outages">
-                {list.into_iter().map(|o| view! { <KnownOutage o marked /> }).collect_view()}
-            </div>
-        </Load>
+        <div class="outages-panel" data-ready=move || if ready.get() { "true" } else { "false" }>
+            <Load resource=outages transition=true or_else=Vec::new fallback=|| () let:list>
+                <div class="outages" id="outages">
+                    {list.into_iter().map(|o| view! { <KnownOutage o marked /> }).collect_view()}
+                </div>
+            </Load>
+        </div>
     }
 }
 

@@ -9,9 +9,10 @@ use crate::{
         Me, Msg, Permission,
         keys::RsvpState,
         notice::{Activity, Announcement},
+        outage::OutageInfo,
         time::format_local,
     },
-    ui::{components::with_me, layout::Page, live::use_live, load::Load, t},
+    ui::{clock::use_now, components::with_me, layout::Page, live::use_live, load::Load, t},
 };
 
 #[component]
@@ -26,6 +27,15 @@ fn NoticeRow(n: Announcement) -> impl IntoView {
                 {n.urgent.then(|| view! { <span class="urg urg-critical">{t(Msg::Urgent)}</span> })} " "
                 <span class="st">{t(n.category.label())}</span> " " <strong>{n.title.clone()}</strong>
                 <span class="job-sub">" " {format_local(n.created_at)}</span>
+                {n
+                    .outage
+                    .clone()
+                    .map(|o| {
+                        view! {
+                            " "
+                            <OutageChip o />
+                        }
+                    })}
                 {(!n.read)
                     .then(|| {
                         view! {
@@ -36,6 +46,24 @@ fn NoticeRow(n: Announcement) -> impl IntoView {
                     })}
             </a>
         </li>
+    }
+}
+
+/// An outage's state in the feed: on until when, past its expected end
+/// (what the butler was alerted of), or over.
+#[component]
+fn OutageChip(o: OutageInfo) -> impl IntoView {
+    let now = use_now();
+    let overdue = move || o.ended_at.is_none() && o.expected_end <= now.get();
+    let text = move || match o.ended_at {
+        Some(at) => format!("{} {}", t(Msg::OutageEnded), format_local(at)),
+        None if overdue() => t(Msg::OutageOverdue).to_string(),
+        None => format!("{} {}", t(Msg::OutageExpectedEnd), format_local(o.expected_end)),
+    };
+    view! {
+        <span class="sla-chip outage-chip" class:bad=overdue>
+            {text}
+        </span>
     }
 }
 
