@@ -77,6 +77,7 @@ fn operations(t: &Targets) -> Vec<(Method, String, Option<Value>)> {
         op(Method::POST, "/api/v1/repairs/{id}/actions", &t.job, Some(json!({ "action": "cancel" }))),
         op(Method::GET, "/api/v1/repairs/{id}/assignable", &t.job, None),
         op(Method::POST, "/api/v1/repairs/{id}/rating", &t.job, Some(json!({ "stars": 1 }))),
+        op(Method::POST, "/api/v1/repairs/{id}/urge", &t.job, None),
         op(Method::GET, "/api/v1/help-calls/{id}", &t.call, None),
         op(Method::POST, "/api/v1/help-calls/{id}/actions", &t.call, Some(json!({ "action": "acknowledge" }))),
         op(Method::DELETE, "/api/v1/passes/{id}", &t.pass, None),
