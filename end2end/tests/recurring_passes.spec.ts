@@ -18,6 +18,13 @@ test('a resident creates a recurring pass and sees its schedule', async ({ page 
   await page.locator('#wd-sat').check();
   await page.locator('#time_from').fill('08:00');
   await page.locator('#time_until').fill('12:00');
+  // Once the script runs, the browser previews the schedule and the next
+  // visit with the model's rule, the one the gate enforces.
+  await expect(page.locator('#schedule-preview')).toContainText('周一至周六 08:00–12:00');
+  await expect(page.locator('#schedule-preview')).toContainText('下次可通行');
+  await page.locator('#time_until').fill('07:00');
+  await expect(page.locator('#schedule-preview .error')).toContainText('结束时间必须晚于开始时间');
+  await page.locator('#time_until').fill('12:00');
   await page.locator('#pass-form button[type=submit]').click();
 
   await expect(page).toHaveURL(/\/v\/[A-Za-z0-9_-]{43}\?new=1$/);

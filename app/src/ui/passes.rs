@@ -23,7 +23,7 @@ use crate::{
         live::EventKind,
         pass::{
             MAX_ENTRIES, Pass, Schedule, Weekday, Window, gate_label,
-            schedule::{shanghai_local, window_text},
+            schedule::{parse_hm, shanghai_local, window_text},
         },
         time::{format_local, format_local_hm},
     },
@@ -31,11 +31,14 @@ use crate::{
 
 #[component]
 pub fn PassesPage() -> impl IntoView {
-    with_me(|me: Me| {
+    // Pause, resume and revoke come back here with `?error=` when refused.
+    let error = query_error();
+    with_me(move |me: Me| {
         let live = use_live();
         let passes = Resource::new(move || live.passes.get(), |_| list_my_passes());
         view! {
             <Page me=me.clone()>
+                <FormError error />
                 <div class="row-between">
                     <h1>{t(Msg::CardVisitors)}</h1>
                     <a class="button primary" href="/passes/new">
@@ -388,6 +391,61 @@ fn RecurringFields(
     let today = shanghai_local(chrono::Utc::now()).date();
     let end = today.checked_add_months(chrono::Months::new(3)).unwrap_or(today);
     let max_end = today.checked_add_months(chrono::Months::new(12)).unwrap_or(today);
+    // What the boxes say, for the preview of the next visit: the model's
+    // rule, the one the gate enforces, run in the browser.
+    let days = RwSignal::new(Weekday::ALL.map(|d| !matches!(d, Weekday::Sat | Weekday::Sun)));
+    let time_from = RwSignal::new("08:00".to_string());
+    let time_until = RwSignal::new("12:00".to_string());
+    let start = RwSignal::new(today.to_string());
+    let finish = RwSignal::new(end.to_string());
+    // The boxes as they stand, read again on every change (and once the
+    // script runs, for what was typed before it did).
+    let day_refs: [NodeRef<leptos::html::Input>; 7] = std::array::from_fn(|_| NodeRef::new());
+    let from_ref = NodeRef::<leptos::html::Input>::new();
+    let until_ref = NodeRef::<leptos::html::Input>::new();
+    let start_ref = NodeRef::<leptos::html::Input>::new();
+    let end_ref = NodeRef::<leptos::html::Input>::new();
+    let sync = move || {
+        days.set(std::array::from_fn(|i| {
+            day_refs.get(i).and_then(|r| r.get_untracked()).is_some_and(|input| input.checked())
+        }));
+        let value = |r: NodeRef<leptos::html::Input>| r.get_untracked().map(|input| input.value()).unwrap_or_default();
+        time_from.set(value(from_ref));
+        time_until.set(value(until_ref));
+        start.set(value(start_ref));
+        finish.set(value(end_ref));
+    };
+    // Only once the page runs script: without it the boxes change and a
+    // preview would not follow them.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| {
+        sync();
+        live.set(true);
+    });
+    let preview = move || {
+        if !live.get() {
+            return None;
+        }
+        let lang = use_lang();
+        let date = |s: String| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
+        let schedule = Schedule {
+            weekdays: Weekday::ALL.into_iter().zip(days.get()).filter(|(_, on)| *on).map(|(d, _)| d).collect(),
+            time_from: parse_hm(&time_from.get())?,
+            time_until: parse_hm(&time_until.get())?,
+            start_date: date(start.get())?,
+            end_date: date(finish.get())?,
+        };
+        let now = chrono::Utc::now();
+        Some(match schedule.validate(shanghai_local(now).date()) {
+            Err((_, msg)) => (true, t(msg).to_string()),
+            Ok(()) => {
+                let next = schedule
+                    .current_or_next(now)
+                    .map_or_else(|| t(Msg::NoWindowLeft).to_string(), |w| window_text(w, lang));
+                (false, format!("{} · {} {next}", schedule.describe(lang), t(Msg::NextWindow)))
+            }
+        })
+    };
     view! {
         <fieldset class="recurring-fields stack" class:always=always>
             <legend>{t(Msg::PassKindRecurring)}</legend>
@@ -407,6 +465,8 @@ fn RecurringFields(
                                     name="weekdays"
                                     value=d.as_str()
                                     checked=!matches!(d, Weekday::Sat | Weekday::Sun)
+                                    node_ref=day_refs.get(d.index()).copied().unwrap_or_default()
+                                    on:change=move |_| sync()
                                 />
                                 {t(d.label())}
                             </label>
@@ -415,11 +475,33 @@ fn RecurringFields(
                     .collect_view()}
             </div>
             <label for="time_from">{t(Msg::ScheduleFrom)}</label>
-            <input id="time_from" name="time_from" type="time" value="08:00" />
+            <input
+                id="time_from"
+                name="time_from"
+                type="time"
+                value="08:00"
+                node_ref=from_ref
+                on:input=move |_| sync()
+            />
             <label for="time_until">{t(Msg::ScheduleUntil)}</label>
-            <input id="time_until" name="time_until" type="time" value="12:00" />
+            <input
+                id="time_until"
+                name="time_until"
+                type="time"
+                value="12:00"
+                node_ref=until_ref
+                on:input=move |_| sync()
+            />
             <label for="start_date">{t(Msg::ScheduleStart)}</label>
-            <input id="start_date" name="start_date" type="date" value=today.to_string() min=today.to_string() />
+            <input
+                id="start_date"
+                name="start_date"
+                type="date"
+                value=today.to_string()
+                min=today.to_string()
+                node_ref=start_ref
+                on:input=move |_| sync()
+            />
             <label for="end_date">{t(Msg::ScheduleEnd)}</label>
             <input
                 id="end_date"
@@ -428,7 +510,21 @@ fn RecurringFields(
                 value=end.to_string()
                 min=today.to_string()
                 max=max_end.to_string()
+                node_ref=end_ref
+                on:input=move |_| sync()
             />
+            <p class="schedule-preview" id="schedule-preview" role="status">
+                {move || {
+                    preview()
+                        .map(|(bad, text)| {
+                            view! {
+                                <span class:error=bad class:next-window=!bad>
+                                    {text}
+                                </span>
+                            }
+                        })
+                }}
+            </p>
         </fieldset>
     }
 }
