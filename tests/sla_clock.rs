@@ -299,3 +299,26 @@ async fn a_complaint_is_urged_like_a_repair() {
     assert_eq!(seen.timeline.last().map(|e| e.action), Some(Step::Urged), "on the complaint's own timeline");
     assert_eq!(s.user(BUTLER).await.urge(&filed.id).await.unwrap_err().status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_hold_form_works_without_javascript_with_a_local_resume_time() {
+    let s = TestServer::start().await;
+    let id = job_in_progress(&s).await;
+    let cookie = s.web_login(WORKER).await;
+    // `datetime-local` sends Shanghai wall time without a zone.
+    let resume = Utc::now() + chrono::Duration::days(1);
+    let local = (resume + chrono::Duration::hours(8)).format("%Y-%m-%dT%H:%M").to_string();
+    let res = s
+        .req(reqwest::Method::POST, &format!("/forms/repairs/{id}/action"), None)
+        .header(reqwest::header::COOKIE, &cookie)
+        .form(&[("action", "hold"), ("hold_reason", "waiting_parts"), ("note", ""), ("resume_at", local.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let job = s.user(WORKER).await.job(&id).await.unwrap();
+    let hold = job.hold.unwrap();
+    assert_eq!(hold.reason, HoldReason::WaitingParts);
+    let off = (hold.resume_at.unwrap() - resume).num_seconds().abs();
+    assert!(off < 60, "read as Shanghai time: {:?} vs {resume}", hold.resume_at);
+}
