@@ -141,6 +141,10 @@ struct JobPlan {
     seed: u64,
 }
 
+/// A notice to publish: days ago, author, category, title, body, and
+/// after how many days it expires.
+type Notice<'a> = (i64, &'a Actor, &'static str, &'static str, &'static str, Option<i64>);
+
 /// What residents report, by category.
 const REPORTS: &[(Category, &[&str])] = &[
     (Category::Leak, &["厨房水槽下面漏水，柜子里都湿了", "卫生间天花板在渗水，楼上可能漏了", "热水器接口一直滴水"]),
@@ -330,7 +334,8 @@ impl History<'_> {
         let butler = self.staff(c, "butler")?;
         let b = self.backend;
         let mut published = Vec::new();
-        let notices: Vec<(i64, &Actor, &str, &str, &str, Option<i64>)> = vec![
+        // (days ago, author, category, title, body, expires after days)
+        let notices: Vec<Notice<'_>> = vec![
             (
                 27,
                 &admin,
@@ -431,7 +436,6 @@ impl History<'_> {
                 ends_at: starts + Duration::hours(2),
                 capacity,
                 rsvp_deadline: Some(starts - Duration::hours(12)),
-                ..NewActivity::default()
             };
             let event = self.at(t, b.create_activity(&admin, input)).await?;
             for (i, phone) in readers.iter().enumerate() {
@@ -480,7 +484,7 @@ impl History<'_> {
                 reporter: dice.pick(&residents).cloned().unwrap_or_default(),
                 category,
                 description: dice.pick(texts).copied().unwrap_or("坏了，麻烦来看看"),
-                at: self.day_at(i64::try_from(days_ago).unwrap_or(29), hour, minute),
+                at: self.day_at(i64::from(days_ago), hour, minute),
                 end,
                 respond_min: dice.between(4, 75),
                 work_min: dice.between(25, 150),
