@@ -221,6 +221,8 @@ messages! {
     ErrCallChanged => "求助刚被其他人更新，请刷新后重试", "Someone else just updated this call. Reload and try again.";
     ErrPlate => "车牌格式不正确，例如：粤B12345", "That is not a valid plate, e.g. 粤B12345.";
     ErrWindowOrder => "结束时间必须晚于开始时间", "The end must be after the start.";
+    // --- report periods (scorecards, complaint stats): the span limit
+    ErrPeriodTooLong => "统计时段最长 {days} 天", "A report period can be at most {days} days long.";
     ErrWindowPast => "结束时间已经过去", "The end time has already passed.";
     ErrDateOutOfRange => "日期超出范围：只能在一年前到两年后之间", "The date is out of range: from a year ago to two years ahead.";
     ErrWindowTooLong => "有效期最长 7 天", "A pass can be valid for at most 7 days.";

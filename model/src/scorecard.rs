@@ -190,6 +190,37 @@ pub struct DayPoint {
     pub rating_avg: Option<f64>,
 }
 
+/// The longest report period (scorecards, complaint stats), in days: a
+/// longer `?from=&to=` is refused with [`Msg::ErrPeriodTooLong`].
+///
+/// [`Msg::ErrPeriodTooLong`]: crate::Msg::ErrPeriodTooLong
+pub const MAX_PERIOD_DAYS: i64 = 400;
+
+/// A report period `[from, to)` from `?from=&to=`: by default the 30 days
+/// up to `now`. Refused (422) when the end is not after the start (on
+/// `from`, [`Msg::ErrWindowOrder`]) or when it is longer than
+/// [`MAX_PERIOD_DAYS`] (on `to`, [`Msg::ErrPeriodTooLong`] with `days`).
+///
+/// [`Msg::ErrWindowOrder`]: crate::Msg::ErrWindowOrder
+/// [`Msg::ErrPeriodTooLong`]: crate::Msg::ErrPeriodTooLong
+pub fn period(
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), crate::AppError> {
+    let to = to.unwrap_or(now);
+    let from = from.unwrap_or(to - Duration::days(30));
+    if from >= to {
+        return Err(crate::AppError::invalid("from", crate::Msg::ErrWindowOrder));
+    }
+    if to - from > Duration::days(MAX_PERIOD_DAYS) {
+        return Err(
+            crate::AppError::invalid("to", crate::Msg::ErrPeriodTooLong).with_arg("days", MAX_PERIOD_DAYS.to_string())
+        );
+    }
+    Ok((from, to))
+}
+
 /// `GET /api/v1/scorecards`: one row per butler for a period. The period
 /// is `?from=&to=` (RFC 3339): by default the 30 days up to now, at most
 /// 400 days.
@@ -381,6 +412,20 @@ mod tests {
     fn t(min: i64) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default()
             + Duration::minutes(min)
+    }
+
+    #[test]
+    fn a_period_too_long_is_refused_for_its_length_not_its_order() {
+        let (a, b) = (t(0), t(0) + Duration::days(3653));
+        let e = period(Some(a), Some(b), b).err().unwrap();
+        assert_eq!((e.msg, e.detail.as_deref()), (crate::Msg::ErrPeriodTooLong, Some("to")));
+        assert_eq!(e.message(crate::Lang::En), "A report period can be at most 400 days long.");
+        assert_eq!(e.message(crate::Lang::Zh), "统计时段最长 400 天");
+        let e = period(Some(b), Some(a), b).err().unwrap();
+        assert_eq!(e.msg, crate::Msg::ErrWindowOrder);
+        let full = period(Some(a), Some(a + Duration::days(MAX_PERIOD_DAYS)), b).unwrap();
+        assert_eq!(full, (a, a + Duration::days(400)), "exactly the longest span is allowed");
+        assert_eq!(period(None, None, b).unwrap(), (b - Duration::days(30), b));
     }
 
     /// A normal job (2 h / 24 h), reported at minute 0.

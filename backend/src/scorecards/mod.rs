@@ -13,7 +13,7 @@ use super::{
     policy::{Actor, Permission},
 };
 use linli_model::{
-    AppError, Msg,
+    AppError,
     follow_up::{FollowUpSettings, FollowUpTiming},
     repair::JobStatus,
     scorecard::{self, ButlerCard, DayPoint, HelpFacts, JobFacts, Scorecard},
@@ -42,17 +42,13 @@ struct Facts {
     hold_steps: Vec<HoldStepRow>,
 }
 
-/// A period: `[from, to)`. Defaults to the last 30 days.
+/// A period: `[from, to)`. Defaults to the last 30 days up to now; the
+/// rule and its refusals are the model's ([`linli_model::scorecard::period`]).
 pub fn period(
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
 ) -> std::result::Result<(DateTime<Utc>, DateTime<Utc>), AppError> {
-    let to = to.unwrap_or_else(Utc::now);
-    let from = from.unwrap_or(to - Duration::days(30));
-    if from >= to || to - from > Duration::days(400) {
-        return Err(AppError::invalid("from", Msg::ErrWindowOrder));
-    }
-    Ok((from, to))
+    linli_model::scorecard::period(from, to, Utc::now())
 }
 
 impl Backend {
