@@ -47,7 +47,9 @@ async fn a_complaint_goes_through_the_five_learn_steps_to_a_rating() {
     let seen = butler.complaint(&id).await.unwrap();
     assert_eq!(seen.complainant.name, "张伟");
     assert_eq!(seen.complainant.unit.number, "101");
-    assert_eq!(seen.complainant.phone, RESIDENT);
+    assert_eq!(seen.complainant.phone, "138****0001", "masked on the complaint, as in every list");
+    let call = butler.phone_to_call(&seen.complainant.id).await.unwrap();
+    assert_eq!(call.phone, RESIDENT, "the whole number through the audited reveal");
     assert_eq!(seen.allowed_actions, vec![A::Listen, A::Cancel]);
 
     // Every handling step says something to the resident.

@@ -303,7 +303,9 @@ pub struct Complainant {
     pub id: String,
     pub name: String,
     pub unit: UnitRef,
-    /// The full number, to call back.
+    /// Masked (`138****1234`). The whole number, to call back, is
+    /// `GET /api/v1/residents/{id}/phone` with this `id` (the web's
+    /// `/call/{id}`): each reveal is an audit entry (`resident.view_phone`).
     pub phone: String,
 }
 

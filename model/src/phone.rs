@@ -52,9 +52,30 @@ pub fn mask(phone: &str) -> String {
     }
 }
 
+/// The stored number among `stored` that `given` is the [`mask`] of
+/// (`139****2222`), if any: a form or client that sends back a masked
+/// number it was shown keeps the number on file. A masked value is never
+/// a valid number itself, so this cannot be mistaken for a new one.
+pub fn unmask<'a>(given: &str, stored: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let given = given.trim();
+    if !given.contains('*') {
+        return None;
+    }
+    stored.into_iter().find(|full| mask(full) == given)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_masked_number_sent_back_is_the_one_on_file() {
+        let stored = ["13911112222", "13800000001"];
+        assert_eq!(unmask("139****2222", stored), Some("13911112222"));
+        assert_eq!(unmask(" 138****0001 ", stored), Some("13800000001"));
+        assert_eq!(unmask("137****2222", stored), None, "not a mask of one on file");
+        assert_eq!(unmask("13911112222", stored), None, "a whole number is read as typed");
+    }
 
     #[test]
     fn validates_mainland_mobiles() {

@@ -369,7 +369,9 @@ impl Backend {
                 id: String::from(row.reporter.clone()),
                 name: row.reporter_name.clone().unwrap_or_default(),
                 unit: row.unit_ref(),
-                phone: row.reporter_phone.clone().unwrap_or_default(),
+                // Masked as everywhere; the whole number to call back is
+                // the audited `/residents/{id}/phone` (web: `/call/{id}`).
+                phone: phone::mask(row.reporter_phone.as_deref().unwrap_or_default()),
             },
             owner,
             photos,

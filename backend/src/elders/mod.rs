@@ -30,7 +30,9 @@ mod visits;
 
 use store::*;
 
-fn validate_contacts(contacts: &[EmergencyContact]) -> Result<Vec<EmergencyContact>> {
+/// The contacts to store. A number sent back masked, as the elders list
+/// shows it (`139****2222`), keeps the number on file (`stored`).
+fn validate_contacts(contacts: &[EmergencyContact], stored: &[EmergencyContact]) -> Result<Vec<EmergencyContact>> {
     if contacts.len() > 5 {
         return Err(AppError::invalid("emergency_contacts", Msg::ErrTooLong).into());
     }
@@ -38,7 +40,10 @@ fn validate_contacts(contacts: &[EmergencyContact]) -> Result<Vec<EmergencyConta
         .iter()
         .map(|c| {
             let name = clean::required_line("emergency_contacts", &c.name, 50)?;
-            let phone = clean::mobile("emergency_contacts", &c.phone)?;
+            let phone = match phone::unmask(&c.phone, stored.iter().map(|s| s.phone.as_str())) {
+                Some(on_file) => on_file.to_string(),
+                None => clean::mobile("emergency_contacts", &c.phone)?,
+            };
             let relation = clean::optional_line("emergency_contacts", Some(&c.relation), 20)?;
             Ok(EmergencyContact { name, phone, relation })
         })
@@ -105,7 +110,13 @@ impl Backend {
                     name: p.name,
                     phone: phone::mask(&p.phone),
                     elder_mode: p.elder_mode,
-                    emergency_contacts: p.emergency_contacts,
+                    // Masked like every number in a list; the help
+                    // chain texts them from the stored row.
+                    emergency_contacts: p
+                        .emergency_contacts
+                        .into_iter()
+                        .map(|c| EmergencyContact { phone: phone::mask(&c.phone), ..c })
+                        .collect(),
                     checked_in_at,
                     follow_up,
                     devices: paired,
@@ -142,7 +153,7 @@ impl Backend {
     pub async fn set_elder(&self, actor: &Actor, user_id: &str, settings: ElderSettings) -> Result<ElderInfo> {
         actor.require(Permission::SetElderMode)?;
         let person = self.resident_in_reach(actor, user_id).await?;
-        let contacts = validate_contacts(&settings.emergency_contacts)?;
+        let contacts = validate_contacts(&settings.emergency_contacts, &person.emergency_contacts)?;
         run(self
             .db
             .query(store::SET_ELDER)
@@ -233,23 +244,40 @@ mod tests {
 
     #[test]
     fn contacts_are_normalised_and_checked() {
-        let ok = validate_contacts(&[EmergencyContact {
-            name: " 李华 ".into(),
-            phone: "+86 138-0000-0099".into(),
-            relation: "儿子".into(),
-        }]);
+        let ok = validate_contacts(
+            &[EmergencyContact {
+                name: " 李华 ".into(), phone: "+86 138-0000-0099".into(), relation: "儿子".into()
+            }],
+            &[],
+        );
         assert!(matches!(ok.as_deref(), Ok([c]) if c.phone == "13800000099" && c.name == "李华"));
         assert!(
-            validate_contacts(&[EmergencyContact { name: "x".into(), phone: "123".into(), relation: String::new() }])
-                .is_err()
-        );
-        assert!(
-            validate_contacts(&[EmergencyContact {
-                name: "".into(),
-                phone: "13800000099".into(),
-                relation: String::new()
-            }])
+            validate_contacts(
+                &[EmergencyContact { name: "x".into(), phone: "123".into(), relation: String::new() }],
+                &[]
+            )
             .is_err()
         );
+        assert!(
+            validate_contacts(
+                &[EmergencyContact { name: "".into(), phone: "13800000099".into(), relation: String::new() }],
+                &[]
+            )
+            .is_err()
+        );
+        let on_file =
+            [EmergencyContact { name: "李华".into(), phone: "13911112222".into(), relation: String::new() }];
+        let back = |phone: &str| {
+            validate_contacts(
+                &[EmergencyContact { name: "李华".into(), phone: phone.into(), relation: String::new() }],
+                &on_file,
+            )
+        };
+        assert_eq!(
+            back("139****2222").unwrap()[0].phone,
+            "13911112222",
+            "the masked number sent back keeps the one on file"
+        );
+        assert!(back("139****3333").is_err(), "a mask of no number on file is refused");
     }
 }
