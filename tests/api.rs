@@ -29,6 +29,7 @@ mod inputs;
 mod notices;
 mod outages;
 mod passes;
+mod probe_fixes;
 mod proxy;
 mod recurring_passes;
 mod repairs;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::{
-    components::{Card, with_me},
+    components::{Card, FormError, query_error, with_me},
     layout::Page,
     t,
 };
@@ -24,7 +24,15 @@ pub fn HomePage() -> impl IntoView {
             Role::Duty => view! { <DutyHome /> }.into_any(),
             Role::Admin => view! { <AdminHome /> }.into_any(),
         };
-        view! { <Page me=me.clone()>{body}</Page> }.into_any()
+        // A form posted from a home card (the board's visit form, a
+        // walk-in's answer) comes back here with `?error=`.
+        view! {
+            <Page me=me.clone()>
+                <FormError error=query_error() />
+                {body}
+            </Page>
+        }
+        .into_any()
     })
 }
 

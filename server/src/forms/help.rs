@@ -9,7 +9,7 @@ use axum::{
 use linli_model::help::{ElderSettings, EmergencyContact, FollowUpBody, HelpActionInput, PressBody, VisitBody};
 use serde::Deserialize;
 
-use super::{And, Back, Form, HelpUser, WebUser, back_with_error, local_datetime, respond, safe_back};
+use super::{And, Back, Form, HelpUser, WebUser, back_with_error, local_datetime, page_of, respond, safe_back};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -69,9 +69,10 @@ async fn help_action(
     Path(id): Path<String>,
     Form(form): Form<And<HelpActionInput, Back>>,
 ) -> Response {
+    let page = page_of("/help", &id);
     let (input, back) = match form {
-        Ok(And(input, back)) => (input, back.path()),
-        Err(e) => return back_with_error("/", &e, &[]),
+        Ok(And(input, back)) => (input, back.path_or(page)),
+        Err(e) => return back_with_error(&page, &e, &[]),
     };
     let outcome = async {
         state.backend.help_action(&actor, &id, input).await.map_err(linli_backend::Error::answer)?;
@@ -171,6 +172,13 @@ impl From<VisitForm> for VisitBody {
     }
 }
 
+/// The page a visit form goes back to: its `back` (the board `/` or the
+/// elder's page), else the elder's staff page `/elders/{id}`, which shows
+/// a refusal.
+fn visit_page(id: &str, back: Option<&str>) -> String {
+    back.map_or_else(|| page_of("/elders", id), |b| safe_back(Some(b)))
+}
+
 /// Records a regular visit (定期探访) without scripts; back to the page
 /// it came from (the board or the elder's page).
 async fn record_visit(
@@ -181,9 +189,9 @@ async fn record_visit(
 ) -> Response {
     let form = match form {
         Ok(f) => f,
-        Err(e) => return back_with_error("/", &e, &[]),
+        Err(e) => return back_with_error(&visit_page(&id, None), &e, &[]),
     };
-    let back = safe_back(form.back.as_deref());
+    let back = visit_page(&id, form.back.as_deref());
     let outcome = async {
         state.backend.record_visit(&actor, &id, &form.into()).await.map_err(linli_backend::Error::answer)?;
         Ok(back.clone())
@@ -208,9 +216,9 @@ async fn set_visit_schedule(
 ) -> Response {
     let form = match form {
         Ok(f) => f,
-        Err(e) => return back_with_error("/elders", &e, &[]),
+        Err(e) => return back_with_error(&visit_page(&id, None), &e, &[]),
     };
-    let back = safe_back(form.back.as_deref());
+    let back = visit_page(&id, form.back.as_deref());
     let outcome = async {
         // Left empty, it is refused like 0.
         let every = form.every_days.unwrap_or(0);

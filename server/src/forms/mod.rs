@@ -173,6 +173,12 @@ impl Back {
     pub fn path(&self) -> String {
         safe_back(self.back.as_deref())
     }
+
+    /// The `back` given, or else `page` (the page the form is on), so a
+    /// refusal is shown where it can be read rather than on `/`.
+    pub fn path_or(&self, page: String) -> String {
+        if self.back.is_some() { self.path() } else { page }
+    }
 }
 
 /// The answer to a form post: 303 to the path the handler arrived at, or
@@ -260,10 +266,14 @@ fn is_local_path(p: &str) -> bool {
         && p.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
 }
 
-/// `path?error=<key>`: the page shows the message in the reader's language.
+/// `path?error=<key>` (`&error=` when `path` has a query already, as a
+/// `back` of `/admin/passes?status=paused` may): the page shows the
+/// message in the reader's language. Every page a form comes back to
+/// shows it (`FormError` in app/src/ui/components.rs).
 pub(super) fn back_with_error(path: &str, err: &AppError, extra: &[(&str, &str)]) -> Response {
     let key = serde_json::to_value(err.msg).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-    let mut url = format!("{path}?error={key}");
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut url = format!("{path}{sep}error={key}");
     // The message's placeholders (`{when}`), for the page to fill in.
     let args = err.args.iter().map(|(k, v)| (k.as_str(), v.as_str()));
     for (k, v) in extra.iter().copied().chain(args) {

@@ -8,7 +8,13 @@ use super::Body;
 use crate::{
     api::notices::{list_unread_households, open_notice},
     model::{Me, Msg, time::format_local},
-    ui::{components::with_me, layout::Page, live::use_live, load::Load, t},
+    ui::{
+        components::{FormError, query_error, with_me},
+        layout::Page,
+        live::use_live,
+        load::Load,
+        t,
+    },
 };
 
 /// One notice. The resident marks it read with its button (opening it
@@ -17,6 +23,8 @@ use crate::{
 pub fn NoticePage() -> impl IntoView {
     let params = use_params_map();
     let id = params.read_untracked().get("id").unwrap_or_default();
+    // "Read", and an outage's end or extension, come back here refused.
+    let error = query_error();
     with_me(move |me: Me| {
         let live = use_live();
         let id = id.clone();
@@ -35,6 +43,7 @@ pub fn NoticePage() -> impl IntoView {
         );
         view! {
             <Page me=me.clone()>
+                <FormError error />
                 <Load resource=notice let:n>
                     <article class="job-detail notice-detail">
                         <p>
