@@ -78,7 +78,7 @@ impl FollowUpSettings {
     /// Whether the `n`-th closing (counted from 1) that no other rule
     /// picked is sampled.
     pub fn sampled(&self, n: u64) -> bool {
-        self.sample_every > 0 && n > 0 && n % u64::from(self.sample_every) == 0
+        self.sample_every > 0 && n > 0 && n.is_multiple_of(u64::from(self.sample_every))
     }
 
     /// Whether a rating of `stars` opens a follow-up.

@@ -12,8 +12,8 @@
 
 #[macro_use]
 pub(crate) mod store;
-mod escalation;
 mod entry;
+mod escalation;
 
 use crate::record::{BuildingId, CommunityId, HelpCallId, UnitId, UserId};
 use chrono::{DateTime, Utc};

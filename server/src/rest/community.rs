@@ -1,8 +1,6 @@
 //! The community's places: `/buildings`, `/units/{id}`.
 
-use app::model::{
-    BuildingInfo, Page, UnitInfo, admin::ButlerBody, follow_up::FollowUpOutcomeInput, job::FollowUp,
-};
+use app::model::{BuildingInfo, Page, UnitInfo, admin::ButlerBody, follow_up::FollowUpOutcomeInput, job::FollowUp};
 use axum::{
     Json, Router,
     extract::{Path, State},
