@@ -148,6 +148,15 @@ async fn lists_mask_phone_numbers_and_the_whole_number_is_an_audited_reveal() {
     let admin = s.user(ADMIN).await;
     let audit = admin.audit("?action=resident.view_phone").await.unwrap();
     assert!(audit.items.iter().any(|e| e.target == seen.complainant.id), "the reveal is recorded");
+    // The complaint page's link: the number to dial, or the refusal back
+    // on the complaint (another building's butler cannot reach them).
+    let call = format!("/call/{}?back=/complaints/{}", seen.complainant.id, c.id);
+    let res = s.req(Method::GET, &call, None).header(header::COOKIE, &cookie).send().await.unwrap();
+    assert_eq!(res.headers()[header::LOCATION], format!("tel:{RESIDENT}").as_str());
+    let other = s.web_login(BUTLER_B3).await;
+    let res = s.req(Method::GET, &call, None).header(header::COOKIE, &other).send().await.unwrap();
+    let to = res.headers()[header::LOCATION].to_str().unwrap();
+    assert!(to.starts_with(&format!("/complaints/{}?error=", c.id)), "{to}");
 }
 
 #[tokio::test]

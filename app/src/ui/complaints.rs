@@ -394,7 +394,11 @@ fn ComplaintDetail(c: Complaint, role: Role) -> impl IntoView {
                 <dt>{t(Msg::Complainant)}</dt>
                 <dd id="complainant">
                     {c.complainant.name.clone()} " · " {c.complainant.unit.label.clone()} " · "
-                    <a href=format!("/call/{}", c.complainant.id)>{c.complainant.phone.clone()}</a>
+                    <a href=format!(
+                        "/call/{}?back=/complaints/{}",
+                        c.complainant.id,
+                        c.id,
+                    )>{c.complainant.phone.clone()}</a>
                 </dd>
                 {c
                     .owner

@@ -2,7 +2,7 @@
 
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     response::Response,
     routing::{get, post},
 };
@@ -25,13 +25,20 @@ pub fn router() -> Router<AppState> {
         .route("/call/{id}", get(call_resident))
 }
 
-/// "Call" on the web's lists: the whole number (audited) as a `tel:` link
-/// the phone dials; lists themselves show numbers masked.
-async fn call_resident(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
+/// "Call" on the web's lists and the complaint's page: the whole number
+/// (audited) as a `tel:` link the phone dials; lists themselves show
+/// numbers masked. A refusal goes to `?back=` (the page the link is on),
+/// else the elders list.
+async fn call_resident(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Path(id): Path<String>,
+    Query(back): Query<Back>,
+) -> Response {
     let outcome = async {
         Ok(format!("tel:{}", state.backend.phone_to_call(&actor, &id).await.map_err(linli_backend::Error::answer)?))
     };
-    respond("/elders", outcome.await)
+    respond(&back.path_or("/elders".to_string()), outcome.await)
 }
 
 /// The butler revokes one of an elder's help devices.
