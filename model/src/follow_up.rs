@@ -26,7 +26,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{i18n::Msg, keys::FollowUpReason, repair::JobStatus};
+pub use super::keys::FollowUpReason;
+use super::{i18n::Msg, repair::JobStatus};
 
 /// A community's follow-up rules (`follow_up` in the community settings).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

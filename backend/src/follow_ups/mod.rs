@@ -99,12 +99,29 @@ impl Backend {
             .bind(("round", c.round))
             .bind(("reasons", reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>()))
             .bind(("rest", rest))
-            .bind(("every", i64::from(settings.sample_every.max(1))))
             .bind(("always", always))
             .bind(("rating", c.rating.map(|(_, id)| RatingId::record_of(id))))
             .bind(("due", settings.due_at(now)))
             .bind(("now", now)))
         .await?;
+        if !rest {
+            return Ok(());
+        }
+        // The closing's number in the count decides the sample (the
+        // model's rule); asked first, then opened, both idempotent.
+        let mut res = run(self.db.query(store::SAMPLE_NUMBER).bind(("job", JobId::record_of(c.job)))).await?;
+        let n: Option<i64> = rows::<Option<i64>>(&mut res, 0)?.into_iter().next().flatten();
+        if n.and_then(|n| u64::try_from(n).ok()).is_some_and(|n| settings.sampled(n)) {
+            run(self
+                .db
+                .query(store::OPEN_SAMPLED)
+                .bind(("job", JobId::record_of(c.job)))
+                .bind(("community", CommunityId::record_of(c.community)))
+                .bind(("building", BuildingId::record_of(c.building)))
+                .bind(("due", settings.due_at(now)))
+                .bind(("now", now)))
+            .await?;
+        }
         Ok(())
     }
 

@@ -82,21 +82,36 @@ pub(crate) const FOLLOW_UP_SETTINGS: &str = "SELECT follow_up FROM $c";
 /// Used by `store_follow_up_settings` (follow_ups/mod.rs).
 pub(crate) const UPDATE_FOLLOW_UP_SETTINGS: &str = "UPDATE $c SET follow_up = $s";
 
+/// Used by `open_follow_ups` (follow_ups/mod.rs): the closing's number in
+/// the sample's count (`follow_up_sample`, for the model's rule), then the
+/// sampled follow-up when the rule picks it (idempotent).
+pub(crate) const SAMPLE_NUMBER: &str = "SELECT VALUE follow_up_sample FROM $job";
+
+/// Used by `open_follow_ups` (follow_ups/mod.rs): see [`SAMPLE_NUMBER`].
+pub(crate) const OPEN_SAMPLED: &str = "BEGIN TRANSACTION;
+                 LET $butler = (SELECT VALUE butler FROM ONLY $building);
+                 IF array::len((SELECT id FROM follow_up WHERE repair = $job AND reason = 'sampled')) = 0 {
+                     CREATE follow_up SET community = $community, building = $building, butler = $butler,
+                         reason = 'sampled', repair = $job, status = 'open', created_at = $now, due_at = $due;
+                 };
+                 COMMIT TRANSACTION;";
+
 /// Used by `open_follow_ups` (follow_ups/mod.rs). A closing (`$close`) is
 /// decided once per round (the job's reopen count): the first call of a
 /// round takes the reasons it picked by itself (`$reasons`) and, when none
-/// did (`$rest`), counts the closing for the one-in-`$every` sample. The
+/// did (`$rest`), numbers the closing in the community's count for the
+/// one-in-N sample (`follow_up_sample`; the sample itself is decided by
+/// the model's rule and opened by [`OPEN_SAMPLED`]). The
 /// reasons that hold whenever they happen (`$always`: a low rating) are
 /// taken every time. Each reason opens at most one follow-up per job (also
 /// kept by the unique index `follow_up_job_reason`).
 pub(crate) const OPEN_FOLLOW_UPS: &str = "BEGIN TRANSACTION;
                  LET $fresh = $close AND (SELECT VALUE follow_up_round FROM ONLY $job) != $round;
-                 IF $fresh { UPDATE $job SET follow_up_round = $round };
                  LET $n = IF $fresh AND $rest {
                      (UPDATE ONLY $community SET follow_up_count = (follow_up_count ?? 0) + 1 RETURN VALUE follow_up_count)
-                 } ELSE { 0 };
-                 LET $sampled = IF $n > 0 AND $n % $every = 0 { ['sampled'] } ELSE { [] };
-                 LET $picked = array::concat(IF $fresh { $reasons } ELSE { [] }, $sampled, $always);
+                 } ELSE { NONE };
+                 IF $fresh { UPDATE $job SET follow_up_round = $round, follow_up_sample = $n };
+                 LET $picked = array::concat(IF $fresh { $reasons } ELSE { [] }, $always);
                  LET $butler = (SELECT VALUE butler FROM ONLY $building);
                  FOR $r IN $picked {
                      IF array::len((SELECT id FROM follow_up WHERE repair = $job AND reason = $r)) = 0 {
@@ -118,4 +133,6 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("FOLLOW_UP_SETTINGS", FOLLOW_UP_SETTINGS),
     ("UPDATE_FOLLOW_UP_SETTINGS", UPDATE_FOLLOW_UP_SETTINGS),
     ("OPEN_FOLLOW_UPS", OPEN_FOLLOW_UPS),
+    ("SAMPLE_NUMBER", SAMPLE_NUMBER),
+    ("OPEN_SAMPLED", OPEN_SAMPLED),
 ];
