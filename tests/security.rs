@@ -24,6 +24,10 @@ struct Targets {
     worker: String,
     elder: String,
     device: String,
+    complaint: String,
+    follow_up: String,
+    outage: String,
+    recurring: String,
 }
 
 impl Targets {
@@ -51,6 +55,45 @@ impl Targets {
         let unit = resident.me().await.unwrap().unit.unwrap().id;
         let walk_in =
             guard.walk_in(&json!({ "visitor_name": "快递员", "unit": unit, "purpose": "送快递" })).await.unwrap();
+        let complaint = resident.complain(&json!({ "category": "noise", "text": "楼上夜里装修" })).await.unwrap().id;
+        // A closed critical job always gets a follow-up (回访).
+        let butler = s.user(BUTLER).await;
+        let critical = resident.report(&json!({ "category": "elevator_entrapment" })).await.unwrap().id;
+        butler.assign(&critical, me(BUTLER).await).await.unwrap();
+        butler.act(&critical, linli_model::repair::JobAction::StartWork).await.unwrap();
+        butler.act(&critical, linli_model::repair::JobAction::Resolve).await.unwrap();
+        resident.act(&critical, linli_model::repair::JobAction::Confirm).await.unwrap();
+        let follow_up = butler
+            .follow_ups()
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|f| f.repair_id.as_deref() == Some(critical.as_str()))
+            .expect("a follow-up for the closed critical job")
+            .id;
+        let outage = admin
+            .publish(&json!({
+                "title": "1号楼停电", "body": "检修", "category": "outage", "building_ids": [building],
+                "outage_kind": "power", "expected_end": chrono::Utc::now() + chrono::Duration::hours(3),
+            }))
+            .await
+            .unwrap()
+            .id;
+        let today = chrono::Utc::now().date_naive();
+        let recurring = resident
+            .invite(&json!({
+                "visitor_name": "保姆刘阿姨",
+                "schedule": {
+                    "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "time_from": "08:00",
+                    "time_until": "12:00", "start_date": today.to_string(),
+                    "end_date": (today + chrono::Duration::days(60)).to_string(),
+                },
+            }))
+            .await
+            .unwrap()
+            .pass
+            .id;
         Self {
             job: job.id,
             call: call.id,
@@ -64,6 +107,10 @@ impl Targets {
             worker: me(WORKER).await,
             elder: me(ELDER).await,
             device: device.id,
+            complaint,
+            follow_up,
+            outage,
+            recurring,
         }
     }
 }
@@ -101,6 +148,21 @@ fn operations(t: &Targets) -> Vec<(Method, String, Option<Value>)> {
         op(Method::PUT, "/api/v1/elders/{id}/visit-schedule", &t.elder, Some(json!({ "every_days": 3 }))),
         op(Method::GET, "/api/v1/residents/{id}/phone", &t.elder, None),
         op(Method::DELETE, &format!("/api/v1/elders/{{id}}/devices/{}", t.device), &t.elder, None),
+        op(Method::GET, "/api/v1/complaints/{id}", &t.complaint, None),
+        op(Method::POST, "/api/v1/complaints/{id}/actions", &t.complaint, Some(json!({ "action": "cancel" }))),
+        op(Method::POST, "/api/v1/complaints/{id}/rating", &t.complaint, Some(json!({ "stars": 1 }))),
+        op(Method::POST, "/api/v1/complaints/{id}/urge", &t.complaint, None),
+        op(Method::POST, "/api/v1/follow-ups/{id}/outcome", &t.follow_up, Some(json!({ "outcome": "satisfied" }))),
+        op(Method::POST, "/api/v1/outages/{id}/affected", &t.outage, None),
+        op(Method::POST, "/api/v1/outages/{id}/end", &t.outage, None),
+        op(
+            Method::POST,
+            "/api/v1/outages/{id}/extend",
+            &t.outage,
+            Some(json!({ "expected_end": chrono::Utc::now() + chrono::Duration::hours(6) })),
+        ),
+        op(Method::POST, "/api/v1/passes/{id}/pause", &t.recurring, None),
+        op(Method::POST, "/api/v1/passes/{id}/resume", &t.recurring, None),
     ]
 }
 
