@@ -45,16 +45,21 @@ impl LiveEvent {
         self.community == actor.community.id && self.audience.includes(actor)
     }
 
-    /// The JSON sent as the SSE `data:` field.
+    /// The JSON sent as the SSE `data:` field: the envelope
+    /// `{"kind": <event kind>, "at": <published, RFC 3339>, "data": {…}}`
+    /// with the service's payload kept apart under `data`, so that no
+    /// payload field (a complaint's `kind`, an admission's `at`) can clash
+    /// with the envelope's: a duplicate key is impossible by construction
+    /// (the envelope is a struct of three distinct fields, the payload one
+    /// JSON object, whose map holds each key once).
     pub fn payload(&self) -> String {
         #[derive(Serialize)]
-        struct Payload<'a> {
+        struct Envelope<'a> {
             kind: EventKind,
             at: DateTime<Utc>,
-            #[serde(flatten)]
             data: &'a serde_json::Value,
         }
-        serde_json::to_string(&Payload { kind: self.kind, at: self.at, data: &self.data }).unwrap_or_default()
+        serde_json::to_string(&Envelope { kind: self.kind, at: self.at, data: &self.data }).unwrap_or_default()
     }
 }
 
@@ -224,6 +229,25 @@ mod tests {
             "building audience is its butler"
         );
         assert!(!Audience { roles: vec![Role::Admin], ..Default::default() }.includes(&a));
+    }
+
+    #[test]
+    fn the_payload_is_kept_apart_from_the_envelope() {
+        let hub = EventHub::new();
+        let mut rx = hub.subscribe();
+        let data = serde_json::json!({ "id": "j1", "kind": "complaint", "at": "2026-01-01T00:00:00Z" });
+        hub.publish(EventKind::ComplaintUpdated, "c1", Audience::default(), data.clone());
+        let Ok(e) = rx.try_recv() else { panic!("published") };
+        let text = e.payload();
+        // Each key once at the top level (serde_json would keep the last).
+        let top: Vec<String> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        assert_eq!(top.len(), 3, "{text}");
+        assert_eq!(text.matches("\"kind\":\"complaint.updated\"").count(), 1, "{text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(v["kind"], "complaint.updated");
+        assert_eq!(v["data"], data);
     }
 
     #[test]

@@ -351,12 +351,87 @@ impl TestServer {
 
 // ------------------------------------------------------------ live stream
 
+/// One server-sent event. The SSE `data:` field is the envelope
+/// `{"kind", "at", "data"}`; `data` here is its `data` member (the event's
+/// own fields). A `data:` field that is not strict JSON (a duplicate key
+/// anywhere, which serde_json would silently collapse) reads as `Null`
+/// throughout, so every assertion on it fails.
 #[derive(Debug, Clone)]
 pub struct SseEvent {
     pub id: Option<String>,
     pub event: String,
     pub data: Value,
+    /// The whole envelope as parsed.
+    pub envelope: Value,
+    /// The `data:` field as sent.
+    pub raw: String,
     pub received: std::time::Instant,
+}
+
+/// Parses JSON refusing any object with a key twice (serde_json's own
+/// `Value` keeps the last one silently).
+pub fn strict_json(text: &str) -> Result<Value, String> {
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    struct Strict;
+    impl<'de> DeserializeSeed<'de> for Strict {
+        type Value = Value;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Strict {
+        type Value = Value;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("JSON without duplicate keys")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(v.into())
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(v.into())
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(v.into())
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_string()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element_seed(Strict)? {
+                out.push(v);
+            }
+            Ok(Value::Array(out))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = serde_json::Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let v = map.next_value_seed(Strict)?;
+                if out.insert(key.clone(), v).is_some() {
+                    return Err(serde::de::Error::custom(format!("duplicate key {key:?}")));
+                }
+            }
+            Ok(Value::Object(out))
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = Strict.deserialize(&mut de).map_err(|e| e.to_string())?;
+    de.end().map_err(|e| e.to_string())?;
+    Ok(v)
 }
 
 /// A minimal server-sent-events client over a reqwest response.
@@ -389,8 +464,10 @@ impl SseClient {
                     if data.is_empty() && id.is_none() {
                         continue; // heartbeat comment
                     }
-                    let data = serde_json::from_str(&data).unwrap_or(Value::Null);
-                    if tx.send(SseEvent { id, event, data, received: std::time::Instant::now() }).is_err() {
+                    let envelope = strict_json(&data).unwrap_or(Value::Null);
+                    let (raw, data) = (data, envelope["data"].clone());
+                    let received = std::time::Instant::now();
+                    if tx.send(SseEvent { id, event, data, envelope, raw, received }).is_err() {
                         return;
                     }
                 }
