@@ -349,7 +349,7 @@ async fn the_repairs_sweep_runs_the_complaint_clock_too() {
 
     // 80 % of the 2-hour respond target: a warning to the butler.
     s.backend.sweep_repairs(chrono::Utc::now() + chrono::Duration::minutes(100)).await.unwrap();
-    let warn = butler_stream.next_of("repair.updated", Duration::from_secs(2)).await.expect("an SLA warning");
+    let warn = butler_stream.next_of("complaint.updated", Duration::from_secs(2)).await.expect("an SLA warning");
     assert_eq!((warn.data["id"].as_str(), warn.data["alert"].as_str()), (Some(id.as_str()), Some("respond_warn")));
 
     butler.step(&id, A::Listen, "已记录").await.unwrap();

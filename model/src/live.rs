@@ -35,6 +35,17 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// The event that announces a change to a job of `kind` (one table
+    /// holds them all): `complaint.updated` for complaints and
+    /// suggestions, `repair.updated` for repairs. Every announcement of a
+    /// job (its steps, urges, SLA alerts, the sweep's) is named by this.
+    pub const fn of_job(kind: crate::complaint::JobKind) -> Self {
+        match kind {
+            crate::complaint::JobKind::Repair => Self::RepairUpdated,
+            crate::complaint::JobKind::Complaint | crate::complaint::JobKind::Suggestion => Self::ComplaintUpdated,
+        }
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::RepairUpdated => "repair.updated",
@@ -55,3 +66,16 @@ impl EventKind {
 /// Sent instead of missed events when they can no longer be replayed (the
 /// client was away too long, or the server restarted): reload state.
 pub const RESYNC: &str = "resync";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::complaint::JobKind;
+
+    #[test]
+    fn the_kind_of_job_names_its_event() {
+        assert_eq!(EventKind::of_job(JobKind::Repair), EventKind::RepairUpdated);
+        assert_eq!(EventKind::of_job(JobKind::Complaint), EventKind::ComplaintUpdated);
+        assert_eq!(EventKind::of_job(JobKind::Suggestion), EventKind::ComplaintUpdated);
+    }
+}

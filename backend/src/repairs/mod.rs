@@ -482,13 +482,24 @@ impl Backend {
         Ok(people)
     }
 
-    /// Tells everyone concerned that a job changed.
+    /// Tells everyone concerned that a job changed: a repair as
+    /// `repair.updated` to its household, butler and assignee; a complaint
+    /// or suggestion (the sweep and holds reach them too) as
+    /// `complaint.updated` to whom a complaint's changes go.
     fn announce_job(&self, job: &JobRow, action: &str) {
+        use linli_model::complaint::JobKind;
+        let kind = job.kind.unwrap_or(JobKind::Repair);
+        let audience = match kind {
+            JobKind::Repair => audience(job),
+            JobKind::Complaint | JobKind::Suggestion => {
+                super::events::Audience::of_complaint(job.unit.as_str(), job.building.as_str())
+            }
+        };
         self.events.publish(
-            EventKind::RepairUpdated,
+            EventKind::of_job(kind),
             job.community.key(),
-            audience(job),
-            json!({ "id": job.id, "status": job.status, "action": action, "urgency": job.urgency }),
+            audience,
+            json!({ "id": job.id, "kind": kind, "status": job.status, "action": action, "urgency": job.urgency }),
         );
     }
 }

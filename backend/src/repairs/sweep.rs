@@ -126,10 +126,11 @@ impl Backend {
             let breach = alert.ends_with("_breach");
             let audience = Audience::of_sla_alert(job.building.as_str(), breach);
             self.events.publish(
-                EventKind::RepairUpdated,
+                EventKind::of_job(job.kind.unwrap_or(linli_model::complaint::JobKind::Repair)),
                 job.community.key(),
                 audience,
-                json!({ "id": job.id, "status": job.status, "action": "sla_alert", "alert": alert }),
+                json!({ "id": job.id, "kind": job.kind.unwrap_or(linli_model::complaint::JobKind::Repair),
+                        "status": job.status, "action": "sla_alert", "alert": alert }),
             );
             tracing::warn!(job = %job.id, alert = %alert, "SLA alert");
         }
