@@ -363,6 +363,17 @@ pub struct Complaint {
     pub rating: Option<Rating>,
     /// A suggestion marked adopted (采纳).
     pub adopted: bool,
+    /// Whether this caller may urge (催一下) it at all (its filer, while
+    /// open; the rule is `repair::may_urge`); whether it is time yet is
+    /// `urge_next_at`. As on a repair (`Job`).
+    #[serde(default)]
+    pub may_urge: bool,
+    /// For its filer: when the next urge is allowed (absent: now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urge_next_at: Option<DateTime<Utc>>,
+    /// How many times it was urged.
+    #[serde(default)]
+    pub urge_count: u32,
     pub reopen_count: u32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

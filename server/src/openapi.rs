@@ -89,7 +89,7 @@ impl Modify for BearerAuth {
         rest::repairs::categories, rest::repairs::rating_tags, rest::repairs::create, rest::repairs::list, rest::repairs::detail,
         rest::repairs::act, rest::repairs::rate, rest::repairs::urge, rest::repairs::assignable,
         rest::complaints::create, rest::complaints::list, rest::complaints::stats, rest::complaints::detail,
-        rest::complaints::act, rest::complaints::rate,
+        rest::complaints::act, rest::complaints::rate, rest::complaints::urge,
         rest::help::press, rest::help::list, rest::help::detail, rest::help::act, rest::help::check_in,
         rest::help::pair_device, rest::help::devices, rest::help::revoke_device,
         rest::elders::list, rest::elders::set_elder, rest::elders::phone, rest::elders::follow_up,

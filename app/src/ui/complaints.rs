@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     components::{FormError, query_error, with_me},
-    job_detail::{PhotoGrid, SlaPanel},
+    job_detail::{PhotoGrid, SlaPanel, UrgeButton},
     layout::Page,
     live::use_live,
     load::Load,
@@ -423,6 +423,11 @@ fn ComplaintDetail(c: Complaint, role: Role) -> impl IntoView {
                         </section>
                     }
                 })}
+            {c
+                .may_urge
+                .then(|| {
+                    view! { <UrgeButton url=format!("/forms/complaints/{}/urge", c.id) next=c.urge_next_at /> }
+                })}
             {c.can_rate.then(|| view! { <RatingForm id=c.id.clone() /> })}
             {c
                 .rating
@@ -521,6 +526,7 @@ fn ComplaintTimeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                         let what = match e.action {
                             TimelineAction::Submitted => t(Msg::StSubmitted).to_string(),
                             TimelineAction::Rated => t(Msg::StRated).to_string(),
+                            TimelineAction::Urged => t(Msg::Urged).to_string(),
                             other => {
                                 ComplaintAction::parse(other.as_str())
                                     .map(|a| t(a.label()).to_string())

@@ -80,7 +80,11 @@ pub(super) fn JobDetail(job: Job, role: Role) -> impl IntoView {
                         </p>
                     }
                 })}
-            {job.may_urge.then(|| view! { <UrgeButton id=job.id.clone() next=job.urge_next_at /> })}
+            {job
+                .may_urge
+                .then(|| {
+                    view! { <UrgeButton url=format!("/forms/repairs/{}/urge", job.id) next=job.urge_next_at /> }
+                })}
             <Actions job=job.clone() role />
             {job.can_rate.then(|| view! { <RatingForm id=job.id.clone() /> })}
             {job
@@ -280,12 +284,12 @@ fn Actions(job: Job, role: Role) -> impl IntoView {
     .into_any()
 }
 
-/// 催一下: a plain form (works without scripts) while allowed, else the
-/// time until the next urge, ticking (the rule is `repair::urge_wait`).
+/// 催一下: a plain form posting to `url` (works without scripts; the
+/// repair's or the complaint's urge form) while allowed, else the time
+/// until the next urge, ticking (the rule is `repair::urge_wait`).
 #[component]
-fn UrgeButton(id: String, next: Option<DateTime<Utc>>) -> impl IntoView {
+pub(super) fn UrgeButton(url: String, next: Option<DateTime<Utc>>) -> impl IntoView {
     let now = use_now();
-    let url = format!("/forms/repairs/{id}/urge");
     move || match urge_wait(next, now.get()) {
         None => view! {
             <form method="post" action=url.clone() class="action-form urge-form">

@@ -60,6 +60,11 @@ pub(super) struct ComplaintRow {
     pub(super) held_since: Option<DateTime<Utc>>,
     #[serde(default)]
     pub(super) reopen_count: i64,
+    /// Urges (催一下) so far, and when the next is allowed.
+    #[serde(default)]
+    pub(super) urge_count: i64,
+    #[serde(default)]
+    pub(super) urge_next_at: Option<DateTime<Utc>>,
     /// How it came in (staff entry, issue 17).
     #[serde(default)]
     pub(super) channel: linli_model::staff_entry::Channel,
@@ -87,6 +92,7 @@ macro_rules! complaint_fields {
         "SELECT id, community, building, unit, reporter, owner, kind, complaint_category, description, status,
                 adopted, concerns_place, photos, respond_secs, resolve_secs, created_at, updated_at,
                 responded_at, resolved_at, closed_at, held_secs, held_since, reopen_count, version, channel,
+                urge_count, urge_next_at,
                 building.number AS building_number, building.name AS building_name,
                 concerns_unit.building.name AS concerns_building_name, concerns_unit.number AS concerns_unit_number"
     };

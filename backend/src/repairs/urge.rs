@@ -27,6 +27,35 @@ impl Backend {
     /// seconds) before the next urge is allowed. Answers the job as the
     /// caller now sees it.
     pub async fn urge_job(&self, actor: &Actor, id: &str) -> Result<Job> {
+        let updated = self.urge(actor, id).await?;
+        self.job_view(actor, updated).await
+    }
+
+    /// Urges a complaint or suggestion (`POST /complaints/{id}/urge`): the
+    /// same rule, limits and errors as [`Backend::urge_job`] (404 also for
+    /// a repair's id); answers the complaint as the caller now sees it.
+    pub async fn urge_complaint(&self, actor: &Actor, id: &str) -> Result<linli_model::complaint::Complaint> {
+        // Not a complaint the caller sees: 404 before anything is touched.
+        self.complaint(actor, id).await?;
+        self.urge(actor, id).await?;
+        self.complaint(actor, id).await
+    }
+
+    /// The kind of job `id` as the caller may know it, for a no-script
+    /// urge form to come back to that kind's page (`/complaints/{id}` or
+    /// `/repairs/{id}`): `Repair` when there is none the caller sees.
+    pub async fn urged_job_kind(&self, actor: &Actor, id: &str) -> linli_model::complaint::JobKind {
+        use linli_model::complaint::JobKind;
+        match self.load_any_job(id).await {
+            Ok(Some(job)) if actor.check_sees(job.scope().as_scope()).is_ok() => job.kind.unwrap_or(JobKind::Repair),
+            _ => JobKind::Repair,
+        }
+    }
+
+    /// The one urge every kind of job shares (rule, limits, timeline,
+    /// stream, outbox; errors as [`Backend::urge_job`]): the job as stored
+    /// afterwards.
+    async fn urge(&self, actor: &Actor, id: &str) -> Result<JobRow> {
         for attempt in 0..RETRIES {
             let job = self.load_any_job(id).await?.ok_or_else(AppError::not_found)?;
             actor.check_sees(job.scope().as_scope())?;
@@ -73,14 +102,15 @@ impl Backend {
                 Ok(_) => {
                     let updated = self.load_any_job(id).await?.ok_or_else(|| Error::internal("job vanished"))?;
                     self.events.publish(
-                        EventKind::RepairUpdated,
+                        EventKind::of_job(updated.kind.unwrap_or(linli_model::complaint::JobKind::Repair)),
                         updated.community.key(),
                         Audience::of_urge(updated.building.as_str(), updated.assignee.as_deref()),
-                        json!({ "id": updated.id, "status": updated.status, "action": "urged",
+                        json!({ "id": updated.id, "kind": updated.kind.unwrap_or(linli_model::complaint::JobKind::Repair),
+                                "status": updated.status, "action": "urged",
                                 "urgency": updated.urgency, "urge_count": updated.urge_count }),
                     );
                     tracing::info!(job = %id, count = updated.urge_count, "job urged");
-                    return self.job_view(actor, updated).await;
+                    return Ok(updated);
                 }
                 Err(e) if thrown(&e, "stale") && attempt + 1 < RETRIES => continue,
                 // Another urge won the race: this one waits like any other.

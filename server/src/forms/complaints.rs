@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/forms/complaints", post(file_complaint).layer(DefaultBodyLimit::max(MAX_FORM_BYTES)))
         .route("/forms/complaints/{id}/action", post(complaint_action))
         .route("/forms/complaints/{id}/rating", post(rate_complaint))
+        .route("/forms/complaints/{id}/urge", post(urge_complaint))
 }
 
 /// A complaint with six full-size photos, plus the form's own fields.
@@ -73,6 +74,18 @@ async fn rate_complaint(
     let page = page_of("/complaints", &id);
     let outcome = async {
         state.backend.rate_complaint(&actor, &id, input?).await.map_err(linli_backend::Error::answer)?;
+        Ok(page.clone())
+    };
+    respond(&page, outcome.await)
+}
+
+/// Urging without scripts (the 催一下 button on the complaint page): no
+/// fields; back to the complaint's page, a refusal (too soon) with its
+/// message.
+async fn urge_complaint(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
+    let page = page_of("/complaints", &id);
+    let outcome = async {
+        state.backend.urge_complaint(&actor, &id).await.map_err(linli_backend::Error::answer)?;
         Ok(page.clone())
     };
     respond(&page, outcome.await)

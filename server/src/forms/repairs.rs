@@ -101,9 +101,14 @@ async fn repair_action(
 }
 
 /// Urging without scripts (the 催一下 button on the job page): no fields;
-/// a refusal (too soon) comes back to the page with its message.
+/// back to the page of the job's kind (`/complaints/{id}` for a complaint
+/// or suggestion urged here), a refusal (too soon) with its message.
 async fn urge_repair(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<String>) -> Response {
-    let page = page_of("/repairs", &id);
+    let base = match state.backend.urged_job_kind(&actor, &id).await {
+        linli_model::complaint::JobKind::Repair => "/repairs",
+        linli_model::complaint::JobKind::Complaint | linli_model::complaint::JobKind::Suggestion => "/complaints",
+    };
+    let page = page_of(base, &id);
     let outcome = async {
         state.backend.urge_job(&actor, &id).await.map_err(linli_backend::Error::answer)?;
         Ok(page.clone())

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/complaints/{id}", get(detail))
         .route("/complaints/{id}/actions", post(act))
         .route("/complaints/{id}/rating", post(rate))
+        .route("/complaints/{id}/urge", post(urge))
 }
 
 /// A resident files a complaint or suggestion; it lands with their
@@ -135,4 +136,19 @@ pub(crate) async fn rate(
     Json(body): Json<RatingInput>,
 ) -> ApiResult<(StatusCode, axum::Json<Rating>)> {
     Ok((StatusCode::CREATED, axum::Json(state.backend.rate_complaint(&actor, &id, body).await?)))
+}
+
+/// Its filer urges open work (催一下): the same service, rule and limits as
+/// `POST /repairs/{id}/urge` (on the timeline as `urged`, to the butler
+/// live as `complaint.updated` with `action: "urged"` and through the
+/// outbox); sooner than the community's `urge_interval_mins` is 429 with
+/// `retry_after` seconds and a `Retry-After` header; 409 once closed; 404
+/// to anyone else and for a repair's id.
+#[utoipa::path(post, path = "/api/v1/complaints/{id}/urge", tag = "complaints", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Complaint), crate::openapi::Errors))]
+pub(crate) async fn urge(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Complaint>> {
+    Ok(axum::Json(state.backend.urge_complaint(&actor, &id).await?))
 }

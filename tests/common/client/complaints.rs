@@ -45,6 +45,11 @@ impl User<'_> {
         self.call(Method::POST, &format!("/api/v1/complaints/{id}/rating"), Some(body), StatusCode::CREATED).await
     }
 
+    /// Urges it (催一下, `POST /api/v1/complaints/{id}/urge`): 200 with the complaint.
+    pub async fn urge_complaint(&self, id: impl Display) -> ApiResult<Complaint> {
+        self.call(Method::POST, &format!("/api/v1/complaints/{id}/urge"), None::<&()>, StatusCode::OK).await
+    }
+
     /// Counts by category and building (`GET /api/v1/complaints/stats`).
     pub async fn complaint_stats(&self) -> ApiResult<ComplaintStats> {
         self.get("/api/v1/complaints/stats").await
