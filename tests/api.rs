@@ -36,4 +36,5 @@ mod repairs;
 mod security;
 mod sla_clock;
 mod staff_entry;
+mod stream_and_urge;
 mod wechat;

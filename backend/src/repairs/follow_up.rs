@@ -27,10 +27,12 @@ impl Backend {
     /// is logged and does not undo or refuse the change.
     pub(super) async fn follow_ups_after(&self, job: &JobRow, rating: Option<(u8, &str)>) {
         let closed = matches!(job.status(), JobStatus::Confirmed | JobStatus::Rated);
-        // The sweep confirms complaints and suggestions too: suggestions
-        // get no follow-up, complaints their own rule.
+        // The sweep confirms complaints and suggestions too: complaints
+        // follow their own rule; suggestions get no routine follow-up (as
+        // if never closed), only the low-rating one that any kind gets.
         let kind = job.kind.unwrap_or(JobKind::Repair);
-        if kind == JobKind::Suggestion || (!closed && rating.is_none()) {
+        let closed = closed && kind != JobKind::Suggestion;
+        if !closed && rating.is_none() {
             return;
         }
         let closing = Closing {
