@@ -101,3 +101,26 @@ test('filing a complaint works with JavaScript off, photo included; the manager 
   await expect(admin.locator('#counts-by-building tr[data-building="2"]')).toHaveCount(1);
   await adminContext.close();
 });
+
+test('the filer urges (催一下) a complaint from its page, with and without JavaScript; then the page counts down', async ({ browser }) => {
+  for (const javaScriptEnabled of [false, true]) {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await login(page, ACCOUNTS.resident);
+    await page.goto('/complaints/new');
+    if (javaScriptEnabled) await hydrated(page);
+    await page.locator('label.cat', { has: page.locator('input[value=sanitation]') }).click();
+    await page.locator('#complaint-text').fill(`楼道垃圾没人清 ${javaScriptEnabled} ${Date.now()}`);
+    await page.locator('#complaint-form button[type=submit]').click();
+    await expect(page).toHaveURL(/\/complaints\/[a-z0-9]{20}$/);
+    const url = page.url();
+    if (javaScriptEnabled) await hydrated(page);
+    await expect(page.locator('#urge-wait')).toHaveCount(0);
+    await page.locator('button[data-action=urge]').click();
+    await expect(page).toHaveURL(url);
+    await expect(page.locator('button[data-action=urge]')).toHaveCount(0);
+    await expect(page.locator('#urge-wait')).toBeVisible();
+    await expect(page.locator('.timeline')).toContainText('催办');
+    await context.close();
+  }
+});

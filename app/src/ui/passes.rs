@@ -625,7 +625,9 @@ pub fn ResidentPrompts() -> impl IntoView {
             (kind == EventKind::PassAdmitted).then(|| {
                 let v: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
                 // The event's own fields are under `data` (the envelope holds kind and time).
-                let field = |k: &str| v["data"].get(k).and_then(serde_json::Value::as_str).unwrap_or_default();
+                let field = |k: &str| {
+                    v.get("data").and_then(|d| d.get(k)).and_then(serde_json::Value::as_str).unwrap_or_default()
+                };
                 Msg::VisitorArrived
                     .text(lang)
                     .replace("{name}", field("visitor_name"))
