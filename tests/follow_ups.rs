@@ -232,3 +232,116 @@ async fn follow_ups_done_late_and_overdue_count_on_the_scorecard() {
     let err = butler.follow_ups_where("?status=later").await.unwrap_err();
     assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn parallel_closings_and_ratings_lose_no_follow_up() {
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    // Ten jobs resolved, then confirmed all at once: the 5th and 10th
+    // closing are sampled, whatever the order.
+    let mut ids = Vec::new();
+    for _ in 0..10 {
+        let job = resident.report(&json!({ "category": "light" })).await.unwrap();
+        fix(&butler, &job.id).await;
+        ids.push(job.id);
+    }
+    let confirms = ids.iter().map(|id| resident.act(id, JobAction::Confirm));
+    for r in futures::future::join_all(confirms).await {
+        r.unwrap();
+    }
+    let list = butler.follow_ups_where("").await.unwrap().items;
+    let sampled = list.iter().filter(|f| f.reason == FollowUpReason::Sampled).count();
+    assert_eq!(sampled, 2, "two in ten closings sampled: {list:?}");
+
+    // Six resolved jobs rated 1★ at once: six low-rating follow-ups, and
+    // the six closings counted exactly (the 15th is sampled).
+    let mut rated = Vec::new();
+    for _ in 0..6 {
+        let job = resident.report(&json!({ "category": "light" })).await.unwrap();
+        fix(&butler, &job.id).await;
+        rated.push(job.id);
+    }
+    let low = json!({ "stars": 1, "comment": "差" });
+    let ratings = rated.iter().map(|id| resident.rate(id, &low));
+    for r in futures::future::join_all(ratings).await {
+        r.unwrap();
+    }
+    let list = butler.follow_ups_where("").await.unwrap().items;
+    for id in &rated {
+        let low: Vec<_> = of_job(&list, id).into_iter().filter(|f| f.reason == FollowUpReason::LowRating).collect();
+        assert_eq!(low.len(), 1, "one low-rating follow-up for {id}");
+    }
+    assert_eq!(list.iter().filter(|f| f.reason == FollowUpReason::Sampled).count(), 3, "16 closings, 3 sampled");
+}
+
+#[tokio::test]
+async fn a_dissatisfied_complaint_follow_up_opens_a_linked_complaint_and_hides_the_complainant() {
+    use linli_model::complaint::{ComplaintAction as A, JobKind};
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let c = resident.complain(&json!({ "category": "noise", "text": "楼上晚上很吵" })).await.unwrap();
+    butler.step(&c.id, A::Listen, "已致歉").await.unwrap();
+    butler.step(&c.id, A::Act, "约谈楼上住户").await.unwrap();
+    butler.step(&c.id, A::Notify, "已处理").await.unwrap();
+    resident.step_with(&c.id, &json!({ "action": "confirm" })).await.unwrap();
+
+    let list = butler.follow_ups_where("?status=open").await.unwrap().items;
+    let f = of_job(&list, &c.id)[0].clone();
+    // The list names the building only, and no complainant; the kind
+    // says the job's page is the complaint's.
+    assert_eq!(f.kind, JobKind::Complaint);
+    assert_eq!(f.unit.as_deref(), Some("1号楼"), "the building only: {f:?}");
+    assert!(f.resident.is_none(), "no complainant in the list: {f:?}");
+
+    let done = butler.follow_up_outcome(&f.id, "unsatisfied", "still loud").await.unwrap();
+    assert!(!done.reopened);
+    let new_id = done.new_repair_id.clone().expect("a new complaint");
+    assert_eq!(resident.complaint(&c.id).await.unwrap().status, JobStatus::Confirmed, "the old one stays closed");
+    let new = resident.complaint(&new_id).await.unwrap();
+    assert_eq!((new.text.as_str(), new.channel, new.status), ("still loud", Channel::Phone, JobStatus::Submitted));
+    assert_eq!(new.complainant.name, "张伟");
+    let linked: Option<String> = s
+        .backend
+        .db()
+        .query("SELECT VALUE record::id(follow_up_of) FROM ONLY type::record('repair', $id)")
+        .bind(("id", new_id.clone()))
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert_eq!(linked.as_deref(), Some(c.id.as_str()), "linked to the old complaint");
+    // A repair's follow-up still links to the repair and names the unit.
+    let id = closed_job(&resident, &butler, "fire").await;
+    let list = butler.follow_ups_where("").await.unwrap().items;
+    let r = of_job(&list, &id)[0];
+    assert_eq!((r.kind, r.unit.as_deref()), (JobKind::Repair, Some("1号楼 101")));
+}
+
+#[tokio::test]
+async fn the_follow_up_page_links_a_complaint_to_its_own_page() {
+    use linli_model::complaint::ComplaintAction as A;
+    use reqwest::{Method, header};
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let c = resident.complain(&json!({ "category": "noise", "text": "楼上晚上很吵" })).await.unwrap();
+    butler.step(&c.id, A::Listen, "已致歉").await.unwrap();
+    butler.step(&c.id, A::Act, "约谈").await.unwrap();
+    butler.step(&c.id, A::Notify, "已处理").await.unwrap();
+    resident.step_with(&c.id, &json!({ "action": "confirm" })).await.unwrap();
+    let cookie = s.web_login(BUTLER).await;
+    let html = s
+        .req(Method::GET, "/follow-ups", None)
+        .header(header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("/complaints/{}", c.id)), "the complaint's page");
+    assert!(!html.contains(&format!("/repairs/{}", c.id)), "not a repair page");
+    assert!(!html.contains("张伟"), "no complainant on the list");
+}

@@ -275,3 +275,123 @@ async fn the_entry_page_and_the_follow_up_outcome_work_without_javascript() {
     let done = butler.follow_ups_where("?status=done").await.unwrap();
     assert!(done.items.iter().any(|d| d.id == f.id && d.status == FollowUpStatus::Done && d.note == "一切正常"));
 }
+
+#[tokio::test]
+async fn a_help_entry_twice_or_in_parallel_is_one_call_and_one_text_to_the_family() {
+    use reqwest::{Method, header};
+    let sms = FakeSms::start().await.unwrap();
+    let (mut c, tmp) = config();
+    c.sms_url = Some(sms.url());
+    let s = TestServer::start_with(c, tmp).await;
+    let butler = s.user(BUTLER).await;
+    let elder_id = butler.elder_id("李秀英").await;
+    let contacts = json!([{ "name": "女儿", "phone": "13912345001", "relation": "子女" }]);
+    butler.set_elder(&elder_id, &json!({ "elder_mode": true, "emergency_contacts": contacts })).await.unwrap();
+    let elder = s.user(ELDER).await;
+    let duty = s.user(DUTY).await;
+    let mut on_behalf = duty.on_behalf("1", "102", "phone").await;
+    on_behalf.resident_id = Some(elder_id.clone());
+    let body = json!({ "on_behalf": on_behalf, "notify_family": true });
+
+    // The same entry twice: one call; the second answers it with 200.
+    let first = duty.enter_help_call_expect(&body, StatusCode::CREATED).await.unwrap();
+    let again = duty.enter_help_call_expect(&body, StatusCode::OK).await.unwrap();
+    assert_eq!(again.id, first.id);
+    // Entries in parallel while it is open: the same call each time.
+    let answers = futures::future::join_all((0..8).map(|_| duty.enter_help_call_expect(&body, StatusCode::OK))).await;
+    assert!(answers.into_iter().all(|a| a.unwrap().id == first.id));
+    assert_eq!(elder.help_calls(true).await.unwrap().items.len(), 1, "one open call");
+    // The family is texted once.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while sms.accepted().iter().all(|m| m.to() != Some("13912345001")) {
+        assert!(std::time::Instant::now() < deadline, "no SMS to the family: {:?}", sms.received());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let texts = sms.accepted().iter().filter(|m| m.to() == Some("13912345001")).count();
+    assert_eq!(texts, 1, "texted once: {:?}", sms.received());
+    // A bad key is refused.
+    let bad = json!({ "on_behalf": on_behalf, "client_key": "short" });
+    assert_eq!(duty.enter_help_call(&bad).await.unwrap_err().status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Closed, the next entry is a new call.
+    s.backend.db().query("UPDATE help_call SET open = false, status = 'closed'").await.unwrap().check().unwrap();
+
+    // From the page: 24 posts of one form at once (a double submit, the
+    // session due its refresh so they race on it too) are one call, and
+    // none is sent to the sign-in page.
+    let cookie = s.web_login(DUTY).await;
+    let b1 = duty.building_id("1").await;
+    let page = s
+        .req(Method::GET, &format!("/entry?building={b1}"), None)
+        .header(header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let key = page
+        .split("name=\"client_key\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form carries a hidden key")
+        .to_string();
+    s.backend.db().query("UPDATE session SET last_seen_at = time::now() - 5m").await.unwrap().check().unwrap();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let target = format!("{}:{}", on_behalf.unit_id, elder_id);
+    let posts = (0..24).map(|_| {
+        let form = reqwest::multipart::Form::new()
+            .text("target", target.clone())
+            .text("channel", "walk_in")
+            .text("kind", "help")
+            .text("client_key", key.clone());
+        s.req(Method::POST, "/forms/entry", None).header(header::COOKIE, &cookie).multipart(form).send()
+    });
+    let mut to: Vec<String> = futures::future::join_all(posts)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().headers()[header::LOCATION].to_str().unwrap().to_string())
+        .collect();
+    to.dedup();
+    assert_eq!(to.len(), 1, "one call, nobody sent to /login: {to:?}");
+    let id = to[0].strip_prefix("/help/").expect("to the call");
+    assert_ne!(id, first.id);
+    assert_eq!(elder.help_calls(true).await.unwrap().items.len(), 1, "one open call");
+}
+
+#[tokio::test]
+async fn the_scorecard_counts_complaints_by_channel_apart_from_repairs() {
+    let s = TestServer::start().await;
+    let butler = s.user(BUTLER).await;
+    let resident = s.user(RESIDENT).await;
+    let admin = s.user(ADMIN).await;
+    let on_behalf = butler.on_behalf("1", "101", "phone").await;
+    butler.report_for(&on_behalf, "light").await.unwrap();
+    resident.report(&json!({ "category": "drain" })).await.unwrap();
+    let body = json!({ "category": "noise", "text": "楼上晚上很吵", "on_behalf": on_behalf });
+    butler.complain(&body).await.unwrap();
+    butler.complain(&body).await.unwrap();
+    resident.complain(&json!({ "category": "noise", "text": "又吵了" })).await.unwrap();
+
+    let cards = admin.scorecards().await.unwrap();
+    let li = cards.items.iter().find(|c| c.butler_name == "李明").unwrap();
+    let by = |c: &linli_model::staff_entry::ChannelCounts| c.app + c.phone + c.walk_in + c.patrol;
+    assert_eq!((li.jobs, by(&li.jobs_by_channel)), (2, 2), "the repairs' channels add up to jobs");
+    assert_eq!((li.jobs_by_channel.phone, li.jobs_by_channel.app), (1, 1));
+    assert_eq!((li.complaints, li.complaints_by_channel.phone, li.complaints_by_channel.app), (3, 2, 1));
+    // The export agrees: its channel columns add up to its jobs column.
+    let res = s
+        .req(reqwest::Method::GET, "/api/v1/scorecards?format=csv", Some(admin.token()))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    let csv = res.text().await.unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.find(|l| l.starts_with("李明")).unwrap().split(',').collect();
+    let col = |name: &str| row[header.iter().position(|h| *h == name).unwrap()].parse::<u32>().unwrap();
+    assert_eq!(col("jobs"), col("app") + col("phone") + col("walk_in") + col("patrol"));
+    assert_eq!((col("complaints"), col("complaints_phone"), col("complaints_app")), (3, 2, 1));
+}

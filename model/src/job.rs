@@ -389,9 +389,22 @@ pub struct FollowUp {
     /// no longer be reopened).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_repair_id: Option<String>,
-    /// The resident the visit is to (the job's reporter).
+    /// The resident the visit is to (the job's reporter); never for a
+    /// complaint (the complainant is shown on the complaint only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resident: Option<PersonRef>,
+    /// What the job is (`repair_id` names it): its page is
+    /// `/repairs/{id}` for a repair, `/complaints/{id}` otherwise. For a
+    /// complaint `unit` is the building only.
+    #[serde(default = "default_kind")]
+    pub kind: crate::complaint::JobKind,
+    /// Whether a dissatisfied outcome reopened the job.
+    #[serde(default)]
+    pub reopened: bool,
+}
+
+fn default_kind() -> crate::complaint::JobKind {
+    crate::complaint::JobKind::Repair
 }
 
 fn default_timing() -> crate::follow_up::FollowUpTiming {

@@ -115,9 +115,14 @@ pub struct Scorecard {
     /// ... still open past their due time now.
     #[serde(default)]
     pub follow_ups_overdue: u32,
-    /// The period's jobs (cancelled ones too) by how they came in.
+    /// The period's repairs counted in `jobs` (not cancelled) by how they
+    /// came in: the channels add up to `jobs`.
     #[serde(default)]
     pub jobs_by_channel: crate::staff_entry::ChannelCounts,
+    /// The period's complaints counted in `complaints` by how they came
+    /// in: the channels add up to `complaints`.
+    #[serde(default)]
+    pub complaints_by_channel: crate::staff_entry::ChannelCounts,
     /// Regular visits made in the period to elders of the butler's
     /// buildings on or before the day they were due (by anyone).
     #[serde(default)]

@@ -85,6 +85,12 @@ pub struct StaffHelpCall {
     /// What the caller said (on the call's timeline, at most 1000 characters).
     #[serde(default)]
     pub note: Option<String>,
+    /// The entry's own key (8–64 printable ASCII characters, made once per
+    /// form or request): the same key is the same call, so a double submit
+    /// or a retry never raises a second one. Optional; without it, an open
+    /// call of the unit is still answered instead of a new one.
+    #[serde(default)]
+    pub client_key: Option<String>,
 }
 
 /// The figures of one butler by channel (scorecards, `jobs_by_channel`).

@@ -17,7 +17,7 @@ use crate::{
     api::staff_entry::{entry_buildings, entry_units, follow_up_list},
     model::{
         Me, Msg, UnitInfo,
-        complaint::ComplaintCategory,
+        complaint::{ComplaintCategory, JobKind},
         follow_up::{FollowUpOutcome, FollowUpTiming},
         job::FollowUp,
         keys::FollowUpStatus,
@@ -75,6 +75,31 @@ pub fn EntryPage() -> impl IntoView {
     })
 }
 
+/// A new entry key (24 characters of [0-9a-z]; see `StaffHelpCall::client_key`).
+fn entry_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::backend::ids::new_token()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        (0..24)
+            .map(|_| {
+                #[cfg(feature = "hydrate")]
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "random() is in [0, 1): the product is in [0, 36)"
+                )]
+                let n = (js_sys::Math::random() * 36.0) as u32;
+                #[cfg(not(feature = "hydrate"))]
+                let n = 0u32;
+                char::from_digit(n.min(35), 36).unwrap_or('0')
+            })
+            .collect()
+    }
+}
+
 /// The entry itself: one option per (unit, person), so no script is needed
 /// to narrow the people to the unit.
 #[component]
@@ -88,8 +113,18 @@ fn EntryForm(units: Vec<UnitInfo>) -> impl IntoView {
             })
         })
         .collect();
+    // One key per showing of the form, made where the page is rendered and
+    // carried to the browser with the page, so a double submit or a resent
+    // post is one request.
+    let key = OnceResource::new(async { entry_key() });
     view! {
         <form method="post" action="/forms/entry" enctype="multipart/form-data" class="stack report" id="entry-form">
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let key = key.await;
+                    view! { <input type="hidden" name="client_key" value=key /> }
+                })}
+            </Suspense>
             <label for="target">{t(Msg::EntryUnit)} " / " {t(Msg::EntryResident)}</label>
             <select id="target" name="target" required>
                 {targets
@@ -203,7 +238,9 @@ fn FollowUpRow(f: FollowUp) -> impl IntoView {
     let bad = matches!(f.timing, FollowUpTiming::Overdue | FollowUpTiming::Late);
     let open = f.status == FollowUpStatus::Open;
     let due = f.due_at.map(format_local).unwrap_or_default();
-    let job = f.repair_id.clone().map(|id| view! { <a href=format!("/repairs/{id}")>{t(Msg::CardRepairs)}</a> });
+    // The job's own page: a complaint or suggestion is not a repair.
+    let base = if f.kind == JobKind::Repair { "/repairs" } else { "/complaints" };
+    let job = f.repair_id.clone().map(|id| view! { <a href=format!("{base}/{id}")>{t(f.kind.label())}</a> });
     view! {
         <li class="follow-up" data-timing=f.timing.as_str() data-reason=f.reason.as_str()>
             <div class="row-between">
@@ -255,7 +292,7 @@ fn FollowUpRow(f: FollowUp) -> impl IntoView {
                 .then(|| {
                     let remedy = if f.new_repair_id.is_some() {
                         Some(Msg::FuNewRequest)
-                    } else if f.outcome == Some(FollowUpOutcome::Unsatisfied) {
+                    } else if f.reopened {
                         Some(Msg::FuReopened)
                     } else {
                         None

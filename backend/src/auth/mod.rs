@@ -188,7 +188,12 @@ impl Backend {
         // would cost a synced commit on every page view.
         let mut last_seen = session.last_seen_at;
         if now - session.last_seen_at > Duration::seconds(60) {
-            run(self.db.query(store::TOUCH_SESSION).bind(("id", session.id.record())).bind(("now", now))).await?;
+            // Parallel requests of one session all touch it: a conflict
+            // is run again, never a refusal of the request.
+            db::retrying(|| {
+                run(self.db.query(store::TOUCH_SESSION).bind(("id", session.id.record())).bind(("now", now)))
+            })
+            .await?;
             last_seen = now;
         }
         let actor = self.load_actor(&session.user, &session.id).await?;

@@ -11,15 +11,18 @@ use crate::record::{BuildingId, CommunityId, FollowUpId, JobId, RatingId, UserId
 use chrono::{DateTime, Utc};
 use linli_model::{
     AppError, Lang, Msg,
+    complaint::{JobKind, NewComplaint},
     follow_up::{ClosedJob, FollowUpOutcome, FollowUpOutcomeInput, FollowUpSettings, FollowUpTiming},
     job::{FollowUp, PersonRef},
     keys::{FollowUpReason, FollowUpStatus},
+    staff_entry::Channel,
 };
 use serde::Deserialize;
 
 use super::{
     Backend, clean,
-    db::{row, rows, run},
+    complaints::Filing,
+    db::{retrying, row, rows, run},
     error::Result,
     ids,
     people::unit_label,
@@ -89,20 +92,26 @@ impl Backend {
             .into_iter()
             .collect();
         let now = self.now();
-        run(self
-            .db
-            .query(store::OPEN_FOLLOW_UPS)
-            .bind(("job", JobId::record_of(c.job)))
-            .bind(("community", CommunityId::record_of(c.community)))
-            .bind(("building", BuildingId::record_of(c.building)))
-            .bind(("close", c.closed))
-            .bind(("round", c.round))
-            .bind(("reasons", reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>()))
-            .bind(("rest", rest))
-            .bind(("always", always))
-            .bind(("rating", c.rating.map(|(_, id)| RatingId::record_of(id))))
-            .bind(("due", settings.due_at(now)))
-            .bind(("now", now)))
+        let reasons: Vec<&str> = reasons.iter().map(|r| r.as_str()).collect();
+        // Closings and ratings of one community race on its count and on
+        // the follow-ups: a conflict aborts the whole transaction (nothing
+        // counted, nothing opened), so it is simply run again.
+        retrying(|| {
+            run(self
+                .db
+                .query(store::OPEN_FOLLOW_UPS)
+                .bind(("job", JobId::record_of(c.job)))
+                .bind(("community", CommunityId::record_of(c.community)))
+                .bind(("building", BuildingId::record_of(c.building)))
+                .bind(("close", c.closed))
+                .bind(("round", c.round))
+                .bind(("reasons", reasons.clone()))
+                .bind(("rest", rest))
+                .bind(("always", always.clone()))
+                .bind(("rating", c.rating.map(|(_, id)| RatingId::record_of(id))))
+                .bind(("due", settings.due_at(now)))
+                .bind(("now", now)))
+        })
         .await?;
         if !rest {
             return Ok(());
@@ -112,14 +121,16 @@ impl Backend {
         let mut res = run(self.db.query(store::SAMPLE_NUMBER).bind(("job", JobId::record_of(c.job)))).await?;
         let n: Option<i64> = rows::<Option<i64>>(&mut res, 0)?.into_iter().next().flatten();
         if n.and_then(|n| u64::try_from(n).ok()).is_some_and(|n| settings.sampled(n)) {
-            run(self
-                .db
-                .query(store::OPEN_SAMPLED)
-                .bind(("job", JobId::record_of(c.job)))
-                .bind(("community", CommunityId::record_of(c.community)))
-                .bind(("building", BuildingId::record_of(c.building)))
-                .bind(("due", settings.due_at(now)))
-                .bind(("now", now)))
+            retrying(|| {
+                run(self
+                    .db
+                    .query(store::OPEN_SAMPLED)
+                    .bind(("job", JobId::record_of(c.job)))
+                    .bind(("community", CommunityId::record_of(c.community)))
+                    .bind(("building", BuildingId::record_of(c.building)))
+                    .bind(("due", settings.due_at(now)))
+                    .bind(("now", now)))
+            })
             .await?;
         }
         Ok(())
@@ -192,7 +203,11 @@ impl Backend {
         if outcome == FollowUpOutcome::Unsatisfied
             && let Some(job) = &f.repair
         {
-            let remedy = self.remedy_for_follow_up(actor, job.key(), &note).await?;
+            let remedy = if f.kind.is_some_and(|k| k != JobKind::Repair) {
+                self.complaint_remedy(actor, job.key(), &note).await?
+            } else {
+                self.remedy_for_follow_up(actor, job.key(), &note).await?
+            };
             let (reopened, new_repair) = match remedy {
                 Remedy::None => (false, None),
                 Remedy::Reopened => (true, None),
@@ -209,6 +224,40 @@ impl Backend {
         tracing::info!(follow_up = %id, outcome = outcome.as_str(), "follow-up recorded");
         let f = self.visible_follow_up(actor, id).await?;
         Ok(f.view(now, lang))
+    }
+
+    /// A dissatisfied follow-up on a complaint or suggestion: the complaint
+    /// rules reopen only a resolved one, at its reporter's word
+    /// (`model::complaint`), never a closed one, so a new one of the same
+    /// kind and category is filed for the same home and resident with the
+    /// note as its text, entered by the caller by phone and linked to the
+    /// old one (`follow_up_of`).
+    async fn complaint_remedy(&self, actor: &Actor, job: &str, note: &str) -> Result<Remedy> {
+        let mut res = run(self.db.query(store::COMPLAINT_OF_FOLLOW_UP).bind(("job", JobId::record_of(job)))).await?;
+        let Some(old) = row::<ComplaintFacts>(&mut res, 0)? else { return Ok(Remedy::None) };
+        let filing = Filing {
+            community: String::from(old.community),
+            reporter: String::from(old.reporter),
+            unit: String::from(old.unit),
+            building: String::from(old.building),
+            recorded_by: (actor.user_id.clone(), actor.name.clone(), actor.role.into()),
+            channel: Channel::Phone,
+        };
+        let input = NewComplaint {
+            kind: Some(old.kind.as_str().to_string()),
+            category: old.category,
+            text: note.to_string(),
+            ..NewComplaint::default()
+        };
+        let id = self.file_complaint(&filing, input).await?;
+        run(self
+            .db
+            .query(store::LINK_FOLLOW_UP_REQUEST)
+            .bind(("new", JobId::record_of(&id)))
+            .bind(("old", JobId::record_of(job))))
+        .await?;
+        tracing::info!(job = %job, new = %id, "new complaint opened by a follow-up");
+        Ok(Remedy::NewRequest(id))
     }
 
     async fn visible_follow_up(&self, actor: &Actor, id: &str) -> Result<Row> {
@@ -231,12 +280,17 @@ impl Row {
     fn view(self, now: DateTime<Utc>, lang: Lang) -> FollowUp {
         // Rows opened before due times existed: the default window.
         let due = self.due_at.unwrap_or_else(|| FollowUpSettings::default().due_at(self.created_at));
+        let kind = self.kind.unwrap_or(JobKind::Repair);
+        // A complainant is named on the complaint only: the list shows
+        // the building (a suggestion keeps the repair's view).
+        let private = kind == JobKind::Complaint;
         FollowUp {
             id: String::from(self.id),
             reason: self.reason,
             status: self.status,
             repair_id: self.repair.map(String::from),
             unit: match (self.building_name, self.unit_number) {
+                (Some(b), _) if private => Some(b),
                 (Some(b), Some(u)) => Some(unit_label(&b, &u)),
                 _ => None,
             },
@@ -252,9 +306,11 @@ impl Row {
             note: self.note,
             new_repair_id: self.new_repair.map(String::from),
             resident: match (self.resident, self.resident_name) {
-                (Some(id), Some(name)) => Some(PersonRef { id: String::from(id), name }),
+                (Some(id), Some(name)) if !private => Some(PersonRef { id: String::from(id), name }),
                 _ => None,
             },
+            kind,
+            reopened: self.reopened.unwrap_or(false),
         }
     }
 }

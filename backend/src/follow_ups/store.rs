@@ -38,6 +38,22 @@ pub(super) struct Row {
     pub(super) resident: Option<UserId>,
     #[serde(default)]
     pub(super) resident_name: Option<String>,
+    /// The job's kind (`None`: a repair stored before kinds existed).
+    #[serde(default)]
+    pub(super) kind: Option<linli_model::complaint::JobKind>,
+    #[serde(default)]
+    pub(super) reopened: Option<bool>,
+}
+
+/// A complaint's facts for a new one filed by a follow-up.
+#[derive(Deserialize)]
+pub(super) struct ComplaintFacts {
+    pub(super) community: CommunityId,
+    pub(super) building: BuildingId,
+    pub(super) unit: crate::record::UnitId,
+    pub(super) reporter: UserId,
+    pub(super) kind: JobKind,
+    pub(super) category: String,
 }
 
 #[derive(Deserialize)]
@@ -52,7 +68,8 @@ macro_rules! follow_up_select {
         "SELECT id, community, building, reason, status, repair, repair.unit.number AS unit_number,
                 building.name AS building_name, building.butler.name AS butler_name,
                 rating.stars AS stars, rating.comment AS comment, created_at, due_at, done_at, outcome,
-                note, new_repair, repair.reporter AS resident, repair.reporter.name AS resident_name"
+                note, new_repair, repair.reporter AS resident, repair.reporter.name AS resident_name,
+                repair.kind AS kind, reopened"
     };
 }
 
@@ -75,6 +92,13 @@ pub(crate) const RECORD_OUTCOME: &str = "UPDATE $id SET status = 'done', outcome
 
 /// Used by `record_follow_up` (follow_ups/mod.rs).
 pub(crate) const RECORD_REMEDY: &str = "UPDATE $id SET reopened = $reopened, new_repair = $new_repair";
+
+/// Used by `complaint_remedy` (follow_ups/mod.rs).
+pub(crate) const COMPLAINT_OF_FOLLOW_UP: &str = "SELECT community, building, unit, reporter, kind, category FROM ONLY $job WHERE kind IN ['complaint', 'suggestion']";
+
+/// Used by `complaint_remedy` (follow_ups/mod.rs): the new request names
+/// the job whose follow-up opened it.
+pub(crate) const LINK_FOLLOW_UP_REQUEST: &str = "UPDATE $new SET follow_up_of = $old";
 
 /// Used by `follow_up_settings` (follow_ups/mod.rs).
 pub(crate) const FOLLOW_UP_SETTINGS: &str = "SELECT follow_up FROM $c";
@@ -135,4 +159,6 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("OPEN_FOLLOW_UPS", OPEN_FOLLOW_UPS),
     ("SAMPLE_NUMBER", SAMPLE_NUMBER),
     ("OPEN_SAMPLED", OPEN_SAMPLED),
+    ("COMPLAINT_OF_FOLLOW_UP", COMPLAINT_OF_FOLLOW_UP),
+    ("LINK_FOLLOW_UP_REQUEST", LINK_FOLLOW_UP_REQUEST),
 ];

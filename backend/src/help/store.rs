@@ -216,6 +216,16 @@ pub(crate) const TELL_FAMILY_NOW: &str = concat!(
     "COMMIT TRANSACTION;"
 );
 
+/// Used by `enter_help_call` (help/entry.rs): the unit's open call, if any
+/// (the oldest).
+pub(crate) const OPEN_CALL_OF_UNIT: &str =
+    concat!(call_select!(), " FROM help_call WHERE unit = $unit AND open = true ORDER BY created_at ASC LIMIT 1");
+
+/// Used by `enter_help_call` (help/entry.rs): the elder's latest call's
+/// key (the id's), which names the next staff entry without a key of its own.
+pub(crate) const LATEST_CALL_OF_ELDER: &str =
+    "SELECT VALUE record::id(id) FROM help_call WHERE elder = $elder ORDER BY created_at DESC LIMIT 1";
+
 /// Used by `help_calls` (help/mod.rs).
 pub(crate) const OPEN_HELP_CALLS: &str = concat!(
     call_select!(),
@@ -280,6 +290,8 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("PRESS_HELP", PRESS_HELP),
     ("ENTER_HELP_CALL", ENTER_HELP_CALL),
     ("TELL_FAMILY_NOW", TELL_FAMILY_NOW),
+    ("OPEN_CALL_OF_UNIT", OPEN_CALL_OF_UNIT),
+    ("LATEST_CALL_OF_ELDER", LATEST_CALL_OF_ELDER),
     ("OPEN_HELP_CALLS", OPEN_HELP_CALLS),
     ("RECENT_HELP_CALLS", RECENT_HELP_CALLS),
     ("CALL_VIEW", CALL_VIEW),

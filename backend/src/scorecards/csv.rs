@@ -33,6 +33,10 @@ impl Backend {
                 "投诉按时办结%",
                 "投诉满意度",
                 "投诉评价数",
+                "投诉业主自报",
+                "投诉电话",
+                "投诉到访",
+                "投诉巡查",
             ],
             Lang::En => &[
                 "butler",
@@ -55,6 +59,10 @@ impl Backend {
                 "complaints_resolved_in_sla_pct",
                 "complaint_rating",
                 "complaint_ratings",
+                "complaints_app",
+                "complaints_phone",
+                "complaints_walk_in",
+                "complaints_patrol",
             ],
         };
         out.push_str(&header.join(","));
@@ -83,6 +91,7 @@ impl Backend {
                 opt(c.complaint_rating_avg),
                 c.complaint_rating_count.to_string(),
             ]);
+            cells.extend(Channel::ALL.iter().map(|ch| c.complaints_by_channel.of(*ch).to_string()));
             out.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
             out.push_str("\r\n");
         }

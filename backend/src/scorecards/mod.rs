@@ -139,8 +139,13 @@ impl Backend {
             })
             .collect();
         scorecard::follow_up_metrics(&mut card, &timings);
-        for j in facts.jobs.iter().filter(|j| mine(&j.owner)) {
-            card.jobs_by_channel.add(j.channel);
+        // The channels of exactly what `jobs` and `complaints` count.
+        for j in facts.jobs.iter().filter(|j| mine(&j.owner) && j.status != JobStatus::Cancelled) {
+            if j.is_repair() {
+                card.jobs_by_channel.add(j.channel);
+            } else if j.is_complaint() {
+                card.complaints_by_channel.add(j.channel);
+            }
         }
         let on_time: Vec<bool> =
             facts.visits.iter().filter(|v| buildings.contains(&&v.building)).map(|v| v.on_time).collect();

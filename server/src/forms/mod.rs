@@ -57,14 +57,15 @@ pub fn router() -> Router<AppState> {
         .merge(outages::router())
 }
 
-/// The signed-in web user; anyone else is sent to the sign-in page.
+/// The signed-in web user; anyone without a session is sent to the
+/// sign-in page (see [`caller_refused`] for the other refusals).
 pub struct WebUser(pub Actor);
 
 impl FromRequestParts<AppState> for WebUser {
-    type Rejection = Redirect;
+    type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Redirect> {
-        ctx::caller(&state.backend, &parts.headers).await.map(Self).map_err(|_| Redirect::to("/login"))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        ctx::caller(&state.backend, &parts.headers).await.map(Self).map_err(|e| caller_refused(parts, &e))
     }
 }
 
@@ -74,11 +75,29 @@ impl FromRequestParts<AppState> for WebUser {
 pub struct HelpUser(pub Actor);
 
 impl FromRequestParts<AppState> for HelpUser {
-    type Rejection = Redirect;
+    type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Redirect> {
-        ctx::help_caller(&state.backend, &parts.headers).await.map(Self).map_err(|_| Redirect::to("/login"))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        ctx::help_caller(&state.backend, &parts.headers).await.map(Self).map_err(|e| caller_refused(parts, &e))
     }
+}
+
+/// The answer when the caller could not be found: the sign-in page only
+/// when there is no valid session (401); any other failure (a write
+/// conflict while the session was read: 409) goes back to the page the
+/// form was posted from (`Referer`, a path on this site) with its error,
+/// as a refusal of the form itself would.
+fn caller_refused(parts: &Parts, e: &AppError) -> Response {
+    if e.code.status() == 401 {
+        return Redirect::to("/login").into_response();
+    }
+    let page = parts
+        .headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.parse::<axum::http::Uri>().ok())
+        .map(|u| u.path().to_string());
+    back_with_error(&safe_back(page.as_deref()), e, &[])
 }
 
 /// The fields of an `application/x-www-form-urlencoded` post read into `T`

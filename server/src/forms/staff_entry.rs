@@ -53,6 +53,10 @@ struct EntryForm {
     /// A checkbox: `on` when ticked.
     #[serde(default)]
     notify_family: Option<String>,
+    /// The page's hidden key, made once per page view: a double submit
+    /// or a resent post is one request.
+    #[serde(default)]
+    client_key: Option<String>,
 }
 
 /// A repair or help call for a resident, as one multipart post (photos
@@ -84,9 +88,13 @@ async fn enter(
             return Ok(format!("/complaints/{}", c.id));
         }
         if form.kind.as_deref() == Some("help") {
-            let input =
-                StaffHelpCall { on_behalf, notify_family: form.notify_family.is_some(), note: form.description };
-            let call = state.backend.enter_help_call(&actor, input).await.map_err(linli_backend::Error::answer)?;
+            let input = StaffHelpCall {
+                on_behalf,
+                notify_family: form.notify_family.is_some(),
+                note: form.description,
+                client_key: form.client_key,
+            };
+            let (call, _) = state.backend.enter_help_call(&actor, input).await.map_err(linli_backend::Error::answer)?;
             return Ok(format!("/help/{}", call.id));
         }
         let input = NewRepair {

@@ -40,12 +40,15 @@ pub(crate) async fn units(
 }
 
 /// A help call entered by staff for an elder who phoned or walked in: 201
-/// with the call; the help chain runs as for a pressed button.
-#[utoipa::path(post, path = "/api/v1/entry/help-calls", tag = "help", request_body = StaffHelpCall, responses((status = 201, body = HelpCall), crate::openapi::Errors))]
+/// with the call; the help chain runs as for a pressed button. 200 with
+/// the call already there when the same `client_key` was entered before
+/// or the unit has an open call (nothing new stored, nobody texted again).
+#[utoipa::path(post, path = "/api/v1/entry/help-calls", tag = "help", request_body = StaffHelpCall, responses((status = 201, body = HelpCall), (status = 200, description = "the same entry, or the unit's open call", body = HelpCall), crate::openapi::Errors))]
 pub(crate) async fn help_call(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Json(body): Json<StaffHelpCall>,
 ) -> ApiResult<(StatusCode, axum::Json<HelpCall>)> {
-    Ok((StatusCode::CREATED, axum::Json(state.backend.enter_help_call(&actor, body).await?)))
+    let (call, new) = state.backend.enter_help_call(&actor, body).await?;
+    Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, axum::Json(call)))
 }

@@ -43,6 +43,16 @@ impl User<'_> {
         self.call(Method::POST, "/api/v1/entry/help-calls", Some(body), StatusCode::CREATED).await
     }
 
+    /// Enters a help call expecting `status` (201 new, 200 the call
+    /// already there).
+    pub async fn enter_help_call_expect(
+        &self,
+        body: &(impl Serialize + ?Sized),
+        status: StatusCode,
+    ) -> ApiResult<HelpCall> {
+        self.call(Method::POST, "/api/v1/entry/help-calls", Some(body), status).await
+    }
+
     /// Follow-ups with a query string (`""`, `"?status=open"`).
     pub async fn follow_ups_where(&self, query: &str) -> ApiResult<Page<FollowUp>> {
         self.get(&format!("/api/v1/follow-ups{query}")).await

@@ -77,6 +77,7 @@ pub fn ScorecardsPage() -> impl IntoView {
                                             <th>{t(Msg::VisitLate)}</th>
                                             <th>{t(Msg::VisitsOverdueNow)}</th>
                                             <th>{t(Msg::ScComplaints)}</th>
+                                            <th>{t(Msg::ScComplaints)} " · " {t(Msg::Channel)}</th>
                                             <th>{t(Msg::ScComplaintRespond)}</th>
                                             <th>{t(Msg::ScComplaintResolve)}</th>
                                             <th>{t(Msg::ScComplaintRating)}</th>
@@ -128,6 +129,19 @@ pub fn ScorecardsPage() -> impl IntoView {
                                                         <td class="visits-late">{c.visits_late}</td>
                                                         <td class="visits-overdue">{c.visits_overdue_now}</td>
                                                         <td class="complaints">{c.complaints}</td>
+                                                        <td class="complaints-by-channel">
+                                                            {crate::model::staff_entry::Channel::ALL
+                                                                .into_iter()
+                                                                .map(|ch| {
+                                                                    format!(
+                                                                        "{} {}",
+                                                                        ch.label().text(lang),
+                                                                        c.complaints_by_channel.of(ch),
+                                                                    )
+                                                                })
+                                                                .collect::<Vec<_>>()
+                                                                .join(" · ")}
+                                                        </td>
                                                         <td>{fmt_pct(c.complaints_responded_in_sla_pct)}</td>
                                                         <td>{fmt_pct(c.complaints_resolved_in_sla_pct)}</td>
                                                         <td class="complaint-rating">
