@@ -395,3 +395,47 @@ async fn the_scorecard_counts_complaints_by_channel_apart_from_repairs() {
     assert_eq!(col("jobs"), col("app") + col("phone") + col("walk_in") + col("patrol"));
     assert_eq!((col("complaints"), col("complaints_phone"), col("complaints_app")), (3, 2, 1));
 }
+
+#[tokio::test]
+async fn a_fault_while_reading_the_session_returns_to_the_form_not_to_sign_in() {
+    use reqwest::{Method, header};
+    let s = TestServer::start().await;
+    let butler = s.user(BUTLER).await;
+    let on_behalf = butler.on_behalf("1", "101", "phone").await;
+    let cookie = s.web_login(BUTLER).await;
+    // The session is due its refresh, and the refresh fails (as a write
+    // conflict that outlasts the retries would).
+    s.backend
+        .db()
+        .query(
+            "UPDATE session SET last_seen_at = time::now() - 5m;
+             DEFINE EVENT OVERWRITE refuse_touch ON session WHEN $event = 'UPDATE' THEN { THROW 'busy' };",
+        )
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let post = |cookie: String| {
+        let form = reqwest::multipart::Form::new()
+            .text("target", format!("{}:", on_behalf.unit_id))
+            .text("channel", "phone")
+            .text("category", "light");
+        s.req(Method::POST, "/forms/entry", None)
+            .header(header::COOKIE, cookie)
+            .header(header::REFERER, s.url("/entry?building=b"))
+            .multipart(form)
+            .send()
+    };
+    let res = post(cookie.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()[header::LOCATION].to_str().unwrap().to_string();
+    assert!(to.starts_with("/entry?error="), "back to the form, not to sign in: {to}");
+    // Without a session at all it is the sign-in page.
+    let res = post("linli_session=nope".to_string()).await.unwrap();
+    assert_eq!(res.headers()[header::LOCATION].to_str().unwrap(), "/login");
+    // Once the refresh works, the same post files the repair.
+    s.backend.db().query("REMOVE EVENT refuse_touch ON session").await.unwrap().check().unwrap();
+    let res = post(cookie).await.unwrap();
+    assert!(res.headers()[header::LOCATION].to_str().unwrap().starts_with("/repairs/"));
+}
