@@ -20,7 +20,6 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use tokio::sync::{broadcast, mpsc};
 
 use super::{ids, policy::Actor};
@@ -45,23 +44,33 @@ impl LiveEvent {
         self.community == actor.community.id && self.audience.includes(actor)
     }
 
-    /// The JSON sent as the SSE `data:` field: the envelope
-    /// `{"kind": <event kind>, "at": <published, RFC 3339>, "data": {…}}`
-    /// with the service's payload kept apart under `data`, so that no
-    /// payload field (a complaint's `kind`, an admission's `at`) can clash
-    /// with the envelope's: a duplicate key is impossible by construction
-    /// (the envelope is a struct of three distinct fields, the payload one
-    /// JSON object, whose map holds each key once).
+    /// The JSON sent as the SSE `data:` field: one flat object, the
+    /// event's own fields (`id`, `status`, `action`, …) next to the
+    /// envelope's `kind` (the event kind, as on the `event:` line) and `at`
+    /// (when it was published, RFC 3339), as clients have read it since the
+    /// first release. The object is built as one map with the envelope's
+    /// keys written last, so a key can never be sent twice; payloads must
+    /// not use the reserved names ([`RESERVED`]: a job's kind travels as
+    /// `job_kind`), and one that does is logged and loses that field.
     pub fn payload(&self) -> String {
-        #[derive(Serialize)]
-        struct Envelope<'a> {
-            kind: EventKind,
-            at: DateTime<Utc>,
-            data: &'a serde_json::Value,
+        let mut out = serde_json::Map::new();
+        if let serde_json::Value::Object(fields) = &self.data {
+            for (key, value) in fields {
+                if RESERVED.contains(&key.as_str()) {
+                    tracing::error!(event = self.kind.as_str(), key = %key, "event payload uses a reserved key");
+                } else {
+                    out.insert(key.clone(), value.clone());
+                }
+            }
         }
-        serde_json::to_string(&Envelope { kind: self.kind, at: self.at, data: &self.data }).unwrap_or_default()
+        out.insert("kind".into(), serde_json::json!(self.kind));
+        out.insert("at".into(), serde_json::json!(self.at));
+        serde_json::Value::Object(out).to_string()
     }
 }
+
+/// Keys of an event's JSON that belong to the envelope, never to a payload.
+pub const RESERVED: [&str; 2] = ["kind", "at"];
 
 /// How many recent events are kept for reconnecting clients.
 const RING: usize = 4096;
@@ -232,22 +241,20 @@ mod tests {
     }
 
     #[test]
-    fn the_payload_is_kept_apart_from_the_envelope() {
+    fn the_envelope_keys_are_written_once_over_the_payload() {
         let hub = EventHub::new();
         let mut rx = hub.subscribe();
-        let data = serde_json::json!({ "id": "j1", "kind": "complaint", "at": "2026-01-01T00:00:00Z" });
-        hub.publish(EventKind::ComplaintUpdated, "c1", Audience::default(), data.clone());
+        let data =
+            serde_json::json!({ "id": "j1", "job_kind": "complaint", "kind": "x", "at": "2026-01-01T00:00:00Z" });
+        hub.publish(EventKind::ComplaintUpdated, "c1", Audience::default(), data);
         let Ok(e) = rx.try_recv() else { panic!("published") };
         let text = e.payload();
-        // Each key once at the top level (serde_json would keep the last).
-        let top: Vec<String> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text)
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
-        assert_eq!(top.len(), 3, "{text}");
-        assert_eq!(text.matches("\"kind\":\"complaint.updated\"").count(), 1, "{text}");
+        assert_eq!(text.matches("\"kind\":").count(), 1, "{text}");
+        assert_eq!(text.matches("\"at\":").count(), 1, "{text}");
         let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
         assert_eq!(v["kind"], "complaint.updated");
-        assert_eq!(v["data"], data);
+        assert_eq!((v["id"].as_str(), v["job_kind"].as_str()), (Some("j1"), Some("complaint")));
+        assert_ne!(v["at"], "2026-01-01T00:00:00Z", "the envelope's time, not the payload's");
     }
 
     #[test]

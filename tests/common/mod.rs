@@ -351,18 +351,15 @@ impl TestServer {
 
 // ------------------------------------------------------------ live stream
 
-/// One server-sent event. The SSE `data:` field is the envelope
-/// `{"kind", "at", "data"}`; `data` here is its `data` member (the event's
-/// own fields). A `data:` field that is not strict JSON (a duplicate key
-/// anywhere, which serde_json would silently collapse) reads as `Null`
-/// throughout, so every assertion on it fails.
+/// One server-sent event. The SSE `data:` field is one flat object: the
+/// event's own fields with the envelope's `kind` and `at`. A `data:` field
+/// that is not strict JSON (a duplicate key anywhere, which serde_json
+/// would silently collapse) reads as `Null`, so every assertion on it fails.
 #[derive(Debug, Clone)]
 pub struct SseEvent {
     pub id: Option<String>,
     pub event: String,
     pub data: Value,
-    /// The whole envelope as parsed.
-    pub envelope: Value,
     /// The `data:` field as sent.
     pub raw: String,
     pub received: std::time::Instant,
@@ -464,10 +461,9 @@ impl SseClient {
                     if data.is_empty() && id.is_none() {
                         continue; // heartbeat comment
                     }
-                    let envelope = strict_json(&data).unwrap_or(Value::Null);
-                    let (raw, data) = (data, envelope["data"].clone());
+                    let (raw, data) = (data.clone(), strict_json(&data).unwrap_or(Value::Null));
                     let received = std::time::Instant::now();
-                    if tx.send(SseEvent { id, event, data, envelope, raw, received }).is_err() {
+                    if tx.send(SseEvent { id, event, data, raw, received }).is_err() {
                         return;
                     }
                 }

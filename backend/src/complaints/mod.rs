@@ -691,7 +691,7 @@ impl Backend {
             EventKind::ComplaintUpdated,
             row.community.key(),
             Audience::of_complaint(row.unit.as_str(), row.building.as_str()),
-            json!({ "id": row.id, "kind": row.kind, "status": row.status, "action": action }),
+            json!({ "id": row.id, "job_kind": row.kind, "status": row.status, "action": action }),
         );
     }
 }

@@ -145,7 +145,7 @@ impl Backend {
             Audience::household(&pass.unit),
             json!({
                 "pass": pass.id, "visitor_name": pass.visitor_name, "gate": gate,
-                "time": format_local_hm(now), "at": now,
+                "time": format_local_hm(now),
             }),
         );
         Ok(Entry {

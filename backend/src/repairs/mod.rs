@@ -499,7 +499,7 @@ impl Backend {
             EventKind::of_job(kind),
             job.community.key(),
             audience,
-            json!({ "id": job.id, "kind": kind, "status": job.status, "action": action, "urgency": job.urgency }),
+            json!({ "id": job.id, "job_kind": kind, "status": job.status, "action": action, "urgency": job.urgency }),
         );
     }
 }

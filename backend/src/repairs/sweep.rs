@@ -88,14 +88,21 @@ impl Backend {
                     self.announce_job(&updated, "auto_confirm");
                     self.follow_ups_after(&updated, None).await;
                 } else {
-                    // A complaint or suggestion (same table, same clock).
+                    // A complaint or suggestion (same table, same clock);
+                    // its follow-up by its own rule (`follow_ups_after`
+                    // reads the kind).
                     self.announce_complaint_change(job.id.key(), "auto_confirm").await?;
+                    if let Some(updated) = self.load_any_job(job.id.key()).await? {
+                        self.follow_ups_after(&updated, None).await;
+                    }
                 }
                 tracing::info!(job = %job.id, "auto-confirmed after 72 h");
                 Ok(())
             }
-            // Someone answered at the same moment: theirs wins.
-            Err(e) if thrown(&e, "stale") => Ok(()),
+            // Someone answered at the same moment: theirs wins (a write
+            // conflict too; the next sweep looks again), and the sweep
+            // goes on with the other jobs.
+            Err(e) if thrown(&e, "stale") || e.is_retryable() => Ok(()),
             Err(e) => Err(e),
         }
     }
@@ -129,7 +136,7 @@ impl Backend {
                 EventKind::of_job(job.kind.unwrap_or(linli_model::complaint::JobKind::Repair)),
                 job.community.key(),
                 audience,
-                json!({ "id": job.id, "kind": job.kind.unwrap_or(linli_model::complaint::JobKind::Repair),
+                json!({ "id": job.id, "job_kind": job.kind.unwrap_or(linli_model::complaint::JobKind::Repair),
                         "status": job.status, "action": "sla_alert", "alert": alert }),
             );
             tracing::warn!(job = %job.id, alert = %alert, "SLA alert");

@@ -105,7 +105,7 @@ impl Backend {
                         EventKind::of_job(updated.kind.unwrap_or(linli_model::complaint::JobKind::Repair)),
                         updated.community.key(),
                         Audience::of_urge(updated.building.as_str(), updated.assignee.as_deref()),
-                        json!({ "id": updated.id, "kind": updated.kind.unwrap_or(linli_model::complaint::JobKind::Repair),
+                        json!({ "id": updated.id, "job_kind": updated.kind.unwrap_or(linli_model::complaint::JobKind::Repair),
                                 "status": updated.status, "action": "urged",
                                 "urgency": updated.urgency, "urge_count": updated.urge_count }),
                     );
