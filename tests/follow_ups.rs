@@ -345,3 +345,21 @@ async fn the_follow_up_page_links_a_complaint_to_its_own_page() {
     assert!(!html.contains(&format!("/repairs/{}", c.id)), "not a repair page");
     assert!(!html.contains("张伟"), "no complainant on the list");
 }
+
+#[tokio::test]
+async fn a_complaint_confirmed_by_the_sweep_gets_its_follow_up() {
+    use linli_model::complaint::ComplaintAction as A;
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let butler = s.user(BUTLER).await;
+    let c = resident.complain(&json!({ "category": "noise", "text": "楼上晚上很吵" })).await.unwrap();
+    butler.step(&c.id, A::Listen, "已致歉").await.unwrap();
+    butler.step(&c.id, A::Act, "约谈楼上住户").await.unwrap();
+    butler.step(&c.id, A::Notify, "已处理").await.unwrap();
+    s.backend.sweep_repairs(Utc::now() + Duration::hours(73)).await.unwrap();
+    assert_eq!(resident.complaint(&c.id).await.unwrap().status, JobStatus::Confirmed, "auto-confirmed");
+    let list = butler.follow_ups_where("?status=open").await.unwrap().items;
+    let f = of_job(&list, &c.id);
+    assert_eq!(f.len(), 1, "every closed complaint gets a follow-up: {list:?}");
+    assert_eq!(f[0].reason, FollowUpReason::Complaint);
+}
