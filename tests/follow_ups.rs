@@ -344,6 +344,11 @@ async fn the_follow_up_page_links_a_complaint_to_its_own_page() {
     assert!(html.contains(&format!("/complaints/{}", c.id)), "the complaint's page");
     assert!(!html.contains(&format!("/repairs/{}", c.id)), "not a repair page");
     assert!(!html.contains("张伟"), "no complainant on the list");
+    // The workspace's follow-up list links the same way.
+    let html =
+        s.req(Method::GET, "/", None).header(header::COOKIE, &cookie).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(&format!("/complaints/{}", c.id)), "the workspace links the complaint's page");
+    assert!(!html.contains(&format!("/repairs/{}", c.id)), "not a repair page");
 }
 
 #[tokio::test]

@@ -20,12 +20,24 @@ pub struct FollowUpItem {
     pub stars: Option<u8>,
     pub comment: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The job's page: `/repairs/{id}` for a repair, `/complaints/{id}`
+    /// for a complaint or suggestion (whose `unit` is the building only).
+    pub href: String,
 }
 
 #[cfg(feature = "ssr")]
 impl From<FollowUp> for FollowUpItem {
     fn from(f: FollowUp) -> Self {
-        Self { repair_id: f.repair_id, unit: f.unit, stars: f.stars, comment: f.comment, created_at: f.created_at }
+        let base = if f.kind == crate::model::complaint::JobKind::Repair { "/repairs" } else { "/complaints" };
+        let href = format!("{base}/{}", f.repair_id.as_deref().unwrap_or_default());
+        Self {
+            repair_id: f.repair_id,
+            unit: f.unit,
+            stars: f.stars,
+            comment: f.comment,
+            created_at: f.created_at,
+            href,
+        }
     }
 }
 

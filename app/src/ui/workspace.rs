@@ -252,10 +252,9 @@ pub fn Workspace(me: Me) -> impl IntoView {
                                     .map(|f| {
                                         view! {
                                             <li>
-                                                <a href=format!(
-                                                    "/repairs/{}",
-                                                    f.repair_id.clone().unwrap_or_default(),
-                                                )>
+                                                <a href=f
+                                                    .href
+                                                    .clone()>
                                                     {"★".repeat(usize::from(f.stars.unwrap_or(0)))} " "
                                                     {f.unit.clone().unwrap_or_default()} " "
                                                     {f.comment.clone().unwrap_or_default()}
