@@ -624,10 +624,8 @@ pub fn ResidentPrompts() -> impl IntoView {
         live.last.get().and_then(|(kind, data)| {
             (kind == EventKind::PassAdmitted).then(|| {
                 let v: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
-                // The event's own fields are under `data` (the envelope holds kind and time).
-                let field = |k: &str| {
-                    v.get("data").and_then(|d| d.get(k)).and_then(serde_json::Value::as_str).unwrap_or_default()
-                };
+                // The event's own fields sit next to the envelope's kind and at.
+                let field = |k: &str| v.get(k).and_then(serde_json::Value::as_str).unwrap_or_default();
                 Msg::VisitorArrived
                     .text(lang)
                     .replace("{name}", field("visitor_name"))
