@@ -300,3 +300,45 @@ async fn the_web_login_form_reports_errors_and_signed_out_visitors_are_sent_to_i
     let html = res.text().await.unwrap();
     assert!(html.contains(r#"<html lang="en""#) && html.contains("Sign in to Linli"));
 }
+
+/// Pages keep rendering while other servers are built in the same process
+/// (as this test binary does all the time): building a server must not park
+/// the data loading of a page another server is rendering (leptos issue
+/// #4773: route generation flips a process-global switch that hangs any
+/// resource first polled meanwhile).
+#[tokio::test]
+async fn pages_render_while_another_server_is_built() {
+    let s = TestServer::start().await;
+    let cookie = s.web_login(RESIDENT).await;
+    let building = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let builder = {
+        let building = building.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            for _ in 0..6 {
+                let (config, _tmp) = config();
+                rt.block_on(linli_server::Server::build(config)).expect("server builds");
+            }
+            building.store(false, std::sync::atomic::Ordering::SeqCst);
+        })
+    };
+    let mut rendered = 0;
+    while building.load(std::sync::atomic::Ordering::SeqCst) || rendered == 0 {
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            s.req(Method::GET, "/repairs", None).header(header::COOKIE, &cookie).send(),
+        )
+        .await
+        .expect("the page answers within 20 s while another server is built")
+        .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let body = tokio::time::timeout(std::time::Duration::from_secs(20), res.text())
+            .await
+            .expect("the page's body ends within 20 s")
+            .unwrap();
+        assert!(body.contains("</html>"), "a whole page");
+        rendered += 1;
+    }
+    builder.join().expect("builder thread");
+    assert!(rendered > 1, "pages were rendered during the builds ({rendered})");
+}

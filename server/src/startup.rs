@@ -181,7 +181,7 @@ pub fn router(
         streams: Arc::new(crate::stream::StreamSlots::new(config.streams_per_person)),
         shutdown,
     };
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let backend = backend.clone();
         move || provide_context(backend.clone())
@@ -297,6 +297,20 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     };
     let code = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (code, axum::Json(Health { status, database, duties, channels }))
+}
+
+/// The app's routes, generated once per process.
+///
+/// Generating them renders the app once with a process-global switch on
+/// (`leptos_server`'s `SuppressResourceLoad`) that parks for good any
+/// `Resource` first polled meanwhile on another thread, so a second server
+/// built while a first one serves pages (the test binary runs many) would
+/// hang one of its page renders forever (leptos issue #4773). Generated once,
+/// before any server of the process can serve, the switch is never on while
+/// a page renders.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Unknown paths render the app's own "not found" page.
