@@ -20,8 +20,8 @@
 //!   at 09:30 the next day. Holds still pause, and time held counts only
 //!   inside the window too.
 
+use crate::time::shanghai;
 use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
-use chrono_tz::Asia::Shanghai;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{i18n::Msg, repair::Urgency};
@@ -117,14 +117,14 @@ fn de_hhmm<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
 /// The local calendar day of an instant in Asia/Shanghai (total: at the
 /// ends of chrono's calendar it answers the UTC date).
 fn shanghai_day(at: DateTime<Utc>) -> NaiveDate {
-    let offset = Shanghai.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc();
+    let offset = shanghai().offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc();
     at.naive_utc().checked_add_signed(Duration::seconds(i64::from(offset))).unwrap_or(at.naive_utc()).date()
 }
 
 /// The instant of `minutes` after local midnight on `day` in Asia/Shanghai.
 fn shanghai_instant(day: NaiveDate, minutes: u16) -> DateTime<Utc> {
     let time = NaiveTime::from_hms_opt(u32::from(minutes / 60), u32::from(minutes % 60), 0).unwrap_or(NaiveTime::MIN);
-    Shanghai
+    shanghai()
         .from_local_datetime(&day.and_time(time))
         .earliest()
         .map_or_else(|| super::time::local_instant(day, time), |d| d.with_timezone(&Utc))
@@ -442,7 +442,7 @@ mod tests {
 
     /// 2026-11-27 hh:mm Shanghai time.
     fn local(day: u32, h: u32, m: u32) -> DateTime<Utc> {
-        Shanghai.with_ymd_and_hms(2026, 11, day, h, m, 0).single().map(|d| d.with_timezone(&Utc)).unwrap_or_default()
+        shanghai().with_ymd_and_hms(2026, 11, day, h, m, 0).single().map(|d| d.with_timezone(&Utc)).unwrap_or_default()
     }
 
     const DAY_8_TO_20: BusinessHours = BusinessHours { start: 8 * 60, end: 20 * 60 };

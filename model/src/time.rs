@@ -108,6 +108,29 @@ mod tests {
         assert_eq!(end_of_local_day(at), utc("2026-11-27T15:59:59Z"));
     }
 
+    /// The fixed offset is the tz database's Asia/Shanghai for every
+    /// instant the product handles (China has kept UTC+8 without daylight
+    /// saving since 1991): both directions, hourly over 1992-2100.
+    #[test]
+    fn fixed_offset_equals_the_tz_database() {
+        use chrono::Offset;
+        use chrono_tz::Asia::Shanghai;
+        let mut at = utc("1992-01-01T00:00:00Z");
+        let end = utc("2100-01-01T00:00:00Z");
+        let mut checked = 0_u32;
+        while at < end {
+            let naive = at.naive_utc();
+            assert_eq!(Shanghai.offset_from_utc_datetime(&naive).fix(), shanghai(), "offset at {at}");
+            assert_eq!(local_naive(at), at.with_timezone(&Shanghai).naive_local(), "wall clock at {at}");
+            let wall = local_naive(at);
+            let back = Shanghai.from_local_datetime(&wall).single().map(|d| d.with_timezone(&Utc));
+            assert_eq!(back, Some(local_instant(wall.date(), wall.time())), "instant of {wall}");
+            at += Duration::hours(1);
+            checked += 1;
+        }
+        assert!(checked > 900_000, "{checked} instants");
+    }
+
     #[test]
     fn local_formatting_uses_shanghai_time() {
         assert_eq!(format_local_hm(utc("2026-11-27T06:02:00Z")), "14:02");

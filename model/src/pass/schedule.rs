@@ -8,8 +8,8 @@
 //! (08:00–12:00 admits 08:00:00 and refuses 12:00:00). The day is the
 //! Shanghai day: Sunday 23:30 UTC is Monday 07:30 in Shanghai.
 
+use crate::time::shanghai;
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
-use chrono_tz::Asia::Shanghai;
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, Msg};
@@ -126,7 +126,7 @@ pub struct Window {
 /// panicking as `with_timezone` would.
 pub fn shanghai_local(at: DateTime<Utc>) -> NaiveDateTime {
     let utc = at.naive_utc();
-    let offset = Shanghai.offset_from_utc_datetime(&utc).fix().local_minus_utc();
+    let offset = shanghai().offset_from_utc_datetime(&utc).fix().local_minus_utc();
     utc.checked_add_signed(Duration::seconds(i64::from(offset))).unwrap_or(utc)
 }
 
@@ -134,7 +134,7 @@ pub fn shanghai_local(at: DateTime<Utc>) -> NaiveDateTime {
 /// change ever made it ambiguous; a time skipped by one is read as UTC+8).
 pub fn shanghai_instant(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     let naive = date.and_time(time);
-    match Shanghai.from_local_datetime(&naive).earliest() {
+    match shanghai().from_local_datetime(&naive).earliest() {
         Some(t) => t.with_timezone(&Utc),
         None => Utc.from_utc_datetime(&naive.checked_sub_signed(Duration::hours(8)).unwrap_or(naive)),
     }
