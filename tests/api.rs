@@ -34,6 +34,7 @@ mod proxy;
 mod recurring_passes;
 mod repairs;
 mod security;
+mod scale;
 mod sla_clock;
 mod staff_entry;
 mod stream_and_urge;

@@ -40,6 +40,7 @@ pub mod ratelimit;
 pub mod record;
 pub mod relay;
 pub mod repairs;
+pub mod scale;
 mod schema_sets;
 pub mod scorecards;
 pub mod sessions;

@@ -31,6 +31,7 @@ const STORES: &[(&str, &[(&str, &str)])] = &[
     ("people", crate::people::store::ALL),
     ("relay", crate::relay::store::ALL),
     ("repairs", crate::repairs::store::ALL),
+    ("scale", crate::scale::store::ALL),
     ("scorecards", crate::scorecards::store::ALL),
     ("staff_entry", crate::staff_entry::store::ALL),
     ("wechat", crate::wechat::store::ALL),

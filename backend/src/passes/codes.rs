@@ -9,7 +9,7 @@ use linli_model::pass::{self, CODE_ALPHABET, CODE_LEN};
 /// code key (RFC 2104). A code has only ~40 bits, so an unkeyed hash in a
 /// stolen backup could be reversed by trying every code; without the key,
 /// which is never stored in the database, it cannot.
-pub(super) fn code_hash(key: &[u8], code: &str) -> String {
+pub(crate) fn code_hash(key: &[u8], code: &str) -> String {
     use hmac::{Hmac, Mac as _};
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else { return crate::ids::token_hash(code) };
     mac.update(code.as_bytes());

@@ -10,7 +10,7 @@
 
 #[macro_use]
 pub(crate) mod store;
-mod codes;
+pub(crate) mod codes;
 mod gate;
 mod recurring;
 mod walk_ins;
