@@ -256,6 +256,8 @@ tables! {
     FollowUpId => FollowUp = "follow_up",
     /// A pending WeChat binding ticket.
     WeChatBindingId => WeChatBinding = "wechat_binding",
+    /// A line of the community's audit log (paging cursors name it).
+    AuditId => Audit = "audit",
 }
 
 #[cfg(test)]

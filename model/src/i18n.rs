@@ -89,15 +89,54 @@ macro_rules! messages {
         pub enum Msg { $($key,)* }
 
         impl Msg {
-            /// The message in `lang`.
-            pub const fn text(self, lang: Lang) -> &'static str {
+            /// The message in `lang`. In the browser English comes from a
+            /// table loaded on demand (see [`set_english`]); until one is
+            /// registered there, English falls back to Chinese.
+            pub fn text(self, lang: Lang) -> &'static str {
                 match lang {
-                    Lang::Zh => match self { $(Msg::$key => $zh,)* },
-                    Lang::En => match self { $(Msg::$key => $en,)* },
+                    Lang::Zh => self.zh(),
+                    Lang::En => english(self),
                 }
+            }
+
+            /// The message in Chinese.
+            pub const fn zh(self) -> &'static str {
+                match self { $(Msg::$key => $zh,)* }
+            }
+
+            /// The message in English. Call [`Msg::text`] instead: in the
+            /// browser this table is meant to sit in its own lazily loaded
+            /// WASM chunk, referenced only by the loader that registers it.
+            pub const fn en(self) -> &'static str {
+                match self { $(Msg::$key => $en,)* }
             }
         }
     };
+}
+
+/// The English table the browser registered, once it has loaded it.
+#[cfg(target_family = "wasm")]
+static ENGLISH: std::sync::OnceLock<fn(Msg) -> &'static str> = std::sync::OnceLock::new();
+
+/// Registers the English table ([`Msg::en`], passed in by the browser's
+/// lazily loaded chunk, so that a Chinese reader never downloads it).
+/// The server always has it; there this does nothing. A second call is
+/// ignored.
+pub fn set_english(table: fn(Msg) -> &'static str) {
+    #[cfg(target_family = "wasm")]
+    let _ = ENGLISH.set(table);
+    #[cfg(not(target_family = "wasm"))]
+    let _ = table;
+}
+
+#[cfg(target_family = "wasm")]
+fn english(msg: Msg) -> &'static str {
+    ENGLISH.get().map_or_else(|| msg.zh(), |en| en(msg))
+}
+
+#[cfg(not(target_family = "wasm"))]
+const fn english(msg: Msg) -> &'static str {
+    msg.en()
 }
 
 messages! {
@@ -763,6 +802,14 @@ messages! {
     NoLongTermPasses => "暂无有效的长期访客通行证", "No active recurring passes.";
     ElderUnitOptional => "长者住户（管家代办）", "Elder's home (butler)";
     NextPageLink => "下一页", "Next page";
+    // Paging of every list (issue 19: no silent truncation).
+    ErrBadCursor => "分页位置无效，请从第一页重新加载", "The page position is not valid; reload from the first page.";
+    ErrBadLimit => "每页条数须在 1 到 {max} 之间", "The page size must be between 1 and {max}.";
+    LoadMore => "加载更多", "Load more";
+    FirstPageLink => "回到第一页", "First page";
+    OpenJobsCount => "共 {n} 单，其中 {m} 单超时", "Open jobs: {n}, of which {m} breached";
+    ListCount => "共 {n} 条", "{n} in all";
+    MoreRowsFollow => "还有更多，请加载下一页", "More rows follow; load the next page.";
 }
 
 #[cfg(test)]

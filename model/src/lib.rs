@@ -10,6 +10,7 @@ pub mod admin;
 pub mod bounded;
 pub mod category;
 pub mod complaint;
+pub mod due;
 pub mod error;
 pub mod follow_up;
 pub mod help;
@@ -35,6 +36,6 @@ pub mod time;
 
 pub use error::{AppError, ErrorBody, ErrorCode};
 pub use i18n::{Lang, Msg};
-pub use page::Page;
+pub use page::{Cursor, Page, PageRequest};
 pub use people::{BuildingInfo, BuildingRef, CommunityRef, Me, ResidentInfo, Role, StaffRef, Trade, UnitInfo, UnitRef};
 pub use permission::Permission;

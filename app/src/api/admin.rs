@@ -70,9 +70,13 @@ pub async fn get_settings() -> Result<Settings, AppError> {
 }
 
 #[server]
-pub async fn list_audit(action: Option<String>) -> Result<Vec<AuditEntry>, AppError> {
+pub async fn list_audit(action: Option<String>) -> Result<crate::model::Page<AuditEntry>, AppError> {
     let actor = super::ctx::actor().await?;
-    super::ctx::backend()?.audit_log(&actor, action.as_deref(), None, None).await.map_err(crate::backend::Error::answer)
+    let page = crate::model::PageRequest::of(Some(crate::model::page::MAX_LIMIT), None, "audit", 50)?;
+    super::ctx::backend()?
+        .audit_log(&actor, action.as_deref(), None, None, &page)
+        .await
+        .map_err(crate::backend::Error::answer)
 }
 
 /// Scorecards of the last `days` days.

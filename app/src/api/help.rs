@@ -42,23 +42,13 @@ pub async fn elder_list(all: bool) -> Result<Vec<ElderInfo>, AppError> {
 }
 
 /// One page of an elder's visit log (定期探访), newest first: 20 visits
-/// before `cursor` (an RFC 3339 instant from the previous page).
+/// after `cursor` (the previous page's `next_cursor`).
 #[server]
 pub async fn elder_visit_log(
     id: String,
     cursor: Option<String>,
 ) -> Result<crate::model::Page<crate::model::help::ElderVisit>, AppError> {
-    use crate::model::Msg;
     let actor = super::ctx::actor().await?;
-    let before = match cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            chrono::DateTime::parse_from_rfc3339(c)
-                .map(|d| d.with_timezone(&chrono::Utc))
-                .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
-        ),
-    };
-    let (items, next) =
-        super::ctx::backend()?.elder_visits(&actor, &id, 20, before).await.map_err(crate::backend::Error::answer)?;
-    Ok(crate::model::Page { items, next_cursor: next.map(|t| t.to_rfc3339()) })
+    let page = crate::model::PageRequest::of(Some(20), cursor.as_deref(), "elder_visits", 20)?;
+    super::ctx::backend()?.elder_visits(&actor, &id, &page).await.map_err(crate::backend::Error::answer)
 }

@@ -7,10 +7,12 @@ use crate::model::{
     pass::{Entry, Pass, Verdict, VisitorView, WalkIn},
 };
 
+/// A page of the passes of the caller's home, newest first (50 a page).
 #[server]
-pub async fn list_my_passes() -> Result<Vec<Pass>, AppError> {
+pub async fn list_my_passes(cursor: Option<String>) -> Result<crate::model::Page<Pass>, AppError> {
     let actor = super::ctx::actor().await?;
-    super::ctx::backend()?.my_passes(&actor).await.map_err(crate::backend::Error::answer)
+    let page = crate::model::PageRequest::of(None, cursor.as_deref(), "passes", 50)?;
+    super::ctx::backend()?.my_passes(&actor, &page).await.map_err(crate::backend::Error::answer)
 }
 
 /// The visitor's page (no login: the token is the credential).
@@ -46,26 +48,20 @@ pub async fn list_gate_units() -> Result<Vec<UnitRef>, AppError> {
 }
 
 #[server]
-pub async fn list_entries(gate: Option<String>) -> Result<Vec<Entry>, AppError> {
+pub async fn list_entries(gate: Option<String>) -> Result<crate::model::Page<Entry>, AppError> {
     let actor = super::ctx::actor().await?;
-    super::ctx::backend()?.entry_log(&actor, gate.as_deref(), None, None).await.map_err(crate::backend::Error::answer)
+    let page = crate::model::PageRequest::of(Some(crate::model::page::MAX_LIMIT), None, "entries", 50)?;
+    super::ctx::backend()?
+        .entry_log(&actor, gate.as_deref(), None, None, &page)
+        .await
+        .map_err(crate::backend::Error::answer)
 }
 
 /// The community's active recurring passes (长期访客), newest first, a page
 /// at a time: the page and where the next one starts (`cursor`).
 #[server]
 pub async fn list_long_term_passes(cursor: Option<String>) -> Result<crate::model::Page<Pass>, AppError> {
-    use crate::model::Msg;
     let actor = super::ctx::actor().await?;
-    let before = match cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            chrono::DateTime::parse_from_rfc3339(c)
-                .map(|d| d.with_timezone(&chrono::Utc))
-                .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
-        ),
-    };
-    let (items, next) =
-        super::ctx::backend()?.long_term_passes(&actor, 50, before).await.map_err(crate::backend::Error::answer)?;
-    Ok(crate::model::Page { items, next_cursor: next.map(|t| t.to_rfc3339()) })
+    let page = crate::model::PageRequest::of(None, cursor.as_deref(), "recurring_passes", 50)?;
+    super::ctx::backend()?.long_term_passes(&actor, &page).await.map_err(crate::backend::Error::answer)
 }

@@ -7,15 +7,21 @@ use crate::model::{
     job::{Assignable, Job, JobSummary, NewRepair},
 };
 
-/// Jobs the caller may see: `scope` and `status` as in the JSON API.
+/// A page of the jobs the caller may see: `scope`, `status` and `cursor`
+/// as in the JSON API (50 a page; the board, `status=open`, with `total`
+/// and `breached` counts).
 #[server]
-pub async fn list_jobs(scope: Option<String>, status: Option<String>) -> Result<Vec<JobSummary>, AppError> {
+pub async fn list_jobs(
+    scope: Option<String>,
+    status: Option<String>,
+    cursor: Option<String>,
+) -> Result<crate::model::Page<JobSummary>, AppError> {
     let actor = super::ctx::actor().await?;
-    let (items, _) = super::ctx::backend()?
-        .list_jobs(&actor, scope.as_deref(), status.as_deref(), 100, None)
+    let page = crate::model::PageRequest::of(None, cursor.as_deref(), "repairs", 50)?;
+    super::ctx::backend()?
+        .list_jobs(&actor, scope.as_deref(), status.as_deref(), &page)
         .await
-        .map_err(crate::backend::Error::answer)?;
-    Ok(items)
+        .map_err(crate::backend::Error::answer)
 }
 
 #[server]

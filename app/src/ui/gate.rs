@@ -371,7 +371,11 @@ pub fn EntriesPage() -> impl IntoView {
                     </label>
                     <button type="submit">{t(Msg::Filter)}</button>
                 </form>
-                <Load resource=list transition=true let:rows>
+                <Load resource=list transition=true let:page>
+                    {page
+                        .next_cursor
+                        .is_some()
+                        .then(|| view! { <p class="muted more-rows">{t(Msg::MoreRowsFollow)}</p> })}
                     <table>
                         <thead>
                             <tr>
@@ -383,7 +387,8 @@ pub fn EntriesPage() -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            {rows
+                            {page
+                                .items
                                 .into_iter()
                                 .map(|e| {
                                     view! {

@@ -33,9 +33,11 @@ use crate::{
 pub fn PassesPage() -> impl IntoView {
     // Pause, resume and revoke come back here with `?error=` when refused.
     let error = query_error();
+    let cursor = use_query_map().with_untracked(|q| q.get("cursor")).filter(|c| !c.is_empty());
     with_me(move |me: Me| {
         let live = use_live();
-        let passes = Resource::new(move || live.passes.get(), |_| list_my_passes());
+        let c = cursor.clone();
+        let passes = Resource::new(move || (live.passes.get(), c.clone()), |(_, c)| list_my_passes(c));
         view! {
             <Page me=me.clone()>
                 <FormError error />
@@ -45,17 +47,26 @@ pub fn PassesPage() -> impl IntoView {
                         {t(Msg::NewPass)}
                     </a>
                 </div>
-                <Load resource=passes transition=true let:list>
-                    {if list.is_empty() {
+                <Load resource=passes transition=true let:page>
+                    {if page.items.is_empty() {
                         view! { <p class="muted empty">{t(Msg::NoPasses)}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="list passes">
-                                {list.into_iter().map(|p| view! { <PassRow p /> }).collect_view()}
+                                {page.items.into_iter().map(|p| view! { <PassRow p /> }).collect_view()}
                             </ul>
                         }
                             .into_any()
                     }}
+                    {page
+                        .next_cursor
+                        .map(|c| {
+                            view! {
+                                <a class="button" href=format!("/passes?cursor={c}")>
+                                    {t(Msg::NextPageLink)}
+                                </a>
+                            }
+                        })}
                 </Load>
             </Page>
         }

@@ -323,26 +323,59 @@ fn JobList(jobs: Vec<JobSummary>) -> impl IntoView {
     view! { <ul class="jobs">{jobs.into_iter().map(|job| view! { <JobCard job /> }).collect_view()}</ul> }.into_any()
 }
 
-/// A list of jobs that refreshes whenever a `repair.updated` event arrives.
+/// The board's counts: "共 612 单，其中 40 单超时".
+pub(crate) fn open_jobs_count(total: u64, breached: u64) -> String {
+    t(Msg::OpenJobsCount).replace("{n}", &total.to_string()).replace("{m}", &breached.to_string())
+}
+
+/// A page of jobs that refreshes whenever a `repair.updated` event
+/// arrives, with the board's counts when the server gives them. More rows
+/// are never dropped silently: with `page_href` (the page's address with
+/// its filters, ending in `?` or `&`) a plain next-page link (`cursor=`),
+/// otherwise a note that more follow.
 #[component]
 fn LiveJobs(
     scope: Option<&'static str>,
     status: Option<String>,
     #[prop(optional)] filter: Option<Callback<JobSummary, bool>>,
+    #[prop(optional)] page_href: Option<String>,
+    #[prop(default = None)] cursor: Option<String>,
 ) -> impl IntoView {
     let live = use_live();
     let jobs = Resource::new(
-        move || (status.clone(), live.repairs.get()),
-        move |(status, _)| list_jobs(scope.map(str::to_string), status),
+        move || (status.clone(), cursor.clone(), live.repairs.get()),
+        move |(status, cursor, _)| list_jobs(scope.map(str::to_string), status, cursor),
     );
     view! {
-        <Load resource=jobs transition=true let:list>
+        <Load resource=jobs transition=true let:page>
             {
-                let mut list = list;
+                let mut list = page.items;
                 if let Some(keep) = filter {
                     list.retain(|j| keep.run(j.clone()));
                 }
-                view! { <JobList jobs=list /> }
+                let counts = page
+                    .total
+                    .map(|n| {
+                        view! { <p class="job-counts">{open_jobs_count(n, page.breached.unwrap_or(0))}</p> }
+                    });
+                let more = page
+                    .next_cursor
+                    .map(|c| match page_href.clone() {
+                        Some(base) => {
+                            view! {
+                                <a class="button next-page" href=format!("{base}cursor={c}")>
+                                    {t(Msg::NextPageLink)}
+                                </a>
+                            }
+                                .into_any()
+                        }
+                        None => view! { <p class="muted more-rows">{t(Msg::MoreRowsFollow)}</p> }.into_any(),
+                    });
+                view! {
+                    {counts}
+                    <JobList jobs=list />
+                    {more}
+                }
             }
         </Load>
     }
@@ -379,6 +412,14 @@ pub fn BoardPage() -> impl IntoView {
         let default_urgency = (me.role == Role::Duty).then(|| "critical".to_string());
         let urgency = query.with_untracked(|q| q.get("urgency")).or(default_urgency).filter(|u| !u.is_empty());
         let closed = query.with_untracked(|q| q.get("status")).as_deref() == Some("closed");
+        let cursor = query.with_untracked(|q| q.get("cursor")).filter(|c| !c.is_empty());
+        // The next-page link keeps the filters (no-JS: a plain GET).
+        let page_href = format!(
+            "/board?status={}&building={}&urgency={}&",
+            if closed { "closed" } else { "open" },
+            building.clone().unwrap_or_default(),
+            urgency.clone().unwrap_or_default(),
+        );
         // The list this role opens on, as the server decides it (a worker's
         // board is what is assigned to them).
         let scope = me.role.natural_job_list().map_or("all", |s| s.as_str());
@@ -442,7 +483,13 @@ pub fn BoardPage() -> impl IntoView {
                     </label>
                     <button type="submit">{t(Msg::Filter)}</button>
                 </form>
-                <LiveJobs scope=Some(scope) status=Some(if closed { "closed" } else { "open" }.to_string()) filter />
+                <LiveJobs
+                    scope=Some(scope)
+                    status=Some(if closed { "closed" } else { "open" }.to_string())
+                    filter
+                    page_href
+                    cursor
+                />
             </Page>
         }
     })

@@ -34,7 +34,8 @@ fn Section(title: Msg, href: &'static str, children: Children) -> impl IntoView 
 #[component]
 pub fn Workspace(me: Me) -> impl IntoView {
     let live = use_live();
-    let jobs = Resource::new(move || live.repairs.get(), |_| list_jobs(Some("buildings".into()), Some("open".into())));
+    let jobs =
+        Resource::new(move || live.repairs.get(), |_| list_jobs(Some("buildings".into()), Some("open".into()), None));
     let calls = Resource::new(move || live.help.get(), |_| help_calls(true));
     let elders = Resource::new(move || live.help.get(), |_| elder_list(false));
     let notices = Resource::new(move || live.notices.get(), |_| list_notices());
@@ -78,34 +79,50 @@ pub fn Workspace(me: Me) -> impl IntoView {
                 </Load>
             </Section>
             <Section title=Msg::CardJobBoard href="/board">
-                <Load resource=jobs transition=true fallback=|| () let:list>
-                    {if list.is_empty() {
-                        view! { <p class="muted">{t(Msg::NoJobs)}</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="jobs">
-                                {list
-                                    .into_iter()
-                                    .take(8)
-                                    .map(|j| {
-                                        view! {
-                                            <li class="job-card" class:bad=j.sla.state.is_bad() data-job=j.id.clone()>
-                                                <a href=format!("/repairs/{}", j.id)>
-                                                    <span class="job-icon">{j.category.icon()}</span>
-                                                    <span class="job-main">
-                                                        <span class="job-title">{t(j.category.label())}</span>
-                                                        <span class="job-sub">{j.unit.label.clone()}</span>
-                                                    </span>
-                                                    <span class="st">{t(j.status.label())}</span>
-                                                </a>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
+                <Load resource=jobs transition=true fallback=|| () let:page>
+                    {page
+                        .total
+                        .map(|n| {
+                            view! {
+                                <p class="job-counts">
+                                    {super::repairs::open_jobs_count(n, page.breached.unwrap_or(0))}
+                                </p>
+                            }
+                        })}
+                    {
+                        let list = page.items;
+                        if list.is_empty() {
+                            view! { <p class="muted">{t(Msg::NoJobs)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="jobs">
+                                    {list
+                                        .into_iter()
+                                        .take(8)
+                                        .map(|j| {
+                                            view! {
+                                                <li
+                                                    class="job-card"
+                                                    class:bad=j.sla.state.is_bad()
+                                                    data-job=j.id.clone()
+                                                >
+                                                    <a href=format!("/repairs/{}", j.id)>
+                                                        <span class="job-icon">{j.category.icon()}</span>
+                                                        <span class="job-main">
+                                                            <span class="job-title">{t(j.category.label())}</span>
+                                                            <span class="job-sub">{j.unit.label.clone()}</span>
+                                                        </span>
+                                                        <span class="st">{t(j.status.label())}</span>
+                                                    </a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
                         }
-                            .into_any()
-                    }}
+                    }
                 </Load>
             </Section>
             <Section title=Msg::ComplaintsTitle href="/complaints">

@@ -1,7 +1,7 @@
 //! The manager's console: buildings and units, staff, settings, the audit
 //! log. Every change here is audited.
 
-use crate::record::{BuildingId, CommunityId, UnitId, UserId};
+use crate::record::{AuditId, BuildingId, CommunityId, UnitId, UserId};
 use chrono::{DateTime, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
@@ -17,7 +17,7 @@ use super::{
     unit_import,
 };
 use linli_model::{
-    AppError, BuildingInfo, Msg, Role, Trade,
+    AppError, BuildingInfo, Cursor, Msg, Page, PageRequest, Role, Trade,
     admin::{AuditEntry, ImportResult, ImportSkip, NewPerson, Settings, SkippedLine, StaffChange, StaffMember},
     keys::AuditAction,
     phone,
@@ -305,32 +305,47 @@ impl Backend {
         self.settings(actor).await
     }
 
-    /// The audit log, newest first, optionally one kind of action and a period.
+    /// The audit log, newest first, optionally one kind of action and a
+    /// period; a page at a time (list `audit`, keyset `(at, id)`).
     pub async fn audit_log(
         &self,
         actor: &Actor,
         action: Option<&str>,
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
-    ) -> Result<Vec<AuditEntry>> {
+        page: &PageRequest,
+    ) -> Result<Page<AuditEntry>> {
         admin(actor)?;
+        let (at, after) = match page.after.as_ref() {
+            None => (None, None),
+            Some(c) if c.keys.len() == 1 => (c.instant(0), Some(AuditId::record_of(&c.id))),
+            Some(_) => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
+        };
         let mut res = run(self
             .db
             .query(store::AUDIT_LOG)
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("action", action.filter(|a| !a.is_empty()).map(str::to_string)))
             .bind(("from", from))
-            .bind(("to", to)))
+            .bind(("to", to))
+            .bind(("at", at))
+            .bind(("after", after))
+            .bind(("fetch", page.fetch())))
         .await?;
-        Ok(rows::<AuditRow>(&mut res, 0)?
+        let found: Vec<(String, AuditEntry)> = rows::<AuditRow>(&mut res, 0)?
             .into_iter()
-            .map(|a| AuditEntry {
-                actor: a.actor_name.unwrap_or_default(),
-                action: a.action,
-                target: a.target,
-                detail: a.detail,
-                at: a.at,
+            .map(|a| {
+                let entry = AuditEntry {
+                    actor: a.actor_name.unwrap_or_default(),
+                    action: a.action,
+                    target: a.target,
+                    detail: a.detail,
+                    at: a.at,
+                };
+                (a.key, entry)
             })
-            .collect())
+            .collect();
+        let cut = page.cut(found, "audit", |(key, e)| Cursor::at(e.at, key.clone()));
+        Ok(Page::new(cut.items.into_iter().map(|(_, e)| e).collect(), cut.next_cursor))
     }
 }

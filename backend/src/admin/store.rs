@@ -20,6 +20,8 @@ pub(super) struct StaffRow {
 
 #[derive(Deserialize)]
 pub(super) struct AuditRow {
+    /// The row's record key (the paging cursor's tie-breaker).
+    pub(super) key: String,
     #[serde(default)]
     pub(super) actor_name: Option<String>,
     pub(super) action: AuditAction,
@@ -83,10 +85,13 @@ pub(crate) const UPDATE_SETTINGS: &str = "UPDATE $c SET sla = $sla,
                      help = { staff_secs: $staff, contacts_secs: $contacts, check_in_by: $by }";
 
 /// Used by `audit_log` (admin/mod.rs).
-pub(crate) const AUDIT_LOG: &str = "SELECT actor.name AS actor_name, action, target, detail, at FROM audit
+/// Newest first, after the keyset cursor `($at, $after)`.
+pub(crate) const AUDIT_LOG: &str = "SELECT record::id(id) AS key, actor.name AS actor_name, action, target, detail, at
+                 FROM audit
                  WHERE community = $c AND ($action = NONE OR string::starts_with(action, $action))
                    AND ($from = NONE OR at >= $from) AND ($to = NONE OR at < $to)
-                 ORDER BY at DESC LIMIT 500";
+                   AND ($at = NONE OR at < $at OR (at = $at AND id < $after))
+                 ORDER BY at DESC, id DESC LIMIT $fetch";
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).

@@ -36,7 +36,7 @@ use super::{
     policy::{Actor, Permission},
 };
 use linli_model::{
-    AppError, ErrorCode, Msg, Page, StaffRef,
+    AppError, Cursor, ErrorCode, Msg, Page, PageRequest, StaffRef,
     complaint::{
         self, BuildingCount, CategoryCount, Complainant, Complaint, ComplaintAction, ComplaintActionInput,
         ComplaintCategory, ComplaintStats, ComplaintSummary, DEFAULT_TARGET, JobKind, MAX_PLACE, MAX_TEXT,
@@ -128,6 +128,9 @@ fn photo_keys(ids_in: &[String]) -> Result<Vec<String>> {
 fn party(actor: &Actor, row: &ComplaintRow) -> Party {
     actor.job_party(row.reporter.as_str(), row.building.as_str(), None)
 }
+
+/// The list name of the complaint list's cursors.
+const LIST_COMPLAINTS_CURSOR: &str = "complaints";
 
 impl Backend {
     /// The complaint targets of a community ([`DEFAULT_TARGET`] when never set).
@@ -249,6 +252,7 @@ impl Backend {
             .bind(("uploader", UserId::record_of(&actor_id)))
             .bind(("respond_secs", target.respond_secs))
             .bind(("resolve_secs", target.resolve_secs))
+            .bind(("next_due", linli_model::due::first_due(now, target.respond_secs, target.resolve_secs, None)))
             .bind(("now", now))
             .bind(("actor", UserId::record_of(&actor_id)))
             .bind(("actor_name", actor_name))
@@ -425,15 +429,12 @@ impl Backend {
             Some(Some(JobListStatus::Closed)) => Some(false),
             Some(None) => return Err(AppError::invalid("status", Msg::ErrBadRequest).into()),
         };
-        let before = match present(f.cursor) {
-            None => None,
-            Some(c) => Some(
-                DateTime::parse_from_rfc3339(c)
-                    .map(|d| d.with_timezone(&Utc))
-                    .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
-            ),
+        let page = PageRequest::parse(f.limit.map(|l| l.to_string()).as_deref(), f.cursor, LIST_COMPLAINTS_CURSOR, 50)?;
+        let (at, after) = match page.after.as_ref() {
+            None => (None, None),
+            Some(c) if c.keys.len() == 1 => (c.instant(0), Some(JobId::record_of(&c.id))),
+            Some(_) => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
         };
-        let limit = f.limit.unwrap_or(50).clamp(1, 200);
         let unit =
             if household { Some(UnitId::record_of(actor.unit_id().ok_or_else(AppError::forbidden)?)) } else { None };
         let own: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
@@ -448,19 +449,14 @@ impl Backend {
             .bind(("building", building.map(|b| b.record())))
             .bind(("category", category.map(ComplaintCategory::as_str)))
             .bind(("open", open))
-            .bind(("before", before))
-            .bind(("fetch", i64::try_from(limit + 1).unwrap_or(201))))
+            .bind(("at", at))
+            .bind(("after", after))
+            .bind(("fetch", page.fetch())))
         .await?;
         let found: Vec<ComplaintRow> = rows(&mut res, 0)?;
         let now = self.now();
-        let mut items: Vec<ComplaintSummary> = found.iter().map(|r| r.summary(now)).collect();
-        let next = if items.len() > limit {
-            items.get(limit - 1).map(|c| c.created_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
-        } else {
-            None
-        };
-        items.truncate(limit);
-        Ok(Page { items, next_cursor: next })
+        let items: Vec<ComplaintSummary> = found.iter().map(|r| r.summary(now)).collect();
+        Ok(page.cut(items, LIST_COMPLAINTS_CURSOR, |c| Cursor::at(c.created_at, c.id.clone())))
     }
 
     /// Takes one step on a complaint or suggestion, or explains why not:
@@ -514,6 +510,7 @@ impl Backend {
                 .bind(("closed_at", closed_at))
                 .bind(("reopen_count", reopen_count))
                 .bind(("adopted", adopted))
+                .bind(("next_due", row.next_due_after(next, responded_at, resolved_at)))
                 .bind(("now", now))
                 .bind(("photos", PhotoId::records_of(&photos)))
                 .bind(("action", action.timeline().as_str()))

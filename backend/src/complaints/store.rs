@@ -65,6 +65,9 @@ pub(super) struct ComplaintRow {
     pub(super) urge_count: i64,
     #[serde(default)]
     pub(super) urge_next_at: Option<DateTime<Utc>>,
+    /// SLA alerts raised (for its `next_due`, 0015, issue 19).
+    #[serde(default)]
+    pub(super) alerts: Vec<String>,
     /// How it came in (staff entry, issue 17).
     #[serde(default)]
     pub(super) channel: linli_model::staff_entry::Channel,
@@ -92,7 +95,7 @@ macro_rules! complaint_fields {
         "SELECT id, community, building, unit, reporter, owner, kind, complaint_category, description, status,
                 adopted, concerns_place, photos, respond_secs, resolve_secs, created_at, updated_at,
                 responded_at, resolved_at, closed_at, held_secs, held_since, reopen_count, version, channel,
-                urge_count, urge_next_at,
+                urge_count, urge_next_at, alerts,
                 building.number AS building_number, building.name AS building_name,
                 concerns_unit.building.name AS concerns_building_name, concerns_unit.number AS concerns_unit_number"
     };
@@ -116,6 +119,19 @@ impl ComplaintRow {
             unit: Some(self.unit.as_str()),
             assignee: None,
         }
+    }
+
+    /// When the sweep next has something to do for it once a step has
+    /// moved it to `status` with these clock stops (written in the step's
+    /// transaction; complaints have no planned holds).
+    pub(super) fn next_due_after(
+        &self,
+        status: JobStatus,
+        responded_at: Option<DateTime<Utc>>,
+        resolved_at: Option<DateTime<Utc>>,
+    ) -> Option<DateTime<Utc>> {
+        let clock = ClockFacts { responded_at, resolved_at, cancelled: status == JobStatus::Cancelled, ..self.clock() };
+        linli_model::due::next_due(&linli_model::due::DueFacts { status, clock, alerts: &self.alerts, resume_at: None })
     }
 
     pub(super) fn clock(&self) -> ClockFacts {
@@ -269,7 +285,7 @@ pub(crate) const CREATE_COMPLAINT: &str = "BEGIN TRANSACTION;
                      complaint_category = $category, description = $text, urgency = 'normal',
                      status = 'submitted', open = true, photos = $photos, adopted = false,
                      concerns_place = $place, concerns_unit = $concerns_unit,
-                     respond_secs = $respond_secs, resolve_secs = $resolve_secs,
+                     respond_secs = $respond_secs, resolve_secs = $resolve_secs, next_due = $next_due,
                      created_at = $now, updated_at = $now, version = 1, channel = $channel,
                      entered_by = IF $actor != $reporter { $actor } ELSE { NONE };
                  UPDATE $photos SET repair = $job;
@@ -303,8 +319,8 @@ pub(crate) const LIST_COMPLAINTS: &str = concat!(
         AND ($building = NONE OR building = $building)
         AND ($category = NONE OR complaint_category = $category)
         AND ($open = NONE OR open = $open)
-        AND ($before = NONE OR created_at < $before)
-      ORDER BY created_at DESC LIMIT $fetch"
+        AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
+      ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
 
 /// Used by `act_on_complaint` (complaints/mod.rs): one step, guarded by
@@ -316,7 +332,7 @@ pub(crate) const STORE_COMPLAINT_STEP: &str = "BEGIN TRANSACTION;
                  LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
                  UPDATE $job SET status = $status, open = $open, responded_at = $responded_at,
                      resolved_at = $resolved_at, closed_at = $closed_at, reopen_count = $reopen_count,
-                     adopted = $adopted, updated_at = $now, version = $version + 1;
+                     adopted = $adopted, next_due = $next_due, updated_at = $now, version = $version + 1;
                  UPDATE $photos SET repair = $job;
                  CREATE repair_event SET repair = $job, seq = $seq + 1, action = $action,
                      from_status = $from, to_status = $status, actor = $actor, actor_name = $actor_name,
@@ -333,7 +349,7 @@ pub(crate) const RATE_COMPLAINT: &str = "BEGIN TRANSACTION;
                      comment = $comment, at = $now;
                  LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
                  UPDATE $job SET status = 'rated', open = false, closed_at = closed_at ?? $now,
-                     updated_at = $now, version = $version + 1;
+                     next_due = NONE, updated_at = $now, version = $version + 1;
                  CREATE repair_event SET repair = $job, seq = $seq + 1, action = 'rated', from_status = $from,
                      to_status = 'rated', actor = $rater, actor_name = $rater_name, actor_role = 'resident',
                      note = $comment, at = $now;

@@ -210,12 +210,13 @@ pub(crate) const VISIT_BY_ID: &str = "SELECT id, visited_at, mode, condition, no
                      due, on_time, recorded_at FROM $id";
 
 /// Used by `elder_visits` (elders/visits.rs): the log, newest first, paged
-/// by `visited_at` (`$before`: the cursor, or NONE).
+/// by the keyset `(visited_at, id)` (`$at`, `$after`: the cursor, or NONE).
 pub(crate) const VISITS_OF_ELDER: &str =
     "SELECT id, visited_at, mode, condition, note, follow_up, by, by.name AS by_name,
                      due, on_time, recorded_at FROM elder_visit
-                     WHERE elder = $elder AND ($before = NONE OR visited_at < $before)
-                     ORDER BY visited_at DESC LIMIT $fetch";
+                     WHERE elder = $elder
+                       AND ($at = NONE OR visited_at < $at OR (visited_at = $at AND id < $after))
+                     ORDER BY visited_at DESC, id DESC LIMIT $fetch";
 
 /// Used by `set_visit_schedule` (elders/visits.rs).
 pub(crate) const SET_VISIT_SCHEDULE: &str = "UPDATE $id SET visit_every_days = $every";

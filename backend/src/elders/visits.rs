@@ -19,9 +19,6 @@ use serde_json::json;
 use super::*;
 use linli_model::help::{VisitBody, next_visit_due, visit_on_time, visit_time_allowed};
 
-/// At most this many visits in one page of the log.
-const MAX_PAGE: usize = 100;
-
 impl Backend {
     /// The elder `user_id` in the caller's reach, in elder mode (visits
     /// are for elders only: 422 `id` otherwise).
@@ -85,30 +82,31 @@ impl Backend {
         row::<VisitRow>(&mut res, 0)?.map(VisitRow::view).ok_or_else(|| AppError::internal().into())
     }
 
-    /// An elder's visit log, newest first: at most `limit` (1–100) visits
-    /// made before `before` (the previous page's cursor), and the cursor
-    /// of the next page.
+    /// An elder's visit log, newest first, a page at a time (list
+    /// `elder_visits`, keyset `(visited_at, id)`).
     pub async fn elder_visits(
         &self,
         actor: &Actor,
         user_id: &str,
-        limit: usize,
-        before: Option<DateTime<Utc>>,
-    ) -> Result<(Vec<ElderVisit>, Option<DateTime<Utc>>)> {
+        page: &linli_model::PageRequest,
+    ) -> Result<linli_model::Page<ElderVisit>> {
         actor.require(Permission::RecordElderVisit)?;
         self.resident_in_reach(actor, user_id).await?;
-        let limit = limit.clamp(1, MAX_PAGE);
+        let (at, after) = match page.after.as_ref() {
+            None => (None, None),
+            Some(c) if c.keys.len() == 1 => (c.instant(0), Some(crate::record::ElderVisitId::record_of(&c.id))),
+            Some(_) => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
+        };
         let mut res = run(self
             .db
             .query(store::VISITS_OF_ELDER)
             .bind(("elder", UserId::record_of(user_id)))
-            .bind(("before", before))
-            .bind(("fetch", i64::try_from(limit + 1).unwrap_or(i64::MAX))))
+            .bind(("at", at))
+            .bind(("after", after))
+            .bind(("fetch", page.fetch())))
         .await?;
-        let mut visits: Vec<ElderVisit> = rows::<VisitRow>(&mut res, 0)?.into_iter().map(VisitRow::view).collect();
-        let next = if visits.len() > limit { visits.get(limit - 1).map(|v| v.visited_at) } else { None };
-        visits.truncate(limit);
-        Ok((visits, next))
+        let visits: Vec<ElderVisit> = rows::<VisitRow>(&mut res, 0)?.into_iter().map(VisitRow::view).collect();
+        Ok(page.cut(visits, "elder_visits", |v| linli_model::Cursor::at(v.visited_at, v.id.clone())))
     }
 
     /// Sets how often an elder is visited: every `every_days` days, 1–90

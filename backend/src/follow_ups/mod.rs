@@ -10,7 +10,7 @@
 use crate::record::{BuildingId, CommunityId, FollowUpId, JobId, RatingId, UserId};
 use chrono::{DateTime, Utc};
 use linli_model::{
-    AppError, Lang, Msg,
+    AppError, Cursor, Lang, Msg, Page, PageRequest,
     complaint::{JobKind, NewComplaint},
     follow_up::{ClosedJob, FollowUpOutcome, FollowUpOutcomeInput, FollowUpSettings, FollowUpTiming},
     job::{FollowUp, PersonRef},
@@ -31,6 +31,9 @@ use super::{
 pub(crate) mod store;
 
 use store::*;
+
+/// The list name of the follow-up list's cursors.
+const LIST_FOLLOW_UPS: &str = "follow_ups";
 
 /// A job that just closed or was rated, as the opening rules need it.
 pub(crate) struct Closing<'a> {
@@ -140,27 +143,77 @@ impl Backend {
     /// then done ones (latest first): the manager's all, a butler's those
     /// of their buildings. `status`: `open`, `done` or everything.
     pub async fn follow_ups(&self, actor: &Actor, status: Option<&str>, lang: Lang) -> Result<Vec<FollowUp>> {
+        let page = PageRequest { limit: linli_model::page::MAX_LIMIT, after: None };
+        Ok(self.follow_ups_page(actor, status, lang, &page).await?.items)
+    }
+
+    /// The follow-up list a page at a time (list `follow_ups`): the open
+    /// ones first, oldest (first due) first, then the done ones, newest
+    /// first; keyset cursor `[phase, created_at]` + id, so no row is lost
+    /// or repeated while follow-ups are added. `total` counts the rows of
+    /// the list (all pages). 422 for a bad `status`.
+    pub async fn follow_ups_page(
+        &self,
+        actor: &Actor,
+        status: Option<&str>,
+        lang: Lang,
+        page: &PageRequest,
+    ) -> Result<Page<FollowUp>> {
         actor.require(Permission::SeeFollowUps)?;
         let status = match status.filter(|s| !s.is_empty() && *s != "all") {
             None => None,
             Some(s) => Some(FollowUpStatus::parse(s).ok_or_else(|| AppError::invalid("status", Msg::ErrBadRequest))?),
         };
+        let after = match page.after.as_ref() {
+            None => None,
+            Some(c) => match c.keys.as_slice() {
+                &[phase @ (0 | 1), at] => {
+                    Some((phase, DateTime::from_timestamp_nanos(at), FollowUpId::record_of(&c.id)))
+                }
+                _ => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
+            },
+        };
         let buildings: Option<Vec<String>> =
             actor.limited_to_own_buildings().then(|| actor.buildings.iter().map(|b| b.id.clone()).collect());
+        let buildings = buildings.as_deref().map(BuildingId::records_of);
+        let now = self.now();
+        let mut found: Vec<(i64, FollowUp)> = Vec::new();
+        for (phase, query, wanted) in
+            [(0, FOLLOW_UPS_OPEN, FollowUpStatus::Open), (1, FOLLOW_UPS_DONE, FollowUpStatus::Done)]
+        {
+            let fetch = page.fetch() - i64::try_from(found.len()).unwrap_or(0);
+            if status.is_some_and(|s| s != wanted) || after.as_ref().is_some_and(|(p, _, _)| *p > phase) || fetch <= 0 {
+                continue;
+            }
+            let (at, after_id) = match &after {
+                Some((p, at, id)) if *p == phase => (Some(*at), Some(id.clone())),
+                _ => (None, None),
+            };
+            let mut res = run(self
+                .db
+                .query(query)
+                .bind(("community", CommunityId::record_of(actor.community_id())))
+                .bind(("buildings", buildings.clone()))
+                .bind(("at", at))
+                .bind(("after", after_id))
+                .bind(("fetch", fetch)))
+            .await?;
+            found.extend(rows::<Row>(&mut res, 0)?.into_iter().map(|r| (phase, r.view(now, lang))));
+        }
         let mut res = run(self
             .db
-            .query(store::FOLLOW_UPS)
+            .query(COUNT_FOLLOW_UPS)
             .bind(("community", CommunityId::record_of(actor.community_id())))
-            .bind(("buildings", buildings.as_deref().map(BuildingId::records_of)))
+            .bind(("buildings", buildings))
             .bind(("status", status.map(FollowUpStatus::as_str))))
         .await?;
-        let now = self.now();
-        let mut list: Vec<FollowUp> = rows::<Row>(&mut res, 0)?.into_iter().map(|r| r.view(now, lang)).collect();
-        list.sort_by_key(|f| match f.status {
-            FollowUpStatus::Open => (0, f.due_at.map_or(i64::MAX, |d| d.timestamp())),
-            FollowUpStatus::Done => (1, -f.done_at.map_or(0, |d| d.timestamp())),
+        let total: Option<u64> = rows::<u64>(&mut res, 0)?.into_iter().next();
+        let cut = page.cut(found, LIST_FOLLOW_UPS, |(phase, f)| Cursor {
+            keys: vec![*phase, linli_model::page::nanos(f.created_at)],
+            id: f.id.clone(),
         });
-        Ok(list)
+        Ok(Page::new(cut.items.into_iter().map(|(_, f)| f).collect(), cut.next_cursor)
+            .with_counts(total.or(Some(0)), None))
     }
 
     /// Records what the resident said on a follow-up visit. Satisfied closes

@@ -73,14 +73,32 @@ macro_rules! follow_up_select {
     };
 }
 
-/// Used by `follow_ups` (follow_ups/mod.rs): a butler's are those of
-/// their buildings (`$buildings`), the manager's all.
-pub(crate) const FOLLOW_UPS: &str = concat!(
+/// Used by `follow_ups` (follow_ups/mod.rs): the open follow-ups, oldest
+/// first (the first due first), after the keyset cursor `($at, $after)`;
+/// a butler's are those of their buildings (`$buildings`), the manager's all.
+pub(crate) const FOLLOW_UPS_OPEN: &str = concat!(
     follow_up_select!(),
     " FROM follow_up WHERE community = $community AND ($buildings = NONE OR building IN $buildings)
-                    AND ($status = NONE OR status = $status)
-                 ORDER BY created_at DESC LIMIT 500"
+                    AND status = 'open'
+                    AND ($at = NONE OR created_at > $at OR (created_at = $at AND id > $after))
+                 ORDER BY created_at ASC, id ASC LIMIT $fetch"
 );
+
+/// Used by `follow_ups` (follow_ups/mod.rs): the done follow-ups, newest
+/// first, after the keyset cursor `($at, $after)`.
+pub(crate) const FOLLOW_UPS_DONE: &str = concat!(
+    follow_up_select!(),
+    " FROM follow_up WHERE community = $community AND ($buildings = NONE OR building IN $buildings)
+                    AND status = 'done'
+                    AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
+                 ORDER BY created_at DESC, id DESC LIMIT $fetch"
+);
+
+/// Used by `follow_ups_page` (follow_ups/mod.rs): how many rows the list
+/// has over all its pages.
+pub(crate) const COUNT_FOLLOW_UPS: &str = "SELECT VALUE count() FROM follow_up
+                 WHERE community = $community AND ($buildings = NONE OR building IN $buildings)
+                    AND ($status = NONE OR status = $status) GROUP ALL";
 
 /// Used by `record_follow_up` (follow_ups/mod.rs).
 pub(crate) const FOLLOW_UP: &str = concat!(follow_up_select!(), " FROM $id");
@@ -150,7 +168,9 @@ pub(crate) const OPEN_FOLLOW_UPS: &str = "BEGIN TRANSACTION;
 /// against a migrated database (`crate::queries_check`).
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
-    ("FOLLOW_UPS", FOLLOW_UPS),
+    ("FOLLOW_UPS_OPEN", FOLLOW_UPS_OPEN),
+    ("FOLLOW_UPS_DONE", FOLLOW_UPS_DONE),
+    ("COUNT_FOLLOW_UPS", COUNT_FOLLOW_UPS),
     ("FOLLOW_UP", FOLLOW_UP),
     ("RECORD_OUTCOME", RECORD_OUTCOME),
     ("RECORD_REMEDY", RECORD_REMEDY),

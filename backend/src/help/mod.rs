@@ -31,7 +31,7 @@ use super::{
     wechat::SubscribeMessage,
 };
 use linli_model::{
-    AppError, ErrorCode, Msg, StaffRef,
+    AppError, Cursor, ErrorCode, Msg, Page, PageRequest, StaffRef,
     help::{
         CheckIn, EscalationSettings, HelpAction, HelpActionInput, HelpCall, HelpEntry, HelpParty, Outcome,
         allowed_actions, transition,
@@ -191,18 +191,27 @@ impl Backend {
         self.call_view(actor, call, PhoneView::Whole).await
     }
 
-    /// Calls the caller may see, oldest first; `open_only` for the duty
-    /// room's and butlers' live lists.
+    /// Calls the caller may see (the first page of [`Self::help_calls_page`],
+    /// `MAX_LIMIT` rows), for callers inside the backend.
     pub async fn help_calls(&self, actor: &Actor, open_only: bool) -> Result<Vec<HelpCall>> {
+        let page = PageRequest { limit: linli_model::page::MAX_LIMIT, after: None };
+        Ok(self.help_calls_page(actor, open_only, &page).await?.items)
+    }
+
+    /// Calls the caller may see, a page at a time (list `help_calls`):
+    /// `open_only` (the duty room's and butlers' live lists) oldest
+    /// (longest waiting) first, otherwise newest first; keyset
+    /// `(created_at, id)`.
+    pub async fn help_calls_page(&self, actor: &Actor, open_only: bool, page: &PageRequest) -> Result<Page<HelpCall>> {
         // The query already keeps to what the caller may see, so no one
         // else's calls (a flood of presses elsewhere) can push a call the
         // caller must see out of the page; the rule is checked again below.
         let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
-        let query = if open_only {
-            // Every open call, oldest (longest waiting) first.
-            store::OPEN_HELP_CALLS
-        } else {
-            store::RECENT_HELP_CALLS
+        let query = if open_only { store::OPEN_HELP_CALLS } else { store::RECENT_HELP_CALLS };
+        let (at, after) = match page.after.as_ref() {
+            None => (None, None),
+            Some(c) if c.keys.len() == 1 => (c.instant(0), Some(HelpCallId::record_of(&c.id))),
+            Some(_) => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
         };
         let mut res = run(self
             .db
@@ -211,13 +220,16 @@ impl Backend {
             .bind(("everyone", actor.sees_every_help_call()))
             .bind(("unit", actor.unit_id().map(UnitId::record_of)))
             .bind(("staff", actor.sees_escalated_help_calls()))
-            .bind(("buildings", BuildingId::records_of(&buildings))))
+            .bind(("buildings", BuildingId::records_of(&buildings)))
+            .bind(("at", at))
+            .bind(("after", after))
+            .bind(("fetch", page.fetch())))
         .await?;
         let mut calls = Vec::new();
         for c in rows::<CallRow>(&mut res, 0)?.into_iter().filter(|c| c.visible_to(actor)) {
             calls.push(self.call_view(actor, c, PhoneView::Masked).await?);
         }
-        Ok(calls)
+        Ok(page.cut(calls, "help_calls", |c| Cursor::at(c.created_at, c.id.clone())))
     }
 
     async fn call_view(&self, actor: &Actor, call: CallRow, phone_view: PhoneView) -> Result<HelpCall> {

@@ -164,9 +164,12 @@ impl Backend {
 
 use crate::notify::{outbox_create, subscribe_message_create};
 
-/// Used by `sweep_help` (help/escalation.rs).
+/// Used by `sweep_help` (help/escalation.rs): the calls nobody has
+/// acknowledged yet, below the last level, through the
+/// `help_call_escalating` index (a `sent` call is open; issue 19: not
+/// every open call, four times a second).
 pub(crate) const SWEEP_HELP: &str =
-    concat!(call_select!(), " FROM help_call WHERE open = true AND status = 'sent' AND escalation_level < 2");
+    concat!(call_select!(), " FROM help_call WHERE status = 'sent' AND escalation_level < 2");
 
 /// Used by `escalate` (help/escalation.rs).
 pub(crate) const ESCALATE: &str = concat!(
@@ -231,7 +234,8 @@ pub(crate) const OPEN_HELP_CALLS: &str = concat!(
     call_select!(),
     " FROM help_call WHERE community = $community AND open = true
                     AND ($everyone OR unit = $unit OR ($staff AND (building IN $buildings OR escalation_level >= 1)))
-                  ORDER BY created_at ASC LIMIT 1000"
+                    AND ($at = NONE OR created_at > $at OR (created_at = $at AND id > $after))
+                  ORDER BY created_at ASC, id ASC LIMIT $fetch"
 );
 
 /// Used by `help_calls` (help/mod.rs).
@@ -239,7 +243,8 @@ pub(crate) const RECENT_HELP_CALLS: &str = concat!(
     call_select!(),
     " FROM help_call WHERE community = $community
                     AND ($everyone OR unit = $unit OR ($staff AND (building IN $buildings OR escalation_level >= 1)))
-                  ORDER BY created_at DESC LIMIT 200"
+                    AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
+                  ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
 
 /// Used by `call_view` (help/mod.rs).

@@ -126,19 +126,33 @@ impl Backend {
         })
     }
 
-    /// The passes of the caller's home, newest first, with their entries.
-    pub async fn my_passes(&self, actor: &Actor) -> Result<Vec<Pass>> {
+    /// The passes of the caller's home, newest first, with their entries;
+    /// a page at a time (list `passes`, keyset `(created_at, id)`).
+    pub async fn my_passes(&self, actor: &Actor, page: &linli_model::PageRequest) -> Result<linli_model::Page<Pass>> {
         actor.require(Permission::ManageOwnPasses)?;
         let unit = actor.unit_id().ok_or_else(AppError::forbidden)?;
-        let mut res = run(self.db.query(store::MY_PASSES).bind(("unit", UnitId::record_of(unit)))).await?;
+        let (at, after) = match page.after.as_ref() {
+            None => (None, None),
+            Some(c) if c.keys.len() == 1 => (c.instant(0), Some(PassId::record_of(&c.id))),
+            Some(_) => return Err(AppError::invalid("cursor", linli_model::Msg::ErrBadCursor).into()),
+        };
+        let mut res = run(self
+            .db
+            .query(store::MY_PASSES)
+            .bind(("unit", UnitId::record_of(unit)))
+            .bind(("at", at))
+            .bind(("after", after))
+            .bind(("fetch", page.fetch())))
+        .await?;
         let passes: Vec<PassRow> = rows(&mut res, 0)?;
         let ids: Vec<String> = passes.iter().map(|p| p.id.to_string()).collect();
         let entries = self.entries_of(&ids).await?;
         let now = self.now();
-        Ok(passes
+        let items: Vec<Pass> = passes
             .iter()
             .map(|p| p.view(entries.iter().filter(|(id, _)| *id == p.id).map(|(_, e)| e.clone()).collect(), now))
-            .collect())
+            .collect();
+        Ok(page.cut(items, "passes", |p| linli_model::Cursor::at(p.created_at, p.id.clone())))
     }
 
     /// Revokes a pass: the household its own, a butler a recurring pass

@@ -157,19 +157,22 @@ impl Backend {
     }
 
     /// The community's recurring passes still to run (not revoked, end
-    /// date not past), newest first: `limit` (1–200) of them created before
-    /// `before`, and where the next page starts. The manager sees all; a
+    /// date not past), newest first, a page at a time (list
+    /// `recurring_passes`, keyset `(created_at, id)`). The manager sees all; a
     /// butler those of their own buildings.
     pub async fn long_term_passes(
         &self,
         actor: &Actor,
-        limit: usize,
-        before: Option<DateTime<Utc>>,
-    ) -> Result<(Vec<Pass>, Option<DateTime<Utc>>)> {
+        page: &linli_model::PageRequest,
+    ) -> Result<linli_model::Page<Pass>> {
         if !(actor.may(Permission::ManageLongTermPasses) || actor.may(Permission::InviteForElder)) {
             return Err(AppError::forbidden().into());
         }
-        let limit = limit.clamp(1, 200);
+        let (at, after) = match page.after.as_ref() {
+            None => (None, None),
+            Some(c) if c.keys.len() == 1 => (c.instant(0), Some(crate::record::PassId::record_of(&c.id))),
+            Some(_) => return Err(AppError::invalid("cursor", linli_model::Msg::ErrBadCursor).into()),
+        };
         let own: Vec<&str> = actor.buildings.iter().map(|b| b.id.as_str()).collect();
         let buildings = actor.limited_to_own_buildings().then(|| BuildingId::records_of(&own));
         let now = self.now();
@@ -178,13 +181,13 @@ impl Backend {
             .query(LONG_TERM_PASSES)
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("now", now))
-            .bind(("before", before))
+            .bind(("at", at))
+            .bind(("after", after))
             .bind(("buildings", buildings))
-            .bind(("limit", i64::try_from(limit + 1).unwrap_or(201))))
+            .bind(("fetch", page.fetch())))
         .await?;
-        let mut passes: Vec<PassRow> = rows(&mut res, 0)?;
-        let next = (passes.len() > limit).then(|| passes.get(limit - 1).map(|p| p.created_at)).flatten();
-        passes.truncate(limit);
-        Ok((passes.iter().map(|p| p.view(Vec::new(), now)).collect(), next))
+        let passes: Vec<PassRow> = rows(&mut res, 0)?;
+        let items: Vec<Pass> = passes.iter().map(|p| p.view(Vec::new(), now)).collect();
+        Ok(page.cut(items, "recurring_passes", |p| linli_model::Cursor::at(p.created_at, p.id.clone())))
     }
 }

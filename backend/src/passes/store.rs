@@ -242,7 +242,8 @@ pub(crate) const ENTRY_LOG: &str =
                         unit.number AS unit_number, unit.building.name AS building_name
                  FROM pass_entry WHERE community = $c AND ($gate = NONE OR gate = $gate)
                    AND ($from = NONE OR at >= $from) AND ($to = NONE OR at < $to)
-                 ORDER BY at DESC LIMIT 5000";
+                   AND ($at = NONE OR at < $at OR (at = $at AND id < $after))
+                 ORDER BY at DESC, id DESC LIMIT $fetch";
 
 /// Used by `gate_units` (passes/gate.rs).
 pub(crate) const GATE_UNITS: &str = "SELECT id, community, building, number, building.number AS building_number,
@@ -261,8 +262,12 @@ pub(crate) const CREATE_PASS: &str =
                      schedule = $schedule, recurring = $schedule != NONE, created_by = $by";
 
 /// Used by `my_passes` (passes/mod.rs).
-pub(crate) const MY_PASSES: &str =
-    concat!(pass_select!(), " FROM pass WHERE unit = $unit ORDER BY created_at DESC LIMIT 100");
+pub(crate) const MY_PASSES: &str = concat!(
+    pass_select!(),
+    " FROM pass WHERE unit = $unit
+                   AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
+                 ORDER BY created_at DESC, id DESC LIMIT $fetch"
+);
 
 /// Used by `revoke_pass` (passes/mod.rs).
 pub(crate) const REVOKE_PASS: &str = "UPDATE $pass SET revoked_at = revoked_at ?? time::now()";
@@ -281,8 +286,9 @@ pub(crate) const ELDER_OF_UNIT: &str = "SELECT id FROM user WHERE unit = $u AND 
 pub(crate) const LONG_TERM_PASSES: &str = concat!(
     pass_select!(),
     " FROM pass WHERE community = $c AND recurring = true AND revoked_at = NONE AND valid_until > $now
-                   AND ($before = NONE OR created_at < $before) AND ($buildings = NONE OR building IN $buildings)
-                 ORDER BY created_at DESC LIMIT $limit"
+                   AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
+                   AND ($buildings = NONE OR building IN $buildings)
+                 ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
 
 /// Used by `visitor_view` (passes/mod.rs).

@@ -30,7 +30,7 @@ use super::{
     wechat::SubscribeMessage,
 };
 use linli_model::{
-    AppError, Msg,
+    AppError, Cursor, Msg, Page, PageRequest,
     job::{
         ActionInput, Assignable, CategoryInfo, Job, JobSummary, NewRepair, PersonRef, Photo, Rating, RatingTagInfo,
         TimelineEntry,
@@ -177,6 +177,7 @@ impl Backend {
             .bind(("respond_secs", target.respond_secs))
             .bind(("business_hours", window.map(serde_json::to_value).transpose()?))
             .bind(("resolve_secs", target.resolve_secs))
+            .bind(("next_due", linli_model::due::first_due(now, target.respond_secs, target.resolve_secs, window)))
             .bind(("now", now))
             .bind(("actor_name", filer.stamp().1)))
         .await;
@@ -306,18 +307,23 @@ impl Backend {
         })
     }
 
-    /// Jobs the caller may see. `scope`: `mine` (a resident's unit),
-    /// `buildings` (a butler's), `assigned` (a worker's), `all` (manager
-    /// and duty room); defaults to the caller's natural scope. `status`:
-    /// `open` (sorted by SLA urgency, most urgent first) or `closed`.
+    /// Jobs the caller may see, a page at a time. `scope`: `mine` (a
+    /// resident's unit), `buildings` (a butler's), `assigned` (a worker's),
+    /// `all` (manager and duty room); defaults to the caller's natural
+    /// scope. `status`: `open` — the board: sorted by SLA urgency, most
+    /// urgent first, with `total` (open jobs in scope) and `breached` (of
+    /// those, how many missed a deadline) — or `closed`/`all`, newest first.
+    /// Paged by keyset cursor (`PageRequest`, list `repairs`): history by
+    /// `(created_at, id)`; the board by the urgency order evaluated at the
+    /// first page's instant (carried in the cursor), so that a job neither
+    /// repeats nor is skipped as clocks tick between pages.
     pub async fn list_jobs(
         &self,
         actor: &Actor,
         scope: Option<&str>,
         status: Option<&str>,
-        limit: usize,
-        before: Option<DateTime<Utc>>,
-    ) -> Result<(Vec<JobSummary>, Option<DateTime<Utc>>)> {
+        page: &PageRequest,
+    ) -> Result<Page<JobSummary>> {
         let scope = match scope.filter(|s| !s.is_empty()) {
             None => actor.natural_job_list().ok_or_else(AppError::forbidden)?,
             Some(s) => JobListScope::parse(s).ok_or_else(|| AppError::invalid("scope", Msg::ErrBadRequest))?,
@@ -331,10 +337,14 @@ impl Backend {
         if !actor.may_list_jobs(scope) {
             return Err(AppError::forbidden().into());
         }
-        let limit = limit.clamp(1, 200);
-        // Open work is bounded (a board), so it is fetched whole and sorted
-        // by urgency of the clock; history is paged by time.
-        let fetch = if open == Some(true) { 500 } else { limit + 1 };
+        let board = open == Some(true);
+        let after = page.after.as_ref();
+        let bad_cursor = || AppError::invalid("cursor", Msg::ErrBadCursor);
+        // The board's cursor carries [instant, rank, secs, urgency]; the
+        // history's [created_at].
+        if after.is_some_and(|c| c.keys.len() != if board { 4 } else { 1 }) {
+            return Err(bad_cursor().into());
+        }
         let query = match scope {
             JobListScope::Mine => store::LIST_JOBS_OF_UNIT,
             JobListScope::Buildings => store::LIST_JOBS_OF_BUILDINGS,
@@ -347,25 +357,54 @@ impl Backend {
             JobListScope::Buildings | JobListScope::All => CommunityId::record_of(actor.community_id()),
         };
         let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
-        let mut res = run(self
+        // Open work is the work itself (it does not grow with history): the
+        // board reads all of it, to sort by the clocks and to count.
+        let (at, after_id, fetch) = match after {
+            Some(c) if !board => (c.instant(0), Some(JobId::record_of(&c.id)), page.fetch()),
+            _ if board => (None, None, OPEN_BOARD_CEILING),
+            _ => (None, None, page.fetch()),
+        };
+        // From memory when nothing was written since (`Db::read_through`):
+        // the rows do not depend on the clock, the summaries below do.
+        let key = format!("{:?}", (&target, &buildings, open, at, &after_id, fetch));
+        let jobs: std::sync::Arc<Vec<JobRow>> = self
             .db
-            .query(query)
-            .bind(("target", target))
-            .bind(("targets", BuildingId::records_of(&buildings)))
-            .bind(("open", open))
-            .bind(("before", before))
-            .bind(("fetch", fetch as i64)))
-        .await?;
-        let jobs: Vec<JobRow> = rows(&mut res, 0)?;
+            .read_through(query, key, |q| {
+                q.bind(("target", target))
+                    .bind(("targets", BuildingId::records_of(&buildings)))
+                    .bind(("open", open))
+                    .bind(("at", at))
+                    .bind(("after", after_id))
+                    .bind(("fetch", fetch))
+            })
+            .await?;
         let now = self.now();
-        let mut items: Vec<JobSummary> = jobs.iter().map(|j| j.summary(now)).collect();
-        if open == Some(true) {
-            sort_by_urgency(&mut items, now);
-            return Ok((items, None));
+        if !board {
+            let items: Vec<JobSummary> = jobs.iter().map(|j| j.summary(now)).collect();
+            return Ok(page.cut(items, LIST_REPAIRS, |j| Cursor::at(j.created_at, j.id.clone())));
         }
-        let next = if items.len() > limit { items.get(limit - 1).map(|j| j.created_at) } else { None };
-        items.truncate(limit);
-        Ok((items, next))
+        if i64::try_from(jobs.len()).unwrap_or(i64::MAX) >= OPEN_BOARD_CEILING {
+            tracing::warn!(count = jobs.len(), "open-jobs board at its ceiling; rows beyond it are not shown");
+        }
+        let snapshot = after.and_then(|c| c.instant(0)).unwrap_or(now);
+        let mut keyed: Vec<([i64; 3], JobSummary)> =
+            jobs.iter().map(|j| (urgency_key(&j.summary(snapshot), snapshot), j.summary(now))).collect();
+        let total = keyed.len() as u64;
+        let breached =
+            keyed.iter().filter(|(_, j)| matches!(j.sla.state, ClockState::Breached | ClockState::Missed)).count()
+                as u64;
+        keyed.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.id.cmp(&y.id)));
+        if let Some(c) = after {
+            let &[_, rank, secs, urgency] = c.keys.as_slice() else { return Err(bad_cursor().into()) };
+            keyed.retain(|(k, j)| (*k, j.id.as_str()) > ([rank, secs, urgency], c.id.as_str()));
+        }
+        keyed.truncate(page.limit + 1);
+        let stamp = linli_model::page::nanos(snapshot);
+        let items: Vec<([i64; 3], JobSummary)> = keyed;
+        let cut =
+            page.cut(items, LIST_REPAIRS, |(k, j)| Cursor { keys: vec![stamp, k[0], k[1], k[2]], id: j.id.clone() });
+        Ok(Page::new(cut.items.into_iter().map(|(_, j)| j).collect(), cut.next_cursor)
+            .with_counts(Some(total), Some(breached)))
     }
 
     /// Applies an action to a job, or explains why not: 404 if the caller
@@ -540,16 +579,29 @@ fn actor_stamp(actor: &Actor) -> (String, String, ActorRole) {
 
 /// Most urgent first: overdue before nearly due before on track, then by
 /// the deadline that matters next, then critical before normal.
-pub fn sort_by_urgency(items: &mut [JobSummary], now: DateTime<Utc>) {
-    let rank = |s: ClockState| match s {
+/// The list name of the repair list's cursors.
+const LIST_REPAIRS: &str = "repairs";
+
+/// At most this many open jobs in one board's scope are read (far above
+/// any real backlog; a board at the ceiling is logged).
+const OPEN_BOARD_CEILING: i64 = 20_000;
+
+/// A job's place on the board at `now`: (clock rank, seconds to the next
+/// deadline, most urgent first) — the order of [`sort_by_urgency`].
+fn urgency_key(j: &JobSummary, now: DateTime<Utc>) -> [i64; 3] {
+    let rank = match j.sla.state {
         ClockState::Breached | ClockState::Missed => 0,
         ClockState::Warning => 1,
         ClockState::OnTrack => 2,
         ClockState::Paused => 3,
         ClockState::Met => 4,
     };
-    items.sort_by_key(|j| {
-        let next_deadline = if j.clock.responded_at.is_none() { j.sla.respond_by } else { j.sla.resolve_by };
-        (rank(j.sla.state), (next_deadline - now).num_seconds(), std::cmp::Reverse(j.urgency))
-    });
+    let next_deadline = if j.clock.responded_at.is_none() { j.sla.respond_by } else { j.sla.resolve_by };
+    let urgency = Urgency::ALL.iter().position(|u| *u == j.urgency).and_then(|p| i64::try_from(p).ok()).unwrap_or(0);
+    [rank, (next_deadline - now).num_seconds(), -urgency]
+}
+
+/// Sorts jobs for the board: most urgent first ([`urgency_key`]), ties by id.
+pub fn sort_by_urgency(items: &mut [JobSummary], now: DateTime<Utc>) {
+    items.sort_by(|a, b| urgency_key(a, now).cmp(&urgency_key(b, now)).then_with(|| a.id.cmp(&b.id)));
 }

@@ -19,6 +19,7 @@ use super::super::{
 };
 use linli_model::{
     BuildingRef, Role, StaffRef, Trade, UnitRef,
+    due::{self, DueFacts},
     job::{ClockFacts, Hold, JobSummary, PersonRef, Photo, Rating},
     keys::{ActorRole, TimelineAction},
     phone,
@@ -129,6 +130,10 @@ pub(super) struct JobRow {
     /// A repair, or (read by the shared sweep) a complaint or suggestion.
     #[serde(default)]
     pub(super) kind: Option<linli_model::complaint::JobKind>,
+    /// When the sweep next has something to do for it (0015, issue 19;
+    /// `linli_model::due::next_due`).
+    #[serde(default)]
+    pub(super) next_due: Option<DateTime<Utc>>,
 }
 
 /// The projection every job query uses (a macro, so that `concat!` can
@@ -251,6 +256,25 @@ impl JobRow {
             cancelled: self.status() == JobStatus::Cancelled,
             business_hours: self.business_hours,
         }
+    }
+
+    /// The facts [`linli_model::due::next_due`] reads, as stored.
+    pub(super) fn due_facts(&self) -> DueFacts<'_> {
+        DueFacts { status: self.status(), clock: self.clock(), alerts: &self.alerts, resume_at: self.resume_at }
+    }
+
+    /// When the sweep next has something to do for this job once `p` is
+    /// stored (written with the transition, in its transaction).
+    pub(super) fn next_due_after(&self, p: &Patch) -> Option<DateTime<Utc>> {
+        let clock = ClockFacts {
+            responded_at: p.responded_at,
+            resolved_at: p.resolved_at,
+            held_secs: p.held_secs,
+            held_since: p.held_since,
+            cancelled: p.status == JobStatus::Cancelled,
+            ..self.clock()
+        };
+        due::next_due(&DueFacts { status: p.status, clock, alerts: &self.alerts, resume_at: p.resume_at })
     }
 
     /// The current hold, if on hold (a hold stored before reasons is `other`).
@@ -381,6 +405,7 @@ impl Backend {
             .bind(("resolved_at", p.resolved_at))
             .bind(("closed_at", p.closed_at))
             .bind(("reopen_count", p.reopen_count))
+            .bind(("next_due", job.next_due_after(p)))
             .bind(("now", now))
             .bind(("photos", PhotoId::records_of(photos)))
             .bind(("action", action.as_str()))
@@ -414,7 +439,7 @@ pub(crate) const CREATE_REPAIR: &str = "BEGIN TRANSACTION;
                      channel = $channel, entered_by = $entered_by, follow_up_of = $follow_up_of,
                      urgency = $urgency, status = 'submitted', open = true, photos = $photos,
                      respond_secs = $respond_secs, resolve_secs = $resolve_secs, business_hours = $business_hours,
-                     created_at = $now, updated_at = $now, version = 1;
+                     next_due = $next_due, created_at = $now, updated_at = $now, version = 1;
                  UPDATE $photos SET repair = $job;
                  CREATE repair_event SET repair = $job, seq = 1, action = 'submitted', to_status = 'submitted',
                      actor = $entered_by ?? $reporter, actor_name = $actor_name, actor_role = $actor_role,
@@ -431,28 +456,32 @@ pub(crate) const JOB_VIEW: &str = "SELECT *, assignee.name AS assignee_name FROM
 pub(crate) const LIST_JOBS_OF_UNIT: &str = concat!(
     job_select!(),
     " FROM repair WHERE unit = $target AND kind = 'repair' AND ($open = NONE OR open = $open)
-                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+                  AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
+                  ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
 
 /// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_OF_BUILDINGS: &str = concat!(
     job_select!(),
     " FROM repair WHERE building IN $targets AND kind = 'repair' AND ($open = NONE OR open = $open)
-                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+                  AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
+                  ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
 
 /// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_ASSIGNED: &str = concat!(
     job_select!(),
     " FROM repair WHERE assignee = $target AND kind = 'repair' AND ($open = NONE OR open = $open)
-                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+                  AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
+                  ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
 
 /// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_OF_COMMUNITY: &str = concat!(
     job_select!(),
     " FROM repair WHERE community = $target AND kind = 'repair' AND ($open = NONE OR open = $open)
-                  AND ($before = NONE OR created_at < $before) ORDER BY created_at DESC LIMIT $fetch"
+                  AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
+                  ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
 
 /// Used by `assignable` (repairs/mod.rs).
@@ -472,7 +501,7 @@ pub(crate) const RATE_JOB: &str = "BEGIN TRANSACTION;
                      comment = $comment, at = $now;
                  LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
                  UPDATE $job SET status = 'rated', open = false, closed_at = closed_at ?? $now,
-                     updated_at = $now, version = $version + 1;
+                     next_due = NONE, updated_at = $now, version = $version + 1;
                  CREATE repair_event SET repair = $job, seq = $seq + 1, action = 'rated', from_status = $from,
                      to_status = 'rated', actor = $rater, actor_name = $rater_name, actor_role = 'resident',
                      note = $comment, at = $now;
@@ -500,7 +529,7 @@ pub(crate) const STORE_TRANSITION: &str = concat!(
                      hold_reason = $hold_reason, hold_code = $hold_code, resume_at = $resume_at,
                      eta = $eta, responded_at = $responded_at,
                      resolved_at = $resolved_at, closed_at = $closed_at, reopen_count = $reopen_count,
-                     updated_at = $now, version = $version + 1;
+                     next_due = $next_due, updated_at = $now, version = $version + 1;
                  UPDATE $photos SET repair = $job;
                  CREATE repair_event SET repair = $job, seq = $seq + 1, action = $action,
                      from_status = $from, to_status = $status, actor = $actor, actor_name = $actor_name,
@@ -514,22 +543,21 @@ pub(crate) const STORE_TRANSITION: &str = concat!(
     "COMMIT TRANSACTION;"
 );
 
-/// Used by `sweep_repairs` (repairs/sweep.rs).
-pub(crate) const SWEEP_REPAIRS: &str = concat!(job_select!(), " FROM repair WHERE open = true OR status = 'resolved'");
+/// Used by `sweep_repairs` (repairs/sweep.rs): the jobs of every kind
+/// whose `next_due` has come, earliest first, at most `$batch`, through
+/// the `repair_next_due` index (the lower bound keeps NONE out of the
+/// range): alerts due, holds to resume, confirmations by silence. Jobs not
+/// due are not read, however many are stored (issue 19).
+pub(crate) const DUE_JOBS: &str = concat!(job_select!(), " FROM ", due_jobs_from!());
 
-/// Used by `resume_due_holds` (repairs/sweep.rs): holds whose planned
-/// resumption has come, through the `repair_resume_at` index (the lower
-/// bound keeps NONE out of the range).
-pub(crate) const DUE_HOLDS: &str = due_holds!();
-
-/// The text of [`DUE_HOLDS`] (a macro, so the plan test can `EXPLAIN` it).
-macro_rules! due_holds {
+/// The `FROM` part of [`DUE_JOBS`] (a macro, so the plan test can
+/// `EXPLAIN` it).
+macro_rules! due_jobs_from {
     () => {
-        "SELECT VALUE id FROM repair
-                 WHERE resume_at >= $since AND resume_at <= $now AND status = 'on_hold' LIMIT 200"
+        "repair WHERE next_due >= $since AND next_due <= $now ORDER BY next_due LIMIT $batch"
     };
 }
-use due_holds;
+use due_jobs_from;
 
 /// Used by `urge` (repairs/urge.rs): one urge, on the timeline, with the
 /// butler's message queued in the same transaction; refused with 'stale'
@@ -549,8 +577,17 @@ pub(crate) const URGE: &str = concat!(
     "COMMIT TRANSACTION;"
 );
 
-/// Used by `raise_sla_alerts` (repairs/sweep.rs).
-pub(crate) const RAISE_SLA_ALERTS: &str = "UPDATE $job SET alerts = array::union(alerts, $due)";
+/// Used by `raise_sla_alerts` (repairs/sweep.rs): records the alerts
+/// raised and the job's next `next_due`, unless the job changed since it
+/// was read (then its own transition wrote a `next_due`, no later than the
+/// alert, and the next round looks again). Answers the job's id if written.
+pub(crate) const RAISE_SLA_ALERTS: &str = "UPDATE $job SET alerts = array::union(alerts, $due), next_due = $next_due
+                     WHERE version = $version RETURN VALUE id";
+
+/// Used by `sweep_repairs` (repairs/sweep.rs): a job picked while nothing
+/// was due for it (a rule changed, a row from before 0015) gets its
+/// `next_due` by the model's rule, unless it changed since it was read.
+pub(crate) const SET_NEXT_DUE: &str = "UPDATE $job SET next_due = $next_due WHERE version = $version RETURN VALUE id";
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).
@@ -571,9 +608,9 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("LOAD_JOB", LOAD_JOB),
     ("LOAD_ANY_JOB", LOAD_ANY_JOB),
     ("STORE_TRANSITION", STORE_TRANSITION),
-    ("SWEEP_REPAIRS", SWEEP_REPAIRS),
+    ("DUE_JOBS", DUE_JOBS),
     ("RAISE_SLA_ALERTS", RAISE_SLA_ALERTS),
-    ("DUE_HOLDS", DUE_HOLDS),
+    ("SET_NEXT_DUE", SET_NEXT_DUE),
     ("URGE", URGE),
 ];
 
@@ -582,15 +619,16 @@ mod sla_clock_tests {
     use crate::db::{Db, run};
 
     #[tokio::test]
-    async fn the_sweep_selects_due_holds_through_the_resume_at_index() {
-        let Ok(db) = Db::connect("mem://", "hold_plan").await else { panic!("a migrated in-memory database") };
+    async fn the_sweep_selects_due_jobs_through_the_next_due_index() {
+        let Ok(db) = Db::connect("mem://", "due_plan").await else { panic!("a migrated in-memory database") };
         let query = db
-            .query(concat!(due_holds!(), " EXPLAIN"))
+            .query(concat!("SELECT id FROM ", due_jobs_from!(), " EXPLAIN"))
             .bind(("since", chrono::DateTime::<chrono::Utc>::UNIX_EPOCH))
-            .bind(("now", chrono::Utc::now()));
+            .bind(("now", chrono::Utc::now()))
+            .bind(("batch", 100));
         let Ok(mut res) = run(query).await else { panic!("explained") };
         let plan: Vec<serde_json::Value> = res.take(0).unwrap_or_default();
         let plan = serde_json::to_string(&plan).unwrap_or_default();
-        assert!(plan.contains("repair_resume_at"), "the sweep reads the repair_resume_at index: {plan}");
+        assert!(plan.contains("repair_next_due"), "the sweep reads the repair_next_due index: {plan}");
     }
 }

@@ -105,15 +105,22 @@ pub(crate) struct AuditQuery {
     action: Option<String>,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
+    /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
+    #[param(value_type = Option<u32>)]
+    limit: Option<String>,
+    /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
+    cursor: Option<String>,
 }
 
+/// The audit log, newest first, paged by an opaque keyset cursor.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery), responses((status = 200, body = Page<AuditEntry>), crate::openapi::Errors))]
 pub(crate) async fn audit(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<axum::Json<Page<AuditEntry>>> {
-    Ok(axum::Json(Page::all(state.backend.audit_log(&actor, q.action.as_deref(), q.from, q.to).await?)))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "audit")?;
+    Ok(axum::Json(state.backend.audit_log(&actor, q.action.as_deref(), q.from, q.to, &page).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -40,11 +40,18 @@ pub(crate) struct FollowUpsQuery {
     /// `open` or `done`; every follow-up when left out (or `all`).
     #[param(value_type = Option<app::model::keys::FollowUpStatus>)]
     status: Option<String>,
+    /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
+    #[param(value_type = Option<u32>)]
+    limit: Option<String>,
+    /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
+    cursor: Option<String>,
 }
 
 /// Follow-up visits (回访): the manager's all, a butler's those of their
-/// buildings; open ones first (soonest due first), with the script in the
-/// caller's language (`Accept-Language`).
+/// buildings; open ones first (oldest, so first due, first), then done ones
+/// newest first, with the script in the caller's language
+/// (`Accept-Language`). Paged by an opaque keyset cursor; `total` counts
+/// the list's rows over all pages.
 #[utoipa::path(get, path = "/api/v1/follow-ups", tag = "community", params(FollowUpsQuery), responses((status = 200, body = Page<FollowUp>), crate::openapi::Errors))]
 pub(crate) async fn follow_ups(
     State(state): State<AppState>,
@@ -52,7 +59,8 @@ pub(crate) async fn follow_ups(
     headers: HeaderMap,
     Query(q): Query<FollowUpsQuery>,
 ) -> ApiResult<Json<Page<FollowUp>>> {
-    Ok(Json(Page::all(state.backend.follow_ups(&actor, q.status.as_deref(), web::lang(&headers)).await?)))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "follow_ups")?;
+    Ok(Json(state.backend.follow_ups_page(&actor, q.status.as_deref(), web::lang(&headers), &page).await?))
 }
 
 /// Records a follow-up's outcome: satisfied, or not satisfied (a note

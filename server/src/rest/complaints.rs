@@ -60,9 +60,10 @@ pub(crate) struct ListQuery {
     /// `open`, `closed` or `all` (the default).
     #[param(value_type = Option<linli_model::keys::JobListStatus>)]
     status: Option<String>,
-    /// 1 to 200, default 50.
-    limit: Option<usize>,
-    /// `next_cursor` of the previous page.
+    /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
+    #[param(value_type = Option<u32>)]
+    limit: Option<String>,
+    /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
     cursor: Option<String>,
 }
 
@@ -74,12 +75,13 @@ pub(crate) async fn list(
     AuthUser(actor): AuthUser,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<axum::Json<Page<ComplaintSummary>>> {
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "complaints")?;
     let filter = ComplaintFilter {
         kind: q.kind.as_deref(),
         category: q.category.as_deref(),
         building: q.building.as_deref(),
         status: q.status.as_deref(),
-        limit: q.limit,
+        limit: Some(page.limit),
         cursor: q.cursor.as_deref(),
     };
     Ok(axum::Json(state.backend.list_complaints(&actor, &filter).await?))

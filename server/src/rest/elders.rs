@@ -7,9 +7,8 @@ use axum::{
     http::StatusCode,
     routing::{get, post, put},
 };
-use chrono::{DateTime, Utc};
 use linli_model::{
-    AppError, Msg, Page,
+    Page,
     help::{
         ElderHome, ElderInfo, ElderSettings, ElderVisit, FollowUpBody, PhoneToCall, VisitBody, VisitScheduleBody,
         VisitStatus,
@@ -83,9 +82,10 @@ pub(crate) async fn follow_up(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub(crate) struct VisitsQuery {
-    /// At most this many visits (1–100, default 20).
-    limit: Option<usize>,
-    /// The previous page's `next_cursor` (an RFC 3339 instant).
+    /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
+    #[param(value_type = Option<u32>)]
+    limit: Option<String>,
+    /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
     cursor: Option<String>,
 }
 
@@ -98,16 +98,8 @@ pub(crate) async fn visits(
     Path(id): Path<String>,
     Query(q): Query<VisitsQuery>,
 ) -> ApiResult<axum::Json<Page<ElderVisit>>> {
-    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            DateTime::parse_from_rfc3339(c)
-                .map(|d| d.with_timezone(&Utc))
-                .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
-        ),
-    };
-    let (items, next) = state.backend.elder_visits(&actor, &id, q.limit.unwrap_or(20), before).await?;
-    Ok(axum::Json(Page { items, next_cursor: next.map(|t| t.to_rfc3339()) }))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "elder_visits")?;
+    Ok(axum::Json(state.backend.elder_visits(&actor, &id, &page).await?))
 }
 
 /// Records a regular visit or phone call to an elder. `visited_at` may lie

@@ -77,8 +77,16 @@ pub(crate) async fn press(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub(crate) struct ListQuery {
+    /// Only open calls (oldest first); otherwise all, newest first.
     open: Option<bool>,
+    /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
+    #[param(value_type = Option<u32>)]
+    limit: Option<String>,
+    /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
+    cursor: Option<String>,
 }
+
+/// Help calls the caller may see, paged by an opaque keyset cursor.
 
 #[utoipa::path(get, path = "/api/v1/help-calls", tag = "help", params(ListQuery), responses((status = 200, body = Page<HelpCall>), crate::openapi::Errors))]
 pub(crate) async fn list(
@@ -86,7 +94,8 @@ pub(crate) async fn list(
     AuthUser(actor): AuthUser,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<axum::Json<Page<HelpCall>>> {
-    Ok(axum::Json(Page::all(state.backend.help_calls(&actor, q.open.unwrap_or(false)).await?)))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "help_calls")?;
+    Ok(axum::Json(state.backend.help_calls_page(&actor, q.open.unwrap_or(false), &page).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/help-calls/{id}", tag = "help", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = HelpCall), crate::openapi::Errors))]

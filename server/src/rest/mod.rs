@@ -24,6 +24,21 @@ pub use uploads::multipart_error;
 
 use crate::{error::ApiError, state::AppState};
 
+/// Checks a list's `?limit=&cursor=` (`linli_model::PageRequest`): 422
+/// naming `limit` or `cursor` when bad.
+pub(crate) fn page(
+    limit: Option<&String>,
+    cursor: Option<&String>,
+    list: &str,
+) -> Result<linli_model::PageRequest, linli_model::AppError> {
+    linli_model::PageRequest::parse(
+        limit.map(String::as_str),
+        cursor.map(String::as_str),
+        list,
+        linli_model::page::DEFAULT_LIMIT,
+    )
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(admin::router())

@@ -3,7 +3,7 @@
 use app::{
     backend::{Backend, web},
     model::{
-        AppError, Msg, Page, UnitRef,
+        Page, UnitRef,
         pass::{CreatedPass, Decision, Entry, GateBody, NewPass, Pass, Verdict, WalkIn, WalkInBody},
     },
 };
@@ -66,12 +66,16 @@ pub(crate) async fn create(
     Ok((StatusCode::CREATED, axum::Json(state.backend.create_pass(&actor, body, &base).await?)))
 }
 
-#[utoipa::path(get, path = "/api/v1/passes", tag = "passes", responses((status = 200, body = Page<Pass>), crate::openapi::Errors))]
+/// The passes of the caller's home, newest first, with their entries;
+/// paged by an opaque keyset cursor.
+#[utoipa::path(get, path = "/api/v1/passes", tag = "passes", params(PageQuery), responses((status = 200, body = Page<Pass>), crate::openapi::Errors))]
 pub(crate) async fn list(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<Page<Pass>>> {
-    Ok(axum::Json(Page::all(state.backend.my_passes(&actor).await?)))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "passes")?;
+    Ok(axum::Json(state.backend.my_passes(&actor, &page).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/passes/{id}", tag = "passes", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Pass), crate::openapi::Errors))]
@@ -103,9 +107,10 @@ pub(crate) async fn resume(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub(crate) struct PageQuery {
-    /// At most this many (1–200, default 50).
-    limit: Option<usize>,
-    /// The `next_cursor` of the previous page.
+    /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
+    #[param(value_type = Option<u32>)]
+    limit: Option<String>,
+    /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
     cursor: Option<String>,
 }
 
@@ -115,16 +120,8 @@ pub(crate) async fn long_term(
     AuthUser(actor): AuthUser,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<Page<Pass>>> {
-    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            DateTime::parse_from_rfc3339(c)
-                .map(|d| d.with_timezone(&Utc))
-                .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
-        ),
-    };
-    let (items, next) = state.backend.long_term_passes(&actor, q.limit.unwrap_or(50), before).await?;
-    Ok(axum::Json(Page { items, next_cursor: next.map(|t| t.to_rfc3339()) }))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "recurring_passes")?;
+    Ok(axum::Json(state.backend.long_term_passes(&actor, &page).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/gate/verify", tag = "passes", request_body = GateBody, responses((status = 200, body = Verdict), crate::openapi::Errors))]
@@ -160,8 +157,16 @@ pub(crate) struct EntriesQuery {
     gate: Option<String>,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
+    /// `csv` for the whole period as a file (not paged).
     format: Option<String>,
+    /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
+    #[param(value_type = Option<u32>)]
+    limit: Option<String>,
+    /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
+    cursor: Option<String>,
 }
+
+/// The entry log, newest first; JSON paged by an opaque keyset cursor.
 
 #[utoipa::path(get, path = "/api/v1/gate/entries", tag = "passes", params(EntriesQuery), responses((status = 200, description = "JSON, or CSV (UTF-8 with BOM) with format=csv", content((Page<Entry> = "application/json"), (String = "text/csv"))), crate::openapi::Errors))]
 pub(crate) async fn entries(
@@ -170,8 +175,9 @@ pub(crate) async fn entries(
     headers: HeaderMap,
     Query(q): Query<EntriesQuery>,
 ) -> ApiResult<Response> {
-    let list = state.backend.entry_log(&actor, q.gate.as_deref(), q.from, q.to).await?;
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "entries")?;
     if q.format.as_deref() == Some("csv") {
+        let list = state.backend.entry_log_all(&actor, q.gate.as_deref(), q.from, q.to).await?;
         let csv = Backend::entries_csv(&list, web::lang(&headers));
         let mut res = csv.into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
@@ -179,7 +185,7 @@ pub(crate) async fn entries(
             .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"entries.csv\""));
         return Ok(res);
     }
-    Ok(axum::Json(Page::all(list)).into_response())
+    Ok(axum::Json(state.backend.entry_log(&actor, q.gate.as_deref(), q.from, q.to, &page).await?).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/gate/units", tag = "passes", responses((status = 200, body = Vec<UnitRef>), crate::openapi::Errors))]

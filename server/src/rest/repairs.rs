@@ -3,7 +3,7 @@
 use app::{
     backend::web,
     model::{
-        AppError, Msg, Page,
+        Page,
         job::{ActionInput, Assignable, CategoryInfo, Job, JobSummary, NewRepair, Rating, RatingInput, RatingTagInfo},
     },
 };
@@ -13,7 +13,6 @@ use axum::{
     http::{HeaderMap, StatusCode},
     routing::{get, post},
 };
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::{
@@ -61,27 +60,25 @@ pub(crate) struct ListQuery {
     scope: Option<String>,
     #[param(value_type = Option<linli_model::keys::JobListStatus>)]
     status: Option<String>,
-    limit: Option<usize>,
+    /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
+    #[param(value_type = Option<u32>)]
+    limit: Option<String>,
+    /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
     cursor: Option<String>,
 }
 
+/// Jobs the caller may see, paged by an opaque keyset cursor: history
+/// (`status=closed|all`) newest first; the board (`status=open`) most
+/// urgent first, with `total` (open jobs in scope, all pages) and
+/// `breached` (of those, how many missed a deadline).
 #[utoipa::path(get, path = "/api/v1/repairs", tag = "repairs", params(ListQuery), responses((status = 200, body = Page<JobSummary>), crate::openapi::Errors))]
 pub(crate) async fn list(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<axum::Json<Page<JobSummary>>> {
-    let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            DateTime::parse_from_rfc3339(c)
-                .map(|d| d.with_timezone(&Utc))
-                .map_err(|_| AppError::invalid("cursor", Msg::ErrBadRequest))?,
-        ),
-    };
-    let (items, next) =
-        state.backend.list_jobs(&actor, q.scope.as_deref(), q.status.as_deref(), q.limit.unwrap_or(50), before).await?;
-    Ok(axum::Json(Page { items, next_cursor: next.map(|t| t.to_rfc3339()) }))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "repairs")?;
+    Ok(axum::Json(state.backend.list_jobs(&actor, q.scope.as_deref(), q.status.as_deref(), &page).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/repairs/{id}", tag = "repairs", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Job), crate::openapi::Errors))]

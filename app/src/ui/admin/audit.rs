@@ -37,10 +37,15 @@ pub fn AuditPage() -> impl IntoView {
                     </label>
                     <button type="submit">{t(Msg::Filter)}</button>
                 </form>
-                <Load resource=log let:list>
+                <Load resource=log let:page>
+                    {page
+                        .next_cursor
+                        .is_some()
+                        .then(|| view! { <p class="muted more-rows">{t(Msg::MoreRowsFollow)}</p> })}
                     <table id="audit">
                         <tbody>
-                            {list
+                            {page
+                                .items
                                 .into_iter()
                                 .map(|e| {
                                     view! {

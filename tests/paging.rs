@@ -1,0 +1,300 @@
+//! Keyset paging of every paged list (issue 19: no silent truncation, no
+//! unbounded answers): walked with a small `limit` while rows are added,
+//! no row is lost or repeated and the order holds; a bad `limit` or
+//! `cursor` is 422 naming the field; the board's counts equal its rows.
+
+use std::collections::HashSet;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::{ADMIN, BUTLER, GUARD, RESIDENT, TestServer};
+
+/// Every row of a list, walked page by page with `limit`; the first
+/// page's whole answer too (for its counts). Calls `between` after each
+/// page, so rows can be added while the walk is under way.
+async fn walk<F, Fut>(s: &TestServer, token: &str, path: &str, limit: usize, mut between: F) -> (Vec<Value>, Value)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut url = format!("{path}{sep}limit={limit}");
+    let mut rows = Vec::new();
+    let mut first = Value::Null;
+    for _ in 0..500 {
+        let (status, page) = s.get(&url, token).await;
+        assert_eq!(status, StatusCode::OK, "{url}: {page}");
+        let items = page["items"].as_array().expect("items").clone();
+        assert!(items.len() <= limit, "{url}: a page holds at most `limit` rows");
+        rows.extend(items.iter().cloned());
+        if first.is_null() {
+            first = page.clone();
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => {
+                assert!(!items.is_empty(), "{url}: a page with a next cursor has rows");
+                assert!(c.bytes().all(|b| b.is_ascii_alphanumeric()), "URL-safe cursor: {c}");
+                url = format!("{path}{sep}limit={limit}&cursor={c}");
+            }
+            None => return (rows, first),
+        }
+        between().await;
+    }
+    panic!("{path}: the walk did not end");
+}
+
+fn ids(rows: &[Value]) -> Vec<String> {
+    rows.iter().map(|r| r["id"].as_str().expect("id").to_string()).collect()
+}
+
+/// No id twice.
+fn assert_unique(list: &str, rows: &[Value]) {
+    let ids = ids(rows);
+    let set: HashSet<&String> = ids.iter().collect();
+    assert_eq!(set.len(), ids.len(), "{list}: a row repeated across pages: {ids:?}");
+}
+
+/// Every id of `before` is among `rows`.
+fn assert_none_lost(list: &str, before: &[String], rows: &[Value]) {
+    let seen: HashSet<String> = ids(rows).into_iter().collect();
+    for id in before {
+        assert!(seen.contains(id), "{list}: row {id} was lost across pages");
+    }
+}
+
+/// `key` never increases along the list (newest first), ties by id descending.
+fn assert_newest_first(list: &str, rows: &[Value], key: &str) {
+    let keys: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            let t = chrono::DateTime::parse_from_rfc3339(r[key].as_str().expect(key)).expect("instant");
+            (format!("{:020}", t.timestamp_nanos_opt().unwrap_or_default()), r["id"].as_str().unwrap().to_string())
+        })
+        .collect();
+    for w in keys.windows(2) {
+        assert!(w[0] > w[1], "{list}: out of order: {w:?}");
+    }
+}
+
+async fn report(s: &TestServer, token: &str, description: &str) -> String {
+    let (status, job) =
+        s.post("/api/v1/repairs", token, json!({ "category": "leak", "description": description })).await;
+    assert_eq!(status, StatusCode::CREATED, "{job}");
+    job["id"].as_str().unwrap().to_string()
+}
+
+/// A reporter's inserts on another task, at full speed, while the walk runs.
+fn insert_concurrently(
+    s: &TestServer,
+    token: &str,
+    path: &'static str,
+    body: Value,
+    n: usize,
+) -> tokio::task::JoinHandle<usize> {
+    let client = s.client.clone();
+    let url = format!("{}{path}", s.base);
+    let token = token.to_string();
+    tokio::spawn(async move {
+        let mut made = 0;
+        for _ in 0..n {
+            let res = client.post(&url).bearer_auth(&token).json(&body).send().await;
+            if res.is_ok_and(|r| r.status().is_success()) {
+                made += 1;
+            }
+        }
+        made
+    })
+}
+
+#[tokio::test]
+async fn the_repair_history_pages_by_keyset_without_loss_or_repeat_even_on_equal_instants() {
+    let s = TestServer::start().await;
+    let resident = s.login(RESIDENT).await;
+    let admin = s.login(ADMIN).await;
+    let mut made = Vec::new();
+    for i in 0..9 {
+        made.push(report(&s, &resident, &format!("漏水 {i}")).await);
+    }
+    // Six of them share one instant: a bare-time cursor loses or repeats these.
+    s.backend
+        .db()
+        .query("UPDATE repair SET created_at = d'2026-01-05T08:00:00Z' WHERE description IN $d")
+        .bind(("d", (0..6).map(|i| format!("漏水 {i}")).collect::<Vec<_>>()))
+        .await
+        .unwrap();
+    let (all_before, _) = walk(&s, &admin, "/api/v1/repairs?scope=all&status=all", 200, || async {}).await;
+    let before = ids(&all_before);
+    let tied =
+        all_before.iter().filter(|j| j["created_at"].as_str().unwrap().starts_with("2026-01-05T08:00:00")).count();
+    assert_eq!(tied, 6, "six rows share one instant");
+    for id in &made {
+        assert!(before.contains(id));
+    }
+
+    let inserter = insert_concurrently(&s, &resident, "/api/v1/repairs", json!({ "category": "leak" }), 8);
+    let (rows, first) = walk(&s, &admin, "/api/v1/repairs?scope=all&status=all", 2, || async {
+        tokio::task::yield_now().await;
+    })
+    .await;
+    assert!(inserter.await.unwrap() > 0, "rows were added during the walk");
+    assert_unique("repairs", &rows);
+    assert_none_lost("repairs", &before, &rows);
+    assert_newest_first("repairs", &rows, "created_at");
+    assert!(first.get("total").is_none(), "history carries no counts");
+}
+
+#[tokio::test]
+async fn the_board_pages_in_urgency_order_and_counts_open_and_breached_jobs() {
+    let s = TestServer::start().await;
+    let resident = s.login(RESIDENT).await;
+    let butler = s.login(BUTLER).await;
+    for i in 0..7 {
+        report(&s, &resident, &format!("板 {i}")).await;
+    }
+    // Three are long overdue (their response deadline passed).
+    s.backend
+        .db()
+        .query("UPDATE repair SET created_at = d'2026-01-05T08:00:00Z' WHERE description IN $d")
+        .bind(("d", (0..3).map(|i| format!("板 {i}")).collect::<Vec<_>>()))
+        .await
+        .unwrap();
+    let (whole, whole_first) = walk(&s, &butler, "/api/v1/repairs?status=open", 200, || async {}).await;
+    let before = ids(&whole);
+    let breached_rows =
+        whole.iter().filter(|j| matches!(j["sla"]["state"].as_str(), Some("breached" | "missed"))).count() as u64;
+    assert!(breached_rows >= 3, "{whole_first}");
+    assert_eq!(whole_first["total"].as_u64(), Some(before.len() as u64), "total = the open jobs: {whole_first}");
+    assert_eq!(whole_first["breached"].as_u64(), Some(breached_rows), "breached = those past a deadline");
+
+    let inserter = insert_concurrently(&s, &resident, "/api/v1/repairs", json!({ "category": "leak" }), 6);
+    let (rows, first) = walk(&s, &butler, "/api/v1/repairs?status=open", 2, || async {
+        tokio::task::yield_now().await;
+    })
+    .await;
+    inserter.await.unwrap();
+    assert_unique("board", &rows);
+    assert_none_lost("board", &before, &rows);
+    assert!(first["total"].as_u64().unwrap() >= before.len() as u64);
+    // Most urgent first: the breached jobs lead.
+    let lead: Vec<&str> = rows.iter().take(3).map(|j| j["sla"]["state"].as_str().unwrap_or("")).collect();
+    assert!(lead.iter().all(|s| matches!(*s, "breached" | "missed")), "{lead:?}");
+}
+
+#[tokio::test]
+async fn complaints_passes_entries_audit_and_follow_ups_page_without_loss_or_repeat() {
+    let s = TestServer::start().await;
+    let resident = s.login(RESIDENT).await;
+    let admin = s.login(ADMIN).await;
+    let guard = s.login(GUARD).await;
+
+    // Complaints.
+    let complaint = json!({ "category": "noise", "text": "楼上每晚拖椅子" });
+    for _ in 0..5 {
+        let (status, body) = s.post("/api/v1/complaints", &resident, complaint.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (whole, _) = walk(&s, &admin, "/api/v1/complaints", 200, || async {}).await;
+    let before = ids(&whole);
+    let inserter = insert_concurrently(&s, &resident, "/api/v1/complaints", complaint, 5);
+    let (rows, _) = walk(&s, &admin, "/api/v1/complaints", 2, || async { tokio::task::yield_now().await }).await;
+    inserter.await.unwrap();
+    assert_unique("complaints", &rows);
+    assert_none_lost("complaints", &before, &rows);
+    assert_newest_first("complaints", &rows, "created_at");
+
+    // Passes, and their entries at the gate.
+    let pass = json!({ "visitor_name": "王阿姨" });
+    for _ in 0..5 {
+        let (status, created) = s.post("/api/v1/passes", &resident, pass.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let (status, entry) =
+            s.post("/api/v1/gate/admit", &guard, json!({ "code": created["code"], "gate": "north" })).await;
+        assert_eq!(status, StatusCode::OK, "{entry}");
+    }
+    let (whole, _) = walk(&s, &resident, "/api/v1/passes", 200, || async {}).await;
+    let before = ids(&whole);
+    assert!(before.len() >= 5);
+    let inserter = insert_concurrently(&s, &resident, "/api/v1/passes", pass, 5);
+    let (rows, _) = walk(&s, &resident, "/api/v1/passes", 2, || async { tokio::task::yield_now().await }).await;
+    inserter.await.unwrap();
+    assert_unique("passes", &rows);
+    assert_none_lost("passes", &before, &rows);
+    assert_newest_first("passes", &rows, "created_at");
+
+    let (whole, _) = walk(&s, &admin, "/api/v1/gate/entries", 200, || async {}).await;
+    let before = ids(&whole);
+    assert!(before.len() >= 5);
+    let (rows, _) = walk(&s, &admin, "/api/v1/gate/entries", 2, || async {
+        // An entry added between pages.
+        let (_, created) = s.post("/api/v1/passes", &resident, json!({ "visitor_name": "李师傅" })).await;
+        s.post("/api/v1/gate/admit", &guard, json!({ "code": created["code"], "gate": "south" })).await;
+    })
+    .await;
+    assert_unique("entries", &rows);
+    assert_none_lost("entries", &before, &rows);
+    assert_newest_first("entries", &rows, "at");
+
+    // The audit log (rows carry no id: checked by their instants and content).
+    let (whole, _) = walk(&s, &admin, "/api/v1/audit", 200, || async {}).await;
+    let (rows, _) = walk(&s, &admin, "/api/v1/audit", 1, || async {}).await;
+    assert_eq!(rows, whole, "the audit log walked one by one is the whole log");
+
+    // Follow-ups: the demo month holds some; walked one by one = whole.
+    let (whole, first) = walk(&s, &admin, "/api/v1/follow-ups", 200, || async {}).await;
+    assert_eq!(first["total"].as_u64(), Some(whole.len() as u64), "{first}");
+    let (rows, _) = walk(&s, &admin, "/api/v1/follow-ups", 1, || async {}).await;
+    assert_eq!(ids(&rows), ids(&whole));
+    assert_unique("follow-ups", &rows);
+
+    // Help calls (all, newest first; open, oldest first).
+    for path in ["/api/v1/help-calls", "/api/v1/help-calls?open=true"] {
+        let (whole, _) = walk(&s, &admin, path, 200, || async {}).await;
+        let (rows, _) = walk(&s, &admin, path, 1, || async {}).await;
+        assert_eq!(ids(&rows), ids(&whole), "{path}");
+    }
+}
+
+/// Every paged list refuses a bad `limit` or `cursor` with 422 naming it.
+#[tokio::test]
+async fn bad_limits_and_cursors_are_422_naming_the_field() {
+    let s = TestServer::start().await;
+    let resident = s.login(RESIDENT).await;
+    let admin = s.login(ADMIN).await;
+    report(&s, &resident, "x").await;
+    report(&s, &resident, "y").await;
+    let (_, page) = s.get("/api/v1/repairs?scope=all&status=all&limit=1", &admin).await;
+    let repairs_cursor = page["next_cursor"].as_str().expect("a second page").to_string();
+    let lists = [
+        (&admin, "/api/v1/repairs?scope=all&status=all"),
+        (&admin, "/api/v1/repairs?scope=all&status=open"),
+        (&admin, "/api/v1/complaints"),
+        (&admin, "/api/v1/follow-ups"),
+        (&admin, "/api/v1/audit"),
+        (&admin, "/api/v1/gate/entries"),
+        (&admin, "/api/v1/help-calls"),
+        (&admin, "/api/v1/passes/recurring"),
+        (&resident, "/api/v1/passes"),
+    ];
+    for (token, path) in lists {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        for limit in ["0", "-1", "201", "99999999999999999999999", "ten"] {
+            let (status, body) = s.get(&format!("{path}{sep}limit={limit}"), token).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path} limit={limit}: {body}");
+            assert_eq!(body["error"]["detail"], "limit", "{path} limit={limit}: {body}");
+        }
+        let (status, _) = s.get(&format!("{path}{sep}limit=200"), token).await;
+        assert_eq!(status, StatusCode::OK, "{path}: 200 is allowed");
+        for cursor in ["garbage", "2026-01-01T00:00:00Z", "zz", "31"] {
+            let (status, body) = s.get(&format!("{path}{sep}cursor={cursor}"), token).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path} cursor={cursor}: {body}");
+            assert_eq!(body["error"]["detail"], "cursor", "{path}: {body}");
+        }
+        if !path.starts_with("/api/v1/repairs?scope=all&status=all") {
+            // A cursor of another list (or of the history on the board).
+            let (status, body) = s.get(&format!("{path}{sep}cursor={repairs_cursor}"), token).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: another list's cursor: {body}");
+            assert_eq!(body["error"]["detail"], "cursor", "{path}: {body}");
+        }
+    }
+}
