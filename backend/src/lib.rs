@@ -26,6 +26,7 @@ pub mod follow_ups;
 pub mod hashing;
 pub mod help;
 pub mod ids;
+pub mod live_bench;
 pub mod media;
 pub mod notices;
 pub mod notify;

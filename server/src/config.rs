@@ -126,6 +126,17 @@ pub struct Config {
     #[arg(long, env = "LINLI_STREAMS_PER_PERSON", default_value_t = 16)]
     pub streams_per_person: usize,
 
+    /// For the live fan-out benchmark only: create this many small
+    /// communities `bench-1` … (`linli_backend::live_bench`) at start-up.
+    #[arg(long, env = "LINLI_BENCH_COMMUNITIES", default_value_t = 0, hide = true)]
+    pub bench_communities: usize,
+
+    /// For the live fan-out benchmark only: wake every open stream for
+    /// every event, as before events were routed by audience.
+    #[arg(long, env = "LINLI_BENCH_WAKE_ALL", value_parser = BoolishValueParser::new(),
+          num_args = 0..=1, default_value = "false", default_missing_value = "true", hide = true)]
+    pub bench_wake_all: bool,
+
     /// Seconds a client has to send a request's headers (slow clients).
     #[arg(long, env = "LINLI_HEADER_TIMEOUT_SECS", default_value_t = 10)]
     pub header_timeout_secs: u64,
@@ -184,6 +195,8 @@ impl Config {
             wechat_templates: None,
             max_connections: 20_000,
             streams_per_person: 16,
+            bench_communities: 0,
+            bench_wake_all: false,
             header_timeout_secs: 10,
             body_timeout_secs: 60,
             trusted_proxies: Vec::new(),

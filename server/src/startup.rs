@@ -85,6 +85,11 @@ impl Server {
             let created = backend.seed_demo(config.demo_history).await?;
             tracing::info!(created, "demo data checked");
         }
+        if config.bench_communities > 0 {
+            let created = backend.seed_bench_communities(config.bench_communities).await?;
+            tracing::info!(created, "benchmark communities checked");
+        }
+        backend.events().wake_every_stream(config.bench_wake_all);
         let config = Arc::new(config);
         let (shutdown, watch) = tokio::sync::watch::channel(false);
         let duties = Arc::new(DutyHealth::default());
@@ -268,6 +273,9 @@ struct Health {
     database: &'static str,
     duties: Vec<duties::DutyReport>,
     channels: Vec<ChannelReport>,
+    /// Open live streams of this process, their channels, and the events
+    /// handed to streams so far (one per stream woken per event).
+    live: linli_backend::events::LiveStats,
 }
 
 #[derive(serde::Serialize)]
@@ -296,7 +304,8 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         (true, false) => "ok",
     };
     let code = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (code, axum::Json(Health { status, database, duties, channels }))
+    let live = state.backend.events().stats();
+    (code, axum::Json(Health { status, database, duties, channels, live }))
 }
 
 /// The app's routes, generated once per process.

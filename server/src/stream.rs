@@ -12,12 +12,12 @@
 //! deactivated loses the stream; a butler given a building receives its
 //! events from then on, and the former butler stops receiving them.
 
-use std::{convert::Infallible, sync::Arc, time::Duration};
+use std::{convert::Infallible, time::Duration};
 
 use app::{
     backend::{
         Actor,
-        events::{LiveEvent, Replay},
+        events::{Lagged, LiveEvent, Replay, Subscription},
     },
     model::live::{EventKind, RESYNC},
 };
@@ -31,7 +31,6 @@ use axum::{
 };
 use futures::StreamExt as _;
 use serde::Deserialize;
-use tokio::sync::broadcast::error::RecvError;
 
 use crate::{error::ApiResult, extract::Query, state::AppState};
 
@@ -124,8 +123,10 @@ pub async fn stream(
         linli_model::AppError::new(linli_model::ErrorCode::RateLimited, linli_model::Msg::ErrRateLimited)
     })?;
     let hub = state.backend.events();
-    // Subscribe before reading the ring, so nothing falls between the two.
-    let rx = hub.subscribe();
+    // Subscribe before reading the ring, so nothing falls between the two;
+    // only to the caller's own topics, so other people's events never wake
+    // this stream.
+    let rx = hub.subscribe_for(&actor);
     let last = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -192,7 +193,8 @@ impl Credential {
 
 /// One open stream's state between events.
 struct Live {
-    rx: tokio::sync::broadcast::Receiver<Arc<LiveEvent>>,
+    /// The events sent to the caller's topics (the stream still checks each).
+    rx: Subscription,
     shutdown: tokio::sync::watch::Receiver<bool>,
     actor: Actor,
     /// What the stream was opened with, to check it again.
@@ -234,11 +236,10 @@ impl Live {
                     }
                     Ok(_) => continue,
                     // Too slow to keep up: say so rather than skip silently.
-                    Err(RecvError::Lagged(_)) => {
+                    Err(Lagged) => {
                         let event = resync(self.backend.events().last_id());
                         return Some((event, self));
                     }
-                    Err(RecvError::Closed) => return None,
                 }
             }
         }
@@ -250,6 +251,9 @@ impl Live {
     async fn still_allowed(&mut self) -> bool {
         match self.credential.resolve(&self.backend).await {
             Ok(actor) => {
+                // A butler given or relieved of a building, a resident
+                // moved: listen where the caller now belongs.
+                self.rx.listen_to(&actor.community.id, linli_backend::policy::Topic::of(&actor));
                 self.actor = actor;
                 true
             }

@@ -25,7 +25,61 @@ pub struct Audience {
     pub residents_of: Vec<String>,
 }
 
+/// One part of an audience within a community, and so one live channel
+/// of the event hub: a stream listens on the topics of its caller
+/// ([`Topic::of`]), an event goes to the topics of its audience
+/// ([`Audience::topics`]). The two are built so that an audience
+/// [includes](Audience::includes) a person exactly when they share a topic,
+/// so the hub never wakes a stream for an event its person may not see and
+/// never misses one they may.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// One person.
+    User(String),
+    /// The residents of one unit (a household).
+    Unit(String),
+    /// The butler of one building.
+    Butler(String),
+    /// Everyone with one role.
+    Role(Role),
+    /// The residents living in one building.
+    ResidentsOf(String),
+}
+
+impl Topic {
+    /// The topics `actor` listens on, within their own community.
+    pub fn of(actor: &Actor) -> Vec<Topic> {
+        let mut topics = vec![Topic::User(actor.user_id.clone()), Topic::Role(actor.role)];
+        if let Some(unit) = actor.unit_id() {
+            topics.push(Topic::Unit(unit.to_string()));
+        }
+        if let Some(building) = actor.home_building_id() {
+            topics.push(Topic::ResidentsOf(building.to_string()));
+        }
+        if actor.limited_to_own_buildings() {
+            for b in &actor.buildings {
+                let topic = Topic::Butler(b.id.clone());
+                if !topics.contains(&topic) {
+                    topics.push(topic);
+                }
+            }
+        }
+        topics
+    }
+}
+
 impl Audience {
+    /// The topics an event for this audience goes to (within its community).
+    pub fn topics(&self) -> impl Iterator<Item = Topic> + '_ {
+        self.users
+            .iter()
+            .map(|u| Topic::User(u.clone()))
+            .chain(self.units.iter().map(|u| Topic::Unit(u.clone())))
+            .chain(self.buildings.iter().map(|b| Topic::Butler(b.clone())))
+            .chain(self.roles.iter().map(|r| Topic::Role(*r)))
+            .chain(self.residents_of.iter().map(|b| Topic::ResidentsOf(b.clone())))
+    }
+
     /// Whether `actor` is in it.
     pub fn includes(&self, actor: &Actor) -> bool {
         self.users.contains(&actor.user_id)
@@ -182,6 +236,56 @@ impl Audience {
 mod tests {
     use super::{super::tests::actor, *};
     use crate::policy::{Permission, Scope};
+
+    /// The hub routes by topics and the stream filters by `includes`: for
+    /// every audience the services build and every kind of person, the two
+    /// agree, so routing neither wakes a stream for nothing nor loses an
+    /// event.
+    #[test]
+    fn topics_route_exactly_the_audience() {
+        let audiences = [
+            Audience::everyone(),
+            Audience::people(vec!["u1".into()]),
+            Audience::household("unit1"),
+            Audience::household("unit2"),
+            Audience::of_job("unit1", "b1", Some("u1"), false),
+            Audience::of_job("unit2", "b2", None, true),
+            Audience::of_complaint("unit1", "b1"),
+            Audience::of_urge("b2", Some("w9")),
+            Audience::of_sla_alert("b1", false),
+            Audience::of_sla_alert("b2", true),
+            Audience::of_help_call("elder", "unit1", "b1", vec!["u1".into()]),
+            Audience::of_check_in("elder", "b2"),
+            Audience::of_missed_check_ins(vec!["b1".into()]),
+            Audience::of_notice(vec![]),
+            Audience::of_notice(vec!["b1".into()]),
+            Audience::of_notice(vec!["b2".into()]),
+            Audience::of_outage(vec![]),
+            Audience::of_outage(vec!["b1".into()]),
+            Audience::of_notice_read(Some("b1")),
+            Audience::of_rsvp("someone"),
+            Audience::of_walk_in("unit1", "g1", false),
+            Audience::of_walk_in("unit2", "g1", true),
+        ];
+        let mut people = Vec::new();
+        for role in Role::ALL {
+            for user in ["u1", "other"] {
+                let mut a = actor(role);
+                a.user_id = user.into();
+                people.push(a.clone());
+                a.unit = None;
+                a.buildings.clear();
+                people.push(a);
+            }
+        }
+        for audience in &audiences {
+            let sent: Vec<Topic> = audience.topics().collect();
+            for a in &people {
+                let shared = Topic::of(a).iter().any(|t| sent.contains(t));
+                assert_eq!(shared, audience.includes(a), "{audience:?} for {a:?}");
+            }
+        }
+    }
 
     #[test]
     fn who_is_told_of_a_job_may_see_it() {

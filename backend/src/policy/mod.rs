@@ -10,7 +10,7 @@
 
 mod audience;
 
-pub use audience::Audience;
+pub use audience::{Audience, Topic};
 pub use linli_model::permission::Permission;
 use linli_model::{
     AppError, BuildingRef, CommunityRef, Me, Role, Trade, UnitRef, help::HelpParty, keys::JobListScope, phone,
