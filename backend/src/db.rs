@@ -42,6 +42,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 12, name: "recurring_passes", sql: include_str!("migrations/0012_recurring_passes.surql") },
     Migration { version: 13, name: "outages", sql: include_str!("migrations/0013_outages.surql") },
     Migration { version: 14, name: "elder_visits", sql: include_str!("migrations/0014_elder_visits.surql") },
+    Migration { version: 15, name: "due_index", sql: include_str!("migrations/0015_due_index.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

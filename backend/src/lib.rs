@@ -19,6 +19,8 @@ pub mod convert;
 pub mod db;
 pub mod demo;
 pub mod devices;
+#[cfg(test)]
+mod due_plans;
 pub mod elders;
 pub mod error;
 pub mod events;
