@@ -19,4 +19,4 @@ pub use linli_backend as backend;
 /// Shared types and rules: the `linli-model` crate.
 pub use linli_model as model;
 
-pub use ui::{App, shell};
+pub use ui::{App, load_messages, shell};

@@ -24,6 +24,13 @@ where
     }
 }
 
+/// A view whose code is in a lazily loaded chunk (a `#[lazy]` function's
+/// future): rendered in the same pass on the server, which names the chunk
+/// in `<link rel="preload">`; in the browser hydrated once the chunk is in.
+pub fn deferred(view: impl Future<Output = AnyView> + Send + 'static) -> AnyView {
+    view! { <Suspense fallback=|| ()>{Suspend::new(view)}</Suspense> }.into_any()
+}
+
 /// The refusal a plain-form handler sent back in `?error=`, if any.
 pub fn query_error() -> Option<Msg> {
     leptos_router::hooks::use_query_map().with_untracked(|q| q.get("error")).and_then(|e| msg_from_query(&e))

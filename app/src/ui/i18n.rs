@@ -1,6 +1,12 @@
 //! The reader's language in the UI. It is decided on the server (cookie,
 //! then `Accept-Language`) and written into `<html lang>`; the browser reads
 //! it back from there, so both renderings agree. Switching reloads the page.
+//!
+//! The English messages are a `#[lazy]` chunk in the browser: a page in
+//! Chinese (the default) never downloads them; a page in English loads
+//! them before it hydrates ([`load_messages`]). `#[lazy]` expands into a
+//! small FFI shim for wasm-split, the only `unsafe` here, hence the allowance.
+#![allow(unsafe_code, reason = "the FFI glue `#[lazy]` generates for wasm-split; we write none")]
 
 use leptos::prelude::*;
 
@@ -38,5 +44,20 @@ fn document_lang() -> Option<Lang> {
     #[cfg(not(feature = "hydrate"))]
     {
         None
+    }
+}
+
+/// The English message table, in its own WASM chunk.
+#[lazy]
+fn english_table() -> fn(Msg) -> &'static str {
+    Msg::en
+}
+
+/// Makes the page's language readable before the app renders: in the
+/// browser, on an English page, fetches and registers the English table.
+/// Nothing to do on the server or for Chinese.
+pub async fn load_messages() {
+    if initial_lang() == Lang::En {
+        crate::model::i18n::set_english(english_table().await);
     }
 }

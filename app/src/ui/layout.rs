@@ -1,9 +1,14 @@
 //! The frame around every signed-in page: who is signed in, the language
 //! switch and sign-out, all plain forms.
+//!
+//! The staff's help-call alarm is in a lazily loaded chunk (`#[lazy]`), so
+//! a resident's download does not carry it; `#[lazy]` expands into a small
+//! FFI shim for wasm-split, the only `unsafe` here, hence the allowance.
+#![allow(unsafe_code, reason = "the FFI glue `#[lazy]` generates for wasm-split; we write none")]
 
 use leptos::prelude::*;
 
-use super::{t, use_lang};
+use super::{components::deferred, t, use_lang};
 use crate::model::{Me, Msg};
 
 #[component]
@@ -26,11 +31,17 @@ pub fn Page(me: Me, children: Children) -> impl IntoView {
                 </button>
             </form>
         </header>
-        {me.role.is_staff().then(|| view! { <super::help::HelpAlert /> })}
+        {me.role.is_staff().then(|| deferred(help_alert()))}
         <main class="page" id="main">
             {children()}
         </main>
     }
+}
+
+/// The help-call alarm on every staff page, in its own chunk.
+#[lazy]
+fn help_alert() -> AnyView {
+    view! { <super::help::HelpAlert /> }.into_any()
 }
 
 /// Switches between 中文 and English; remembered in a cookie.

@@ -37,7 +37,7 @@ use leptos_router::{
     path,
 };
 
-pub use i18n::{t, use_lang};
+pub use i18n::{load_messages, t, use_lang};
 
 use crate::{
     api::session::get_me,
