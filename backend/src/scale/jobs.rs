@@ -419,6 +419,7 @@ impl Backend {
             entered_by,
             follow_up_round: None,
             follow_up_sample: None,
+            next_due: None,
         };
         let first = JobEventRow {
             repair: id,
@@ -642,4 +643,13 @@ fn raise_alerts(job: &mut JobRow, now: DateTime<Utc>) {
         }
     }
     job.alerts = alerts;
+    // Where the repairs sweep takes it up (issue 19): by the model's rule.
+    job.next_due = linli_model::repair::JobStatus::parse(&job.status).and_then(|status| {
+        linli_model::due::next_due(&linli_model::due::DueFacts {
+            status,
+            clock,
+            alerts: &job.alerts,
+            resume_at: job.resume_at,
+        })
+    });
 }

@@ -116,6 +116,9 @@ pub(super) struct JobRow {
     pub entered_by: Option<RecordId>,
     pub follow_up_round: Option<i64>,
     pub follow_up_sample: Option<i64>,
+    /// When the repairs sweep next has something to do for it (0015;
+    /// `linli_model::due::next_due`).
+    pub next_due: Option<DateTime<Utc>>,
 }
 
 #[derive(SurrealValue, Clone)]
