@@ -5,8 +5,19 @@
 //! on-disk `surrealkv://` by default, or a remote `ws://` server (and so a
 //! TiKV-backed cluster) by changing the URL.
 
+use std::{
+    any::Any as AnyValue,
+    collections::HashMap,
+    future::{Future, IntoFuture},
+    pin::Pin,
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
 use serde::de::DeserializeOwned;
-use surrealdb::{IndexedResults, Surreal, engine::any::Any, method::Query, opt::auth::Root, types::QueryError};
+use surrealdb::{IndexedResults, Surreal, engine::any::Any, method::IntoVariables, opt::auth::Root, types::QueryError};
 
 use super::error::{Error, Result};
 
@@ -43,6 +54,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "outages", sql: include_str!("migrations/0013_outages.surql") },
     Migration { version: 14, name: "elder_visits", sql: include_str!("migrations/0014_elder_visits.surql") },
     Migration { version: 15, name: "due_index", sql: include_str!("migrations/0015_due_index.surql") },
+    Migration { version: 16, name: "scorecard_days", sql: include_str!("migrations/0016_scorecard_days.surql") },
 ];
 
 /// A handle to the database; cheap to clone.
@@ -50,6 +62,11 @@ const MIGRATIONS: &[Migration] = &[
 pub struct Db {
     inner: Surreal<Any>,
     shared: bool,
+    reads: Arc<ReadMemory>,
+    /// Whether [`Db::read_through`] may answer from memory: never for a
+    /// shared database; `LINLI_READ_MEMORY=off` turns it off for an
+    /// embedded one too (to measure without it).
+    remember: bool,
 }
 
 impl Db {
@@ -74,16 +91,59 @@ impl Db {
             inner.signin(Root { username, password }).await?;
         }
         inner.use_ns(NAMESPACE).use_db(database).await?;
-        Ok(Self { inner, shared: is_remote(&url) })
+        let remember = !is_remote(&url)
+            && !std::env::var("LINLI_READ_MEMORY").is_ok_and(|v| matches!(v.as_str(), "off" | "0" | "false"));
+        Ok(Self { inner, shared: is_remote(&url), reads: Arc::default(), remember })
     }
 
     /// Starts a query; bind every value with `.bind(...)`, never format it in.
-    pub fn query(&self, sql: &'static str) -> Query<'_, Any> {
-        self.inner.query(sql)
+    /// A query that may write is counted when it has finished (see
+    /// [`Db::read_through`]).
+    pub fn query(&self, sql: &'static str) -> Query<'_> {
+        let writes = (!is_read_only(sql)).then(|| self.reads.clone());
+        Query { inner: self.inner.query(sql), writes }
+    }
+
+    /// The rows of a read-only query, served from this process's memory
+    /// when no write has finished since they were read.
+    ///
+    /// Correct only because nothing else writes to the database: with the
+    /// embedded engine this process holds the database's lock, and every
+    /// statement that may write (anything but a plain `SELECT`) goes
+    /// through [`Db::query`], which counts it once it has finished — even
+    /// when the caller stopped waiting. A remembered answer is served only
+    /// if the count has not moved since before it was read, so a read never
+    /// answers with data older than a write already acknowledged. Against a
+    /// shared (remote) database, where other processes write, nothing is
+    /// remembered and every call reads. `key` must name every bound value
+    /// of `make`'s query (with `sql`, it is the memory's key). Rows must
+    /// not depend on the clock (no `time::now()` in `sql`).
+    pub async fn read_through<T>(
+        &self,
+        sql: &'static str,
+        key: String,
+        make: impl FnOnce(Query<'_>) -> Query<'_>,
+    ) -> Result<Arc<Vec<T>>>
+    where
+        T: DeserializeOwned + Send + Sync + 'static,
+    {
+        debug_assert!(is_read_only(sql), "read_through with a query that may write: {sql}");
+        if !self.remember {
+            return Ok(Arc::new(rows(&mut run(make(self.query(sql))).await?, 0)?));
+        }
+        let generation = self.reads.generation.load(Ordering::SeqCst);
+        if let Some(hit) = self.reads.get::<T>(generation, sql, &key) {
+            return Ok(hit);
+        }
+        let found: Arc<Vec<T>> = Arc::new(rows(&mut run(make(self.query(sql))).await?, 0)?);
+        self.reads.put(generation, sql, key, found.clone());
+        Ok(found)
     }
 
     /// The raw client, for the few places that need more than queries
-    /// (export, live queries).
+    /// (export, live queries). Writes through it are not counted for
+    /// [`Db::read_through`]: only a restore, before anything is served,
+    /// writes this way.
     pub fn client(&self) -> &Surreal<Any> {
         &self.inner
     }
@@ -96,19 +156,19 @@ impl Db {
 
     /// Whether the database answers, for `/healthz`.
     pub async fn ping(&self) -> Result<()> {
-        run(self.inner.query("RETURN 1")).await.map(|_| ())
+        run(self.query("RETURN 1")).await.map(|_| ())
     }
 
     /// How many tables the database defines; zero for a new database.
     pub async fn table_count(&self) -> Result<usize> {
-        let mut res = run(self.inner.query("INFO FOR DB")).await?;
+        let mut res = run(self.query("INFO FOR DB")).await?;
         let info: Option<serde_json::Value> = res.take(0)?;
         Ok(info.as_ref().and_then(|i| i.get("tables")).and_then(|t| t.as_object()).map_or(0, |t| t.len()))
     }
 
     /// Applies the migrations this database has not seen yet.
     pub async fn migrate(&self) -> Result<()> {
-        run(self.inner.query(
+        run(self.query(
             "DEFINE TABLE IF NOT EXISTS migration SCHEMAFULL;
              DEFINE FIELD IF NOT EXISTS version ON migration TYPE int;
              DEFINE FIELD IF NOT EXISTS name ON migration TYPE string;
@@ -116,13 +176,12 @@ impl Db {
              DEFINE INDEX IF NOT EXISTS migration_version ON migration FIELDS version UNIQUE;",
         ))
         .await?;
-        let mut res = run(self.inner.query("SELECT VALUE version FROM migration")).await?;
+        let mut res = run(self.query("SELECT VALUE version FROM migration")).await?;
         let applied: Vec<i64> = res.take(0)?;
         for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
             tracing::info!(version = m.version, name = m.name, "applying migration");
-            run(self.inner.query(m.sql)).await?;
+            run(self.query(m.sql)).await?;
             let recorded = run(self
-                .inner
                 .query("CREATE migration SET version = $v, name = $n, applied_at = time::now()")
                 .bind(("v", m.version))
                 .bind(("n", m.name)))
@@ -173,12 +232,107 @@ fn is_remote(url: &str) -> bool {
     ["ws://", "wss://", "http://", "https://"].iter().any(|p| url.starts_with(p))
 }
 
+/// Whether `sql` only reads: plain `SELECT`s (and `RETURN`s), without a
+/// word that starts a write anywhere in it. When unsure, it may write.
+fn is_read_only(sql: &str) -> bool {
+    const WRITES: [&str; 14] = [
+        "CREATE", "UPDATE", "UPSERT", "DELETE", "RELATE", "INSERT", "DEFINE", "REMOVE", "ALTER", "REBUILD", "LIVE",
+        "KILL", "IMPORT", "ACCESS",
+    ];
+    let upper = sql.trim_start().to_ascii_uppercase();
+    (upper.starts_with("SELECT") || upper.starts_with("RETURN"))
+        && !upper.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).any(|w| WRITES.contains(&w))
+}
+
+/// Read answers remembered by [`Db::read_through`], and the count of
+/// finished writes they are checked against.
+#[derive(Default)]
+struct ReadMemory {
+    /// Bumped after every statement that may write has finished.
+    generation: AtomicU64,
+    /// The answers read at `.0`; dropped whole when a newer one is stored.
+    answers: Mutex<(u64, HashMap<(&'static str, String), Arc<dyn AnyValue + Send + Sync>>)>,
+}
+
+/// Beyond this many answers the memory starts again: a bound on memory.
+const MAX_ANSWERS: usize = 20_000;
+
+impl ReadMemory {
+    fn get<T: Send + Sync + 'static>(&self, generation: u64, sql: &'static str, key: &str) -> Option<Arc<Vec<T>>> {
+        let answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        if answers.0 != generation {
+            return None;
+        }
+        // A borrowed key cannot look up a tuple key; the clone is small.
+        answers.1.get(&(sql, key.to_string())).cloned().and_then(|a| a.downcast::<Vec<T>>().ok())
+    }
+
+    fn put<T: Send + Sync + 'static>(&self, generation: u64, sql: &'static str, key: String, rows: Arc<Vec<T>>) {
+        let mut answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        if answers.0 != generation || answers.1.len() >= MAX_ANSWERS {
+            if generation < answers.0 {
+                return;
+            }
+            answers.1.clear();
+            answers.0 = generation;
+        }
+        answers.1.insert((sql, key), rows);
+    }
+
+    fn wrote(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A query being built: [`Db::query`]'s answer. Await it (or hand it to
+/// [`run`]) to send it.
+#[must_use = "a query does nothing until it is awaited"]
+pub struct Query<'a> {
+    inner: surrealdb::method::Query<'a, Any>,
+    /// Set for a query that may write: counted there once it finished.
+    writes: Option<Arc<ReadMemory>>,
+}
+
+impl Query<'_> {
+    /// Binds `$name`s, as `surrealdb`'s `Query::bind`.
+    pub fn bind(self, vars: impl IntoVariables) -> Self {
+        Self { inner: self.inner.bind(vars), writes: self.writes }
+    }
+}
+
+impl<'a> IntoFuture for Query<'a> {
+    type Output = surrealdb::Result<IndexedResults>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let Some(memory) = self.writes else {
+            return self.inner.into_future();
+        };
+        // Run apart from the caller, so that the write is counted after it
+        // finished even if the caller stops waiting (a client that went
+        // away): the embedded engine completes it regardless.
+        let query = self.inner.into_owned();
+        let task = tokio::spawn(async move {
+            let res = query.await;
+            memory.wrote();
+            res
+        });
+        Box::pin(async move {
+            match task.await {
+                Ok(res) => res,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(e) => Err(surrealdb::Error::internal(format!("query task ended: {e}"))),
+            }
+        })
+    }
+}
+
 /// Sends a query and turns the first failed statement into an error.
 ///
 /// Inside a transaction every statement fails once one does; the root
 /// cause is the one that is not merely "not executed", so that one is
 /// reported (a `THROW` reason, a unique index, a conflict).
-pub async fn run(query: Query<'_, Any>) -> Result<IndexedResults> {
+pub async fn run(query: Query<'_>) -> Result<IndexedResults> {
     let mut res = query.await?;
     let errors = res.take_errors();
     if errors.is_empty() {
@@ -251,5 +405,63 @@ mod tests {
         assert!(dup.violates("t_key") && !dup.violates("other"));
         let Err(thrown_err) = run(db.query("THROW 'stale';")).await else { panic!("nothing thrown") };
         assert!(thrown(&thrown_err, "stale") && thrown_err.unique_index().is_none());
+    }
+
+    #[test]
+    fn only_plain_selects_count_as_reads() {
+        assert!(is_read_only("SELECT *, unit.number AS n FROM repair WHERE updated_at > $t"));
+        assert!(is_read_only("  select * from pass where deleted = false"));
+        assert!(is_read_only("RETURN 1"));
+        for write in [
+            "UPDATE $id SET n = 1",
+            "BEGIN TRANSACTION; LET $x = (SELECT * FROM a); CREATE b; COMMIT TRANSACTION;",
+            "SELECT * FROM a; DELETE b",
+            "SELECT * FROM (UPSERT a:1 SET n = 1)",
+            "LET $x = 1; SELECT * FROM a",
+            "INFO FOR DB",
+            "DEFINE TABLE t",
+        ] {
+            assert!(!is_read_only(write), "{write}");
+        }
+    }
+
+    async fn count(db: &Db) -> usize {
+        let found: Result<Arc<Vec<serde_json::Value>>> =
+            db.read_through("SELECT * FROM remembered", String::new(), |q| q).await;
+        found.map(|rows| rows.len()).unwrap_or(usize::MAX)
+    }
+
+    #[tokio::test]
+    async fn remembered_reads_end_with_the_next_finished_write() {
+        let Ok(db) = Db::connect("mem://", "read_memory").await else { panic!("a database") };
+        assert!(run(db.query("DEFINE TABLE remembered SCHEMALESS")).await.is_ok());
+        assert!(db.remember, "an embedded database remembers reads");
+        assert_eq!(count(&db).await, 0);
+        // A write the memory cannot see (bypassing `Db::query`) shows that
+        // the answer really comes from memory…
+        let _ = db.inner.query("CREATE remembered SET n = 0").await;
+        assert_eq!(count(&db).await, 0, "served from memory");
+        // …and every write through `Db::query` ends it.
+        assert!(run(db.query("CREATE remembered SET n = 1")).await.is_ok());
+        assert_eq!(count(&db).await, 2);
+        assert!(run(db.query("SELECT * FROM remembered")).await.is_ok());
+        assert_eq!(count(&db).await, 2, "a read does not end it");
+    }
+
+    #[tokio::test]
+    async fn a_write_whose_caller_stopped_waiting_still_ends_remembered_reads() {
+        let Ok(db) = Db::connect("mem://", "read_memory_dropped").await else { panic!("a database") };
+        assert!(run(db.query("DEFINE TABLE remembered SCHEMALESS")).await.is_ok());
+        assert_eq!(count(&db).await, 0);
+        let before = db.reads.generation.load(Ordering::SeqCst);
+        // The caller gives up at once (a client that went away).
+        drop(db.query("CREATE remembered SET n = 1").into_future());
+        for _ in 0..200 {
+            if db.reads.generation.load(Ordering::SeqCst) != before {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(count(&db).await, 1, "the write finished and was counted");
     }
 }

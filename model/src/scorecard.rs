@@ -307,30 +307,90 @@ impl JobFacts {
     }
 }
 
+/// What a set of jobs adds up to for [`job_metrics`], kept so that the
+/// tallies of parts of a period (days) add up to the tally of the whole
+/// (issue 19: scorecards kept per day). Cancelled jobs are left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobTally {
+    /// Jobs counted (not cancelled).
+    pub jobs: u32,
+    /// Seconds from report to first response, of those responded to
+    /// (unsorted).
+    pub respond_secs: Vec<i64>,
+    pub responded_in_sla: u32,
+    pub resolved_in_sla: u32,
+    /// Jobs resolved, and of those never reopened.
+    pub resolved: u32,
+    pub first_time: u32,
+}
+
+impl JobTally {
+    /// Adds one job (a cancelled one adds nothing).
+    pub fn add(&mut self, j: &JobFacts) {
+        if j.cancelled {
+            return;
+        }
+        self.jobs = self.jobs.saturating_add(1);
+        if let Some(r) = j.responded_at {
+            self.respond_secs.push((r - j.created_at).num_seconds().max(0));
+        }
+        self.responded_in_sla += u32::from(j.responded_in_sla());
+        self.resolved_in_sla += u32::from(j.resolved_in_sla());
+        if j.resolved_at.is_some() {
+            self.resolved += 1;
+            self.first_time += u32::from(j.reopen_count == 0);
+        }
+    }
+
+    /// Adds another tally (another part of the period).
+    pub fn merge(&mut self, other: &Self) {
+        self.jobs = self.jobs.saturating_add(other.jobs);
+        self.respond_secs.extend_from_slice(&other.respond_secs);
+        self.responded_in_sla += other.responded_in_sla;
+        self.resolved_in_sla += other.resolved_in_sla;
+        self.resolved += other.resolved;
+        self.first_time += other.first_time;
+    }
+}
+
 /// The job-based part of a scorecard.
 pub fn job_metrics(card: &mut Scorecard, jobs: &[JobFacts]) {
-    let counted: Vec<&JobFacts> = jobs.iter().filter(|j| !j.cancelled).collect();
-    card.jobs = count(counted.len());
-    let mut respond: Vec<i64> =
-        counted.iter().filter_map(|j| j.responded_at.map(|r| (r - j.created_at).num_seconds().max(0))).collect();
+    let mut tally = JobTally::default();
+    jobs.iter().for_each(|j| tally.add(j));
+    job_tally_metrics(card, &tally);
+}
+
+/// [`job_metrics`] from a tally.
+pub fn job_tally_metrics(card: &mut Scorecard, tally: &JobTally) {
+    let n = tally.jobs as usize;
+    card.jobs = tally.jobs;
+    let mut respond = tally.respond_secs.clone();
     respond.sort_unstable();
     card.respond_median_secs = quantile(&respond, 0.5);
     card.respond_p90_secs = quantile(&respond, 0.9);
-    card.responded_in_sla_pct = pct(counted.iter().filter(|j| j.responded_in_sla()).count(), counted.len());
-    card.resolved_in_sla_pct = pct(counted.iter().filter(|j| j.resolved_in_sla()).count(), counted.len());
-    let resolved: Vec<&&JobFacts> = counted.iter().filter(|j| j.resolved_at.is_some()).collect();
-    let first_time = resolved.iter().filter(|j| j.reopen_count == 0).count();
-    card.first_time_fix_pct = pct(first_time, resolved.len());
-    card.reopen_rate_pct = pct(resolved.len() - first_time, resolved.len());
+    card.responded_in_sla_pct = pct(tally.responded_in_sla as usize, n);
+    card.resolved_in_sla_pct = pct(tally.resolved_in_sla as usize, n);
+    let resolved = tally.resolved as usize;
+    let first_time = tally.first_time as usize;
+    card.first_time_fix_pct = pct(first_time, resolved);
+    card.reopen_rate_pct = pct(resolved.saturating_sub(first_time), resolved);
 }
 
 /// The complaint part of a scorecard: the same clock rules as repairs
 /// ([`job_metrics`]) over the butler's complaints, and the stars given for
 /// their handling.
 pub fn complaint_metrics(card: &mut Scorecard, complaints: &[JobFacts], stars: &[u8]) {
+    let mut tally = JobTally::default();
+    complaints.iter().for_each(|j| tally.add(j));
+    let sum = stars.iter().map(|s| u64::from(*s)).sum();
+    complaint_tally_metrics(card, &tally, count(stars.len()), sum);
+}
+
+/// [`complaint_metrics`] from a tally and the count and sum of the stars.
+pub fn complaint_tally_metrics(card: &mut Scorecard, complaints: &JobTally, stars: u32, star_sum: u64) {
     let mut part = Scorecard::default();
-    job_metrics(&mut part, complaints);
-    rating_metrics(&mut part, stars);
+    job_tally_metrics(&mut part, complaints);
+    rating_sum_metrics(&mut part, stars, star_sum);
     card.complaints = part.jobs;
     card.complaints_responded_in_sla_pct = part.responded_in_sla_pct;
     card.complaints_resolved_in_sla_pct = part.resolved_in_sla_pct;
@@ -339,16 +399,34 @@ pub fn complaint_metrics(card: &mut Scorecard, complaints: &[JobFacts], stars: &
 }
 
 pub fn rating_metrics(card: &mut Scorecard, stars: &[u8]) {
-    card.rating_count = count(stars.len());
-    card.rating_avg = (!stars.is_empty())
-        .then(|| (stars.iter().map(|s| f64::from(*s)).sum::<f64>() / stars.len() as f64 * 100.0).round() / 100.0);
+    rating_sum_metrics(card, count(stars.len()), stars.iter().map(|s| u64::from(*s)).sum());
+}
+
+/// [`rating_metrics`] from the count and the sum of the stars.
+pub fn rating_sum_metrics(card: &mut Scorecard, n: u32, sum: u64) {
+    card.rating_count = n;
+    #[allow(clippy::cast_precision_loss, reason = "a sum of stars is far below 2^52")]
+    let sum = sum as f64;
+    card.rating_avg = (n > 0).then(|| (sum / f64::from(n) * 100.0).round() / 100.0);
 }
 
 pub fn help_metrics(card: &mut Scorecard, calls: &[HelpFacts]) {
-    card.help_calls = count(calls.len());
-    let quick =
-        calls.iter().filter(|c| c.acknowledged_at.is_some_and(|a| a - c.created_at <= Duration::seconds(60))).count();
-    card.help_acked_60s_pct = pct(quick, calls.len());
+    let quick = calls.iter().filter(|c| c.acked_within_60s()).count();
+    help_count_metrics(card, count(calls.len()), count(quick));
+}
+
+/// [`help_metrics`] from the count of calls and of those acknowledged
+/// within 60 seconds.
+pub fn help_count_metrics(card: &mut Scorecard, calls: u32, quick: u32) {
+    card.help_calls = calls;
+    card.help_acked_60s_pct = pct(quick as usize, calls as usize);
+}
+
+impl HelpFacts {
+    /// Acknowledged (by anyone) within 60 seconds of the press.
+    pub fn acked_within_60s(&self) -> bool {
+        self.acknowledged_at.is_some_and(|a| a - self.created_at <= Duration::seconds(60))
+    }
 }
 
 /// `elder_days`: elders × days in the period; `checked_in`: those days

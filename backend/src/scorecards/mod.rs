@@ -15,30 +15,36 @@ use super::{
 use linli_model::{
     AppError,
     follow_up::{FollowUpSettings, FollowUpTiming},
-    repair::JobStatus,
-    scorecard::{self, ButlerCard, DayPoint, HelpFacts, JobFacts, Scorecard},
+    scorecard::{self, ButlerCard, DayPoint, HelpFacts, Scorecard},
     time::{local_date, start_of_local_day},
 };
 mod csv;
+mod kept;
 pub(crate) mod store;
+#[cfg(test)]
+mod tests;
 
 use store::*;
 
-/// Everything a period's scorecards are computed from.
-struct Facts {
+/// Who a community's scorecards are about, as they are now.
+struct People {
     butlers: Vec<ButlerRow>,
-    jobs: Vec<JobRow>,
-    ratings: Vec<RatingRow>,
     buildings: Vec<BuildingRow>,
-    help: Vec<HelpRow>,
     elders: Vec<ElderRow>,
-    check_ins: Vec<CheckInRow>,
-    follow_ups: Vec<FollowUpRow>,
-    /// Regular visits made in the period.
-    visits: Vec<VisitRow>,
     /// Every elder's visit schedule, for "overdue now".
     schedules: Vec<ElderScheduleRow>,
-    /// Holds begun or ended, and urges made, in the period.
+}
+
+/// The rows of one stretch of time (`kept::Stretch`) that scorecards count.
+struct Rows {
+    jobs: Vec<JobRow>,
+    ratings: Vec<RatingRow>,
+    help: Vec<HelpRow>,
+    check_ins: Vec<CheckInRow>,
+    follow_ups: Vec<FollowUpRow>,
+    /// Regular visits made in the stretch.
+    visits: Vec<VisitRow>,
+    /// Holds begun or ended, and urges made, in the stretch.
     hold_steps: Vec<HoldStepRow>,
 }
 
@@ -52,128 +58,70 @@ pub fn period(
 }
 
 impl Backend {
-    async fn scorecard_facts(&self, community: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Facts> {
-        let (from_day, to_day) = (local_date(from).to_string(), local_date(to).to_string());
-        let mut res = run(self
-            .db
-            .query(store::SCORECARD_FACTS)
-            .bind(("c", CommunityId::record_of(community)))
-            .bind(("from", from))
-            .bind(("to", to))
-            .bind(("from_day", from_day))
-            .bind(("to_day", to_day)))
-        .await?;
-        let mut visit_res = run(self
-            .db
-            .query(store::SCORECARD_VISIT_FACTS)
-            .bind(("c", CommunityId::record_of(community)))
-            .bind(("from", from))
-            .bind(("to", to)))
-        .await?;
-        let mut hold_res = run(self
-            .db
-            .query(store::SCORECARD_HOLD_FACTS)
-            .bind(("c", CommunityId::record_of(community)))
-            .bind(("from", from))
-            .bind(("to", to)))
-        .await?;
-        Ok(Facts {
-            hold_steps: rows(&mut hold_res, 0)?,
-            visits: rows(&mut visit_res, 0)?,
-            schedules: rows(&mut visit_res, 1)?,
+    async fn scorecard_people(&self, community: &str) -> Result<People> {
+        let mut res =
+            run(self.db.query(store::SCORECARD_PEOPLE).bind(("c", CommunityId::record_of(community)))).await?;
+        Ok(People {
             butlers: rows(&mut res, 0)?,
-            jobs: rows(&mut res, 1)?,
-            ratings: rows(&mut res, 2)?,
-            buildings: rows(&mut res, 3)?,
-            help: rows(&mut res, 4)?,
-            elders: rows(&mut res, 5)?,
-            check_ins: rows(&mut res, 6)?,
-            follow_ups: rows(&mut res, 7)?,
+            buildings: rows(&mut res, 1)?,
+            elders: rows(&mut res, 2)?,
+            schedules: rows(&mut res, 3)?,
         })
     }
 
-    fn card_for(facts: &Facts, butler: &ButlerRow, from: DateTime<Utc>, to: DateTime<Utc>) -> Scorecard {
-        let mut card = Scorecard {
-            butler_id: String::from(butler.id.clone()),
-            butler_name: butler.name.clone(),
-            ..Scorecard::default()
-        };
-        let mine = |b: &Option<UserId>| b.as_deref() == Some(butler.id.as_str());
-        let jobs: Vec<JobFacts> =
-            facts.jobs.iter().filter(|j| mine(&j.owner) && j.is_repair()).map(JobRow::facts).collect();
-        scorecard::job_metrics(&mut card, &jobs);
-        let stars: Vec<u8> =
-            facts.ratings.iter().filter(|r| mine(&r.butler) && !r.of_complaint()).map(|r| r.stars).collect();
-        scorecard::rating_metrics(&mut card, &stars);
-        let complaints: Vec<JobFacts> =
-            facts.jobs.iter().filter(|j| mine(&j.owner) && j.is_complaint()).map(JobRow::facts).collect();
-        let complaint_stars: Vec<u8> =
-            facts.ratings.iter().filter(|r| mine(&r.butler) && r.of_complaint()).map(|r| r.stars).collect();
-        scorecard::complaint_metrics(&mut card, &complaints, &complaint_stars);
-        let buildings: Vec<&BuildingId> = facts.buildings.iter().filter(|b| mine(&b.butler)).map(|b| &b.id).collect();
-        let calls: Vec<HelpFacts> = facts
-            .help
-            .iter()
-            .filter(|h| buildings.contains(&&h.building))
-            .map(|h| HelpFacts { created_at: h.created_at, acknowledged_at: h.acknowledged_at })
-            .collect();
-        scorecard::help_metrics(&mut card, &calls);
-        let elders: Vec<&UserId> =
-            facts.elders.iter().filter(|e| buildings.contains(&&e.building)).map(|e| &e.id).collect();
-        // Only days that have begun count: a month in progress is judged so far.
-        let end = to.min(Utc::now());
-        let days = usize::try_from(
-            (start_of_local_day(local_date(end)) - start_of_local_day(local_date(from))).num_days() + 1,
-        )
-        .unwrap_or(0);
-        let checked_in = facts.check_ins.iter().filter(|c| elders.contains(&&c.elder)).count();
-        scorecard::check_in_metrics(&mut card, elders.len() * days, checked_in);
-        card.follow_ups_opened = crate::convert::count(facts.follow_ups.iter().filter(|f| mine(&f.butler)).count());
-        let timings: Vec<FollowUpTiming> = facts
-            .follow_ups
-            .iter()
-            .filter(|f| mine(&f.butler))
-            .map(|f| {
-                let due = f.due_at.unwrap_or_else(|| FollowUpSettings::default().due_at(f.created_at));
-                FollowUpTiming::of(due, f.done_at, crate::clock::now())
-            })
-            .collect();
-        scorecard::follow_up_metrics(&mut card, &timings);
-        // The channels of exactly what `jobs` and `complaints` count.
-        for j in facts.jobs.iter().filter(|j| mine(&j.owner) && j.status != JobStatus::Cancelled) {
-            if j.is_repair() {
-                card.jobs_by_channel.add(j.channel);
-            } else if j.is_complaint() {
-                card.complaints_by_channel.add(j.channel);
-            }
+    /// The rows of one stretch of time (none for an empty stretch).
+    async fn scorecard_rows(&self, community: &str, s: &kept::Stretch) -> Result<Rows> {
+        if s.is_empty() {
+            return Ok(Rows::default());
         }
-        let on_time: Vec<bool> =
-            facts.visits.iter().filter(|v| buildings.contains(&&v.building)).map(|v| v.on_time).collect();
+        let mut res = run(self
+            .db
+            .query(store::SCORECARD_ROWS)
+            .bind(("c", CommunityId::record_of(community)))
+            .bind(("from", s.from))
+            .bind(("to", s.to))
+            .bind(("from_day", s.from_day.to_string()))
+            .bind(("to_day", s.to_day.to_string())))
+        .await?;
+        Ok(Rows {
+            jobs: rows(&mut res, 0)?,
+            ratings: rows(&mut res, 1)?,
+            help: rows(&mut res, 2)?,
+            check_ins: rows(&mut res, 3)?,
+            follow_ups: rows(&mut res, 4)?,
+            visits: rows(&mut res, 5)?,
+            hold_steps: rows(&mut res, 6)?,
+        })
+    }
+
+    /// Every butler's card for the period (`butler`: only theirs), and with
+    /// `butler` their day-by-day series, from the kept days and the rows
+    /// of the partial days (`kept.rs`).
+    async fn cards(
+        &self,
+        community: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<(People, Vec<Scorecard>, kept::Days)> {
+        let people = self.scorecard_people(community).await?;
+        let days = self.scorecard_days(community, from, to).await?;
+        let total = days.total();
         let now = crate::clock::now();
-        let overdue_now = facts
-            .schedules
+        let cards = people
+            .butlers
             .iter()
-            .filter(|e| buildings.contains(&&e.building))
-            .filter(|e| crate::elders::store::schedule_status(e.visit_every_days, e.since, e.last_visit, now).overdue)
-            .count();
-        scorecard::visit_metrics(&mut card, &on_time, overdue_now);
-        let steps: Vec<&HoldStepRow> = facts.hold_steps.iter().filter(|s| mine(&s.owner)).collect();
-        let holds: Vec<scorecard::HoldStep> = steps.iter().filter_map(|s| s.step()).collect();
-        let urges = steps.iter().filter(|s| s.action == linli_model::keys::TimelineAction::Urged).count();
-        scorecard::hold_metrics(&mut card, &holds, urges);
-        card
+            .filter(|b| keep(b.id.as_str()))
+            .map(|b| kept::card(&people, &total, b, from, to, now))
+            .collect();
+        Ok((people, cards, days))
     }
 
     /// All butlers side by side (manager), or the caller's own (butler).
     pub async fn scorecards(&self, actor: &Actor, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Scorecard>> {
         actor.require(Permission::SeeScorecards)?;
-        let facts = self.scorecard_facts(actor.community_id(), from, to).await?;
-        Ok(facts
-            .butlers
-            .iter()
-            .filter(|b| actor.sees_scorecard_of(b.id.as_str()))
-            .map(|b| Self::card_for(&facts, b, from, to))
-            .collect())
+        let (_, cards, _) = self.cards(actor.community_id(), from, to, |b| actor.sees_scorecard_of(b)).await?;
+        Ok(cards)
     }
 
     /// One butler's scorecard with a day-by-day series for the charts. A
@@ -189,16 +137,10 @@ impl Backend {
         if !ids::is_plausible_key(butler_id) || !actor.sees_scorecard_of(butler_id) {
             return Err(AppError::not_found().into());
         }
-        let facts = self.scorecard_facts(actor.community_id(), from, to).await?;
-        let butler = facts.butlers.iter().find(|b| b.id == butler_id).ok_or_else(AppError::not_found)?;
-        let card = Self::card_for(&facts, butler, from, to);
-        let mine = |b: &Option<UserId>| b.as_deref() == Some(butler_id);
-        let jobs: Vec<JobFacts> =
-            facts.jobs.iter().filter(|j| mine(&j.owner) && j.is_repair()).map(JobRow::facts).collect();
-        let ratings: Vec<(DateTime<Utc>, u8)> =
-            facts.ratings.iter().filter(|r| mine(&r.butler) && !r.of_complaint()).map(|r| (r.at, r.stars)).collect();
+        let (_, cards, days) = self.cards(actor.community_id(), from, to, |b| b == butler_id).await?;
+        let card = cards.into_iter().next().ok_or_else(AppError::not_found)?;
         let (d0, d1): (NaiveDate, NaiveDate) = (local_date(from), local_date(to));
-        let series = scorecard::daily(&jobs, &ratings, d0, if d1 > d0 { d1 } else { d0 + Duration::days(1) });
+        let series = days.daily(butler_id, d0, if d1 > d0 { d1 } else { d0 + Duration::days(1) });
         Ok((card, series))
     }
 

@@ -3,6 +3,7 @@
 //! Rules and orchestration are in the parent module.
 
 use super::*;
+use linli_model::{repair::JobStatus, scorecard::JobFacts};
 
 #[derive(Deserialize)]
 pub(super) struct ButlerRow {
@@ -82,12 +83,15 @@ pub(super) struct ElderRow {
 #[derive(Deserialize)]
 pub(super) struct CheckInRow {
     pub(super) elder: UserId,
+    /// The Shanghai day checked in (`YYYY-MM-DD`).
+    pub(super) day: String,
 }
 
 #[derive(Deserialize)]
 pub(super) struct VisitRow {
     pub(super) building: BuildingId,
     pub(super) on_time: bool,
+    pub(super) visited_at: DateTime<Utc>,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +114,7 @@ pub(super) struct HoldStepRow {
     pub(super) hold_code: Option<linli_model::repair::HoldReason>,
     #[serde(default)]
     pub(super) held_secs: Option<i64>,
+    pub(super) at: DateTime<Utc>,
 }
 
 impl HoldStepRow {
@@ -161,39 +166,82 @@ impl JobRow {
     }
 }
 
-/// Used by `scorecard_facts` (scorecards/mod.rs).
-pub(crate) const SCORECARD_FACTS: &str = "SELECT id, name, phone FROM user WHERE community = $c AND role = 'butler' AND active = true ORDER BY name;
-                 SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status, kind, channel,
-                        business_hours
-                     FROM repair WHERE community = $c AND created_at >= $from AND created_at < $to;
-                 SELECT butler, stars, at, repair.kind AS kind FROM rating WHERE community = $c AND at >= $from AND at < $to;
+/// Used by `scorecard_people` (scorecards/mod.rs): who the cards are
+/// about, as they are now: the active butlers, the buildings with their
+/// butler, the elders with their building, and every elder's visit
+/// schedule with their latest visit (for "overdue now").
+pub(crate) const SCORECARD_PEOPLE: &str =
+    "SELECT id, name, phone FROM user WHERE community = $c AND role = 'butler' AND active = true ORDER BY name;
                  SELECT id, butler FROM building WHERE community = $c;
-                 SELECT building, created_at, acknowledged_at FROM help_call
-                     WHERE community = $c AND created_at >= $from AND created_at < $to;
                  SELECT id, unit.building AS building FROM user
                      WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE;
-                 SELECT elder FROM check_in WHERE community = $c AND day >= $from_day AND day < $to_day;
-                 SELECT butler, created_at, due_at, done_at FROM follow_up
-                     WHERE community = $c AND created_at >= $from AND created_at < $to;";
-
-/// Used by `scorecard_facts` (scorecards/mod.rs): the regular visits of
-/// the period, and every elder's schedule with their latest visit (for
-/// "overdue now").
-pub(crate) const SCORECARD_VISIT_FACTS: &str = "SELECT building, on_time FROM elder_visit
-                     WHERE community = $c AND visited_at >= $from AND visited_at < $to;
                  SELECT unit.building AS building, visit_every_days, elder_since ?? created_at AS since,
                         (SELECT VALUE visited_at FROM elder_visit WHERE elder = $parent.id
                             ORDER BY visited_at DESC LIMIT 1)[0] AS last_visit
                      FROM user WHERE community = $c AND role = 'resident' AND elder_mode = true AND active = true
                         AND unit != NONE;";
 
-/// Used by `scorecard_facts` (scorecards/mod.rs): the timeline steps of
-/// the period that began or ended a hold, and the urges, with the job's
-/// owner (any kind of job).
-pub(crate) const SCORECARD_HOLD_FACTS: &str =
-    "SELECT repair.owner AS owner, action, hold_code, held_secs FROM repair_event
+/// Used by `scorecard_rows` (scorecards/mod.rs): the rows of one stretch
+/// of time, instants `[$from, $to)` and check-in days `[$from_day,
+/// $to_day)`: jobs reported, ratings given, help calls pressed, check-ins,
+/// follow-ups opened, regular visits made, and the timeline steps that
+/// began or ended a hold or urged (with the job's owner, any kind of job).
+pub(crate) const SCORECARD_ROWS: &str = "SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status, kind, channel,
+                        business_hours
+                     FROM repair WHERE community = $c AND created_at >= $from AND created_at < $to;
+                 SELECT butler, stars, at, repair.kind AS kind FROM rating WHERE community = $c AND at >= $from AND at < $to;
+                 SELECT building, created_at, acknowledged_at FROM help_call
+                     WHERE community = $c AND created_at >= $from AND created_at < $to;
+                 SELECT elder, day FROM check_in WHERE community = $c AND day >= $from_day AND day < $to_day;
+                 SELECT butler, created_at, due_at, done_at FROM follow_up
+                     WHERE community = $c AND created_at >= $from AND created_at < $to;
+                 SELECT building, on_time, visited_at FROM elder_visit
+                     WHERE community = $c AND visited_at >= $from AND visited_at < $to;
+                 SELECT repair.owner AS owner, action, hold_code, held_secs, at FROM repair_event
                      WHERE at >= $from AND at < $to AND (action IN ['hold', 'urged'] OR held_secs != NONE)
                        AND repair.community = $c;";
+
+/// Used by `kept_days` (scorecards/kept.rs): when the kept days of the
+/// community were last checked against the rows.
+pub(crate) const SCORECARD_MARK: &str = "SELECT VALUE checked_at FROM scorecard_mark WHERE community = $c;";
+
+/// Used by `kept_days` (scorecards/kept.rs): the days whose figures rows
+/// changed since `$since` (`changed_at`, stamped on every write by
+/// migration 0016): a job's report day and the days of its hold and urge
+/// steps (its owner may have changed), a rating's day, a help call's,
+/// a follow-up's, a visit's and a check-in's.
+pub(crate) const SCORECARD_CHANGED: &str =
+    "SELECT VALUE created_at FROM repair WHERE community = $c AND changed_at > $since;
+                 SELECT VALUE (SELECT VALUE at FROM repair_event WHERE repair = $parent.id
+                        AND (action IN ['hold', 'urged'] OR held_secs != NONE))
+                     FROM repair WHERE community = $c AND changed_at > $since;
+                 SELECT VALUE at FROM rating WHERE community = $c AND changed_at > $since;
+                 SELECT VALUE created_at FROM help_call WHERE community = $c AND changed_at > $since;
+                 SELECT VALUE created_at FROM follow_up WHERE community = $c AND changed_at > $since;
+                 SELECT VALUE visited_at FROM elder_visit WHERE community = $c AND changed_at > $since;
+                 SELECT VALUE day FROM check_in WHERE community = $c AND changed_at > $since;";
+
+/// Used by `kept_days` (scorecards/kept.rs): forgets the kept days
+/// `$days` (or every kept day of the community when `$all`) and moves
+/// the community's mark to `$now`.
+pub(crate) const SCORECARD_FORGET: &str = "BEGIN TRANSACTION;
+                 DELETE scorecard_day WHERE community = $c AND ($all = true OR day IN $days);
+                 UPSERT scorecard_mark SET community = $c, checked_at = $now WHERE community = $c;
+                 COMMIT TRANSACTION;";
+
+/// Used by `kept_days` (scorecards/kept.rs): the kept days `[$d0, $d1)`.
+pub(crate) const SCORECARD_KEPT: &str =
+    "SELECT day, data FROM scorecard_day WHERE community = $c AND day >= $d0 AND day < $d1;";
+
+/// Used by `kept_days` (scorecards/kept.rs): keeps the days `$rows`
+/// (`[{day, data}]`, `data` the day's tallies as JSON), replacing any
+/// kept copy.
+pub(crate) const SCORECARD_KEEP: &str = "BEGIN TRANSACTION;
+                 DELETE scorecard_day WHERE community = $c AND day IN $rows.day;
+                 FOR $r IN $rows {
+                     CREATE scorecard_day SET community = $c, day = $r.day, data = $r.data, computed_at = $now;
+                 };
+                 COMMIT TRANSACTION;";
 
 /// Used by `my_butler` (scorecards/mod.rs).
 pub(crate) const BUTLER_OF_BUILDING: &str =
@@ -209,9 +257,13 @@ pub(crate) const BUTLER_RATING_FIGURES: &str = "SELECT VALUE stars FROM rating W
 /// against a migrated database (`crate::queries_check`).
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
-    ("SCORECARD_FACTS", SCORECARD_FACTS),
-    ("SCORECARD_VISIT_FACTS", SCORECARD_VISIT_FACTS),
-    ("SCORECARD_HOLD_FACTS", SCORECARD_HOLD_FACTS),
+    ("SCORECARD_PEOPLE", SCORECARD_PEOPLE),
+    ("SCORECARD_ROWS", SCORECARD_ROWS),
+    ("SCORECARD_MARK", SCORECARD_MARK),
+    ("SCORECARD_CHANGED", SCORECARD_CHANGED),
+    ("SCORECARD_FORGET", SCORECARD_FORGET),
+    ("SCORECARD_KEPT", SCORECARD_KEPT),
+    ("SCORECARD_KEEP", SCORECARD_KEEP),
     ("BUTLER_OF_BUILDING", BUTLER_OF_BUILDING),
     ("BUTLER_RATING_FIGURES", BUTLER_RATING_FIGURES),
 ];

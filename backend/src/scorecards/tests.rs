@@ -1,0 +1,219 @@
+//! Kept scorecards equal a recomputation from the rows (issue 19): the
+//! reference below is the computation scorecards made before days were
+//! kept (every figure from the period's rows), run over the demo history
+//! for periods of every shape, then again after changes to closed days.
+
+use super::*;
+use crate::db::run;
+use linli_model::{repair::JobStatus, scorecard::JobFacts};
+
+/// One butler's card recomputed from all of the period's rows.
+fn reference_card(
+    people: &People,
+    rows: &Rows,
+    butler: &ButlerRow,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Scorecard {
+    let mut card = Scorecard {
+        butler_id: String::from(butler.id.clone()),
+        butler_name: butler.name.clone(),
+        ..Scorecard::default()
+    };
+    let mine = |b: &Option<UserId>| b.as_deref() == Some(butler.id.as_str());
+    let jobs: Vec<JobFacts> = rows.jobs.iter().filter(|j| mine(&j.owner) && j.is_repair()).map(JobRow::facts).collect();
+    scorecard::job_metrics(&mut card, &jobs);
+    let stars: Vec<u8> =
+        rows.ratings.iter().filter(|r| mine(&r.butler) && !r.of_complaint()).map(|r| r.stars).collect();
+    scorecard::rating_metrics(&mut card, &stars);
+    let complaints: Vec<JobFacts> =
+        rows.jobs.iter().filter(|j| mine(&j.owner) && j.is_complaint()).map(JobRow::facts).collect();
+    let complaint_stars: Vec<u8> =
+        rows.ratings.iter().filter(|r| mine(&r.butler) && r.of_complaint()).map(|r| r.stars).collect();
+    scorecard::complaint_metrics(&mut card, &complaints, &complaint_stars);
+    let buildings: Vec<&BuildingId> = people.buildings.iter().filter(|b| mine(&b.butler)).map(|b| &b.id).collect();
+    let calls: Vec<HelpFacts> = rows
+        .help
+        .iter()
+        .filter(|h| buildings.contains(&&h.building))
+        .map(|h| HelpFacts { created_at: h.created_at, acknowledged_at: h.acknowledged_at })
+        .collect();
+    scorecard::help_metrics(&mut card, &calls);
+    let elders: Vec<&UserId> =
+        people.elders.iter().filter(|e| buildings.contains(&&e.building)).map(|e| &e.id).collect();
+    let end = to.min(now);
+    let days =
+        usize::try_from((start_of_local_day(local_date(end)) - start_of_local_day(local_date(from))).num_days() + 1)
+            .unwrap_or(0);
+    let checked_in = rows.check_ins.iter().filter(|c| elders.contains(&&c.elder)).count();
+    scorecard::check_in_metrics(&mut card, elders.len() * days, checked_in);
+    card.follow_ups_opened = crate::convert::count(rows.follow_ups.iter().filter(|f| mine(&f.butler)).count());
+    let timings: Vec<FollowUpTiming> = rows
+        .follow_ups
+        .iter()
+        .filter(|f| mine(&f.butler))
+        .map(|f| {
+            let due = f.due_at.unwrap_or_else(|| FollowUpSettings::default().due_at(f.created_at));
+            FollowUpTiming::of(due, f.done_at, now)
+        })
+        .collect();
+    scorecard::follow_up_metrics(&mut card, &timings);
+    for j in rows.jobs.iter().filter(|j| mine(&j.owner) && j.status != JobStatus::Cancelled) {
+        if j.is_repair() {
+            card.jobs_by_channel.add(j.channel);
+        } else if j.is_complaint() {
+            card.complaints_by_channel.add(j.channel);
+        }
+    }
+    let on_time: Vec<bool> =
+        rows.visits.iter().filter(|v| buildings.contains(&&v.building)).map(|v| v.on_time).collect();
+    let overdue_now = people
+        .schedules
+        .iter()
+        .filter(|e| buildings.contains(&&e.building))
+        .filter(|e| crate::elders::store::schedule_status(e.visit_every_days, e.since, e.last_visit, now).overdue)
+        .count();
+    scorecard::visit_metrics(&mut card, &on_time, overdue_now);
+    let steps: Vec<&HoldStepRow> = rows.hold_steps.iter().filter(|s| mine(&s.owner)).collect();
+    let holds: Vec<scorecard::HoldStep> = steps.iter().filter_map(|s| s.step()).collect();
+    let urges = steps.iter().filter(|s| s.action == linli_model::keys::TimelineAction::Urged).count();
+    scorecard::hold_metrics(&mut card, &holds, urges);
+    card
+}
+
+async fn demo() -> (Backend, Vec<String>) {
+    let config = crate::state::BackendConfig { database: "scorecard_kept".into(), ..Default::default() };
+    let Ok(backend) = Backend::start("mem://", config).await else { panic!("a backend on a mem database") };
+    let Ok(_) = backend.seed_demo(true).await else { panic!("the demo history") };
+    let Ok(mut res) = run(backend.db.query("SELECT VALUE record::id(id) FROM community")).await else {
+        panic!("communities")
+    };
+    let communities: Vec<String> = res.take(0).unwrap_or_default();
+    assert!(!communities.is_empty());
+    (backend, communities)
+}
+
+/// Asserts that every card and every butler's daily series of the
+/// periods equal the recomputation; returns how many cards were compared
+/// and how many had work in them.
+async fn assert_equal(backend: &Backend, community: &str, when: &str) -> (usize, usize) {
+    let now = crate::clock::now();
+    let today = start_of_local_day(local_date(now));
+    let periods = [
+        (now - Duration::days(30), now),
+        (now - Duration::days(365), now),
+        (now - Duration::days(20) + Duration::minutes(197), now - Duration::days(2) + Duration::minutes(301)),
+        (today - Duration::days(15), today - Duration::days(3)),
+        (now - Duration::hours(10), now),
+        (today - Duration::days(6), now + Duration::days(2)),
+    ];
+    let (mut compared, mut busy) = (0, 0);
+    for (from, to) in periods {
+        let Ok((people, cards, days)) = backend.cards(community, from, to, |_| true).await else {
+            panic!("kept cards {from}..{to}")
+        };
+        let stretch = kept::Stretch { from, to, from_day: local_date(from), to_day: local_date(to) };
+        let Ok(rows) = backend.scorecard_rows(community, &stretch).await else { panic!("rows") };
+        let now = crate::clock::now();
+        let reference: Vec<Scorecard> =
+            people.butlers.iter().map(|b| reference_card(&people, &rows, b, from, to, now)).collect();
+        assert_eq!(cards, reference, "{when}: kept cards for {from}..{to} equal the recomputation");
+        let (d0, d1) = (local_date(from), local_date(to));
+        let d1 = if d1 > d0 { d1 } else { d0 + Duration::days(1) };
+        for b in &people.butlers {
+            let jobs: Vec<JobFacts> = rows
+                .jobs
+                .iter()
+                .filter(|j| j.owner == Some(b.id.clone()) && j.is_repair())
+                .map(JobRow::facts)
+                .collect();
+            let ratings: Vec<(DateTime<Utc>, u8)> = rows
+                .ratings
+                .iter()
+                .filter(|r| r.butler == Some(b.id.clone()) && !r.of_complaint())
+                .map(|r| (r.at, r.stars))
+                .collect();
+            assert_eq!(
+                days.daily(b.id.as_str(), d0, d1),
+                scorecard::daily(&jobs, &ratings, d0, d1),
+                "{when}: daily series of {} for {from}..{to}",
+                b.name
+            );
+        }
+        compared += cards.len();
+        busy += cards.iter().filter(|c| c.jobs > 0 || c.rating_count > 0 || c.help_calls > 0).count();
+    }
+    (compared, busy)
+}
+
+async fn kept_count(backend: &Backend) -> usize {
+    let Ok(mut res) = run(backend.db.query("SELECT day FROM scorecard_day")).await else { panic!("kept days") };
+    res.take::<Vec<serde_json::Value>>(0).map(|v| v.len()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn kept_scorecard_days_equal_recomputing_from_the_rows_before_and_after_changes() {
+    let (backend, communities) = demo().await;
+    let mut busy = 0;
+    for c in &communities {
+        busy += assert_equal(&backend, c, "first (days computed)").await.1;
+    }
+    assert!(busy > 3, "the demo history gives the butlers work to count ({busy} busy cards)");
+    let kept = kept_count(&backend).await;
+    assert!(kept > 300, "closed days are kept ({kept})");
+    for c in &communities {
+        assert_equal(&backend, c, "second (days kept)").await;
+    }
+
+    // The kept days are what is read: spoiled, they change the answer.
+    let Ok(_) = run(backend.db.query("UPDATE scorecard_day SET data = '{}'")).await else { panic!("spoil") };
+    let now = crate::clock::now();
+    let spoiled = backend.cards(&communities[0], now - Duration::days(30), now, |_| true).await;
+    let Ok((_, spoiled, _)) = spoiled else { panic!("cards") };
+    assert!(spoiled.iter().all(|c| c.jobs <= 3), "spoiled kept days read as empty: {spoiled:?}");
+    let Ok(_) = run(backend.db.query("DELETE scorecard_day")).await else { panic!("forget") };
+
+    for c in &communities {
+        assert_equal(&backend, c, "rebuilt").await;
+    }
+
+    // Changes to closed days after they were kept: work moved to another
+    // butler (a building handed over), responses and resolutions, reopens,
+    // cancellations, ratings changed, follow-ups done, help calls
+    // acknowledged, a late visit and a past check-in recorded.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let changes = "
+        LET $c = type::record('community', $community);
+        LET $butlers = SELECT VALUE id FROM user WHERE community = $c AND role = 'butler' ORDER BY name;
+        UPDATE repair SET owner = $butlers[1] WHERE community = $c AND owner = $butlers[0] AND created_at < time::now() - 5d;
+        UPDATE (SELECT * FROM repair WHERE community = $c AND responded_at = NONE LIMIT 3)
+            SET responded_at = created_at + 3m, status = 'acknowledged';
+        UPDATE (SELECT * FROM repair WHERE community = $c AND resolved_at != NONE LIMIT 4)
+            SET reopen_count += 1, resolved_at = resolved_at + 3d;
+        UPDATE (SELECT * FROM repair WHERE community = $c AND status != 'cancelled' LIMIT 2 START 5) SET status = 'cancelled';
+        UPDATE (SELECT * FROM rating WHERE community = $c AND stars > 3 LIMIT 3) SET stars = 1;
+        UPDATE follow_up SET status = 'done', done_at = time::now() WHERE community = $c AND done_at = NONE;
+        UPDATE help_call SET acknowledged_at = created_at + 2m WHERE community = $c AND acknowledged_at != NONE;
+        LET $elder = (SELECT * FROM user WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE LIMIT 1)[0];
+        IF $elder != NONE {
+            CREATE check_in SET community = $c, elder = $elder.id, day = $day, at = time::now();
+            CREATE elder_visit SET community = $c, building = $elder.unit.building, elder = $elder.id, by = $butlers[0],
+                visited_at = time::now() - 9d, recorded_at = time::now(), mode = 'phone', condition = 'well',
+                due = $day, on_time = false;
+        };
+    ";
+    let day = (local_date(now) - Duration::days(40)).to_string();
+    for c in &communities {
+        let before = backend.cards(c, now - Duration::days(365), now, |_| true).await.ok().map(|r| r.1);
+        if let Err(e) = run(backend.db.query(changes).bind(("community", c.clone())).bind(("day", day.clone()))).await {
+            panic!("changes: {e}")
+        }
+        let (compared, _) = assert_equal(&backend, c, "after changes").await;
+        assert!(compared > 0);
+        let after = backend.cards(c, now - Duration::days(365), now, |_| true).await.ok().map(|r| r.1);
+        if c == &communities[0] {
+            assert_ne!(before, after, "the changes moved the year's figures");
+        }
+    }
+}
