@@ -5,7 +5,9 @@
 //!       [--communities 50] [--units 1000] [--years 3 | --months 36] \
 //!       [--seed 19] [--batch 2000] [--writers 2] [--pass-share 1.0] [--no-demo]
 //!
-//! The database is opened through the backend (migrations applied); the
+//! The database is opened through the backend (migrations applied; an
+//! on-disk one with `sync=never` unless the URL says otherwise: it is made
+//! again rather than recovered after a crash); the
 //! demo communities and accounts are seeded first (unless `--no-demo`),
 //! then the generated communities `scale-001`… are written in batches.
 //! Every generated account's password is `linli-demo`; phone numbers:
@@ -84,7 +86,12 @@ async fn main() {
         println!("               [--batch ROWS] [--writers N] [--pass-share 0..1] [--db-name NAME] [--no-demo]");
         return;
     }
-    let db = arg::<String>(&args, "--db", "surrealkv:///root/.cache/linli/scale/db".into());
+    let mut db = arg::<String>(&args, "--db", "surrealkv:///root/.cache/linli/scale/db".into());
+    // A generated database is made again rather than recovered: its
+    // commits are not synced one by one (the server syncs every commit).
+    if db.starts_with("surrealkv://") && !db.contains("sync=") {
+        db.push_str(if db.contains('?') { "&sync=never" } else { "?sync=never" });
+    }
     let years: u32 = arg(&args, "--years", 3);
     let defaults = Spec::default();
     let spec = Spec {
