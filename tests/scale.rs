@@ -62,6 +62,12 @@ async fn a_generated_company_is_read_by_the_services_and_holds_what_the_generato
         }
     }
 
+    // What the backend keeps from the rows is brought up to date: the
+    // scorecard days of the generated communities.
+    let steps = s.backend.after_scale(&spec).await.unwrap();
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert!(count(&s.backend, "scorecard_day").await >= 2 * 28, "a month of kept days per community");
+
     // A second run into the same database is refused.
     assert!(s.backend.generate_scale(&spec, &|_, _| {}).await.is_err());
 

@@ -372,6 +372,9 @@ pub(super) struct RsvpRow {
 /// The scale communities already present (`scale-...` codes).
 pub(crate) const SCALE_COMMUNITY_BY_CODE: &str = "SELECT VALUE id FROM community WHERE code = $code";
 
+/// A generated account by its phone (`after_scale`).
+pub(crate) const USER_BY_PHONE: &str = "SELECT VALUE id FROM user WHERE phone = $phone";
+
 pub(crate) const INSERT_COMMUNITY: &str = "INSERT INTO community $rows RETURN NONE";
 pub(crate) const INSERT_BUILDING: &str = "INSERT INTO building $rows RETURN NONE";
 pub(crate) const INSERT_UNIT: &str = "INSERT INTO unit $rows RETURN NONE";
@@ -402,6 +405,7 @@ pub(crate) const INSERT_RSVP: &str = "INSERT INTO rsvp $rows RETURN NONE";
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
     ("SCALE_COMMUNITY_BY_CODE", SCALE_COMMUNITY_BY_CODE),
+    ("USER_BY_PHONE", USER_BY_PHONE),
     ("INSERT_COMMUNITY", INSERT_COMMUNITY),
     ("INSERT_BUILDING", INSERT_BUILDING),
     ("INSERT_UNIT", INSERT_UNIT),

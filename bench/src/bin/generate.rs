@@ -154,7 +154,7 @@ async fn main() {
         }
     };
     let written = started.elapsed();
-    let after = match backend.after_scale().await {
+    let after = match backend.after_scale(&spec).await {
         Ok(steps) => steps,
         Err(e) => {
             eprintln!("recomputing after the generation failed: {e}");
