@@ -211,6 +211,10 @@ struct Live {
 
 impl Live {
     /// The next event this caller may see, or `None` to end the stream.
+    /// This future is what an idle stream holds between events, for as
+    /// long as it is open: the check of the caller (a database read, whose
+    /// future is large) is boxed for the moment it runs, so the idle state
+    /// stays small (see the test below).
     async fn next(mut self) -> Option<(Event, Self)> {
         loop {
             tokio::select! {
@@ -218,12 +222,12 @@ impl Live {
                 biased;
                 _ = self.shutdown.changed() => return None,
                 changed = self.changes.changed() => {
-                    if changed.is_err() || !self.still_allowed().await {
+                    if changed.is_err() || !Box::pin(self.still_allowed()).await {
                         return None;
                     }
                 }
                 _ = self.recheck.tick() => {
-                    if !self.still_allowed().await {
+                    if !Box::pin(self.still_allowed()).await {
                         return None;
                     }
                 }
@@ -263,5 +267,28 @@ impl Live {
                 true
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn future_size<F: FnOnce(Live) -> Fut, Fut>(_: F) -> usize {
+        std::mem::size_of::<Fut>()
+    }
+
+    /// Every idle stream holds one `Live::next` future; were the caller's
+    /// check not boxed, it would carry the database read's state (several
+    /// KiB) for the stream's whole life.
+    #[test]
+    fn an_idle_streams_state_stays_small() {
+        let idle = future_size(Live::next);
+        let check = future_size(|mut live: Live| async move { live.still_allowed().await });
+        eprintln!(
+            "idle stream future: {idle} bytes; the caller's check: {check} bytes; Live: {} bytes",
+            std::mem::size_of::<Live>()
+        );
+        assert!(idle < 2048, "{idle} bytes");
     }
 }
