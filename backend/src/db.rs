@@ -55,6 +55,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 14, name: "elder_visits", sql: include_str!("migrations/0014_elder_visits.surql") },
     Migration { version: 15, name: "due_index", sql: include_str!("migrations/0015_due_index.surql") },
     Migration { version: 16, name: "scorecard_days", sql: include_str!("migrations/0016_scorecard_days.surql") },
+    Migration { version: 17, name: "paging", sql: include_str!("migrations/0017_paging.surql") },
+    Migration { version: 18, name: "scale_indexes", sql: include_str!("migrations/0018_scale_indexes.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

@@ -217,3 +217,66 @@ async fn kept_scorecard_days_equal_recomputing_from_the_rows_before_and_after_ch
         }
     }
 }
+
+/// The plan SurrealDB picks for one statement with `vars` bound.
+async fn plan(db: &crate::db::Db, sql: &str, vars: serde_json::Value) -> String {
+    let q = db.client().query(format!("{sql} EXPLAIN")).bind(vars);
+    let Ok(mut res) = q.await else { panic!("explained: {sql}") };
+    let plan: Vec<serde_json::Value> = res.take(0).unwrap_or_default();
+    serde_json::to_string(&plan).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn daily_queries_read_through_indexes() {
+    let Ok(db) = crate::db::Db::connect("mem://", "scale_plans").await else { panic!("a migrated database") };
+    let now = Utc::now();
+    let vars = serde_json::json!({
+        "c": "community:x", "from": now - Duration::days(1), "to": now, "from_day": "2026-11-29",
+        "to_day": "2026-11-30", "since": now, "butler": "user:b", "month": now, "d0": "2026-01-01", "d1": "2026-12-01",
+    });
+    let statements = |sql: &'static str| sql.split(';').map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+    let mut checked = 0;
+    for (name, sql, indexes) in [
+        (
+            "SCORECARD_ROWS",
+            store::SCORECARD_ROWS,
+            &[
+                "repair_",
+                "rating_community_at",
+                "help_call_community",
+                "check_in_community_day",
+                "follow_up_created",
+                "elder_visit_community",
+                "repair_event_at",
+            ][..],
+        ),
+        (
+            "SCORECARD_CHANGED",
+            store::SCORECARD_CHANGED,
+            &[
+                "repair_changed",
+                "repair_changed",
+                "rating_changed",
+                "help_call_changed",
+                "follow_up_changed",
+                "elder_visit_changed",
+                "check_in_changed",
+            ][..],
+        ),
+        ("SCORECARD_KEPT", store::SCORECARD_KEPT, &["scorecard_day_key"][..]),
+        (
+            "BUTLER_RATING_FIGURES",
+            store::BUTLER_RATING_FIGURES,
+            &["rating_butler", "repair_owner_resolved", "building_butler"][..],
+        ),
+    ] {
+        let parts = statements(sql);
+        assert_eq!(parts.len(), indexes.len(), "{name}: one index per statement");
+        for (statement, index) in parts.into_iter().zip(indexes) {
+            let p = plan(&db, statement, vars.clone()).await;
+            assert!(p.contains(index), "{name} reads through {index}: {statement}\n{p}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 10);
+}
