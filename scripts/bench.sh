@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Reproduces Linli's figures (README: "Performance"), as one Markdown table:
 # client weight, server throughput next to a bare axum endpoint, photos next
-# to vipsthumbnail, the live stream at 10,000 connections, and the SIGKILL
-# durability loop. Release builds.
+# to vipsthumbnail, the live stream at 10,000 connections, every daily
+# endpoint on an empty and a generated database (the scale table), and the
+# SIGKILL durability loop. Release builds.
 #
 #   scripts/bench.sh            full run (50 kill cycles)
 #   KILL_CYCLES=5 scripts/bench.sh
+#   SCALE_GENERATE="--communities 5" SCALE_SECONDS=3 scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -82,6 +84,21 @@ say ""
 say "## Live stream"
 say ""
 "$bin/sse" --server "$bin/linli-server" --connections "${SSE_CONNECTIONS:-10000}" | tee -a "$report"
+say ""
+
+say "## Cost that follows the work (empty vs generated database)"
+say ""
+# Both databases come from linli-generate: the empty one is one community
+# of the same shape with no history (the same accounts), the big one the
+# generator's company (SCALE_DB to use another; SCALE_GENERATE for the
+# generator's options, e.g. "--communities 5").
+scale_dir=${SCALE_DIR:-$HOME/.cache/linli/scale}
+empty_db="surrealkv://$scale_dir/empty"
+big_db=${SCALE_DB:-"surrealkv://$scale_dir/db"}
+[[ -d $scale_dir/empty ]] || "$bin/linli-generate" --db "$empty_db" --communities 1 --months 0 >/dev/null
+[[ -n ${SCALE_DB:-} || -d $scale_dir/db ]] || "$bin/linli-generate" --db "$big_db" ${SCALE_GENERATE:-} >&2
+"$bin/scale" --server "$bin/linli-server" --empty "$empty_db" --big "$big_db" --seconds "${SCALE_SECONDS:-5}" \
+  --port "${SCALE_PORT:-4150}" | tee -a "$report"
 say ""
 
 say "## Durability"
