@@ -10,10 +10,17 @@
 //!   its own lane's slots.
 //! - **check_ins**: at each community's check-in time, the elders who have
 //!   not checked in are announced to their butlers, every 15 s.
-//! - **repairs**: SLA alerts and auto-confirmation, every 5 s.
+//! - **repairs**: SLA alerts, holds resumed at their planned time and
+//!   auto-confirmation, every 5 s.
 //! - **purge**: visitors' personal data past retention, and uploads never
 //!   attached to a report after a day, hourly.
 //! - **relay**: live events between processes sharing a remote database.
+//!
+//! Each duty reads only what is due through an index (issue 19: the
+//! repairs sweep by each job's `next_due`, help by unacknowledged calls,
+//! outages by expected end, delivery by `next_at`, purge by retention), so
+//! an idle server's work follows the work due, not the rows stored
+//! (`backend/src/due_plans.rs` checks each plan).
 //!
 //! Every duty runs in a task of its own under a supervisor: a panic is
 //! logged and the duty restarted a second later. Each completed round is
