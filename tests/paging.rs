@@ -275,6 +275,11 @@ async fn bad_limits_and_cursors_are_422_naming_the_field() {
         (&admin, "/api/v1/help-calls"),
         (&admin, "/api/v1/passes/recurring"),
         (&resident, "/api/v1/passes"),
+        (&resident, "/api/v1/announcements"),
+        (&resident, "/api/v1/events"),
+        (&admin, "/api/v1/elders"),
+        (&admin, "/api/v1/gate/expected"),
+        (&admin, "/api/v1/walk-ins"),
     ];
     for (token, path) in lists {
         let sep = if path.contains('?') { '&' } else { '?' };
@@ -296,5 +301,113 @@ async fn bad_limits_and_cursors_are_422_naming_the_field() {
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: another list's cursor: {body}");
             assert_eq!(body["error"]["detail"], "cursor", "{path}: {body}");
         }
+    }
+}
+
+/// The notice rank the list sorts by: pinned and urgent, pinned, urgent, the rest.
+fn notice_rank(n: &Value) -> u8 {
+    (if n["pinned"].as_bool().unwrap_or(false) { 0 } else { 2 }) + u8::from(!n["urgent"].as_bool().unwrap_or(false))
+}
+
+#[tokio::test]
+async fn notices_events_unread_elders_expected_and_walk_ins_page_without_loss_or_repeat() {
+    let s = TestServer::start().await;
+    let resident = s.login(RESIDENT).await;
+    let admin = s.login(ADMIN).await;
+    let guard = s.login(GUARD).await;
+
+    // Notices: pinned first, then urgent, then newest — across pages.
+    for i in 0..7 {
+        let body = json!({ "title": format!("通知 {i}"), "body": "", "category": "notice",
+                           "pinned": i % 3 == 0, "urgent": i % 2 == 0 });
+        let (status, n) = s.post("/api/v1/announcements", &admin, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{n}");
+    }
+    let (whole, _) = walk(&s, &resident, "/api/v1/announcements", 200, || async {}).await;
+    let before = ids(&whole);
+    assert!(before.len() >= 7);
+    let inserter = insert_concurrently(
+        &s,
+        &admin,
+        "/api/v1/announcements",
+        json!({ "title": "又一条", "body": "", "category": "notice", "pinned": true }),
+        4,
+    );
+    let (rows, _) = walk(&s, &resident, "/api/v1/announcements", 2, || async { tokio::task::yield_now().await }).await;
+    inserter.await.unwrap();
+    assert_unique("notices", &rows);
+    assert_none_lost("notices", &before, &rows);
+    let keys: Vec<(u8, String)> =
+        rows.iter().map(|n| (notice_rank(n), n["created_at"].as_str().unwrap().to_string())).collect();
+    for w in keys.windows(2) {
+        assert!(w[0].0 < w[1].0 || (w[0].0 == w[1].0 && w[0].1 >= w[1].1), "notices out of order: {w:?}");
+    }
+
+    // Who has not read one: walked one household at a time while one reads.
+    let notice = before[0].clone();
+    let unread = format!("/api/v1/announcements/{notice}/unread");
+    let (whole, first) = walk(&s, &admin, &unread, 200, || async {}).await;
+    assert_eq!(first["total"].as_u64(), Some(whole.len() as u64), "{first}");
+    assert!(whole.len() >= 2, "demo households: {first}");
+    let units = |rows: &[Value]| rows.iter().map(|h| h["unit"]["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let mut read_once = false;
+    let server = &s;
+    let (rows, _) = walk(&s, &admin, &unread, 1, || {
+        let go = !read_once;
+        read_once = true;
+        let (s, resident, notice) = (server, resident.clone(), notice.clone());
+        async move {
+            if go {
+                let (status, _) = s.post(&format!("/api/v1/announcements/{notice}/read"), &resident, json!({})).await;
+                assert!(status.is_success());
+            }
+        }
+    })
+    .await;
+    let walked = units(&rows);
+    let set: HashSet<&String> = walked.iter().collect();
+    assert_eq!(set.len(), walked.len(), "a household repeated: {walked:?}");
+    let mine = units(&whole);
+    let (_, me) = s.get("/api/v1/me", &resident).await;
+    let my_unit = me["unit"]["id"].as_str().unwrap_or_default().to_string();
+    for u in mine.iter().filter(|u| **u != my_unit) {
+        assert!(walked.contains(u), "household {u} lost while another read the notice");
+    }
+
+    // Events, soonest first.
+    let soon = chrono::Utc::now() + chrono::Duration::days(3);
+    for i in 0..5 {
+        let starts = soon + chrono::Duration::hours(i64::from(i % 2));
+        let body = json!({ "title": format!("活动 {i}"), "description": "", "place": "会所",
+                           "starts_at": starts, "ends_at": starts + chrono::Duration::hours(2), "capacity": 20 });
+        let (status, e) = s.post("/api/v1/events", &admin, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{e}");
+    }
+    let (whole, _) = walk(&s, &resident, "/api/v1/events", 200, || async {}).await;
+    let (rows, _) = walk(&s, &resident, "/api/v1/events", 2, || async {}).await;
+    assert_eq!(ids(&rows), ids(&whole), "events walked two by two = the whole list");
+    assert_unique("events", &rows);
+    let starts: Vec<&str> = rows.iter().map(|e| e["starts_at"].as_str().unwrap()).collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "soonest first: {starts:?}");
+
+    // Elders (every resident), expected visitors, walk-ins: read whole, cut by id.
+    for _ in 0..3 {
+        s.post("/api/v1/passes", &resident, json!({ "visitor_name": "张叔" })).await;
+    }
+    let (_, units_list) = s.get("/api/v1/gate/units", &guard).await;
+    let unit = units_list[0]["id"].as_str().unwrap().to_string();
+    for _ in 0..3 {
+        let (status, w) =
+            s.post("/api/v1/gate/walk-ins", &guard, json!({ "visitor_name": "快递员", "unit": unit })).await;
+        assert_eq!(status, StatusCode::CREATED, "{w}");
+    }
+    for (token, path) in
+        [(&admin, "/api/v1/elders?all=true"), (&guard, "/api/v1/gate/expected"), (&guard, "/api/v1/walk-ins")]
+    {
+        let (whole, first) = walk(&s, token, path, 200, || async {}).await;
+        assert!(whole.len() >= 3, "{path}: {first}");
+        assert_eq!(first["total"].as_u64(), Some(whole.len() as u64), "{path}: {first}");
+        let (rows, _) = walk(&s, token, path, 1, || async {}).await;
+        assert_eq!(ids(&rows), ids(&whole), "{path}: walked one by one = the whole list");
     }
 }

@@ -171,6 +171,25 @@ impl PageRequest {
         i64::try_from(self.limit + 1).unwrap_or(i64::MAX)
     }
 
+    /// Pages a list held whole in memory, already in its order (lists
+    /// computed from a bounded read, such as a community's elders): the
+    /// cursor names the previous page's last row by id, and the page starts
+    /// after it. A cursor whose row has left the list is 422 `cursor` (the
+    /// client reloads from the first page). `total` is the list's length.
+    pub fn page_of<T>(&self, all: Vec<T>, list: &str, id: impl Fn(&T) -> &str) -> Result<Page<T>, AppError> {
+        let start = match &self.after {
+            None => 0,
+            Some(c) => all
+                .iter()
+                .position(|t| id(t) == c.id)
+                .map(|i| i + 1)
+                .ok_or_else(|| AppError::invalid("cursor", Msg::ErrBadCursor))?,
+        };
+        let total = u64::try_from(all.len()).unwrap_or(u64::MAX);
+        let rest: Vec<T> = all.into_iter().skip(start).take(self.limit + 1).collect();
+        Ok(self.cut(rest, list, |t| Cursor { keys: Vec::new(), id: id(t).to_string() }).with_counts(Some(total), None))
+    }
+
     /// Cuts rows fetched in the list's order (at most `fetch()` of them)
     /// to a page; `key` gives a row's cursor.
     pub fn cut<T>(&self, mut items: Vec<T>, list: &str, key: impl Fn(&T) -> Cursor) -> Page<T> {
@@ -207,6 +226,21 @@ mod tests {
             let err = PageRequest::parse(Some(bad), None, "x", 50).err();
             assert_eq!(err.and_then(|e| e.detail), Some("limit".to_string()), "{bad}");
         }
+    }
+
+    #[test]
+    fn in_memory_pages_follow_the_last_row() {
+        let req = PageRequest { limit: 2, after: None };
+        let all = vec!["a", "b", "c", "d", "e"];
+        let first = req.page_of(all.clone(), "m", |s| s).ok();
+        assert_eq!(first.as_ref().map(|p| p.items.clone()), Some(vec!["a", "b"]));
+        assert_eq!(first.as_ref().and_then(|p| p.total), Some(5));
+        let after = first.and_then(|p| p.next_cursor).and_then(|c| Cursor::decode(&c, "m").ok());
+        // "a" left the list between pages: the next page still starts after "b".
+        let next = PageRequest { limit: 2, after }.page_of(vec!["b", "c", "d", "e"], "m", |s| s).ok();
+        assert_eq!(next.map(|p| p.items), Some(vec!["c", "d"]));
+        let gone = PageRequest { limit: 2, after: Some(Cursor { keys: Vec::new(), id: "z".into() }) };
+        assert!(gone.page_of(all, "m", |s| s).is_err());
     }
 
     #[test]

@@ -7,10 +7,20 @@ use crate::model::{
     notice::{Activity, Announcement, Attendee, UnreadHousehold},
 };
 
+/// The first notices (pinned and urgent first; 200 read), for the home
+/// screens' banners.
 #[server]
 pub async fn list_notices() -> Result<Vec<Announcement>, AppError> {
     let actor = super::ctx::actor().await?;
     super::ctx::backend()?.notices(&actor).await.map_err(crate::backend::Error::answer)
+}
+
+/// A page of the notices (50 read a page), after `cursor`.
+#[server]
+pub async fn list_notices_page(cursor: Option<String>) -> Result<crate::model::Page<Announcement>, AppError> {
+    let actor = super::ctx::actor().await?;
+    let page = crate::model::PageRequest::of(None, cursor.as_deref(), "notices", 50)?;
+    super::ctx::backend()?.notices_page(&actor, &page).await.map_err(crate::backend::Error::answer)
 }
 
 /// One notice. Reading it changes nothing: a link opened by a crawler or

@@ -21,7 +21,7 @@ use super::{
     policy::{Actor, Permission},
 };
 use linli_model::{
-    AppError, ErrorCode, Msg,
+    AppError, Cursor, ErrorCode, Msg, Page, PageRequest,
     keys::{AuditAction, RsvpState},
     live::EventKind,
     notice::{Activity, Attendee, NewActivity, RsvpStatus},
@@ -83,17 +83,34 @@ impl Backend {
         self.activity(actor, &id).await
     }
 
-    /// Upcoming events (and those of the last week), soonest first.
+    /// Upcoming events (and those of the last week), soonest first: the
+    /// first page of [`Self::activities_page`] (`MAX_LIMIT` rows).
     pub async fn activities(&self, actor: &Actor) -> Result<Vec<Activity>> {
+        let page = PageRequest { limit: linli_model::page::MAX_LIMIT, after: None };
+        Ok(self.activities_page(actor, &page).await?.items)
+    }
+
+    /// Upcoming events (and those of the last week), soonest first, a page
+    /// at a time (list `events`, keyset `(starts_at, id)`).
+    pub async fn activities_page(&self, actor: &Actor, page: &PageRequest) -> Result<Page<Activity>> {
+        let (at, after) = match page.after.as_ref() {
+            None => (None, None),
+            Some(c) if c.keys.len() == 1 => (c.instant(0), Some(ActivityId::record_of(&c.id))),
+            Some(_) => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
+        };
         let now = self.now();
         let mut res = run(self
             .db
             .query(store::ACTIVITIES)
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("me", UserId::record_of(&actor.user_id)))
-            .bind(("since", now - chrono::Duration::days(7))))
+            .bind(("since", now - chrono::Duration::days(7)))
+            .bind(("at", at))
+            .bind(("after", after))
+            .bind(("fetch", page.fetch())))
         .await?;
-        Ok(rows::<ActivityRow>(&mut res, 0)?.into_iter().map(|a| a.view(now)).collect())
+        let items: Vec<Activity> = rows::<ActivityRow>(&mut res, 0)?.into_iter().map(|a| a.view(now)).collect();
+        Ok(page.cut(items, "events", |a| Cursor::at(a.starts_at, a.id.clone())))
     }
 
     async fn load_activity(&self, actor: &Actor, id: &str) -> Result<ActivityRow> {

@@ -80,9 +80,14 @@ pub(crate) const CREATE_ACTIVITY: &str =
                      place = $place, starts_at = $starts, ends_at = $ends, capacity = $capacity,
                      rsvp_deadline = $deadline, going = 0, created_at = $now";
 
-/// Used by `activities` (activities/mod.rs).
-pub(crate) const ACTIVITIES: &str =
-    concat!(activity_select!(), " WHERE community = $c AND ends_at > $since ORDER BY starts_at LIMIT 100");
+/// Used by `activities_page` (activities/mod.rs): soonest first, after the
+/// keyset cursor `($at, $after)` on `(starts_at, id)`.
+pub(crate) const ACTIVITIES: &str = concat!(
+    activity_select!(),
+    " WHERE community = $c AND ends_at > $since
+        AND ($at = NONE OR starts_at > $at OR (starts_at = $at AND id > $after))
+      ORDER BY starts_at ASC, id ASC LIMIT $fetch"
+);
 
 /// Used by `load_activity` (activities/mod.rs).
 pub(crate) const LOAD_ACTIVITY: &str = concat!(activity_select!(), " WHERE id = $id");

@@ -19,7 +19,7 @@ use super::{
     policy::{Actor, Permission},
 };
 use linli_model::{
-    AppError, BuildingRef, Msg, UnitRef,
+    AppError, BuildingRef, Cursor, Msg, Page, PageRequest, UnitRef,
     keys::AuditAction,
     live::EventKind,
     notice::{Announcement, HouseholdMember, NewAnnouncement, NoticeCategory, UnreadHousehold},
@@ -27,6 +27,24 @@ use linli_model::{
 pub(crate) mod store;
 
 use store::*;
+
+/// The order of the unread list: elders' households first, then building
+/// and unit numbers in natural order, then the unit's id.
+fn household_order(a: (bool, &str, &str, &str), b: (bool, &str, &str, &str)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0)
+        .then_with(|| super::people::natural_cmp(a.1, b.1))
+        .then_with(|| super::people::natural_cmp(a.2, b.2))
+        .then_with(|| a.3.cmp(b.3))
+}
+
+/// The list name of the notice list's cursors.
+const LIST_NOTICES: &str = "notices";
+
+/// A notice's place in the list: pinned and urgent 0, pinned 1, urgent 2,
+/// else 3 (as `store::NOTICES` computes it).
+const fn notice_rank(pinned: bool, urgent: bool) -> i64 {
+    (if pinned { 0 } else { 2 }) + if urgent { 0 } else { 1 }
+}
 
 impl Backend {
     /// Publishes a notice: the manager to anyone, a butler to their own
@@ -107,23 +125,52 @@ impl Backend {
     }
 
     /// Notices for the caller, pinned and urgent first, then newest;
-    /// expired ones drop off (staff still see them).
+    /// expired ones drop off (staff still see them). The first page of
+    /// [`Self::notices_page`] (`MAX_LIMIT` rows read).
     pub async fn notices(&self, actor: &Actor) -> Result<Vec<Announcement>> {
+        let page = PageRequest { limit: linli_model::page::MAX_LIMIT, after: None };
+        Ok(self.notices_page(actor, &page).await?.items)
+    }
+
+    /// The notices the caller may see, a page at a time (list `notices`):
+    /// pinned first, then urgent, then newest; keyset cursor `[rank,
+    /// created_at]` + id. A page may hold fewer than `limit` rows (notices
+    /// for other buildings or expired are left out after reading), never
+    /// drops one: the cursor follows the last row read.
+    pub async fn notices_page(&self, actor: &Actor, page: &PageRequest) -> Result<Page<Announcement>> {
+        let (rank, at, after) = match page.after.as_ref() {
+            None => (None, None, None),
+            Some(c) => match c.keys.as_slice() {
+                &[rank @ 0..=3, at] => {
+                    (Some(rank), Some(DateTime::from_timestamp_nanos(at)), Some(NoticeId::record_of(&c.id)))
+                }
+                _ => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
+            },
+        };
         let mut res = run(self
             .db
             .query(store::NOTICES)
             .bind(("c", CommunityId::record_of(actor.community_id())))
-            .bind(("me", UserId::record_of(&actor.user_id))))
+            .bind(("me", UserId::record_of(&actor.user_id)))
+            .bind(("rank", rank))
+            .bind(("at", at))
+            .bind(("after", after))
+            .bind(("fetch", page.fetch())))
         .await?;
         let now = self.now();
-        let mut list: Vec<Announcement> = rows::<NoticeRow>(&mut res, 0)?
+        let read: Vec<NoticeRow> = rows::<NoticeRow>(&mut res, 0)?;
+        let cut = page.cut(read, LIST_NOTICES, |n| Cursor {
+            keys: vec![notice_rank(n.pinned, n.urgent), linli_model::page::nanos(n.created_at)],
+            id: n.id.key().to_string(),
+        });
+        let items: Vec<Announcement> = cut
+            .items
             .into_iter()
             .filter(|n| n.reaches(actor))
             .filter(|n| actor.sees_expired_notices() || n.expires_at.is_none_or(|e| e > now))
             .map(|n| n.view())
             .collect();
-        list.sort_by_key(|n| (!n.pinned, !n.urgent, std::cmp::Reverse(n.created_at)));
-        Ok(list)
+        Ok(Page::new(items, cut.next_cursor))
     }
 
     /// One notice (404 outside its audience). `mark_read`: the caller's
@@ -198,6 +245,42 @@ impl Backend {
         Ok((crate::convert::count(units.len()), unread))
     }
 
+    /// [`Self::unread_households`] a page at a time (list `unread`): keyset
+    /// on the list's order (elders first, then building and unit in natural
+    /// order) with the unit's id, so a household that reads the notice
+    /// between pages moves no other row. `total`: unread households in all.
+    pub async fn unread_households_page(
+        &self,
+        actor: &Actor,
+        id: &str,
+        page: &PageRequest,
+    ) -> Result<Page<UnreadHousehold>> {
+        let all = self.unread_households(actor, id).await?;
+        let total = u64::from(crate::convert::count(all.len()));
+        let rest: Vec<UnreadHousehold> = match page.after.as_ref() {
+            None => all,
+            Some(c) => {
+                let bad = || AppError::invalid("cursor", Msg::ErrBadCursor);
+                let &[elder @ (0 | 1)] = c.keys.as_slice() else { return Err(bad().into()) };
+                let n = self.load_notice(actor, id).await?.ok_or_else(AppError::not_found)?;
+                let residents = self.reached_residents(actor, &n).await?;
+                let at = residents.iter().find(|r| r.unit.key() == c.id).ok_or_else(bad)?;
+                let key = (elder == 1, at.building_number.clone(), at.unit_number.clone(), c.id.clone());
+                all.into_iter()
+                    .filter(|h| {
+                        household_order(
+                            (h.has_elder, &h.unit.building.number, &h.unit.number, &h.unit.id),
+                            (key.0, &key.1, &key.2, &key.3),
+                        ) == std::cmp::Ordering::Greater
+                    })
+                    .collect()
+            }
+        };
+        let rest: Vec<UnreadHousehold> = rest.into_iter().take(page.limit + 1).collect();
+        let cut = page.cut(rest, "unread", |h| Cursor { keys: vec![i64::from(h.has_elder)], id: h.unit.id.clone() });
+        Ok(cut.with_counts(Some(total), None))
+    }
+
     /// Households that have not read a notice, elders first (staff only;
     /// a butler sees their own buildings).
     pub async fn unread_households(&self, actor: &Actor, id: &str) -> Result<Vec<UnreadHousehold>> {
@@ -235,10 +318,10 @@ impl Backend {
             }
         }
         households.sort_by(|a, b| {
-            b.has_elder.cmp(&a.has_elder).then_with(|| {
-                super::people::natural_cmp(&a.unit.building.number, &b.unit.building.number)
-                    .then(super::people::natural_cmp(&a.unit.number, &b.unit.number))
-            })
+            household_order(
+                (a.has_elder, &a.unit.building.number, &a.unit.number, &a.unit.id),
+                (b.has_elder, &b.unit.building.number, &b.unit.number, &b.unit.id),
+            )
         });
         Ok(households)
     }

@@ -109,8 +109,18 @@ pub(crate) const PUBLISH_NOTICE: &str = concat!(
 /// Used by `load_notice` (notices/mod.rs).
 pub(crate) const LOAD_NOTICE: &str = concat!(notice_select!(), " WHERE id = $id");
 
-/// Used by `notices` (notices/mod.rs).
-pub(crate) const NOTICES: &str = concat!(notice_select!(), " WHERE community = $c ORDER BY created_at DESC LIMIT 200");
+/// Used by `notices` (notices/mod.rs): pinned first, then urgent, then
+/// newest (rank `0..=3`, then `created_at`, then id), after the keyset
+/// cursor `($rank, $at, $after)`.
+pub(crate) const NOTICES: &str = concat!(
+    notice_select!(),
+    " WHERE community = $c
+        AND ($at = NONE
+             OR (IF pinned THEN 0 ELSE 2 END) + (IF urgent THEN 0 ELSE 1 END) > $rank
+             OR ((IF pinned THEN 0 ELSE 2 END) + (IF urgent THEN 0 ELSE 1 END) = $rank
+                 AND (created_at < $at OR (created_at = $at AND id < $after))))
+      ORDER BY pinned DESC, urgent DESC, created_at DESC, id DESC LIMIT $fetch"
+);
 
 /// Used by `mark_read` (notices/mod.rs).
 pub(crate) const MARK_READ: &str =

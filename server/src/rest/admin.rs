@@ -55,6 +55,8 @@ pub(crate) async fn import_units(
     Ok(axum::Json(state.backend.import_units(&actor, &b.csv).await?))
 }
 
+/// The community's staff, in one page: small by construction (a property
+/// office's people, tens), so it is not paged (`next_cursor` is always null).
 #[utoipa::path(get, path = "/api/v1/staff", tag = "admin", responses((status = 200, body = Page<StaffMember>), crate::openapi::Errors))]
 pub(crate) async fn staff(
     State(state): State<AppState>,

@@ -77,6 +77,8 @@ pub(crate) async fn follow_up_outcome(
     Ok(Json(state.backend.record_follow_up(&actor, &id, body, web::lang(&headers)).await?))
 }
 
+/// The caller's community's buildings with their butlers, whole: small by
+/// construction (a community's buildings, tens).
 #[utoipa::path(get, path = "/api/v1/buildings", tag = "community", responses((status = 200, body = Vec<BuildingInfo>), crate::openapi::Errors))]
 pub(crate) async fn buildings(
     State(state): State<AppState>,

@@ -43,7 +43,8 @@ pub(crate) async fn pair_device(
     Ok((StatusCode::CREATED, axum::Json(device)))
 }
 
-/// An elder's help devices (butler of the building, duty room, manager).
+/// An elder's help devices (butler of the building, duty room, manager),
+/// in one page: at most 10 are kept paired per elder.
 #[utoipa::path(get, path = "/api/v1/elders/{id}/devices", tag = "help", params(("id" = String, Path, description = "The elder's opaque id")), responses((status = 200, body = Page<HelpDevice>), crate::openapi::Errors))]
 pub(crate) async fn devices(
     State(state): State<AppState>,

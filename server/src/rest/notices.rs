@@ -36,12 +36,26 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/attendees", get(attendees))
 }
 
-#[utoipa::path(get, path = "/api/v1/announcements", tag = "notices", responses((status = 200, body = Page<Announcement>), crate::openapi::Errors))]
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct PageQuery {
+    /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
+    #[param(value_type = Option<u32>)]
+    limit: Option<String>,
+    /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
+    cursor: Option<String>,
+}
+
+/// Notices for the caller: pinned first, then urgent, then newest; paged
+/// by an opaque keyset cursor (a page may hold fewer than `limit` rows when
+/// some were for other buildings or expired; follow `next_cursor`).
+#[utoipa::path(get, path = "/api/v1/announcements", tag = "notices", params(PageQuery), responses((status = 200, body = Page<Announcement>), crate::openapi::Errors))]
 pub(crate) async fn list(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<Page<Announcement>>> {
-    Ok(axum::Json(Page::all(state.backend.notices(&actor).await?)))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "notices")?;
+    Ok(axum::Json(state.backend.notices_page(&actor, &page).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/announcements", tag = "notices", request_body = NewAnnouncement, responses((status = 201, body = Announcement), crate::openapi::Errors))]
@@ -74,21 +88,30 @@ pub(crate) async fn read(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/announcements/{id}/unread", tag = "notices", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Page<UnreadHousehold>), crate::openapi::Errors))]
+/// Households that have not read a notice, elders first, then by building
+/// and unit; paged by an opaque keyset cursor, with `total` (unread
+/// households in all).
+#[utoipa::path(get, path = "/api/v1/announcements/{id}/unread", tag = "notices", params(("id" = String, Path, description = "The opaque id"), PageQuery), responses((status = 200, body = Page<UnreadHousehold>), crate::openapi::Errors))]
 pub(crate) async fn unread(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<Page<UnreadHousehold>>> {
-    Ok(axum::Json(Page::all(state.backend.unread_households(&actor, &id).await?)))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "unread")?;
+    Ok(axum::Json(state.backend.unread_households_page(&actor, &id, &page).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/events", tag = "notices", responses((status = 200, body = Page<Activity>), crate::openapi::Errors))]
+/// Upcoming events and those of the last week, soonest first; paged by an
+/// opaque keyset cursor.
+#[utoipa::path(get, path = "/api/v1/events", tag = "notices", params(PageQuery), responses((status = 200, body = Page<Activity>), crate::openapi::Errors))]
 pub(crate) async fn events(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<Page<Activity>>> {
-    Ok(axum::Json(Page::all(state.backend.activities(&actor).await?)))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "events")?;
+    Ok(axum::Json(state.backend.activities_page(&actor, &page).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/events", tag = "notices", request_body = NewActivity, responses((status = 201, body = Activity), crate::openapi::Errors))]

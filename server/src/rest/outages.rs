@@ -47,7 +47,8 @@ pub(crate) struct ActiveQuery {
 /// buildings they look after), for the repair form to show before a
 /// report. With `category`, only those related to it: `duplicate` ones
 /// first (offer "affected" instead of reporting), `beside` for a critical
-/// category (show next to the one-tap report, never in its way).
+/// category (show next to the one-tap report, never in its way). In one
+/// page: only the outages open now (a handful per community).
 #[utoipa::path(get, path = "/api/v1/outages/active", tag = "notices", params(ActiveQuery), responses((status = 200, body = Page<ActiveOutage>), crate::openapi::Errors))]
 pub(crate) async fn active(
     State(state): State<AppState>,

@@ -144,12 +144,17 @@ pub(crate) async fn admit(
     Ok(axum::Json(state.backend.admit(&actor, body.credential()?, body.gate.as_deref(), &client).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/gate/expected", tag = "passes", responses((status = 200, body = Page<Pass>), crate::openapi::Errors))]
+/// Today's expected visitors, soonest first; paged (a day's passes are
+/// read whole, then cut: the cursor names the last row), with `total`.
+#[utoipa::path(get, path = "/api/v1/gate/expected", tag = "passes", params(PageQuery), responses((status = 200, body = Page<Pass>), crate::openapi::Errors))]
 pub(crate) async fn expected(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<Page<Pass>>> {
-    Ok(axum::Json(Page::all(state.backend.expected_today(&actor).await?)))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "expected")?;
+    let all = state.backend.expected_today(&actor).await?;
+    Ok(axum::Json(page.page_of(all, "expected", |p| p.id.as_str())?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -209,12 +214,18 @@ pub(crate) async fn walk_in(
     Ok((StatusCode::CREATED, axum::Json(w)))
 }
 
-#[utoipa::path(get, path = "/api/v1/walk-ins", tag = "passes", responses((status = 200, body = Page<WalkIn>), crate::openapi::Errors))]
+/// Walk-ins of the last day (a resident's unit, or the guard's
+/// community), newest first; paged (the day is read whole, then cut: the
+/// cursor names the last row), with `total`.
+#[utoipa::path(get, path = "/api/v1/walk-ins", tag = "passes", params(PageQuery), responses((status = 200, body = Page<WalkIn>), crate::openapi::Errors))]
 pub(crate) async fn walk_ins(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<Page<WalkIn>>> {
-    Ok(axum::Json(Page::all(state.backend.walk_ins(&actor).await?)))
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "walk_ins")?;
+    let all = state.backend.walk_ins(&actor).await?;
+    Ok(axum::Json(page.page_of(all, "walk_ins", |w| w.id.as_str())?))
 }
 
 #[utoipa::path(post, path = "/api/v1/walk-ins/{id}/decision", tag = "passes", request_body = Decision, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = WalkIn), crate::openapi::Errors))]

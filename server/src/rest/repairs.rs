@@ -125,6 +125,8 @@ pub(crate) async fn rate(
     Ok((StatusCode::CREATED, axum::Json(state.backend.rate_job(&actor, &id, body).await?)))
 }
 
+/// Who may be assigned the job (the community's active workers and its
+/// owner), whole: small by construction (a community's workers).
 #[utoipa::path(get, path = "/api/v1/repairs/{id}/assignable", tag = "repairs", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Vec<Assignable>), crate::openapi::Errors))]
 pub(crate) async fn assignable(
     State(state): State<AppState>,

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::notices::{list_activities, list_notices},
+    api::notices::{list_activities, list_notices, list_notices_page},
     model::{
         Me, Msg, Permission,
         keys::RsvpState,
@@ -96,9 +96,11 @@ fn ActivityRow(a: Activity) -> impl IntoView {
 /// The feed: notices (pinned and urgent first) and upcoming events.
 #[component]
 pub fn NoticesPage() -> impl IntoView {
-    with_me(|me: Me| {
+    let cursor = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("cursor")).filter(|c| !c.is_empty());
+    with_me(move |me: Me| {
         let live = use_live();
-        let notices = Resource::new(move || live.notices.get(), |_| list_notices());
+        let c = cursor.clone();
+        let notices = Resource::new(move || (live.notices.get(), c.clone()), |(_, c)| list_notices_page(c));
         let events = Resource::new(move || live.events.get(), |_| list_activities());
         let staff = me.may(Permission::PublishNotice);
         view! {
@@ -120,17 +122,26 @@ pub fn NoticesPage() -> impl IntoView {
                             }
                         })}
                 </div>
-                <Load resource=notices transition=true let:list>
-                    {if list.is_empty() {
+                <Load resource=notices transition=true let:page>
+                    {if page.items.is_empty() && page.next_cursor.is_none() {
                         view! { <p class="muted empty">{t(Msg::NoNotices)}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="list notices">
-                                {list.into_iter().map(|n| view! { <NoticeRow n /> }).collect_view()}
+                                {page.items.into_iter().map(|n| view! { <NoticeRow n /> }).collect_view()}
                             </ul>
                         }
                             .into_any()
                     }}
+                    {page
+                        .next_cursor
+                        .map(|c| {
+                            view! {
+                                <a class="button next-page" href=format!("/notices?cursor={c}")>
+                                    {t(Msg::NextPageLink)}
+                                </a>
+                            }
+                        })}
                 </Load>
                 <h2 id="events">{t(Msg::CardEvents)}</h2>
                 <Load resource=events transition=true or_else=Vec::new fallback=|| () let:list>
