@@ -8,6 +8,8 @@ mod error;
 mod extract;
 mod forms;
 mod forwarded;
+#[doc(hidden)]
+pub mod ladder;
 mod listener;
 mod media;
 mod openapi;

@@ -1,6 +1,5 @@
 use clap::Parser;
-use linli_server::{Config, Server, shutdown_signal};
-use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+use linli_server::{Config, Server, shutdown_signal, startup::init_logging};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -42,15 +41,4 @@ async fn main() -> std::process::ExitCode {
     }
     tracing::info!("stopped");
     std::process::ExitCode::SUCCESS
-}
-
-fn init_logging(format: &str) {
-    let filter = EnvFilter::try_from_env("LINLI_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn"));
-    let registry = tracing_subscriber::registry().with(filter);
-    if format == "json" {
-        registry.with(fmt::layer().json().with_current_span(true)).init();
-    } else {
-        registry.with(fmt::layer().compact()).init();
-    }
 }

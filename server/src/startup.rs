@@ -97,6 +97,19 @@ impl Server {
         Ok(Self { router, backend, config, duties, shutdown })
     }
 
+    /// What every handler reaches, for routes served beside the app's
+    /// (the bench crate's `ladder`).
+    pub(crate) fn state(&self) -> AppState {
+        AppState {
+            backend: self.backend.clone(),
+            leptos_options: leptos_options(&self.config),
+            config: self.config.clone(),
+            duties: self.duties.clone(),
+            streams: Arc::new(crate::stream::StreamSlots::new(self.config.streams_per_person)),
+            shutdown: self.shutdown.subscribe(),
+        }
+    }
+
     /// Serves on `listener` until `shutdown` resolves, then lets in-flight
     /// requests finish.
     pub async fn serve(
@@ -119,6 +132,21 @@ impl Server {
             duty.abort();
         }
         result
+    }
+}
+
+/// Logs to stderr, filtered by `LINLI_LOG` (default: `info`, SurrealDB's
+/// own crates at `warn`), as text or, with `format` `json`, one JSON
+/// object per line.
+pub fn init_logging(format: &str) {
+    use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+    let filter = EnvFilter::try_from_env("LINLI_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn"));
+    let registry = tracing_subscriber::registry().with(filter);
+    if format == "json" {
+        registry.with(fmt::layer().json().with_current_span(true)).init();
+    } else {
+        registry.with(fmt::layer().compact()).init();
     }
 }
 
@@ -196,7 +224,7 @@ pub fn router(
         .precompressed_gzip()
         .fallback(get(not_found).with_state(state.clone()));
 
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", rest::router())
         .merge(forms::router())
@@ -207,8 +235,15 @@ pub fn router(
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback_service(static_files)
-        .layer(middleware::from_fn_with_state(state.clone(), security::page_session))
+        .fallback_service(static_files);
+    with_layers(app, state)
+}
+
+/// Linli's middleware stack around `app`: every route of the server gets
+/// it (the bench crate's `ladder` measures it around a bare answer too).
+pub(crate) fn with_layers(app: Router<AppState>, state: AppState) -> Router {
+    let body_timeout = Duration::from_secs(state.config.body_timeout_secs.max(1));
+    app.layer(middleware::from_fn_with_state(state.clone(), security::page_session))
         .with_state(state.clone())
         // Layers run bottom-up for a request: the request id is set first,
         // then the trace span (which logs it), then security checks, so
@@ -217,7 +252,7 @@ pub fn router(
         // (logged with the request id by the span around it), never a
         // dropped connection.
         .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(config.body_timeout_secs.max(1))))
+        .layer(RequestBodyTimeoutLayer::new(body_timeout))
         .layer(middleware::from_fn(error::localize))
         .layer(middleware::from_fn(security::csrf_guard))
         .layer(middleware::from_fn(security::headers))

@@ -21,7 +21,7 @@ use std::{
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
-use surrealdb::{engine::any::Any, method::Query};
+use crate::db::Query;
 
 use super::{
     Backend,
@@ -421,9 +421,9 @@ impl Backend {
     /// transaction). `None` binds nothing to send.
     pub(crate) fn bind_subscribe_message<'q>(
         &self,
-        query: Query<'q, Any>,
+        query: Query<'q>,
         message: Option<SubscribeMessage<'_>>,
-    ) -> Query<'q, Any> {
+    ) -> Query<'q> {
         let template_id = message
             .as_ref()
             .and_then(|m| self.wechat.config().templates.iter().find(|(k, _)| k == m.key).map(|(_, id)| id.clone()));
