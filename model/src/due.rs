@@ -96,13 +96,11 @@ impl DueFacts<'_> {
         }
         let f: SlaFacts = self.clock.facts();
         let mut at: Vec<DateTime<Utc>> = Vec::new();
-        if f.responded_at.is_none() {
-            if !self.raised(RESPOND_BREACH) {
-                if !self.raised(RESPOND_WARN) {
-                    at.push(f.after_working(f.created_at, warn_secs(f.target.respond_secs)));
-                }
-                at.push(f.after_working(f.created_at, f.target.respond_secs));
+        if f.responded_at.is_none() && !self.raised(RESPOND_BREACH) {
+            if !self.raised(RESPOND_WARN) {
+                at.push(f.after_working(f.created_at, warn_secs(f.target.respond_secs)));
             }
+            at.push(f.after_working(f.created_at, f.target.respond_secs));
         }
         if f.resolved_at.is_none() && !self.raised(RESOLVE_BREACH) {
             let breach = f.after_working(f.created_at, f.target.resolve_secs + f.held_secs.max(0));
