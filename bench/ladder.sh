@@ -18,7 +18,10 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 
 "$bin/hello" "127.0.0.1:$hello_port" &
-pids+=($!)
+hello_pid=$!
+pids+=($hello_pid)
+# CPU seconds a process has used (user + system), from /proc.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
 
 start() { # memory: on|off
   LINLI_READ_MEMORY=$1 LINLI_DB=mem:// LINLI_DEMO=1 LINLI_DEMO_HISTORY=0 LINLI_ADDR=127.0.0.1:$port \
@@ -36,22 +39,32 @@ stop() { kill "$server"; wait "$server" 2>/dev/null || true; }
 token() { curl -fsS -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
   -d "{\"phone\":\"$1\",\"password\":\"linli-demo\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
 
-hello_rps=0
+wrk_rps() { # pid url script [env...]: prints "rps p50 p99 errors cpu-µs-per-request"
+  local pid=$1 url=$2 script=$3; shift 3
+  local before; before=$(cpu "$pid")
+  local res; res=$(env "$@" wrk -t2 -c32 -d"${secs}s" --latency -s "bench/wrk/$script" "$url" 2>&1)
+  local after; after=$(cpu "$pid")
+  local n; n=$(awk '/requests in/ {print $1}' <<<"$res")
+  local errs; errs=$(awk '/Non-2xx|Socket errors/ {s=s $0 " "} END {print (s=="" ? "0" : s)}' <<<"$res")
+  local us; us=$(python3 -c "print(f'{1e6*($after-$before)/max($n,1):.1f}')")
+  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$res") $(awk '$1=="50%" {print $2}' <<<"$res") $(awk '$1=="99%" {print $2}' <<<"$res") ${errs// /_} $us"
+}
+# Every row is measured right after its own run of the bare endpoint, and
+# compared with that: on a shared machine the load of other work drifts.
 run() { # name url script [env...]
   local name=$1 url=$2 script=$3; shift 3
-  local res; res=$(env "$@" wrk -t2 -c32 -d"${secs}s" --latency -s "bench/wrk/$script" "$url" 2>&1)
-  local rps; rps=$(awk '/Requests\/sec/ {print $2}' <<<"$res")
-  local p50; p50=$(awk '$1=="50%" {print $2}' <<<"$res")
-  local p99; p99=$(awk '$1=="99%" {print $2}' <<<"$res")
-  local errs; errs=$(awk '/Non-2xx|Socket errors/ {s=s $0 " "} END {print (s=="" ? "0" : s)}' <<<"$res")
-  [[ $hello_rps == 0 ]] && hello_rps=$rps
-  local ratio; ratio=$(python3 -c "print(f'{100*$rps/max($hello_rps,1):.1f} %')")
-  echo "| $name | ${rps%.*} | $p50 | $p99 | $errs | $ratio |"
+  local hello hus; read -r hello _ _ _ hus <<<"$(wrk_rps "$hello_pid" "http://127.0.0.1:$hello_port/hello" get.lua)"
+  local rps p50 p99 errs us; read -r rps p50 p99 errs us <<<"$(wrk_rps "$server" "$url" "$script" "$@")"
+  local ratio; ratio=$(python3 -c "print(f'{100*$rps/max($hello,1):.1f} %')")
+  local cratio; cratio=$(python3 -c "print(f'{100*$hus/max($us,0.001):.1f} %')")
+  echo "| $name | ${rps%.*} | $p50 | $p99 | ${errs//_/ } | ${hello%.*} | $ratio | $us | $hus | $cratio |"
 }
 
-echo "| rung | requests/s | p50 | p99 | errors | vs bare axum |"
-echo "|---|---|---|---|---|---|"
-run "bare axum hello (bench/src/bin/hello.rs)" "http://127.0.0.1:$hello_port/hello" get.lua
+# The server's CPU time per request (from /proc) is the steadier figure
+# when other work shares the machine: its ratio is the one a quiet machine
+# would show in requests/s, since the server is CPU-bound on its core.
+echo "| rung | requests/s | p50 | p99 | errors | hello just before | vs hello | server CPU µs/request | hello's | vs hello (CPU) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 start off
 run "Linli's connection handling, no middleware" "$base/api/rung/bare" get.lua
 run "+ full middleware stack" "$base/api/rung/stack" get.lua
