@@ -270,7 +270,7 @@ impl Backend {
         let units = p.homes.len() as u32;
         let purge_before = p.now - Duration::days(VISITOR_RETENTION_DAYS);
         let share = spec.pass_share.clamp(0.0, 1.0);
-        let passes = how_many(PASSES_PER_UNIT_YEAR * share, units, spec.months);
+        let passes = how_many(PASSES_PER_UNIT_YEAR, units, spec.months);
         for _ in 0..passes {
             let home = pick(rng, &p.homes);
             let created = moment(rng, p.start, p.now);
@@ -287,13 +287,17 @@ impl Backend {
             let (name, purpose) = *pick(rng, VISITORS);
             let revoked = chance(rng, PASS_REVOKED_SHARE).then(|| created + mins(rng, 10, 600)).filter(|t| *t < p.now);
             let (guard, gate) = pick(rng, &p.guards);
+            // Passes purged long ago are stored at the spec's share.
+            if until < purge_before && !chance(rng, share) {
+                continue;
+            }
             let mut used = 0;
             if revoked.is_none() && chance(rng, PASS_USED_SHARE) {
                 let entries = if multi { rng.random_range(1..=max) } else { 1 };
                 let span = (until - from).num_seconds().max(60);
                 let mut at = from;
                 for _ in 0..entries {
-                    at += Duration::seconds(rng.random_range(60..=span / i64::from(entries).max(1)));
+                    at += Duration::seconds(rng.random_range(60..=span / entries.max(1)));
                     if at >= p.now || at >= until {
                         break;
                     }
@@ -340,13 +344,16 @@ impl Backend {
             put!(self, sink, pass, row);
         }
 
-        let walk_ins = how_many(WALK_INS_PER_UNIT_YEAR * share, units, spec.months);
+        let walk_ins = how_many(WALK_INS_PER_UNIT_YEAR, units, spec.months);
         for _ in 0..walk_ins {
             let home = pick(rng, &p.homes);
             let created = moment(rng, p.start, p.now);
             let (guard, gate) = pick(rng, &p.guards);
             let id = rid("walk_in", rng);
             let decided = created + mins(rng, 1, 5);
+            if created < purge_before && !chance(rng, share) {
+                continue;
+            }
             let status = if decided >= p.now {
                 "pending"
             } else if chance(rng, 0.88) {
