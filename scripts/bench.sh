@@ -87,7 +87,14 @@ say ""
 
 say "## Live stream"
 say ""
-"$bin/sse" --server "$bin/linli-server" --connections "${SSE_CONNECTIONS:-10000}" | tee -a "$report"
+# Spread over 50 communities: routed by audience, then as before (every
+# stream woken by every event); then the memory floor under the figure.
+"$bin/sse" --server "$bin/linli-server" --connections "${SSE_CONNECTIONS:-10000}" --communities 50 | tee -a "$report"
+say ""
+"$bin/sse" --server "$bin/linli-server" --connections "${SSE_CONNECTIONS:-10000}" --communities 50 --wake-all | tee -a "$report"
+say ""
+"$bin/sse" --floor tcp --connections "${SSE_CONNECTIONS:-10000}" | tee -a "$report"
+"$bin/sse" --floor axum --connections "${SSE_CONNECTIONS:-10000}" --no-header | tee -a "$report"
 say ""
 
 say "## Cost that follows the work (empty vs generated database)"

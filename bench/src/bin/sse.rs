@@ -152,6 +152,11 @@ async fn floor_server(mode: &str, addr: &str) {
     }
 }
 
+/// `--no-header`: the floor's rows continue a table printed before.
+fn args_say_no_header() -> bool {
+    std::env::args().any(|a| a == "--no-header")
+}
+
 /// Memory per idle stream on a bare server (`--floor tcp|axum`).
 async fn floor(mode: &str, n: usize) -> Result<(), String> {
     let port = free_port();
@@ -192,6 +197,10 @@ async fn floor(mode: &str, n: usize) -> Result<(), String> {
     }
     let _ = child.kill();
     let _ = child.wait();
+    if !args_say_no_header() {
+        println!("| memory floor: {n} streams held by a bare server (`{mode}`) | value |");
+        println!("|---|---|");
+    }
     for (count, per) in rows {
         println!("| floor `{mode}`: memory per idle stream at {count} | {per:.1} KiB |");
     }
