@@ -99,7 +99,7 @@ impl Cursor {
     /// malformed key) is 422 naming `cursor`.
     pub fn decode(raw: &str, list: &str) -> Result<Self, AppError> {
         let bad = || AppError::invalid("cursor", Msg::ErrBadCursor);
-        if raw.len() % 2 != 0 || raw.len() > 1024 {
+        if !raw.len().is_multiple_of(2) || raw.len() > 1024 {
             return Err(bad());
         }
         let bytes: Vec<u8> = (0..raw.len())

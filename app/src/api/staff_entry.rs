@@ -21,12 +21,17 @@ pub async fn entry_units(building_id: String) -> Result<Vec<UnitInfo>, AppError>
     super::ctx::backend()?.entry_units(&actor, &building_id).await.map_err(crate::backend::Error::answer)
 }
 
-/// Follow-up visits the caller may see (`status`: `open`, `done` or all).
+/// A page of the follow-up visits the caller may see (`status`: `open`,
+/// `done` or all; 50 a page after `cursor`), with `total`.
 #[server]
-pub async fn follow_up_list(status: Option<String>) -> Result<Vec<FollowUp>, AppError> {
+pub async fn follow_up_list(
+    status: Option<String>,
+    cursor: Option<String>,
+) -> Result<crate::model::Page<FollowUp>, AppError> {
     let actor = super::ctx::actor().await?;
+    let page = crate::model::PageRequest::of(None, cursor.as_deref(), "follow_ups", 50)?;
     super::ctx::backend()?
-        .follow_ups(&actor, status.as_deref(), crate::model::Lang::Zh)
+        .follow_ups_page(&actor, status.as_deref(), crate::model::Lang::Zh, &page)
         .await
         .map_err(crate::backend::Error::answer)
 }

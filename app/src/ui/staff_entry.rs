@@ -209,24 +209,40 @@ fn EntryForm(units: Vec<UnitInfo>) -> impl IntoView {
 #[component]
 pub fn FollowUpsPage() -> impl IntoView {
     let live = use_live();
-    let list = Resource::new(move || live.repairs.get(), |_| follow_up_list(None));
+    let cursor = use_query_map().with_untracked(|q| q.get("cursor")).filter(|c| !c.is_empty());
+    let list = Resource::new(move || (live.repairs.get(), cursor.clone()), |(_, c)| follow_up_list(None, c));
     let error = query_error();
     with_me(move |me: Me| {
         view! {
             <Page me=me.clone()>
                 <h1>{t(Msg::FollowUps)}</h1>
                 <FormError error />
-                <Load resource=list transition=true let:items>
-                    {if items.is_empty() {
+                <Load resource=list transition=true let:page>
+                    {page
+                        .total
+                        .filter(|n| *n > 0)
+                        .map(|n| {
+                            view! { <p class="muted list-count">{t(Msg::ListCount).replace("{n}", &n.to_string())}</p> }
+                        })}
+                    {if page.items.is_empty() && page.next_cursor.is_none() {
                         view! { <p class="muted">{t(Msg::NoFollowUps)}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="list follow-ups">
-                                {items.into_iter().map(|f| view! { <FollowUpRow f /> }).collect_view()}
+                                {page.items.into_iter().map(|f| view! { <FollowUpRow f /> }).collect_view()}
                             </ul>
                         }
                             .into_any()
                     }}
+                    {page
+                        .next_cursor
+                        .map(|c| {
+                            view! {
+                                <a class="button next-page" href=format!("/follow-ups?cursor={c}")>
+                                    {t(Msg::NextPageLink)}
+                                </a>
+                            }
+                        })}
                 </Load>
             </Page>
         }

@@ -148,9 +148,10 @@ impl Backend {
     }
 
     /// The follow-up list a page at a time (list `follow_ups`): the open
-    /// ones first, oldest (first due) first, then the done ones, newest
-    /// first; keyset cursor `[phase, created_at]` + id, so no row is lost
-    /// or repeated while follow-ups are added. `total` counts the rows of
+    /// ones first, the first due first (those without a due time after
+    /// them, oldest first), then the done ones, newest first; keyset cursor
+    /// `[phase, instant]` + id, so no row is lost or repeated while
+    /// follow-ups are added. `total` counts the rows of
     /// the list (all pages). 422 for a bad `status`.
     pub async fn follow_ups_page(
         &self,
@@ -167,7 +168,7 @@ impl Backend {
         let after = match page.after.as_ref() {
             None => None,
             Some(c) => match c.keys.as_slice() {
-                &[phase @ (0 | 1), at] => {
+                &[phase @ 0..=2, at] => {
                     Some((phase, DateTime::from_timestamp_nanos(at), FollowUpId::record_of(&c.id)))
                 }
                 _ => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
@@ -178,9 +179,13 @@ impl Backend {
         let buildings = buildings.as_deref().map(BuildingId::records_of);
         let now = self.now();
         let mut found: Vec<(i64, FollowUp)> = Vec::new();
-        for (phase, query, wanted) in
-            [(0, FOLLOW_UPS_OPEN, FollowUpStatus::Open), (1, FOLLOW_UPS_DONE, FollowUpStatus::Done)]
-        {
+        // Three phases, each a keyset of its own: open with a due time
+        // (`due_at`), open without one (`created_at`), done (`created_at`).
+        for (phase, query, wanted) in [
+            (0, FOLLOW_UPS_OPEN, FollowUpStatus::Open),
+            (1, FOLLOW_UPS_OPEN_UNDATED, FollowUpStatus::Open),
+            (2, FOLLOW_UPS_DONE, FollowUpStatus::Done),
+        ] {
             let fetch = page.fetch() - i64::try_from(found.len()).unwrap_or(0);
             if status.is_some_and(|s| s != wanted) || after.as_ref().is_some_and(|(p, _, _)| *p > phase) || fetch <= 0 {
                 continue;
@@ -208,9 +213,9 @@ impl Backend {
             .bind(("status", status.map(FollowUpStatus::as_str))))
         .await?;
         let total: Option<u64> = rows::<u64>(&mut res, 0)?.into_iter().next();
-        let cut = page.cut(found, LIST_FOLLOW_UPS, |(phase, f)| Cursor {
-            keys: vec![*phase, linli_model::page::nanos(f.created_at)],
-            id: f.id.clone(),
+        let cut = page.cut(found, LIST_FOLLOW_UPS, |(phase, f)| {
+            let at = if *phase == 0 { f.due_at.unwrap_or(f.created_at) } else { f.created_at };
+            Cursor { keys: vec![*phase, linli_model::page::nanos(at)], id: f.id.clone() }
         });
         Ok(Page::new(cut.items.into_iter().map(|(_, f)| f).collect(), cut.next_cursor)
             .with_counts(total.or(Some(0)), None))

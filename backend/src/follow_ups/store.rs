@@ -73,13 +73,25 @@ macro_rules! follow_up_select {
     };
 }
 
-/// Used by `follow_ups` (follow_ups/mod.rs): the open follow-ups, oldest
-/// first (the first due first), after the keyset cursor `($at, $after)`;
-/// a butler's are those of their buildings (`$buildings`), the manager's all.
+/// Used by `follow_ups_page` (follow_ups/mod.rs): the open follow-ups with
+/// a due time, the first due first, after the keyset cursor `($at,
+/// $after)` on `(due_at, id)`; a butler's are those of their buildings
+/// (`$buildings`), the manager's all.
 pub(crate) const FOLLOW_UPS_OPEN: &str = concat!(
     follow_up_select!(),
     " FROM follow_up WHERE community = $community AND ($buildings = NONE OR building IN $buildings)
-                    AND status = 'open'
+                    AND status = 'open' AND due_at != NONE
+                    AND ($at = NONE OR due_at > $at OR (due_at = $at AND id > $after))
+                 ORDER BY due_at ASC, id ASC LIMIT $fetch"
+);
+
+/// Used by `follow_ups_page` (follow_ups/mod.rs): the open follow-ups
+/// without a due time (opened before due times existed), oldest first,
+/// after the keyset cursor on `(created_at, id)`.
+pub(crate) const FOLLOW_UPS_OPEN_UNDATED: &str = concat!(
+    follow_up_select!(),
+    " FROM follow_up WHERE community = $community AND ($buildings = NONE OR building IN $buildings)
+                    AND status = 'open' AND due_at = NONE
                     AND ($at = NONE OR created_at > $at OR (created_at = $at AND id > $after))
                  ORDER BY created_at ASC, id ASC LIMIT $fetch"
 );
@@ -169,6 +181,7 @@ pub(crate) const OPEN_FOLLOW_UPS: &str = "BEGIN TRANSACTION;
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
     ("FOLLOW_UPS_OPEN", FOLLOW_UPS_OPEN),
+    ("FOLLOW_UPS_OPEN_UNDATED", FOLLOW_UPS_OPEN_UNDATED),
     ("FOLLOW_UPS_DONE", FOLLOW_UPS_DONE),
     ("COUNT_FOLLOW_UPS", COUNT_FOLLOW_UPS),
     ("FOLLOW_UP", FOLLOW_UP),
