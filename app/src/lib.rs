@@ -19,4 +19,6 @@ pub use linli_backend as backend;
 /// Shared types and rules: the `linli-model` crate.
 pub use linli_model as model;
 
-pub use ui::{App, load_messages, shell};
+#[cfg(feature = "hydrate")]
+pub use ui::prepare_hydration;
+pub use ui::{App, shell};

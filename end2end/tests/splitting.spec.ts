@@ -73,3 +73,40 @@ test('a staff screen loads its own chunk, hydrates, and the next one loads on na
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   expect(errors).toEqual([]);
 });
+
+test('the staff help alarm and the English messages are chunks of their own, loaded only where needed', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  // The staff help alarm: fetched before the page hydrates (the server
+  // marks it in the page, app/src/ui/components.rs `deferred`), then the
+  // page hydrates: an in-app link works without a page load.
+  await login(page, ACCOUNTS.butler);
+  const wasm = watchWasm(page);
+  await page.goto('/');
+  await hydrated(page);
+  await expect.poll(() => [...wasm].some((n) => n.startsWith('split_help_alert_'))).toBe(true);
+  expect([...wasm].some((n) => n.startsWith('split_english_table_'))).toBe(false);
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  await page.locator('a[href="/board"]').first().click();
+  await expect(page).toHaveURL(/\/board$/);
+  await expect.poll(() => [...wasm].some((n) => n.startsWith('split___board_screen'))).toBe(true);
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  await page.context().clearCookies();
+
+  // A resident reading English: the English table arrives before hydration,
+  // so a screen rendered in the browser (in-app navigation) is in English.
+  await login(page, ACCOUNTS.resident);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  wasm.clear();
+  await page.reload();
+  await hydrated(page);
+  expect([...wasm].some((n) => n.startsWith('split_english_table_'))).toBe(true);
+  expect([...wasm].some((n) => n.startsWith('split_help_alert_'))).toBe(false);
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  await page.locator('a[href="/repairs"]').first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('My repairs');
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  expect(errors).toEqual([]);
+});

@@ -4,9 +4,9 @@
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {
-        // An English page first loads the English messages (their own
-        // chunk, app/src/ui/i18n.rs); a Chinese one goes straight on.
-        app::load_messages().await;
+        // The chunks the page needs before it can hydrate (the English
+        // messages, a lazily loaded home screen: app/src/ui/mod.rs).
+        app::prepare_hydration().await;
         // `hydrate_lazy`, not `hydrate_body`: every screen but home and
         // sign-in sits in its own WASM chunk (app/src/ui/screens.rs), which
         // must be fetched before that route can hydrate.

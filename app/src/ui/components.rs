@@ -24,11 +24,19 @@ where
     }
 }
 
-/// A view whose code is in a lazily loaded chunk (a `#[lazy]` function's
-/// future): rendered in the same pass on the server, which names the chunk
-/// in `<link rel="preload">`; in the browser hydrated once the chunk is in.
-pub fn deferred(view: impl Future<Output = AnyView> + Send + 'static) -> AnyView {
-    view! { <Suspense fallback=|| ()>{Suspend::new(view)}</Suspense> }.into_any()
+/// A view whose code is in a lazily loaded chunk (the future of the
+/// `#[lazy]` function `name`). The server renders it in the same pass,
+/// after an inert `<template data-lazy="name">` marker; before the browser
+/// hydrates, it loads the chunks the markers name (`ui::prepare_hydration`),
+/// so the view is ready when hydration reaches it (a view still loading
+/// there would not match the server's HTML). Rendered in the browser
+/// later (in-app navigation), it shows once its chunk is in.
+pub fn deferred(name: &'static str, view: impl Future<Output = AnyView> + Send + 'static) -> AnyView {
+    view! {
+        <template data-lazy=name></template>
+        <Suspense fallback=|| ()>{Suspend::new(view)}</Suspense>
+    }
+    .into_any()
 }
 
 /// The refusal a plain-form handler sent back in `?error=`, if any.

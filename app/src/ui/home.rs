@@ -1,22 +1,16 @@
 //! Each role's home page: the cards that lead to their day's work.
 //!
-//! Only the resident's home is in the main WASM bundle: it is the screen
-//! most phones open, and a resident's cold load should carry no staff
-//! screen. The elder's screen and every staff home (the butler's
-//! workspace among them) are `#[lazy]` functions, each in its own chunk
-//! with `cargo leptos build --split`; the server-rendered page names the
-//! chunk it used in `<link rel="preload">`, so it arrives alongside the
-//! main bundle, and the page works before either arrives.
-//!
-//! `#[lazy]` expands into a small FFI shim (an `extern "C"` import/export
-//! pair that `wasm-split` later rewires); that generated glue is the only
-//! `unsafe` here, hence the allowance.
-#![allow(unsafe_code, reason = "the FFI glue `#[lazy]` generates for wasm-split; we write none")]
+//! The home screens stay in the main bundle. Tried and not kept: each
+//! staff home and the elder's screen as a `#[lazy]` chunk loaded before
+//! hydration. The static homes hydrated, but the butler's workspace and
+//! the elder's screen, whose resources are created inside the lazily
+//! resolved view, did not (tachys reported a hydration mismatch in their
+//! first `Load`); the help alarm (`layout.rs`) is lazy.
 
 use leptos::prelude::*;
 
 use super::{
-    components::{Card, FormError, deferred, query_error, with_me},
+    components::{Card, FormError, query_error, with_me},
     layout::Page,
     t,
 };
@@ -27,15 +21,15 @@ pub fn HomePage() -> impl IntoView {
     with_me(|me: Me| {
         // The elder's screen has its own, simpler frame.
         if me.is_elder() {
-            return deferred(elder_home(me.clone()));
+            return view! { <super::elder::ElderPage me=me.clone() /> }.into_any();
         }
         let body = match me.role {
             Role::Resident => view! { <ResidentHome me=me.clone() /> }.into_any(),
-            Role::Butler => deferred(butler_home(me.clone())),
-            Role::Worker => deferred(worker_home(me.clone())),
-            Role::Guard => deferred(guard_home(me.clone())),
-            Role::Duty => deferred(duty_home()),
-            Role::Admin => deferred(admin_home()),
+            Role::Butler => view! { <ButlerHome me=me.clone() /> }.into_any(),
+            Role::Worker => view! { <WorkerHome me=me.clone() /> }.into_any(),
+            Role::Guard => view! { <GuardHome me=me.clone() /> }.into_any(),
+            Role::Duty => view! { <DutyHome /> }.into_any(),
+            Role::Admin => view! { <AdminHome /> }.into_any(),
         };
         // A form posted from a home card (the board's visit form, a
         // walk-in's answer) comes back here with `?error=`.
@@ -47,37 +41,6 @@ pub fn HomePage() -> impl IntoView {
         }
         .into_any()
     })
-}
-
-/// The elder's one-button screen, with its own frame.
-#[lazy]
-fn elder_home(me: Me) -> AnyView {
-    view! { <super::elder::ElderPage me /> }.into_any()
-}
-
-#[lazy]
-fn butler_home(me: Me) -> AnyView {
-    view! { <ButlerHome me /> }.into_any()
-}
-
-#[lazy]
-fn worker_home(me: Me) -> AnyView {
-    view! { <WorkerHome me /> }.into_any()
-}
-
-#[lazy]
-fn guard_home(me: Me) -> AnyView {
-    view! { <GuardHome me /> }.into_any()
-}
-
-#[lazy]
-fn duty_home() -> AnyView {
-    view! { <DutyHome /> }.into_any()
-}
-
-#[lazy]
-fn admin_home() -> AnyView {
-    view! { <AdminHome /> }.into_any()
 }
 
 #[component]

@@ -48,14 +48,15 @@ fn document_lang() -> Option<Lang> {
 }
 
 /// The English message table, in its own WASM chunk.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code, reason = "loaded by the browser build only"))]
 #[lazy]
 fn english_table() -> fn(Msg) -> &'static str {
     Msg::en
 }
 
-/// Makes the page's language readable before the app renders: in the
-/// browser, on an English page, fetches and registers the English table.
-/// Nothing to do on the server or for Chinese.
+/// On an English page, fetches and registers the English table (before
+/// the app renders). Nothing to do for Chinese.
+#[cfg(feature = "hydrate")]
 pub async fn load_messages() {
     if initial_lang() == Lang::En {
         crate::model::i18n::set_english(english_table().await);

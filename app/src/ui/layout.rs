@@ -31,7 +31,7 @@ pub fn Page(me: Me, children: Children) -> impl IntoView {
                 </button>
             </form>
         </header>
-        {me.role.is_staff().then(|| deferred(help_alert()))}
+        {me.role.is_staff().then(|| deferred("help_alert", help_alert()))}
         <main class="page" id="main">
             {children()}
         </main>
@@ -42,6 +42,12 @@ pub fn Page(me: Me, children: Children) -> impl IntoView {
 #[lazy]
 fn help_alert() -> AnyView {
     view! { <super::help::HelpAlert /> }.into_any()
+}
+
+/// Loads the help alarm's chunk (before hydrating a staff page).
+#[cfg(feature = "hydrate")]
+pub async fn preload_help_alert() {
+    __preload_help_alert().await;
 }
 
 /// Switches between 中文 and English; remembered in a cookie.

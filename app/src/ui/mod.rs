@@ -37,7 +37,7 @@ use leptos_router::{
     path,
 };
 
-pub use i18n::{load_messages, t, use_lang};
+pub use i18n::{t, use_lang};
 
 use crate::{
     api::session::get_me,
@@ -50,6 +50,26 @@ use crate::{
 
 /// The signed-in person, loaded once per page and shared by every component.
 pub type MeResource = Resource<Result<Option<Me>, AppError>>;
+
+/// Loads, in the browser, what the server-rendered page needs before it
+/// can hydrate: the English messages on an English page, and the chunks
+/// of the lazily loaded parts rendered into it (the staff's help alarm;
+/// see `components::deferred`), fetched side by side.
+#[cfg(feature = "hydrate")]
+pub async fn prepare_hydration() {
+    let document = document();
+    let rendered =
+        |name: &str| document.query_selector(&format!("template[data-lazy=\"{name}\"]")).ok().flatten().is_some();
+    let alarm = rendered("help_alert");
+    if alarm {
+        // Start it now; awaited below (a second wait joins the same load).
+        wasm_bindgen_futures::spawn_local(layout::preload_help_alert());
+    }
+    i18n::load_messages().await;
+    if alarm {
+        layout::preload_help_alert().await;
+    }
+}
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
