@@ -178,8 +178,8 @@ pub(crate) const SCORECARD_PEOPLE: &str =
                  SELECT unit.building AS building, visit_every_days, elder_since ?? created_at AS since,
                         (SELECT VALUE visited_at FROM elder_visit WHERE elder = $parent.id
                             ORDER BY visited_at DESC LIMIT 1)[0] AS last_visit
-                     FROM user WHERE community = $c AND role = 'resident' AND elder_mode = true AND active = true
-                        AND unit != NONE;";
+                     FROM user WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE
+                        AND role = 'resident';";
 
 /// Used by `scorecard_rows` (scorecards/mod.rs): the rows of one stretch
 /// of time, instants `[$from, $to)` and check-in days `[$from_day,

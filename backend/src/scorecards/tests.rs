@@ -265,6 +265,11 @@ async fn daily_queries_read_through_indexes() {
         ),
         ("SCORECARD_KEPT", store::SCORECARD_KEPT, &["scorecard_day_key"][..]),
         (
+            "SCORECARD_PEOPLE",
+            store::SCORECARD_PEOPLE,
+            &["user_community_role", "building_number", "user_community_elder", "user_community_elder"][..],
+        ),
+        (
             "BUTLER_RATING_FIGURES",
             store::BUTLER_RATING_FIGURES,
             &["rating_butler", "repair_owner_resolved", "building_butler"][..],
