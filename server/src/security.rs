@@ -20,13 +20,18 @@ use crate::error::ApiError;
 /// through the request's extensions; nothing else may run scripts.
 pub async fn headers(mut req: Request, next: Next) -> Response {
     let https = web::is_https(req.headers());
-    let nonce = new_nonce();
-    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    // The JSON API renders no page: its requests need no nonce (one is
+    // made below if an HTML answer comes back after all).
+    let nonce = (!req.uri().path().starts_with("/api/")).then(new_nonce);
+    if let Some(nonce) = &nonce {
+        req.extensions_mut().insert(CspNonce(nonce.clone()));
+    }
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let is_html =
         h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("text/html"));
     if is_html && !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let nonce = nonce.unwrap_or_else(new_nonce);
         let csp = format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
              style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self'; \

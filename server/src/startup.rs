@@ -269,6 +269,11 @@ pub(crate) fn with_layers(app: Router<AppState>, state: AppState) -> Router {
 /// matched pattern (`/v/{token}`), never the raw path, so secrets carried
 /// in paths do not reach the logs.
 fn span_for(req: &Request) -> tracing::Span {
+    // Nothing to compute when nobody records it (`LINLI_LOG=warn`): the id
+    // and route strings cost a few allocations per request.
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return tracing::Span::none();
+    }
     let id =
         req.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-").to_string();
     let route = req
