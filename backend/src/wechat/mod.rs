@@ -18,10 +18,10 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::db::Query;
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
-use crate::db::Query;
 
 use super::{
     Backend,
