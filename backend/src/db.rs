@@ -253,8 +253,11 @@ struct ReadMemory {
     /// Bumped after every statement that may write has finished.
     generation: AtomicU64,
     /// The answers read at `.0`; dropped whole when a newer one is stored.
-    answers: Mutex<(u64, HashMap<(&'static str, String), Arc<dyn AnyValue + Send + Sync>>)>,
+    answers: Mutex<(u64, Answers)>,
 }
+
+/// Rows (a `Vec` of a row type) by query and bound values.
+type Answers = HashMap<(&'static str, String), Arc<dyn AnyValue + Send + Sync>>;
 
 /// Beyond this many answers the memory starts again: a bound on memory.
 const MAX_ANSWERS: usize = 20_000;
