@@ -411,3 +411,54 @@ async fn notices_events_unread_elders_expected_and_walk_ins_page_without_loss_or
         assert_eq!(ids(&rows), ids(&whole), "{path}: walked one by one = the whole list");
     }
 }
+
+/// The `data-job` ids of a rendered job list.
+fn job_ids_in(html: &str) -> Vec<String> {
+    html.split("data-job=\"").skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_string).collect()
+}
+
+/// Without JavaScript the board shows its counts and pages by plain links:
+/// followed to the end, they show every open job once.
+#[tokio::test]
+async fn the_board_page_counts_and_pages_by_links_without_javascript() {
+    let s = TestServer::start().await;
+    let resident = s.login(RESIDENT).await;
+    let butler = s.login(BUTLER).await;
+    for i in 0..52 {
+        report(&s, &resident, &format!("页 {i}")).await;
+    }
+    let (_, first) = s.get("/api/v1/repairs?status=open&limit=1", &butler).await;
+    let (total, breached) = (first["total"].as_u64().unwrap(), first["breached"].as_u64().unwrap());
+    assert!(total >= 52, "{first}");
+    let cookie = s.web_login(BUTLER).await;
+    let mut path = "/board".to_string();
+    let mut seen: Vec<String> = Vec::new();
+    for page in 0.. {
+        assert!(page < 20, "the links end");
+        let res =
+            s.req(reqwest::Method::GET, &path, None).header(reqwest::header::COOKIE, &cookie).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let html = res.text().await.unwrap();
+        if page == 0 {
+            let line = format!("共 {total} 单，其中 {breached} 单超时");
+            assert!(html.contains(&line), "the board says {line}");
+        }
+        seen.extend(job_ids_in(&html));
+        let next = html
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(|href| href.replace("&amp;", "&"))
+            .find(|href| href.starts_with("/board?") && href.contains("cursor="));
+        if page == 0 {
+            assert!(next.is_some(), "a next-page link: {}", &html[html.len().saturating_sub(3000)..]);
+        }
+        match next {
+            Some(href) => path = href,
+            None => break,
+        }
+    }
+    let set: HashSet<&String> = seen.iter().collect();
+    assert_eq!(set.len(), seen.len(), "a job shown twice across pages");
+    assert_eq!(seen.len() as u64, total, "every open job shown once");
+}
