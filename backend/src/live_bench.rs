@@ -74,7 +74,8 @@ impl Backend {
             }
             for (b, building) in buildings.iter().enumerate() {
                 let row = person_row(c, BUILDINGS * UNITS_PER_BUILDING + b, None, &password_hash);
-                assignments.push(serde_json::json!({ "building": building, "butler": row["id"] }));
+                let butler = row.get("id").cloned();
+                assignments.push(serde_json::json!({ "building": building, "butler": butler }));
                 people.push(row);
             }
             for person in BUILDINGS * UNITS_PER_BUILDING + BUILDINGS..PEOPLE {
@@ -119,8 +120,10 @@ fn person_row(community: usize, person: usize, unit: Option<&str>, password_hash
         "trades": if role == "worker" { vec!["plumbing"] } else { vec![] },
     });
     // A field left out is NONE; a guard has a gate.
-    if role == "guard" {
-        row["gate"] = serde_json::json!("north");
+    if role == "guard"
+        && let Some(fields) = row.as_object_mut()
+    {
+        fields.insert("gate".into(), serde_json::json!("north"));
     }
     row
 }
