@@ -257,8 +257,10 @@ impl Live {
             Ok(actor) => {
                 // A butler given or relieved of a building, a resident
                 // moved: listen where the caller now belongs.
-                self.rx.listen_to(&actor.community.id, linli_backend::policy::Topic::of(&actor));
-                self.actor = actor;
+                if actor != self.actor {
+                    self.rx.listen_to(&actor.community.id, linli_backend::policy::Topic::of(&actor));
+                    self.actor = actor;
+                }
                 true
             }
             Err(linli_backend::Error::App(_)) => false,
