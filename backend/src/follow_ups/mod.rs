@@ -168,9 +168,7 @@ impl Backend {
         let after = match page.after.as_ref() {
             None => None,
             Some(c) => match c.keys.as_slice() {
-                &[phase @ 0..=2, at] => {
-                    Some((phase, DateTime::from_timestamp_nanos(at), FollowUpId::record_of(&c.id)))
-                }
+                &[phase @ 0..=2, at] => Some((phase, DateTime::from_timestamp_nanos(at), FollowUpId::record_of(&c.id))),
                 _ => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
             },
         };

@@ -59,20 +59,6 @@ impl Stretch {
     }
 }
 
-impl Default for Rows {
-    fn default() -> Self {
-        Self {
-            jobs: Vec::new(),
-            ratings: Vec::new(),
-            help: Vec::new(),
-            check_ins: Vec::new(),
-            follow_ups: Vec::new(),
-            visits: Vec::new(),
-            hold_steps: Vec::new(),
-        }
-    }
-}
-
 /// Stars given: how many and their sum.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Stars {

@@ -36,6 +36,7 @@ struct People {
 }
 
 /// The rows of one stretch of time (`kept::Stretch`) that scorecards count.
+#[derive(Default)]
 struct Rows {
     jobs: Vec<JobRow>,
     ratings: Vec<RatingRow>,
@@ -96,15 +97,21 @@ impl Backend {
 
     /// Every butler's card for the period (`butler`: only theirs), and with
     /// `butler` their day-by-day series, from the kept days and the rows
-    /// of the partial days (`kept.rs`).
+    /// of the partial days (`kept.rs`); `None` when `keep` takes no butler
+    /// of the community.
     async fn cards(
         &self,
         community: &str,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         keep: impl Fn(&str) -> bool,
-    ) -> Result<(People, Vec<Scorecard>, kept::Days)> {
+    ) -> Result<Option<(People, Vec<Scorecard>, kept::Days)>> {
         let people = self.scorecard_people(community).await?;
+        if !people.butlers.iter().any(|b| keep(b.id.as_str())) {
+            // No card asked for (no butlers yet, another community's
+            // butler, a made-up id): nothing is counted or kept.
+            return Ok(None);
+        }
         let days = self.scorecard_days(community, from, to).await?;
         let total = days.total();
         let now = crate::clock::now();
@@ -114,14 +121,14 @@ impl Backend {
             .filter(|b| keep(b.id.as_str()))
             .map(|b| kept::card(&people, &total, b, from, to, now))
             .collect();
-        Ok((people, cards, days))
+        Ok(Some((people, cards, days)))
     }
 
     /// All butlers side by side (manager), or the caller's own (butler).
     pub async fn scorecards(&self, actor: &Actor, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Scorecard>> {
         actor.require(Permission::SeeScorecards)?;
-        let (_, cards, _) = self.cards(actor.community_id(), from, to, |b| actor.sees_scorecard_of(b)).await?;
-        Ok(cards)
+        let cards = self.cards(actor.community_id(), from, to, |b| actor.sees_scorecard_of(b)).await?;
+        Ok(cards.map(|(_, cards, _)| cards).unwrap_or_default())
     }
 
     /// One butler's scorecard with a day-by-day series for the charts. A
@@ -137,7 +144,8 @@ impl Backend {
         if !ids::is_plausible_key(butler_id) || !actor.sees_scorecard_of(butler_id) {
             return Err(AppError::not_found().into());
         }
-        let (_, cards, days) = self.cards(actor.community_id(), from, to, |b| b == butler_id).await?;
+        let (_, cards, days) =
+            self.cards(actor.community_id(), from, to, |b| b == butler_id).await?.ok_or_else(AppError::not_found)?;
         let card = cards.into_iter().next().ok_or_else(AppError::not_found)?;
         let (d0, d1): (NaiveDate, NaiveDate) = (local_date(from), local_date(to));
         let series = days.daily(butler_id, d0, if d1 > d0 { d1 } else { d0 + Duration::days(1) });

@@ -120,7 +120,8 @@ async fn old_sweep(db_url: &str) -> Result<(usize, f64), String> {
         read = rows.len();
     }
     times.sort_by(f64::total_cmp);
-    Ok((read, times[times.len() / 2]))
+    let median = times.get(times.len() / 2).copied().unwrap_or_default();
+    Ok((read, median))
 }
 
 #[tokio::main]
