@@ -4,14 +4,7 @@
 //! the rows stored.
 
 use crate::db::Db;
-
-/// The plan SurrealDB picks for `sql` with `vars` bound.
-async fn plan(db: &Db, sql: &str, vars: serde_json::Value) -> String {
-    let q = db.client().query(format!("{sql} EXPLAIN")).bind(vars);
-    let Ok(mut res) = q.await else { panic!("explained: {sql}") };
-    let plan: Vec<serde_json::Value> = res.take(0).unwrap_or_default();
-    serde_json::to_string(&plan).unwrap_or_default()
-}
+use crate::list_plans::plan;
 
 #[tokio::test]
 async fn every_duty_reads_what_is_due_through_an_index() {

@@ -28,6 +28,8 @@ pub mod follow_ups;
 pub mod hashing;
 pub mod help;
 pub mod ids;
+#[cfg(test)]
+mod list_plans;
 pub mod live_bench;
 pub mod media;
 pub mod notices;

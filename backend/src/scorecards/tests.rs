@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::db::run;
+use crate::list_plans::plan;
 use linli_model::{repair::JobStatus, scorecard::JobFacts};
 
 /// One butler's card recomputed from all of the period's rows.
@@ -216,14 +217,6 @@ async fn kept_scorecard_days_equal_recomputing_from_the_rows_before_and_after_ch
             assert_ne!(before, after, "the changes moved the year's figures");
         }
     }
-}
-
-/// The plan SurrealDB picks for one statement with `vars` bound.
-async fn plan(db: &crate::db::Db, sql: &str, vars: serde_json::Value) -> String {
-    let q = db.client().query(format!("{sql} EXPLAIN")).bind(vars);
-    let Ok(mut res) = q.await else { panic!("explained: {sql}") };
-    let plan: Vec<serde_json::Value> = res.take(0).unwrap_or_default();
-    serde_json::to_string(&plan).unwrap_or_default()
 }
 
 #[tokio::test]
