@@ -84,9 +84,18 @@ fn reference_card(
 }
 
 async fn demo() -> (Backend, Vec<String>) {
-    let config = crate::state::BackendConfig { database: "scorecard_kept".into(), ..Default::default() };
+    // The demo's photos go to a folder of this test's own, gone once seeded
+    // (the cards never read them).
+    let media = std::env::temp_dir().join(format!("linli-scorecards-{}", crate::ids::new_key()));
+    let config = crate::state::BackendConfig {
+        database: "scorecard_kept".into(),
+        media_dir: media.clone(),
+        ..Default::default()
+    };
     let Ok(backend) = Backend::start("mem://", config).await else { panic!("a backend on a mem database") };
-    let Ok(_) = backend.seed_demo(true).await else { panic!("the demo history") };
+    let seeded = backend.seed_demo(true).await;
+    let _ = std::fs::remove_dir_all(media);
+    let Ok(_) = seeded else { panic!("the demo history") };
     let Ok(mut res) = run(backend.db.query("SELECT VALUE record::id(id) FROM community")).await else {
         panic!("communities")
     };
