@@ -272,6 +272,37 @@ async fn a_stream_ends_after_sign_out_and_after_deactivation() {
     assert!(stream.ends_within(Duration::from_secs(5)).await, "the stream ends after deactivation");
 }
 
+/// The `live.callers` figure of `/healthz`: sign-ins checked for open streams.
+async fn callers_checked(s: &TestServer) -> u64 {
+    let health: Value = s.req(Method::GET, "/healthz", None).send().await.unwrap().json().await.unwrap();
+    health["live"]["callers"].as_u64().expect("live.callers")
+}
+
+#[tokio::test]
+async fn the_streams_of_one_sign_in_share_one_check_and_all_end_with_it() {
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let mut tabs = Vec::new();
+    for _ in 0..3 {
+        tabs.push(s.stream(resident.token(), None).await);
+    }
+    let butler = s.login(BUTLER).await;
+    let mut other = s.stream(&butler, None).await;
+    other.next_of("ready", Duration::from_secs(2)).await.expect("the butler's stream opens");
+    assert_eq!(callers_checked(&s).await, 2, "three tabs of one sign-in and one butler");
+
+    resident.sign_out().await.unwrap();
+    for tab in &mut tabs {
+        assert!(tab.ends_within(Duration::from_secs(5)).await, "every stream of the signed-out session ends");
+    }
+    assert!(!other.ends_within(Duration::from_millis(300)).await, "another sign-in's stream stays open");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while callers_checked(&s).await != 1 {
+        assert!(Instant::now() < deadline, "the ended sign-in is no longer checked");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
 async fn a_reassigned_building_reaches_the_new_butlers_open_stream_only() {
     let s = TestServer::start().await;

@@ -105,7 +105,7 @@ impl Server {
             leptos_options: leptos_options(&self.config),
             config: self.config.clone(),
             duties: self.duties.clone(),
-            streams: Arc::new(crate::stream::StreamSlots::new(self.config.streams_per_person)),
+            streams: Arc::new(crate::stream::Streams::new(self.config.streams_per_person)),
             shutdown: self.shutdown.subscribe(),
         }
     }
@@ -211,7 +211,7 @@ pub fn router(
         leptos_options: leptos_options.clone(),
         config: config.clone(),
         duties,
-        streams: Arc::new(crate::stream::StreamSlots::new(config.streams_per_person)),
+        streams: Arc::new(crate::stream::Streams::new(config.streams_per_person)),
         shutdown,
     };
     let routes = route_list();
@@ -315,7 +315,16 @@ struct Health {
     channels: Vec<ChannelReport>,
     /// Open live streams of this process, their channels, and the events
     /// handed to streams so far (one per stream woken per event).
-    live: linli_backend::events::LiveStats,
+    live: LiveReport,
+}
+
+#[derive(serde::Serialize)]
+struct LiveReport {
+    #[serde(flatten)]
+    stats: linli_backend::events::LiveStats,
+    /// Distinct sign-ins (sessions or help devices) with open streams:
+    /// each is checked once for all its streams.
+    callers: usize,
 }
 
 #[derive(serde::Serialize)]
@@ -344,7 +353,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         (true, false) => "ok",
     };
     let code = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let live = state.backend.events().stats();
+    let live = LiveReport { stats: state.backend.events().stats(), callers: state.streams.callers.count() };
     (code, axum::Json(Health { status, database, duties, channels, live }))
 }
 

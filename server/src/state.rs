@@ -15,8 +15,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// When each background duty last completed a round (`/healthz`).
     pub duties: Arc<crate::duties::DutyHealth>,
-    /// Live streams open per person (`stream.rs`).
-    pub streams: Arc<crate::stream::StreamSlots>,
+    /// Live streams: places per person and shared caller checks (`stream/`).
+    pub streams: Arc<crate::stream::Streams>,
     /// Flips to `true` when the server shuts down; long-lived responses
     /// (the live stream) end then.
     pub shutdown: tokio::sync::watch::Receiver<bool>,

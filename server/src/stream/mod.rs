@@ -7,18 +7,16 @@
 //! A stream is authorised for as long as it is open, not once: its caller
 //! is resolved again whenever anything in this process changes a session,
 //! a person or a building's butler (at once, before the next event is
-//! filtered), and every [`RECHECK`] in any case (changes made by another
-//! process, sessions that expire). A caller signed out, expired or
+//! filtered), and every [`callers::RECHECK`] in any case (changes made by
+//! another process, sessions that expire). The streams of one credential
+//! share that check ([`Callers`]). A caller signed out, expired or
 //! deactivated loses the stream; a butler given a building receives its
 //! events from then on, and the former butler stops receiving them.
 
-use std::{convert::Infallible, time::Duration};
+use std::{convert::Infallible, sync::Arc, time::Duration};
 
 use app::{
-    backend::{
-        Actor,
-        events::{Lagged, LiveEvent, Replay, Subscription},
-    },
+    backend::events::{Lagged, LiveEvent, Replay, Subscription},
     model::live::{EventKind, RESYNC},
 };
 use axum::{
@@ -34,57 +32,27 @@ use serde::Deserialize;
 
 use crate::{error::ApiResult, extract::Query, state::AppState};
 
-/// Open streams per person, in this process: at most `--streams-per-person`
-/// (16: a phone, a tablet, browser tabs, and streams of a flaky network
-/// that the server has not yet noticed are gone, which it does at the next
-/// keep-alive, 15 s); more are refused with 429, so one token cannot use
-/// up the server's connections.
-pub struct StreamSlots {
-    per_person: usize,
-    open: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+mod callers;
+mod slots;
+
+pub use callers::Callers;
+use callers::{Caller, Checked, Credential};
+use slots::StreamSlot;
+pub use slots::StreamSlots;
+
+/// The live streams of this process: the places each person holds, and
+/// the shared checks of their callers.
+pub struct Streams {
+    pub slots: Arc<StreamSlots>,
+    pub callers: Arc<Callers>,
 }
 
-impl StreamSlots {
+impl Streams {
+    /// `per_person`: `--streams-per-person`.
     pub fn new(per_person: usize) -> Self {
-        Self { per_person: per_person.max(1), open: std::sync::Mutex::default() }
+        Self { slots: Arc::new(StreamSlots::new(per_person)), callers: Arc::default() }
     }
 }
-
-/// One open stream's place; given back when the stream ends.
-struct StreamSlot {
-    slots: std::sync::Arc<StreamSlots>,
-    user: String,
-}
-
-impl StreamSlots {
-    fn take(self: &std::sync::Arc<Self>, user: &str) -> Option<StreamSlot> {
-        let mut open = self.open.lock().ok()?;
-        let n = open.entry(user.to_string()).or_insert(0);
-        if *n >= self.per_person {
-            return None;
-        }
-        *n += 1;
-        Some(StreamSlot { slots: self.clone(), user: user.to_string() })
-    }
-}
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        if let Ok(mut open) = self.slots.open.lock()
-            && let Some(n) = open.get_mut(&self.user)
-        {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                open.remove(&self.user);
-            }
-        }
-    }
-}
-
-/// How often an open stream checks its caller even when nothing in this
-/// process changed: with the 2 s session cache, a sign-out or a change made
-/// by another process ends or narrows the stream within about 4 s.
-const RECHECK: Duration = Duration::from_secs(2);
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct StreamQuery {
@@ -113,20 +81,21 @@ pub async fn stream(
     headers: HeaderMap,
     Query(q): Query<StreamQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    let mut credential = Credential {
+    let credential = Credential {
         session: linli_backend::web::session_token(&headers),
         device: linli_backend::web::device_token(&headers),
-        via_device: false,
     };
-    let actor = credential.resolve(&state.backend).await?;
-    let slot = state.streams.take(&actor.user_id).ok_or_else(|| {
+    let mut changes = state.backend.session_changes();
+    let generation = *changes.borrow_and_update();
+    let caller = credential.resolve(&state.backend).await?;
+    let slot = state.streams.slots.take(&caller.actor.user_id).ok_or_else(|| {
         linli_model::AppError::new(linli_model::ErrorCode::RateLimited, linli_model::Msg::ErrRateLimited)
     })?;
     let hub = state.backend.events();
     // Subscribe before reading the ring, so nothing falls between the two;
     // only to the caller's own topics, so other people's events never wake
     // this stream.
-    let rx = hub.subscribe_for(&actor);
+    let rx = hub.subscribe_for(&caller.actor);
     let last = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -139,23 +108,20 @@ pub async fn stream(
         None => first.push(Event::default().id(hub.last_id()).event("ready").data("{}")),
         Some(Replay::Resync) => first.push(resync(hub.last_id())),
         Some(Replay::Events(missed)) => {
-            for e in missed.iter().filter(|e| credential.admits(e) && e.visible_to(&actor)) {
+            for e in missed.iter().filter(|e| caller.admits(e) && e.visible_to(&caller.actor)) {
                 first.push(to_sse(e));
             }
             sent_up_to = missed.last().map_or(0, |e| e.seq);
         }
     }
-    let mut changes = state.backend.session_changes();
-    changes.mark_unchanged();
-    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
-    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let checked =
+        state.streams.callers.watch(&state.backend, &credential, Checked { generation, caller: Some(caller.clone()) });
     let live = Live {
         rx,
         shutdown: state.shutdown.clone(),
-        actor,
-        credential,
+        caller,
         changes,
-        recheck,
+        checked,
         sent_up_to,
         backend: state.backend.clone(),
         _slot: slot,
@@ -167,24 +133,7 @@ pub async fn stream(
     Ok(([("x-accel-buffering", "no")], sse))
 }
 
-/// What the stream was opened with, to check it again while it is open.
-struct Credential {
-    session: Option<String>,
-    /// An elder's help device: enough for the help screen's events only.
-    device: Option<String>,
-    via_device: bool,
-}
-
-impl Credential {
-    async fn resolve(&mut self, backend: &linli_backend::Backend) -> Result<Actor, linli_backend::Error> {
-        if self.session.is_none() && self.device.is_none() {
-            return Err(linli_model::AppError::unauthenticated().into());
-        }
-        let (actor, device_expiry) = backend.help_caller(self.session.as_deref(), self.device.as_deref()).await?;
-        self.via_device = device_expiry.is_some();
-        Ok(actor)
-    }
-
+impl Caller {
     /// A help device sees only what its help screen shows.
     fn admits(&self, e: &LiveEvent) -> bool {
         !self.via_device || matches!(e.kind, EventKind::HelpCallUpdated | EventKind::CheckInUpdated)
@@ -196,12 +145,12 @@ struct Live {
     /// The events sent to the caller's topics (the stream still checks each).
     rx: Subscription,
     shutdown: tokio::sync::watch::Receiver<bool>,
-    actor: Actor,
-    /// What the stream was opened with, to check it again.
-    credential: Credential,
+    /// The caller as last checked.
+    caller: Caller,
     /// Sessions, people or butlers changed in this process.
     changes: tokio::sync::watch::Receiver<u64>,
-    recheck: tokio::time::Interval,
+    /// The shared check of this stream's credential.
+    checked: tokio::sync::watch::Receiver<Checked>,
     /// The last event already sent (replayed ones included).
     sent_up_to: u64,
     backend: linli_backend::Backend,
@@ -212,28 +161,30 @@ struct Live {
 impl Live {
     /// The next event this caller may see, or `None` to end the stream.
     /// This future is what an idle stream holds between events, for as
-    /// long as it is open: the check of the caller (a database read, whose
-    /// future is large) is boxed for the moment it runs, so the idle state
-    /// stays small (see the test below).
+    /// long as it is open, so it stays small (see the test below): the
+    /// wait for a fresh check is boxed for the moment it runs.
     async fn next(mut self) -> Option<(Event, Self)> {
         loop {
             tokio::select! {
-                // A change is handled before any event that follows it.
+                // A change is handled before any event that follows it:
+                // the stream waits for a check that reflects it.
                 biased;
                 _ = self.shutdown.changed() => return None,
                 changed = self.changes.changed() => {
-                    if changed.is_err() || !Box::pin(self.still_allowed()).await {
+                    let wanted = *self.changes.borrow_and_update();
+                    if changed.is_err() || !Box::pin(self.checked_since(wanted)).await {
                         return None;
                     }
                 }
-                _ = self.recheck.tick() => {
-                    if !Box::pin(self.still_allowed()).await {
+                changed = self.checked.changed() => {
+                    let checked = self.checked.borrow_and_update().clone();
+                    if changed.is_err() || !self.follow(checked) {
                         return None;
                     }
                 }
                 got = self.rx.recv() => match got {
                     Ok(e) if e.seq <= self.sent_up_to => continue,
-                    Ok(e) if self.credential.admits(&e) && e.visible_to(&self.actor) => {
+                    Ok(e) if self.caller.admits(&e) && e.visible_to(&self.caller.actor) => {
                         self.sent_up_to = e.seq;
                         let event = to_sse(&e);
                         return Some((event, self));
@@ -249,26 +200,26 @@ impl Live {
         }
     }
 
-    /// Resolves the caller again: `false` when the session is over (signed
-    /// out, expired, the account deactivated). A database fault keeps the
-    /// stream as it is; the next check tries again.
-    async fn still_allowed(&mut self) -> bool {
-        match self.credential.resolve(&self.backend).await {
-            Ok(actor) => {
-                // A butler given or relieved of a building, a resident
-                // moved: listen where the caller now belongs.
-                if actor != self.actor {
-                    self.rx.listen_to(&actor.community.id, linli_backend::policy::Topic::of(&actor));
-                    self.actor = actor;
-                }
-                true
-            }
-            Err(linli_backend::Error::App(_)) => false,
-            Err(e) => {
-                tracing::warn!(error = %e, "live stream: caller not checked again");
-                true
-            }
+    /// Waits for a check of the caller that began at or after change
+    /// `wanted`, and follows it: `false` when the stream must end.
+    async fn checked_since(&mut self, wanted: u64) -> bool {
+        let checked = match self.checked.wait_for(|c| c.generation >= wanted || c.caller.is_none()).await {
+            Ok(c) => c.clone(),
+            Err(_) => return false,
+        };
+        self.follow(checked)
+    }
+
+    /// Takes a check: `false` when the session is over; a butler given or
+    /// relieved of a building, a resident moved, listen where the caller
+    /// now belongs.
+    fn follow(&mut self, checked: Checked) -> bool {
+        let Some(caller) = checked.caller else { return false };
+        if caller.actor != self.caller.actor {
+            self.rx.listen_to(&caller.actor.community.id, linli_backend::policy::Topic::of(&caller.actor));
         }
+        self.caller = caller;
+        true
     }
 }
 
@@ -280,13 +231,13 @@ mod tests {
         std::mem::size_of::<Fut>()
     }
 
-    /// Every idle stream holds one `Live::next` future; were the caller's
-    /// check not boxed, it would carry the database read's state (several
-    /// KiB) for the stream's whole life.
+    /// Every idle stream holds one `Live::next` future; were the wait for
+    /// a fresh check not boxed, it would carry its state for the stream's
+    /// whole life.
     #[test]
     fn an_idle_streams_state_stays_small() {
         let idle = future_size(Live::next);
-        let check = future_size(|mut live: Live| async move { live.still_allowed().await });
+        let check = future_size(|mut live: Live| async move { live.checked_since(1).await });
         eprintln!(
             "idle stream future: {idle} bytes; the caller's check: {check} bytes; Live: {} bytes",
             std::mem::size_of::<Live>()
