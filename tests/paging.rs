@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN, BUTLER, GUARD, RESIDENT, TestServer};
+use crate::common::{ADMIN, BUTLER, GUARD, RESIDENT, RESIDENT_B2, TestServer};
 
 /// Every row of a list, walked page by page with `limit`; the first
 /// page's whole answer too (for its counts). Calls `between` after each
@@ -179,6 +179,76 @@ async fn the_board_pages_in_urgency_order_and_counts_open_and_breached_jobs() {
     // Most urgent first: the breached jobs lead.
     let lead: Vec<&str> = rows.iter().take(3).map(|j| j["sla"]["state"].as_str().unwrap_or("")).collect();
     assert!(lead.iter().all(|s| matches!(*s, "breached" | "missed")), "{lead:?}");
+}
+
+/// The board's building and urgency filters narrow the list on the server,
+/// before it is counted and paged: walked two by two, a filtered board is
+/// exactly the whole board's rows of that building or urgency, and its
+/// counts are the filtered list's.
+#[tokio::test]
+async fn the_boards_filters_apply_before_counting_and_paging() {
+    let s = TestServer::start().await;
+    let (resident, resident_b2, butler) = (s.login(RESIDENT).await, s.login(RESIDENT_B2).await, s.login(BUTLER).await);
+    for (token, category, n) in [(&resident, "leak", 3), (&resident, "no_water", 2), (&resident_b2, "leak", 3)] {
+        for i in 0..n {
+            let body = json!({ "category": category, "description": format!("筛选 {category} {i}") });
+            let (status, job) = s.post("/api/v1/repairs", token, body).await;
+            assert_eq!(status, StatusCode::CREATED, "{job}");
+        }
+    }
+    let (whole, _) = walk(&s, &butler, "/api/v1/repairs?status=open", 200, || async {}).await;
+    let of = |keep: &dyn Fn(&Value) -> bool| -> HashSet<String> {
+        whole.iter().filter(|j| keep(j)).map(|j| j["id"].as_str().unwrap().to_string()).collect()
+    };
+    let buildings: HashSet<String> =
+        whole.iter().map(|j| j["unit"]["building"]["id"].as_str().expect("building id").to_string()).collect();
+    assert!(buildings.len() >= 2, "jobs in two of the butler's buildings: {buildings:?}");
+    let mut filters: Vec<(String, HashSet<String>)> = buildings
+        .iter()
+        .map(|b| (format!("building={b}"), of(&|j: &Value| j["unit"]["building"]["id"] == b.as_str())))
+        .collect();
+    for urgency in ["normal", "urgent", "critical"] {
+        filters.push((format!("urgency={urgency}"), of(&|j: &Value| j["urgency"] == urgency)));
+    }
+    let b = buildings.iter().next().unwrap();
+    filters.push((
+        format!("building={b}&urgency=normal"),
+        of(&|j: &Value| j["unit"]["building"]["id"] == b.as_str() && j["urgency"] == "normal"),
+    ));
+    for (query, expected) in filters {
+        let (rows, first) = walk(&s, &butler, &format!("/api/v1/repairs?status=open&{query}"), 2, || async {}).await;
+        assert_unique(&query, &rows);
+        let got: HashSet<String> = ids(&rows).into_iter().collect();
+        assert_eq!(got, expected, "{query}: the filtered board is the whole board's rows that match");
+        assert_eq!(first["total"].as_u64(), Some(expected.len() as u64), "{query}: counts of the filtered list");
+        // History takes the same filters.
+        let (closed, _) = walk(&s, &butler, &format!("/api/v1/repairs?status=all&{query}"), 3, || async {}).await;
+        let got: HashSet<String> = ids(&closed).into_iter().collect();
+        assert!(expected.is_subset(&got), "{query}: the history holds the filtered open jobs");
+        assert_eq!(got.len(), expected.len(), "{query}: and nothing else (no job is closed yet)");
+    }
+    // Another butler's building: an empty list, not someone else's jobs.
+    let b3 = s.user(ADMIN).await.building_id("3").await;
+    let (status, page) = s.get(&format!("/api/v1/repairs?status=open&building={b3}"), &butler).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(0), "{page}");
+    assert_eq!(page["total"], 0, "{page}");
+    for (query, field) in [("urgency=panic", "urgency"), ("building=building:x", "building")] {
+        let (status, body) = s.get(&format!("/api/v1/repairs?status=open&{query}"), &butler).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+        assert_eq!(body["error"]["detail"], field, "{query}: {body}");
+    }
+    // The page's filter form: the count line is the filtered list's.
+    let cookie = s.web_login(BUTLER).await;
+    let res = s
+        .req(reqwest::Method::GET, "/board?status=open&urgency=urgent", None)
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.contains("共 2 单，其中 0 单超时"), "the board counts the filtered list");
+    assert_eq!(job_ids_in(&html).len(), 2, "and shows its rows");
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ pub mod help;
 pub mod i18n;
 pub mod job;
 pub mod keys;
+pub mod job_list;
 pub mod live;
 pub mod notice;
 pub mod outage;

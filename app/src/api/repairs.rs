@@ -5,21 +5,24 @@ use leptos::prelude::*;
 use crate::model::{
     AppError,
     job::{Assignable, Job, JobSummary, NewRepair},
+    job_list::JobFilter,
 };
 
-/// A page of the jobs the caller may see: `scope`, `status` and `cursor`
-/// as in the JSON API (50 a page; the board, `status=open`, with `total`
-/// and `breached` counts).
+/// A page of the jobs the caller may see: `scope`, `status`, the board's
+/// `filter` and `cursor` as in the JSON API (50 a page; the board,
+/// `status=open`, with `total` and `breached` counts).
 #[server]
 pub async fn list_jobs(
     scope: Option<String>,
     status: Option<String>,
+    filter: JobFilter,
     cursor: Option<String>,
 ) -> Result<crate::model::Page<JobSummary>, AppError> {
     let actor = super::ctx::actor().await?;
     let page = crate::model::PageRequest::of(None, cursor.as_deref(), "repairs", 50)?;
+    let filter = filter.checked()?;
     super::ctx::backend()?
-        .list_jobs(&actor, scope.as_deref(), status.as_deref(), &page)
+        .list_jobs(&actor, scope.as_deref(), status.as_deref(), &filter, &page)
         .await
         .map_err(crate::backend::Error::answer)
 }

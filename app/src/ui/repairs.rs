@@ -13,6 +13,7 @@ use crate::{
     model::{
         Me, Msg, Role,
         job::{ClockFacts, JobSummary},
+        job_list::JobFilter,
         repair::{Category, JobStatus, Urgency},
         sla::{ClockState, format_duration},
         time::format_local,
@@ -329,7 +330,8 @@ pub(crate) fn open_jobs_count(total: u64, breached: u64) -> String {
 }
 
 /// A page of jobs that refreshes whenever a `repair.updated` event
-/// arrives, with the board's counts when the server gives them. More rows
+/// arrives, with the board's counts when the server gives them; `filter`
+/// is applied by the server, before it counts and pages. More rows
 /// are never dropped silently: with `page_href` (the page's address with
 /// its filters, ending in `?` or `&`) a plain next-page link (`cursor=`),
 /// otherwise a note that more follow.
@@ -337,22 +339,19 @@ pub(crate) fn open_jobs_count(total: u64, breached: u64) -> String {
 fn LiveJobs(
     scope: Option<&'static str>,
     status: Option<String>,
-    #[prop(optional)] filter: Option<Callback<JobSummary, bool>>,
+    #[prop(optional)] filter: JobFilter,
     #[prop(optional)] page_href: Option<String>,
     #[prop(default = None)] cursor: Option<String>,
 ) -> impl IntoView {
     let live = use_live();
     let jobs = Resource::new(
-        move || (status.clone(), cursor.clone(), live.repairs.get()),
-        move |(status, cursor, _)| list_jobs(scope.map(str::to_string), status, cursor),
+        move || (status.clone(), filter.clone(), cursor.clone(), live.repairs.get()),
+        move |(status, filter, cursor, _)| list_jobs(scope.map(str::to_string), status, filter, cursor),
     );
     view! {
         <Load resource=jobs transition=true let:page>
             {
-                let mut list = page.items;
-                if let Some(keep) = filter {
-                    list.retain(|j| keep.run(j.clone()));
-                }
+                let list = page.items;
                 let counts = page
                     .total
                     .map(|n| {
@@ -423,10 +422,11 @@ pub fn BoardPage() -> impl IntoView {
         // The list this role opens on, as the server decides it (a worker's
         // board is what is assigned to them).
         let scope = me.role.natural_job_list().map_or("all", |s| s.as_str());
-        let (b, u) = (building.clone(), urgency.clone());
-        let filter = Callback::new(move |j: JobSummary| {
-            b.as_ref().is_none_or(|b| j.unit.building.id == *b) && u.as_ref().is_none_or(|u| j.urgency.as_str() == u)
-        });
+        // An unknown urgency in a hand-edited address filters nothing.
+        let filter = JobFilter {
+            building: building.clone(),
+            urgency: urgency.as_deref().and_then(Urgency::parse),
+        };
         let buildings = me.buildings.clone();
         view! {
             <Page me=me.clone()>

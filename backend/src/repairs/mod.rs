@@ -36,6 +36,8 @@ use linli_model::{
         TimelineEntry,
     },
     keys::{ActorRole, JobListScope},
+    complaint::JobKind,
+    job_list::JobFilter,
     live::EventKind,
     repair::{self, Category, JobAction, MAX_DESCRIPTION, RatingTag, Urgency},
     sla::{BusinessHours, ClockState, SlaSettings},
@@ -316,7 +318,9 @@ impl Backend {
     /// Paged by keyset cursor (`PageRequest`, list `repairs`): history by
     /// `(created_at, id)`; the board by the urgency order evaluated at the
     /// first page's instant (carried in the cursor), so that a job neither
-    /// repeats nor is skipped as clocks tick between pages.
+    /// repeats nor is skipped as clocks tick between pages. `filter`
+    /// narrows the list before it is counted and paged (a building outside
+    /// the scope gives an empty list).
     pub async fn list_jobs(
         &self,
         actor: &Actor,
@@ -352,6 +356,7 @@ impl Backend {
             JobListScope::All => store::LIST_JOBS_OF_COMMUNITY,
         };
         let target = match scope {
+        filter: &JobFilter,
             JobListScope::Mine => UnitId::record_of(actor.unit_id().unwrap_or("-")),
             JobListScope::Assigned => UserId::record_of(&actor.user_id),
             JobListScope::Buildings | JobListScope::All => CommunityId::record_of(actor.community_id()),
@@ -366,7 +371,7 @@ impl Backend {
         };
         // From memory when nothing was written since (`Db::read_through`):
         // the rows do not depend on the clock, the summaries below do.
-        let key = format!("{:?}", (&target, &buildings, open, at, &after_id, fetch));
+        let key = format!("{:?}", (&target, &buildings, open, filter, at, &after_id, fetch));
         let jobs: std::sync::Arc<Vec<JobRow>> = self
             .db
             .read_through(query, key, |q| {
@@ -403,6 +408,8 @@ impl Backend {
         let items: Vec<([i64; 3], JobSummary)> = keyed;
         let cut =
             page.cut(items, LIST_REPAIRS, |(k, j)| Cursor { keys: vec![stamp, k[0], k[1], k[2]], id: j.id.clone() });
+                    .bind(("building", filter.building.as_deref().map(BuildingId::record_of)))
+                    .bind(("urgency", filter.urgency.map(|u| u.as_str())))
         Ok(Page::new(cut.items.into_iter().map(|(_, j)| j).collect(), cut.next_cursor)
             .with_counts(Some(total), Some(breached)))
     }

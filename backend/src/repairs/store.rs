@@ -471,6 +471,7 @@ pub(crate) const LIST_JOBS_OF_BUILDINGS: &str = concat!(
 /// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_ASSIGNED: &str = concat!(
     job_select!(),
+                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
     " FROM repair WHERE assignee = $target AND kind = 'repair' AND ($open = NONE OR open = $open)
                   AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
                   ORDER BY created_at DESC, id DESC LIMIT $fetch"
@@ -479,6 +480,7 @@ pub(crate) const LIST_JOBS_ASSIGNED: &str = concat!(
 /// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_OF_COMMUNITY: &str = concat!(
     job_select!(),
+                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
     " FROM repair WHERE community = $target AND kind = 'repair' AND ($open = NONE OR open = $open)
                   AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
                   ORDER BY created_at DESC, id DESC LIMIT $fetch"
@@ -487,6 +489,7 @@ pub(crate) const LIST_JOBS_OF_COMMUNITY: &str = concat!(
 /// Used by `assignable` (repairs/mod.rs).
 pub(crate) const ASSIGNABLE: &str = "SELECT id, name, role, trades,
                         count((SELECT id FROM repair WHERE assignee = $parent.id AND open = true)) AS open_jobs
+                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
                  FROM user WHERE community = $community AND active = true
                      AND (role = 'worker' OR id = $owner)";
 
@@ -495,6 +498,7 @@ pub(crate) const RATING_OF_JOB: &str = "SELECT id FROM rating WHERE repair = $jo
 
 /// Used by `rate_job` (repairs/rating.rs).
 pub(crate) const RATE_JOB: &str = "BEGIN TRANSACTION;
+                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
                  IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
                  CREATE $rating SET community = $community, subject = 'repair', repair = $job, building = $building,
                      butler = $owner, assignee = $assignee, rater = $rater, stars = $stars, tags = $tags,

@@ -68,9 +68,15 @@ pub(crate) struct ListQuery {
 }
 
 /// Jobs the caller may see, paged by an opaque keyset cursor: history
+    /// Only this building's jobs (its id); one outside the caller's scope gives an empty list.
+    building: Option<String>,
+    /// Only jobs of this urgency; 422 `urgency` otherwise.
+    #[param(value_type = Option<linli_model::repair::Urgency>)]
+    urgency: Option<String>,
 /// (`status=closed|all`) newest first; the board (`status=open`) most
 /// urgent first, with `total` (open jobs in scope, all pages) and
-/// `breached` (of those, how many missed a deadline).
+/// `breached` (of those, how many missed a deadline). `building` and
+/// `urgency` narrow the list before it is counted and paged.
 #[utoipa::path(get, path = "/api/v1/repairs", tag = "repairs", params(ListQuery), responses((status = 200, body = Page<JobSummary>), crate::openapi::Errors))]
 pub(crate) async fn list(
     State(state): State<AppState>,
@@ -78,7 +84,8 @@ pub(crate) async fn list(
     Query(q): Query<ListQuery>,
 ) -> ApiResult<axum::Json<Page<JobSummary>>> {
     let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "repairs")?;
-    Ok(axum::Json(state.backend.list_jobs(&actor, q.scope.as_deref(), q.status.as_deref(), &page).await?))
+    let filter = linli_model::job_list::JobFilter::parse(q.building.as_deref(), q.urgency.as_deref())?;
+    Ok(axum::Json(state.backend.list_jobs(&actor, q.scope.as_deref(), q.status.as_deref(), &filter, &page).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/repairs/{id}", tag = "repairs", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = Job), crate::openapi::Errors))]
