@@ -292,3 +292,26 @@ async fn next_due_stays_the_models_after_every_kind_of_change() {
     }
     s.stop().await;
 }
+
+/// After a community's check-in deadline, its announcement is claimed once
+/// and then the day is settled in this process: later rounds of the day
+/// make no claim at all (the row is taken away here to show it: were it
+/// claimed again, the elders would be announced a second time), and the
+/// next day is claimed afresh.
+#[tokio::test]
+async fn a_settled_check_in_day_is_not_claimed_again_until_the_next() {
+    let s = TestServer::start().await;
+    let tomorrow = linli_model::time::local_date(Utc::now()).succ_opt().unwrap();
+    let late = linli_model::time::local_instant(tomorrow, chrono::NaiveTime::from_hms_opt(23, 0, 0).unwrap());
+    assert_eq!(s.backend.sweep_check_ins(late).await.unwrap(), 1, "the demo elder has not checked in");
+    s.backend.db().query("DELETE check_in_alert").await.unwrap();
+    for round in 1..=3 {
+        let at = late + chrono::Duration::seconds(15 * round);
+        assert_eq!(s.backend.sweep_check_ins(at).await.unwrap(), 0, "round {round}: the day is settled");
+    }
+    let count: Option<i64> =
+        s.backend.db().query("RETURN count(SELECT * FROM check_in_alert)").await.unwrap().take(0).unwrap();
+    assert_eq!(count, Some(0), "no claim was made for a settled day");
+    let next_day = late + chrono::Duration::days(1);
+    assert_eq!(s.backend.sweep_check_ins(next_day).await.unwrap(), 1, "the next day is announced");
+}

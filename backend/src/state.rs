@@ -93,6 +93,10 @@ pub struct Inner {
     pub(crate) wechat: super::wechat::WeChat,
     /// How each delivery channel is doing, for operators (`/healthz`).
     pub(crate) delivery: super::notify::DeliveryHealth,
+    /// The local day whose check-in announcement each community has
+    /// settled, as this process knows (`check_ins`): the sweep skips them
+    /// until the next day instead of claiming again every round.
+    pub(crate) check_in_days: std::sync::Mutex<std::collections::HashMap<String, chrono::NaiveDate>>,
 }
 
 impl Deref for Backend {
@@ -122,6 +126,7 @@ impl Backend {
             notifier: Sender::from_url(config.sms_url.as_deref()),
             wechat: super::wechat::WeChat::new(config.wechat.clone()),
             delivery: super::notify::DeliveryHealth::default(),
+            check_in_days: std::sync::Mutex::default(),
             config,
         })))
     }

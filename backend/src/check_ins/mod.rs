@@ -11,7 +11,7 @@
 use crate::record::{BuildingId, CommunityId};
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -37,7 +37,10 @@ fn default_deadline() -> NaiveTime {
 impl Backend {
     /// Announces, once per community and local day, the elders who had not
     /// checked in by the community's time. Answers how many communities
-    /// this process announced.
+    /// this process announced. A community whose day is settled (announced
+    /// here, or found claimed by another process) is not claimed again
+    /// until its next day, so a round after the deadlines costs one read
+    /// of the communities.
     pub async fn sweep_check_ins(&self, now: DateTime<Utc>) -> Result<usize> {
         let mut res = run(self.db.query(store::CHECK_IN_DEADLINES)).await?;
         let communities: Vec<CommunityRow> = rows(&mut res, 0)?;
@@ -50,7 +53,7 @@ impl Backend {
                 .as_deref()
                 .and_then(|s| NaiveTime::parse_from_str(s, "%H:%M").ok())
                 .unwrap_or_else(default_deadline);
-            if now < local_instant(today, by) {
+            if now < local_instant(today, by) || self.check_in_day_settled(c.id.key(), today) {
                 continue;
             }
             let claimed = run(self
@@ -61,9 +64,14 @@ impl Backend {
                 .bind(("now", now)))
             .await;
             match claimed {
-                Ok(_) => {}
+                Ok(_) => self.settle_check_in_day(c.id.key(), today),
                 // Announced already today (here or by another process).
-                Err(e) if e.violates("check_in_alert_day") || e.is_retryable() => continue,
+                Err(e) if e.violates("check_in_alert_day") => {
+                    self.settle_check_in_day(c.id.key(), today);
+                    continue;
+                }
+                // Raced with another claim: the next round finds the row.
+                Err(e) if e.is_retryable() => continue,
                 Err(e) => return Err(e),
             }
             let mut res = run(self
@@ -87,5 +95,17 @@ impl Backend {
             announced += 1;
         }
         Ok(announced)
+    }
+
+    /// Days only move forward: a settled day settles the ones before it.
+    fn check_in_day_settled(&self, community: &str, day: NaiveDate) -> bool {
+        self.check_in_days.lock().is_ok_and(|days| days.get(community).is_some_and(|d| *d >= day))
+    }
+
+    fn settle_check_in_day(&self, community: &str, day: NaiveDate) {
+        if let Ok(mut days) = self.check_in_days.lock() {
+            let settled = days.entry(community.to_string()).or_insert(day);
+            *settled = (*settled).max(day);
+        }
     }
 }
