@@ -491,3 +491,65 @@ async fn a_form_post_that_is_not_a_utf8_form_changes_nothing() {
     }
     assert_eq!(stored_rows(dump(s.backend.db()).await), before, "nothing stored");
 }
+
+/// A handler that waits on something that never answers (here the WeChat
+/// API, a socket that accepts and stays silent, whose client timeout is
+/// 5 s) is cut at the handler deadline with 503 in the envelope and
+/// `Retry-After`; the server goes on serving. The clock starts once the
+/// body is read: an upload that trickles in for longer than the deadline
+/// is still stored.
+#[tokio::test]
+async fn a_handler_that_never_answers_gets_503_at_its_deadline_but_a_slow_upload_is_not_cut() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_addr = silent.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((conn, _)) = silent.accept().await {
+            held.push(conn);
+        }
+    });
+    let (mut c, tmp) = config();
+    c.handler_timeout_secs = 1;
+    c.wechat_api_base = format!("http://{silent_addr}");
+    c.wechat_appid = Some("wx-deadline-test".into());
+    c.wechat_secret = Some("deadline-test-secret".into());
+    let s = TestServer::start_with(c, tmp).await;
+
+    let started = Instant::now();
+    let res =
+        s.req(Method::POST, "/api/v1/auth/wechat", None).json(&json!({ "code": "code-0001" })).send().await.unwrap();
+    let waited = started.elapsed();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(waited < Duration::from_secs(4), "cut at the deadline, not at the WeChat client's timeout: {waited:?}");
+    assert_eq!(res.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("5"));
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unavailable", "{body}");
+    assert_eq!(body["error"]["message"], "服务暂时不可用，请稍后再试", "{body}");
+    assert_eq!(s.req(Method::GET, "/healthz", None).send().await.unwrap().status(), StatusCode::OK);
+
+    // An upload whose body takes 2 s to arrive, over a deadline of 1 s.
+    let token = s.login(RESIDENT).await;
+    let boundary = "deadline-boundary-7f3a";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nrepair\r\n--{boundary}\r\n\
+         Content-Disposition: form-data; name=\"file\"; filename=\"slow.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(jpeg(64, 48));
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let head = format!(
+        "POST /api/v1/uploads HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let mut conn = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    conn.write_all(head.as_bytes()).await.unwrap();
+    for chunk in body.chunks(body.len().div_ceil(4)) {
+        conn.write_all(chunk).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut answer)).await.unwrap().unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 201"), "the slow upload is stored: {}", &answer[..answer.len().min(300)]);
+}

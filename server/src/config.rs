@@ -145,6 +145,11 @@ pub struct Config {
     #[arg(long, env = "LINLI_BODY_TIMEOUT_SECS", default_value_t = 60)]
     pub body_timeout_secs: u64,
 
+    /// Seconds a handler has to answer once the request's body is read;
+    /// then 503 (`deadline.rs`). The live stream is exempt.
+    #[arg(long, env = "LINLI_HANDLER_TIMEOUT_SECS", default_value_t = 30)]
+    pub handler_timeout_secs: u64,
+
     /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are
     /// believed: addresses or networks, comma-separated (e.g.
     /// `127.0.0.1,10.0.0.0/8`). Unset: the TCP peer is the client and those
@@ -199,6 +204,7 @@ impl Config {
             bench_wake_all: false,
             header_timeout_secs: 10,
             body_timeout_secs: 60,
+            handler_timeout_secs: 30,
             trusted_proxies: Vec::new(),
             code_key: Some("linli-tests-code-key-0123456789abcdef".into()),
             code_key_file: PathBuf::from("data/code.key"),

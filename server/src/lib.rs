@@ -3,6 +3,7 @@
 //! The behaviour itself lives in `linli_backend`.
 
 pub mod config;
+mod deadline;
 mod duties;
 mod error;
 mod extract;

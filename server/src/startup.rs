@@ -243,8 +243,11 @@ pub fn router(
 /// it (the bench crate's `ladder` measures it around a bare answer too).
 pub(crate) fn with_layers(app: Router<AppState>, state: AppState) -> Router {
     let body_timeout = Duration::from_secs(state.config.body_timeout_secs.max(1));
+    let handler_timeout = Duration::from_secs(state.config.handler_timeout_secs.max(1));
     app.layer(middleware::from_fn_with_state(state.clone(), security::page_session))
         .with_state(state.clone())
+        // Every handler answers within its deadline once the body is read.
+        .layer(middleware::from_fn_with_state(handler_timeout, crate::deadline::bound))
         // Layers run bottom-up for a request: the request id is set first,
         // then the trace span (which logs it), then security checks, so
         // every refusal is traced with its id.
