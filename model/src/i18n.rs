@@ -256,6 +256,9 @@ messages! {
     ErrNotYetRatable => "修好后才能评价", "You can rate once the job is resolved.";
     ErrButlerInvalid => "请选择本小区在职的管家", "Choose an active butler of this community.";
     ErrClientKey => "请求标识无效", "Invalid request key.";
+    // --- one filing per request key (repairs, complaints: client_key / Idempotency-Key)
+    ErrClientKeyMismatch => "请求标识与 Idempotency-Key 不一致", "The client_key and the Idempotency-Key header differ.";
+    ErrClientKeyReused => "该请求标识已用于另一项申请，请刷新页面后重新提交", "This request key was already used for another request. Reload the page and send it again.";
     ErrOutcomeRequired => "请选择处理结果", "Choose how the call ended.";
     ErrCallChanged => "求助刚被其他人更新，请刷新后重试", "Someone else just updated this call. Reload and try again.";
     ErrPlate => "车牌格式不正确，例如：粤B12345", "That is not a valid plate, e.g. 粤B12345.";

@@ -256,6 +256,15 @@ pub struct NewRepair {
     /// report is entered for, and how it came in (代客报修).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_behalf: Option<crate::staff_entry::OnBehalf>,
+    /// The request's own key (`crate::client_key`: 8–64 printable ASCII
+    /// characters), made once per report by the client or the form and
+    /// sent again with every retry; the `Idempotency-Key` header may carry
+    /// it instead. The same key from the same person (the resident, or the
+    /// staff member entering it) files once: a repeat answers the job the
+    /// first stored (200 instead of 201). Optional; 422 `client_key` for a
+    /// bad shape, or for a key already used for another kind of request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<String>,
 }
 
 /// `POST /api/v1/repairs/{id}/actions`.

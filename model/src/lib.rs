@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod bounded;
 pub mod category;
+pub mod client_key;
 pub mod complaint;
 pub mod due;
 pub mod error;
@@ -16,8 +17,8 @@ pub mod follow_up;
 pub mod help;
 pub mod i18n;
 pub mod job;
-pub mod keys;
 pub mod job_list;
+pub mod keys;
 pub mod live;
 pub mod notice;
 pub mod outage;

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    components::{FormError, query_error, with_me},
+    components::{FormError, FormKey, query_error, with_me},
     job_detail::{PhotoGrid, SlaPanel, UrgeButton},
     layout::Page,
     live::use_live,
@@ -49,6 +49,7 @@ pub fn ComplaintFormPage() -> impl IntoView {
                     id="complaint-form"
                 >
                     <FormError error />
+                    <FormKey />
                     <fieldset class="kind-choice">
                         <legend>{t(Msg::ComplaintsTitle)}</legend>
                         {[JobKind::Complaint, JobKind::Suggestion]

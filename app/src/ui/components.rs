@@ -102,3 +102,47 @@ pub fn Card(
         </a>
     }
 }
+
+/// A new request key for a form (24 characters of [0-9a-z], a valid
+/// `model::client_key`): made on the server where the page is rendered
+/// (random in the browser only for a page first drawn there).
+pub fn new_form_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::backend::ids::new_token()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        (0..24)
+            .map(|_| {
+                #[cfg(feature = "hydrate")]
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "random() is in [0, 1): the product is in [0, 36)"
+                )]
+                let n = (js_sys::Math::random() * 36.0) as u32;
+                #[cfg(not(feature = "hydrate"))]
+                let n = 0u32;
+                char::from_digit(n.min(35), 36).unwrap_or('0')
+            })
+            .collect()
+    }
+}
+
+/// The hidden `client_key` of a form that files something (a report, a
+/// complaint, an entry): one key per showing of the page, made where it
+/// is rendered and carried to the browser with it, so a double submit or
+/// a post resent with the back button is filed once.
+#[component]
+pub fn FormKey() -> impl IntoView {
+    let key = OnceResource::new(async { new_form_key() });
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let key = key.await;
+                view! { <input type="hidden" name="client_key" value=key /> }
+            })}
+        </Suspense>
+    }
+}

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[cfg(feature = "hydrate")]
 use super::use_lang;
 use super::{clock::use_now, components::with_me, job_detail::JobDetail, layout::Page, live::use_live, load::Load, t};
-use crate::ui::components::{FormError, query_error};
+use crate::ui::components::{FormError, FormKey, query_error};
 use crate::{
     api::repairs::{get_job, list_jobs},
     model::{
@@ -65,6 +65,7 @@ fn ReportForm(unit: String) -> impl IntoView {
     let description = NodeRef::<html::Textarea>::new();
     let urgency = NodeRef::<html::Select>::new();
     let files = NodeRef::<html::Input>::new();
+    let form = NodeRef::<html::Form>::new();
     #[cfg(feature = "hydrate")]
     let (lang, navigate) = (use_lang(), leptos_router::hooks::use_navigate());
 
@@ -90,6 +91,12 @@ fn ReportForm(unit: String) -> impl IntoView {
             }
             let text = description.get_untracked().map(|d| d.value()).unwrap_or_default();
             let level = urgency.get_untracked().map(|u| u.value()).unwrap_or_default();
+            // The page's key: a report sent twice (a retry, a second tap
+            // after a reload of the same page) is filed once.
+            let client_key = form
+                .get_untracked()
+                .and_then(|f| web_sys::FormData::new_with_form(&f).ok())
+                .and_then(|d| d.get("client_key").as_string());
             busy.set(true);
             error.set(None);
             progress.set(chosen.iter().map(|f| (f.name(), 0.0)).collect());
@@ -126,6 +133,7 @@ fn ReportForm(unit: String) -> impl IntoView {
                     urgency: Some(level),
                     photo_ids,
                     on_behalf: None,
+                    client_key,
                 };
                 match crate::api::repairs::report_repair(input).await {
                     Ok(job) => navigate(&format!("/repairs/{}", job.id), Default::default()),
@@ -158,8 +166,10 @@ fn ReportForm(unit: String) -> impl IntoView {
             enctype="multipart/form-data"
             class="stack report"
             id="report-form"
+            node_ref=form
             on:submit=on_submit
         >
+            <FormKey />
             {move || {
                 error
                     .get()
@@ -423,10 +433,7 @@ pub fn BoardPage() -> impl IntoView {
         // board is what is assigned to them).
         let scope = me.role.natural_job_list().map_or("all", |s| s.as_str());
         // An unknown urgency in a hand-edited address filters nothing.
-        let filter = JobFilter {
-            building: building.clone(),
-            urgency: urgency.as_deref().and_then(Urgency::parse),
-        };
+        let filter = JobFilter { building: building.clone(), urgency: urgency.as_deref().and_then(Urgency::parse) };
         let buildings = me.buildings.clone();
         view! {
             <Page me=me.clone()>

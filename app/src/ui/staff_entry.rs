@@ -75,31 +75,6 @@ pub fn EntryPage() -> impl IntoView {
     })
 }
 
-/// A new entry key (24 characters of [0-9a-z]; see `StaffHelpCall::client_key`).
-fn entry_key() -> String {
-    #[cfg(feature = "ssr")]
-    {
-        crate::backend::ids::new_token()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        (0..24)
-            .map(|_| {
-                #[cfg(feature = "hydrate")]
-                #[allow(
-                    clippy::cast_possible_truncation,
-                    clippy::cast_sign_loss,
-                    reason = "random() is in [0, 1): the product is in [0, 36)"
-                )]
-                let n = (js_sys::Math::random() * 36.0) as u32;
-                #[cfg(not(feature = "hydrate"))]
-                let n = 0u32;
-                char::from_digit(n.min(35), 36).unwrap_or('0')
-            })
-            .collect()
-    }
-}
-
 /// The entry itself: one option per (unit, person), so no script is needed
 /// to narrow the people to the unit.
 #[component]
@@ -113,18 +88,12 @@ fn EntryForm(units: Vec<UnitInfo>) -> impl IntoView {
             })
         })
         .collect();
-    // One key per showing of the form, made where the page is rendered and
-    // carried to the browser with the page, so a double submit or a resent
-    // post is one request.
-    let key = OnceResource::new(async { entry_key() });
     view! {
         <form method="post" action="/forms/entry" enctype="multipart/form-data" class="stack report" id="entry-form">
-            <Suspense>
-                {move || Suspend::new(async move {
-                    let key = key.await;
-                    view! { <input type="hidden" name="client_key" value=key /> }
-                })}
-            </Suspense>
+            // One key per showing of the form: a double submit or a resent
+            // post is one request (`StaffHelpCall::client_key`, and per kind
+            // for a repair or complaint).
+            <super::components::FormKey />
             <label for="target">{t(Msg::EntryUnit)} " / " {t(Msg::EntryResident)}</label>
             <select id="target" name="target" required>
                 {targets

@@ -34,6 +34,7 @@ use super::{
     ids,
     people::natural_cmp,
     policy::{Actor, Permission},
+    repairs::request_key::Filed,
 };
 use linli_model::{
     AppError, Cursor, ErrorCode, Msg, Page, PageRequest, StaffRef,
@@ -159,6 +160,17 @@ impl Backend {
     /// 422 for a missing category or text, a place over 60 characters, an
     /// unknown unit concerned or one's own, photos not the caller's.
     pub async fn create_complaint(&self, actor: &Actor, input: NewComplaint) -> Result<Complaint> {
+        Ok(self.create_complaint_or_find(actor, input).await?.0)
+    }
+
+    /// [`Backend::create_complaint`], also saying whether it is new:
+    /// `false` when the caller (the resident, or the staff member entering
+    /// it) filed one with the same `client_key` before. That complaint or
+    /// suggestion is answered as it is now and nothing else happens (no
+    /// second one, alert or clock; the repeat's unattached uploads among
+    /// `photo_ids` are deleted). 422 `client_key` for a key of the wrong
+    /// shape or one already used for a repair, before anything is stored.
+    pub async fn create_complaint_or_find(&self, actor: &Actor, input: NewComplaint) -> Result<(Complaint, bool)> {
         let filing = if let Some(on_behalf) = &input.on_behalf {
             // Staff entry (代录): only staff who may also handle complaints.
             actor.require(Permission::SeeComplaints)?;
@@ -183,17 +195,20 @@ impl Backend {
                 channel: linli_model::staff_entry::Channel::App,
             }
         };
-        let id = self.file_complaint(&filing, input).await?;
+        let (id, created) = self.file_complaint(&filing, input).await?;
         let row = self.load_complaint(&id).await?.ok_or_else(|| Error::internal("complaint vanished after create"))?;
-        self.complaint_view(actor, row).await
+        Ok((self.complaint_view(actor, row).await?, created))
     }
 
     /// Files a complaint or suggestion for `filing`'s resident, with the
     /// community's targets in force now and the building's butler as owner;
     /// answers its id (key). Checks the input (422 as
     /// [`Backend::create_complaint`]), not who may file it: the caller
-    /// decided that when resolving the [`Filing`].
-    pub async fn file_complaint(&self, filing: &Filing, input: NewComplaint) -> Result<String> {
+    /// decided that when resolving the [`Filing`]. With a `client_key`
+    /// the recorder filed before, answers that job's id and `false`
+    /// (nothing stored; see `repairs::request_key`), else `true`.
+    pub async fn file_complaint(&self, filing: &Filing, input: NewComplaint) -> Result<(String, bool)> {
+        let key = linli_model::client_key::of_request(input.client_key.as_deref(), None)?;
         let kind = match present(input.kind.as_deref()) {
             None => JobKind::Complaint,
             Some(k) => match JobKind::parse(k) {
@@ -234,43 +249,51 @@ impl Backend {
         let id = ids::new_key();
         let now = self.now();
         let (actor_id, actor_name, actor_role) = filing.recorded_by.clone();
-        let outcome = run(self
-            .db
-            .query(CREATE_COMPLAINT)
-            .bind(("job", JobId::record_of(&id)))
-            .bind(("community", CommunityId::record_of(&filing.community)))
-            .bind(("building", BuildingId::record_of(&filing.building)))
-            .bind(("unit", UnitId::record_of(&filing.unit)))
-            .bind(("reporter", UserId::record_of(&filing.reporter)))
-            .bind(("owner", owner.map(|o| o.record())))
-            .bind(("kind", kind.as_str()))
-            .bind(("category", category.as_str()))
-            .bind(("text", text))
-            .bind(("place", place))
-            .bind(("concerns_unit", concerns_unit.map(|u| u.record())))
-            .bind(("photos", PhotoId::records_of(&photos)))
-            .bind(("uploader", UserId::record_of(&actor_id)))
-            .bind(("respond_secs", target.respond_secs))
-            .bind(("resolve_secs", target.resolve_secs))
-            .bind(("next_due", linli_model::due::first_due(now, target.respond_secs, target.resolve_secs, None)))
-            .bind(("now", now))
-            .bind(("actor", UserId::record_of(&actor_id)))
-            .bind(("actor_name", actor_name))
-            .bind(("actor_role", actor_role.as_str()))
-            .bind(("channel", filing.channel.as_str())))
-        .await;
-        if let Err(e) = outcome {
-            return Err(if thrown(&e, "photo_not_yours") {
-                AppError::invalid("photo_ids", Msg::ErrPhotoNotYours).into()
-            } else {
-                e
-            });
+        let concerns_unit = concerns_unit.map(|u| u.record());
+        let owner = owner.map(|o| o.record());
+        let store = || {
+            let query = self
+                .db
+                .query(CREATE_COMPLAINT)
+                .bind(("job", JobId::record_of(&id)))
+                .bind(("community", CommunityId::record_of(&filing.community)))
+                .bind(("building", BuildingId::record_of(&filing.building)))
+                .bind(("unit", UnitId::record_of(&filing.unit)))
+                .bind(("reporter", UserId::record_of(&filing.reporter)))
+                .bind(("owner", owner.clone()))
+                .bind(("kind", kind.as_str()))
+                .bind(("category", category.as_str()))
+                .bind(("text", text.clone()))
+                .bind(("place", place.clone()))
+                .bind(("concerns_unit", concerns_unit.clone()))
+                .bind(("photos", PhotoId::records_of(&photos)))
+                .bind(("uploader", UserId::record_of(&actor_id)))
+                .bind(("respond_secs", target.respond_secs))
+                .bind(("resolve_secs", target.resolve_secs))
+                .bind(("next_due", linli_model::due::first_due(now, target.respond_secs, target.resolve_secs, None)))
+                .bind(("now", now))
+                .bind(("actor", UserId::record_of(&actor_id)))
+                .bind(("actor_name", actor_name.clone()))
+                .bind(("actor_role", actor_role.as_str()))
+                .bind(("channel", filing.channel.as_str()))
+                .bind(("client_key", key.clone()))
+                .bind(("client_key_by", key.as_ref().map(|_| UserId::record_of(&actor_id))));
+            async move { run(query).await.map(|_| ()) }
+        };
+        let family = [JobKind::Complaint, JobKind::Suggestion];
+        match self.file_keyed(&actor_id, key.as_deref(), &family, &input.photo_ids, store).await {
+            Ok(Filed::New) => {}
+            Ok(Filed::Repeat(existing)) => return Ok((existing, false)),
+            Err(e) if thrown(&e, "photo_not_yours") => {
+                return Err(AppError::invalid("photo_ids", Msg::ErrPhotoNotYours).into());
+            }
+            Err(e) => return Err(e),
         }
         tracing::info!(job = %id, kind = kind.as_str(), category = category.as_str(), "complaint filed");
         if let Some(row) = self.load_complaint(&id).await? {
             self.announce_complaint(&row, "submitted");
         }
-        Ok(id)
+        Ok((id, true))
     }
 
     async fn load_complaint(&self, id: &str) -> Result<Option<ComplaintRow>> {

@@ -287,7 +287,8 @@ pub(crate) const CREATE_COMPLAINT: &str = "BEGIN TRANSACTION;
                      concerns_place = $place, concerns_unit = $concerns_unit,
                      respond_secs = $respond_secs, resolve_secs = $resolve_secs, next_due = $next_due,
                      created_at = $now, updated_at = $now, version = 1, channel = $channel,
-                     entered_by = IF $actor != $reporter { $actor } ELSE { NONE };
+                     entered_by = IF $actor != $reporter { $actor } ELSE { NONE },
+                     client_key = $client_key, client_key_by = $client_key_by;
                  UPDATE $photos SET repair = $job;
                  CREATE repair_event SET repair = $job, seq = 1, action = 'submitted', to_status = 'submitted',
                      actor = $actor, actor_name = $actor_name, actor_role = $actor_role,

@@ -305,7 +305,7 @@ impl Backend {
             text: note.to_string(),
             ..NewComplaint::default()
         };
-        let id = self.file_complaint(&filing, input).await?;
+        let (id, _) = self.file_complaint(&filing, input).await?;
         run(self
             .db
             .query(store::LINK_FOLLOW_UP_REQUEST)

@@ -84,11 +84,12 @@ fn follow_on_key(key: &str, ended_call: &str) -> String {
     format!("r{}", hex.get(..40).unwrap_or(&hex))
 }
 
-/// A press key as clients make them: 8–64 printable ASCII characters, so
-/// a UUID (braced or not), base64 or any token format works; an elder's
-/// press must not fail on the app's choice of format.
+/// A press key as clients make them (`linli_model::client_key::is_valid`:
+/// 8–64 printable ASCII characters), so a UUID (braced or not), base64 or
+/// any token format works; an elder's press must not fail on the app's
+/// choice of format.
 fn valid_client_key(key: &str) -> bool {
-    (8..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+    linli_model::client_key::is_valid(key)
 }
 
 impl Backend {

@@ -160,18 +160,49 @@ impl Backend {
         }
         let mut res = run(self.db.query(store::DELETE_ORPHAN_PHOTOS).bind(("ids", candidates))).await?;
         let gone: Vec<OrphanRow> = db::rows(&mut res, 0)?;
-        for photo in &gone {
-            for thumb in [false, true] {
-                if let Err(e) = tokio::fs::remove_file(self.photo_path(&photo.id, thumb)).await
-                    && e.kind() != std::io::ErrorKind::NotFound
-                {
-                    tracing::warn!(photo = %photo.id, error = %e, "orphan photo file not removed");
-                }
-            }
-        }
+        self.remove_photo_files(&gone).await;
         if !gone.is_empty() {
             tracing::info!(count = gone.len(), "unattached uploads removed");
         }
         Ok(gone.len())
+    }
+
+    /// Deletes the uploads among `ids` that `uploader` made and no job
+    /// took (rows, then files), at once rather than a day later: the
+    /// photos a repeated report brought along (a resent no-script form
+    /// uploads its photos again) when the job was already filed. Ids of
+    /// someone else's uploads, attached photos and unknown ids are left
+    /// alone. Answers how many were deleted.
+    pub(crate) async fn discard_uploads(&self, uploader: &str, ids: &[String]) -> Result<usize> {
+        let ids: Vec<&String> = ids.iter().filter(|id| ids::is_plausible_key(id)).collect();
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut res = run(self
+            .db
+            .query(store::DISCARD_UPLOADS)
+            .bind(("ids", PhotoId::records_of(&ids)))
+            .bind(("uploader", UserId::record_of(uploader))))
+        .await?;
+        let gone: Vec<OrphanRow> = db::rows(&mut res, 0)?;
+        self.remove_photo_files(&gone).await;
+        if !gone.is_empty() {
+            tracing::info!(count = gone.len(), "uploads of a repeated report removed");
+        }
+        Ok(gone.len())
+    }
+
+    /// Removes the files (display and thumbnail) of deleted photo rows; a
+    /// file already gone is fine, any other failure is logged.
+    async fn remove_photo_files(&self, gone: &[OrphanRow]) {
+        for photo in gone {
+            for thumb in [false, true] {
+                if let Err(e) = tokio::fs::remove_file(self.photo_path(&photo.id, thumb)).await
+                    && e.kind() != std::io::ErrorKind::NotFound
+                {
+                    tracing::warn!(photo = %photo.id, error = %e, "photo file not removed");
+                }
+            }
+        }
     }
 }

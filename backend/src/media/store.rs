@@ -32,6 +32,10 @@ pub(crate) const ORPHAN_PHOTOS: &str =
 /// Used by `sweep_orphan_photos` (media/mod.rs).
 pub(crate) const DELETE_ORPHAN_PHOTOS: &str = "DELETE $ids WHERE repair = NONE RETURN BEFORE";
 
+/// Used by `discard_uploads` (media/mod.rs): the given uploads of one
+/// person that no job took, deleted (photos already attached stay).
+pub(crate) const DISCARD_UPLOADS: &str = "DELETE $ids WHERE uploader = $uploader AND repair = NONE RETURN BEFORE";
+
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).
 #[cfg(test)]
@@ -40,4 +44,5 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("PHOTO_FILE", PHOTO_FILE),
     ("ORPHAN_PHOTOS", ORPHAN_PHOTOS),
     ("DELETE_ORPHAN_PHOTOS", DELETE_ORPHAN_PHOTOS),
+    ("DISCARD_UPLOADS", DISCARD_UPLOADS),
 ];

@@ -87,7 +87,7 @@ impl Backend {
             urgency: Some(job.urgency.as_str().to_string()),
             ..NewRepair::default()
         };
-        let id = self.file_repair(job.community.key(), &filer, &input, Some(job_id)).await?;
+        let (id, _) = self.file_repair(job.community.key(), &filer, &input, Some(job_id)).await?;
         tracing::info!(job = %job_id, new = %id, at = %Utc::now(), "new request opened by a follow-up");
         Ok(Remedy::NewRequest(id))
     }

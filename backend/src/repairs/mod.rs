@@ -11,6 +11,7 @@ pub(crate) mod store;
 mod follow_up;
 mod outage;
 mod rating;
+pub(crate) mod request_key;
 mod sweep;
 mod transition;
 mod urge;
@@ -31,13 +32,13 @@ use super::{
 };
 use linli_model::{
     AppError, Cursor, Msg, Page, PageRequest,
+    complaint::JobKind,
     job::{
         ActionInput, Assignable, CategoryInfo, Job, JobSummary, NewRepair, PersonRef, Photo, Rating, RatingTagInfo,
         TimelineEntry,
     },
-    keys::{ActorRole, JobListScope},
-    complaint::JobKind,
     job_list::JobFilter,
+    keys::{ActorRole, JobListScope},
     live::EventKind,
     repair::{self, Category, JobAction, MAX_DESCRIPTION, RatingTag, Urgency},
     sla::{BusinessHours, ClockState, SlaSettings},
@@ -52,6 +53,7 @@ pub(crate) struct ClockSettings {
     pub(crate) business_hours: Option<BusinessHours>,
     pub(crate) urge_interval_mins: u32,
 }
+use request_key::Filed;
 use store::*;
 use transition::*;
 
@@ -108,7 +110,21 @@ impl Backend {
     /// resident a staff member enters it for (代客报修, see
     /// `staff_entry`). The job lands with the building's butler
     /// (first-contact ownership) either way; the resident is its reporter.
+    /// A repeat of a keyed report answers the stored job
+    /// ([`Backend::create_repair_or_find`]).
     pub async fn create_repair(&self, actor: &Actor, input: NewRepair) -> Result<Job> {
+        Ok(self.create_repair_or_find(actor, input).await?.0)
+    }
+
+    /// [`Backend::create_repair`], also saying whether the job is new:
+    /// `false` when the caller (the resident, or the staff member entering
+    /// it) filed a report with the same `client_key` before. That job is
+    /// answered as it is now, and nothing else happens: no second job,
+    /// alert or clock, and the repeat's own unattached uploads among
+    /// `photo_ids` are deleted. 422 `client_key` for a key of the wrong
+    /// shape or one already used for a complaint or suggestion, before
+    /// anything is stored.
+    pub async fn create_repair_or_find(&self, actor: &Actor, input: NewRepair) -> Result<(Job, bool)> {
         let filer = match &input.on_behalf {
             Some(on_behalf) => self.filer_for(actor, on_behalf).await?,
             None => {
@@ -116,21 +132,27 @@ impl Backend {
                 Filer::own(actor)?
             }
         };
-        let id = self.file_repair(actor.community_id(), &filer, &input, None).await?;
+        let (id, created) = self.file_repair(actor.community_id(), &filer, &input, None).await?;
         let job = self.load_job(&id).await?.ok_or_else(|| Error::internal("job vanished after create"))?;
-        self.job_view(actor, job).await
+        if !created {
+            // The key's job, shown as to anyone asking for it by id.
+            actor.check_sees(job.scope().as_scope())?;
+        }
+        Ok((self.job_view(actor, job).await?, created))
     }
 
     /// Stores and announces a report by `filer` (already checked), linked
     /// to the job a follow-up found unsatisfactory if `follow_up_of`;
-    /// answers the new job's id.
+    /// answers the job's id and whether it is new (`false`: the filer's
+    /// `client_key` already filed it, see `request_key`).
     pub(crate) async fn file_repair(
         &self,
         community: &str,
         filer: &Filer,
         input: &NewRepair,
         follow_up_of: Option<&str>,
-    ) -> Result<String> {
+    ) -> Result<(String, bool)> {
+        let key = linli_model::client_key::of_request(input.client_key.as_deref(), None)?;
         let unit = &filer.unit;
         let category =
             Category::parse(&input.category).ok_or_else(|| AppError::invalid("category", Msg::ErrCategory))?;
@@ -158,44 +180,52 @@ impl Backend {
 
         let id = ids::new_key();
         let now = self.now();
-        let outcome = run(self
-            .db
-            .query(store::CREATE_REPAIR)
-            .bind(("job", JobId::record_of(&id)))
-            .bind(("community", CommunityId::record_of(community)))
-            .bind(("building", BuildingId::record_of(&unit.building.id)))
-            .bind(("unit", UnitId::record_of(&unit.id)))
-            .bind(("reporter", UserId::record_of(&filer.resident_id)))
-            .bind(("uploader", UserId::record_of(filer.uploader())))
-            .bind(("channel", filer.channel.as_str()))
-            .bind(("entered_by", filer.entered_by.as_ref().map(|(id, _, _)| UserId::record_of(id))))
-            .bind(("follow_up_of", follow_up_of.map(JobId::record_of)))
-            .bind(("actor_role", filer.stamp().2.as_str()))
-            .bind(("owner", owner.as_deref().map(UserId::record_of)))
-            .bind(("category", category.as_str()))
-            .bind(("description", description))
-            .bind(("urgency", urgency.as_str()))
-            .bind(("photos", PhotoId::records_of(&photos)))
-            .bind(("respond_secs", target.respond_secs))
-            .bind(("business_hours", window.map(serde_json::to_value).transpose()?))
-            .bind(("resolve_secs", target.resolve_secs))
-            .bind(("next_due", linli_model::due::first_due(now, target.respond_secs, target.resolve_secs, window)))
-            .bind(("now", now))
-            .bind(("actor_name", filer.stamp().1)))
-        .await;
-        if let Err(e) = outcome {
-            return Err(if thrown(&e, "photo_not_yours") {
-                AppError::invalid("photo_ids", Msg::ErrPhotoNotYours).into()
-            } else {
-                e
-            });
+        let business_hours = window.map(serde_json::to_value).transpose()?;
+        let by = filer.uploader();
+        let store = || {
+            let query = self
+                .db
+                .query(store::CREATE_REPAIR)
+                .bind(("job", JobId::record_of(&id)))
+                .bind(("community", CommunityId::record_of(community)))
+                .bind(("building", BuildingId::record_of(&unit.building.id)))
+                .bind(("unit", UnitId::record_of(&unit.id)))
+                .bind(("reporter", UserId::record_of(&filer.resident_id)))
+                .bind(("uploader", UserId::record_of(by)))
+                .bind(("channel", filer.channel.as_str()))
+                .bind(("entered_by", filer.entered_by.as_ref().map(|(id, _, _)| UserId::record_of(id))))
+                .bind(("follow_up_of", follow_up_of.map(JobId::record_of)))
+                .bind(("actor_role", filer.stamp().2.as_str()))
+                .bind(("owner", owner.as_deref().map(UserId::record_of)))
+                .bind(("category", category.as_str()))
+                .bind(("description", description.clone()))
+                .bind(("urgency", urgency.as_str()))
+                .bind(("photos", PhotoId::records_of(&photos)))
+                .bind(("respond_secs", target.respond_secs))
+                .bind(("business_hours", business_hours.clone()))
+                .bind(("resolve_secs", target.resolve_secs))
+                .bind(("next_due", linli_model::due::first_due(now, target.respond_secs, target.resolve_secs, window)))
+                .bind(("now", now))
+                .bind(("actor_name", filer.stamp().1))
+                .bind(("client_key", key.clone()))
+                .bind(("client_key_by", key.as_ref().map(|_| UserId::record_of(by))));
+            async move { run(query).await.map(|_| ()) }
+        };
+        let filed = self.file_keyed(by, key.as_deref(), &[JobKind::Repair], &input.photo_ids, store).await;
+        match filed {
+            Ok(Filed::New) => {}
+            Ok(Filed::Repeat(existing)) => return Ok((existing, false)),
+            Err(e) if thrown(&e, "photo_not_yours") => {
+                return Err(AppError::invalid("photo_ids", Msg::ErrPhotoNotYours).into());
+            }
+            Err(e) => return Err(e),
         }
         tracing::info!(job = %id, category = category.as_str(), urgency = urgency.as_str(),
             channel = filer.channel.as_str(), "repair reported");
         self.link_repair_to_outage(&id, community, &unit.building.id, category).await?;
         let job = self.load_job(&id).await?.ok_or_else(|| Error::internal("job vanished after create"))?;
         self.announce_job(&job, "submitted");
-        Ok(id)
+        Ok((id, true))
     }
 
     /// Where a job lives, for access checks by other modules.
@@ -326,6 +356,7 @@ impl Backend {
         actor: &Actor,
         scope: Option<&str>,
         status: Option<&str>,
+        filter: &JobFilter,
         page: &PageRequest,
     ) -> Result<Page<JobSummary>> {
         let scope = match scope.filter(|s| !s.is_empty()) {
@@ -356,7 +387,6 @@ impl Backend {
             JobListScope::All => store::LIST_JOBS_OF_COMMUNITY,
         };
         let target = match scope {
-        filter: &JobFilter,
             JobListScope::Mine => UnitId::record_of(actor.unit_id().unwrap_or("-")),
             JobListScope::Assigned => UserId::record_of(&actor.user_id),
             JobListScope::Buildings | JobListScope::All => CommunityId::record_of(actor.community_id()),
@@ -378,6 +408,8 @@ impl Backend {
                 q.bind(("target", target))
                     .bind(("targets", BuildingId::records_of(&buildings)))
                     .bind(("open", open))
+                    .bind(("building", filter.building.as_deref().map(BuildingId::record_of)))
+                    .bind(("urgency", filter.urgency.map(|u| u.as_str())))
                     .bind(("at", at))
                     .bind(("after", after_id))
                     .bind(("fetch", fetch))
@@ -408,8 +440,6 @@ impl Backend {
         let items: Vec<([i64; 3], JobSummary)> = keyed;
         let cut =
             page.cut(items, LIST_REPAIRS, |(k, j)| Cursor { keys: vec![stamp, k[0], k[1], k[2]], id: j.id.clone() });
-                    .bind(("building", filter.building.as_deref().map(BuildingId::record_of)))
-                    .bind(("urgency", filter.urgency.map(|u| u.as_str())))
         Ok(Page::new(cut.items.into_iter().map(|(_, j)| j).collect(), cut.next_cursor)
             .with_counts(Some(total), Some(breached)))
     }

@@ -147,6 +147,15 @@ macro_rules! job_select {
     };
 }
 
+/// A job found by its filer's request key (`JOB_BY_CLIENT_KEY`).
+#[derive(Deserialize)]
+pub(crate) struct KeyedRow {
+    pub(crate) id: JobId,
+    /// NONE on rows stored before complaints existed: a repair.
+    #[serde(default)]
+    pub(crate) kind: Option<linli_model::complaint::JobKind>,
+}
+
 #[derive(Deserialize)]
 pub(super) struct EventRow {
     pub(super) seq: i64,
@@ -439,12 +448,18 @@ pub(crate) const CREATE_REPAIR: &str = "BEGIN TRANSACTION;
                      channel = $channel, entered_by = $entered_by, follow_up_of = $follow_up_of,
                      urgency = $urgency, status = 'submitted', open = true, photos = $photos,
                      respond_secs = $respond_secs, resolve_secs = $resolve_secs, business_hours = $business_hours,
-                     next_due = $next_due, created_at = $now, updated_at = $now, version = 1;
+                     next_due = $next_due, created_at = $now, updated_at = $now, version = 1,
+                     client_key = $client_key, client_key_by = $client_key_by;
                  UPDATE $photos SET repair = $job;
                  CREATE repair_event SET repair = $job, seq = 1, action = 'submitted', to_status = 'submitted',
                      actor = $entered_by ?? $reporter, actor_name = $actor_name, actor_role = $actor_role,
                      note = $description, photos = $photos, at = $now;
                  COMMIT TRANSACTION;";
+
+/// Used by `job_by_client_key` (repairs/request_key.rs): the job a person
+/// filed with a request key, through the unique index `repair_client_key`.
+pub(crate) const JOB_BY_CLIENT_KEY: &str =
+    "SELECT id, kind FROM repair WHERE client_key_by = $by AND client_key = $key LIMIT 1";
 
 /// Used by `job_view` (repairs/mod.rs).
 pub(crate) const JOB_VIEW: &str = "SELECT *, assignee.name AS assignee_name FROM repair_event
@@ -456,6 +471,7 @@ pub(crate) const JOB_VIEW: &str = "SELECT *, assignee.name AS assignee_name FROM
 pub(crate) const LIST_JOBS_OF_UNIT: &str = concat!(
     job_select!(),
     " FROM repair WHERE unit = $target AND kind = 'repair' AND ($open = NONE OR open = $open)
+                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
                   AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
                   ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
@@ -464,6 +480,7 @@ pub(crate) const LIST_JOBS_OF_UNIT: &str = concat!(
 pub(crate) const LIST_JOBS_OF_BUILDINGS: &str = concat!(
     job_select!(),
     " FROM repair WHERE building IN $targets AND kind = 'repair' AND ($open = NONE OR open = $open)
+                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
                   AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
                   ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
@@ -471,8 +488,8 @@ pub(crate) const LIST_JOBS_OF_BUILDINGS: &str = concat!(
 /// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_ASSIGNED: &str = concat!(
     job_select!(),
-                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
     " FROM repair WHERE assignee = $target AND kind = 'repair' AND ($open = NONE OR open = $open)
+                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
                   AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
                   ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
@@ -480,8 +497,8 @@ pub(crate) const LIST_JOBS_ASSIGNED: &str = concat!(
 /// Used by `list_jobs` (repairs/mod.rs).
 pub(crate) const LIST_JOBS_OF_COMMUNITY: &str = concat!(
     job_select!(),
-                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
     " FROM repair WHERE community = $target AND kind = 'repair' AND ($open = NONE OR open = $open)
+                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
                   AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
                   ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
@@ -489,7 +506,6 @@ pub(crate) const LIST_JOBS_OF_COMMUNITY: &str = concat!(
 /// Used by `assignable` (repairs/mod.rs).
 pub(crate) const ASSIGNABLE: &str = "SELECT id, name, role, trades,
                         count((SELECT id FROM repair WHERE assignee = $parent.id AND open = true)) AS open_jobs
-                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
                  FROM user WHERE community = $community AND active = true
                      AND (role = 'worker' OR id = $owner)";
 
@@ -498,7 +514,6 @@ pub(crate) const RATING_OF_JOB: &str = "SELECT id FROM rating WHERE repair = $jo
 
 /// Used by `rate_job` (repairs/rating.rs).
 pub(crate) const RATE_JOB: &str = "BEGIN TRANSACTION;
-                  AND ($building = NONE OR building = $building) AND ($urgency = NONE OR urgency = $urgency)
                  IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
                  CREATE $rating SET community = $community, subject = 'repair', repair = $job, building = $building,
                      butler = $owner, assignee = $assignee, rater = $rater, stars = $stars, tags = $tags,
@@ -601,6 +616,7 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("UPDATE_CLOCK_SETTINGS", UPDATE_CLOCK_SETTINGS),
     ("BUTLER_OF_BUILDING", BUTLER_OF_BUILDING),
     ("CREATE_REPAIR", CREATE_REPAIR),
+    ("JOB_BY_CLIENT_KEY", JOB_BY_CLIENT_KEY),
     ("JOB_VIEW", JOB_VIEW),
     ("LIST_JOBS_OF_UNIT", LIST_JOBS_OF_UNIT),
     ("LIST_JOBS_OF_BUILDINGS", LIST_JOBS_OF_BUILDINGS),

@@ -76,12 +76,18 @@ async fn enter(
             resident_id: (!resident_id.is_empty()).then(|| resident_id.to_string()),
             channel: form.channel.clone(),
         };
+        // One key per showing of the page, whichever kind is sent: a key of
+        // its own per kind, so that a form sent as a repair and then,
+        // changed, as a complaint files both (one key is one request).
+        let key_for = |kind: &str| form.client_key.as_deref().map(|k| entry_key(k, kind));
+        let (repair_key, complaint_key) = (key_for("repair"), key_for("complaint"));
         if form.kind.as_deref() == Some("complaint") {
             let input = NewComplaint {
                 category: form.complaint_category.unwrap_or_default(),
                 text: form.description.unwrap_or_default(),
                 photo_ids: form.photo_ids,
                 on_behalf: Some(on_behalf),
+                client_key: complaint_key,
                 ..NewComplaint::default()
             };
             let c = state.backend.create_complaint(&actor, input).await.map_err(linli_backend::Error::answer)?;
@@ -103,11 +109,24 @@ async fn enter(
             urgency: form.urgency,
             photo_ids: form.photo_ids,
             on_behalf: Some(on_behalf),
+            client_key: repair_key,
         };
         let job = state.backend.create_repair(&actor, input).await.map_err(linli_backend::Error::answer)?;
         Ok(format!("/repairs/{}", job.id))
     };
     respond(ENTRY_FORM, outcome.await)
+}
+
+/// The request key of the page's `key` for one kind of request (`repair`,
+/// `complaint`): a blank key stays blank (none), a key of a bad shape is
+/// passed on as it is (422 `client_key` from the service).
+fn entry_key(key: &str, kind: &str) -> String {
+    let key = key.trim();
+    if key.is_empty() || !linli_model::client_key::is_valid(key) {
+        return key.to_string();
+    }
+    let derived = format!("{kind}-{key}");
+    if linli_model::client_key::is_valid(&derived) { derived } else { key.to_string() }
 }
 
 /// A follow-up's outcome: the API's [`FollowUpOutcomeInput`]; back to the

@@ -38,14 +38,20 @@ pub fn router() -> Router<AppState> {
 
 /// A resident files a complaint or suggestion; it lands with their
 /// building's butler. The household it concerns (`concerns_unit_id`) is
-/// never told.
-#[utoipa::path(post, path = "/api/v1/complaints", tag = "complaints", request_body = NewComplaint, responses((status = 201, body = Complaint), crate::openapi::Errors))]
+/// never told. With a request key (`client_key`, or the `Idempotency-Key`
+/// header) a repeat by the same person answers the stored one, with 200.
+#[utoipa::path(post, path = "/api/v1/complaints", tag = "complaints", request_body = NewComplaint,
+    params(("Idempotency-Key" = Option<String>, Header, description = "The request's key, as `client_key` (8–64 printable ASCII); both may be sent if equal")),
+    responses((status = 201, body = Complaint, description = "A new complaint or suggestion"), (status = 200, body = Complaint, description = "This key was filed before by the caller: the same one, nothing done"), crate::openapi::Errors))]
 pub(crate) async fn create(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
-    Json(body): Json<NewComplaint>,
+    headers: axum::http::HeaderMap,
+    Json(mut body): Json<NewComplaint>,
 ) -> ApiResult<(StatusCode, axum::Json<Complaint>)> {
-    Ok((StatusCode::CREATED, axum::Json(state.backend.create_complaint(&actor, body).await?)))
+    body.client_key = super::request_key(body.client_key.as_deref(), &headers)?;
+    let (complaint, created) = state.backend.create_complaint_or_find(&actor, body).await?;
+    Ok((super::created_or_found(created), axum::Json(complaint)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

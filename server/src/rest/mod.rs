@@ -39,6 +39,25 @@ pub(crate) fn page(
     )
 }
 
+/// The key of a filing request (`linli_model::client_key`): the body's
+/// `client_key` and the standard `Idempotency-Key` header name one key
+/// (either may be absent). 422 `client_key` when it has the wrong shape
+/// (a header that is not ASCII included) or when the two differ.
+pub(crate) fn request_key(
+    body: Option<&str>,
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<String>, linli_model::AppError> {
+    let header =
+        headers.get(linli_model::client_key::HEADER).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    linli_model::client_key::of_request(body, header.as_deref())
+}
+
+/// 201 for what a request created, 200 for what a repeat of it (the same
+/// request key) found already stored.
+pub(crate) const fn created_or_found(created: bool) -> axum::http::StatusCode {
+    if created { axum::http::StatusCode::CREATED } else { axum::http::StatusCode::OK }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(admin::router())

@@ -45,13 +45,21 @@ pub(crate) async fn rating_tags(State(state): State<AppState>, headers: HeaderMa
     axum::Json(state.backend.rating_tags(web::lang(&headers)))
 }
 
-#[utoipa::path(post, path = "/api/v1/repairs", tag = "repairs", request_body = NewRepair, responses((status = 201, body = Job), crate::openapi::Errors))]
+/// Reports a repair (or, with `on_behalf`, enters one for a resident).
+/// With a request key (`client_key`, or the `Idempotency-Key` header) a
+/// repeat by the same person answers the job the first stored, with 200.
+#[utoipa::path(post, path = "/api/v1/repairs", tag = "repairs", request_body = NewRepair,
+    params(("Idempotency-Key" = Option<String>, Header, description = "The request's key, as `client_key` (8–64 printable ASCII); both may be sent if equal")),
+    responses((status = 201, body = Job, description = "A new job"), (status = 200, body = Job, description = "This key was filed before by the caller: the same job, nothing done"), crate::openapi::Errors))]
 pub(crate) async fn create(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
-    Json(body): Json<NewRepair>,
+    headers: HeaderMap,
+    Json(mut body): Json<NewRepair>,
 ) -> ApiResult<(StatusCode, axum::Json<Job>)> {
-    Ok((StatusCode::CREATED, axum::Json(state.backend.create_repair(&actor, body).await?)))
+    body.client_key = super::request_key(body.client_key.as_deref(), &headers)?;
+    let (job, created) = state.backend.create_repair_or_find(&actor, body).await?;
+    Ok((super::created_or_found(created), axum::Json(job)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -60,6 +68,11 @@ pub(crate) struct ListQuery {
     scope: Option<String>,
     #[param(value_type = Option<linli_model::keys::JobListStatus>)]
     status: Option<String>,
+    /// Only this building's jobs (its id); one outside the caller's scope gives an empty list.
+    building: Option<String>,
+    /// Only jobs of this urgency; 422 `urgency` otherwise.
+    #[param(value_type = Option<linli_model::repair::Urgency>)]
+    urgency: Option<String>,
     /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
     #[param(value_type = Option<u32>)]
     limit: Option<String>,
@@ -68,11 +81,6 @@ pub(crate) struct ListQuery {
 }
 
 /// Jobs the caller may see, paged by an opaque keyset cursor: history
-    /// Only this building's jobs (its id); one outside the caller's scope gives an empty list.
-    building: Option<String>,
-    /// Only jobs of this urgency; 422 `urgency` otherwise.
-    #[param(value_type = Option<linli_model::repair::Urgency>)]
-    urgency: Option<String>,
 /// (`status=closed|all`) newest first; the board (`status=open`) most
 /// urgent first, with `total` (open jobs in scope, all pages) and
 /// `breached` (of those, how many missed a deadline). `building` and

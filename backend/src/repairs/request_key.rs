@@ -1,0 +1,104 @@
+//! One filing per request key (`client_key`, or the `Idempotency-Key`
+//! header): the repeat of a report — a retry after a timeout whose first
+//! attempt did arrive, a double tap, a no-script form sent again with the
+//! back button — answers the job the first stored and does nothing else
+//! (no second alert, no second clock, no second set of photos).
+//!
+//! The key is its filer's: the resident who filed it, or the staff member
+//! who entered it for them (`client_key_by`); the same key from someone
+//! else is another request. Repairs, complaints and suggestions are rows
+//! of one table with one unique index (`repair_client_key`, migration
+//! 0019), so a key names one request of either kind.
+
+use std::future::Future;
+
+use crate::record::UserId;
+
+use super::super::{
+    Backend,
+    db::{self, row, run, thrown},
+    error::Result,
+};
+use super::store::{self, KeyedRow};
+use linli_model::{AppError, Msg, complaint::JobKind};
+
+/// What filing a report did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Filed {
+    /// Stored it now: announce it.
+    New,
+    /// Found the job (its id) that the same filer's same key stored
+    /// before; nothing was stored.
+    Repeat(String),
+}
+
+impl Backend {
+    /// The job `by` filed with `key`, if any. 422 `client_key` when that
+    /// job is not of `family` (a key sent with a repair, then with a
+    /// complaint): one key is one request.
+    pub(crate) async fn job_by_client_key(&self, by: &str, key: &str, family: &[JobKind]) -> Result<Option<String>> {
+        let mut res = run(self
+            .db
+            .query(store::JOB_BY_CLIENT_KEY)
+            .bind(("by", UserId::record_of(by)))
+            .bind(("key", key.to_string())))
+        .await?;
+        let Some(found) = row::<KeyedRow>(&mut res, 0)? else { return Ok(None) };
+        if !family.contains(&found.kind.unwrap_or(JobKind::Repair)) {
+            return Err(AppError::invalid("client_key", Msg::ErrClientKeyReused).into());
+        }
+        Ok(Some(found.id.key().to_string()))
+    }
+
+    /// Files a report with `store` (one transaction that creates the job
+    /// with `client_key = key, client_key_by = by` and attaches
+    /// `photo_ids`) unless `by` already filed one with `key`; `key` is
+    /// already checked (`linli_model::client_key`), `None` files without
+    /// a key.
+    ///
+    /// Repeats racing each other (8 at once) store one job: a write
+    /// conflict runs the attempt again, which then finds the stored job;
+    /// the unique index refusing the write, or the photo check failing
+    /// because the twin that won took the same photos, answers the twin's
+    /// job. A repeat discards the uploads it brought that no job took
+    /// (`discard_uploads`), so a resent form leaves no files behind.
+    pub(crate) async fn file_keyed<F, Fut>(
+        &self,
+        by: &str,
+        key: Option<&str>,
+        family: &[JobKind],
+        photo_ids: &[String],
+        store: F,
+    ) -> Result<Filed>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<()>>,
+    {
+        let store = &store;
+        let filed = db::retrying(move || async move {
+            if let Some(k) = key
+                && let Some(id) = self.job_by_client_key(by, k, family).await?
+            {
+                return Ok(Filed::Repeat(id));
+            }
+            match store().await {
+                Ok(()) => Ok(Filed::New),
+                Err(e) => {
+                    if let Some(k) = key
+                        && (e.violates("repair_client_key") || thrown(&e, "photo_not_yours"))
+                        && let Some(id) = self.job_by_client_key(by, k, family).await?
+                    {
+                        return Ok(Filed::Repeat(id));
+                    }
+                    Err(e)
+                }
+            }
+        })
+        .await?;
+        if let Filed::Repeat(id) = &filed {
+            tracing::info!(job = %id, "repeated report answered with the stored job");
+            self.discard_uploads(by, photo_ids).await?;
+        }
+        Ok(filed)
+    }
+}
