@@ -35,6 +35,7 @@ mod probe_fixes;
 mod proxy;
 mod recurring_passes;
 mod repairs;
+mod request_keys;
 mod scale;
 mod security;
 mod sla_clock;

@@ -19,6 +19,12 @@ impl User<'_> {
         self.call(Method::POST, "/api/v1/complaints", Some(body), StatusCode::CREATED).await
     }
 
+    /// Files a complaint or suggestion expecting `status` (201 new, 200 a
+    /// repeat of the same `client_key`).
+    pub async fn complain_expect(&self, body: &(impl Serialize + ?Sized), status: StatusCode) -> ApiResult<Complaint> {
+        self.call(Method::POST, "/api/v1/complaints", Some(body), status).await
+    }
+
     /// One complaint (`GET /api/v1/complaints/{id}`).
     pub async fn complaint(&self, id: impl Display) -> ApiResult<Complaint> {
         self.get(&format!("/api/v1/complaints/{id}")).await

@@ -19,6 +19,21 @@ impl User<'_> {
         self.call(Method::POST, "/api/v1/repairs", Some(body), StatusCode::CREATED).await
     }
 
+    /// Reports a repair with a request key: `key` as the
+    /// `Idempotency-Key` header when given (the body may carry its own
+    /// `client_key`). The status (201 new, 200 a repeat) and the job.
+    pub async fn report_keyed(
+        &self,
+        body: &(impl Serialize + ?Sized),
+        key: Option<&str>,
+    ) -> (StatusCode, ApiResult<Job>) {
+        let mut req = self.server.req(Method::POST, "/api/v1/repairs", Some(self.token())).json(body);
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        answer("POST /api/v1/repairs", req.send().await.unwrap()).await
+    }
+
     /// One job (`GET /api/v1/repairs/{id}`).
     pub async fn job(&self, id: impl Display) -> ApiResult<Job> {
         self.get(&format!("/api/v1/repairs/{id}")).await
