@@ -281,3 +281,35 @@ async fn guessing_codes_hits_the_rate_limit() {
     }
     assert!(limited, "guessing is throttled");
 }
+
+/// A page longer than the entries are read at a time (32 passes, see
+/// `IN_LIST_MAX` in backend/src/record.rs) shows every pass with its own
+/// entries, those of the passes read in the second batch too.
+#[tokio::test]
+async fn a_long_page_of_passes_shows_each_pass_with_its_own_entries() {
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT).await;
+    let guard = s.user(GUARD).await;
+    let mut codes = Vec::new();
+    for i in 0..40 {
+        let pass = resident.invite(&json!({ "visitor_name": format!("访客{i}"), "max_entries": 3 })).await.unwrap();
+        codes.push(pass.code);
+    }
+    // The first pass made is last on the page (newest first): read in the
+    // second batch; the newest in the first.
+    guard.admit(&json!({ "code": codes[0], "gate": "north" })).await.unwrap();
+    guard.admit(&json!({ "code": codes[0], "gate": "south" })).await.unwrap();
+    guard.admit(&json!({ "code": codes[39], "gate": "east" })).await.unwrap();
+    let page = resident.passes_page(50).await.unwrap();
+    assert_eq!(page.items.len(), 40);
+    for pass in &page.items {
+        let gates: Vec<&str> = pass.entries.iter().map(|e| e.gate.as_str()).collect();
+        let want: &[&str] = match pass.visitor_name.as_str() {
+            "访客0" => &["north", "south"],
+            "访客39" => &["east"],
+            _ => &[],
+        };
+        assert_eq!(gates, want, "{}'s entries, oldest first", pass.visitor_name);
+        assert_eq!(pass.entries_used as usize, want.len());
+    }
+}

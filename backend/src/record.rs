@@ -15,6 +15,16 @@ use surrealdb::types::RecordId;
 
 use crate::ids;
 
+/// The most values a `field IN $list` condition may hold and still read
+/// through the field's index: SurrealDB 3 expands `IN` into one index
+/// lookup per value up to 32 values (`MAX_IN_EXPANSION_SIZE` in
+/// surrealdb-core's index analysis) and reads a longer list by scanning the
+/// whole table (on a database with three years of gate entries, 100 ms for
+/// a page of 50 passes instead of 2 ms). A query binding a list that may be
+/// longer runs once per `chunks(IN_LIST_MAX)` of it; an empty list is not
+/// sent at all (it too would scan). `list_plans` checks the bound.
+pub const IN_LIST_MAX: usize = 32;
+
 /// A table of the schema (`backend/src/migrations/`), named as in `DEFINE TABLE`.
 pub trait Table {
     /// The table's name.

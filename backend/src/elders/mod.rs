@@ -1,7 +1,7 @@
 //! Elders: switching the simplified screen on, emergency contacts, and the
 //! daily check-in as the butler sees it.
 
-use crate::record::{BuildingId, CommunityId, ElderVisitId, UnitId, UserId};
+use crate::record::{BuildingId, CommunityId, ElderVisitId, IN_LIST_MAX, UnitId, UserId};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
@@ -83,13 +83,24 @@ impl Backend {
         let mut res = run(self
             .db
             .query(store::CHECK_INS_OF_DAY)
-            .bind(("ids", UserId::records_of(&ids)))
-            .bind(("day", today.to_string()))
-            .bind(("now", now)))
+            .bind(("c", CommunityId::record_of(actor.community_id())))
+            .bind(("day", today.to_string())))
         .await?;
         let check_ins: Vec<CheckInRow> = rows(&mut res, 0)?;
-        let follow_ups: Vec<FollowUpRow> = rows(&mut res, 1)?;
-        let devices: Vec<super::devices::store::DeviceRow> = rows(&mut res, 2)?;
+        // A longer `IN` list would scan the tables (see `IN_LIST_MAX`).
+        let mut follow_ups: Vec<FollowUpRow> = Vec::new();
+        let mut devices: Vec<super::devices::store::DeviceRow> = Vec::new();
+        for chunk in ids.chunks(IN_LIST_MAX) {
+            let mut res = run(self
+                .db
+                .query(store::FOLLOW_UPS_AND_DEVICES)
+                .bind(("ids", UserId::records_of(chunk)))
+                .bind(("day", today.to_string()))
+                .bind(("now", now)))
+            .await?;
+            follow_ups.extend(rows::<FollowUpRow>(&mut res, 0)?);
+            devices.extend(rows::<super::devices::store::DeviceRow>(&mut res, 1)?);
+        }
         let mut list: Vec<ElderInfo> = people
             .into_iter()
             .map(|p| {

@@ -159,9 +159,15 @@ pub(crate) const ELDERS: &str = concat!(
                    AND ($butler = false OR unit.building IN $buildings)"
 );
 
-/// Used by `elders` (elders/mod.rs).
-pub(crate) const CHECK_INS_OF_DAY: &str = "SELECT elder, at FROM check_in WHERE elder IN $ids AND day = $day;
-                 SELECT elder, result, note, by.name AS by_name, at FROM check_in_follow_up
+/// Used by `elders` (elders/mod.rs): the community's check-ins of a day,
+/// through `check_in_community_day` (by elder, `check_in_day` would be
+/// read by its first field only: every check-in the elder ever made).
+pub(crate) const CHECK_INS_OF_DAY: &str = "SELECT elder, at FROM check_in WHERE community = $c AND day = $day";
+
+/// Used by `elders` (elders/mod.rs), [`crate::record::IN_LIST_MAX`] elders at
+/// a time: their follow-ups of a day and their paired help buttons.
+pub(crate) const FOLLOW_UPS_AND_DEVICES: &str =
+    "SELECT elder, result, note, by.name AS by_name, at FROM check_in_follow_up
                      WHERE elder IN $ids AND day = $day;
                  SELECT * FROM help_device WHERE elder IN $ids AND revoked_at = NONE AND expires_at > $now
                      ORDER BY last_used_at DESC;";
@@ -228,6 +234,7 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("CHECK_IN_DEADLINE", CHECK_IN_DEADLINE),
     ("ELDERS", ELDERS),
     ("CHECK_INS_OF_DAY", CHECK_INS_OF_DAY),
+    ("FOLLOW_UPS_AND_DEVICES", FOLLOW_UPS_AND_DEVICES),
     ("RESIDENT_IN_REACH", RESIDENT_IN_REACH),
     ("SET_ELDER", SET_ELDER),
     ("RECORD_CHECK_IN_FOLLOW_UP", RECORD_CHECK_IN_FOLLOW_UP),

@@ -1,7 +1,7 @@
 //! The passes store: rows as stored and their projections into the
 //! model's views, and the queries that load passes and their entries.
 
-use crate::record::{BuildingId, CommunityId, PassEntryId, PassId, UnitId, UserId, WalkInId};
+use crate::record::{BuildingId, CommunityId, IN_LIST_MAX, PassEntryId, PassId, UnitId, UserId, WalkInId};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -194,12 +194,21 @@ impl Backend {
         row(&mut res, 0)
     }
 
+    /// The gate entries of `pass_ids`, each with its pass's key, oldest
+    /// first within a pass. Read [`IN_LIST_MAX`] passes at a time so that
+    /// every read goes through `pass_entry_pass` (a longer `IN` list scans
+    /// every entry ever stored); no passes, no query.
     pub(super) async fn entries_of(&self, pass_ids: &[String]) -> Result<Vec<(String, Entry)>> {
-        let mut res = run(self.db.query(ENTRIES_OF).bind(("passes", PassId::records_of(pass_ids)))).await?;
-        Ok(rows::<EntryRow>(&mut res, 0)?
-            .into_iter()
-            .map(|e| (e.pass.clone().map(String::from).unwrap_or_default(), entry_view(e)))
-            .collect())
+        let mut entries = Vec::new();
+        for chunk in pass_ids.chunks(IN_LIST_MAX) {
+            let mut res = run(self.db.query(ENTRIES_OF).bind(("passes", PassId::records_of(chunk)))).await?;
+            entries.extend(
+                rows::<EntryRow>(&mut res, 0)?
+                    .into_iter()
+                    .map(|e| (e.pass.clone().map(String::from).unwrap_or_default(), entry_view(e))),
+            );
+        }
+        Ok(entries)
     }
 }
 
@@ -305,7 +314,7 @@ pub(crate) const PURGE_VISITORS: &str =
 /// Used by `load_pass` (passes/store.rs).
 pub(crate) const LOAD_PASS: &str = concat!(pass_select!(), " FROM $id");
 
-/// Used by `entries_of` (passes/store.rs).
+/// Used by `entries_of` (passes/store.rs), [`IN_LIST_MAX`] passes at a time.
 pub(crate) const ENTRIES_OF: &str = "SELECT id, pass, gate, guard.name AS guard_name, at FROM pass_entry
                  WHERE pass IN $passes ORDER BY at";
 

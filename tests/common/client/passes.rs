@@ -23,6 +23,11 @@ impl User<'_> {
         self.get("/api/v1/passes").await
     }
 
+    /// The first page of this resident's passes, `limit` a page.
+    pub async fn passes_page(&self, limit: usize) -> ApiResult<Page<Pass>> {
+        self.get(&format!("/api/v1/passes?limit={limit}")).await
+    }
+
     /// Revokes a pass (`DELETE /api/v1/passes/{id}`): 200 with the pass.
     pub async fn revoke_pass(&self, id: impl Display) -> ApiResult<Pass> {
         self.call(Method::DELETE, &format!("/api/v1/passes/{id}"), None::<&()>, StatusCode::OK).await
