@@ -201,10 +201,15 @@ pub struct DayPoint {
 /// [`Msg::ErrPeriodTooLong`]: crate::Msg::ErrPeriodTooLong
 pub const MAX_PERIOD_DAYS: i64 = 400;
 
+/// The first instant a report may cover: 2000-01-01T00:00:00Z.
+const REPORTS_FROM_UNIX: i64 = 946_684_800;
+
 /// A report period `[from, to)` from `?from=&to=`: by default the 30 days
 /// up to `now`. Refused (422) when the end is not after the start (on
 /// `from`, [`Msg::ErrWindowOrder`]) or when it is longer than
-/// [`MAX_PERIOD_DAYS`] (on `to`, [`Msg::ErrPeriodTooLong`] with `days`).
+/// [`MAX_PERIOD_DAYS`] (on `to`, [`Msg::ErrPeriodTooLong`] with `days`),
+/// or when a date lies before 2000 or more than two years ahead (on its
+/// field, [`Msg::ErrBadRequest`]).
 ///
 /// [`Msg::ErrWindowOrder`]: crate::Msg::ErrWindowOrder
 /// [`Msg::ErrPeriodTooLong`]: crate::Msg::ErrPeriodTooLong
@@ -213,6 +218,15 @@ pub fn period(
     to: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(DateTime<Utc>, DateTime<Utc>), crate::AppError> {
+    // Reports cover what was stored: nothing before 2000, nothing past the
+    // dates clients may plan for. Checked before any arithmetic.
+    let earliest = DateTime::<Utc>::from_timestamp(REPORTS_FROM_UNIX, 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let latest = now.checked_add_signed(Duration::days(crate::time::CLIENT_DATE_FUTURE_DAYS)).unwrap_or(now);
+    for (field, at) in [("from", from), ("to", to)] {
+        if at.is_some_and(|at| at < earliest || at > latest) {
+            return Err(crate::AppError::invalid(field, crate::Msg::ErrBadRequest));
+        }
+    }
     let to = to.unwrap_or(now);
     let from = from.unwrap_or(to - Duration::days(30));
     if from >= to {
@@ -509,6 +523,13 @@ mod tests {
         let full = period(Some(a), Some(a + Duration::days(MAX_PERIOD_DAYS)), b).unwrap();
         assert_eq!(full, (a, a + Duration::days(400)), "exactly the longest span is allowed");
         assert_eq!(period(None, None, b).unwrap(), (b - Duration::days(30), b));
+        // The first and last instants chrono holds: 422 on the field, not an
+        // overflow.
+        let (first, last) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+        assert_eq!(period(None, Some(first), b).unwrap_err().detail.as_deref(), Some("to"));
+        assert_eq!(period(Some(first), Some(first + Duration::days(4)), b).unwrap_err().detail.as_deref(), Some("from"));
+        assert_eq!(period(Some(b), Some(last), b).unwrap_err().detail.as_deref(), Some("to"));
+        assert_eq!(period(Some(last), None, b).unwrap_err().detail.as_deref(), Some("from"));
     }
 
     /// A normal job (2 h / 24 h), reported at minute 0.

@@ -100,6 +100,9 @@ fn endpoints(year_from: &str, now: &str) -> Vec<Endpoint> {
     ]
 }
 
+/// Entries of each pass made for the guard's admits.
+const ENTRIES_PER_PASS: usize = 20;
+
 /// Signed-in people and what the endpoints need.
 struct Session {
     base: String,
@@ -145,22 +148,23 @@ async fn sign_in(client: &Client, base: &str, db: &str, passes: usize) -> Result
     let tokens: [String; 5] = tokens.try_into().map_err(|_| "five tokens".to_string())?;
     let me = json_of(client, &tokens[1], Method::GET, format!("{base}/api/v1/me"), None).await?;
     let butler = me["id"].as_str().or_else(|| me["user"]["id"].as_str()).unwrap_or_default().to_string();
-    let notices = json_of(client, &tokens[4], Method::GET, format!("{base}/api/v1/announcements"), None).await?;
-    let notice = notices["items"][0]["id"].as_str().or_else(|| notices[0]["id"].as_str()).unwrap_or("none").to_string();
-    let mut codes = VecDeque::new();
+    // A notice to the whole community, published the same way on both
+    // databases, whose unread households the manager lists.
+    let body = json!({ "title": "压测通知", "body": "规模测试", "category": "notice" });
+    let published =
+        json_of(client, &tokens[4], Method::POST, format!("{base}/api/v1/announcements"), Some(body)).await?;
+    let notice = published["id"].as_str().unwrap_or("none").to_string();
+    let mut made = Vec::new();
     for i in 0..=passes {
-        let body = json!({ "visitor_name": format!("压测{i}"), "max_entries": 20 });
+        let body = json!({ "visitor_name": format!("压测{i}"), "max_entries": ENTRIES_PER_PASS });
         match json_of(client, &tokens[0], Method::POST, format!("{base}/api/v1/passes"), Some(body)).await {
-            Ok(p) => {
-                if let Some(c) = p["code"].as_str() {
-                    for _ in 0..20 {
-                        codes.push_back(c.to_string());
-                    }
-                }
-            }
+            Ok(p) => made.extend(p["code"].as_str().map(str::to_string)),
             Err(e) => eprintln!("a pass for the gate: {e}"),
         }
     }
+    // Round robin over the passes, so that concurrent admits use different
+    // passes (two admits of one pass at the same instant: one is 409).
+    let mut codes: VecDeque<String> = (0..ENTRIES_PER_PASS).flat_map(|_| made.iter().cloned()).collect();
     let code = codes.pop_front().unwrap_or_default();
     Ok(Session { base: base.into(), tokens, butler, notice, code, fresh: Arc::new(Mutex::new(codes)) })
 }
@@ -263,7 +267,13 @@ async fn measure(
     let started = Instant::now();
     let server = ServerProcess::start_with(binary, db, port, media.path(), &env).await?;
     eprintln!("{db}: serving after {:.1} s", started.elapsed().as_secs_f64());
-    let client = Client::builder().no_proxy().pool_max_idle_per_host(64).build().map_err(|e| e.to_string())?;
+    // A request that takes longer counts as an error, not a stalled run.
+    let client = Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(64)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| e.to_string())?;
     let admits = eps.iter().any(|e| e.name.contains("admit"));
     let session = match sign_in(&client, &server.base, db, if admits { 40 } else { 0 }).await {
         Ok(s) => s,
