@@ -102,3 +102,23 @@ impl Backend {
         Ok(filed)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::{db::Db, list_plans::plan};
+
+    /// Every keyed report looks its key up first: that lookup must not
+    /// scan a table that grows with the years of jobs stored.
+    #[tokio::test]
+    async fn a_key_is_looked_up_through_its_unique_index() {
+        let Ok(db) = Db::connect("mem://", "request_key_plan").await else { panic!("a migrated in-memory database") };
+        let vars = json!({ "by": "user:u1", "key": "0f8fa8d2-6c5b-4c52" });
+        let p = plan(&db, super::store::JOB_BY_CLIENT_KEY, vars).await;
+        assert!(
+            p.contains("IndexScan") && p.contains("repair_client_key"),
+            "the lookup reads through repair_client_key: {p}"
+        );
+    }
+}
