@@ -82,6 +82,17 @@ async fn the_document_covers_the_api_map_with_schemas_and_errors() {
             assert!(responses.contains_key(code), "{method} {path} documents {code}");
         }
         assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{method} {path} is tagged");
+        // A parameter in the path is one of the template's `{name}`s, and
+        // each of those is declared; the rest are query or header
+        // parameters (generated clients put them where this says).
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        for p in &params {
+            let (name, place) = (p["name"].as_str().unwrap_or(""), p["in"].as_str().unwrap_or(""));
+            assert_eq!(place == "path", path.contains(&format!("{{{name}}}")), "{method} {path}: {name} in {place}");
+        }
+        for name in path.split('{').skip(1).filter_map(|r| r.split('}').next()) {
+            assert!(params.iter().any(|p| p["name"] == name && p["in"] == "path"), "{method} {path}: {{{name}}} declared");
+        }
     }
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     let login = ops.iter().find(|(m, p, _)| m == "POST" && p == "/api/v1/auth/login").unwrap();

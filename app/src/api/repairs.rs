@@ -5,22 +5,24 @@ use leptos::prelude::*;
 use crate::model::{
     AppError,
     job::{Assignable, Job, JobSummary, NewRepair},
-    job_list::JobFilter,
 };
 
 /// A page of the jobs the caller may see: `scope`, `status`, the board's
-/// `filter` and `cursor` as in the JSON API (50 a page; the board,
-/// `status=open`, with `total` and `breached` counts).
+/// `building` and `urgency` filters and `cursor` as in the JSON API (50 a
+/// page; the board, `status=open`, with `total` and `breached` counts).
+/// The filters are plain arguments, not a struct: an empty struct is sent
+/// as no field at all, which the server then misses.
 #[server]
 pub async fn list_jobs(
     scope: Option<String>,
     status: Option<String>,
-    filter: JobFilter,
+    building: Option<String>,
+    urgency: Option<String>,
     cursor: Option<String>,
 ) -> Result<crate::model::Page<JobSummary>, AppError> {
     let actor = super::ctx::actor().await?;
     let page = crate::model::PageRequest::of(None, cursor.as_deref(), "repairs", 50)?;
-    let filter = filter.checked()?;
+    let filter = crate::model::job_list::JobFilter::parse(building.as_deref(), urgency.as_deref())?;
     super::ctx::backend()?
         .list_jobs(&actor, scope.as_deref(), status.as_deref(), &filter, &page)
         .await

@@ -4,7 +4,7 @@
 //! writing the `Suspense` / `Suspend` / `match` skeleton by hand.
 //!
 //! ```ignore
-//! let jobs = Resource::new(move || live.repairs.get(), |_| list_jobs(None, None, JobFilter::default(), None));
+//! let jobs = Resource::new(move || live.repairs.get(), |_| list_jobs(None, None, None, None, None));
 //! view! {
 //!     // Keeps the last list while a live event reloads it.
 //!     <Load resource=jobs transition=true let:list>

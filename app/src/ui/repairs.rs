@@ -356,7 +356,10 @@ fn LiveJobs(
     let live = use_live();
     let jobs = Resource::new(
         move || (status.clone(), filter.clone(), cursor.clone(), live.repairs.get()),
-        move |(status, filter, cursor, _)| list_jobs(scope.map(str::to_string), status, filter, cursor),
+        move |(status, filter, cursor, _)| {
+            let urgency = filter.urgency.map(|u| u.as_str().to_string());
+            list_jobs(scope.map(str::to_string), status, filter.building, urgency, cursor)
+        },
     );
     view! {
         <Load resource=jobs transition=true let:page>

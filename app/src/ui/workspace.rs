@@ -15,7 +15,7 @@ use crate::{
         passes::list_expected,
         repairs::list_jobs,
     },
-    model::{Me, Msg, job_list::JobFilter, time::format_local_hm},
+    model::{Me, Msg, time::format_local_hm},
 };
 
 #[component]
@@ -34,8 +34,10 @@ fn Section(title: Msg, href: &'static str, children: Children) -> impl IntoView 
 #[component]
 pub fn Workspace(me: Me) -> impl IntoView {
     let live = use_live();
-    let jobs =
-        Resource::new(move || live.repairs.get(), |_| list_jobs(Some("buildings".into()), Some("open".into()), JobFilter::default(), None));
+    let jobs = Resource::new(
+        move || live.repairs.get(),
+        |_| list_jobs(Some("buildings".into()), Some("open".into()), None, None, None),
+    );
     let calls = Resource::new(move || live.help.get(), |_| help_calls(true));
     let elders = Resource::new(move || live.help.get(), |_| elder_list(false));
     let notices = Resource::new(move || live.notices.get(), |_| list_notices());

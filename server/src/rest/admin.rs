@@ -102,6 +102,7 @@ pub(crate) async fn update_settings(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct AuditQuery {
     #[param(value_type = Option<linli_model::keys::AuditAction>)]
     action: Option<String>,
@@ -126,12 +127,14 @@ pub(crate) async fn audit(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Period {
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ScorecardFormat {
     /// `csv` for a spreadsheet (UTF-8 with BOM; follow-ups and jobs by
     /// channel included); JSON otherwise.

@@ -36,6 +36,7 @@ pub(crate) async fn assign_butler(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct FollowUpsQuery {
     /// `open` or `done`; every follow-up when left out (or `all`).
     #[param(value_type = Option<app::model::keys::FollowUpStatus>)]

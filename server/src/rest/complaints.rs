@@ -55,6 +55,7 @@ pub(crate) async fn create(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ListQuery {
     /// `complaint` or `suggestion` (both when absent).
     #[param(value_type = Option<JobKind>)]
@@ -94,6 +95,7 @@ pub(crate) async fn list(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Period {
     /// Start (inclusive, RFC 3339); default 30 days before `to`.
     from: Option<DateTime<Utc>>,

@@ -45,6 +45,7 @@ pub(crate) async fn phone(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ListQuery {
     /// `true`: every resident in reach, not only those in elder mode.
     all: Option<bool>,
@@ -93,6 +94,7 @@ pub(crate) async fn follow_up(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct VisitsQuery {
     /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
     #[param(value_type = Option<u32>)]

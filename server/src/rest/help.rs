@@ -77,6 +77,7 @@ pub(crate) async fn press(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ListQuery {
     /// Only open calls (oldest first); otherwise all, newest first.
     open: Option<bool>,

@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct PageQuery {
     /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
     #[param(value_type = Option<u32>)]
@@ -153,6 +154,7 @@ pub(crate) async fn cancel_rsvp(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Format {
     format: Option<String>,
 }

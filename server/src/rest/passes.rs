@@ -106,6 +106,7 @@ pub(crate) async fn resume(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct PageQuery {
     /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
     #[param(value_type = Option<u32>)]
@@ -158,6 +159,7 @@ pub(crate) async fn expected(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct EntriesQuery {
     gate: Option<String>,
     from: Option<DateTime<Utc>>,

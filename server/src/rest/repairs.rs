@@ -63,6 +63,7 @@ pub(crate) async fn create(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ListQuery {
     #[param(value_type = Option<linli_model::keys::JobListScope>)]
     scope: Option<String>,

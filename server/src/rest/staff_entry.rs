@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct UnitsQuery {
     /// The building whose units to list (opaque id from `GET /api/v1/buildings`).
     building_id: String,

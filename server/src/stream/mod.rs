@@ -55,6 +55,7 @@ impl Streams {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StreamQuery {
     /// For clients that cannot set the header (mini-programs): the same
     /// as `Last-Event-ID`.
