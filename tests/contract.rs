@@ -91,7 +91,10 @@ async fn the_document_covers_the_api_map_with_schemas_and_errors() {
             assert_eq!(place == "path", path.contains(&format!("{{{name}}}")), "{method} {path}: {name} in {place}");
         }
         for name in path.split('{').skip(1).filter_map(|r| r.split('}').next()) {
-            assert!(params.iter().any(|p| p["name"] == name && p["in"] == "path"), "{method} {path}: {{{name}}} declared");
+            assert!(
+                params.iter().any(|p| p["name"] == name && p["in"] == "path"),
+                "{method} {path}: {{{name}}} declared"
+            );
         }
     }
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");

@@ -527,7 +527,10 @@ mod tests {
         // overflow.
         let (first, last) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
         assert_eq!(period(None, Some(first), b).unwrap_err().detail.as_deref(), Some("to"));
-        assert_eq!(period(Some(first), Some(first + Duration::days(4)), b).unwrap_err().detail.as_deref(), Some("from"));
+        assert_eq!(
+            period(Some(first), Some(first + Duration::days(4)), b).unwrap_err().detail.as_deref(),
+            Some("from")
+        );
         assert_eq!(period(Some(b), Some(last), b).unwrap_err().detail.as_deref(), Some("to"));
         assert_eq!(period(Some(last), None, b).unwrap_err().detail.as_deref(), Some("from"));
     }
