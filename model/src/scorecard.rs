@@ -218,24 +218,33 @@ pub fn period(
     to: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(DateTime<Utc>, DateTime<Utc>), crate::AppError> {
-    // Reports cover what was stored: nothing before 2000, nothing past the
-    // dates clients may plan for. Checked before any arithmetic.
-    let earliest = DateTime::<Utc>::from_timestamp(REPORTS_FROM_UNIX, 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-    let latest = now.checked_add_signed(Duration::days(crate::time::CLIENT_DATE_FUTURE_DAYS)).unwrap_or(now);
-    for (field, at) in [("from", from), ("to", to)] {
-        if at.is_some_and(|at| at < earliest || at > latest) {
-            return Err(crate::AppError::invalid(field, crate::Msg::ErrBadRequest));
-        }
-    }
+    let from = match (from, to) {
+        (Some(from), _) => from,
+        // The earliest instants there are have no 30 days before them.
+        (None, to) => to
+            .unwrap_or(now)
+            .checked_sub_signed(Duration::days(30))
+            .ok_or_else(|| crate::AppError::invalid("to", crate::Msg::ErrBadRequest))?,
+    };
     let to = to.unwrap_or(now);
-    let from = from.unwrap_or(to - Duration::days(30));
     if from >= to {
         return Err(crate::AppError::invalid("from", crate::Msg::ErrWindowOrder));
     }
+    // Two instants chrono holds are never too far apart to subtract.
     if to - from > Duration::days(MAX_PERIOD_DAYS) {
         return Err(
             crate::AppError::invalid("to", crate::Msg::ErrPeriodTooLong).with_arg("days", MAX_PERIOD_DAYS.to_string())
         );
+    }
+    // Reports cover what was stored: nothing before 2000, nothing past the
+    // dates clients may plan for.
+    let earliest = DateTime::<Utc>::from_timestamp(REPORTS_FROM_UNIX, 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let latest = now.checked_add_signed(Duration::days(crate::time::CLIENT_DATE_FUTURE_DAYS)).unwrap_or(now);
+    if from < earliest {
+        return Err(crate::AppError::invalid("from", crate::Msg::ErrBadRequest));
+    }
+    if to > latest {
+        return Err(crate::AppError::invalid("to", crate::Msg::ErrBadRequest));
     }
     Ok((from, to))
 }
