@@ -141,6 +141,11 @@ async fn the_console_manages_buildings_units_staff_and_settings() {
     admin.change_staff(&guard.id, &json!({ "active": false })).await.unwrap();
     let err = new_guard.me().await.unwrap_err();
     assert_eq!(err.status, StatusCode::UNAUTHORIZED, "a deactivated account is out at once");
+    admin.change_staff(&guard.id, &json!({ "active": true })).await.unwrap();
+    let err = new_guard.me().await.unwrap_err();
+    assert_eq!(err.status, StatusCode::UNAUTHORIZED, "made active again, the old token stays revoked");
+    let again = s.sign_in("13622223333", "gatekeeper1").await.unwrap();
+    assert_eq!(again.me().await.unwrap().gate.as_deref(), Some("south"), "a new sign-in works");
 
     let mut settings = admin.settings().await.unwrap();
     assert_eq!((settings.help_staff_secs, settings.check_in_by.as_str()), (60, "10:00"));

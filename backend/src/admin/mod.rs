@@ -217,8 +217,9 @@ impl Backend {
         Ok(s.into())
     }
 
-    /// Changes a staff member: deactivate (their sessions stop working at
-    /// once), on/off duty, trades, gate.
+    /// Changes a staff member: deactivate (their sessions are revoked at
+    /// once, and stay revoked if they are made active again: they sign in
+    /// anew), on/off duty, trades, gate.
     pub async fn change_staff(&self, actor: &Actor, id: &str, change: StaffChange) -> Result<StaffMember> {
         admin(actor)?;
         if !ids::is_plausible_key(id) || id == actor.user_id && change.active == Some(false) {
@@ -238,6 +239,10 @@ impl Backend {
             .bind(("gate", change.gate.clone())))
         .await?;
         let s: StaffRow = row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
+        if change.active == Some(false) {
+            run(self.db.query(store::REVOKE_SESSIONS_OF).bind(("id", UserId::record_of(id))).bind(("now", self.now())))
+                .await?;
+        }
         // A deactivated account's sessions must stop at once.
         self.sessions.forget_all();
         self.audit(actor, AuditAction::StaffChange, id, &serde_json::to_string(&change)?).await?;

@@ -80,6 +80,11 @@ pub(crate) const CHANGE_STAFF: &str = "UPDATE $id SET
                  WHERE community = $c AND role != 'resident'
                  RETURN id, name, phone, role, trades, gate, on_duty, active";
 
+/// Used by `change_staff` (admin/mod.rs): a deactivated person's sessions
+/// end for good (reactivating them does not bring old tokens back).
+pub(crate) const REVOKE_SESSIONS_OF: &str =
+    "UPDATE session SET revoked_at = $now WHERE user = $id AND revoked_at = NONE";
+
 /// Used by `update_settings` (admin/mod.rs).
 pub(crate) const UPDATE_SETTINGS: &str = "UPDATE $c SET sla = $sla,
                      help = { staff_secs: $staff, contacts_secs: $contacts, check_in_by: $by }";
@@ -106,6 +111,7 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("CREATE_PERSON", CREATE_PERSON),
     ("STAFF_MEMBER", STAFF_MEMBER),
     ("CHANGE_STAFF", CHANGE_STAFF),
+    ("REVOKE_SESSIONS_OF", REVOKE_SESSIONS_OF),
     ("UPDATE_SETTINGS", UPDATE_SETTINGS),
     ("AUDIT_LOG", AUDIT_LOG),
 ];
