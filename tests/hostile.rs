@@ -553,3 +553,24 @@ async fn a_handler_that_never_answers_gets_503_at_its_deadline_but_a_slow_upload
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 201"), "the slow upload is stored: {}", &answer[..answer.len().min(300)]);
 }
+
+/// A body that stops arriving (fewer bytes than its Content-Length, then
+/// silence) is 408 in the envelope once the body timeout passes, not 413.
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_408() {
+    let (mut c, tmp) = config();
+    c.body_timeout_secs = 1;
+    let s = TestServer::start_with(c, tmp).await;
+    let token = s.login(RESIDENT).await;
+    let head = format!(
+        "POST /api/v1/repairs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{{\"category\":"
+    );
+    let mut conn = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    conn.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut answer)).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"code\":\"request_timeout\""), "{answer}");
+}

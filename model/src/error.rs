@@ -24,6 +24,9 @@ pub enum ErrorCode {
     NotFound,
     /// 405: the path exists but not with this method.
     MethodNotAllowed,
+    /// 408: the request's body did not arrive in time (or the
+    /// connection broke while it was read).
+    RequestTimeout,
     /// 409: a duplicate or a state that no longer allows the action.
     Conflict,
     /// 413: upload or body too large, or too many pixels.
@@ -49,6 +52,7 @@ impl ErrorCode {
             Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
+            Self::RequestTimeout => 408,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMedia => 415,
@@ -68,6 +72,7 @@ impl ErrorCode {
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
+            Self::RequestTimeout => "request_timeout",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMedia => "unsupported_media",
             Self::MethodNotAllowed => "method_not_allowed",

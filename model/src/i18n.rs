@@ -156,6 +156,7 @@ messages! {
     ErrPasswordRequired => "请输入密码", "Enter your password.";
     ErrAccountDisabled => "该账号已停用", "This account has been deactivated.";
     ErrTooLarge => "内容太大", "That is too large.";
+    ErrBodyTimeout => "请求内容没有按时传完，请检查网络后重试", "The request did not arrive in time. Check your connection and try again.";
     ErrRequired => "此项必填", "This field is required.";
     ErrTooLong => "内容过长", "That is too long.";
     ErrPhotoEmpty => "没有收到照片", "No photo was received.";

@@ -100,13 +100,23 @@ impl<S: Send + Sync> FromRequest<S> for Multipart {
     }
 }
 
+/// A body that could not be read: 413 when it passed its size limit,
+/// otherwise 408 (it stopped arriving, or the connection broke).
+pub(crate) fn body_failure(status: axum::http::StatusCode) -> AppError {
+    if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge)
+    } else {
+        AppError::new(ErrorCode::RequestTimeout, Msg::ErrBodyTimeout)
+    }
+}
+
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
     let err = match rejection {
         JsonRejection::JsonDataError(e) => {
             AppError::new(ErrorCode::Invalid, Msg::ErrBadRequest).with_detail(e.body_text())
         }
         JsonRejection::MissingJsonContentType(_) => AppError::new(ErrorCode::UnsupportedMedia, Msg::ErrBadRequest),
-        JsonRejection::BytesRejection(_) => AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge),
+        JsonRejection::BytesRejection(e) => body_failure(e.status()),
         _ => AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest),
     };
     ApiError::from(err)

@@ -30,6 +30,9 @@ pub enum Errors {
     /// Not found, or not yours.
     #[response(status = 404)]
     NotFound(ErrorBody),
+    /// The request's body did not arrive in time.
+    #[response(status = 408)]
+    RequestTimeout(ErrorBody),
     /// Illegal state transition or duplicate.
     #[response(status = 409)]
     Conflict(ErrorBody),

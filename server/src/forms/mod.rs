@@ -37,7 +37,7 @@ use axum::{
     Router,
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Request},
-    http::{HeaderValue, StatusCode, header, request::Parts},
+    http::{HeaderValue, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
 use serde::{Deserialize, Deserializer, de::DeserializeOwned};
@@ -129,10 +129,7 @@ impl<T: Fields, S: Send + Sync> FromRequest<S> for Form<T> {
                 Err(AppError::new(ErrorCode::Invalid, Msg::ErrBadRequest).with_detail("not UTF-8"))
             }
             Ok(body) => read_fields(form_urlencoded::parse(&body)),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge))
-            }
-            Err(e) => Err(AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest).with_detail(e.body_text())),
+            Err(e) => Err(crate::extract::body_failure(e.status())),
         };
         Ok(Self(read))
     }
