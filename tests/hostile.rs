@@ -574,3 +574,28 @@ async fn a_body_that_stops_arriving_is_408() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("\"code\":\"request_timeout\""), "{answer}");
 }
+
+/// `/healthz` tells a client elsewhere (here through a trusted proxy) only
+/// whether the server is up; the duties, channels and live streams are for
+/// operators on the machine itself.
+#[tokio::test]
+async fn health_details_are_for_this_machine_only() {
+    let (mut c, tmp) = config();
+    c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    let s = TestServer::start_with(c, tmp).await;
+    let from = |forwarded: &'static str| {
+        let req = s.req(Method::GET, "/healthz", None);
+        async move {
+            let req = if forwarded.is_empty() { req } else { req.header("x-forwarded-for", forwarded) };
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    let outside = from("203.0.113.7").await;
+    assert_eq!(outside, json!({ "status": "ok", "database": "ok" }), "the status only");
+    let here = from("").await;
+    for key in ["duties", "channels", "live"] {
+        assert!(here.get(key).is_some(), "{key} for an operator here: {here}");
+    }
+}

@@ -34,7 +34,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     config::Config,
     duties::{self, DutyHealth},
-    error, forms, forwarded, listener, media, openapi, rest, security,
+    error,
+    extract::ClientAddr,
+    forms, forwarded, listener, media, openapi, rest, security,
     state::AppState,
     visitor,
 };
@@ -308,17 +310,24 @@ impl MakeRequestId for RandomRequestId {
 /// What `/healthz` answers: 200 when the database answers and every
 /// background duty completed a round within its bound, else 503. A
 /// delivery channel that is failing makes the status `degraded` but not
-/// 503: the app still works, and messages wait in the outbox.
+/// 503: the app still works, and messages wait in the outbox. A client
+/// other than this machine (a load balancer, anyone through the proxy)
+/// gets `status` and `database` only.
 #[derive(serde::Serialize)]
 struct Health {
     /// `ok`, `degraded` (a channel failing) or `unavailable`.
     status: &'static str,
     database: &'static str,
-    duties: Vec<duties::DutyReport>,
-    channels: Vec<ChannelReport>,
+    /// The rest is for operators on this machine (a loopback client): the
+    /// duties' names and rounds, the channels' failures, who is online.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duties: Option<Vec<duties::DutyReport>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channels: Option<Vec<ChannelReport>>,
     /// Open live streams of this process, their channels, and the events
     /// handed to streams so far (one per stream woken per event).
-    live: LiveReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    live: Option<LiveReport>,
 }
 
 #[derive(serde::Serialize)]
@@ -337,7 +346,7 @@ struct ChannelReport {
     state: linli_backend::notify::ChannelState,
 }
 
-async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+async fn healthz(State(state): State<AppState>, ClientAddr(client): ClientAddr) -> impl IntoResponse {
     let database = match tokio::time::timeout(Duration::from_secs(5), state.backend.ping_database()).await {
         Ok(Ok(())) => "ok",
         Ok(Err(e)) => {
@@ -356,8 +365,12 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         (true, false) => "ok",
     };
     let code = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    // Through a proxy or from elsewhere: the status only.
+    if !client.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()) {
+        return (code, axum::Json(Health { status, database, duties: None, channels: None, live: None }));
+    }
     let live = LiveReport { stats: state.backend.events().stats(), callers: state.streams.callers.count() };
-    (code, axum::Json(Health { status, database, duties, channels, live }))
+    (code, axum::Json(Health { status, database, duties: Some(duties), channels: Some(channels), live: Some(live) }))
 }
 
 /// The app's routes, generated once per process.
