@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN, BUTLER, GUARD, RESIDENT, RESIDENT_B2, TestServer};
+use crate::common::{ADMIN, BUTLER, ELDER, GUARD, RESIDENT, RESIDENT_B2, TestServer};
 
 /// Every row of a list, walked page by page with `limit`; the first
 /// page's whole answer too (for its counts). Calls `between` after each
@@ -322,6 +322,23 @@ async fn complaints_passes_entries_audit_and_follow_ups_page_without_loss_or_rep
         let (whole, _) = walk(&s, &admin, path, 200, || async {}).await;
         let (rows, _) = walk(&s, &admin, path, 1, || async {}).await;
         assert_eq!(ids(&rows), ids(&whole), "{path}");
+    }
+
+    // A cursor of one order is refused by another order of the same rows.
+    let elder = s.login(ELDER).await;
+    for key in ["order-press-0001", "order-press-0002"] {
+        s.post("/api/v1/help-calls", &elder, json!({ "client_key": key })).await;
+    }
+    let pairs = [
+        ("/api/v1/help-calls?open=true", "/api/v1/help-calls?"),
+        ("/api/v1/help-calls?", "/api/v1/help-calls?open=true"),
+    ];
+    for (from, to) in pairs {
+        let (_, page) = s.get(&format!("{from}&limit=1"), &admin).await;
+        let cursor = page["next_cursor"].as_str().unwrap_or_else(|| panic!("{from}: a second page: {page}"));
+        let (status, body) = s.get(&format!("{to}&cursor={cursor}"), &admin).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{from} cursor on {to}: {body}");
+        assert_eq!(body["error"]["detail"], "cursor", "{body}");
     }
 }
 

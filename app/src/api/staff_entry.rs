@@ -29,7 +29,8 @@ pub async fn follow_up_list(
     cursor: Option<String>,
 ) -> Result<crate::model::Page<FollowUp>, AppError> {
     let actor = super::ctx::actor().await?;
-    let page = crate::model::PageRequest::of(None, cursor.as_deref(), "follow_ups", 50)?;
+    let list = crate::backend::follow_ups::follow_ups_list(status.as_deref());
+    let page = crate::model::PageRequest::of(None, cursor.as_deref(), list, 50)?;
     super::ctx::backend()?
         .follow_ups_page(&actor, status.as_deref(), crate::model::Lang::Zh, &page)
         .await

@@ -33,7 +33,15 @@ pub(crate) mod store;
 use store::*;
 
 /// The list name of the follow-up list's cursors.
-const LIST_FOLLOW_UPS: &str = "follow_ups";
+/// The paged list's name for the cursor, one per `status` (`open`, `done`,
+/// all), so that a cursor of one is refused by another.
+pub fn follow_ups_list(status: Option<&str>) -> &'static str {
+    match status {
+        Some("open") => "follow_ups_open",
+        Some("done") => "follow_ups_done",
+        _ => "follow_ups",
+    }
+}
 
 /// A job that just closed or was rated, as the opening rules need it.
 pub(crate) struct Closing<'a> {
@@ -211,7 +219,7 @@ impl Backend {
             .bind(("status", status.map(FollowUpStatus::as_str))))
         .await?;
         let total: Option<u64> = rows::<u64>(&mut res, 0)?.into_iter().next();
-        let cut = page.cut(found, LIST_FOLLOW_UPS, |(phase, f)| {
+        let cut = page.cut(found, follow_ups_list(status.map(FollowUpStatus::as_str)), |(phase, f)| {
             let at = if *phase == 0 { f.due_at.unwrap_or(f.created_at) } else { f.created_at };
             Cursor { keys: vec![*phase, linli_model::page::nanos(at)], id: f.id.clone() }
         });

@@ -92,6 +92,13 @@ fn valid_client_key(key: &str) -> bool {
     linli_model::client_key::is_valid(key)
 }
 
+/// The paged list's name for the cursor: the open calls (oldest first) and
+/// every call (newest first) are two orders, so a cursor of one is refused
+/// by the other.
+pub const fn help_calls_list(open_only: bool) -> &'static str {
+    if open_only { "help_calls_open" } else { "help_calls" }
+}
+
 impl Backend {
     /// The escalation timings of a community: start-up overrides first,
     /// then the community's settings, then the defaults (60 s, 180 s).
@@ -230,7 +237,7 @@ impl Backend {
         for c in rows::<CallRow>(&mut res, 0)?.into_iter().filter(|c| c.visible_to(actor)) {
             calls.push(self.call_view(actor, c, PhoneView::Masked).await?);
         }
-        Ok(page.cut(calls, "help_calls", |c| Cursor::at(c.created_at, c.id.clone())))
+        Ok(page.cut(calls, help_calls_list(open_only), |c| Cursor::at(c.created_at, c.id.clone())))
     }
 
     async fn call_view(&self, actor: &Actor, call: CallRow, phone_view: PhoneView) -> Result<HelpCall> {

@@ -60,7 +60,8 @@ pub(crate) async fn follow_ups(
     headers: HeaderMap,
     Query(q): Query<FollowUpsQuery>,
 ) -> ApiResult<Json<Page<FollowUp>>> {
-    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "follow_ups")?;
+    let list = linli_backend::follow_ups::follow_ups_list(q.status.as_deref());
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), list)?;
     Ok(Json(state.backend.follow_ups_page(&actor, q.status.as_deref(), web::lang(&headers), &page).await?))
 }
 

@@ -96,8 +96,9 @@ pub(crate) async fn list(
     AuthUser(actor): AuthUser,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<axum::Json<Page<HelpCall>>> {
-    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "help_calls")?;
-    Ok(axum::Json(state.backend.help_calls_page(&actor, q.open.unwrap_or(false), &page).await?))
+    let open = q.open.unwrap_or(false);
+    let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), linli_backend::help::help_calls_list(open))?;
+    Ok(axum::Json(state.backend.help_calls_page(&actor, open, &page).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/help-calls/{id}", tag = "help", params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = HelpCall), crate::openapi::Errors))]
