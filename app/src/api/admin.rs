@@ -69,10 +69,15 @@ pub async fn get_settings() -> Result<Settings, AppError> {
     super::ctx::backend()?.settings(&actor).await.map_err(crate::backend::Error::answer)
 }
 
+/// A page of the audit log (`MAX_LIMIT` rows after `cursor`), filtered by
+/// `action`.
 #[server]
-pub async fn list_audit(action: Option<String>) -> Result<crate::model::Page<AuditEntry>, AppError> {
+pub async fn list_audit(
+    action: Option<String>,
+    cursor: Option<String>,
+) -> Result<crate::model::Page<AuditEntry>, AppError> {
     let actor = super::ctx::actor().await?;
-    let page = crate::model::PageRequest::of(Some(crate::model::page::MAX_LIMIT), None, "audit", 50)?;
+    let page = crate::model::PageRequest::of(Some(crate::model::page::MAX_LIMIT), cursor.as_deref(), "audit", 50)?;
     super::ctx::backend()?
         .audit_log(&actor, action.as_deref(), None, None, &page)
         .await

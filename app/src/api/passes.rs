@@ -47,10 +47,12 @@ pub async fn list_gate_units() -> Result<Vec<UnitRef>, AppError> {
     super::ctx::backend()?.gate_units(&actor).await.map_err(crate::backend::Error::answer)
 }
 
+/// A page of the gate entries (`MAX_LIMIT` rows after `cursor`), of one
+/// gate or all.
 #[server]
-pub async fn list_entries(gate: Option<String>) -> Result<crate::model::Page<Entry>, AppError> {
+pub async fn list_entries(gate: Option<String>, cursor: Option<String>) -> Result<crate::model::Page<Entry>, AppError> {
     let actor = super::ctx::actor().await?;
-    let page = crate::model::PageRequest::of(Some(crate::model::page::MAX_LIMIT), None, "entries", 50)?;
+    let page = crate::model::PageRequest::of(Some(crate::model::page::MAX_LIMIT), cursor.as_deref(), "entries", 50)?;
     super::ctx::backend()?
         .entry_log(&actor, gate.as_deref(), None, None, &page)
         .await

@@ -337,10 +337,13 @@ pub fn WalkInPage() -> impl IntoView {
 #[component]
 pub fn EntriesPage() -> impl IntoView {
     let gate = query("gate");
+    let cursor = query("cursor");
     with_me(move |me: Me| {
         let gate = gate.clone();
-        let g = gate.clone();
-        let list = Resource::new(move || g.clone(), list_entries);
+        let (g, c) = (gate.clone(), cursor.clone());
+        let list = Resource::new(move || (g.clone(), c.clone()), |(g, c)| list_entries(g, c));
+        // The next page keeps the filter (no-JS: a plain link).
+        let next_href = format!("/admin/entries?gate={}&cursor=", gate.clone().unwrap_or_default());
         let csv = format!(
             "/api/v1/gate/entries?format=csv{}",
             gate.as_ref().map(|g| format!("&gate={g}")).unwrap_or_default()
@@ -374,8 +377,13 @@ pub fn EntriesPage() -> impl IntoView {
                 <Load resource=list transition=true let:page>
                     {page
                         .next_cursor
-                        .is_some()
-                        .then(|| view! { <p class="muted more-rows">{t(Msg::MoreRowsFollow)}</p> })}
+                        .map(|c| {
+                            view! {
+                                <a class="button next-page" href=format!("{next_href}{c}")>
+                                    {t(Msg::NextPageLink)}
+                                </a>
+                            }
+                        })}
                     <table>
                         <thead>
                             <tr>

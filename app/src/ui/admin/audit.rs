@@ -12,10 +12,13 @@ use crate::{
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let action = query("action");
+    let cursor = query("cursor");
     with_me(move |me: Me| {
-        let a = action.clone();
-        let log = Resource::new(move || a.clone(), list_audit);
+        let (a, c) = (action.clone(), cursor.clone());
+        let log = Resource::new(move || (a.clone(), c.clone()), |(a, c)| list_audit(a, c));
         let action = action.clone();
+        // The next page keeps the filter (no-JS: a plain link).
+        let next_href = format!("/admin/audit?action={}&cursor=", action.clone().unwrap_or_default());
         view! {
             <Page me=me.clone()>
                 <h1>{t(Msg::CardAudit)}</h1>
@@ -40,8 +43,13 @@ pub fn AuditPage() -> impl IntoView {
                 <Load resource=log let:page>
                     {page
                         .next_cursor
-                        .is_some()
-                        .then(|| view! { <p class="muted more-rows">{t(Msg::MoreRowsFollow)}</p> })}
+                        .map(|c| {
+                            view! {
+                                <a class="button next-page" href=format!("{next_href}{c}")>
+                                    {t(Msg::NextPageLink)}
+                                </a>
+                            }
+                        })}
                     <table id="audit">
                         <tbody>
                             {page
