@@ -7,8 +7,8 @@ use super::*;
 macro_rules! notice_select {
     () => {
         "SELECT *, author.name AS author_name,
-                count((SELECT id FROM announcement_read WHERE announcement = $parent.id AND user = $me)) > 0 AS read_by_me,
-                (SELECT kind, expected_end, ended_at FROM outage WHERE announcement = $parent.id LIMIT 1)[0] AS outage
+                { LET $of = id; RETURN count((SELECT id FROM announcement_read WHERE announcement = $of AND user = $me)) > 0; } AS read_by_me,
+                { LET $of = id; RETURN (SELECT kind, expected_end, ended_at FROM outage WHERE announcement = $of LIMIT 1)[0]; } AS outage
          FROM announcement"
     };
 }
