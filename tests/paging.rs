@@ -181,6 +181,49 @@ async fn the_board_pages_in_urgency_order_and_counts_open_and_breached_jobs() {
     assert!(lead.iter().all(|s| matches!(*s, "breached" | "missed")), "{lead:?}");
 }
 
+/// A job that changes while the board is paged (here: resumed from hold,
+/// which moves it from the end of the order to before the cursor) is not
+/// skipped: later pages show it after the rest, with its new state.
+#[tokio::test]
+async fn a_job_that_changes_between_pages_of_the_board_is_not_lost() {
+    let s = TestServer::start().await;
+    let (resident, butler) = (s.user(crate::common::RESIDENT).await, s.user(BUTLER).await);
+    let worker = s.user(crate::common::WORKER).await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        ids.push(resident.report(&json!({ "category": "leak", "description": format!("换页 {i}") })).await.unwrap().id);
+    }
+    let held = ids[0].clone();
+    let worker_id = butler.assignable(&held).await.unwrap().into_iter().find(|p| p.name == "刘强").unwrap().id;
+    butler.assign(&held, &worker_id).await.unwrap();
+    worker.act(&held, linli_model::repair::JobAction::StartWork).await.unwrap();
+    worker.act_with(&held, &json!({ "action": "hold", "hold_reason": "waiting_parts" })).await.unwrap();
+    let token = s.login(BUTLER).await;
+    let (_, whole) = s.get("/api/v1/repairs?status=open&limit=200", &token).await;
+    let order = ids_of(&whole);
+    assert_eq!(order.last(), Some(&held), "a job on hold comes last: {order:?}");
+
+    let (_, first) = s.get("/api/v1/repairs?status=open&limit=1", &token).await;
+    let mut seen = ids_of(&first);
+    assert_ne!(seen[0], held);
+    worker.act(&held, linli_model::repair::JobAction::Resume).await.unwrap();
+    let mut cursor = first["next_cursor"].as_str().map(str::to_string);
+    while let Some(c) = cursor {
+        let (status, page) = s.get(&format!("/api/v1/repairs?status=open&limit=1&cursor={c}"), &token).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(ids_of(&page));
+        cursor = page["next_cursor"].as_str().map(str::to_string);
+    }
+    for id in &order {
+        assert!(seen.contains(id), "{id} was lost across pages: {seen:?}");
+    }
+    assert_eq!(seen.last(), Some(&held), "the changed job comes after the rest");
+}
+
+fn ids_of(page: &Value) -> Vec<String> {
+    ids(page["items"].as_array().map(Vec::as_slice).unwrap_or_default())
+}
+
 /// The board's building and urgency filters narrow the list on the server,
 /// before it is counted and paged: walked two by two, a filtered board is
 /// exactly the whole board's rows of that building or urgency, and its

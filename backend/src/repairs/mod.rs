@@ -424,8 +424,21 @@ impl Backend {
             tracing::warn!(count = jobs.len(), "open-jobs board at its ceiling; rows beyond it are not shown");
         }
         let snapshot = after.and_then(|c| c.instant(0)).unwrap_or(now);
-        let mut keyed: Vec<([i64; 3], JobSummary)> =
-            jobs.iter().map(|j| (urgency_key(&j.summary(snapshot), snapshot), j.summary(now))).collect();
+        // A job changed since the first page (held, resumed, acknowledged)
+        // has another place in the order now: on later pages it joins one
+        // group after all the rest, by id, so it is never skipped; a job
+        // already shown is shown again there, with its new state.
+        let mut keyed: Vec<([i64; 3], JobSummary)> = jobs
+            .iter()
+            .map(|j| {
+                let key = if j.updated_at > snapshot {
+                    CHANGED_SINCE_FIRST_PAGE
+                } else {
+                    urgency_key(&j.summary(snapshot), snapshot)
+                };
+                (key, j.summary(now))
+            })
+            .collect();
         let total = keyed.len() as u64;
         let breached =
             keyed.iter().filter(|(_, j)| matches!(j.sla.state, ClockState::Breached | ClockState::Missed)).count()
@@ -637,6 +650,10 @@ fn urgency_key(j: &JobSummary, now: DateTime<Utc>) -> [i64; 3] {
     let urgency = Urgency::ALL.iter().position(|u| *u == j.urgency).and_then(|p| i64::try_from(p).ok()).unwrap_or(0);
     [rank, (next_deadline - now).num_seconds(), -urgency]
 }
+
+/// The board's order key of a job changed after the first page's instant:
+/// after every other job (ranks are 0–4).
+const CHANGED_SINCE_FIRST_PAGE: [i64; 3] = [i64::MAX, 0, 0];
 
 /// Sorts jobs for the board: most urgent first ([`urgency_key`]), ties by id.
 pub fn sort_by_urgency(items: &mut [JobSummary], now: DateTime<Utc>) {
