@@ -146,6 +146,13 @@ async fn the_console_manages_buildings_units_staff_and_settings() {
     assert_eq!(err.status, StatusCode::UNAUTHORIZED, "made active again, the old token stays revoked");
     let again = s.sign_in("13622223333", "gatekeeper1").await.unwrap();
     assert_eq!(again.me().await.unwrap().gate.as_deref(), Some("south"), "a new sign-in works");
+    let err = admin.change_staff(&guard.id, &json!({ "gate": "门".repeat(21) })).await.unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("gate")));
+    assert_eq!(again.me().await.unwrap().gate.as_deref(), Some("south"), "a refused change changes nothing");
+    admin.change_staff(&guard.id, &json!({ "gate": "north" })).await.unwrap();
+    assert_eq!(again.me().await.unwrap().gate.as_deref(), Some("north"));
+    admin.change_staff(&guard.id, &json!({ "gate": "" })).await.unwrap();
+    assert_eq!(again.me().await.unwrap().gate, None, "an empty gate takes it away");
 
     let mut settings = admin.settings().await.unwrap();
     assert_eq!((settings.help_staff_secs, settings.check_in_by.as_str()), (60, "10:00"));

@@ -228,6 +228,11 @@ impl Backend {
         if change.trades.as_ref().is_some_and(|t| t.iter().any(|x| Trade::parse(x).is_none())) {
             return Err(AppError::invalid("trades", Msg::ErrBadRequest).into());
         }
+        // The same rule as at creation; `""` takes the gate away.
+        let gate = match change.gate.as_deref() {
+            None => None,
+            Some(g) => Some(clean::optional_line("gate", Some(g), 20)?),
+        };
         let mut res = run(self
             .db
             .query(store::CHANGE_STAFF)
@@ -236,7 +241,7 @@ impl Backend {
             .bind(("active", change.active))
             .bind(("on_duty", change.on_duty))
             .bind(("trades", change.trades.clone()))
-            .bind(("gate", change.gate.clone())))
+            .bind(("gate", gate)))
         .await?;
         let s: StaffRow = row(&mut res, 0)?.ok_or_else(AppError::not_found)?;
         if change.active == Some(false) {

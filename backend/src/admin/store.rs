@@ -76,7 +76,8 @@ pub(crate) const STAFF_MEMBER: &str = "SELECT id, name, phone, role, trades, gat
 /// Used by `change_staff` (admin/mod.rs).
 pub(crate) const CHANGE_STAFF: &str = "UPDATE $id SET
                      active = $active ?? active, on_duty = $on_duty ?? on_duty,
-                     trades = $trades ?? trades, gate = $gate ?? gate
+                     trades = $trades ?? trades,
+                     gate = IF $gate = NONE THEN gate ELSE IF $gate = '' THEN NONE ELSE $gate END
                  WHERE community = $c AND role != 'resident'
                  RETURN id, name, phone, role, trades, gate, on_duty, active";
 
