@@ -599,3 +599,22 @@ async fn health_details_are_for_this_machine_only() {
         assert!(here.get(key).is_some(), "{key} for an operator here: {here}");
     }
 }
+
+/// Refusals made before a handler runs (a path segment that is not
+/// UTF-8) come in the envelope, in the caller's language, like the rest.
+#[tokio::test]
+async fn a_path_that_is_not_utf8_is_refused_in_the_envelope() {
+    let s = TestServer::start().await;
+    let token = s.login(BUTLER).await;
+    for (path, lang, message) in [
+        ("/api/v1/help-calls/%ff", "zh-CN", "请求格式不正确"),
+        ("/api/v1/events/%c0%af/attendees", "en", "The request is malformed."),
+    ] {
+        let res =
+            s.req(Method::GET, path, Some(&token)).header(header::ACCEPT_LANGUAGE, lang).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "bad_request", "{path}: {body}");
+        assert_eq!(body["error"]["message"], message, "{path}: {body}");
+    }
+}

@@ -86,12 +86,44 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
     ApiError::from(AppError::internal()).into_response()
 }
 
-/// Re-renders error envelopes in the language the request asked for.
+/// Re-renders error envelopes in the language the request asked for, and
+/// puts into the envelope the plain-text refusals made before a handler
+/// runs (axum's extractors: a path segment that is not UTF-8, a query it
+/// cannot read), so that every refusal a client meets has one shape.
 pub async fn localize(req: Request, next: Next) -> Response {
     let lang = web::lang(req.headers());
     let mut res = next.run(req).await;
     match res.extensions_mut().remove::<AppError>() {
         Some(err) if lang != Lang::Zh => envelope(&err, lang),
-        _ => res,
+        Some(_) => res,
+        None if is_bare_refusal(&res) => envelope(&of_status(res.status()), lang),
+        None => res,
     }
+}
+
+/// An error status with a plain-text body: not one of ours.
+fn is_bare_refusal(res: &Response) -> bool {
+    (res.status().is_client_error() || res.status().is_server_error())
+        && res
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/plain"))
+}
+
+/// The envelope's error for a bare status.
+fn of_status(status: StatusCode) -> AppError {
+    let (code, msg) = match status.as_u16() {
+        404 => (ErrorCode::NotFound, Msg::ErrNotFound),
+        405 => (ErrorCode::MethodNotAllowed, Msg::ErrMethodNotAllowed),
+        408 => (ErrorCode::RequestTimeout, Msg::ErrBodyTimeout),
+        413 => (ErrorCode::PayloadTooLarge, Msg::ErrTooLarge),
+        415 => (ErrorCode::UnsupportedMedia, Msg::ErrBadRequest),
+        422 => (ErrorCode::Invalid, Msg::ErrBadRequest),
+        429 => (ErrorCode::RateLimited, Msg::ErrRateLimited),
+        503 => (ErrorCode::Unavailable, Msg::ErrUnavailable),
+        500..=599 => return AppError::internal(),
+        _ => (ErrorCode::BadRequest, Msg::ErrBadRequest),
+    };
+    AppError::new(code, msg)
 }
