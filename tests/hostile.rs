@@ -610,8 +610,7 @@ async fn a_path_that_is_not_utf8_is_refused_in_the_envelope() {
         ("/api/v1/help-calls/%ff", "zh-CN", "请求格式不正确"),
         ("/api/v1/events/%c0%af/attendees", "en", "The request is malformed."),
     ] {
-        let res =
-            s.req(Method::GET, path, Some(&token)).header(header::ACCEPT_LANGUAGE, lang).send().await.unwrap();
+        let res = s.req(Method::GET, path, Some(&token)).header(header::ACCEPT_LANGUAGE, lang).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{path}");
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["error"]["code"], "bad_request", "{path}: {body}");
