@@ -11,7 +11,7 @@
 use crate::db::Db;
 
 /// Every store's queries, by resource.
-const STORES: &[(&str, &[(&str, &str)])] = &[
+pub(crate) const STORES: &[(&str, &[(&str, &str)])] = &[
     ("activities", crate::activities::store::ALL),
     ("admin", crate::admin::store::ALL),
     ("audit", crate::audit::store::ALL),

@@ -73,7 +73,7 @@ pub(super) struct ResidentRow {
 /// Used by `buildings` (people/mod.rs).
 pub(crate) const BUILDINGS: &str =
     "SELECT id, number, name, butler, butler.name AS butler_name, butler.phone AS butler_phone,
-                        count((SELECT id FROM unit WHERE building = $parent.id)) AS unit_count
+                        { LET $of = id; RETURN count((SELECT id FROM unit WHERE building = $of)); } AS unit_count
                  FROM building WHERE community = $community";
 
 /// Used by `unit` (people/mod.rs).

@@ -505,7 +505,7 @@ pub(crate) const LIST_JOBS_OF_COMMUNITY: &str = concat!(
 
 /// Used by `assignable` (repairs/mod.rs).
 pub(crate) const ASSIGNABLE: &str = "SELECT id, name, role, trades,
-                        count((SELECT id FROM repair WHERE assignee = $parent.id AND open = true)) AS open_jobs
+                        { LET $of = id; RETURN count((SELECT id FROM repair WHERE assignee = $of AND open = true)); } AS open_jobs
                  FROM user WHERE community = $community AND active = true
                      AND (role = 'worker' OR id = $owner)";
 

@@ -176,8 +176,8 @@ pub(crate) const SCORECARD_PEOPLE: &str =
                  SELECT id, unit.building AS building FROM user
                      WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE;
                  SELECT unit.building AS building, visit_every_days, elder_since ?? created_at AS since,
-                        (SELECT VALUE visited_at FROM elder_visit WHERE elder = $parent.id
-                            ORDER BY visited_at DESC LIMIT 1)[0] AS last_visit
+                        { LET $of = id; RETURN (SELECT VALUE visited_at FROM elder_visit WHERE elder = $of
+                            ORDER BY visited_at DESC LIMIT 1)[0]; } AS last_visit
                      FROM user WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE
                         AND role = 'resident';";
 
@@ -212,8 +212,8 @@ pub(crate) const SCORECARD_MARK: &str = "SELECT VALUE checked_at FROM scorecard_
 /// a follow-up's, a visit's and a check-in's.
 pub(crate) const SCORECARD_CHANGED: &str =
     "SELECT VALUE created_at FROM repair WHERE community = $c AND changed_at > $since;
-                 SELECT VALUE (SELECT VALUE at FROM repair_event WHERE repair = $parent.id
-                        AND (action IN ['hold', 'urged'] OR held_secs != NONE))
+                 SELECT VALUE { LET $of = id; RETURN (SELECT VALUE at FROM repair_event WHERE repair = $of
+                        AND (action IN ['hold', 'urged'] OR held_secs != NONE)); }
                      FROM repair WHERE community = $c AND changed_at > $since;
                  SELECT VALUE at FROM rating WHERE community = $c AND changed_at > $since;
                  SELECT VALUE created_at FROM help_call WHERE community = $c AND changed_at > $since;

@@ -243,7 +243,24 @@ async fn daily_queries_read_through_indexes() {
         "c": "community:x", "from": now - Duration::days(1), "to": now, "from_day": "2026-11-29",
         "to_day": "2026-11-30", "since": now, "butler": "user:b", "month": now, "d0": "2026-01-01", "d1": "2026-12-01",
     });
-    let statements = |sql: &'static str| sql.split(';').map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+    // Split at the semicolons outside `{ … }` blocks (a per-row subquery
+    // binds its row in one).
+    let statements = |sql: &'static str| {
+        let (mut parts, mut depth, mut start) = (Vec::new(), 0i32, 0);
+        for (i, c) in sql.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ';' if depth == 0 => {
+                    parts.push(sql[start..i].trim());
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(sql[start..].trim());
+        parts.into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>()
+    };
     let mut checked = 0;
     for (name, sql, indexes) in [
         (

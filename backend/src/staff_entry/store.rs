@@ -26,8 +26,8 @@ pub(super) struct ResidentRow {
 /// units with their active residents.
 pub(crate) const ENTRY_UNITS: &str = "SELECT id, community, number, name FROM $b;
                  SELECT id, number,
-                        (SELECT id, name, phone, elder_mode, created_at FROM user
-                            WHERE unit = $parent.id AND active = true ORDER BY created_at) AS residents
+                        { LET $of = id; RETURN (SELECT id, name, phone, elder_mode, created_at FROM user
+                            WHERE unit = $of AND active = true ORDER BY created_at); } AS residents
                  FROM unit WHERE building = $b LIMIT 2000;";
 
 /// Every query of this store, by name, for the check that runs each
