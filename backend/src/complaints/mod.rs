@@ -462,9 +462,16 @@ impl Backend {
             if household { Some(UnitId::record_of(actor.unit_id().ok_or_else(AppError::forbidden)?)) } else { None };
         let own: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
         let buildings = actor.limited_to_own_buildings().then(|| BuildingId::records_of(&own));
+        // The household's rows or the buildings' through their own index,
+        // not the community's whole history.
+        let query = match (&unit, &buildings) {
+            (Some(_), _) => LIST_COMPLAINTS_OF_UNIT,
+            (None, Some(_)) => LIST_COMPLAINTS_OF_BUILDINGS,
+            (None, None) => LIST_COMPLAINTS,
+        };
         let mut res = run(self
             .db
-            .query(LIST_COMPLAINTS)
+            .query(query)
             .bind(("c", CommunityId::record_of(actor.community_id())))
             .bind(("kinds", kinds))
             .bind(("unit", unit))

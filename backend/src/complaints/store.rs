@@ -310,19 +310,34 @@ pub(crate) const COMPLAINT_VIEW: &str = "SELECT * FROM repair_event WHERE repair
                  SELECT id, width, height FROM photo WHERE repair = $id;
                  SELECT * FROM rating WHERE repair = $id;";
 
-/// Used by `list_complaints` (complaints/mod.rs): a household's own
-/// (`$unit`), or a community's cut to `$buildings` (a butler's), filtered.
-pub(crate) const LIST_COMPLAINTS: &str = concat!(
-    complaint_fields!(),
-    " FROM repair WHERE community = $c AND kind IN $kinds
-        AND ($unit = NONE OR unit = $unit)
-        AND ($buildings = NONE OR building IN $buildings)
+/// The filters and keyset order every complaint list shares.
+macro_rules! complaint_filters {
+    () => {
+        " AND kind IN $kinds
         AND ($building = NONE OR building = $building)
         AND ($category = NONE OR complaint_category = $category)
         AND ($open = NONE OR open = $open)
         AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
       ORDER BY created_at DESC, id DESC LIMIT $fetch"
-);
+    };
+}
+
+/// Used by `list_complaints` (complaints/mod.rs): the community's, filtered
+/// (through `repair_kind`).
+pub(crate) const LIST_COMPLAINTS: &str =
+    concat!(complaint_fields!(), " FROM repair WHERE community = $c", complaint_filters!());
+
+/// Used by `list_complaints` (complaints/mod.rs): a household's own
+/// (`$unit`, through `repair_unit_created`: the unit's rows, not the
+/// community's).
+pub(crate) const LIST_COMPLAINTS_OF_UNIT: &str =
+    concat!(complaint_fields!(), " FROM repair WHERE unit = $unit", complaint_filters!());
+
+/// Used by `list_complaints` (complaints/mod.rs): a butler's buildings'
+/// (`$buildings`, at most `record::IN_LIST_MAX`: one index scan of
+/// `repair_building` per building).
+pub(crate) const LIST_COMPLAINTS_OF_BUILDINGS: &str =
+    concat!(complaint_fields!(), " FROM repair WHERE building IN $buildings", complaint_filters!());
 
 /// Used by `act_on_complaint` (complaints/mod.rs): one step, guarded by
 /// the row's version, written to the shared timeline.
@@ -375,6 +390,8 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("LOAD_COMPLAINT", LOAD_COMPLAINT),
     ("COMPLAINT_VIEW", COMPLAINT_VIEW),
     ("LIST_COMPLAINTS", LIST_COMPLAINTS),
+    ("LIST_COMPLAINTS_OF_UNIT", LIST_COMPLAINTS_OF_UNIT),
+    ("LIST_COMPLAINTS_OF_BUILDINGS", LIST_COMPLAINTS_OF_BUILDINGS),
     ("STORE_COMPLAINT_STEP", STORE_COMPLAINT_STEP),
     ("RATE_COMPLAINT", RATE_COMPLAINT),
     ("COMPLAINT_COUNTS", COMPLAINT_COUNTS),
