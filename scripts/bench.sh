@@ -111,6 +111,11 @@ big_db=${SCALE_DB:-"surrealkv://$scale_dir/db"}
 "$bin/scale" --server "$bin/linli-server" --empty "$empty_db" --big "$big_db" --seconds "${SCALE_SECONDS:-5}" \
   --port "${SCALE_PORT:-4150}" | tee -a "$report"
 say ""
+# The idle server on both: the sweeps must not grow with the data stored.
+for db in "$empty_db" "$big_db"; do
+  "$bin/idle" --server "$bin/linli-server" --db "$db" --seconds 30 --port "${IDLE_PORT:-4170}" | tee -a "$report"
+done
+say ""
 
 say "## Durability"
 say ""
