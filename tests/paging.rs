@@ -547,6 +547,38 @@ fn job_ids_in(html: &str) -> Vec<String> {
     html.split("data-job=\"").skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_string).collect()
 }
 
+/// Follows a page's next-page links (`href`s starting with `prefix` and
+/// carrying a `cursor=`) from `start` without JavaScript, as `cookie`'s
+/// person: each page's HTML with the link it offered, at most `max` pages.
+async fn pages_by_links(
+    s: &TestServer,
+    cookie: &str,
+    start: &str,
+    prefix: &str,
+    max: usize,
+) -> Vec<(String, Option<String>)> {
+    let mut pages = Vec::new();
+    let mut path = start.to_string();
+    loop {
+        assert!(pages.len() < max, "the links end");
+        let res =
+            s.req(reqwest::Method::GET, &path, None).header(reqwest::header::COOKIE, cookie).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let html = res.text().await.unwrap();
+        let next = html
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(|href| href.replace("&amp;", "&"))
+            .find(|href| href.starts_with(prefix) && href.contains("cursor="));
+        pages.push((html, next.clone()));
+        match next {
+            Some(href) => path = href,
+            None => return pages,
+        }
+    }
+}
+
 /// Without JavaScript the board shows its counts and pages by plain links:
 /// followed to the end, they show every open job once.
 #[tokio::test]
@@ -561,33 +593,11 @@ async fn the_board_page_counts_and_pages_by_links_without_javascript() {
     let (total, breached) = (first["total"].as_u64().unwrap(), first["breached"].as_u64().unwrap());
     assert!(total >= 52, "{first}");
     let cookie = s.web_login(BUTLER).await;
-    let mut path = "/board".to_string();
-    let mut seen: Vec<String> = Vec::new();
-    for page in 0.. {
-        assert!(page < 20, "the links end");
-        let res =
-            s.req(reqwest::Method::GET, &path, None).header(reqwest::header::COOKIE, &cookie).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{path}");
-        let html = res.text().await.unwrap();
-        if page == 0 {
-            let line = format!("共 {total} 单，其中 {breached} 单超时");
-            assert!(html.contains(&line), "the board says {line}");
-        }
-        seen.extend(job_ids_in(&html));
-        let next = html
-            .split("href=\"")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next())
-            .map(|href| href.replace("&amp;", "&"))
-            .find(|href| href.starts_with("/board?") && href.contains("cursor="));
-        if page == 0 {
-            assert!(next.is_some(), "a next-page link: {}", &html[html.len().saturating_sub(3000)..]);
-        }
-        match next {
-            Some(href) => path = href,
-            None => break,
-        }
-    }
+    let pages = pages_by_links(&s, &cookie, "/board", "/board?", 20).await;
+    let line = format!("共 {total} 单，其中 {breached} 单超时");
+    assert!(pages[0].0.contains(&line), "the board says {line}");
+    assert!(pages.len() > 1, "a next-page link: {}", &pages[0].0[pages[0].0.len().saturating_sub(3000)..]);
+    let seen: Vec<String> = pages.iter().flat_map(|(html, _)| job_ids_in(html)).collect();
     let set: HashSet<&String> = seen.iter().collect();
     assert_eq!(set.len(), seen.len(), "a job shown twice across pages");
     assert_eq!(seen.len() as u64, total, "every open job shown once");
@@ -610,30 +620,20 @@ async fn the_audit_page_pages_by_links_without_javascript() {
         .await
         .unwrap();
     let cookie = s.web_login(ADMIN).await;
-    let mut path = "/admin/audit?action=settings".to_string();
-    let mut seen = Vec::new();
-    for page in 0.. {
-        assert!(page < 5, "the links end");
-        let res =
-            s.req(reqwest::Method::GET, &path, None).header(reqwest::header::COOKIE, &cookie).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{path}");
-        let html = res.text().await.unwrap();
-        // The table's cells (the page's hydration data holds them too).
-        seen.extend(html.split("<td>翻页审计-").skip(1).filter_map(|r| r.split('<').next()).map(str::to_string));
-        let next = html
-            .split("href=\"")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next())
-            .map(|href| href.replace("&amp;", "&"))
-            .find(|href| href.starts_with("/admin/audit?") && href.contains("cursor="));
-        match next {
-            Some(href) => {
-                assert!(href.contains("action=settings"), "the link keeps the filter: {href}");
-                path = href;
-            }
-            None => break,
-        }
+    let pages = pages_by_links(&s, &cookie, "/admin/audit?action=settings", "/admin/audit?", 5).await;
+    for (_, next) in &pages {
+        assert!(
+            next.as_ref().is_none_or(|href| href.contains("action=settings")),
+            "the link keeps the filter: {next:?}"
+        );
     }
+    // The table's cells (the page's hydration data holds them too).
+    let seen: Vec<String> = pages
+        .iter()
+        .flat_map(|(html, _)| {
+            html.split("<td>翻页审计-").skip(1).filter_map(|r| r.split('<').next()).map(str::to_string)
+        })
+        .collect();
     let set: HashSet<&String> = seen.iter().collect();
     assert_eq!(set.len(), seen.len(), "an entry shown twice across pages");
     assert_eq!(seen.len(), 230, "every entry shown once");
