@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use linli_model::repair::JobAction;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -353,12 +354,39 @@ async fn complaints_passes_entries_audit_and_follow_ups_page_without_loss_or_rep
     let (rows, _) = walk(&s, &admin, "/api/v1/audit", 1, || async {}).await;
     assert_eq!(rows, whole, "the audit log walked one by one is the whole log");
 
-    // Follow-ups: the demo month holds some; walked one by one = whole.
-    let (whole, first) = walk(&s, &admin, "/api/v1/follow-ups", 200, || async {}).await;
-    assert_eq!(first["total"].as_u64(), Some(whole.len() as u64), "{first}");
-    let (rows, _) = walk(&s, &admin, "/api/v1/follow-ups", 1, || async {}).await;
-    assert_eq!(ids(&rows), ids(&whole));
-    assert_unique("follow-ups", &rows);
+    // Follow-ups in both of the butler's buildings (critical jobs closed
+    // get one each), one of them done: walked one by one = whole, for the
+    // manager (the community) and for the butler (their buildings, read one
+    // building at a time and merged); `total` counts the open ones.
+    let butler_user = s.user(BUTLER).await;
+    let butler_me = butler_user.me().await.unwrap();
+    for phone in [RESIDENT, RESIDENT_B2, RESIDENT, RESIDENT_B2] {
+        let home = s.user(phone).await;
+        let job = home.report(&json!({ "category": "elevator_entrapment" })).await.unwrap();
+        butler_user.assign(&job.id, &butler_me.id).await.unwrap();
+        for action in [JobAction::StartWork, JobAction::Resolve] {
+            butler_user.act(&job.id, action).await.unwrap();
+        }
+        home.act(&job.id, JobAction::Confirm).await.unwrap();
+    }
+    let butler = s.login(BUTLER).await;
+    let (open, _) = walk(&s, &butler, "/api/v1/follow-ups?status=open", 200, || async {}).await;
+    assert!(open.len() >= 4, "a follow-up per closed critical job: {}", open.len());
+    let done_id = open[0]["id"].as_str().unwrap().to_string();
+    let (status, body) =
+        s.post(&format!("/api/v1/follow-ups/{done_id}/outcome"), &butler, json!({ "outcome": "satisfied" })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for (who, token) in [("manager", &admin), ("butler", &butler)] {
+        let (whole, first) = walk(&s, token, "/api/v1/follow-ups", 200, || async {}).await;
+        let open = whole.iter().filter(|f| f["status"] == "open").count();
+        assert!(open >= 3 && whole.len() > open, "{who}: open and done ones: {whole:?}");
+        assert_eq!(first["total"].as_u64(), Some(open as u64), "{who}: {first}");
+        let (rows, _) = walk(&s, token, "/api/v1/follow-ups", 1, || async {}).await;
+        assert_eq!(ids(&rows), ids(&whole), "{who}");
+        assert_unique("follow-ups", &rows);
+        let (_, done) = s.get("/api/v1/follow-ups?status=done", token).await;
+        assert!(done["total"].is_null(), "{who}: the done list has no count: {done}");
+    }
 
     // Help calls (all, newest first; open, oldest first).
     for path in ["/api/v1/help-calls", "/api/v1/help-calls?open=true"] {

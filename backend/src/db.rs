@@ -58,6 +58,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 17, name: "paging", sql: include_str!("migrations/0017_paging.surql") },
     Migration { version: 18, name: "scale_indexes", sql: include_str!("migrations/0018_scale_indexes.surql") },
     Migration { version: 19, name: "request_keys", sql: include_str!("migrations/0019_request_keys.surql") },
+    Migration { version: 20, name: "list_orders", sql: include_str!("migrations/0020_list_orders.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

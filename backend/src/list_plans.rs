@@ -69,6 +69,48 @@ async fn the_elders_day_reads_through_indexes_whatever_the_number_of_elders() {
     }
 }
 
+/// The lists read in an index's order stop at the page: the open help
+/// calls (not every call of the community, as with `(community,
+/// created_at)`), each rank of the notices, a butler's follow-ups one
+/// building at a time, and the page's help-call timelines at once.
+#[tokio::test]
+async fn lists_read_in_an_index_order_stop_at_the_page() {
+    let Ok(db) = Db::connect("mem://", "list_plans").await else { panic!("a migrated in-memory database") };
+    let now = chrono::Utc::now();
+    for (at, after) in [(serde_json::Value::Null, serde_json::Value::Null), (json!(now), json!("x:1"))] {
+        let mut vars = json!({ "community": "community:c", "c": "community:c", "building": "building:b1",
+            "everyone": true, "staff": true, "buildings": ["building:b1"], "fetch": 21, "pinned": true, "urgent": false,
+            "me": "user:u1" });
+        if !at.is_null() {
+            vars["at"] = at;
+            vars["after"] = after;
+        }
+        let cases = [
+            ("the open help calls", crate::help::store::OPEN_HELP_CALLS, "help_call_open_created"),
+            ("a rank of notices", crate::notices::store::NOTICES, "announcement_rank"),
+            (
+                "a building's follow-ups due",
+                crate::follow_ups::store::FOLLOW_UPS_OF_BUILDING[0],
+                "follow_up_building_due",
+            ),
+            ("a building's undated", crate::follow_ups::store::FOLLOW_UPS_OF_BUILDING[1], "follow_up_building_created"),
+            ("a building's done", crate::follow_ups::store::FOLLOW_UPS_OF_BUILDING[2], "follow_up_building_created"),
+        ];
+        for (list, sql, index) in cases {
+            let p = plan(&db, sql, vars.clone()).await;
+            assert!(p.contains(index) && !p.contains("TableScan"), "{list} read through {index}: {p}");
+        }
+    }
+    let calls: Vec<String> = (0..crate::record::IN_LIST_MAX).map(|i| format!("help_call:h{i}")).collect();
+    let p = plan(&db, crate::help::store::TIMELINES_OF, json!({ "calls": calls })).await;
+    assert!(p.contains("help_event_seq") && !p.contains("TableScan"), "a page's timelines: {p}");
+    let p = plan(&db, crate::follow_ups::store::COUNT_OPEN_FOLLOW_UPS, json!({ "community": "community:c" })).await;
+    assert!(
+        (p.contains("follow_up_community") || p.contains("follow_up_status_created")) && !p.contains("TableScan"),
+        "the open follow-ups counted through (community, status): {p}"
+    );
+}
+
 /// A subquery per row that names the row as `$parent.id` is planned as a
 /// scan of its whole table (SurrealDB 3 does not read `$parent.id` as a
 /// value to look up), one scan per row listed; bound first to a variable in

@@ -813,6 +813,7 @@ messages! {
     FirstPageLink => "回到第一页", "First page";
     OpenJobsCount => "共 {n} 单，其中 {m} 单超时", "Open jobs: {n}, of which {m} breached";
     ListCount => "共 {n} 条", "{n} in all";
+    FollowUpsOpenCount => "待回访 {n} 条", "{n} follow-ups to do";
     MoreRowsFollow => "还有更多，请加载下一页", "More rows follow; load the next page.";
 }
 

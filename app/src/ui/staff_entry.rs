@@ -191,7 +191,11 @@ pub fn FollowUpsPage() -> impl IntoView {
                         .total
                         .filter(|n| *n > 0)
                         .map(|n| {
-                            view! { <p class="muted list-count">{t(Msg::ListCount).replace("{n}", &n.to_string())}</p> }
+                            view! {
+                                <p class="muted list-count">
+                                    {t(Msg::FollowUpsOpenCount).replace("{n}", &n.to_string())}
+                                </p>
+                            }
                         })}
                     {if page.items.is_empty() && page.next_cursor.is_none() {
                         view! { <p class="muted">{t(Msg::NoFollowUps)}</p> }.into_any()

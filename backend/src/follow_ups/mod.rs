@@ -23,7 +23,7 @@ use super::{
     Backend, clean,
     complaints::Filing,
     db::{retrying, row, rows, run},
-    error::Result,
+    error::{Error, Result},
     ids,
     people::unit_label,
     policy::{Actor, Permission, Scope},
@@ -159,8 +159,9 @@ impl Backend {
     /// ones first, the first due first (those without a due time after
     /// them, oldest first), then the done ones, newest first; keyset cursor
     /// `[phase, instant]` + id, so no row is lost or repeated while
-    /// follow-ups are added. `total` counts the rows of
-    /// the list (all pages). 422 for a bad `status`.
+    /// follow-ups are added. `total` counts the open follow-ups in the
+    /// caller's scope (the work left; none on the `done` list, whose
+    /// count would read years of history). 422 for a bad `status`.
     pub async fn follow_ups_page(
         &self,
         actor: &Actor,
@@ -180,18 +181,15 @@ impl Backend {
                 _ => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
             },
         };
-        let buildings: Option<Vec<String>> =
-            actor.limited_to_own_buildings().then(|| actor.buildings.iter().map(|b| b.id.clone()).collect());
-        let buildings = buildings.as_deref().map(BuildingId::records_of);
+        let buildings: Option<Vec<_>> = actor
+            .limited_to_own_buildings()
+            .then(|| actor.buildings.iter().map(|b| BuildingId::record_of(&b.id)).collect());
+        let community = CommunityId::record_of(actor.community_id());
         let now = self.now();
         let mut found: Vec<(i64, FollowUp)> = Vec::new();
         // Three phases, each a keyset of its own: open with a due time
         // (`due_at`), open without one (`created_at`), done (`created_at`).
-        for (phase, query, wanted) in [
-            (0, FOLLOW_UPS_OPEN, FollowUpStatus::Open),
-            (1, FOLLOW_UPS_OPEN_UNDATED, FollowUpStatus::Open),
-            (2, FOLLOW_UPS_DONE, FollowUpStatus::Done),
-        ] {
+        for (phase, wanted) in [(0, FollowUpStatus::Open), (1, FollowUpStatus::Open), (2, FollowUpStatus::Done)] {
             let fetch = page.fetch() - i64::try_from(found.len()).unwrap_or(0);
             if status.is_some_and(|s| s != wanted) || after.as_ref().is_some_and(|(p, _, _)| *p > phase) || fetch <= 0 {
                 continue;
@@ -200,31 +198,55 @@ impl Backend {
                 Some((p, at, id)) if *p == phase => (Some(*at), Some(id.clone())),
                 _ => (None, None),
             };
-            let mut res = run(self
-                .db
-                .query(query)
-                .bind(("community", CommunityId::record_of(actor.community_id())))
-                .bind(("buildings", buildings.clone()))
-                .bind(("at", at))
-                .bind(("after", after_id))
-                .bind(("fetch", fetch)))
-            .await?;
-            found.extend(rows::<Row>(&mut res, 0)?.into_iter().map(|r| (phase, r.view(now, lang))));
+            let phase_index = usize::try_from(phase).unwrap_or_default();
+            let mut read: Vec<FollowUp> = Vec::new();
+            // A butler's buildings are read one at a time in the list's
+            // order (each a page at most) and merged: the cost follows the
+            // page and the buildings, not the years of done follow-ups.
+            let scopes: Vec<Option<_>> = match &buildings {
+                None => vec![None],
+                Some(own) => own.iter().map(Some).collect(),
+            };
+            for building in scopes {
+                let query = match building {
+                    None => FOLLOW_UPS_OF_COMMUNITY.get(phase_index),
+                    Some(_) => FOLLOW_UPS_OF_BUILDING.get(phase_index),
+                }
+                .ok_or_else(|| Error::internal("follow-up phase"))?;
+                let mut res = run(self
+                    .db
+                    .query(*query)
+                    .bind(("community", community.clone()))
+                    .bind(("building", building.cloned()))
+                    .bind(("at", at))
+                    .bind(("after", after_id.clone()))
+                    .bind(("fetch", fetch)))
+                .await?;
+                read.extend(rows::<Row>(&mut res, 0)?.into_iter().map(|r| r.view(now, lang)));
+            }
+            read.sort_by(|a, b| match phase {
+                0 => (a.due_at, &a.id).cmp(&(b.due_at, &b.id)),
+                1 => (a.created_at, &a.id).cmp(&(b.created_at, &b.id)),
+                _ => (b.created_at, &b.id).cmp(&(a.created_at, &a.id)),
+            });
+            read.truncate(usize::try_from(fetch).unwrap_or_default());
+            found.extend(read.into_iter().map(|f| (phase, f)));
         }
-        let mut res = run(self
-            .db
-            .query(COUNT_FOLLOW_UPS)
-            .bind(("community", CommunityId::record_of(actor.community_id())))
-            .bind(("buildings", buildings))
-            .bind(("status", status.map(FollowUpStatus::as_str))))
-        .await?;
-        let total: Option<u64> = rows::<u64>(&mut res, 0)?.into_iter().next();
+        // The count a person works down: the open follow-ups (the done ones
+        // are years of history, not counted on every page).
+        let total: Option<u64> = if status == Some(FollowUpStatus::Done) {
+            None
+        } else {
+            let mut res =
+                run(self.db.query(COUNT_OPEN_FOLLOW_UPS).bind(("community", community)).bind(("buildings", buildings)))
+                    .await?;
+            Some(rows::<u64>(&mut res, 0)?.into_iter().next().unwrap_or(0))
+        };
         let cut = page.cut(found, follow_ups_list(status.map(FollowUpStatus::as_str)), |(phase, f)| {
             let at = if *phase == 0 { f.due_at.unwrap_or(f.created_at) } else { f.created_at };
             Cursor { keys: vec![*phase, linli_model::page::nanos(at)], id: f.id.clone() }
         });
-        Ok(Page::new(cut.items.into_iter().map(|(_, f)| f).collect(), cut.next_cursor)
-            .with_counts(total.or(Some(0)), None))
+        Ok(Page::new(cut.items.into_iter().map(|(_, f)| f).collect(), cut.next_cursor).with_counts(total, None))
     }
 
     /// Records what the resident said on a follow-up visit. Satisfied closes

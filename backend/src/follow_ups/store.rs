@@ -73,44 +73,60 @@ macro_rules! follow_up_select {
     };
 }
 
-/// Used by `follow_ups_page` (follow_ups/mod.rs): the open follow-ups with
-/// a due time, the first due first, after the keyset cursor `($at,
-/// $after)` on `(due_at, id)`; a butler's are those of their buildings
-/// (`$buildings`), the manager's all.
-pub(crate) const FOLLOW_UPS_OPEN: &str = concat!(
-    follow_up_select!(),
-    " FROM follow_up WHERE community = $community AND ($buildings = NONE OR building IN $buildings)
-                    AND status = 'open' AND due_at != NONE
+/// The three parts of the follow-up list, each a keyset of its own, for
+/// the whole community (`$community`, the manager) or one building
+/// (`$building`, read once per building of a butler's, through
+/// `follow_up_building_*`, then merged). See `follow_ups_page`.
+macro_rules! follow_up_phases {
+    ($scope:literal) => {
+        [
+            // Open with a due time: the first due first, on `(due_at, id)`.
+            concat!(
+                follow_up_select!(),
+                " FROM follow_up WHERE ",
+                $scope,
+                " AND status = 'open' AND due_at != NONE
                     AND ($at = NONE OR due_at > $at OR (due_at = $at AND id > $after))
                  ORDER BY due_at ASC, id ASC LIMIT $fetch"
-);
-
-/// Used by `follow_ups_page` (follow_ups/mod.rs): the open follow-ups
-/// without a due time (opened before due times existed), oldest first,
-/// after the keyset cursor on `(created_at, id)`.
-pub(crate) const FOLLOW_UPS_OPEN_UNDATED: &str = concat!(
-    follow_up_select!(),
-    " FROM follow_up WHERE community = $community AND ($buildings = NONE OR building IN $buildings)
-                    AND status = 'open' AND due_at = NONE
+            ),
+            // Open without a due time (opened before due times existed):
+            // oldest first, on `(created_at, id)`.
+            concat!(
+                follow_up_select!(),
+                " FROM follow_up WHERE ",
+                $scope,
+                " AND status = 'open' AND due_at = NONE
                     AND ($at = NONE OR created_at > $at OR (created_at = $at AND id > $after))
                  ORDER BY created_at ASC, id ASC LIMIT $fetch"
-);
-
-/// Used by `follow_ups` (follow_ups/mod.rs): the done follow-ups, newest
-/// first, after the keyset cursor `($at, $after)`.
-pub(crate) const FOLLOW_UPS_DONE: &str = concat!(
-    follow_up_select!(),
-    " FROM follow_up WHERE community = $community AND ($buildings = NONE OR building IN $buildings)
-                    AND status = 'done'
+            ),
+            // Done: newest first, on `(created_at, id)`.
+            concat!(
+                follow_up_select!(),
+                " FROM follow_up WHERE ",
+                $scope,
+                " AND status = 'done'
                     AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
                  ORDER BY created_at DESC, id DESC LIMIT $fetch"
-);
+            ),
+        ]
+    };
+}
 
-/// Used by `follow_ups_page` (follow_ups/mod.rs): how many rows the list
-/// has over all its pages.
-pub(crate) const COUNT_FOLLOW_UPS: &str = "SELECT VALUE count() FROM follow_up
-                 WHERE community = $community AND ($buildings = NONE OR building IN $buildings)
-                    AND ($status = NONE OR status = $status) GROUP ALL";
+/// Used by `follow_ups_page` (follow_ups/mod.rs): the list's three parts
+/// for the whole community.
+pub(crate) const FOLLOW_UPS_OF_COMMUNITY: [&str; 3] = follow_up_phases!("community = $community");
+
+/// Used by `follow_ups_page` (follow_ups/mod.rs): the list's three parts
+/// for one building.
+pub(crate) const FOLLOW_UPS_OF_BUILDING: [&str; 3] =
+    follow_up_phases!("building = $building AND community = $community");
+
+/// Used by `follow_ups_page` (follow_ups/mod.rs): the open follow-ups, the
+/// count a butler works down (through `follow_up_community`: the open
+/// rows, not the years of done ones).
+pub(crate) const COUNT_OPEN_FOLLOW_UPS: &str = "SELECT VALUE count() FROM follow_up
+                 WHERE community = $community AND status = 'open' AND ($buildings = NONE OR building IN $buildings)
+                 GROUP ALL";
 
 /// Used by `record_follow_up` (follow_ups/mod.rs).
 pub(crate) const FOLLOW_UP: &str = concat!(follow_up_select!(), " FROM $id");
@@ -180,10 +196,13 @@ pub(crate) const OPEN_FOLLOW_UPS: &str = "BEGIN TRANSACTION;
 /// against a migrated database (`crate::queries_check`).
 #[cfg(test)]
 pub(crate) const ALL: &[(&str, &str)] = &[
-    ("FOLLOW_UPS_OPEN", FOLLOW_UPS_OPEN),
-    ("FOLLOW_UPS_OPEN_UNDATED", FOLLOW_UPS_OPEN_UNDATED),
-    ("FOLLOW_UPS_DONE", FOLLOW_UPS_DONE),
-    ("COUNT_FOLLOW_UPS", COUNT_FOLLOW_UPS),
+    ("FOLLOW_UPS_OPEN", FOLLOW_UPS_OF_COMMUNITY[0]),
+    ("FOLLOW_UPS_OPEN_UNDATED", FOLLOW_UPS_OF_COMMUNITY[1]),
+    ("FOLLOW_UPS_DONE", FOLLOW_UPS_OF_COMMUNITY[2]),
+    ("FOLLOW_UPS_OPEN_OF_BUILDING", FOLLOW_UPS_OF_BUILDING[0]),
+    ("FOLLOW_UPS_OPEN_UNDATED_OF_BUILDING", FOLLOW_UPS_OF_BUILDING[1]),
+    ("FOLLOW_UPS_DONE_OF_BUILDING", FOLLOW_UPS_OF_BUILDING[2]),
+    ("COUNT_OPEN_FOLLOW_UPS", COUNT_OPEN_FOLLOW_UPS),
     ("FOLLOW_UP", FOLLOW_UP),
     ("RECORD_OUTCOME", RECORD_OUTCOME),
     ("RECORD_REMEDY", RECORD_REMEDY),

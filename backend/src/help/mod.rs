@@ -15,6 +15,8 @@ pub(crate) mod store;
 mod entry;
 mod escalation;
 
+use std::collections::HashMap;
+
 use crate::record::{BuildingId, CommunityId, HelpCallId, UnitId, UserId};
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -233,66 +235,32 @@ impl Backend {
             .bind(("after", after))
             .bind(("fetch", page.fetch())))
         .await?;
-        let mut calls = Vec::new();
-        for c in rows::<CallRow>(&mut res, 0)?.into_iter().filter(|c| c.visible_to(actor)) {
-            calls.push(self.call_view(actor, c, PhoneView::Masked).await?);
+        let found: Vec<CallRow> = rows::<CallRow>(&mut res, 0)?.into_iter().filter(|c| c.visible_to(actor)).collect();
+        // The page's timelines in one read per `IN_LIST_MAX` calls, not
+        // one per call.
+        let mut timelines: HashMap<HelpCallId, Vec<EntryRow>> = HashMap::new();
+        let ids: Vec<_> = found.iter().map(|c| c.id.record()).collect();
+        for chunk in ids.chunks(crate::record::IN_LIST_MAX) {
+            let mut res = run(self.db.query(store::TIMELINES_OF).bind(("calls", chunk.to_vec()))).await?;
+            for e in rows::<PagedEntryRow>(&mut res, 0)? {
+                timelines.entry(e.call).or_default().push(e.entry);
+            }
         }
+        let calls = found
+            .into_iter()
+            .map(|c| {
+                let mut entries = timelines.remove(&c.id).unwrap_or_default();
+                entries.sort_by_key(|e| e.seq);
+                call_view_of(actor, c, entries, PhoneView::Masked)
+            })
+            .collect();
         Ok(page.cut(calls, help_calls_list(open_only), |c| Cursor::at(c.created_at, c.id.clone())))
     }
 
     async fn call_view(&self, actor: &Actor, call: CallRow, phone_view: PhoneView) -> Result<HelpCall> {
         let mut res = run(self.db.query(store::CALL_VIEW).bind(("id", call.id.record()))).await?;
-        let entries = rows::<EntryRow>(&mut res, 0)?;
-        // A call entered by staff names them on its first entry.
-        let first_actor = entries.first().map(|e| e.actor_name.clone()).unwrap_or_default();
-        let timeline = entries
-            .into_iter()
-            .map(|e| HelpEntry {
-                seq: crate::convert::non_negative(e.seq),
-                action: e.action,
-                actor_name: e.actor_name,
-                note: e.note,
-                at: e.at,
-            })
-            .collect();
-        let party = call.party(actor);
-        let staff_view = party.responder || party.escalated_staff;
-        Ok(HelpCall {
-            id: String::from(call.id.clone()),
-            status: call.status(),
-            outcome: call.outcome,
-            escalation_level: call.level(),
-            elder: PersonRef { id: String::from(call.elder.clone()), name: call.elder_name.clone() },
-            unit: call.unit_ref(),
-            elder_phone: if staff_view && phone_view == PhoneView::Whole {
-                call.elder_phone.clone()
-            } else {
-                phone::mask(&call.elder_phone)
-            },
-            butler: call.butler.clone().map(|id| {
-                let full = call.butler_phone.clone().unwrap_or_default();
-                StaffRef {
-                    id: String::from(id),
-                    name: call.butler_name.clone().unwrap_or_default(),
-                    phone: phone::mask(&full),
-                    phone_full: Some(full),
-                }
-            }),
-            responder: call.acknowledged_by.clone().map(|id| PersonRef {
-                id: String::from(id),
-                name: call.acknowledged_by_name.clone().unwrap_or_default(),
-            }),
-            created_at: call.created_at,
-            acknowledged_at: call.acknowledged_at,
-            arrived_at: call.arrived_at,
-            closed_at: call.closed_at,
-            timeline,
-            allowed_actions: allowed_actions(call.status(), party),
-            channel: call.channel,
-            entered_by: call.entered_by.clone().map(|id| PersonRef { id: String::from(id), name: first_actor }),
-        })
+        Ok(call_view_of(actor, call, rows::<EntryRow>(&mut res, 0)?, phone_view))
     }
-
     /// Staff handle a call (acknowledge, arrive, resolve with an outcome);
     /// the elder may mark it pressed by mistake.
     pub async fn help_action(&self, actor: &Actor, id: &str, input: HelpActionInput) -> Result<HelpCall> {
@@ -420,5 +388,58 @@ impl Backend {
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+/// A call as `actor` sees it, with its timeline (`entries`, in `seq`
+/// order): whole phone numbers only for staff on a single-call view.
+fn call_view_of(actor: &Actor, call: CallRow, entries: Vec<EntryRow>, phone_view: PhoneView) -> HelpCall {
+    // A call entered by staff names them on its first entry.
+    let first_actor = entries.first().map(|e| e.actor_name.clone()).unwrap_or_default();
+    let timeline = entries
+        .into_iter()
+        .map(|e| HelpEntry {
+            seq: crate::convert::non_negative(e.seq),
+            action: e.action,
+            actor_name: e.actor_name,
+            note: e.note,
+            at: e.at,
+        })
+        .collect();
+    let party = call.party(actor);
+    let staff_view = party.responder || party.escalated_staff;
+    HelpCall {
+        id: String::from(call.id.clone()),
+        status: call.status(),
+        outcome: call.outcome,
+        escalation_level: call.level(),
+        elder: PersonRef { id: String::from(call.elder.clone()), name: call.elder_name.clone() },
+        unit: call.unit_ref(),
+        elder_phone: if staff_view && phone_view == PhoneView::Whole {
+            call.elder_phone.clone()
+        } else {
+            phone::mask(&call.elder_phone)
+        },
+        butler: call.butler.clone().map(|id| {
+            let full = call.butler_phone.clone().unwrap_or_default();
+            StaffRef {
+                id: String::from(id),
+                name: call.butler_name.clone().unwrap_or_default(),
+                phone: phone::mask(&full),
+                phone_full: Some(full),
+            }
+        }),
+        responder: call
+            .acknowledged_by
+            .clone()
+            .map(|id| PersonRef { id: String::from(id), name: call.acknowledged_by_name.clone().unwrap_or_default() }),
+        created_at: call.created_at,
+        acknowledged_at: call.acknowledged_at,
+        arrived_at: call.arrived_at,
+        closed_at: call.closed_at,
+        timeline,
+        allowed_actions: allowed_actions(call.status(), party),
+        channel: call.channel,
+        entered_by: call.entered_by.clone().map(|id| PersonRef { id: String::from(id), name: first_actor }),
     }
 }

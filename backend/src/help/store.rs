@@ -83,6 +83,14 @@ pub(super) struct EntryRow {
     pub(super) at: DateTime<Utc>,
 }
 
+/// A timeline entry read with others of a page (`TIMELINES_OF`), naming its call.
+#[derive(Deserialize)]
+pub(super) struct PagedEntryRow {
+    pub(super) call: HelpCallId,
+    #[serde(flatten)]
+    pub(super) entry: EntryRow,
+}
+
 #[derive(Deserialize)]
 pub(super) struct HelpSettingsRow {
     #[serde(default)]
@@ -250,6 +258,10 @@ pub(crate) const RECENT_HELP_CALLS: &str = concat!(
 /// Used by `call_view` (help/mod.rs).
 pub(crate) const CALL_VIEW: &str = "SELECT * FROM help_event WHERE call = $id ORDER BY seq";
 
+/// Used by `help_calls_page` (help/mod.rs): the timelines of a page's
+/// calls (at most `record::IN_LIST_MAX`, read through `help_event_seq`).
+pub(crate) const TIMELINES_OF: &str = "SELECT * FROM help_event WHERE call IN $calls";
+
 /// Used by `help_action` (help/mod.rs).
 pub(crate) const HELP_ACTION: &str = concat!(
             "BEGIN TRANSACTION;
@@ -300,6 +312,7 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("OPEN_HELP_CALLS", OPEN_HELP_CALLS),
     ("RECENT_HELP_CALLS", RECENT_HELP_CALLS),
     ("CALL_VIEW", CALL_VIEW),
+    ("TIMELINES_OF", TIMELINES_OF),
     ("HELP_ACTION", HELP_ACTION),
     ("ON_DUTY_STAFF", ON_DUTY_STAFF),
     ("CHECK_IN", CHECK_IN),

@@ -41,10 +41,18 @@ fn household_order(a: (bool, &str, &str, &str), b: (bool, &str, &str, &str)) -> 
 const LIST_NOTICES: &str = "notices";
 
 /// A notice's place in the list: pinned and urgent 0, pinned 1, urgent 2,
-/// else 3 (as `store::NOTICES` computes it).
+/// else 3.
 const fn notice_rank(pinned: bool, urgent: bool) -> i64 {
     (if pinned { 0 } else { 2 }) + if urgent { 0 } else { 1 }
 }
+
+/// The ranks in list order, each with its `(pinned, urgent)`.
+const NOTICE_RANKS: [(i64, bool, bool); 4] = [
+    (notice_rank(true, true), true, true),
+    (notice_rank(true, false), true, false),
+    (notice_rank(false, true), false, true),
+    (notice_rank(false, false), false, false),
+];
 
 impl Backend {
     /// Publishes a notice: the manager to anyone, a butler to their own
@@ -147,18 +155,27 @@ impl Backend {
                 _ => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
             },
         };
-        let mut res = run(self
-            .db
-            .query(store::NOTICES)
-            .bind(("c", CommunityId::record_of(actor.community_id())))
-            .bind(("me", UserId::record_of(&actor.user_id)))
-            .bind(("rank", rank))
-            .bind(("at", at))
-            .bind(("after", after))
-            .bind(("fetch", page.fetch())))
-        .await?;
+        let mut read: Vec<NoticeRow> = Vec::new();
+        for (this_rank, pinned, urgent) in NOTICE_RANKS {
+            let fetch = page.fetch() - i64::try_from(read.len()).unwrap_or(0);
+            if fetch <= 0 || rank.is_some_and(|r| r > this_rank) {
+                continue;
+            }
+            let (at, after) = if rank == Some(this_rank) { (at, after.clone()) } else { (None, None) };
+            let mut res = run(self
+                .db
+                .query(store::NOTICES)
+                .bind(("c", CommunityId::record_of(actor.community_id())))
+                .bind(("me", UserId::record_of(&actor.user_id)))
+                .bind(("pinned", pinned))
+                .bind(("urgent", urgent))
+                .bind(("at", at))
+                .bind(("after", after))
+                .bind(("fetch", fetch)))
+            .await?;
+            read.extend(rows::<NoticeRow>(&mut res, 0)?);
+        }
         let now = self.now();
-        let read: Vec<NoticeRow> = rows::<NoticeRow>(&mut res, 0)?;
         let cut = page.cut(read, LIST_NOTICES, |n| Cursor {
             keys: vec![notice_rank(n.pinned, n.urgent), linli_model::page::nanos(n.created_at)],
             id: n.id.key().to_string(),

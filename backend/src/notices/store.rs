@@ -8,7 +8,7 @@ macro_rules! notice_select {
     () => {
         "SELECT *, author.name AS author_name,
                 { LET $of = id; RETURN count((SELECT id FROM announcement_read WHERE announcement = $of AND user = $me)) > 0; } AS read_by_me,
-                { LET $of = id; RETURN (SELECT kind, expected_end, ended_at FROM outage WHERE announcement = $of LIMIT 1)[0]; } AS outage
+                (IF category = 'outage' THEN { LET $of = id; RETURN (SELECT kind, expected_end, ended_at FROM outage WHERE announcement = $of LIMIT 1)[0]; } ELSE NONE END) AS outage
          FROM announcement"
     };
 }
@@ -109,17 +109,16 @@ pub(crate) const PUBLISH_NOTICE: &str = concat!(
 /// Used by `load_notice` (notices/mod.rs).
 pub(crate) const LOAD_NOTICE: &str = concat!(notice_select!(), " WHERE id = $id");
 
-/// Used by `notices` (notices/mod.rs): pinned first, then urgent, then
-/// newest (rank `0..=3`, then `created_at`, then id), after the keyset
-/// cursor `($rank, $at, $after)`.
+/// Used by `notices` (notices/mod.rs): the notices of one rank (`$pinned`,
+/// `$urgent`), newest first, after the keyset cursor `($at, $after)`; read
+/// in the order of `announcement_rank`, so a page reads the page, not the
+/// community's history. The list reads the ranks in turn (pinned and
+/// urgent, pinned, urgent, the rest).
 pub(crate) const NOTICES: &str = concat!(
     notice_select!(),
-    " WHERE community = $c
-        AND ($at = NONE
-             OR (IF pinned THEN 0 ELSE 2 END) + (IF urgent THEN 0 ELSE 1 END) > $rank
-             OR ((IF pinned THEN 0 ELSE 2 END) + (IF urgent THEN 0 ELSE 1 END) = $rank
-                 AND (created_at < $at OR (created_at = $at AND id < $after))))
-      ORDER BY pinned DESC, urgent DESC, created_at DESC, id DESC LIMIT $fetch"
+    " WHERE community = $c AND pinned = $pinned AND urgent = $urgent
+        AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
+      ORDER BY created_at DESC, id DESC LIMIT $fetch"
 );
 
 /// Used by `mark_read` (notices/mod.rs).
