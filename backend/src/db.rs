@@ -59,6 +59,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 18, name: "scale_indexes", sql: include_str!("migrations/0018_scale_indexes.surql") },
     Migration { version: 19, name: "request_keys", sql: include_str!("migrations/0019_request_keys.surql") },
     Migration { version: 20, name: "list_orders", sql: include_str!("migrations/0020_list_orders.surql") },
+    Migration { version: 21, name: "kept_latest_visit", sql: include_str!("migrations/0021_kept_latest_visit.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

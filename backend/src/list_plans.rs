@@ -79,7 +79,7 @@ async fn lists_read_in_an_index_order_stop_at_the_page() {
     let now = chrono::Utc::now();
     for (at, after) in [(serde_json::Value::Null, serde_json::Value::Null), (json!(now), json!("x:1"))] {
         let mut vars = json!({ "community": "community:c", "c": "community:c", "building": "building:b1",
-            "everyone": true, "staff": true, "buildings": ["building:b1"], "fetch": 21, "pinned": true, "urgent": false,
+            "everyone": true, "staff": true, "since": now, "buildings": ["building:b1"], "fetch": 21, "pinned": true, "urgent": false,
             "me": "user:u1" });
         if !at.is_null() {
             vars["at"] = at;
@@ -95,6 +95,7 @@ async fn lists_read_in_an_index_order_stop_at_the_page() {
             ),
             ("a building's undated", crate::follow_ups::store::FOLLOW_UPS_OF_BUILDING[1], "follow_up_building_created"),
             ("a building's done", crate::follow_ups::store::FOLLOW_UPS_OF_BUILDING[2], "follow_up_building_created"),
+            ("the events not yet ended", crate::activities::store::ACTIVITIES, "activity_community_ends"),
         ];
         for (list, sql, index) in cases {
             let p = plan(&db, sql, vars.clone()).await;

@@ -81,10 +81,13 @@ pub(crate) const CREATE_ACTIVITY: &str =
                      rsvp_deadline = $deadline, going = 0, created_at = $now";
 
 /// Used by `activities_page` (activities/mod.rs): soonest first, after the
-/// keyset cursor `($at, $after)` on `(starts_at, id)`.
+/// keyset cursor `($at, $after)` on `(starts_at, id)`. Read through
+/// `activity_community_ends` (the events not yet ended, then sorted): the
+/// planner would otherwise take `activity_community` for the order and
+/// read every event the community ever held.
 pub(crate) const ACTIVITIES: &str = concat!(
     activity_select!(),
-    " WHERE community = $c AND ends_at > $since
+    " WITH INDEX activity_community_ends WHERE community = $c AND ends_at > $since
         AND ($at = NONE OR starts_at > $at OR (starts_at = $at AND id > $after))
       ORDER BY starts_at ASC, id ASC LIMIT $fetch"
 );

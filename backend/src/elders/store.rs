@@ -152,8 +152,7 @@ pub(crate) const ELDERS: &str = concat!(
     "SELECT id, name, phone, elder_mode, emergency_contacts, community, unit,
                         unit.number AS unit_number, unit.building AS building, unit.building.number AS building_number,
                         unit.building.name AS building_name, visit_every_days, elder_since ?? created_at AS since,
-                        { LET $of = id; RETURN (SELECT VALUE visited_at FROM elder_visit WHERE elder = $of
-                            ORDER BY visited_at DESC LIMIT 1)[0]; } AS last_visit FROM user",
+                        last_visit_at AS last_visit FROM user",
     " WHERE community = $community AND role = 'resident' AND active = true
                    AND ($all OR elder_mode = true)
                    AND ($butler = false OR unit.building IN $buildings)"
@@ -177,8 +176,7 @@ pub(crate) const RESIDENT_IN_REACH: &str = concat!(
     "SELECT id, name, phone, elder_mode, emergency_contacts, community, unit,
                         unit.number AS unit_number, unit.building AS building, unit.building.number AS building_number,
                         unit.building.name AS building_name, visit_every_days, elder_since ?? created_at AS since,
-                        { LET $of = id; RETURN (SELECT VALUE visited_at FROM elder_visit WHERE elder = $of
-                            ORDER BY visited_at DESC LIMIT 1)[0]; } AS last_visit FROM user",
+                        last_visit_at AS last_visit FROM user",
     " WHERE id = $id AND role = 'resident' AND unit != NONE"
 );
 
@@ -197,8 +195,7 @@ pub(crate) const RECORD_CHECK_IN_FOLLOW_UP: &str =
 pub(crate) const ELDER_HOME: &str = "SELECT butler AS id, butler.name AS name, butler.phone AS phone FROM $b;
                  SELECT VALUE at FROM check_in WHERE elder = $me AND day = $day;
                  SELECT visit_every_days, elder_since ?? created_at AS since,
-                     { LET $of = id; RETURN (SELECT VALUE visited_at FROM elder_visit WHERE elder = $of
-                            ORDER BY visited_at DESC LIMIT 1)[0]; } AS last_visit FROM $me;";
+                     last_visit_at AS last_visit FROM $me;";
 
 /// Used by `record_visit` (elders/visits.rs): the latest visit before the
 /// one being recorded (a back-dated visit is judged against the one before it).

@@ -176,8 +176,7 @@ pub(crate) const SCORECARD_PEOPLE: &str =
                  SELECT id, unit.building AS building FROM user
                      WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE;
                  SELECT unit.building AS building, visit_every_days, elder_since ?? created_at AS since,
-                        { LET $of = id; RETURN (SELECT VALUE visited_at FROM elder_visit WHERE elder = $of
-                            ORDER BY visited_at DESC LIMIT 1)[0]; } AS last_visit
+                        last_visit_at AS last_visit
                      FROM user WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE
                         AND role = 'resident';";
 

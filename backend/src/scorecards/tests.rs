@@ -157,6 +157,21 @@ async fn assert_equal(backend: &Backend, community: &str, when: &str) -> (usize,
     (compared, busy)
 }
 
+/// Every resident's kept latest visit (`user.last_visit_at`, kept by an
+/// event on each visit) equals the latest of their visits; answers how
+/// many have one.
+async fn assert_last_visits_kept(backend: &Backend, when: &str) -> usize {
+    let sql = "SELECT id, last_visit_at AS kept,
+                   { LET $of = id; RETURN array::max((SELECT VALUE visited_at FROM elder_visit WHERE elder = $of)); } AS latest
+               FROM user WHERE role = 'resident'";
+    let Ok(mut res) = run(backend.db.query(sql)).await else { panic!("last visits") };
+    let rows: Vec<serde_json::Value> = res.take(0).unwrap_or_default();
+    for r in &rows {
+        assert_eq!(r["kept"], r["latest"], "{when}: the kept latest visit of {}", r["id"]);
+    }
+    rows.iter().filter(|r| !r["kept"].is_null()).count()
+}
+
 async fn kept_count(backend: &Backend) -> usize {
     let Ok(mut res) = run(backend.db.query("SELECT day FROM scorecard_day")).await else { panic!("kept days") };
     res.take::<Vec<serde_json::Value>>(0).map(|v| v.len()).unwrap_or(0)
@@ -172,6 +187,8 @@ async fn kept_scorecard_days_equal_recomputing_from_the_rows_before_and_after_ch
     assert!(busy > 3, "the demo history gives the butlers work to count ({busy} busy cards)");
     let kept = kept_count(&backend).await;
     assert!(kept > 300, "closed days are kept ({kept})");
+    let visited = assert_last_visits_kept(&backend, "the demo history").await;
+    assert!(visited > 0, "the demo history has visits");
     for c in &communities {
         assert_equal(&backend, c, "second (days kept)").await;
     }
@@ -226,6 +243,7 @@ async fn kept_scorecard_days_equal_recomputing_from_the_rows_before_and_after_ch
         if let Err(e) = run(backend.db.query(changes).bind(("community", c.clone())).bind(("day", day.clone()))).await {
             panic!("changes: {e}")
         }
+        assert_last_visits_kept(&backend, "after a back-dated visit").await;
         let (compared, _) = assert_equal(&backend, c, "after changes").await;
         assert!(compared > 0);
         let after = backend.cards(c, now - Duration::days(365), now, |_| true).await.ok().flatten().map(|r| r.1);
