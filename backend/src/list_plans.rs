@@ -21,18 +21,19 @@ async fn daily_lists_read_through_an_index_on_every_page() {
     let now = chrono::Utc::now();
     // Plans depend on the shape of the condition, not on the values.
     let first = json!({ "unit": "unit:u1", "target": "unit:u1", "open": null, "at": null, "after": null, "fetch": 21,
+        "one": "building:b1", "kind": "complaint",
         "kinds": ["complaint", "suggestion"], "buildings": ["building:b1", "building:b2"] });
     let later = json!({ "unit": "unit:u1", "target": "unit:u1", "open": null, "at": now, "after": "x:1", "fetch": 21,
+        "one": "building:b1", "kind": "complaint",
         "kinds": ["complaint", "suggestion"], "buildings": ["building:b1", "building:b2"] });
     let cases = [
         ("the resident's passes", crate::passes::store::MY_PASSES, "pass_unit"),
         ("the resident's jobs", crate::repairs::store::LIST_JOBS_OF_UNIT, "repair_unit_created"),
         ("the household's complaints", crate::complaints::store::LIST_COMPLAINTS_OF_UNIT, "repair_unit_created"),
         (
-            "a butler's complaints",
-            crate::complaints::store::LIST_COMPLAINTS_OF_BUILDINGS,
-            // One index scan per building (`repair_building` or its dated twin).
-            "repair_building",
+            "a butler's complaints, one building and kind at a time",
+            crate::complaints::store::LIST_COMPLAINTS_OF_BUILDING,
+            "repair_building_kind",
         ),
     ];
     for (list, sql, index) in cases {

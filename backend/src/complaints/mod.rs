@@ -460,30 +460,45 @@ impl Backend {
         };
         let unit =
             if household { Some(UnitId::record_of(actor.unit_id().ok_or_else(AppError::forbidden)?)) } else { None };
-        let own: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
-        let buildings = actor.limited_to_own_buildings().then(|| BuildingId::records_of(&own));
-        // The household's rows or the buildings' through their own index,
-        // not the community's whole history.
-        let query = match (&unit, &buildings) {
-            (Some(_), _) => LIST_COMPLAINTS_OF_UNIT,
-            (None, Some(_)) => LIST_COMPLAINTS_OF_BUILDINGS,
-            (None, None) => LIST_COMPLAINTS,
-        };
-        let mut res = run(self
-            .db
-            .query(query)
-            .bind(("c", CommunityId::record_of(actor.community_id())))
-            .bind(("kinds", kinds))
-            .bind(("unit", unit))
-            .bind(("buildings", buildings))
-            .bind(("building", building.map(|b| b.record())))
-            .bind(("category", category.map(ComplaintCategory::as_str)))
-            .bind(("open", open))
-            .bind(("at", at))
-            .bind(("after", after))
-            .bind(("fetch", page.fetch())))
-        .await?;
-        let found: Vec<ComplaintRow> = rows(&mut res, 0)?;
+        let community = CommunityId::record_of(actor.community_id());
+        let building = building.map(|b| b.record());
+        let category = category.map(ComplaintCategory::as_str);
+        // The household's rows through their own index; a butler's one
+        // building and kind at a time (a page each, merged); the manager's
+        // through the community's: never the community's whole history.
+        let scopes: Vec<(Option<surrealdb::types::RecordId>, Option<&str>)> =
+            if unit.is_some() || !actor.limited_to_own_buildings() {
+                vec![(None, None)]
+            } else {
+                let own = actor.buildings.iter().map(|b| BuildingId::record_of(&b.id));
+                own.flat_map(|b| kinds.iter().map(move |k| (Some(b.clone()), Some(*k)))).collect()
+            };
+        let mut found: Vec<ComplaintRow> = Vec::new();
+        for (one, kind) in scopes {
+            let query = match (&unit, &one) {
+                (Some(_), _) => LIST_COMPLAINTS_OF_UNIT,
+                (None, Some(_)) => LIST_COMPLAINTS_OF_BUILDING,
+                (None, None) => LIST_COMPLAINTS,
+            };
+            let mut res = run(self
+                .db
+                .query(query)
+                .bind(("c", community.clone()))
+                .bind(("kinds", kinds.clone()))
+                .bind(("unit", unit.clone()))
+                .bind(("one", one))
+                .bind(("kind", kind))
+                .bind(("building", building.clone()))
+                .bind(("category", category))
+                .bind(("open", open))
+                .bind(("at", at))
+                .bind(("after", after.clone()))
+                .bind(("fetch", page.fetch())))
+            .await?;
+            found.extend(rows::<ComplaintRow>(&mut res, 0)?);
+        }
+        found.sort_by(|a, b| (b.created_at, b.id.key()).cmp(&(a.created_at, a.id.key())));
+        found.truncate(usize::try_from(page.fetch()).unwrap_or_default());
         let now = self.now();
         let items: Vec<ComplaintSummary> = found.iter().map(|r| r.summary(now)).collect();
         Ok(page.cut(items, LIST_COMPLAINTS_CURSOR, |c| Cursor::at(c.created_at, c.id.clone())))

@@ -313,8 +313,14 @@ pub(crate) const COMPLAINT_VIEW: &str = "SELECT * FROM repair_event WHERE repair
 /// The filters and keyset order every complaint list shares.
 macro_rules! complaint_filters {
     () => {
-        " AND kind IN $kinds
-        AND ($building = NONE OR building = $building)
+        concat!(" AND kind IN $kinds", complaint_filters_but_kind!())
+    };
+}
+
+/// The list's filters after the kind, its cursor, order and page.
+macro_rules! complaint_filters_but_kind {
+    () => {
+        " AND ($building = NONE OR building = $building)
         AND ($category = NONE OR complaint_category = $category)
         AND ($open = NONE OR open = $open)
         AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
@@ -333,11 +339,12 @@ pub(crate) const LIST_COMPLAINTS: &str =
 pub(crate) const LIST_COMPLAINTS_OF_UNIT: &str =
     concat!(complaint_fields!(), " FROM repair WHERE unit = $unit", complaint_filters!());
 
-/// Used by `list_complaints` (complaints/mod.rs): a butler's buildings'
-/// (`$buildings`, at most `record::IN_LIST_MAX`: one index scan of
-/// `repair_building` per building).
-pub(crate) const LIST_COMPLAINTS_OF_BUILDINGS: &str =
-    concat!(complaint_fields!(), " FROM repair WHERE building IN $buildings", complaint_filters!());
+/// Used by `list_complaints` (complaints/mod.rs): one of a butler's
+/// buildings (`$one`), one kind (`$kind`), newest first through
+/// `repair_building_kind`: a page at most, read for each building and
+/// kind and merged, instead of every job of the buildings sorted.
+pub(crate) const LIST_COMPLAINTS_OF_BUILDING: &str =
+    concat!(complaint_fields!(), " FROM repair WHERE building = $one AND kind = $kind", complaint_filters_but_kind!());
 
 /// Used by `act_on_complaint` (complaints/mod.rs): one step, guarded by
 /// the row's version, written to the shared timeline.
@@ -391,7 +398,7 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("COMPLAINT_VIEW", COMPLAINT_VIEW),
     ("LIST_COMPLAINTS", LIST_COMPLAINTS),
     ("LIST_COMPLAINTS_OF_UNIT", LIST_COMPLAINTS_OF_UNIT),
-    ("LIST_COMPLAINTS_OF_BUILDINGS", LIST_COMPLAINTS_OF_BUILDINGS),
+    ("LIST_COMPLAINTS_OF_BUILDING", LIST_COMPLAINTS_OF_BUILDING),
     ("STORE_COMPLAINT_STEP", STORE_COMPLAINT_STEP),
     ("RATE_COMPLAINT", RATE_COMPLAINT),
     ("COMPLAINT_COUNTS", COMPLAINT_COUNTS),

@@ -365,6 +365,19 @@ fn kept_span(from: DateTime<Utc>, to: DateTime<Utc>, today: NaiveDate) -> Option
     (c0 < c1).then_some((c0, c1))
 }
 
+/// The runs of consecutive days in `days` (ascending), each as `[d0, d1)`.
+pub(super) fn day_runs(days: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for &d in days {
+        let next = d.succ_opt().unwrap_or(d);
+        match runs.last_mut() {
+            Some((_, end)) if *end == d => *end = next,
+            _ => runs.push((d, next)),
+        }
+    }
+    runs
+}
+
 #[derive(Deserialize)]
 struct KeptRow {
     day: String,
@@ -435,10 +448,17 @@ impl Backend {
         }
         let missing: Vec<NaiveDate> =
             c0.iter_days().take_while(|d| *d < c1).filter(|d| !kept.contains_key(d)).collect();
-        let (Some(m0), Some(m1)) = (missing.first(), missing.last()) else { return Ok(kept) };
-        let m1 = m1.succ_opt().unwrap_or(*m1);
-        let rows = self.scorecard_rows(community, &Stretch::days(*m0, m1)).await?;
-        let mut computed = parts_by_day(&rows);
+        if missing.is_empty() {
+            return Ok(kept);
+        }
+        // Each run of consecutive missing days is read on its own: a job
+        // reported two years ago and changed today forgets that one day,
+        // which must not make the next request read the two years between.
+        let mut computed = BTreeMap::new();
+        for (r0, r1) in day_runs(&missing) {
+            let rows = self.scorecard_rows(community, &Stretch::days(r0, r1)).await?;
+            computed.extend(parts_by_day(&rows));
+        }
         let mut keep = Vec::new();
         for day in missing {
             let part = computed.remove(&day).unwrap_or_default();

@@ -329,3 +329,20 @@ async fn daily_queries_read_through_indexes() {
     }
     assert!(checked > 10);
 }
+
+/// Forgotten days are recomputed run by run: two days years apart are two
+/// one-day reads, not one read of the years between.
+#[test]
+fn missing_days_are_read_in_runs_of_consecutive_days() {
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();
+    let days = [d("2024-01-05"), d("2026-11-20"), d("2026-11-21"), d("2026-11-23")];
+    assert_eq!(
+        super::kept::day_runs(&days),
+        vec![
+            (d("2024-01-05"), d("2024-01-06")),
+            (d("2026-11-20"), d("2026-11-22")),
+            (d("2026-11-23"), d("2026-11-24")),
+        ]
+    );
+    assert!(super::kept::day_runs(&[]).is_empty());
+}

@@ -174,6 +174,8 @@ struct Measured {
     latencies: Vec<Duration>,
     errors: usize,
     first_error: Option<String>,
+    /// Rows in the first answer (a list's `items` or an array), if a list.
+    rows: Option<usize>,
 }
 
 impl Measured {
@@ -195,7 +197,7 @@ async fn drive(client: &Client, s: &Session, e: &Endpoint, secs: f64, conc: usiz
             (client.clone(), url.clone(), s.tokens[role].clone(), e.body.clone(), e.method.clone());
         let (code, fresh) = (s.code.clone(), s.fresh.clone());
         tasks.push(tokio::spawn(async move {
-            let mut m = Measured { latencies: Vec::new(), errors: 0, first_error: None };
+            let mut m = Measured { latencies: Vec::new(), errors: 0, first_error: None, rows: None };
             while Instant::now() < until {
                 let body = match &body {
                     Some(b) if b.to_string().contains("{fresh}") => {
@@ -215,8 +217,12 @@ async fn drive(client: &Client, s: &Session, e: &Endpoint, secs: f64, conc: usiz
                 let ok = match res {
                     Ok(r) => {
                         let status = r.status();
-                        let text = r.bytes().await.map(|b| b.len()).unwrap_or(0);
+                        let bytes = r.bytes().await.unwrap_or_default();
+                        let text = bytes.len();
                         if status.is_success() {
+                            if m.rows.is_none() {
+                                m.rows = rows_in(&bytes);
+                            }
                             true
                         } else {
                             m.first_error.get_or_insert(format!("{status} ({text} bytes)"));
@@ -237,17 +243,26 @@ async fn drive(client: &Client, s: &Session, e: &Endpoint, secs: f64, conc: usiz
             m
         }));
     }
-    let mut all = Measured { latencies: Vec::new(), errors: 0, first_error: None };
+    let mut all = Measured { latencies: Vec::new(), errors: 0, first_error: None, rows: None };
     for t in tasks {
         if let Ok(m) = t.await {
             all.latencies.extend(m.latencies);
             all.errors += m.errors;
+            all.rows = all.rows.or(m.rows);
             if all.first_error.is_none() {
                 all.first_error = m.first_error;
             }
         }
     }
     all
+}
+
+/// The rows of a list answer: a page's `items`, a scorecard's `cards`, or
+/// a bare array; `None` for anything else.
+fn rows_in(body: &[u8]) -> Option<usize> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let list = v.as_array().or_else(|| v["items"].as_array()).or_else(|| v["cards"].as_array())?;
+    Some(list.len())
 }
 
 /// Serves `db` and measures every endpoint on it.
@@ -359,16 +374,22 @@ async fn main() -> std::process::ExitCode {
     };
     println!(
         "Each endpoint for {secs} s with {conc} callers (release build, loopback); empty: `{empty}`, big: `{big}`; \
-         ratio = big ÷ empty, over 1.5 in bold.\n"
+         ratio = big ÷ empty, over 1.5 in bold; rows: \
+         the rows of a list's answer on each (a page of a list is up to 50).\n"
     );
-    println!("| endpoint | empty p50 | empty p99 | big p50 | big p99 | ratio p50 | ratio p99 | errors |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| endpoint | rows empty / big | empty p50 | empty p99 | big p50 | big p99 | ratio p50 | ratio p99 | errors |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for ((e, a), b) in eps.iter().zip(&empty_m).zip(&big_m) {
         let (a50, a99, b50, b99) = (a.quantile(0.5), a.quantile(0.99), b.quantile(0.5), b.quantile(0.99));
         let errors = a.errors + b.errors;
+        let rows = |m: &Measured| m.rows.map_or_else(|| "—".to_string(), |n| n.to_string());
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} / {} | {} | {} | {} | {} | {} | {} | {} |",
             e.name,
+            rows(a),
+            rows(b),
             cell(a50),
             cell(a99),
             cell(b50),
