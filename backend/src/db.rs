@@ -62,6 +62,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 21, name: "kept_latest_visit", sql: include_str!("migrations/0021_kept_latest_visit.surql") },
     Migration { version: 22, name: "building_kind", sql: include_str!("migrations/0022_building_kind.surql") },
     Migration { version: 23, name: "instant_indexes", sql: include_str!("migrations/0023_instant_indexes.surql") },
+    Migration { version: 24, name: "newest_first", sql: include_str!("migrations/0024_newest_first.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

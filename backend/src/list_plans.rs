@@ -88,7 +88,7 @@ async fn lists_read_in_an_index_order_stop_at_the_page() {
         }
         let cases = [
             ("the open help calls", crate::help::store::OPEN_HELP_CALLS, "help_call_open_created"),
-            ("a rank of notices", crate::notices::store::NOTICES, "announcement_rank"),
+            ("a rank of notices", crate::notices::store::NOTICES, "announcement_rank_newest"),
             (
                 "a building's follow-ups due",
                 crate::follow_ups::store::FOLLOW_UPS_OF_BUILDING[0],
@@ -103,6 +103,12 @@ async fn lists_read_in_an_index_order_stop_at_the_page() {
             assert!(p.contains(index) && !p.contains("TableScan"), "{list} read through {index}: {p}");
         }
     }
+    // Newest first, yet scanned forward: a backward scan costs SurrealKV
+    // many times more (migration 0024).
+    let vars = json!({ "c": "community:c", "me": "user:u1", "pinned": false, "urgent": false, "fetch": 21,
+        "at": -1_700_000_000_000_000_000_i64, "after": "announcement:a" });
+    let p = plan(&db, crate::notices::store::NOTICES, vars).await;
+    assert!(p.contains("\"Forward\"") && !p.contains("Backward"), "notices scanned forward: {p}");
     let calls: Vec<String> = (0..crate::record::IN_LIST_MAX).map(|i| format!("help_call:h{i}")).collect();
     let p = plan(&db, crate::help::store::TIMELINES_OF, json!({ "calls": calls })).await;
     assert!(p.contains("help_event_seq") && !p.contains("TableScan"), "a page's timelines: {p}");

@@ -215,7 +215,7 @@ impl Backend {
                 .ok_or_else(|| Error::internal("follow-up phase"))?;
                 let mut res = run(self
                     .db
-                    .query(*query)
+                    .query(query)
                     .bind(("community", community.clone()))
                     .bind(("building", building.cloned()))
                     .bind(("at", at))

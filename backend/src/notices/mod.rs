@@ -149,9 +149,8 @@ impl Backend {
         let (rank, at, after) = match page.after.as_ref() {
             None => (None, None, None),
             Some(c) => match c.keys.as_slice() {
-                &[rank @ 0..=3, at] => {
-                    (Some(rank), Some(DateTime::from_timestamp_nanos(at)), Some(NoticeId::record_of(&c.id)))
-                }
+                // The store's order key: the negated instant.
+                &[rank @ 0..=3, at] => (Some(rank), Some(at.saturating_neg()), Some(NoticeId::record_of(&c.id))),
                 _ => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
             },
         };

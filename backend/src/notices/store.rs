@@ -110,15 +110,17 @@ pub(crate) const PUBLISH_NOTICE: &str = concat!(
 pub(crate) const LOAD_NOTICE: &str = concat!(notice_select!(), " WHERE id = $id");
 
 /// Used by `notices` (notices/mod.rs): the notices of one rank (`$pinned`,
-/// `$urgent`), newest first, after the keyset cursor `($at, $after)`; read
-/// in the order of `announcement_rank`, so a page reads the page, not the
+/// `$urgent`), newest first, after the keyset cursor `($at, $after)` with
+/// `$at` the negated instant in nanoseconds (`newest_first`); read forward
+/// in the order of `announcement_rank_newest` (a backward scan costs
+/// SurrealKV many times more), so a page reads the page, not the
 /// community's history. The list reads the ranks in turn (pinned and
 /// urgent, pinned, urgent, the rest).
 pub(crate) const NOTICES: &str = concat!(
     notice_select!(),
     " WHERE community = $c AND pinned = $pinned AND urgent = $urgent
-        AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
-      ORDER BY created_at DESC, id DESC LIMIT $fetch"
+        AND ($at = NONE OR newest_first > $at OR (newest_first = $at AND id > $after))
+      ORDER BY newest_first ASC, id ASC LIMIT $fetch"
 );
 
 /// Used by `mark_read` (notices/mod.rs).
