@@ -63,6 +63,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 22, name: "building_kind", sql: include_str!("migrations/0022_building_kind.surql") },
     Migration { version: 23, name: "instant_indexes", sql: include_str!("migrations/0023_instant_indexes.surql") },
     Migration { version: 24, name: "newest_first", sql: include_str!("migrations/0024_newest_first.surql") },
+    Migration {
+        version: 25,
+        name: "newest_first_calls",
+        sql: include_str!("migrations/0025_newest_first_calls.surql"),
+    },
 ];
 
 /// A handle to the database; cheap to clone.

@@ -109,6 +109,13 @@ async fn lists_read_in_an_index_order_stop_at_the_page() {
         "at": -1_700_000_000_000_000_000_i64, "after": "announcement:a" });
     let p = plan(&db, crate::notices::store::NOTICES, vars).await;
     assert!(p.contains("\"Forward\"") && !p.contains("Backward"), "notices scanned forward: {p}");
+    let vars = json!({ "community": "community:c", "everyone": true, "staff": true, "buildings": [], "fetch": 21,
+        "at": -1_700_000_000_000_000_000_i64, "after": "help_call:a" });
+    let p = plan(&db, crate::help::store::RECENT_HELP_CALLS, vars).await;
+    assert!(
+        p.contains("help_call_newest") && p.contains("\"Forward\"") && !p.contains("Backward"),
+        "the help calls, newest first, scanned forward: {p}"
+    );
     let calls: Vec<String> = (0..crate::record::IN_LIST_MAX).map(|i| format!("help_call:h{i}")).collect();
     let p = plan(&db, crate::help::store::TIMELINES_OF, json!({ "calls": calls })).await;
     assert!(p.contains("help_event_seq") && !p.contains("TableScan"), "a page's timelines: {p}");

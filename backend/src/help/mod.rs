@@ -220,10 +220,10 @@ impl Backend {
         let query = if open_only { store::OPEN_HELP_CALLS } else { store::RECENT_HELP_CALLS };
         let (at, after) = match page.after.as_ref() {
             None => (None, None),
-            Some(c) if c.keys.len() == 1 => (c.instant(0), Some(HelpCallId::record_of(&c.id))),
+            Some(c) if c.keys.len() == 1 => (c.keys.first().copied(), Some(HelpCallId::record_of(&c.id))),
             Some(_) => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
         };
-        let mut res = run(self
+        let q = self
             .db
             .query(query)
             .bind(("community", CommunityId::record_of(actor.community_id())))
@@ -231,10 +231,16 @@ impl Backend {
             .bind(("unit", actor.unit_id().map(UnitId::record_of)))
             .bind(("staff", actor.sees_escalated_help_calls()))
             .bind(("buildings", BuildingId::records_of(&buildings)))
-            .bind(("at", at))
             .bind(("after", after))
-            .bind(("fetch", page.fetch())))
-        .await?;
+            .bind(("fetch", page.fetch()));
+        // The open list's key is the instant; the recent list's the negated
+        // instant in nanoseconds (its store's forward order, `newest_first`).
+        let q = if open_only {
+            q.bind(("at", at.map(DateTime::from_timestamp_nanos)))
+        } else {
+            q.bind(("at", at.map(i64::saturating_neg)))
+        };
+        let mut res = run(q).await?;
         let found: Vec<CallRow> = rows::<CallRow>(&mut res, 0)?.into_iter().filter(|c| c.visible_to(actor)).collect();
         // The page's timelines in one read per `IN_LIST_MAX` calls, not
         // one per call.

@@ -246,13 +246,16 @@ pub(crate) const OPEN_HELP_CALLS: &str = concat!(
                   ORDER BY created_at ASC, id ASC LIMIT $fetch"
 );
 
-/// Used by `help_calls` (help/mod.rs).
+/// Used by `help_calls` (help/mod.rs): newest first, scanned forward
+/// through `help_call_newest` (`newest_first`, the negated instant in
+/// nanoseconds, migration 0024), after the cursor `($at, $after)` with
+/// `$at` negated likewise.
 pub(crate) const RECENT_HELP_CALLS: &str = concat!(
     call_select!(),
     " FROM help_call WHERE community = $community
                     AND ($everyone OR unit = $unit OR ($staff AND (building IN $buildings OR escalation_level >= 1)))
-                    AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
-                  ORDER BY created_at DESC, id DESC LIMIT $fetch"
+                    AND ($at = NONE OR newest_first > $at OR (newest_first = $at AND id > $after))
+                  ORDER BY newest_first ASC, id ASC LIMIT $fetch"
 );
 
 /// Used by `call_view` (help/mod.rs).
