@@ -23,7 +23,7 @@ use super::{
     Backend, clean,
     complaints::Filing,
     db::{retrying, row, rows, run},
-    error::{Error, Result},
+    error::Result,
     ids,
     people::unit_label,
     policy::{Actor, Permission, Scope},
@@ -189,7 +189,10 @@ impl Backend {
         let mut found: Vec<(i64, FollowUp)> = Vec::new();
         // Three phases, each a keyset of its own: open with a due time
         // (`due_at`), open without one (`created_at`), done (`created_at`).
-        for (phase, wanted) in [(0, FollowUpStatus::Open), (1, FollowUpStatus::Open), (2, FollowUpStatus::Done)] {
+        let phases = [(0, FollowUpStatus::Open), (1, FollowUpStatus::Open), (2, FollowUpStatus::Done)];
+        for ((phase, wanted), (of_community, of_building)) in
+            phases.into_iter().zip(FOLLOW_UPS_OF_COMMUNITY.into_iter().zip(FOLLOW_UPS_OF_BUILDING))
+        {
             let fetch = page.fetch() - i64::try_from(found.len()).unwrap_or(0);
             if status.is_some_and(|s| s != wanted) || after.as_ref().is_some_and(|(p, _, _)| *p > phase) || fetch <= 0 {
                 continue;
@@ -198,7 +201,6 @@ impl Backend {
                 Some((p, at, id)) if *p == phase => (Some(*at), Some(id.clone())),
                 _ => (None, None),
             };
-            let phase_index = usize::try_from(phase).unwrap_or_default();
             let mut read: Vec<FollowUp> = Vec::new();
             // A butler's buildings are read one at a time in the list's
             // order (each a page at most) and merged: the cost follows the
@@ -208,11 +210,7 @@ impl Backend {
                 Some(own) => own.iter().map(Some).collect(),
             };
             for building in scopes {
-                let query = match building {
-                    None => FOLLOW_UPS_OF_COMMUNITY.get(phase_index),
-                    Some(_) => FOLLOW_UPS_OF_BUILDING.get(phase_index),
-                }
-                .ok_or_else(|| Error::internal("follow-up phase"))?;
+                let query = if building.is_some() { of_building } else { of_community };
                 let mut res = run(self
                     .db
                     .query(query)
