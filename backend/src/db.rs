@@ -68,6 +68,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "newest_first_calls",
         sql: include_str!("migrations/0025_newest_first_calls.surql"),
     },
+    Migration { version: 26, name: "newest_first_work", sql: include_str!("migrations/0026_newest_first_work.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

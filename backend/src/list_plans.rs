@@ -21,19 +21,27 @@ async fn daily_lists_read_through_an_index_on_every_page() {
     let now = chrono::Utc::now();
     // Plans depend on the shape of the condition, not on the values.
     let first = json!({ "unit": "unit:u1", "target": "unit:u1", "open": null, "at": null, "after": null, "fetch": 21,
+        "c": "community:c",
         "one": "building:b1", "kind": "complaint",
         "kinds": ["complaint", "suggestion"], "buildings": ["building:b1", "building:b2"] });
     let later = json!({ "unit": "unit:u1", "target": "unit:u1", "open": null, "at": now, "after": "x:1", "fetch": 21,
+        "c": "community:c",
         "one": "building:b1", "kind": "complaint",
         "kinds": ["complaint", "suggestion"], "buildings": ["building:b1", "building:b2"] });
     let cases = [
         ("the resident's passes", crate::passes::store::MY_PASSES, "pass_unit"),
         ("the resident's jobs", crate::repairs::store::LIST_JOBS_OF_UNIT, "repair_unit_created"),
-        ("the household's complaints", crate::complaints::store::LIST_COMPLAINTS_OF_UNIT, "repair_unit_created"),
+        // The unit's few rows, whichever of its indexes, then sorted.
+        ("the household's complaints", crate::complaints::store::LIST_COMPLAINTS_OF_UNIT, "\"index\":\"repair_unit"),
         (
             "a butler's complaints, one building and kind at a time",
             crate::complaints::store::LIST_COMPLAINTS_OF_BUILDING,
-            "repair_building_kind",
+            "repair_building_kind_newest",
+        ),
+        (
+            "the community's complaints, one kind at a time",
+            crate::complaints::store::LIST_COMPLAINTS,
+            "repair_kind_newest",
         ),
     ];
     for (list, sql, index) in cases {
@@ -55,6 +63,9 @@ async fn daily_lists_read_through_an_index_on_every_page() {
 #[tokio::test]
 async fn the_elders_day_reads_through_indexes_whatever_the_number_of_elders() {
     let Ok(db) = Db::connect("mem://", "list_plans").await else { panic!("a migrated in-memory database") };
+    let vars = json!({ "community": "community:c", "butler": true, "buildings": ["building:b1"] });
+    let p = plan(&db, crate::elders::store::ELDERS, vars).await;
+    assert!(p.contains("user_community_elder"), "the elders, not every resident, through user_community_elder: {p}");
     let vars = json!({ "c": "community:c", "day": "2026-11-30" });
     let p = plan(&db, crate::elders::store::CHECK_INS_OF_DAY, vars).await;
     assert!(p.contains("check_in_community_day"), "the day's check-ins read through check_in_community_day: {p}");
@@ -95,7 +106,8 @@ async fn lists_read_in_an_index_order_stop_at_the_page() {
                 "follow_up_building_due",
             ),
             ("a building's undated", crate::follow_ups::store::FOLLOW_UPS_OF_BUILDING[1], "follow_up_building_created"),
-            ("a building's done", crate::follow_ups::store::FOLLOW_UPS_OF_BUILDING[2], "follow_up_building_created"),
+            ("a building's done", crate::follow_ups::store::FOLLOW_UPS_OF_BUILDING[2], "follow_up_building_newest"),
+            ("the community's done", crate::follow_ups::store::FOLLOW_UPS_OF_COMMUNITY[2], "follow_up_status_newest"),
             ("the events not yet ended", crate::activities::store::ACTIVITIES, "activity_community_ends"),
         ];
         for (list, sql, index) in cases {
@@ -116,6 +128,22 @@ async fn lists_read_in_an_index_order_stop_at_the_page() {
         p.contains("help_call_newest") && p.contains("\"Forward\"") && !p.contains("Backward"),
         "the help calls, newest first, scanned forward: {p}"
     );
+    // The done follow-ups and the complaints likewise (migration 0026).
+    let vars = json!({ "community": "community:c", "c": "community:c", "building": "building:b1", "one": "building:b1",
+        "kind": "complaint", "fetch": 21, "at": -1_700_000_000_000_000_000_i64, "after": "x:1" });
+    let newest_first = [
+        ("a building's done follow-ups", crate::follow_ups::store::FOLLOW_UPS_OF_BUILDING[2]),
+        ("the community's done follow-ups", crate::follow_ups::store::FOLLOW_UPS_OF_COMMUNITY[2]),
+        ("a building's complaints", crate::complaints::store::LIST_COMPLAINTS_OF_BUILDING),
+        ("the community's complaints", crate::complaints::store::LIST_COMPLAINTS),
+    ];
+    for (list, sql) in newest_first {
+        let p = plan(&db, sql, vars.clone()).await;
+        assert!(
+            p.contains("\"Forward\"") && !p.contains("Backward") && !p.contains("TableScan"),
+            "{list} scanned forward: {p}"
+        );
+    }
     let calls: Vec<String> = (0..crate::record::IN_LIST_MAX).map(|i| format!("help_call:h{i}")).collect();
     let p = plan(&db, crate::help::store::TIMELINES_OF, json!({ "calls": calls })).await;
     assert!(p.contains("help_event_seq") && !p.contains("TableScan"), "a page's timelines: {p}");

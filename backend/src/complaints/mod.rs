@@ -465,14 +465,15 @@ impl Backend {
         let category = category.map(ComplaintCategory::as_str);
         // The household's rows through their own index; a butler's one
         // building and kind at a time (a page each, merged); the manager's
-        // through the community's: never the community's whole history.
-        let scopes: Vec<(Option<surrealdb::types::RecordId>, Option<&str>)> =
-            if unit.is_some() || !actor.limited_to_own_buildings() {
-                vec![(None, None)]
-            } else {
-                let own = actor.buildings.iter().map(|b| BuildingId::record_of(&b.id));
-                own.flat_map(|b| kinds.iter().map(move |k| (Some(b.clone()), Some(*k)))).collect()
-            };
+        // one kind at a time: never the community's whole history.
+        let scopes: Vec<(Option<surrealdb::types::RecordId>, Option<&str>)> = if unit.is_some() {
+            vec![(None, None)]
+        } else if !actor.limited_to_own_buildings() {
+            kinds.iter().map(|k| (None, Some(*k))).collect()
+        } else {
+            let own = actor.buildings.iter().map(|b| BuildingId::record_of(&b.id));
+            own.flat_map(|b| kinds.iter().map(move |k| (Some(b.clone()), Some(*k)))).collect()
+        };
         let mut found: Vec<ComplaintRow> = Vec::new();
         for (one, kind) in scopes {
             let query = match (&unit, &one) {
@@ -491,13 +492,15 @@ impl Backend {
                 .bind(("building", building.clone()))
                 .bind(("category", category))
                 .bind(("open", open))
-                .bind(("at", at))
+                // Read forward on the negated instant (`newest_first`).
+                .bind(("at", at.map(|t| linli_model::page::nanos(t).saturating_neg())))
                 .bind(("after", after.clone()))
                 .bind(("fetch", page.fetch())))
             .await?;
             found.extend(rows::<ComplaintRow>(&mut res, 0)?);
         }
-        found.sort_by(|a, b| (b.created_at, b.id.key()).cmp(&(a.created_at, a.id.key())));
+        // Newest first, ties by id as the store reads them.
+        found.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.key().cmp(&b.id.key())));
         found.truncate(usize::try_from(page.fetch()).unwrap_or_default());
         let now = self.now();
         let items: Vec<ComplaintSummary> = found.iter().map(|r| r.summary(now)).collect();

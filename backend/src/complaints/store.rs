@@ -323,26 +323,29 @@ macro_rules! complaint_filters_but_kind {
         " AND ($building = NONE OR building = $building)
         AND ($category = NONE OR complaint_category = $category)
         AND ($open = NONE OR open = $open)
-        AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
-      ORDER BY created_at DESC, id DESC LIMIT $fetch"
+        AND ($at = NONE OR newest_first > $at OR (newest_first = $at AND id > $after))
+      ORDER BY newest_first ASC, id ASC LIMIT $fetch"
     };
 }
 
-/// Used by `list_complaints` (complaints/mod.rs): the community's, filtered
-/// (through `repair_kind`).
+/// Used by `list_complaints` (complaints/mod.rs): the community's, one
+/// kind (`$kind`) at a time, newest first, scanned forward through
+/// `repair_kind_newest` (`newest_first`, the negated instant in
+/// nanoseconds, migration 0026), merged.
 pub(crate) const LIST_COMPLAINTS: &str =
-    concat!(complaint_fields!(), " FROM repair WHERE community = $c", complaint_filters!());
+    concat!(complaint_fields!(), " FROM repair WHERE community = $c AND kind = $kind", complaint_filters_but_kind!());
 
 /// Used by `list_complaints` (complaints/mod.rs): a household's own
-/// (`$unit`, through `repair_unit_created`: the unit's rows, not the
-/// community's).
+/// (`$unit`, through the unit's index: the unit's rows, not the
+/// community's, sorted).
 pub(crate) const LIST_COMPLAINTS_OF_UNIT: &str =
     concat!(complaint_fields!(), " FROM repair WHERE unit = $unit", complaint_filters!());
 
 /// Used by `list_complaints` (complaints/mod.rs): one of a butler's
-/// buildings (`$one`), one kind (`$kind`), newest first through
-/// `repair_building_kind`: a page at most, read for each building and
-/// kind and merged, instead of every job of the buildings sorted.
+/// buildings (`$one`), one kind (`$kind`), newest first, scanned forward
+/// through `repair_building_kind_newest`: a page at most, read for each
+/// building and kind and merged, instead of every job of the buildings
+/// sorted.
 pub(crate) const LIST_COMPLAINTS_OF_BUILDING: &str =
     concat!(complaint_fields!(), " FROM repair WHERE building = $one AND kind = $kind", complaint_filters_but_kind!());
 

@@ -69,9 +69,8 @@ impl Backend {
         let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
         let mut res = run(self
             .db
-            .query(store::ELDERS)
+            .query(if all_residents { store::RESIDENTS } else { store::ELDERS })
             .bind(("community", CommunityId::record_of(actor.community_id())))
-            .bind(("all", all_residents))
             .bind(("butler", actor.limited_to_own_buildings()))
             .bind(("buildings", BuildingId::records_of(&buildings))))
         .await?;

@@ -147,14 +147,30 @@ impl ResidentRow {
 /// Used by `check_in_deadline` (elders/mod.rs).
 pub(crate) const CHECK_IN_DEADLINE: &str = "SELECT help.check_in_by AS check_in_by FROM $c";
 
-/// Used by `elders` (elders/mod.rs).
-pub(crate) const ELDERS: &str = concat!(
-    "SELECT id, name, phone, elder_mode, emergency_contacts, community, unit,
+/// The projection of a resident as the elders list shows them.
+macro_rules! elder_select {
+    () => {
+        "SELECT id, name, phone, elder_mode, emergency_contacts, community, unit,
                         unit.number AS unit_number, unit.building AS building, unit.building.number AS building_number,
                         unit.building.name AS building_name, visit_every_days, elder_since ?? created_at AS since,
-                        last_visit_at AS last_visit FROM user",
+                        last_visit_at AS last_visit FROM user"
+    };
+}
+
+/// Used by `elders` (elders/mod.rs): the community's elders, through
+/// `user_community_elder` (not every resident), a butler's in their
+/// buildings.
+pub(crate) const ELDERS: &str = concat!(
+    elder_select!(),
+    " WHERE community = $community AND elder_mode = true AND role = 'resident' AND active = true
+                   AND ($butler = false OR unit.building IN $buildings)"
+);
+
+/// Used by `elders` (elders/mod.rs) with `all`: every resident of the
+/// community (or a butler's buildings), to turn elder mode on for one.
+pub(crate) const RESIDENTS: &str = concat!(
+    elder_select!(),
     " WHERE community = $community AND role = 'resident' AND active = true
-                   AND ($all OR elder_mode = true)
                    AND ($butler = false OR unit.building IN $buildings)"
 );
 
@@ -230,6 +246,7 @@ pub(crate) const SET_VISIT_SCHEDULE: &str = "UPDATE $id SET visit_every_days = $
 pub(crate) const ALL: &[(&str, &str)] = &[
     ("CHECK_IN_DEADLINE", CHECK_IN_DEADLINE),
     ("ELDERS", ELDERS),
+    ("RESIDENTS", RESIDENTS),
     ("CHECK_INS_OF_DAY", CHECK_INS_OF_DAY),
     ("FOLLOW_UPS_AND_DEVICES", FOLLOW_UPS_AND_DEVICES),
     ("RESIDENT_IN_REACH", RESIDENT_IN_REACH),

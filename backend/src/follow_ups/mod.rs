@@ -211,21 +211,27 @@ impl Backend {
             };
             for building in scopes {
                 let query = if building.is_some() { of_building } else { of_community };
-                let mut res = run(self
+                let q = self
                     .db
                     .query(query)
                     .bind(("community", community.clone()))
                     .bind(("building", building.cloned()))
-                    .bind(("at", at))
                     .bind(("after", after_id.clone()))
-                    .bind(("fetch", fetch)))
-                .await?;
+                    .bind(("fetch", fetch));
+                // The done phase reads forward on the negated instant.
+                let q = if phase == 2 {
+                    q.bind(("at", at.map(|t| linli_model::page::nanos(t).saturating_neg())))
+                } else {
+                    q.bind(("at", at))
+                };
+                let mut res = run(q).await?;
                 read.extend(rows::<Row>(&mut res, 0)?.into_iter().map(|r| r.view(now, lang)));
             }
             read.sort_by(|a, b| match phase {
                 0 => (a.due_at, &a.id).cmp(&(b.due_at, &b.id)),
                 1 => (a.created_at, &a.id).cmp(&(b.created_at, &b.id)),
-                _ => (b.created_at, &b.id).cmp(&(a.created_at, &a.id)),
+                // Newest first, ties by id as the store reads them.
+                _ => b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)),
             });
             read.truncate(usize::try_from(fetch).unwrap_or_default());
             found.extend(read.into_iter().map(|f| (phase, f)));

@@ -99,14 +99,16 @@ macro_rules! follow_up_phases {
                     AND ($at = NONE OR created_at > $at OR (created_at = $at AND id > $after))
                  ORDER BY created_at ASC, id ASC LIMIT $fetch"
             ),
-            // Done: newest first, on `(created_at, id)`.
+            // Done: newest first, scanned forward on `(newest_first, id)`
+            // (the negated instant in nanoseconds, migration 0026); `$at`
+            // is negated likewise.
             concat!(
                 follow_up_select!(),
                 " FROM follow_up WHERE ",
                 $scope,
                 " AND status = 'done'
-                    AND ($at = NONE OR created_at < $at OR (created_at = $at AND id < $after))
-                 ORDER BY created_at DESC, id DESC LIMIT $fetch"
+                    AND ($at = NONE OR newest_first > $at OR (newest_first = $at AND id > $after))
+                 ORDER BY newest_first ASC, id ASC LIMIT $fetch"
             ),
         ]
     };
