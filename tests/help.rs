@@ -285,6 +285,26 @@ async fn daily_check_ins_show_on_the_butlers_list() {
     assert!(other.items.iter().all(|e| e.name != "李秀英"), "another building's butler");
 }
 
+/// What the butler found when calling an elder shows on the list, on that
+/// elder's row only (the day's follow-ups are read for the community and
+/// matched to the elders).
+#[tokio::test]
+async fn a_check_in_follow_up_shows_on_that_elders_row_of_the_list() {
+    let s = TestServer::start().await;
+    let butler = s.user(BUTLER).await;
+    let list = butler.elders(false).await.unwrap();
+    let elder = list.items.iter().find(|e| e.name == "李秀英").unwrap();
+    assert!(list.items.iter().all(|e| e.follow_up.is_none()), "none recorded yet");
+    let path = format!("/api/v1/elders/{}/check-in-follow-up", elder.id);
+    let (status, _) = s.post(&path, butler.token(), json!({ "result": "reached_ok", "note": "电话已接通" })).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let list = butler.elders(false).await.unwrap();
+    let row = list.items.iter().find(|e| e.id == elder.id).unwrap();
+    let follow_up = row.follow_up.as_ref().expect("the follow-up on the elder's row");
+    assert_eq!((follow_up.result.as_str(), follow_up.note.as_str()), ("reached_ok", "电话已接通"));
+    assert!(list.items.iter().filter(|e| e.id != elder.id).all(|e| e.follow_up.is_none()), "only on that row");
+}
+
 /// Not a pass/fail check on time: prints the press → butler delay.
 #[tokio::test]
 async fn measure_press_to_butler_delay_over_100_presses() {

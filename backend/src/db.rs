@@ -69,6 +69,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0025_newest_first_calls.surql"),
     },
     Migration { version: 26, name: "newest_first_work", sql: include_str!("migrations/0026_newest_first_work.surql") },
+    Migration { version: 27, name: "elders_day", sql: include_str!("migrations/0027_elders_day.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

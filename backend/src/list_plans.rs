@@ -69,16 +69,16 @@ async fn the_elders_day_reads_through_indexes_whatever_the_number_of_elders() {
     let vars = json!({ "c": "community:c", "day": "2026-11-30" });
     let p = plan(&db, crate::elders::store::CHECK_INS_OF_DAY, vars).await;
     assert!(p.contains("check_in_community_day"), "the day's check-ins read through check_in_community_day: {p}");
+    let vars = json!({ "c": "community:c", "day": "2026-11-30" });
+    let p = plan(&db, crate::elders::store::FOLLOW_UPS_OF_DAY, vars).await;
+    assert!(p.contains("check_in_follow_up_community_day"), "the day's follow-ups by community and day: {p}");
     let ids: Vec<String> = (0..crate::record::IN_LIST_MAX).map(|i| format!("user:u{i}")).collect();
-    let vars = json!({ "ids": ids, "day": "2026-11-30", "now": chrono::Utc::now() });
-    for (sql, index) in crate::elders::store::FOLLOW_UPS_AND_DEVICES
-        .split(';')
-        .filter(|s| !s.trim().is_empty())
-        .zip(["check_in_follow_up_day", "help_device_elder"])
-    {
-        let p = plan(&db, sql, vars.clone()).await;
-        assert!(p.contains(index) && !p.contains("TableScan"), "read through {index}: {p}");
-    }
+    let vars = json!({ "ids": ids, "now": chrono::Utc::now() });
+    let p = plan(&db, crate::elders::store::DEVICES_OF, vars).await;
+    assert!(
+        p.contains("help_device_elder") && !p.contains("TableScan") && !p.contains("Backward"),
+        "the elders' help buttons through help_device_elder, forward: {p}"
+    );
 }
 
 /// The lists read in an index's order stop at the page: the open help

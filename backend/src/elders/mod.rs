@@ -86,20 +86,23 @@ impl Backend {
             .bind(("day", today.to_string())))
         .await?;
         let check_ins: Vec<CheckInRow> = rows(&mut res, 0)?;
-        // A longer `IN` list would scan the tables (see `IN_LIST_MAX`).
-        let mut follow_ups: Vec<FollowUpRow> = Vec::new();
+        let mut res = run(self
+            .db
+            .query(store::FOLLOW_UPS_OF_DAY)
+            .bind(("c", CommunityId::record_of(actor.community_id())))
+            .bind(("day", today.to_string())))
+        .await?;
+        let follow_ups: Vec<FollowUpRow> = rows(&mut res, 0)?;
+        // A longer `IN` list would scan the table (see `IN_LIST_MAX`).
         let mut devices: Vec<super::devices::store::DeviceRow> = Vec::new();
         for chunk in ids.chunks(IN_LIST_MAX) {
-            let mut res = run(self
-                .db
-                .query(store::FOLLOW_UPS_AND_DEVICES)
-                .bind(("ids", UserId::records_of(chunk)))
-                .bind(("day", today.to_string()))
-                .bind(("now", now)))
-            .await?;
-            follow_ups.extend(rows::<FollowUpRow>(&mut res, 0)?);
-            devices.extend(rows::<super::devices::store::DeviceRow>(&mut res, 1)?);
+            let mut res =
+                run(self.db.query(store::DEVICES_OF).bind(("ids", UserId::records_of(chunk))).bind(("now", now)))
+                    .await?;
+            devices.extend(rows::<super::devices::store::DeviceRow>(&mut res, 0)?);
         }
+        // Latest used first, as the elder's own list shows them.
+        devices.sort_by(|a, b| b.last_used_at.cmp(&a.last_used_at));
         let mut list: Vec<ElderInfo> = people
             .into_iter()
             .map(|p| {
