@@ -33,13 +33,24 @@ async fn a_call_is_stored_once_per_key_and_reaches_only_the_right_people() {
     let (status, again) = elder.press("press-0001-abcdef").await;
     assert_eq!((status, again.unwrap().id), (StatusCode::OK, id.clone()), "a retry is the same call");
 
-    // A double tap on two connections at the same moment: still one call.
+    // Pressed again with another key (a reloaded page, a second device)
+    // while the call is open: the same call, the press a step of it.
+    let (status, again) = elder.press("press-0003-another").await;
+    let again = again.unwrap();
+    assert_eq!((status, again.id.as_str()), (StatusCode::OK, id.as_str()), "one call for the duty room");
+    let steps: Vec<Step> = again.timeline.iter().map(|e| e.action).collect();
+    assert_eq!(steps, vec![Step::Pressed, Step::PressedAgain]);
+    let (_, retry) = elder.press("press-0003-another").await;
+    assert_eq!(retry.unwrap().timeline.len(), 2, "a retry of that press adds nothing");
+
+    // A double tap on two connections at the same moment: still one call,
+    // one step.
     let key = "press-0002-racing";
     let (a, b) = tokio::join!(elder.press(key), elder.press(key));
-    assert_eq!(a.1.unwrap().id, b.1.unwrap().id);
-    let mut codes = [a.0, b.0];
-    codes.sort();
-    assert_eq!(codes, [StatusCode::OK, StatusCode::CREATED]);
+    let (a, b) = (a.1.unwrap(), b.1.unwrap());
+    assert_eq!((a.id.as_str(), b.id.as_str()), (id.as_str(), id.as_str()));
+    let call = s.user(BUTLER).await.help_call(&id).await.unwrap();
+    assert_eq!(call.timeline.iter().filter(|e| e.action == Step::PressedAgain).count(), 2, "{:?}", call.timeline);
 
     for phone in [BUTLER, DUTY, ADMIN] {
         let list = s.user(phone).await.help_calls(true).await.unwrap();
@@ -69,10 +80,11 @@ async fn a_call_is_stored_once_per_key_and_reaches_only_the_right_people() {
     assert!(ids(&list).contains(&fresh.id), "the butler is alerted again");
     let err = elder.press("bad key!").await.1.unwrap_err();
     assert_eq!((err.status, err.code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid));
-    // The key formats clients use: braced UUIDs, base64.
+    // The key formats clients use: braced UUIDs, base64 (presses of the
+    // open call).
     for key in ["{21bf6647-7ef3-412a-8634-b54bbe487ac7}", "key+/=base64AAAA"] {
         let (status, call) = elder.press(key).await;
-        assert_eq!(status, StatusCode::CREATED, "{key}: {call:?}");
+        assert_eq!((status, call.map(|c| c.id).ok()), (StatusCode::OK, Some(fresh.id.clone())), "{key}");
     }
 }
 
@@ -92,6 +104,14 @@ async fn the_stream_tells_the_elder_and_the_butler_and_not_another_building() {
     assert_eq!(alert.data["unit"], "1号楼 102");
     assert!(other_stream.next_of("help_call.updated", Duration::from_millis(300)).await.is_none());
     elder_stream.next_of("help_call.updated", Duration::from_secs(1)).await.expect("elder sees sent");
+
+    // Pressed again from another device: announced again, on the same call.
+    let again = elder.press("stream-press-0002").await.1.unwrap();
+    assert_eq!(again.id, id);
+    let alert = butler_stream.next_of("help_call.updated", Duration::from_secs(1)).await.expect("announced again");
+    assert_eq!((alert.data["id"].as_str(), alert.data["action"].as_str()), (Some(id), Some("pressed_again")));
+    assert!(other_stream.next_of("help_call.updated", Duration::from_millis(300)).await.is_none());
+    elder_stream.next_of("help_call.updated", Duration::from_secs(1)).await.expect("the elder's other screens too");
 
     let call = butler.help_act(id, HelpAction::Acknowledge).await.unwrap();
     assert_eq!(call.responder.unwrap().name, "李明");
@@ -190,8 +210,10 @@ async fn unanswered_calls_escalate_to_all_staff_then_to_the_emergency_contacts()
     let steps: Vec<Step> = call.timeline.iter().map(|e| e.action).collect();
     assert_eq!(steps, vec![Step::Pressed, Step::EscalatedStaff, Step::NotifiedContacts]);
 
-    // Acknowledged calls do not escalate.
+    // Acknowledged calls do not escalate (a new call: the first is closed).
+    butler.help_act_with(&id, &json!({ "action": "resolve", "outcome": "resolved" })).await.unwrap();
     let other = elder.press("escalate-press-02").await.1.unwrap();
+    assert_ne!(other.id, id);
     butler.help_act(&other.id, HelpAction::Acknowledge).await.unwrap();
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(butler.help_call(&other.id).await.unwrap().escalation_level, 0);
@@ -324,6 +346,8 @@ async fn measure_press_to_butler_delay_over_100_presses() {
                 break;
             }
         }
+        // Closed, so that the next press is a new call.
+        elder.help_act(&id, HelpAction::FalseAlarm).await.unwrap();
     }
     delays.sort();
     println!(

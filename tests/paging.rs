@@ -396,9 +396,10 @@ async fn complaints_passes_entries_audit_and_follow_ups_page_without_loss_or_rep
     }
 
     // A cursor of one order is refused by another order of the same rows.
-    let elder = s.login(ELDER).await;
-    for key in ["order-press-0001", "order-press-0002"] {
-        s.post("/api/v1/help-calls", &elder, json!({ "client_key": key })).await;
+    // Two households' calls (one elder's presses are one call while open).
+    for (phone, key) in [(ELDER, "order-press-0001"), (RESIDENT_B2, "order-press-0002")] {
+        let token = s.login(phone).await;
+        s.post("/api/v1/help-calls", &token, json!({ "client_key": key })).await;
     }
     let pairs = [
         ("/api/v1/help-calls?open=true", "/api/v1/help-calls?"),

@@ -279,6 +279,7 @@ impl HelpEntryAction {
     pub const fn label(self) -> Msg {
         match self {
             Self::Pressed => Msg::HelpEvPressed,
+            Self::PressedAgain => Msg::HelpEvPressedAgain,
             Self::Acknowledge => HelpAction::Acknowledge.label(),
             Self::Arrive => HelpAction::Arrive.label(),
             Self::Resolve => HelpAction::Resolve.label(),

@@ -433,6 +433,7 @@ messages! {
     HelpStArrived => "已到达", "Arrived";
     HelpStClosed => "已结束", "Closed";
     HelpEvPressed => "按下求助", "Pressed help";
+    HelpEvPressedAgain => "再次按下求助", "Pressed help again";
     HelpEvEscalated => "60 秒无人响应，已通知所有值班人员", "Unanswered: all staff on duty alerted";
     HelpEvContacts => "无人响应，已通知紧急联系人", "Unanswered: emergency contacts notified";
     OtherResidents => "其他住户", "Other residents";

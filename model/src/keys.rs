@@ -95,6 +95,9 @@ closed_set! {
     /// What happened at a step of a help call's timeline.
     pub enum HelpEntryAction {
         Pressed = "pressed",
+        /// The elder pressed again (another `client_key`) while the call
+        /// was open: the same call, announced again to its responders.
+        PressedAgain = "pressed_again",
         Acknowledge = "acknowledge",
         Arrive = "arrive",
         Resolve = "resolve",

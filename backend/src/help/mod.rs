@@ -158,6 +158,14 @@ impl Backend {
                 Some(ended) => key = follow_on_key(&key, ended.id.key()),
             }
         }
+        // Pressed again, with another key, while a call is open (a page
+        // reloaded without JavaScript, a second device): the same call,
+        // announced again, never a second call for the duty room.
+        if let Some(open) = self.open_call_of_elder(&actor.user_id).await? {
+            if let Some(again) = self.press_again(actor, open, &key).await? {
+                return Ok((again, false));
+            }
+        }
         let id = ids::new_key();
         let now = self.now();
         let created = run(self
@@ -187,6 +195,39 @@ impl Backend {
         tracing::warn!(call = %id, unit = %unit.label, "HELP CALL pressed");
         self.announce_call(&call, "pressed").await?;
         Ok((self.call_view(actor, call, PhoneView::Masked).await?, true))
+    }
+
+    /// The elder's open call, if any.
+    async fn open_call_of_elder(&self, elder: &str) -> Result<Option<CallRow>> {
+        let mut res = run(self.db.query(store::OPEN_CALL_OF_ELDER).bind(("elder", UserId::record_of(elder)))).await?;
+        row(&mut res, 0)
+    }
+
+    /// Records a press with a new key on the elder's open call `open`
+    /// (once per key) and announces it again to whoever is answering it.
+    /// `None` if the call ended meanwhile: the press raises a new one.
+    async fn press_again(&self, actor: &Actor, open: CallRow, key: &str) -> Result<Option<HelpCall>> {
+        let stored = run(self
+            .db
+            .query(store::PRESS_AGAIN)
+            .bind(("call", open.id.record()))
+            .bind(("elder", UserId::record_of(&actor.user_id)))
+            .bind(("key", key.to_string()))
+            .bind(("name", actor.name.clone()))
+            .bind(("now", self.now())))
+        .await;
+        match stored {
+            Ok(_) => {
+                tracing::warn!(call = %open.id.key(), "HELP CALL pressed again");
+                self.announce_call(&open, "pressed_again").await?;
+            }
+            // A retry of this very press: already recorded and announced.
+            Err(e) if thrown(&e, "pressed_already") => {}
+            Err(e) if thrown(&e, "closed") => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        let call = self.load_call(open.id.key()).await?.ok_or_else(|| Error::internal("call vanished"))?;
+        Ok(Some(self.call_view(actor, call, PhoneView::Masked).await?))
     }
 
     /// One call, if the caller may see it (404 otherwise). Staff see the

@@ -206,6 +206,25 @@ pub(crate) const PRESS_HELP: &str = "BEGIN TRANSACTION;
                      actor_name = $name, at = $now;
                  COMMIT TRANSACTION;";
 
+/// Used by `press_help` (help/mod.rs): the elder's open call, if any
+/// (the earliest, should there be several from before presses were
+/// merged), through `help_call_elder_open`.
+pub(crate) const OPEN_CALL_OF_ELDER: &str =
+    concat!(call_select!(), " FROM help_call WHERE elder = $elder AND open = true ORDER BY created_at ASC LIMIT 1");
+
+/// Used by `press_help` (help/mod.rs): the elder pressed again, with
+/// another key, while `$call` is open: a `pressed_again` step, once per
+/// key. Throws `pressed_already` for a retry of the same press (nothing
+/// added) and `closed` if the call ended meanwhile (the press then
+/// raises a new call).
+pub(crate) const PRESS_AGAIN: &str = "BEGIN TRANSACTION;
+                 IF (SELECT VALUE open FROM ONLY $call) != true { THROW 'closed' };
+                 LET $steps = (SELECT seq, client_key FROM help_event WHERE call = $call);
+                 IF array::len($steps[WHERE client_key = $key]) > 0 { THROW 'pressed_already' };
+                 CREATE help_event SET call = $call, seq = (math::max($steps.seq) ?? 0) + 1,
+                     action = 'pressed_again', actor = $elder, actor_name = $name, client_key = $key, at = $now;
+                 COMMIT TRANSACTION;";
+
 /// Used by `enter_help_call` (help/entry.rs): a press stored for the
 /// elder by staff, with the channel and who entered it.
 pub(crate) const ENTER_HELP_CALL: &str = "BEGIN TRANSACTION;
@@ -308,6 +327,8 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("ESCALATE", ESCALATE),
     ("ESCALATION_SETTINGS", ESCALATION_SETTINGS),
     ("PRESS_HELP", PRESS_HELP),
+    ("OPEN_CALL_OF_ELDER", OPEN_CALL_OF_ELDER),
+    ("PRESS_AGAIN", PRESS_AGAIN),
     ("ENTER_HELP_CALL", ENTER_HELP_CALL),
     ("TELL_FAMILY_NOW", TELL_FAMILY_NOW),
     ("OPEN_CALL_OF_UNIT", OPEN_CALL_OF_UNIT),

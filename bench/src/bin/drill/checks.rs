@@ -2,7 +2,7 @@
 //! messages attributed to calls (expected, lost, duplicated, re-sent),
 //! presses lost, WeChat messages owed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use linli_bench::fakes::{FakeSms, FakeWeChat, SmsRequest};
@@ -103,6 +103,9 @@ pub(crate) struct PressCount {
     pub(crate) answered: usize,
     pub(crate) acknowledged: usize,
     pub(crate) retried: usize,
+    /// Answered presses that were a press again of a call already open
+    /// (the same call, announced again).
+    pub(crate) again: usize,
     pub(crate) lost: usize,
 }
 
@@ -138,8 +141,19 @@ pub(crate) fn evaluate(
     let mut unreadable = Vec::new();
     let mut press_errors = Vec::new();
     let budget = chrono::Duration::milliseconds(BUDGET_MS);
+    // An elder's presses while a call of theirs is open are that call: each
+    // call is checked once, in the earliest phase one of its presses was
+    // made in.
+    let mut phase_of: HashMap<&str, usize> = HashMap::new();
     for p in presses {
-        let (Some(row), Some(count)) = (rows.get_mut(p.phase), counts.get_mut(p.phase)) else { continue };
+        if let Some(id) = p.call.as_deref() {
+            let phase = phase_of.entry(id).or_insert(p.phase);
+            *phase = (*phase).min(p.phase);
+        }
+    }
+    let mut checked: HashSet<&str> = HashSet::new();
+    for p in presses {
+        let Some(count) = counts.get_mut(p.phase) else { continue };
         count.sent += 1;
         count.retried += usize::from(p.attempts > 1);
         let Some(id) = &p.call else {
@@ -153,6 +167,11 @@ pub(crate) fn evaluate(
         };
         count.answered += 1;
         count.acknowledged += usize::from(p.acknowledged);
+        if !checked.insert(id.as_str()) {
+            count.again += 1;
+            continue;
+        }
+        let Some(row) = phase_of.get(id.as_str()).and_then(|phase| rows.get_mut(*phase)) else { continue };
         let view = match calls.get(id) {
             Some(Fetched::Found(v)) => v,
             Some(Fetched::Missing) => {
@@ -211,9 +230,17 @@ pub(crate) fn evaluate(
             }
         }
     }
-    // WeChat: one message per acknowledged call of a bound elder.
+    // WeChat: one message per acknowledged call of a bound elder (as the
+    // call's timeline says: a press may find its call acknowledged by
+    // another press's butler, or closed by the duty room).
     let mut expected: HashMap<&str, usize> = HashMap::new();
-    for p in presses.iter().filter(|p| p.acknowledged) {
+    let mut acknowledged: HashSet<&str> = HashSet::new();
+    for p in presses {
+        let Some(id) = p.call.as_deref() else { continue };
+        let ack = matches!(calls.get(id), Some(Fetched::Found(v)) if v.ack_at.is_some());
+        if !ack || !acknowledged.insert(id) {
+            continue;
+        }
         if let Some(openid) = elders.get(p.elder).and_then(|e| e.openid.as_deref()) {
             let n = expected.entry(openid).or_default();
             *n = (*n + 1).min(CONSENTS);

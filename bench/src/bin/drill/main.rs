@@ -20,7 +20,11 @@
 //! deadline and restarted on the same database, (f) a building handed to
 //! another butler and back. Most calls are left unanswered so that they
 //! escalate through both levels; a few are acknowledged (which queues
-//! WeChat messages for elders bound to WeChat).
+//! WeChat messages for elders bound to WeChat). An elder's press while a
+//! call of theirs is open is that call (announced again), so each call
+//! is checked once, in the first phase it was pressed in; between
+//! phases the duty room closes the calls whose checks are settled
+//! (acknowledged, or at level 2) so that the next phase raises new ones.
 //!
 //! Prints a Markdown table, one row per phase and level, from what the
 //! server recorded (each call's `created_at` and timeline, read back as

@@ -17,7 +17,7 @@ use crate::{
     api::Api,
     checks::evaluate,
     press::{Plan, Press, press, spawn_presses},
-    readback::{fetch_calls, list_calls},
+    readback::{close_settled, fetch_calls, list_calls},
     reassign::{Reassignment, reassign},
     report::{Notes, report},
     server::Server,
@@ -67,6 +67,10 @@ pub(crate) async fn run(opts: &Opts) -> Result<bool, String> {
     for (phase, name) in PHASES.iter().enumerate() {
         eprintln!("drill: phase {name}");
         let started = Instant::now();
+        if phase > 0 {
+            let closed = close_settled(&api, &setup.duty).await;
+            eprintln!("drill: the duty room closed {closed} settled calls");
+        }
         match phase {
             0 => sms.set_mode(SmsMode::Slow(Duration::from_secs(30))).await?,
             1 => sms.set_mode(SmsMode::Down).await?,

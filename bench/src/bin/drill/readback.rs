@@ -13,6 +13,7 @@ use crate::{
 };
 
 /// A call as the duty room reads it at the end.
+#[derive(Clone)]
 pub(crate) struct CallView {
     pub(crate) created: DateTime<Utc>,
     pub(crate) level: u64,
@@ -85,13 +86,37 @@ pub(crate) async fn list_calls(api: &Api, duty: &str, presses: &[Press]) -> Hash
             .collect(),
         _ => HashMap::new(),
     };
-    let mut listed = listed;
     presses
         .iter()
         .filter_map(|p| p.call.clone())
         .map(|id| {
-            let got = listed.remove(&id).map_or_else(|| Fetched::Unknown("not in the list".into()), Fetched::Found);
+            // Presses again of an open call share it.
+            let got =
+                listed.get(&id).cloned().map_or_else(|| Fetched::Unknown("not in the list".into()), Fetched::Found);
             (id, got)
         })
         .collect()
+}
+
+/// Between phases, the duty room closes the open calls whose checks are
+/// settled (acknowledged, or their contacts texted), so that the next
+/// phase's presses raise new calls: an elder's presses while a call of
+/// theirs is open are that call. Calls still short of level 2 stay open
+/// (closing them would stop their escalation). How many were closed.
+pub(crate) async fn close_settled(api: &Api, duty: &str) -> usize {
+    let Answer::Status(200, v) = api.send(Method::GET, "/help-calls?open=true&limit=200", Some(duty), None).await
+    else {
+        return 0;
+    };
+    let mut closed = 0;
+    for c in v["items"].as_array().into_iter().flatten() {
+        let settled = c["escalation_level"].as_u64().unwrap_or(0) >= 2 || c["status"] != "sent";
+        let Some(id) = c["id"].as_str().filter(|_| settled) else { continue };
+        let body = serde_json::json!({ "action": "resolve", "outcome": "resolved" });
+        let path = format!("/help-calls/{id}/actions");
+        if let Answer::Status(200..=299, _) = api.send(Method::POST, &path, Some(duty), Some(&body)).await {
+            closed += 1;
+        }
+    }
+    closed
 }

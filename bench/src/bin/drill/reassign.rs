@@ -11,7 +11,7 @@ use crate::{
     lock,
     press::{Press, press},
     setup::{Butler, Elder, Owners},
-    stream::{saw_pressed, wait_ready, watch},
+    stream::{mark, saw_pressed_since, wait_ready, watch},
 };
 
 /// One move of a building to another butler, and what the two butlers'
@@ -29,8 +29,9 @@ pub(crate) struct Reassignment {
 }
 
 /// Phase f: building 1 to the other butler and back; after each move, the
-/// building's next call must reach the new butler's already-open stream
-/// and not the old one's. Returns the checks and the presses made.
+/// building's next press (a new call, or a press again of the elder's
+/// open call) must reach the new butler's already-open stream and not the
+/// old one's. Returns the checks and the presses made.
 pub(crate) async fn reassign(
     api: &Api,
     admin: &str,
@@ -74,12 +75,18 @@ pub(crate) async fn reassign(
             continue;
         }
         lock(owners).insert("1".into(), butlers[to].token.clone());
+        // What each stream shows from the move on (the elder's press may be
+        // a press again of a call open since before the move).
+        let marks: Vec<usize> = streams.iter().map(|(seen, _)| mark(seen)).collect();
         let p = press(api, &elders[elder], elder, 5, None, owners).await;
         // Level 1 (3 s) alerts every on-duty staff member anyway: look
         // only at the `pressed` event, before then.
         tokio::time::sleep(Duration::from_millis(2500)).await;
         let (new_got_it, old_did_not) = match &p.call {
-            Some(call) => (saw_pressed(&streams[to].0, call), !saw_pressed(&streams[from].0, call)),
+            Some(call) => (
+                saw_pressed_since(&streams[to].0, call, marks[to]),
+                !saw_pressed_since(&streams[from].0, call, marks[from]),
+            ),
             None => (false, false),
         };
         let mut problems = not_open.clone();

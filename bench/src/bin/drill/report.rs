@@ -140,6 +140,8 @@ pub(crate) fn report(opts: &Opts, eval: &Evaluation, sms: &FakeSms, wechat: &Fak
     let received = sms.received();
     let retried: usize = eval.presses.iter().map(|c| c.retried).sum();
     println!("- presses retried with the same key after a network error or 5xx: {retried}");
+    let again: usize = eval.presses.iter().map(|c| c.again).sum();
+    println!("- presses of an elder whose call was open, answered with that call (announced again): {again}");
     println!(
         "- SMS gateway: {} requests, {} accepted, {} distinct ids, {} ids accepted more than once; {} accepted bodies without `id`, {} without `ref`, {} not matched to any call",
         received.len(),

@@ -52,10 +52,19 @@ pub(crate) fn watch(client: reqwest::Client, base: &str, token: &str) -> (Arc<Mu
     (seen, task)
 }
 
-pub(crate) fn saw_pressed(seen: &Mutex<Vec<Seen>>, call: &str) -> bool {
-    lock(seen)
-        .iter()
-        .any(|e| e.kind == "help_call.updated" && e.data["id"].as_str() == Some(call) && e.data["action"] == "pressed")
+/// How many events `seen` holds now (a mark for [`saw_pressed_since`]).
+pub(crate) fn mark(seen: &Mutex<Vec<Seen>>) -> usize {
+    lock(seen).len()
+}
+
+/// Whether a press of `call` (its first, or a press again while it was
+/// open) was announced on the stream after the mark `since`.
+pub(crate) fn saw_pressed_since(seen: &Mutex<Vec<Seen>>, call: &str, since: usize) -> bool {
+    lock(seen).iter().skip(since).any(|e| {
+        e.kind == "help_call.updated"
+            && e.data["id"].as_str() == Some(call)
+            && (e.data["action"] == "pressed" || e.data["action"] == "pressed_again")
+    })
 }
 
 pub(crate) async fn wait_ready(seen: &Mutex<Vec<Seen>>) -> bool {
