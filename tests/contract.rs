@@ -90,6 +90,11 @@ async fn the_document_covers_the_api_map_with_schemas_and_errors() {
             let (name, place) = (p["name"].as_str().unwrap_or(""), p["in"].as_str().unwrap_or(""));
             assert_eq!(place == "path", path.contains(&format!("{{{name}}}")), "{method} {path}: {name} in {place}");
         }
+        // A page's `limit` declares the range the server takes.
+        for p in params.iter().filter(|p| p["name"] == "limit" && p["in"] == "query") {
+            let range = (&p["schema"]["minimum"], &p["schema"]["maximum"]);
+            assert_eq!(range, (&json!(1), &json!(linli_model::page::MAX_LIMIT)), "{method} {path}: limit's range");
+        }
         for name in path.split('{').skip(1).filter_map(|r| r.split('}').next()) {
             assert!(
                 params.iter().any(|p| p["name"] == name && p["in"] == "path"),

@@ -327,6 +327,79 @@ async fn a_check_in_follow_up_shows_on_that_elders_row_of_the_list() {
     assert!(list.items.iter().filter(|e| e.id != elder.id).all(|e| e.follow_up.is_none()), "only on that row");
 }
 
+/// The elders' list pages in the order as it stood at the first page: an
+/// elder reached between pages (who drops to the end of the present
+/// order) neither hides the rest nor shows twice. A follow-up that did
+/// not reach the elder keeps them among those to call first.
+#[tokio::test]
+async fn the_elders_list_pages_without_loss_while_elders_are_reached() {
+    let s = TestServer::start().await;
+    let admin = s.user(ADMIN).await;
+    // Past the check-in time all day: every elder not checked in is to call.
+    let mut settings: serde_json::Value = admin.get("/api/v1/settings").await.unwrap();
+    settings["check_in_by"] = json!("00:00");
+    admin.put::<serde_json::Value>("/api/v1/settings", &settings).await.unwrap();
+    let token = admin.token().to_string();
+    let ids_of = |page: &serde_json::Value| -> Vec<String> {
+        page["items"].as_array().into_iter().flatten().filter_map(|e| e["id"].as_str().map(str::to_string)).collect()
+    };
+    // More residents in elder mode (the resident of RESIDENT stays one).
+    let (_, everyone) = s.get("/api/v1/elders?all=true", &token).await;
+    let residents: Vec<String> = everyone["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["elder_mode"] == false)
+        .filter_map(|e| e["id"].as_str().map(str::to_string))
+        .collect();
+    let (_, me) = s.get("/api/v1/me", &s.login(RESIDENT).await).await;
+    let resident = me["id"].as_str().expect("the resident's id").to_string();
+    for id in residents.iter().filter(|id| **id != resident).take(2) {
+        admin.set_elder(id, &json!({ "elder_mode": true, "emergency_contacts": [] })).await.unwrap();
+    }
+    let (_, whole) = s.get("/api/v1/elders", &token).await;
+    let before = ids_of(&whole);
+    assert!(before.len() >= 2, "{whole}");
+    assert!(whole["items"].as_array().into_iter().flatten().all(|e| e["overdue"] == true), "{whole}");
+
+    let duty = s.user(DUTY).await;
+    let (mut seen, mut cursor) = (Vec::new(), None::<String>);
+    for step in 0..10 {
+        let path = cursor
+            .as_ref()
+            .map_or("/api/v1/elders?limit=1".to_string(), |c| format!("/api/v1/elders?limit=1&cursor={c}"));
+        let (status, page) = s.get(&path, &token).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let shown = ids_of(&page);
+        // The elder just shown is reached: in the present order they go last.
+        if step == 0 {
+            let path = format!("/api/v1/elders/{}/check-in-follow-up", shown[0]);
+            let (status, _) = s.post(&path, duty.token(), json!({ "result": "reached_ok" })).await;
+            assert_eq!(status, StatusCode::NO_CONTENT);
+        }
+        seen.extend(shown);
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, before, "every elder once, in the first page's order");
+
+    // A new walk: the reached elder last; one not reached stays first.
+    let path = format!("/api/v1/elders/{}/check-in-follow-up", before[1]);
+    let (status, _) = s.post(&path, duty.token(), json!({ "result": "not_reached" })).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, now) = s.get("/api/v1/elders", &token).await;
+    let now = ids_of(&now);
+    assert_eq!(now.first(), Some(&before[1]), "not reached: still the first to call");
+    assert_eq!(now.last(), Some(&before[0]), "reached: after those still to call");
+
+    // Only elders are followed up on a missed check-in.
+    let path = format!("/api/v1/elders/{resident}/check-in-follow-up");
+    let (status, body) = s.post(&path, duty.token(), json!({ "result": "reached_ok" })).await;
+    assert_eq!((status, body["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("id")), "{body}");
+}
+
 /// Not a pass/fail check on time: prints the press → butler delay.
 #[tokio::test]
 async fn measure_press_to_butler_delay_over_100_presses() {

@@ -263,6 +263,13 @@ pub struct CheckInFollowUp {
 }
 
 impl CheckInResult {
+    /// Whether a follow-up with this result settles a missed check-in for
+    /// the day: the elder was reached or visited and is fine. Not reached,
+    /// or needing help, keeps them among those to call first.
+    pub const fn settles(self) -> bool {
+        matches!(self, Self::ReachedOk | Self::VisitedOk)
+    }
+
     pub const fn label(self) -> Msg {
         match self {
             Self::ReachedOk => Msg::FuReachedOk,
@@ -316,6 +323,25 @@ pub struct ElderInfo {
     /// board lists those `overdue`.
     #[serde(default)]
     pub visits: Option<VisitStatus>,
+}
+
+impl ElderInfo {
+    /// Whether the elder is among those to call first as things stood at
+    /// `at`, given today's check-in `deadline`: in elder mode, past the
+    /// deadline without an "I'm OK" by `at`, and no follow-up by `at`
+    /// that settled it ([`CheckInResult::settles`]).
+    pub fn to_call_first(&self, deadline: DateTime<Utc>, at: DateTime<Utc>) -> bool {
+        let checked_in = self.checked_in_at.is_some_and(|c| c <= at);
+        let settled = self.follow_up.as_ref().is_some_and(|f| f.at <= at && f.result.settles());
+        self.elder_mode && at >= deadline && !checked_in && !settled
+    }
+
+    /// The list's order as things stood at `at` ("those to call first"
+    /// first, then elders before other residents, then by unit), ending
+    /// in the id so that no two rows tie.
+    pub fn call_order(&self, deadline: DateTime<Utc>, at: DateTime<Utc>) -> (bool, bool, &str, &str) {
+        (!self.to_call_first(deadline, at), !self.elder_mode, self.unit.label.as_str(), self.id.as_str())
+    }
 }
 
 /// `PUT /api/v1/residents/{id}/elder`.

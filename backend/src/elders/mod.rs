@@ -15,7 +15,7 @@ use super::{
     policy::{Actor, Permission, Scope},
 };
 use linli_model::{
-    AppError, BuildingRef, Msg, StaffRef, UnitRef,
+    AppError, BuildingRef, Cursor, Msg, Page, PageRequest, StaffRef, UnitRef,
     help::{
         CheckInFollowUp, DEFAULT_VISIT_EVERY_DAYS, ElderCondition, ElderHome, ElderInfo, ElderSettings, ElderVisit,
         EmergencyContact, VisitMode, VisitStatus, visit_interval,
@@ -63,8 +63,42 @@ impl Backend {
 
     /// The elders the caller looks after, with today's check-in: a butler's
     /// buildings; the whole community for the duty room and the manager.
-    /// `all_residents` lists everyone (to switch elder mode on).
+    /// `all_residents` lists everyone (to switch elder mode on). Those to
+    /// call first first (`ElderInfo::call_order`).
     pub async fn elders(&self, actor: &Actor, all_residents: bool) -> Result<Vec<ElderInfo>> {
+        let (mut list, deadline) = self.elders_unordered(actor, all_residents).await?;
+        let now = self.now();
+        list.sort_by(|a, b| a.call_order(deadline, now).cmp(&b.call_order(deadline, now)));
+        Ok(list)
+    }
+
+    /// [`Self::elders`] a page at a time (list `elders`), with `total`. The
+    /// order is taken as things stood at the first page (the cursor carries
+    /// that instant): an elder who checks in or is reached between pages
+    /// keeps their place, so that no row is lost or shown twice. The rows
+    /// show the present. 422 `cursor` once the cursor's row has left the
+    /// list.
+    pub async fn elders_page(&self, actor: &Actor, all_residents: bool, page: &PageRequest) -> Result<Page<ElderInfo>> {
+        let (mut list, deadline) = self.elders_unordered(actor, all_residents).await?;
+        let bad_cursor = || AppError::invalid("cursor", Msg::ErrBadCursor);
+        let snapshot = match page.after.as_ref() {
+            None => self.now(),
+            Some(c) => c.instant(0).filter(|_| c.keys.len() == 1).ok_or_else(bad_cursor)?,
+        };
+        list.sort_by(|a, b| a.call_order(deadline, snapshot).cmp(&b.call_order(deadline, snapshot)));
+        let total = u64::try_from(list.len()).unwrap_or(u64::MAX);
+        let start = match page.after.as_ref() {
+            None => 0,
+            Some(c) => list.iter().position(|e| e.id == c.id).map(|i| i + 1).ok_or_else(bad_cursor)?,
+        };
+        let rest: Vec<ElderInfo> = list.into_iter().skip(start).take(page.limit + 1).collect();
+        let at = linli_model::page::nanos(snapshot);
+        Ok(page.cut(rest, "elders", |e| Cursor { keys: vec![at], id: e.id.clone() }).with_counts(Some(total), None))
+    }
+
+    /// The rows of [`Self::elders`] in no order, and today's check-in
+    /// deadline.
+    async fn elders_unordered(&self, actor: &Actor, all_residents: bool) -> Result<(Vec<ElderInfo>, DateTime<Utc>)> {
         actor.require(Permission::SeeElders)?;
         let buildings: Vec<String> = actor.buildings.iter().map(|b| b.id.clone()).collect();
         let mut res = run(self
@@ -103,7 +137,7 @@ impl Backend {
         }
         // Latest used first, as the elder's own list shows them.
         devices.sort_by(|a, b| b.last_used_at.cmp(&a.last_used_at));
-        let mut list: Vec<ElderInfo> = people
+        let list: Vec<ElderInfo> = people
             .into_iter()
             .map(|p| {
                 let checked_in_at = check_ins.iter().find(|c| c.elder == p.id).map(|c| c.at);
@@ -136,9 +170,7 @@ impl Backend {
                 }
             })
             .collect();
-        // Those to call first: overdue without a follow-up, then the rest.
-        list.sort_by_key(|e| (!(e.overdue && e.follow_up.is_none()), !e.elder_mode, e.unit.label.clone()));
-        Ok(list)
+        Ok((list, deadline))
     }
 
     pub(super) async fn resident_in_reach(&self, actor: &Actor, user_id: &str) -> Result<ResidentRow> {
@@ -197,6 +229,10 @@ impl Backend {
     ) -> Result<()> {
         actor.require(Permission::FollowUpCheckIn)?;
         let person = self.resident_in_reach(actor, user_id).await?;
+        // Only an elder is expected to check in.
+        if !person.elder_mode {
+            return Err(AppError::invalid("id", Msg::ErrNotElder).into());
+        }
         if linli_model::keys::CheckInResult::parse(result).is_none() {
             return Err(AppError::invalid("result", Msg::ErrBadRequest).into());
         }

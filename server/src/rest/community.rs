@@ -42,7 +42,7 @@ pub(crate) struct FollowUpsQuery {
     #[param(value_type = Option<app::model::keys::FollowUpStatus>)]
     status: Option<String>,
     /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
     /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
     cursor: Option<String>,

@@ -50,16 +50,16 @@ pub(crate) struct ListQuery {
     /// `true`: every resident in reach, not only those in elder mode.
     all: Option<bool>,
     /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
     /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
     cursor: Option<String>,
 }
 
 /// The elders the caller looks after (those to call first first), with
-/// today's check-in; paged (the list is read whole, then cut: the cursor
-/// names the last row, 422 `cursor` once that row has left the list), with
-/// `total`.
+/// today's check-in; paged in the order as it stood at the first page (an
+/// elder reached between pages keeps their place; 422 `cursor` once the
+/// cursor's row has left the list), with `total`.
 
 #[utoipa::path(get, path = "/api/v1/elders", tag = "help", params(ListQuery), responses((status = 200, body = Page<ElderInfo>), crate::openapi::Errors))]
 pub(crate) async fn list(
@@ -68,8 +68,7 @@ pub(crate) async fn list(
     Query(q): Query<ListQuery>,
 ) -> ApiResult<axum::Json<Page<ElderInfo>>> {
     let page = super::page(q.limit.as_ref(), q.cursor.as_ref(), "elders")?;
-    let all = state.backend.elders(&actor, q.all.unwrap_or(false)).await?;
-    Ok(axum::Json(page.page_of(all, "elders", |e| e.id.as_str())?))
+    Ok(axum::Json(state.backend.elders_page(&actor, q.all.unwrap_or(false), &page).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/residents/{id}/elder", tag = "help", request_body = ElderSettings, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = ElderInfo), crate::openapi::Errors))]
@@ -97,7 +96,7 @@ pub(crate) async fn follow_up(
 #[into_params(parameter_in = Query)]
 pub(crate) struct VisitsQuery {
     /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
     /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
     cursor: Option<String>,

@@ -109,7 +109,7 @@ pub(crate) async fn resume(
 #[into_params(parameter_in = Query)]
 pub(crate) struct PageQuery {
     /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
     /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
     cursor: Option<String>,
@@ -167,7 +167,7 @@ pub(crate) struct EntriesQuery {
     /// `csv` for the whole period as a file (not paged).
     format: Option<String>,
     /// Rows per page, 1–200 (default 50); 422 `limit` otherwise.
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
     /// The previous page's `next_cursor` (opaque); 422 `cursor` if it is not one of this list.
     cursor: Option<String>,
