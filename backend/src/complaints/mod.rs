@@ -500,7 +500,7 @@ impl Backend {
             found.extend(rows::<ComplaintRow>(&mut res, 0)?);
         }
         // Newest first, ties by id as the store reads them.
-        found.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.key().cmp(&b.id.key())));
+        found.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.key().cmp(b.id.key())));
         found.truncate(usize::try_from(page.fetch()).unwrap_or_default());
         let now = self.now();
         let items: Vec<ComplaintSummary> = found.iter().map(|r| r.summary(now)).collect();

@@ -136,7 +136,7 @@ impl Backend {
             devices.extend(rows::<super::devices::store::DeviceRow>(&mut res, 0)?);
         }
         // Latest used first, as the elder's own list shows them.
-        devices.sort_by(|a, b| b.last_used_at.cmp(&a.last_used_at));
+        devices.sort_by_key(|d| std::cmp::Reverse(d.last_used_at));
         let list: Vec<ElderInfo> = people
             .into_iter()
             .map(|p| {

@@ -161,10 +161,10 @@ impl Backend {
         // Pressed again, with another key, while a call is open (a page
         // reloaded without JavaScript, a second device): the same call,
         // announced again, never a second call for the duty room.
-        if let Some(open) = self.open_call_of_elder(&actor.user_id).await? {
-            if let Some(again) = self.press_again(actor, open, &key).await? {
-                return Ok((again, false));
-            }
+        if let Some(open) = self.open_call_of_elder(&actor.user_id).await?
+            && let Some(again) = self.press_again(actor, open, &key).await?
+        {
+            return Ok((again, false));
         }
         let id = ids::new_key();
         let now = self.now();
