@@ -96,6 +96,28 @@ async fn dates_far_out_are_refused_not_a_dropped_connection() {
     assert_eq!(s.req(Method::GET, "/healthz", None).send().await.unwrap().status(), StatusCode::OK);
 }
 
+/// A query string of the wrong shape is 422 naming the parameter, in the
+/// caller's language, never serde's English.
+#[tokio::test]
+async fn query_strings_of_the_wrong_shape_are_422_naming_the_parameter() {
+    let s = TestServer::start().await;
+    let butler = s.login(BUTLER).await;
+    for (query, field) in [
+        ("/api/v1/elders?all=1", "all"),
+        ("/api/v1/elders?limit=5&limit=6", "limit"),
+        ("/api/v1/help-calls?open=yes", "open"),
+    ] {
+        let (status, body) = s.get(query, &butler).await;
+        assert_eq!(
+            (status, body["error"]["detail"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{query}: {body}"
+        );
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(!message.is_ascii(), "{query}: a message in Chinese: {body}");
+    }
+}
+
 /// A client whose connections come from `ip` (any 127.x address).
 fn client_from(ip: [u8; 4]) -> reqwest::Client {
     reqwest::Client::builder()

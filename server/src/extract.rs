@@ -68,8 +68,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
-/// `axum::extract::Query`, answering a malformed query string with 400 in
-/// the API's envelope.
+/// `axum::extract::Query`, answering a query string of the wrong shape
+/// (a value of the wrong type, a parameter twice) with 422 in the API's
+/// envelope, `detail` naming the parameter as every other 422 does.
 pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
@@ -79,9 +80,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(v)| Self(v))
-            .map_err(|e| {
-                ApiError::from(AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest).with_detail(e.body_text()))
-            })
+            .map_err(|e| ApiError::from(invalid_field(&e.body_text(), "query")))
     }
 }
 
@@ -112,12 +111,63 @@ pub(crate) fn body_failure(status: axum::http::StatusCode) -> AppError {
 
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
     let err = match rejection {
-        JsonRejection::JsonDataError(e) => {
-            AppError::new(ErrorCode::Invalid, Msg::ErrBadRequest).with_detail(e.body_text())
-        }
+        JsonRejection::JsonDataError(e) => invalid_field(&e.body_text(), "body"),
         JsonRejection::MissingJsonContentType(_) => AppError::new(ErrorCode::UnsupportedMedia, Msg::ErrBadRequest),
         JsonRejection::BytesRejection(e) => body_failure(e.status()),
         _ => AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest),
     };
     ApiError::from(err)
+}
+
+/// 422 naming the field a deserialisation error is about (`fallback` when
+/// it names none), never serde's English text: axum reports the path
+/// (`serde_path_to_error`) after its own prefix, as in `Failed to
+/// deserialize query string: all: provided string was not ...`; an error
+/// of the whole object names the field in backquotes (`duplicate field
+/// `limit``, `missing field `category``).
+fn invalid_field(text: &str, fallback: &str) -> AppError {
+    AppError::new(ErrorCode::Invalid, Msg::ErrBadRequest).with_detail(field_of(text).unwrap_or(fallback))
+}
+
+fn field_of(text: &str) -> Option<&str> {
+    let rest = text.split_once(": ").map_or(text, |(_, rest)| rest);
+    let is_path =
+        |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
+    if let Some((path, _)) = rest.split_once(": ")
+        && is_path(path)
+        && path != "."
+    {
+        return Some(path);
+    }
+    let (_, after) = rest.split_once("field `")?;
+    after.split_once('`').map(|(name, _)| name).filter(|n| is_path(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn the_field_of_a_deserialisation_error_as_axum_reports_it() {
+        let cases = [
+            ("Failed to deserialize query string: all: provided string was not `true` or `false`", Some("all")),
+            ("Failed to deserialize query string: duplicate field `limit`", Some("limit")),
+            (
+                "Failed to deserialize the JSON body into the target type: category: unknown variant `x`, expected `leak` at line 1 column 16",
+                Some("category"),
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: missing field `title` at line 1 column 2",
+                Some("title"),
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: contacts[0].phone: invalid type: integer `1`",
+                Some("contacts[0].phone"),
+            ),
+            ("Failed to deserialize the JSON body into the target type: invalid type: map, expected a string", None),
+        ];
+        for (text, field) in cases {
+            assert_eq!(field_of(text), field, "{text}");
+        }
+    }
 }
