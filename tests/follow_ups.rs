@@ -166,6 +166,13 @@ async fn one_in_five_of_the_rest_is_visited_and_every_low_rating() {
         .map(|(i, _)| i + 1)
         .collect();
     assert_eq!(sampled, vec![5, 10], "the 5th and the 10th closing no other rule picked");
+    // A low rating of a sampled closing: its open follow-up becomes the
+    // low-rating one, so that the household is called once, not twice.
+    resident.rate(&rest[4], &json!({ "stars": 1, "comment": "没修好" })).await.unwrap();
+    let after = butler.follow_ups_where("").await.unwrap().items;
+    let one = of_job(&after, &rest[4]);
+    assert_eq!(one.len(), 1, "{one:?}");
+    assert_eq!((one[0].reason, one[0].stars), (FollowUpReason::LowRating, Some(1)));
     let low = of_job(&list, &rest[3]);
     assert_eq!(low.len(), 1);
     assert_eq!(
@@ -255,7 +262,8 @@ async fn parallel_closings_and_ratings_lose_no_follow_up() {
     assert_eq!(sampled, 2, "two in ten closings sampled: {list:?}");
 
     // Six resolved jobs rated 1★ at once: six low-rating follow-ups, and
-    // the six closings counted exactly (the 15th is sampled).
+    // the six closings counted exactly (the 15th is sampled, and its
+    // low-rating follow-up stands for the sample: one call, not two).
     let mut rated = Vec::new();
     for _ in 0..6 {
         let job = resident.report(&json!({ "category": "light" })).await.unwrap();
@@ -269,10 +277,23 @@ async fn parallel_closings_and_ratings_lose_no_follow_up() {
     }
     let list = butler.follow_ups_where("").await.unwrap().items;
     for id in &rated {
-        let low: Vec<_> = of_job(&list, id).into_iter().filter(|f| f.reason == FollowUpReason::LowRating).collect();
-        assert_eq!(low.len(), 1, "one low-rating follow-up for {id}");
+        let all = of_job(&list, id);
+        assert!(
+            all.len() == 1 && all[0].reason == FollowUpReason::LowRating,
+            "one low-rating follow-up for {id}: {all:?}"
+        );
     }
-    assert_eq!(list.iter().filter(|f| f.reason == FollowUpReason::Sampled).count(), 3, "16 closings, 3 sampled");
+    assert_eq!(list.iter().filter(|f| f.reason == FollowUpReason::Sampled).count(), 2, "the 15th is the low rating's");
+    let counted: Vec<Option<i64>> = {
+        let mut res = s
+            .backend
+            .db()
+            .query("SELECT VALUE follow_up_sample FROM repair WHERE follow_up_sample != NONE ORDER BY follow_up_sample")
+            .await
+            .unwrap();
+        res.take(0).unwrap()
+    };
+    assert_eq!(counted, (1..=16).map(Some).collect::<Vec<_>>(), "16 closings counted once each");
 }
 
 #[tokio::test]

@@ -160,9 +160,11 @@ pub(crate) const UPDATE_FOLLOW_UP_SETTINGS: &str = "UPDATE $c SET follow_up = $s
 pub(crate) const SAMPLE_NUMBER: &str = "SELECT VALUE follow_up_sample FROM $job";
 
 /// Used by `open_follow_ups` (follow_ups/mod.rs): see [`SAMPLE_NUMBER`].
+/// Not when the job has a follow-up open already (a low rating came
+/// first): the household is called once.
 pub(crate) const OPEN_SAMPLED: &str = "BEGIN TRANSACTION;
                  LET $butler = (SELECT VALUE butler FROM ONLY $building);
-                 IF array::len((SELECT id FROM follow_up WHERE repair = $job AND reason = 'sampled')) = 0 {
+                 IF array::len((SELECT id FROM follow_up WHERE repair = $job AND (reason = 'sampled' OR status = 'open'))) = 0 {
                      CREATE follow_up SET community = $community, building = $building, butler = $butler,
                          reason = 'sampled', repair = $job, status = 'open', created_at = $now, due_at = $due;
                  };
@@ -176,7 +178,9 @@ pub(crate) const OPEN_SAMPLED: &str = "BEGIN TRANSACTION;
 /// the model's rule and opened by [`OPEN_SAMPLED`]). The
 /// reasons that hold whenever they happen (`$always`: a low rating) are
 /// taken every time. Each reason opens at most one follow-up per job (also
-/// kept by the unique index `follow_up_job_reason`).
+/// kept by the unique index `follow_up_job_reason`). A low rating of a job
+/// whose sampled follow-up is still open makes that one the low-rating
+/// follow-up (one call to the household, about the rating), not a second.
 pub(crate) const OPEN_FOLLOW_UPS: &str = "BEGIN TRANSACTION;
                  LET $fresh = $close AND (SELECT VALUE follow_up_round FROM ONLY $job) != $round;
                  LET $n = IF $fresh AND $rest {
@@ -187,9 +191,16 @@ pub(crate) const OPEN_FOLLOW_UPS: &str = "BEGIN TRANSACTION;
                  LET $butler = (SELECT VALUE butler FROM ONLY $building);
                  FOR $r IN $picked {
                      IF array::len((SELECT id FROM follow_up WHERE repair = $job AND reason = $r)) = 0 {
-                         CREATE follow_up SET community = $community, building = $building, butler = $butler,
-                             reason = $r, repair = $job, rating = IF $r = 'low_rating' { $rating } ELSE { NONE },
-                             status = 'open', created_at = $now, due_at = $due;
+                         LET $sampled = IF $r = 'low_rating' {
+                             (SELECT VALUE id FROM follow_up WHERE repair = $job AND reason = 'sampled' AND status = 'open')
+                         } ELSE { [] };
+                         IF array::len($sampled) > 0 {
+                             UPDATE $sampled SET reason = 'low_rating', rating = $rating;
+                         } ELSE {
+                             CREATE follow_up SET community = $community, building = $building, butler = $butler,
+                                 reason = $r, repair = $job, rating = IF $r = 'low_rating' { $rating } ELSE { NONE },
+                                 status = 'open', created_at = $now, due_at = $due;
+                         };
                      };
                  };
                  COMMIT TRANSACTION;";
