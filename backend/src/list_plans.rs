@@ -144,6 +144,16 @@ async fn lists_read_in_an_index_order_stop_at_the_page() {
             "{list} scanned forward: {p}"
         );
     }
+    // A pass by its code: its two hashes looked up, not the community's
+    // every pass (see `passes::store::code_lookup!`).
+    let vars = json!({ "c": "community:c", "h0": "a", "h1": "b", "now": now });
+    for sql in [crate::passes::store::PASS_BY_CODE, crate::passes::store::LIVE_CODE_HASHES] {
+        let p = plan(&db, sql, vars.clone()).await;
+        assert!(
+            p.contains("pass_code") && p.contains("'a']") && p.contains("'b']") && !p.contains("TableScan"),
+            "a code's passes by (community, code_hash): {p}"
+        );
+    }
     let calls: Vec<String> = (0..crate::record::IN_LIST_MAX).map(|i| format!("help_call:h{i}")).collect();
     let p = plan(&db, crate::help::store::TIMELINES_OF, json!({ "calls": calls })).await;
     assert!(p.contains("help_event_seq") && !p.contains("TableScan"), "a page's timelines: {p}");

@@ -355,7 +355,7 @@ pub(crate) const STORE_COMPLAINT_STEP: &str = "BEGIN TRANSACTION;
                  IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
                  LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $actor AND repair = NONE);
                  IF array::len($mine) != array::len($photos) { THROW 'photo_not_yours' };
-                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 LET $seq = array::max((SELECT VALUE seq FROM repair_event WHERE repair = $job)) ?? 0;
                  UPDATE $job SET status = $status, open = $open, responded_at = $responded_at,
                      resolved_at = $resolved_at, closed_at = $closed_at, reopen_count = $reopen_count,
                      adopted = $adopted, next_due = $next_due, updated_at = $now, version = $version + 1;
@@ -373,7 +373,7 @@ pub(crate) const RATE_COMPLAINT: &str = "BEGIN TRANSACTION;
                  CREATE $rating SET community = $community, subject = 'repair', repair = $job, building = $building,
                      butler = $owner, assignee = NONE, rater = $rater, stars = $stars, tags = $tags,
                      comment = $comment, at = $now;
-                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 LET $seq = array::max((SELECT VALUE seq FROM repair_event WHERE repair = $job)) ?? 0;
                  UPDATE $job SET status = 'rated', open = false, closed_at = closed_at ?? $now,
                      next_due = NONE, updated_at = $now, version = $version + 1;
                  CREATE repair_event SET repair = $job, seq = $seq + 1, action = 'rated', from_status = $from,

@@ -187,7 +187,7 @@ pub(crate) const ESCALATE: &str = concat!(
                      notified_contacts_at = IF $step = 2 { $now } ELSE { notified_contacts_at }
                      WHERE escalation_level = $step - 1 AND status = 'sent' RETURN AFTER);
                  IF array::len($won) = 0 { THROW 'lost' };
-                 LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 LET $seq = array::max((SELECT VALUE seq FROM help_event WHERE call = $call)) ?? 0;
                  CREATE help_event SET call = $call, seq = $seq + 1, actor_name = '系统',
                      action = IF $step = 1 { 'escalated_staff' } ELSE { 'notified_contacts' }, at = $now;",
     outbox_create!(),
@@ -221,7 +221,7 @@ pub(crate) const PRESS_AGAIN: &str = "BEGIN TRANSACTION;
                  IF (SELECT VALUE open FROM ONLY $call) != true { THROW 'closed' };
                  LET $steps = (SELECT seq, client_key FROM help_event WHERE call = $call);
                  IF array::len($steps[WHERE client_key = $key]) > 0 { THROW 'pressed_already' };
-                 CREATE help_event SET call = $call, seq = (math::max($steps.seq) ?? 0) + 1,
+                 CREATE help_event SET call = $call, seq = (array::max($steps.seq) ?? 0) + 1,
                      action = 'pressed_again', actor = $elder, actor_name = $name, client_key = $key, at = $now;
                  COMMIT TRANSACTION;";
 
@@ -239,7 +239,7 @@ pub(crate) const ENTER_HELP_CALL: &str = "BEGIN TRANSACTION;
 /// messages `$messages` queued now, with their timeline entry.
 pub(crate) const TELL_FAMILY_NOW: &str = concat!(
     "BEGIN TRANSACTION;
-                 LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 LET $seq = array::max((SELECT VALUE seq FROM help_event WHERE call = $call)) ?? 0;
                  CREATE help_event SET call = $call, seq = $seq + 1, action = 'notified_contacts', actor = $staff,
                      actor_name = $name, at = $now;",
     outbox_create!(),
@@ -288,7 +288,7 @@ pub(crate) const TIMELINES_OF: &str = "SELECT * FROM help_event WHERE call IN $c
 pub(crate) const HELP_ACTION: &str = concat!(
             "BEGIN TRANSACTION;
              IF (SELECT VALUE version FROM ONLY $call) != $version { THROW 'stale' };
-             LET $seq = (SELECT VALUE seq FROM help_event WHERE call = $call ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+             LET $seq = array::max((SELECT VALUE seq FROM help_event WHERE call = $call)) ?? 0;
              UPDATE $call SET status = $status, open = $open, version = $version + 1,
                  outcome = $outcome ?? outcome,
                  acknowledged_at = acknowledged_at ?? (IF $action IN ['acknowledge', 'arrive'] { $now } ELSE { NONE }),

@@ -18,9 +18,10 @@ pub(crate) fn code_hash(key: &[u8], code: &str) -> String {
 
 /// The hashes a code may be stored under: keyed, and (for passes made
 /// before codes were keyed, all expired within [`MAX_WINDOW_DAYS`] of the
-/// change) the plain SHA-256 they were stored with then.
-pub(super) fn code_hashes(key: &[u8], code: &str) -> Vec<String> {
-    vec![code_hash(key, code), crate::ids::token_hash(code)]
+/// change) the plain SHA-256 they were stored with then; the values `$h0`
+/// and `$h1` of the stores' `code_lookup!`.
+pub(super) fn code_hash_pair(key: &[u8], code: &str) -> [String; 2] {
+    [code_hash(key, code), crate::ids::token_hash(code)]
 }
 
 /// The short code of a token: deterministic, so the visitor's page can show

@@ -58,19 +58,28 @@ impl Backend {
     /// The pass a scanned link, token or typed code stands for, within the
     /// guard's community only.
     pub(super) async fn find_pass(&self, community: &str, input: &str) -> Result<Option<PassRow>> {
-        let (query, hash) = match credential(input) {
+        let (query, [h0, h1]) = match credential(input) {
             None => return Ok(None),
-            Some(Credential::Token(t)) => (super::store::PASS_BY_TOKEN, vec![crate::ids::token_hash(&t)]),
-            Some(Credential::Code(c)) => (super::store::PASS_BY_CODE, code_hashes(&self.config.code_key, &c)),
+            Some(Credential::Token(t)) => {
+                let hash = crate::ids::token_hash(&t);
+                (super::store::PASS_BY_TOKEN, [hash.clone(), hash])
+            }
+            Some(Credential::Code(c)) => (super::store::PASS_BY_CODE, code_hash_pair(&self.config.code_key, &c)),
         };
         // From memory when nothing was written since (`Db::read_through`):
         // the row does not depend on the clock; its verdict does.
-        let key = format!("{community}|{hash:?}");
+        let key = format!("{community}|{h0}|{h1}");
         let found: std::sync::Arc<Vec<PassRow>> = self
             .db
-            .read_through(query, key, |q| q.bind(("h", hash)).bind(("c", CommunityId::record_of(community))))
+            .read_through(query, key, |q| {
+                q.bind(("h", vec![h0.clone()]))
+                    .bind(("h0", h0))
+                    .bind(("h1", h1))
+                    .bind(("c", CommunityId::record_of(community)))
+            })
             .await?;
-        Ok(found.first().cloned())
+        // The latest of a code's passes (an old one may share it).
+        Ok(found.iter().max_by_key(|p| p.valid_until).cloned())
     }
 
     pub(super) fn gate_limit(&self, actor: &Actor, client: &str) -> Result<()> {

@@ -219,9 +219,22 @@ use crate::notify::subscribe_message_create;
 /// Used by `find_pass` (passes/gate.rs).
 pub(crate) const PASS_BY_TOKEN: &str = concat!(pass_select!(), " FROM pass WHERE token_hash IN $h AND community = $c");
 
-/// Used by `find_pass` (passes/gate.rs).
-pub(crate) const PASS_BY_CODE: &str =
-    concat!(pass_select!(), " FROM pass WHERE community = $c AND code_hash IN $h ORDER BY valid_until DESC LIMIT 1");
+/// The passes of a code's two hashes (`$h0` keyed, `$h1` legacy; see
+/// `codes::code_hash_pair`) as two lookups of `pass_code`: written `code_hash
+/// IN $h`, SurrealDB 3.3 bounds the compound index by the community only
+/// and reads every pass the community ever had (with `ORDER BY valid_until
+/// DESC` it took `pass_community_until` backward instead: on SurrealKV a
+/// backward scan walks the write buffer from its end, 1-2 s a guard's
+/// admit on the generated database).
+macro_rules! code_lookup {
+    () => {
+        "((community = $c AND code_hash = $h0) OR (community = $c AND code_hash = $h1))"
+    };
+}
+
+/// Used by `find_pass` (passes/gate.rs): see `code_lookup!`; the caller
+/// takes the latest valid.
+pub(crate) const PASS_BY_CODE: &str = concat!(pass_select!(), " FROM pass WHERE ", code_lookup!());
 
 /// Used by `admit` (passes/gate.rs).
 pub(crate) const ADMIT: &str = concat!(
@@ -258,9 +271,10 @@ pub(crate) const ENTRY_LOG: &str =
 pub(crate) const GATE_UNITS: &str = "SELECT id, community, building, number, building.number AS building_number,
                         building.name AS building_name FROM unit WHERE community = $c";
 
-/// Used by `create_pass` (passes/mod.rs).
+/// Used by `create_pass` (passes/mod.rs): passes still usable with a
+/// code's hashes (see `code_lookup!`).
 pub(crate) const LIVE_CODE_HASHES: &str =
-    "SELECT id FROM pass WHERE community = $c AND code_hash IN $h AND valid_until > $now";
+    concat!("SELECT id, valid_until FROM pass WHERE ", code_lookup!(), " AND valid_until > $now");
 
 /// Used by `create_pass` (passes/mod.rs).
 pub(crate) const CREATE_PASS: &str =

@@ -518,7 +518,7 @@ pub(crate) const RATE_JOB: &str = "BEGIN TRANSACTION;
                  CREATE $rating SET community = $community, subject = 'repair', repair = $job, building = $building,
                      butler = $owner, assignee = $assignee, rater = $rater, stars = $stars, tags = $tags,
                      comment = $comment, at = $now;
-                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 LET $seq = array::max((SELECT VALUE seq FROM repair_event WHERE repair = $job)) ?? 0;
                  UPDATE $job SET status = 'rated', open = false, closed_at = closed_at ?? $now,
                      next_due = NONE, updated_at = $now, version = $version + 1;
                  CREATE repair_event SET repair = $job, seq = $seq + 1, action = 'rated', from_status = $from,
@@ -542,7 +542,7 @@ pub(crate) const STORE_TRANSITION: &str = concat!(
                  IF (SELECT VALUE version FROM ONLY $job) != $version { THROW 'stale' };
                  LET $mine = (SELECT VALUE id FROM $photos WHERE uploader = $actor AND repair = NONE);
                  IF array::len($mine) != array::len($photos) { THROW 'photo_not_yours' };
-                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 LET $seq = array::max((SELECT VALUE seq FROM repair_event WHERE repair = $job)) ?? 0;
                  UPDATE $job SET status = $status, open = $open, assignee = $assignee, owner = $owner,
                      held_from = $held_from, held_since = $held_since, held_secs = $held_secs,
                      hold_reason = $hold_reason, hold_code = $hold_code, resume_at = $resume_at,
@@ -586,7 +586,7 @@ pub(crate) const URGE: &str = concat!(
                  LET $row = (SELECT version, urge_next_at FROM ONLY $job);
                  IF $row.version != $version { THROW 'stale' };
                  IF $row.urge_next_at != NONE AND $row.urge_next_at > $now { THROW 'too_soon' };
-                 LET $seq = (SELECT VALUE seq FROM repair_event WHERE repair = $job ORDER BY seq DESC LIMIT 1)[0] ?? 0;
+                 LET $seq = array::max((SELECT VALUE seq FROM repair_event WHERE repair = $job)) ?? 0;
                  UPDATE $job SET urge_count = (urge_count ?? 0) + 1, urged_at = $now, urge_next_at = $next,
                      updated_at = $now, version = $version + 1;
                  CREATE repair_event SET repair = $job, seq = $seq + 1, action = 'urged',
