@@ -175,6 +175,15 @@ fn Scanner() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         super::scan::decode_file(file, status);
     };
+    // A photo picked before the page came alive (the script still on its
+    // way over a weak network) fired its change event before the handler
+    // existed: read it now.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if file.get().and_then(|i| i.files()).is_some_and(|f| f.length() > 0) {
+            super::scan::decode_file(file, status);
+        }
+    });
     view! {
         <section class="scanner">
             <button type="button" class="big" id="scan" on:click=start>

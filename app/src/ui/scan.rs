@@ -91,8 +91,28 @@ fn rqrr_detect(ctx: &web_sys::CanvasRenderingContext2d, width: u32, height: u32,
     match shades {
         Shades::AsShown => read(false),
         Shades::Inverted => read(true),
-        Shades::Both => read(false).or_else(|| read(true)),
+        // The likely shade first: a code on its light quiet zone is mostly
+        // light, one shown light on dark (a phone in a forced dark mode)
+        // mostly dark; the other shade's pass reads nothing and, in rqrr,
+        // can take long over a dark image.
+        Shades::Both => {
+            let dark = mostly_dark(w, h, &luma);
+            read(dark).or_else(|| read(!dark))
+        }
     }
+}
+
+/// Whether the image's mean grey level, sampled every 4th pixel each way,
+/// is below the middle.
+fn mostly_dark(w: usize, h: usize, luma: &impl Fn(usize, usize) -> u8) -> bool {
+    let (mut sum, mut n) = (0_u64, 0_u64);
+    for y in (0..h).step_by(4) {
+        for x in (0..w).step_by(4) {
+            sum += u64::from(luma(x, y));
+            n += 1;
+        }
+    }
+    n > 0 && sum < n * 128
 }
 
 async fn detect(source: &web_sys::HtmlElement, width: u32, height: u32, shades: Shades) -> Option<String> {
@@ -168,8 +188,11 @@ pub fn decode_file(input: NodeRef<html::Input>, status: RwSignal<String>) {
         else {
             return;
         };
+        // Settled either way: a file that is not an image must end with
+        // "no code found", not leave the guard waiting.
         let loaded = js_sys::Promise::new(&mut |resolve, _| {
             img.set_onload(Some(&resolve));
+            img.set_onerror(Some(&resolve));
         });
         img.set_src(&url);
         let _ = JsFuture::from(loaded).await;
