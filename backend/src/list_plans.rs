@@ -154,6 +154,8 @@ async fn lists_read_in_an_index_order_stop_at_the_page() {
             "a code's passes by (community, code_hash): {p}"
         );
     }
+    let p = plan(&db, crate::passes::store::PASS_BY_TOKEN, vars).await;
+    assert!(p.contains("pass_token") && !p.contains("TableScan"), "a pass by its token: {p}");
     let calls: Vec<String> = (0..crate::record::IN_LIST_MAX).map(|i| format!("help_call:h{i}")).collect();
     let p = plan(&db, crate::help::store::TIMELINES_OF, json!({ "calls": calls })).await;
     assert!(p.contains("help_event_seq") && !p.contains("TableScan"), "a page's timelines: {p}");

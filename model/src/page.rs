@@ -177,6 +177,19 @@ impl PageRequest {
     /// after it. A cursor whose row has left the list is 422 `cursor` (the
     /// client reloads from the first page). `total` is the list's length.
     pub fn page_of<T>(&self, all: Vec<T>, list: &str, id: impl Fn(&T) -> &str) -> Result<Page<T>, AppError> {
+        self.page_of_with(all, list, id, &[])
+    }
+
+    /// [`Self::page_of`] with `keys` carried in every cursor it makes (what
+    /// the list needs to put its rows in the same order again, such as the
+    /// instant its order was taken at).
+    pub fn page_of_with<T>(
+        &self,
+        all: Vec<T>,
+        list: &str,
+        id: impl Fn(&T) -> &str,
+        keys: &[i64],
+    ) -> Result<Page<T>, AppError> {
         let start = match &self.after {
             None => 0,
             Some(c) => all
@@ -187,7 +200,9 @@ impl PageRequest {
         };
         let total = u64::try_from(all.len()).unwrap_or(u64::MAX);
         let rest: Vec<T> = all.into_iter().skip(start).take(self.limit + 1).collect();
-        Ok(self.cut(rest, list, |t| Cursor { keys: Vec::new(), id: id(t).to_string() }).with_counts(Some(total), None))
+        Ok(self
+            .cut(rest, list, |t| Cursor { keys: keys.to_vec(), id: id(t).to_string() })
+            .with_counts(Some(total), None))
     }
 
     /// Cuts rows fetched in the list's order (at most `fetch()` of them)

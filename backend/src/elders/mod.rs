@@ -15,7 +15,7 @@ use super::{
     policy::{Actor, Permission, Scope},
 };
 use linli_model::{
-    AppError, BuildingRef, Cursor, Msg, Page, PageRequest, StaffRef, UnitRef,
+    AppError, BuildingRef, Msg, Page, PageRequest, StaffRef, UnitRef,
     help::{
         CheckInFollowUp, DEFAULT_VISIT_EVERY_DAYS, ElderCondition, ElderHome, ElderInfo, ElderSettings, ElderVisit,
         EmergencyContact, VisitMode, VisitStatus, visit_interval,
@@ -80,20 +80,16 @@ impl Backend {
     /// list.
     pub async fn elders_page(&self, actor: &Actor, all_residents: bool, page: &PageRequest) -> Result<Page<ElderInfo>> {
         let (mut list, deadline) = self.elders_unordered(actor, all_residents).await?;
-        let bad_cursor = || AppError::invalid("cursor", Msg::ErrBadCursor);
         let snapshot = match page.after.as_ref() {
             None => self.now(),
-            Some(c) => c.instant(0).filter(|_| c.keys.len() == 1).ok_or_else(bad_cursor)?,
+            Some(c) => c
+                .instant(0)
+                .filter(|_| c.keys.len() == 1)
+                .ok_or_else(|| AppError::invalid("cursor", Msg::ErrBadCursor))?,
         };
         list.sort_by(|a, b| a.call_order(deadline, snapshot).cmp(&b.call_order(deadline, snapshot)));
-        let total = u64::try_from(list.len()).unwrap_or(u64::MAX);
-        let start = match page.after.as_ref() {
-            None => 0,
-            Some(c) => list.iter().position(|e| e.id == c.id).map(|i| i + 1).ok_or_else(bad_cursor)?,
-        };
-        let rest: Vec<ElderInfo> = list.into_iter().skip(start).take(page.limit + 1).collect();
         let at = linli_model::page::nanos(snapshot);
-        Ok(page.cut(rest, "elders", |e| Cursor { keys: vec![at], id: e.id.clone() }).with_counts(Some(total), None))
+        Ok(page.page_of_with(list, "elders", |e| e.id.as_str(), &[at])?)
     }
 
     /// The rows of [`Self::elders`] in no order, and today's check-in

@@ -60,10 +60,8 @@ impl Backend {
     pub(super) async fn find_pass(&self, community: &str, input: &str) -> Result<Option<PassRow>> {
         let (query, [h0, h1]) = match credential(input) {
             None => return Ok(None),
-            Some(Credential::Token(t)) => {
-                let hash = crate::ids::token_hash(&t);
-                (super::store::PASS_BY_TOKEN, [hash.clone(), hash])
-            }
+            // A token names one pass by its hash (`$h0`; `$h1` unused).
+            Some(Credential::Token(t)) => (super::store::PASS_BY_TOKEN, [crate::ids::token_hash(&t), String::new()]),
             Some(Credential::Code(c)) => (super::store::PASS_BY_CODE, code_hash_pair(&self.config.code_key, &c)),
         };
         // From memory when nothing was written since (`Db::read_through`):
@@ -72,10 +70,7 @@ impl Backend {
         let found: std::sync::Arc<Vec<PassRow>> = self
             .db
             .read_through(query, key, |q| {
-                q.bind(("h", vec![h0.clone()]))
-                    .bind(("h0", h0))
-                    .bind(("h1", h1))
-                    .bind(("c", CommunityId::record_of(community)))
+                q.bind(("h0", h0)).bind(("h1", h1)).bind(("c", CommunityId::record_of(community)))
             })
             .await?;
         // The latest of a code's passes (an old one may share it).

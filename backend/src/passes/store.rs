@@ -217,7 +217,7 @@ impl Backend {
 use crate::notify::subscribe_message_create;
 
 /// Used by `find_pass` (passes/gate.rs).
-pub(crate) const PASS_BY_TOKEN: &str = concat!(pass_select!(), " FROM pass WHERE token_hash IN $h AND community = $c");
+pub(crate) const PASS_BY_TOKEN: &str = concat!(pass_select!(), " FROM pass WHERE token_hash = $h0 AND community = $c");
 
 /// The passes of a code's two hashes (`$h0` keyed, `$h1` legacy; see
 /// `codes::code_hash_pair`) as two lookups of `pass_code`: written `code_hash
@@ -274,7 +274,7 @@ pub(crate) const GATE_UNITS: &str = "SELECT id, community, building, number, bui
 /// Used by `create_pass` (passes/mod.rs): passes still usable with a
 /// code's hashes (see `code_lookup!`).
 pub(crate) const LIVE_CODE_HASHES: &str =
-    concat!("SELECT id, valid_until FROM pass WHERE ", code_lookup!(), " AND valid_until > $now");
+    concat!("SELECT id FROM pass WHERE ", code_lookup!(), " AND valid_until > $now");
 
 /// Used by `create_pass` (passes/mod.rs).
 pub(crate) const CREATE_PASS: &str =
