@@ -426,6 +426,54 @@ mod tests {
         assert!(thrown(&thrown_err, "stale") && thrown_err.unique_index().is_none());
     }
 
+    /// Backward index scans on SurrealKV (the vendored engine, whose
+    /// `SkiplistIterator::last` seeks the range's upper bound instead of
+    /// walking back from the memtable's end: vendor/surrealkv/PATCHED.md)
+    /// answer exactly the forward scan reversed, bounded or not, with the
+    /// memtable holding rows keyed before and after the range.
+    #[tokio::test]
+    async fn backward_scans_on_surrealkv_are_the_forward_ones_reversed() {
+        let dir = std::env::temp_dir().join(format!("linli-scans-{}", rand::random::<u64>()));
+        let url = format!("surrealkv://{}", dir.display());
+        let Ok(db) = Db::open_unmigrated(&url, "scans").await else { panic!("an on-disk database") };
+        let setup = run(db.query(
+            "DEFINE TABLE a SCHEMALESS; DEFINE TABLE m SCHEMALESS; DEFINE TABLE z SCHEMALESS;
+             DEFINE INDEX m_c_at ON m FIELDS c, at;
+             FOR $i IN 0..600 {
+                 CREATE a SET c = $i % 3, at = $i;
+                 CREATE m SET c = $i % 3, at = $i;
+                 CREATE z SET c = $i % 3, at = $i;
+             };",
+        ))
+        .await;
+        assert!(setup.is_ok(), "{setup:?}");
+        let values = |sql: &'static str| {
+            let db = &db;
+            async move {
+                let mut res = run(db.query(sql)).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+                res.take::<Vec<i64>>(0).unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+        };
+        let forward = values("SELECT VALUE at FROM m WHERE c = 1 ORDER BY at ASC").await;
+        assert_eq!(forward.len(), 200);
+        let newest: Vec<i64> = forward.iter().rev().take(50).copied().collect();
+        assert_eq!(values("SELECT VALUE at FROM m WHERE c = 1 ORDER BY at DESC LIMIT 50").await, newest);
+        let below: Vec<i64> = forward.iter().rev().filter(|at| **at < 301).take(10).copied().collect();
+        assert_eq!(values("SELECT VALUE at FROM m WHERE c = 1 AND at < 301 ORDER BY at DESC LIMIT 10").await, below);
+        assert_eq!(values("SELECT VALUE at FROM m WHERE c = 2 AND at < 2 ORDER BY at DESC").await, Vec::<i64>::new());
+        let last = values("SELECT VALUE at FROM m WHERE c = 2 ORDER BY at DESC LIMIT 1").await;
+        assert_eq!(last, vec![599]);
+        let plan = crate::list_plans::plan(
+            &db,
+            "SELECT VALUE at FROM m WHERE c = 1 ORDER BY at DESC LIMIT 50",
+            serde_json::json!({}),
+        )
+        .await;
+        assert!(plan.contains("m_c_at"), "read through the index: {plan}");
+        drop(db);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn only_plain_selects_count_as_reads() {
         assert!(is_read_only("SELECT *, unit.number AS n FROM repair WHERE updated_at > $t"));
