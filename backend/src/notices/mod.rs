@@ -46,6 +46,44 @@ const fn notice_rank(pinned: bool, urgent: bool) -> i64 {
     (if pinned { 0 } else { 2 }) + if urgent { 0 } else { 1 }
 }
 
+/// How many batches of `limit + 1` rows one page of notices may read
+/// while looking for rows the caller is shown (see
+/// [`Backend::notices_page`]): bounds a page's work in a community whose
+/// older notices expired or went to other buildings.
+const NOTICE_READS: usize = 4;
+
+/// Where a read of the notice list starts.
+enum NoticePos {
+    /// At the top of the list.
+    Start,
+    /// After the row of `rank` (see [`notice_rank`]), order key
+    /// `newest_first` (the negated creation instant, in ns) and id `id`
+    /// (the record's key).
+    After { rank: i64, newest_first: i64, id: String },
+}
+
+impl NoticePos {
+    /// Just after `n`.
+    fn of(n: &NoticeRow) -> Self {
+        Self::After {
+            rank: notice_rank(n.pinned, n.urgent),
+            newest_first: linli_model::page::nanos(n.created_at).saturating_neg(),
+            id: n.id.key().to_string(),
+        }
+    }
+
+    /// The page cursor that starts after this position (`[rank,
+    /// created_at ns]` + id); `None` at the top of the list.
+    fn cursor(&self) -> Option<String> {
+        match self {
+            Self::Start => None,
+            Self::After { rank, newest_first, id } => {
+                Some(Cursor { keys: vec![*rank, newest_first.saturating_neg()], id: id.clone() }.encode(LIST_NOTICES))
+            }
+        }
+    }
+}
+
 /// The ranks in list order, each with its `(pinned, urgent)`.
 const NOTICE_RANKS: [(i64, bool, bool); 4] = [
     (notice_rank(true, true), true, true),
@@ -142,25 +180,65 @@ impl Backend {
 
     /// The notices the caller may see, a page at a time (list `notices`):
     /// pinned first, then urgent, then newest; keyset cursor `[rank,
-    /// created_at]` + id. A page may hold fewer than `limit` rows (notices
-    /// for other buildings or expired are left out after reading), never
-    /// drops one: the cursor follows the last row read.
+    /// created_at]` + id. Notices for other buildings, and for residents
+    /// expired ones, are read and left out, so a page reads on until it
+    /// holds `limit` notices, reading at most [`NOTICE_READS`] batches of
+    /// `limit + 1` rows. Within that bound a page is short only at the end
+    /// of the list (no `next_cursor`), and a `next_cursor` means a notice
+    /// the caller is shown follows; when the bound is reached first, the
+    /// page (possibly empty) has a `next_cursor` after the last row read.
+    /// 422 `cursor` for a cursor of another shape.
     pub async fn notices_page(&self, actor: &Actor, page: &PageRequest) -> Result<Page<Announcement>> {
-        let (rank, at, after) = match page.after.as_ref() {
-            None => (None, None, None),
+        let mut at = match page.after.as_ref() {
+            None => NoticePos::Start,
             Some(c) => match c.keys.as_slice() {
                 // The store's order key: the negated instant.
-                &[rank @ 0..=3, at] => (Some(rank), Some(at.saturating_neg()), Some(NoticeId::record_of(&c.id))),
+                &[rank @ 0..=3, at] => NoticePos::After { rank, newest_first: at.saturating_neg(), id: c.id.clone() },
                 _ => return Err(AppError::invalid("cursor", Msg::ErrBadCursor).into()),
             },
         };
+        let now = self.now();
+        let shown =
+            |n: &NoticeRow| n.reaches(actor) && (actor.sees_expired_notices() || n.expires_at.is_none_or(|e| e > now));
+        let mut items: Vec<Announcement> = Vec::new();
+        for _ in 0..NOTICE_READS {
+            let batch = self.read_notices(actor, &at, page.fetch()).await?;
+            let ended = batch.len() < usize::try_from(page.fetch()).unwrap_or(usize::MAX);
+            for n in batch {
+                if !shown(&n) {
+                    at = NoticePos::of(&n);
+                    continue;
+                }
+                if items.len() == page.limit {
+                    // A shown notice beyond the page: the next page starts at it.
+                    return Ok(Page::new(items, at.cursor()));
+                }
+                items.push(n.view());
+                at = NoticePos::of(&n);
+            }
+            if ended {
+                return Ok(Page::new(items, None));
+            }
+        }
+        Ok(Page::new(items, at.cursor()))
+    }
+
+    /// Up to `fetch` notices of the caller's community after `at`, in
+    /// list order, rank by rank (one indexed read per rank at most).
+    async fn read_notices(&self, actor: &Actor, at: &NoticePos, fetch: i64) -> Result<Vec<NoticeRow>> {
         let mut read: Vec<NoticeRow> = Vec::new();
         for (this_rank, pinned, urgent) in NOTICE_RANKS {
-            let fetch = page.fetch() - i64::try_from(read.len()).unwrap_or(0);
-            if fetch <= 0 || rank.is_some_and(|r| r > this_rank) {
-                continue;
+            let fetch = fetch - i64::try_from(read.len()).unwrap_or(0);
+            let (newest_first, after) = match at {
+                NoticePos::After { rank, .. } if *rank > this_rank => continue,
+                NoticePos::After { rank, newest_first, id } if *rank == this_rank => {
+                    (Some(*newest_first), Some(NoticeId::record_of(id)))
+                }
+                _ => (None, None),
+            };
+            if fetch <= 0 {
+                break;
             }
-            let (at, after) = if rank == Some(this_rank) { (at, after.clone()) } else { (None, None) };
             let mut res = run(self
                 .db
                 .query(store::NOTICES)
@@ -168,25 +246,13 @@ impl Backend {
                 .bind(("me", UserId::record_of(&actor.user_id)))
                 .bind(("pinned", pinned))
                 .bind(("urgent", urgent))
-                .bind(("at", at))
+                .bind(("at", newest_first))
                 .bind(("after", after))
                 .bind(("fetch", fetch)))
             .await?;
             read.extend(rows::<NoticeRow>(&mut res, 0)?);
         }
-        let now = self.now();
-        let cut = page.cut(read, LIST_NOTICES, |n| Cursor {
-            keys: vec![notice_rank(n.pinned, n.urgent), linli_model::page::nanos(n.created_at)],
-            id: n.id.key().to_string(),
-        });
-        let items: Vec<Announcement> = cut
-            .items
-            .into_iter()
-            .filter(|n| n.reaches(actor))
-            .filter(|n| actor.sees_expired_notices() || n.expires_at.is_none_or(|e| e > now))
-            .map(|n| n.view())
-            .collect();
-        Ok(Page::new(items, cut.next_cursor))
+        Ok(read)
     }
 
     /// One notice (404 outside its audience). `mark_read`: the caller's
