@@ -26,7 +26,7 @@ cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat
 start() { # memory: on|off
   LINLI_READ_MEMORY=$1 LINLI_DB=mem:// LINLI_DEMO=1 LINLI_DEMO_HISTORY=0 LINLI_ADDR=127.0.0.1:$port \
     LINLI_MEDIA_DIR="$(mktemp -d)" LINLI_CODE_KEY=ladder-ladder-ladder-ladder-ladder-00 LINLI_LOG=warn \
-    LINLI_GATE_LIMIT_PER_MINUTE=100000000 "$bin/ladder" &
+    LINLI_GATE_LIMIT_PER_MINUTE=100000000 LINLI_FILINGS_PER_HOUR=100000000 "$bin/ladder" &
   server=$!
   pids+=($server)
   base=http://127.0.0.1:$port

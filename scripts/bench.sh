@@ -31,7 +31,7 @@ say() { printf '%s\n' "$*" | tee -a "$report"; }
 port=3990
 media=$(mktemp -d)
 LINLI_DB=mem:// LINLI_DEMO=1 LINLI_DEMO_HISTORY=0 LINLI_ADDR=127.0.0.1:$port LINLI_MEDIA_DIR="$media" LINLI_LOG=warn \
-  LINLI_GATE_LIMIT_PER_MINUTE=100000000 "$bin/linli-server" &
+  LINLI_GATE_LIMIT_PER_MINUTE=100000000 LINLI_FILINGS_PER_HOUR=100000000 "$bin/linli-server" &
 server=$!
 "$bin/hello" 127.0.0.1:3998 &
 hello=$!

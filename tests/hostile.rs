@@ -639,3 +639,68 @@ async fn a_path_that_is_not_utf8_is_refused_in_the_envelope() {
         assert_eq!(body["error"]["message"], message, "{path}: {body}");
     }
 }
+
+/// A script filing reports cannot bury a butler's board: past a
+/// resident's allowance for the hour (20 reports, repairs and complaints
+/// and suggestions together) a report is 429 in the caller's language with
+/// `retry_after`, and nothing is stored; the repeat of a report already
+/// filed is still answered; a staff member entering reports for residents
+/// (代客报修) has their own, larger allowance; visitor passes have theirs.
+#[tokio::test]
+async fn a_flood_of_reports_and_passes_stops_at_the_hours_allowance() {
+    let s = TestServer::start().await;
+    let resident = s.user(RESIDENT_B2).await;
+    let count = || async {
+        let jobs = resident.jobs("?limit=200").await.unwrap().items.len();
+        jobs + resident.complaints("?limit=200").await.unwrap().items.len()
+    };
+    let before = count().await;
+    let (mut filed, mut refusal) = (0, None);
+    for i in 0..30 {
+        let key = format!("flood-report-{i:04}");
+        let answer = if i % 2 == 0 {
+            resident.report(&json!({ "category": "leak", "client_key": key })).await.map(|j| j.id)
+        } else {
+            let body =
+                json!({ "kind": "suggestion", "category": "other", "text": format!("建议 {i}"), "client_key": key });
+            resident.complain(&body).await.map(|c| c.id)
+        };
+        match answer {
+            Ok(_) => filed += 1,
+            Err(e) => {
+                refusal = Some(e);
+                break;
+            }
+        }
+    }
+    let refusal = refusal.expect("refused within 30 reports");
+    assert!((10..=20).contains(&filed), "about the hour's allowance went through: {filed}");
+    assert_eq!((refusal.status, refusal.code), (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited));
+    assert!(refusal.message.contains("提交太频繁"), "{refusal}");
+    assert!(refusal.retry_after.is_some_and(|secs| (1..=3600).contains(&secs)), "{refusal:?}");
+    assert_eq!(count().await, before + filed, "the refused report stored nothing");
+
+    // A retry of the first report (its key) is answered with its job.
+    let body = json!({ "category": "leak", "client_key": "flood-report-0000" });
+    let (status, again) = s.post("/api/v1/repairs", resident.token(), body).await;
+    assert_eq!(status, StatusCode::OK, "a repeat is answered, not refused: {again}");
+    assert_eq!(count().await, before + filed);
+
+    // The butler taking a phone call for that household is not refused.
+    let butler = s.user(BUTLER).await;
+    let on_behalf = butler.on_behalf("2", "201", "phone").await;
+    butler.report_for(&on_behalf, "leak").await.expect("staff entries have their own allowance");
+
+    // Passes: 60 in the hour, then 429.
+    let mut made = 0;
+    let err = loop {
+        match resident.invite(&json!({ "visitor_name": format!("访客{made}") })).await {
+            Ok(_) => made += 1,
+            Err(e) => break e,
+        }
+        assert!(made <= 60, "passes are limited too");
+    };
+    assert!((40..=60).contains(&made), "about the hour's allowance of passes: {made}");
+    assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS, "{err}");
+    assert!(err.retry_after.is_some(), "{err:?}");
+}

@@ -31,6 +31,12 @@ pub struct BackendConfig {
     /// (twice as many per client address). Guessing an 8-character code
     /// at this pace takes far longer than a pass lives.
     pub gate_limit_per_minute: u32,
+    /// Reports (repairs, complaints, suggestions) one resident may file
+    /// per hour; staff entering reports for residents (代客报修, 代录) may
+    /// enter ten times as many, and one person may make three times as
+    /// many visitor passes. A household files a few reports a month: the
+    /// limit only stops a script from burying a butler's board.
+    pub filings_per_hour: u32,
     /// The key pass codes are hashed with (HMAC-SHA256), kept outside the
     /// database and its backups, so a copy of the database cannot be used
     /// to recover the short codes by trying them all.
@@ -50,10 +56,13 @@ impl Default for BackendConfig {
             visitor_retention: Duration::from_secs(90 * 24 * 3600),
             wechat: super::wechat::WeChatConfig::default(),
             gate_limit_per_minute: 60,
+            filings_per_hour: 20,
             code_key: Vec::new(),
         }
     }
 }
+
+const HOUR: Duration = Duration::from_secs(3600);
 
 /// Everything the services share. Cloning is cheap (one `Arc`).
 #[derive(Clone)]
@@ -81,6 +90,11 @@ pub struct Inner {
     pub(crate) backup_failures: RateLimiter,
     /// Photo uploads per person (`media.rs`).
     pub(crate) uploads_by_user: RateLimiter,
+    /// Reports filed by a resident, entered by a staff member, and visitor
+    /// passes made, per person ([`BackendConfig::filings_per_hour`]).
+    pub(crate) filings_by_resident: RateLimiter,
+    pub(crate) filings_by_staff: RateLimiter,
+    pub(crate) passes_by_person: RateLimiter,
     /// Photo decodes running at once, across all uploads (`media.rs`).
     pub(crate) decodes: tokio::sync::Semaphore,
     /// Resolved sessions, trusted for two seconds (`sessions.rs`).
@@ -120,6 +134,9 @@ impl Backend {
             gate_by_client: RateLimiter::new(config.gate_limit_per_minute.saturating_mul(2), Duration::from_secs(60)),
             backup_failures: RateLimiter::new(5, Duration::from_secs(600)),
             uploads_by_user: RateLimiter::new(super::media::UPLOADS_PER_WINDOW, super::media::UPLOAD_WINDOW),
+            filings_by_resident: RateLimiter::new(config.filings_per_hour, HOUR),
+            filings_by_staff: RateLimiter::new(config.filings_per_hour.saturating_mul(10), HOUR),
+            passes_by_person: RateLimiter::new(config.filings_per_hour.saturating_mul(3), HOUR),
             decodes: tokio::sync::Semaphore::new(super::media::parallel_decodes()),
             sessions: SessionCache::default(),
             events: EventHub::new(),

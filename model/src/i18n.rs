@@ -151,6 +151,8 @@ messages! {
     ErrInternal => "系统出现问题，请稍后再试", "Something went wrong on our side. Please try again.";
     ErrNetwork => "网络连接失败，请检查网络后重试", "Network error. Please check your connection and retry.";
     ErrRateLimited => "尝试次数过多，请稍后再试", "Too many attempts. Please wait and try again.";
+    ErrTooManyReports => "提交太频繁，请稍后再提交；紧急情况请直接致电物业", "Too many reports in a short time. Please try again later; in an emergency, call the property office.";
+    ErrTooManyPasses => "邀请太频繁，请稍后再邀请", "Too many visitor passes in a short time. Please try again later.";
     ErrCsrf => "请求来源不可信，请刷新页面后重试", "This request did not come from our pages. Please reload and retry.";
     ErrPhoneInvalid => "请输入11位手机号", "Enter an 11-digit mobile number.";
     ErrPasswordRequired => "请输入密码", "Enter your password.";

@@ -89,6 +89,13 @@ pub struct Config {
     #[arg(long, env = "LINLI_GATE_LIMIT_PER_MINUTE", default_value_t = 60)]
     pub gate_limit_per_minute: u32,
 
+    /// Reports (repairs, complaints, suggestions) one resident may file
+    /// per hour; staff may enter ten times as many for residents, and one
+    /// person may make three times as many visitor passes. Raised only
+    /// for load tests.
+    #[arg(long, env = "LINLI_FILINGS_PER_HOUR", default_value_t = 20)]
+    pub filings_per_hour: u32,
+
     /// A secret that lets an operator download a consistent backup of the
     /// whole database from the running server (`GET /api/v1/backup` with
     /// `Authorization: Bearer <token>`). Unset: backups over HTTP are off.
@@ -192,6 +199,7 @@ impl Config {
             public_url: None,
             visitor_retention_days: 90,
             gate_limit_per_minute: 60,
+            filings_per_hour: 20,
             backup_token: None,
             restore: None,
             wechat_api_base: "https://api.weixin.qq.com".into(),

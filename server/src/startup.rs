@@ -73,6 +73,7 @@ impl Server {
                     ),
                 },
                 gate_limit_per_minute: config.gate_limit_per_minute.max(1),
+                filings_per_hour: config.filings_per_hour.max(1),
                 code_key: code_key(&config)?,
             },
         )

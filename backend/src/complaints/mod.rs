@@ -281,7 +281,8 @@ impl Backend {
             async move { run(query).await.map(|_| ()) }
         };
         let family = [JobKind::Complaint, JobKind::Suggestion];
-        match self.file_keyed(&actor_id, key.as_deref(), &family, &input.photo_ids, store).await {
+        let by_staff = actor_role != ActorRole::Resident;
+        match self.file_keyed(&actor_id, by_staff, key.as_deref(), &family, &input.photo_ids, store).await {
             Ok(Filed::New) => {}
             Ok(Filed::Repeat(existing)) => return Ok((existing, false)),
             Err(e) if thrown(&e, "photo_not_yours") => {

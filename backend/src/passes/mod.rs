@@ -58,6 +58,9 @@ impl Backend {
     /// pass (长期访客): every window of the schedule from its start to its
     /// end date, no entry limit; a butler may make one for an elder's home
     /// (`unit`) in their buildings. `base_url` is where the link points.
+    /// 429 with `retry_after` past three times
+    /// [`crate::BackendConfig::filings_per_hour`] passes a person in the
+    /// hour (checked after the input, so a refused form costs nothing).
     pub async fn create_pass(&self, actor: &Actor, input: NewPass, base_url: &str) -> Result<CreatedPass> {
         let home = self.pass_home(actor, input.unit.as_deref(), input.schedule.is_some()).await?;
         let visitor_name = clean_name(&input.visitor_name)?;
@@ -95,6 +98,11 @@ impl Backend {
                 break (token, code);
             }
         };
+        if !self.passes_by_person.hit(&actor.user_id) {
+            tracing::warn!(by = %actor.user_id, "pass refused: too many in the hour");
+            let wait = i64::try_from(self.passes_by_person.retry_after(&actor.user_id)).unwrap_or(i64::MAX);
+            return Err(AppError::too_soon(Msg::ErrTooManyPasses, wait).into());
+        }
         let id = ids::new_key();
         run(self
             .db

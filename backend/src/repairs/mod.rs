@@ -211,7 +211,8 @@ impl Backend {
                 .bind(("client_key_by", key.as_ref().map(|_| UserId::record_of(by))));
             async move { run(query).await.map(|_| ()) }
         };
-        let filed = self.file_keyed(by, key.as_deref(), &[JobKind::Repair], &input.photo_ids, store).await;
+        let by_staff = filer.entered_by.is_some();
+        let filed = self.file_keyed(by, by_staff, key.as_deref(), &[JobKind::Repair], &input.photo_ids, store).await;
         match filed {
             Ok(Filed::New) => {}
             Ok(Filed::Repeat(existing)) => return Ok((existing, false)),

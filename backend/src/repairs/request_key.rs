@@ -18,6 +18,7 @@ use super::super::{
     Backend,
     db::{self, row, run, thrown},
     error::Result,
+    ratelimit::RateLimiter,
 };
 use super::store::{self, KeyedRow};
 use linli_model::{AppError, Msg, complaint::JobKind};
@@ -56,6 +57,11 @@ impl Backend {
     /// already checked (`linli_model::client_key`), `None` files without
     /// a key.
     ///
+    /// A new report spends one of `by`'s allowance: a resident's
+    /// ([`crate::BackendConfig::filings_per_hour`]), or with `by_staff` a staff
+    /// member's entries for residents (ten times as many); past it, 429
+    /// with `retry_after` and nothing stored. A repeat spends none.
+    ///
     /// Repeats racing each other (8 at once) store one job: a write
     /// conflict runs the attempt again, which then finds the stored job;
     /// the unique index refusing the write, or the photo check failing
@@ -65,6 +71,7 @@ impl Backend {
     pub(crate) async fn file_keyed<F, Fut>(
         &self,
         by: &str,
+        by_staff: bool,
         key: Option<&str>,
         family: &[JobKind],
         photo_ids: &[String],
@@ -74,6 +81,16 @@ impl Backend {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<()>>,
     {
+        if let Some(k) = key
+            && let Some(id) = self.job_by_client_key(by, k, family).await?
+        {
+            return self.repeated(by, id, photo_ids).await;
+        }
+        let allowance = if by_staff { &self.filings_by_staff } else { &self.filings_by_resident };
+        if !allowance.hit(by) {
+            tracing::warn!(by = %by, by_staff, "report refused: too many in the hour");
+            return Err(AppError::too_soon(Msg::ErrTooManyReports, allowance_wait(allowance, by)).into());
+        }
         let store = &store;
         let filed = db::retrying(move || async move {
             if let Some(k) = key
@@ -94,13 +111,32 @@ impl Backend {
                 }
             }
         })
-        .await?;
-        if let Filed::Repeat(id) = &filed {
-            tracing::info!(job = %id, "repeated report answered with the stored job");
-            self.discard_uploads(by, photo_ids).await?;
+        .await;
+        match filed {
+            Ok(Filed::New) => Ok(Filed::New),
+            Ok(Filed::Repeat(id)) => {
+                allowance.refund(by);
+                self.repeated(by, id, photo_ids).await
+            }
+            Err(e) => {
+                allowance.refund(by);
+                Err(e)
+            }
         }
-        Ok(filed)
     }
+
+    /// Answers a repeat with the stored job `id`, discarding the uploads
+    /// it brought that no job took.
+    async fn repeated(&self, by: &str, id: String, photo_ids: &[String]) -> Result<Filed> {
+        tracing::info!(job = %id, "repeated report answered with the stored job");
+        self.discard_uploads(by, photo_ids).await?;
+        Ok(Filed::Repeat(id))
+    }
+}
+
+/// Seconds until `by` may file again under `allowance`.
+fn allowance_wait(allowance: &RateLimiter, by: &str) -> i64 {
+    i64::try_from(allowance.retry_after(by)).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

@@ -40,6 +40,8 @@ pub fn router() -> Router<AppState> {
 /// building's butler. The household it concerns (`concerns_unit_id`) is
 /// never told. With a request key (`client_key`, or the `Idempotency-Key`
 /// header) a repeat by the same person answers the stored one, with 200.
+/// Past the hour's allowance of reports (shared with repairs) 429 with
+/// `retry_after`.
 #[utoipa::path(post, path = "/api/v1/complaints", tag = "complaints", request_body = NewComplaint,
     params(("Idempotency-Key" = Option<String>, Header, description = "The request's key, as `client_key` (8–64 printable ASCII); both may be sent if equal")),
     responses((status = 201, body = Complaint, description = "A new complaint or suggestion"), (status = 200, body = Complaint, description = "This key was filed before by the caller: the same one, nothing done"), crate::openapi::Errors))]

@@ -55,6 +55,8 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
+/// Invites a visitor: the pass with its link, code and QR. Past the hour's
+/// allowance (60 passes a person) 429 with `retry_after`.
 #[utoipa::path(post, path = "/api/v1/passes", tag = "passes", request_body = NewPass, responses((status = 201, body = CreatedPass), crate::openapi::Errors))]
 pub(crate) async fn create(
     State(state): State<AppState>,

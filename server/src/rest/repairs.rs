@@ -48,6 +48,8 @@ pub(crate) async fn rating_tags(State(state): State<AppState>, headers: HeaderMa
 /// Reports a repair (or, with `on_behalf`, enters one for a resident).
 /// With a request key (`client_key`, or the `Idempotency-Key` header) a
 /// repeat by the same person answers the job the first stored, with 200.
+/// Past the hour's allowance (`LINLI_FILINGS_PER_HOUR`, 20 reports a
+/// resident, 200 entries a staff member) 429 with `retry_after`.
 #[utoipa::path(post, path = "/api/v1/repairs", tag = "repairs", request_body = NewRepair,
     params(("Idempotency-Key" = Option<String>, Header, description = "The request's key, as `client_key` (8–64 printable ASCII); both may be sent if equal")),
     responses((status = 201, body = Job, description = "A new job"), (status = 200, body = Job, description = "This key was filed before by the caller: the same job, nothing done"), crate::openapi::Errors))]
