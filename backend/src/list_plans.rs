@@ -92,7 +92,7 @@ async fn lists_read_in_an_index_order_stop_at_the_page() {
     for (at, after) in [(serde_json::Value::Null, serde_json::Value::Null), (json!(now), json!("x:1"))] {
         let mut vars = json!({ "community": "community:c", "c": "community:c", "building": "building:b1",
             "everyone": true, "staff": true, "since": now, "buildings": ["building:b1"], "fetch": 21, "pinned": true, "urgent": false,
-            "me": "user:u1" });
+            "me": "user:u1", "reach": ["building:b1"], "unexpired_at": now });
         if !at.is_null() {
             vars["at"] = at;
             vars["after"] = after;

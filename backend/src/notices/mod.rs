@@ -181,9 +181,10 @@ impl Backend {
     /// The notices the caller may see, a page at a time (list `notices`):
     /// pinned first, then urgent, then newest; keyset cursor `[rank,
     /// created_at]` + id. Notices for other buildings, and for residents
-    /// expired ones, are read and left out, so a page reads on until it
-    /// holds `limit` notices, reading at most [`NOTICE_READS`] batches of
-    /// `limit + 1` rows. Within that bound a page is short only at the end
+    /// expired ones, are left out by the query (`Actor::notice_reach`), so
+    /// they cost no projections, and again by the audience check here; a
+    /// page reads on until it holds `limit` notices, reading at most
+    /// [`NOTICE_READS`] batches of `limit + 1` rows. Within that bound a page is short only at the end
     /// of the list (no `next_cursor`), and a `next_cursor` means a notice
     /// the caller is shown follows; when the bound is reached first, the
     /// page (possibly empty) has a `next_cursor` after the last row read.
@@ -226,6 +227,8 @@ impl Backend {
     /// Up to `fetch` notices of the caller's community after `at`, in
     /// list order, rank by rank (one indexed read per rank at most).
     async fn read_notices(&self, actor: &Actor, at: &NoticePos, fetch: i64) -> Result<Vec<NoticeRow>> {
+        let reach = actor.notice_reach().map(|r| BuildingId::records_of(&r));
+        let unexpired_at = (!actor.sees_expired_notices()).then(|| self.now());
         let mut read: Vec<NoticeRow> = Vec::new();
         for (this_rank, pinned, urgent) in NOTICE_RANKS {
             let fetch = fetch - i64::try_from(read.len()).unwrap_or(0);
@@ -248,6 +251,8 @@ impl Backend {
                 .bind(("urgent", urgent))
                 .bind(("at", newest_first))
                 .bind(("after", after))
+                .bind(("reach", reach.clone()))
+                .bind(("unexpired_at", unexpired_at))
                 .bind(("fetch", fetch)))
             .await?;
             read.extend(rows::<NoticeRow>(&mut res, 0)?);

@@ -115,11 +115,16 @@ pub(crate) const LOAD_NOTICE: &str = concat!(notice_select!(), " WHERE id = $id"
 /// in the order of `announcement_rank_newest` (a backward scan costs
 /// SurrealKV many times more), so a page reads the page, not the
 /// community's history. The list reads the ranks in turn (pinned and
-/// urgent, pinned, urgent, the rest).
+/// urgent, pinned, urgent, the rest). `$reach` (`Actor::notice_reach`;
+/// NONE: every building's) and `$unexpired_at` (NONE: expired ones too)
+/// leave out, before the row's projections are computed, the notices the
+/// caller would not be shown; the service still checks each row.
 pub(crate) const NOTICES: &str = concat!(
     notice_select!(),
     " WHERE community = $c AND pinned = $pinned AND urgent = $urgent
         AND ($at = NONE OR newest_first > $at OR (newest_first = $at AND id > $after))
+        AND ($reach = NONE OR array::len(buildings) = 0 OR buildings CONTAINSANY $reach)
+        AND ($unexpired_at = NONE OR expires_at = NONE OR expires_at > $unexpired_at)
       ORDER BY newest_first ASC, id ASC LIMIT $fetch"
 );
 

@@ -211,6 +211,21 @@ impl Actor {
         self.home_building_id().is_some_and(|home| buildings.iter().any(|b| b.as_ref() == home))
     }
 
+    /// The buildings whose notices reach the caller besides the
+    /// community-wide ones, for a notice query to narrow its read before
+    /// [`Self::is_addressed_by`] decides: `None` when every building's
+    /// notices reach them (staff other than butlers), a butler's own
+    /// buildings, a resident's home building (none without a home). A
+    /// notice of the caller's community reaches them exactly when it is
+    /// addressed to no building or to one of these (test
+    /// `notice_reach_agrees_with_the_audience_check`).
+    pub fn notice_reach(&self) -> Option<Vec<&str>> {
+        if self.role.is_staff() {
+            return (self.role == Role::Butler).then(|| self.buildings.iter().map(|b| b.id.as_str()).collect());
+        }
+        Some(self.home_building_id().into_iter().collect())
+    }
+
     /// Whether the caller may end an outage of `buildings` (empty: the
     /// whole community) or extend it: the manager any, a butler one of
     /// their own buildings only (never a community-wide one).
@@ -304,6 +319,28 @@ pub(crate) mod tests {
 
     fn scope<'a>(community: &'a str, building: &'a str, unit: &'a str) -> Scope<'a> {
         Scope { community, building: Some(building), unit: Some(unit), assignee: None }
+    }
+
+    #[test]
+    fn notice_reach_agrees_with_the_audience_check() {
+        let lists: [&[&str]; 5] = [&[], &["b1"], &["b2"], &["b1", "b2"], &["b3", "b2"]];
+        let mut homeless = actor(Role::Resident);
+        homeless.unit = None;
+        let callers = [
+            actor(Role::Resident),
+            homeless,
+            actor(Role::Butler),
+            actor(Role::Worker),
+            actor(Role::Guard),
+            actor(Role::Admin),
+        ];
+        for a in callers {
+            for buildings in lists {
+                let narrowed =
+                    buildings.is_empty() || a.notice_reach().is_none_or(|r| buildings.iter().any(|b| r.contains(b)));
+                assert_eq!(narrowed, a.is_addressed_by("c1", buildings), "{:?} and {buildings:?}", a.role);
+            }
+        }
     }
 
     #[test]
