@@ -11,7 +11,7 @@ use crate::{
     lock,
     press::{Press, press},
     setup::{Butler, Elder, Owners},
-    stream::{mark, saw_pressed_since, wait_ready, watch},
+    stream::{mark, saw_pressed_since, saw_pressed_unescalated_since, wait_ready, watch},
 };
 
 /// One move of a building to another butler, and what the two butlers'
@@ -21,7 +21,7 @@ pub(crate) struct Reassignment {
     pub(crate) to: &'static str,
     /// The new butler's stream got the call's `pressed` event.
     pub(crate) new_got_it: bool,
-    /// The old butler's stream did not.
+    /// The old butler's stream did not, while the call was unescalated.
     pub(crate) old_did_not: bool,
     /// What went wrong around the check (a move refused, a stream that
     /// did not open, a press without answer).
@@ -85,7 +85,12 @@ pub(crate) async fn reassign(
         let (new_got_it, old_did_not) = match &p.call {
             Some(call) => (
                 saw_pressed_since(&streams[to].0, call, marks[to]),
-                !saw_pressed_since(&streams[from].0, call, marks[from]),
+                // A press again of a call escalated in the meantime (the
+                // move back comes ~2.6 s after the first press, level 1 at
+                // 3 s) is told to every staff member on duty, the old
+                // butler included: only an unescalated one must not reach
+                // them.
+                !saw_pressed_unescalated_since(&streams[from].0, call, marks[from]),
             ),
             None => (false, false),
         };

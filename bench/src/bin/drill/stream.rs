@@ -67,6 +67,21 @@ pub(crate) fn saw_pressed_since(seen: &Mutex<Vec<Seen>>, call: &str, since: usiz
     })
 }
 
+/// Whether `seen` holds, from `since` on, a `pressed` or `pressed_again`
+/// event of `call` sent while the call was at level 0: before escalation
+/// its audience is the building's butler (and the duty room); from level 1
+/// on every staff member on duty is told as well, so an old butler who is
+/// on duty then sees the call by design, not because the building's
+/// audience lagged (`Backend::announce_call`).
+pub(crate) fn saw_pressed_unescalated_since(seen: &Mutex<Vec<Seen>>, call: &str, since: usize) -> bool {
+    lock(seen).iter().skip(since).any(|e| {
+        e.kind == "help_call.updated"
+            && e.data["id"].as_str() == Some(call)
+            && (e.data["action"] == "pressed" || e.data["action"] == "pressed_again")
+            && e.data["escalation_level"].as_u64() == Some(0)
+    })
+}
+
 pub(crate) async fn wait_ready(seen: &Mutex<Vec<Seen>>) -> bool {
     for _ in 0..100 {
         if lock(seen).iter().any(|e| e.kind == "ready") {
