@@ -243,8 +243,8 @@ async fn notice_pages_fill_past_notices_for_other_buildings() {
         assert!(!more || page.len() == 5, "only the last page is short: {pages:?}");
     }
 
-    // Limit 1: a page reads at most 4 × 2 rows, fewer than the 12 hidden
-    // ones, yet every page holds a notice (they cost the read nothing).
+    // Limit 1: 4 × 2 rows a page would not get past the 12 hidden ones if
+    // they were read; the query skips them, so every page holds a notice.
     let pages = notice_pages(&resident, 1).await;
     assert!(pages.iter().all(|(p, _)| p.len() == 1), "{pages:?}");
     let walked: Vec<String> = pages.iter().flat_map(|(p, _)| p.clone()).collect();
