@@ -185,8 +185,8 @@ impl Backend {
     /// they cost no projections, and again by the audience check here; a
     /// page reads on until it holds `limit` notices, reading at most
     /// [`NOTICE_READS`] batches of `limit + 1` rows. Within that bound a
-    /// page is short only at the end of the list (no `next_cursor`), and a `next_cursor` means a notice
-    /// the caller is shown follows; when the bound is reached first, the
+    /// page is short only at the end of the list (no `next_cursor`), and a
+    /// `next_cursor` means a notice the caller is shown follows; when the bound is reached first, the
     /// page (possibly empty) has a `next_cursor` after the last row read.
     /// 422 `cursor` for a cursor of another shape.
     pub async fn notices_page(&self, actor: &Actor, page: &PageRequest) -> Result<Page<Announcement>> {
