@@ -11,9 +11,10 @@ use std::{
     future::{Future, IntoFuture},
     pin::Pin,
     sync::{
-        Arc, Mutex, PoisonError,
+        Arc, Mutex, OnceLock, PoisonError,
         atomic::{AtomicU64, Ordering},
     },
+    time::{Duration, Instant},
 };
 
 use serde::de::DeserializeOwned;
@@ -71,6 +72,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 26, name: "newest_first_work", sql: include_str!("migrations/0026_newest_first_work.surql") },
     Migration { version: 27, name: "elders_day", sql: include_str!("migrations/0027_elders_day.surql") },
     Migration { version: 28, name: "pressed_again", sql: include_str!("migrations/0028_pressed_again.surql") },
+    Migration { version: 29, name: "owner_resolved", sql: include_str!("migrations/0029_owner_resolved.surql") },
 ];
 
 /// A handle to the database; cheap to clone.
@@ -117,7 +119,7 @@ impl Db {
     /// [`Db::read_through`]).
     pub fn query(&self, sql: &'static str) -> Query<'_> {
         let writes = (!is_read_only(sql)).then(|| self.reads.clone());
-        Query { inner: self.inner.query(sql), writes }
+        Query { inner: self.inner.query(sql), sql, writes }
     }
 
     /// The rows of a read-only query, served from this process's memory
@@ -308,6 +310,8 @@ impl ReadMemory {
 #[must_use = "a query does nothing until it is awaited"]
 pub struct Query<'a> {
     inner: surrealdb::method::Query<'a, Any>,
+    /// The statements' text, for the slow-query log.
+    sql: &'static str,
     /// Set for a query that may write: counted there once it finished.
     writes: Option<Arc<ReadMemory>>,
 }
@@ -315,7 +319,32 @@ pub struct Query<'a> {
 impl Query<'_> {
     /// Binds `$name`s, as `surrealdb`'s `Query::bind`.
     pub fn bind(self, vars: impl IntoVariables) -> Self {
-        Self { inner: self.inner.bind(vars), writes: self.writes }
+        Self { inner: self.inner.bind(vars), sql: self.sql, writes: self.writes }
+    }
+}
+
+/// Queries that take longer than this are logged (`warn`, target
+/// `linli::slow_query`) with their milliseconds and their text, never
+/// their bound values: `LINLI_SLOW_QUERY_MS`, 500 ms by default; `0` logs
+/// every query (to profile a request on a large database).
+fn slow_query_threshold() -> Duration {
+    static THRESHOLD: OnceLock<Duration> = OnceLock::new();
+    *THRESHOLD.get_or_init(|| {
+        let ms = std::env::var("LINLI_SLOW_QUERY_MS").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(500);
+        Duration::from_millis(ms)
+    })
+}
+
+/// The first 200 characters of `sql` on one line, for the log.
+fn statement_summary(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect()
+}
+
+/// Logs `sql` when it took at least the threshold.
+fn note_duration(sql: &'static str, started: Instant) {
+    let took = started.elapsed();
+    if took >= slow_query_threshold() {
+        tracing::warn!(target: "linli::slow_query", ms = took.as_secs_f64() * 1e3, sql = %statement_summary(sql), "slow query");
     }
 }
 
@@ -324,8 +353,14 @@ impl<'a> IntoFuture for Query<'a> {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
     fn into_future(self) -> Self::IntoFuture {
+        let (sql, started) = (self.sql, Instant::now());
         let Some(memory) = self.writes else {
-            return self.inner.into_future();
+            let query = self.inner.into_future();
+            return Box::pin(async move {
+                let res = query.await;
+                note_duration(sql, started);
+                res
+            });
         };
         // Run apart from the caller, so that the write is counted after it
         // finished even if the caller stops waiting (a client that went
@@ -337,7 +372,9 @@ impl<'a> IntoFuture for Query<'a> {
             res
         });
         Box::pin(async move {
-            match task.await {
+            let res = task.await;
+            note_duration(sql, started);
+            match res {
                 Ok(res) => res,
                 Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
                 Err(e) => Err(surrealdb::Error::internal(format!("query task ended: {e}"))),
@@ -410,6 +447,14 @@ mod tests {
         assert_eq!(durable_url("surrealkv://x?versioned=true"), "surrealkv://x?versioned=true&sync=every");
         assert_eq!(durable_url("surrealkv://x?sync=every"), "surrealkv://x?sync=every");
         assert_eq!(durable_url("mem://"), "mem://");
+    }
+
+    #[test]
+    fn the_slow_query_log_shows_a_statement_on_one_bounded_line() {
+        let sql = "SELECT id\n                 FROM user   WHERE community = $c;";
+        assert_eq!(statement_summary(sql), "SELECT id FROM user WHERE community = $c;");
+        let long = "SELECT ".repeat(100);
+        assert_eq!(statement_summary(&long).chars().count(), 200);
     }
 
     #[tokio::test]

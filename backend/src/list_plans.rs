@@ -5,13 +5,15 @@
 use crate::db::Db;
 use serde_json::json;
 
-/// The plan SurrealDB picks for `sql` with `vars` bound, as JSON text
+/// The plan SurrealDB picks for `sql`'s last statement with `vars` bound, as JSON text
 /// (the `EXPLAIN` of SurrealDB 3: operators such as `IndexScan` with the
 /// index's name). Shared by the plan tests of the duties and scorecards.
 pub(crate) async fn plan(db: &Db, sql: &str, vars: serde_json::Value) -> String {
     let q = db.client().query(format!("{sql} EXPLAIN")).bind(vars);
     let Ok(mut res) = q.await else { panic!("explained: {sql}") };
-    let plan: Vec<serde_json::Value> = res.take(0).unwrap_or_default();
+    // `EXPLAIN` ends the text, so it explains the last statement.
+    let last = res.num_statements().saturating_sub(1);
+    let plan: Vec<serde_json::Value> = res.take(last).unwrap_or_default();
     serde_json::to_string(&plan).unwrap_or_default()
 }
 
@@ -66,6 +68,26 @@ async fn the_elders_day_reads_through_indexes_whatever_the_number_of_elders() {
     let vars = json!({ "community": "community:c", "butler": true, "buildings": ["building:b1"] });
     let p = plan(&db, crate::elders::store::ELDERS, vars).await;
     assert!(p.contains("user_community_elder"), "the elders, not every resident, through user_community_elder: {p}");
+    // The elders through their index alone: no intersection with every
+    // resident of the community (`user_community_role`) or with every user
+    // of every community who has a home (`user_unit`, for `unit != NONE`).
+    let c = json!({ "c": "community:c", "day": "2026-11-30" });
+    let elders_only = [
+        ("the elders list", p),
+        ("the scorecards' people", plan(&db, crate::scorecards::store::SCORECARD_PEOPLE, c.clone()).await),
+        ("the check-in sweep's overdue elders", plan(&db, crate::check_ins::store::OVERDUE_ELDERS, c.clone()).await),
+    ];
+    for (what, p) in elders_only {
+        assert!(
+            p.contains("user_community_elder") && !p.contains("user_unit") && !p.contains("BitmapAnd"),
+            "{what} through user_community_elder alone: {p}"
+        );
+    }
+    let p = plan(&db, crate::notices::store::REACHED_RESIDENTS, c).await;
+    assert!(
+        p.contains("user_community_role") && !p.contains("user_unit") && !p.contains("BitmapAnd"),
+        "a notice's residents through user_community_role alone, not every user with a home: {p}"
+    );
     let vars = json!({ "c": "community:c", "day": "2026-11-30" });
     let p = plan(&db, crate::elders::store::CHECK_INS_OF_DAY, vars).await;
     assert!(p.contains("check_in_community_day"), "the day's check-ins read through check_in_community_day: {p}");
@@ -221,4 +243,24 @@ async fn a_subquery_per_row_reads_through_an_index() {
             assert!(!sql.contains("$parent"), "{store}::{name}: no subquery on $parent");
         }
     }
+}
+
+/// A resident's butler card counts the jobs their butler finished this
+/// month through `(owner, resolved_at)` (migration 0029), not every job
+/// the butler ever owned (`repair_owner`).
+#[tokio::test]
+async fn the_butler_cards_month_reads_only_the_month() {
+    let Ok(db) = Db::connect("mem://", "list_plans").await else { panic!("a migrated in-memory database") };
+    let sql = crate::scorecards::store::BUTLER_RATING_FIGURES;
+    let q = db
+        .client()
+        .query(format!("{sql} EXPLAIN"))
+        .bind(("butler", crate::record::UserId::record_of("b1")))
+        .bind(("since", chrono::Utc::now() - chrono::Duration::days(90)))
+        .bind(("month", chrono::Utc::now() - chrono::Duration::days(3)));
+    let Ok(mut res) = q.await else { panic!("explained: {sql}") };
+    let last = res.num_statements().saturating_sub(1);
+    let plan: Vec<serde_json::Value> = res.take(last).unwrap_or_default();
+    let p = serde_json::to_string(&plan).unwrap_or_default();
+    assert!(p.contains("repair_owner_resolved"), "the month's finished jobs through repair_owner_resolved: {p}");
 }

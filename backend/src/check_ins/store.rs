@@ -23,7 +23,7 @@ pub(crate) const CHECK_IN_DEADLINES: &str = "SELECT id, help.check_in_by AS chec
 pub(crate) const CLAIM_CHECK_IN_ALERT: &str = "CREATE check_in_alert SET community = $c, day = $day, at = $now";
 
 /// Used by `sweep_check_ins` (check_ins/mod.rs).
-pub(crate) const OVERDUE_ELDERS: &str = "SELECT unit.building AS building FROM user
+pub(crate) const OVERDUE_ELDERS: &str = "SELECT unit.building AS building FROM user WITH INDEX user_community_elder
                      WHERE community = $c AND role = 'resident' AND active = true AND elder_mode = true
                        AND unit != NONE
                        AND id NOTINSIDE (SELECT VALUE elder FROM check_in WHERE community = $c AND day = $day)";

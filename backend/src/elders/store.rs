@@ -158,11 +158,13 @@ macro_rules! elder_select {
 }
 
 /// Used by `elders` (elders/mod.rs): the community's elders, through
-/// `user_community_elder` (not every resident), a butler's in their
-/// buildings.
+/// `user_community_elder` alone (`WITH INDEX`: the planner also
+/// intersected `user_community_role`, every resident), a butler's in
+/// their buildings.
 pub(crate) const ELDERS: &str = concat!(
     elder_select!(),
-    " WHERE community = $community AND elder_mode = true AND role = 'resident' AND active = true
+    " WITH INDEX user_community_elder
+                 WHERE community = $community AND elder_mode = true AND role = 'resident' AND active = true
                    AND ($butler = false OR unit.building IN $buildings)"
 );
 

@@ -136,7 +136,8 @@ pub(crate) const MARK_READ: &str =
 pub(crate) const REACHED_RESIDENTS: &str =
     "SELECT id, name, phone, elder_mode, unit, unit.number AS unit_number, unit.building AS building,
                         unit.building.number AS building_number, unit.building.name AS building_name
-                 FROM user WHERE community = $c AND role = 'resident' AND active = true AND unit != NONE";
+                 FROM user WITH INDEX user_community_role
+                 WHERE community = $c AND role = 'resident' AND active = true AND unit != NONE";
 
 /// Used by `read_units` (notices/mod.rs).
 pub(crate) const READ_UNITS: &str = "SELECT unit FROM announcement_read WHERE announcement = $n";

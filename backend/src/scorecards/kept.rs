@@ -336,9 +336,9 @@ pub(super) fn card(
     let mut on_time = vec![true; here.visits_on_time as usize];
     on_time.extend(std::iter::repeat_n(false, here.visits_late as usize));
     let overdue_now = people
-        .schedules
+        .elders
         .iter()
-        .filter(|e| buildings.contains(&&e.building))
+        .filter(|e| e.role == linli_model::Role::Resident && buildings.contains(&&e.building))
         .filter(|e| crate::elders::store::schedule_status(e.visit_every_days, e.since, e.last_visit, now).overdue)
         .count();
     scorecard::visit_metrics(&mut card, &on_time, overdue_now);

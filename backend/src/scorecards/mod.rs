@@ -30,9 +30,8 @@ use store::*;
 struct People {
     butlers: Vec<ButlerRow>,
     buildings: Vec<BuildingRow>,
+    /// Every elder, with their visit schedule for "overdue now".
     elders: Vec<ElderRow>,
-    /// Every elder's visit schedule, for "overdue now".
-    schedules: Vec<ElderScheduleRow>,
 }
 
 /// The rows of one stretch of time (`kept::Stretch`) that scorecards count.
@@ -62,12 +61,7 @@ impl Backend {
     async fn scorecard_people(&self, community: &str) -> Result<People> {
         let mut res =
             run(self.db.query(store::SCORECARD_PEOPLE).bind(("c", CommunityId::record_of(community)))).await?;
-        Ok(People {
-            butlers: rows(&mut res, 0)?,
-            buildings: rows(&mut res, 1)?,
-            elders: rows(&mut res, 2)?,
-            schedules: rows(&mut res, 3)?,
-        })
+        Ok(People { butlers: rows(&mut res, 0)?, buildings: rows(&mut res, 1)?, elders: rows(&mut res, 2)? })
     }
 
     /// The rows of one stretch of time (none for an empty stretch).
@@ -75,10 +69,17 @@ impl Backend {
         if s.is_empty() {
             return Ok(Rows::default());
         }
-        // Within a day: both ends of each range bound the read (the
-        // compound indexes bound one end only; see the store).
+        // An earlier day: both ends of each range bound the read, through
+        // one-field indexes (the compound indexes bound one end only; see
+        // the store), which hold every community's rows of that day. Today
+        // (and any stretch longer than a day): through the community's
+        // compound indexes from the stretch's start, which for today reads
+        // today's rows of this community alone (measured on 28 generated
+        // communities: 20 ms through the one-field indexes, growing with
+        // the communities stored).
         let within_a_day = s.to - s.from <= chrono::Duration::days(1) && (s.to_day - s.from_day).num_days() <= 1;
-        let query = if within_a_day { store::SCORECARD_ROWS_OF_A_DAY } else { store::SCORECARD_ROWS };
+        let today = s.from_day >= local_date(crate::clock::now());
+        let query = if within_a_day && !today { store::SCORECARD_ROWS_OF_A_DAY } else { store::SCORECARD_ROWS };
         let day = ((s.to_day - s.from_day).num_days() == 1).then(|| s.from_day.to_string());
         let mut res = run(self
             .db
@@ -185,8 +186,8 @@ impl Backend {
             .bind(("month", month_start)))
         .await?;
         let stars: Vec<u8> = rows(&mut res, 0)?;
-        let done: Option<i64> = rows::<serde_json::Value>(&mut res, 1)?.first().and_then(|v| v["n"].as_i64());
-        let buildings: Vec<String> = rows(&mut res, 2)?;
+        let buildings: Vec<String> = rows(&mut res, 1)?;
+        let done: Option<i64> = rows::<serde_json::Value>(&mut res, 2)?.first().and_then(|v| v["n"].as_i64());
         let mut card = Scorecard::default();
         scorecard::rating_metrics(&mut card, &stars);
         Ok(Some(ButlerCard {

@@ -74,10 +74,18 @@ pub(super) struct HelpRow {
     pub(super) acknowledged_at: Option<DateTime<Utc>>,
 }
 
+/// An elder with their building and visit schedule.
 #[derive(Deserialize)]
 pub(super) struct ElderRow {
     pub(super) id: UserId,
     pub(super) building: BuildingId,
+    /// Only a resident's schedule counts toward "overdue now".
+    pub(super) role: linli_model::Role,
+    #[serde(default)]
+    pub(super) visit_every_days: Option<i64>,
+    pub(super) since: DateTime<Utc>,
+    #[serde(default)]
+    pub(super) last_visit: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -92,16 +100,6 @@ pub(super) struct VisitRow {
     pub(super) building: BuildingId,
     pub(super) on_time: bool,
     pub(super) visited_at: DateTime<Utc>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct ElderScheduleRow {
-    pub(super) building: BuildingId,
-    #[serde(default)]
-    pub(super) visit_every_days: Option<i64>,
-    pub(super) since: DateTime<Utc>,
-    #[serde(default)]
-    pub(super) last_visit: Option<DateTime<Utc>>,
 }
 
 /// A timeline step for the hold and urge figures.
@@ -168,17 +166,18 @@ impl JobRow {
 
 /// Used by `scorecard_people` (scorecards/mod.rs): who the cards are
 /// about, as they are now: the active butlers, the buildings with their
-/// butler, the elders with their building, and every elder's visit
-/// schedule with their latest visit (for "overdue now").
+/// butler, and the elders with their building, visit schedule and latest
+/// visit (for "overdue now"). The elders are read through
+/// `user_community_elder` alone (`WITH INDEX`): left to itself the planner
+/// also intersected `user_unit` for `unit != NONE`, every user of every
+/// community with a home (`list_plans`).
 pub(crate) const SCORECARD_PEOPLE: &str =
     "SELECT id, name, phone FROM user WHERE community = $c AND role = 'butler' AND active = true ORDER BY name;
                  SELECT id, butler FROM building WHERE community = $c;
-                 SELECT id, unit.building AS building FROM user
-                     WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE;
-                 SELECT unit.building AS building, visit_every_days, elder_since ?? created_at AS since,
-                        last_visit_at AS last_visit
-                     FROM user WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE
-                        AND role = 'resident';";
+                 SELECT id, unit.building AS building, role, visit_every_days,
+                        elder_since ?? created_at AS since, last_visit_at AS last_visit
+                     FROM user WITH INDEX user_community_elder
+                     WHERE community = $c AND elder_mode = true AND active = true AND unit != NONE;";
 
 /// Used by `scorecard_rows` (scorecards/mod.rs): the rows of one stretch
 /// of time, instants `[$from, $to)` and check-in days `[$from_day,
@@ -271,11 +270,14 @@ pub(crate) const SCORECARD_KEEP: &str = "BEGIN TRANSACTION;
 pub(crate) const BUTLER_OF_BUILDING: &str =
     "SELECT butler.id AS id, butler.name AS name, butler.phone AS phone FROM $b;";
 
-/// Used by `my_butler` (scorecards/mod.rs).
+/// Used by `my_butler` (scorecards/mod.rs): the stars of the last 90
+/// days, the butler's buildings, and the jobs they finished this month
+/// (through `repair_owner_resolved`, migration 0029, not every job they
+/// ever owned).
 pub(crate) const BUTLER_RATING_FIGURES: &str = "SELECT VALUE stars FROM rating WHERE butler = $butler AND at >= $since
                      AND (repair = NONE OR repair.kind = 'repair');
-                 SELECT count() AS n FROM repair WHERE owner = $butler AND kind = 'repair' AND resolved_at >= $month GROUP ALL;
-                 SELECT VALUE name FROM building WHERE butler = $butler ORDER BY number;";
+                 SELECT VALUE name FROM building WHERE butler = $butler ORDER BY number;
+                 SELECT count() AS n FROM repair WHERE owner = $butler AND kind = 'repair' AND resolved_at >= $month GROUP ALL;";
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).

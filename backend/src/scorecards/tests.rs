@@ -70,9 +70,9 @@ fn reference_card(
     let on_time: Vec<bool> =
         rows.visits.iter().filter(|v| buildings.contains(&&v.building)).map(|v| v.on_time).collect();
     let overdue_now = people
-        .schedules
+        .elders
         .iter()
-        .filter(|e| buildings.contains(&&e.building))
+        .filter(|e| e.role == linli_model::Role::Resident && buildings.contains(&&e.building))
         .filter(|e| crate::elders::store::schedule_status(e.visit_every_days, e.since, e.last_visit, now).overdue)
         .count();
     scorecard::visit_metrics(&mut card, &on_time, overdue_now);
