@@ -84,6 +84,40 @@ async fn who_may_publish_and_to_whom() {
     assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("title")));
 }
 
+/// A resident's expired notice is gone by its id as it is from the list
+/// (no reading, no read receipt); staff still see it. An empty building id
+/// is refused rather than read as "everyone", and a building given twice
+/// is kept once.
+#[tokio::test]
+async fn an_expired_notice_is_gone_for_residents_by_id_too() {
+    let s = TestServer::start().await;
+    let admin = s.user(ADMIN).await;
+    let expires = Utc::now() + Span::seconds(2);
+    let notice = admin
+        .publish(&json!({ "title": "限时通知", "body": "", "category": "notice", "expires_at": expires }))
+        .await
+        .unwrap();
+    let resident = s.user(RESIDENT).await;
+    assert!(resident.announcement(&notice.id).await.is_ok(), "shown before it expires");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert!(!ids(&resident.announcements().await.unwrap()).contains(&notice.id), "gone from the list");
+    assert_eq!(resident.announcement(&notice.id).await.unwrap_err().status, StatusCode::NOT_FOUND, "and by its id");
+    assert_eq!(resident.mark_read(&notice.id).await.unwrap_err().status, StatusCode::NOT_FOUND, "and unreadable");
+    assert!(admin.announcement(&notice.id).await.is_ok(), "staff still see it");
+
+    let err = admin
+        .publish(&json!({ "title": "空楼栋", "body": "", "category": "notice", "building_ids": [""] }))
+        .await
+        .unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("building_ids")));
+    let (b1, b2) = (admin.building_id("1").await, admin.building_id("2").await);
+    let twice = admin
+        .publish(&json!({ "title": "两栋", "body": "", "category": "notice", "building_ids": [b1, b2, b1] }))
+        .await
+        .unwrap();
+    assert_eq!(twice.building_ids, vec![b1, b2]);
+}
+
 async fn event(staff: &User<'_>, capacity: u32, deadline: Option<chrono::DateTime<Utc>>) -> String {
     let starts = Utc::now() + Span::days(2);
     let e = staff

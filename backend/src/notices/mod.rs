@@ -101,8 +101,14 @@ impl Backend {
         let body = clean::optional_block("body", Some(&input.body), 5000)?;
         let category = NoticeCategory::parse(&input.category)
             .ok_or_else(|| AppError::invalid("category", Msg::ErrCategoryNotice))?;
-        let mut buildings: Vec<String> = input.building_ids.iter().filter(|b| !b.is_empty()).cloned().collect();
-        buildings.dedup();
+        // An empty id is a client's mistake (an empty choice), not "the
+        // whole community", which is an empty list.
+        if input.building_ids.iter().any(|b| b.trim().is_empty()) {
+            return Err(AppError::invalid("building_ids", Msg::ErrBuildingsNotYours).into());
+        }
+        // Each building once, in the order given.
+        let mut seen = std::collections::HashSet::new();
+        let mut buildings: Vec<String> = input.building_ids.iter().filter(|b| seen.insert(*b)).cloned().collect();
         if actor.limited_to_own_buildings() {
             if buildings.is_empty() {
                 buildings = actor.buildings.iter().map(|b| b.id.clone()).collect();
@@ -199,8 +205,7 @@ impl Backend {
             },
         };
         let now = self.now();
-        let shown =
-            |n: &NoticeRow| n.reaches(actor) && (actor.sees_expired_notices() || n.expires_at.is_none_or(|e| e > now));
+        let shown = |n: &NoticeRow| n.shown_to(actor, now);
         let mut items: Vec<Announcement> = Vec::new();
         for _ in 0..NOTICE_READS {
             let batch = self.read_notices(actor, &at, page.fetch()).await?;
@@ -260,10 +265,13 @@ impl Backend {
         Ok(read)
     }
 
-    /// One notice (404 outside its audience). `mark_read`: the caller's
-    /// explicit "read" comes with the request (never a plain GET).
+    /// One notice (404 outside its audience, and for a resident once it
+    /// expired, as in the list). `mark_read`: the caller's explicit "read"
+    /// comes with the request (never a plain GET).
     pub async fn notice(&self, actor: &Actor, id: &str, mark_read: bool) -> Result<Announcement> {
-        let n = self.load_notice(actor, id).await?.filter(|n| n.reaches(actor)).ok_or_else(AppError::not_found)?;
+        let now = self.now();
+        let n =
+            self.load_notice(actor, id).await?.filter(|n| n.shown_to(actor, now)).ok_or_else(AppError::not_found)?;
         if mark_read && !n.read_by_me && actor.reads_for_household() {
             self.mark_read(actor, id).await?;
         }
@@ -278,9 +286,12 @@ impl Backend {
         Ok(view)
     }
 
-    /// Marks a notice read by the caller (idempotent).
+    /// Marks a notice read by the caller (idempotent; 404 for a notice
+    /// the caller is not shown).
     pub async fn mark_read(&self, actor: &Actor, id: &str) -> Result<()> {
-        let n = self.load_notice(actor, id).await?.filter(|n| n.reaches(actor)).ok_or_else(AppError::not_found)?;
+        let now = self.now();
+        let n =
+            self.load_notice(actor, id).await?.filter(|n| n.shown_to(actor, now)).ok_or_else(AppError::not_found)?;
         let stored = run(self
             .db
             .query(store::MARK_READ)

@@ -69,6 +69,13 @@ impl NoticeRow {
         actor.is_addressed_by(&self.community, &self.buildings)
     }
 
+    /// Whether `actor` is shown this notice at `now`, in a list or by its
+    /// id: addressed to them, and not expired unless they see expired
+    /// notices (`Actor::sees_expired_notices`).
+    pub(super) fn shown_to(&self, actor: &Actor, now: DateTime<Utc>) -> bool {
+        self.reaches(actor) && (actor.sees_expired_notices() || self.expires_at.is_none_or(|e| e > now))
+    }
+
     pub(super) fn view(&self) -> Announcement {
         Announcement {
             id: String::from(self.id.clone()),
