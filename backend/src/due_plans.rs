@@ -30,7 +30,7 @@ async fn every_duty_reads_what_is_due_through_an_index() {
             "check_ins",
             crate::check_ins::store::OVERDUE_ELDERS,
             serde_json::json!({ "c": "community:x", "day": "2026-11-30" }),
-            "user_community_role",
+            "user_community_elder",
         ),
     ];
     for (duty, sql, vars, index) in cases {

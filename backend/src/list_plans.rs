@@ -9,7 +9,8 @@ use serde_json::json;
 /// (the `EXPLAIN` of SurrealDB 3: operators such as `IndexScan` with the
 /// index's name). Shared by the plan tests of the duties and scorecards.
 pub(crate) async fn plan(db: &Db, sql: &str, vars: serde_json::Value) -> String {
-    let q = db.client().query(format!("{sql} EXPLAIN")).bind(vars);
+    // A store's constant may end in `;`: `EXPLAIN` must follow the statement.
+    let q = db.client().query(format!("{} EXPLAIN", sql.trim().trim_end_matches(';'))).bind(vars);
     let Ok(mut res) = q.await else { panic!("explained: {sql}") };
     // `EXPLAIN` ends the text, so it explains the last statement.
     let last = res.num_statements().saturating_sub(1);
@@ -243,24 +244,4 @@ async fn a_subquery_per_row_reads_through_an_index() {
             assert!(!sql.contains("$parent"), "{store}::{name}: no subquery on $parent");
         }
     }
-}
-
-/// A resident's butler card counts the jobs their butler finished this
-/// month through `(owner, resolved_at)` (migration 0029), not every job
-/// the butler ever owned (`repair_owner`).
-#[tokio::test]
-async fn the_butler_cards_month_reads_only_the_month() {
-    let Ok(db) = Db::connect("mem://", "list_plans").await else { panic!("a migrated in-memory database") };
-    let sql = crate::scorecards::store::BUTLER_RATING_FIGURES;
-    let q = db
-        .client()
-        .query(format!("{sql} EXPLAIN"))
-        .bind(("butler", crate::record::UserId::record_of("b1")))
-        .bind(("since", chrono::Utc::now() - chrono::Duration::days(90)))
-        .bind(("month", chrono::Utc::now() - chrono::Duration::days(3)));
-    let Ok(mut res) = q.await else { panic!("explained: {sql}") };
-    let last = res.num_statements().saturating_sub(1);
-    let plan: Vec<serde_json::Value> = res.take(last).unwrap_or_default();
-    let p = serde_json::to_string(&plan).unwrap_or_default();
-    assert!(p.contains("repair_owner_resolved"), "the month's finished jobs through repair_owner_resolved: {p}");
 }

@@ -186,8 +186,8 @@ impl Backend {
             .bind(("month", month_start)))
         .await?;
         let stars: Vec<u8> = rows(&mut res, 0)?;
-        let buildings: Vec<String> = rows(&mut res, 1)?;
-        let done: Option<i64> = rows::<serde_json::Value>(&mut res, 2)?.first().and_then(|v| v["n"].as_i64());
+        let done: Option<i64> = rows::<serde_json::Value>(&mut res, 1)?.first().and_then(|v| v["n"].as_i64());
+        let buildings: Vec<String> = rows(&mut res, 2)?;
         let mut card = Scorecard::default();
         scorecard::rating_metrics(&mut card, &stars);
         Ok(Some(ButlerCard {

@@ -270,14 +270,11 @@ pub(crate) const SCORECARD_KEEP: &str = "BEGIN TRANSACTION;
 pub(crate) const BUTLER_OF_BUILDING: &str =
     "SELECT butler.id AS id, butler.name AS name, butler.phone AS phone FROM $b;";
 
-/// Used by `my_butler` (scorecards/mod.rs): the stars of the last 90
-/// days, the butler's buildings, and the jobs they finished this month
-/// (through `repair_owner_resolved`, migration 0029, not every job they
-/// ever owned).
+/// Used by `my_butler` (scorecards/mod.rs).
 pub(crate) const BUTLER_RATING_FIGURES: &str = "SELECT VALUE stars FROM rating WHERE butler = $butler AND at >= $since
                      AND (repair = NONE OR repair.kind = 'repair');
-                 SELECT VALUE name FROM building WHERE butler = $butler ORDER BY number;
-                 SELECT count() AS n FROM repair WHERE owner = $butler AND kind = 'repair' AND resolved_at >= $month GROUP ALL;";
+                 SELECT count() AS n FROM repair WHERE owner = $butler AND kind = 'repair' AND resolved_at >= $month GROUP ALL;
+                 SELECT VALUE name FROM building WHERE butler = $butler ORDER BY number;";
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).

@@ -311,7 +311,7 @@ async fn daily_queries_read_through_indexes() {
         (
             "SCORECARD_PEOPLE",
             store::SCORECARD_PEOPLE,
-            &["user_community_role", "building_number", "user_community_elder", "user_community_elder"][..],
+            &["user_community_role", "building_number", "user_community_elder"][..],
         ),
         (
             "BUTLER_RATING_FIGURES",

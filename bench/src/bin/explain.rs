@@ -65,6 +65,8 @@ async fn main() -> Result<(), String> {
     let db_url = flag(&args, "--db").ok_or("--db URL is required")?;
     let db_name = flag(&args, "--db-name").unwrap_or_else(|| "linli".into());
     let sql = flag(&args, "--sql").ok_or("--sql STATEMENT is required")?;
+    // A store's constant ends in `;`; `EXPLAIN` must follow the statement.
+    let sql = sql.trim().trim_end_matches(';').to_string();
     let vars: Value = serde_json::from_str(&flag(&args, "--vars").unwrap_or_else(|| "{}".into()))
         .map_err(|e| format!("--vars is not JSON: {e}"))?;
     let runs: usize = linli_bench::arg(&args, "--runs", 5);
@@ -74,7 +76,7 @@ async fn main() -> Result<(), String> {
     let client = db.client();
     // `EXPLAIN` ends the text, so it explains the last statement, when
     // that is a `SELECT` (a `DEFINE INDEX` to try is run, not explained).
-    let last = sql.trim().trim_end_matches(';').rsplit(';').next().unwrap_or_default().trim_start();
+    let last = sql.rsplit(';').next().unwrap_or_default().trim_start();
     if last.get(..6).is_some_and(|w| w.eq_ignore_ascii_case("select")) {
         let mut explained = bind(client.query(format!("{sql} EXPLAIN")), &bound).await.map_err(|e| e.to_string())?;
         let last = explained.num_statements().saturating_sub(1);
