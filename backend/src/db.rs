@@ -72,6 +72,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 26, name: "newest_first_work", sql: include_str!("migrations/0026_newest_first_work.surql") },
     Migration { version: 27, name: "elders_day", sql: include_str!("migrations/0027_elders_day.surql") },
     Migration { version: 28, name: "pressed_again", sql: include_str!("migrations/0028_pressed_again.surql") },
+    Migration { version: 29, name: "local_day", sql: include_str!("migrations/0029_local_day.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

@@ -26,11 +26,13 @@ async fn daily_lists_read_through_an_index_on_every_page() {
     let first = json!({ "unit": "unit:u1", "target": "unit:u1", "open": null, "at": null, "after": null, "fetch": 21,
         "c": "community:c",
         "one": "building:b1", "kind": "complaint",
-        "kinds": ["complaint", "suggestion"], "buildings": ["building:b1", "building:b2"] });
+        "kinds": ["complaint", "suggestion"], "buildings": ["building:b1", "building:b2"],
+        "from": now - chrono::Duration::days(30), "to": now });
     let later = json!({ "unit": "unit:u1", "target": "unit:u1", "open": null, "at": now, "after": "x:1", "fetch": 21,
         "c": "community:c",
         "one": "building:b1", "kind": "complaint",
-        "kinds": ["complaint", "suggestion"], "buildings": ["building:b1", "building:b2"] });
+        "kinds": ["complaint", "suggestion"], "buildings": ["building:b1", "building:b2"],
+        "from": now - chrono::Duration::days(30), "to": now });
     let cases = [
         ("the resident's passes", crate::passes::store::MY_PASSES, "pass_unit"),
         ("the resident's jobs", crate::repairs::store::LIST_JOBS_OF_UNIT, "repair_unit_created"),
@@ -45,6 +47,11 @@ async fn daily_lists_read_through_an_index_on_every_page() {
             "the community's complaints, one kind at a time",
             crate::complaints::store::LIST_COMPLAINTS,
             "repair_kind_newest",
+        ),
+        (
+            "the complaint statistics, one kind at a time",
+            crate::complaints::store::COMPLAINT_COUNTS,
+            "\"index\":\"repair_kind\"",
         ),
     ];
     for (list, sql, index) in cases {
@@ -189,36 +196,36 @@ async fn lists_read_in_an_index_order_stop_at_the_page() {
     );
 }
 
-/// The rows of a partial day of a scorecard period are read between both
-/// ends of the day: through one-field indexes bounded on both ends
-/// (SurrealDB 3.3 bounds a compound index's range on one end only, which
-/// read from the day to the present), the check-ins by equality on the day.
+/// The rows of a partial day of a scorecard period (its first day, today)
+/// are read by the community and the day, both equal: through each
+/// table's `(community, local_day)` index (migration 0029), which holds
+/// that community's rows of that day alone, and the check-ins by equality
+/// on the day. Neither a one-field index on the instant (every
+/// community's rows of the day) nor `(community, instant)` (SurrealDB 3.3
+/// bounds its range on one end only: from the day to the present).
 #[tokio::test]
-async fn a_days_scorecard_rows_are_read_between_both_ends_of_the_day() {
+async fn a_days_scorecard_rows_are_read_by_community_and_day() {
     let Ok(db) = Db::connect("mem://", "list_plans").await else { panic!("a migrated in-memory database") };
     let from = chrono::Utc::now() - chrono::Duration::days(365);
-    let vars =
-        json!({ "c": "community:c", "from": from, "to": from + chrono::Duration::hours(12), "day": "2025-12-01" });
+    let vars = json!({ "c": "community:c", "from": from, "to": from + chrono::Duration::hours(12),
+        "day": "2025-12-01", "local_day": "2025-12-02" });
     let statements: Vec<&str> =
         crate::scorecards::store::SCORECARD_ROWS_OF_A_DAY.split(';').filter(|s| !s.trim().is_empty()).collect();
     let indexes = [
-        "repair_created_at",
-        "rating_at",
-        "help_call_created_at",
+        "repair_community_day",
+        "rating_community_day",
+        "help_call_community_day",
         "check_in_community_day",
-        "follow_up_created_at",
-        "elder_visit_at",
-        "repair_event_at",
+        "follow_up_community_day",
+        "elder_visit_community_day",
+        "repair_event_community_day",
     ];
     assert_eq!(statements.len(), indexes.len());
     for (sql, index) in statements.into_iter().zip(indexes) {
         let p = plan(&db, sql, vars.clone()).await;
         assert!(p.contains(index) && !p.contains("TableScan"), "read through {index}: {p}");
-        if index == "check_in_community_day" {
-            assert!(p.contains("'2025-12-01'") && !p.contains("MoreThan"), "the day's check-ins by equality: {p}");
-        } else {
-            assert!(p.contains(">=") && p.contains(" <"), "{index} bounded on both ends: {p}");
-        }
+        let day = if index == "check_in_community_day" { "'2025-12-01'" } else { "'2025-12-02'" };
+        assert!(p.contains(day) && !p.contains("MoreThan"), "{index}: the community's day by equality: {p}");
     }
 }
 

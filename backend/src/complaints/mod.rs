@@ -677,7 +677,8 @@ impl Backend {
             .bind(("to", to))
             .bind(("buildings", buildings)))
         .await?;
-        let found: Vec<CountRow> = rows(&mut res, 0)?;
+        let mut found: Vec<CountRow> = rows(&mut res, 0)?;
+        found.extend(rows::<CountRow>(&mut res, 1)?);
         let tally = |kind: JobKind, open: bool| -> (u32, u32, u32) {
             (u32::from(kind == JobKind::Complaint), u32::from(kind == JobKind::Suggestion), u32::from(open))
         };

@@ -381,12 +381,23 @@ pub(crate) const RATE_COMPLAINT: &str = "BEGIN TRANSACTION;
                      note = $comment, at = $now;
                  COMMIT TRANSACTION;";
 
-/// Used by `complaint_stats` (complaints/mod.rs).
+/// Used by `complaint_stats` (complaints/mod.rs): the complaints, then the
+/// suggestions, reported in `[$from, $to)`, each kind through
+/// `repair_kind` (community, kind, created_at; `WITH INDEX`) from `$from`:
+/// `kind IN [...]` bounds a compound index by its first field only, and
+/// read the month's every job of the community through
+/// `repair_community_created` to find its complaints (8x its empty-database
+/// time on 28 generated communities).
 pub(crate) const COMPLAINT_COUNTS: &str = "SELECT kind, complaint_category, building, open,
                         building.number AS building_number, building.name AS building_name
-                 FROM repair WHERE community = $c AND kind IN ['complaint', 'suggestion']
+                 FROM repair WITH INDEX repair_kind WHERE community = $c AND kind = 'complaint'
                      AND created_at >= $from AND created_at < $to
-                     AND ($buildings = NONE OR building IN $buildings)";
+                     AND ($buildings = NONE OR building IN $buildings);
+                 SELECT kind, complaint_category, building, open,
+                        building.number AS building_number, building.name AS building_name
+                 FROM repair WITH INDEX repair_kind WHERE community = $c AND kind = 'suggestion'
+                     AND created_at >= $from AND created_at < $to
+                     AND ($buildings = NONE OR building IN $buildings);";
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).

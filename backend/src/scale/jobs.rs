@@ -102,6 +102,7 @@ impl Sim {
         let j = &mut self.job;
         let mut e = JobEventRow {
             repair: j.id.clone(),
+            community: j.community.clone(),
             seq: self.events.len() as i64 + 1,
             action: action.to_string(),
             from_status: Some(from.as_str().to_string()),
@@ -422,6 +423,7 @@ impl Backend {
             next_due: None,
         };
         let first = JobEventRow {
+            community: job.community.clone(),
             repair: id,
             seq: 1,
             action: "submitted".into(),

@@ -124,6 +124,10 @@ pub(super) struct JobRow {
 #[derive(SurrealValue, Clone)]
 pub(super) struct JobEventRow {
     pub repair: RecordId,
+    /// Written by the generator: its batches of jobs and of steps are
+    /// flushed separately, so the field's VALUE (the job's community,
+    /// migration 0029) could find the job not yet written.
+    pub community: RecordId,
     pub seq: i64,
     pub action: String,
     pub from_status: Option<String>,

@@ -69,17 +69,16 @@ impl Backend {
         if s.is_empty() {
             return Ok(Rows::default());
         }
-        // An earlier day: both ends of each range bound the read, through
-        // one-field indexes (the compound indexes bound one end only; see
-        // the store), which hold every community's rows of that day. Today
-        // (and any stretch longer than a day): through the community's
-        // compound indexes from the stretch's start, which for today reads
-        // today's rows of this community alone (measured on 28 generated
-        // communities: 20 ms through the one-field indexes, growing with
-        // the communities stored).
-        let within_a_day = s.to - s.from <= chrono::Duration::days(1) && (s.to_day - s.from_day).num_days() <= 1;
-        let today = s.from_day >= local_date(crate::clock::now());
-        let query = if within_a_day && !today { store::SCORECARD_ROWS_OF_A_DAY } else { store::SCORECARD_ROWS };
+        // A stretch inside one local day (a period's partial first day,
+        // today): through each table's `(community, local_day)` index,
+        // exactly the community's rows of the day. Anything longer: the
+        // community's compound indexes from the stretch's start (see the
+        // store).
+        let local_day = local_date(s.from);
+        let inside_a_day = s.to > s.from
+            && local_date(s.to - chrono::Duration::nanoseconds(1)) == local_day
+            && (s.to_day - s.from_day).num_days() <= 1;
+        let query = if inside_a_day { store::SCORECARD_ROWS_OF_A_DAY } else { store::SCORECARD_ROWS };
         let day = ((s.to_day - s.from_day).num_days() == 1).then(|| s.from_day.to_string());
         let mut res = run(self
             .db
@@ -89,6 +88,7 @@ impl Backend {
             .bind(("to", s.to))
             .bind(("from_day", s.from_day.to_string()))
             .bind(("to_day", s.to_day.to_string()))
+            .bind(("local_day", local_day.to_string()))
             .bind(("day", day)))
         .await?;
         Ok(Rows {

@@ -184,6 +184,9 @@ pub(crate) const SCORECARD_PEOPLE: &str =
 /// $to_day)`: jobs reported, ratings given, help calls pressed, check-ins,
 /// follow-ups opened, regular visits made, and the timeline steps that
 /// began or ended a hold or urged (with the job's owner, any kind of job).
+/// For a stretch that is not inside one day (a period with no whole
+/// closed day, so two days at most when it ends now); the timeline steps
+/// through their community's days from `$from_day` (migration 0029).
 pub(crate) const SCORECARD_ROWS: &str = "SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status, kind, channel,
                         business_hours
                      FROM repair WHERE community = $c AND created_at >= $from AND created_at < $to;
@@ -196,33 +199,39 @@ pub(crate) const SCORECARD_ROWS: &str = "SELECT owner, created_at, respond_secs,
                  SELECT building, on_time, visited_at FROM elder_visit
                      WHERE community = $c AND visited_at >= $from AND visited_at < $to;
                  SELECT repair.owner AS owner, action, hold_code, held_secs, at FROM repair_event
-                     WHERE at >= $from AND at < $to AND (action IN ['hold', 'urged'] OR held_secs != NONE)
-                       AND repair.community = $c;";
+                     WITH INDEX repair_event_community_day
+                     WHERE community = $c AND local_day >= $from_day AND at >= $from AND at < $to
+                       AND (action IN ['hold', 'urged'] OR held_secs != NONE);";
 
-/// Used by `scorecard_rows` (scorecards/mod.rs) for a stretch within one
-/// day (the partial first and last days of a period): the statements of
-/// [`SCORECARD_ROWS`], each read through a one-field index on its instant
-/// (`WITH INDEX`), which SurrealDB 3 bounds on both ends, and the
-/// check-ins of the one day (`$day`, NONE for none) by equality. SurrealDB
-/// 3.3 bounds a range on a compound index's second field on one end only
-/// (`BTreeAccess::Compound` keeps one range operator): `community = $c
-/// AND day >= $a AND day < $b` read every check-in from `$a` to today,
-/// 0.24 s for the first day of a year's period on the generated database.
+/// Used by `scorecard_rows` (scorecards/mod.rs) for a stretch inside one
+/// Asia/Shanghai day `$local_day` (a period's partial first day, and
+/// today): the statements of [`SCORECARD_ROWS`], each read through its
+/// table's `(community, local_day)` index (migration 0029, `WITH INDEX`)
+/// with both fields equal, which holds exactly the community's rows of
+/// that day, and the check-ins of the one day (`$day`, NONE for none) by
+/// equality. SurrealDB 3.3 bounds a range on a compound index's second
+/// field on one end only (`BTreeAccess::Compound` keeps one range
+/// operator): `community = $c AND day >= $a AND day < $b` read every
+/// check-in from `$a` to today, 0.24 s for the first day of a year's
+/// period on the generated database; the one-field indexes on the
+/// instant are bounded on both ends but hold every community's rows.
 pub(crate) const SCORECARD_ROWS_OF_A_DAY: &str = "SELECT owner, created_at, respond_secs, resolve_secs, responded_at, resolved_at, held_secs, reopen_count, status, kind, channel,
                         business_hours
-                     FROM repair WITH INDEX repair_created_at WHERE created_at >= $from AND created_at < $to AND community = $c;
-                 SELECT butler, stars, at, repair.kind AS kind FROM rating WITH INDEX rating_at
-                     WHERE at >= $from AND at < $to AND community = $c;
-                 SELECT building, created_at, acknowledged_at FROM help_call WITH INDEX help_call_created_at
-                     WHERE created_at >= $from AND created_at < $to AND community = $c;
+                     FROM repair WITH INDEX repair_community_day
+                     WHERE community = $c AND local_day = $local_day AND created_at >= $from AND created_at < $to;
+                 SELECT butler, stars, at, repair.kind AS kind FROM rating WITH INDEX rating_community_day
+                     WHERE community = $c AND local_day = $local_day AND at >= $from AND at < $to;
+                 SELECT building, created_at, acknowledged_at FROM help_call WITH INDEX help_call_community_day
+                     WHERE community = $c AND local_day = $local_day AND created_at >= $from AND created_at < $to;
                  SELECT elder, day FROM check_in WHERE community = $c AND day = $day;
-                 SELECT butler, created_at, due_at, done_at FROM follow_up WITH INDEX follow_up_created_at
-                     WHERE created_at >= $from AND created_at < $to AND community = $c;
-                 SELECT building, on_time, visited_at FROM elder_visit WITH INDEX elder_visit_at
-                     WHERE visited_at >= $from AND visited_at < $to AND community = $c;
+                 SELECT butler, created_at, due_at, done_at FROM follow_up WITH INDEX follow_up_community_day
+                     WHERE community = $c AND local_day = $local_day AND created_at >= $from AND created_at < $to;
+                 SELECT building, on_time, visited_at FROM elder_visit WITH INDEX elder_visit_community_day
+                     WHERE community = $c AND local_day = $local_day AND visited_at >= $from AND visited_at < $to;
                  SELECT repair.owner AS owner, action, hold_code, held_secs, at FROM repair_event
-                     WHERE at >= $from AND at < $to AND (action IN ['hold', 'urged'] OR held_secs != NONE)
-                       AND repair.community = $c;";
+                     WITH INDEX repair_event_community_day
+                     WHERE community = $c AND local_day = $local_day AND at >= $from AND at < $to
+                       AND (action IN ['hold', 'urged'] OR held_secs != NONE);";
 
 /// Used by `kept_days` (scorecards/kept.rs): when the kept days of the
 /// community were last checked against the rows.

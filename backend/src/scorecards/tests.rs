@@ -253,6 +253,44 @@ async fn kept_scorecard_days_equal_recomputing_from_the_rows_before_and_after_ch
     }
 }
 
+/// Each row's `local_day` (kept by its VALUE, migration 0029) is the
+/// model's local date of the instant scorecards count it on, on both sides
+/// of local midnight (16:00 UTC), and every timeline step carries its
+/// job's community.
+#[tokio::test]
+async fn a_rows_local_day_is_the_models_local_date_and_a_step_has_its_jobs_community() {
+    let (backend, _) = demo().await;
+    let midnight = start_of_local_day(local_date(crate::clock::now()) - Duration::days(3));
+    for (table, field) in [
+        ("repair", "created_at"),
+        ("rating", "at"),
+        ("help_call", "created_at"),
+        ("follow_up", "created_at"),
+        ("elder_visit", "visited_at"),
+        ("repair_event", "at"),
+    ] {
+        for at in [midnight - Duration::seconds(1), midnight, midnight + Duration::hours(23) + Duration::minutes(59)] {
+            let sql = format!(
+                "LET $r = (SELECT VALUE id FROM {table} LIMIT 1)[0]; UPDATE $r SET {field} = $at RETURN VALUE local_day"
+            );
+            let Ok(mut res) = backend.db.client().query(sql).bind(("at", at)).await else { panic!("{table}: updated") };
+            let day: Vec<Option<String>> = res.take(1).unwrap_or_default();
+            assert_eq!(day, vec![Some(local_date(at).to_string())], "{table}.{field} = {at}");
+        }
+    }
+    let Ok(mut res) = run(backend.db.query(
+        "SELECT count() AS n, count(community != NONE AND community = repair.community) AS right FROM repair_event GROUP ALL",
+    ))
+    .await
+    else {
+        panic!("steps")
+    };
+    let counts: Vec<serde_json::Value> = res.take(0).unwrap_or_default();
+    let (n, right) = (counts[0]["n"].as_u64(), counts[0]["right"].as_u64());
+    assert!(n.unwrap_or(0) > 100, "the demo history has steps: {counts:?}");
+    assert_eq!(n, right, "every step has its job's community");
+}
+
 #[tokio::test]
 async fn daily_queries_read_through_indexes() {
     let Ok(db) = crate::db::Db::connect("mem://", "scale_plans").await else { panic!("a migrated database") };
@@ -291,7 +329,7 @@ async fn daily_queries_read_through_indexes() {
                 "check_in_community_day",
                 "follow_up_created",
                 "elder_visit_community",
-                "repair_event_at",
+                "repair_event_community_day",
             ][..],
         ),
         (
