@@ -85,7 +85,8 @@ async fn who_may_publish_and_to_whom() {
 }
 
 /// A resident's expired notice is gone by its id as it is from the list
-/// (no reading, no read receipt); staff still see it. An empty building id
+/// (no reading, no read receipt), for guards, workers and the duty room
+/// too; those who publish notices still see it. An empty building id
 /// is refused rather than read as "everyone", and a building given twice
 /// is kept once.
 #[tokio::test]
@@ -103,7 +104,14 @@ async fn an_expired_notice_is_gone_for_residents_by_id_too() {
     assert!(!ids(&resident.announcements().await.unwrap()).contains(&notice.id), "gone from the list");
     assert_eq!(resident.announcement(&notice.id).await.unwrap_err().status, StatusCode::NOT_FOUND, "and by its id");
     assert_eq!(resident.mark_read(&notice.id).await.unwrap_err().status, StatusCode::NOT_FOUND, "and unreadable");
-    assert!(admin.announcement(&notice.id).await.is_ok(), "staff still see it");
+    assert!(admin.announcement(&notice.id).await.is_ok(), "those who publish notices still see it");
+    assert!(s.user(BUTLER).await.announcement(&notice.id).await.is_ok(), "a butler too");
+    for (who, phone) in [("a guard", GUARD), ("a worker", WORKER), ("the duty room", DUTY)] {
+        let staff = s.user(phone).await;
+        let status = staff.announcement(&notice.id).await.err().map(|e| e.status);
+        assert_eq!(status, Some(StatusCode::NOT_FOUND), "{who} reads current notices only");
+        assert!(!ids(&staff.announcements().await.unwrap()).contains(&notice.id), "{who}'s list leaves it out");
+    }
 
     let err = admin
         .publish(&json!({ "title": "空楼栋", "body": "", "category": "notice", "building_ids": [""] }))

@@ -111,6 +111,9 @@ pub struct Inner {
     /// settled, as this process knows (`check_ins`): the sweep skips them
     /// until the next day instead of claiming again every round.
     pub(crate) check_in_days: std::sync::Mutex<std::collections::HashMap<String, chrono::NaiveDate>>,
+    /// One recomputation of forgotten scorecard days per community at a
+    /// time (`scorecards/turns.rs`).
+    pub(crate) scorecard_recomputes: super::scorecards::turns::Recomputes,
 }
 
 impl Deref for Backend {
@@ -144,6 +147,7 @@ impl Backend {
             wechat: super::wechat::WeChat::new(config.wechat.clone()),
             delivery: super::notify::DeliveryHealth::default(),
             check_in_days: std::sync::Mutex::default(),
+            scorecard_recomputes: super::scorecards::turns::Recomputes::default(),
             config,
         })))
     }

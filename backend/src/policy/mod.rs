@@ -243,9 +243,11 @@ impl Actor {
         self.role.is_staff()
     }
 
-    /// Whether the caller still sees notices past their expiry (staff, who manage them).
+    /// Whether the caller still sees notices past their expiry: those who
+    /// publish and manage them (butlers, the manager). Guards, workers and
+    /// the duty room read notices as residents do, current ones only.
     pub fn sees_expired_notices(&self) -> bool {
-        self.role.is_staff()
+        self.may(Permission::PublishNotice)
     }
 
     /// Whether the caller's reading of a notice counts for their household.

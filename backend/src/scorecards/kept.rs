@@ -369,7 +369,7 @@ pub(super) fn card(
 
 /// The first and last kept day of `[from, to)` (`[c0, c1)`): whole days
 /// inside the period, before `today`. `None` when there is none.
-fn kept_span(from: DateTime<Utc>, to: DateTime<Utc>, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+pub(super) fn kept_span(from: DateTime<Utc>, to: DateTime<Utc>, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
     let mut c0 = local_date(from);
     if start_of_local_day(c0) < from {
         c0 = c0.succ_opt()?;
@@ -389,6 +389,32 @@ pub(super) fn day_runs(days: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
         }
     }
     runs
+}
+
+/// The longest run of missing days that may be read one day at a time.
+const MOST_DAYS_READ_ONE_BY_ONE: i64 = 31;
+
+/// The stretches `[d0, d1)` in which the missing `days` (ascending) are
+/// read from the rows: each run of consecutive days as one stretch, but a
+/// short run long ago day by day. A stretch's reads are bounded below
+/// only (SurrealDB 3.3 bounds a range on a compound index's second field
+/// on one end, see `SCORECARD_ROWS_OF_A_DAY`), so one day forgotten two
+/// years back, because a job of that day changed, read as a stretch
+/// would read every row of the community since; read as a day, each
+/// table is read through its `(community, local_day)` index, exactly.
+/// A run is split when it is at most [`MOST_DAYS_READ_ONE_BY_ONE`] days
+/// and the rows since its start span more than twice its days.
+pub(super) fn reads(days: &[NaiveDate], today: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut reads = Vec::new();
+    for (r0, r1) in day_runs(days) {
+        let run = (r1 - r0).num_days();
+        if run <= MOST_DAYS_READ_ONE_BY_ONE && (today - r0).num_days() > 2 * run {
+            reads.extend(r0.iter_days().take_while(|d| *d < r1).map(|d| (d, d.succ_opt().unwrap_or(d))));
+        } else {
+            reads.push((r0, r1));
+        }
+    }
+    reads
 }
 
 #[derive(Deserialize)]
@@ -422,14 +448,20 @@ impl Backend {
     /// The kept days `[c0, c1)` of a community, after forgetting those
     /// whose rows changed; missing days are computed from the rows and
     /// kept (a failure to keep them only costs the next request time).
+    /// When every day is kept and nothing changed, no turn is taken;
+    /// otherwise the community's turn (`turns.rs`) is held throughout, so
+    /// concurrent requests compute each day once.
     async fn kept_days(&self, community: &str, c0: NaiveDate, c1: NaiveDate) -> Result<BTreeMap<NaiveDate, Part>> {
         let c = CommunityId::record_of(community);
+        if let Some(kept) = self.kept_when_whole(&c, c0, c1).await? {
+            return Ok(kept);
+        }
+        let turn = self.scorecard_recomputes.turn(community);
+        let _turn = turn.lock().await;
         // The real clock (not the services' `clock::now`): it is compared
         // with the `changed_at` the database stamps.
         let started = Utc::now();
-        let mut res = run(self.db.query(store::SCORECARD_MARK).bind(("c", c.clone()))).await?;
-        let mark: Option<DateTime<Utc>> = rows::<DateTime<Utc>>(&mut res, 0)?.into_iter().next();
-        let forgotten = match mark {
+        let forgotten = match self.scorecard_mark(&c).await? {
             None => self.forget_days(&c, Vec::new(), true, started).await,
             Some(mark) => {
                 let changed = self.changed_days(&c, mark - Duration::seconds(MARGIN_SECS)).await?;
@@ -442,36 +474,26 @@ impl Backend {
         };
         if let Err(e) = forgotten {
             // Kept days may be stale (a write conflict with another
-            // request): this answer comes from the rows alone.
+            // server): this answer comes from the rows alone.
             tracing::warn!(error = %e, "scorecard days not checked; counted from the rows");
             return Ok(parts_by_day(&self.scorecard_rows(community, &Stretch::days(c0, c1)).await?));
         }
-        let mut res = run(self
-            .db
-            .query(store::SCORECARD_KEPT)
-            .bind(("c", c.clone()))
-            .bind(("d0", c0.to_string()))
-            .bind(("d1", c1.to_string())))
-        .await?;
-        let mut kept = BTreeMap::new();
-        for row in rows::<KeptRow>(&mut res, 0)? {
-            if let (Ok(day), Ok(part)) = (row.day.parse::<NaiveDate>(), serde_json::from_str::<Part>(&row.data)) {
-                kept.insert(day, part);
-            }
-        }
+        let mut kept = self.read_kept(&c, c0, c1).await?;
         let missing: Vec<NaiveDate> =
             c0.iter_days().take_while(|d| *d < c1).filter(|d| !kept.contains_key(d)).collect();
         if missing.is_empty() {
             return Ok(kept);
         }
-        // Each run of consecutive missing days is read on its own: a job
-        // reported two years ago and changed today forgets that one day,
-        // which must not make the next request read the two years between.
+        // Each run of consecutive missing days is read on its own, and a
+        // short one long ago day by day (`reads`): a job reported two
+        // years ago and changed today forgets that one day, which must
+        // not make the next request read the two years between.
         let mut computed = BTreeMap::new();
-        for (r0, r1) in day_runs(&missing) {
+        for (r0, r1) in reads(&missing, local_date(crate::clock::now())) {
             let rows = self.scorecard_rows(community, &Stretch::days(r0, r1)).await?;
             computed.extend(parts_by_day(&rows));
         }
+        self.scorecard_recomputes.counted(missing.len());
         let mut keep = Vec::new();
         for day in missing {
             let part = computed.remove(&day).unwrap_or_default();
@@ -489,6 +511,57 @@ impl Backend {
         .await;
         if let Err(e) = stored {
             tracing::warn!(error = %e, "scorecard days not kept");
+        }
+        Ok(kept)
+    }
+
+    /// The kept days `[c0, c1)` when the mark is fresh, no row changed
+    /// since it and every day is kept; `None` when any of that fails and
+    /// the community's turn is needed.
+    async fn kept_when_whole(
+        &self,
+        c: &surrealdb::types::RecordId,
+        c0: NaiveDate,
+        c1: NaiveDate,
+    ) -> Result<Option<BTreeMap<NaiveDate, Part>>> {
+        let started = Utc::now();
+        let Some(mark) = self.scorecard_mark(c).await? else { return Ok(None) };
+        if started - mark > MARK_REFRESH
+            || !self.changed_days(c, mark - Duration::seconds(MARGIN_SECS)).await?.is_empty()
+        {
+            return Ok(None);
+        }
+        let kept = self.read_kept(c, c0, c1).await?;
+        let whole = c0.iter_days().take_while(|d| *d < c1).all(|d| kept.contains_key(&d));
+        Ok(whole.then_some(kept))
+    }
+
+    /// When the community's kept days were last checked against changes.
+    async fn scorecard_mark(&self, c: &surrealdb::types::RecordId) -> Result<Option<DateTime<Utc>>> {
+        let mut res = run(self.db.query(store::SCORECARD_MARK).bind(("c", c.clone()))).await?;
+        Ok(rows::<DateTime<Utc>>(&mut res, 0)?.into_iter().next())
+    }
+
+    /// The kept days `[c0, c1)` as they are stored (a day whose data no
+    /// longer parses counts as missing).
+    async fn read_kept(
+        &self,
+        c: &surrealdb::types::RecordId,
+        c0: NaiveDate,
+        c1: NaiveDate,
+    ) -> Result<BTreeMap<NaiveDate, Part>> {
+        let mut res = run(self
+            .db
+            .query(store::SCORECARD_KEPT)
+            .bind(("c", c.clone()))
+            .bind(("d0", c0.to_string()))
+            .bind(("d1", c1.to_string())))
+        .await?;
+        let mut kept = BTreeMap::new();
+        for row in rows::<KeptRow>(&mut res, 0)? {
+            if let (Ok(day), Ok(part)) = (row.day.parse::<NaiveDate>(), serde_json::from_str::<Part>(&row.data)) {
+                kept.insert(day, part);
+            }
         }
         Ok(kept)
     }

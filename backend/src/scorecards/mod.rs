@@ -23,6 +23,7 @@ mod kept;
 pub(crate) mod store;
 #[cfg(test)]
 mod tests;
+pub(crate) mod turns;
 
 use store::*;
 

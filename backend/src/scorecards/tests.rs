@@ -253,6 +253,36 @@ async fn kept_scorecard_days_equal_recomputing_from_the_rows_before_and_after_ch
     }
 }
 
+/// Requests that arrive together after a community's kept days were
+/// forgotten compute each closed day once (the community's turn,
+/// `turns.rs`), not once per request, and all answer the same cards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_compute_forgotten_days_once() {
+    let (backend, communities) = demo().await;
+    let community = communities[0].clone();
+    let Ok(_) = run(backend.db.query("DELETE scorecard_day; DELETE scorecard_mark;")).await else { panic!("forget") };
+    let now = crate::clock::now();
+    let (from, to) = (now - Duration::days(365), now);
+    let Some((c0, c1)) = kept::kept_span(from, to, local_date(now)) else { panic!("a year has closed days") };
+    let days = u64::try_from((c1 - c0).num_days()).unwrap_or(0);
+    let before = backend.scorecard_recomputes.days_computed();
+    let callers: Vec<_> = (0..8)
+        .map(|_| {
+            let (backend, community) = (backend.clone(), community.clone());
+            tokio::spawn(async move { backend.cards(&community, from, to, |_| true).await.ok().flatten().map(|r| r.1) })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for caller in callers {
+        let Ok(Some(cards)) = caller.await else { panic!("every caller gets cards") };
+        answers.push(cards);
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "every caller gets the same cards");
+    let computed = backend.scorecard_recomputes.days_computed() - before;
+    assert_eq!(computed, days, "each of the {days} closed days is computed once, not once per caller");
+    assert_eq!(kept_count(&backend).await, usize::try_from(days).unwrap_or(0), "and kept once");
+}
+
 /// Each row's `local_day` (kept by its VALUE, migration 0029) is the
 /// model's local date of the instant scorecards count it on, on both sides
 /// of local midnight (16:00 UTC), and every timeline step carries its
@@ -383,4 +413,22 @@ fn missing_days_are_read_in_runs_of_consecutive_days() {
         ]
     );
     assert!(super::kept::day_runs(&[]).is_empty());
+    // Read day by day: a day two years back, and two days a week ago;
+    // as one stretch: a run that ends near today, or a long one.
+    let today = d("2026-11-30");
+    let year: Vec<_> = d("2025-11-30").iter_days().take_while(|x| *x < today).collect();
+    let mut missing = vec![d("2024-01-05"), d("2026-11-20"), d("2026-11-21"), d("2026-11-28"), d("2026-11-29")];
+    missing.extend(d("2026-01-01").iter_days().take(60));
+    missing.sort();
+    assert_eq!(
+        super::kept::reads(&missing, today),
+        vec![
+            (d("2024-01-05"), d("2024-01-06")),
+            (d("2026-01-01"), d("2026-03-02")),
+            (d("2026-11-20"), d("2026-11-21")),
+            (d("2026-11-21"), d("2026-11-22")),
+            (d("2026-11-28"), d("2026-11-30")),
+        ]
+    );
+    assert_eq!(super::kept::reads(&year, today), vec![(d("2025-11-30"), today)], "a year is one stretch");
 }
