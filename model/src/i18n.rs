@@ -48,22 +48,28 @@ impl Lang {
         }
     }
 
-    /// Picks the first supported language of an `Accept-Language` header,
-    /// honouring q-values; Chinese when nothing matches.
+    /// Picks the supported language of an `Accept-Language` header with
+    /// the highest weight (the first of equals); Chinese when nothing
+    /// matches. A language range matches by its primary subtag (`en-GB`
+    /// is English, `eng` is not); a weight of 0 means "not acceptable"
+    /// (RFC 9110 §12.4.2 and §12.5.4), so `en;q=0` never picks English,
+    /// and a weight that is not a number from 0 to 1 is read as 1.
     pub fn from_accept_language(header: &str) -> Self {
         let mut best: Option<(f32, Self)> = None;
         for part in header.split(',') {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
-            let lang = if tag.starts_with("zh") {
-                Some(Self::Zh)
-            } else if tag.starts_with("en") {
-                Some(Self::En)
-            } else {
-                None
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.trim().parse::<f32>().ok()))
+                .filter(|q| (0.0..=1.0).contains(q))
+                .unwrap_or(1.0);
+            let lang = match tag.split('-').next() {
+                Some("zh") => Some(Self::Zh),
+                Some("en") => Some(Self::En),
+                _ => None,
             };
             if let Some(lang) = lang
+                && q > 0.0
                 && best.is_none_or(|(bq, _)| q > bq)
             {
                 best = Some((q, lang));
@@ -831,6 +837,12 @@ mod tests {
         assert_eq!(Lang::from_accept_language("fr, en;q=0.5, zh;q=0.7"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("de"), Lang::Zh);
         assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+        // A weight of 0 refuses the language; others match by primary subtag.
+        assert_eq!(Lang::from_accept_language("en;q=0"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("zh;q=0, en;q=0.1"), Lang::En);
+        assert_eq!(Lang::from_accept_language("en-GB;q=0.5, zh-Hant;q=0.000"), Lang::En);
+        assert_eq!(Lang::from_accept_language("eng, enx"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("en;q=7, zh;q=0.9"), Lang::En);
     }
 
     #[test]
