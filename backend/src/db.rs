@@ -73,6 +73,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 27, name: "elders_day", sql: include_str!("migrations/0027_elders_day.surql") },
     Migration { version: 28, name: "pressed_again", sql: include_str!("migrations/0028_pressed_again.surql") },
     Migration { version: 29, name: "local_day", sql: include_str!("migrations/0029_local_day.surql") },
+    Migration { version: 30, name: "scorecard_months", sql: include_str!("migrations/0030_scorecard_months.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

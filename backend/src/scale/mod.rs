@@ -418,8 +418,8 @@ impl Backend {
     /// What the backend keeps computed from stored rows, brought up to
     /// date once the rows are written, so that the first requests on the
     /// generated database do not pay for it: each generated community's
-    /// scorecard days of the last year (`scorecard_day`, kept on first use;
-    /// asked once as its manager). Answers each step with its milliseconds.
+    /// scorecard days and whole months of the last year (`scorecard_day`,
+    /// `scorecard_month`, kept on first use; asked once as its manager). Answers each step with its milliseconds.
     pub async fn after_scale(&self, spec: &Spec) -> Result<Vec<(&'static str, u128)>> {
         let started = std::time::Instant::now();
         for c in 1..=spec.communities {
@@ -428,7 +428,7 @@ impl Backend {
             let manager = self.load_actor(id.key(), "scale").await?;
             self.scorecards(&manager, spec.now - Duration::days(365), spec.now).await?;
         }
-        Ok(vec![("scorecard days of the last year kept", started.elapsed().as_millis())])
+        Ok(vec![("scorecard days and months of the last year kept", started.elapsed().as_millis())])
     }
 
     async fn generate_community(

@@ -19,10 +19,19 @@
 //! buildings they look after, who is an elder) is read as it is now, as
 //! before, and applied to the kept tallies at read time.
 //!
+//! A whole closed calendar month is kept merged as well (`scorecard_month`,
+//! migration 0030), for periods whose totals are all that is asked (the
+//! cards side by side): a year reads about 12 months and the days of its
+//! partial first and last months, not 365 days. A month is the lossless
+//! merge of its days and is forgotten with any of them. A butler's own
+//! card comes with a day-by-day series and reads days ([`Grain`]).
+//!
 //! `tests.rs` checks that kept cards equal the recomputation
 //! (`reference_card`) over the demo history, and again after changes.
 
 use std::collections::BTreeMap;
+
+use chrono::Datelike;
 
 use serde::Serialize;
 
@@ -261,18 +270,31 @@ fn parts_by_day(rows: &Rows) -> BTreeMap<NaiveDate, Part> {
     days
 }
 
-/// A period's tallies by Shanghai day.
-pub(super) struct Days(BTreeMap<NaiveDate, Part>);
+/// What a period's tallies are read for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Grain {
+    /// Its totals only: whole closed months come merged (`scorecard_month`).
+    Totals,
+    /// Its totals and a day-by-day series: every day apart.
+    Daily,
+}
+
+/// A period's tallies: by Shanghai day, and (for [`Grain::Totals`]) the
+/// whole closed months inside it merged, their days left out of `days`.
+pub(super) struct Days {
+    days: BTreeMap<NaiveDate, Part>,
+    months: Vec<Part>,
+}
 
 impl Days {
     fn add(&mut self, day: NaiveDate, part: &Part) {
-        self.0.entry(day).or_default().merge(part);
+        self.days.entry(day).or_default().merge(part);
     }
 
     /// The whole period.
     pub(super) fn total(&self) -> Part {
         let mut total = Part::default();
-        self.0.values().for_each(|p| total.merge(p));
+        self.days.values().chain(&self.months).for_each(|p| total.merge(p));
         total
     }
 
@@ -283,7 +305,7 @@ impl Days {
         let mut out = Vec::new();
         let mut day = d0;
         while day < d1 {
-            let b = self.0.get(&day).and_then(|p| p.b.get(butler)).unwrap_or(&empty);
+            let b = self.days.get(&day).and_then(|p| p.b.get(butler)).unwrap_or(&empty);
             let mut card = Scorecard::default();
             scorecard::job_tally_metrics(&mut card, &b.repairs);
             scorecard::rating_sum_metrics(&mut card, b.stars.n, b.stars.sum);
@@ -417,25 +439,80 @@ pub(super) fn reads(days: &[NaiveDate], today: NaiveDate) -> Vec<(NaiveDate, Nai
     reads
 }
 
+/// The whole calendar months inside days `[c0, c1)`, each as its first
+/// day and the first day of the next month.
+pub(super) fn whole_months(c0: NaiveDate, c1: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    let next = |m: NaiveDate| m.checked_add_months(chrono::Months::new(1));
+    let first = c0.with_day(1).unwrap_or(c0);
+    let Some(mut m0) = (if first < c0 { next(first) } else { Some(first) }) else { return Vec::new() };
+    let mut months = Vec::new();
+    while let Some(m1) = next(m0).filter(|m1| *m1 <= c1) {
+        months.push((m0, m1));
+        m0 = m1;
+    }
+    months
+}
+
+/// The key of the month holding `day` ('YYYY-MM', `scorecard_month.month`).
+fn month_key(day: NaiveDate) -> String {
+    day.format("%Y-%m").to_string()
+}
+
+/// Kept tallies of days `[c0, c1)`: whole months merged, by their key,
+/// and the days outside them.
+#[derive(Default)]
+struct Kept {
+    days: BTreeMap<NaiveDate, Part>,
+    months: BTreeMap<String, Part>,
+}
+
+impl Kept {
+    /// The days of `[c0, c1)` neither kept nor inside a kept month.
+    fn missing(&self, c0: NaiveDate, c1: NaiveDate) -> Vec<NaiveDate> {
+        c0.iter_days()
+            .take_while(|d| *d < c1)
+            .filter(|d| !self.days.contains_key(d) && !self.months.contains_key(&month_key(*d)))
+            .collect()
+    }
+}
+
 #[derive(Deserialize)]
 struct KeptRow {
     day: String,
     data: String,
 }
 
+#[derive(Deserialize)]
+struct KeptMonthRow {
+    month: String,
+    data: String,
+}
+
 impl Backend {
-    /// The period's tallies by day: kept days where whole closed days lie
-    /// inside it (computed and kept when missing), the rest from the rows.
-    pub(super) async fn scorecard_days(&self, community: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Days> {
-        let mut days = Days(BTreeMap::new());
+    /// The period's tallies: kept days (and for [`Grain::Totals`] kept
+    /// months) where whole closed days lie inside it (computed and kept
+    /// when missing), the rest from the rows.
+    pub(super) async fn scorecard_days(
+        &self,
+        community: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        grain: Grain,
+    ) -> Result<Days> {
+        let mut days = Days { days: BTreeMap::new(), months: Vec::new() };
         let (from_day, to_day) = (local_date(from), local_date(to));
         let Some((c0, c1)) = kept_span(from, to, local_date(crate::clock::now())) else {
             let rows = self.scorecard_rows(community, &Stretch { from, to, from_day, to_day }).await?;
             parts_by_day(&rows).iter().for_each(|(d, p)| days.add(*d, p));
             return Ok(days);
         };
-        let kept = self.kept_days(community, c0, c1).await?;
-        kept.iter().for_each(|(d, p)| days.add(*d, p));
+        let months = match grain {
+            Grain::Totals => whole_months(c0, c1),
+            Grain::Daily => Vec::new(),
+        };
+        let kept = self.kept_days(community, c0, c1, &months).await?;
+        kept.days.iter().for_each(|(d, p)| days.add(*d, p));
+        days.months = kept.months.into_values().collect();
         let first = Stretch { from, to: start_of_local_day(c0), from_day, to_day: c0 };
         let last = Stretch { from: start_of_local_day(c1), to, from_day: c1, to_day };
         for edge in [first, last] {
@@ -445,15 +522,22 @@ impl Backend {
         Ok(days)
     }
 
-    /// The kept days `[c0, c1)` of a community, after forgetting those
-    /// whose rows changed; missing days are computed from the rows and
-    /// kept (a failure to keep them only costs the next request time).
-    /// When every day is kept and nothing changed, no turn is taken;
-    /// otherwise the community's turn (`turns.rs`) is held throughout, so
-    /// concurrent requests compute each day once.
-    async fn kept_days(&self, community: &str, c0: NaiveDate, c1: NaiveDate) -> Result<BTreeMap<NaiveDate, Part>> {
+    /// The kept days `[c0, c1)` of a community, the whole `months` inside
+    /// it merged, after forgetting those whose rows changed; missing days
+    /// are computed from the rows, missing months merged from their days,
+    /// and both kept (a failure to keep them only costs the next request
+    /// time). When everything is kept and nothing changed, no turn is
+    /// taken; otherwise the community's turn (`turns.rs`) is held
+    /// throughout, so concurrent requests compute each day once.
+    async fn kept_days(
+        &self,
+        community: &str,
+        c0: NaiveDate,
+        c1: NaiveDate,
+        months: &[(NaiveDate, NaiveDate)],
+    ) -> Result<Kept> {
         let c = CommunityId::record_of(community);
-        if let Some(kept) = self.kept_when_whole(&c, c0, c1).await? {
+        if let Some(kept) = self.kept_when_whole(&c, c0, c1, months).await? {
             return Ok(kept);
         }
         let turn = self.scorecard_recomputes.turn(community);
@@ -476,11 +560,11 @@ impl Backend {
             // Kept days may be stale (a write conflict with another
             // server): this answer comes from the rows alone.
             tracing::warn!(error = %e, "scorecard days not checked; counted from the rows");
-            return Ok(parts_by_day(&self.scorecard_rows(community, &Stretch::days(c0, c1)).await?));
+            let days = parts_by_day(&self.scorecard_rows(community, &Stretch::days(c0, c1)).await?);
+            return Ok(Kept { days, months: BTreeMap::new() });
         }
-        let mut kept = self.read_kept(&c, c0, c1).await?;
-        let missing: Vec<NaiveDate> =
-            c0.iter_days().take_while(|d| *d < c1).filter(|d| !kept.contains_key(d)).collect();
+        let mut kept = self.read_kept_parts(&c, c0, c1, months).await?;
+        let missing = kept.missing(c0, c1);
         if missing.is_empty() {
             return Ok(kept);
         }
@@ -500,30 +584,60 @@ impl Backend {
             if let Ok(data) = serde_json::to_string(&part) {
                 keep.push(serde_json::json!({ "day": day.to_string(), "data": data }));
             }
-            kept.insert(day, part);
+            kept.days.insert(day, part);
         }
-        let stored = run(self
-            .db
-            .query(store::SCORECARD_KEEP)
-            .bind(("c", c))
-            .bind(("rows", serde_json::Value::Array(keep)))
-            .bind(("now", Utc::now())))
-        .await;
-        if let Err(e) = stored {
-            tracing::warn!(error = %e, "scorecard days not kept");
+        self.keep(store::SCORECARD_KEEP, &c, keep, "scorecard days not kept").await;
+        // Every day of a month not kept merged is now known: merge it.
+        let mut keep = Vec::new();
+        for &(m0, m1) in months {
+            let key = month_key(m0);
+            if kept.months.contains_key(&key) {
+                continue;
+            }
+            let mut month = Part::default();
+            for day in m0.iter_days().take_while(|d| *d < m1) {
+                if let Some(part) = kept.days.remove(&day) {
+                    month.merge(&part);
+                }
+            }
+            if let Ok(data) = serde_json::to_string(&month) {
+                keep.push(serde_json::json!({ "month": key, "data": data }));
+            }
+            kept.months.insert(key, month);
+        }
+        if !keep.is_empty() {
+            self.keep(store::SCORECARD_KEEP_MONTHS, &c, keep, "scorecard months not kept").await;
         }
         Ok(kept)
     }
 
-    /// The kept days `[c0, c1)` when the mark is fresh, no row changed
-    /// since it and every day is kept; `None` when any of that fails and
-    /// the community's turn is needed.
+    /// Runs a keeping statement (`SCORECARD_KEEP`, `SCORECARD_KEEP_MONTHS`)
+    /// for `rows`; a failure is logged (`what`), not returned: the answer
+    /// is already computed, and the next request computes it again.
+    async fn keep(&self, sql: &'static str, c: &surrealdb::types::RecordId, rows: Vec<serde_json::Value>, what: &str) {
+        let stored = run(self
+            .db
+            .query(sql)
+            .bind(("c", c.clone()))
+            .bind(("rows", serde_json::Value::Array(rows)))
+            .bind(("now", Utc::now())))
+        .await;
+        if let Err(e) = stored {
+            tracing::warn!(error = %e, "{what}");
+        }
+    }
+
+    /// The kept days `[c0, c1)` and `months` when the mark is fresh, no
+    /// row changed since it and every day is kept (or inside a kept
+    /// month); `None` when any of that fails and the community's turn is
+    /// needed.
     async fn kept_when_whole(
         &self,
         c: &surrealdb::types::RecordId,
         c0: NaiveDate,
         c1: NaiveDate,
-    ) -> Result<Option<BTreeMap<NaiveDate, Part>>> {
+        months: &[(NaiveDate, NaiveDate)],
+    ) -> Result<Option<Kept>> {
         let started = Utc::now();
         let Some(mark) = self.scorecard_mark(c).await? else { return Ok(None) };
         if started - mark > MARK_REFRESH
@@ -531,9 +645,35 @@ impl Backend {
         {
             return Ok(None);
         }
-        let kept = self.read_kept(c, c0, c1).await?;
-        let whole = c0.iter_days().take_while(|d| *d < c1).all(|d| kept.contains_key(&d));
-        Ok(whole.then_some(kept))
+        let kept = self.read_kept_parts(c, c0, c1, months).await?;
+        Ok(kept.missing(c0, c1).is_empty().then_some(kept))
+    }
+
+    /// The kept `months` (those found) and the kept days of `[c0, c1)`
+    /// outside them, each run of such days read on its own.
+    async fn read_kept_parts(
+        &self,
+        c: &surrealdb::types::RecordId,
+        c0: NaiveDate,
+        c1: NaiveDate,
+        months: &[(NaiveDate, NaiveDate)],
+    ) -> Result<Kept> {
+        let mut kept = Kept::default();
+        if !months.is_empty() {
+            let keys: Vec<String> = months.iter().map(|(m0, _)| month_key(*m0)).collect();
+            let mut res =
+                run(self.db.query(store::SCORECARD_KEPT_MONTHS).bind(("c", c.clone())).bind(("months", keys))).await?;
+            for row in rows::<KeptMonthRow>(&mut res, 0)? {
+                if let Ok(part) = serde_json::from_str::<Part>(&row.data) {
+                    kept.months.insert(row.month, part);
+                }
+            }
+        }
+        let outside = kept.missing(c0, c1);
+        for (r0, r1) in day_runs(&outside) {
+            kept.days.extend(self.read_kept(c, r0, r1).await?);
+        }
+        Ok(kept)
     }
 
     /// When the community's kept days were last checked against changes.
@@ -581,8 +721,8 @@ impl Backend {
         Ok(days.into_iter().collect())
     }
 
-    /// Forgets kept days (`all`: every one of the community) and moves the
-    /// mark to `now`.
+    /// Forgets kept days and the months holding them (`all`: every one of
+    /// the community) and moves the mark to `now`.
     async fn forget_days(
         &self,
         c: &surrealdb::types::RecordId,
@@ -590,11 +730,14 @@ impl Backend {
         all: bool,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let months: std::collections::BTreeSet<&str> = days.iter().filter_map(|d| d.get(..7)).collect();
+        let months: Vec<String> = months.into_iter().map(str::to_owned).collect();
         run(self
             .db
             .query(store::SCORECARD_FORGET)
             .bind(("c", c.clone()))
             .bind(("days", days))
+            .bind(("months", months))
             .bind(("all", all))
             .bind(("now", now)))
         .await

@@ -25,6 +25,7 @@ pub(crate) mod store;
 mod tests;
 pub(crate) mod turns;
 
+use kept::Grain;
 use store::*;
 
 /// Who a community's scorecards are about, as they are now.
@@ -103,16 +104,18 @@ impl Backend {
         })
     }
 
-    /// Every butler's card for the period (`butler`: only theirs), and with
-    /// `butler` their day-by-day series, from the kept days and the rows
-    /// of the partial days (`kept.rs`); `None` when `keep` takes no butler
-    /// of the community.
+    /// The cards of the butlers `keep` takes for the period, and the
+    /// period's tallies (by day for [`Grain::Daily`], for a butler's
+    /// day-by-day series), from the kept days and months and the rows of
+    /// the partial days (`kept.rs`); `None` when `keep` takes no butler of
+    /// the community.
     async fn cards(
         &self,
         community: &str,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         keep: impl Fn(&str) -> bool,
+        grain: Grain,
     ) -> Result<Option<(People, Vec<Scorecard>, kept::Days)>> {
         let people = self.scorecard_people(community).await?;
         if !people.butlers.iter().any(|b| keep(b.id.as_str())) {
@@ -120,7 +123,7 @@ impl Backend {
             // butler, a made-up id): nothing is counted or kept.
             return Ok(None);
         }
-        let days = self.scorecard_days(community, from, to).await?;
+        let days = self.scorecard_days(community, from, to, grain).await?;
         let total = days.total();
         let now = crate::clock::now();
         let cards = people
@@ -135,7 +138,7 @@ impl Backend {
     /// All butlers side by side (manager), or the caller's own (butler).
     pub async fn scorecards(&self, actor: &Actor, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Scorecard>> {
         actor.require(Permission::SeeScorecards)?;
-        let cards = self.cards(actor.community_id(), from, to, |b| actor.sees_scorecard_of(b)).await?;
+        let cards = self.cards(actor.community_id(), from, to, |b| actor.sees_scorecard_of(b), Grain::Totals).await?;
         Ok(cards.map(|(_, cards, _)| cards).unwrap_or_default())
     }
 
@@ -152,8 +155,10 @@ impl Backend {
         if !ids::is_plausible_key(butler_id) || !actor.sees_scorecard_of(butler_id) {
             return Err(AppError::not_found().into());
         }
-        let (_, cards, days) =
-            self.cards(actor.community_id(), from, to, |b| b == butler_id).await?.ok_or_else(AppError::not_found)?;
+        let (_, cards, days) = self
+            .cards(actor.community_id(), from, to, |b| b == butler_id, Grain::Daily)
+            .await?
+            .ok_or_else(AppError::not_found)?;
         let card = cards.into_iter().next().ok_or_else(AppError::not_found)?;
         let (d0, d1): (NaiveDate, NaiveDate) = (local_date(from), local_date(to));
         let series = days.daily(butler_id, d0, if d1 > d0 { d1 } else { d0 + Duration::days(1) });

@@ -254,10 +254,13 @@ pub(crate) const SCORECARD_CHANGED: &str =
                  SELECT VALUE day FROM check_in WHERE community = $c AND changed_at > $since;";
 
 /// Used by `kept_days` (scorecards/kept.rs): forgets the kept days
-/// `$days` (or every kept day of the community when `$all`) and moves
-/// the community's mark to `$now`.
+/// `$days` and the kept months `$months` holding them (or every kept day
+/// and month of the community when `$all`) and moves the community's
+/// mark to `$now`, in one transaction: a month is never kept longer than
+/// any of its days.
 pub(crate) const SCORECARD_FORGET: &str = "BEGIN TRANSACTION;
                  DELETE scorecard_day WHERE community = $c AND ($all = true OR day IN $days);
+                 DELETE scorecard_month WHERE community = $c AND ($all = true OR month IN $months);
                  UPSERT scorecard_mark SET community = $c, checked_at = $now WHERE community = $c;
                  COMMIT TRANSACTION;";
 
@@ -272,6 +275,21 @@ pub(crate) const SCORECARD_KEEP: &str = "BEGIN TRANSACTION;
                  DELETE scorecard_day WHERE community = $c AND day IN $rows.day;
                  FOR $r IN $rows {
                      CREATE scorecard_day SET community = $c, day = $r.day, data = $r.data, computed_at = $now;
+                 };
+                 COMMIT TRANSACTION;";
+
+/// Used by `kept_days` (scorecards/kept.rs): the kept months `$months`
+/// (`['YYYY-MM']`), each read by equality on `scorecard_month_key`.
+pub(crate) const SCORECARD_KEPT_MONTHS: &str =
+    "SELECT month, data FROM scorecard_month WHERE community = $c AND month IN $months;";
+
+/// Used by `kept_days` (scorecards/kept.rs): keeps the months `$rows`
+/// (`[{month, data}]`, `data` the month's merged tallies as JSON),
+/// replacing any kept copy.
+pub(crate) const SCORECARD_KEEP_MONTHS: &str = "BEGIN TRANSACTION;
+                 DELETE scorecard_month WHERE community = $c AND month IN $rows.month;
+                 FOR $r IN $rows {
+                     CREATE scorecard_month SET community = $c, month = $r.month, data = $r.data, computed_at = $now;
                  };
                  COMMIT TRANSACTION;";
 
@@ -297,6 +315,8 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("SCORECARD_FORGET", SCORECARD_FORGET),
     ("SCORECARD_KEPT", SCORECARD_KEPT),
     ("SCORECARD_KEEP", SCORECARD_KEEP),
+    ("SCORECARD_KEPT_MONTHS", SCORECARD_KEPT_MONTHS),
+    ("SCORECARD_KEEP_MONTHS", SCORECARD_KEEP_MONTHS),
     ("BUTLER_OF_BUILDING", BUTLER_OF_BUILDING),
     ("BUTLER_RATING_FIGURES", BUTLER_RATING_FIGURES),
 ];

@@ -104,9 +104,9 @@ async fn demo() -> (Backend, Vec<String>) {
     (backend, communities)
 }
 
-/// Asserts that every card and every butler's daily series of the
-/// periods equal the recomputation; returns how many cards were compared
-/// and how many had work in them.
+/// Asserts that every card (from kept months and from kept days) and
+/// every butler's daily series of the periods equal the recomputation;
+/// returns how many cards were compared and how many had work in them.
 async fn assert_equal(backend: &Backend, community: &str, when: &str) -> (usize, usize) {
     let now = crate::clock::now();
     let today = start_of_local_day(local_date(now));
@@ -120,7 +120,12 @@ async fn assert_equal(backend: &Backend, community: &str, when: &str) -> (usize,
     ];
     let (mut compared, mut busy) = (0, 0);
     for (from, to) in periods {
-        let Ok(Some((people, cards, days))) = backend.cards(community, from, to, |_| true).await else {
+        // Totals first: on a database without kept days, their months are
+        // then merged from days computed by this very request.
+        let Ok(Some((_, totals, _))) = backend.cards(community, from, to, |_| true, Grain::Totals).await else {
+            panic!("kept cards by month {from}..{to}")
+        };
+        let Ok(Some((people, cards, days))) = backend.cards(community, from, to, |_| true, Grain::Daily).await else {
             panic!("kept cards {from}..{to}")
         };
         let stretch = kept::Stretch { from, to, from_day: local_date(from), to_day: local_date(to) };
@@ -129,6 +134,7 @@ async fn assert_equal(backend: &Backend, community: &str, when: &str) -> (usize,
         let reference: Vec<Scorecard> =
             people.butlers.iter().map(|b| reference_card(&people, &rows, b, from, to, now)).collect();
         assert_eq!(cards, reference, "{when}: kept cards for {from}..{to} equal the recomputation");
+        assert_eq!(totals, reference, "{when}: cards from kept months for {from}..{to} equal the recomputation");
         let (d0, d1) = (local_date(from), local_date(to));
         let d1 = if d1 > d0 { d1 } else { d0 + Duration::days(1) };
         for b in &people.butlers {
@@ -173,7 +179,15 @@ async fn assert_last_visits_kept(backend: &Backend, when: &str) -> usize {
 }
 
 async fn kept_count(backend: &Backend) -> usize {
-    let Ok(mut res) = run(backend.db.query("SELECT day FROM scorecard_day")).await else { panic!("kept days") };
+    count_of(backend, "scorecard_day").await
+}
+
+async fn count_of(backend: &Backend, table: &str) -> usize {
+    let Ok(mut res) =
+        backend.db.client().query("SELECT VALUE 1 FROM type::table($t)").bind(("t", table.to_owned())).await
+    else {
+        panic!("{table}")
+    };
     res.take::<Vec<serde_json::Value>>(0).map(|v| v.len()).unwrap_or(0)
 }
 
@@ -193,20 +207,33 @@ async fn kept_scorecard_days_equal_recomputing_from_the_rows_before_and_after_ch
         assert_equal(&backend, c, "second (days kept)").await;
     }
 
-    // The kept days are what is read: spoiled, they change the answer
-    // (only the partial first day and today still come from the rows).
+    // The kept months and days are what is read: spoiled, they change
+    // the answer (only the partial first day and today still come from
+    // the rows). A year's totals read months, a butler's series days.
     let jobs = |cards: &[Scorecard]| cards.iter().map(|c| c.jobs).sum::<u32>();
     let now = crate::clock::now();
-    let Ok(Some((_, kept, _))) = backend.cards(&communities[0], now - Duration::days(30), now, |_| true).await else {
-        panic!("cards")
+    let cards = |from: DateTime<Utc>, grain: Grain| {
+        let (backend, community) = (backend.clone(), communities[0].clone());
+        async move {
+            let Ok(Some((_, cards, _))) = backend.cards(&community, from, now, |_| true, grain).await else {
+                panic!("cards")
+            };
+            cards
+        }
     };
+    let months = count_of(&backend, "scorecard_month").await;
+    assert!(months >= 11, "a year's whole months are kept ({months})");
+    let year = now - Duration::days(365);
+    let kept = cards(year, Grain::Totals).await;
+    let Ok(_) = run(backend.db.query("UPDATE scorecard_month SET data = '{}'")).await else { panic!("spoil") };
+    let spoiled = cards(year, Grain::Totals).await;
+    assert!(jobs(&spoiled) < jobs(&kept), "spoiled kept months are read: {spoiled:?} against {kept:?}");
+    assert_eq!(cards(year, Grain::Daily).await, kept, "a butler's series reads days, not months");
+    let kept = cards(now - Duration::days(30), Grain::Daily).await;
     let Ok(_) = run(backend.db.query("UPDATE scorecard_day SET data = '{}'")).await else { panic!("spoil") };
-    let Ok(Some((_, spoiled, _))) = backend.cards(&communities[0], now - Duration::days(30), now, |_| true).await
-    else {
-        panic!("cards")
-    };
+    let spoiled = cards(now - Duration::days(30), Grain::Daily).await;
     assert!(jobs(&spoiled) < jobs(&kept), "spoiled kept days are read: {spoiled:?} against {kept:?}");
-    let Ok(_) = run(backend.db.query("DELETE scorecard_day")).await else { panic!("forget") };
+    let Ok(_) = run(backend.db.query("DELETE scorecard_day; DELETE scorecard_month;")).await else { panic!("forget") };
 
     for c in &communities {
         assert_equal(&backend, c, "rebuilt").await;
@@ -239,14 +266,16 @@ async fn kept_scorecard_days_equal_recomputing_from_the_rows_before_and_after_ch
     ";
     let day = (local_date(now) - Duration::days(40)).to_string();
     for c in &communities {
-        let before = backend.cards(c, now - Duration::days(365), now, |_| true).await.ok().flatten().map(|r| r.1);
+        let before =
+            backend.cards(c, now - Duration::days(365), now, |_| true, Grain::Totals).await.ok().flatten().map(|r| r.1);
         if let Err(e) = run(backend.db.query(changes).bind(("community", c.clone())).bind(("day", day.clone()))).await {
             panic!("changes: {e}")
         }
         assert_last_visits_kept(&backend, "after a back-dated visit").await;
         let (compared, _) = assert_equal(&backend, c, "after changes").await;
         assert!(compared > 0);
-        let after = backend.cards(c, now - Duration::days(365), now, |_| true).await.ok().flatten().map(|r| r.1);
+        let after =
+            backend.cards(c, now - Duration::days(365), now, |_| true, Grain::Totals).await.ok().flatten().map(|r| r.1);
         if c == &communities[0] {
             assert_ne!(before, after, "the changes moved the year's figures");
         }
@@ -269,7 +298,9 @@ async fn concurrent_requests_compute_forgotten_days_once() {
     let callers: Vec<_> = (0..8)
         .map(|_| {
             let (backend, community) = (backend.clone(), community.clone());
-            tokio::spawn(async move { backend.cards(&community, from, to, |_| true).await.ok().flatten().map(|r| r.1) })
+            tokio::spawn(async move {
+                backend.cards(&community, from, to, |_| true, Grain::Totals).await.ok().flatten().map(|r| r.1)
+            })
         })
         .collect();
     let mut answers = Vec::new();
@@ -281,6 +312,8 @@ async fn concurrent_requests_compute_forgotten_days_once() {
     let computed = backend.scorecard_recomputes.days_computed() - before;
     assert_eq!(computed, days, "each of the {days} closed days is computed once, not once per caller");
     assert_eq!(kept_count(&backend).await, usize::try_from(days).unwrap_or(0), "and kept once");
+    let months = kept::whole_months(c0, c1).len();
+    assert_eq!(count_of(&backend, "scorecard_month").await, months, "and the {months} whole months merged once");
 }
 
 /// Each row's `local_day` (kept by its VALUE, migration 0029) is the
@@ -328,6 +361,7 @@ async fn daily_queries_read_through_indexes() {
     let vars = serde_json::json!({
         "c": "community:x", "from": now - Duration::days(1), "to": now, "from_day": "2026-11-29",
         "to_day": "2026-11-30", "since": now, "butler": "user:b", "month": now, "d0": "2026-01-01", "d1": "2026-12-01",
+        "months": ["2026-01", "2026-02"],
     });
     // Split at the semicolons outside `{ … }` blocks (a per-row subquery
     // binds its row in one).
@@ -376,6 +410,7 @@ async fn daily_queries_read_through_indexes() {
             ][..],
         ),
         ("SCORECARD_KEPT", store::SCORECARD_KEPT, &["scorecard_day_key"][..]),
+        ("SCORECARD_KEPT_MONTHS", store::SCORECARD_KEPT_MONTHS, &["scorecard_month_key"][..]),
         (
             "SCORECARD_PEOPLE",
             store::SCORECARD_PEOPLE,
@@ -431,4 +466,27 @@ fn missing_days_are_read_in_runs_of_consecutive_days() {
         ]
     );
     assert_eq!(super::kept::reads(&year, today), vec![(d("2025-11-30"), today)], "a year is one stretch");
+}
+
+/// A period's whole calendar months: those that begin on or after its
+/// first day and end by its last.
+#[test]
+fn a_periods_whole_months_are_those_inside_it() {
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();
+    let months = |a: &str, b: &str| {
+        super::kept::whole_months(d(a), d(b))
+            .into_iter()
+            .map(|(m0, m1)| (m0.to_string(), m1.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    assert_eq!(
+        months("2025-12-04", "2026-03-01"),
+        vec![pair("2026-01-01", "2026-02-01"), pair("2026-02-01", "2026-03-01")],
+        "a month ending on the period's last day counts"
+    );
+    assert_eq!(months("2026-01-01", "2026-01-31"), Vec::<(String, String)>::new(), "a month short of one day does not");
+    assert_eq!(months("2026-01-01", "2026-02-01"), vec![pair("2026-01-01", "2026-02-01")]);
+    assert_eq!(months("2026-01-02", "2026-03-15"), vec![pair("2026-02-01", "2026-03-01")]);
+    assert_eq!(months("2024-12-03", "2025-12-03").len(), 11, "a year from the 3rd: eleven whole months");
 }
