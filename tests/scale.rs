@@ -33,6 +33,7 @@ async fn a_generated_company_is_read_by_the_services_and_holds_what_the_generato
     let s = TestServer::start_with(c, tmp).await;
     let spec = Spec {
         communities: 2,
+        first: 1,
         units: 20,
         months: 1,
         seed: 7,
@@ -41,7 +42,10 @@ async fn a_generated_company_is_read_by_the_services_and_holds_what_the_generato
         pass_share: 1.0,
         now: chrono::Utc::now(),
     };
-    let report = s.backend.generate_scale(&spec, &|_, _| {}).await.unwrap();
+    // Written in two runs, as `linli-generate --reopen-every 1` does: the
+    // second continues the database with the next community.
+    let mut report = s.backend.generate_scale(&Spec { communities: 1, ..spec.clone() }, &|_, _| {}).await.unwrap();
+    report.merge(s.backend.generate_scale(&Spec { first: 2, ..spec.clone() }, &|_, _| {}).await.unwrap());
 
     // The structure of the spec.
     assert_eq!(report.count("community"), 2);
@@ -68,8 +72,10 @@ async fn a_generated_company_is_read_by_the_services_and_holds_what_the_generato
     assert_eq!(steps.len(), 1, "{steps:?}");
     assert!(count(&s.backend, "scorecard_day").await >= 2 * 28, "a month of kept days per community");
 
-    // A second run into the same database is refused.
+    // A second run into the same database is refused, from its first
+    // community or from a later one.
     assert!(s.backend.generate_scale(&spec, &|_, _| {}).await.is_err());
+    assert!(s.backend.generate_scale(&Spec { first: 2, ..spec.clone() }, &|_, _| {}).await.is_err());
 
     // The butler of community 1 (its one building) sees its jobs, each
     // with its timeline; the open board decodes too.

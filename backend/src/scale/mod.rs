@@ -126,8 +126,12 @@ pub const RSVP_CANCEL_SHARE: f64 = 0.08;
 /// What to generate.
 #[derive(Clone, Debug)]
 pub struct Spec {
-    /// Communities (`scale-001`, `scale-002`, ...).
+    /// Communities (`scale-001`, `scale-002`, ...): the last one's number.
     pub communities: u32,
+    /// The first community written by [`Backend::generate_scale`]: 1 for
+    /// a new database; a later one continues a database holding those
+    /// before it (the generator's `--reopen-every`, docs/scale.md).
+    pub first: u32,
     /// Units in each community.
     pub units: u32,
     /// Months of history before now.
@@ -151,6 +155,7 @@ impl Default for Spec {
     fn default() -> Self {
         Self {
             communities: 50,
+            first: 1,
             units: 1000,
             months: 36,
             seed: 19,
@@ -182,6 +187,12 @@ impl Report {
     /// Rows written in all.
     pub fn total(&self) -> u64 {
         self.rows.iter().map(|(_, n)| *n).sum()
+    }
+
+    /// Adds what another run wrote (`millis` is left as it is).
+    pub fn merge(&mut self, other: Self) {
+        self.add(other.rows);
+        self.live_passes.extend(other.live_passes);
     }
 
     fn add(&mut self, rows: Vec<(&'static str, u64)>) {
@@ -376,11 +387,13 @@ impl Backend {
     /// code already exists, so a second run cannot write a copy.
     pub async fn generate_scale(&self, spec: &Spec, progress: &(dyn Fn(u32, &Report) + Sync)) -> Result<Report> {
         let started = std::time::Instant::now();
-        let mut res = run(self.db.query(SCALE_COMMUNITY_BY_CODE).bind(("code", community_code(1)))).await?;
+        let first = spec.first.max(1);
+        let mut res = run(self.db.query(SCALE_COMMUNITY_BY_CODE).bind(("code", community_code(first)))).await?;
         if !rows::<serde_json::Value>(&mut res, 0)?.is_empty() {
-            return Err(super::error::Error::internal(
-                "this database already holds generated communities (scale-001): use a new one",
-            ));
+            return Err(super::error::Error::internal(format!(
+                "this database already holds generated community {}: use a new one",
+                community_code(first)
+            )));
         }
         let password_hash = hash_password(super::demo::DEMO_PASSWORD.to_string()).await?;
         let shared = std::sync::Mutex::new(Report::default());
@@ -388,7 +401,7 @@ impl Backend {
         let (report, done) = (&shared, &counter);
         let writers = spec.writers.max(1);
         use futures::StreamExt as _;
-        let mut tasks = futures::stream::iter(1..=spec.communities)
+        let mut tasks = futures::stream::iter(first..=spec.communities)
             .map(|c| {
                 let hash = password_hash.clone();
                 async move {

@@ -578,17 +578,16 @@ impl Backend {
             computed.extend(parts_by_day(&rows));
         }
         self.scorecard_recomputes.counted(missing.len());
-        let mut keep = Vec::new();
+        let mut keep_days = Vec::new();
         for day in missing {
             let part = computed.remove(&day).unwrap_or_default();
             if let Ok(data) = serde_json::to_string(&part) {
-                keep.push(serde_json::json!({ "day": day.to_string(), "data": data }));
+                keep_days.push(serde_json::json!({ "day": day.to_string(), "data": data }));
             }
             kept.days.insert(day, part);
         }
-        self.keep(store::SCORECARD_KEEP, &c, keep, "scorecard days not kept").await;
         // Every day of a month not kept merged is now known: merge it.
-        let mut keep = Vec::new();
+        let mut keep_months = Vec::new();
         for &(m0, m1) in months {
             let key = month_key(m0);
             if kept.months.contains_key(&key) {
@@ -601,30 +600,23 @@ impl Backend {
                 }
             }
             if let Ok(data) = serde_json::to_string(&month) {
-                keep.push(serde_json::json!({ "month": key, "data": data }));
+                keep_months.push(serde_json::json!({ "month": key, "data": data }));
             }
             kept.months.insert(key, month);
         }
-        if !keep.is_empty() {
-            self.keep(store::SCORECARD_KEEP_MONTHS, &c, keep, "scorecard months not kept").await;
-        }
-        Ok(kept)
-    }
-
-    /// Runs a keeping statement (`SCORECARD_KEEP`, `SCORECARD_KEEP_MONTHS`)
-    /// for `rows`; a failure is logged (`what`), not returned: the answer
-    /// is already computed, and the next request computes it again.
-    async fn keep(&self, sql: &'static str, c: &surrealdb::types::RecordId, rows: Vec<serde_json::Value>, what: &str) {
+        // A failure to keep them only costs the next request the same work.
         let stored = run(self
             .db
-            .query(sql)
-            .bind(("c", c.clone()))
-            .bind(("rows", serde_json::Value::Array(rows)))
+            .query(store::SCORECARD_KEEP)
+            .bind(("c", c))
+            .bind(("days", serde_json::Value::Array(keep_days)))
+            .bind(("months", serde_json::Value::Array(keep_months)))
             .bind(("now", Utc::now())))
         .await;
         if let Err(e) = stored {
-            tracing::warn!(error = %e, "{what}");
+            tracing::warn!(error = %e, "scorecard days not kept");
         }
+        Ok(kept)
     }
 
     /// The kept days `[c0, c1)` and `months` when the mark is fresh, no

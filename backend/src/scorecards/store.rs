@@ -268,13 +268,18 @@ pub(crate) const SCORECARD_FORGET: &str = "BEGIN TRANSACTION;
 pub(crate) const SCORECARD_KEPT: &str =
     "SELECT day, data FROM scorecard_day WHERE community = $c AND day >= $d0 AND day < $d1;";
 
-/// Used by `kept_days` (scorecards/kept.rs): keeps the days `$rows`
-/// (`[{day, data}]`, `data` the day's tallies as JSON), replacing any
-/// kept copy.
+/// Used by `kept_days` (scorecards/kept.rs): keeps the days `$days`
+/// (`[{day, data}]`, `data` the day's tallies as JSON) and the months
+/// `$months` (`[{month, data}]`, `data` the month's merged tallies),
+/// replacing any kept copy.
 pub(crate) const SCORECARD_KEEP: &str = "BEGIN TRANSACTION;
-                 DELETE scorecard_day WHERE community = $c AND day IN $rows.day;
-                 FOR $r IN $rows {
-                     CREATE scorecard_day SET community = $c, day = $r.day, data = $r.data, computed_at = $now;
+                 DELETE scorecard_day WHERE community = $c AND day IN $days.day;
+                 FOR $d IN $days {
+                     CREATE scorecard_day SET community = $c, day = $d.day, data = $d.data, computed_at = $now;
+                 };
+                 DELETE scorecard_month WHERE community = $c AND month IN $months.month;
+                 FOR $m IN $months {
+                     CREATE scorecard_month SET community = $c, month = $m.month, data = $m.data, computed_at = $now;
                  };
                  COMMIT TRANSACTION;";
 
@@ -282,16 +287,6 @@ pub(crate) const SCORECARD_KEEP: &str = "BEGIN TRANSACTION;
 /// (`['YYYY-MM']`), each read by equality on `scorecard_month_key`.
 pub(crate) const SCORECARD_KEPT_MONTHS: &str =
     "SELECT month, data FROM scorecard_month WHERE community = $c AND month IN $months;";
-
-/// Used by `kept_days` (scorecards/kept.rs): keeps the months `$rows`
-/// (`[{month, data}]`, `data` the month's merged tallies as JSON),
-/// replacing any kept copy.
-pub(crate) const SCORECARD_KEEP_MONTHS: &str = "BEGIN TRANSACTION;
-                 DELETE scorecard_month WHERE community = $c AND month IN $rows.month;
-                 FOR $r IN $rows {
-                     CREATE scorecard_month SET community = $c, month = $r.month, data = $r.data, computed_at = $now;
-                 };
-                 COMMIT TRANSACTION;";
 
 /// Used by `my_butler` (scorecards/mod.rs).
 pub(crate) const BUTLER_OF_BUILDING: &str =
@@ -316,7 +311,6 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("SCORECARD_KEPT", SCORECARD_KEPT),
     ("SCORECARD_KEEP", SCORECARD_KEEP),
     ("SCORECARD_KEPT_MONTHS", SCORECARD_KEPT_MONTHS),
-    ("SCORECARD_KEEP_MONTHS", SCORECARD_KEEP_MONTHS),
     ("BUTLER_OF_BUILDING", BUTLER_OF_BUILDING),
     ("BUTLER_RATING_FIGURES", BUTLER_RATING_FIGURES),
 ];

@@ -3,7 +3,14 @@
 //!
 //!   linli-generate --db surrealkv:///root/.cache/linli/scale/db \
 //!       [--communities 50] [--units 1000] [--years 3 | --months 36] \
-//!       [--seed 19] [--batch 2000] [--writers 2] [--pass-share 1.0] [--no-demo]
+//!       [--seed 19] [--batch 2000] [--writers 2] [--pass-share 1.0] [--no-demo] \
+//!       [--reopen-every N]
+//!
+//! `--reopen-every N` closes the database and opens it again after every
+//! N communities (0, the default: never), to see whether the writing
+//! process's memory, which grows with the rows written (docs/scale.md),
+//! is held by the open database. Each community's line gives the
+//! process's resident memory (`VmRSS`).
 //!
 //! The database is opened through the backend (migrations applied; an
 //! on-disk one with `sync=never` unless the URL says otherwise: it is made
@@ -58,6 +65,30 @@ fn size_of(path: &Path) -> u64 {
     std::fs::read_dir(path).map_or(0, |entries| entries.flatten().map(|e| size_of(&e.path())).sum())
 }
 
+/// Opens the database through the backend (migrations applied), or ends
+/// the process with the reason.
+async fn open(db: &str, config: &BackendConfig) -> Backend {
+    match Backend::start(db, config.clone()).await {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("cannot open {db}: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// The process's resident memory (`VmRSS` of /proc/self/status, Linux),
+/// as "resident N.NN GB", or "" where it cannot be read.
+fn resident() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse::<f64>().ok());
+    kb.map_or_else(String::new, |kb| format!("resident {:.2} GB", kb / 1e6))
+}
+
 fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
@@ -84,6 +115,7 @@ async fn main() {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("linli-generate --db URL [--communities N] [--units N] [--years N | --months N] [--seed N]");
         println!("               [--batch ROWS] [--writers N] [--pass-share 0..1] [--db-name NAME] [--no-demo]");
+        println!("               [--reopen-every N]");
         return;
     }
     let mut db = arg::<String>(&args, "--db", "surrealkv:///root/.cache/linli/scale/db".into());
@@ -96,6 +128,7 @@ async fn main() {
     let defaults = Spec::default();
     let spec = Spec {
         communities: arg(&args, "--communities", defaults.communities),
+        first: 1,
         units: arg(&args, "--units", defaults.units),
         months: arg(&args, "--months", years * 12),
         seed: arg(&args, "--seed", defaults.seed),
@@ -120,14 +153,9 @@ async fn main() {
         "generating {} communities × {} units × {} months (seed {}, {} rows per statement, {} writers, pass share {}) into {db}",
         spec.communities, spec.units, spec.months, spec.seed, spec.batch, spec.writers, spec.pass_share
     );
+    let reopen_every: u32 = arg(&args, "--reopen-every", 0);
     let started = Instant::now();
-    let backend = match Backend::start(&db, config).await {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("cannot open {db}: {e}");
-            std::process::exit(1);
-        }
-    };
+    let backend = open(&db, &config).await;
     if !args.iter().any(|a| a == "--no-demo") {
         match backend.seed_demo(false).await {
             Ok(n) => println!("demo communities seeded: {n}"),
@@ -138,20 +166,52 @@ async fn main() {
         }
     }
     let total = spec.communities;
-    let progress = move |done: u32, r: &Report| {
-        let secs = r.millis as f64 / 1000.0;
-        println!(
-            "community {done}/{total}: {} rows in {secs:.0} s ({:.0} rows/s)",
-            thousands(r.total()),
-            r.total() as f64 / secs.max(0.001)
-        );
-    };
-    let report = match backend.generate_scale(&spec, &progress).await {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("generation failed: {e}");
-            std::process::exit(1);
+    let step = if reopen_every == 0 { total.max(1) } else { reopen_every };
+    let mut report = Report::default();
+    let mut backend = Some(backend);
+    let mut first = 1;
+    while first <= total {
+        let last = first.saturating_add(step - 1).min(total);
+        let part = Spec { first, communities: last, ..spec.clone() };
+        let open_now = match backend.take() {
+            Some(b) => b,
+            None => {
+                let b = open(&db, &config).await;
+                println!("reopened the database: {}", resident());
+                b
+            }
+        };
+        let so_far = report.total();
+        let progress = move |done: u32, r: &Report| {
+            let secs = started.elapsed().as_secs_f64();
+            let rows = so_far + r.total();
+            println!(
+                "community {}/{total}: {} rows in {secs:.0} s ({:.0} rows/s), {}",
+                first - 1 + done,
+                thousands(rows),
+                rows as f64 / secs.max(0.001),
+                resident()
+            );
+        };
+        match open_now.generate_scale(&part, &progress).await {
+            Ok(r) => report.merge(r),
+            Err(e) => {
+                eprintln!("generation failed: {e}");
+                std::process::exit(1);
+            }
         }
+        if last < total {
+            // Closing: the handle and the engine under it are dropped.
+            drop(open_now);
+            println!("closed the database: {}", resident());
+        } else {
+            backend = Some(open_now);
+        }
+        first = last + 1;
+    }
+    let backend = match backend {
+        Some(b) => b,
+        None => open(&db, &config).await,
     };
     let written = started.elapsed();
     let after = match backend.after_scale(&spec).await {
