@@ -264,9 +264,13 @@ pub(crate) const SCORECARD_FORGET: &str = "BEGIN TRANSACTION;
                  UPSERT scorecard_mark SET community = $c, checked_at = $now WHERE community = $c;
                  COMMIT TRANSACTION;";
 
-/// Used by `kept_days` (scorecards/kept.rs): the kept days `[$d0, $d1)`.
-pub(crate) const SCORECARD_KEPT: &str =
-    "SELECT day, data FROM scorecard_day WHERE community = $c AND day >= $d0 AND day < $d1;";
+/// Used by `kept_days` (scorecards/kept.rs): the kept days `[$d0, $d1)`
+/// (`'YYYY-MM-DD'`) of community `$c`, read as the record range
+/// `scorecard_day:[$c, $d0]..[$c, $d1]`, bounded at both ends (migration
+/// 0031). The same condition on `scorecard_day_key` is bounded on one
+/// end only in SurrealDB 3.3 and walked every kept day from `$d0` to
+/// today.
+pub(crate) const SCORECARD_KEPT: &str = "SELECT day, data FROM scorecard_day:[$c, $d0]..[$c, $d1];";
 
 /// Used by `kept_days` (scorecards/kept.rs): keeps the days `$days`
 /// (`[{day, data}]`, `data` the day's tallies as JSON) and the months
@@ -275,7 +279,8 @@ pub(crate) const SCORECARD_KEPT: &str =
 pub(crate) const SCORECARD_KEEP: &str = "BEGIN TRANSACTION;
                  DELETE scorecard_day WHERE community = $c AND day IN $days.day;
                  FOR $d IN $days {
-                     CREATE scorecard_day SET community = $c, day = $d.day, data = $d.data, computed_at = $now;
+                     CREATE type::record('scorecard_day', [$c, $d.day])
+                         SET community = $c, day = $d.day, data = $d.data, computed_at = $now;
                  };
                  DELETE scorecard_month WHERE community = $c AND month IN $months.month;
                  FOR $m IN $months {
@@ -284,7 +289,9 @@ pub(crate) const SCORECARD_KEEP: &str = "BEGIN TRANSACTION;
                  COMMIT TRANSACTION;";
 
 /// Used by `kept_days` (scorecards/kept.rs): the kept months `$months`
-/// (`['YYYY-MM']`), each read by equality on `scorecard_month_key`.
+/// (`['YYYY-MM']`). SurrealDB 3.3 reads `IN` on a compound index's second
+/// field as the walk of the community's entries, filtered: at most one
+/// per month of history (36 on the generated database).
 pub(crate) const SCORECARD_KEPT_MONTHS: &str =
     "SELECT month, data FROM scorecard_month WHERE community = $c AND month IN $months;";
 

@@ -409,7 +409,8 @@ async fn daily_queries_read_through_indexes() {
                 "check_in_changed",
             ][..],
         ),
-        ("SCORECARD_KEPT", store::SCORECARD_KEPT, &["scorecard_day_key"][..]),
+        // A record range: bounded at both ends, unlike the index.
+        ("SCORECARD_KEPT", store::SCORECARD_KEPT, &["RecordIdScan"][..]),
         ("SCORECARD_KEPT_MONTHS", store::SCORECARD_KEPT_MONTHS, &["scorecard_month_key"][..]),
         (
             "SCORECARD_PEOPLE",

@@ -4,8 +4,13 @@
 //!   linli-generate --db surrealkv:///root/.cache/linli/scale/db \
 //!       [--communities 50] [--units 1000] [--years 3 | --months 36] \
 //!       [--seed 19] [--batch 2000] [--writers 2] [--pass-share 1.0] [--no-demo] \
-//!       [--reopen-every N]
+//!       [--reopen-every N] [--first N]
 //!
+//! `--first N` writes communities N… only, continuing a database an
+//! earlier process wrote communities 1…N−1 into (a community that is
+//! already there is refused). Each process starts with an empty engine,
+//! so a large company is written in parts without one process's memory
+//! growing with all of it.
 //! `--reopen-every N` closes the database and opens it again after every
 //! N communities (0, the default: never); each run after the first
 //! continues the database from its next community. Each community's line
@@ -116,7 +121,7 @@ async fn main() {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("linli-generate --db URL [--communities N] [--units N] [--years N | --months N] [--seed N]");
         println!("               [--batch ROWS] [--writers N] [--pass-share 0..1] [--db-name NAME] [--no-demo]");
-        println!("               [--reopen-every N]");
+        println!("               [--reopen-every N] [--first N]");
         return;
     }
     let mut db = arg::<String>(&args, "--db", "surrealkv:///root/.cache/linli/scale/db".into());
@@ -129,7 +134,7 @@ async fn main() {
     let defaults = Spec::default();
     let spec = Spec {
         communities: arg(&args, "--communities", defaults.communities),
-        first: 1,
+        first: arg(&args, "--first", 1),
         units: arg(&args, "--units", defaults.units),
         months: arg(&args, "--months", years * 12),
         seed: arg(&args, "--seed", defaults.seed),
@@ -170,9 +175,9 @@ async fn main() {
     let step = if reopen_every == 0 { total.max(1) } else { reopen_every };
     let mut report = Report::default();
     let mut backend = backend;
-    let mut first = 1;
+    let mut first = spec.first.max(1);
     while first <= total {
-        if first > 1 {
+        if first > spec.first {
             // Closing: the handle and the engine under it are dropped.
             drop(backend);
             println!("closed the database: {}", resident());
