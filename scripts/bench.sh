@@ -7,7 +7,7 @@
 #
 #   scripts/bench.sh            full run (50 kill cycles)
 #   KILL_CYCLES=5 scripts/bench.sh
-#   SCALE_GENERATE="--communities 5" SCALE_SECONDS=3 scripts/bench.sh
+#   SCALE_COMMUNITIES=5 SCALE_SECONDS=3 scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -101,13 +101,41 @@ say "## Cost that follows the work (empty vs generated database)"
 say ""
 # Both databases come from linli-generate: the empty one is one community
 # of the same shape with no history (the same accounts), the big one the
-# generator's company (SCALE_DB to use another; SCALE_GENERATE for the
-# generator's options, e.g. "--communities 5").
+# generator's company of SCALE_COMMUNITIES (50) communities, written
+# SCALE_PART (10) at a time, each part by its own process: the engine's
+# memory grows with what one process writes (docs/scale.md). SCALE_DB to
+# use another database; SCALE_GENERATE for more of the generator's options.
 scale_dir=${SCALE_DIR:-$HOME/.cache/linli/scale}
 empty_db="surrealkv://$scale_dir/empty"
 big_db=${SCALE_DB:-"surrealkv://$scale_dir/db"}
 [[ -d $scale_dir/empty ]] || "$bin/linli-generate" --db "$empty_db" --communities 1 --months 0 >/dev/null
-[[ -n ${SCALE_DB:-} || -d $scale_dir/db ]] || "$bin/linli-generate" --db "$big_db" ${SCALE_GENERATE:-} >&2
+if [[ -z ${SCALE_DB:-} && ! -d $scale_dir/db ]]; then
+  total=${SCALE_COMMUNITIES:-50} part=${SCALE_PART:-10}
+  for ((first = 1; first <= total; first += part)); do
+    last=$((first + part - 1 < total ? first + part - 1 : total))
+    "$bin/linli-generate" --db "$big_db" --first "$first" --communities "$last" ${SCALE_GENERATE:-} >&2
+  done
+fi
+# The first opening of a freshly written database keeps the engine busy
+# for a minute or more (docs/scale.md: 50 communities, about 60-80 s of a
+# core and up to 21 GB resident, then 1 % and 220 MB): each database is
+# opened once and left until a 10 s window uses under 10 % of a core (at
+# most 10 minutes), so that the table measures the steady state.
+settle() { # database URL
+  LINLI_DB=$1 LINLI_ADDR=127.0.0.1:${SETTLE_PORT:-4190} LINLI_MEDIA_DIR="$media" LINLI_LOG=warn "$bin/linli-server" &
+  local pid=$! tick prev=0 now share waited=0
+  tick=$(getconf CLK_TCK)
+  while ((waited < 600)); do
+    sleep 10; waited=$((waited + 10))
+    now=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    share=$(((now - prev) * 100 / (10 * tick))); prev=$now
+    ((waited >= 30 && share < 10)) && break
+  done
+  echo "settled $1 after ${waited} s (last 10 s: ${share} % of a core)" >&2
+  kill "$pid"; wait "$pid" || true
+}
+settle "$empty_db"
+settle "$big_db"
 "$bin/scale" --server "$bin/linli-server" --empty "$empty_db" --big "$big_db" --seconds "${SCALE_SECONDS:-5}" \
   --port "${SCALE_PORT:-4150}" | tee -a "$report"
 say ""

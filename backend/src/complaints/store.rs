@@ -381,6 +381,21 @@ pub(crate) const RATE_COMPLAINT: &str = "BEGIN TRANSACTION;
                      note = $comment, at = $now;
                  COMMIT TRANSACTION;";
 
+/// One statement of [`COMPLAINT_COUNTS`]: the jobs of kind `$kind` (a
+/// literal, so that the index is bounded by it) reported in `[$from, $to)`.
+macro_rules! complaint_counts_of {
+    ($kind:literal) => {
+        concat!(
+            "SELECT kind, complaint_category, building, open,
+                        building.number AS building_number, building.name AS building_name
+                 FROM repair WITH INDEX repair_kind WHERE community = $c AND kind = '",
+            $kind,
+            "' AND created_at >= $from AND created_at < $to
+                     AND ($buildings = NONE OR building IN $buildings);"
+        )
+    };
+}
+
 /// Used by `complaint_stats` (complaints/mod.rs): the complaints, then the
 /// suggestions, reported in `[$from, $to)`, each kind through
 /// `repair_kind` (community, kind, created_at; `WITH INDEX`) from `$from`:
@@ -388,16 +403,8 @@ pub(crate) const RATE_COMPLAINT: &str = "BEGIN TRANSACTION;
 /// read the month's every job of the community through
 /// `repair_community_created` to find its complaints (8x its empty-database
 /// time on 28 generated communities).
-pub(crate) const COMPLAINT_COUNTS: &str = "SELECT kind, complaint_category, building, open,
-                        building.number AS building_number, building.name AS building_name
-                 FROM repair WITH INDEX repair_kind WHERE community = $c AND kind = 'complaint'
-                     AND created_at >= $from AND created_at < $to
-                     AND ($buildings = NONE OR building IN $buildings);
-                 SELECT kind, complaint_category, building, open,
-                        building.number AS building_number, building.name AS building_name
-                 FROM repair WITH INDEX repair_kind WHERE community = $c AND kind = 'suggestion'
-                     AND created_at >= $from AND created_at < $to
-                     AND ($buildings = NONE OR building IN $buildings);";
+pub(crate) const COMPLAINT_COUNTS: &str =
+    concat!(complaint_counts_of!("complaint"), "\n", complaint_counts_of!("suggestion"));
 
 /// Every query of this store, by name, for the check that runs each
 /// against a migrated database (`crate::queries_check`).

@@ -6,7 +6,9 @@
 //! themselves for the median). Closed days (before today) are kept in
 //! `scorecard_day` (migration 0016) once computed; the partial first day
 //! and today are tallied from the rows on every request. So a year costs
-//! 365 small kept rows and two days of rows, not a year of rows.
+//! 365 small kept rows and two days of rows, not a year of rows. A kept
+//! day's record id is `scorecard_day:[community, 'YYYY-MM-DD']` (migration
+//! 0031), so a run of days is read as a record range bounded at both ends.
 //!
 //! Kept days stay equal to a recomputation from the rows: every row a
 //! scorecard counts is stamped `changed_at` on every write, and before
