@@ -75,12 +75,14 @@ LINLI_DB=mem:// LINLI_DEMO=1 LINLI_DEMO_HISTORY=0 LINLI_ADDR=127.0.0.1:$short_po
 short_server=$!
 trap 'kill $server $short_server 2>/dev/null || true' EXIT
 for p in $port $short_port; do
+  up=
   for _ in $(seq 1 120); do
-    curl -fsS "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && break
+    curl -fsS "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && { up=1; break; }
     kill -0 $server 2>/dev/null && kill -0 $short_server 2>/dev/null \
       || { cat "$log" "$short_log"; echo "server did not start" >&2; exit 1; }
     sleep 0.5
   done
+  [[ -n $up ]] || { tail -n 40 "$log" "$short_log"; echo "the server on port $p did not answer /healthz within 60 s" >&2; exit 1; }
 done
 if ! (cd end2end && BASE_URL="http://127.0.0.1:$port" SHORT_SESSION_URL="http://127.0.0.1:$short_port" \
   SHORT_SESSION_SECS=$short_secs npx playwright test); then

@@ -93,6 +93,14 @@ async fn dates_far_out_are_refused_not_a_dropped_connection() {
         )
         .await;
     assert_eq!((status, body["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("eta")));
+    // A plausible expected time on an action that takes none is refused
+    // too, not dropped without a word, and the job stays as it was.
+    let actions = format!("/api/v1/repairs/{}/actions", job["id"].as_str().unwrap());
+    let soon = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let (status, body) = s.post(&actions, &butler, json!({ "action": "acknowledge", "eta": soon })).await;
+    assert_eq!((status, body["error"]["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("eta")), "{body}");
+    let (_, after) = s.get(&format!("/api/v1/repairs/{}", job["id"].as_str().unwrap()), &butler).await;
+    assert_eq!(after["status"], job["status"], "{after}");
     assert_eq!(s.req(Method::GET, "/healthz", None).send().await.unwrap().status(), StatusCode::OK);
 }
 
@@ -234,6 +242,66 @@ async fn a_slow_client_is_cut_off_and_the_help_button_keeps_working() {
     }
 }
 
+/// Reads what the server answers on `conn` (one response, then close).
+async fn answer_on(conn: &mut tokio::net::TcpStream) -> String {
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), conn.read_to_end(&mut buf)).await;
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// A body sent a byte at a time, each well inside the idle timeout, is cut
+/// when it falls behind the minimum rate (408 in the envelope), not held
+/// for as long as the client likes; a compressed body is 415 before it is
+/// read; a malformed chunked body is 400, not a timeout. None stores
+/// anything.
+#[tokio::test]
+async fn a_trickled_compressed_or_malformed_body_is_refused_for_what_it_is() {
+    let (mut c, tmp) = config();
+    c.body_timeout_secs = 1;
+    let s = TestServer::start_with(c, tmp).await;
+    let resident = s.login(RESIDENT).await;
+    let head = |extra: &str| {
+        format!(
+            "POST /api/v1/repairs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {resident}\r\n\
+             Content-Type: application/json\r\nConnection: close\r\n{extra}\r\n"
+        )
+    };
+
+    let mut conn = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    conn.write_all(head("Content-Length: 1000\r\n").as_bytes()).await.unwrap();
+    let started = Instant::now();
+    for _ in 0..20 {
+        // 300 ms apart: the idle timeout (1 s) alone would never fire.
+        if conn.write_all(b" ").await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let answer = answer_on(&mut conn).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("request_timeout"), "in the envelope: {answer}");
+    assert!(started.elapsed() < Duration::from_secs(5), "cut at the rate's deadline: {:?}", started.elapsed());
+
+    let mut conn = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    let body = b"\x1f\x8b\x08\x00\x00\x00\x00\x00";
+    conn.write_all(head(&format!("Content-Encoding: gzip\r\nContent-Length: {}\r\n", body.len())).as_bytes())
+        .await
+        .unwrap();
+    conn.write_all(body).await.unwrap();
+    let answer = answer_on(&mut conn).await;
+    assert!(answer.starts_with("HTTP/1.1 415"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("accept-encoding: identity"), "{answer}");
+
+    let mut conn = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    conn.write_all(head("Transfer-Encoding: chunked\r\n").as_bytes()).await.unwrap();
+    conn.write_all(b"zz\r\n{}\r\n0\r\n\r\n").await.unwrap();
+    let answer = answer_on(&mut conn).await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+
+    let jobs = s.user(RESIDENT).await.jobs("").await.unwrap();
+    assert!(jobs.items.is_empty(), "nothing reported");
+}
+
 #[tokio::test]
 async fn connections_past_the_limit_are_closed_and_the_rest_is_served() {
     let (mut c, tmp) = config();
@@ -328,6 +396,18 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
         wrong_logins_from(&s, &format!("203.0.113.{i}"), 1).await;
     }
     assert_eq!(wrong_logins_from(&s, "203.0.113.99", 1).await, vec![StatusCode::TOO_MANY_REQUESTS]);
+    // The refusal says when to try again, as every 429 does.
+    let res = s
+        .req(Method::POST, "/api/v1/auth/login", None)
+        .json(&json!({ "phone": RESIDENT, "password": "linli-demo" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = res.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+    assert_eq!(body["error"]["retry_after"].as_u64(), Some(wait), "{body}");
 
     // Behind a trusted proxy (here: loopback), each forwarded client has its own.
     let (mut c, tmp) = config();
@@ -641,11 +721,14 @@ async fn a_path_that_is_not_utf8_is_refused_in_the_envelope() {
 }
 
 /// A script filing reports cannot bury a butler's board: past a
-/// resident's allowance for the hour (20 reports, repairs and complaints
-/// and suggestions together) a report is 429 in the caller's language with
-/// `retry_after`, and nothing is stored; the repeat of a report already
-/// filed is still answered; a staff member entering reports for residents
-/// (代客报修) has their own, larger allowance; visitor passes have theirs.
+/// resident's allowance for the hour (20 reports of a kind) a report is
+/// 429 in the caller's language with `retry_after`, and nothing is stored;
+/// complaints and suggestions, everyday repairs and critical repairs are
+/// counted apart, so a flood of one never stops the next (a gas leak is
+/// still reported after twenty complaints and twenty leaks); the repeat of
+/// a report already filed is still answered; a staff member entering
+/// reports for residents (代客报修) has their own, larger allowance; visitor
+/// passes have theirs.
 #[tokio::test]
 async fn a_flood_of_reports_and_passes_stops_at_the_hours_allowance() {
     let s = TestServer::start().await;
@@ -655,33 +738,43 @@ async fn a_flood_of_reports_and_passes_stops_at_the_hours_allowance() {
         jobs + resident.complaints("?limit=200").await.unwrap().items.len()
     };
     let before = count().await;
-    let (mut filed, mut refusal) = (0, None);
-    for i in 0..30 {
-        let key = format!("flood-report-{i:04}");
-        let answer = if i % 2 == 0 {
-            resident.report(&json!({ "category": "leak", "client_key": key })).await.map(|j| j.id)
-        } else {
-            let body =
-                json!({ "kind": "suggestion", "category": "other", "text": format!("建议 {i}"), "client_key": key });
-            resident.complain(&body).await.map(|c| c.id)
-        };
-        match answer {
-            Ok(_) => filed += 1,
-            Err(e) => {
-                refusal = Some(e);
-                break;
+    // Files reports of one kind until refused: (filed, the refusal).
+    let flood = |kind: &'static str| {
+        let resident = &resident;
+        async move {
+            for i in 0..30 {
+                let key = format!("flood-{kind}-{i:04}");
+                let answer = if kind == "leak" {
+                    resident.report(&json!({ "category": "leak", "client_key": key })).await.map(|j| j.id)
+                } else {
+                    let body = json!({ "kind": "suggestion", "category": "other", "text": format!("建议 {i}"), "client_key": key });
+                    resident.complain(&body).await.map(|c| c.id)
+                };
+                if let Err(e) = answer {
+                    return (i, e);
+                }
             }
+            panic!("{kind}: refused within 30 reports");
         }
-    }
-    let refusal = refusal.expect("refused within 30 reports");
-    assert!((10..=20).contains(&filed), "about the hour's allowance went through: {filed}");
+    };
+    let (suggested, refusal) = flood("suggestion").await;
+    assert!((10..=20).contains(&suggested), "about the hour's allowance went through: {suggested}");
     assert_eq!((refusal.status, refusal.code), (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited));
     assert!(refusal.message.contains("提交太频繁"), "{refusal}");
     assert!(refusal.retry_after.is_some_and(|secs| (1..=3600).contains(&secs)), "{refusal:?}");
-    assert_eq!(count().await, before + filed, "the refused report stored nothing");
+    assert_eq!(count().await, before + suggested, "the refused report stored nothing");
+
+    // Repairs have their own allowance, and past it a critical repair still goes.
+    let (filed, refusal) = flood("leak").await;
+    assert!((10..=20).contains(&filed), "repairs counted apart from suggestions: {filed}");
+    assert_eq!(refusal.status, StatusCode::TOO_MANY_REQUESTS, "{refusal}");
+    let gas = resident.report(&json!({ "category": "gas_leak" })).await.expect("a gas leak is never held back");
+    assert_eq!(gas.urgency.as_str(), "critical");
+    let filed = suggested + filed + 1;
+    assert_eq!(count().await, before + filed);
 
     // A retry of the first report (its key) is answered with its job.
-    let body = json!({ "category": "leak", "client_key": "flood-report-0000" });
+    let body = json!({ "category": "leak", "client_key": "flood-leak-0000" });
     let (status, again) = s.post("/api/v1/repairs", resident.token(), body).await;
     assert_eq!(status, StatusCode::OK, "a repeat is answered, not refused: {again}");
     assert_eq!(count().await, before + filed);

@@ -178,6 +178,15 @@ impl Backend {
         &self.events
     }
 
+    /// Whether other server processes may share the database (a remote
+    /// SurrealDB): what they change reaches this process only when it
+    /// reads again. With an embedded database this process holds the lock,
+    /// so every change is made here and announced by
+    /// [`Backend::session_changes`].
+    pub fn database_is_shared(&self) -> bool {
+        self.db.is_shared()
+    }
+
     /// Ticks whenever a session, person or butler changes in this process,
     /// so open streams re-check who they serve.
     pub fn session_changes(&self) -> tokio::sync::watch::Receiver<u64> {

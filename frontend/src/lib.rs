@@ -5,7 +5,7 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {
         // The chunks the page needs before it can hydrate (the English
-        // messages, a lazily loaded home screen: app/src/ui/mod.rs).
+        // messages, the staff's help alarm: app/src/ui/mod.rs).
         app::prepare_hydration().await;
         // `hydrate_lazy`, not `hydrate_body`: every screen but home and
         // sign-in sits in its own WASM chunk (app/src/ui/screens.rs), which

@@ -165,6 +165,7 @@ messages! {
     ErrAccountDisabled => "该账号已停用", "This account has been deactivated.";
     ErrTooLarge => "内容太大", "That is too large.";
     ErrBodyTimeout => "请求内容没有按时传完，请检查网络后重试", "The request did not arrive in time. Check your connection and try again.";
+    ErrContentEncoding => "请求内容请不要压缩后发送", "Send the request body uncompressed (no Content-Encoding).";
     ErrRequired => "此项必填", "This field is required.";
     ErrTooLong => "内容过长", "That is too long.";
     ErrPhotoEmpty => "没有收到照片", "No photo was received.";
@@ -213,6 +214,8 @@ messages! {
     ScHeldTime => "暂停时长", "Time on hold";
     ScUrges => "被催办", "Urges received";
     ErrEtaPast => "预计时间不能早于现在", "The expected time cannot be in the past.";
+    ErrGateCode => "门岗代码无效（如 north、main）", "Unknown gate: give its code, such as north or main.";
+    ErrEtaNotForAction => "此操作不带预计时间", "This action takes no expected time (eta): only a hold or setting out does.";
     ErrCancelReason => "请说明取消原因", "Say why the job is cancelled.";
     // --- complaints and suggestions 投诉建议 (issue 17)
     KindRepair => "报修", "Repair";

@@ -113,8 +113,12 @@ pub struct Activity {
     pub place: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    /// People (not households) the event holds.
     pub capacity: u32,
+    /// People with a place: the sum of the going RSVPs' headcounts.
     pub going: u32,
+    /// People waiting for a place: the sum of the waitlisted RSVPs'
+    /// headcounts, counted as `going` is.
     pub waitlisted: u32,
     #[serde(default)]
     pub rsvp_deadline: Option<DateTime<Utc>>,

@@ -98,6 +98,18 @@ pub const MAX_ENTRIES: u32 = 20;
 /// Longest window a resident may open: 7 days.
 pub const MAX_WINDOW_DAYS: i64 = 7;
 
+/// The window of a pass made "for today and `days` more days" at `now`
+/// (the invitation form's choice: 0 today, 1 tomorrow, 3, 7): from `now`
+/// until the end of the local day `days` later, but never longer than
+/// [`MAX_WINDOW_DAYS`], so "7 days" ends a week on at the time it was made.
+/// `days` is taken within `0..=MAX_WINDOW_DAYS`. Answers `(from, until)`,
+/// `until` exclusive.
+pub fn window_for_days(now: DateTime<Utc>, days: i64) -> (DateTime<Utc>, DateTime<Utc>) {
+    let days = days.clamp(0, MAX_WINDOW_DAYS);
+    let end_of_day = crate::time::end_of_local_day(now + chrono::Duration::days(days)) + chrono::Duration::seconds(1);
+    (now, end_of_day.min(now + chrono::Duration::days(MAX_WINDOW_DAYS)))
+}
+
 /// Characters of short codes: no 0/O, 1/I/L, so a code read aloud or typed
 /// from a phone screen cannot be mistaken.
 pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -320,6 +332,15 @@ pub struct WalkIn {
     pub created_at: DateTime<Utc>,
 }
 
+/// Whether `gate` is a gate's code: 1–20 lower-case Latin letters,
+/// digits, `-` or `_` (`main`, `north`, `south`, `east`, `west`, or a
+/// community's own such as `garage-2`). A gate is stored and sent as its
+/// code and shown by [`gate_label`], so no text typed at a gate is kept.
+pub fn is_gate_code(gate: &str) -> bool {
+    (1..=20).contains(&gate.len())
+        && gate.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'))
+}
+
 /// A gate's name in the reader's language (`north` → 北门 / North Gate).
 pub fn gate_label(gate: &str) -> Msg {
     match gate {
@@ -351,6 +372,33 @@ mod tests {
             entries_used: 0,
             revoked: false,
             paused: false,
+        }
+    }
+
+    #[test]
+    fn gates_are_codes() {
+        for good in ["main", "north", "garage-2", "east_1"] {
+            assert!(is_gate_code(good), "{good}");
+        }
+        for bad in ["", "南门", "North", "a<script>", "north gate", &"x".repeat(21)] {
+            assert!(!is_gate_code(bad), "{bad}");
+        }
+    }
+
+    /// Every choice of the form makes a window the server accepts (at
+    /// most a week), whatever the time of day it is made at.
+    #[test]
+    fn a_pass_for_days_stays_within_a_week() {
+        for (h, m) in [(0, 0), (9, 0), (15, 59), (16, 0), (23, 59)] {
+            let now = at(h, m, 0);
+            for days in [-1, 0, 1, 3, 7, 8, 100] {
+                let (from, until) = window_for_days(now, days);
+                assert_eq!(from, now);
+                assert!(until > now && until - now <= Duration::days(MAX_WINDOW_DAYS), "{days} at {h}:{m}");
+            }
+            assert_eq!(window_for_days(now, 0).1, end_of_local_day(now) + Duration::seconds(1), "today");
+            assert_eq!(window_for_days(now, 7).1, now + Duration::days(7), "a week");
+            assert_eq!(window_for_days(now, 1).1, end_of_local_day(now + Duration::days(1)) + Duration::seconds(1));
         }
     }
 

@@ -8,7 +8,10 @@ use app::{
     model::{AppError, ErrorCode, Msg},
 };
 use axum::{
-    extract::{FromRequest, FromRequestParts, Request, rejection::JsonRejection},
+    extract::{
+        FromRequest, FromRequestParts, Request,
+        rejection::{BytesRejection, JsonRejection},
+    },
     http::request::Parts,
 };
 use serde::de::DeserializeOwned;
@@ -99,13 +102,16 @@ impl<S: Send + Sync> FromRequest<S> for Multipart {
     }
 }
 
-/// A body that could not be read: 413 when it passed its size limit,
-/// otherwise 408 (it stopped arriving, or the connection broke).
-pub(crate) fn body_failure(status: axum::http::StatusCode) -> AppError {
-    if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+/// A body that could not be read: 413 when it passed its size limit, 408
+/// when it stopped arriving or arrived too slowly (`request_body`), otherwise
+/// 400 (a malformed chunked encoding and the like).
+pub(crate) fn body_failure(rejection: &BytesRejection) -> AppError {
+    if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge)
-    } else {
+    } else if crate::request_body::timed_out(rejection) {
         AppError::new(ErrorCode::RequestTimeout, Msg::ErrBodyTimeout)
+    } else {
+        AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest)
     }
 }
 
@@ -113,7 +119,7 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
     let err = match rejection {
         JsonRejection::JsonDataError(e) => invalid_field(&e.body_text(), "body"),
         JsonRejection::MissingJsonContentType(_) => AppError::new(ErrorCode::UnsupportedMedia, Msg::ErrBadRequest),
-        JsonRejection::BytesRejection(e) => body_failure(e.status()),
+        JsonRejection::BytesRejection(e) => body_failure(e),
         _ => AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest),
     };
     ApiError::from(err)

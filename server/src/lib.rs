@@ -14,6 +14,7 @@ pub mod ladder;
 mod listener;
 mod media;
 mod openapi;
+mod request_body;
 mod rest;
 mod security;
 pub mod startup;

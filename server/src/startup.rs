@@ -176,12 +176,21 @@ fn code_key(config: &Config) -> Result<Vec<u8>, linli_backend::Error> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(linli_backend::Error::internal)?;
     }
+    // Written whole under a name of its own, then linked into
+    // place, which fails if the file exists: a process starting at the
+    // same moment finds either no key or a complete one, never an empty
+    // file, and every process ends up with the same key.
+    let draft = path.with_extension(format!("draft-{}-{:016x}", std::process::id(), rand::random::<u64>()));
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(path).and_then(|mut f| std::io::Write::write_all(&mut f, key.as_bytes()));
-    match written {
+    let placed = options
+        .open(&draft)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, key.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::hard_link(&draft, path));
+    let _ = std::fs::remove_file(&draft);
+    match placed {
         Ok(()) => {
             tracing::warn!(file = %path.display(), "created a new pass-code key: back it up apart from the database");
             Ok(key.into_bytes())
@@ -259,6 +268,8 @@ pub(crate) fn with_layers(app: Router<AppState>, state: AppState) -> Router {
         // dropped connection.
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(RequestBodyTimeoutLayer::new(body_timeout))
+        // ... and keeps arriving at a minimum rate (a trickle is cut).
+        .layer(middleware::from_fn_with_state(body_timeout, crate::request_body::bound))
         .layer(middleware::from_fn(error::localize))
         .layer(middleware::from_fn(security::csrf_guard))
         .layer(middleware::from_fn(security::headers))
@@ -428,4 +439,35 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    /// Servers started together on a fresh machine (the test command starts
+    /// two) must agree on one key, and none may find a half-written file.
+    #[test]
+    fn processes_starting_together_share_one_code_key() {
+        let Ok(dir) = tempfile::tempdir() else { panic!("a temp dir") };
+        let file = dir.path().join("data").join("code.key");
+        let config = Config::parse_from(["linli-server", "--code-key-file", &file.to_string_lossy()]);
+        let keys: Vec<_> = std::thread::scope(|s| {
+            let started: Vec<_> = (0..16).map(|_| s.spawn(|| code_key(&config))).collect();
+            started.into_iter().map(|t| t.join().map_err(|_| "panicked")).collect()
+        });
+        let keys: Vec<Vec<u8>> = keys.into_iter().map(|k| k.unwrap().unwrap()).collect();
+        assert!(keys.iter().all(|k| k == &keys[0] && k.len() >= 32), "one key for all");
+        assert_eq!(std::fs::read(&file).unwrap(), keys[0], "the key on disk");
+        let left: Vec<_> = std::fs::read_dir(file.parent().unwrap()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no draft left behind");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
 }

@@ -7,7 +7,7 @@ use super::*;
 macro_rules! activity_select {
     () => {
         "SELECT *,
-                { LET $of = id; RETURN count((SELECT id FROM rsvp WHERE activity = $of AND status = 'waitlisted')); } AS waitlisted,
+                { LET $of = id; RETURN math::sum((SELECT VALUE headcount FROM rsvp WHERE activity = $of AND status = 'waitlisted')); } AS waitlisted,
                 { LET $of = id; RETURN (SELECT VALUE status FROM rsvp WHERE activity = $of AND user = $me AND status != 'cancelled')[0]; } AS my_status,
                 { LET $of = id; RETURN (SELECT VALUE headcount FROM rsvp WHERE activity = $of AND user = $me AND status != 'cancelled')[0]; } AS my_headcount
          FROM activity"

@@ -189,6 +189,9 @@ impl Backend {
             _ => None,
         };
         let gate = Some(clean::optional_line("gate", p.gate.as_deref(), 20)?).filter(|g| !g.is_empty());
+        if gate.as_deref().is_some_and(|g| !linli_model::pass::is_gate_code(g)) {
+            return Err(AppError::invalid("gate", Msg::ErrGateCode).into());
+        }
         let hash = hash_password(p.password.clone()).await?;
         let id = ids::new_key();
         let created = run(self
@@ -233,6 +236,9 @@ impl Backend {
             None => None,
             Some(g) => Some(clean::optional_line("gate", Some(g), 20)?),
         };
+        if gate.as_deref().is_some_and(|g| !g.is_empty() && !linli_model::pass::is_gate_code(g)) {
+            return Err(AppError::invalid("gate", Msg::ErrGateCode).into());
+        }
         let mut res = run(self
             .db
             .query(store::CHANGE_STAFF)

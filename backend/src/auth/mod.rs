@@ -105,8 +105,11 @@ impl Backend {
         // a limit that is only updated afterwards.
         let client_key = format!("ip:{client}");
         let pair_key = format!("{phone}|{client}");
-        if !self.login_by_client.hit(&client_key) || !self.login_by_pair.hit(&pair_key) {
-            return Err(AppError::new(ErrorCode::RateLimited, Msg::ErrRateLimited).into());
+        for (limiter, key) in [(&self.login_by_client, &client_key), (&self.login_by_pair, &pair_key)] {
+            if !limiter.hit(key) {
+                let wait = i64::try_from(limiter.retry_after(key)).unwrap_or(i64::MAX);
+                return Err(AppError::too_soon(Msg::ErrRateLimited, wait).into());
+            }
         }
         // Guessing one account from many addresses is slowed down, never
         // locked out: the rightful user still gets in, just later.

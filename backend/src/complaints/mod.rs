@@ -282,7 +282,8 @@ impl Backend {
         };
         let family = [JobKind::Complaint, JobKind::Suggestion];
         let by_staff = actor_role != ActorRole::Resident;
-        match self.file_keyed(&actor_id, by_staff, key.as_deref(), &family, &input.photo_ids, store).await {
+        let allowance = crate::repairs::Allowance { by_staff, lane: crate::repairs::FilingLane::Complaint };
+        match self.file_keyed(&actor_id, allowance, key.as_deref(), &family, &input.photo_ids, store).await {
             Ok(Filed::New) => {}
             Ok(Filed::Repeat(existing)) => return Ok((existing, false)),
             Err(e) if thrown(&e, "photo_not_yours") => {

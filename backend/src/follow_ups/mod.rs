@@ -159,9 +159,11 @@ impl Backend {
     /// ones first, the first due first (those without a due time after
     /// them, oldest first), then the done ones, newest first; keyset cursor
     /// `[phase, instant]` + id, so no row is lost or repeated while
-    /// follow-ups are added. `total` counts the open follow-ups in the
-    /// caller's scope (the work left; none on the `done` list, whose
-    /// count would read years of history). 422 for a bad `status`.
+    /// follow-ups are added. `total` is given on the `open` list only: the
+    /// work left in the caller's scope, every row of that list. The whole
+    /// list and the `done` list have no count (it would read years of
+    /// history), so a `total` never counts other rows than the list's.
+    /// 422 for a bad `status`.
     pub async fn follow_ups_page(
         &self,
         actor: &Actor,
@@ -238,7 +240,7 @@ impl Backend {
         }
         // The count a person works down: the open follow-ups (the done ones
         // are years of history, not counted on every page).
-        let total: Option<u64> = if status == Some(FollowUpStatus::Done) {
+        let total: Option<u64> = if status != Some(FollowUpStatus::Open) {
             None
         } else {
             let mut res =

@@ -107,8 +107,8 @@ impl Backend {
         actor.require(Permission::AdmitVisitor)?;
         self.gate_limit(actor, client)?;
         let gate = gate.filter(|g| !g.is_empty()).or(actor.gate.as_deref()).unwrap_or("main").to_string();
-        if gate.len() > 20 {
-            return Err(bad("gate", Msg::ErrTooLong));
+        if !linli_model::pass::is_gate_code(&gate) {
+            return Err(bad("gate", Msg::ErrGateCode));
         }
         let refused =
             |r: Reason| -> Error { AppError::new(ErrorCode::Conflict, r.label()).with_detail(r.as_str()).into() };

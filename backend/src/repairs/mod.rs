@@ -54,6 +54,7 @@ pub(crate) struct ClockSettings {
     pub(crate) urge_interval_mins: u32,
 }
 use request_key::Filed;
+pub(crate) use request_key::{Allowance, FilingLane};
 use store::*;
 use transition::*;
 
@@ -212,7 +213,9 @@ impl Backend {
             async move { run(query).await.map(|_| ()) }
         };
         let by_staff = filer.entered_by.is_some();
-        let filed = self.file_keyed(by, by_staff, key.as_deref(), &[JobKind::Repair], &input.photo_ids, store).await;
+        let lane = if urgency == Urgency::Critical { FilingLane::Critical } else { FilingLane::Repair };
+        let allowance = Allowance { by_staff, lane };
+        let filed = self.file_keyed(by, allowance, key.as_deref(), &[JobKind::Repair], &input.photo_ids, store).await;
         match filed {
             Ok(Filed::New) => {}
             Ok(Filed::Repeat(existing)) => return Ok((existing, false)),
@@ -512,6 +515,12 @@ impl Backend {
             && let Some(missing) = action.required_note(actor.role)
         {
             return Err(AppError::invalid("note", missing).into());
+        }
+        // An expected time belongs to a hold (when work resumes) and to the
+        // way to the job (when the worker arrives); sent with any other
+        // action it would be dropped without a word, so it is refused.
+        if input.eta.is_some() && !matches!(action, JobAction::Hold | JobAction::StartTravel) {
+            return Err(AppError::invalid("eta", Msg::ErrEtaNotForAction).into());
         }
         if action == JobAction::Hold {
             repair::hold_reason(input.hold_reason.as_deref(), note)?;

@@ -57,10 +57,13 @@ impl Backend {
     /// already checked (`linli_model::client_key`), `None` files without
     /// a key.
     ///
-    /// A new report spends one of `by`'s allowance: a resident's
-    /// ([`crate::BackendConfig::filings_per_hour`]), or with `by_staff` a staff
-    /// member's entries for residents (ten times as many); past it, 429
-    /// with `retry_after` and nothing stored. A repeat spends none.
+    /// A new report spends one of `by`'s [`Allowance`] in its `lane`: a
+    /// resident's ([`crate::BackendConfig::filings_per_hour`]), or with
+    /// `by_staff` a staff member's entries for residents (ten times as
+    /// many); past it, 429 with `retry_after` and nothing stored. A repeat
+    /// spends none. Each lane counts on its own, so twenty complaints do
+    /// not stop a repair, and no flood of everyday reports stops a gas
+    /// leak or a fire ([`FilingLane::Critical`]).
     ///
     /// Repeats racing each other (8 at once) store one job: a write
     /// conflict runs the attempt again, which then finds the stored job;
@@ -71,7 +74,7 @@ impl Backend {
     pub(crate) async fn file_keyed<F, Fut>(
         &self,
         by: &str,
-        by_staff: bool,
+        Allowance { by_staff, lane }: Allowance,
         key: Option<&str>,
         family: &[JobKind],
         photo_ids: &[String],
@@ -87,9 +90,10 @@ impl Backend {
             return self.repeated(by, id, photo_ids).await;
         }
         let allowance = if by_staff { &self.filings_by_staff } else { &self.filings_by_resident };
-        if !allowance.hit(by) {
-            tracing::warn!(by = %by, by_staff, "report refused: too many in the hour");
-            return Err(AppError::too_soon(Msg::ErrTooManyReports, allowance_wait(allowance, by)).into());
+        let counted = format!("{}:{by}", lane.as_str());
+        if !allowance.hit(&counted) {
+            tracing::warn!(by = %by, by_staff, lane = lane.as_str(), "report refused: too many in the hour");
+            return Err(AppError::too_soon(Msg::ErrTooManyReports, allowance_wait(allowance, &counted)).into());
         }
         let store = &store;
         let filed = db::retrying(move || async move {
@@ -115,11 +119,11 @@ impl Backend {
         match filed {
             Ok(Filed::New) => Ok(Filed::New),
             Ok(Filed::Repeat(id)) => {
-                allowance.refund(by);
+                allowance.refund(&counted);
                 self.repeated(by, id, photo_ids).await
             }
             Err(e) => {
-                allowance.refund(by);
+                allowance.refund(&counted);
                 Err(e)
             }
         }
@@ -135,6 +139,37 @@ impl Backend {
 }
 
 /// Seconds until `by` may file again under `allowance`.
+/// Whose hourly allowance a new report spends, and in which lane.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Allowance {
+    /// A staff member entering a report for a resident (代客报修), who has
+    /// ten times a resident's allowance.
+    pub by_staff: bool,
+    pub lane: FilingLane,
+}
+
+/// Which hourly allowance a new report spends: each is counted apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FilingLane {
+    /// Repairs of normal and urgent urgency.
+    Repair,
+    /// Repairs of critical urgency (gas, fire, someone trapped): never
+    /// held back by the reports of the other lanes.
+    Critical,
+    /// Complaints and suggestions.
+    Complaint,
+}
+
+impl FilingLane {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Repair => "repair",
+            Self::Critical => "critical",
+            Self::Complaint => "complaint",
+        }
+    }
+}
+
 fn allowance_wait(allowance: &RateLimiter, by: &str) -> i64 {
     i64::try_from(allowance.retry_after(by)).unwrap_or(i64::MAX)
 }

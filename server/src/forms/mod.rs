@@ -129,7 +129,7 @@ impl<T: Fields, S: Send + Sync> FromRequest<S> for Form<T> {
                 Err(AppError::new(ErrorCode::Invalid, Msg::ErrBadRequest).with_detail("not UTF-8"))
             }
             Ok(body) => read_fields(form_urlencoded::parse(&body)),
-            Err(e) => Err(crate::extract::body_failure(e.status())),
+            Err(e) => Err(crate::extract::body_failure(&e)),
         };
         Ok(Self(read))
     }

@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// How long a pass holds: until the end of today and this many more days
-/// (at most a week); or, with `kind=recurring`, a recurring pass (长期访客)
+/// (at most a week, `pass::window_for_days`); or, with `kind=recurring`, a recurring pass (长期访客)
 /// on the checked `weekdays` from `time_from` to `time_until` (`HH:MM`),
 /// `start_date` to `end_date` (`YYYY-MM-DD`), Asia/Shanghai.
 #[derive(Deserialize)]
@@ -86,12 +86,9 @@ async fn create_pass(
         if input.schedule.is_some() {
             input.max_entries = None;
         } else {
-            let now = chrono::Utc::now();
-            let days = validity.days.unwrap_or(0).clamp(0, 7);
-            input.valid_from = Some(now);
-            input.valid_until = Some(
-                linli_model::time::end_of_local_day(now + chrono::Duration::days(days)) + chrono::Duration::seconds(1),
-            );
+            let (from, until) = linli_model::pass::window_for_days(chrono::Utc::now(), validity.days.unwrap_or(0));
+            input.valid_from = Some(from);
+            input.valid_until = Some(until);
         }
         let created = state.backend.create_pass(&actor, input, &base).await.map_err(linli_backend::Error::answer)?;
         let path = created.url.strip_prefix(&base).unwrap_or(&created.url);

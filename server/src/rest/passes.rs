@@ -50,9 +50,44 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
         .get("x-forwarded-host")
         .or_else(|| headers.get(header::HOST))
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("127.0.0.1:3000");
+        .filter(|h| is_host(h))
+        .map_or_else(|| state.config.addr.to_string(), str::to_string);
     let scheme = if web::is_https(headers) { "https" } else { "http" };
     format!("{scheme}://{host}")
+}
+
+/// Whether `host` is a bare `host[:port]` (RFC 3986 authority without
+/// user information): a name of letters, digits, dots and dashes, or an IP
+/// address, and a port of digits. Anything else in a `Host` header (quotes,
+/// angle brackets, `@`, paths) never reaches a link a visitor is sent.
+fn is_host(host: &str) -> bool {
+    let Ok(authority) = host.parse::<axum::http::uri::Authority>() else { return false };
+    let name = authority.host();
+    let name_ok = if name.starts_with('[') {
+        name.trim_start_matches('[').trim_end_matches(']').parse::<std::net::Ipv6Addr>().is_ok()
+    } else {
+        !name.is_empty()
+            && name.len() <= 253
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+    };
+    let port_ok = match host.strip_prefix(name).and_then(|rest| rest.strip_prefix(':')) {
+        None => host == name,
+        Some(port) => !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok(),
+    };
+    name_ok && port_ok && !host.contains('@')
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_a_bare_host_and_port_make_a_link() {
+        for good in ["linli.example", "linli.example:8443", "127.0.0.1:3000", "[::1]:3000", "xn--fiq228c.example"] {
+            assert!(super::is_host(good), "{good}");
+        }
+        for bad in ["a\"><x", "user@evil.example", "evil.example/path", "", "a b", "evil.example:port", "<x>:1"] {
+            assert!(!super::is_host(bad), "{bad}");
+        }
+    }
 }
 
 /// Invites a visitor: the pass with its link, code and QR. Past the hour's

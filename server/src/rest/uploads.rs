@@ -32,10 +32,13 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/uploads", post(upload).layer(DefaultBodyLimit::max(BODY_LIMIT)))
 }
 
-/// A multipart failure: too large is 413, anything else malformed is 400.
+/// A multipart failure: too large is 413, a body that stopped arriving or
+/// arrived too slowly 408, anything else malformed 400.
 pub fn multipart_error(e: &MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrPhotoTooBig).with_detail("file")
+    } else if crate::request_body::timed_out(e) {
+        AppError::new(ErrorCode::RequestTimeout, Msg::ErrBodyTimeout)
     } else {
         AppError::new(ErrorCode::BadRequest, Msg::ErrBadRequest)
     }

@@ -8,7 +8,8 @@
 //! is resolved again whenever anything in this process changes a session,
 //! a person or a building's butler (at once, before the next event is
 //! filtered), and every [`callers::RECHECK`] in any case (changes made by
-//! another process, sessions that expire). The streams of one credential
+//! another process sharing the database, sessions that expire; every
+//! [`callers::RECHECK_ALONE`] when no other process shares it). The streams of one credential
 //! share that check ([`Callers`]). A caller signed out, expired or
 //! deactivated loses the stream; a butler given a building receives its
 //! events from then on, and the former butler stops receiving them.

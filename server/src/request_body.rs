@@ -1,0 +1,177 @@
+//! What every request body must be to be read: uncompressed, and arriving
+//! at a minimum average rate.
+//!
+//! **Content coding.** Linli does not decode compressed request bodies, so
+//! a body sent with a `Content-Encoding` other than `identity` is refused
+//! with 415 and `Accept-Encoding: identity` (RFC 9110 §15.5.16), before
+//! anything reads it: read as it is, a gzip body was answered "malformed"
+//! and a body labelled `br` but sent plain was taken silently.
+//!
+//! **Minimum rate.** `RequestBodyTimeoutLayer` (tower-http) ends a body
+//! that goes silent for `--body-timeout-secs`, but its clock starts again
+//! at every frame, so a client sending one byte every few seconds held a
+//! request (and its connection slot) for as long as it liked. This adds the
+//! rule of Apache's `mod_reqtimeout` (`RequestReadTimeout
+//! body=…,MinRate=500`): the body has `--body-timeout-secs` from the
+//! request's head, plus one second for every [`MIN_RATE`] bytes received.
+//! A photo on a slow phone network (a few KB/s) always earns more time
+//! than it needs; a trickle does not. Past the deadline the body ends with
+//! [`BodyTooSlow`], which the extractors answer as 408 in the error
+//! envelope (`extract::body_failure`).
+
+use std::{
+    pin::Pin,
+    task::{Context, Poll},
+    time::Duration,
+};
+
+use app::model::{AppError, ErrorCode, Msg};
+use axum::{
+    body::{Body, Bytes},
+    extract::{Request, State},
+    http::{HeaderValue, header},
+    middleware::Next,
+    response::{IntoResponse as _, Response},
+};
+use http_body::Frame;
+use tokio::time::{Instant, Sleep};
+
+use crate::error::ApiError;
+
+/// Bytes a second a body must average after its first
+/// `--body-timeout-secs` (Apache `mod_reqtimeout`'s default `MinRate` for
+/// bodies).
+pub const MIN_RATE: u64 = 500;
+
+/// Refuses a compressed body (415), and wraps every other request's body
+/// in [`RateBody`] with `timeout` as its grace. A request without a body
+/// (a `GET`) passes as it is.
+pub async fn bound(State(timeout): State<Duration>, req: Request, next: Next) -> Response {
+    if http_body::Body::is_end_stream(req.body()) {
+        return next.run(req).await;
+    }
+    let coded = req
+        .headers()
+        .get_all(header::CONTENT_ENCODING)
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or("?").split(','))
+        .any(|coding| !coding.trim().eq_ignore_ascii_case("identity"));
+    if coded {
+        let refusal = ApiError::from(AppError::new(ErrorCode::UnsupportedMedia, Msg::ErrContentEncoding));
+        let mut res = refusal.into_response();
+        res.headers_mut().insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
+        return res;
+    }
+    next.run(req.map(|body| Body::new(RateBody::new(body, timeout)))).await
+}
+
+/// The error a body ends with when it arrived too slowly.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body arrived too slowly")]
+pub struct BodyTooSlow;
+
+/// Whether `e` (or an error it was caused by) is a body that stopped
+/// arriving: too slowly ([`BodyTooSlow`]) or silent for the idle timeout
+/// (tower-http's `TimeoutError`).
+pub fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(e) = cause {
+        if e.is::<BodyTooSlow>() || e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
+/// A body with a deadline that moves on with what arrived:
+/// `start + grace + received / MIN_RATE` seconds.
+struct RateBody {
+    inner: Body,
+    start: Instant,
+    grace: Duration,
+    received: u64,
+    deadline: Pin<Box<Sleep>>,
+}
+
+impl RateBody {
+    fn new(inner: Body, grace: Duration) -> Self {
+        let start = Instant::now();
+        Self { inner, start, grace, received: 0, deadline: Box::pin(tokio::time::sleep_until(start + grace)) }
+    }
+
+    fn earned(&self) -> Duration {
+        self.grace + Duration::from_millis(self.received.saturating_mul(1000) / MIN_RATE)
+    }
+}
+
+impl http_body::Body for RateBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        if self.deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Some(Err(axum::Error::new(BodyTooSlow))));
+        }
+        let frame = std::task::ready!(Pin::new(&mut self.inner).poll_frame(cx));
+        if let Some(Ok(data)) = frame.as_ref().map(|f| f.as_ref().map(Frame::data_ref))
+            && let Some(data) = data
+        {
+            self.received = self.received.saturating_add(data.len() as u64);
+            let deadline = self.start + self.earned();
+            self.deadline.as_mut().reset(deadline);
+        }
+        Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A body that yields `chunk` every `every`, `count` times.
+    fn trickle(chunk: &'static [u8], every: Duration, count: usize) -> Body {
+        let frames = futures::stream::unfold(0, move |sent| async move {
+            if sent == count {
+                return None;
+            }
+            tokio::time::sleep(every).await;
+            Some((Ok::<_, std::io::Error>(Bytes::from_static(chunk)), sent + 1))
+        });
+        Body::from_stream(frames)
+    }
+
+    #[tokio::test]
+    async fn a_trickle_is_cut_at_its_deadline() {
+        // One byte every 50 ms earns 2 ms each: the 300 ms grace runs out
+        // after a few bytes, long before the 100 the client offers (5 s).
+        let body = RateBody::new(trickle(b"x", Duration::from_millis(50), 100), Duration::from_millis(300));
+        let started = Instant::now();
+        let Err(e) = axum::body::to_bytes(Body::new(body), usize::MAX).await else {
+            panic!("a trickle must not be read to its end")
+        };
+        let cut_after = started.elapsed();
+        assert!(timed_out(&e), "{e:?}");
+        assert!(cut_after >= Duration::from_millis(300) && cut_after < Duration::from_secs(2), "{cut_after:?}");
+    }
+
+    #[tokio::test]
+    async fn a_slow_but_steady_upload_earns_its_time() {
+        // 4 KB every 20 ms for 1 s, five times the 200 ms grace: each chunk
+        // earns 8 s, so it is read whole.
+        static CHUNK: [u8; 4096] = [7; 4096];
+        let body = RateBody::new(trickle(&CHUNK, Duration::from_millis(20), 50), Duration::from_millis(200));
+        let Ok(read) = axum::body::to_bytes(Body::new(body), usize::MAX).await else {
+            panic!("a steady upload is read whole")
+        };
+        assert_eq!(read.len(), 4096 * 50);
+    }
+}
