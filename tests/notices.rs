@@ -217,6 +217,23 @@ async fn rsvp_rules_deadlines_roles_and_the_csv_export() {
         .await
         .unwrap_err();
     assert_eq!(err.status, StatusCode::FORBIDDEN, "residents do not create events");
+    let over = json!({ "title": "x", "starts_at": Utc::now() - Span::hours(3), "ends_at": Utc::now() - Span::hours(1), "capacity": 5 });
+    let err = admin.create_event(&over).await.unwrap_err();
+    assert_eq!(
+        (err.status, err.detail.as_deref()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("ends_at")),
+        "an event already over"
+    );
+    let on = json!({ "title": "x", "starts_at": Utc::now() - Span::hours(1), "ends_at": Utc::now() + Span::hours(1), "capacity": 5 });
+    admin.create_event(&on).await.expect("an event still on may be announced");
+
+    // Both counts are of people: a household of two waiting is two.
+    let small = event(&admin, 3, None).await;
+    resident.rsvp(&small, 2).await.unwrap();
+    let waiting = s.user(RESIDENT_B2).await.rsvp(&small, 2).await.unwrap();
+    assert_eq!(waiting.status, RsvpState::Waitlisted);
+    let e = resident.event(&small).await.unwrap();
+    assert_eq!((e.going, e.waitlisted), (2, 2), "people going and people waiting");
     assert_eq!(resident.attendees(&id).await.unwrap_err().status, StatusCode::FORBIDDEN);
     let err = s.user(OTHER_RESIDENT).await.event(&id).await.unwrap_err();
     assert_eq!(err.status, StatusCode::NOT_FOUND, "another community's event");

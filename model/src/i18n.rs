@@ -180,6 +180,9 @@ messages! {
     ErrUrgency => "紧急程度无效", "Unknown urgency.";
     ErrUrgencyLower => "紧急程度只能调高，不能调低", "Urgency can only be raised, not lowered.";
     ErrIllegalTransition => "工单当前状态不允许此操作", "The job's current state does not allow this.";
+    ErrHelpCallState => "求助当前状态不允许此操作", "The help call's current state does not allow this.";
+    ErrComplaintState => "当前状态不允许此操作", "Its current state does not allow this.";
+    ErrEventOver => "活动已经结束，不能再发布", "This event has already ended.";
     ErrJobChanged => "工单刚被其他人更新，请刷新后重试", "Someone else just updated this job. Reload and try again.";
     ErrUnknownAction => "未知操作", "Unknown action.";
     ErrAssigneeRequired => "请选择维修人员", "Choose who will do the work.";

@@ -148,7 +148,9 @@ pub struct Config {
     #[arg(long, env = "LINLI_HEADER_TIMEOUT_SECS", default_value_t = 10)]
     pub header_timeout_secs: u64,
 
-    /// Seconds a client has to send a request's body (uploads included).
+    /// Seconds a request's body (uploads included) may go silent, and the
+    /// time it has from the request's head before it must average 500
+    /// bytes a second (`request_body.rs`); then 408.
     #[arg(long, env = "LINLI_BODY_TIMEOUT_SECS", default_value_t = 60)]
     pub body_timeout_secs: u64,
 

@@ -7,17 +7,19 @@
 //! anything reads it: read as it is, a gzip body was answered "malformed"
 //! and a body labelled `br` but sent plain was taken silently.
 //!
-//! **Minimum rate.** `RequestBodyTimeoutLayer` (tower-http) ends a body
-//! that goes silent for `--body-timeout-secs`, but its clock starts again
-//! at every frame, so a client sending one byte every few seconds held a
-//! request (and its connection slot) for as long as it liked. This adds the
-//! rule of Apache's `mod_reqtimeout` (`RequestReadTimeout
-//! body=…,MinRate=500`): the body has `--body-timeout-secs` from the
-//! request's head, plus one second for every [`MIN_RATE`] bytes received.
-//! A photo on a slow phone network (a few KB/s) always earns more time
-//! than it needs; a trickle does not. Past the deadline the body ends with
-//! [`BodyTooSlow`], which the extractors answer as 408 in the error
-//! envelope (`extract::body_failure`).
+//! **Time.** A body must not go silent for `--body-timeout-secs`, and
+//! must keep arriving at a minimum average rate: tower-http's
+//! `RequestBodyTimeoutLayer`, used before, started its clock again at every
+//! frame, so a client sending one byte every few seconds held a request
+//! (and its connection slot) for as long as it liked. The rate is the rule
+//! of Apache's `mod_reqtimeout` (`RequestReadTimeout body=…,MinRate=500`):
+//! the body has `--body-timeout-secs` from the request's head, plus one
+//! second for every [`MIN_RATE`] bytes received. A photo on a slow phone
+//! network (a few KB/s) always earns more time than it needs; a trickle
+//! does not. Past either deadline the body ends with [`BodyTooSlow`], which
+//! the extractors answer as 408 in the error envelope
+//! (`extract::body_failure`). One timer per body, made only when the body
+//! has to be waited for.
 
 use std::{
     pin::Pin,
@@ -65,18 +67,17 @@ pub async fn bound(State(timeout): State<Duration>, req: Request, next: Next) ->
     next.run(req.map(|body| Body::new(RateBody::new(body, timeout)))).await
 }
 
-/// The error a body ends with when it arrived too slowly.
+/// The error a body ends with when it went silent or arrived too slowly.
 #[derive(Debug, thiserror::Error)]
 #[error("the request body arrived too slowly")]
 pub struct BodyTooSlow;
 
-/// Whether `e` (or an error it was caused by) is a body that stopped
-/// arriving: too slowly ([`BodyTooSlow`]) or silent for the idle timeout
-/// (tower-http's `TimeoutError`).
+/// Whether `e` (or an error it was caused by) is a body that went silent
+/// or arrived too slowly ([`BodyTooSlow`]).
 pub fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
     let mut cause = Some(e);
     while let Some(e) = cause {
-        if e.is::<BodyTooSlow>() || e.is::<tower_http::timeout::TimeoutError>() {
+        if e.is::<BodyTooSlow>() {
             return true;
         }
         cause = e.source();
@@ -85,23 +86,30 @@ pub fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 /// A body with a deadline that moves on with what arrived:
-/// `start + grace + received / MIN_RATE` seconds.
+/// `start + grace + received / MIN_RATE` seconds. The timer is made only
+/// when the body has to be waited for: a body that arrives with its head
+/// (most API calls) is checked against the clock and never sets one.
 struct RateBody {
     inner: Body,
     start: Instant,
     grace: Duration,
     received: u64,
-    deadline: Pin<Box<Sleep>>,
+    /// When the last frame came (or the head): silent for `grace` after
+    /// it, the body has stopped.
+    last: Instant,
+    timer: Option<Pin<Box<Sleep>>>,
 }
 
 impl RateBody {
     fn new(inner: Body, grace: Duration) -> Self {
         let start = Instant::now();
-        Self { inner, start, grace, received: 0, deadline: Box::pin(tokio::time::sleep_until(start + grace)) }
+        Self { inner, start, grace, received: 0, last: start, timer: None }
     }
 
-    fn earned(&self) -> Duration {
-        self.grace + Duration::from_millis(self.received.saturating_mul(1000) / MIN_RATE)
+    /// The earlier of the rate's deadline and the silence's.
+    fn deadline(&self) -> Instant {
+        let earned = self.start + self.grace + Duration::from_millis(self.received.saturating_mul(1000) / MIN_RATE);
+        earned.min(self.last + self.grace)
     }
 }
 
@@ -110,18 +118,33 @@ impl http_body::Body for RateBody {
     type Error = axum::Error;
 
     fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        if self.deadline.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(Some(Err(axum::Error::new(BodyTooSlow))));
+        let deadline = self.deadline();
+        let too_slow = || Poll::Ready(Some(Err(axum::Error::new(BodyTooSlow))));
+        if Instant::now() >= deadline {
+            return too_slow();
         }
-        let frame = std::task::ready!(Pin::new(&mut self.inner).poll_frame(cx));
-        if let Some(Ok(data)) = frame.as_ref().map(|f| f.as_ref().map(Frame::data_ref))
-            && let Some(data) = data
-        {
-            self.received = self.received.saturating_add(data.len() as u64);
-            let deadline = self.start + self.earned();
-            self.deadline.as_mut().reset(deadline);
+        match Pin::new(&mut self.inner).poll_frame(cx) {
+            Poll::Ready(frame) => {
+                self.last = Instant::now();
+                if let Some(Ok(data)) = frame.as_ref().map(|f| f.as_ref().map(Frame::data_ref))
+                    && let Some(data) = data
+                {
+                    self.received = self.received.saturating_add(data.len() as u64);
+                }
+                Poll::Ready(frame)
+            }
+            Poll::Pending => {
+                // Waiting for the client: wake at the deadline at the latest.
+                let timer = self.timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                if timer.deadline() != deadline {
+                    timer.as_mut().reset(deadline);
+                }
+                if timer.as_mut().poll(cx).is_ready() {
+                    return too_slow();
+                }
+                Poll::Pending
+            }
         }
-        Poll::Ready(frame)
     }
 
     fn is_end_stream(&self) -> bool {
@@ -135,6 +158,8 @@ impl http_body::Body for RateBody {
 
 #[cfg(test)]
 mod tests {
+    use futures::StreamExt as _;
+
     use super::*;
 
     /// A body that yields `chunk` every `every`, `count` times.
@@ -161,6 +186,20 @@ mod tests {
         let cut_after = started.elapsed();
         assert!(timed_out(&e), "{e:?}");
         assert!(cut_after >= Duration::from_millis(300) && cut_after < Duration::from_secs(2), "{cut_after:?}");
+    }
+
+    #[tokio::test]
+    async fn a_body_that_goes_silent_is_cut_at_the_grace() {
+        // 64 KB at once earns two minutes, but then nothing comes: cut
+        // after the 300 ms of silence, not after what it earned.
+        static CHUNK: [u8; 65_536] = [7; 65_536];
+        let frames = futures::stream::once(async { Ok::<_, std::io::Error>(Bytes::from_static(&CHUNK)) })
+            .chain(futures::stream::pending());
+        let body = RateBody::new(Body::from_stream(frames), Duration::from_millis(300));
+        let started = Instant::now();
+        let Err(e) = axum::body::to_bytes(Body::new(body), usize::MAX).await else { panic!("never ends") };
+        assert!(timed_out(&e), "{e:?}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
     }
 
     #[tokio::test]

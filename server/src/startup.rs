@@ -24,7 +24,6 @@ use tower_http::{
     compression::{CompressionLayer, CompressionLevel},
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     services::ServeDir,
-    timeout::RequestBodyTimeoutLayer,
     trace::TraceLayer,
 };
 
@@ -267,8 +266,8 @@ pub(crate) fn with_layers(app: Router<AppState>, state: AppState) -> Router {
         // (logged with the request id by the span around it), never a
         // dropped connection.
         .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(RequestBodyTimeoutLayer::new(body_timeout))
-        // ... and keeps arriving at a minimum rate (a trickle is cut).
+        // A body arrives uncompressed, without going silent and at a
+        // minimum rate (a trickle is cut).
         .layer(middleware::from_fn_with_state(body_timeout, crate::request_body::bound))
         .layer(middleware::from_fn(error::localize))
         .layer(middleware::from_fn(security::csrf_guard))

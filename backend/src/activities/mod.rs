@@ -32,7 +32,9 @@ pub(crate) mod store;
 use store::*;
 
 impl Backend {
-    /// Staff create an event for the community.
+    /// Staff create an event for the community. 422 naming the field for
+    /// implausible dates, an end before the start or already past, a
+    /// capacity outside 1..=10,000, an RSVP deadline after the start.
     pub async fn create_activity(&self, actor: &Actor, input: NewActivity) -> Result<Activity> {
         actor.require(Permission::PublishActivity)?;
         let title = clean::required_line("title", &input.title, 100)?;
@@ -50,6 +52,10 @@ impl Backend {
         }
         if input.ends_at <= input.starts_at {
             return Err(AppError::invalid("ends_at", Msg::ErrEventTimes).into());
+        }
+        // One that is still on (started earlier today) may be announced.
+        if input.ends_at <= now {
+            return Err(AppError::invalid("ends_at", Msg::ErrEventOver).into());
         }
         if !(1..=10_000).contains(&input.capacity) {
             return Err(AppError::invalid("capacity", Msg::ErrCapacity).into());

@@ -103,7 +103,7 @@ fn present(s: Option<&str>) -> Option<&str> {
 fn refusal(r: Refusal, status: JobStatus) -> Error {
     match r {
         Refusal::NotNow => {
-            AppError::new(ErrorCode::Conflict, Msg::ErrIllegalTransition).with_detail(status.as_str()).into()
+            AppError::new(ErrorCode::Conflict, Msg::ErrComplaintState).with_detail(status.as_str()).into()
         }
         Refusal::NotYou => AppError::forbidden().into(),
     }

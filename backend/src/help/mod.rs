@@ -309,10 +309,25 @@ impl Backend {
         Ok(call_view_of(actor, call, rows::<EntryRow>(&mut res, 0)?, phone_view))
     }
     /// Staff handle a call (acknowledge, arrive, resolve with an outcome);
-    /// the elder may mark it pressed by mistake.
+    /// the elder may mark it pressed by mistake. 404 for a call the actor
+    /// cannot see, 403 for an action not theirs, 409 (`detail`: the state)
+    /// for one the call's state does not allow, then 422 for a missing
+    /// outcome or an overlong note.
     pub async fn help_action(&self, actor: &Actor, id: &str, input: HelpActionInput) -> Result<HelpCall> {
         let action =
             HelpAction::parse(&input.action).ok_or_else(|| AppError::invalid("action", Msg::ErrUnknownAction))?;
+        let call = self.load_call(id).await?.filter(|c| c.visible_to(actor)).ok_or_else(AppError::not_found)?;
+        let party = call.party(actor);
+        let Some(next) = transition(call.status(), party, action) else {
+            let anyone = HelpParty { caller: true, responder: true, escalated_staff: true };
+            return Err(if transition(call.status(), anyone, action).is_some() {
+                AppError::forbidden().into()
+            } else {
+                AppError::new(ErrorCode::Conflict, Msg::ErrHelpCallState).with_detail(call.status.as_str()).into()
+            });
+        };
+        // Who may act is decided before what they sent is checked, so a
+        // caller without the right learns nothing from a 422.
         let note = clean::optional_block("note", input.note.as_deref(), 1000)?;
         let outcome = match action {
             HelpAction::Resolve => Some(
@@ -324,16 +339,6 @@ impl Backend {
             ),
             HelpAction::FalseAlarm => Some(Outcome::FalseAlarm),
             _ => None,
-        };
-        let call = self.load_call(id).await?.filter(|c| c.visible_to(actor)).ok_or_else(AppError::not_found)?;
-        let party = call.party(actor);
-        let Some(next) = transition(call.status(), party, action) else {
-            let anyone = HelpParty { caller: true, responder: true, escalated_staff: true };
-            return Err(if transition(call.status(), anyone, action).is_some() {
-                AppError::forbidden().into()
-            } else {
-                AppError::new(ErrorCode::Conflict, Msg::ErrIllegalTransition).with_detail(call.status.as_str()).into()
-            });
         };
         let now = self.now();
         // "Help is coming" to the elder's WeChat, queued with the change.
