@@ -102,6 +102,16 @@ async fn a_repeated_report_answers_the_same_job_with_200_one_entry_one_alert_and
     let res = s.req(Method::GET, &format!("/media/{}", twice.id), Some(resident.token())).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "nor its row");
 
+    // The key sent again with another report is refused (422), not
+    // answered with the first: a repeat must be the same request.
+    for changed in [
+        json!({ "category": "leak", "description": "卫生间漏水", "client_key": key }),
+        json!({ "category": "light", "description": "厨房漏水", "client_key": key }),
+    ] {
+        let (status, res) = resident.report_keyed(&changed, None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{changed}");
+        assert_eq!(res.unwrap_err().detail.as_deref(), Some("client_key"));
+    }
     assert_eq!(jobs_with_key(&s, key).await, 1);
     assert_eq!(resident.jobs("").await.unwrap().items.len(), 1, "one job in the resident's list");
     assert_eq!(resident.job(&first.id).await.unwrap().timeline.len(), 1);
@@ -115,6 +125,9 @@ async fn a_repeated_report_answers_the_same_job_with_200_one_entry_one_alert_and
     let c1 = resident.complain_expect(&complaint, StatusCode::CREATED).await.unwrap();
     let c2 = resident.complain_expect(&complaint, StatusCode::OK).await.unwrap();
     assert_eq!((c2.id.as_str(), c2.timeline.len()), (c1.id.as_str(), 1));
+    let changed = json!({ "category": "noise", "text": "楼下装修太吵", "client_key": "complaint-key-1" });
+    let err = resident.complain(&changed).await.unwrap_err();
+    assert_eq!((err.status, err.detail.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("client_key")));
     let (status, other) =
         resident.report_keyed(&json!({ "category": "leak", "client_key": "a-new-key-2" }), None).await;
     assert_eq!(status, StatusCode::CREATED);

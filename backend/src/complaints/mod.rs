@@ -283,7 +283,13 @@ impl Backend {
         let family = [JobKind::Complaint, JobKind::Suggestion];
         let by_staff = actor_role != ActorRole::Resident;
         let allowance = crate::repairs::Allowance { by_staff, lane: crate::repairs::FilingLane::Complaint };
-        match self.file_keyed(&actor_id, allowance, key.as_deref(), &family, &input.photo_ids, store).await {
+        let request = crate::repairs::KeyedRequest {
+            key: key.as_deref(),
+            family: &family,
+            category: category.as_str(),
+            description: &text,
+        };
+        match self.file_keyed(&actor_id, allowance, request, &input.photo_ids, store).await {
             Ok(Filed::New) => {}
             Ok(Filed::Repeat(existing)) => return Ok((existing, false)),
             Err(e) if thrown(&e, "photo_not_yours") => {

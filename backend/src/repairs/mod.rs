@@ -54,7 +54,7 @@ pub(crate) struct ClockSettings {
     pub(crate) urge_interval_mins: u32,
 }
 use request_key::Filed;
-pub(crate) use request_key::{Allowance, FilingLane};
+pub(crate) use request_key::{Allowance, FilingLane, KeyedRequest};
 use store::*;
 use transition::*;
 
@@ -215,7 +215,13 @@ impl Backend {
         let by_staff = filer.entered_by.is_some();
         let lane = if urgency == Urgency::Critical { FilingLane::Critical } else { FilingLane::Repair };
         let allowance = Allowance { by_staff, lane };
-        let filed = self.file_keyed(by, allowance, key.as_deref(), &[JobKind::Repair], &input.photo_ids, store).await;
+        let request = KeyedRequest {
+            key: key.as_deref(),
+            family: &[JobKind::Repair],
+            category: category.as_str(),
+            description: &description,
+        };
+        let filed = self.file_keyed(by, allowance, request, &input.photo_ids, store).await;
         match filed {
             Ok(Filed::New) => {}
             Ok(Filed::Repeat(existing)) => return Ok((existing, false)),

@@ -9,6 +9,14 @@
 //! else is another request. Repairs, complaints and suggestions are rows
 //! of one table with one unique index (`repair_client_key`, migration
 //! 0019), so a key names one request of either kind.
+//!
+//! A repeat must be the same request: the same kind, category and
+//! description (its photos may differ, since a retry uploads them again).
+//! A key sent again with another report is refused with 422 `client_key`
+//! and stores nothing, as the IETF's Idempotency-Key draft
+//! (draft-ietf-httpapi-idempotency-key-header, "reuse of the key with a
+//! different payload": 422) asks; before, it silently answered the first
+//! report.
 
 use std::future::Future;
 
@@ -23,6 +31,20 @@ use super::super::{
 use super::store::{self, KeyedRow};
 use linli_model::{AppError, Msg, complaint::JobKind};
 
+/// A report as filed with a request key: what a repeat must match.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KeyedRequest<'a> {
+    /// The key, already checked (`linli_model::client_key`); `None` files
+    /// without one.
+    pub key: Option<&'a str>,
+    /// The kinds the key may name (a repair; a complaint or suggestion).
+    pub family: &'a [JobKind],
+    /// The report's category as stored (a repair's or a complaint's).
+    pub category: &'a str,
+    /// Its description as stored (cleaned; empty when none was given).
+    pub description: &'a str,
+}
+
 /// What filing a report did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Filed {
@@ -34,10 +56,11 @@ pub(crate) enum Filed {
 }
 
 impl Backend {
-    /// The job `by` filed with `key`, if any. 422 `client_key` when that
-    /// job is not of `family` (a key sent with a repair, then with a
-    /// complaint): one key is one request.
-    pub(crate) async fn job_by_client_key(&self, by: &str, key: &str, family: &[JobKind]) -> Result<Option<String>> {
+    /// The job `by` filed with `request`'s key, if any. 422 `client_key`
+    /// when that job is not the same request: not of its `family` (a key
+    /// sent with a repair, then with a complaint), or of another category
+    /// or description. One key is one request.
+    async fn job_by_client_key(&self, by: &str, key: &str, request: &KeyedRequest<'_>) -> Result<Option<String>> {
         let mut res = run(self
             .db
             .query(store::JOB_BY_CLIENT_KEY)
@@ -45,7 +68,12 @@ impl Backend {
             .bind(("key", key.to_string())))
         .await?;
         let Some(found) = row::<KeyedRow>(&mut res, 0)? else { return Ok(None) };
-        if !family.contains(&found.kind.unwrap_or(JobKind::Repair)) {
+        let kind = found.kind.unwrap_or(JobKind::Repair);
+        let category = if kind == JobKind::Repair { found.category } else { found.complaint_category };
+        let same = request.family.contains(&kind)
+            && category.as_deref() == Some(request.category)
+            && found.description.as_deref().unwrap_or_default() == request.description;
+        if !same {
             return Err(AppError::invalid("client_key", Msg::ErrClientKeyReused).into());
         }
         Ok(Some(found.id.key().to_string()))
@@ -75,8 +103,7 @@ impl Backend {
         &self,
         by: &str,
         Allowance { by_staff, lane }: Allowance,
-        key: Option<&str>,
-        family: &[JobKind],
+        request: KeyedRequest<'_>,
         photo_ids: &[String],
         store: F,
     ) -> Result<Filed>
@@ -84,8 +111,9 @@ impl Backend {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<()>>,
     {
+        let key = request.key;
         if let Some(k) = key
-            && let Some(id) = self.job_by_client_key(by, k, family).await?
+            && let Some(id) = self.job_by_client_key(by, k, &request).await?
         {
             return self.repeated(by, id, photo_ids).await;
         }
@@ -98,7 +126,7 @@ impl Backend {
         let store = &store;
         let filed = db::retrying(move || async move {
             if let Some(k) = key
-                && let Some(id) = self.job_by_client_key(by, k, family).await?
+                && let Some(id) = self.job_by_client_key(by, k, &request).await?
             {
                 return Ok(Filed::Repeat(id));
             }
@@ -107,7 +135,7 @@ impl Backend {
                 Err(e) => {
                     if let Some(k) = key
                         && (e.violates("repair_client_key") || thrown(&e, "photo_not_yours"))
-                        && let Some(id) = self.job_by_client_key(by, k, family).await?
+                        && let Some(id) = self.job_by_client_key(by, k, &request).await?
                     {
                         return Ok(Filed::Repeat(id));
                     }

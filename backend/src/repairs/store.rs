@@ -154,6 +154,14 @@ pub(crate) struct KeyedRow {
     /// NONE on rows stored before complaints existed: a repair.
     #[serde(default)]
     pub(crate) kind: Option<linli_model::complaint::JobKind>,
+    /// A repair's category.
+    #[serde(default)]
+    pub(crate) category: Option<String>,
+    /// A complaint's or suggestion's category (NONE on repairs).
+    #[serde(default)]
+    pub(crate) complaint_category: Option<String>,
+    #[serde(default)]
+    pub(crate) description: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -458,8 +466,7 @@ pub(crate) const CREATE_REPAIR: &str = "BEGIN TRANSACTION;
 
 /// Used by `job_by_client_key` (repairs/request_key.rs): the job a person
 /// filed with a request key, through the unique index `repair_client_key`.
-pub(crate) const JOB_BY_CLIENT_KEY: &str =
-    "SELECT id, kind FROM repair WHERE client_key_by = $by AND client_key = $key LIMIT 1";
+pub(crate) const JOB_BY_CLIENT_KEY: &str = "SELECT id, kind, category, complaint_category, description FROM repair WHERE client_key_by = $by AND client_key = $key LIMIT 1";
 
 /// Used by `job_view` (repairs/mod.rs).
 pub(crate) const JOB_VIEW: &str = "SELECT *, assignee.name AS assignee_name FROM repair_event
