@@ -316,6 +316,23 @@ async fn concurrent_requests_compute_forgotten_days_once() {
     assert_eq!(count_of(&backend, "scorecard_month").await, months, "and the {months} whole months merged once");
 }
 
+/// A community without a mark (never computed, or its mark lost) forgets
+/// every kept day before reading any: kept days left from before, however
+/// wrong, are computed again, and the cards equal the first ones.
+#[tokio::test]
+async fn without_a_mark_every_kept_day_is_forgotten() {
+    let (backend, communities) = demo().await;
+    let community = communities[0].clone();
+    let now = crate::clock::now();
+    let (from, to) = (now - Duration::days(60), now);
+    let first = backend.cards(&community, from, to, |_| true, Grain::Totals).await.ok().flatten().map(|r| r.1);
+    assert!(kept_count(&backend).await > 0, "days are kept");
+    let spoil = "UPDATE scorecard_day SET data = '{}'; DELETE scorecard_month; DELETE scorecard_mark;";
+    let Ok(_) = run(backend.db.query(spoil)).await else { panic!("spoil") };
+    let again = backend.cards(&community, from, to, |_| true, Grain::Totals).await.ok().flatten().map(|r| r.1);
+    assert_eq!(first, again, "the spoiled kept days were forgotten, not read");
+}
+
 /// Each row's `local_day` (kept by its VALUE, migration 0029) is the
 /// model's local date of the instant scorecards count it on, on both sides
 /// of local midnight (16:00 UTC), and every timeline step carries its
