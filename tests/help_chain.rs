@@ -333,6 +333,43 @@ fn cookies_of(res: &reqwest::Response) -> String {
         .join("; ")
 }
 
+/// Signing in again and again on the elder's own screen keeps its help
+/// device: no second device is paired, so the ten-device limit never
+/// revokes a paired tablet, and the screen's button keeps working.
+#[tokio::test]
+async fn signing_in_again_on_a_paired_screen_keeps_its_device() {
+    let s = TestServer::start().await;
+    let sign_in = |cookies: Option<String>| {
+        let mut req = s
+            .req(Method::POST, "/forms/login", None)
+            .header(header::USER_AGENT, "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)")
+            .form(&[("phone", ELDER), ("password", PASSWORD)]);
+        if let Some(c) = cookies {
+            req = req.header(header::COOKIE, c);
+        }
+        async move { cookies_of(&req.send().await.unwrap()) }
+    };
+    let first = sign_in(None).await;
+    let device = first.split("; ").find(|c| c.contains("linli_device=")).expect("paired").to_string();
+    for _ in 0..12 {
+        let again = sign_in(Some(device.clone())).await;
+        assert!(!again.contains("linli_device="), "no new device for the same screen: {again}");
+    }
+    let butler = s.user(BUTLER).await;
+    let elders = butler.elders(false).await.unwrap();
+    let elder = elders.items.iter().find(|e| e.name == "李秀英").unwrap();
+    let devices = butler.devices(elder.id.as_str()).await.unwrap();
+    assert_eq!(devices.items.len(), 1, "one device, still live");
+    let res = s
+        .req(Method::POST, "/forms/help", None)
+        .header(header::COOKIE, &device)
+        .form(&[("client_key", "kept-device-0001")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()[header::LOCATION].to_str().unwrap().starts_with("/?call="), "the screen's button works");
+}
+
 #[tokio::test]
 async fn an_elders_tablet_presses_help_after_its_session_has_expired() {
     let (mut c, tmp) = config();

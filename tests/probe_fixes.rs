@@ -183,28 +183,3 @@ async fn a_report_period_too_long_is_refused_for_its_length() {
         assert_eq!(err.unwrap_err().detail.as_deref(), Some("from"), "{path}");
     }
 }
-
-/// A page whose content is missing, or is another household's, is sent
-/// with 404 (its text says so too), not a 200 that caches and scripts would
-/// take for the page; the reader's own job is a 200.
-#[tokio::test]
-async fn pages_of_missing_or_others_content_are_sent_as_not_found() {
-    let s = TestServer::start().await;
-    let cookie = s.web_login(RESIDENT).await;
-    let page = |path: String| {
-        let req = s.req(Method::GET, &path, None).header(header::COOKIE, &cookie);
-        async move {
-            let res = req.send().await.unwrap();
-            (res.status(), res.text().await.unwrap())
-        }
-    };
-    let own = s.user(RESIDENT).await.report(&json!({ "category": "leak" })).await.unwrap();
-    let others = s.user(RESIDENT_B2).await.report(&json!({ "category": "leak" })).await.unwrap();
-    let (status, _) = page(format!("/repairs/{}", own.id)).await;
-    assert_eq!(status, StatusCode::OK);
-    for path in [format!("/repairs/{}", others.id), "/repairs/doesnotexist0000".to_string()] {
-        let (status, html) = page(path.clone()).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
-        assert!(html.contains(Msg::ErrNotFound.text(Lang::Zh)), "{path}: says why");
-    }
-}

@@ -98,16 +98,16 @@ pub const MAX_ENTRIES: u32 = 20;
 /// Longest window a resident may open: 7 days.
 pub const MAX_WINDOW_DAYS: i64 = 7;
 
-/// The window of a pass made "for today and `days` more days" at `now`
-/// (the invitation form's choice: 0 today, 1 tomorrow, 3, 7): from `now`
-/// until the end of the local day `days` later, but never longer than
-/// [`MAX_WINDOW_DAYS`], so "7 days" ends a week on at the time it was made.
-/// `days` is taken within `0..=MAX_WINDOW_DAYS`. Answers `(from, until)`,
-/// `until` exclusive.
+/// The window of a pass made "for `days` days" at `now` (the invitation
+/// form's choice: 1 today, 2 today and tomorrow, 3, 7): from `now` until
+/// the end of the `days`-th local day counting today, so "3 天" is today
+/// and the next two days. `days` is taken within `1..=MAX_WINDOW_DAYS`,
+/// which keeps every window inside [`MAX_WINDOW_DAYS`]. Answers
+/// `(from, until)`, `until` exclusive.
 pub fn window_for_days(now: DateTime<Utc>, days: i64) -> (DateTime<Utc>, DateTime<Utc>) {
-    let days = days.clamp(0, MAX_WINDOW_DAYS);
-    let end_of_day = crate::time::end_of_local_day(now + chrono::Duration::days(days)) + chrono::Duration::seconds(1);
-    (now, end_of_day.min(now + chrono::Duration::days(MAX_WINDOW_DAYS)))
+    let days = days.clamp(1, MAX_WINDOW_DAYS);
+    let until = crate::time::end_of_local_day(now + chrono::Duration::days(days - 1)) + chrono::Duration::seconds(1);
+    (now, until)
 }
 
 /// Characters of short codes: no 0/O, 1/I/L, so a code read aloud or typed
@@ -386,19 +386,22 @@ mod tests {
     }
 
     /// Every choice of the form makes a window the server accepts (at
-    /// most a week), whatever the time of day it is made at.
+    /// most a week), whatever the time of day it is made at, ending at the
+    /// end of the chosen number of calendar days.
     #[test]
     fn a_pass_for_days_stays_within_a_week() {
         for (h, m) in [(0, 0), (9, 0), (15, 59), (16, 0), (23, 59)] {
             let now = at(h, m, 0);
-            for days in [-1, 0, 1, 3, 7, 8, 100] {
+            for days in [-1, 0, 1, 2, 3, 7, 8, 100] {
                 let (from, until) = window_for_days(now, days);
                 assert_eq!(from, now);
                 assert!(until > now && until - now <= Duration::days(MAX_WINDOW_DAYS), "{days} at {h}:{m}");
             }
-            assert_eq!(window_for_days(now, 0).1, end_of_local_day(now) + Duration::seconds(1), "today");
-            assert_eq!(window_for_days(now, 7).1, now + Duration::days(7), "a week");
-            assert_eq!(window_for_days(now, 1).1, end_of_local_day(now + Duration::days(1)) + Duration::seconds(1));
+            let end_of = |n: i64| end_of_local_day(now + Duration::days(n)) + Duration::seconds(1);
+            assert_eq!(window_for_days(now, 1).1, end_of(0), "today");
+            assert_eq!(window_for_days(now, 2).1, end_of(1), "today and tomorrow");
+            assert_eq!(window_for_days(now, 3).1, end_of(2), "three days, today the first");
+            assert_eq!(window_for_days(now, 7).1, end_of(6), "a week");
         }
     }
 

@@ -77,19 +77,9 @@ fn loading() -> impl IntoView {
     view! { <p class="loading">{super::t(Msg::Loading)}</p> }
 }
 
-/// An error, said in the reader's language. Rendered on the server, a
-/// page whose content is missing (404) or not the reader's to see (403)
-/// is sent with that status, not a 200 that crawlers, caches and scripts
-/// would take for the page.
+/// An error, said in the reader's language.
 #[component]
 pub fn ErrorNotice(err: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if matches!(err.code.status(), 403 | 404)
-        && let Some(res) = use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(status) = http::StatusCode::from_u16(err.code.status())
-    {
-        res.set_status(status);
-    }
     let text = err.message(use_lang());
     view! {
         <p class="notice error" role="alert">

@@ -327,8 +327,8 @@ pub fn NewPassPage() -> impl IntoView {
                     <div class="single-fields stack" class:hidden=for_elder>
                         <label for="days">{t(Msg::ValidFor)}</label>
                         <select id="days" name="days">
-                            <option value="0">{t(Msg::ValidToday)}</option>
-                            <option value="1">{t(Msg::ValidTomorrow)}</option>
+                            <option value="1">{t(Msg::ValidToday)}</option>
+                            <option value="2">{t(Msg::ValidTomorrow)}</option>
                             <option value="3">{t(Msg::Valid3Days)}</option>
                             <option value="7">{t(Msg::Valid7Days)}</option>
                         </select>

@@ -120,6 +120,15 @@ impl Backend {
         let allowance = if by_staff { &self.filings_by_staff } else { &self.filings_by_resident };
         let counted = format!("{}:{by}", lane.as_str());
         if !allowance.hit(&counted) {
+            // Twins sent together each hold a place while in flight; one
+            // that finds the allowance spent looks for the stored twin
+            // again before it refuses, so a retry is not told to wait an
+            // hour for a report already filed.
+            if let Some(k) = key
+                && let Some(id) = self.job_by_client_key(by, k, &request).await?
+            {
+                return self.repeated(by, id, photo_ids).await;
+            }
             tracing::warn!(by = %by, by_staff, lane = lane.as_str(), "report refused: too many in the hour");
             return Err(AppError::too_soon(Msg::ErrTooManyReports, allowance_wait(allowance, &counted)).into());
         }

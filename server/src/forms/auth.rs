@@ -65,9 +65,19 @@ async fn login(
 }
 
 /// The `Set-Cookie` of a new help device when the person who just signed
-/// in is an elder; `None` for everyone else.
+/// in is an elder; `None` for everyone else, and for a screen that already
+/// holds a live help device of the same elder: signing in again on it
+/// keeps that device. (Each sign-in used to pair another, and past the
+/// elder's ten the oldest was revoked, a paired bedside tablet among
+/// them: found by a hostile probe.)
 async fn pair_help_device(state: &AppState, token: &str, headers: &HeaderMap) -> Option<String> {
     let actor = state.backend.authenticate(token).await.inspect_err(linli_backend::Error::log).ok()?;
+    if let Some(held) = web::device_token(headers)
+        && let Ok((elder, _)) = state.backend.help_device_elder(&held).await
+        && elder.user_id == actor.user_id
+    {
+        return None;
+    }
     let agent = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
     match state.backend.issue_help_device(&actor, &devices::device_label(agent)).await {
         Ok(Some(device)) => {

@@ -27,8 +27,9 @@ pub fn router() -> Router<AppState> {
         .route("/forms/walk-ins/{id}/decision", post(decide_walk_in))
 }
 
-/// How long a pass holds: until the end of today and this many more days
-/// (at most a week, `pass::window_for_days`); or, with `kind=recurring`, a recurring pass (长期访客)
+/// How long a pass holds: until the end of the `days`-th day counting
+/// today (1 today, 2 today and tomorrow; at most a week,
+/// `pass::window_for_days`); or, with `kind=recurring`, a recurring pass (长期访客)
 /// on the checked `weekdays` from `time_from` to `time_until` (`HH:MM`),
 /// `start_date` to `end_date` (`YYYY-MM-DD`), Asia/Shanghai.
 #[derive(Deserialize)]
@@ -86,7 +87,7 @@ async fn create_pass(
         if input.schedule.is_some() {
             input.max_entries = None;
         } else {
-            let (from, until) = linli_model::pass::window_for_days(chrono::Utc::now(), validity.days.unwrap_or(0));
+            let (from, until) = linli_model::pass::window_for_days(chrono::Utc::now(), validity.days.unwrap_or(1));
             input.valid_from = Some(from);
             input.valid_until = Some(until);
         }
