@@ -333,6 +333,12 @@ fn cookies_of(res: &reqwest::Response) -> String {
         .join("; ")
 }
 
+/// The help button's form posted with `cookies` and request key `key`.
+async fn press_by_form(s: &TestServer, cookies: &str, key: &str) -> reqwest::Response {
+    let req = s.req(Method::POST, "/forms/help", None).header(header::COOKIE, cookies);
+    req.form(&[("client_key", key)]).send().await.unwrap()
+}
+
 /// Signing in again and again on the elder's own screen keeps its help
 /// device: no second device is paired, so the ten-device limit never
 /// revokes a paired tablet, and the screen's button keeps working.
@@ -360,13 +366,7 @@ async fn signing_in_again_on_a_paired_screen_keeps_its_device() {
     let elder = elders.items.iter().find(|e| e.name == "李秀英").unwrap();
     let devices = butler.devices(elder.id.as_str()).await.unwrap();
     assert_eq!(devices.items.len(), 1, "one device, still live");
-    let res = s
-        .req(Method::POST, "/forms/help", None)
-        .header(header::COOKIE, &device)
-        .form(&[("client_key", "kept-device-0001")])
-        .send()
-        .await
-        .unwrap();
+    let res = press_by_form(&s, &device, "kept-device-0001").await;
     assert!(res.headers()[header::LOCATION].to_str().unwrap().starts_with("/?call="), "the screen's button works");
 }
 
@@ -397,13 +397,7 @@ async fn an_elders_tablet_presses_help_after_its_session_has_expired() {
         .and_then(|r| r.split('"').next())
         .expect("the help form")
         .to_string();
-    let res = s
-        .req(Method::POST, "/forms/help", None)
-        .header(header::COOKIE, &cookies)
-        .form(&[("client_key", key.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = press_by_form(&s, &cookies, &key).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(res.headers()[header::LOCATION].to_str().unwrap().starts_with("/?call="), "stored, not sent to sign in");
     assert_eq!(s.user(DUTY).await.help_calls(true).await.unwrap().items.len(), 1);
@@ -425,13 +419,7 @@ async fn an_elders_tablet_presses_help_after_its_session_has_expired() {
     let err = s.user(BUTLER_B3).await.devices(elder_id).await.unwrap_err();
     assert_eq!(err.status, StatusCode::NOT_FOUND, "another building's butler");
     butler.revoke_device(elder_id, device).await.unwrap();
-    let res = s
-        .req(Method::POST, "/forms/help", None)
-        .header(header::COOKIE, &cookies)
-        .form(&[("client_key", "after-revoke-0001")])
-        .send()
-        .await
-        .unwrap();
+    let res = press_by_form(&s, &cookies, "after-revoke-0001").await;
     assert_eq!(res.headers()[header::LOCATION], "/login", "a revoked device is refused");
 }
 

@@ -56,11 +56,13 @@ pub(crate) enum Filed {
 }
 
 impl Backend {
-    /// The job `by` filed with `request`'s key, if any. 422 `client_key`
+    /// The job `by` filed with `request`'s key, if any (none without a
+    /// key). 422 `client_key`
     /// when that job is not the same request: not of its `family` (a key
     /// sent with a repair, then with a complaint), or of another category
     /// or description. One key is one request.
-    async fn job_by_client_key(&self, by: &str, key: &str, request: &KeyedRequest<'_>) -> Result<Option<String>> {
+    async fn stored_twin(&self, by: &str, request: &KeyedRequest<'_>) -> Result<Option<String>> {
+        let Some(key) = request.key else { return Ok(None) };
         let mut res = run(self
             .db
             .query(store::JOB_BY_CLIENT_KEY)
@@ -81,7 +83,8 @@ impl Backend {
 
     /// Files a report with `store` (one transaction that creates the job
     /// with `client_key = key, client_key_by = by` and attaches
-    /// `photo_ids`) unless `by` already filed one with `key`; `key` is
+    /// `photo_ids`) unless `by` already filed the same request with its
+    /// key (`request.key`); the key is
     /// already checked (`linli_model::client_key`), `None` files without
     /// a key.
     ///
@@ -111,10 +114,7 @@ impl Backend {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<()>>,
     {
-        let key = request.key;
-        if let Some(k) = key
-            && let Some(id) = self.job_by_client_key(by, k, &request).await?
-        {
+        if let Some(id) = self.stored_twin(by, &request).await? {
             return self.repeated(by, id, photo_ids).await;
         }
         let allowance = if by_staff { &self.filings_by_staff } else { &self.filings_by_resident };
@@ -124,9 +124,7 @@ impl Backend {
             // that finds the allowance spent looks for the stored twin
             // again before it refuses, so a retry is not told to wait an
             // hour for a report already filed.
-            if let Some(k) = key
-                && let Some(id) = self.job_by_client_key(by, k, &request).await?
-            {
+            if let Some(id) = self.stored_twin(by, &request).await? {
                 return self.repeated(by, id, photo_ids).await;
             }
             tracing::warn!(by = %by, by_staff, lane = lane.as_str(), "report refused: too many in the hour");
@@ -134,17 +132,14 @@ impl Backend {
         }
         let store = &store;
         let filed = db::retrying(move || async move {
-            if let Some(k) = key
-                && let Some(id) = self.job_by_client_key(by, k, &request).await?
-            {
+            if let Some(id) = self.stored_twin(by, &request).await? {
                 return Ok(Filed::Repeat(id));
             }
             match store().await {
                 Ok(()) => Ok(Filed::New),
                 Err(e) => {
-                    if let Some(k) = key
-                        && (e.violates("repair_client_key") || thrown(&e, "photo_not_yours"))
-                        && let Some(id) = self.job_by_client_key(by, k, &request).await?
+                    if (e.violates("repair_client_key") || thrown(&e, "photo_not_yours"))
+                        && let Some(id) = self.stored_twin(by, &request).await?
                     {
                         return Ok(Filed::Repeat(id));
                     }
@@ -175,7 +170,6 @@ impl Backend {
     }
 }
 
-/// Seconds until `by` may file again under `allowance`.
 /// Whose hourly allowance a new report spends, and in which lane.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Allowance {
@@ -207,6 +201,7 @@ impl FilingLane {
     }
 }
 
+/// Seconds until `by` may file again under `allowance`.
 fn allowance_wait(allowance: &RateLimiter, by: &str) -> i64 {
     i64::try_from(allowance.retry_after(by)).unwrap_or(i64::MAX)
 }
