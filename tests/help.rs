@@ -534,3 +534,47 @@ async fn simultaneous_presses_of_one_key_all_get_the_one_call() {
         elder.help_act(&ids[0], HelpAction::FalseAlarm).await.unwrap();
     }
 }
+
+/// Presses with different keys at the same instant (the elder's phone and
+/// bedside tablet, a page reloaded, the duty room entering the call the
+/// elder phoned in): one call, each press a step of it, never a second
+/// call that escalates and texts the family again. Run over several
+/// rounds, each closed, so the next round opens a new call.
+#[tokio::test]
+async fn presses_from_every_device_at_one_instant_are_one_call() {
+    let s = TestServer::start().await;
+    let elder = s.user(ELDER).await;
+    let duty = s.user(DUTY).await;
+    let elder_id = s.user(BUTLER).await.elder_id("李秀英").await;
+    let mut on_behalf = duty.on_behalf("1", "102", "phone").await;
+    on_behalf.resident_id = Some(elder_id);
+    let entry = json!({ "on_behalf": on_behalf });
+    let mut seen = Vec::new();
+    for round in 0..4 {
+        let keys: Vec<String> = (0..12).map(|i| format!("burst-{round}-{i:02}-device")).collect();
+        let presses = keys.iter().map(|key| elder.press(key));
+        let entering = duty.send(Method::POST, "/api/v1/entry/help-calls", Some(&entry));
+        let (answers, (status, entered)) = tokio::join!(futures::future::join_all(presses), entering);
+        let entered: HelpCall = entered.unwrap_or_else(|e| panic!("round {round}: the entry: {status} {e}"));
+        let mut ids: Vec<String> = answers
+            .into_iter()
+            .map(|(status, call)| call.unwrap_or_else(|e| panic!("round {round}: {status} {e}")).id)
+            .collect();
+        ids.push(entered.id);
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "round {round}: one call, not {ids:?}");
+        let open = elder.help_calls(true).await.unwrap();
+        assert_eq!(self::ids(&open), ids, "round {round}: one open call");
+        let call = s.user(BUTLER).await.help_call(&ids[0]).await.unwrap();
+        let pressed = call.timeline.iter().filter(|e| e.action == Step::Pressed).count();
+        let again = call.timeline.iter().filter(|e| e.action == Step::PressedAgain).count();
+        assert_eq!(pressed, 1, "round {round}: {:?}", call.timeline);
+        // Every press is on the call: the first opened it, the others are
+        // steps (the entry, if it came first, opened it instead).
+        assert!(again >= 11, "round {round}: {again} presses again: {:?}", call.timeline);
+        assert!(!seen.contains(&ids[0]), "round {round}: a new call after the last one closed");
+        seen.push(ids[0].clone());
+        elder.help_act(&ids[0], HelpAction::FalseAlarm).await.unwrap();
+    }
+}

@@ -66,10 +66,20 @@ async fn a_generated_company_is_read_by_the_services_and_holds_what_the_generato
         }
     }
 
-    // What the backend keeps from the rows is brought up to date: the
-    // scorecard days of the generated communities.
+    // What the backend keeps from the rows is brought up to date: each
+    // elder's open help call marked, the scorecard days of the generated
+    // communities.
+    // (Two more calls left open by hand: a small company may have none.)
+    let reopen = "UPDATE (SELECT VALUE id FROM help_call LIMIT 2) SET open = true, status = 'sent'";
+    s.backend.db().query(reopen).await.unwrap().check().unwrap();
     let steps = s.backend.after_scale(&spec).await.unwrap();
-    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    let open = "SELECT VALUE record::id(elder) FROM help_call WHERE open = true";
+    let mut elders: Vec<String> = s.backend.db().query(open).await.unwrap().take(0).unwrap();
+    elders.sort();
+    elders.dedup();
+    assert!(!elders.is_empty(), "some calls are open");
+    assert_eq!(count(&s.backend, "open_help_call").await, elders.len() as u64, "one mark per elder with an open call");
     assert!(count(&s.backend, "scorecard_day").await >= 2 * 28, "a month of kept days per community");
 
     // A second run into the same database is refused, from its first

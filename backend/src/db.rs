@@ -75,6 +75,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 29, name: "local_day", sql: include_str!("migrations/0029_local_day.surql") },
     Migration { version: 30, name: "scorecard_months", sql: include_str!("migrations/0030_scorecard_months.surql") },
     Migration { version: 31, name: "scorecard_day_ids", sql: include_str!("migrations/0031_scorecard_day_ids.surql") },
+    Migration { version: 32, name: "one_open_call", sql: include_str!("migrations/0032_one_open_call.surql") },
 ];
 
 /// A handle to the database; cheap to clone.

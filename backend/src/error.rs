@@ -18,6 +18,12 @@ pub enum Error {
     /// Any other fault on our side (I/O, a task that panicked...).
     #[error("internal: {0}")]
     Internal(String),
+    /// Another request stored the same thing first (named here, e.g.
+    /// "help call opened"), found inside this request's transaction:
+    /// nothing was written and the request may simply run again, like a
+    /// write conflict ([`Error::is_retryable`]).
+    #[error("raced: {0}")]
+    Raced(&'static str),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -35,6 +41,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Db(e) => matches!(e.query_details(), Some(surrealdb::types::QueryError::TransactionConflict)),
+            Self::Raced(_) => true,
             _ => false,
         }
     }

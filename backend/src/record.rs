@@ -246,6 +246,9 @@ tables! {
     WalkInId => WalkIn = "walk_in",
     /// An elderly resident's help call.
     HelpCallId => HelpCall = "help_call",
+    /// The mark that an elder has an open help call, keyed by the elder's
+    /// user key: one per elder, so two presses at one instant conflict.
+    OpenHelpCallId => OpenHelpCall = "open_help_call",
     /// An elder's paired help device (a tablet by the bed).
     HelpDeviceId => HelpDevice = "help_device",
     /// A regular visit (or phone call) to an elder (定期探访).

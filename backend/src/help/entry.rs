@@ -6,7 +6,7 @@
 //! `notify_family`, the elder's emergency contacts are texted at once
 //! through the outbox, in the same transaction as the call.
 
-use crate::record::{BuildingId, CommunityId, HelpCallId, UnitId, UserId};
+use crate::record::{BuildingId, CommunityId, HelpCallId, OpenHelpCallId, UnitId, UserId};
 
 use super::super::{
     Backend, clean,
@@ -110,6 +110,7 @@ impl Backend {
             .bind(("building", BuildingId::record_of(&filer.unit.building.id)))
             .bind(("unit", UnitId::record_of(&filer.unit.id)))
             .bind(("elder", UserId::record_of(&filer.resident_id)))
+            .bind(("open_mark", OpenHelpCallId::record_of(&filer.resident_id)))
             .bind(("key", key.clone()))
             .bind(("channel", filer.channel.as_str()))
             .bind(("staff", UserId::record_of(&staff_id)))
@@ -119,6 +120,9 @@ impl Backend {
         .await;
         match created {
             Ok(_) => {}
+            // The elder pressed, or another entry opened a call, a moment
+            // ago: run again and answer that call.
+            Err(e) if db::thrown(&e, "already_open") => return Err(Error::Raced("help call opened")),
             // The same entry stored at the same moment by another request.
             Err(e) if e.violates("help_call_key") => {
                 let existing =

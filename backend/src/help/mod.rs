@@ -17,7 +17,7 @@ mod escalation;
 
 use std::collections::HashMap;
 
-use crate::record::{BuildingId, CommunityId, HelpCallId, UnitId, UserId};
+use crate::record::{BuildingId, CommunityId, HelpCallId, OpenHelpCallId, UnitId, UserId};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -176,12 +176,17 @@ impl Backend {
             .bind(("building", BuildingId::record_of(&unit.building.id)))
             .bind(("unit", UnitId::record_of(&unit.id)))
             .bind(("elder", UserId::record_of(&actor.user_id)))
+            .bind(("open_mark", OpenHelpCallId::record_of(&actor.user_id)))
             .bind(("key", key.clone()))
             .bind(("name", actor.name.clone()))
             .bind(("now", now)))
         .await;
         match created {
             Ok(_) => {}
+            // Another press of this elder opened a call a moment ago (a
+            // phone and a tablet, or the duty room's entry): run again and
+            // join it.
+            Err(e) if thrown(&e, "already_open") => return Err(Error::Raced("help call opened")),
             // The same key was pressed at the same moment (a double tap on
             // two connections): the other request stored it; return that.
             Err(e) if e.violates("help_call_key") => {
@@ -353,6 +358,7 @@ impl Backend {
         let stored = run(self
             .bind_subscribe_message(query, message)
             .bind(("call", HelpCallId::record_of(id)))
+            .bind(("open_mark", OpenHelpCallId::record_of(call.elder.key())))
             .bind(("version", call.version))
             .bind(("status", next.as_str()))
             .bind(("open", next.is_open()))

@@ -197,14 +197,40 @@ pub(crate) const ESCALATE: &str = concat!(
 /// Used by `escalation_settings` (help/mod.rs).
 pub(crate) const ESCALATION_SETTINGS: &str = "SELECT help FROM $c";
 
+/// The first statements of a transaction that opens a call: takes the
+/// elder's open-call mark `$open_mark` (`open_help_call:<elder key>`,
+/// migration 0032) for `$call`, or throws `already_open` while the call
+/// it names is open. Two openings racing both write the mark, so the
+/// engine refuses one transaction at commit (a write conflict); either
+/// way the loser runs again and joins the open call. A mark left on a
+/// closed call is taken over.
+macro_rules! open_mark_take {
+    () => {
+        "
+                 IF (SELECT VALUE call.open FROM ONLY $open_mark) = true { THROW 'already_open' };
+                 UPSERT $open_mark SET call = $call, at = $now;
+                 "
+    };
+}
+
+/// Used by `after_scale` (scale/mod.rs): marks each elder's oldest open
+/// call (as migration 0032 does), for rows written without the services.
+pub(crate) const MARK_OPEN_CALLS: &str =
+    "FOR $c IN (SELECT id, elder, created_at FROM help_call WHERE open = true ORDER BY created_at DESC) {
+                 UPSERT type::record('open_help_call', record::id($c.elder)) SET call = $c.id, at = $c.created_at;
+             };";
+
 /// Used by `press_help` (help/mod.rs).
-pub(crate) const PRESS_HELP: &str = "BEGIN TRANSACTION;
-                 CREATE $call SET community = $community, building = $building, unit = $unit, elder = $elder,
+pub(crate) const PRESS_HELP: &str = concat!(
+    "BEGIN TRANSACTION;",
+    open_mark_take!(),
+    "CREATE $call SET community = $community, building = $building, unit = $unit, elder = $elder,
                      client_key = $key, status = 'sent', open = true, escalation_level = 0,
                      created_at = $now, version = 1;
                  CREATE help_event SET call = $call, seq = 1, action = 'pressed', actor = $elder,
                      actor_name = $name, at = $now;
-                 COMMIT TRANSACTION;";
+                 COMMIT TRANSACTION;"
+);
 
 /// Used by `press_help` (help/mod.rs): the elder's open call, if any
 /// (the earliest, should there be several from before presses were
@@ -227,13 +253,16 @@ pub(crate) const PRESS_AGAIN: &str = "BEGIN TRANSACTION;
 
 /// Used by `enter_help_call` (help/entry.rs): a press stored for the
 /// elder by staff, with the channel and who entered it.
-pub(crate) const ENTER_HELP_CALL: &str = "BEGIN TRANSACTION;
-                 CREATE $call SET community = $community, building = $building, unit = $unit, elder = $elder,
+pub(crate) const ENTER_HELP_CALL: &str = concat!(
+    "BEGIN TRANSACTION;",
+    open_mark_take!(),
+    "CREATE $call SET community = $community, building = $building, unit = $unit, elder = $elder,
                      client_key = $key, status = 'sent', open = true, escalation_level = 0,
                      created_at = $now, version = 1, channel = $channel, entered_by = $staff;
                  CREATE help_event SET call = $call, seq = 1, action = 'pressed', actor = $staff,
                      actor_name = $name, note = $note, at = $now;
-                 COMMIT TRANSACTION;";
+                 COMMIT TRANSACTION;"
+);
 
 /// Used by `enter_help_call` (help/entry.rs): the emergency contacts'
 /// messages `$messages` queued now, with their timeline entry.
@@ -296,6 +325,7 @@ pub(crate) const HELP_ACTION: &str = concat!(
                  arrived_at = IF $action = 'arrive' { $now } ELSE { arrived_at },
                  arrived_by = IF $action = 'arrive' { $actor } ELSE { arrived_by },
                  closed_at = IF $open { NONE } ELSE { $now };
+             IF !$open { DELETE $open_mark WHERE call = $call };
              CREATE help_event SET call = $call, seq = $seq + 1, action = $action, actor = $actor,
                  actor_name = $name, note = $note, at = $now;",
             subscribe_message_create!(),
@@ -326,6 +356,7 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("SWEEP_HELP", SWEEP_HELP),
     ("ESCALATE", ESCALATE),
     ("ESCALATION_SETTINGS", ESCALATION_SETTINGS),
+    ("MARK_OPEN_CALLS", MARK_OPEN_CALLS),
     ("PRESS_HELP", PRESS_HELP),
     ("OPEN_CALL_OF_ELDER", OPEN_CALL_OF_ELDER),
     ("PRESS_AGAIN", PRESS_AGAIN),
