@@ -190,6 +190,8 @@ async fn unanswered_calls_escalate_to_all_staff_then_to_the_emergency_contacts()
     );
     let list = worker.help_calls(true).await.unwrap();
     assert!(ids(&list).contains(&id), "an escalated call is visible to all staff");
+    let open = worker.help_call(&id).await.unwrap();
+    assert!(!open.elder_phone.contains('*'), "reached by escalation, the worker calls back: {}", open.elder_phone);
 
     let level2 = worker_stream.next_of("help_call.updated", Duration::from_secs(4)).await.expect("contacts step");
     let at = level2.received - pressed;
@@ -212,6 +214,8 @@ async fn unanswered_calls_escalate_to_all_staff_then_to_the_emergency_contacts()
 
     // Acknowledged calls do not escalate (a new call: the first is closed).
     butler.help_act_with(&id, &json!({ "action": "resolve", "outcome": "resolved" })).await.unwrap();
+    let over = worker.help_call(&id).await.unwrap();
+    assert!(over.elder_phone.contains('*'), "over, the number is the responders' again: {}", over.elder_phone);
     let other = elder.press("escalate-press-02").await.1.unwrap();
     assert_ne!(other.id, id);
     butler.help_act(&other.id, HelpAction::Acknowledge).await.unwrap();

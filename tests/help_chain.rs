@@ -11,7 +11,8 @@ use crate::common::*;
 use chrono::{DateTime, Utc};
 use linli_bench::fakes::{FakeSms, FakeWeChat, SmsMode, WeChatMode};
 use linli_model::{
-    help::{HelpAction, HelpCall},
+    ErrorCode,
+    help::{HelpAction, HelpCall, HelpStatus, Outcome},
     keys::HelpEntryAction as Step,
 };
 use reqwest::{Method, StatusCode, header};
@@ -406,7 +407,24 @@ async fn an_elders_tablet_presses_help_after_its_session_has_expired() {
     let res = s.req(Method::GET, "/repairs", None).header(header::COOKIE, &cookies).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "other pages need a session");
     let res = s.req(Method::GET, "/api/v1/repairs", None).header(header::COOKIE, &cookies).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "the device is known: signing in again is not the answer");
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "forbidden", "{err}");
+
+    // "按错了" works from the tablet too: the call is closed as a false
+    // alarm, and the screen is not sent to the sign-in page.
+    let call = s.user(DUTY).await.help_calls(true).await.unwrap().items.remove(0);
+    let res = s
+        .req(Method::POST, &format!("/forms/help/{}/action", call.id), None)
+        .header(header::COOKIE, &cookies)
+        .form(&[("action", "false_alarm"), ("back", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[header::LOCATION], "/", "back to the help screen");
+    let closed = s.user(DUTY).await.help_call(&call.id).await.unwrap();
+    assert_eq!((closed.status, closed.outcome), (HelpStatus::Closed, Some(Outcome::FalseAlarm)));
 
     // The butler sees the tablet and revokes it; it is refused at once.
     let butler = s.user(BUTLER).await;
@@ -439,8 +457,18 @@ async fn a_mini_program_pairs_a_help_device_that_only_presses_help() {
     assert_eq!(status, StatusCode::CREATED, "{call:?}");
     tablet.check_in().await.unwrap();
     for path in ["/api/v1/me", "/api/v1/repairs", "/api/v1/help-calls", "/api/v1/passes"] {
-        assert_eq!(tablet.get::<Value>(path).await.unwrap_err().status, StatusCode::UNAUTHORIZED, "{path}");
+        let err = tablet.get::<Value>(path).await.unwrap_err();
+        assert_eq!((err.status, err.code), (StatusCode::FORBIDDEN, ErrorCode::Forbidden), "{path}");
     }
+    // Only the elder's own "pressed by mistake": not a staff action.
+    let call = call.unwrap();
+    let err = tablet.help_act(&call.id, HelpAction::Acknowledge).await.unwrap_err();
+    assert_eq!(err.status, StatusCode::FORBIDDEN);
+    let closed = tablet.help_act(&call.id, HelpAction::FalseAlarm).await.unwrap();
+    assert_eq!((closed.status, closed.outcome), (HelpStatus::Closed, Some(Outcome::FalseAlarm)));
+    // A stranger's token, or a revoked device's, is still 401.
+    let stranger = s.with_token("not-a-token-of-anyone-0000000000");
+    assert_eq!(stranger.get::<Value>("/api/v1/me").await.unwrap_err().status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

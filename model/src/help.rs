@@ -96,6 +96,14 @@ impl HelpParty {
     const fn staff(self) -> bool {
         self.responder || self.escalated_staff
     }
+
+    /// Whether the call's own page shows this party the elder's whole
+    /// phone number (to call back; each such view is audited): first
+    /// responders always, staff reached by escalation only while the call
+    /// is `open`. Once it is over they keep the call's record, masked.
+    pub const fn sees_whole_phone(self, open: bool) -> bool {
+        self.responder || (self.escalated_staff && open)
+    }
 }
 
 /// The status `action` leads to, or `None` when it is not allowed.
@@ -743,6 +751,14 @@ mod tests {
     const RESPONDER: HelpParty = HelpParty { caller: false, responder: true, escalated_staff: false };
     const ESCALATED: HelpParty = HelpParty { caller: false, responder: false, escalated_staff: true };
     const NOBODY: HelpParty = HelpParty { caller: false, responder: false, escalated_staff: false };
+
+    #[test]
+    fn escalated_staff_lose_the_whole_number_when_the_call_is_over() {
+        assert!(RESPONDER.sees_whole_phone(true) && RESPONDER.sees_whole_phone(false));
+        assert!(ESCALATED.sees_whole_phone(true));
+        assert!(!ESCALATED.sees_whole_phone(false));
+        assert!(!CALLER.sees_whole_phone(true) && !NOBODY.sees_whole_phone(true));
+    }
 
     #[test]
     fn timeline_steps_of_actions_read_as_their_buttons() {

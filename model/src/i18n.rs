@@ -150,6 +150,7 @@ messages! {
     ErrBadRequest => "请求格式不正确", "The request is malformed.";
     ErrUnauthenticated => "请先登录", "Please sign in first.";
     ErrSessionExpired => "登录已过期，请重新登录", "Your session has expired. Please sign in again.";
+    ErrHelpDeviceOnly => "这台求助设备只能呼叫求助、报平安和撤销误按", "This help device can only call for help, check in and cancel a press made by mistake.";
     ErrInvalidCredentials => "手机号或密码不正确", "Wrong phone number or password.";
     ErrForbidden => "您没有权限执行此操作", "You are not allowed to do this.";
     ErrNotFound => "找不到该内容", "Not found.";

@@ -19,20 +19,22 @@ use serde::de::DeserializeOwned;
 use crate::{error::ApiError, state::AppState};
 
 /// The signed-in caller (`app::api::ctx::caller`, the rule of every
-/// surface); 401 otherwise.
+/// surface); 401 otherwise, 403 for a help device's credential
+/// (`app::api::ctx::api_caller`).
 pub struct AuthUser(pub Actor);
 
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Self(ctx::caller(&state.backend, &parts.headers).await?))
+        Ok(Self(ctx::api_caller(&state.backend, &parts.headers).await?))
     }
 }
 
-/// The caller of a help press or check-in: a session, or else a help
-/// device credential of an elder's screen (`app::api::ctx::help_caller`).
-/// Only those two endpoints take it.
+/// The caller of a help press, a check-in or a help call's action (the
+/// elder's "pressed by mistake"): a session, or else a help device
+/// credential of an elder's screen (`app::api::ctx::help_caller`). Only
+/// those endpoints take it.
 pub struct HelpCaller(pub Actor);
 
 impl FromRequestParts<AppState> for HelpCaller {

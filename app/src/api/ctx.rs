@@ -22,6 +22,28 @@ pub async fn caller(backend: &Backend, headers: &HeaderMap) -> Result<Actor, App
     backend.authenticate(&token).await.map_err(crate::backend::Error::answer)
 }
 
+/// [`caller`] for the JSON API: a request that carries no valid session
+/// but a live help device credential (the device cookie, or the bearer a
+/// mini-program sends) is refused with 403 `ErrHelpDeviceOnly`, not 401:
+/// signing in again would not help, the device may only use the help
+/// endpoints ([`help_caller`]).
+pub async fn api_caller(backend: &Backend, headers: &HeaderMap) -> Result<Actor, AppError> {
+    match caller(backend, headers).await {
+        Err(e) if e.code.status() == 401 => {
+            for token in [web::device_token(headers), web::bearer(headers)].into_iter().flatten() {
+                if backend.help_device_is_live(&token).await.map_err(crate::backend::Error::answer)? {
+                    return Err(AppError::new(
+                        crate::model::ErrorCode::Forbidden,
+                        crate::model::Msg::ErrHelpDeviceOnly,
+                    ));
+                }
+            }
+            Err(e)
+        }
+        other => other,
+    }
+}
+
 /// The caller of a help press, a check-in or the elder's home: a session
 /// as for [`caller`], or else a help device credential of an elder's
 /// screen (`backend/src/devices/`): the device cookie, else the bearer

@@ -132,6 +132,18 @@ impl Backend {
         Ok((actor, expires_at))
     }
 
+    /// Whether `token` is a help device credential that is live (paired,
+    /// not revoked, not expired), without renewing it: a device that asks
+    /// for what only a session may do is told 403, not "sign in again".
+    pub async fn help_device_is_live(&self, token: &str) -> Result<bool> {
+        if token.is_empty() || token.len() > 128 {
+            return Ok(false);
+        }
+        let mut res = run(self.db.query(store::DEVICE_BY_TOKEN).bind(("hash", ids::token_hash(token)))).await?;
+        let device: Option<DeviceRow> = row(&mut res, 0)?;
+        Ok(device.is_some_and(|d| d.revoked_at.is_none() && Utc::now() < d.expires_at))
+    }
+
     /// The caller of a help press, check-in or the elder's home: the
     /// session when it is valid, else the help device credential. Answers
     /// the person and, when it came from a device, the device's new expiry

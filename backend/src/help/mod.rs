@@ -237,11 +237,12 @@ impl Backend {
 
     /// One call, if the caller may see it (404 otherwise). Staff see the
     /// elder's whole phone number here, to call back, and each such view
-    /// is an audit entry; lists show it masked.
+    /// is an audit entry; lists show it masked, and so does this page to
+    /// staff reached only by escalation once the call is over
+    /// ([`HelpParty::sees_whole_phone`]).
     pub async fn help_call(&self, actor: &Actor, id: &str) -> Result<HelpCall> {
         let call = self.load_call(id).await?.filter(|c| c.visible_to(actor)).ok_or_else(AppError::not_found)?;
-        let party = call.party(actor);
-        if party.responder || party.escalated_staff {
+        if call.party(actor).sees_whole_phone(call.status().is_open()) {
             self.audit(actor, AuditAction::HelpCallViewPhone, &call.id, &call.elder).await?;
         }
         self.call_view(actor, call, PhoneView::Whole).await
@@ -465,7 +466,7 @@ fn call_view_of(actor: &Actor, call: CallRow, entries: Vec<EntryRow>, phone_view
         })
         .collect();
     let party = call.party(actor);
-    let staff_view = party.responder || party.escalated_staff;
+    let whole_phone = party.sees_whole_phone(call.status().is_open());
     HelpCall {
         id: String::from(call.id.clone()),
         status: call.status(),
@@ -473,7 +474,7 @@ fn call_view_of(actor: &Actor, call: CallRow, entries: Vec<EntryRow>, phone_view
         escalation_level: call.level(),
         elder: PersonRef { id: String::from(call.elder.clone()), name: call.elder_name.clone() },
         unit: call.unit_ref(),
-        elder_phone: if staff_view && phone_view == PhoneView::Whole {
+        elder_phone: if whole_phone && phone_view == PhoneView::Whole {
             call.elder_phone.clone()
         } else {
             phone::mask(&call.elder_phone)

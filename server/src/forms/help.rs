@@ -69,10 +69,11 @@ async fn press_help(State(state): State<AppState>, HelpUser(actor): HelpUser, Fo
 }
 
 /// Handling a call without scripts (staff; or the elder's "pressed by
-/// mistake"): the API's [`HelpActionInput`], and the page to go back to.
+/// mistake", also from a paired tablet whose session has expired): the
+/// API's [`HelpActionInput`], and the page to go back to.
 async fn help_action(
     State(state): State<AppState>,
-    WebUser(actor): WebUser,
+    HelpUser(actor): HelpUser,
     Path(id): Path<String>,
     Form(form): Form<And<HelpActionInput, Back>>,
 ) -> Response {

@@ -113,7 +113,7 @@ pub(crate) async fn detail(
 #[utoipa::path(post, path = "/api/v1/help-calls/{id}/actions", tag = "help", request_body = HelpActionInput, params(("id" = String, Path, description = "The opaque id")), responses((status = 200, body = HelpCall), crate::openapi::Errors))]
 pub(crate) async fn act(
     State(state): State<AppState>,
-    AuthUser(actor): AuthUser,
+    HelpCaller(actor): HelpCaller,
     Path(id): Path<String>,
     Json(body): Json<HelpActionInput>,
 ) -> ApiResult<axum::Json<HelpCall>> {
