@@ -298,6 +298,35 @@ async fn a_trickled_compressed_or_malformed_body_is_refused_for_what_it_is() {
     let answer = answer_on(&mut conn).await;
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
 
+    // A transfer coding hyper does not decode (gzip under chunked) is
+    // refused like a content coding, not read with gzip ignored.
+    let mut conn = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    conn.write_all(head("Transfer-Encoding: gzip, chunked\r\n").as_bytes()).await.unwrap();
+    conn.write_all(b"8\r\n\x1f\x8b\x08\x00\x00\x00\x00\x00\r\n0\r\n\r\n").await.unwrap();
+    let answer = answer_on(&mut conn).await;
+    assert!(answer.starts_with("HTTP/1.1 415"), "{answer}");
+    assert!(answer.contains("unsupported_media"), "in the envelope: {answer}");
+
+    // A body declared larger than the route takes is 413 at once, with
+    // nothing sent after the head: no wait for the body, no 100 Continue.
+    for (path, declared) in [("/forms/repairs", 200_000_000_u64), ("/api/v1/uploads", 40_000_000)] {
+        let mut conn = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {resident}\r\n\
+             Content-Type: multipart/form-data; boundary=x\r\nExpect: 100-continue\r\nContent-Length: {declared}\r\n\r\n"
+        );
+        conn.write_all(head.as_bytes()).await.unwrap();
+        let started = Instant::now();
+        let answer = answer_on(&mut conn).await;
+        assert!(answer.starts_with("HTTP/1.1 413"), "{path}: {answer}");
+        assert!(answer.contains("payload_too_large"), "in the envelope: {answer}");
+        assert!(started.elapsed() < Duration::from_secs(1), "{path}: at once, {:?}", started.elapsed());
+    }
+    let mut conn = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    conn.write_all(head("Content-Length: 40000000\r\n").as_bytes()).await.unwrap();
+    let answer = answer_on(&mut conn).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "a JSON body over 2 MiB: {answer}");
+
     let jobs = s.user(RESIDENT).await.jobs("").await.unwrap();
     assert!(jobs.items.is_empty(), "nothing reported");
 }

@@ -1,11 +1,26 @@
-//! What every request body must be to be read: uncompressed, and arriving
-//! at a minimum average rate.
+//! What every request body must be to be read: uncompressed, within its
+//! route's size, and arriving at a minimum average rate.
 //!
 //! **Content coding.** Linli does not decode compressed request bodies, so
 //! a body sent with a `Content-Encoding` other than `identity` is refused
 //! with 415 and `Accept-Encoding: identity` (RFC 9110 §15.5.16), before
 //! anything reads it: read as it is, a gzip body was answered "malformed"
 //! and a body labelled `br` but sent plain was taken silently.
+//!
+//! **Transfer coding.** Only `chunked` is understood (hyper decodes it);
+//! a body sent with any other transfer coding (`gzip, chunked`) was read
+//! with the outer coding silently ignored. It is refused with 415 like a
+//! content coding (RFC 9112 §6.1 suggests 501; a client's mistake is a
+//! 4xx here, as everywhere in Linli).
+//!
+//! **Size.** A body that declares (`Content-Length`) more than the route
+//! can take is refused with 413 at once, before a byte of it is read and
+//! before hyper would send `100 Continue`: a 40 MB declaration on a JSON
+//! route used to wait for the body, then time out. Only multipart photo
+//! forms take more than [`DEFAULT_LIMIT`]; each declares its own limit
+//! with [`limited`], and the global check allows multipart bodies up to
+//! [`PHOTO_FORM_LIMIT`], the largest. A body without a declared length
+//! is still cut at the route's limit as it arrives (`DefaultBodyLimit`).
 //!
 //! **Time.** A body must not go silent for `--body-timeout-secs`, and
 //! must keep arriving at a minimum average rate: tower-http's
@@ -30,10 +45,11 @@ use std::{
 use app::model::{AppError, ErrorCode, Msg};
 use axum::{
     body::{Body, Bytes},
-    extract::{Request, State},
-    http::{HeaderValue, header},
+    extract::{DefaultBodyLimit, Request, State},
+    http::{HeaderMap, HeaderName, HeaderValue, header},
     middleware::Next,
     response::{IntoResponse as _, Response},
+    routing::MethodRouter,
 };
 use http_body::Frame;
 use tokio::time::{Instant, Sleep};
@@ -45,26 +61,79 @@ use crate::error::ApiError;
 /// bodies).
 pub const MIN_RATE: u64 = 500;
 
-/// Refuses a compressed body (415), and wraps every other request's body
-/// in [`RateBody`] with `timeout` as its grace. A request without a body
-/// (a `GET`) passes as it is.
+/// The most a body may be on a route that does not declare its own limit:
+/// axum's `DefaultBodyLimit` default (2 MiB). Every JSON body, plain form
+/// and server function call is one of these.
+pub const DEFAULT_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The largest body any route takes: a multipart form with
+/// `MAX_PHOTOS` full-size photos and its own fields.
+pub const PHOTO_FORM_LIMIT: usize = linli_model::repair::MAX_PHOTOS * linli_backend::media::MAX_BYTES + 64 * 1024;
+
+/// `route` taking bodies of up to `max` bytes (instead of
+/// [`DEFAULT_LIMIT`]): a declared `Content-Length` above it is 413 before
+/// the body is read, a longer body is cut at `max` as it arrives. `max`
+/// must not exceed [`PHOTO_FORM_LIMIT`], which the global check allows.
+pub fn limited<S: Clone + Send + Sync + 'static>(route: MethodRouter<S>, max: usize) -> MethodRouter<S> {
+    debug_assert!(max <= PHOTO_FORM_LIMIT, "the global check would refuse it first");
+    route.layer(DefaultBodyLimit::max(max)).layer(axum::middleware::from_fn_with_state(max, declared_within))
+}
+
+/// The route-level half of [`limited`]: 413 for a declared length above `max`.
+async fn declared_within(State(max): State<usize>, req: Request, next: Next) -> Response {
+    if declared_length(&req).is_some_and(|n| n > max as u64) {
+        return too_large();
+    }
+    next.run(req).await
+}
+
+/// The `Content-Length` a request declares, if any (hyper has already
+/// refused a malformed one).
+fn declared_length(req: &Request) -> Option<u64> {
+    http_body::Body::size_hint(req.body()).exact()
+}
+
+fn too_large() -> Response {
+    let mut res = ApiError::from(AppError::new(ErrorCode::PayloadTooLarge, Msg::ErrTooLarge)).into_response();
+    // The body was not read: the connection cannot be reused for another request.
+    res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    res
+}
+
+/// Refuses a compressed body or one with a transfer coding other than
+/// `chunked` (415), a body declaring more than any route of its kind
+/// takes (413), and wraps every other request's body in [`RateBody`] with
+/// `timeout` as its grace. A request without a body (a `GET`) passes as
+/// it is.
 pub async fn bound(State(timeout): State<Duration>, req: Request, next: Next) -> Response {
     if http_body::Body::is_end_stream(req.body()) {
         return next.run(req).await;
     }
-    let coded = req
-        .headers()
-        .get_all(header::CONTENT_ENCODING)
-        .iter()
-        .flat_map(|v| v.to_str().unwrap_or("?").split(','))
-        .any(|coding| !coding.trim().eq_ignore_ascii_case("identity"));
+    let headers = req.headers();
+    let coded = codings(headers, header::CONTENT_ENCODING).any(|coding| !coding.eq_ignore_ascii_case("identity"))
+        || codings(headers, header::TRANSFER_ENCODING).any(|coding| !coding.eq_ignore_ascii_case("chunked"));
     if coded {
         let refusal = ApiError::from(AppError::new(ErrorCode::UnsupportedMedia, Msg::ErrContentEncoding));
         let mut res = refusal.into_response();
         res.headers_mut().insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
         return res;
     }
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
+    let max = if multipart { PHOTO_FORM_LIMIT } else { DEFAULT_LIMIT };
+    if declared_length(&req).is_some_and(|n| n > max as u64) {
+        return too_large();
+    }
     next.run(req.map(|body| Body::new(RateBody::new(body, timeout)))).await
+}
+
+/// The codings listed in every `name` header (`gzip, chunked`), trimmed;
+/// a value that is not text counts as one unknown coding.
+fn codings(headers: &HeaderMap, name: HeaderName) -> impl Iterator<Item = &str> {
+    headers.get_all(name).into_iter().flat_map(|v| v.to_str().unwrap_or("?").split(',')).map(str::trim)
 }
 
 /// The error a body ends with when it went silent or arrived too slowly.

@@ -2,7 +2,7 @@
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Multipart, Path, State, multipart::MultipartRejection},
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
     response::Response,
     routing::post,
 };
@@ -10,22 +10,18 @@ use linli_model::{
     AppError, ErrorCode, Msg,
     complaint::{ComplaintActionInput, NewComplaint},
     job::RatingInput,
-    repair::MAX_PHOTOS,
 };
 
 use super::{Form, WebUser, page_of, read_fields, repairs::report_fields, respond};
-use crate::state::AppState;
+use crate::{request_body::PHOTO_FORM_LIMIT, state::AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/forms/complaints", post(file_complaint).layer(DefaultBodyLimit::max(MAX_FORM_BYTES)))
+        .route("/forms/complaints", crate::request_body::limited(post(file_complaint), PHOTO_FORM_LIMIT))
         .route("/forms/complaints/{id}/action", post(complaint_action))
         .route("/forms/complaints/{id}/rating", post(rate_complaint))
         .route("/forms/complaints/{id}/urge", post(urge_complaint))
 }
-
-/// A complaint with six full-size photos, plus the form's own fields.
-const MAX_FORM_BYTES: usize = MAX_PHOTOS * linli_backend::media::MAX_BYTES + 64 * 1024;
 
 const COMPLAINT_FORM: &str = "/complaints/new";
 

@@ -2,7 +2,7 @@
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Multipart, Path, State, multipart::MultipartRejection},
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
     response::Response,
     routing::post,
 };
@@ -13,18 +13,15 @@ use linli_model::{
 };
 
 use super::{Form, MAX_PARTS, WebUser, file_part, page_of, read_fields, respond, text_part};
-use crate::state::AppState;
+use crate::{request_body::PHOTO_FORM_LIMIT, state::AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/forms/repairs", post(report_repair).layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)))
+        .route("/forms/repairs", crate::request_body::limited(post(report_repair), PHOTO_FORM_LIMIT))
         .route("/forms/repairs/{id}/action", post(repair_action))
         .route("/forms/repairs/{id}/rating", post(rate_repair))
         .route("/forms/repairs/{id}/urge", post(urge_repair))
 }
-
-/// A report with six full-size photos, plus the form's own fields.
-const MAX_REPORT_BYTES: usize = MAX_PHOTOS * linli_backend::media::MAX_BYTES + 64 * 1024;
 
 const REPORT_FORM: &str = "/repairs/new";
 

@@ -2,7 +2,7 @@
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Multipart, Path, State, multipart::MultipartRejection},
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
     response::Response,
     routing::post,
 };
@@ -11,22 +11,18 @@ use linli_model::{
     complaint::NewComplaint,
     follow_up::FollowUpOutcomeInput,
     job::NewRepair,
-    repair::MAX_PHOTOS,
     staff_entry::{OnBehalf, StaffHelpCall},
 };
 use serde::Deserialize;
 
 use super::{Form, WebUser, read_fields, repairs::report_fields, respond};
-use crate::state::AppState;
+use crate::{request_body::PHOTO_FORM_LIMIT, state::AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/forms/entry", post(enter).layer(DefaultBodyLimit::max(MAX_ENTRY_BYTES)))
+        .route("/forms/entry", crate::request_body::limited(post(enter), PHOTO_FORM_LIMIT))
         .route("/forms/follow-ups/{id}/outcome", post(follow_up_outcome))
 }
-
-/// An entry with six full-size photos, plus the form's own fields.
-const MAX_ENTRY_BYTES: usize = MAX_PHOTOS * linli_backend::media::MAX_BYTES + 64 * 1024;
 
 const ENTRY_FORM: &str = "/entry";
 const FOLLOW_UPS: &str = "/follow-ups";

@@ -3,7 +3,7 @@
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, State, multipart::MultipartError},
+    extract::{State, multipart::MultipartError},
     http::StatusCode,
     routing::post,
 };
@@ -29,7 +29,7 @@ pub(crate) struct UploadForm {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/uploads", post(upload).layer(DefaultBodyLimit::max(BODY_LIMIT)))
+    Router::new().route("/uploads", crate::request_body::limited(post(upload), BODY_LIMIT))
 }
 
 /// A multipart failure: too large is 413, a body that stopped arriving or
