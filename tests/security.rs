@@ -351,3 +351,48 @@ async fn polyglot_uploads_are_re_encoded_and_carry_no_payload() {
     }
     assert_eq!(s.media_files(), before + 2, "only the polyglot's display and thumbnail were stored");
 }
+
+/// Web pages answer with the status their content deserves, the same on
+/// every request: another role's screen is 403, an item that does not
+/// exist or is another unit's (or community's) is 404, one's own is 200.
+#[tokio::test]
+async fn pages_of_other_roles_and_other_units_items_answer_403_and_404() {
+    let s = TestServer::start().await;
+    let t = Targets::create(&s).await;
+    let page = |cookie: String, path: String| {
+        let s = &s;
+        async move {
+            let res = s.req(Method::GET, &path, None).header(header::COOKIE, &cookie).send().await.unwrap();
+            let status = res.status();
+            let body = res.text().await.unwrap();
+            (status, body)
+        }
+    };
+    let resident = s.web_login(RESIDENT).await;
+    let neighbour = s.web_login(RESIDENT_B2).await;
+    let guard = s.web_login(GUARD).await;
+    let foreign = s.web_login(OTHER_ADMIN).await;
+    for round in 0..3 {
+        for (who, cookie, path, want) in [
+            ("resident", &resident, "/gate".to_string(), StatusCode::FORBIDDEN),
+            ("resident", &resident, "/duty".to_string(), StatusCode::FORBIDDEN),
+            ("resident", &resident, "/board".to_string(), StatusCode::FORBIDDEN),
+            ("resident", &resident, "/admin/staff".to_string(), StatusCode::FORBIDDEN),
+            ("guard", &guard, "/gate".to_string(), StatusCode::OK),
+            ("guard", &guard, "/repairs/new".to_string(), StatusCode::FORBIDDEN),
+            ("resident", &resident, format!("/repairs/{}", t.job), StatusCode::OK),
+            ("neighbour", &neighbour, format!("/repairs/{}", t.job), StatusCode::NOT_FOUND),
+            ("foreign admin", &foreign, format!("/repairs/{}", t.job), StatusCode::NOT_FOUND),
+            ("resident", &resident, "/repairs/no-such-job-000".to_string(), StatusCode::NOT_FOUND),
+            ("neighbour", &neighbour, format!("/complaints/{}", t.complaint), StatusCode::NOT_FOUND),
+            ("foreign admin", &foreign, format!("/help/{}", t.call), StatusCode::NOT_FOUND),
+            ("foreign admin", &foreign, format!("/notices/{}", t.notice), StatusCode::NOT_FOUND),
+            ("foreign admin", &foreign, format!("/events/{}", t.event), StatusCode::NOT_FOUND),
+            ("resident", &resident, format!("/notices/{}", t.notice), StatusCode::OK),
+        ] {
+            let (status, body) = page(cookie.clone(), path.clone()).await;
+            assert_eq!(status, want, "round {round}: {who} GET {path}");
+            assert!(body.contains("</html>"), "round {round}: {who} GET {path}: a whole page");
+        }
+    }
+}

@@ -182,6 +182,47 @@ impl Role {
     }
 }
 
+/// Whether `role` may open the page at `path` (a path of the web app,
+/// without query): a page whose data only other roles may read is
+/// answered 403 on the server, before its content streams, instead of a
+/// 200 page of empty lists. Each page follows the permission its data
+/// needs (the same table the server enforces on every call the page
+/// makes); pages every signed-in person may open, and paths that are no
+/// page, are `true` here (detail pages are then decided by their data).
+pub fn may_open(role: Role, path: &str) -> bool {
+    use Permission as P;
+    let path = path.trim_end_matches('/');
+    let any = |ps: &[Permission]| ps.iter().any(|p| role.may(*p));
+    match path {
+        "/repairs/new" => any(&[P::ReportRepair]),
+        "/complaints/new" => any(&[P::FileComplaint]),
+        "/complaints" => any(&[P::FileComplaint, P::SeeComplaints]),
+        "/board" => role.may_list_jobs(JobListScope::Buildings),
+        "/admin/jobs" | "/duty/critical" => role.may_list_jobs(JobListScope::All),
+        "/jobs" => role.may_list_jobs(JobListScope::Assigned),
+        "/repairs" => role.natural_job_list().is_some(),
+        "/duty" => matches!(role, Role::Duty | Role::Admin),
+        "/elders" => any(&[P::SeeElders]),
+        "/passes" => any(&[P::ManageOwnPasses]),
+        "/passes/new" => any(&[P::InviteVisitor]),
+        "/gate" => any(&[P::VerifyPass]),
+        "/gate/walk-in" => any(&[P::RegisterWalkIn]),
+        "/gate/expected" => any(&[P::SeeExpectedVisitors]),
+        "/admin/entries" => any(&[P::SeeEntryLog]),
+        "/admin/passes" => any(&[P::ManageLongTermPasses, P::InviteForElder]),
+        "/admin/scorecards" => any(&[P::SeeScorecards]),
+        "/butler" => any(&[P::RateOwnButler]),
+        "/entry" => any(&[P::EnterForResident]),
+        "/follow-ups" => any(&[P::SeeFollowUps]),
+        "/notices/new" => any(&[P::PublishNotice]),
+        "/events/new" => any(&[P::PublishActivity]),
+        _ if path.starts_with("/elders/") => any(&[P::SeeElders]),
+        _ if path.starts_with("/complaints/") => any(&[P::FileComplaint, P::SeeComplaints]),
+        _ if path.starts_with("/admin/") => any(&[P::Administer]),
+        _ => true,
+    }
+}
+
 impl Me {
     /// Whether the signed-in person's role may do `what` (what the server
     /// will check; the browser shows a button or a page only then).
@@ -193,6 +234,27 @@ impl Me {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_role_opens_its_own_screens_and_not_the_others() {
+        let opens = |role, paths: &[&str]| paths.iter().all(|p| may_open(role, p));
+        let refused = |role, paths: &[&str]| paths.iter().all(|p| !may_open(role, p));
+        assert!(opens(Role::Resident, &["/", "/repairs/new", "/repairs", "/passes/new", "/butler", "/complaints"]));
+        assert!(refused(Role::Resident, &["/gate", "/duty", "/board", "/admin/staff", "/admin/scorecards", "/entry"]));
+        assert!(opens(Role::Guard, &["/gate", "/gate/expected", "/gate/walk-in"]));
+        assert!(refused(Role::Guard, &["/repairs", "/duty", "/elders", "/repairs/new", "/admin/audit/"]));
+        assert!(opens(
+            Role::Butler,
+            &["/board", "/jobs", "/entry", "/elders/u1", "/admin/passes", "/admin/scorecards"]
+        ));
+        assert!(refused(Role::Butler, &["/admin/staff", "/gate", "/duty", "/admin/entries"]));
+        assert!(opens(Role::Duty, &["/duty", "/duty/critical", "/gate", "/elders", "/entry", "/admin/entries"]));
+        assert!(refused(Role::Duty, &["/board", "/complaints", "/admin/settings"]));
+        assert!(opens(Role::Worker, &["/jobs", "/repairs", "/repairs/r1", "/notices", "/help/h1"]));
+        assert!(refused(Role::Worker, &["/board", "/gate", "/elders"]));
+        let admin = ["/admin/jobs", "/admin/staff", "/admin/settings", "/admin/audit", "/admin/buildings", "/duty"];
+        assert!(opens(Role::Admin, &admin));
+    }
 
     #[test]
     fn every_operation_is_someones_and_each_role_can_open_its_list() {

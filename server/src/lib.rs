@@ -14,6 +14,7 @@ pub mod ladder;
 mod listener;
 mod media;
 mod openapi;
+mod page_status;
 mod request_body;
 mod rest;
 mod security;

@@ -104,7 +104,10 @@ fn origin_host(origin: &str) -> Option<&str> {
 
 /// Pages that need a session send visitors without one to the sign-in
 /// page with a real redirect, before anything is rendered (so it works
-/// without scripts). The caller found here is handed to the renderer.
+/// without scripts). The caller found here is handed to the renderer,
+/// and the page is answered with the status decided for it
+/// (`page_status`: 403 for another role's page, 404 for an item that is
+/// not the caller's).
 pub async fn page_session(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     mut req: Request,
@@ -143,8 +146,15 @@ pub async fn page_session(
     }
     match actor {
         Some(actor) => {
+            let status = crate::page_status::decide(&state.backend, &actor, path).await;
             req.extensions_mut().insert(actor);
-            next.run(req).await
+            let mut res = next.run(req).await;
+            if let Some(status) = status
+                && res.status() == axum::http::StatusCode::OK
+            {
+                *res.status_mut() = status;
+            }
+            res
         }
         None => {
             let back = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");

@@ -425,9 +425,12 @@ pub fn BoardPage() -> impl IntoView {
         let urgency = query.with_untracked(|q| q.get("urgency")).or(default_urgency).filter(|u| !u.is_empty());
         let closed = query.with_untracked(|q| q.get("status")).as_deref() == Some("closed");
         let cursor = query.with_untracked(|q| q.get("cursor")).filter(|c| !c.is_empty());
-        // The next-page link keeps the filters (no-JS: a plain GET).
+        // The next-page link keeps the page (the board, the manager's
+        // overview, the duty room's critical jobs) and its filters (no-JS:
+        // a plain GET).
+        let path = leptos_router::hooks::use_location().pathname.get_untracked();
         let page_href = format!(
-            "/board?status={}&building={}&urgency={}&",
+            "{path}?status={}&building={}&urgency={}&",
             if closed { "closed" } else { "open" },
             building.clone().unwrap_or_default(),
             urgency.clone().unwrap_or_default(),

@@ -248,6 +248,13 @@ impl Backend {
         self.call_view(actor, call, PhoneView::Whole).await
     }
 
+    /// Whether call `id` exists and the caller may see it (what
+    /// [`Self::help_call`] answers 404 for), without reading its timeline
+    /// or auditing a view: the web page's status is decided with it.
+    pub async fn help_call_visible(&self, actor: &Actor, id: &str) -> Result<()> {
+        self.load_call(id).await?.filter(|c| c.visible_to(actor)).map(drop).ok_or_else(|| AppError::not_found().into())
+    }
+
     /// Calls the caller may see (the first page of [`Self::help_calls_page`],
     /// `MAX_LIMIT` rows), for callers inside the backend.
     pub async fn help_calls(&self, actor: &Actor, open_only: bool) -> Result<Vec<HelpCall>> {

@@ -138,6 +138,7 @@ impl Backend {
     /// All butlers side by side (manager), or the caller's own (butler).
     pub async fn scorecards(&self, actor: &Actor, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Scorecard>> {
         actor.require(Permission::SeeScorecards)?;
+        let from = scorecard::whole_days_from(from);
         let cards = self.cards(actor.community_id(), from, to, |b| actor.sees_scorecard_of(b), Grain::Totals).await?;
         Ok(cards.map(|(_, cards, _)| cards).unwrap_or_default())
     }
@@ -155,6 +156,7 @@ impl Backend {
         if !ids::is_plausible_key(butler_id) || !actor.sees_scorecard_of(butler_id) {
             return Err(AppError::not_found().into());
         }
+        let from = scorecard::whole_days_from(from);
         let (_, cards, days) = self
             .cards(actor.community_id(), from, to, |b| b == butler_id, Grain::Daily)
             .await?

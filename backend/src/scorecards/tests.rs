@@ -508,3 +508,45 @@ fn a_periods_whole_months_are_those_inside_it() {
     assert_eq!(months("2026-01-02", "2026-03-15"), vec![pair("2026-02-01", "2026-03-01")]);
     assert_eq!(months("2024-12-03", "2025-12-03").len(), 11, "a year from the 3rd: eleven whole months");
 }
+
+/// A scorecard period starts at the start of the local day of `from`: a
+/// job reported that day before `from`'s time of day is counted, and the
+/// cards equal those of the period from midnight.
+#[tokio::test]
+async fn a_scorecard_period_counts_the_whole_first_day() {
+    let (backend, communities) = demo().await;
+    let community = communities[0].clone();
+    let now = crate::clock::now();
+    // A job with an owner, reported at least two days ago: the period
+    // starts a minute after it, on the same day.
+    let sql = "SELECT VALUE created_at FROM repair WHERE community = $c AND kind = 'repair' AND owner != NONE
+               AND created_at < $before ORDER BY created_at DESC LIMIT 1";
+    let found = run(backend
+        .db
+        .query(sql)
+        .bind(("c", CommunityId::record_of(&community)))
+        .bind(("before", now - Duration::days(2))))
+    .await;
+    let Ok(mut res) = found else { panic!("a job") };
+    let reported: Vec<DateTime<Utc>> = res.take(0).unwrap_or_default();
+    let Some(reported) = reported.first().copied() else { panic!("the demo has an older job") };
+    let from = reported + Duration::minutes(1);
+    assert_eq!(local_date(from), local_date(reported), "the demo's job is not a minute before midnight");
+    let midnight = start_of_local_day(local_date(from));
+    let manager_id = {
+        let sql = "SELECT VALUE record::id(id) FROM user WHERE community = $c AND role = 'admin' LIMIT 1";
+        let Ok(mut res) = run(backend.db.query(sql).bind(("c", CommunityId::record_of(&community)))).await else {
+            panic!("the manager")
+        };
+        let ids: Vec<String> = res.take(0).unwrap_or_default();
+        ids.into_iter().next().unwrap_or_default()
+    };
+    let Ok(manager) = backend.load_actor(&manager_id, "test").await else { panic!("the manager signs in") };
+    let Ok(asked) = backend.scorecards(&manager, from, now).await else { panic!("the cards") };
+    let cards = |from| backend.cards(&community, from, now, |_| true, Grain::Totals);
+    let (Ok(Some((_, whole, _))), Ok(Some((_, partial, _)))) = (cards(midnight).await, cards(from).await) else {
+        panic!("cards")
+    };
+    assert_ne!(whole, partial, "the job before `from` is on a card");
+    assert_eq!(asked, whole, "counted from the start of the day of `from`");
+}
