@@ -78,8 +78,14 @@ async fn a_call_is_stored_once_per_key_and_reaches_only_the_right_people() {
     assert_eq!((status, retry.unwrap().id), (StatusCode::OK, fresh.id.clone()), "its retry is that call");
     let list = butler.help_calls(true).await.unwrap();
     assert!(ids(&list).contains(&fresh.id), "the butler is alerted again");
-    let err = elder.press("bad key!").await.1.unwrap_err();
-    assert_eq!((err.status, err.code), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid));
+    // A press without a usable key (a buggy client) is never lost: it is
+    // taken under a key the server makes, and joins the open call.
+    for key in ["bad key!", ""] {
+        let (status, call) = elder.press(key).await;
+        assert_eq!((status, call.map(|c| c.id).ok()), (StatusCode::OK, Some(fresh.id.clone())), "{key:?}");
+    }
+    let res = s.req(Method::POST, "/api/v1/help-calls", Some(elder.token())).json(&json!({})).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "no key at all: the open call");
     // The key formats clients use: braced UUIDs, base64 (presses of the
     // open call).
     for key in ["{21bf6647-7ef3-412a-8634-b54bbe487ac7}", "key+/=base64AAAA"] {
@@ -581,4 +587,22 @@ async fn presses_from_every_device_at_one_instant_are_one_call() {
         seen.push(ids[0].clone());
         elder.help_act(&ids[0], HelpAction::FalseAlarm).await.unwrap();
     }
+}
+
+/// An elder pressing again and again (or a client pressing in a loop)
+/// while the call is open: each press is a step of the call up to
+/// `MAX_PRESSES_AGAIN`, then the call is answered without growing.
+#[tokio::test]
+async fn presses_again_are_recorded_up_to_a_bound() {
+    let s = TestServer::start().await;
+    let elder = s.user(ELDER).await;
+    let max = linli_backend::help::MAX_PRESSES_AGAIN;
+    let first = elder.press("bound-press-first").await.1.unwrap();
+    for i in 0..max + 10 {
+        let (status, call) = elder.press(&format!("bound-press-{i:04}")).await;
+        assert_eq!((status, call.map(|c| c.id).ok()), (StatusCode::OK, Some(first.id.clone())), "press {i}");
+    }
+    let call = s.user(BUTLER).await.help_call(&first.id).await.unwrap();
+    let again = call.timeline.iter().filter(|e| e.action == Step::PressedAgain).count();
+    assert_eq!(again, max, "{} steps", call.timeline.len());
 }

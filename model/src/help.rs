@@ -387,7 +387,10 @@ pub struct ElderHome {
 pub struct PressBody {
     /// Made once per press by the client: 8–64 printable ASCII characters
     /// (a UUID, base64…); repeating it while the call is open returns
-    /// that call.
+    /// that call. Missing, empty or malformed, the press is still taken
+    /// under a key the server makes (its retries then join the open call
+    /// rather than being known as the same press).
+    #[serde(default)]
     pub client_key: String,
 }
 

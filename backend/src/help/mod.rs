@@ -78,6 +78,12 @@ fn contact_messages(call: &CallRow) -> Vec<Outgoing> {
 /// stored under a fresh key (it is never refused).
 const MAX_KEY_REUSE: usize = 16;
 
+/// The most `pressed_again` steps one call records: an anxious elder's
+/// presses (or a client pressing in a loop) are each announced up to this
+/// many; later ones answer the call without growing its timeline, which
+/// every view of the call reads.
+pub const MAX_PRESSES_AGAIN: usize = 50;
+
 /// The key a press is stored under when `key` already names a call that
 /// has ended: derived from both, so a retry of this press finds the call
 /// it made, and 41 characters whatever `key` was.
@@ -137,16 +143,25 @@ impl Backend {
     /// while the first is still in flight) never answer "try again": the
     /// press whose write the engine refused runs again and finds the call
     /// the other stored.
+    ///
+    /// A press without a usable key (missing, empty or malformed: a buggy
+    /// client) is still taken, under a key made here: the elder must never
+    /// lose a press to a client's mistake. Its retries are not known as
+    /// the same press, but while its call is open they join it.
     pub async fn press_help(&self, actor: &Actor, client_key: &str) -> Result<(HelpCall, bool)> {
-        crate::db::retrying(|| self.press_help_once(actor, client_key)).await
+        actor.require(Permission::PressHelp)?;
+        let client_key = if valid_client_key(client_key) {
+            client_key.to_string()
+        } else {
+            tracing::warn!(user = %actor.user_id, "help pressed without a usable client_key; one made by the server");
+            format!("server-{}", ids::new_token())
+        };
+        crate::db::retrying(|| self.press_help_once(actor, &client_key)).await
     }
 
     async fn press_help_once(&self, actor: &Actor, client_key: &str) -> Result<(HelpCall, bool)> {
         actor.require(Permission::PressHelp)?;
         let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
-        if !valid_client_key(client_key) {
-            return Err(AppError::invalid("client_key", Msg::ErrClientKey).into());
-        }
         let mut key = client_key.to_string();
         for reused in 0..=MAX_KEY_REUSE {
             match self.call_by_key(&actor.user_id, &key).await? {
@@ -215,6 +230,7 @@ impl Backend {
         let stored = run(self
             .db
             .query(store::PRESS_AGAIN)
+            .bind(("max", MAX_PRESSES_AGAIN))
             .bind(("call", open.id.record()))
             .bind(("elder", UserId::record_of(&actor.user_id)))
             .bind(("key", key.to_string()))
@@ -226,8 +242,9 @@ impl Backend {
                 tracing::warn!(call = %open.id.key(), "HELP CALL pressed again");
                 self.announce_call(&open, "pressed_again").await?;
             }
-            // A retry of this very press: already recorded and announced.
-            Err(e) if thrown(&e, "pressed_already") => {}
+            // A retry of this very press: already recorded and announced;
+            // or the call already holds `MAX_PRESSES_AGAIN` presses.
+            Err(e) if thrown(&e, "pressed_already") || thrown(&e, "pressed_enough") => {}
             Err(e) if thrown(&e, "closed") => return Ok(None),
             Err(e) => return Err(e),
         }

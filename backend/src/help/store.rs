@@ -241,12 +241,14 @@ pub(crate) const OPEN_CALL_OF_ELDER: &str =
 /// Used by `press_help` (help/mod.rs): the elder pressed again, with
 /// another key, while `$call` is open: a `pressed_again` step, once per
 /// key. Throws `pressed_already` for a retry of the same press (nothing
-/// added) and `closed` if the call ended meanwhile (the press then
-/// raises a new call).
+/// added), `pressed_enough` when the call holds `$max` such steps already
+/// (nothing added), and `closed` if the call ended meanwhile (the press
+/// then raises a new call).
 pub(crate) const PRESS_AGAIN: &str = "BEGIN TRANSACTION;
                  IF (SELECT VALUE open FROM ONLY $call) != true { THROW 'closed' };
-                 LET $steps = (SELECT seq, client_key FROM help_event WHERE call = $call);
+                 LET $steps = (SELECT seq, client_key, action FROM help_event WHERE call = $call);
                  IF array::len($steps[WHERE client_key = $key]) > 0 { THROW 'pressed_already' };
+                 IF array::len($steps[WHERE action = 'pressed_again']) >= $max { THROW 'pressed_enough' };
                  CREATE help_event SET call = $call, seq = (array::max($steps.seq) ?? 0) + 1,
                      action = 'pressed_again', actor = $elder, actor_name = $name, client_key = $key, at = $now;
                  COMMIT TRANSACTION;";
