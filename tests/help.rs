@@ -606,3 +606,27 @@ async fn presses_again_are_recorded_up_to_a_bound() {
     let again = call.timeline.iter().filter(|e| e.action == Step::PressedAgain).count();
     assert_eq!(again, max, "{} steps", call.timeline.len());
 }
+
+/// An elder with no emergency contact on file: the contacts' step says
+/// nobody could be told, never a bare "family notified".
+#[tokio::test]
+async fn the_contacts_step_says_so_when_there_is_nobody_to_tell() {
+    let (mut c, tmp) = config();
+    c.help_escalate_secs = Some(1);
+    c.help_contacts_secs = Some(2);
+    let s = TestServer::start_with(c, tmp).await;
+    let butler = s.user(BUTLER).await;
+    let elder_id = butler.elder_id("李秀英").await;
+    butler.set_elder(&elder_id, &json!({ "elder_mode": true, "emergency_contacts": [] })).await.unwrap();
+    let call = s.user(ELDER).await.press("nobody-to-tell-01").await.1.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(8);
+    loop {
+        let now = butler.help_call(&call.id).await.unwrap();
+        if let Some(step) = now.timeline.iter().find(|e| e.action == Step::NotifiedContacts) {
+            assert!(step.note.contains("没有可通知的紧急联系人"), "{step:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no contacts step: {:?}", now.timeline);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -464,6 +464,11 @@ async fn a_mini_program_pairs_a_help_device_that_only_presses_help() {
     let call = call.unwrap();
     let err = tablet.help_act(&call.id, HelpAction::Acknowledge).await.unwrap_err();
     assert_eq!(err.status, StatusCode::FORBIDDEN);
+    // The device follows its call live, by its bearer as by its cookie.
+    let mut live = s.stream(tablet.token(), None).await;
+    s.user(BUTLER).await.help_act(&call.id, HelpAction::Acknowledge).await.unwrap();
+    let update = live.next_of("help_call.updated", Duration::from_secs(5)).await.expect("the tablet hears it");
+    assert_eq!(update.data["id"], call.id.as_str());
     let closed = tablet.help_act(&call.id, HelpAction::FalseAlarm).await.unwrap();
     assert_eq!((closed.status, closed.outcome), (HelpStatus::Closed, Some(Outcome::FalseAlarm)));
     // A stranger's token, or a revoked device's, is still 401.

@@ -41,9 +41,12 @@ use store::*;
 /// A device unused for this long stops working (an elder's tablet that is
 /// in use renews itself long before).
 pub const DEVICE_LIFETIME_DAYS: i64 = 180;
-/// Use is recorded (and the expiry moved) at most this often.
-const RENEW_EVERY: Duration = Duration::hours(1);
-/// Devices one elder may hold; the oldest is revoked beyond it.
+/// Use is recorded (and the expiry moved) at most this often: often
+/// enough that the device unpaired beyond [`MAX_DEVICES`] is the one least
+/// recently used (a bedside tablet pressed a minute ago is kept when
+/// someone signs in on their eleventh browser), one write a minute at most.
+const RENEW_EVERY: Duration = Duration::minutes(1);
+/// Devices one elder may hold; the least recently used is revoked beyond it.
 const MAX_DEVICES: usize = 10;
 
 fn device_refused() -> AppError {

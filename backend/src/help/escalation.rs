@@ -58,6 +58,13 @@ impl Backend {
     /// there first.
     pub(super) async fn escalate(&self, call: &CallRow, step: u8, now: DateTime<Utc>) -> Result<bool> {
         let messages = if step == 2 { contact_messages(call) } else { Vec::new() };
+        // Nobody to text: the step says so, so staff never read "the
+        // family has been told" when no contact is on file.
+        let note = if step == 2 && messages.is_empty() {
+            "没有可通知的紧急联系人 (no emergency contact on file)"
+        } else {
+            ""
+        };
         let taken = run(self
             .db
             .query(super::store::ESCALATE)
@@ -65,6 +72,7 @@ impl Backend {
             .bind(("step", i64::from(step)))
             .bind(("now", now))
             .bind(("community", CommunityId::record_of(&call.community)))
+            .bind(("note", note))
             .bind(("messages", outbox_rows(self.notifier.channel(), messages))))
         .await;
         match taken {

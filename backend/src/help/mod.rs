@@ -150,6 +150,8 @@ impl Backend {
     /// the same press, but while its call is open they join it.
     pub async fn press_help(&self, actor: &Actor, client_key: &str) -> Result<(HelpCall, bool)> {
         actor.require(Permission::PressHelp)?;
+        // Blanks around a key are the client's, as for every request key.
+        let client_key = client_key.trim();
         let client_key = if valid_client_key(client_key) {
             client_key.to_string()
         } else {

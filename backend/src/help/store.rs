@@ -188,7 +188,7 @@ pub(crate) const ESCALATE: &str = concat!(
                      WHERE escalation_level = $step - 1 AND status = 'sent' RETURN AFTER);
                  IF array::len($won) = 0 { THROW 'lost' };
                  LET $seq = array::max((SELECT VALUE seq FROM help_event WHERE call = $call)) ?? 0;
-                 CREATE help_event SET call = $call, seq = $seq + 1, actor_name = '系统',
+                 CREATE help_event SET call = $call, seq = $seq + 1, actor_name = '系统', note = $note,
                      action = IF $step = 1 { 'escalated_staff' } ELSE { 'notified_contacts' }, at = $now;",
     outbox_create!(),
     "COMMIT TRANSACTION;"
@@ -240,8 +240,11 @@ pub(crate) const OPEN_CALL_OF_ELDER: &str =
 
 /// Used by `press_help` (help/mod.rs): the elder pressed again, with
 /// another key, while `$call` is open: a `pressed_again` step, once per
-/// key. Throws `pressed_already` for a retry of the same press (nothing
-/// added), `pressed_enough` when the call holds `$max` such steps already
+/// key, and the call's version moved on, so that an action decided on
+/// the call as it was (a "按错了" racing this press) is refused as stale
+/// instead of closing the call over the new press. Throws
+/// `pressed_already` for a retry of the same press (nothing added),
+/// `pressed_enough` when the call holds `$max` such steps already
 /// (nothing added), and `closed` if the call ended meanwhile (the press
 /// then raises a new call).
 pub(crate) const PRESS_AGAIN: &str = "BEGIN TRANSACTION;
@@ -249,6 +252,7 @@ pub(crate) const PRESS_AGAIN: &str = "BEGIN TRANSACTION;
                  LET $steps = (SELECT seq, client_key, action FROM help_event WHERE call = $call);
                  IF array::len($steps[WHERE client_key = $key]) > 0 { THROW 'pressed_already' };
                  IF array::len($steps[WHERE action = 'pressed_again']) >= $max { THROW 'pressed_enough' };
+                 UPDATE $call SET version = version + 1;
                  CREATE help_event SET call = $call, seq = (array::max($steps.seq) ?? 0) + 1,
                      action = 'pressed_again', actor = $elder, actor_name = $name, client_key = $key, at = $now;
                  COMMIT TRANSACTION;";

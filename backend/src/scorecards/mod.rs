@@ -50,6 +50,17 @@ struct Rows {
     hold_steps: Vec<HoldStepRow>,
 }
 
+/// A scorecard period as it is counted: [`period`], starting at the start
+/// of the Shanghai day of `from` ([`linli_model::scorecard::whole_days_from`]),
+/// so the period a response names is the one its figures cover.
+pub fn scorecard_period(
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> std::result::Result<(DateTime<Utc>, DateTime<Utc>), AppError> {
+    let (from, to) = period(from, to)?;
+    Ok((scorecard::whole_days_from(from), to))
+}
+
 /// A period: `[from, to)`. Defaults to the last 30 days up to now; the
 /// rule and its refusals are the model's ([`linli_model::scorecard::period`]).
 pub fn period(
@@ -162,8 +173,11 @@ impl Backend {
             .await?
             .ok_or_else(AppError::not_found)?;
         let card = cards.into_iter().next().ok_or_else(AppError::not_found)?;
-        let (d0, d1): (NaiveDate, NaiveDate) = (local_date(from), local_date(to));
-        let series = days.daily(butler_id, d0, if d1 > d0 { d1 } else { d0 + Duration::days(1) });
+        // Every day the period touches, its last (today, or the day `to`
+        // falls in) included: the series adds up to the card.
+        let d0: NaiveDate = local_date(from);
+        let last = local_date(to - Duration::nanoseconds(1)).max(d0);
+        let series = days.daily(butler_id, d0, last + Duration::days(1));
         Ok((card, series))
     }
 

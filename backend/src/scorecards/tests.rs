@@ -519,7 +519,8 @@ async fn a_scorecard_period_counts_the_whole_first_day() {
     let now = crate::clock::now();
     // A job with an owner, reported at least two days ago: the period
     // starts a minute after it, on the same day.
-    let sql = "SELECT VALUE created_at FROM repair WHERE community = $c AND kind = 'repair' AND owner != NONE
+    let sql = "SELECT VALUE created_at FROM repair WHERE community = $c AND kind = 'repair'
+               AND owner.role = 'butler' AND status != 'cancelled'
                AND created_at < $before ORDER BY created_at DESC LIMIT 1";
     let found = run(backend
         .db
@@ -549,4 +550,13 @@ async fn a_scorecard_period_counts_the_whole_first_day() {
     };
     assert_ne!(whole, partial, "the job before `from` is on a card");
     assert_eq!(asked, whole, "counted from the start of the day of `from`");
+    // A butler's day-by-day series adds up to their card, today's part
+    // included.
+    for card in asked.iter().filter(|c| c.jobs > 0) {
+        let Ok((one, series)) = backend.butler_scorecard(&manager, &card.butler_id, from, now).await else {
+            panic!("one card")
+        };
+        assert_eq!(series.iter().map(|d| d.jobs).sum::<u32>(), one.jobs, "{}: the series adds up", one.butler_name);
+        assert_eq!(series.last().map(|d| d.day), Some(local_date(now)), "the series ends today");
+    }
 }

@@ -2,7 +2,7 @@
 //! import, `/staff`, `/settings`, `/audit`, `/scorecards`, `/my-butler`.
 
 use app::{
-    backend::scorecards::period,
+    backend::scorecards::scorecard_period,
     model::{
         BuildingInfo, Page,
         admin::{AuditEntry, CsvBody, ImportResult, NewBuilding, NewPerson, Settings, StaffChange, StaffMember},
@@ -153,7 +153,7 @@ pub(crate) async fn scorecards(
         http::{HeaderValue, header},
         response::IntoResponse,
     };
-    let (from, to) = period(p.from, p.to)?;
+    let (from, to) = scorecard_period(p.from, p.to)?;
     let items = state.backend.scorecards(&actor, from, to).await?;
     if f.format.as_deref() == Some("csv") {
         let lang = app::backend::web::lang(&headers);
@@ -173,7 +173,7 @@ pub(crate) async fn butler_scorecard(
     Path(id): Path<String>,
     Query(p): Query<Period>,
 ) -> ApiResult<axum::Json<OneScorecard>> {
-    let (from, to) = period(p.from, p.to)?;
+    let (from, to) = scorecard_period(p.from, p.to)?;
     let (scorecard, daily) = state.backend.butler_scorecard(&actor, &id, from, to).await?;
     Ok(axum::Json(OneScorecard { from, to, scorecard, daily }))
 }

@@ -85,7 +85,9 @@ pub async fn stream(
 ) -> ApiResult<impl IntoResponse> {
     let credential = Credential {
         session: linli_backend::web::session_token(&headers),
-        device: linli_backend::web::device_token(&headers),
+        // A help device by its cookie (the tablet's screen) or its bearer
+        // (a mini-program), as for the press: `app::api::ctx::help_caller`.
+        device: linli_backend::web::device_token(&headers).or_else(|| linli_backend::web::bearer(&headers)),
     };
     let mut changes = state.backend.session_changes();
     let generation = *changes.borrow_and_update();
