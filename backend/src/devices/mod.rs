@@ -103,20 +103,26 @@ impl Backend {
         Ok(Some(PairedDevice { id, token, expires_at }))
     }
 
-    /// The elder behind a help device credential, or 401 when it is
-    /// unknown, revoked, expired, or the person is no longer an active
-    /// elder. Renews the device (at most hourly). Callers must use the
-    /// answer for help presses, check-ins and the elder's home only.
-    pub async fn help_device_elder(&self, token: &str) -> Result<(Actor, DateTime<Utc>)> {
+    /// The device holding `token` when it is live (paired, not revoked,
+    /// not expired) at `now`; `None` for anything else, a token of a
+    /// length no device has included.
+    async fn live_device(&self, token: &str, now: DateTime<Utc>) -> Result<Option<DeviceRow>> {
         if token.is_empty() || token.len() > 128 {
-            return Err(device_refused().into());
+            return Ok(None);
         }
         let mut res = run(self.db.query(store::DEVICE_BY_TOKEN).bind(("hash", ids::token_hash(token)))).await?;
-        let device: DeviceRow = row(&mut res, 0)?.ok_or_else(device_refused)?;
+        let device: Option<DeviceRow> = row(&mut res, 0)?;
+        Ok(device.filter(|d| d.revoked_at.is_none() && now < d.expires_at))
+    }
+
+    /// The elder behind a help device credential, or 401 when it is
+    /// unknown, revoked, expired, or the person is no longer an active
+    /// elder. Renews the device (at most every [`RENEW_EVERY`]). Callers
+    /// must use the answer for help presses, check-ins and the elder's
+    /// home only.
+    pub async fn help_device_elder(&self, token: &str) -> Result<(Actor, DateTime<Utc>)> {
         let now = Utc::now();
-        if device.revoked_at.is_some() || now >= device.expires_at {
-            return Err(device_refused().into());
-        }
+        let device = self.live_device(token, now).await?.ok_or_else(device_refused)?;
         let actor = self.load_actor(device.elder.key(), &format!("device:{}", device.id)).await?;
         if !actor.is_elder() {
             return Err(device_refused().into());
@@ -135,16 +141,11 @@ impl Backend {
         Ok((actor, expires_at))
     }
 
-    /// Whether `token` is a help device credential that is live (paired,
-    /// not revoked, not expired), without renewing it: a device that asks
-    /// for what only a session may do is told 403, not "sign in again".
+    /// Whether `token` is a help device credential that is live, without
+    /// renewing it: a device that asks for what only a session may do is
+    /// told 403, not "sign in again".
     pub async fn help_device_is_live(&self, token: &str) -> Result<bool> {
-        if token.is_empty() || token.len() > 128 {
-            return Ok(false);
-        }
-        let mut res = run(self.db.query(store::DEVICE_BY_TOKEN).bind(("hash", ids::token_hash(token)))).await?;
-        let device: Option<DeviceRow> = row(&mut res, 0)?;
-        Ok(device.is_some_and(|d| d.revoked_at.is_none() && Utc::now() < d.expires_at))
+        Ok(self.live_device(token, Utc::now()).await?.is_some())
     }
 
     /// The caller of a help press, check-in or the elder's home: the

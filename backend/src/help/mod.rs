@@ -161,8 +161,9 @@ impl Backend {
         crate::db::retrying(|| self.press_help_once(actor, &client_key)).await
     }
 
+    /// One attempt of [`Self::press_help`] (which checked the permission
+    /// and the key).
     async fn press_help_once(&self, actor: &Actor, client_key: &str) -> Result<(HelpCall, bool)> {
-        actor.require(Permission::PressHelp)?;
         let unit = actor.unit.clone().ok_or_else(AppError::forbidden)?;
         let mut key = client_key.to_string();
         for reused in 0..=MAX_KEY_REUSE {
