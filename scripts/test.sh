@@ -38,6 +38,8 @@ step "unit and integration tests"
 cargo test -p linli-model -p linli-backend -p linli-media
 cargo test -p app --features ssr
 cargo test -p linli-server
+# The patched copies of dependencies (vendor/*/PATCHED.md) that keep their tests.
+cargo test --manifest-path vendor/g2gen/Cargo.toml
 
 step "building the app (debug)"
 # cargo-leptos adds `--cfg erase_components` itself; passing it in as well

@@ -89,10 +89,26 @@ impl Lang {
 
 macro_rules! messages {
     ($($key:ident => $zh:literal, $en:literal;)*) => {
-        /// A message the user may read. Serialized as its snake_case name.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        /// A message the user may read. Serialized as its snake_case name
+        /// (`Msg::ErrNotFound` is `"err_not_found"`), the names serde's
+        /// `rename_all = "snake_case"` gives; see [`Msg::name`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Msg { $($key,)* }
+
+        /// Every message, in declaration order (`ALL[m as usize] == m`).
+        const ALL: &[Msg] = &[$(Msg::$key,)*];
+
+        /// Every message's Rust name, in declaration order.
+        const RUST_NAMES: &[&str] = &[$(stringify!($key),)*];
+
+        /// The same enum with serde's derived names, to test ours against.
+        #[cfg(test)]
+        #[derive(Serialize)]
+        #[serde(rename_all = "snake_case")]
+        enum DerivedMsg { $($key,)* }
+
+        #[cfg(test)]
+        const DERIVED: &[DerivedMsg] = &[$(DerivedMsg::$key,)*];
 
         impl Msg {
             /// The message in `lang`. In the browser English comes from a
@@ -118,6 +134,65 @@ macro_rules! messages {
             }
         }
     };
+}
+
+/// serde's snake_case of a variant name: `_` before every upper-case
+/// letter but the first, everything lower-case (`Valid3Days` is
+/// `valid3_days`), as `#[serde(rename_all = "snake_case")]` names it.
+fn snake_case(rust_name: &str) -> String {
+    let mut snake = String::with_capacity(rust_name.len() + 8);
+    for (i, ch) in rust_name.char_indices() {
+        if i > 0 && ch.is_uppercase() {
+            snake.push('_');
+        }
+        snake.push(ch.to_ascii_lowercase());
+    }
+    snake
+}
+
+/// Every message's wire name, in declaration order, made once.
+///
+/// Hand-written instead of derived: serde's derive for an enum of ~700
+/// unit variants emits a match arm per variant in four functions, about
+/// 118 KB of the browser's main WASM module (twiggy, 2026-12-03); this is
+/// one table and a search.
+fn wire_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| RUST_NAMES.iter().map(|n| snake_case(n)).collect())
+}
+
+impl Msg {
+    /// The message's wire name (`"err_not_found"`).
+    pub fn name(self) -> &'static str {
+        wire_names().get(self as usize).map_or("", String::as_str)
+    }
+
+    /// The message of a wire name; `None` for a name no message has.
+    pub fn from_name(name: &str) -> Option<Self> {
+        wire_names().iter().position(|n| n == name).and_then(|i| ALL.get(i).copied())
+    }
+}
+
+impl Serialize for Msg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Msg {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = Msg;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a message's snake_case name")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Msg, E> {
+                Msg::from_name(v).ok_or_else(|| E::custom(format_args!("unknown message `{v}`")))
+            }
+        }
+        deserializer.deserialize_str(Name)
+    }
 }
 
 /// The English table the browser registered, once it has loaded it.
@@ -857,6 +932,19 @@ mod tests {
         assert_eq!(Msg::SignIn.text(Lang::Zh), "登录");
         assert_eq!(Msg::SignIn.text(Lang::En), "Sign in");
         assert_ne!(Msg::ErrNotFound.text(Lang::Zh), Msg::ErrNotFound.text(Lang::En));
+    }
+
+    #[test]
+    fn every_wire_name_is_serdes_and_reads_back() {
+        assert_eq!(ALL.len(), DERIVED.len());
+        for (i, (msg, derived)) in ALL.iter().zip(DERIVED).enumerate() {
+            assert_eq!(*msg as usize, i);
+            let ours = serde_json::to_string(msg).unwrap_or_default();
+            assert_eq!(ours, serde_json::to_string(derived).unwrap_or_default(), "{msg:?}");
+            assert_eq!(serde_json::from_str::<Msg>(&ours).ok(), Some(*msg));
+        }
+        assert!(serde_json::from_str::<Msg>("\"no_such_message\"").is_err());
+        assert!(serde_json::from_str::<Msg>("7").is_err());
     }
 
     #[test]
